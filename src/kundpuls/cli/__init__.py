@@ -1,0 +1,1 @@
+"""The ``kundpuls`` command line."""

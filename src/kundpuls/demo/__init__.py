@@ -1,0 +1,1 @@
+"""Synthetic demo organisation and responses generated from known models (seeded)."""

@@ -1,0 +1,101 @@
+"""The one exception tree of Kundpuls.
+
+Every error Kundpuls raises on purpose is a :class:`KundpulsError`. Subclasses also subclass the standard
+library exception a Python programmer would expect, so ``except ValueError`` keeps working::
+
+    KundpulsError
+    ├── ConfigurationError (RuntimeError)   a setting is missing or malformed
+    ├── ValidationError (ValueError)        input data is wrong; names the field and the value
+    │   ├── InvalidArgument                 a function argument is out of its domain
+    │   ├── ImportRowsError                 a file import with one or more bad rows (all-or-nothing)
+    │   └── DefinitionError                 a survey definition, model file or rule set is invalid
+    ├── InsufficientData (ValueError)       too few observations to compute a statistic
+    ├── ConvergenceError (ArithmeticError)  an iterative estimator failed outright
+    ├── NotFound (LookupError)              a named unit, survey, user … does not exist
+    └── PermissionDenied (PermissionError)  the actor may not do this
+
+Statistical caveats that still give a usable answer (small n, an iteration cap reached) are warnings of
+class :class:`KundpulsWarning`, not exceptions.
+
+Messages name the argument or field and the offending value, e.g. ``"scale: min 5 must be below max 1"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class KundpulsError(Exception):
+    """Base class of every error Kundpuls raises on purpose."""
+
+
+class ConfigurationError(KundpulsError, RuntimeError):
+    """A setting is missing or malformed; raised at start-up, never later."""
+
+
+class ValidationError(KundpulsError, ValueError):
+    """Input data is wrong. The message names the field and the value."""
+
+    def __init__(self, message: str, *, field: str | None = None, value: object = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.value = value
+
+
+class InvalidArgument(ValidationError):
+    """A function argument is outside its domain (bad scale, mismatched lengths …)."""
+
+
+class DefinitionError(ValidationError):
+    """A survey definition, model file or rule set is invalid; ``field`` is the path of the node."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in one row of an imported file (row numbers count the header as row 1)."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"rad {self.row}, kolumn {self.column!r}, värde {self.value!r}: {self.message}"
+
+
+class ImportRowsError(ValidationError):
+    """A file import found bad rows; nothing was imported. ``errors`` lists every bad row."""
+
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        self.errors = list(errors)
+        lines = "\n".join(str(e) for e in self.errors)
+        super().__init__(f"{len(self.errors)} fel, inget importerades:\n{lines}")
+
+
+class InsufficientData(KundpulsError, ValueError):
+    """Too few (non-missing) observations to compute the statistic at all."""
+
+
+class ConvergenceError(KundpulsError, ArithmeticError):
+    """An iterative estimator failed outright (as opposed to a warning at the iteration cap)."""
+
+
+class NotFound(KundpulsError, LookupError):
+    """A named object (unit, survey, user …) does not exist."""
+
+
+class PermissionDenied(KundpulsError, PermissionError):
+    """The actor is not allowed to do this."""
+
+
+class KundpulsWarning(UserWarning):
+    """A statistical caveat: small n, an iteration cap reached, a suppressed group."""
+
+
+class SmallSampleWarning(KundpulsWarning):
+    """The sample is small enough that the interval is unreliable."""
+
+
+class ConvergenceWarning(KundpulsWarning):
+    """An iterative estimator stopped at its iteration cap before meeting its tolerance."""

@@ -1,0 +1,1 @@
+"""The survey model (pure): definitions, their JSON Schema, validation, templates and codebooks."""

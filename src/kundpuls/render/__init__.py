@@ -1,0 +1,1 @@
+"""Result contracts to charts (SVG), HTML fragments, PDF and XLSX."""

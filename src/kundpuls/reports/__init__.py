@@ -1,0 +1,1 @@
+"""Use cases: combine analytics, stats and text into frozen result contracts."""
