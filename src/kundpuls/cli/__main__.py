@@ -1,0 +1,3 @@
+from kundpuls.cli.main import main
+
+main()
