@@ -23,8 +23,6 @@ app = typer.Typer(
 TOPICS: tuple[str, ...] = (
     "kundpuls.cli.server",
     "kundpuls.cli.units",
-    "kundpuls.cli.pls",
-    "kundpuls.cli.text",
 )
 
 

@@ -1,0 +1,74 @@
+"""``kundpuls units import|export``: the unit tree as a file."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kundpuls.cli.django_setup import setup_django
+from kundpuls.cli.output import emit_json, fail
+from kundpuls.errors import ImportRowsError, KundpulsError
+
+units_app = typer.Typer(help="Enhetsträdet / the unit tree.", no_args_is_help=True)
+
+
+@units_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="CSV file: code,name,kind,parent_code,valid_from,valid_to.")],
+    json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Create or update units from a file; nothing is imported unless every row is valid."""
+    setup_django()
+    from kundpuls.web.org.actions import import_units
+
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"file: cannot read {str(file)!r} as UTF-8 text ({exc})", as_json=json)
+    try:
+        summary = import_units(text, actor="cli")
+    except ImportRowsError as exc:
+        if json:
+            fail(exc, as_json=True)
+        typer.echo(f"{len(exc.errors)} fel – inget importerades / errors – nothing imported:", err=True)
+        for error in exc.errors:
+            typer.echo(f"  {error}", err=True)
+        raise typer.Exit(2) from None
+    except KundpulsError as exc:
+        fail(exc, as_json=json)
+    if json:
+        emit_json(summary.to_dict())
+    else:
+        s = summary
+        typer.echo(f"Nya / created: {s.created}, ändrade / updated: {s.updated}, flyttade / moved: {s.moved}, "
+                   f"oförändrade / unchanged: {s.unchanged}")
+
+
+@units_app.command("export")
+def export_command(
+    out: Annotated[Path | None, typer.Option("--out", help="Write CSV here (default: stdout).")] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print the units as JSON instead of CSV.")] = False,
+) -> None:
+    """Write every unit in the import format (parents before children)."""
+    setup_django()
+    from kundpuls.web.org.actions import export_units, units_to_csv
+
+    rows = export_units()
+    if json:
+        emit_json(rows)
+        return
+    if out is None:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["code"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        out.write_text(units_to_csv(rows), encoding="utf-8")
+        typer.echo(f"{len(rows)} enheter skrivna till / units written to {out}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(units_app, name="units")

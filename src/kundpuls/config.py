@@ -1,0 +1,128 @@
+"""Configuration from the environment, read once.
+
+Every setting is a ``KUNDPULS_*`` environment variable; secrets may come from a file named by the same
+variable with ``_FILE`` appended (``KUNDPULS_SECRET_KEY_FILE``), as container secrets usually are.
+
+=============================  =====================================================  =====================
+variable                       meaning                                                default
+=============================  =====================================================  =====================
+``KUNDPULS_DATA_DIR``          folder for the SQLite file, the lake, static files     ``./var``
+``KUNDPULS_DATABASE_URL``      ``sqlite:///path`` or ``postgresql://user@host/db``    SQLite in the data dir
+``KUNDPULS_SECRET_KEY``        Django's secret key (or ``…_FILE``)                    required unless debug
+``KUNDPULS_DEBUG``             ``1``/``true`` turns on debug pages                    off
+``KUNDPULS_DEMO``              ``1`` lets the demo accounts log in                    off
+``KUNDPULS_ALLOWED_HOSTS``     comma-separated host names                             ``127.0.0.1,localhost``
+``KUNDPULS_LAKE_DIR``          the Parquet response lake                              ``DATA_DIR/lake``
+``KUNDPULS_BASE_URL``          public address used in links (QR codes, e-mails)       ``http://127.0.0.1:8000``
+``KUNDPULS_ANONYMITY_THRESHOLD`` smallest group shown                                 ``7``
+=============================  =====================================================  =====================
+
+With debug off, a missing secret key stops the start with :class:`~kundpuls.errors.ConfigurationError`;
+there is never a default secret in production.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kundpuls.errors import ConfigurationError
+
+_TRUE = {"1", "true", "yes", "on", "ja"}
+_FALSE = {"0", "false", "no", "off", "nej", ""}
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings of one Kundpuls process."""
+
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    debug: bool
+    demo: bool
+    allowed_hosts: tuple[str, ...]
+    lake_dir: Path
+    base_url: str
+    anonymity_threshold: int
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite:")
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigurationError(f"{name}: expected 1/0, true/false or yes/no, got {raw!r}")
+
+
+def _secret(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name)
+    file_name = env.get(f"{name}_FILE")
+    if value and file_name:
+        raise ConfigurationError(f"{name} and {name}_FILE are both set; set only one")
+    if file_name:
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip() or None
+        except OSError as exc:
+            raise ConfigurationError(f"{name}_FILE: cannot read {file_name!r}: {exc.strerror}") from exc
+    return value or None
+
+
+def load_config(env: Mapping[str, str] | None = None) -> Config:
+    """Build a :class:`Config` from ``env`` (default: the process environment), validating every value."""
+    env = os.environ if env is None else env
+    data_dir = Path(env.get("KUNDPULS_DATA_DIR") or "var").expanduser().resolve()
+    debug = _flag(env, "KUNDPULS_DEBUG")
+    demo = _flag(env, "KUNDPULS_DEMO")
+    database_url = env.get("KUNDPULS_DATABASE_URL") or f"sqlite:///{data_dir / 'kundpuls.sqlite3'}"
+    if not database_url.startswith(("sqlite:", "postgres://", "postgresql://")):
+        raise ConfigurationError(
+            f"KUNDPULS_DATABASE_URL: expected sqlite:///… or postgresql://…, got {database_url!r}"
+        )
+    secret_key = _secret(env, "KUNDPULS_SECRET_KEY")
+    if secret_key is None:
+        if not debug:
+            raise ConfigurationError(
+                "KUNDPULS_SECRET_KEY (or KUNDPULS_SECRET_KEY_FILE) is not set. Set it to a long random "
+                "string, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`; only "
+                "KUNDPULS_DEBUG=1 runs without one."
+            )
+        secret_key = "insecure-debug-only-key-never-used-in-production"
+    hosts = tuple(h.strip() for h in (env.get("KUNDPULS_ALLOWED_HOSTS") or "127.0.0.1,localhost").split(","))
+    threshold_raw = env.get("KUNDPULS_ANONYMITY_THRESHOLD") or "7"
+    try:
+        threshold = int(threshold_raw)
+    except ValueError:
+        threshold = 0
+    if threshold < 1:
+        raise ConfigurationError(
+            f"KUNDPULS_ANONYMITY_THRESHOLD: expected a whole number ≥ 1, got {threshold_raw!r}"
+        )
+    return Config(
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key=secret_key,
+        debug=debug,
+        demo=demo,
+        allowed_hosts=tuple(h for h in hosts if h),
+        lake_dir=Path(env.get("KUNDPULS_LAKE_DIR") or data_dir / "lake").expanduser().resolve(),
+        base_url=(env.get("KUNDPULS_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+        anonymity_threshold=threshold,
+    )
+
+
+@lru_cache(maxsize=1)
+def get_config() -> Config:
+    """The process-wide configuration, read from the environment on first use."""
+    return load_config()

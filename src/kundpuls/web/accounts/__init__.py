@@ -1,0 +1,1 @@
+"""Staff accounts: e-mail login, Argon2 passwords, throttled logins, demo accounts."""

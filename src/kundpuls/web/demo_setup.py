@@ -1,0 +1,30 @@
+"""Everything ``kundpuls demo`` loads, in order. Each step is idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kundpuls.web.org.demo import load_demo_organisation
+
+STEPS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
+    ("organisation", load_demo_organisation),
+)
+
+
+def load_demo(*, progress: bool = False) -> dict[str, Any]:
+    """Run every demo step; returns what each step reports."""
+    results: dict[str, Any] = {}
+    if progress:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task("Demo", total=len(STEPS))
+            for name, step in STEPS:
+                bar.update(task, description=f"Demo: {name}")
+                results[name] = step()
+                bar.advance(task)
+    else:
+        for name, step in STEPS:
+            results[name] = step()
+    return results

@@ -1,0 +1,111 @@
+"""The one permission function of Kundpuls.
+
+Every view, export, API endpoint and CLI command that acts for a person asks :func:`can` (or
+:func:`units_where` for lists). A role held on a unit holds for the unit's whole subtree.
+
+========================  =====  =======  =======  ======
+capability                admin  analyst  manager  viewer
+========================  =====  =======  =======  ======
+view_results                x       x        x       x
+view_comments               x       x        x
+handle_cases                x                x
+manage_surveys              x       x
+export                      x       x        x
+administer                  x
+========================  =====  =======  =======  ======
+
+Superusers may do everything everywhere.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from kundpuls.errors import PermissionDenied
+from kundpuls.web.org.models import Role, RoleKind, Unit
+
+
+class Capability(StrEnum):
+    VIEW_RESULTS = "view_results"
+    VIEW_COMMENTS = "view_comments"
+    HANDLE_CASES = "handle_cases"
+    MANAGE_SURVEYS = "manage_surveys"
+    EXPORT = "export"
+    ADMINISTER = "administer"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    RoleKind.ADMIN: frozenset(Capability),
+    RoleKind.ANALYST: frozenset(
+        {Capability.VIEW_RESULTS, Capability.VIEW_COMMENTS, Capability.MANAGE_SURVEYS, Capability.EXPORT}
+    ),
+    RoleKind.MANAGER: frozenset(
+        {Capability.VIEW_RESULTS, Capability.VIEW_COMMENTS, Capability.HANDLE_CASES, Capability.EXPORT}
+    ),
+    RoleKind.VIEWER: frozenset({Capability.VIEW_RESULTS}),
+}
+
+_CACHE_ATTR = "_kundpuls_role_paths"
+
+
+def _role_paths(user: Any) -> list[tuple[str, frozenset[Capability]]]:
+    """(unit path, capabilities) for each role of ``user``, cached on the user object for the request."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        rows = Role.objects.filter(user=user).values_list("unit__path", "role")
+        cached = [(path, ROLE_CAPABILITIES[role]) for path, role in rows]
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def _is_anonymous(user: Any) -> bool:
+    return user is None or not getattr(user, "is_authenticated", False) or not user.is_active
+
+
+def can(user: Any, capability: Capability | str, unit: Unit | None = None) -> bool:
+    """Whether ``user`` may exercise ``capability`` on ``unit`` (``None``: on at least one unit)."""
+    if _is_anonymous(user):
+        return False
+    if user.is_superuser:
+        return True
+    capability = Capability(capability)
+    for path, capabilities in _role_paths(user):
+        if capability in capabilities and (unit is None or unit.path.startswith(path)):
+            return True
+    return False
+
+
+def require(user: Any, capability: Capability | str, unit: Unit | None = None) -> None:
+    """Raise :class:`~kundpuls.errors.PermissionDenied` unless :func:`can` allows it."""
+    if not can(user, capability, unit):
+        target = unit.code if unit is not None else "*"
+        raise PermissionDenied(f"{getattr(user, 'email', 'anonymous')} may not {capability} on {target}")
+
+
+def units_where(user: Any, capability: Capability | str) -> QuerySet[Unit]:
+    """Every unit on which ``user`` may exercise ``capability``."""
+    if _is_anonymous(user):
+        return Unit.objects.none()
+    if user.is_superuser:
+        return Unit.objects.all()
+    capability = Capability(capability)
+    roots = sorted({path for path, caps in _role_paths(user) if capability in caps})
+    minimal: list[str] = []
+    for path in roots:  # drop paths inside another granted subtree
+        if not any(path.startswith(kept) for kept in minimal):
+            minimal.append(path)
+    if not minimal:
+        return Unit.objects.none()
+    condition = Q()
+    for path in minimal:
+        condition |= Q(path__startswith=path)
+    return Unit.objects.filter(condition)
+
+
+def forget_cached_roles(user: Any) -> None:
+    """Drop the per-request role cache (after roles of ``user`` changed)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)

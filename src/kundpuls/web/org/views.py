@@ -1,0 +1,30 @@
+"""Staff portal pages for the organisation: the unit tree and the unit page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kundpuls.errors import NotFound
+from kundpuls.web.org import queries
+from kundpuls.web.org.permissions import Capability, can
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    rows = queries.visible_tree(request.user)
+    return render(request, "org/overview.html", {"rows": rows})
+
+
+@login_required
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        unit = queries.unit_by_code(code)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    if not can(request.user, Capability.VIEW_RESULTS, unit):
+        raise PermissionDenied
+    page = queries.unit_page(request.user, unit)
+    return render(request, "org/unit_detail.html", {"page": page, "unit": unit})

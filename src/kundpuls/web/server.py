@@ -1,0 +1,40 @@
+"""The production server: gunicorn embedded, so ``kundpuls serve`` needs no separate config file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class _KundpulsServer(BaseApplication):  # type: ignore[misc]
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from kundpuls.web.wsgi import application
+
+        return application
+
+
+def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the WSGI application until interrupted (threads per worker for I/O-bound requests)."""
+    _KundpulsServer(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "accesslog": None,
+            "errorlog": "-",
+            "loglevel": "warning",
+            "timeout": 60,
+            "graceful_timeout": 10,
+            "preload_app": True,
+        }
+    ).run()

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from kundpuls.web.health import healthz
+
+admin.site.site_header = "Kundpuls"
+admin.site.site_title = "Kundpuls"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="org:overview", permanent=False)),
+    path("healthz", healthz, name="healthz"),
+    path("konto/", include("kundpuls.web.accounts.urls")),
+    path("portal/", include("kundpuls.web.org.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,110 @@
+"""Every portal URL × every persona: who sees what, and who gets 403 or the login page."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from kundpuls.web.org.models import Unit
+from kundpuls.web.org.permissions import Capability, can, units_where
+
+PERSONAS = ("admin", "analyst", "manager_a", "manager_b", "viewer", "anonymous")
+LOGIN = "login"
+BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
+
+# url -> expected outcome per persona, in the order of PERSONAS.
+MATRIX: dict[str, tuple[object, ...]] = {
+    "/portal/": (200, 200, 200, 200, 200, LOGIN),
+    "/portal/enheter/EXK/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/enheter/VOF/": (200, 200, 403, 403, 200, LOGIN),
+    "/portal/enheter/VOF-HT-N/": (200, 200, 200, 403, 200, LOGIN),  # unit A
+    "/portal/enheter/KFF-BIB-HUV/": (200, 200, 403, 200, 403, LOGIN),  # unit B
+    "/portal/enheter/RGX-VC-CEN/": (200, 403, 403, 403, 403, LOGIN),  # the region: not the municipality's analyst
+    "/portal/enheter/FINNS-INTE/": (404, 404, 404, 404, 404, LOGIN),
+    "/admin/": (200, "admin-login", "admin-login", "admin-login", "admin-login", "admin-login"),
+    "/admin/org/unit/": (200, "admin-login", "admin-login", "admin-login", "admin-login", "admin-login"),
+    "/healthz": (200, 200, 200, 200, 200, 200),
+    "/konto/logga-in/": ("redirect", "redirect", "redirect", "redirect", "redirect", 200),
+}
+
+ROUTES_COVERED = {"org:overview", "org:unit", "healthz", "accounts:login"}
+
+
+def _client(personas: dict[str, object], who: str) -> Client:
+    client = Client()
+    if personas[who] is not None:
+        client.force_login(personas[who], backend=BACKEND)  # type: ignore[arg-type]
+    return client
+
+
+@pytest.mark.parametrize("url", list(MATRIX))
+@pytest.mark.parametrize("who", PERSONAS)
+def test_each_persona_gets_what_its_role_allows(personas: dict[str, object], who: str, url: str) -> None:
+    expected = MATRIX[url][PERSONAS.index(who)]
+    response = _client(personas, who).get(url)
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/konto/logga-in/?next=")
+    elif expected == "admin-login":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
+    elif expected == "redirect":
+        assert response.status_code == 302
+    else:
+        assert response.status_code == expected
+
+
+def test_manager_of_a_never_sees_unit_b_in_her_tree(personas: dict[str, object]) -> None:
+    page = _client(personas, "manager_a").get("/portal/").content.decode()
+    assert "Hemtjänst Norr" in page
+    assert "Huvudbiblioteket" not in page
+    assert "Hemtjänst Söder" not in page
+
+
+def test_a_subtree_role_shows_the_whole_subtree(personas: dict[str, object]) -> None:
+    page = _client(personas, "viewer").get("/portal/").content.decode()
+    for name in ("Vård- och omsorgsförvaltningen", "Hemtjänst Söder", "Lindgårdens äldreboende"):
+        assert name in page
+    assert "Bygglov" not in page
+
+
+def test_unit_codes_with_swedish_letters_work_in_urls(personas: dict[str, object]) -> None:
+    response = _client(personas, "admin").get("/portal/enheter/" + quote("VOF-SÄBO-EK") + "/")
+    assert response.status_code == 200
+    assert "Ekbackens äldreboende" in response.content.decode()
+
+
+def test_every_portal_route_is_in_the_matrix() -> None:
+    names: set[str] = set()
+
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace in {"org", "accounts"}:
+                    walk(p.url_patterns, f"{p.namespace}:")
+            elif p.name:
+                names.add(prefix + p.name)
+
+    walk(get_resolver().url_patterns)
+    uncovered = {n for n in names if n.startswith("org:") or n == "healthz"} - ROUTES_COVERED
+    assert not uncovered, f"add these routes to MATRIX: {sorted(uncovered)}"
+
+
+def test_roles_decide_capabilities_not_only_visibility(personas: dict[str, object]) -> None:
+    unit_a = Unit.objects.get(code="VOF-HT-N")
+    assert can(personas["manager_a"], Capability.HANDLE_CASES, unit_a)
+    assert not can(personas["viewer"], Capability.VIEW_COMMENTS, unit_a)
+    assert not can(personas["analyst"], Capability.HANDLE_CASES, unit_a)
+    assert can(personas["analyst"], Capability.MANAGE_SURVEYS, unit_a)
+    assert not can(personas["manager_a"], Capability.ADMINISTER, unit_a)
+    assert not can(None, Capability.VIEW_RESULTS, unit_a)
+
+
+def test_units_where_lists_exactly_the_subtrees_granted(personas: dict[str, object]) -> None:
+    visible = set(units_where(personas["viewer"], Capability.VIEW_RESULTS).values_list("code", flat=True))
+    expected = set(Unit.objects.filter(path__startswith=Unit.objects.get(code="VOF").path).values_list("code", flat=True))
+    assert visible == expected
+    assert not units_where(personas["viewer"], Capability.HANDLE_CASES).exists()
