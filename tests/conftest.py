@@ -28,8 +28,16 @@ import django.conf  # noqa: E402
 
 django.conf.settings.DATABASES  # noqa: B018  (evaluates the settings module now)
 
-DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "client", "admin_client",
-                     "django_user_model", "personas"}
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_setup",
+    "live_server",
+    "client",
+    "admin_client",
+    "django_user_model",
+    "personas",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

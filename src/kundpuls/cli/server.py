@@ -60,8 +60,10 @@ def check(
 
     config = get_config()
     messages = checks.run_checks(include_deployment_checks=deploy)
-    problems = [
-        {"id": m.id, "level": m.level, "message": str(m.msg)} for m in messages if m.level >= checks.WARNING
+    problems: list[dict[str, Any]] = [
+        {"id": m.id, "level": int(m.level), "message": str(m.msg)}
+        for m in messages
+        if m.level >= checks.WARNING
     ]
     try:
         executor = MigrationExecutor(connection)
@@ -121,7 +123,9 @@ def _demo_environment() -> None:
 def demo(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the server afterwards.")] = True,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Start the server afterwards.")
+    ] = True,
     json: Annotated[bool, typer.Option("--json", help="Print what was loaded as JSON.")] = False,
 ) -> None:
     """Set up the demo (database, demo organisation, users, data) and serve it on 127.0.0.1:8000."""
@@ -135,7 +139,9 @@ def demo(
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     loaded = load_demo(progress=not json)
-    logins = [{"email": u.email, "password": DEMO_PASSWORD, "role": u.role, "persona": u.persona} for u in USERS]
+    logins = [
+        {"email": u.email, "password": DEMO_PASSWORD, "role": u.role, "persona": u.persona} for u in USERS
+    ]
     if json:
         emit_json({"loaded": loaded, "url": f"http://{host}:{port}/", "logins": logins})
     else:
@@ -150,7 +156,9 @@ def demo(
             table.add_row(login["email"], login["password"], login["role"], login["persona"])
         console = Console()
         console.print(table)
-        console.print(f"Kundpuls körs på / runs at [bold]http://{host}:{port}/[/bold]  (Ctrl-C avslutar / stops)")
+        console.print(
+            f"Kundpuls körs på / runs at [bold]http://{host}:{port}/[/bold]  (Ctrl-C avslutar / stops)"
+        )
     if serve_after:
         serve(host=host, port=port)
 

@@ -44,8 +44,10 @@ def import_command(
         emit_json(summary.to_dict())
     else:
         s = summary
-        typer.echo(f"Nya / created: {s.created}, ändrade / updated: {s.updated}, flyttade / moved: {s.moved}, "
-                   f"oförändrade / unchanged: {s.unchanged}")
+        typer.echo(
+            f"Nya / created: {s.created}, ändrade / updated: {s.updated}, flyttade / moved: {s.moved}, "
+            f"oförändrade / unchanged: {s.unchanged}"
+        )
 
 
 @units_app.command("export")
@@ -62,7 +64,9 @@ def export_command(
         emit_json(rows)
         return
     if out is None:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["code"], lineterminator="\n")
+        writer = csv.DictWriter(
+            sys.stdout, fieldnames=list(rows[0]) if rows else ["code"], lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(rows)
     else:

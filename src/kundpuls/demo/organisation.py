@@ -87,14 +87,33 @@ class DemoUser:
 
 USERS: tuple[DemoUser, ...] = (
     DemoUser("admin@kundpuls.example", "Anna Admin", "admin", ("EXK", "RGX"), "administratör"),
-    DemoUser("analytiker@kundpuls.example", "Karin Kvalitet", "analyst", ("EXK",), "kvalitetsstrateg, kommunen"),
-    DemoUser("analytiker.region@kundpuls.example", "Rami Region", "analyst", ("RGX",), "analytiker, regionen"),
-    DemoUser("chef.hemtjanst@kundpuls.example", "Maria Hemtjänst", "manager", ("VOF-HT-N",),
-             "enhetschef, Hemtjänst Norr"),
-    DemoUser("chef.bibliotek@kundpuls.example", "Björn Bibliotek", "manager", ("KFF-BIB-HUV",),
-             "enhetschef, Huvudbiblioteket"),
-    DemoUser("chef.vardcentral@kundpuls.example", "Vera Vård", "manager", ("RGX-VC-CEN",),
-             "verksamhetschef, Vårdcentralen Centrum"),
+    DemoUser(
+        "analytiker@kundpuls.example", "Karin Kvalitet", "analyst", ("EXK",), "kvalitetsstrateg, kommunen"
+    ),
+    DemoUser(
+        "analytiker.region@kundpuls.example", "Rami Region", "analyst", ("RGX",), "analytiker, regionen"
+    ),
+    DemoUser(
+        "chef.hemtjanst@kundpuls.example",
+        "Maria Hemtjänst",
+        "manager",
+        ("VOF-HT-N",),
+        "enhetschef, Hemtjänst Norr",
+    ),
+    DemoUser(
+        "chef.bibliotek@kundpuls.example",
+        "Björn Bibliotek",
+        "manager",
+        ("KFF-BIB-HUV",),
+        "enhetschef, Huvudbiblioteket",
+    ),
+    DemoUser(
+        "chef.vardcentral@kundpuls.example",
+        "Vera Vård",
+        "manager",
+        ("RGX-VC-CEN",),
+        "verksamhetschef, Vårdcentralen Centrum",
+    ),
     DemoUser("betraktare@kundpuls.example", "Ville Visare", "viewer", ("VOF",), "läsare, Vård och omsorg"),
 )
 

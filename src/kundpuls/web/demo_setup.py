@@ -7,9 +7,7 @@ from typing import Any
 
 from kundpuls.web.org.demo import load_demo_organisation
 
-STEPS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
-    ("organisation", load_demo_organisation),
-)
+STEPS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (("organisation", load_demo_organisation),)
 
 
 def load_demo(*, progress: bool = False) -> dict[str, Any]:

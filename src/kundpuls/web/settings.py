@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -67,8 +68,10 @@ TEMPLATES = [
 ]
 
 
-def _databases() -> dict[str, dict[str, object]]:
-    default = dj_database_url.parse(CONFIG.database_url, conn_max_age=0 if CONFIG.uses_sqlite else 60)
+def _databases() -> dict[str, dict[str, Any]]:
+    default: dict[str, Any] = dict(
+        dj_database_url.parse(CONFIG.database_url, conn_max_age=0 if CONFIG.uses_sqlite else 60)
+    )
     if CONFIG.uses_sqlite:
         Path(str(default["NAME"])).parent.mkdir(parents=True, exist_ok=True)
         # WAL keeps readers and the writer apart; synchronous=FULL makes every commit durable on disk, so

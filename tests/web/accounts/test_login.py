@@ -40,7 +40,9 @@ def test_repeated_failures_lock_the_login_even_with_the_right_password() -> None
     client = Client()
     for _ in range(5):
         client.post("/konto/logga-in/", {"username": "last@exempel.se", "password": "fel"})
-    response = client.post("/konto/logga-in/", {"username": "last@exempel.se", "password": "ett-langt-losenord-2026"})
+    response = client.post(
+        "/konto/logga-in/", {"username": "last@exempel.se", "password": "ett-langt-losenord-2026"}
+    )
     assert response.status_code == 429
     assert "För många misslyckade inloggningar" in response.content.decode()
 

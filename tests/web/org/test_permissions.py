@@ -22,7 +22,14 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/enheter/VOF/": (200, 200, 403, 403, 200, LOGIN),
     "/portal/enheter/VOF-HT-N/": (200, 200, 200, 403, 200, LOGIN),  # unit A
     "/portal/enheter/KFF-BIB-HUV/": (200, 200, 403, 200, 403, LOGIN),  # unit B
-    "/portal/enheter/RGX-VC-CEN/": (200, 403, 403, 403, 403, LOGIN),  # the region: not the municipality's analyst
+    "/portal/enheter/RGX-VC-CEN/": (
+        200,
+        403,
+        403,
+        403,
+        403,
+        LOGIN,
+    ),  # the region: not the municipality's analyst
     "/portal/enheter/FINNS-INTE/": (404, 404, 404, 404, 404, LOGIN),
     "/admin/": (200, "admin-login", "admin-login", "admin-login", "admin-login", "admin-login"),
     "/admin/org/unit/": (200, "admin-login", "admin-login", "admin-login", "admin-login", "admin-login"),
@@ -105,6 +112,8 @@ def test_roles_decide_capabilities_not_only_visibility(personas: dict[str, objec
 
 def test_units_where_lists_exactly_the_subtrees_granted(personas: dict[str, object]) -> None:
     visible = set(units_where(personas["viewer"], Capability.VIEW_RESULTS).values_list("code", flat=True))
-    expected = set(Unit.objects.filter(path__startswith=Unit.objects.get(code="VOF").path).values_list("code", flat=True))
+    expected = set(
+        Unit.objects.filter(path__startswith=Unit.objects.get(code="VOF").path).values_list("code", flat=True)
+    )
     assert visible == expected
     assert not units_where(personas["viewer"], Capability.HANDLE_CASES).exists()

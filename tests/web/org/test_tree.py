@@ -18,7 +18,9 @@ def forests(draw: st.DrawFn) -> dict[int, int | None]:
     n = draw(st.integers(min_value=1, max_value=60))
     parents: dict[int, int | None] = {}
     for node in range(1, n + 1):
-        parents[node] = draw(st.one_of(st.none(), st.integers(min_value=1, max_value=node - 1))) if node > 1 else None
+        parents[node] = (
+            draw(st.one_of(st.none(), st.integers(min_value=1, max_value=node - 1))) if node > 1 else None
+        )
     return parents
 
 

@@ -1,4 +1,4 @@
-"""Unit files: every class of bad row is named (row, column, value), and nothing is imported unless all is valid."""
+"""Unit files: each bad row is named (row, column, value); nothing is imported unless all is valid."""
 
 from __future__ import annotations
 

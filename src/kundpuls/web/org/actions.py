@@ -21,7 +21,9 @@ def record_audit(actor: Any, action: str, target: str = "", **details: Any) -> A
     """Store who did what to what; ``actor`` is a user or a label such as ``"cli"``."""
     user = actor if getattr(actor, "pk", None) is not None else None
     label = "" if user is not None else str(actor or "system")
-    return AuditEvent.objects.create(actor=user, actor_label=label, action=action, target=target, details=details)
+    return AuditEvent.objects.create(
+        actor=user, actor_label=label, action=action, target=target, details=details
+    )
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,12 @@ class ImportSummary:
     unchanged: int
 
     def to_dict(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "moved": self.moved, "unchanged": self.unchanged}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "moved": self.moved,
+            "unchanged": self.unchanged,
+        }
 
 
 def _refresh_paths(units: Iterable[Unit]) -> list[Unit]:
@@ -75,15 +82,29 @@ def import_units(text: str, *, actor: Any = "cli") -> ImportSummary:
         parent_id = units[r.parent_code].pk if r.parent_code else None
         if r.code not in existing:
             unit.parent_id = parent_id
-            events.append(UnitEvent(unit=unit, kind=UnitEvent.Kind.CREATED, to_parent_id=parent_id,
-                                    effective=r.valid_from))
+            events.append(
+                UnitEvent(
+                    unit=unit, kind=UnitEvent.Kind.CREATED, to_parent_id=parent_id, effective=r.valid_from
+                )
+            )
             touched.add(unit.pk)
             continue
         fields_changed = (unit.name, unit.kind, unit.valid_from, unit.valid_to) != (
-            r.name, r.kind, r.valid_from, r.valid_to)
+            r.name,
+            r.kind,
+            r.valid_from,
+            r.valid_to,
+        )
         if unit.parent_id != parent_id:
-            events.append(UnitEvent(unit=unit, kind=UnitEvent.Kind.MOVED, from_parent_id=unit.parent_id,
-                                    to_parent_id=parent_id, effective=r.valid_from))
+            events.append(
+                UnitEvent(
+                    unit=unit,
+                    kind=UnitEvent.Kind.MOVED,
+                    from_parent_id=unit.parent_id,
+                    to_parent_id=parent_id,
+                    effective=r.valid_from,
+                )
+            )
             unit.parent_id = parent_id
             moved += 1
             touched.add(unit.pk)
@@ -133,20 +154,28 @@ def units_to_csv(rows: list[dict[str, str]]) -> str:
 
 
 @transaction.atomic
-def move_unit(unit: Unit, new_parent: Unit | None, *, effective: date | None = None, actor: Any = "cli") -> Unit:
+def move_unit(
+    unit: Unit, new_parent: Unit | None, *, effective: date | None = None, actor: Any = "cli"
+) -> Unit:
     """Move ``unit`` (and its subtree) under ``new_parent``; responses keep the unit they were given to."""
     if new_parent is not None and new_parent.path.startswith(unit.path):
         raise ValidationError(
             f"parent: {new_parent.code!r} lies inside {unit.code!r}; the move would make a cycle",
-            field="parent", value=new_parent.code,
+            field="parent",
+            value=new_parent.code,
         )
     old_parent_id = unit.parent_id
     unit.parent = new_parent
     unit.save(update_fields=["parent"])
     changed = _refresh_paths(Unit.objects.all())
     Unit.objects.bulk_update(changed, ["path", "depth"], batch_size=2000)
-    UnitEvent.objects.create(unit=unit, kind=UnitEvent.Kind.MOVED, from_parent_id=old_parent_id,
-                             to_parent=new_parent, effective=effective)
+    UnitEvent.objects.create(
+        unit=unit,
+        kind=UnitEvent.Kind.MOVED,
+        from_parent_id=old_parent_id,
+        to_parent=new_parent,
+        effective=effective,
+    )
     record_audit(actor, "units.move", unit.code, to=new_parent.code if new_parent else None)
     unit.refresh_from_db()
     return unit
@@ -159,7 +188,9 @@ def merge_units(source: Unit, target: Unit, *, effective: date, actor: Any = "cl
     ``source`` is kept (closed, pointing to ``target``) so that its responses and history stay theirs.
     """
     if source.pk == target.pk:
-        raise ValidationError("target: a unit cannot be merged into itself", field="target", value=target.code)
+        raise ValidationError(
+            "target: a unit cannot be merged into itself", field="target", value=target.code
+        )
     if target.path.startswith(source.path):
         raise ValidationError(
             f"target: {target.code!r} lies inside {source.code!r}", field="target", value=target.code

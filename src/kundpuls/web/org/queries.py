@@ -51,7 +51,9 @@ class UnitPage:
 def unit_page(user: Any, unit: Unit) -> UnitPage:
     """What the unit page shows ``user`` about ``unit`` (the caller has checked view permission)."""
     ancestor_ids = unit.ancestor_ids()[:-1]
-    ancestors = [a for a in Unit.objects.filter(pk__in=ancestor_ids).order_by("depth") if can(user, "view_results", a)]
+    ancestors = [
+        a for a in Unit.objects.filter(pk__in=ancestor_ids).order_by("depth") if can(user, "view_results", a)
+    ]
     children = list(unit.children.filter(valid_to__isnull=True).order_by("name"))
     events = list(unit.events.select_related("from_parent", "to_parent", "merged_into").order_by("-at")[:20])
     roles = (

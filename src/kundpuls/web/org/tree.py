@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
+from typing import TypeVar
+
+Node = TypeVar("Node", bound=Hashable)
 
 
-def find_cycle(parent_of: Mapping[Hashable, Hashable | None], start: Hashable) -> list[Hashable] | None:
+def find_cycle(parent_of: Mapping[Node, Node | None], start: Node) -> list[Node] | None:
     """The cycle reached by following parents from ``start``, as a list closing on its first node, or None."""
-    seen: dict[Hashable, int] = {}
-    order: list[Hashable] = []
-    node: Hashable | None = start
+    seen: dict[Node, int] = {}
+    order: list[Node] = []
+    node: Node | None = start
     while node is not None and node in parent_of:
         if node in seen:
             return [*order[seen[node] :], node]

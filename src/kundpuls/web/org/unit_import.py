@@ -63,7 +63,10 @@ def read_unit_rows(text: str, existing_parents: Mapping[str, str | None]) -> lis
     missing = [c for c in REQUIRED if c not in header_names]
     if missing:
         raise ImportRowsError(
-            [RowError(1, c, "", _("required column is missing (columns: %s)") % ", ".join(COLUMNS)) for c in missing]
+            [
+                RowError(1, c, "", _("required column is missing (columns: %s)") % ", ".join(COLUMNS))
+                for c in missing
+            ]
         )
     errors: list[RowError] = []
     rows: list[UnitRow] = []

@@ -1,0 +1,55 @@
+# Kundpuls – the two commands of the README, and the checks CI runs.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+POSTGRES_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/kundpuls
+
+.PHONY: demo test test-sqlite test-postgresql lint install messages clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kundpuls needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$$(sed -n 's/^uv==//p' requirements.lock)"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock -e . --no-deps
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## Run the demo: SQLite + DuckDB under var/, demo organisation and data, served on http://127.0.0.1:8000
+demo: $(STAMP)
+	$(BIN)/kundpuls demo
+
+## Run the whole test suite: everything on SQLite, then every database test again on PostgreSQL
+test: $(STAMP)
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgresql
+
+test-sqlite: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-postgresql: $(STAMP)
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(POSTGRES_TEST_URL)'.replace('/kundpuls','/postgres'), connect_timeout=3).close()" 2>/dev/null; then \
+	  KUNDPULS_DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/python -m pytest -m database; \
+	elif [ -n "$$KUNDPULS_REQUIRE_POSTGRES" ]; then \
+	  echo "PostgreSQL is required (KUNDPULS_REQUIRE_POSTGRES) but not reachable at $(POSTGRES_TEST_URL)"; exit 1; \
+	else \
+	  echo "SKIPPED the PostgreSQL pass: no server at $(POSTGRES_TEST_URL) (set POSTGRES_TEST_URL to point at one)"; \
+	fi
+
+## ruff, mypy, import-linter and the migration check (CI runs these too)
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	KUNDPULS_DEBUG=1 $(BIN)/mypy
+	$(BIN)/lint-imports
+	KUNDPULS_DEBUG=1 KUNDPULS_DATA_DIR=$$(mktemp -d) $(BIN)/python -m django makemigrations --check --dry-run --settings kundpuls.web.settings
+
+## Re-extract the Swedish catalogue after changing texts (needs GNU gettext), then translate and compile
+messages: $(STAMP)
+	cd src/kundpuls/web && KUNDPULS_DEBUG=1 ../../../$(BIN)/python -m django makemessages -l sv --no-location --settings kundpuls.web.settings
+	$(BIN)/python -c "import polib; p='src/kundpuls/web/locale/sv/LC_MESSAGES/django'; polib.pofile(p+'.po').save_as_mofile(p+'.mo')"
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
