@@ -1,0 +1,92 @@
+"""``kundpuls demo``, ``check`` and ``serve`` as a person runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+import kundpuls
+from kundpuls.cli import server
+from kundpuls.web.accounts.models import User
+from kundpuls.web.org.models import Role, Unit
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    application = typer.Typer()
+    server.register(application)
+    return application
+
+
+@pytest.mark.django_db
+def test_demo_can_run_twice_without_duplicating_anything(app: typer.Typer) -> None:
+    first = CliRunner().invoke(app, ["demo", "--no-serve", "--json"])
+    assert first.exit_code == 0, first.output
+    counts = (Unit.objects.count(), User.objects.count(), Role.objects.count())
+    second = CliRunner().invoke(app, ["demo", "--no-serve", "--json"])
+    assert second.exit_code == 0, second.output
+    assert (Unit.objects.count(), User.objects.count(), Role.objects.count()) == counts
+    document = json.loads(second.stdout)
+    assert document["loaded"]["organisation"]["units"] == Unit.objects.count()
+    assert {login["role"] for login in document["logins"]} == {"admin", "analyst", "manager", "viewer"}
+
+
+@pytest.mark.django_db
+def test_check_reports_a_healthy_installation(app: typer.Typer) -> None:
+    result = CliRunner().invoke(app, ["check", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["database"] == "ok"
+    assert report["pending_migrations"] == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_answers_healthz_from_the_production_server(tmp_path: Path) -> None:
+    """A real gunicorn process on a fresh SQLite database: migrate, serve, ask /healthz."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(kundpuls.__file__).parents[1]),
+        "KUNDPULS_DATA_DIR": str(tmp_path),
+        "KUNDPULS_SECRET_KEY": "serve-test-secret-" + "y" * 30,
+    }
+    env.pop("KUNDPULS_DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    command = [sys.executable, "-m", "kundpuls.cli"]
+    subprocess.run([*command, "migrate", "--json"], env=env, check=True, capture_output=True, timeout=120)
+    port = _free_port()
+    process = subprocess.Popen(
+        [*command, "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    body = json.loads(response.read())
+                    server_header = response.headers["Server"]
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert body == {"status": "ok", "database": "ok"}
+        assert "gunicorn" in server_header
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
