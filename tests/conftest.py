@@ -62,6 +62,30 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
 
 
 @pytest.fixture(autouse=True)
+def _demo_organisation(request: pytest.FixtureRequest) -> None:
+    """Transactional tests empty the database afterwards; the next database test gets the demo back."""
+    if not request.node.get_closest_marker("database"):
+        return
+    if not (
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    ) and not request.node.get_closest_marker("django_db"):
+        return
+    request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
+    from kundpuls.web.org.demo import load_demo_organisation
+    from kundpuls.web.org.models import Unit
+
+    if not Unit.objects.filter(code="EXK").exists():
+        load_demo_organisation()
+
+
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(request: pytest.FixtureRequest) -> None:
     """Tests render templates without running collectstatic first."""
     if "settings" not in request.fixturenames and not request.node.get_closest_marker("database"):

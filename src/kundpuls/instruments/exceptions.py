@@ -17,7 +17,7 @@ from kundpuls.errors import DefinitionError, ValidationError
 from kundpuls.instruments.messages import render_hint, render_message
 
 
-class DefinitionErrors(DefinitionError):  # noqa: N818 - a collection of DefinitionError
+class DefinitionErrors(DefinitionError):
     """Every problem found in one survey definition (``errors``), raised as one exception."""
 
     def __init__(self, errors: Sequence[DefinitionError]) -> None:
@@ -91,7 +91,7 @@ class AnswerError(ValidationError):
         return render_hint(self.code, language, **self.params)
 
 
-class AnswerErrors(ValidationError):  # noqa: N818 - a collection of AnswerError
+class AnswerErrors(ValidationError):
     """Every problem in one answer set (``errors``), raised as one exception."""
 
     def __init__(self, errors: Sequence[AnswerError]) -> None:

@@ -24,6 +24,9 @@ KUNDPULS_LAKE_DIR = CONFIG.lake_dir
 INSTALLED_APPS = [
     "kundpuls.web.accounts",
     "kundpuls.web.org",
+    "kundpuls.web.surveys",
+    "kundpuls.web.responses",
+    "kundpuls.web.collect",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

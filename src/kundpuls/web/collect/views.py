@@ -1,0 +1,253 @@
+"""Respondent pages: ``/s/<token>/`` (the survey, page by page) and ``/s/<token>/tack/<receipt>/``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_http_methods
+
+from kundpuls.instruments import (
+    AnswerErrors,
+    SurveyDefinition,
+    first_page_key,
+    next_page_key,
+    previous_page_key,
+    progress,
+    validate_page_answers,
+)
+from kundpuls.instruments.items import question_items
+from kundpuls.web.collect.page_form import page_view, raw_page_answers
+from kundpuls.web.collect.state import BadState, RespondentState
+from kundpuls.web.responses.actions import submit_response
+from kundpuls.web.responses.models import Response
+from kundpuls.web.surveys.models import Distribution, SurveyVersion
+from kundpuls.web.surveys.queries import current_version, definition_of, distribution_by_token
+
+
+def _language(request: HttpRequest, definition: SurveyDefinition | None, asked: str | None = None) -> str:
+    languages = definition.languages if definition is not None else ("sv", "en")
+    for candidate in (asked, request.GET.get("lang"), getattr(request, "LANGUAGE_CODE", "sv")):
+        if candidate in languages:
+            return str(candidate)
+    return "sv"
+
+
+def _wants_html(request: HttpRequest) -> bool:
+    return request.accepts("text/html") or not request.headers.get("Accept")
+
+
+UNAVAILABLE = {
+    "unknown": (_("Survey not found"), _("We could not find this survey. Check the address or the QR code.")),
+    "closed": (
+        _("The survey is closed"),
+        _("This survey is closed and no longer takes answers. Thank you for wanting to take part!"),
+    ),
+    "not_yet_open": (_("The survey has not opened yet"), _("This survey opens later. Welcome back then!")),
+    "bad_state": (
+        _("The form could not be read"),
+        _(
+            "Your answers could not be read: the page may be too "
+            "old or was changed. Please start the survey again."
+        ),
+    ),
+}
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], language: str, status: int = 200
+) -> HttpResponse:
+    with translation.override(language):
+        response = render(request, template, {**context, "lang": language}, status=status)
+    response.headers["Content-Language"] = language
+    return response
+
+
+def _unavailable(request: HttpRequest, reason: str, status: int, language: str | None = None) -> HttpResponse:
+    language = language or _language(request, None)
+    with translation.override(language):
+        title, message = (str(text) for text in UNAVAILABLE[reason])
+    if not _wants_html(request):
+        return JsonResponse({"error": reason, "message": message}, status=status)
+    context = {"reason": reason, "title": title, "message": message, "token_url": request.path}
+    return _render(request, "collect/unavailable.html", context, language, status)
+
+
+def _page_keys_items(definition: SurveyDefinition, page_key: str) -> set[str]:
+    keys: set[str] = set()
+    for question in definition.page(page_key).questions():
+        keys.update(item.key for item in question_items(question))
+        for c in getattr(question, "contact_fields", ()):
+            keys.add(c.key)
+    return keys
+
+
+def _render_page(
+    request: HttpRequest,
+    distribution: Distribution,
+    definition: SurveyDefinition,
+    state: RespondentState,
+    *,
+    errors: AnswerErrors | None = None,
+    shown: dict[str, Any] | None = None,
+) -> HttpResponse:
+    language = state.language
+    messages = errors.messages(language) if errors else {}
+    values = shown if shown is not None else state.answers
+    blocks = page_view(
+        definition,
+        state.page,
+        values,
+        language=language,
+        errors=messages,
+        contact={k: v for k, v in values.items() if isinstance(v, str)},
+    )
+    page = definition.page(state.page)
+    number, total = progress(definition, state.page, values)
+    summary = [{"id": f"f-{key}", "text": text} for key, texts in messages.items() for text in texts]
+    context = {
+        "other_lang": "en" if language == "sv" else "sv",
+        "can_switch": len(definition.languages) > 1,
+        "title": definition.title.in_language(language),
+        "intro": definition.intro.in_language(language) if definition.intro and number == 1 else "",
+        "page_title": page.title.in_language(language) if page.title else "",
+        "page_intro": page.intro.in_language(language) if page.intro else "",
+        "blocks": blocks,
+        "state": state.dumps(),
+        "number": number,
+        "total": total,
+        "is_first": previous_page_key(definition, state.page, values) is None,
+        "is_last": next_page_key(definition, state.page, values) is None,
+        "summary": summary,
+        "unit": distribution.unit.name,
+    }
+    status = 200 if not errors or _wants_html(request) else 400
+    if errors and not _wants_html(request):
+        return JsonResponse(
+            {
+                "errors": [
+                    {"field": e.field, "value": repr(e.value), "code": e.code, "message": e.message(language)}
+                    for e in errors.errors
+                ]
+            },
+            status=400,
+        )
+    return _render(request, "collect/page.html", context, language, status)
+
+
+@gzip_page
+@csrf_exempt  # no cookies and no session on respondent pages; the signed state protects the form
+@require_http_methods(["GET", "POST"])
+def survey_page(request: HttpRequest, token: str) -> HttpResponse:
+    distribution = distribution_by_token(token)
+    if distribution is None:
+        return _unavailable(request, "unknown", 404)
+    version = current_version(distribution.survey)
+    availability = distribution.state()
+    if version is None or availability == "closed":
+        return _unavailable(request, "closed", 410)
+    if availability == "not_yet_open":
+        return _unavailable(request, "not_yet_open", 403)
+    if request.method == "GET":
+        definition = definition_of(version)
+        first = first_page_key(definition, {})
+        if first is None:
+            return _unavailable(request, "closed", 410)
+        state = RespondentState.new(distribution.pk, version.pk, first, _language(request, definition))
+        return _render_page(request, distribution, definition, state)
+    return _post(request, distribution)
+
+
+def _post(request: HttpRequest, distribution: Distribution) -> HttpResponse:
+    try:
+        state = RespondentState.loads(request.POST.get("state", ""), distribution_id=distribution.pk)
+        version = SurveyVersion.objects.get(
+            pk=state.version_id, survey_id=distribution.survey_id, published_at__isnull=False
+        )
+        definition = definition_of(version)
+        definition.page(state.page)
+    except (BadState, SurveyVersion.DoesNotExist, KeyError, LookupError):
+        return _unavailable(request, "bad_state", 400)
+    action = request.POST.get("action", "next")
+    raw = raw_page_answers(definition, state.page, request.POST)
+    on_page = _page_keys_items(definition, state.page)
+    previous = {k: v for k, v in state.answers.items() if k not in on_page}
+
+    if action in {"lang-sv", "lang-en"}:  # switch language, keep what was typed, validate nothing
+        language = action[5:] if action[5:] in definition.languages else state.language
+        kept = {**previous, **raw}
+        return _render_page(
+            request,
+            distribution,
+            definition,
+            RespondentState(
+                state.submission_id,
+                state.distribution_id,
+                state.version_id,
+                state.page,
+                language,
+                state.answers,
+            ),
+            shown=kept,
+        )
+    try:
+        validated = validate_page_answers(definition, state.page, raw, previous=previous)
+    except AnswerErrors as errors:
+        if action == "back":
+            target = previous_page_key(definition, state.page, previous) or state.page
+            return _render_page(request, distribution, definition, state.at(target, previous))
+        return _render_page(
+            request, distribution, definition, state, errors=errors, shown={**previous, **raw}
+        )
+    answers = {**previous, **validated.as_input()}
+    if action == "back":
+        target = previous_page_key(definition, state.page, answers) or state.page
+        return _render_page(request, distribution, definition, state.at(target, answers))
+    following = next_page_key(definition, state.page, answers)
+    if following is not None:
+        return _render_page(request, distribution, definition, state.at(following, answers))
+    try:
+        receipt = submit_response(
+            version=version,
+            distribution=distribution,
+            submission_id=state.submission_id,
+            answers=answers,
+            language=state.language,
+        )
+    except AnswerErrors as errors:
+        return _render_page(request, distribution, definition, state, errors=errors, shown=answers)
+    if not _wants_html(request):
+        return JsonResponse(
+            {"receipt": receipt.code, "stored": receipt.created}, status=201 if receipt.created else 200
+        )
+    return redirect("collect:thanks", token=distribution.token, receipt=receipt.code, permanent=False)
+
+
+@gzip_page
+@require_http_methods(["GET"])
+def thanks(request: HttpRequest, token: str, receipt: str) -> HttpResponse:
+    distribution = distribution_by_token(token)
+    if distribution is None:
+        return _unavailable(request, "unknown", 404)
+    response = (
+        Response.objects.select_related("version")
+        .filter(distribution=distribution, submission_id__startswith=receipt.lower())
+        .first()
+        if len(receipt) == 8 and receipt.isalnum()
+        else None
+    )
+    if response is None:
+        return _unavailable(request, "unknown", 404)
+    definition = definition_of(response.version)
+    language = _language(request, definition, response.language)
+    context = {
+        "title": definition.title.in_language(language),
+        "outro": definition.outro.in_language(language) if definition.outro else "",
+        "receipt": response.receipt,
+    }
+    return _render(request, "collect/thanks.html", context, language)

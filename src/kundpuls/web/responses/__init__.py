@@ -1,0 +1,1 @@
+"""Responses: stored exactly once per submission, with contact details kept apart."""

@@ -1,0 +1,1 @@
+"""Surveys: versioned definitions (immutable once published) and their distributions to units."""

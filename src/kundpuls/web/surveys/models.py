@@ -1,0 +1,124 @@
+"""A survey, its versions (definition JSON, frozen once published) and its distributions to units."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kundpuls.web.org.models import Unit
+
+
+class Survey(models.Model):
+    """A survey with a stable key; what is asked lives in its versions."""
+
+    key = models.SlugField(_("key"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    owner = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("owner unit")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.key})"
+
+
+class SurveyVersion(models.Model):
+    """One version of a survey's definition. Published versions never change (see ``save``)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    definition = models.JSONField(_("definition"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey version")
+        verbose_name_plural = _("survey versions")
+        ordering = ["survey", "number"]
+        constraints = [models.UniqueConstraint(fields=["survey", "number"], name="survey_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.survey.key} v{self.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            stored = (
+                SurveyVersion.objects.filter(pk=self.pk).values_list("published_at", "definition").first()
+            )
+            if stored is not None and stored[0] is not None and stored[1] != self.definition:
+                raise ValueError(
+                    f"definition: version {self.number} of {self.survey_id} is published and frozen"
+                )
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class Channel(models.TextChoices):
+    LINK = "link", _("Open link")
+    QR = "qr", _("QR code")
+    INVITATION = "invitation", _("Personal invitation")
+    API = "api", _("API")
+    IMPORT = "import", _("Import")
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(9)
+
+
+class Distribution(models.Model):
+    """A survey opened for one unit on one channel; its ``token`` is the public address of the survey."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="distributions")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="distributions")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.LINK)
+    token = models.CharField(max_length=32, unique=True, default=_new_token, editable=False)
+    opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("distribution")
+        verbose_name_plural = _("distributions")
+        ordering = ["survey", "unit__path", "channel"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "unit", "channel"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_distribution_per_unit_and_channel",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey.key} → {self.unit.code} ({self.channel})"
+
+    def state(self, now: datetime | None = None) -> str:
+        """``open``, ``not_yet_open`` or ``closed`` at ``now``."""
+        now = now or timezone.now()
+        if self.closed_at is not None or self.survey.closed_at is not None:
+            return "closed"
+        if self.closes_at is not None and now >= self.closes_at:
+            return "closed"
+        if self.opens_at is not None and now < self.opens_at:
+            return "not_yet_open"
+        return "open"
+
+    @property
+    def public_path(self) -> str:
+        return f"/s/{self.token}/"

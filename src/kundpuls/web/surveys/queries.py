@@ -1,0 +1,100 @@
+"""Reads of surveys: parsed definitions (cached per published version), open links, response counts."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+
+from kundpuls.errors import NotFound
+from kundpuls.instruments import SurveyDefinition, parse_definition
+from kundpuls.web.surveys.models import Distribution, Survey, SurveyVersion
+
+
+@lru_cache(maxsize=256)
+def _published_definition(version_pk: int, number: int) -> SurveyDefinition:
+    version = SurveyVersion.objects.get(pk=version_pk)
+    return parse_definition(version.definition)
+
+
+def definition_of(version: SurveyVersion) -> SurveyDefinition:
+    """The parsed definition of ``version``; published versions are parsed once per process."""
+    if version.published_at is not None:
+        return _published_definition(version.pk, version.number)
+    return parse_definition(version.definition)
+
+
+def survey_by_key(key: str) -> Survey:
+    try:
+        return Survey.objects.select_related("owner").get(key=key)
+    except Survey.DoesNotExist:
+        raise NotFound(f"survey: no survey with key {key!r}") from None
+
+
+def current_version(survey: Survey) -> SurveyVersion | None:
+    """The newest published version (what respondents get), or None before the first publication."""
+    return survey.versions.filter(published_at__isnull=False).order_by("-number").first()
+
+
+def distribution_by_token(token: str) -> Distribution | None:
+    return Distribution.objects.select_related("survey", "unit").filter(token=token).first()
+
+
+def survey_rows() -> list[dict[str, Any]]:
+    """Every survey with its versions, open distributions and response count (for ``surveys list``)."""
+    rows = []
+    surveys = Survey.objects.select_related("owner").annotate(
+        n_responses=Count("responses", distinct=True),
+    )
+    for survey in surveys.order_by("key"):
+        versions = list(survey.versions.order_by("number").values("number", "published_at"))
+        published = [v["number"] for v in versions if v["published_at"] is not None]
+        rows.append(
+            {
+                "key": survey.key,
+                "title": survey.title,
+                "owner": survey.owner.code,
+                "versions": len(versions),
+                "published_version": max(published) if published else None,
+                "status": "closed" if survey.closed_at else ("published" if published else "draft"),
+                "open_distributions": survey.distributions.filter(closed_at__isnull=True).count(),
+                "responses": survey.n_responses,
+            }
+        )
+    return rows
+
+
+def open_links(base_url: str, *, survey_key: str | None = None) -> list[dict[str, Any]]:
+    """Every open distribution with its unit and public URL (for ``surveys links``)."""
+    query = Distribution.objects.select_related("survey", "unit").filter(closed_at__isnull=True)
+    if survey_key:
+        query = query.filter(survey__key=survey_key)
+    return [
+        {
+            "survey": d.survey.key,
+            "unit": d.unit.code,
+            "unit_name": d.unit.name,
+            "channel": d.channel,
+            "state": d.state(),
+            "url": f"{base_url}{d.public_path}",
+        }
+        for d in query.order_by("survey__key", "unit__path", "channel")
+        if d.state() != "closed"
+    ]
+
+
+def responses_per_unit_and_day(survey: Survey, *, since: date | None = None) -> list[dict[str, Any]]:
+    """Response counts per unit and calendar day (server time zone)."""
+    query = survey.responses.all()
+    if since is not None:
+        query = query.filter(submitted_at__date__gte=since)
+    rows = (
+        query.annotate(day=TruncDate("submitted_at"))
+        .values("unit__code", "day")
+        .annotate(n=Count("pk"))
+        .order_by("day", "unit__code")
+    )
+    return [{"unit": r["unit__code"], "day": r["day"], "responses": r["n"]} for r in rows]
