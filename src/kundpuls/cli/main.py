@@ -23,6 +23,7 @@ app = typer.Typer(
 TOPICS: tuple[str, ...] = (
     "kundpuls.cli.server",
     "kundpuls.cli.units",
+    "kundpuls.cli.surveys",
 )
 
 

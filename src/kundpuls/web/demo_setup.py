@@ -6,8 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from kundpuls.web.org.demo import load_demo_organisation
+from kundpuls.web.surveys.demo import load_demo_surveys
 
-STEPS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (("organisation", load_demo_organisation),)
+STEPS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
+    ("organisation", load_demo_organisation),
+    ("surveys", load_demo_surveys),
+)
 
 
 def load_demo(*, progress: bool = False) -> dict[str, Any]:

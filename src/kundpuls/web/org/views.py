@@ -10,6 +10,7 @@ from django.shortcuts import render
 from kundpuls.errors import NotFound
 from kundpuls.web.org import queries
 from kundpuls.web.org.permissions import Capability, can
+from kundpuls.web.surveys.queries import open_distributions_for_unit
 
 
 @login_required
@@ -27,4 +28,5 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     if not can(request.user, Capability.VIEW_RESULTS, unit):
         raise PermissionDenied
     page = queries.unit_page(request.user, unit)
-    return render(request, "org/unit_detail.html", {"page": page, "unit": unit})
+    context = {"page": page, "unit": unit, "distributions": open_distributions_for_unit(unit.pk)}
+    return render(request, "org/unit_detail.html", context)

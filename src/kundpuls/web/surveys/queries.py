@@ -98,3 +98,12 @@ def responses_per_unit_and_day(survey: Survey, *, since: date | None = None) -> 
         .order_by("day", "unit__code")
     )
     return [{"unit": r["unit__code"], "day": r["day"], "responses": r["n"]} for r in rows]
+
+
+def open_distributions_for_unit(unit_pk: int) -> list[Distribution]:
+    """The open distributions of one unit (for its unit page)."""
+    return [
+        d
+        for d in Distribution.objects.select_related("survey").filter(unit_id=unit_pk, closed_at__isnull=True)
+        if d.state() == "open"
+    ]

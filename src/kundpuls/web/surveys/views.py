@@ -1,0 +1,165 @@
+"""Staff pages for surveys: list, create, preview, publish, open for units, close, QR codes and posters."""
+
+from __future__ import annotations
+
+import yaml
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kundpuls.errors import KundpulsError, NotFound
+from kundpuls.instruments import first_page_key, parse_definition
+from kundpuls.web.collect.page_form import page_view
+from kundpuls.web.org.models import Unit
+from kundpuls.web.org.permissions import Capability, can, units_where
+from kundpuls.web.surveys import actions, queries
+from kundpuls.web.surveys.forms import NewSurveyForm, OpenForUnitsForm
+from kundpuls.web.surveys.models import Distribution, Survey
+from kundpuls.web.surveys.posters import CONTENT_TYPES, distribution_file
+
+
+def _survey_for(request: HttpRequest, key: str, capability: Capability = Capability.MANAGE_SURVEYS) -> Survey:
+    try:
+        survey = queries.survey_by_key(key)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    if not can(request.user, capability, survey.owner):
+        raise PermissionDenied
+    return survey
+
+
+@login_required
+def survey_list(request: HttpRequest) -> HttpResponse:
+    owners = units_where(request.user, Capability.MANAGE_SURVEYS)
+    if not owners.exists():
+        raise PermissionDenied
+    rows = [r for r in queries.survey_rows() if owners.filter(code=r["owner"]).exists()]
+    return render(request, "surveys/list.html", {"rows": rows})
+
+
+@login_required
+def survey_new(request: HttpRequest) -> HttpResponse:
+    owners = units_where(request.user, Capability.MANAGE_SURVEYS).filter(valid_to__isnull=True)
+    if not owners.exists():
+        raise PermissionDenied
+    form = NewSurveyForm(request.POST or None, request.FILES or None, owners=owners, language=get_language())
+    if request.method == "POST" and form.is_valid():
+        owner = form.cleaned_data["owner"]
+        try:
+            if form.cleaned_data["template"]:
+                version = actions.create_from_template(
+                    form.cleaned_data["template"], owner=owner, actor=request.user
+                )
+            else:
+                upload = form.cleaned_data["definition"]
+                if upload.size > 1_000_000:
+                    raise KundpulsError(_("definition: the file is larger than 1 MB"))
+                data = yaml.safe_load(upload.read().decode("utf-8"))
+                version = actions.save_definition(parse_definition(data), owner=owner, actor=request.user)
+        except (KundpulsError, yaml.YAMLError, UnicodeDecodeError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Survey saved as a draft. Preview it, then publish it."))
+            return redirect("surveys:detail", key=version.survey.key)
+    return render(request, "surveys/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def survey_detail(request: HttpRequest, key: str) -> HttpResponse:
+    survey = _survey_for(request, key)
+    units = Unit.objects.filter(path__startswith=survey.owner.path, valid_to__isnull=True).order_by("path")
+    context = {
+        "survey": survey,
+        "versions": survey.versions.order_by("-number"),
+        "current": queries.current_version(survey),
+        "distributions": survey.distributions.filter(closed_at__isnull=True).select_related("unit"),
+        "open_form": OpenForUnitsForm(units=units),
+        "counts": queries.responses_per_unit_and_day(survey)[-60:],
+    }
+    return render(request, "surveys/detail.html", context)
+
+
+@login_required
+def survey_preview(request: HttpRequest, key: str) -> HttpResponse:
+    survey = _survey_for(request, key)
+    version = survey.versions.order_by("-number").first()
+    if version is None:
+        raise Http404
+    definition = queries.definition_of(version)
+    language = request.GET.get("lang") if request.GET.get("lang") in definition.languages else get_language()
+    page_key = request.GET.get("sida") or first_page_key(definition, {})
+    if page_key not in definition.page_keys:
+        raise Http404
+    context = {
+        "survey": survey,
+        "version": version,
+        "title": definition.title.in_language(language or "sv"),
+        "page": definition.page(page_key),
+        "page_keys": definition.page_keys,
+        "current": page_key,
+        "blocks": page_view(definition, page_key, {}, language=language or "sv"),
+    }
+    return render(request, "surveys/preview.html", context)
+
+
+@login_required
+@require_POST
+def survey_publish(request: HttpRequest, key: str) -> HttpResponse:
+    survey = _survey_for(request, key)
+    version = survey.versions.order_by("-number").first()
+    if version is not None:
+        actions.publish(version, actor=request.user)
+        messages.success(request, _("Version %(n)d is published.") % {"n": version.number})
+    return redirect("surveys:detail", key=key)
+
+
+@login_required
+@require_POST
+def survey_open(request: HttpRequest, key: str) -> HttpResponse:
+    survey = _survey_for(request, key)
+    units = Unit.objects.filter(path__startswith=survey.owner.path, valid_to__isnull=True)
+    form = OpenForUnitsForm(request.POST, units=units)
+    if form.is_valid():
+        try:
+            for unit in form.cleaned_data["units"]:
+                actions.open_distribution(
+                    survey, unit, channel=form.cleaned_data["channel"], actor=request.user
+                )
+        except KundpulsError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The survey is open for the chosen units."))
+    else:
+        messages.error(request, _("Choose at least one unit."))
+    return redirect("surveys:detail", key=key)
+
+
+@login_required
+@require_POST
+def survey_close(request: HttpRequest, key: str) -> HttpResponse:
+    survey = _survey_for(request, key)
+    actions.close_survey(survey, actor=request.user)
+    messages.success(request, _("The survey is closed."))
+    return redirect("surveys:detail", key=key)
+
+
+@login_required
+def distribution_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    distribution = get_object_or_404(Distribution.objects.select_related("survey__owner", "unit"), pk=pk)
+    allowed = can(request.user, Capability.MANAGE_SURVEYS, distribution.survey.owner) or can(
+        request.user, Capability.VIEW_RESULTS, distribution.unit
+    )
+    if not allowed:
+        raise PermissionDenied
+    if kind not in CONTENT_TYPES:
+        raise Http404
+    content = distribution_file(distribution, kind, language=get_language() or "sv")
+    response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
+    filename = f"{distribution.survey.key}-{distribution.unit.code}.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
