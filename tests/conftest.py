@@ -55,9 +55,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
     """The demo organisation (units, users, roles) exists in every test database."""
     from kundpuls.web.org.demo import load_demo_organisation
+    from kundpuls.web.surveys.demo import load_demo_surveys
 
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         load_demo_organisation()
+        load_demo_surveys()
     yield
 
 
@@ -73,9 +75,11 @@ def _demo_organisation(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
     from kundpuls.web.org.demo import load_demo_organisation
     from kundpuls.web.org.models import Unit
+    from kundpuls.web.surveys.demo import load_demo_surveys
 
     if not Unit.objects.filter(code="EXK").exists():
         load_demo_organisation()
+        load_demo_surveys()
 
 
 def _is_transactional(request: pytest.FixtureRequest) -> bool:

@@ -34,10 +34,32 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/admin/": (200, "admin-login", "admin-login", "admin-login", "admin-login", "admin-login"),
     "/admin/org/unit/": (200, "admin-login", "admin-login", "admin-login", "admin-login", "admin-login"),
     "/healthz": (200, 200, 200, 200, 200, 200),
+    "/portal/enkater/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/enkater/ny/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/enkater/nki/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/enkater/nki/forhandsgranska/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/enkater/patient/": (200, 403, 403, 403, 403, LOGIN),  # the region's survey
+    "/portal/enkater/finns-inte/": (404, 404, 404, 404, 404, LOGIN),
+    "DIST:nki:VOF-HT-N:svg": (200, 200, 200, 403, 200, LOGIN),  # unit A's QR code
+    "DIST:nki:KFF-BIB-HUV:pdf": (200, 200, 403, 200, 403, LOGIN),  # unit B's poster
     "/konto/logga-in/": ("redirect", "redirect", "redirect", "redirect", "redirect", 200),
 }
 
-ROUTES_COVERED = {"org:overview", "org:unit", "healthz", "accounts:login"}
+ROUTES_COVERED = {
+    "org:overview",
+    "org:unit",
+    "healthz",
+    "accounts:login",
+    "surveys:list",
+    "surveys:new",
+    "surveys:detail",
+    "surveys:preview",
+    "surveys:download",
+    # state-changing routes answer POST only; their permissions are tested in tests/web/surveys
+    "surveys:publish",
+    "surveys:open",
+    "surveys:close",
+}
 
 
 def _client(personas: dict[str, object], who: str) -> Client:
@@ -51,6 +73,12 @@ def _client(personas: dict[str, object], who: str) -> Client:
 @pytest.mark.parametrize("who", PERSONAS)
 def test_each_persona_gets_what_its_role_allows(personas: dict[str, object], who: str, url: str) -> None:
     expected = MATRIX[url][PERSONAS.index(who)]
+    if url.startswith("DIST:"):
+        from kundpuls.web.surveys.models import Distribution
+
+        _, survey, unit, kind = url.split(":")
+        distribution = Distribution.objects.get(survey__key=survey, unit__code=unit, closed_at__isnull=True)
+        url = f"/portal/enkater/utskick/{distribution.pk}/{kind}/"
     response = _client(personas, who).get(url)
     if expected == LOGIN:
         assert response.status_code == 302
@@ -90,13 +118,13 @@ def test_every_portal_route_is_in_the_matrix() -> None:
     def walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> None:
         for p in patterns:
             if isinstance(p, URLResolver):
-                if p.namespace in {"org", "accounts"}:
+                if p.namespace in {"org", "accounts", "surveys"}:
                     walk(p.url_patterns, f"{p.namespace}:")
             elif p.name:
                 names.add(prefix + p.name)
 
     walk(get_resolver().url_patterns)
-    uncovered = {n for n in names if n.startswith("org:") or n == "healthz"} - ROUTES_COVERED
+    uncovered = {n for n in names if n.startswith(("org:", "surveys:")) or n == "healthz"} - ROUTES_COVERED
     assert not uncovered, f"add these routes to MATRIX: {sorted(uncovered)}"
 
 

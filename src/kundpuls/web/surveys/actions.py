@@ -46,7 +46,7 @@ def save_definition(definition: SurveyDefinition, *, owner: Unit, actor: Any = "
         definition_of(v) for v in survey.versions.filter(published_at__isnull=False).order_by("number")
     ]
     if published:
-        check_new_version(published, definition)
+        check_new_version(published, definition).raise_if_incompatible()
     if latest is not None and latest.published_at is None:  # replace an unpublished draft
         latest.definition = as_dict
         latest.save(update_fields=["definition"])

@@ -1,0 +1,137 @@
+"""Survey versions stay comparable; distributions stay inside the owner's organisation."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from kundpuls.errors import ValidationError
+from kundpuls.instruments import definition_to_dict, load_template, parse_definition
+from kundpuls.web.org.models import AuditEvent, Unit
+from kundpuls.web.surveys.actions import open_distribution, publish, save_definition
+from kundpuls.web.surveys.models import Distribution, Survey
+from kundpuls.web.surveys.posters import distribution_file
+
+BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
+
+
+def _changed_nki(change: Any) -> Any:
+    data = definition_to_dict(load_template("nki"))
+    change(data)
+    return parse_definition(data)
+
+
+@pytest.mark.django_db
+def test_a_published_version_cannot_be_edited_in_place() -> None:
+    version = Survey.objects.get(key="nki").versions.get(number=1)
+    version.definition = {**version.definition, "key": "nki"} | {"title": {"sv": "Ny titel"}}
+    with pytest.raises(ValueError, match="published"):
+        version.save()
+
+
+@pytest.mark.django_db
+def test_editing_a_published_survey_makes_a_new_version() -> None:
+    def retitle(data: dict[str, Any]) -> None:
+        data["title"]["sv"] = "Vad tycker du om oss?"
+
+    version = save_definition(_changed_nki(retitle), owner=Unit.objects.get(code="EXK"))
+    assert version.number == 2
+    assert version.published_at is None
+    assert Survey.objects.get(key="nki").title == "Vad tycker du om oss?"
+
+
+@pytest.mark.django_db
+def test_changing_the_scale_of_an_existing_item_is_refused_with_a_reason() -> None:
+    def rescale(data: dict[str, Any]) -> None:
+        for page in data["pages"]:
+            for block in page["blocks"]:
+                for question in block["questions"]:
+                    if question.get("key") == "nki_helhet":
+                        question["scale"]["max"] = 5
+
+    with pytest.raises(ValidationError) as info:
+        save_definition(_changed_nki(rescale), owner=Unit.objects.get(code="EXK"))
+    assert "nki_helhet" in str(info.value)
+
+
+@pytest.mark.django_db
+def test_a_survey_cannot_be_opened_outside_its_owner() -> None:
+    with pytest.raises(ValidationError, match="RGX-VC-CEN"):
+        open_distribution(Survey.objects.get(key="nki"), Unit.objects.get(code="RGX-VC-CEN"))
+
+
+@pytest.mark.django_db
+def test_publishing_and_opening_leave_audit_events() -> None:
+    survey = Survey.objects.get(key="nki")
+    assert AuditEvent.objects.filter(action="surveys.publish", target="nki").exists()
+    assert (
+        AuditEvent.objects.filter(action="surveys.open", target="nki").count() == survey.distributions.count()
+    )
+    assert publish(survey.versions.get(number=1)).number == 1  # publishing again is harmless
+
+
+@pytest.mark.parametrize("who", ["manager_a", "viewer"])
+def test_people_without_survey_rights_cannot_change_a_survey(personas: dict[str, Any], who: str) -> None:
+    client = Client()
+    client.force_login(personas[who], backend=BACKEND)
+    for action in ("publicera", "oppna", "stang"):
+        assert client.post(f"/portal/enkater/nki/{action}/").status_code == 403
+    assert Survey.objects.get(key="nki").closed_at is None
+
+
+def test_an_analyst_creates_publishes_and_opens_a_survey_through_the_pages(personas: dict[str, Any]) -> None:
+    client = Client()
+    client.force_login(personas["analyst"], backend=BACKEND)
+    exk = Unit.objects.get(code="EXK")
+    created = client.post("/portal/enkater/ny/", {"template": "csat", "owner": exk.pk})
+    assert created.status_code == 302
+    key = created["Location"].rstrip("/").split("/")[-1]
+    assert client.post(f"/portal/enkater/{key}/publicera/").status_code == 302
+    unit = Unit.objects.get(code="SBF-BYGG")
+    assert (
+        client.post(f"/portal/enkater/{key}/oppna/", {"units": [unit.pk], "channel": "qr"}).status_code == 302
+    )
+    assert Distribution.objects.filter(survey__key=key, unit=unit, channel="qr").exists()
+    detail = client.get(f"/portal/enkater/{key}/").content.decode()
+    assert "Bygglov" in detail
+
+
+def test_a_bad_definition_file_is_named_on_the_page(personas: dict[str, Any]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = Client()
+    client.force_login(personas["analyst"], backend=BACKEND)
+    bad = SimpleUploadedFile("bad.yaml", b"key: trasig\ntitle: {sv: Trasig}\npages: []\n")
+    response = client.post(
+        "/portal/enkater/ny/", {"definition": bad, "owner": Unit.objects.get(code="EXK").pk}
+    )
+    assert response.status_code == 400
+    assert "pages" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_poster_is_an_a5_pdf_with_the_unit_and_the_link() -> None:
+    distribution = Distribution.objects.get(survey__key="nki", unit__code="VOF-HT-N")
+    pdf = distribution_file(distribution, "pdf")
+    assert pdf.startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout
+    content = text.decode()
+    assert "Hemtjänst Norr" in content
+    assert distribution.token in content
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "419.528 x 595.276 pts" in info  # A5: 148 x 210 mm
+
+
+@pytest.mark.django_db
+def test_qr_codes_come_as_svg_and_png() -> None:
+    distribution = Distribution.objects.get(survey__key="nki", unit__code="VOF-HT-N")
+    assert b"<svg" in distribution_file(distribution, "svg")[:200]
+    assert distribution_file(distribution, "png").startswith(b"\x89PNG")
