@@ -56,13 +56,18 @@ def index_table(
     ci_low = np.full(rows, np.nan)
     ci_high = np.full(rows, np.nan)
     n_eff = np.full(rows, np.nan)
-    method = np.full(rows, "", dtype=object)
+    method_codes = np.full(rows, -1, dtype=np.int64)
+    methods: list[str] = []
     suppressed = frame["suppressed"].to_numpy(dtype=bool)
     item_codes = frame["item"].cat.codes.to_numpy() if rows else np.zeros(0, dtype=np.int64)
     categories = list(frame["item"].cat.categories) if rows else []
 
+    columns: dict[str, np.ndarray] = {}
+
     def values(name: str, mask: np.ndarray) -> np.ndarray:
-        return frame[name].to_numpy(dtype=np.float64, na_value=0.0)[mask]
+        if name not in columns:
+            columns[name] = frame[name].to_numpy(dtype=np.float64, na_value=0.0)
+        return columns[name][mask]
 
     for code, key in enumerate(categories):
         mask = (item_codes == code) & ~suppressed
@@ -100,7 +105,9 @@ def index_table(
         ci_low[mask] = result.ci_low
         ci_high[mask] = result.ci_high
         n_eff[mask] = result.n_eff
-        method[mask] = result.method
+        if result.method not in methods:
+            methods.append(result.method)
+        method_codes[mask] = methods.index(result.method)
     keep = [c for c in frame.columns if c not in ("n", "sum", "sumsq", "promoters", "detractors", "weight_sum",
                                                  "weight_sq_sum", "wsum_x", "wsum_xx", "suppressed")]
     out = frame[keep].copy()
@@ -109,6 +116,6 @@ def index_table(
     out["ci_high"] = ci_high
     out["n"] = frame["n"]
     out["n_eff"] = pd.arrays.FloatingArray(np.where(suppressed, 0.0, np.nan_to_num(n_eff)), suppressed)
-    out["method"] = pd.Categorical(method)
+    out["method"] = pd.Categorical.from_codes(method_codes, categories=methods)
     out["suppressed"] = suppressed
     return out

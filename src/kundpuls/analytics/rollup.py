@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kundpuls.analytics.engines import Engine, resolve_engine
 from kundpuls.analytics.lake_layout import RESPONSES
@@ -265,8 +266,8 @@ def _long_table(wide: pa.Table, query: MomentsQuery, tree: UnitTree, *, threshol
         columns[c] = pd.Categorical.from_codes(np.repeat(category_codes, k), categories=shown)
     item_codes = np.tile(np.arange(k), rows)
     columns["item"] = pd.Categorical.from_codes(item_codes, categories=items)
-    kinds = ["nps" if key in query.nps_items else "rating" for key in items]
-    columns["kind"] = pd.Categorical(np.asarray(kinds, dtype=object)[item_codes])
+    kind_codes = np.asarray([1 if key in query.nps_items else 0 for key in items], dtype=np.int64)
+    columns["kind"] = pd.Categorical.from_codes(kind_codes[item_codes], categories=["rating", "nps"])
     flat_hide = hide.ravel()
     for name in STAT_COLUMNS:
         matrix = np.full((rows, k), np.nan)
@@ -288,8 +289,10 @@ _INTEGER_STATS = ("n", "promoters", "detractors")
 
 
 def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
-    """Dictionary-encode a column: (codes ordered like the sorted values, sorted distinct values)."""
-    values = column.to_pylist()
-    distinct = sorted(set(values), key=lambda v: (v is None, "" if v is None else v))
-    position = {v: i for i, v in enumerate(distinct)}
-    return np.fromiter((position[v] for v in values), dtype=np.int64, count=len(values)), distinct
+    """Dictionary-encode a column: (codes ordered like the sorted values, sorted distinct values; None last)."""
+    distinct = pc.unique(column).drop_null().sort()
+    codes = pc.index_in(column, value_set=distinct).fill_null(len(distinct)).to_numpy(zero_copy_only=False)
+    values: list[Any] = distinct.to_pylist()
+    if column.null_count:
+        values.append(None)
+    return codes.astype(np.int64), values

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -70,7 +71,11 @@ class UnitTree:
     def path(self, code: str) -> str:
         """Materialised path of ``code``, e.g. ``/1/4/17/``."""
         self._require(code)
-        return "/" + "/".join(self.path_codes(code)) + "/"
+        return self._paths[code]
+
+    @cached_property
+    def _paths(self) -> dict[str, str]:
+        return {code: "/" + "/".join(self.path_codes(code)) + "/" for code in self.parent}
 
     def depth(self, code: str) -> int:
         """0 for a root."""
@@ -104,6 +109,11 @@ class UnitTree:
         return pa.table({"unit_code": pa.array(units, pa.string()), "ancestor_code": pa.array(ancestors, pa.string())})
 
     def arrays(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+        """``(index, parent_index, depth)`` (cached; see :attr:`_arrays`)."""
+        return self._arrays
+
+    @cached_property
+    def _arrays(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
         """``(index, parent_index, depth)``: position of each code in :attr:`codes`, the parent's
         position (−1 for roots) and the depth, as numpy arrays for vectorised tree walks."""
         index = {code: i for i, code in enumerate(self.codes)}
