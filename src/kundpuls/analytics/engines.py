@@ -33,8 +33,13 @@ class Engine(Protocol):
         lake: LakeLocation,
         files: Mapping[str, Sequence[str]],
         tables: Mapping[str, pa.Table],
+        columns: Mapping[str, Mapping[str, str]] | None = None,
     ) -> pa.Table:
-        """Run ``sql`` with ``files`` (relation -> lake-relative Parquet paths) and ``tables`` registered."""
+        """Run ``sql`` with ``files`` (relation -> lake-relative Parquet paths) and ``tables`` registered.
+
+        ``columns`` names columns (``{relation: {column: "DOUBLE" | "STRING"}}``) the statement needs;
+        a relation whose files lack one gets it as NULLs (e.g. an item added in a later survey version).
+        """
         ...
 
 
@@ -73,20 +78,30 @@ class DuckDBEngine:
         lake: LakeLocation,
         files: Mapping[str, Sequence[str]],
         tables: Mapping[str, pa.Table],
+        columns: Mapping[str, Mapping[str, str]] | None = None,
     ) -> pa.Table:
         con = self.connect()
         try:
             for name, relative in files.items():
                 paths = [lake.path(p) for p in relative]
                 if lake.is_local:
-                    con.read_parquet(paths, union_by_name=True).create_view(name)
+                    con.read_parquet(paths, union_by_name=True).create_view(f"{name}_files")
                 else:
-                    con.register(name, _arrow_dataset(lake, paths))
+                    con.register(f"{name}_files", _arrow_dataset(lake, paths))
+                present = con.sql(f"SELECT * FROM {name}_files LIMIT 0").columns
+                con.sql(_completing_view(name, present, (columns or {}).get(name, {})))
             for name, table in tables.items():
                 con.register(name, table)
             return con.sql(sql).to_arrow_table()
         finally:
             con.close()
+
+
+def _completing_view(name: str, present: Sequence[str], needed: Mapping[str, str]) -> str:
+    """``CREATE … VIEW name`` over ``name_files`` adding needed columns that the files lack, as NULLs."""
+    missing = [f"CAST(NULL AS {kind}) AS {column}" for column, kind in needed.items() if column not in set(present)]
+    extra = "".join(f", {m}" for m in missing)
+    return f"CREATE OR REPLACE TEMPORARY VIEW {name} AS SELECT *{extra} FROM {name}_files"
 
 
 def _arrow_dataset(lake: LakeLocation, paths: Sequence[str]) -> pads.Dataset:
@@ -128,6 +143,7 @@ class SparkEngine:
         lake: LakeLocation,
         files: Mapping[str, Sequence[str]],
         tables: Mapping[str, pa.Table],
+        columns: Mapping[str, Mapping[str, str]] | None = None,
     ) -> pa.Table:
         spark = self.spark
         root = self.root_uri.rstrip("/") if self.root_uri else None
@@ -135,7 +151,9 @@ class SparkEngine:
             raise ConfigurationError("SparkEngine: give root_uri (e.g. s3a://bucket/lake) for a lake that is not a local folder")
         for name, relative in files.items():
             paths = [f"{root}/{p}" if root else lake.path(p) for p in relative]
-            spark.read.option("mergeSchema", "true").parquet(*paths).createOrReplaceTempView(name)
+            frame = spark.read.option("mergeSchema", "true").parquet(*paths)
+            frame.createOrReplaceTempView(f"{name}_files")
+            spark.sql(_completing_view(name, frame.columns, (columns or {}).get(name, {})))
         for name, table in tables.items():
             spark.createDataFrame(table.to_pandas(), schema=_spark_schema(table.schema)).createOrReplaceTempView(name)
         return spark.sql(sql).toArrow()

@@ -159,9 +159,11 @@ def commit(
     units = dict(manifest.units)
     if responses is not None and responses.num_rows:
         units.update(_latest_unit_paths(responses))
-        for survey in pc.unique(responses.column("survey_key")).to_pylist():
+        keys = pc.unique(responses.column("survey_key")).to_pylist()
+        for survey in keys:
             rows = responses.filter(pc.equal(responses.column("survey_key"), survey))
-            _register_columns(surveys.setdefault(survey, {}), rows)
+            # a batch of one survey declares all its columns, even those without answers yet
+            _register_columns(surveys.setdefault(survey, {}), rows, declared=len(keys) == 1)
     for survey, items in (survey_items or {}).items():
         entry = surveys.setdefault(survey, {})
         merged = {k: dict(v) for k, v in entry.get("items", {}).items()}
@@ -191,11 +193,11 @@ def _latest_unit_paths(responses: pa.Table) -> dict[str, str]:
     return dict(zip(latest.column("code").to_pylist(), latest.column("path").to_pylist(), strict=True))
 
 
-def _register_columns(entry: dict[str, Any], rows: pa.Table) -> None:
+def _register_columns(entry: dict[str, Any], rows: pa.Table, *, declared: bool) -> None:
     items = {k: dict(v) for k, v in entry.get("items", {}).items()}
     background = set(entry.get("background", []))
     for name in rows.column_names:
-        if rows.column(name).null_count == rows.num_rows:
+        if not declared and rows.column(name).null_count == rows.num_rows:
             continue
         if name.startswith(ITEM_PREFIX):
             items.setdefault(name[len(ITEM_PREFIX) :], {})

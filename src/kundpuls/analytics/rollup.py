@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kundpuls.analytics.engines import Engine, resolve_engine
-from kundpuls.analytics.lake_layout import RESPONSES
+from kundpuls.analytics.lake_layout import RESPONSES, background_column, item_column
 from kundpuls.analytics.lake_manifest import LakeLocation, Manifest, lake_location, read_current_manifest
 from kundpuls.analytics.periods import period_table
 from kundpuls.analytics.query_specs import MomentsQuery
@@ -202,6 +202,7 @@ def run_grouped_query(
     units: Iterable[str] | None = None,
     engine: Engine | str | None = None,
     table: str = RESPONSES,
+    columns: Mapping[str, str] | None = None,
 ) -> pa.Table:
     """Run a two-step query over the survey's files with the unit and period maps registered."""
     periods = period_table(manifest.months(query.survey), query.period, start=query.start, end=query.end)
@@ -215,8 +216,13 @@ def run_grouped_query(
     unit_map = tree.ancestor_table(rollup=query.rollup, only=wanted)
     if not files:
         return pa.table({})
+    needed = dict(columns or {})
+    needed.update({item_column(k): "DOUBLE" for k in getattr(query, "items", ())})
+    if getattr(query, "segment", None):
+        needed[background_column(query.segment)] = "STRING"
     return resolve_engine(engine).execute(
-        sql, lake=location, files={table: files}, tables={"unit_map": unit_map, "period_map": periods}
+        sql, lake=location, files={table: files}, tables={"unit_map": unit_map, "period_map": periods},
+        columns={table: needed},
     )
 
 
