@@ -98,7 +98,9 @@ def unit_comments(
     comment_files = [f.path for f in manifest.table_files(COMMENTS, survey=survey) if f.month in months]
     if not comment_files:
         return UnitComments(unit, period, respondents, False, empty)
-    found = runner.execute(COMMENTS_SQL, lake=location, files={COMMENTS: comment_files}, tables=tables).to_pandas()
+    rows = runner.execute(COMMENTS_SQL, lake=location, files={COMMENTS: comment_files}, tables=tables)
+    stamps = pa.compute.cast(rows.column("submitted_at"), pa.timestamp("us", tz="UTC"))
+    found = rows.set_column(rows.schema.get_field_index("submitted_at"), "submitted_at", stamps).to_pandas()
     if question is not None:
         found = found[found["question"] == question]
     found = found.sort_values(["submitted_at", "response_id", "question"], kind="stable", ignore_index=True)

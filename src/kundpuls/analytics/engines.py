@@ -155,7 +155,7 @@ class SparkEngine:
             frame.createOrReplaceTempView(f"{name}_files")
             spark.sql(_completing_view(name, frame.columns, (columns or {}).get(name, {})))
         for name, table in tables.items():
-            spark.createDataFrame(table.to_pandas(), schema=_spark_schema(table.schema)).createOrReplaceTempView(name)
+            spark.createDataFrame(table, schema=_spark_schema(table.schema)).createOrReplaceTempView(name)
         return spark.sql(sql).toArrow()
 
 
@@ -183,6 +183,7 @@ def local_session(*, app_name: str = "kundpuls", cores: int = 2, memory: str = "
         SparkSession.builder.master(f"local[{cores}]")
         .appName(app_name)
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", memory)
         .config("spark.sql.shuffle.partitions", str(max(2, cores)))
         .config("spark.sql.session.timeZone", "UTC")
