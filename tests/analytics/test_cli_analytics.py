@@ -23,8 +23,24 @@ def app():
 @pytest.fixture(scope="module")
 def lake(app, tmp_path_factory):
     path = tmp_path_factory.mktemp("cli") / "lake"
-    result = CliRunner().invoke(app, ["lake", "generate", "--rows", "3000", "--out", str(path), "--seed", "5",
-                                      "--units", "40", "--months", "6", "--json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "lake",
+            "generate",
+            "--rows",
+            "3000",
+            "--out",
+            str(path),
+            "--seed",
+            "5",
+            "--units",
+            "40",
+            "--months",
+            "6",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["rows"] == 3000 and document["units"] == 40
@@ -43,22 +59,52 @@ def test_parse_by_accepts_unit_a_period_and_one_segment():
 @pytest.mark.parametrize("suffix", ["csv", "parquet", "xlsx"])
 def test_analyze_writes_the_index_table(app, lake, tmp_path, suffix):
     out = tmp_path / f"table.{suffix}"
-    result = CliRunner().invoke(app, ["analyze", "--lake", str(lake), "--survey", "demo", "--by", "unit,quarter,age_group",
-                                      "--rollup", "--out", str(out), "--json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "analyze",
+            "--lake",
+            str(lake),
+            "--survey",
+            "demo",
+            "--by",
+            "unit,quarter,age_group",
+            "--rollup",
+            "--out",
+            str(out),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     reader = {"csv": pd.read_csv, "parquet": pd.read_parquet, "xlsx": pd.read_excel}[suffix]
     table = reader(out)
     assert len(table) == summary["rows"] > 0
-    assert {"unit", "period", "segment", "item", "estimate", "ci_low", "ci_high", "n", "suppressed"} <= set(table.columns)
+    assert {"unit", "period", "segment", "item", "estimate", "ci_low", "ci_high", "n", "suppressed"} <= set(
+        table.columns
+    )
     shown = table[~table["suppressed"]]
     assert (shown["ci_low"] <= shown["estimate"]).all() and (shown["n"] >= 7).all()
     assert table.loc[table["suppressed"], "n"].isna().all()
 
 
 def test_analyze_json_without_out_returns_the_rows(app, lake):
-    result = CliRunner().invoke(app, ["analyze", "--lake", str(lake), "--survey", "demo", "--by", "unit,all",
-                                      "--rollup", "--items", "nps", "--json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "analyze",
+            "--lake",
+            str(lake),
+            "--survey",
+            "demo",
+            "--by",
+            "unit,all",
+            "--rollup",
+            "--items",
+            "nps",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     root = next(row for row in document["table"] if row["unit"] == "1")

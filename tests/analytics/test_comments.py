@@ -22,8 +22,11 @@ def test_it_returns_the_comments_of_a_unit_and_its_subtree_in_the_period(lake):
     path, records = lake
     found = unit_comments(path, "demo", "2", "2024-Q1", kind="quarter")
     members = {c for c, p in SMALL_TREE.items() if "/2/" in p}
-    expected = [r["submission_id"] for r in sorted(records, key=lambda r: r["submitted_at"])
-                if r["unit_code"] in members and r["comments"]["fritext"]]
+    expected = [
+        r["submission_id"]
+        for r in sorted(records, key=lambda r: r["submitted_at"])
+        if r["unit_code"] in members and r["comments"]["fritext"]
+    ]
     assert found.comments["submission_id"].tolist() == expected
     assert found.respondents == sum(r["unit_code"] in members for r in records)
     own = unit_comments(path, "demo", "2", "2024-Q1", kind="quarter", rollup=False)

@@ -19,8 +19,11 @@ def test_covariances_and_means_match_numpy_on_complete_cases(tmp_path):
     for g, row in result.groups.iterrows():
         members = {c for c, p in SMALL_TREE.items() if f"/{row['unit']}/" in p}
         complete = np.array(
-            [[r["answers"]["q1"], r["answers"]["nps"]] for r in records
-             if r["unit_code"] in members and None not in (r["answers"]["q1"], r["answers"]["nps"])],
+            [
+                [r["answers"]["q1"], r["answers"]["nps"]]
+                for r in records
+                if r["unit_code"] in members and None not in (r["answers"]["q1"], r["answers"]["nps"])
+            ],
             dtype=float,
         )
         assert row["n"] == len(complete)

@@ -20,8 +20,10 @@ from kundpuls.errors import ConfigurationError
 from .conftest import ITEMS, ListSource, make_records
 
 SPARK_MISSING = (
-    "Java is not installed" if shutil.which("java") is None
-    else "pyspark is not installed (extra kundpuls[spark])" if importlib.util.find_spec("pyspark") is None
+    "Java is not installed"
+    if shutil.which("java") is None
+    else "pyspark is not installed (extra kundpuls[spark])"
+    if importlib.util.find_spec("pyspark") is None
     else None
 )
 
@@ -29,7 +31,9 @@ SPARK_MISSING = (
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory):
     path = tmp_path_factory.mktemp("lake")
-    sync_lake(path, ListSource(make_records(600, seed=31, days=420)), batch_size=250, survey_items={"demo": ITEMS})
+    sync_lake(
+        path, ListSource(make_records(600, seed=31, days=420)), batch_size=250, survey_items={"demo": ITEMS}
+    )
     return path
 
 
@@ -47,8 +51,13 @@ def spark_engine():
 
 def test_duckdb_reads_a_lake_on_any_pyarrow_filesystem_like_a_local_one(tmp_path, lake):
     remote = pafs.SubTreeFileSystem(str(tmp_path), pafs.LocalFileSystem())
-    sync_lake("lake", ListSource(make_records(600, seed=31, days=420)), batch_size=250,
-              survey_items={"demo": ITEMS}, filesystem=remote)
+    sync_lake(
+        "lake",
+        ListSource(make_records(600, seed=31, days=420)),
+        batch_size=250,
+        survey_items={"demo": ITEMS},
+        filesystem=remote,
+    )
     via_fs = sufficient_statistics("lake", "demo", period="quarter", segment="age_group", filesystem=remote)
     local = sufficient_statistics(lake, "demo", period="quarter", segment="age_group")
     pd.testing.assert_frame_equal(via_fs.table, local.table)

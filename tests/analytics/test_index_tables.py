@@ -25,8 +25,13 @@ def _lake_of(values: list[int | None], key: str, tmp_path, *, unit_paths=None) -
         code, path = ("u1", "/org/u1/") if unit_paths is None else unit_paths[i % len(unit_paths)]
         records.append(
             {
-                "response_id": i, "submission_id": f"s{i}", "survey": "ex", "unit_code": code, "unit_path": path,
-                "submitted_at": datetime(2024, 3, 10, tzinfo=UTC), "answers": {key: value},
+                "response_id": i,
+                "submission_id": f"s{i}",
+                "survey": "ex",
+                "unit_code": code,
+                "unit_path": path,
+                "submitted_at": datetime(2024, 3, 10, tzinfo=UTC),
+                "answers": {key: value},
             }
         )
     sync_lake(tmp_path, ListSource(records))
@@ -53,19 +58,25 @@ def test_it_reproduces_methods_example_e3_2_adjusted_wald_nps(tmp_path):
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((8.544, 30.865), abs=1e-3)
     wald = index_table(stats, nps_method="wald").iloc[0]
     # METHODS.md E3.1: NPS 20.0, Wald CI [8.741, 31.259]
-    assert (wald["estimate"], wald["ci_low"], wald["ci_high"]) == pytest.approx((20.0, 8.741, 31.259), abs=1e-3)
+    assert (wald["estimate"], wald["ci_low"], wald["ci_high"]) == pytest.approx(
+        (20.0, 8.741, 31.259), abs=1e-3
+    )
 
 
 @pytest.mark.parametrize("weighted", [False, True])
 def test_every_group_matches_the_raw_data_functions(tmp_path, weighted):
     records = make_records(400, seed=21, missing=0.15)
     sync_lake(tmp_path, ListSource(records), survey_items={"demo": ITEMS})
-    stats = sufficient_statistics(tmp_path, "demo", period="quarter", rollup=False, weighted=weighted, threshold=7)
+    stats = sufficient_statistics(
+        tmp_path, "demo", period="quarter", rollup=False, weighted=weighted, threshold=7
+    )
     table = index_table(stats)
     frame = pd.DataFrame(
         {
             "unit": [r["unit_code"] for r in records],
-            "quarter": [f"{r['submitted_at'].year}-Q{(r['submitted_at'].month - 1) // 3 + 1}" for r in records],
+            "quarter": [
+                f"{r['submitted_at'].year}-Q{(r['submitted_at'].month - 1) // 3 + 1}" for r in records
+            ],
             "q1": [r["answers"]["q1"] for r in records],
             "nps": [r["answers"]["nps"] for r in records],
             "w": [r["weight"] for r in records],
@@ -75,10 +86,17 @@ def test_every_group_matches_the_raw_data_functions(tmp_path, weighted):
     for row in table.itertuples(index=False):
         group = frame[(frame["unit"] == row.unit) & (frame["quarter"] == row.period)]
         values = group[row.item].dropna()
-        weights = group.loc[values.index, "w"].to_numpy(dtype=float) if weighted and row.item == "q1" else None
+        weights = (
+            group.loc[values.index, "w"].to_numpy(dtype=float) if weighted and row.item == "q1" else None
+        )
         if row.item == "q1":
-            expected = satisfaction_index(values.to_numpy(dtype=float)[:, None], scale=(1, 10), threshold=7,
-                                          sample_weights=weights, variance="kish")
+            expected = satisfaction_index(
+                values.to_numpy(dtype=float)[:, None],
+                scale=(1, 10),
+                threshold=7,
+                sample_weights=weights,
+                variance="kish",
+            )
         else:
             expected = nps(values.to_numpy(dtype=float), threshold=7)
         assert row.suppressed == expected.suppressed

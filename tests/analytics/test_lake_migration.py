@@ -41,7 +41,9 @@ def test_it_migrates_a_bare_partitioned_folder_to_the_current_layout(tmp_path):
     sync_lake(tmp_path / "new", ListSource(records))
     migrated, synced = read_lake_table(tmp_path / "old"), read_lake_table(tmp_path / "new")
     pd.testing.assert_frame_equal(migrated, synced[migrated.columns])
-    pd.testing.assert_frame_equal(read_lake_table(tmp_path / "old", "comments"), read_lake_table(tmp_path / "new", "comments"))
+    pd.testing.assert_frame_equal(
+        read_lake_table(tmp_path / "old", "comments"), read_lake_table(tmp_path / "new", "comments")
+    )
     # the migrated lake continues incrementally from its high-water mark
     more = make_records(10, seed=52, first_id=151)
     assert sync_lake(tmp_path / "old", ListSource(records + more)).responses == 10
@@ -73,5 +75,7 @@ def test_rebuild_replaces_the_lake_with_a_fresh_sync(tmp_path):
     sync_lake(tmp_path / "lake", ListSource(records[:30]))
     report = rebuild_lake(tmp_path / "lake", ListSource(records[10:]), batch_size=25)
     assert report.responses == 70
-    assert read_lake_table(tmp_path / "lake")["response_id"].tolist() == [r["response_id"] for r in records[10:]]
+    assert read_lake_table(tmp_path / "lake")["response_id"].tolist() == [
+        r["response_id"] for r in records[10:]
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lake"]

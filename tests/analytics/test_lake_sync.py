@@ -54,7 +54,9 @@ def test_new_responses_are_appended_after_the_watermark(tmp_path):
     assert read_lake_table(tmp_path)["response_id"].tolist() == list(range(1, 201))
 
 
-def test_a_sync_killed_between_file_write_and_manifest_gives_the_same_lake_after_a_rerun(tmp_path, monkeypatch, records):
+def test_a_sync_killed_between_file_write_and_manifest_gives_the_same_lake_after_a_rerun(
+    tmp_path, monkeypatch, records
+):
     clean = tmp_path / "clean"
     sync_lake(clean, ListSource(records), batch_size=60)
 
@@ -118,8 +120,10 @@ def test_months_follow_the_lake_time_zone(tmp_path):
     stored = read_lake_table(tmp_path)
     assert stored["period_month"].tolist() == ["2024-02"]  # 00:30 on 1 February in Stockholm
     assert stored["period_quarter"].tolist() == ["2024-Q1"]
-    assert read_manifest(lake_location(tmp_path)).table_files("responses")[0].path.startswith(
-        "responses/survey=demo/month=2024-02/"
+    assert (
+        read_manifest(lake_location(tmp_path))
+        .table_files("responses")[0]
+        .path.startswith("responses/survey=demo/month=2024-02/")
     )
 
 

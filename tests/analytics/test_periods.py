@@ -32,7 +32,10 @@ def test_a_month_belongs_to_every_rolling_window_that_covers_it():
 
 
 def test_a_month_range_filters_and_bad_input_is_named():
-    assert [r[0] for r in _rows(["2024-01", "2024-02", "2024-03"], "month", start="2024-02")] == ["2024-02", "2024-03"]
+    assert [r[0] for r in _rows(["2024-01", "2024-02", "2024-03"], "month", start="2024-02")] == [
+        "2024-02",
+        "2024-03",
+    ]
     with pytest.raises(InvalidArgument, match="period"):
         period_table(["2024-01"], "week")
     with pytest.raises(ValidationError, match="month"):

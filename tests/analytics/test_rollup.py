@@ -39,8 +39,13 @@ def trees_and_responses(draw):
     answer = st.one_of(st.none(), st.integers(1, 10))
     rows = draw(
         st.lists(
-            st.tuples(st.integers(0, size - 1), st.integers(0, 7), answer, st.one_of(st.none(), st.integers(0, 10)),
-                      st.sampled_from(["a", "b", None])),
+            st.tuples(
+                st.integers(0, size - 1),
+                st.integers(0, 7),
+                answer,
+                st.one_of(st.none(), st.integers(0, 10)),
+                st.sampled_from(["a", "b", None]),
+            ),
             min_size=1,
             max_size=60,
         )
@@ -76,7 +81,11 @@ def _brute_force(codes, paths, rows, kind, *, rollup, segmented):
         members = set(tree.descendants(unit)) if rollup else {unit}
         for period, group in periods.groupby("period"):
             in_period = set(group["period_month"])
-            chosen = [r for r in rows if codes[r[0]] in members and month_from_index(FIRST_MONTH + r[1]) in in_period]
+            chosen = [
+                r
+                for r in rows
+                if codes[r[0]] in members and month_from_index(FIRST_MONTH + r[1]) in in_period
+            ]
             segments = sorted({r[4] for r in chosen}, key=str) if segmented else [None]
             for segment in segments:
                 part = [r for r in chosen if not segmented or r[4] == segment]
@@ -109,7 +118,12 @@ def _observed(table: pd.DataFrame, *, segmented: bool) -> dict:
     return observed
 
 
-VARIANTS = [("month", True, False), ("quarter", True, True), ("rolling12", True, False), ("year", False, True)]
+VARIANTS = [
+    ("month", True, False),
+    ("quarter", True, True),
+    ("rolling12", True, False),
+    ("year", False, True),
+]
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -120,8 +134,13 @@ def test_the_one_pass_roll_up_equals_brute_force_per_ancestor(data):
         sync_lake(lake, ListSource(_records(codes, paths, rows)), survey_items={"demo": ITEMS})
         for kind, rollup, segmented in VARIANTS:
             stats = sufficient_statistics(
-                lake, "demo", period=kind, rollup=rollup, segment="seg" if segmented else None,
-                threshold=1, complementary=False,
+                lake,
+                "demo",
+                period=kind,
+                rollup=rollup,
+                segment="seg" if segmented else None,
+                threshold=1,
+                complementary=False,
             )
             expected = _brute_force(codes, paths, rows, kind, rollup=rollup, segmented=segmented)
             # integer answers: every sum is exact in floating point, so the comparison is exact
@@ -172,7 +191,9 @@ def test_weighted_sums_count_missing_weights_as_one(tmp_path):
     for record in records[::3]:
         record["weight"] = None
     sync_lake(tmp_path, ListSource(records), survey_items={"demo": ITEMS})
-    table = sufficient_statistics(tmp_path, "demo", period="all", weighted=True, units=["1"], threshold=1).table
+    table = sufficient_statistics(
+        tmp_path, "demo", period="all", weighted=True, units=["1"], threshold=1
+    ).table
     row = table[table["item"] == "q1"].iloc[0]
     answered = [r for r in records if r["answers"]["q1"] is not None]
     weights = np.array([1.0 if r["weight"] is None else r["weight"] for r in answered])

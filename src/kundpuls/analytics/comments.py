@@ -47,7 +47,16 @@ class UnitComments:
     comments: pd.DataFrame
 
 
-_COLUMNS = ["submission_id", "unit_code", "unit_path", "submitted_at", "period_month", "language", "question", "text"]
+_COLUMNS = [
+    "submission_id",
+    "unit_code",
+    "unit_path",
+    "submitted_at",
+    "period_month",
+    "language",
+    "question",
+    "text",
+]
 
 
 def unit_comments(
@@ -77,7 +86,9 @@ def unit_comments(
         Minimum number of respondents for comments to be shown.
     """
     if not isinstance(threshold, int) or threshold < 1:
-        raise InvalidArgument(f"threshold: {threshold!r} must be a positive integer", field="threshold", value=threshold)
+        raise InvalidArgument(
+            f"threshold: {threshold!r} must be a positive integer", field="threshold", value=threshold
+        )
     location, manifest = open_lake(lake, filesystem=filesystem)
     unit_tree = tree if tree is not None else lake_unit_tree(manifest)
     unit_tree.path(unit)

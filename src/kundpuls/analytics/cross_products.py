@@ -66,9 +66,13 @@ class CrossProducts:
 
     def _n(self, group: int) -> float:
         if not 0 <= group < len(self.groups):
-            raise InvalidArgument(f"group: {group} is out of range for {len(self.groups)} groups", field="group", value=group)
+            raise InvalidArgument(
+                f"group: {group} is out of range for {len(self.groups)} groups", field="group", value=group
+            )
         if bool(self.groups["suppressed"].iloc[group]):
-            raise InvalidArgument(f"group: {group} is suppressed (n below the threshold)", field="group", value=group)
+            raise InvalidArgument(
+                f"group: {group} is suppressed (n below the threshold)", field="group", value=group
+            )
         return float(self.groups["n"].iloc[group])
 
 
@@ -96,8 +100,12 @@ def cross_products(
         raise NotFound(f"survey: no responses for survey {survey!r} in the lake")
     unknown = [k for k in items if k not in known]
     if unknown:
-        raise InvalidArgument(f"items: {unknown} are not items of survey {survey!r}", field="items", value=unknown)
-    query = CrossProductQuery(survey, tuple(items), period=period, segment=segment, rollup=rollup, start=start, end=end)
+        raise InvalidArgument(
+            f"items: {unknown} are not items of survey {survey!r}", field="items", value=unknown
+        )
+    query = CrossProductQuery(
+        survey, tuple(items), period=period, segment=segment, rollup=rollup, start=start, end=end
+    )
     unit_tree = tree if tree is not None else lake_unit_tree(manifest)
     wide = run_grouped_query(location, manifest, query.sql(), query, unit_tree, units=units, engine=engine)
     k = len(items)
@@ -118,9 +126,9 @@ def cross_products(
     present = np.zeros_like(dense, dtype=bool)
     dense[slice_id, unit_idx] = n
     present[slice_id, unit_idx] = True
-    hide = suppressed_cells(dense, present, unit_tree, threshold=threshold, complementary=complementary and rollup)[
-        slice_id, unit_idx
-    ]
+    hide = suppressed_cells(
+        dense, present, unit_tree, threshold=threshold, complementary=complementary and rollup
+    )[slice_id, unit_idx]
     sums = np.stack([frame[f"s_{i}"].to_numpy(dtype=np.float64) for i in range(k)], axis=1)
     products = np.zeros((len(frame), k, k))
     for i in range(k):

@@ -99,7 +99,9 @@ class DuckDBEngine:
 
 def _completing_view(name: str, present: Sequence[str], needed: Mapping[str, str]) -> str:
     """``CREATE … VIEW name`` over ``name_files`` adding needed columns that the files lack, as NULLs."""
-    missing = [f"CAST(NULL AS {kind}) AS {column}" for column, kind in needed.items() if column not in set(present)]
+    missing = [
+        f"CAST(NULL AS {kind}) AS {column}" for column, kind in needed.items() if column not in set(present)
+    ]
     extra = "".join(f", {m}" for m in missing)
     return f"CREATE OR REPLACE TEMPORARY VIEW {name} AS SELECT *{extra} FROM {name}_files"
 
@@ -148,7 +150,9 @@ class SparkEngine:
         spark = self.spark
         root = self.root_uri.rstrip("/") if self.root_uri else None
         if root is None and not lake.is_local:
-            raise ConfigurationError("SparkEngine: give root_uri (e.g. s3a://bucket/lake) for a lake that is not a local folder")
+            raise ConfigurationError(
+                "SparkEngine: give root_uri (e.g. s3a://bucket/lake) for a lake that is not a local folder"
+            )
         for name, relative in files.items():
             paths = [f"{root}/{p}" if root else lake.path(p) for p in relative]
             frame = spark.read.option("mergeSchema", "true").parquet(*paths)
@@ -177,7 +181,9 @@ def local_session(*, app_name: str = "kundpuls", cores: int = 2, memory: str = "
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
-        raise ConfigurationError("Spark: pyspark is not installed; install the extra kundpuls[spark]") from exc
+        raise ConfigurationError(
+            "Spark: pyspark is not installed; install the extra kundpuls[spark]"
+        ) from exc
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     return (
         SparkSession.builder.master(f"local[{cores}]")

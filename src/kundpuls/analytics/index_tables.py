@@ -50,7 +50,11 @@ def index_table(
     if use_weights and not stats.query.weighted:
         raise InvalidArgument("weighted: the query was not weighted", field="weighted", value=weighted)
     if nps_method not in ("adjusted_wald", "wald"):
-        raise InvalidArgument(f"nps_method: {nps_method!r} is not 'adjusted_wald' or 'wald'", field="nps_method", value=nps_method)
+        raise InvalidArgument(
+            f"nps_method: {nps_method!r} is not 'adjusted_wald' or 'wald'",
+            field="nps_method",
+            value=nps_method,
+        )
     rows = len(frame)
     estimate = np.full(rows, np.nan)
     ci_low = np.full(rows, np.nan)
@@ -78,27 +82,45 @@ def index_table(
         if kind == "nps":
             promoters, detractors = values("promoters", mask), values("detractors", mask)
             result = nps_from_counts(
-                promoters, n - promoters - detractors, detractors, method=nps_method, confidence=confidence,
+                promoters,
+                n - promoters - detractors,
+                detractors,
+                method=nps_method,
+                confidence=confidence,
                 threshold=stats.threshold,
             )
         else:
             if key not in stats.scales:
-                raise InvalidArgument(f"scales: no scale (min, max) known for item {key!r}", field="scales", value=key)
+                raise InvalidArgument(
+                    f"scales: no scale (min, max) known for item {key!r}", field="scales", value=key
+                )
             lo, hi = stats.scales[key]
             if not hi > lo:
-                raise InvalidArgument(f"scales: item {key!r} has min {lo:g} not below max {hi:g}", field="scales", value=(lo, hi))
+                raise InvalidArgument(
+                    f"scales: item {key!r} has min {lo:g} not below max {hi:g}",
+                    field="scales",
+                    value=(lo, hi),
+                )
             a = 100.0 / (hi - lo)
             if use_weights:
                 w_sum, w_sq = values("weight_sum", mask), values("weight_sq_sum", mask)
                 wx, wxx = values("wsum_x", mask), values("wsum_xx", mask)
                 result = mean_index_from_moments(
-                    n, a * (wx - lo * w_sum), a * a * (wxx - 2 * lo * wx + lo * lo * w_sum), confidence=confidence,
-                    threshold=stats.threshold, weight_sum=w_sum, weight_sq_sum=w_sq,
+                    n,
+                    a * (wx - lo * w_sum),
+                    a * a * (wxx - 2 * lo * wx + lo * lo * w_sum),
+                    confidence=confidence,
+                    threshold=stats.threshold,
+                    weight_sum=w_sum,
+                    weight_sq_sum=w_sq,
                 )
             else:
                 total, total_sq = values("sum", mask), values("sumsq", mask)
                 result = mean_index_from_moments(
-                    n, a * (total - lo * n), a * a * (total_sq - 2 * lo * total + lo * lo * n), confidence=confidence,
+                    n,
+                    a * (total - lo * n),
+                    a * a * (total_sq - 2 * lo * total + lo * lo * n),
+                    confidence=confidence,
                     threshold=stats.threshold,
                 )
         estimate[mask] = result.estimate
@@ -108,8 +130,23 @@ def index_table(
         if result.method not in methods:
             methods.append(result.method)
         method_codes[mask] = methods.index(result.method)
-    keep = [c for c in frame.columns if c not in ("n", "sum", "sumsq", "promoters", "detractors", "weight_sum",
-                                                 "weight_sq_sum", "wsum_x", "wsum_xx", "suppressed")]
+    keep = [
+        c
+        for c in frame.columns
+        if c
+        not in (
+            "n",
+            "sum",
+            "sumsq",
+            "promoters",
+            "detractors",
+            "weight_sum",
+            "weight_sq_sum",
+            "wsum_x",
+            "wsum_xx",
+            "suppressed",
+        )
+    ]
     out = frame[keep].copy()
     out["estimate"] = estimate
     out["ci_low"] = ci_low

@@ -19,7 +19,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from kundpuls.analytics.lake_layout import TABLES, part_file_name, partition_dir
-from kundpuls.analytics.lake_manifest import LakeFile, LakeLocation, Manifest, lake_location, read_current_manifest
+from kundpuls.analytics.lake_manifest import (
+    LakeFile,
+    LakeLocation,
+    Manifest,
+    lake_location,
+    read_current_manifest,
+)
 from kundpuls.analytics.lake_writer import commit, remove_orphans, write_parquet_atomically, writer_lock
 from kundpuls.errors import InvalidArgument
 
@@ -66,7 +72,9 @@ def erase_responses(
     """
     ids = sorted({str(i) for i in submission_ids})
     if not ids:
-        raise InvalidArgument("submission_ids: give at least one submission id", field="submission_ids", value=ids)
+        raise InvalidArgument(
+            "submission_ids: give at least one submission id", field="submission_ids", value=ids
+        )
     location = lake_location(lake_dir, filesystem=filesystem)
     wanted = pa.array(ids, pa.string())
     with writer_lock(location):
@@ -76,7 +84,9 @@ def erase_responses(
         for table in TABLES:
             partitions = set()
             for file in manifest.table_files(table):
-                column = pq.read_table(location.path(file.path), columns=["submission_id"], filesystem=location.filesystem)
+                column = pq.read_table(
+                    location.path(file.path), columns=["submission_id"], filesystem=location.filesystem
+                )
                 if pc.any(pc.is_in(column.column(0), value_set=wanted)).as_py():
                     partitions.add((file.survey, file.month))
             affected[table] = partitions
@@ -98,7 +108,9 @@ def compact_lake(
     keeps reads fast. The content does not change.
     """
     if not isinstance(min_files, int) or min_files < 2:
-        raise InvalidArgument(f"min_files: {min_files!r} must be an integer of at least 2", field="min_files", value=min_files)
+        raise InvalidArgument(
+            f"min_files: {min_files!r} must be an integer of at least 2", field="min_files", value=min_files
+        )
     location = lake_location(lake_dir, filesystem=filesystem)
     with writer_lock(location):
         manifest = read_current_manifest(location)

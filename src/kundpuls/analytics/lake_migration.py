@@ -38,7 +38,7 @@ from kundpuls.analytics.lake_manifest import (
     write_manifest,
 )
 from kundpuls.analytics.lake_records import normalise_batch
-from kundpuls.analytics.lake_sync import SyncReport, SurveyItems, sync_lake
+from kundpuls.analytics.lake_sync import SurveyItems, SyncReport, sync_lake
 from kundpuls.analytics.lake_writer import commit, write_partitioned, writer_lock
 from kundpuls.errors import ConfigurationError, NotFound
 
@@ -62,7 +62,9 @@ def lake_schema_version(lake_dir: str | os.PathLike[str] | LakeLocation, *, file
     raise NotFound(f"lake: nothing at {location.root!r} looks like a response lake")
 
 
-def migrate_lake(lake_dir: str | os.PathLike[str] | LakeLocation, *, filesystem: Any = None) -> MigrationReport:
+def migrate_lake(
+    lake_dir: str | os.PathLike[str] | LakeLocation, *, filesystem: Any = None
+) -> MigrationReport:
     """Bring a lake to the current schema version (:data:`SCHEMA_VERSION`); a current lake is left as is."""
     location = lake_location(lake_dir, filesystem=filesystem)
     version = lake_schema_version(location)
@@ -102,16 +104,26 @@ def _from_version_0(location: LakeLocation) -> int:
         drop = [c for c in table.column_names if c.startswith("period_") or c in ("survey", "month")]
         normalised, comments = normalise_batch(table.drop_columns(drop), timezone=manifest.timezone)
         responses_parts.append(normalised)
-        added[RESPONSES] += write_partitioned(location, RESPONSES, normalised, generation=1, start_index=index * 1000)
-        added[COMMENTS] += write_partitioned(location, COMMENTS, comments, generation=1, start_index=index * 1000)
+        added[RESPONSES] += write_partitioned(
+            location, RESPONSES, normalised, generation=1, start_index=index * 1000
+        )
+        added[COMMENTS] += write_partitioned(
+            location, COMMENTS, comments, generation=1, start_index=index * 1000
+        )
     offset = len(responses_files) * 1000
     for index, path in enumerate(comment_files):
         table = pq.read_table(path, filesystem=fs, partitioning=None)
         columns = {}
         for name, dtype in COMMENT_COLUMNS.items():
-            columns[name] = pc.cast(table.column(name), dtype) if name in table.column_names else pa.nulls(table.num_rows, dtype)
+            columns[name] = (
+                pc.cast(table.column(name), dtype)
+                if name in table.column_names
+                else pa.nulls(table.num_rows, dtype)
+            )
         normalised = pa.table(columns)
-        added[COMMENTS] += write_partitioned(location, COMMENTS, normalised, generation=1, start_index=offset + index * 1000)
+        added[COMMENTS] += write_partitioned(
+            location, COMMENTS, normalised, generation=1, start_index=offset + index * 1000
+        )
     everything = pa.concat_tables(responses_parts, promote_options="default") if responses_parts else None
     watermark = None if everything is None else pc.max(everything.column("response_id")).as_py()
     for path in old_files:
@@ -146,7 +158,9 @@ def rebuild_lake(
     """
     location = lake_location(lake_dir)
     if not location.is_local:
-        raise ConfigurationError("rebuild_lake: only for a local lake; sync into a new prefix on object stores")
+        raise ConfigurationError(
+            "rebuild_lake: only for a local lake; sync into a new prefix on object stores"
+        )
     fresh = f"{location.root.rstrip('/')}.rebuild-{uuid.uuid4().hex[:8]}"
     report = sync_lake(fresh, fetch, batch_size=batch_size, survey_items=survey_items, progress=progress)
     old = f"{location.root.rstrip('/')}.old-{uuid.uuid4().hex[:8]}"

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -44,7 +44,7 @@ from kundpuls.analytics.lake_layout import (
 )
 from kundpuls.errors import ValidationError
 
-ResponseBatch = Sequence[Mapping[str, Any]] | pa.Table
+ResponseBatch: TypeAlias = Sequence[Mapping[str, Any]] | pa.Table
 
 _NESTED = {"answers": ITEM_PREFIX, "background": BACKGROUND_PREFIX, "comments": COMMENT_PREFIX}
 
@@ -122,7 +122,9 @@ def normalise_batch(batch: ResponseBatch, *, timezone: str) -> tuple[pa.Table, p
     for name in items:
         check_key(name[len(ITEM_PREFIX) :], field="item")
         values = _cast(table.column(name), pa.float64(), name)
-        columns[name] = pc.if_else(pc.is_nan(values), None, values) if values.null_count < len(values) else values
+        columns[name] = (
+            pc.if_else(pc.is_nan(values), None, values) if values.null_count < len(values) else values
+        )
     for name in background:
         check_key(name[len(BACKGROUND_PREFIX) :], field="background")
         columns[name] = _cast(table.column(name), pa.string(), name)
@@ -172,11 +174,11 @@ def _cast(column: pa.ChunkedArray, dtype: pa.DataType, name: str) -> pa.ChunkedA
         return column
     if pa.types.is_null(column.type):
         return pa.chunked_array([pa.nulls(len(column), dtype)])
-    if pa.types.is_string(dtype) and not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-        if not (pa.types.is_integer(column.type) or pa.types.is_dictionary(column.type)):
-            raise ValidationError(
-                f"{name}: expected text, got values of type {column.type}", field=name, value=str(column.type)
-            )
+    text_like = (pa.types.is_string, pa.types.is_large_string, pa.types.is_integer, pa.types.is_dictionary)
+    if pa.types.is_string(dtype) and not any(check(column.type) for check in text_like):
+        raise ValidationError(
+            f"{name}: expected text, got values of type {column.type}", field=name, value=str(column.type)
+        )
     try:
         return pc.cast(column, dtype)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
@@ -200,7 +202,9 @@ def _validate(columns: Mapping[str, pa.ChunkedArray]) -> None:
             raise ValidationError(f"batch: {name} values repeat within the batch", field=name, value=None)
     weights = columns["weight"]
     if weights.null_count < len(weights) and pc.min(weights).as_py() <= 0:
-        raise ValidationError("weight: survey weights must be positive", field="weight", value=pc.min(weights).as_py())
+        raise ValidationError(
+            "weight: survey weights must be positive", field="weight", value=pc.min(weights).as_py()
+        )
 
 
 def _comments(table: pa.Table, responses: pa.Table, comment_columns: list[str]) -> pa.Table:
@@ -211,7 +215,9 @@ def _comments(table: pa.Table, responses: pa.Table, comment_columns: list[str]) 
         if not pc.any(keep).as_py():
             continue
         rows = responses.filter(keep)
-        question = pa.chunked_array([pa.array([check_key(name[len(COMMENT_PREFIX) :], field="comment")] * rows.num_rows)])
+        question = pa.chunked_array(
+            [pa.array([check_key(name[len(COMMENT_PREFIX) :], field="comment")] * rows.num_rows)]
+        )
         pieces.append(
             pa.table(
                 {

@@ -95,7 +95,9 @@ def sync_lake(
         A batch is malformed or ``fetch`` returned a response at or below the high-water mark.
     """
     if not isinstance(batch_size, int) or batch_size < 1:
-        raise InvalidArgument(f"batch_size: {batch_size!r} must be a positive integer", field="batch_size", value=batch_size)
+        raise InvalidArgument(
+            f"batch_size: {batch_size!r} must be a positive integer", field="batch_size", value=batch_size
+        )
     location = lake_location(lake_dir, filesystem=filesystem)
     with writer_lock(location):
         manifest = _open_for_writing(location, timezone)

@@ -96,10 +96,14 @@ def write_partitioned(
     """
     if table.num_rows == 0:
         return []
-    ordered = table.sort_by([("survey_key", "ascending"), ("period_month", "ascending"), ("response_id", "ascending")])
+    ordered = table.sort_by(
+        [("survey_key", "ascending"), ("period_month", "ascending"), ("response_id", "ascending")]
+    )
     keys = pa.table({"s": ordered.column("survey_key"), "m": ordered.column("period_month")})
-    groups = keys.group_by(["s", "m"], use_threads=False).aggregate([([], "count_all")]).sort_by(
-        [("s", "ascending"), ("m", "ascending")]
+    groups = (
+        keys.group_by(["s", "m"], use_threads=False)
+        .aggregate([([], "count_all")])
+        .sort_by([("s", "ascending"), ("m", "ascending")])
     )
     files = []
     offset = 0
@@ -123,9 +127,7 @@ def write_parquet_atomically(location: LakeLocation, relative: str, table: pa.Ta
     folder = final.rsplit("/", 1)[0]
     fs.create_dir(folder, recursive=True)
     temporary = f"{folder}/.tmp-{uuid.uuid4().hex}.parquet"
-    pq.write_table(
-        table, temporary, filesystem=fs, compression=COMPRESSION, row_group_size=ROW_GROUP_SIZE
-    )
+    pq.write_table(table, temporary, filesystem=fs, compression=COMPRESSION, row_group_size=ROW_GROUP_SIZE)
     fsync_local_file(location, temporary)
     fs.move(temporary, final)
 
@@ -134,7 +136,10 @@ def _drop_empty_optional_columns(table: pa.Table) -> pa.Table:
     keep = [
         name
         for name in table.column_names
-        if not (name.startswith((ITEM_PREFIX, BACKGROUND_PREFIX)) and table.column(name).null_count == table.num_rows)
+        if not (
+            name.startswith((ITEM_PREFIX, BACKGROUND_PREFIX))
+            and table.column(name).null_count == table.num_rows
+        )
     ]
     return table.select(keep)
 
@@ -178,7 +183,7 @@ def commit(
         surveys=surveys,
     )
     committed = write_manifest(location, new)
-    for table, paths in removed.items():
+    for paths in removed.values():
         for path in paths:
             with contextlib.suppress(FileNotFoundError):
                 location.filesystem.delete_file(location.path(path))
@@ -187,7 +192,11 @@ def commit(
 
 def _latest_unit_paths(responses: pa.Table) -> dict[str, str]:
     pairs = pa.table(
-        {"code": responses.column("unit_code"), "path": responses.column("unit_path"), "id": responses.column("response_id")}
+        {
+            "code": responses.column("unit_code"),
+            "path": responses.column("unit_path"),
+            "id": responses.column("response_id"),
+        }
     )
     latest = pairs.group_by(["code", "path"]).aggregate([("id", "max")]).sort_by([("id_max", "ascending")])
     return dict(zip(latest.column("code").to_pylist(), latest.column("path").to_pylist(), strict=True))

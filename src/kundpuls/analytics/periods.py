@@ -18,7 +18,9 @@ from kundpuls.errors import InvalidArgument
 PERIOD_KINDS = ("month", "quarter", "year", "rolling12", "all")
 
 
-def period_table(months: Sequence[str], kind: str, *, start: str | None = None, end: str | None = None) -> pa.Table:
+def period_table(
+    months: Sequence[str], kind: str, *, start: str | None = None, end: str | None = None
+) -> pa.Table:
     """Table ``(period_month, period, period_start, period_end)`` for the months in the data.
 
     Parameters
@@ -33,7 +35,9 @@ def period_table(months: Sequence[str], kind: str, *, start: str | None = None, 
         Keep only months in this closed range.
     """
     if kind not in PERIOD_KINDS:
-        raise InvalidArgument(f"period: {kind!r} is not one of {list(PERIOD_KINDS)}", field="period", value=kind)
+        raise InvalidArgument(
+            f"period: {kind!r} is not one of {list(PERIOD_KINDS)}", field="period", value=kind
+        )
     chosen = sorted(
         {
             check_month(m)
@@ -55,14 +59,21 @@ def period_table(months: Sequence[str], kind: str, *, start: str | None = None, 
     elif kind == "year":
         rows = [(m, m[:4], f"{m[:4]}-01", f"{m[:4]}-12") for m in chosen]
     elif chosen and kind == "rolling12":
-        first, last = month_index(chosen[0]), month_index(chosen[-1])
+        first_index, last_index = month_index(chosen[0]), month_index(chosen[-1])
         for m in chosen:
             i = month_index(m)
-            for window_end in range(i, min(i + 11, last) + 1):
-                window_start = max(window_end - 11, first)
+            for window_end in range(i, min(i + 11, last_index) + 1):
+                window_start = max(window_end - 11, first_index)
                 rows.append(
-                    (m, f"R12 {month_from_index(window_end)}", month_from_index(window_start), month_from_index(window_end))
+                    (
+                        m,
+                        f"R12 {month_from_index(window_end)}",
+                        month_from_index(window_start),
+                        month_from_index(window_end),
+                    )
                 )
     columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
     names = ("period_month", "period", "period_start", "period_end")
-    return pa.table({name: pa.array(list(values), pa.string()) for name, values in zip(names, columns, strict=True)})
+    return pa.table(
+        {name: pa.array(list(values), pa.string()) for name, values in zip(names, columns, strict=True)}
+    )

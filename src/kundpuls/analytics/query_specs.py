@@ -53,12 +53,20 @@ class MomentsQuery:
         for key in self.items:
             check_key(key, field="items")
         if len(set(self.items)) != len(self.items):
-            raise InvalidArgument(f"items: {list(self.items)} repeat an item", field="items", value=self.items)
+            raise InvalidArgument(
+                f"items: {list(self.items)} repeat an item", field="items", value=self.items
+            )
         unknown = set(self.nps_items) - set(self.items)
         if unknown:
-            raise InvalidArgument(f"nps_items: {sorted(unknown)} are not among items", field="nps_items", value=sorted(unknown))
+            raise InvalidArgument(
+                f"nps_items: {sorted(unknown)} are not among items", field="nps_items", value=sorted(unknown)
+            )
         if self.period not in PERIOD_KINDS:
-            raise InvalidArgument(f"period: {self.period!r} is not one of {list(PERIOD_KINDS)}", field="period", value=self.period)
+            raise InvalidArgument(
+                f"period: {self.period!r} is not one of {list(PERIOD_KINDS)}",
+                field="period",
+                value=self.period,
+            )
         if self.segment is not None:
             check_key(self.segment, field="segment")
 
@@ -73,7 +81,11 @@ class MomentsQuery:
         rollup_aggregates: list[str] = []
         for key in self.items:
             x = item_column(key)
-            parts = [("n", f"COUNT({x})", True), ("sum", f"SUM({x})", False), ("sumsq", f"SUM({x} * {x})", False)]
+            parts = [
+                ("n", f"COUNT({x})", True),
+                ("sum", f"SUM({x})", False),
+                ("sumsq", f"SUM({x} * {x})", False),
+            ]
             if key in self.nps_items:
                 parts += [
                     ("prom", f"SUM(CASE WHEN {x} >= {NPS_PROMOTER_MIN} THEN 1 ELSE 0 END)", True),
@@ -114,11 +126,17 @@ class CrossProductQuery:
     def __post_init__(self) -> None:
         check_survey_key(self.survey)
         if len(self.items) < 1 or len(set(self.items)) != len(self.items):
-            raise InvalidArgument(f"items: {list(self.items)} must be distinct and not empty", field="items", value=self.items)
+            raise InvalidArgument(
+                f"items: {list(self.items)} must be distinct and not empty", field="items", value=self.items
+            )
         for key in self.items:
             check_key(key, field="items")
         if self.period not in PERIOD_KINDS:
-            raise InvalidArgument(f"period: {self.period!r} is not one of {list(PERIOD_KINDS)}", field="period", value=self.period)
+            raise InvalidArgument(
+                f"period: {self.period!r} is not one of {list(PERIOD_KINDS)}",
+                field="period",
+                value=self.period,
+            )
         if self.segment is not None:
             check_key(self.segment, field="segment")
 
@@ -136,12 +154,16 @@ class CrossProductQuery:
             for j in range(i, len(columns))
         ]
         base = [f"CAST({e} AS {'BIGINT' if n_ else 'DOUBLE'}) AS {name}" for name, e, n_ in parts]
-        rolled = [f"CAST(SUM(b.{name}) AS {'BIGINT' if n_ else 'DOUBLE'}) AS {name}" for name, _e, n_ in parts]
+        rolled = [
+            f"CAST(SUM(b.{name}) AS {'BIGINT' if n_ else 'DOUBLE'}) AS {name}" for name, _e, n_ in parts
+        ]
         complete = " AND ".join(f"{x} IS NOT NULL" for x in columns)
         return _two_step_sql(self.segment, base, rolled, where=complete)
 
 
-def _two_step_sql(segment: str | None, base_aggregates: list[str], rollup_aggregates: list[str], *, where: str = "") -> str:
+def _two_step_sql(
+    segment: str | None, base_aggregates: list[str], rollup_aggregates: list[str], *, where: str = ""
+) -> str:
     seg_select = f", {background_column(segment)} AS segment" if segment else ""
     seg_group = f", {background_column(segment)}" if segment else ""
     seg_out = ", b.segment" if segment else ""

@@ -33,7 +33,17 @@ from kundpuls.errors import InvalidArgument, NotFound
 DEFAULT_THRESHOLD = 7
 
 #: Statistic columns of the long table, in order; integers are nullable (suppressed cells are empty).
-STAT_COLUMNS = ("n", "sum", "sumsq", "promoters", "detractors", "weight_sum", "weight_sq_sum", "wsum_x", "wsum_xx")
+STAT_COLUMNS = (
+    "n",
+    "sum",
+    "sumsq",
+    "promoters",
+    "detractors",
+    "weight_sum",
+    "weight_sq_sum",
+    "wsum_x",
+    "wsum_xx",
+)
 _SQL_PREFIX = {
     "n": "n",
     "sum": "sum",
@@ -73,7 +83,9 @@ class SufficientStatistics:
     threshold: int
 
 
-def open_lake(lake: str | os.PathLike[str] | LakeLocation, *, filesystem: Any = None) -> tuple[LakeLocation, Manifest]:
+def open_lake(
+    lake: str | os.PathLike[str] | LakeLocation, *, filesystem: Any = None
+) -> tuple[LakeLocation, Manifest]:
     """Resolve a lake and read its (current-version) manifest."""
     location = lake_location(lake, filesystem=filesystem)
     return location, read_current_manifest(location)
@@ -99,7 +111,9 @@ def survey_item_metadata(
     chosen = tuple(items) if items is not None else tuple(sorted(meta))
     unknown = [k for k in chosen if k not in meta]
     if unknown:
-        raise InvalidArgument(f"items: {unknown} are not items of survey {survey!r}", field="items", value=unknown)
+        raise InvalidArgument(
+            f"items: {unknown} are not items of survey {survey!r}", field="items", value=unknown
+        )
     if nps_items is None:
         nps = tuple(k for k in chosen if meta.get(k, {}).get("kind") == "nps")
     else:
@@ -175,17 +189,30 @@ def sufficient_statistics(
     SufficientStatistics
     """
     if not isinstance(threshold, int) or threshold < 1:
-        raise InvalidArgument(f"threshold: {threshold!r} must be a positive integer", field="threshold", value=threshold)
+        raise InvalidArgument(
+            f"threshold: {threshold!r} must be a positive integer", field="threshold", value=threshold
+        )
     location, manifest = open_lake(lake, filesystem=filesystem)
     chosen, nps, found_scales, kinds = survey_item_metadata(
         manifest, survey, items=items, nps_items=nps_items, scales=scales
     )
     query = MomentsQuery(
-        survey=survey, items=chosen, nps_items=nps, period=period, segment=segment, rollup=rollup,
-        weighted=weighted, start=start, end=end,
+        survey=survey,
+        items=chosen,
+        nps_items=nps,
+        period=period,
+        segment=segment,
+        rollup=rollup,
+        weighted=weighted,
+        start=start,
+        end=end,
     )
     if segment is not None and segment not in manifest.surveys.get(survey, {}).get("background", []):
-        raise InvalidArgument(f"segment: {segment!r} is not a background variable of survey {survey!r}", field="segment", value=segment)
+        raise InvalidArgument(
+            f"segment: {segment!r} is not a background variable of survey {survey!r}",
+            field="segment",
+            value=segment,
+        )
     unit_tree = tree if tree is not None else lake_unit_tree(manifest)
     wide = run_grouped_query(location, manifest, query.sql(), query, unit_tree, units=units, engine=engine)
     table = _long_table(wide, query, unit_tree, threshold=threshold, complementary=complementary and rollup)
@@ -221,17 +248,24 @@ def run_grouped_query(
     if getattr(query, "segment", None):
         needed[background_column(query.segment)] = "STRING"
     return resolve_engine(engine).execute(
-        sql, lake=location, files={table: files}, tables={"unit_map": unit_map, "period_map": periods},
+        sql,
+        lake=location,
+        files={table: files},
+        tables={"unit_map": unit_map, "period_map": periods},
         columns={table: needed},
     )
 
 
-def _long_table(wide: pa.Table, query: MomentsQuery, tree: UnitTree, *, threshold: int, complementary: bool) -> pd.DataFrame:
+def _long_table(
+    wide: pa.Table, query: MomentsQuery, tree: UnitTree, *, threshold: int, complementary: bool
+) -> pd.DataFrame:
     """Wide engine output -> long, sorted, anonymised table (one row per group × item)."""
     groups = list(query.group_columns)
     items = list(query.items)
     if wide.num_rows == 0:
-        frame = pd.DataFrame({c: pd.Series([], dtype="str") for c in ["unit", "unit_path", *groups[1:], "item", "kind"]})
+        frame = pd.DataFrame(
+            {c: pd.Series([], dtype="str") for c in ["unit", "unit_path", *groups[1:], "item", "kind"]}
+        )
         frame.insert(2, "depth", pd.Series([], dtype="int64"))
         for name in STAT_COLUMNS:
             frame[name] = pd.Series([], dtype="Int64" if name in _INTEGER_STATS else "Float64")
@@ -295,7 +329,7 @@ _INTEGER_STATS = ("n", "promoters", "detractors")
 
 
 def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
-    """Dictionary-encode a column: (codes ordered like the sorted values, sorted distinct values; None last)."""
+    """Dictionary-encode a column: (codes in sorted order, sorted distinct values with None last)."""
     distinct = pc.unique(column).drop_null().sort()
     codes = pc.index_in(column, value_set=distinct).fill_null(len(distinct)).to_numpy(zero_copy_only=False)
     values: list[Any] = distinct.to_pylist()

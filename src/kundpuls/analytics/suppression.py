@@ -76,11 +76,15 @@ def suppressed_cells(
                 break
             need_by_unit = np.zeros(n.shape, dtype=bool)
             need_by_unit[:, parents] = need
-            candidate = (~hidden[:, level_children]) & (n[:, level_children] > 0) & need_by_unit[:, their_parent]
+            candidate = (
+                (~hidden[:, level_children]) & (n[:, level_children] > 0) & need_by_unit[:, their_parent]
+            )
             value = np.where(candidate, n[:, level_children] + tiebreak, np.inf)
             smallest = np.minimum.reduceat(value, starts, axis=1)
             has_candidate = np.isfinite(smallest)
-            chosen = candidate & (value == np.repeat(smallest, np.diff(np.append(starts, level_children.size)), axis=1))
+            chosen = candidate & (
+                value == np.repeat(smallest, np.diff(np.append(starts, level_children.size)), axis=1)
+            )
             hidden[:, level_children] |= chosen
             stuck = need & ~has_candidate
             hidden[:, parents] |= stuck

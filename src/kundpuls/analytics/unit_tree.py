@@ -46,7 +46,9 @@ class UnitTree:
             codes = split_unit_path(path)
             if codes[-1] != code:
                 raise ValidationError(
-                    f"unit_path: {path!r} does not end in its unit_code {code!r}", field="unit_path", value=path
+                    f"unit_path: {path!r} does not end in its unit_code {code!r}",
+                    field="unit_path",
+                    value=path,
                 )
             parent[code] = codes[-2] if len(codes) > 1 else None
         for path in sorted(paths.values()):
@@ -54,19 +56,31 @@ class UnitTree:
             for i, code in enumerate(codes[:-1]):
                 parent.setdefault(code, codes[i - 1] if i > 0 else None)
         tree = cls(codes=(), parent=parent)
-        ordered = sorted(parent, key=lambda c: tree.path_codes(c))
+        ordered = sorted(parent, key=tree._chain)
         return cls(codes=tuple(ordered), parent=parent)
 
     def path_codes(self, code: str) -> list[str]:
         """Codes from the root down to ``code``."""
-        chain = [code]
-        seen = {code}
-        while (up := self.parent.get(chain[-1])) is not None:
-            if up in seen:
+        return list(self._chain(code))
+
+    def _chain(self, code: str) -> tuple[str, ...]:
+        chains = self._chains
+        if code in chains:
+            return chains[code]
+        pending = [code]
+        while (up := self.parent.get(pending[-1])) is not None and up not in chains:
+            if up in pending:
                 raise ValidationError(f"unit tree: a cycle through unit {up!r}", field="unit_path", value=up)
-            chain.append(up)
-            seen.add(up)
-        return chain[::-1]
+            pending.append(up)
+        base = chains[up] if up is not None else ()
+        for unit in reversed(pending):
+            base = (*base, unit)
+            chains[unit] = base
+        return chains[code]
+
+    @cached_property
+    def _chains(self) -> dict[str, tuple[str, ...]]:
+        return {}
 
     def path(self, code: str) -> str:
         """Materialised path of ``code``, e.g. ``/1/4/17/``."""
@@ -90,7 +104,7 @@ class UnitTree:
     def descendants(self, code: str, *, include_self: bool = True) -> list[str]:
         """``code`` and every unit below it."""
         self._require(code)
-        below = [c for c in self.codes if code in self.path_codes(c)[:-1]]
+        below = [c for c in self.codes if code in self._chain(c)[:-1]]
         return [code, *below] if include_self else below
 
     def ancestor_table(self, *, rollup: bool = True, only: Iterable[str] | None = None) -> pa.Table:
@@ -101,12 +115,14 @@ class UnitTree:
         units: list[str] = []
         ancestors: list[str] = []
         for code in self.codes:
-            chain = self.path_codes(code) if rollup else [code]
+            chain = self._chain(code) if rollup else (code,)
             for ancestor in chain:
                 if wanted is None or ancestor in wanted:
                     units.append(code)
                     ancestors.append(ancestor)
-        return pa.table({"unit_code": pa.array(units, pa.string()), "ancestor_code": pa.array(ancestors, pa.string())})
+        return pa.table(
+            {"unit_code": pa.array(units, pa.string()), "ancestor_code": pa.array(ancestors, pa.string())}
+        )
 
     def arrays(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
         """``(index, parent_index, depth)`` (cached; see :attr:`_arrays`)."""
@@ -117,7 +133,9 @@ class UnitTree:
         """``(index, parent_index, depth)``: position of each code in :attr:`codes`, the parent's
         position (−1 for roots) and the depth, as numpy arrays for vectorised tree walks."""
         index = {code: i for i, code in enumerate(self.codes)}
-        parent = np.array([index[p] if (p := self.parent[c]) is not None else -1 for c in self.codes], dtype=np.int64)
+        parent = np.array(
+            [index[p] if (p := self.parent[c]) is not None else -1 for c in self.codes], dtype=np.int64
+        )
         depth = np.zeros(len(self.codes), dtype=np.int64)
         for i in range(len(self.codes)):  # parents come before children
             if parent[i] >= 0:

@@ -1,8 +1,8 @@
 """``kundpuls analyze`` and ``kundpuls lake …``: the response lake from the command line, without Django.
 
-    kundpuls lake generate --rows 1000000 --out var/lake --seed 1
-    kundpuls analyze --lake var/lake --survey demo --by unit,quarter,age_group --rollup --out index.xlsx
-    kundpuls lake info --lake var/lake --json
+kundpuls lake generate --rows 1000000 --out var/lake --seed 1
+kundpuls analyze --lake var/lake --survey demo --by unit,quarter,age_group --rollup --out index.xlsx
+kundpuls lake info --lake var/lake --json
 """
 
 from __future__ import annotations
@@ -24,8 +24,12 @@ LAKE_ENV = "KUNDPULS_LAKE_DIR"
 XLSX_MAX_ROWS = 1_048_575
 _PERIODS = ("month", "quarter", "year", "rolling12", "all")
 
-LakeOption = Annotated[str, typer.Option("--lake", envvar=LAKE_ENV, help="Svarssjöns mapp eller URI / lake folder or URI")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Ett JSON-dokument på stdout / one JSON document on stdout")]
+LakeOption = Annotated[
+    str, typer.Option("--lake", envvar=LAKE_ENV, help="Svarssjöns mapp eller URI / lake folder or URI")
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Ett JSON-dokument på stdout / one JSON document on stdout")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -57,7 +61,7 @@ def _progress(enabled: bool = True) -> Iterator[Progress]:
 
 
 def parse_by(by: str) -> tuple[str, str | None]:
-    """``"unit,quarter,age_group"`` -> ``("quarter", "age_group")``; ``unit`` is implied and may be omitted."""
+    """``"unit,quarter,age_group"`` -> ``("quarter", "age_group")``; ``unit`` is implied."""
     period = None
     segment = None
     for token in (t.strip() for t in by.split(",") if t.strip()):
@@ -70,7 +74,9 @@ def parse_by(by: str) -> tuple[str, str | None]:
         elif segment is None:
             segment = token
         else:
-            raise InvalidArgument(f"--by: at most one segment, got {segment!r} and {token!r}", field="by", value=by)
+            raise InvalidArgument(
+                f"--by: at most one segment, got {segment!r} and {token!r}", field="by", value=by
+            )
     return period or "month", segment
 
 
@@ -85,18 +91,26 @@ def write_table(frame: Any, out: Path) -> None:
     elif suffix == ".xlsx":
         if len(frame) > XLSX_MAX_ROWS:
             raise InvalidArgument(
-                f"--out: {len(frame):,} rows do not fit in one Excel sheet; use .csv or .parquet", field="out", value=str(out)
+                f"--out: {len(frame):,} rows do not fit in one Excel sheet; use .csv or .parquet",
+                field="out",
+                value=str(out),
             )
         frame.to_excel(out, index=False, engine="openpyxl")
     else:
-        raise InvalidArgument(f"--out: {out.name!r} must end in .csv, .parquet or .xlsx", field="out", value=str(out))
+        raise InvalidArgument(
+            f"--out: {out.name!r} must end in .csv, .parquet or .xlsx", field="out", value=str(out)
+        )
 
 
 def analyze(
     lake: LakeOption,
     survey: Annotated[str, typer.Option("--survey", help="Enkätnyckel / survey key")],
-    by: Annotated[str, typer.Option("--by", help="unit,<month|quarter|year|rolling12|all>[,<bakgrundsvariabel>]")] = "unit,month",
-    rollup: Annotated[bool, typer.Option("--rollup/--no-rollup", help="Summera underenheter / roll up subtrees")] = False,
+    by: Annotated[
+        str, typer.Option("--by", help="unit,<month|quarter|year|rolling12|all>[,<bakgrundsvariabel>]")
+    ] = "unit,month",
+    rollup: Annotated[
+        bool, typer.Option("--rollup/--no-rollup", help="Summera underenheter / roll up subtrees")
+    ] = False,
     out: Annotated[Path | None, typer.Option("--out", help="table.csv | table.parquet | table.xlsx")] = None,
     items: Annotated[str | None, typer.Option("--items", help="Frågor, kommaseparerade / items")] = None,
     start: Annotated[str | None, typer.Option("--from", help="Första månad YYYY-MM")] = None,
@@ -107,7 +121,7 @@ def analyze(
     engine: Annotated[str, typer.Option("--engine", help="duckdb | spark")] = "duckdb",
     as_json: JsonOption = False,
 ) -> None:
-    """Indextabell med konfidensintervall per enhet och period / index table with intervals per unit and period."""
+    """Indextabell med konfidensintervall per enhet och period / index table with intervals."""
     from kundpuls.analytics.index_tables import index_table
     from kundpuls.analytics.rollup import sufficient_statistics
 
@@ -116,9 +130,17 @@ def analyze(
         with _progress(not as_json) as progress:
             task = progress.add_task("Aggregerar / aggregating", total=3)
             stats = sufficient_statistics(
-                lake, survey, items=None if items is None else [i.strip() for i in items.split(",") if i.strip()],
-                period=period, segment=segment, rollup=rollup, weighted=weighted, start=start, end=end,
-                threshold=threshold, engine=engine,
+                lake,
+                survey,
+                items=None if items is None else [i.strip() for i in items.split(",") if i.strip()],
+                period=period,
+                segment=segment,
+                rollup=rollup,
+                weighted=weighted,
+                start=start,
+                end=end,
+                threshold=threshold,
+                engine=engine,
             )
             progress.update(task, advance=1, description="Intervall / intervals")
             table = index_table(stats, confidence=confidence)
@@ -128,7 +150,7 @@ def analyze(
             progress.update(task, advance=1)
     except KundpulsError as error:
         fail(error, as_json=as_json)
-    summary = {
+    summary: dict[str, Any] = {
         "survey": survey,
         "period": period,
         "segment": segment,
@@ -172,7 +194,12 @@ def generate(
         with _progress(not as_json) as progress:
             task = progress.add_task("Genererar svar / generating", total=rows)
             report = generate_lake(
-                out, rows=rows, seed=seed, units=units, months=months, start=start,
+                out,
+                rows=rows,
+                seed=seed,
+                units=units,
+                months=months,
+                start=start,
                 progress=lambda done: progress.update(task, completed=done),
             )
     except KundpulsError as error:
@@ -192,7 +219,7 @@ def info(lake: LakeOption, as_json: JsonOption = False) -> None:
         manifest = read_manifest(lake_location(lake))
     except KundpulsError as error:
         fail(error, as_json=as_json)
-    document = {
+    document: dict[str, Any] = {
         "lake": os.fspath(lake),
         "schema_version": manifest.schema_version,
         "generation": manifest.generation,
@@ -215,9 +242,15 @@ def info(lake: LakeOption, as_json: JsonOption = False) -> None:
     if as_json:
         emit_json(document)
         return
-    typer.echo(f"Sjö {lake}: schema {manifest.schema_version}, generation {manifest.generation}, vattenmärke {manifest.watermark}")
+    typer.echo(
+        f"Sjö {lake}: schema {manifest.schema_version}, generation {manifest.generation}, "
+        f"vattenmärke {manifest.watermark}"
+    )
     for key, entry in document["surveys"].items():
-        typer.echo(f"  {key}: {entry['responses']:,} svar i {entry['files']} filer, {entry['months']}, frågor {entry['items']}")
+        typer.echo(
+            f"  {key}: {entry['responses']:,} svar i {entry['files']} filer, {entry['months']}, "
+            f"frågor {entry['items']}"
+        )
 
 
 def migrate(lake: LakeOption, as_json: JsonOption = False) -> None:
@@ -231,7 +264,9 @@ def migrate(lake: LakeOption, as_json: JsonOption = False) -> None:
     if as_json:
         emit_json(report.__dict__)
     else:
-        typer.echo(f"Schema {report.from_version} → {report.to_version}, {report.files_rewritten} filer omskrivna")
+        typer.echo(
+            f"Schema {report.from_version} → {report.to_version}, {report.files_rewritten} filer omskrivna"
+        )
 
 
 def compact(
@@ -249,13 +284,19 @@ def compact(
     if as_json:
         emit_json(report.__dict__)
     else:
-        typer.echo(f"{report.partitions_rewritten} partitioner: {report.files_before} → {report.files_after} filer")
+        typer.echo(
+            f"{report.partitions_rewritten} partitioner: {report.files_before} → {report.files_after} filer"
+        )
 
 
 def erase(
     lake: LakeOption,
-    ids: Annotated[list[str] | None, typer.Option("--id", help="Inlämnings-id (upprepa) / submission id")] = None,
-    ids_file: Annotated[Path | None, typer.Option("--ids-file", help="En inlämnings-id per rad / one id per line")] = None,
+    ids: Annotated[
+        list[str] | None, typer.Option("--id", help="Inlämnings-id (upprepa) / submission id")
+    ] = None,
+    ids_file: Annotated[
+        Path | None, typer.Option("--ids-file", help="En inlämnings-id per rad / one id per line")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Radera svar ur sjön (GDPR, gallring) / erase responses from the lake."""

@@ -65,7 +65,9 @@ def demo_unit_paths(units: int = 1000) -> dict[str, str]:
     With ``units=1000``: 1 + 9 + 90 + 900. Codes are ``"1"…"<units>"``; returns ``{code: path}``.
     """
     if not isinstance(units, int) or units < 4:
-        raise InvalidArgument(f"units: {units!r} must be an integer of at least 4", field="units", value=units)
+        raise InvalidArgument(
+            f"units: {units!r} must be an integer of at least 4", field="units", value=units
+        )
     departments = max(1, round(units ** (1 / 3)) - 1)
     sections = min(departments * 10, max(1, (units - 1 - departments) // 2))
     leaves = units - 1 - departments - sections
@@ -129,9 +131,13 @@ def generate_lake(
     """
     for name, value, low in (("rows", rows, 1), ("months", months, 1), ("chunk_rows", chunk_rows, 1)):
         if not isinstance(value, int) or value < low:
-            raise InvalidArgument(f"{name}: {value!r} must be an integer of at least {low}", field=name, value=value)
+            raise InvalidArgument(
+                f"{name}: {value!r} must be an integer of at least {low}", field=name, value=value
+            )
     if not 0 <= comment_share <= 1:
-        raise InvalidArgument(f"comment_share: {comment_share!r} must lie in [0, 1]", field="comment_share", value=comment_share)
+        raise InvalidArgument(
+            f"comment_share: {comment_share!r} must lie in [0, 1]", field="comment_share", value=comment_share
+        )
     rng = np.random.default_rng(seed)
     paths = demo_unit_paths(units)
     parents = {p.strip("/").split("/")[-2] for p in paths.values() if p.count("/") > 2}
@@ -157,8 +163,20 @@ def generate_lake(
             while remaining > 0:
                 size = min(remaining, chunk_rows)
                 batch = _chunk(
-                    rng, size, month, next_id, survey, seed, responding, paths, popularity, unit_effect,
-                    item_offset, missing_rate, m / max(months - 1, 1), comment_share,
+                    rng,
+                    size,
+                    month,
+                    next_id,
+                    survey,
+                    seed,
+                    responding,
+                    paths,
+                    popularity,
+                    unit_effect,
+                    item_offset,
+                    missing_rate,
+                    m / max(months - 1, 1),
+                    comment_share,
                 )
                 manifest, added = append_batch(location, manifest, batch)
                 comments += added
@@ -192,7 +210,9 @@ def _chunk(
     base = unit_effect[unit] + _AGE_EFFECT[age] + 0.15 * trend
     general = rng.normal(0.0, 0.6, size=size)
     area_latent = {a: base + general + rng.normal(0.0, 0.7, size=size) for a in AREAS}
-    nki_latent = base + sum(w * area_latent[a] for a, w in TRUE_DRIVERS.items()) + rng.normal(0.0, 0.5, size=size)
+    nki_latent = (
+        base + sum(w * area_latent[a] for a, w in TRUE_DRIVERS.items()) + rng.normal(0.0, 0.5, size=size)
+    )
     latent = {"nki": nki_latent, **area_latent}
     columns: dict[str, Any] = {}
     for j, key in enumerate(RATING_ITEMS):
@@ -214,13 +234,17 @@ def _chunk(
     comment_dict = pa.array(list(_COMMENTS), pa.string())
     table = {
         "response_id": pa.array(ids),
-        "submission_id": pc.binary_join_element_wise(f"{survey}-{seed}-", pc.cast(pa.array(ids), pa.string()), ""),
+        "submission_id": pc.binary_join_element_wise(
+            f"{survey}-{seed}-", pc.cast(pa.array(ids), pa.string()), ""
+        ),
         "survey_key": pa.array(np.full(size, survey, dtype=object), pa.string()),
         "survey_version": pa.array(np.ones(size, dtype=np.int32)),
         "unit_code": pc.take(unit_dict, pa.array(unit)),
         "unit_path": pc.take(path_dict, pa.array(unit)),
         "submitted_at": pa.array(stamp, pa.timestamp("us", tz="UTC")),
-        "channel": pc.take(pa.array(list(CHANNELS)), pa.array(rng.choice(len(CHANNELS), size=size, p=_CHANNEL_SHARE))),
+        "channel": pc.take(
+            pa.array(list(CHANNELS)), pa.array(rng.choice(len(CHANNELS), size=size, p=_CHANNEL_SHARE))
+        ),
         "language": pa.array(np.where(rng.random(size) < 0.9, "sv", "en").astype(object), pa.string()),
         "weight": pa.array(_AGE_WEIGHT[age]),
         **columns,
