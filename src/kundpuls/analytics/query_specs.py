@@ -1,0 +1,201 @@
+"""Named query definitions, rendered once as SQL text that DuckDB and Spark SQL both run.
+
+Every query reads three relations the engine provides: ``responses`` (or ``comments``), the lake files
+of one survey; ``unit_map (unit_code, ancestor_code)`` from :meth:`UnitTree.ancestor_table`; and
+``period_map (period_month, period, period_start, period_end)`` from :func:`period_table`. The SQL keeps to
+the subset both dialects share (``COUNT``, ``SUM``, ``CASE``, ``CAST AS BIGINT/DOUBLE``, inner joins,
+``GROUP BY``), names only validated identifiers and carries no literal from user input — filters are
+applied by shrinking the small mapping tables instead.
+
+The work is done in two steps, both in the one statement: aggregate the raw rows per base unit × month
+(× segment) — the same work as a bare ``GROUP BY`` — and then roll that small table up through
+``unit_map`` and ``period_map``. Because counts and sums add, the result equals aggregating the raw rows
+per ancestor and period directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kundpuls.analytics.lake_layout import background_column, check_key, check_survey_key, item_column
+from kundpuls.analytics.periods import PERIOD_KINDS
+from kundpuls.errors import InvalidArgument
+
+#: NPS categories on the 0–10 scale (METHODS.md §3.1): promoters 9–10, detractors 0–6.
+NPS_PROMOTER_MIN = 9
+NPS_DETRACTOR_MAX = 6
+
+
+@dataclass(frozen=True)
+class MomentsQuery:
+    """Sufficient statistics of items per unit (rolled up) × period (× segment).
+
+    Output columns: ``unit``, ``period``, ``period_start``, ``period_end``, [``segment``], and per item
+    ``k``: ``n_k`` (answers), ``sum_k`` (Σx), ``sumsq_k`` (Σx²); for NPS items also ``prom_k`` and
+    ``detr_k`` (counts of 9–10 and 0–6); weighted queries add ``wsum_k`` (Σw), ``wsqsum_k`` (Σw²),
+    ``wx_k`` (Σwx) and ``wxx_k`` (Σwx²) over the respondents who answered ``k``. Missing weights count 1.
+    """
+
+    survey: str
+    items: tuple[str, ...]
+    nps_items: tuple[str, ...] = ()
+    period: str = "month"
+    segment: str | None = None
+    rollup: bool = True
+    weighted: bool = False
+    start: str | None = None
+    end: str | None = None
+
+    def __post_init__(self) -> None:
+        check_survey_key(self.survey)
+        if not self.items:
+            raise InvalidArgument("items: give at least one item", field="items", value=self.items)
+        for key in self.items:
+            check_key(key, field="items")
+        if len(set(self.items)) != len(self.items):
+            raise InvalidArgument(
+                f"items: {list(self.items)} repeat an item", field="items", value=self.items
+            )
+        unknown = set(self.nps_items) - set(self.items)
+        if unknown:
+            raise InvalidArgument(
+                f"nps_items: {sorted(unknown)} are not among items", field="nps_items", value=sorted(unknown)
+            )
+        if self.period not in PERIOD_KINDS:
+            raise InvalidArgument(
+                f"period: {self.period!r} is not one of {list(PERIOD_KINDS)}",
+                field="period",
+                value=self.period,
+            )
+        if self.segment is not None:
+            check_key(self.segment, field="segment")
+
+    @property
+    def group_columns(self) -> tuple[str, ...]:
+        """The grouping columns of the output."""
+        return ("unit", "period", "period_start", "period_end", *(("segment",) if self.segment else ()))
+
+    def sql(self) -> str:
+        """The statement, identical for DuckDB and Spark."""
+        base_aggregates: list[str] = []
+        rollup_aggregates: list[str] = []
+        for key in self.items:
+            x = item_column(key)
+            parts = [
+                ("n", f"COUNT({x})", True),
+                ("sum", f"SUM({x})", False),
+                ("sumsq", f"SUM({x} * {x})", False),
+            ]
+            if key in self.nps_items:
+                parts += [
+                    ("prom", f"SUM(CASE WHEN {x} >= {NPS_PROMOTER_MIN} THEN 1 ELSE 0 END)", True),
+                    ("detr", f"SUM(CASE WHEN {x} <= {NPS_DETRACTOR_MAX} THEN 1 ELSE 0 END)", True),
+                ]
+            if self.weighted:
+                w = "COALESCE(weight, 1.0)"
+                parts += [
+                    ("wsum", f"SUM(CASE WHEN {x} IS NOT NULL THEN {w} ELSE 0.0 END)", False),
+                    ("wsqsum", f"SUM(CASE WHEN {x} IS NOT NULL THEN {w} * {w} ELSE 0.0 END)", False),
+                    ("wx", f"SUM({w} * {x})", False),
+                    ("wxx", f"SUM({w} * {x} * {x})", False),
+                ]
+            for prefix, expression, integer in parts:
+                name = f"{prefix}_{key}"
+                kind = "BIGINT" if integer else "DOUBLE"
+                base_aggregates.append(f"CAST({expression} AS {kind}) AS {name}")
+                rollup_aggregates.append(f"CAST(SUM(b.{name}) AS {kind}) AS {name}")
+        return _two_step_sql(self.segment, base_aggregates, rollup_aggregates)
+
+
+@dataclass(frozen=True)
+class CrossProductQuery:
+    """Cross-product matrices for driver models: per group, over respondents who answered every item.
+
+    Output columns: the group columns, ``n`` (complete respondents), ``s_i`` (Σx_i) and ``p_i_j``
+    (Σx_i·x_j, i ≤ j) with ``i``/``j`` the positions of the items in :attr:`items`.
+    """
+
+    survey: str
+    items: tuple[str, ...]
+    period: str = "all"
+    segment: str | None = None
+    rollup: bool = True
+    start: str | None = None
+    end: str | None = None
+
+    def __post_init__(self) -> None:
+        check_survey_key(self.survey)
+        if len(self.items) < 1 or len(set(self.items)) != len(self.items):
+            raise InvalidArgument(
+                f"items: {list(self.items)} must be distinct and not empty", field="items", value=self.items
+            )
+        for key in self.items:
+            check_key(key, field="items")
+        if self.period not in PERIOD_KINDS:
+            raise InvalidArgument(
+                f"period: {self.period!r} is not one of {list(PERIOD_KINDS)}",
+                field="period",
+                value=self.period,
+            )
+        if self.segment is not None:
+            check_key(self.segment, field="segment")
+
+    @property
+    def group_columns(self) -> tuple[str, ...]:
+        return ("unit", "period", "period_start", "period_end", *(("segment",) if self.segment else ()))
+
+    def sql(self) -> str:
+        columns = [item_column(k) for k in self.items]
+        parts = [("n", "COUNT(*)", True)]
+        parts += [(f"s_{i}", f"SUM({x})", False) for i, x in enumerate(columns)]
+        parts += [
+            (f"p_{i}_{j}", f"SUM({columns[i]} * {columns[j]})", False)
+            for i in range(len(columns))
+            for j in range(i, len(columns))
+        ]
+        base = [f"CAST({e} AS {'BIGINT' if n_ else 'DOUBLE'}) AS {name}" for name, e, n_ in parts]
+        rolled = [
+            f"CAST(SUM(b.{name}) AS {'BIGINT' if n_ else 'DOUBLE'}) AS {name}" for name, _e, n_ in parts
+        ]
+        complete = " AND ".join(f"{x} IS NOT NULL" for x in columns)
+        return _two_step_sql(self.segment, base, rolled, where=complete)
+
+
+def _two_step_sql(
+    segment: str | None, base_aggregates: list[str], rollup_aggregates: list[str], *, where: str = ""
+) -> str:
+    seg_select = f", {background_column(segment)} AS segment" if segment else ""
+    seg_group = f", {background_column(segment)}" if segment else ""
+    seg_out = ", b.segment" if segment else ""
+    where_clause = f"\n  WHERE {where}" if where else ""
+    base = ",\n    ".join(base_aggregates)
+    rolled = ",\n  ".join(rollup_aggregates)
+    return (
+        "WITH base AS (\n"
+        f"  SELECT unit_code, period_month{seg_select},\n    {base}\n"
+        f"  FROM responses{where_clause}\n"
+        f"  GROUP BY unit_code, period_month{seg_group}\n"
+        ")\n"
+        f"SELECT u.ancestor_code AS unit, p.period, p.period_start, p.period_end{seg_out},\n  {rolled}\n"
+        "FROM base b\n"
+        "JOIN unit_map u ON b.unit_code = u.unit_code\n"
+        "JOIN period_map p ON b.period_month = p.period_month\n"
+        f"GROUP BY u.ancestor_code, p.period, p.period_start, p.period_end{seg_out}"
+    )
+
+
+COMMENTS_SQL = (
+    "SELECT c.response_id, c.submission_id, c.unit_code, c.unit_path, c.submitted_at, c.period_month,\n"
+    "  c.language, c.question, c.text, u.ancestor_code AS unit, p.period\n"
+    "FROM comments c\n"
+    "JOIN unit_map u ON c.unit_code = u.unit_code\n"
+    "JOIN period_map p ON c.period_month = p.period_month"
+)
+
+RESPONDENTS_SQL = (
+    "SELECT u.ancestor_code AS unit, p.period, CAST(COUNT(*) AS BIGINT) AS respondents\n"
+    "FROM responses r\n"
+    "JOIN unit_map u ON r.unit_code = u.unit_code\n"
+    "JOIN period_map p ON r.period_month = p.period_month\n"
+    "GROUP BY u.ancestor_code, p.period"
+)

@@ -1,0 +1,338 @@
+"""Sufficient statistics per unit (with its descendants) × period (× segment) × item, anonymised.
+
+This is the analytics layer's main entry point for indices::
+
+    stats = sufficient_statistics("/var/kundpuls/lake", "medborgare", period="quarter", rollup=True)
+    table = index_table(stats)          # kundpuls.analytics.index_tables
+
+Nothing under the anonymity threshold leaves this function: cells that are suppressed (primary or
+complementary, see :mod:`kundpuls.analytics.suppression`) carry ``suppressed = True`` and no numbers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kundpuls.analytics.engines import Engine, resolve_engine
+from kundpuls.analytics.lake_layout import RESPONSES, background_column, item_column
+from kundpuls.analytics.lake_manifest import LakeLocation, Manifest, lake_location, read_current_manifest
+from kundpuls.analytics.periods import period_table
+from kundpuls.analytics.query_specs import MomentsQuery
+from kundpuls.analytics.suppression import suppressed_cells
+from kundpuls.analytics.unit_tree import UnitTree
+from kundpuls.errors import InvalidArgument, NotFound
+
+DEFAULT_THRESHOLD = 7
+
+#: Statistic columns of the long table, in order; integers are nullable (suppressed cells are empty).
+STAT_COLUMNS = (
+    "n",
+    "sum",
+    "sumsq",
+    "promoters",
+    "detractors",
+    "weight_sum",
+    "weight_sq_sum",
+    "wsum_x",
+    "wsum_xx",
+)
+_SQL_PREFIX = {
+    "n": "n",
+    "sum": "sum",
+    "sumsq": "sumsq",
+    "promoters": "prom",
+    "detractors": "detr",
+    "weight_sum": "wsum",
+    "weight_sq_sum": "wsqsum",
+    "wsum_x": "wx",
+    "wsum_xx": "wxx",
+}
+
+
+@dataclass(frozen=True)
+class SufficientStatistics:
+    """The anonymised result of a :class:`MomentsQuery`: one row per unit × period × [segment] × item.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Columns ``unit, unit_path, depth, period, period_start, period_end, [segment], item, kind``,
+        then ``n, sum, sumsq`` (raw item scale), ``promoters, detractors`` (NPS items),
+        ``weight_sum, weight_sq_sum, wsum_x, wsum_xx`` (weighted queries) and ``suppressed``.
+        Suppressed rows have every statistic empty.
+    query : MomentsQuery
+    scales : mapping
+        ``{item: (min, max)}`` of the items with a known scale.
+    kinds : mapping
+        ``{item: "rating" | "nps"}``.
+    threshold : int
+    """
+
+    table: pd.DataFrame
+    query: MomentsQuery
+    scales: Mapping[str, tuple[float, float]]
+    kinds: Mapping[str, str]
+    threshold: int
+
+
+def open_lake(
+    lake: str | os.PathLike[str] | LakeLocation, *, filesystem: Any = None
+) -> tuple[LakeLocation, Manifest]:
+    """Resolve a lake and read its (current-version) manifest."""
+    location = lake_location(lake, filesystem=filesystem)
+    return location, read_current_manifest(location)
+
+
+def lake_unit_tree(manifest: Manifest) -> UnitTree:
+    """The unit tree recorded in the lake (latest path of each unit with responses)."""
+    return UnitTree.from_paths(manifest.units)
+
+
+def survey_item_metadata(
+    manifest: Manifest,
+    survey: str,
+    *,
+    items: Sequence[str] | None = None,
+    nps_items: Sequence[str] | None = None,
+    scales: Mapping[str, tuple[float, float]] | None = None,
+) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, tuple[float, float]], dict[str, str]]:
+    """Items to query, which of them are NPS items, their scales and kinds, from the manifest + overrides."""
+    meta = manifest.survey_items(survey)
+    if not meta and survey not in manifest.survey_keys():
+        raise NotFound(f"survey: no responses for survey {survey!r} in the lake")
+    chosen = tuple(items) if items is not None else tuple(sorted(meta))
+    unknown = [k for k in chosen if k not in meta]
+    if unknown:
+        raise InvalidArgument(
+            f"items: {unknown} are not items of survey {survey!r}", field="items", value=unknown
+        )
+    if nps_items is None:
+        nps = tuple(k for k in chosen if meta.get(k, {}).get("kind") == "nps")
+    else:
+        nps = tuple(nps_items)
+    kinds = {k: ("nps" if k in nps else "rating") for k in chosen}
+    found: dict[str, tuple[float, float]] = {}
+    for key in chosen:
+        if scales is not None and key in scales:
+            found[key] = (float(scales[key][0]), float(scales[key][1]))
+        elif "min" in meta.get(key, {}) and "max" in meta.get(key, {}):
+            found[key] = (float(meta[key]["min"]), float(meta[key]["max"]))
+        elif kinds[key] == "nps":
+            found[key] = (0.0, 10.0)
+    return chosen, nps, found, kinds
+
+
+def sufficient_statistics(
+    lake: str | os.PathLike[str] | LakeLocation,
+    survey: str,
+    *,
+    items: Sequence[str] | None = None,
+    nps_items: Sequence[str] | None = None,
+    period: str = "month",
+    segment: str | None = None,
+    rollup: bool = True,
+    weighted: bool = False,
+    start: str | None = None,
+    end: str | None = None,
+    units: Iterable[str] | None = None,
+    tree: UnitTree | None = None,
+    scales: Mapping[str, tuple[float, float]] | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
+    complementary: bool = True,
+    engine: Engine | str | None = None,
+    filesystem: Any = None,
+) -> SufficientStatistics:
+    """Count, sums and sums of squares of items per unit × period (× segment), rolled up, anonymised.
+
+    Parameters
+    ----------
+    lake : str, path or LakeLocation
+        The lake folder or URI.
+    survey : str
+        Survey key.
+    items : sequence of str, optional
+        Item keys (default: every item of the survey in the manifest).
+    nps_items : sequence of str, optional
+        Items counted as NPS (promoters 9–10, detractors 0–6); default: items of kind ``"nps"``.
+    period : {"month", "quarter", "year", "rolling12", "all"}
+    segment : str, optional
+        A background variable to split by (``None`` values form their own segment).
+    rollup : bool
+        Each unit's row covers its whole subtree (True) or only its own responses (False).
+    weighted : bool
+        Add weighted sums (the ``weight`` column; missing weights count 1).
+    start, end : "YYYY-MM", optional
+        Closed month range.
+    units : iterable of str, optional
+        Report only these units (their subtrees are still rolled up into them).
+    tree : UnitTree, optional
+        Unit tree to roll up through (default: the lake's own, latest path of each unit).
+    scales : mapping, optional
+        ``{item: (min, max)}`` overriding the manifest.
+    threshold : int
+        Anonymity threshold: cells with n below it carry no numbers (default 7, METHODS.md §1.10).
+    complementary : bool
+        Apply complementary suppression through the unit tree (rolled-up tables).
+    engine : Engine, "duckdb" or "spark", optional
+        Default DuckDB.
+
+    Returns
+    -------
+    SufficientStatistics
+    """
+    if not isinstance(threshold, int) or threshold < 1:
+        raise InvalidArgument(
+            f"threshold: {threshold!r} must be a positive integer", field="threshold", value=threshold
+        )
+    location, manifest = open_lake(lake, filesystem=filesystem)
+    chosen, nps, found_scales, kinds = survey_item_metadata(
+        manifest, survey, items=items, nps_items=nps_items, scales=scales
+    )
+    query = MomentsQuery(
+        survey=survey,
+        items=chosen,
+        nps_items=nps,
+        period=period,
+        segment=segment,
+        rollup=rollup,
+        weighted=weighted,
+        start=start,
+        end=end,
+    )
+    if segment is not None and segment not in manifest.surveys.get(survey, {}).get("background", []):
+        raise InvalidArgument(
+            f"segment: {segment!r} is not a background variable of survey {survey!r}",
+            field="segment",
+            value=segment,
+        )
+    unit_tree = tree if tree is not None else lake_unit_tree(manifest)
+    wide = run_grouped_query(location, manifest, query.sql(), query, unit_tree, units=units, engine=engine)
+    table = _long_table(wide, query, unit_tree, threshold=threshold, complementary=complementary and rollup)
+    return SufficientStatistics(table, query, found_scales, kinds, threshold)
+
+
+def run_grouped_query(
+    location: LakeLocation,
+    manifest: Manifest,
+    sql: str,
+    query: Any,
+    tree: UnitTree,
+    *,
+    units: Iterable[str] | None = None,
+    engine: Engine | str | None = None,
+    table: str = RESPONSES,
+    columns: Mapping[str, str] | None = None,
+) -> pa.Table:
+    """Run a two-step query over the survey's files with the unit and period maps registered."""
+    periods = period_table(manifest.months(query.survey), query.period, start=query.start, end=query.end)
+    months = set(periods.column("period_month").to_pylist())
+    files = [f.path for f in manifest.table_files(table, survey=query.survey) if f.month in months]
+    wanted = None
+    if units is not None:
+        wanted = list(units)
+        for code in wanted:
+            tree.path(code)  # raises NotFound for an unknown unit
+    unit_map = tree.ancestor_table(rollup=query.rollup, only=wanted)
+    if not files:
+        return pa.table({})
+    needed = dict(columns or {})
+    needed.update({item_column(k): "DOUBLE" for k in getattr(query, "items", ())})
+    if getattr(query, "segment", None):
+        needed[background_column(query.segment)] = "STRING"
+    return resolve_engine(engine).execute(
+        sql,
+        lake=location,
+        files={table: files},
+        tables={"unit_map": unit_map, "period_map": periods},
+        columns={table: needed},
+    )
+
+
+def _long_table(
+    wide: pa.Table, query: MomentsQuery, tree: UnitTree, *, threshold: int, complementary: bool
+) -> pd.DataFrame:
+    """Wide engine output -> long, sorted, anonymised table (one row per group × item)."""
+    groups = list(query.group_columns)
+    items = list(query.items)
+    if wide.num_rows == 0:
+        frame = pd.DataFrame(
+            {c: pd.Series([], dtype="str") for c in ["unit", "unit_path", *groups[1:], "item", "kind"]}
+        )
+        frame.insert(2, "depth", pd.Series([], dtype="int64"))
+        for name in STAT_COLUMNS:
+            frame[name] = pd.Series([], dtype="Int64" if name in _INTEGER_STATS else "Float64")
+        frame["suppressed"] = pd.Series([], dtype=bool)
+        return frame
+    index, _, depth = tree.arrays()
+    keys = {c: _codes(wide.column(c)) for c in groups}
+    unit_idx = np.asarray([index[c] for c in keys["unit"][1]], dtype=np.int64)[keys["unit"][0]]
+    # sort rows by unit (tree order), period, segment
+    sort_keys = [keys[c][0] for c in reversed(groups[1:])]
+    order = np.lexsort([*sort_keys, unit_idx])
+    unit_idx = unit_idx[order]
+    codes = {c: keys[c][0][order] for c in groups}
+    slice_codes = [codes[c] for c in groups[1:]]
+    slice_id = np.unique(np.stack(slice_codes, axis=1), axis=0, return_inverse=True)[1].ravel()
+    slices = int(slice_id.max()) + 1
+    rows, k = len(order), len(items)
+    n = np.stack([wide.column(f"n_{key}").to_numpy()[order] for key in items], axis=1).astype(np.int64)
+    hide = np.zeros((rows, k), dtype=bool)
+    for j in range(k):
+        dense = np.zeros((slices, len(tree.codes)), dtype=np.int64)
+        present = np.zeros_like(dense, dtype=bool)
+        dense[slice_id, unit_idx] = n[:, j]
+        present[slice_id, unit_idx] = True
+        hide[:, j] = suppressed_cells(dense, present, tree, threshold=threshold, complementary=complementary)[
+            slice_id, unit_idx
+        ]
+    paths = [tree.path(c) for c in tree.codes]
+    columns: dict[str, Any] = {
+        "unit": pd.Categorical.from_codes(np.repeat(unit_idx, k), categories=list(tree.codes)),
+        "unit_path": pd.Categorical.from_codes(np.repeat(unit_idx, k), categories=paths),
+        "depth": np.repeat(depth[unit_idx], k),
+    }
+    for c in groups[1:]:
+        distinct = keys[c][1]
+        shown = [v for v in distinct if v is not None]
+        category_codes = np.where(np.asarray([v is None for v in distinct])[codes[c]], -1, codes[c])
+        columns[c] = pd.Categorical.from_codes(np.repeat(category_codes, k), categories=shown)
+    item_codes = np.tile(np.arange(k), rows)
+    columns["item"] = pd.Categorical.from_codes(item_codes, categories=items)
+    kind_codes = np.asarray([1 if key in query.nps_items else 0 for key in items], dtype=np.int64)
+    columns["kind"] = pd.Categorical.from_codes(kind_codes[item_codes], categories=["rating", "nps"])
+    flat_hide = hide.ravel()
+    for name in STAT_COLUMNS:
+        matrix = np.full((rows, k), np.nan)
+        for j, key in enumerate(items):
+            column = f"{_SQL_PREFIX[name]}_{key}"
+            if column in wide.column_names:
+                matrix[:, j] = wide.column(column).to_numpy(zero_copy_only=False)[order]
+        values = matrix.ravel()
+        mask = flat_hide | np.isnan(values)
+        if name in _INTEGER_STATS:
+            columns[name] = pd.arrays.IntegerArray(np.where(mask, 0, values).astype(np.int64), mask)
+        else:
+            columns[name] = pd.arrays.FloatingArray(np.where(mask, 0.0, values), mask)
+    columns["suppressed"] = flat_hide
+    return pd.DataFrame(columns)
+
+
+_INTEGER_STATS = ("n", "promoters", "detractors")
+
+
+def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
+    """Dictionary-encode a column: (codes in sorted order, sorted distinct values with None last)."""
+    distinct = pc.unique(column).drop_null().sort()
+    codes = pc.index_in(column, value_set=distinct).fill_null(len(distinct)).to_numpy(zero_copy_only=False)
+    values: list[Any] = distinct.to_pylist()
+    if column.null_count:
+        values.append(None)
+    return codes.astype(np.int64), values

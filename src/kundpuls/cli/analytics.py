@@ -1,0 +1,318 @@
+"""``kundpuls analyze`` and ``kundpuls lake …``: the response lake from the command line, without Django.
+
+kundpuls lake generate --rows 1000000 --out var/lake --seed 1
+kundpuls analyze --lake var/lake --survey demo --by unit,quarter,age_group --rollup --out index.xlsx
+kundpuls lake info --lake var/lake --json
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from kundpuls.cli.output import emit_json, fail
+from kundpuls.errors import InvalidArgument, KundpulsError
+
+LAKE_ENV = "KUNDPULS_LAKE_DIR"
+XLSX_MAX_ROWS = 1_048_575
+_PERIODS = ("month", "quarter", "year", "rolling12", "all")
+
+LakeOption = Annotated[
+    str, typer.Option("--lake", envvar=LAKE_ENV, help="Svarssjöns mapp eller URI / lake folder or URI")
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Ett JSON-dokument på stdout / one JSON document on stdout")
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``analyze`` and the ``lake`` command group to ``app``."""
+    app.command("analyze")(analyze)
+    lake = typer.Typer(help="Svarssjön (Parquet) / the response lake", no_args_is_help=True)
+    lake.command("generate")(generate)
+    lake.command("info")(info)
+    lake.command("migrate")(migrate)
+    lake.command("compact")(compact)
+    lake.command("erase")(erase)
+    app.add_typer(lake, name="lake")
+
+
+@contextmanager
+def _progress(enabled: bool = True) -> Iterator[Progress]:
+    console = Console(stderr=True)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f}/{task.total:,.0f}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not enabled,
+    ) as progress:
+        yield progress
+
+
+def parse_by(by: str) -> tuple[str, str | None]:
+    """``"unit,quarter,age_group"`` -> ``("quarter", "age_group")``; ``unit`` is implied."""
+    period = None
+    segment = None
+    for token in (t.strip() for t in by.split(",") if t.strip()):
+        if token == "unit":
+            continue
+        if token in _PERIODS:
+            if period is not None:
+                raise InvalidArgument(f"--by: two periods {period!r} and {token!r}", field="by", value=by)
+            period = token
+        elif segment is None:
+            segment = token
+        else:
+            raise InvalidArgument(
+                f"--by: at most one segment, got {segment!r} and {token!r}", field="by", value=by
+            )
+    return period or "month", segment
+
+
+def write_table(frame: Any, out: Path) -> None:
+    """Write a result table as CSV (UTF-8), Parquet or XLSX, chosen by the file suffix."""
+    suffix = out.suffix.lower()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        frame.to_csv(out, index=False, encoding="utf-8")
+    elif suffix == ".parquet":
+        frame.to_parquet(out, index=False)
+    elif suffix == ".xlsx":
+        if len(frame) > XLSX_MAX_ROWS:
+            raise InvalidArgument(
+                f"--out: {len(frame):,} rows do not fit in one Excel sheet; use .csv or .parquet",
+                field="out",
+                value=str(out),
+            )
+        frame.to_excel(out, index=False, engine="openpyxl")
+    else:
+        raise InvalidArgument(
+            f"--out: {out.name!r} must end in .csv, .parquet or .xlsx", field="out", value=str(out)
+        )
+
+
+def analyze(
+    lake: LakeOption,
+    survey: Annotated[str, typer.Option("--survey", help="Enkätnyckel / survey key")],
+    by: Annotated[
+        str, typer.Option("--by", help="unit,<month|quarter|year|rolling12|all>[,<bakgrundsvariabel>]")
+    ] = "unit,month",
+    rollup: Annotated[
+        bool, typer.Option("--rollup/--no-rollup", help="Summera underenheter / roll up subtrees")
+    ] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="table.csv | table.parquet | table.xlsx")] = None,
+    items: Annotated[str | None, typer.Option("--items", help="Frågor, kommaseparerade / items")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Första månad YYYY-MM")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Sista månad YYYY-MM")] = None,
+    threshold: Annotated[int, typer.Option("--threshold", help="Anonymitetsgräns / anonymity threshold")] = 7,
+    confidence: Annotated[float, typer.Option("--confidence")] = 0.95,
+    weighted: Annotated[bool, typer.Option("--weighted", help="Använd vikter / use survey weights")] = False,
+    engine: Annotated[str, typer.Option("--engine", help="duckdb | spark")] = "duckdb",
+    as_json: JsonOption = False,
+) -> None:
+    """Indextabell med konfidensintervall per enhet och period / index table with intervals."""
+    from kundpuls.analytics.index_tables import index_table
+    from kundpuls.analytics.rollup import sufficient_statistics
+
+    try:
+        period, segment = parse_by(by)
+        with _progress(not as_json) as progress:
+            task = progress.add_task("Aggregerar / aggregating", total=3)
+            stats = sufficient_statistics(
+                lake,
+                survey,
+                items=None if items is None else [i.strip() for i in items.split(",") if i.strip()],
+                period=period,
+                segment=segment,
+                rollup=rollup,
+                weighted=weighted,
+                start=start,
+                end=end,
+                threshold=threshold,
+                engine=engine,
+            )
+            progress.update(task, advance=1, description="Intervall / intervals")
+            table = index_table(stats, confidence=confidence)
+            progress.update(task, advance=1, description="Skriver / writing")
+            if out is not None:
+                write_table(table, out)
+            progress.update(task, advance=1)
+    except KundpulsError as error:
+        fail(error, as_json=as_json)
+    summary: dict[str, Any] = {
+        "survey": survey,
+        "period": period,
+        "segment": segment,
+        "rollup": rollup,
+        "rows": len(table),
+        "suppressed": int(table["suppressed"].sum()),
+        "threshold": threshold,
+        "out": None if out is None else str(out),
+    }
+    if as_json:
+        if out is None:
+            summary["table"] = _records(table)
+        emit_json(summary)
+        return
+    if out is not None:
+        typer.echo(f"{len(table):,} rader skrivna till {out} ({summary['suppressed']:,} undertryckta)")
+    else:
+        typer.echo(table.to_string(max_rows=60, index=False))
+
+
+def _records(table: Any) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (missing values as null)."""
+    import json
+
+    return list(json.loads(table.to_json(orient="records", force_ascii=False, double_precision=15)))
+
+
+def generate(
+    rows: Annotated[int, typer.Option("--rows", help="Antal svar / responses")],
+    out: Annotated[Path, typer.Option("--out", help="Sjöns mapp / lake folder")],
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    units: Annotated[int, typer.Option("--units")] = 1000,
+    months: Annotated[int, typer.Option("--months")] = 36,
+    start: Annotated[str, typer.Option("--start", help="Första månad YYYY-MM")] = "2023-01",
+    as_json: JsonOption = False,
+) -> None:
+    """Skapa en syntetisk svarssjö (demo) / generate a synthetic response lake."""
+    from kundpuls.demo.lake import generate_lake
+
+    try:
+        with _progress(not as_json) as progress:
+            task = progress.add_task("Genererar svar / generating", total=rows)
+            report = generate_lake(
+                out,
+                rows=rows,
+                seed=seed,
+                units=units,
+                months=months,
+                start=start,
+                progress=lambda done: progress.update(task, completed=done),
+            )
+    except KundpulsError as error:
+        fail(error, as_json=as_json)
+    document = {"lake": str(out), **report.__dict__}
+    if as_json:
+        emit_json(document)
+    else:
+        typer.echo(f"{report.rows:,} svar, {report.comments:,} kommentarer, {report.units} enheter → {out}")
+
+
+def info(lake: LakeOption, as_json: JsonOption = False) -> None:
+    """Visa sjöns manifest i sammandrag / summarise the lake's manifest."""
+    from kundpuls.analytics.lake_manifest import lake_location, read_manifest
+
+    try:
+        manifest = read_manifest(lake_location(lake))
+    except KundpulsError as error:
+        fail(error, as_json=as_json)
+    document: dict[str, Any] = {
+        "lake": os.fspath(lake),
+        "schema_version": manifest.schema_version,
+        "generation": manifest.generation,
+        "watermark": manifest.watermark,
+        "timezone": manifest.timezone,
+        "updated_at": manifest.updated_at,
+        "units": len(manifest.units),
+        "surveys": {
+            key: {
+                "responses": sum(f.rows for f in manifest.table_files("responses", survey=key)),
+                "comments": sum(f.rows for f in manifest.table_files("comments", survey=key)),
+                "files": len(manifest.table_files("responses", survey=key)),
+                "months": [manifest.months(key)[0], manifest.months(key)[-1]] if manifest.months(key) else [],
+                "items": sorted(manifest.survey_items(key)),
+                "background": manifest.surveys.get(key, {}).get("background", []),
+            }
+            for key in manifest.survey_keys()
+        },
+    }
+    if as_json:
+        emit_json(document)
+        return
+    typer.echo(
+        f"Sjö {lake}: schema {manifest.schema_version}, generation {manifest.generation}, "
+        f"vattenmärke {manifest.watermark}"
+    )
+    for key, entry in document["surveys"].items():
+        typer.echo(
+            f"  {key}: {entry['responses']:,} svar i {entry['files']} filer, {entry['months']}, "
+            f"frågor {entry['items']}"
+        )
+
+
+def migrate(lake: LakeOption, as_json: JsonOption = False) -> None:
+    """Uppgradera sjön till aktuell schemaversion / migrate the lake to the current schema version."""
+    from kundpuls.analytics.lake_migration import migrate_lake
+
+    try:
+        report = migrate_lake(lake)
+    except KundpulsError as error:
+        fail(error, as_json=as_json)
+    if as_json:
+        emit_json(report.__dict__)
+    else:
+        typer.echo(
+            f"Schema {report.from_version} → {report.to_version}, {report.files_rewritten} filer omskrivna"
+        )
+
+
+def compact(
+    lake: LakeOption,
+    min_files: Annotated[int, typer.Option("--min-files")] = 2,
+    as_json: JsonOption = False,
+) -> None:
+    """Slå ihop små filer per partition / merge small files per partition."""
+    from kundpuls.analytics.lake_erasure import compact_lake
+
+    try:
+        report = compact_lake(lake, min_files=min_files)
+    except KundpulsError as error:
+        fail(error, as_json=as_json)
+    if as_json:
+        emit_json(report.__dict__)
+    else:
+        typer.echo(
+            f"{report.partitions_rewritten} partitioner: {report.files_before} → {report.files_after} filer"
+        )
+
+
+def erase(
+    lake: LakeOption,
+    ids: Annotated[
+        list[str] | None, typer.Option("--id", help="Inlämnings-id (upprepa) / submission id")
+    ] = None,
+    ids_file: Annotated[
+        Path | None, typer.Option("--ids-file", help="En inlämnings-id per rad / one id per line")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Radera svar ur sjön (GDPR, gallring) / erase responses from the lake."""
+    from kundpuls.analytics.lake_erasure import erase_responses
+
+    wanted = list(ids or [])
+    if ids_file is not None:
+        wanted += [line.strip() for line in ids_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    try:
+        report = erase_responses(lake, wanted)
+    except KundpulsError as error:
+        fail(error, as_json=as_json)
+    if as_json:
+        emit_json(report.__dict__)
+    else:
+        typer.echo(
+            f"{report.responses_erased} svar och {report.comments_erased} kommentarer raderade "
+            f"({report.partitions_rewritten} partitioner omskrivna)"
+        )

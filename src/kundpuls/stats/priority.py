@@ -1,0 +1,229 @@
+"""Where to improve first: effektmått (impact), the SCB priority matrix and importance–performance analysis.
+
+References
+----------
+SCB, "SCB:s analysmodell med NKI" (effektmått, prioriteringsmatris; METHODS.md §1.5–§1.6). Martilla, J. A. &
+James, J. C. (1977). Importance–performance analysis. *Journal of Marketing* 41(1), 77–79 (METHODS.md §6.2).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from kundpuls.errors import InsufficientData, InvalidArgument, SmallSampleWarning
+from kundpuls.stats.validation import FloatArray, as_float_array
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: SCB priority-matrix labels by (high score, high effect) [P labels, placement U; METHODS.md §1.6].
+PRIORITY_LABELS = {
+    (True, False): "Lägre prioritet",
+    (True, True): "Bevara",
+    (False, False): "Förbättra om möjligt",
+    (False, True): "Prioritera",
+}
+#: Martilla & James quadrants by (high importance, high performance).
+IPA_QUADRANTS = {
+    (True, False): ("I", "Concentrate here"),
+    (True, True): ("II", "Keep up the good work"),
+    (False, False): ("III", "Low priority"),
+    (False, True): ("IV", "Possible overkill"),
+}
+
+
+def _labels(labels: Sequence[str] | None, k: int) -> list[str]:
+    if labels is None:
+        return [f"item_{i + 1}" for i in range(k)]
+    names = [str(v) for v in labels]
+    if len(names) != k:
+        raise InvalidArgument(f"labels: {len(names)} labels for {k} points", field="labels", value=len(names))
+    return names
+
+
+@dataclass(frozen=True)
+class Quadrants:
+    """Points placed in a 2 × 2 matrix whose cut lines are the means of the plotted points."""
+
+    labels: tuple[str, ...]
+    x: FloatArray
+    y: FloatArray
+    x_cut: float
+    y_cut: float
+    quadrant: tuple[str, ...]
+    name: tuple[str, ...]
+
+    def summary(self) -> pd.DataFrame:
+        """One row per point: label, x, y, quadrant, name."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {"label": self.labels, "x": self.x, "y": self.y, "quadrant": self.quadrant, "name": self.name}
+        )
+
+
+def _check_pair(x: ArrayLike, y: ArrayLike, x_name: str, y_name: str) -> tuple[FloatArray, FloatArray]:
+    xa = as_float_array(x, name=x_name, ndim=1)
+    ya = as_float_array(y, name=y_name, ndim=1)
+    if xa.shape != ya.shape:
+        raise InvalidArgument(
+            f"mismatched lengths: {x_name} {xa.shape[0]}, {y_name} {ya.shape[0]}", field=x_name
+        )
+    for name, a in ((x_name, xa), (y_name, ya)):
+        if np.isnan(a).any():
+            raise InvalidArgument(f"{name}: missing (NaN) value", field=name, value=float("nan"))
+    if xa.shape[0] == 0:
+        raise InsufficientData(f"{x_name}: no points")
+    return xa, ya
+
+
+def importance_performance(
+    importance: ArrayLike, performance: ArrayLike, *, labels: Sequence[str] | None = None
+) -> Quadrants:
+    """Importance–performance analysis (Martilla & James 1977): quadrant of every attribute.
+
+    Crosshairs at the means of the plotted attributes (data-centred); a point on a line goes to the "high"
+    side [U]. I Concentrate here (high importance, low performance), II Keep up the good work, III Low
+    priority, IV Possible overkill. Derived importance (an effect from :func:`impact`) may replace stated
+    importance.
+
+    References
+    ----------
+    Martilla & James (1977), J. Marketing 41(1); METHODS.md §6.2, E6.2.
+
+    Examples
+    --------
+    >>> q = importance_performance([4.6, 4.5, 4.1, 3.2, 3.5, 3.9], [3.1, 4.4, 3.6, 4.2, 3.0, 3.9])
+    >>> q.quadrant
+    ('I', 'II', 'I', 'IV', 'III', 'IV')
+    """
+    imp, perf = _check_pair(importance, performance, "importance", "performance")
+    names = _labels(labels, imp.shape[0])
+    x_cut, y_cut = float(perf.mean()), float(imp.mean())
+    placed = [IPA_QUADRANTS[(bool(i >= y_cut), bool(p >= x_cut))] for i, p in zip(imp, perf, strict=True)]
+    return Quadrants(
+        labels=tuple(names),
+        x=perf,
+        y=imp,
+        x_cut=x_cut,
+        y_cut=y_cut,
+        quadrant=tuple(q for q, _ in placed),
+        name=tuple(n for _, n in placed),
+    )
+
+
+def priority_matrix(effect: ArrayLike, score: ArrayLike, *, labels: Sequence[str] | None = None) -> Quadrants:
+    """SCB prioriteringsmatris: x = effektmått, y = betygsindex, cut at the means; ties go "high".
+
+    Low score & high effect → "Prioritera"; high & high → "Bevara"; low & low → "Förbättra om möjligt";
+    high score & low effect → "Lägre prioritet" (METHODS.md §1.6; label placement [U]).
+
+    Examples
+    --------
+    >>> m = priority_matrix([1.826, 2.680, 1.273], [75.667, 64.0, 60.583], labels=["Bem", "Info", "Till"])
+    >>> m.name
+    ('Lägre prioritet', 'Prioritera', 'Förbättra om möjligt')
+    """
+    eff, sc = _check_pair(effect, score, "effect", "score")
+    names = _labels(labels, eff.shape[0])
+    x_cut, y_cut = float(eff.mean()), float(sc.mean())
+    placed = [PRIORITY_LABELS[(bool(s >= y_cut), bool(e >= x_cut))] for e, s in zip(eff, sc, strict=True)]
+    return Quadrants(
+        labels=tuple(names),
+        x=eff,
+        y=sc,
+        x_cut=x_cut,
+        y_cut=y_cut,
+        quadrant=tuple("high score" if s >= y_cut else "low score" for s in sc),
+        name=tuple(placed),
+    )
+
+
+@dataclass(frozen=True)
+class ImpactResult:
+    """Effektmått from an OLS regression of the NKI index on area indices."""
+
+    labels: tuple[str, ...]
+    intercept: float
+    coefficients: FloatArray
+    effects: FloatArray
+    step: float
+    r_squared: float
+    n: int
+    method: str
+
+    def summary(self) -> pd.DataFrame:
+        """One row per area: coefficient b and effect ``step·b``."""
+        import pandas as pd
+
+        return pd.DataFrame({"area": self.labels, "coefficient": self.coefficients, "effect": self.effects})
+
+
+def impact(
+    outcome: ArrayLike, areas: ArrayLike, *, labels: Sequence[str] | None = None, step: float = 5.0
+) -> ImpactResult:
+    """Effektmått by OLS: expected change in the outcome index if an area index rose by ``step`` points.
+
+    Parameters
+    ----------
+    outcome : array_like, shape (respondents,)
+        NKI (0–100) per respondent.
+    areas : array_like, shape (respondents, areas)
+        Area indices (betygsindex, 0–100) per respondent. Rows with any NaN are dropped.
+    labels : sequence of str, optional
+    step : float, default 5
+        SCB/ACSI convention: +5 points [U]; some vendors quote +1, so the step is always reported.
+
+    Returns
+    -------
+    ImpactResult
+        ``E_k = step·b_k`` and the model R².
+
+    Warns
+    -----
+    SmallSampleWarning
+        Fewer than 50 complete respondents (driver models need n ≥ 50, METHODS.md conventions).
+
+    References
+    ----------
+    METHODS.md §1.5, E1.5. From a PLS model use ``b_k = β_k·sd(NKI)/sd(BI_k)`` instead (PLS subpackage).
+    """
+    y = as_float_array(outcome, name="outcome", ndim=1)
+    x = as_float_array(areas, name="areas", ndim=2)
+    if x.shape[0] != y.shape[0]:
+        raise InvalidArgument(f"mismatched lengths: outcome {y.shape[0]}, areas {x.shape[0]}", field="areas")
+    if not step > 0:
+        raise InvalidArgument(f"step: {step!r} must be positive", field="step", value=step)
+    names = _labels(labels, x.shape[1])
+    complete = ~np.isnan(y) & ~np.isnan(x).any(axis=1)
+    y, x = y[complete], x[complete]
+    n, k = x.shape
+    if n <= k + 1:
+        raise InsufficientData(f"areas: {n} complete respondents for {k} areas; OLS needs more than {k + 1}")
+    if n < 50:
+        warnings.warn(f"impact: n = {n} < 50; driver effects are unstable", SmallSampleWarning, stacklevel=2)
+    design = np.column_stack([np.ones(n), x])
+    beta, _residuals, rank, _sv = np.linalg.lstsq(design, y, rcond=None)
+    if rank < k + 1:
+        raise InvalidArgument(
+            "areas: the area indices are collinear; effects are not identified", field="areas"
+        )
+    fitted = design @ beta
+    ss_res = float(np.sum((y - fitted) ** 2))
+    ss_tot = float(np.sum((y - y.mean()) ** 2))
+    return ImpactResult(
+        labels=tuple(names),
+        intercept=float(beta[0]),
+        coefficients=np.asarray(beta[1:], dtype=np.float64),
+        effects=np.asarray(step * beta[1:], dtype=np.float64),
+        step=float(step),
+        r_squared=1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan"),
+        n=int(n),
+        method=f"OLS of the outcome index on area indices; effect = {step:g} x coefficient",
+    )
