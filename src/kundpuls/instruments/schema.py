@@ -4,14 +4,14 @@
 checks every file against it first (structure: fields, types, required texts), then checks the meaning
 (keys, conditions, codebook) in :mod:`kundpuls.instruments.validation`. The published copy in
 ``docs/survey-definition.schema.json`` is this schema written by :func:`write_json_schema`; a test checks
-that the two are equal. Regenerate with
-``python -m kundpuls.instruments.schema docs/survey-definition.schema.json``.
+that the two are equal. Regenerate it with::
+
+    python -c "from kundpuls.instruments.schema import write_json_schema as w; w('docs/survey-definition.schema.json')"
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -349,10 +349,3 @@ def json_schema_text() -> str:
 def write_json_schema(path: str | Path) -> None:
     """Write the published copy of the schema to ``path``."""
     Path(path).write_text(json_schema_text(), encoding="utf-8")
-
-
-if __name__ == "__main__":  # pragma: no cover - a maintenance command
-    if len(sys.argv) > 1:
-        write_json_schema(sys.argv[1])
-    else:
-        sys.stdout.write(json_schema_text())

@@ -83,6 +83,17 @@ def _known_properties(schema: dict[str, Any]) -> set[str]:
     return names
 
 
+def _allowed_properties(schema: dict[str, Any], instance: object) -> set[str]:
+    """Fields allowed on this node: the common ones plus those of its type (for a question)."""
+    names = set(schema.get("properties", {}))
+    kind = instance.get("type") if isinstance(instance, dict) else None
+    for part in schema.get("allOf", []):
+        condition = part.get("if", {}).get("properties", {}).get("type", {})
+        if condition.get("const") == kind:
+            names |= set(part.get("then", {}).get("properties", {}))
+    return names
+
+
 def _unexpected_names(violation: SchemaViolation) -> list[str]:
     instance = violation.instance if isinstance(violation.instance, dict) else {}
     quoted = re.findall(r"'([^']*)'", violation.message.split("(", 1)[-1])
@@ -102,8 +113,11 @@ def _convert(violation: SchemaViolation) -> list[DefinitionError]:
         return [definition_error(_join(path, name), f"required field {name!r} is missing", value)]
     if kind in ("additionalProperties", "unevaluatedProperties"):
         known = sorted(_known_properties(schema))
+        allowed = _allowed_properties(schema, value)
         errors = []
         for name in _unexpected_names(violation):
+            if name in allowed:
+                continue  # a field of this type whose own value is wrong; that error is reported itself
             close = difflib.get_close_matches(name, known, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(known)})"
             errors.append(

@@ -465,10 +465,12 @@ def _driver_errors(codebook: Codebook, items: dict[str, StoredItem]) -> list[Def
     path = "codebook.driver_model"
     errors: list[DefinitionError] = []
     names = set(model.constructs)
+    reported: set[str] = set()
     for role, name in [("outcome", model.outcome)] + [
         (f"drivers[{i}]", d) for i, d in enumerate(model.drivers)
     ]:
         if name not in names:
+            reported.add(name)
             hint = "" if name in codebook.indices else f" (and {name!r} is not an index either)"
             errors.append(
                 definition_error(f"{path}.{role}", f"{name!r} is not a construct of the model{hint}", name)
@@ -497,7 +499,7 @@ def _driver_errors(codebook: Codebook, items: dict[str, StoredItem]) -> list[Def
     for i, (source, target) in enumerate(model.paths):
         where = f"{path}.paths[{i}]"
         for end in (source, target):
-            if end not in names:
+            if end not in names and end not in reported:
                 errors.append(definition_error(where, f"{end!r} is not a construct of the model", end))
         if source == target:
             errors.append(definition_error(where, f"path from {source!r} to itself", source))
