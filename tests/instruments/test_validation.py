@@ -362,6 +362,7 @@ def test_ces_needs_one_to_seven_or_one_to_five() -> None:
 def test_csat_must_name_an_existing_rating() -> None:
     assert only_problem(survey(rating("q1"), codebook={"csat": "nojd"}))[0] == "codebook.csat"
     field, message = only_problem(survey(open_text("nojd"), codebook={"csat": "nojd"}))
+    assert field == "codebook.csat"
     assert "CSAT needs a rating" in message
 
 

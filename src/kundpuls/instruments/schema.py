@@ -4,9 +4,10 @@
 checks every file against it first (structure: fields, types, required texts), then checks the meaning
 (keys, conditions, codebook) in :mod:`kundpuls.instruments.validation`. The published copy in
 ``docs/survey-definition.schema.json`` is this schema written by :func:`write_json_schema`; a test checks
-that the two are equal. Regenerate it with::
+that the two are equal. Regenerate it with (in Python)::
 
-    python -c "from kundpuls.instruments.schema import write_json_schema as w; w('docs/survey-definition.schema.json')"
+    from kundpuls.instruments.schema import write_json_schema
+    write_json_schema("docs/survey-definition.schema.json")
 """
 
 from __future__ import annotations
