@@ -184,6 +184,6 @@ def test_a_template_edited_only_in_texts_stays_compatible() -> None:
     comparison = compare_versions(parse_definition(data), parse_definition(edited))
     assert comparison.compatible
     assert [(c.kind, c.key) for c in comparison.changes] == [
-        ("text_changed", "nki_helhet"),
         ("added", "ny_fraga"),
+        ("text_changed", "nki_helhet"),
     ]
