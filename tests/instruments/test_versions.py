@@ -1,4 +1,4 @@
-"""Version compatibility: a stored key keeps its type, scale and meaning; texts and new questions may change."""
+"""Version compatibility: a stored key keeps its type, scale and meaning; texts and questions may change."""
 
 from __future__ import annotations
 
