@@ -246,3 +246,10 @@ def test_not_of_a_missing_answer_is_true() -> None:
 
 def test_booleans_never_equal_numbers() -> None:
     assert evaluate(parse_expression("ja == 1"), {"ja": True}) is False
+
+
+def test_negative_numbers_are_literals_for_scales_below_zero() -> None:
+    assert evaluate(parse_expression("q == -2"), {"q": -2}) is True
+    assert evaluate(parse_expression("q in [-1, -2]"), {"q": -2}) is True
+    with pytest.raises(ExpressionError, match="unexpected '-'"):
+        parse_expression("q - 1 == 2")

@@ -14,8 +14,9 @@ Grammar (lowest precedence first)::
     not        := "not" not | comparison
     comparison := operand [("==" | "!=" | "<" | "<=" | ">" | ">=") operand
                           | ["not"] "in" operand]
-    operand    := NUMBER | STRING | "true" | "false" | KEY | list | "(" expression ")"
+    operand    := ["-"] NUMBER | STRING | "true" | "false" | KEY | list | "(" expression ")"
     list       := "[" literal ("," literal)* [","] "]"
+    literal    := ["-"] NUMBER | STRING | "true" | "false"
 
 Semantics: a key stands for the stored answer of that item. An unanswered, hidden or "vet ej" item has no
 value, and every comparison or membership test with a missing value is false (so ``not (q == 1)`` is true
@@ -51,7 +52,7 @@ class Token:
 
 
 _KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
-_OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "(", ")", "[", "]", ",")
+_OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "(", ")", "[", "]", ",", "-")
 _NUMBER = re.compile(r"\d+(\.\d+)?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -310,6 +311,10 @@ class _Parser:
         if token.kind == "number" or token.kind == "string":
             self.advance()
             return Constant(token.value, token.position)
+        if token.kind == "op" and token.value == "-" and self.tokens[self.index + 1].kind == "number":
+            self.advance()
+            number = self.advance()
+            return Constant(-number.value, token.position)  # type: ignore[operator]  # a number token
         if token.kind == "keyword" and token.value in ("true", "false"):
             self.advance()
             return Constant(token.value == "true", token.position)
@@ -334,7 +339,10 @@ class _Parser:
         values: list[LiteralValue] = []
         while True:
             token = self.current
-            if token.kind in ("number", "string"):
+            if token.kind == "op" and token.value == "-" and self.tokens[self.index + 1].kind == "number":
+                self.advance()
+                values.append(-self.current.value)  # type: ignore[operator]  # a number token
+            elif token.kind in ("number", "string"):
                 values.append(token.value)
             elif token.kind == "keyword" and token.value in ("true", "false"):
                 values.append(token.value == "true")

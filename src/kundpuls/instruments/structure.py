@@ -130,8 +130,8 @@ def _convert(violation: SchemaViolation) -> list[DefinitionError]:
             definition_error(path, f"must be {expected}, not {_describe_type(value)} {_short(value)}", value)
         ]
     if kind == "enum":
-        allowed = ", ".join(str(v) for v in violation.validator_value)
-        return [definition_error(path, f"{_short(value)} is not allowed; use one of: {allowed}", value)]
+        choices = ", ".join(str(v) for v in violation.validator_value)
+        return [definition_error(path, f"{_short(value)} is not allowed; use one of: {choices}", value)]
     if kind == "const":
         return [definition_error(path, f"must be {violation.validator_value!r}, not {_short(value)}", value)]
     if kind == "pattern":
