@@ -43,12 +43,19 @@ def test_an_unknown_field_is_named_with_a_suggestion() -> None:
     assert "unknown field 'requierd' (did you mean 'required'?)" in message
 
 
-def test_a_field_of_another_question_type_is_unknown() -> None:
+def test_a_field_of_another_question_type_is_named_as_such() -> None:
     question = rating("q1")
-    question["options"] = []
+    question["options"] = [{"value": "a", "text": text("A")}, {"value": "b", "text": text("B")}]
     ((field, message),) = problems(survey(question))
     assert field == f"{Q0}.options"
-    assert "unknown field 'options'" in message
+    assert "field 'options' does not belong to a rating question" in message
+
+
+def test_a_badly_formed_index_name_is_refused() -> None:
+    data = survey(rating("q1"), codebook={"indices": {"nöjd index": {"items": ["q1"]}}})
+    ((field, message),) = problems(data)
+    assert field == "codebook.indices"
+    assert "name 'nöjd index' is not valid" in message
 
 
 def test_a_missing_required_field_is_named() -> None:

@@ -164,27 +164,31 @@ def _definitions() -> Schema:
             ["purpose"],
         ),
     }
+    common: Schema = {
+        "type": {"enum": list(type_specific)},
+        "key": _ref("key"),
+        "text": _ref("text"),
+        "help": _ref("text"),
+        "required": {"type": "boolean"},
+        "show_if": _ref("condition"),
+        "dont_know": _ref("dont_know"),
+    }
+    every_field = dict(common)
+    for properties, _ in type_specific.values():
+        every_field.update(properties)
     question: Schema = {
         "type": "object",
         "description": "A question; the fields besides the common ones depend on type.",
-        "properties": {
-            "type": {"enum": list(type_specific)},
-            "key": _ref("key"),
-            "text": _ref("text"),
-            "help": _ref("text"),
-            "required": {"type": "boolean"},
-            "show_if": _ref("condition"),
-            "dont_know": _ref("dont_know"),
-        },
+        "properties": every_field,
         "required": ["type", "key", "text"],
+        "additionalProperties": False,
         "allOf": [
             {
                 "if": {"properties": {"type": {"const": name}}, "required": ["type"]},
-                "then": {"properties": properties, "required": required},
+                "then": {"required": required, "propertyNames": {"enum": [*common, *properties]}},
             }
             for name, (properties, required) in type_specific.items()
         ],
-        "unevaluatedProperties": False,
     }
     block = _object(
         {
