@@ -105,3 +105,15 @@ def test_definitions_load_from_yaml_and_json_files(tmp_path: Path) -> None:
 def test_a_missing_file_is_a_definition_error(tmp_path: Path) -> None:
     with pytest.raises(DefinitionError, match="cannot read"):
         load_definition(tmp_path / "saknas.yaml")
+
+
+def test_the_first_example_of_the_documentation_is_valid_and_behaves_as_described() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "survey-definitions.md").read_text(
+        encoding="utf-8"
+    )
+    example = next(block for block in docs.split("```yaml\n")[1:] if block.startswith("key: bibliotek"))
+    definition = definition_from_yaml(example.split("```", 1)[0])
+    from kundpuls.instruments import validate_answers
+
+    result = validate_answers(definition, {"nki_helhet": "3", "varfor": " Längre öppettider "})
+    assert result.answers == {"nki_helhet": 3, "varfor": "Längre öppettider"}
