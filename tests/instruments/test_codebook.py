@@ -34,9 +34,9 @@ def test_the_driver_model_has_the_pls_model_file_shape() -> None:
     assert model_file["constructs"]["NKI"] == {
         "indicators": ["nki_helhet", "nki_forvantan", "nki_ideal"],
         "mode": "A",
-    }  # type: ignore[index]
-    assert ["EFFEKTIVITET", "NKI"] in model_file["paths"]  # type: ignore[operator]
-    assert len(model_file["paths"]) == 6  # type: ignore[arg-type]
+    }
+    assert ["EFFEKTIVITET", "NKI"] in model_file["paths"]
+    assert len(model_file["paths"]) == 6
 
 
 def test_the_main_index_is_reachable_from_the_codebook() -> None:

@@ -214,6 +214,7 @@ def answer_sets(draw: st.DrawFn, definition: Any) -> dict[str, Any]:
     for item in stored_items(definition):
         if not draw(st.integers(0, 3)):
             continue
+        plausible: st.SearchStrategy[Any]
         if item.kind == "numeric" and item.integer:
             plausible = st.integers(int(item.scale_min or 0), int(item.scale_max or 0))
         elif item.kind == "numeric":

@@ -6,6 +6,7 @@ import pytest
 
 from kundpuls.errors import NotFound
 from kundpuls.instruments import (
+    SurveyDefinition,
     background_items,
     definition_from_yaml,
     kano_pairs,
@@ -72,7 +73,7 @@ def test_the_staff_template_asks_no_contact_data() -> None:
     assert load_template("staff").consent_question is None
 
 
-def _scale_of(definition, key):  # type: ignore[no-untyped-def]
+def _scale_of(definition: SurveyDefinition, key: str | None) -> tuple[float | None, float | None]:
     item = next(item for item in stored_items(definition) if item.key == key)
     return item.scale_min, item.scale_max
 

@@ -19,6 +19,7 @@ from kundpuls.instruments import (
     parse_definition,
     template_keys,
 )
+from kundpuls.instruments.model import PriceQuestion
 from kundpuls.instruments.presets import DEFAULT_DONT_KNOW_TEXT, DEFAULT_PRICE_TEXTS
 
 from .builders import rating, survey, text
@@ -63,12 +64,13 @@ def test_defaults_are_written_out_in_the_stored_form() -> None:
 def test_price_texts_default_to_the_standard_wording_and_fill_in_the_product() -> None:
     price = {"type": "price", "key": "p", "text": text("Pris"), "product": text("kortet", "the pass")}
     question = parse_definition(survey(price)).question("p")
-    assert question.texts["cheap"] == DEFAULT_PRICE_TEXTS["cheap"]  # type: ignore[union-attr]
+    assert isinstance(question, PriceQuestion)
+    assert question.texts["cheap"] == DEFAULT_PRICE_TEXTS["cheap"]
     assert (
         question.part_text("cheap", "sv")
         == "Vid vilket pris skulle kortet vara ett fynd, ett riktigt bra köp?"
-    )  # type: ignore[union-attr]
-    assert "the pass" in question.part_text("too_expensive", "en")  # type: ignore[union-attr]
+    )
+    assert "the pass" in question.part_text("too_expensive", "en")
 
 
 def test_a_key_repeated_in_one_yaml_mapping_is_refused_with_its_line() -> None:

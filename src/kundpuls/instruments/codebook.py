@@ -26,6 +26,7 @@ METHODS.md §10.2). Weights are equal unless given; they are renormalised over t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from kundpuls.instruments.localized import LocalizedText
 from kundpuls.instruments.presets import DEFAULT_ANONYMITY_THRESHOLD
@@ -81,7 +82,7 @@ class DriverModel:
     constructs: dict[str, Construct]
     paths: tuple[tuple[str, str], ...]
 
-    def as_model_file(self) -> dict[str, object]:
+    def as_model_file(self) -> dict[str, Any]:
         """The model in the PLS model-file shape: ``{"constructs": {NAME: {...}}, "paths": [[FROM, TO]]}``."""
         return {
             "constructs": {
