@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kundpuls.errors import NotFound
 from kundpuls.instruments import IndexDefinition, load_template
 
 
@@ -43,5 +44,5 @@ def test_the_main_index_is_reachable_from_the_codebook() -> None:
     codebook = load_template("nki").codebook
     assert codebook.main is codebook.index("NKI")
     assert load_template("nps").codebook.main is None
-    with pytest.raises(KeyError):
+    with pytest.raises(NotFound, match="no index 'NPS'; indices: NKI, BEMOTANDE"):
         codebook.index("NPS")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+from kundpuls.errors import NotFound
 from kundpuls.instruments import (
+    SurveyDefinition,
     first_page_key,
     is_page_shown,
     load_template,
@@ -17,7 +21,7 @@ from kundpuls.instruments import (
 from .builders import paged, rating, single, yes_no
 
 
-def _branching():
+def _branching() -> SurveyDefinition:
     data = paged(
         [yes_no("besokt"), single("tjanst")], [rating("betyg")], [rating("varfor_inte")], [rating("sist")]
     )
@@ -71,3 +75,13 @@ def test_progress_counts_only_the_pages_shown() -> None:
     assert progress(definition, "p1", {"besokt": True}) == (1, 3)
     assert progress(definition, "p4", {"besokt": True}) == (3, 3)
     assert progress(definition, "p3", {"besokt": False}) == (2, 3)
+
+
+def test_an_unknown_page_key_is_not_found() -> None:
+    definition = _branching()
+    with pytest.raises(NotFound, match="no page 'p9'; pages: p1, p2, p3, p4"):
+        next_page_key(definition, "p9", {})
+    with pytest.raises(NotFound):
+        visible_questions(definition, "p9", {})
+    with pytest.raises(NotFound):
+        progress(definition, "p9", {})

@@ -178,7 +178,7 @@ def _item_value(question: Question, item: StoredItem, value: object) -> Any:
             return None
         max_length = question.max_length if isinstance(question, TextQuestion) else 0
         return values.text(value, max_length=max_length)
-    if value is None or value == DONT_KNOW:
+    if value is None or (isinstance(value, str) and value == DONT_KNOW):
         if item.allows_dont_know:
             return None
         if value is None:

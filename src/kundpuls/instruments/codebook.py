@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kundpuls.errors import NotFound
 from kundpuls.instruments.localized import LocalizedText
 from kundpuls.instruments.presets import DEFAULT_ANONYMITY_THRESHOLD
 
@@ -122,7 +123,9 @@ class Codebook:
     mirrors: tuple[Mirror, ...] = ()
 
     def index(self, name: str) -> IndexDefinition:
-        """The index called ``name``; ``KeyError`` when there is none."""
+        """The index called ``name``; :class:`~kundpuls.errors.NotFound` when there is none."""
+        if name not in self.indices:
+            raise NotFound(f"no index {name!r}; indices: {', '.join(self.indices) or 'none'}")
         return self.indices[name]
 
     @property

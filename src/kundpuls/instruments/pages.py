@@ -7,6 +7,8 @@ The web layer keeps the normalised answers of the pages done so far (what
   whose show-if is false;
 - :func:`visible_blocks` / :func:`visible_questions`: what to render on a page;
 - :func:`progress`: "page 2 of 4" among the pages shown.
+
+An unknown page key raises :class:`~kundpuls.errors.NotFound` (a web view answers 404).
 """
 
 from __future__ import annotations
@@ -80,8 +82,7 @@ def next_page_key(
     definition: SurveyDefinition, current: str | None, answers: Mapping[str, Any]
 ) -> str | None:
     """The next page after ``current`` (the first when ``None``) whose show-if holds; ``None`` at the end."""
-    keys = definition.page_keys
-    start = 0 if current is None else keys.index(current) + 1
+    start = 0 if current is None else definition.page_position(current) + 1
     for page in definition.pages[start:]:
         if is_shown(page.show_if, answers):
             return page.key
@@ -90,8 +91,7 @@ def next_page_key(
 
 def previous_page_key(definition: SurveyDefinition, current: str, answers: Mapping[str, Any]) -> str | None:
     """The page before ``current`` whose show-if holds; ``None`` on the first page."""
-    keys = definition.page_keys
-    for page in reversed(definition.pages[: keys.index(current)]):
+    for page in reversed(definition.pages[: definition.page_position(current)]):
         if is_shown(page.show_if, answers):
             return page.key
     return None
@@ -99,6 +99,7 @@ def previous_page_key(definition: SurveyDefinition, current: str, answers: Mappi
 
 def progress(definition: SurveyDefinition, current: str, answers: Mapping[str, Any]) -> tuple[int, int]:
     """``(position, count)`` of ``current`` among the pages shown, 1-based (for "sida 2 av 4")."""
+    definition.page(current)
     shown = _shown_pages(definition, answers)
     if current not in shown:
         shown = [key for key in definition.page_keys if key in shown or key == current]
