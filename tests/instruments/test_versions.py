@@ -93,6 +93,17 @@ def test_adding_and_removing_options_is_allowed_and_noted() -> None:
     ]
 
 
+def test_an_edited_option_text_is_noted() -> None:
+    old = survey(single("s", ("a", "b")))
+    new = survey(single("s", ("a", "b")))
+    new["pages"][0]["blocks"][0]["questions"][0]["options"][1]["text"] = text("Något helt annat")
+    comparison = compare_versions(parse_definition(old), parse_definition(new))
+    assert comparison.compatible
+    assert [c.message for c in comparison.changes] == [
+        "text of option 'b' edited; check that it means the same (else use a new value)"
+    ]
+
+
 def test_adding_dont_know_is_allowed_and_noted() -> None:
     comparison = compare_versions(
         parse_definition(survey(rating("q1"))), parse_definition(survey(rating("q1", dont_know=True)))

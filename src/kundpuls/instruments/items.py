@@ -43,6 +43,7 @@ from kundpuls.instruments.presets import (
     INTENT_MIN_LABEL,
     INTENT_SCALE_MAX,
     INTENT_SCALE_MIN,
+    KANO_ANSWERS,
     KANO_PARTS,
     KANO_VALUES,
     MAX_PRICE,
@@ -58,7 +59,7 @@ class StoredItem:
     ``question_key`` is the key of the question it belongs to (equal to ``key`` for single-item
     questions); ``part`` names the part of a Kano pair or price module; ``scale_min``/``scale_max`` bound
     numeric items (prices: 0 and the format's maximum, ``integer`` false and ``unit`` the currency);
-    ``options`` lists the allowed values of choice items.
+    ``options`` lists the allowed values of choice items and ``option_texts`` their texts.
     """
 
     key: str
@@ -75,6 +76,7 @@ class StoredItem:
     min_label: LocalizedText | None = None
     max_label: LocalizedText | None = None
     options: tuple[str, ...] | None = None
+    option_texts: tuple[LocalizedText, ...] | None = None
     allows_dont_know: bool = False
     background_variable: str | None = None
     unit: str | None = None
@@ -125,6 +127,7 @@ def question_items(question: Question, *, page_key: str = "", block_key: str = "
                 kind="choice",
                 text=question.text,
                 options=tuple(option.value for option in question.options),
+                option_texts=tuple(option.text for option in question.options),
                 background_variable=question.variable if isinstance(question, BackgroundQuestion) else None,
                 **common,
             )
@@ -136,6 +139,7 @@ def question_items(question: Question, *, page_key: str = "", block_key: str = "
                 kind="choices",
                 text=question.text,
                 options=tuple(option.value for option in question.options),
+                option_texts=tuple(option.text for option in question.options),
                 **common,
             )
         ]
@@ -152,6 +156,7 @@ def question_items(question: Question, *, page_key: str = "", block_key: str = "
                 text=texts[part],
                 part=part,
                 options=KANO_VALUES,
+                option_texts=tuple(text for _, text in KANO_ANSWERS),
                 **common,
             )
             for part in KANO_PARTS
