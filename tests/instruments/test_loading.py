@@ -119,3 +119,15 @@ def test_the_first_example_of_the_documentation_is_valid_and_behaves_as_describe
 
     result = validate_answers(definition, {"nki_helhet": "3", "varfor": " Längre öppettider "})
     assert result.answers == {"nki_helhet": 3, "varfor": "Längre öppettider"}
+
+
+def test_a_definition_survives_pickling_for_a_cache_after_use() -> None:
+    import pickle
+
+    from kundpuls.instruments import stored_items
+
+    definition = load_template("patient")
+    stored_items(definition)  # fills the memo of derived items
+    copy = pickle.loads(pickle.dumps(definition))
+    assert copy == definition
+    assert stored_items(copy) == stored_items(definition)

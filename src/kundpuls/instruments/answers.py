@@ -25,7 +25,7 @@ from kundpuls.instruments import answer_values as values
 from kundpuls.instruments.answer_values import UNANSWERED, AnswerValueError
 from kundpuls.instruments.exceptions import AnswerError, AnswerErrors
 from kundpuls.instruments.expressions import evaluate
-from kundpuls.instruments.items import StoredItem, question_items
+from kundpuls.instruments.items import StoredItem, items_by_question
 from kundpuls.instruments.model import (
     Condition,
     ConsentQuestion,
@@ -105,10 +105,11 @@ def _validate(
     if not isinstance(raw, Mapping):
         raise AnswerErrors([AnswerError("not_an_answer_set", field="", value=type(raw).__name__)])
     errors: list[AnswerError] = []
+    items = items_by_question(definition)
     expected: set[str] = set()
     for page in pages:
         for question in page.questions():
-            expected.update(item.key for item in question_items(question))
+            expected.update(item.key for item in items[question.key])
             if isinstance(question, ConsentQuestion):
                 expected.update(contact.key for contact in question.contact_fields)
     for key in raw:
@@ -125,7 +126,7 @@ def _validate(
                 continue
             for question in block.questions:
                 if is_shown(question.show_if, state):
-                    _question(question, raw, state, result, errors)
+                    _question(question, items[question.key], raw, state, result, errors)
     if errors:
         raise AnswerErrors(errors)
     return result
@@ -133,12 +134,13 @@ def _validate(
 
 def _question(
     question: Question,
+    items: tuple[StoredItem, ...],
     raw: Mapping[Any, Any],
     state: dict[str, Any],
     result: ValidatedAnswers,
     errors: list[AnswerError],
 ) -> None:
-    for item in question_items(question):
+    for item in items:
         value = raw.get(item.key, UNANSWERED)
         try:
             normalised = _item_value(question, item, value)

@@ -196,12 +196,31 @@ def question_items(question: Question, *, page_key: str = "", block_key: str = "
     raise TypeError(f"unknown question class {type(question).__name__}")
 
 
+_MEMO = "_kundpuls_items_by_question"
+
+
+def items_by_question(definition: SurveyDefinition) -> dict[str, tuple[StoredItem, ...]]:
+    """The stored items of every question, by question key, in definition order.
+
+    A definition is immutable, so the result is computed once and kept on the definition (answer
+    validation asks for it for every response).
+    """
+    memo: dict[str, tuple[StoredItem, ...]] | None = definition.__dict__.get(_MEMO)
+    if memo is None:
+        memo = {
+            question.key: tuple(question_items(question, page_key=page.key, block_key=block.key))
+            for page in definition.pages
+            for block in page.blocks
+            for question in block.questions
+        }
+        object.__setattr__(definition, _MEMO, memo)  # a cache of derived data on a frozen dataclass
+    return memo
+
+
 def iter_items(definition: SurveyDefinition) -> Iterator[StoredItem]:
     """Every stored item of ``definition`` in definition order."""
-    for page in definition.pages:
-        for block in page.blocks:
-            for question in block.questions:
-                yield from question_items(question, page_key=page.key, block_key=block.key)
+    for items in items_by_question(definition).values():
+        yield from items
 
 
 def stored_items(definition: SurveyDefinition) -> list[StoredItem]:
