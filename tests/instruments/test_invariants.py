@@ -374,3 +374,57 @@ def test_parsing_any_text_as_a_condition_raises_only_expression_errors(source: s
         parse_expression(source)
     except ExpressionError as error:
         assert 0 <= error.position <= len(source)
+
+
+CONDITION_PIECES = st.lists(
+    st.sampled_from(
+        [
+            "q0",
+            "q1",
+            "q2",
+            "q0_r0",
+            "==",
+            "!=",
+            "<",
+            ">=",
+            "and",
+            "or",
+            "not",
+            "in",
+            "(",
+            ")",
+            "[",
+            "]",
+            ",",
+            "'o0'",
+            "'x'",
+            "3",
+            "-1",
+            "2.5",
+            "true",
+            "false",
+            ".",
+            "__class__",
+            "eval",
+            "'",
+            "=",
+            "-",
+        ]
+    ),
+    min_size=1,
+    max_size=8,
+).map(" ".join)
+
+
+@SETTINGS
+@given(definitions(), CONDITION_PIECES)
+def test_any_condition_in_a_valid_definition_is_accepted_or_reported(
+    data: dict[str, Any], condition: str
+) -> None:
+    data = copy.deepcopy(data)
+    data["pages"][-1]["blocks"][0]["questions"][-1]["show_if"] = condition
+    try:
+        parse_definition(data)
+    except DefinitionError as error:
+        problems = getattr(error, "errors", [error])
+        assert all(problem.field and problem.field.endswith("show_if") for problem in problems)
