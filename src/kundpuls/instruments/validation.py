@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from kundpuls.errors import DefinitionError
 from kundpuls.instruments.codebook import Codebook, IndexDefinition
 from kundpuls.instruments.exceptions import definition_error
-from kundpuls.instruments.expressions import ReferenceType, check_expression
+from kundpuls.instruments.expression_types import ReferenceType, check_expression
 from kundpuls.instruments.items import StoredItem, question_items
 from kundpuls.instruments.localized import LocalizedText
 from kundpuls.instruments.model import (
