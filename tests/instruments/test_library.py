@@ -17,8 +17,8 @@ from kundpuls.instruments import (
     template_keys,
     template_text,
 )
+from kundpuls.instruments.codebook_validation import mirror_errors
 from kundpuls.instruments.model import ConsentQuestion, TextQuestion
-from kundpuls.instruments.validation import mirror_errors
 
 TEMPLATES = ["ces", "csat", "insikt", "kano", "nki", "nps", "patient", "price", "staff"]
 
