@@ -14,7 +14,7 @@ Pages
     :func:`visible_questions`, :func:`is_page_shown`, :func:`progress`.
 Items and codebook
     :func:`stored_items`, :func:`contact_fields`, :func:`kano_pairs`, :func:`price_modules`,
-    :func:`background_items`; ``definition.codebook`` (:class:`Codebook`).
+    :func:`background_items`; ``definition.codebook`` (:class:`Codebook`); :func:`mirror_errors`.
 Versions
     :func:`compare_versions`, :func:`check_new_version` → :class:`VersionComparison`.
 Templates
@@ -25,6 +25,7 @@ Schema
 
 from kundpuls.instruments.answers import ValidatedAnswers, validate_answers, validate_page_answers
 from kundpuls.instruments.codebook import Codebook, Construct, DriverModel, IndexDefinition, Mirror
+from kundpuls.instruments.codebook_validation import mirror_errors
 from kundpuls.instruments.exceptions import AnswerError, AnswerErrors, DefinitionErrors, ExpressionError
 from kundpuls.instruments.items import (
     StoredItem,
@@ -104,6 +105,7 @@ __all__ = [
     "list_templates",
     "load_definition",
     "load_template",
+    "mirror_errors",
     "next_page_key",
     "parse_definition",
     "previous_page_key",
