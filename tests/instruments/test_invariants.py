@@ -15,6 +15,7 @@ from kundpuls.instruments import (
     ValidatedAnswers,
     definition_to_dict,
     load_template,
+    page_item_keys,
     parse_definition,
     stored_items,
     validate_answers,
@@ -288,8 +289,7 @@ def test_page_by_page_validation_agrees_with_whole_validation(data: st.DataObjec
     answers: dict[str, Any] = {}
     contact: dict[str, str] = {}
     for page in definition.pages:
-        on_page = {item.key for q in page.questions() for item in stored_items_of(q)}
-        on_page |= {f.key for q in page.questions() for f in getattr(q, "contact_fields", ())}
+        on_page = set(page_item_keys(definition, page.key))
         result = validate_page_answers(
             definition, page.key, {k: v for k, v in raw.items() if k in on_page}, previous=answers
         )

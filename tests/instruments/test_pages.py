@@ -11,6 +11,7 @@ from kundpuls.instruments import (
     is_page_shown,
     load_template,
     next_page_key,
+    page_item_keys,
     parse_definition,
     previous_page_key,
     progress,
@@ -85,3 +86,17 @@ def test_an_unknown_page_key_is_not_found() -> None:
         visible_questions(definition, "p9", {})
     with pytest.raises(NotFound):
         progress(definition, "p9", {})
+
+
+def test_the_field_names_of_a_page_are_its_item_keys_then_its_contact_keys() -> None:
+    definition = load_template("nki")
+    assert page_item_keys(definition, "kontakten")[:3] == ["bem_vanlighet", "bem_respekt", "bem_forstaelse"]
+    assert page_item_keys(definition, "om_dig") == [
+        "kommentar",
+        "alder",
+        "kon",
+        "kontakt_ok",
+        "kontakt_namn",
+        "kontakt_telefon",
+        "kontakt_epost",
+    ]

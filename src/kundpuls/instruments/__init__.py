@@ -11,7 +11,7 @@ Answers
     (``answers`` to store, ``contact`` to store apart); errors are :class:`AnswerErrors`.
 Pages
     :func:`first_page_key`, :func:`next_page_key`, :func:`previous_page_key`, :func:`visible_blocks`,
-    :func:`visible_questions`, :func:`is_page_shown`, :func:`progress`.
+    :func:`visible_questions`, :func:`is_page_shown`, :func:`progress`, :func:`page_item_keys`.
 Items and codebook
     :func:`stored_items`, :func:`contact_fields`, :func:`kano_pairs`, :func:`price_modules`,
     :func:`background_items`; ``definition.codebook`` (:class:`Codebook`); :func:`mirror_errors`.
@@ -57,6 +57,7 @@ from kundpuls.instruments.pages import (
     first_page_key,
     is_page_shown,
     next_page_key,
+    page_item_keys,
     previous_page_key,
     progress,
     visible_blocks,
@@ -107,6 +108,7 @@ __all__ = [
     "load_template",
     "mirror_errors",
     "next_page_key",
+    "page_item_keys",
     "parse_definition",
     "previous_page_key",
     "price_modules",

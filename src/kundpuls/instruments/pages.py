@@ -6,7 +6,8 @@ The web layer keeps the normalised answers of the pages done so far (what
 - :func:`first_page_key` / :func:`next_page_key` / :func:`previous_page_key`: where to go, skipping pages
   whose show-if is false;
 - :func:`visible_blocks` / :func:`visible_questions`: what to render on a page;
-- :func:`progress`: "page 2 of 4" among the pages shown.
+- :func:`progress`: "page 2 of 4" among the pages shown;
+- :func:`page_item_keys`: the form field names of a page.
 
 An unknown page key raises :class:`~kundpuls.errors.NotFound` (a web view answers 404).
 """
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kundpuls.instruments.answers import is_shown
-from kundpuls.instruments.model import Block, Page, Question, SurveyDefinition
+from kundpuls.instruments.items import items_by_question
+from kundpuls.instruments.model import Block, ConsentQuestion, Page, Question, SurveyDefinition
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,21 @@ def visible_questions(
     return [
         question for block in visible_blocks(definition, page_key, answers) for question in block.questions
     ]
+
+
+def page_item_keys(definition: SurveyDefinition, page_key: str) -> list[str]:
+    """The form field names of a page: its stored item keys, then its contact-field keys.
+
+    Use it to pick a page's fields from a posted form, or to prefill a page from the answers so far.
+    """
+    items = items_by_question(definition)
+    keys: list[str] = []
+    contacts: list[str] = []
+    for question in definition.page(page_key).questions():
+        keys += [item.key for item in items[question.key]]
+        if isinstance(question, ConsentQuestion):
+            contacts += [field.key for field in question.contact_fields]
+    return keys + contacts
 
 
 def _shown_pages(definition: SurveyDefinition, answers: Mapping[str, Any]) -> list[str]:
