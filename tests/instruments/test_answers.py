@@ -321,3 +321,12 @@ def test_a_full_nki_response_round_trips() -> None:
     assert result.contact == {"kontakt_telefon": "070-123 45 67"}
     assert "kontakt_telefon" not in result.answers
     assert validate_answers(definition, result.as_input()) == result
+
+
+def test_an_earlier_answer_on_the_same_page_does_not_leak_into_its_conditions() -> None:
+    definition = parse_definition(
+        paged([rating("q1"), open_text("varfor", show_if="q1 <= 4", required=True)])
+    )
+    # the respondent first answered 2 (so "varfor" was asked), went back and cleared the rating
+    result = validate_page_answers(definition, "p1", {"q1": ""}, previous={"q1": 2, "varfor": "x"})
+    assert result == ValidatedAnswers()

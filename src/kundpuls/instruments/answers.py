@@ -116,7 +116,8 @@ def _validate(
         if not isinstance(key, str) or key not in expected:
             errors.append(AnswerError("unknown_question", field=str(key), value=raw[key]))
 
-    state = dict(previous)
+    # answers the respondent gave on these pages before (going back) are replaced, never reused
+    state = {key: value for key, value in previous.items() if key not in expected}
     result = ValidatedAnswers()
     for page in pages:
         if not is_shown(page.show_if, state):
