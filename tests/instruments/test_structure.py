@@ -96,7 +96,9 @@ def test_an_empty_list_of_pages_is_refused() -> None:
 def test_an_empty_text_is_refused() -> None:
     question = rating("q1")
     question["text"] = {"sv": ""}
-    assert problems(survey(question)) == [(f"{Q0}.text.sv", f"{Q0}.text.sv: must not be empty")]
+    assert problems(survey(question)) == [
+        (f"{Q0}.text.sv", f"{Q0}.text.sv: '' is not valid: Swedish text (required, not blank)")
+    ]
 
 
 def test_swedish_must_be_among_the_languages() -> None:
@@ -140,3 +142,11 @@ def test_problems_come_in_document_order_with_numeric_indices() -> None:
         "pages[0].blocks[0].questions[2].text.sv",
         "pages[0].blocks[0].questions[10].text.sv",
     ]
+
+
+def test_a_blank_text_is_refused() -> None:
+    question = rating("q1")
+    question["text"] = {"sv": "   "}
+    ((field, message),) = problems(survey(question))
+    assert field == f"{Q0}.text.sv"
+    assert "'   ' is not valid: Swedish text (required, not blank)" in message

@@ -262,3 +262,17 @@ def test_all_problems_of_all_kinds_are_reported_in_one_error() -> None:
         "codebook.nps",
     ]
     assert str(caught.value).startswith("survey definition has 5 problems:")
+
+
+def test_two_options_with_the_same_text_are_refused() -> None:
+    question = single("q1", ("a", "b"))
+    question["options"][1]["text"] = text(" a ")
+    field, message = only_problem(survey(question))
+    assert field == f"{Q}[0].options[1].text"
+    assert "respondents cannot tell them apart" in message
+
+
+def test_a_condition_on_a_matrix_key_names_its_rows() -> None:
+    field, message = only_problem(survey(matrix("bem", ("bem1", "bem2")), rating("q2", show_if="bem <= 4")))
+    assert field == f"{Q}[1].show_if"
+    assert "'bem' names a group of items; refer to one of them: bem1, bem2" in message

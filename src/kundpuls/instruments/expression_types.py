@@ -27,7 +27,7 @@ from kundpuls.instruments.expressions import (
 )
 
 ValueType = Literal[
-    "number", "string", "boolean", "text", "list_number", "list_string", "list_boolean", "later"
+    "number", "string", "boolean", "text", "list_number", "list_string", "list_boolean", "later", "group"
 ]
 
 
@@ -35,7 +35,8 @@ ValueType = Literal[
 class ReferenceType:
     """What a condition may know about a stored item: its value type and, for choices, the options.
 
-    The type ``later`` marks an item that exists but comes after the condition (so it cannot be used).
+    The type ``later`` marks an item that exists but comes after the condition (so it cannot be used);
+    ``group`` marks the key of a matrix, Kano pair or price module, whose ``options`` are its item keys.
     """
 
     value_type: ValueType
@@ -97,6 +98,16 @@ def _operand_type(
             problems.append(
                 ExpressionError(
                     f"unknown question key {node.key!r} (a condition may only refer to questions before it)",
+                    source=source,
+                    position=node.position,
+                )
+            )
+            return None
+        if found.value_type == "group":
+            problems.append(
+                ExpressionError(
+                    f"{node.key!r} names a group of items; refer to one of them: "
+                    + ", ".join(found.options or ()),
                     source=source,
                     position=node.position,
                 )

@@ -52,8 +52,16 @@ def _object(properties: Schema, required: list[str], description: str) -> Schema
 def _definitions() -> Schema:
     text = _object(
         {
-            "sv": {"type": "string", "minLength": 1, "description": "Swedish text (required)."},
-            "en": {"type": "string", "minLength": 1, "description": "English text; falls back to Swedish."},
+            "sv": {
+                "type": "string",
+                "pattern": "\\S",
+                "description": "Swedish text (required, not blank)",
+            },
+            "en": {
+                "type": "string",
+                "pattern": "\\S",
+                "description": "English text (not blank; falls back to Swedish when left out)",
+            },
         },
         ["sv"],
         "A text in Swedish (required) and English (optional).",

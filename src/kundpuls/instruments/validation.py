@@ -4,12 +4,12 @@ Every check returns located :class:`~kundpuls.errors.DefinitionError` objects in
 :func:`kundpuls.instruments.loading.parse_definition` can report all of them at once. The rules:
 
 - keys: page, block, question, stored item and contact-field keys are unique (case does not count,
-  since the response lake's column names ignore case); option values are unique per question and
-  ``dont_know`` is reserved;
+  since the response lake's column names ignore case); option values and option texts are unique per
+  question and ``dont_know`` is reserved;
 - scales: ``min < max``, at most 101 points; multiple choice: ``min_choices ≤ max_choices ≤ options``;
 - languages: when English is offered every text has an English version;
-- conditions: refer only to earlier items, compare like with like, use existing options (see
-  :mod:`kundpuls.instruments.expressions`);
+- conditions: refer only to earlier items (not to a matrix, Kano or price key as a whole), compare like
+  with like, use existing options (see :mod:`kundpuls.instruments.expression_types`);
 - at most one consent question;
 - the codebook: see :mod:`kundpuls.instruments.codebook_validation`.
 """
@@ -162,6 +162,7 @@ def _question_errors(definition: SurveyDefinition) -> list[DefinitionError]:
 def _option_errors(options: tuple[Option, ...], path: str) -> list[DefinitionError]:
     errors = []
     seen: dict[str, int] = {}
+    texts: dict[str, int] = {}
     for i, option in enumerate(options):
         if option.value == DONT_KNOW:
             errors.append(
@@ -179,8 +180,20 @@ def _option_errors(options: tuple[Option, ...], path: str) -> list[DefinitionErr
                     option.value,
                 )
             )
+            continue
+        seen[option.value] = i
+        shown = option.text.sv.strip().casefold()
+        if shown in texts:
+            errors.append(
+                definition_error(
+                    f"{path}[{i}].text",
+                    f"option text {option.text.sv!r} is the same as at {path}[{texts[shown]}]; "
+                    "respondents cannot tell them apart",
+                    option.text.sv,
+                )
+            )
         else:
-            seen[option.value] = i
+            texts[shown] = i
     return errors
 
 
@@ -260,6 +273,10 @@ def reference_type(item: StoredItem) -> ReferenceType:
 def _condition_errors(definition: SurveyDefinition) -> list[DefinitionError]:
     all_items = {item.key: item for item in iter_items(definition)}
     known: dict[str, ReferenceType] = {key: ReferenceType("later") for key in all_items}
+    for question in definition.questions():
+        if question.key not in all_items:
+            parts = tuple(item.key for item in question_items(question))
+            known[question.key] = ReferenceType("group", parts)
     errors: list[DefinitionError] = []
 
     def check(condition: Condition | None, path: str) -> None:
