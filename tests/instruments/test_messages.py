@@ -29,3 +29,15 @@ def test_an_unknown_language_falls_back_to_swedish() -> None:
 def test_long_values_are_shortened_in_messages() -> None:
     message = render_message("too_long", "sv", key="k", value="x" * 500, max=10, length=500)
     assert len(message) < 150 and "..." in message
+
+
+def test_every_error_code_the_validator_raises_has_a_message() -> None:
+    import inspect
+    import re
+
+    from kundpuls.instruments import answer_values, answers
+
+    source = inspect.getsource(answer_values) + inspect.getsource(answers)
+    raised = set(re.findall(r'(?:AnswerValueError|AnswerError)\(\s*"([a-z_]+)"', source))
+    assert raised, "no error codes found: the pattern no longer matches the code"
+    assert raised <= set(MESSAGES), raised - set(MESSAGES)
