@@ -11,10 +11,10 @@ Answers
     (``answers`` to store, ``contact`` to store apart); errors are :class:`AnswerErrors`.
 Pages
     :func:`first_page_key`, :func:`next_page_key`, :func:`previous_page_key`, :func:`visible_blocks`,
-    :func:`visible_questions`, :func:`is_page_shown`, :func:`progress`.
+    :func:`visible_questions`, :func:`is_page_shown`, :func:`progress`, :func:`page_item_keys`.
 Items and codebook
     :func:`stored_items`, :func:`contact_fields`, :func:`kano_pairs`, :func:`price_modules`,
-    :func:`background_items`; ``definition.codebook`` (:class:`Codebook`).
+    :func:`background_items`; ``definition.codebook`` (:class:`Codebook`); :func:`mirror_errors`.
 Versions
     :func:`compare_versions`, :func:`check_new_version` → :class:`VersionComparison`.
 Templates
@@ -25,6 +25,7 @@ Schema
 
 from kundpuls.instruments.answers import ValidatedAnswers, validate_answers, validate_page_answers
 from kundpuls.instruments.codebook import Codebook, Construct, DriverModel, IndexDefinition, Mirror
+from kundpuls.instruments.codebook_validation import mirror_errors
 from kundpuls.instruments.exceptions import AnswerError, AnswerErrors, DefinitionErrors, ExpressionError
 from kundpuls.instruments.items import (
     StoredItem,
@@ -56,6 +57,7 @@ from kundpuls.instruments.pages import (
     first_page_key,
     is_page_shown,
     next_page_key,
+    page_item_keys,
     previous_page_key,
     progress,
     visible_blocks,
@@ -104,7 +106,9 @@ __all__ = [
     "list_templates",
     "load_definition",
     "load_template",
+    "mirror_errors",
     "next_page_key",
+    "page_item_keys",
     "parse_definition",
     "previous_page_key",
     "price_modules",

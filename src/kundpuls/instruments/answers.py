@@ -25,7 +25,7 @@ from kundpuls.instruments import answer_values as values
 from kundpuls.instruments.answer_values import UNANSWERED, AnswerValueError
 from kundpuls.instruments.exceptions import AnswerError, AnswerErrors
 from kundpuls.instruments.expressions import evaluate
-from kundpuls.instruments.items import StoredItem, question_items
+from kundpuls.instruments.items import StoredItem, items_by_question
 from kundpuls.instruments.model import (
     Condition,
     ConsentQuestion,
@@ -105,17 +105,19 @@ def _validate(
     if not isinstance(raw, Mapping):
         raise AnswerErrors([AnswerError("not_an_answer_set", field="", value=type(raw).__name__)])
     errors: list[AnswerError] = []
+    items = items_by_question(definition)
     expected: set[str] = set()
     for page in pages:
         for question in page.questions():
-            expected.update(item.key for item in question_items(question))
+            expected.update(item.key for item in items[question.key])
             if isinstance(question, ConsentQuestion):
                 expected.update(contact.key for contact in question.contact_fields)
     for key in raw:
         if not isinstance(key, str) or key not in expected:
             errors.append(AnswerError("unknown_question", field=str(key), value=raw[key]))
 
-    state = dict(previous)
+    # answers the respondent gave on these pages before (going back) are replaced, never reused
+    state = {key: value for key, value in previous.items() if key not in expected}
     result = ValidatedAnswers()
     for page in pages:
         if not is_shown(page.show_if, state):
@@ -125,7 +127,7 @@ def _validate(
                 continue
             for question in block.questions:
                 if is_shown(question.show_if, state):
-                    _question(question, raw, state, result, errors)
+                    _question(question, items[question.key], raw, state, result, errors)
     if errors:
         raise AnswerErrors(errors)
     return result
@@ -133,12 +135,13 @@ def _validate(
 
 def _question(
     question: Question,
+    items: tuple[StoredItem, ...],
     raw: Mapping[Any, Any],
     state: dict[str, Any],
     result: ValidatedAnswers,
     errors: list[AnswerError],
 ) -> None:
-    for item in question_items(question):
+    for item in items:
         value = raw.get(item.key, UNANSWERED)
         try:
             normalised = _item_value(question, item, value)
@@ -178,7 +181,7 @@ def _item_value(question: Question, item: StoredItem, value: object) -> Any:
             return None
         max_length = question.max_length if isinstance(question, TextQuestion) else 0
         return values.text(value, max_length=max_length)
-    if value is None or value == DONT_KNOW:
+    if value is None or (isinstance(value, str) and value == DONT_KNOW):
         if item.allows_dont_know:
             return None
         if value is None:

@@ -26,7 +26,9 @@ METHODS.md §10.2). Weights are equal unless given; they are renormalised over t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from kundpuls.errors import NotFound
 from kundpuls.instruments.localized import LocalizedText
 from kundpuls.instruments.presets import DEFAULT_ANONYMITY_THRESHOLD
 
@@ -81,7 +83,7 @@ class DriverModel:
     constructs: dict[str, Construct]
     paths: tuple[tuple[str, str], ...]
 
-    def as_model_file(self) -> dict[str, object]:
+    def as_model_file(self) -> dict[str, Any]:
         """The model in the PLS model-file shape: ``{"constructs": {NAME: {...}}, "paths": [[FROM, TO]]}``."""
         return {
             "constructs": {
@@ -121,7 +123,9 @@ class Codebook:
     mirrors: tuple[Mirror, ...] = ()
 
     def index(self, name: str) -> IndexDefinition:
-        """The index called ``name``; ``KeyError`` when there is none."""
+        """The index called ``name``; :class:`~kundpuls.errors.NotFound` when there is none."""
+        if name not in self.indices:
+            raise NotFound(f"no index {name!r}; indices: {', '.join(self.indices) or 'none'}")
         return self.indices[name]
 
     @property

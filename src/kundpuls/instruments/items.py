@@ -43,6 +43,7 @@ from kundpuls.instruments.presets import (
     INTENT_MIN_LABEL,
     INTENT_SCALE_MAX,
     INTENT_SCALE_MIN,
+    KANO_ANSWERS,
     KANO_PARTS,
     KANO_VALUES,
     MAX_PRICE,
@@ -58,7 +59,7 @@ class StoredItem:
     ``question_key`` is the key of the question it belongs to (equal to ``key`` for single-item
     questions); ``part`` names the part of a Kano pair or price module; ``scale_min``/``scale_max`` bound
     numeric items (prices: 0 and the format's maximum, ``integer`` false and ``unit`` the currency);
-    ``options`` lists the allowed values of choice items.
+    ``options`` lists the allowed values of choice items and ``option_texts`` their texts.
     """
 
     key: str
@@ -75,6 +76,7 @@ class StoredItem:
     min_label: LocalizedText | None = None
     max_label: LocalizedText | None = None
     options: tuple[str, ...] | None = None
+    option_texts: tuple[LocalizedText, ...] | None = None
     allows_dont_know: bool = False
     background_variable: str | None = None
     unit: str | None = None
@@ -125,6 +127,7 @@ def question_items(question: Question, *, page_key: str = "", block_key: str = "
                 kind="choice",
                 text=question.text,
                 options=tuple(option.value for option in question.options),
+                option_texts=tuple(option.text for option in question.options),
                 background_variable=question.variable if isinstance(question, BackgroundQuestion) else None,
                 **common,
             )
@@ -136,6 +139,7 @@ def question_items(question: Question, *, page_key: str = "", block_key: str = "
                 kind="choices",
                 text=question.text,
                 options=tuple(option.value for option in question.options),
+                option_texts=tuple(option.text for option in question.options),
                 **common,
             )
         ]
@@ -152,6 +156,7 @@ def question_items(question: Question, *, page_key: str = "", block_key: str = "
                 text=texts[part],
                 part=part,
                 options=KANO_VALUES,
+                option_texts=tuple(text for _, text in KANO_ANSWERS),
                 **common,
             )
             for part in KANO_PARTS
@@ -191,12 +196,31 @@ def question_items(question: Question, *, page_key: str = "", block_key: str = "
     raise TypeError(f"unknown question class {type(question).__name__}")
 
 
+_MEMO = "_kundpuls_items_by_question"
+
+
+def items_by_question(definition: SurveyDefinition) -> dict[str, tuple[StoredItem, ...]]:
+    """The stored items of every question, by question key, in definition order.
+
+    A definition is immutable, so the result is computed once and kept on the definition (answer
+    validation asks for it for every response).
+    """
+    memo: dict[str, tuple[StoredItem, ...]] | None = definition.__dict__.get(_MEMO)
+    if memo is None:
+        memo = {
+            question.key: tuple(question_items(question, page_key=page.key, block_key=block.key))
+            for page in definition.pages
+            for block in page.blocks
+            for question in block.questions
+        }
+        object.__setattr__(definition, _MEMO, memo)  # a cache of derived data on a frozen dataclass
+    return memo
+
+
 def iter_items(definition: SurveyDefinition) -> Iterator[StoredItem]:
     """Every stored item of ``definition`` in definition order."""
-    for page in definition.pages:
-        for block in page.blocks:
-            for question in block.questions:
-                yield from question_items(question, page_key=page.key, block_key=block.key)
+    for items in items_by_question(definition).values():
+        yield from items
 
 
 def stored_items(definition: SurveyDefinition) -> list[StoredItem]:

@@ -55,6 +55,7 @@ from kundpuls.instruments.presets import (
     PRICE_PARTS,
 )
 from kundpuls.instruments.structure import structural_errors
+from kundpuls.instruments.validation import semantic_errors
 
 # ----------------------------------------------------------------------------------------------- reading
 
@@ -138,9 +139,6 @@ def parse_definition(data: object) -> SurveyDefinition:
     DefinitionErrors
         Every problem found, each a DefinitionError whose ``field`` is the path of the node.
     """
-    # imported here: validation needs the model and the builder, and the builder module is imported by it
-    from kundpuls.instruments.validation import semantic_errors
-
     problems = structural_errors(data)
     if problems:
         raise DefinitionErrors(problems)

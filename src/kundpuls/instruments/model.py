@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from kundpuls.errors import NotFound
 from kundpuls.instruments.codebook import Codebook
 from kundpuls.instruments.expressions import Node
 from kundpuls.instruments.localized import LocalizedText
@@ -305,18 +306,34 @@ class SurveyDefinition:
             yield from page.questions()
 
     def question(self, key: str) -> Question:
-        """The question with ``key``; ``KeyError`` when there is none."""
+        """The question with ``key``.
+
+        Raises
+        ------
+        NotFound
+            When the survey has no such question (a ``LookupError``).
+        """
         for question in self.questions():
             if question.key == key:
                 return question
-        raise KeyError(key)
+        raise NotFound(f"survey {self.key!r} has no question {key!r}")
 
     def page(self, key: str) -> Page:
-        """The page with ``key``; ``KeyError`` when there is none."""
+        """The page with ``key``.
+
+        Raises
+        ------
+        NotFound
+            When the survey has no such page (a ``LookupError``; a web view answers 404).
+        """
         for page in self.pages:
             if page.key == key:
                 return page
-        raise KeyError(key)
+        raise NotFound(f"survey {self.key!r} has no page {key!r}; pages: {', '.join(self.page_keys)}")
+
+    def page_position(self, key: str) -> int:
+        """The 0-based position of page ``key``; :class:`NotFound` when there is none."""
+        return self.pages.index(self.page(key))
 
     @property
     def page_keys(self) -> tuple[str, ...]:

@@ -6,7 +6,10 @@ The web layer keeps the normalised answers of the pages done so far (what
 - :func:`first_page_key` / :func:`next_page_key` / :func:`previous_page_key`: where to go, skipping pages
   whose show-if is false;
 - :func:`visible_blocks` / :func:`visible_questions`: what to render on a page;
-- :func:`progress`: "page 2 of 4" among the pages shown.
+- :func:`progress`: "page 2 of 4" among the pages shown;
+- :func:`page_item_keys`: the form field names of a page.
+
+An unknown page key raises :class:`~kundpuls.errors.NotFound` (a web view answers 404).
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kundpuls.instruments.answers import is_shown
-from kundpuls.instruments.model import Block, Page, Question, SurveyDefinition
+from kundpuls.instruments.items import items_by_question
+from kundpuls.instruments.model import Block, ConsentQuestion, Page, Question, SurveyDefinition
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,21 @@ def visible_questions(
     ]
 
 
+def page_item_keys(definition: SurveyDefinition, page_key: str) -> list[str]:
+    """The form field names of a page: its stored item keys, then its contact-field keys.
+
+    Use it to pick a page's fields from a posted form, or to prefill a page from the answers so far.
+    """
+    items = items_by_question(definition)
+    keys: list[str] = []
+    contacts: list[str] = []
+    for question in definition.page(page_key).questions():
+        keys += [item.key for item in items[question.key]]
+        if isinstance(question, ConsentQuestion):
+            contacts += [field.key for field in question.contact_fields]
+    return keys + contacts
+
+
 def _shown_pages(definition: SurveyDefinition, answers: Mapping[str, Any]) -> list[str]:
     return [page.key for page in definition.pages if is_shown(page.show_if, answers)]
 
@@ -80,8 +99,7 @@ def next_page_key(
     definition: SurveyDefinition, current: str | None, answers: Mapping[str, Any]
 ) -> str | None:
     """The next page after ``current`` (the first when ``None``) whose show-if holds; ``None`` at the end."""
-    keys = definition.page_keys
-    start = 0 if current is None else keys.index(current) + 1
+    start = 0 if current is None else definition.page_position(current) + 1
     for page in definition.pages[start:]:
         if is_shown(page.show_if, answers):
             return page.key
@@ -90,8 +108,7 @@ def next_page_key(
 
 def previous_page_key(definition: SurveyDefinition, current: str, answers: Mapping[str, Any]) -> str | None:
     """The page before ``current`` whose show-if holds; ``None`` on the first page."""
-    keys = definition.page_keys
-    for page in reversed(definition.pages[: keys.index(current)]):
+    for page in reversed(definition.pages[: definition.page_position(current)]):
         if is_shown(page.show_if, answers):
             return page.key
     return None
@@ -99,6 +116,7 @@ def previous_page_key(definition: SurveyDefinition, current: str, answers: Mappi
 
 def progress(definition: SurveyDefinition, current: str, answers: Mapping[str, Any]) -> tuple[int, int]:
     """``(position, count)`` of ``current`` among the pages shown, 1-based (for "sida 2 av 4")."""
+    definition.page(current)
     shown = _shown_pages(definition, answers)
     if current not in shown:
         shown = [key for key in definition.page_keys if key in shown or key == current]

@@ -4,14 +4,15 @@
 checks every file against it first (structure: fields, types, required texts), then checks the meaning
 (keys, conditions, codebook) in :mod:`kundpuls.instruments.validation`. The published copy in
 ``docs/survey-definition.schema.json`` is this schema written by :func:`write_json_schema`; a test checks
-that the two are equal. Regenerate with
-``python -m kundpuls.instruments.schema docs/survey-definition.schema.json``.
+that the two are equal. Regenerate it with (in Python)::
+
+    from kundpuls.instruments.schema import write_json_schema
+    write_json_schema("docs/survey-definition.schema.json")
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +52,16 @@ def _object(properties: Schema, required: list[str], description: str) -> Schema
 def _definitions() -> Schema:
     text = _object(
         {
-            "sv": {"type": "string", "minLength": 1, "description": "Swedish text (required)."},
-            "en": {"type": "string", "minLength": 1, "description": "English text; falls back to Swedish."},
+            "sv": {
+                "type": "string",
+                "pattern": "\\S",
+                "description": "Swedish text (required, not blank)",
+            },
+            "en": {
+                "type": "string",
+                "pattern": "\\S",
+                "description": "English text (not blank; falls back to Swedish when left out)",
+            },
         },
         ["sv"],
         "A text in Swedish (required) and English (optional).",
@@ -163,27 +172,31 @@ def _definitions() -> Schema:
             ["purpose"],
         ),
     }
+    common: Schema = {
+        "type": {"enum": list(type_specific)},
+        "key": _ref("key"),
+        "text": _ref("text"),
+        "help": _ref("text"),
+        "required": {"type": "boolean"},
+        "show_if": _ref("condition"),
+        "dont_know": _ref("dont_know"),
+    }
+    every_field = dict(common)
+    for properties, _ in type_specific.values():
+        every_field.update(properties)
     question: Schema = {
         "type": "object",
         "description": "A question; the fields besides the common ones depend on type.",
-        "properties": {
-            "type": {"enum": list(type_specific)},
-            "key": _ref("key"),
-            "text": _ref("text"),
-            "help": _ref("text"),
-            "required": {"type": "boolean"},
-            "show_if": _ref("condition"),
-            "dont_know": _ref("dont_know"),
-        },
+        "properties": every_field,
         "required": ["type", "key", "text"],
+        "additionalProperties": False,
         "allOf": [
             {
                 "if": {"properties": {"type": {"const": name}}, "required": ["type"]},
-                "then": {"properties": properties, "required": required},
+                "then": {"required": required, "propertyNames": {"enum": [*common, *properties]}},
             }
             for name, (properties, required) in type_specific.items()
         ],
-        "unevaluatedProperties": False,
     }
     block = _object(
         {
@@ -349,10 +362,3 @@ def json_schema_text() -> str:
 def write_json_schema(path: str | Path) -> None:
     """Write the published copy of the schema to ``path``."""
     Path(path).write_text(json_schema_text(), encoding="utf-8")
-
-
-if __name__ == "__main__":  # pragma: no cover - a maintenance command
-    if len(sys.argv) > 1:
-        write_json_schema(sys.argv[1])
-    else:
-        sys.stdout.write(json_schema_text())

@@ -189,6 +189,18 @@ def _item_changes(old: StoredItem, new: StoredItem) -> list[VersionChange]:
                     "changed", key, f"options removed: {', '.join(removed)} (old answers keep them)"
                 )
             )
+    if old.options and new.options and old.option_texts and new.option_texts:
+        before = dict(zip(old.options, old.option_texts, strict=True))
+        for value, option_text in zip(new.options, new.option_texts, strict=True):
+            if value in before and before[value] != option_text:
+                changes.append(
+                    VersionChange(
+                        "text_changed",
+                        key,
+                        f"text of option {value!r} edited; check that it means the same "
+                        "(else use a new value)",
+                    )
+                )
     if old.text != new.text:
         changes.append(
             VersionChange("text_changed", key, "question text edited; check that the meaning is the same")
