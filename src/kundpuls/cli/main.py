@@ -24,6 +24,8 @@ TOPICS: tuple[str, ...] = (
     "kundpuls.cli.server",
     "kundpuls.cli.units",
     "kundpuls.cli.surveys",
+    "kundpuls.cli.sync",
+    "kundpuls.cli.analytics",
 )
 
 

@@ -1,0 +1,36 @@
+"""Keeping the analytics lake in step with the database: sync and erasure, with the configured lake dir."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.db import transaction
+
+from kundpuls.analytics.lake_erasure import ErasureReport, erase_responses
+from kundpuls.analytics.lake_sync import SyncReport, sync_lake
+from kundpuls.web.org.actions import record_audit
+from kundpuls.web.responses.lake_source import fetch_responses, survey_item_metadata
+from kundpuls.web.responses.models import Response
+
+
+def sync_to_lake(
+    *, batch_size: int = 50_000, progress: Callable[[int, int | None], None] | None = None
+) -> SyncReport:
+    """Append every response newer than the lake's high-water mark (see :func:`sync_lake`)."""
+    return sync_lake(
+        settings.KUNDPULS_LAKE_DIR,
+        fetch_responses,
+        batch_size=batch_size,
+        progress=progress,
+        survey_items=survey_item_metadata(),
+    )
+
+
+def erase(submission_ids: Iterable[str], *, actor: object = "cli") -> ErasureReport:
+    """Delete responses (GDPR request, retention) from the database, then rewrite the lake partitions."""
+    ids = [str(i).replace("-", "") for i in submission_ids]
+    with transaction.atomic():
+        deleted, _ = Response.objects.filter(submission_id__in=ids).delete()
+        record_audit(actor, "responses.erase", "", count=deleted)
+    return erase_responses(settings.KUNDPULS_LAKE_DIR, ids)
