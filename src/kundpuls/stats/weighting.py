@@ -81,7 +81,7 @@ def poststratify(cells: ArrayLike, population_shares: Mapping[Hashable, float]) 
         raise InsufficientData("cells: no respondents")
     shares = _normalised_targets(population_shares, name="population_shares")
     present = {
-        label: int(count)
+        str(label): int(count)
         for label, count in zip(*np.unique(labels.astype(str), return_counts=True), strict=True)
     }
     key_by_text = {str(k): k for k in shares}
@@ -196,7 +196,7 @@ def rake(
         shares = _normalised_targets(margin_targets, name=f"targets[{margin!r}]")
         texts = column.astype(str)
         key_by_text = {str(k): k for k in shares}
-        unknown = sorted(set(texts) - set(key_by_text))
+        unknown = sorted(str(t) for t in set(texts) - set(key_by_text))
         if unknown:
             raise InvalidArgument(
                 f"sample: category {unknown[0]!r} of margin {margin!r} has no target",
