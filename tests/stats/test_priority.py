@@ -61,7 +61,8 @@ def test_a_point_on_a_cut_line_goes_to_the_high_side() -> None:
 def test_it_places_the_attributes_of_e6_2_in_the_ipa_quadrants() -> None:
     labels = ["Väntetid", "Bemötande", "Information", "Lokaler", "Webb", "Pris"]
     q = importance_performance([4.6, 4.5, 4.1, 3.2, 3.5, 3.9], [3.1, 4.4, 3.6, 4.2, 3.0, 3.9], labels=labels)
-    # METHODS.md E6.2: means 3.9667 / 3.7000; Väntetid I, Bemötande II, Information I, Lokaler IV, Webb III, Pris IV.
+    # METHODS.md E6.2: means 3.9667 / 3.7000;
+    # Väntetid I, Bemötande II, Information I, Lokaler IV, Webb III, Pris IV.
     assert q.y_cut == pytest.approx(3.9667, abs=1e-4)
     assert q.x_cut == pytest.approx(3.7000, abs=1e-4)
     assert q.quadrant == ("I", "II", "I", "IV", "III", "IV")
