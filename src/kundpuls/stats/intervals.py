@@ -129,7 +129,8 @@ def nps_interval(
 
     Counts may be non-integer (weighted counts scaled to the Kish effective n). The adjusted-Wald interval
     (Rocks 2016) adds ¾ to promoters and detractors and 3 to n and is centred on the adjusted NPS; the
-    reported estimate stays the plain NPS. The bootstrap draws promoters ``P* ~ Bin(n, p)`` and detractors
+    reported estimate stays the plain NPS (when a tiny sample puts it outside, the interval is widened to
+    include it). The bootstrap draws promoters ``P* ~ Bin(n, p)`` and detractors
     ``D* ~ Bin(n − P*, d/(1 − p))`` (a multinomial draw) and takes percentiles.
     """
     promoters = np.asarray(promoters, dtype=np.float64)
@@ -151,7 +152,9 @@ def nps_interval(
             d_adj = (detractors + 0.75) / n_adj
             se = 100.0 * np.sqrt(nps_variance(p_adj, d_adj, n_adj))
             centre = 100.0 * (p_adj - d_adj)
-            low, high = centre - z * se, centre + z * se
+            # Centred on the adjusted NPS, the interval can miss the observed NPS for n = 1; widen it then.
+            low = np.minimum(centre - z * se, estimate)
+            high = np.maximum(centre + z * se, estimate)
         elif method == "bootstrap":
             low, high, se = _nps_bootstrap(
                 p, d, n, confidence=confidence, n_boot=n_boot, random_state=random_state
