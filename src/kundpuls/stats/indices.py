@@ -485,7 +485,7 @@ def _box_share(
         ci_high=high,
         n=n,
         n_eff=n_eff,
-        method=(WILSON_METHOD if w is None else WILSON_METHOD_KISH) + f"; {side} {boxes} box",
+        method=WILSON_METHOD if w is None else WILSON_METHOD_KISH,
         suppressed=n < threshold,
         se=se,
         confidence=confidence,

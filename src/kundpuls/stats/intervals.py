@@ -14,9 +14,10 @@ n < 30), §1.8 (interval of a mean index), §3.1 (NPS: Wald, adjusted Wald after
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
-from scipy import stats as sps
+from scipy import special
 
 from kundpuls.stats.validation import FloatArray
 
@@ -35,9 +36,17 @@ NPS_METHODS = {
 }
 
 
+@lru_cache(maxsize=64)
 def z_value(confidence: float) -> float:
     """Two-sided normal critical value, ``Φ⁻¹((1 + confidence)/2)`` (1.959964 at 95 %)."""
-    return float(sps.norm.ppf(0.5 + confidence / 2.0))
+    return float(special.ndtri(0.5 + confidence / 2.0))
+
+
+def t_value(confidence: float, df: FloatArray) -> FloatArray:
+    """Two-sided Student-t critical values per df (the ufunc behind ``scipy.stats.t.ppf``); NaN for df ≤ 0."""
+    df = np.asarray(df, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return np.where(df > 0, special.stdtrit(np.where(df > 0, df, 1.0), 0.5 + confidence / 2.0), np.nan)
 
 
 @dataclass(frozen=True)
@@ -74,8 +83,7 @@ def mean_interval(
         se = np.where(n_eff > 1.0, se, np.nan)
         if df is None:
             df = n_eff - 1.0
-        df_ok = np.where(df > 0, df, np.nan)
-        t_crit = sps.t.ppf(0.5 + confidence / 2.0, df_ok)
+        t_crit = t_value(confidence, df)
         crit = np.where(n_eff < T_INTERVAL_BELOW, t_crit, z_value(confidence))
         low = mean - crit * se
         high = mean + crit * se
