@@ -290,3 +290,35 @@ class TestTopBoxAndEffort:
             top_box(self.CSAT, boxes=5)
         with pytest.raises(InvalidArgument, match="scores: value 6"):
             top_box([1, 6])
+
+
+class TestInputsAndCrossChecks:
+    def test_it_accepts_pandas_nullable_integers_with_missing_values(self) -> None:
+        frame = pd.DataFrame(
+            {"q1": [9, 7, 10, 6, 8, 5, 9, None], "q2": [8, 7, 9, None, 8, 4, 9, None]}, dtype="Int64"
+        )
+        r = satisfaction_index(frame)
+        expected = satisfaction_index(frame.astype("float64").to_numpy())
+        assert r.n == expected.n == 7 and r.estimate == pytest.approx(expected.estimate)
+        assert nps(pd.Series([9, 10, None, 3, 7, 8, 9, 9], dtype="Int64")).n == 7
+
+    def test_the_mean_interval_matches_scipy_t_and_norm_intervals(self) -> None:
+        # Independent route: scipy.stats.t.interval / norm.interval with the standard error of the mean.
+        rng = np.random.default_rng(4)
+        for n in (8, 29, 30, 200):
+            scores = rng.uniform(20, 90, n)
+            r = satisfaction_index(scores * 0.09 + 1)  # 1–10 ratings whose index equals `scores`
+            if n < 30:
+                low, high = sps.t.interval(0.95, n - 1, loc=scores.mean(), scale=sps.sem(scores))
+            else:
+                low, high = sps.norm.interval(0.95, loc=scores.mean(), scale=sps.sem(scores))
+            assert (r.ci_low, r.ci_high) == (pytest.approx(low, rel=1e-9), pytest.approx(high, rel=1e-9))
+
+    def test_the_wald_nps_standard_error_is_that_of_the_mean_of_plus_minus_one(self) -> None:
+        # Independent route: NPS = 100·mean(y), y ∈ {+1, 0, −1}; Wald SE = 100·sd(y, ddof=0)/√n.
+        rng = np.random.default_rng(8)
+        scores = rng.integers(0, 11, 150).astype(float)
+        y = np.where(scores >= 9, 1.0, np.where(scores <= 6, -1.0, 0.0))
+        r = nps(scores, method="wald")
+        assert r.estimate == pytest.approx(100 * y.mean(), rel=1e-12)
+        assert r.se == pytest.approx(100 * y.std(ddof=0) / math.sqrt(150), rel=1e-12)
