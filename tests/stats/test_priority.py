@@ -88,3 +88,24 @@ def test_it_warns_below_fifty_respondents() -> None:
 def test_it_rejects_bad_input(call, error, message) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(error, match=message):
         call()
+
+
+def test_bootstrap_intervals_of_the_effects_match_a_loop_over_resamples() -> None:
+    rng = np.random.default_rng(9)
+    n = 80
+    areas = rng.uniform(30, 95, size=(n, 3))
+    nki = 5 + areas @ np.array([0.3, 0.5, 0.1]) + rng.normal(0, 6, n)
+    r = impact(nki, areas, n_boot=400, random_state=1)
+    assert r.effects_ci_low is not None and r.effects_ci_high is not None
+    assert (r.effects_ci_low <= r.effects).all() and (r.effects <= r.effects_ci_high).all()
+    # Independent route: the same resamples drawn again, one lstsq per resample.
+    counts = np.random.default_rng(1).multinomial(n, np.full(n, 1 / n), size=400)
+    design = np.column_stack([np.ones(n), areas])
+    effects = []
+    for c in counts:
+        idx = np.repeat(np.arange(n), c)
+        effects.append(5 * np.linalg.lstsq(design[idx], nki[idx], rcond=None)[0][1:])
+    np.testing.assert_allclose(r.effects_ci_low, np.quantile(effects, 0.025, axis=0), rtol=1e-8)
+    np.testing.assert_allclose(r.effects_ci_high, np.quantile(effects, 0.975, axis=0), rtol=1e-8)
+    assert r.n_boot_failed == 0 and "bootstrap" in r.method
+    assert {"effect_ci_low", "effect_ci_high"} <= set(r.summary().columns)
