@@ -133,3 +133,20 @@ def test_weighted_index_with_raked_weights_reports_the_kish_n() -> None:
 def test_it_rejects_bad_input(call, error, message) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(error, match=message):
         call()
+
+
+def test_trimmed_raking_caps_the_weights_and_still_meets_the_margins() -> None:
+    sample = e72_sample()
+    untrimmed = rake(sample, E72_TARGETS)
+    assert untrimmed.max() / np.median(untrimmed) > 4.9
+    w = rake(sample, E72_TARGETS, trim=4.0, max_iter=1000)
+    assert w.max() <= 4.0 * np.median(w) * (1 + 1e-9)
+    for margin, targets in E72_TARGETS.items():
+        for category, share in targets.items():
+            assert w[sample[margin] == category].sum() / w.sum() == pytest.approx(share, abs=1e-8)
+    assert design_effect(w)[0] < design_effect(untrimmed)[0]
+
+
+def test_it_rejects_a_trim_factor_of_one_or_less() -> None:
+    with pytest.raises(InvalidArgument, match="trim: 1"):
+        rake(e72_sample(), E72_TARGETS, trim=1)
