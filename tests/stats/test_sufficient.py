@@ -98,6 +98,12 @@ def test_it_returns_nan_for_empty_groups_when_suppression_is_off() -> None:
     assert np.isnan(arrays.estimate[0]) and arrays.estimate[1] == pytest.approx(75.0)
 
 
+def test_sums_of_empty_groups_may_be_null() -> None:
+    arrays = mean_index_from_moments([0, 10], [np.nan, 700.0], [np.nan, 49_500.0])
+    assert arrays.n.tolist() == [0, 10] and arrays.suppressed.tolist() == [True, False]
+    assert arrays.estimate[1] == pytest.approx(70.0)
+
+
 def test_a_single_respondent_mean_has_no_interval() -> None:
     r = mean_index_from_moments(1, 50.0, 2500.0, threshold=1).result(0)
     assert r.estimate == 50.0 and r.ci_low is None and r.ci_high is None
@@ -162,6 +168,7 @@ def test_result_returns_index_results_and_rejects_out_of_range_groups() -> None:
         (lambda: mean_index_from_moments([3], [1.0], [1.0], weight_sum=[3.0]), "weight_sq_sum"),
         (lambda: mean_index_from_moments([3], [1.0], [1.0], threshold=-1), "threshold: -1"),
         (lambda: mean_index_from_moments([3], [np.nan], [1.0]), "total: missing"),
+        (lambda: mean_index_from_moments([np.nan], [1.0], [1.0]), "n: missing"),
     ],
 )
 def test_it_rejects_bad_arguments_naming_them(call, message: str) -> None:  # type: ignore[no-untyped-def]

@@ -167,15 +167,15 @@ def require_answers(count: int, *, name: str) -> None:
         raise InsufficientData(f"{name}: no non-missing values (all missing or empty)")
 
 
-def broadcast_counts(name_values: dict[str, ArrayLike]) -> dict[str, FloatArray]:
-    """Broadcast count-like array arguments to one length; negative or NaN counts are rejected."""
+def broadcast_counts(name_values: dict[str, ArrayLike], *, allow_nan: bool = False) -> dict[str, FloatArray]:
+    """Broadcast count-like array arguments to one length; NaN is rejected unless ``allow_nan``."""
     arrays = {name: as_float_array(v, name=name) for name, v in name_values.items()}
     for name, array in arrays.items():
         if array.ndim > 1:
             raise InvalidArgument(
                 f"{name}: expected one value per group, got shape {array.shape}", field=name
             )
-        if np.isnan(array).any():
+        if not allow_nan and np.isnan(array).any():
             raise InvalidArgument(f"{name}: missing (NaN) value", field=name, value=float("nan"))
     try:
         broadcast = np.broadcast_arrays(*[np.atleast_1d(a) for a in arrays.values()])
