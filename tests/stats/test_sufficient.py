@@ -219,6 +219,7 @@ def split(values: np.ndarray, group: np.ndarray, groups: int) -> list[np.ndarray
     return np.split(values, np.searchsorted(group, np.arange(1, groups)))
 
 
+@pytest.mark.slow
 def test_ten_thousand_groups_from_sufficient_statistics_match_the_raw_functions() -> None:
     from kundpuls.errors import InsufficientData
     from kundpuls.stats.indices import nps, respondent_index, satisfaction_index, top_box
