@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kundpuls.errors import InvalidArgument
 from kundpuls.stats.results import IndexResult
@@ -282,3 +284,28 @@ def test_weighted_groups_from_sufficient_statistics_match_the_raw_kish_results()
         ok = (~np.isnan(rows)).sum(axis=1) >= 2
         expected.append(satisfaction_index(rows, sample_weights=weights) if ok.any() else None)
     assert_same(arrays, expected, rtol=1e-8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 10), min_size=1, max_size=40), min_size=1, max_size=6),
+)
+def test_any_groups_give_the_same_numbers_from_counts_and_from_raw_scores(groups: list[list[int]]) -> None:
+    from kundpuls.stats.indices import nps, satisfaction_index, top_box
+
+    scores = [np.array(g, dtype=float) for g in groups]
+    promoters = [int((s >= 9).sum()) for s in scores]
+    passives = [int(((s >= 7) & (s <= 8)).sum()) for s in scores]
+    detractors = [int((s <= 6).sum()) for s in scores]
+    for method in ("wald", "adjusted_wald"):
+        arrays = nps_from_counts(promoters, passives, detractors, method=method, threshold=3)
+        assert_same(arrays, [nps(s, method=method, threshold=3) for s in scores])
+    tops = proportion_from_counts(
+        [int((s >= 9).sum()) for s in scores], [len(s) for s in scores], threshold=3
+    )
+    assert_same(tops, [top_box(s, scale=(0, 10), threshold=3) for s in scores])
+    index = [s * 10 for s in scores]  # 0–10 answers as a 0–100 index
+    means = mean_index_from_moments(
+        [len(s) for s in index], [s.sum() for s in index], [(s**2).sum() for s in index], threshold=3
+    )
+    assert_same(means, [satisfaction_index(s, scale=(0, 10), threshold=3) for s in scores], rtol=1e-8)
