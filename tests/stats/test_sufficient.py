@@ -309,3 +309,46 @@ def test_any_groups_give_the_same_numbers_from_counts_and_from_raw_scores(groups
         [len(s) for s in index], [s.sum() for s in index], [(s**2).sum() for s in index], threshold=3
     )
     assert_same(means, [satisfaction_index(s, scale=(0, 10), threshold=3) for s in scores], rtol=1e-8)
+
+
+def test_weighted_nps_and_shares_from_weighted_counts_match_the_raw_kish_results() -> None:
+    from kundpuls.stats.indices import nps, top_box
+
+    groups = 1_000
+    data = raw_survey(groups, seed=11)
+    group, w, rec, csat = data["group"], data["weights"], data["recommend"], data["csat"]
+    answered = ~np.isnan(rec)
+
+    def wsum(mask: np.ndarray, weights: np.ndarray = w) -> np.ndarray:
+        return np.bincount(group[mask], weights=weights[mask], minlength=groups)
+
+    nps_arrays = nps_from_counts(
+        wsum(answered & (rec >= 9)),
+        wsum((rec >= 7) & (rec <= 8)),
+        wsum(rec <= 6),
+        respondents=np.bincount(group[answered], minlength=groups),
+        weight_sq_sum=wsum(answered, w**2),
+    )
+    top = proportion_from_counts(
+        wsum(csat >= 4),
+        np.bincount(group, minlength=groups),
+        weight_sum=wsum(np.ones_like(w, dtype=bool)),
+        weight_sq_sum=wsum(np.ones_like(w, dtype=bool), w**2),
+    )
+    raw_nps, raw_top = [], []
+    for values, c, weights in zip(
+        split(rec, group, groups), split(csat, group, groups), split(w, group, groups), strict=True
+    ):
+        raw_nps.append(nps(values, sample_weights=weights) if (~np.isnan(values)).any() else None)
+        raw_top.append(top_box(c, sample_weights=weights) if len(c) else None)
+    assert_same(nps_arrays, raw_nps, rtol=1e-9)
+    assert_same(top, raw_top, rtol=1e-9)
+
+
+def test_weighted_counts_need_their_companion_arguments() -> None:
+    with pytest.raises(InvalidArgument, match="weight_sq_sum: weighted counts need both"):
+        nps_from_counts([1.5], [2.0], [0.5], respondents=[3])
+    with pytest.raises(InvalidArgument, match="weight_sum: give both"):
+        proportion_from_counts([1.5], [3], weight_sq_sum=[3.0])
+    with pytest.raises(InvalidArgument, match="successes: 5 exceeds weight_sum 4"):
+        proportion_from_counts([5.0], [3], weight_sum=[4.0], weight_sq_sum=[6.0])
