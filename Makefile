@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 POSTGRES_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/kundpuls
 
-.PHONY: demo test test-sqlite test-postgresql lint install messages clean
+.PHONY: demo test test-sqlite test-postgresql lint install install-spark messages clean
 
 install: $(STAMP)
 
@@ -16,6 +16,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock -e . --no-deps
 	rm -f $(VENV)/.installed-*
 	touch $@
+
+## The optional Spark engine (pyspark + py4j, pinned in requirements-spark.lock; needs Java 17)
+install-spark: $(STAMP)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-spark.lock
 
 ## Run the demo: SQLite + DuckDB under var/, demo organisation and data, served on http://127.0.0.1:8000
 demo: $(STAMP)
