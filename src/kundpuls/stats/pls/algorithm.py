@@ -108,7 +108,7 @@ def orientation_signs(cov: np.ndarray, weights: np.ndarray, model: CompiledModel
     indicators (a rise in the indicators is a rise in the construct).
     """
     cov_w = cov @ (weights[:, :, None] * model.membership)
-    own = np.take_along_axis(cov_w, model.block[None, :, None], axis=2)[..., 0]
+    own = cov_w[:, np.arange(model.n_indicators), model.block]
     loadings = own / np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
     totals = loadings @ model.membership
     return np.where(totals < 0, -1.0, 1.0)
@@ -123,7 +123,7 @@ def reference_signs(
     (resampled) indicators: the sign of ``w_j' S_jj w_ref,j``.
     """
     cross = cov @ (reference[None, :, None] * model.membership)
-    own = np.take_along_axis(cross, model.block[None, :, None], axis=2)[..., 0]
+    own = cross[:, np.arange(model.n_indicators), model.block]
     totals = (weights * own) @ model.membership
     return np.where(totals < 0, -1.0, 1.0)
 
@@ -135,17 +135,10 @@ def estimates_from_weights(cov: np.ndarray, weights: np.ndarray, model: Compiled
     ``R² = beta' C[P, j]``. Total effects ``T = sum_{m >= 1} B^m = (I - B)^{-1} - I`` for the acyclic
     path matrix ``B``.
     """
-    weight_matrix = weights[:, :, None] * model.membership
-    cov_w = cov @ weight_matrix
-    variances = np.einsum("bpj,bpj->bj", weight_matrix, cov_w)
-    scale = 1.0 / np.sqrt(variances)
-    weights = weights * scale[:, model.block]
-    cov_w = cov_w * scale[:, None, :]
-    weight_matrix = weight_matrix * scale[:, None, :]
-    corr = np.einsum("bpj,bpk->bjk", weight_matrix, cov_w)
+    weights, cov_w, corr = _normalise(cov, weights, model)
     sd = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
     cross = cov_w / sd[:, :, None]
-    loadings = np.take_along_axis(cross, model.block[None, :, None], axis=2)[..., 0]
+    loadings = cross[:, np.arange(model.n_indicators), model.block]
     n_batch, n_constructs = corr.shape[0], corr.shape[1]
     paths = np.zeros((n_batch, n_constructs, n_constructs))
     r_squared = np.full((n_batch, n_constructs), np.nan)
@@ -188,12 +181,12 @@ def _normalise(
     """Scale each block's weights to unit score variance; return weights, ``S W`` and ``C = W' S W``."""
     weight_matrix = weights[:, :, None] * model.membership
     cov_w = cov @ weight_matrix
-    variances = np.einsum("bpj,bpj->bj", weight_matrix, cov_w)
+    corr = weight_matrix.transpose(0, 2, 1) @ cov_w
     with np.errstate(divide="ignore", invalid="ignore"):
-        scale = 1.0 / np.sqrt(variances)
+        scale = 1.0 / np.sqrt(np.diagonal(corr, axis1=1, axis2=2))
     weights = weights * scale[:, model.block]
     cov_w = cov_w * scale[:, None, :]
-    corr = np.einsum("bpj,bpk->bjk", weight_matrix * scale[:, None, :], cov_w)
+    corr = corr * scale[:, :, None] * scale[:, None, :]
     return weights, cov_w, corr
 
 
@@ -207,7 +200,7 @@ def _outer_update(
 ) -> np.ndarray:
     inner = inner_weights(corr, model, scheme)
     proxy_cov = cov_w @ inner  # Cov(x_i, Z_j)
-    new = np.take_along_axis(proxy_cov, model.block[None, :, None], axis=2)[..., 0]
+    new = proxy_cov[:, np.arange(model.n_indicators), model.block]
     for (_, idx), inverse in zip(model.mode_b, inverses, strict=True):
-        new[:, idx] = np.einsum("bik,bk->bi", inverse, new[:, idx])
+        new[:, idx] = (inverse @ new[:, idx, None])[..., 0]
     return new

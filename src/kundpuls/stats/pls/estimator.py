@@ -262,18 +262,23 @@ class PLSPathModel:
 
 
 def _indicator_matrix(frame: pd.DataFrame, spec: ModelSpec) -> np.ndarray:
-    columns = []
     for block in spec.blocks:
         for pos, name in enumerate(block.indicators):
             if name not in frame.columns:
                 raise InvalidArgument(
                     f"data: column {name!r} (constructs.{block.name}.indicators[{pos}]) is missing",
                     field=name, value=None)
-            column = pd.to_numeric(frame[name], errors="coerce")
-            bad = column.isna() & frame[name].notna()
-            if bad.any():
-                value = frame[name][bad].iloc[0]
-                raise InvalidArgument(f"data: column {name!r} holds a non-numeric value {value!r}", field=name,
-                                      value=value)
-            columns.append(column.to_numpy(dtype=float, na_value=np.nan))
+    selected = frame[list(spec.indicators)]
+    if all(pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+           for dtype in selected.dtypes):
+        return selected.to_numpy(dtype=float, na_value=np.nan)
+    columns = []
+    for name in spec.indicators:
+        column = pd.to_numeric(selected[name], errors="coerce")
+        bad = column.isna() & selected[name].notna()
+        if bad.any():
+            value = selected[name][bad].iloc[0]
+            raise InvalidArgument(f"data: column {name!r} holds a non-numeric value {value!r}", field=name,
+                                  value=value)
+        columns.append(column.to_numpy(dtype=float, na_value=np.nan))
     return np.column_stack(columns)
