@@ -23,6 +23,7 @@ _CELLS_PER_CHUNK = 1 << 22
 _MAX_DRAWS_PER_CHUNK = 512
 #: Cache the row products ``Q`` when they take at most this many bytes; else recompute by row chunks.
 _MAX_PRODUCT_BYTES = 256 * 1024 * 1024
+_CONSTANT_SHARE = 1e-10
 
 
 def draws_per_chunk(n: int) -> int:
@@ -63,6 +64,9 @@ class MomentData:
         n, p = self.values.shape
         self.n, self.p = n, p
         self.width = p * p
+        #: a resampled indicator whose variance falls below this share of its full-sample variance is
+        #: constant in that resample (rounding leaves ~1e-20 instead of an exact 0)
+        self.variance_floor = _CONSTANT_SHARE * self.values.var(axis=0)
         self._products: np.ndarray | None = None
         if n * self.width * 8 <= _MAX_PRODUCT_BYTES:
             self._products = self._row_products(slice(0, n))
@@ -107,6 +111,9 @@ class MomentData:
         mean = first / weight[:, None]
         moment = second / weight[:, None]
         cov = moment.reshape(-1, self.p, self.p) - mean[:, :, None] * mean[:, None, :]
+        variances = np.diagonal(cov, axis1=1, axis2=2)
+        constant = (variances <= self.variance_floor).any(axis=1)
+        cov[constant] = np.nan
         if self.scaled:
             with np.errstate(divide="ignore", invalid="ignore"):
                 inv_sd = 1.0 / np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
