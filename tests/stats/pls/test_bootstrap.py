@@ -131,7 +131,7 @@ def test_intervals_contain_the_estimate_and_bca_differs_from_percentile(ecsi):
 def test_bca_equals_scipy_on_the_same_resamples_of_a_skewed_mean():
     scipy_stats = pytest.importorskip("scipy.stats")
     sample = np.random.default_rng(0).exponential(size=40)
-    n_draws = 20000
+    n_draws = 4000
     # scipy draws its resamples as rng.integers(0, n, (B, n)); reuse exactly those draws
     picks = np.random.default_rng(1).integers(0, 40, size=(n_draws, 40))
     draws = sample[picks].mean(axis=1)[:, None]

@@ -105,7 +105,7 @@ def respondent_indices(
     columns = {}
     for construct, w in weights.items():
         names = list(w.index)
-        values = data[names].to_numpy(dtype=float, na_value=np.nan)
+        values = np.array(data[names].to_numpy(dtype=float, na_value=np.nan), copy=True)
         for code in missing_codes:
             values[values == code] = np.nan
         low, high = _bounds(names, scales)
@@ -206,7 +206,7 @@ def driver_analysis(
     frame = data.loc[model.indicator_data_.index] if model.missing_report_.strategy == "listwise" else data
     codes = tuple(model.missing_codes)
     per_respondent = respondent_indices(frame, weights, scales, missing_codes=codes)
-    answered = frame[list(spec.indicators)].to_numpy(dtype=float, na_value=np.nan)
+    answered = np.array(frame[list(spec.indicators)].to_numpy(dtype=float, na_value=np.nan), copy=True)
     for code in codes:
         answered[answered == code] = np.nan
     means = pd.Series(np.nanmean(answered, axis=0), index=list(spec.indicators))
