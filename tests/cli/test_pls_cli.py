@@ -56,13 +56,35 @@ def test_it_writes_the_long_format_with_the_fixed_columns(app, runner, tmp_path)
 
 def test_bootstrap_adds_se_and_interval_columns_and_json_reports_the_draws(app, runner, tmp_path):
     out = tmp_path / "boot.csv"
-    args = ["pls", str(MOBI), "--model", str(ECSI), "--out", str(out), "--bootstrap", "200", "--seed", "3",
-            "--scheme", "centroid", "--interval", "bca", "--json"]
+    args = [
+        "pls",
+        str(MOBI),
+        "--model",
+        str(ECSI),
+        "--out",
+        str(out),
+        "--bootstrap",
+        "200",
+        "--seed",
+        "3",
+        "--scheme",
+        "centroid",
+        "--interval",
+        "bca",
+        "--json",
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert document["bootstrap"] == {"n_resamples": 200, "seed": 3, "interval": "bca", "confidence": 0.95,
-                                     "sign_handling": "construct", "failed": 0, "failures": {}}
+    assert document["bootstrap"] == {
+        "n_resamples": 200,
+        "seed": 3,
+        "interval": "bca",
+        "confidence": 0.95,
+        "sign_handling": "construct",
+        "failed": 0,
+        "failures": {},
+    }
     table = pd.read_csv(out, keep_default_na=False)
     assert list(table.columns) == ["statistic", "from", "to", "value", "se", "ci_low", "ci_high"]
     model = PLSPathModel(model_from_yaml(ECSI.read_text()), scheme="centroid").fit(pd.read_csv(MOBI))
@@ -79,16 +101,29 @@ def test_missing_codes_strategy_and_unscaled_are_passed_on(app, runner, tmp_path
     import yaml
 
     model_file.write_text(yaml.safe_dump(truth.to_model_mapping(), sort_keys=False), encoding="utf-8")
-    args = ["pls", str(data), "--model", str(model_file), "--out", str(out), "--missing", "-99",
-            "--missing-strategy", "listwise", "--unscaled", "--json"]
+    args = [
+        "pls",
+        str(data),
+        "--model",
+        str(model_file),
+        "--out",
+        str(out),
+        "--missing",
+        "-99",
+        "--missing-strategy",
+        "listwise",
+        "--unscaled",
+        "--json",
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["missing"]["strategy"] == "listwise"
     assert document["missing"]["codes"] == [-99.0]
     assert document["scaled"] is False
-    expected = PLSPathModel(truth.to_model_mapping(), scaled=False, missing_codes=(-99,),
-                            missing_strategy="listwise").fit(frame)
+    expected = PLSPathModel(
+        truth.to_model_mapping(), scaled=False, missing_codes=(-99,), missing_strategy="listwise"
+    ).fit(frame)
     assert document["n"] == expected.n_ < 300
     written = pd.read_csv(out, keep_default_na=False)
     np.testing.assert_allclose(written["value"], expected.summary()["value"], atol=1e-12)
@@ -96,10 +131,13 @@ def test_missing_codes_strategy_and_unscaled_are_passed_on(app, runner, tmp_path
 
 def test_an_invalid_model_file_names_the_node(app, runner, tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("constructs:\n  A: {indicators: [CUEX1], mode: X}\n  B: {indicators: [CUSA1]}\n"
-                   "paths:\n  - [A, B]\n", encoding="utf-8")
-    result = runner.invoke(app, ["pls", str(MOBI), "--model", str(bad), "--out", str(tmp_path / "o.csv"),
-                                 "--json"])
+    bad.write_text(
+        "constructs:\n  A: {indicators: [CUEX1], mode: X}\n  B: {indicators: [CUSA1]}\npaths:\n  - [A, B]\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["pls", str(MOBI), "--model", str(bad), "--out", str(tmp_path / "o.csv"), "--json"]
+    )
     assert result.exit_code == 2
     assert "constructs.A.mode" in json.loads(result.stdout)["error"]
     result = runner.invoke(app, ["pls", str(MOBI), "--model", str(bad), "--out", str(tmp_path / "o.csv")])
@@ -108,19 +146,24 @@ def test_an_invalid_model_file_names_the_node(app, runner, tmp_path):
 
 @pytest.mark.parametrize(
     ("extra", "message"),
-    [(["--scheme", "bogus"], "scheme"), (["--interval", "studentized", "--bootstrap", "10"], "--interval"),
-     (["--missing-strategy", "pairwise"], "missing_strategy")],
+    [
+        (["--scheme", "bogus"], "scheme"),
+        (["--interval", "studentized", "--bootstrap", "10"], "--interval"),
+        (["--missing-strategy", "pairwise"], "missing_strategy"),
+    ],
 )
 def test_bad_options_fail_with_a_message(extra, message, app, runner, tmp_path):
-    result = runner.invoke(app, ["pls", str(MOBI), "--model", str(ECSI), "--out", str(tmp_path / "o.csv"),
-                                 *extra, "--json"])
+    result = runner.invoke(
+        app, ["pls", str(MOBI), "--model", str(ECSI), "--out", str(tmp_path / "o.csv"), *extra, "--json"]
+    )
     assert result.exit_code == 2
     assert message in json.loads(result.stdout)["error"]
 
 
 def test_a_missing_data_file_is_reported(app, runner, tmp_path):
-    result = runner.invoke(app, ["pls", str(tmp_path / "nope.csv"), "--model", str(ECSI),
-                                 "--out", str(tmp_path / "o.csv")])
+    result = runner.invoke(
+        app, ["pls", str(tmp_path / "nope.csv"), "--model", str(ECSI), "--out", str(tmp_path / "o.csv")]
+    )
     assert result.exit_code == 2 and "nope.csv" in result.stderr
 
 
@@ -131,7 +174,8 @@ def test_small_samples_are_warned_about_in_the_json(app, runner, tmp_path):
     import yaml
 
     model_file.write_text(yaml.safe_dump(example_nki_model().to_model_mapping()), encoding="utf-8")
-    result = runner.invoke(app, ["pls", str(data), "--model", str(model_file), "--out", str(tmp_path / "o.csv"),
-                                 "--json"])
+    result = runner.invoke(
+        app, ["pls", str(data), "--model", str(model_file), "--out", str(tmp_path / "o.csv"), "--json"]
+    )
     assert result.exit_code == 0
     assert any("n = 40" in w for w in json.loads(result.stdout)["warnings"])

@@ -93,8 +93,10 @@ def test_it_rejects_impossible_models(kwargs, field):
 
 def test_it_rejects_loadings_outside_the_unit_interval_and_bad_arguments():
     with pytest.raises(InvalidArgument, match="loadings"):
-        StructuralModel(constructs=(Construct("A", ("a1",), (1.3,)), Construct("B", ("b1",), (0.5,))),
-                        paths={("A", "B"): 0.3})
+        StructuralModel(
+            constructs=(Construct("A", ("a1",), (1.3,)), Construct("B", ("b1",), (0.5,))),
+            paths={("A", "B"): 0.3},
+        )
     with pytest.raises(InvalidArgument, match="n:"):
         simulate_survey(example_nki_model(), 0)
     with pytest.raises(InvalidArgument, match="missing_rate"):

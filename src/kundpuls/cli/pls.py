@@ -29,35 +29,56 @@ from kundpuls.stats.pls import CLI_STATISTICS, PLSPathModel, model_from_yaml
 def register(app: typer.Typer) -> None:
     """Add the ``pls`` command to the ``kundpuls`` application."""
     app.command("pls", help="PLS-SEM drivrutinsanalys / PLS path model (driver analysis) from CSV + YAML.")(
-        pls_command)
+        pls_command
+    )
 
 
 def pls_command(
     data: Annotated[Path, typer.Argument(help="CSV file with one column per indicator.")],
     model: Annotated[Path, typer.Option("--model", help="YAML model file (constructs, paths).")],
     out: Annotated[Path, typer.Option("--out", help="Write the long-format estimates to this CSV file.")],
-    scheme: Annotated[str, typer.Option("--scheme", help="Inner weighting scheme: path, centroid or factorial.")]
-    = "path",
-    unscaled: Annotated[bool, typer.Option("--unscaled", help="Centre but do not standardise the indicators.")]
-    = False,
-    missing: Annotated[list[float] | None, typer.Option("--missing", help="A missing-value code (repeatable).")]
-    = None,
-    missing_strategy: Annotated[str, typer.Option("--missing-strategy", help="mean (replacement) or listwise.")]
-    = "mean",
-    bootstrap: Annotated[int, typer.Option("--bootstrap", help="Number of bootstrap resamples (0 = none).")] = 0,
+    scheme: Annotated[
+        str, typer.Option("--scheme", help="Inner weighting scheme: path, centroid or factorial.")
+    ] = "path",
+    unscaled: Annotated[
+        bool, typer.Option("--unscaled", help="Centre but do not standardise the indicators.")
+    ] = False,
+    missing: Annotated[
+        list[float] | None, typer.Option("--missing", help="A missing-value code (repeatable).")
+    ] = None,
+    missing_strategy: Annotated[
+        str, typer.Option("--missing-strategy", help="mean (replacement) or listwise.")
+    ] = "mean",
+    bootstrap: Annotated[
+        int, typer.Option("--bootstrap", help="Number of bootstrap resamples (0 = none).")
+    ] = 0,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed of the bootstrap resamples.")] = None,
-    interval: Annotated[str, typer.Option("--interval", help="Bootstrap interval: percentile or bca.")]
-    = "percentile",
-    confidence: Annotated[float, typer.Option("--confidence", help="Confidence level of the intervals.")] = 0.95,
+    interval: Annotated[
+        str, typer.Option("--interval", help="Bootstrap interval: percentile or bca.")
+    ] = "percentile",
+    confidence: Annotated[
+        float, typer.Option("--confidence", help="Confidence level of the intervals.")
+    ] = 0.95,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
 ) -> None:
-    """Estimate the model, optionally bootstrap it, and write ``statistic,from,to,value[,se,ci_low,ci_high]``."""
+    """Estimate the model, optionally bootstrap it, and write the long-format estimates."""
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", KundpulsWarning)
-            document = _run(data, model, out, scheme=scheme, scaled=not unscaled, missing=missing or [],
-                            missing_strategy=missing_strategy, bootstrap=bootstrap, seed=seed, interval=interval,
-                            confidence=confidence, show_progress=True)
+            document = _run(
+                data,
+                model,
+                out,
+                scheme=scheme,
+                scaled=not unscaled,
+                missing=missing or [],
+                missing_strategy=missing_strategy,
+                bootstrap=bootstrap,
+                seed=seed,
+                interval=interval,
+                confidence=confidence,
+                show_progress=True,
+            )
     except KundpulsError as error:
         fail(error, as_json=as_json)
     document["warnings"] = [str(w.message) for w in caught if issubclass(w.category, KundpulsWarning)]
@@ -85,14 +106,18 @@ def _run(
     show_progress: bool,
 ) -> dict[str, Any]:
     if interval not in ("percentile", "bca"):
-        raise InvalidArgument(f"--interval: must be 'percentile' or 'bca', not {interval!r}", field="interval",
-                              value=interval)
+        raise InvalidArgument(
+            f"--interval: must be 'percentile' or 'bca', not {interval!r}", field="interval", value=interval
+        )
     if bootstrap < 0:
-        raise InvalidArgument(f"--bootstrap: must be 0 or more, not {bootstrap}", field="bootstrap", value=bootstrap)
+        raise InvalidArgument(
+            f"--bootstrap: must be 0 or more, not {bootstrap}", field="bootstrap", value=bootstrap
+        )
     spec = model_from_yaml(_read_text(model_file, "--model"))
     frame = _read_csv(data)
-    fitted = PLSPathModel(spec, scheme=scheme, scaled=scaled, missing_codes=tuple(missing),
-                          missing_strategy=missing_strategy).fit(frame)
+    fitted = PLSPathModel(
+        spec, scheme=scheme, scaled=scaled, missing_codes=tuple(missing), missing_strategy=missing_strategy
+    ).fit(frame)
     table = fitted.summary()
     document: dict[str, Any] = {
         "data": str(data),
@@ -110,8 +135,11 @@ def _run(
     if bootstrap:
         result = _bootstrap(fitted, bootstrap, seed=seed, confidence=confidence, show_progress=show_progress)
         intervals = result.summary(interval, statistics=CLI_STATISTICS)
-        table = table.assign(se=intervals["se"].to_numpy(), ci_low=intervals["ci_low"].to_numpy(),
-                             ci_high=intervals["ci_high"].to_numpy())
+        table = table.assign(
+            se=intervals["se"].to_numpy(),
+            ci_low=intervals["ci_low"].to_numpy(),
+            ci_high=intervals["ci_high"].to_numpy(),
+        )
         document["bootstrap"] = {
             "n_resamples": result.n_resamples,
             "seed": result.seed,
@@ -124,14 +152,16 @@ def _run(
     try:
         table.to_csv(out, index=False)
     except OSError as error:
-        raise InvalidArgument(f"--out: cannot write {str(out)!r} ({error.strerror})", field="out",
-                              value=str(out)) from error
+        raise InvalidArgument(
+            f"--out: cannot write {str(out)!r} ({error.strerror})", field="out", value=str(out)
+        ) from error
     document["estimates"] = table.astype(object).where(table.notna(), None).to_dict(orient="records")
     return document
 
 
-def _bootstrap(fitted: PLSPathModel, n_resamples: int, *, seed: int | None, confidence: float,
-               show_progress: bool) -> Any:
+def _bootstrap(
+    fitted: PLSPathModel, n_resamples: int, *, seed: int | None, confidence: float, show_progress: bool
+) -> Any:
     if not show_progress:
         return fitted.bootstrap(n_resamples, seed=seed, confidence=confidence)
     columns = (TextColumn("bootstrap"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -148,16 +178,20 @@ def _read_text(path: Path, option: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as error:
-        raise InvalidArgument(f"{option}: cannot read {str(path)!r} ({error.strerror})", field=option.lstrip("-"),
-                              value=str(path)) from error
+        raise InvalidArgument(
+            f"{option}: cannot read {str(path)!r} ({error.strerror})",
+            field=option.lstrip("-"),
+            value=str(path),
+        ) from error
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path)
     except (OSError, ValueError) as error:
-        raise InvalidArgument(f"DATA: cannot read CSV {str(path)!r} ({error})", field="data",
-                              value=str(path)) from error
+        raise InvalidArgument(
+            f"DATA: cannot read CSV {str(path)!r} ({error})", field="data", value=str(path)
+        ) from error
 
 
 def _print_summary(document: dict[str, Any]) -> None:

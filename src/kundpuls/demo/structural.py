@@ -73,8 +73,11 @@ class RatingScale:
 
     def discretise(self, values: np.ndarray) -> np.ndarray:
         if self.high <= self.low:
-            raise InvalidArgument(f"scale: low {self.low} must be below high {self.high}", field="scale",
-                                  value=(self.low, self.high))
+            raise InvalidArgument(
+                f"scale: low {self.low} must be below high {self.high}",
+                field="scale",
+                value=(self.low, self.high),
+            )
         location = self.low + 0.72 * (self.high - self.low) if self.location is None else self.location
         spread = (self.high - self.low) / 5.5 if self.spread is None else self.spread
         return np.clip(np.rint(location + spread * values), self.low, self.high)
@@ -94,18 +97,30 @@ class StructuralModel:
         if len(set(names)) != len(names):
             raise InvalidArgument("constructs: names must be unique", field="constructs", value=names)
         if self.measurement not in MEASUREMENTS:
-            raise InvalidArgument(f"measurement: must be 'reflective' or 'composite', not {self.measurement!r}",
-                                  field="measurement", value=self.measurement)
+            raise InvalidArgument(
+                f"measurement: must be 'reflective' or 'composite', not {self.measurement!r}",
+                field="measurement",
+                value=self.measurement,
+            )
         for c in self.constructs:
             if len(c.indicators) != len(c.loadings) or not c.indicators:
-                raise InvalidArgument(f"constructs.{c.name}: one loading per indicator is needed",
-                                      field=f"constructs.{c.name}.loadings", value=c.loadings)
+                raise InvalidArgument(
+                    f"constructs.{c.name}: one loading per indicator is needed",
+                    field=f"constructs.{c.name}.loadings",
+                    value=c.loadings,
+                )
             if any(not 0 < abs(x) <= 1 for x in c.loadings):
-                raise InvalidArgument(f"constructs.{c.name}.loadings: must lie in (0, 1] in absolute value",
-                                      field=f"constructs.{c.name}.loadings", value=c.loadings)
+                raise InvalidArgument(
+                    f"constructs.{c.name}.loadings: must lie in (0, 1] in absolute value",
+                    field=f"constructs.{c.name}.loadings",
+                    value=c.loadings,
+                )
             if c.weights is not None and len(c.weights) != len(c.indicators):
-                raise InvalidArgument(f"constructs.{c.name}.weights: one weight per indicator is needed",
-                                      field=f"constructs.{c.name}.weights", value=c.weights)
+                raise InvalidArgument(
+                    f"constructs.{c.name}.weights: one weight per indicator is needed",
+                    field=f"constructs.{c.name}.weights",
+                    value=c.weights,
+                )
         for pair in list(self.paths) + list(self.exogenous_correlations):
             for name in pair:
                 if name not in names:
@@ -114,8 +129,11 @@ class StructuralModel:
         targets = {t for _, t in self.paths}
         for pair in self.exogenous_correlations:
             if pair[0] in targets or pair[1] in targets:
-                raise InvalidArgument(f"exogenous_correlations: {pair} involves an endogenous construct",
-                                      field="exogenous_correlations", value=pair)
+                raise InvalidArgument(
+                    f"exogenous_correlations: {pair} involves an endogenous construct",
+                    field="exogenous_correlations",
+                    value=pair,
+                )
         self.construct_correlations()  # raises on an impossible model
 
     @property
@@ -154,8 +172,11 @@ class StructuralModel:
             corr[index[a], index[c]] = corr[index[c], index[a]] = r
         exogenous = [j for j in range(len(self.names)) if not np.any(b[:, j])]
         if np.linalg.eigvalsh(corr[np.ix_(exogenous, exogenous)]).min() <= 0:
-            raise InvalidArgument("exogenous_correlations: not a positive definite correlation matrix",
-                                  field="exogenous_correlations", value=dict(self.exogenous_correlations))
+            raise InvalidArgument(
+                "exogenous_correlations: not a positive definite correlation matrix",
+                field="exogenous_correlations",
+                value=dict(self.exogenous_correlations),
+            )
         done: list[int] = []
         for j in self._order():
             preds = np.flatnonzero(b[:, j])
@@ -163,8 +184,11 @@ class StructuralModel:
                 beta = b[preds, j]
                 explained = float(beta @ corr[np.ix_(preds, preds)] @ beta)
                 if explained >= 1:
-                    raise InvalidArgument(f"paths: into {self.names[j]!r} explain variance {explained:.3f} >= 1",
-                                          field="paths", value=self.names[j])
+                    raise InvalidArgument(
+                        f"paths: into {self.names[j]!r} explain variance {explained:.3f} >= 1",
+                        field="paths",
+                        value=self.names[j],
+                    )
                 for m in done:
                     corr[j, m] = corr[m, j] = float(beta @ corr[preds, m])
             done.append(j)
@@ -180,7 +204,7 @@ class StructuralModel:
         if self.measurement == "reflective":
             for j, lj in enumerate(blocks):
                 for k, lk in enumerate(blocks):
-                    sigma[starts[j]:starts[j + 1], starts[k]:starts[k + 1]] = rho[j, k] * np.outer(lj, lk)
+                    sigma[starts[j] : starts[j + 1], starts[k] : starts[k + 1]] = rho[j, k] * np.outer(lj, lk)
             np.fill_diagonal(sigma, 1.0)
             return sigma
         within = [np.outer(lam, lam) + np.diag(1 - lam**2) for lam in blocks]
@@ -189,7 +213,7 @@ class StructuralModel:
         for j in range(len(blocks)):
             for k in range(len(blocks)):
                 block = within[j] if j == k else rho[j, k] * np.outer(anchors[j], anchors[k])
-                sigma[starts[j]:starts[j + 1], starts[k]:starts[k + 1]] = block
+                sigma[starts[j] : starts[j + 1], starts[k] : starts[k + 1]] = block
         return sigma
 
     def composite_weights(self) -> list[np.ndarray]:
@@ -213,9 +237,15 @@ class StructuralModel:
         b = self.path_matrix() != 0
         order: list[int] = []
         while len(order) < len(self.names):
-            ready = [j for j in range(len(self.names)) if j not in order and all(k in order for k in np.flatnonzero(b[:, j]))]
+            ready = [
+                j
+                for j in range(len(self.names))
+                if j not in order and all(k in order for k in np.flatnonzero(b[:, j]))
+            ]
             if not ready:
-                raise InvalidArgument("paths: the structural model has a cycle", field="paths", value=dict(self.paths))
+                raise InvalidArgument(
+                    "paths: the structural model has a cycle", field="paths", value=dict(self.paths)
+                )
             order.extend(ready)
         return order
 
@@ -264,8 +294,11 @@ def simulate_survey(
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise InvalidArgument(f"n: must be a positive integer, not {n!r}", field="n", value=n)
     if not 0 <= missing_rate < 1:
-        raise InvalidArgument(f"missing_rate: must lie in [0, 1), not {missing_rate!r}", field="missing_rate",
-                              value=missing_rate)
+        raise InvalidArgument(
+            f"missing_rate: must lie in [0, 1), not {missing_rate!r}",
+            field="missing_rate",
+            value=missing_rate,
+        )
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     if model.measurement == "reflective":
         scores = _latent_scores(model, int(n), rng)
@@ -281,15 +314,17 @@ def simulate_survey(
         root = eigvec * np.sqrt(np.clip(eigval, 0, None))
         values = rng.standard_normal((int(n), sigma.shape[0])) @ root.T
         starts = np.cumsum([0, *[len(c.indicators) for c in model.constructs]])
-        scores = np.column_stack([values[:, starts[j]:starts[j + 1]] @ w
-                                  for j, w in enumerate(model.composite_weights())])
+        scores = np.column_stack(
+            [values[:, starts[j] : starts[j + 1]] @ w for j, w in enumerate(model.composite_weights())]
+        )
     if scale is not None:
         values = scale.discretise(values)
     if missing_rate > 0:
         blank = rng.random(values.shape) < missing_rate
         values = np.where(blank, np.nan if missing_code is None else float(missing_code), values)
-    return SimulatedSurvey(values=values, indicators=model.indicators, construct_scores=scores,
-                           constructs=model.names)
+    return SimulatedSurvey(
+        values=values, indicators=model.indicators, construct_scores=scores, constructs=model.names
+    )
 
 
 def _latent_scores(model: StructuralModel, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -314,11 +349,15 @@ def example_nki_model(measurement: str = "reflective") -> StructuralModel:
     True paths: Bemötande 0.35, Information 0.25, Tillgänglighet 0.20 -> NKI; the areas correlate 0.4.
     """
     areas = ("Bemotande", "Information", "Tillganglighet")
-    constructs = tuple(
-        Construct(name, tuple(f"{name[:3].lower()}{k}" for k in (1, 2, 3)), (0.85, 0.80, 0.75)) for name in areas
-    ) + (Construct("NKI", ("nki1", "nki2", "nki3"), (0.90, 0.88, 0.85)),)
-    correlations = {(a, b): 0.4 for i, a in enumerate(areas) for b in areas[i + 1:]}
+    constructs = (
+        *(
+            Construct(name, tuple(f"{name[:3].lower()}{k}" for k in (1, 2, 3)), (0.85, 0.80, 0.75))
+            for name in areas
+        ),
+        Construct("NKI", ("nki1", "nki2", "nki3"), (0.90, 0.88, 0.85)),
+    )
+    correlations = {(a, b): 0.4 for i, a in enumerate(areas) for b in areas[i + 1 :]}
     paths = {("Bemotande", "NKI"): 0.35, ("Information", "NKI"): 0.25, ("Tillganglighet", "NKI"): 0.20}
-    return StructuralModel(constructs=constructs, paths=paths, exogenous_correlations=correlations,
-                           measurement=measurement)
-
+    return StructuralModel(
+        constructs=constructs, paths=paths, exogenous_correlations=correlations, measurement=measurement
+    )

@@ -40,10 +40,13 @@ def test_resample_counts_are_multinomial_draws_of_n(ecsi):
     assert counts.min() >= 0
 
 
-@pytest.mark.parametrize(("scheme", "scaled", "sign_handling"),
-                         [("path", True, "construct"), ("centroid", False, "orientation"),
-                          ("factorial", True, "orientation")])
-def test_batched_draws_equal_a_plain_loop_over_the_same_resamples(scheme, scaled, sign_handling, load_model, mobi):
+@pytest.mark.parametrize(
+    ("scheme", "scaled", "sign_handling"),
+    [("path", True, "construct"), ("centroid", False, "orientation"), ("factorial", True, "orientation")],
+)
+def test_batched_draws_equal_a_plain_loop_over_the_same_resamples(
+    scheme, scaled, sign_handling, load_model, mobi
+):
     model = PLSPathModel(load_model("mobi_ecsi"), scheme=scheme, scaled=scaled).fit(mobi)
     n_draws = 25
     batched = model.bootstrap(n_draws, seed=7, sign_handling=sign_handling)
@@ -70,8 +73,9 @@ def _apply_signs(model, values, flip, blocks):
     out = values.copy()
     index = {c: k for k, c in enumerate(model.spec_.constructs)}
     indicators = {i: k for k, i in enumerate(model.spec_.indicators)}
-    for row, (stat, source, target) in enumerate(zip(model.layout_.statistic, model.layout_.source,
-                                                     model.layout_.target, strict=True)):
+    for row, (stat, source, target) in enumerate(
+        zip(model.layout_.statistic, model.layout_.source, model.layout_.target, strict=True)
+    ):
         if stat in ("weight", "loading"):
             out[row] *= flip[blocks[indicators[source]]]
         elif stat in ("path", "total_effect", "indirect_effect"):
@@ -94,7 +98,7 @@ def test_failed_draws_are_counted_kept_as_nan_and_left_out_of_the_intervals():
     assert np.isfinite(result.good_draws).all()
     summary = result.summary()
     assert (summary["n"] == 200 - expected_failures).all()
-    low, high = percentile_interval(result.good_draws, 0.95)
+    low, _ = percentile_interval(result.good_draws, 0.95)
     np.testing.assert_allclose(summary["ci_low"], low)
 
 
@@ -110,17 +114,24 @@ def test_intervals_contain_the_estimate_and_bca_differs_from_percentile(ecsi):
     percentile = result.summary("percentile")
     bca = result.summary("bca")
     paths = percentile["statistic"] == "path"
-    assert ((percentile["ci_low"] <= percentile["estimate"]) & (percentile["estimate"] <= percentile["ci_high"]))[
-        paths].all()
+    assert (
+        (percentile["ci_low"] <= percentile["estimate"]) & (percentile["estimate"] <= percentile["ci_high"])
+    )[paths].all()
     assert ((bca["ci_low"] <= bca["estimate"]) & (bca["estimate"] <= bca["ci_high"]))[paths].all()
     assert (bca["ci_low"] != percentile["ci_low"]).any()
     assert (percentile["se"] > 0)[paths].all()
     # Satisfaction -> Loyalty is clearly positive; Expectation -> Value is not (SmartPLS reports t ≈ 0.6)
-    row = percentile[(percentile["statistic"] == "path") & (percentile["from"] == "Satisfaction")
-                     & (percentile["to"] == "Loyalty")].iloc[0]
+    row = percentile[
+        (percentile["statistic"] == "path")
+        & (percentile["from"] == "Satisfaction")
+        & (percentile["to"] == "Loyalty")
+    ].iloc[0]
     assert row["ci_low"] > 0
-    row = percentile[(percentile["statistic"] == "path") & (percentile["from"] == "Expectation")
-                     & (percentile["to"] == "Value")].iloc[0]
+    row = percentile[
+        (percentile["statistic"] == "path")
+        & (percentile["from"] == "Expectation")
+        & (percentile["to"] == "Value")
+    ].iloc[0]
     assert row["ci_low"] < 0 < row["ci_high"]
     # a single-item construct's weight is fixed at 1: a degenerate interval
     fixed = bca[(bca["statistic"] == "weight") & (bca["from"] == "CUSCO")].iloc[0]
@@ -137,8 +148,9 @@ def test_bca_equals_scipy_on_the_same_resamples_of_a_skewed_mean():
     draws = sample[picks].mean(axis=1)[:, None]
     jackknife = ((sample.sum() - sample) / 39)[:, None]
     low, high = bca_interval(draws, np.array([sample.mean()]), jackknife, 0.95)
-    ref = scipy_stats.bootstrap((sample,), np.mean, n_resamples=n_draws, method="BCa",
-                                random_state=np.random.default_rng(1)).confidence_interval
+    ref = scipy_stats.bootstrap(
+        (sample,), np.mean, n_resamples=n_draws, method="BCa", random_state=np.random.default_rng(1)
+    ).confidence_interval
     assert low[0] == pytest.approx(ref.low, abs=1e-12)
     assert high[0] == pytest.approx(ref.high, abs=1e-12)
     # BCa shifts the interval right of the percentile interval for this right-skewed statistic
@@ -146,8 +158,14 @@ def test_bca_equals_scipy_on_the_same_resamples_of_a_skewed_mean():
     assert low[0] > p_low[0] and high[0] > p_high[0]
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [({"n_resamples": 1}, "n_resamples"), ({"confidence": 1.0}, "confidence"),
-                                               ({"sign_handling": "none"}, "sign_handling")])
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"n_resamples": 1}, "n_resamples"),
+        ({"confidence": 1.0}, "confidence"),
+        ({"sign_handling": "none"}, "sign_handling"),
+    ],
+)
 def test_it_rejects_bad_bootstrap_options(kwargs, field, ecsi):
     options = {"n_resamples": 10, **kwargs}
     with pytest.raises(InvalidArgument) as caught:

@@ -34,10 +34,18 @@ def test_on_the_population_matrix_of_a_composite_model_mode_b_is_exact(mode, tol
 
 def test_estimates_converge_to_the_true_paths_as_n_grows():
     truth = example_nki_model("composite")
-    small = np.mean([_path_errors(truth, simulate_survey(truth, 400, seed=s, scale=None).to_frame(), "B")
-                     for s in range(5)])
-    large = np.mean([_path_errors(truth, simulate_survey(truth, 40_000, seed=s, scale=None).to_frame(), "B")
-                     for s in range(5)])
+    small = np.mean(
+        [
+            _path_errors(truth, simulate_survey(truth, 400, seed=s, scale=None).to_frame(), "B")
+            for s in range(5)
+        ]
+    )
+    large = np.mean(
+        [
+            _path_errors(truth, simulate_survey(truth, 40_000, seed=s, scale=None).to_frame(), "B")
+            for s in range(5)
+        ]
+    )
     # sampling error shrinks like 1/sqrt(n): a 100-fold n gives about a tenth of the error
     assert large < small / 4
     assert large < 0.01

@@ -23,8 +23,11 @@ from kundpuls.stats.pls import (
 
 COLUMNS = ["bem1", "bem2", "bem3", "inf1", "inf2", "inf3", "nki1", "nki2", "nki3"]
 E23_MODEL = {
-    "constructs": {"BEM": {"indicators": COLUMNS[:3]}, "INF": {"indicators": COLUMNS[3:6]},
-                   "NKI": {"indicators": COLUMNS[6:]}},
+    "constructs": {
+        "BEM": {"indicators": COLUMNS[:3]},
+        "INF": {"indicators": COLUMNS[3:6]},
+        "NKI": {"indicators": COLUMNS[6:]},
+    },
     "paths": [["BEM", "NKI"], ["INF", "NKI"]],
 }
 
@@ -33,9 +36,9 @@ E23_MODEL = {
 def appendix_a(shared_data: Path) -> pd.DataFrame:
     """The 60 respondents of METHODS.md Appendix A, read from the document (``A`` = 10)."""
     text = (shared_data.parent / "METHODS.md").read_text(encoding="utf-8")
-    block = text[text.index("## Appendix A"):]
-    block = block[block.index("```") + 3:]
-    tokens = re.findall(r"\b[0-9A]{9}\b", block[:block.index("```")])
+    block = text[text.index("## Appendix A") :]
+    block = block[block.index("```") + 3 :]
+    tokens = re.findall(r"\b[0-9A]{9}\b", block[: block.index("```")])
     assert len(tokens) == 60
     return pd.DataFrame([[10 if c == "A" else int(c) for c in t] for t in tokens], columns=COLUMNS)
 
@@ -64,8 +67,10 @@ def test_it_reproduces_the_worked_driver_model_e2_3(appendix_a):
     equal = pd.Series([1 / 3] * 3, index=COLUMNS[6:])
     assert construct_index(means, equal, (1, 10)) == pytest.approx(67.901, abs=0.1)
     spread = respondent_indices(appendix_a, weights, (1, 10)).std(ddof=1)
-    effects = {c: effect_per_points(model.path_coefficients_.loc[c, "NKI"], spread["NKI"], spread[c])
-               for c in ("BEM", "INF")}
+    effects = {
+        c: effect_per_points(model.path_coefficients_.loc[c, "NKI"], spread["NKI"], spread[c])
+        for c in ("BEM", "INF")
+    }
     assert effects["BEM"] == pytest.approx(1.966, abs=0.005 * 5 * spread["NKI"] / spread["BEM"])
     assert effects["INF"] == pytest.approx(1.724, abs=0.005 * 5 * spread["NKI"] / spread["INF"])
 
@@ -76,7 +81,9 @@ def test_driver_analysis_on_a_consistent_unscaled_model_uses_the_raw_weights_dir
     weights = normalised_weights(E23_MODEL, model.outer_weights_)
     table = result.table.set_index("construct")
     assert list(table.index) == ["BEM", "INF"]
-    assert table.loc["BEM", "score"] == pytest.approx(construct_index(appendix_a.mean(), weights["BEM"], (1, 10)))
+    assert table.loc["BEM", "score"] == pytest.approx(
+        construct_index(appendix_a.mean(), weights["BEM"], (1, 10))
+    )
     assert table.loc["BEM", "effect_standardised"] == pytest.approx(model.total_effects_.loc["BEM", "NKI"])
     # with raw weights the index is a linear function of the construct score, so the effect per +5
     # points is 5 × the unstandardised regression slope of the NKI index on the area indices
@@ -89,10 +96,17 @@ def test_driver_analysis_on_a_consistent_unscaled_model_uses_the_raw_weights_dir
 
 def test_the_index_formula_handles_one_and_mixed_scales():
     # E2.1: raw weights 0.52/0.43/0.35 normalise to 0.40000/0.33077/0.26923, index 74.504
-    weights = normalised_weights({"constructs": {"X": {"indicators": ["a", "b", "c"]}, "Y": {"indicators": ["y"]}},
-                                  "paths": [["X", "Y"]]}, {"a": 0.52, "b": 0.43, "c": 0.35, "y": 1.0})
+    weights = normalised_weights(
+        {
+            "constructs": {"X": {"indicators": ["a", "b", "c"]}, "Y": {"indicators": ["y"]}},
+            "paths": [["X", "Y"]],
+        },
+        {"a": 0.52, "b": 0.43, "c": 0.35, "y": 1.0},
+    )
     np.testing.assert_allclose(weights["X"], [0.40000, 0.33077, 0.26923], atol=1e-5)
-    assert construct_index({"a": 8.2, "b": 7.6, "c": 7.1}, weights["X"], (1, 10)) == pytest.approx(74.504, abs=1e-3)
+    assert construct_index({"a": 8.2, "b": 7.6, "c": 7.1}, weights["X"], (1, 10)) == pytest.approx(
+        74.504, abs=1e-3
+    )
     # E2.2: 7.9 on 1-10, 3.8 on 1-5, 6.5 on 0-10 with weights 0.3/0.3/0.4 -> 69.747
     mixed = pd.Series([0.3, 0.3, 0.4], index=["p", "q", "r"])
     scales = {"p": (1, 10), "q": (1, 5), "r": (0, 10)}
@@ -110,10 +124,16 @@ def test_respondent_indices_renormalise_the_weights_over_answered_items():
 
 def test_the_priority_matrix_places_the_e1_5_areas():
     # METHODS.md E1.5: effects from OLS on indices, cut lines at the means (1.926 / 66.750)
-    matrix = priority_matrix({"Bemötande": 1.826, "Info": 2.680, "Tillgänglighet": 1.273},
-                             {"Bemötande": 75.667, "Info": 64.000, "Tillgänglighet": 60.583})
+    matrix = priority_matrix(
+        {"Bemötande": 1.826, "Info": 2.680, "Tillgänglighet": 1.273},
+        {"Bemötande": 75.667, "Info": 64.000, "Tillgänglighet": 60.583},
+    )
     labels = dict(zip(matrix.table["construct"], matrix.table["label"], strict=True))
-    assert labels == {"Info": "Prioritera", "Bemötande": "Lägre prioritet", "Tillgänglighet": "Förbättra om möjligt"}
+    assert labels == {
+        "Info": "Prioritera",
+        "Bemötande": "Lägre prioritet",
+        "Tillgänglighet": "Förbättra om möjligt",
+    }
     assert matrix.effect_cut == pytest.approx(1.926, abs=1e-3)
     assert matrix.score_cut == pytest.approx(66.750, abs=1e-3)
 
@@ -124,8 +144,11 @@ def test_a_point_on_a_cut_line_goes_to_the_high_side():
 
 
 def test_negative_weights_cannot_be_rescaled_to_an_index():
-    spec = {"constructs": {"X": {"indicators": ["a", "b"]}, "Y": {"indicators": ["y"]}}, "paths": [["X", "Y"]]}
-    with pytest.raises(InvalidArgument, match="'b'.*positive weights") as caught:
+    spec = {
+        "constructs": {"X": {"indicators": ["a", "b"]}, "Y": {"indicators": ["y"]}},
+        "paths": [["X", "Y"]],
+    }
+    with pytest.raises(InvalidArgument, match=r"'b'.*positive weights") as caught:
         normalised_weights(spec, {"a": 0.7, "b": -0.1, "y": 1.0})
     assert caught.value.field == "b"
 

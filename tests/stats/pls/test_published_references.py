@@ -52,7 +52,9 @@ def test_it_reproduces_seminr_on_corporate_reputation_with_minus_99_codes(
     assert model.missing_report_.values_replaced == 11  # cusl_1: 3, cusl_2: 4, cusl_3: 3, cusa: 1
 
 
-def test_it_needs_the_declared_missing_code_to_match_corporate_reputation(shared_data, load_model, corp_rep, compare):
+def test_it_needs_the_declared_missing_code_to_match_corporate_reputation(
+    shared_data, load_model, corp_rep, compare
+):
     reference = pd.read_csv(shared_data / "reference_corp_rep.csv")
     reference = reference[(reference["model"] == "simple") & (reference["statistic"] == "path")]
     undeclared = PLSPathModel(load_model("corp_rep_simple")).fit(corp_rep)

@@ -17,10 +17,15 @@ from kundpuls.stats.pls.quality import (
 )
 from kundpuls.stats.pls.structure import CompiledModel
 
-TWO_FACTORS = model_from_mapping({
-    "constructs": {"F": {"indicators": ["f1", "f2", "f3", "f4"]}, "G": {"indicators": ["g1", "g2", "g3"]}},
-    "paths": [["F", "G"]],
-})
+TWO_FACTORS = model_from_mapping(
+    {
+        "constructs": {
+            "F": {"indicators": ["f1", "f2", "f3", "f4"]},
+            "G": {"indicators": ["g1", "g2", "g3"]},
+        },
+        "paths": [["F", "G"]],
+    }
+)
 
 
 def _two_factor_correlation(lam_f, lam_g, phi):
@@ -45,7 +50,7 @@ def test_for_tau_equivalent_items_alpha_equals_the_true_reliability():
     sigma = _two_factor_correlation([lam] * 4, [lam] * 3, phi)
     compiled, weights, _ = _fit_population(sigma)
     alpha = cronbach_alpha(sigma, compiled)
-    # true reliability of a sum of k items with equal loadings: k λ² / (k λ² + (1 - λ²)) · k … (Spearman-Brown)
+    # reliability of a sum of k tau-equivalent items (Spearman-Brown): k r̄ / (1 + (k - 1) r̄), r̄ = λ²
     for j, k in enumerate((4, 3)):
         rbar = lam**2
         assert alpha[j] == pytest.approx(k * rbar / (1 + (k - 1) * rbar), abs=1e-12)

@@ -17,8 +17,9 @@ GOOD = {
 }
 
 
-@pytest.mark.parametrize("stem", ["mobi_ecsi", "corp_rep_simple", "corp_rep_extended", "satisfaction_modeA",
-                                  "satisfaction_modeB"])
+@pytest.mark.parametrize(
+    "stem", ["mobi_ecsi", "corp_rep_simple", "corp_rep_extended", "satisfaction_modeA", "satisfaction_modeB"]
+)
 def test_it_reads_every_shared_model_file(stem, load_model):
     spec = load_model(stem)
     assert spec.constructs and spec.paths
@@ -78,7 +79,11 @@ def test_it_reports_broken_yaml_as_a_definition_error():
 
 def test_it_reads_the_yaml_shape_of_the_issue():
     spec = model_from_yaml(
-        "constructs:\n  X: {indicators: [x1, x2], mode: B}\n  Y: {indicators: [y1], mode: A}\npaths:\n  - [X, Y]\n"
+        "constructs:\n"
+        "  X: {indicators: [x1, x2], mode: B}\n"
+        "  Y: {indicators: [y1], mode: A}\n"
+        "paths:\n"
+        "  - [X, Y]\n"
     )
     assert spec.block("X").mode == "B"
     assert spec.paths == (("X", "Y"),)

@@ -87,7 +87,9 @@ def iterate_weights(
         if active.size == 0:
             break
         s_a = cov[active]
-        new = _outer_update(s_a, cov_w[active], corr[active], model, scheme, [inv[active] for inv in inverses])
+        new = _outer_update(
+            s_a, cov_w[active], corr[active], model, scheme, [inv[active] for inv in inverses]
+        )
         new, new_cov_w, new_corr = _normalise(s_a, new, model)
         change = np.abs(new - weights[active]).max(axis=1)
         weights[active], cov_w[active], corr[active] = new, new_cov_w, new_corr

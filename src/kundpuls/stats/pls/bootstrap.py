@@ -108,8 +108,11 @@ class BootstrapResult:
         for k, label in enumerate(zip(self.statistic, self.source, self.target, strict=True)):
             if label == (statistic, source, target):
                 return self.draws[:, k]
-        raise InvalidArgument(f"statistic: no row {statistic}/{source}/{target}", field="statistic",
-                              value=(statistic, source, target))
+        raise InvalidArgument(
+            f"statistic: no row {statistic}/{source}/{target}",
+            field="statistic",
+            value=(statistic, source, target),
+        )
 
     def summary(self, method: str = "percentile", statistics: Sequence[str] = STATISTICS) -> pd.DataFrame:
         """Long-format table: ``statistic, from, to, estimate, se, ci_low, ci_high, method, n``.
@@ -117,10 +120,14 @@ class BootstrapResult:
         ``method`` picks the interval (``"percentile"`` or ``"bca"``); ``n`` is the number of good draws.
         """
         if method not in ("percentile", "bca"):
-            raise InvalidArgument(f"method: must be 'percentile' or 'bca', not {method!r}", field="method",
-                                  value=method)
-        low, high = (self.percentile_low, self.percentile_high) if method == "percentile" else (
-            self.bca_low, self.bca_high)
+            raise InvalidArgument(
+                f"method: must be 'percentile' or 'bca', not {method!r}", field="method", value=method
+            )
+        low, high = (
+            (self.percentile_low, self.percentile_high)
+            if method == "percentile"
+            else (self.bca_low, self.bca_high)
+        )
         frame = pd.DataFrame(
             {
                 "statistic": self.statistic,
@@ -156,16 +163,25 @@ def bootstrap_model(
     if not hasattr(model, "estimates_"):
         raise InvalidArgument("model: fit the model before bootstrapping", field="model", value=None)
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)) or n_resamples < 2:
-        raise InvalidArgument(f"n_resamples: must be an integer >= 2, not {n_resamples!r}", field="n_resamples",
-                              value=n_resamples)
+        raise InvalidArgument(
+            f"n_resamples: must be an integer >= 2, not {n_resamples!r}",
+            field="n_resamples",
+            value=n_resamples,
+        )
     if not 0 < confidence < 1:
-        raise InvalidArgument(f"confidence: must lie strictly between 0 and 1, not {confidence!r}",
-                              field="confidence", value=confidence)
+        raise InvalidArgument(
+            f"confidence: must lie strictly between 0 and 1, not {confidence!r}",
+            field="confidence",
+            value=confidence,
+        )
     if sign_handling not in SIGN_HANDLING:
-        raise InvalidArgument(f"sign_handling: must be 'construct' or 'orientation', not {sign_handling!r}",
-                              field="sign_handling", value=sign_handling)
+        raise InvalidArgument(
+            f"sign_handling: must be 'construct' or 'orientation', not {sign_handling!r}",
+            field="sign_handling",
+            value=sign_handling,
+        )
     if seed is None:
-        seed = int(np.random.SeedSequence().entropy % (2**63))
+        seed = int(np.random.default_rng().integers(0, 2**63 - 1))
     n_resamples = int(n_resamples)
     compiled, layout = model.compiled_, model.layout_
     data = MomentData(model.indicator_data_.to_numpy(dtype=float), scaled=model.scaled)
@@ -217,8 +233,12 @@ def bootstrap_model(
     )
     if result.n_failed:
         reasons = ", ".join(f"{k}: {v}" for k, v in result.failures.items())
-        warnings.warn(f"{result.n_failed} of {n_resamples} bootstrap draws failed ({reasons}); they are "
-                      "reported and left out of the intervals", KundpulsWarning, stacklevel=3)
+        warnings.warn(
+            f"{result.n_failed} of {n_resamples} bootstrap draws failed ({reasons}); they are "
+            "reported and left out of the intervals",
+            KundpulsWarning,
+            stacklevel=3,
+        )
     return result
 
 

@@ -130,14 +130,17 @@ class PLSPathModel:
         if n < 3:
             raise InsufficientData(f"data: {n} complete respondents, at least 3 are needed")
         if n < SMALL_SAMPLE:
-            warnings.warn(f"PLS model fitted on n = {n} < {SMALL_SAMPLE} respondents", SmallSampleWarning,
-                          stacklevel=2)
+            warnings.warn(
+                f"PLS model fitted on n = {n} < {SMALL_SAMPLE} respondents", SmallSampleWarning, stacklevel=2
+            )
         means = complete.mean(axis=0)
         sd = complete.std(axis=0, ddof=1)
         flat = np.flatnonzero(~(sd > 0))
         if flat.size:
             name = spec.indicators[flat[0]]
-            raise InvalidArgument(f"data: indicator {name!r} has no variance", field=name, value=float(means[flat[0]]))
+            raise InvalidArgument(
+                f"data: indicator {name!r} has no variance", field=name, value=float(means[flat[0]])
+            )
         centred = complete - means
         if self.scaled:
             working = centred / sd
@@ -147,14 +150,21 @@ class PLSPathModel:
             cov = working.T @ working / n
         cov = (cov + cov.T) / 2
 
-        solution = iterate_weights(cov[None], compiled, scheme=self.scheme, tol=self.tol, max_iter=self.max_iter)
+        solution = iterate_weights(
+            cov[None], compiled, scheme=self.scheme, tol=self.tol, max_iter=self.max_iter
+        )
         failure = solution.failure[0]
         if failure in ("singular", "non_finite"):
-            raise ConvergenceError(f"PLS estimation failed: {failure} matrix (a mode B block or regression "
-                                   "is not invertible)")
+            raise ConvergenceError(
+                f"PLS estimation failed: {failure} matrix (a mode B block or regression is not invertible)"
+            )
         if failure == "not_converged":
-            warnings.warn(f"PLS weights did not converge within max_iter = {self.max_iter} iterations "
-                          f"(tol = {self.tol})", ConvergenceWarning, stacklevel=2)
+            warnings.warn(
+                f"PLS weights did not converge within max_iter = {self.max_iter} iterations "
+                f"(tol = {self.tol})",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
         signs = orientation_signs(cov[None], solution.weights, compiled)
         weights = solution.weights * signs[:, compiled.block]
         estimates = estimates_from_weights(cov[None], weights, compiled)
@@ -176,13 +186,21 @@ class PLSPathModel:
 
     def _check_parameters(self) -> None:
         if self.scheme not in SCHEMES:
-            raise InvalidArgument(f"scheme: must be one of {', '.join(SCHEMES)}, not {self.scheme!r}",
-                                  field="scheme", value=self.scheme)
+            raise InvalidArgument(
+                f"scheme: must be one of {', '.join(SCHEMES)}, not {self.scheme!r}",
+                field="scheme",
+                value=self.scheme,
+            )
         if not (isinstance(self.tol, (int, float)) and self.tol > 0):
-            raise InvalidArgument(f"tol: must be a positive number, not {self.tol!r}", field="tol", value=self.tol)
+            raise InvalidArgument(
+                f"tol: must be a positive number, not {self.tol!r}", field="tol", value=self.tol
+            )
         if not (isinstance(self.max_iter, int) and self.max_iter >= 1):
-            raise InvalidArgument(f"max_iter: must be a positive integer, not {self.max_iter!r}", field="max_iter",
-                                  value=self.max_iter)
+            raise InvalidArgument(
+                f"max_iter: must be a positive integer, not {self.max_iter!r}",
+                field="max_iter",
+                value=self.max_iter,
+            )
 
     def _set_attributes(self, est: BatchEstimates, working: np.ndarray, index: pd.Index) -> None:
         compiled = self.compiled_
@@ -196,12 +214,15 @@ class PLSPathModel:
         self.path_coefficients_ = pd.DataFrame(est.paths[0], index=constructs, columns=constructs)
         self.total_effects_ = pd.DataFrame(est.total_effects[0], index=constructs, columns=constructs)
         self.indirect_effects_ = self.total_effects_ - self.path_coefficients_
-        self.construct_correlations_ = pd.DataFrame(est.construct_corr[0], index=constructs, columns=constructs)
+        self.construct_correlations_ = pd.DataFrame(
+            est.construct_corr[0], index=constructs, columns=constructs
+        )
         r2 = est.r_squared[0]
         self.r_squared_ = pd.Series(r2[compiled.endogenous], index=endogenous, name="r_squared")
         adjusted = quality.adjusted_r_squared(r2, self.n_, compiled)
-        self.r_squared_adjusted_ = pd.Series(adjusted[compiled.endogenous], index=endogenous,
-                                             name="r_squared_adjusted")
+        self.r_squared_adjusted_ = pd.Series(
+            adjusted[compiled.endogenous], index=endogenous, name="r_squared_adjusted"
+        )
         scores = working @ (weights[:, None] * compiled.membership)
         self.construct_scores_ = pd.DataFrame(scores, index=index, columns=constructs)
         cov = self.covariance_
@@ -231,8 +252,12 @@ class PLSPathModel:
         """
         layout = self.layout_
         frame = pd.DataFrame(
-            {"statistic": layout.statistic, "from": layout.source, "to": layout.target,
-             "value": self.estimate_vector_}
+            {
+                "statistic": layout.statistic,
+                "from": layout.source,
+                "to": layout.target,
+                "value": self.estimate_vector_,
+            }
         )
         return frame[frame["statistic"].isin(list(statistics))].reset_index(drop=True)
 
@@ -257,8 +282,14 @@ class PLSPathModel:
         """Bootstrap the fitted model; see :func:`kundpuls.stats.pls.bootstrap.bootstrap_model`."""
         from kundpuls.stats.pls.bootstrap import bootstrap_model
 
-        return bootstrap_model(self, n_resamples, seed=seed, confidence=confidence,
-                               sign_handling=sign_handling, progress=progress)
+        return bootstrap_model(
+            self,
+            n_resamples,
+            seed=seed,
+            confidence=confidence,
+            sign_handling=sign_handling,
+            progress=progress,
+        )
 
 
 def _indicator_matrix(frame: pd.DataFrame, spec: ModelSpec) -> np.ndarray:
@@ -267,10 +298,14 @@ def _indicator_matrix(frame: pd.DataFrame, spec: ModelSpec) -> np.ndarray:
             if name not in frame.columns:
                 raise InvalidArgument(
                     f"data: column {name!r} (constructs.{block.name}.indicators[{pos}]) is missing",
-                    field=name, value=None)
+                    field=name,
+                    value=None,
+                )
     selected = frame[list(spec.indicators)]
-    if all(pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
-           for dtype in selected.dtypes):
+    if all(
+        pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+        for dtype in selected.dtypes
+    ):
         return selected.to_numpy(dtype=float, na_value=np.nan)
     columns = []
     for name in spec.indicators:
@@ -278,7 +313,8 @@ def _indicator_matrix(frame: pd.DataFrame, spec: ModelSpec) -> np.ndarray:
         bad = column.isna() & selected[name].notna()
         if bad.any():
             value = selected[name][bad].iloc[0]
-            raise InvalidArgument(f"data: column {name!r} holds a non-numeric value {value!r}", field=name,
-                                  value=value)
+            raise InvalidArgument(
+                f"data: column {name!r} holds a non-numeric value {value!r}", field=name, value=value
+            )
         columns.append(column.to_numpy(dtype=float, na_value=np.nan))
     return np.column_stack(columns)

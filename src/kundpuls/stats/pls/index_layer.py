@@ -74,15 +74,17 @@ def normalised_weights(
         if bad.size:
             name = block.indicators[bad[0]]
             raise InvalidArgument(
-                f"weights: indicator {name!r} of {block.name!r} has weight {raw[bad[0]]:.4g}; the 0-100 index "
-                "needs positive weights", field=name, value=float(raw[bad[0]]))
+                f"weights: indicator {name!r} of {block.name!r} has weight {raw[bad[0]]:.4g}; "
+                "the 0-100 index "
+                "needs positive weights",
+                field=name,
+                value=float(raw[bad[0]]),
+            )
         out[block.name] = pd.Series(raw / raw.sum(), index=list(block.indicators), name=block.name)
     return out
 
 
-def construct_index(
-    means: Mapping[str, float] | pd.Series, weights: pd.Series, scales: ScaleSpec
-) -> float:
+def construct_index(means: Mapping[str, float] | pd.Series, weights: pd.Series, scales: ScaleSpec) -> float:
     """``100 · (Σ ŵ x̄ − Σ ŵ min) / (Σ ŵ max − Σ ŵ min)`` for one block (METHODS.md §2.2, E2.1, E2.2)."""
     names = list(weights.index)
     w = weights.to_numpy(dtype=float)
@@ -114,7 +116,9 @@ def respondent_indices(
         wmat = np.where(answered, w.to_numpy(dtype=float), 0.0)
         total = wmat.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            columns[construct] = 100.0 * np.nansum(wmat * item_index, axis=1) / np.where(total > 0, total, np.nan)
+            columns[construct] = (
+                100.0 * np.nansum(wmat * item_index, axis=1) / np.where(total > 0, total, np.nan)
+            )
     return pd.DataFrame(columns, index=data.index)
 
 
@@ -148,15 +152,20 @@ def priority_matrix(effects: Mapping[str, float], scores: Mapping[str, float]) -
     score = np.array([float(scores[n]) for n in names])
     effect_cut, score_cut = float(effect.mean()), float(score.mean())
     high_effect, high_score = effect >= effect_cut, score >= score_cut
-    keys = np.where(high_effect, np.where(high_score, "maintain", "priority"),
-                    np.where(high_score, "lower_priority", "improve_if_possible"))
-    table = pd.DataFrame({
-        "construct": names,
-        "effect": effect,
-        "score": score,
-        "quadrant": keys,
-        "label": [QUADRANTS[k] for k in keys],
-    })
+    keys = np.where(
+        high_effect,
+        np.where(high_score, "maintain", "priority"),
+        np.where(high_score, "lower_priority", "improve_if_possible"),
+    )
+    table = pd.DataFrame(
+        {
+            "construct": names,
+            "effect": effect,
+            "score": score,
+            "quadrant": keys,
+            "label": [QUADRANTS[k] for k in keys],
+        }
+    )
     return PriorityMatrix(table=table, effect_cut=effect_cut, score_cut=score_cut)
 
 
@@ -193,14 +202,20 @@ def driver_analysis(
         ``effect_standardised`` and ``target_index``; ``score`` is the driver's 0-100 index.
     """
     if effect not in ("total", "direct"):
-        raise InvalidArgument(f"effect: must be 'total' or 'direct', not {effect!r}", field="effect", value=effect)
+        raise InvalidArgument(
+            f"effect: must be 'total' or 'direct', not {effect!r}", field="effect", value=effect
+        )
     spec = model.spec_
     if target not in spec.constructs:
-        raise InvalidArgument(f"target: {target!r} is not a construct of the model", field="target", value=target)
+        raise InvalidArgument(
+            f"target: {target!r} is not a construct of the model", field="target", value=target
+        )
     standardised = model.total_effects_ if effect == "total" else model.path_coefficients_
     drivers = [c for c in spec.constructs if c != target and abs(standardised.loc[c, target]) > 0]
     if not drivers:
-        raise InvalidArgument(f"target: no construct has an effect on {target!r}", field="target", value=target)
+        raise InvalidArgument(
+            f"target: no construct has an effect on {target!r}", field="target", value=target
+        )
     sd = None if not model.scaled else model.indicator_sd_
     weights = normalised_weights(spec, model.outer_weights_, indicator_sd=sd)
     frame = data.loc[model.indicator_data_.index] if model.missing_report_.strategy == "listwise" else data
@@ -212,8 +227,10 @@ def driver_analysis(
     means = pd.Series(np.nanmean(answered, axis=0), index=list(spec.indicators))
     index = {c: construct_index(means, weights[c], scales) for c in spec.constructs}
     spread = per_respondent.std(ddof=1)
-    effects = {c: effect_per_points(float(standardised.loc[c, target]), spread[target], spread[c], step=step)
-               for c in drivers}
+    effects = {
+        c: effect_per_points(float(standardised.loc[c, target]), spread[target], spread[c], step=step)
+        for c in drivers
+    }
     matrix = priority_matrix(effects, {c: index[c] for c in drivers})
     table = matrix.table
     table["effect_standardised"] = [float(standardised.loc[c, target]) for c in drivers]
@@ -229,7 +246,9 @@ def _bounds(names: Sequence[str], scales: ScaleSpec) -> tuple[np.ndarray, np.nda
     if isinstance(scales, Mapping):
         missing = [n for n in names if n not in scales]
         if missing:
-            raise InvalidArgument(f"scales: no scale for indicator {missing[0]!r}", field="scales", value=missing[0])
+            raise InvalidArgument(
+                f"scales: no scale for indicator {missing[0]!r}", field="scales", value=missing[0]
+            )
         pairs = [scales[n] for n in names]
     else:
         pairs = [scales] * len(names)
@@ -237,6 +256,9 @@ def _bounds(names: Sequence[str], scales: ScaleSpec) -> tuple[np.ndarray, np.nda
     high = np.array([float(p[1]) for p in pairs])
     bad = np.flatnonzero(~(high > low))
     if bad.size:
-        raise InvalidArgument(f"scales: {names[bad[0]]!r} has min {low[bad[0]]:g} not below max {high[bad[0]]:g}",
-                              field="scales", value=(low[bad[0]], high[bad[0]]))
+        raise InvalidArgument(
+            f"scales: {names[bad[0]]!r} has min {low[bad[0]]:g} not below max {high[bad[0]]:g}",
+            field="scales",
+            value=(low[bad[0]], high[bad[0]]),
+        )
     return low, high

@@ -92,8 +92,11 @@ def handle_missing(
     report : MissingReport
     """
     if strategy not in MISSING_STRATEGIES:
-        raise InvalidArgument(f"missing_strategy: must be 'mean' or 'listwise', not {strategy!r}",
-                              field="missing_strategy", value=strategy)
+        raise InvalidArgument(
+            f"missing_strategy: must be 'mean' or 'listwise', not {strategy!r}",
+            field="missing_strategy",
+            value=strategy,
+        )
     data = np.array(values, dtype=float, copy=True)
     for code in codes:
         data[data == code] = np.nan
@@ -102,17 +105,26 @@ def handle_missing(
     n_input = data.shape[0]
     empty = [name for name, k in by_indicator.items() if k == n_input]
     if empty:
-        raise InvalidArgument(f"data: indicator {empty[0]!r} has no answered values", field=empty[0],
-                              value=None)
+        raise InvalidArgument(
+            f"data: indicator {empty[0]!r} has no answered values", field=empty[0], value=None
+        )
     codes_tuple = tuple(float(c) for c in codes)
     if strategy == "listwise":
         complete = ~missing.any(axis=1)
         kept = np.flatnonzero(complete)
-        report = MissingReport("listwise", codes_tuple, n_input, int(kept.size), by_indicator,
-                               rows_dropped=int(n_input - kept.size))
+        report = MissingReport(
+            "listwise",
+            codes_tuple,
+            n_input,
+            int(kept.size),
+            by_indicator,
+            rows_dropped=int(n_input - kept.size),
+        )
         return data[kept], kept, report
     means = np.nanmean(data, axis=0)
     rows, cols = np.nonzero(missing)
     data[rows, cols] = means[cols]
-    report = MissingReport("mean", codes_tuple, n_input, n_input, by_indicator, values_replaced=int(rows.size))
+    report = MissingReport(
+        "mean", codes_tuple, n_input, n_input, by_indicator, values_replaced=int(rows.size)
+    )
     return data, np.arange(n_input), report

@@ -121,8 +121,11 @@ def model_from_mapping(document: Any) -> ModelSpec:
         With ``field`` set to the path of the offending node.
     """
     if not isinstance(document, Mapping):
-        raise DefinitionError("model: must be a mapping with 'constructs' and 'paths'", field="model",
-                              value=type(document).__name__)
+        raise DefinitionError(
+            "model: must be a mapping with 'constructs' and 'paths'",
+            field="model",
+            value=type(document).__name__,
+        )
     unknown = sorted(set(document) - {"constructs", "paths"})
     if unknown:
         raise DefinitionError(f"model: unknown key {unknown[0]!r}", field=str(unknown[0]), value=unknown[0])
@@ -134,46 +137,62 @@ def model_from_mapping(document: Any) -> ModelSpec:
 
 def _parse_blocks(node: Any) -> tuple[Block, ...]:
     if not isinstance(node, Mapping) or not node:
-        raise DefinitionError("constructs: must be a non-empty mapping of construct names to blocks",
-                              field="constructs", value=node)
+        raise DefinitionError(
+            "constructs: must be a non-empty mapping of construct names to blocks",
+            field="constructs",
+            value=node,
+        )
     blocks: list[Block] = []
     owner: dict[str, str] = {}
     for name, spec in node.items():
         where = f"constructs.{name}"
         if not isinstance(name, str) or not name.strip():
-            raise DefinitionError(f"{where}: a construct name must be a non-empty string", field=where,
-                                  value=name)
+            raise DefinitionError(
+                f"{where}: a construct name must be a non-empty string", field=where, value=name
+            )
         if not isinstance(spec, Mapping):
-            raise DefinitionError(f"{where}: must be a mapping with 'indicators' and 'mode'", field=where,
-                                  value=spec)
+            raise DefinitionError(
+                f"{where}: must be a mapping with 'indicators' and 'mode'", field=where, value=spec
+            )
         extra = sorted(set(spec) - {"indicators", "mode"})
         if extra:
-            raise DefinitionError(f"{where}: unknown key {extra[0]!r}", field=f"{where}.{extra[0]}",
-                                  value=extra[0])
+            raise DefinitionError(
+                f"{where}: unknown key {extra[0]!r}", field=f"{where}.{extra[0]}", value=extra[0]
+            )
         indicators = spec.get("indicators")
         if not isinstance(indicators, Sequence) or isinstance(indicators, str) or not indicators:
-            raise DefinitionError(f"{where}.indicators: must be a non-empty list of column names",
-                                  field=f"{where}.indicators", value=indicators)
+            raise DefinitionError(
+                f"{where}.indicators: must be a non-empty list of column names",
+                field=f"{where}.indicators",
+                value=indicators,
+            )
         for pos, indicator in enumerate(indicators):
             at = f"{where}.indicators[{pos}]"
             if not isinstance(indicator, str) or not indicator.strip():
-                raise DefinitionError(f"{at}: an indicator must be a non-empty string", field=at,
-                                      value=indicator)
+                raise DefinitionError(
+                    f"{at}: an indicator must be a non-empty string", field=at, value=indicator
+                )
             if indicator in owner:
-                raise DefinitionError(f"{at}: indicator {indicator!r} already belongs to {owner[indicator]!r}",
-                                      field=at, value=indicator)
+                raise DefinitionError(
+                    f"{at}: indicator {indicator!r} already belongs to {owner[indicator]!r}",
+                    field=at,
+                    value=indicator,
+                )
             owner[indicator] = name
         mode = spec.get("mode", "A")
         if mode not in MODES:
-            raise DefinitionError(f"{where}.mode: must be 'A' or 'B', not {mode!r}", field=f"{where}.mode",
-                                  value=mode)
+            raise DefinitionError(
+                f"{where}.mode: must be 'A' or 'B', not {mode!r}", field=f"{where}.mode", value=mode
+            )
         blocks.append(Block(name=name, indicators=tuple(indicators), mode=mode))
     return tuple(blocks)
 
 
 def _parse_paths(node: Any, names: set[str]) -> tuple[tuple[str, str], ...]:
     if not isinstance(node, Sequence) or isinstance(node, str) or not node:
-        raise DefinitionError("paths: must be a non-empty list of [FROM, TO] pairs", field="paths", value=node)
+        raise DefinitionError(
+            "paths: must be a non-empty list of [FROM, TO] pairs", field="paths", value=node
+        )
     paths: list[tuple[str, str]] = []
     for pos, pair in enumerate(node):
         at = f"paths[{pos}]"
@@ -181,14 +200,18 @@ def _parse_paths(node: Any, names: set[str]) -> tuple[tuple[str, str], ...]:
             raise DefinitionError(f"{at}: must be a pair [FROM, TO]", field=at, value=pair)
         for side, name in enumerate(pair):
             if name not in names:
-                raise DefinitionError(f"{at}[{side}]: unknown construct {name!r}", field=f"{at}[{side}]",
-                                      value=name)
+                raise DefinitionError(
+                    f"{at}[{side}]: unknown construct {name!r}", field=f"{at}[{side}]", value=name
+                )
         source, target = pair[0], pair[1]
         if source == target:
-            raise DefinitionError(f"{at}: a construct cannot explain itself ({source!r})", field=at,
-                                  value=list(pair))
+            raise DefinitionError(
+                f"{at}: a construct cannot explain itself ({source!r})", field=at, value=list(pair)
+            )
         if (source, target) in paths:
-            raise DefinitionError(f"{at}: duplicate path {source!r} -> {target!r}", field=at, value=list(pair))
+            raise DefinitionError(
+                f"{at}: duplicate path {source!r} -> {target!r}", field=at, value=list(pair)
+            )
         paths.append((source, target))
     return tuple(paths)
 
@@ -197,8 +220,11 @@ def _check_structure(blocks: tuple[Block, ...], paths: tuple[tuple[str, str], ..
     connected = {f for f, _ in paths} | {t for _, t in paths}
     for block in blocks:
         if block.name not in connected:
-            raise DefinitionError(f"constructs.{block.name}: takes part in no path", field=f"constructs.{block.name}",
-                                  value=block.name)
+            raise DefinitionError(
+                f"constructs.{block.name}: takes part in no path",
+                field=f"constructs.{block.name}",
+                value=block.name,
+            )
     # Kahn's algorithm: a recursive (acyclic) inner model is required for OLS path estimation.
     incoming = {b.name: {f for f, t in paths if t == b.name} for b in blocks}
     done: set[str] = set()
@@ -206,6 +232,7 @@ def _check_structure(blocks: tuple[Block, ...], paths: tuple[tuple[str, str], ..
         ready = [c for c, sources in incoming.items() if c not in done and sources <= done]
         if not ready:
             cycle = sorted(c for c in incoming if c not in done)
-            raise DefinitionError(f"paths: the inner model has a cycle through {cycle}", field="paths",
-                                  value=cycle)
+            raise DefinitionError(
+                f"paths: the inner model has a cycle through {cycle}", field="paths", value=cycle
+            )
         done.update(ready)
