@@ -17,7 +17,7 @@ EMAIL = re.compile(
 # A Swedish phone number: +46/0046 or a trunk 0, then digit groups separated by spaces, dashes or
 # slashes, an optional "(0)", and an area code that may stand in parentheses: "(08) 123 45 67".
 PHONE = re.compile(
-    r"(?<![\w+\-/.,:])"
+    r"(?<![\w+\-/.,:])(?<!\d )"
     r"(?P<number>(?:(?:\+|00)\s?\d{1,3}[\s-]?(?:\(0\)[\s-]?)?|\(0\d{1,3}\)\s?|0)"
     r"\d{1,9}(?:(?:\s?[-/]\s?|\s)\d{1,8}){0,5})"
     r"(?![\w]|[.,:]\d)"

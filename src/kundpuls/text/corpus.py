@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from scipy import sparse
 
 from kundpuls.errors import InvalidArgument
-from kundpuls.text.language import vote_arrays
+from kundpuls.text.language_detection import vote_arrays
 from kundpuls.text.tokens import LANGUAGES, Language, check_language, stem, stop_words
 
 LanguageChoice = Literal["sv", "en", "auto"]

@@ -20,7 +20,7 @@ IDENTITY_NUMBER = re.compile(
 )
 CONTEXT_WORDS = re.compile(
     r"(?i)(?:person\s?nr|personnummer|personnumret|pers\.?\s?nr|pnr|p-nr|samordningsnummer|"
-    r"födelsenummer|identity number|personal number|ssn)\W{0,3}$"
+    r"födelsenummer|identity number|personal number|ssn)(?:\W{1,3}(?:är|is|nr|nummer))?\W{0,3}$"
 )
 
 

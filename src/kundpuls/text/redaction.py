@@ -22,7 +22,7 @@ from typing import Literal, NamedTuple
 from kundpuls.errors import InvalidArgument
 from kundpuls.text.contact_patterns import find_addresses, find_emails, find_phones
 from kundpuls.text.identity_numbers import find_identity_numbers
-from kundpuls.text.language import detect_language
+from kundpuls.text.language_detection import detect_language
 from kundpuls.text.personal_names import find_names
 
 RedactionKind = Literal["PERSONNUMMER", "TELEFON", "E-POST", "ADRESS", "NAMN"]
