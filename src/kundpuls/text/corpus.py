@@ -41,6 +41,12 @@ class Corpus:
     stem_languages: np.ndarray
     stem_ids: np.ndarray
     stem_is_stop: np.ndarray
+    vocabulary_is_stop: np.ndarray
+
+    def position_is_stop(self) -> np.ndarray:
+        """Return, for each flat token position, whether the token is a stop word of its comment's language."""
+        is_en = (self.languages == "en")[self.doc_index()]
+        return np.where(is_en, self.vocabulary_is_stop[1][self.token_ids], self.vocabulary_is_stop[0][self.token_ids])
 
     @property
     def n_docs(self) -> int:
@@ -68,7 +74,7 @@ class Corpus:
         doc = self.doc_index()
         cols = self.stem_ids
         if drop_stop_words:
-            keep = ~self.stem_is_stop[cols]
+            keep = ~self.position_is_stop()
             doc, cols = doc[keep], cols[keep]
         data = np.ones(doc.shape[0], dtype=np.int32)
         matrix = sparse.csr_matrix((data, (doc, cols)), shape=(self.n_docs, self.n_stems), dtype=np.int32)
@@ -83,6 +89,7 @@ class Corpus:
         if n_pairs == 0:
             return self.stem_vocabulary.copy()
         key = self.stem_ids.astype(np.int64) * len(self.vocabulary) + self.token_ids
+        key = np.concatenate([key, key[~self.position_is_stop()]])  # content uses count twice
         uniq, counts = np.unique(key, return_counts=True)
         stem_of = uniq // len(self.vocabulary)
         token_of = uniq % len(self.vocabulary)
@@ -178,6 +185,9 @@ def build_corpus(
     stem_languages = np.asarray([lang for lang, _ in stem_keys], dtype=object)
     stop_stems = {(lang, stem(w, language=lang)) for lang in LANGUAGES for w in stop_words(lang)}
     stem_is_stop = np.asarray([k in stop_stems for k in stem_keys], dtype=bool)
+    vocabulary_is_stop = np.asarray(
+        [[str(v) in stop_words(lang) for v in vocabulary] for lang in LANGUAGES], dtype=bool
+    ).reshape(len(LANGUAGES), len(vocabulary))
     return Corpus(
         vocabulary=vocabulary,
         token_ids=token_ids,
@@ -187,4 +197,5 @@ def build_corpus(
         stem_languages=stem_languages,
         stem_ids=stem_ids,
         stem_is_stop=stem_is_stop,
+        vocabulary_is_stop=vocabulary_is_stop,
     )

@@ -110,7 +110,7 @@ def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) ->
         )
         hit = np.zeros(corpus.n_stems, dtype=bool)
         hit[pairs[:, 0]] = True
-        positions = np.flatnonzero(hit[corpus.stem_ids])
+        positions = np.flatnonzero(hit[corpus.stem_ids] & ~corpus.position_is_stop())
         if positions.size:
             doc_stem = sparse.csr_matrix(
                 (np.ones(positions.size, dtype=np.int32), (doc[positions], corpus.stem_ids[positions])),
