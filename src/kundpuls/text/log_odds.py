@@ -191,6 +191,8 @@ def _contrast_table(
         z = result.z[g]
         if top is None:  # every key, most typical of the low scorers first
             for k in np.argsort(-z, kind="stable"):
+                if ya[g, k] + yb[g, k] == 0:  # not raised by either side: no evidence, left out
+                    continue
                 side = "low" if z[k] > 0 else "high" if z[k] < 0 else "none"
                 records.append({**base, what: keys[keep[k]], "label": labels[keep[k]], "side": side,
                                 "delta": float(result.delta[g, k]), "z": float(z[k]),
@@ -253,8 +255,9 @@ def distinguishing_themes(
     language: LanguageChoice = "auto",
 ) -> pd.DataFrame:
     """Themes that distinguish low scorers from high scorers, per group (as :func:`distinguishing_terms`,
-    with theme occurrences per comment as the counts). With ``top=None`` (default) every theme is listed,
-    most typical of the low scorers first; ``side`` is ``"low"``, ``"high"`` or ``"none"`` (z = 0)."""
+    with theme occurrences per comment as the counts). With ``top=None`` (default) every theme raised by the
+    group's low or high scorers is listed, most typical of the low scorers first; ``side`` is ``"low"``,
+    ``"high"`` or ``"none"`` (z = 0)."""
     corpus = texts if isinstance(texts, Corpus) else build_corpus(texts, language=language)
     _check_top(top)
     assignment = assign_themes_to_corpus(corpus, taxonomy)
