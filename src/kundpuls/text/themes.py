@@ -77,6 +77,42 @@ def _ngram_keys(ids: np.ndarray, doc: np.ndarray, length: int, base: int) -> tup
     return key[positions], positions
 
 
+SHORT_STEM = 4
+"""A taxonomy word whose Snowball stem has at most this many letters also needs its first ``len(stem) + 1``
+letters in the token: Snowball over-stems short words ("billig" → "bil", the stem of "bil", car)."""
+
+
+def _prefix_filter(
+    corpus: Corpus, positions: np.ndarray, word_rules: dict[tuple[str, str], list[tuple[int, str]]]
+) -> np.ndarray:
+    """Drop positions whose stem has only prefix-restricted rules and whose token has none of the prefixes.
+
+    (A stem with rules for several themes is kept if any rule accepts the token; themes sharing one stem
+    are rare enough that this coarse rule is used.)
+    """
+    restricted: dict[int, tuple[str, ...]] = {}
+    for k, (lang, s) in enumerate(zip(corpus.stem_languages, corpus.stem_vocabulary, strict=True)):
+        rules = word_rules.get((str(lang), str(s)))
+        if rules and all(prefix for _, prefix in rules):
+            restricted[k] = tuple(prefix for _, prefix in rules)
+    if not restricted or positions.size == 0:
+        return positions
+    stem_of = corpus.stem_ids[positions]
+    check = np.isin(stem_of, np.fromiter(restricted, dtype=np.int64))
+    if not check.any():
+        return positions
+    pairs = np.unique(np.stack([stem_of[check], corpus.token_ids[positions[check]]]), axis=1)
+    width = np.int64(len(corpus.vocabulary))
+    allowed = np.asarray(
+        [k * width + v for k, v in pairs.T if str(corpus.vocabulary[v]).startswith(restricted[int(k)])],
+        dtype=np.int64,
+    )
+    keep = np.ones(positions.size, dtype=bool)
+    keys = stem_of[check].astype(np.int64) * width + corpus.token_ids[positions[check]]
+    keep[np.flatnonzero(check)] = np.isin(keys, allowed)
+    return positions[keep]
+
+
 def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) -> ThemeAssignment:
     """Match a :class:`Corpus` against ``taxonomy`` (the default taxonomy if None)."""
     taxonomy = taxonomy or default_taxonomy()
@@ -87,38 +123,45 @@ def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) ->
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
 
-    # words: stem -> themes
-    word_pairs = set()
+    # words: (language, surface token) -> themes, via the stem; short stems also need the word's prefix
+    word_rules: dict[tuple[str, str], list[tuple[int, str]]] = {}
     phrase_specs: list[tuple[int, tuple[int, ...]]] = []
     part_patterns: dict[tuple[str, int], list[str]] = {}
     for j, theme in enumerate(taxonomy.themes):
         for lang, terms in theme.terms.items():
             for word in terms.words:
-                for s in stems(tokenise(word), language=lang):  # type: ignore[arg-type]
-                    if (lang, s) in stem_index:
-                        word_pairs.add((stem_index[(lang, s)], j))
+                for token in tokenise(word):
+                    s = stems([token], language=lang)[0]  # type: ignore[arg-type]
+                    prefix = token[: len(s) + 1] if len(s) <= SHORT_STEM else ""
+                    word_rules.setdefault((lang, s), []).append((j, prefix))
             for phrase in terms.phrases:
                 ids = tuple(stem_index.get((lang, s), -1) for s in stems(tokenise(phrase), language=lang))  # type: ignore[arg-type]
                 if ids and min(ids) >= 0:
                     phrase_specs.append((j, ids))
             if terms.parts:
                 part_patterns.setdefault((lang, j), []).extend(terms.parts)
-    if word_pairs:
-        pairs = np.asarray(sorted(word_pairs), dtype=np.int64)
-        stem_theme = sparse.csr_matrix(
-            (np.ones(len(pairs), dtype=np.int32), (pairs[:, 0], pairs[:, 1])), shape=(corpus.n_stems, n_themes)
-        )
-        hit = np.zeros(corpus.n_stems, dtype=bool)
-        hit[pairs[:, 0]] = True
-        positions = np.flatnonzero(hit[corpus.stem_ids] & ~corpus.position_is_stop())
-        if positions.size:
-            doc_stem = sparse.csr_matrix(
-                (np.ones(positions.size, dtype=np.int32), (doc[positions], corpus.stem_ids[positions])),
-                shape=(corpus.n_docs, corpus.n_stems),
+    if word_rules:
+        pair_rows, pair_cols = [], []
+        for k, (lang, s) in enumerate(zip(corpus.stem_languages, corpus.stem_vocabulary, strict=True)):
+            for j, _ in word_rules.get((str(lang), str(s)), ()):
+                pair_rows.append(k)
+                pair_cols.append(j)
+        if pair_rows:
+            stem_theme = sparse.csr_matrix(
+                (np.ones(len(pair_rows), dtype=np.int32), (pair_rows, pair_cols)), shape=(corpus.n_stems, n_themes)
             )
-            coo = (doc_stem @ stem_theme).tocoo()
-            rows.append(coo.row.astype(np.int64))
-            cols.append(coo.col.astype(np.int64))
+            hit = np.zeros(corpus.n_stems, dtype=bool)
+            hit[pair_rows] = True
+            positions = np.flatnonzero(hit[corpus.stem_ids] & ~corpus.position_is_stop())
+            positions = _prefix_filter(corpus, positions, word_rules)
+            if positions.size:
+                doc_stem = sparse.csr_matrix(
+                    (np.ones(positions.size, dtype=np.int32), (doc[positions], corpus.stem_ids[positions])),
+                    shape=(corpus.n_docs, corpus.n_stems),
+                )
+                coo = (doc_stem @ stem_theme).tocoo()
+                rows.append(coo.row.astype(np.int64))
+                cols.append(coo.col.astype(np.int64))
 
     # phrases: map phrase stems to small ids, then compare rolling n-gram keys
     if phrase_specs:
