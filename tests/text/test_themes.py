@@ -98,3 +98,9 @@ def test_cells_under_the_anonymity_threshold_show_no_mean() -> None:
 def test_it_rejects_scores_of_the_wrong_length() -> None:
     with pytest.raises(InvalidArgument, match="scores: length 2"):
         theme_score_table(assign_themes(["kö"], TAXONOMY), [1.0, 2.0])
+
+
+def test_a_short_stem_needs_the_words_prefix_so_over_stemming_does_not_leak() -> None:
+    # Snowball stems "billig" to "bil" (car); a comment about a car is not about price
+    lists = assign_themes(["jag kom med bil", "billigt!", "kosten var dålig", "kostar för mycket"]).to_lists()
+    assert lists == [[], ["pris"], [], ["pris"]]
