@@ -125,12 +125,14 @@ def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) ->
 
     # words: (language, surface token) -> themes, via the stem; short stems also need the word's prefix
     word_rules: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    listed_words: set[tuple[str, str]] = set()
     phrase_specs: list[tuple[int, tuple[int, ...]]] = []
     part_patterns: dict[tuple[str, int], list[str]] = {}
     for j, theme in enumerate(taxonomy.themes):
         for lang, terms in theme.terms.items():
             for word in terms.words:
                 for token in tokenise(word):
+                    listed_words.add((lang, token))
                     s = stems([token], language=lang)[0]  # type: ignore[arg-type]
                     prefix = token[: len(s) + 1] if len(s) <= SHORT_STEM else ""
                     word_rules.setdefault((lang, s), []).append((j, prefix))
@@ -152,7 +154,15 @@ def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) ->
             )
             hit = np.zeros(corpus.n_stems, dtype=bool)
             hit[pair_rows] = True
-            positions = np.flatnonzero(hit[corpus.stem_ids] & ~corpus.position_is_stop())
+            # a stop word counts only if the taxonomy lists that very word ("för" is not "föraren")
+            listed = np.zeros((len(LANGUAGES), len(corpus.vocabulary)), dtype=bool)
+            vocab_index = {str(v): i for i, v in enumerate(corpus.vocabulary)}
+            for (lang, word) in listed_words:
+                if word in vocab_index:
+                    listed[LANGUAGES.index(lang), vocab_index[word]] = True  # type: ignore[arg-type]
+            is_en = (corpus.languages == "en")[doc]
+            listed_here = np.where(is_en, listed[1][corpus.token_ids], listed[0][corpus.token_ids])
+            positions = np.flatnonzero(hit[corpus.stem_ids] & (listed_here | ~corpus.position_is_stop()))
             positions = _prefix_filter(corpus, positions, word_rules)
             if positions.size:
                 doc_stem = sparse.csr_matrix(
