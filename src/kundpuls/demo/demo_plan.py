@@ -33,7 +33,13 @@ from typing import Any, Literal
 
 import numpy as np
 
-from kundpuls.demo.responses import STOCKHOLM, DatedChange, GeneratedResponses, UnitProfile, generate_responses
+from kundpuls.demo.responses import (
+    STOCKHOLM,
+    DatedChange,
+    GeneratedResponses,
+    UnitProfile,
+    generate_responses,
+)
 from kundpuls.demo.responses_comments import CommentSource
 from kundpuls.demo.responses_time import add_months, local_midnight
 from kundpuls.errors import InvalidArgument
@@ -73,7 +79,13 @@ STAFF_RESPONSE_RATE = 0.75
 STAFF_ROUNDS: tuple[tuple[int, int, int], ...] = ((3, 10, 31), (10, 6, 27))
 
 # the NKI background "tjanst" (service) by the unit code's administration
-_SERVICE = {"VOF": "socialtjanst", "SOC": "socialtjanst", "BUF": "skola", "SBF": "bygg", "KFF": "kultur_fritid"}
+_SERVICE = {
+    "VOF": "socialtjanst",
+    "SOC": "socialtjanst",
+    "BUF": "skola",
+    "SBF": "bygg",
+    "KFF": "kultur_fritid",
+}
 _OLD = {"65_79": 0.4, "80_plus": 0.45, "50_64": 0.15}
 _PARENTS = {"20_29": 0.1, "30_39": 0.45, "40_49": 0.4, "50_64": 0.05}
 
@@ -175,7 +187,9 @@ def demo_plan(
         options["consent_rate"] = 0.0
     else:
         units = [UnitProfile(code=code, volume=15.0) for code in unit_codes]
-    return DemoPlan(survey_key=survey_key, start=start, end=now, seed=seed, units=tuple(units), options=options)
+    return DemoPlan(
+        survey_key=survey_key, start=start, end=now, seed=seed, units=tuple(units), options=options
+    )
 
 
 def staff_rounds(first: date, last: date) -> tuple[tuple[date, date], ...]:
@@ -190,7 +204,10 @@ def staff_rounds(first: date, last: date) -> tuple[tuple[date, date], ...]:
 
 
 def _random_shifts(rng: np.random.Generator, constructs: Sequence[str], sd: float = 0.15) -> dict[str, float]:
-    return {name: round(float(value), 2) for name, value in zip(constructs, rng.normal(0, sd, len(constructs)), strict=True)}
+    return {
+        name: round(float(value), 2)
+        for name, value in zip(constructs, rng.normal(0, sd, len(constructs)), strict=True)
+    }
 
 
 _NKI_DRIVERS = ("BEMOTANDE", "INFORMATION", "TILLGANGLIGHET", "KOMPETENS")
@@ -228,7 +245,14 @@ def _nki_unit(code: str, first: date, rng: np.random.Generator) -> UnitProfile:
     return UnitProfile(code=code, volume=volume, shifts=shifts, changes=changes, background=background)
 
 
-_PATIENT_DRIVERS = ("RESPEKT", "INFORMATION", "TILLGANGLIGHET", "KONTINUITET", "EMOTIONELLT_STOD", "DELAKTIGHET")
+_PATIENT_DRIVERS = (
+    "RESPEKT",
+    "INFORMATION",
+    "TILLGANGLIGHET",
+    "KONTINUITET",
+    "EMOTIONELLT_STOD",
+    "DELAKTIGHET",
+)
 
 
 def _patient_unit(code: str, first: date, rng: np.random.Generator) -> UnitProfile:

@@ -427,9 +427,7 @@ def generate_responses(
 
     items = stored_items(definition)
     item_rates = _dont_know_rates(rng, items, dont_know_rate, dont_know_rates)
-    english = (
-        rng.random(n) < english_share if "en" in definition.languages else np.zeros(n, dtype=bool)
-    )
+    english = rng.random(n) < english_share if "en" in definition.languages else np.zeros(n, dtype=bool)
     columns, planted = _answer_columns(
         rng,
         definition,
@@ -449,10 +447,14 @@ def generate_responses(
         seed=int(seed),
     )
     keys = [item.key for item in items]
-    rows = [
-        {key: value for key, value in zip(keys, values, strict=True) if value is not ABSENT}
-        for values in zip(*(columns[key] for key in keys), strict=True)
-    ] if n else []
+    rows = (
+        [
+            {key: value for key, value in zip(keys, values, strict=True) if value is not ABSENT}
+            for values in zip(*(columns[key] for key in keys), strict=True)
+        ]
+        if n
+        else []
+    )
     if _has_conditions(definition):
         rows = [_shown_only(definition, row) for row in rows]
     contacts = _contacts(rng, definition, rows)
@@ -521,7 +523,7 @@ def _dont_know_rates(
     for key, value in (given or {}).items():
         if key not in rates:
             raise InvalidArgument(
-                f"dont_know_rates: {key!r} is not an item that allows \"vet ej\"",
+                f'dont_know_rates: {key!r} is not an item that allows "vet ej"',
                 field="dont_know_rates",
                 value=key,
             )
@@ -552,8 +554,8 @@ def _answer_columns(
     construct_of = model.item_construct()
     positives: dict[str, tuple[object, ...]] = {}
     for index in definition.codebook.indices.values():
-        for key, values in index.positive.items():
-            positives[key] = tuple(values)
+        for key, answers_counted in index.positive.items():
+            positives[key] = tuple(answers_counted)
     options = question_options(definition)
     references = {
         item.question_key: 500.0 * np.exp(0.3 * rng.standard_normal(n))
@@ -575,7 +577,9 @@ def _answer_columns(
             planted = [p or k for p, k in zip(planted, kinds, strict=True)]
             continue
         if item.question_type == "consent":
-            answers = consent_answers(rng, outcome, rate=consent_rate, skip_rate=0 if required else 5 * skip_rate)
+            answers = consent_answers(
+                rng, outcome, rate=consent_rate, skip_rate=0 if required else 5 * skip_rate
+            )
             columns[item.key] = [ABSENT if a is None else a for a in answers]
             continue
         if item.key in construct_of:
@@ -632,7 +636,9 @@ def _comments(
     return column, kinds
 
 
-def _contacts(rng: np.random.Generator, definition: SurveyDefinition, rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+def _contacts(
+    rng: np.random.Generator, definition: SurveyDefinition, rows: list[dict[str, Any]]
+) -> list[dict[str, str]]:
     consent = definition.consent_question
     result: list[dict[str, str]] = [{} for _ in rows]
     if consent is None or not consent.contact_fields:

@@ -77,7 +77,7 @@ def best_first(item: StoredItem, positive: Sequence[object] | None) -> bool:
     if not positive:
         return True
     places = [options.index(value) for value in positive if value in options]
-    return not places or np.mean(places) < (len(options) - 1) / 2
+    return not places or bool(np.mean(places) < (len(options) - 1) / 2)
 
 
 def indicator_values(
@@ -107,7 +107,11 @@ def categorical_values(
     """Categorical answers; a unit's own weights (if given) replace the default ones."""
     options = list(item.options or ())
     default = BACKGROUND_WEIGHTS.get(preset or "") or BACKGROUND_WEIGHTS.get(item.background_variable or "")
-    base = np.array([(default or {}).get(o, 0.0) for o in options]) if default else 0.7 ** np.arange(len(options))
+    base = (
+        np.array([(default or {}).get(o, 0.0) for o in options])
+        if default
+        else 0.7 ** np.arange(len(options))
+    )
     if base.sum() <= 0:
         base = np.ones(len(options))
     table = np.tile(base / base.sum(), (len(unit_weights), 1))
@@ -133,7 +137,10 @@ def other_values(rng: np.random.Generator, item: StoredItem, n: int, extra: Mapp
         low = min(max(low, 1), high)
         count = rng.integers(low, high + 1, size=n)
         keys = rng.random((n, len(options))).argsort(axis=1)
-        return [[options[k] for k in sorted(row[:c])] for row, c in zip(keys.tolist(), count.tolist(), strict=True)]
+        return [
+            [options[k] for k in sorted(row[:c])]
+            for row, c in zip(keys.tolist(), count.tolist(), strict=True)
+        ]
     if item.kind == "choice":
         options = list(item.options or ())
         chosen = rng.integers(0, len(options), size=n)

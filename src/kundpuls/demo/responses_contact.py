@@ -31,7 +31,9 @@ EMAIL_DOMAINS: tuple[str, ...] = ("example.com", "example.org", "example.net")
 _ASCII = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e"})
 
 
-def consent_answers(rng: np.random.Generator, outcome: np.ndarray, *, rate: float, skip_rate: float) -> list[Any]:
+def consent_answers(
+    rng: np.random.Generator, outcome: np.ndarray, *, rate: float, skip_rate: float
+) -> list[Any]:
     """Consent answers: ``True``/``False``, or ``None`` for a question left unanswered."""
     n = outcome.size
     p_yes = np.clip(rate * 2.0 / (1.0 + np.exp(1.2 * outcome)), 0.0, 0.6)
@@ -40,7 +42,9 @@ def consent_answers(rng: np.random.Generator, outcome: np.ndarray, *, rate: floa
     return [bool(y) if a else None for y, a in zip(yes.tolist(), answered.tolist(), strict=True)]
 
 
-def fake_contacts(rng: np.random.Generator, fields: Sequence[ContactField], count: int) -> list[dict[str, str]]:
+def fake_contacts(
+    rng: np.random.Generator, fields: Sequence[ContactField], count: int
+) -> list[dict[str, str]]:
     """``count`` fake contact records for the consent's contact fields (see the module docstring).
 
     Required fields are always filled; optional ones nine times in ten, and every record has a phone number

@@ -32,8 +32,8 @@ from kundpuls.instruments import StoredItem, SurveyDefinition, stored_items
 DEFAULT_PATHS: dict[str, dict[str, float]] = {
     "nki": {"BEMOTANDE": 0.35, "TILLGANGLIGHET": 0.25, "INFORMATION": 0.15, "KOMPETENS": 0.08},
     "patient": {
-        "RESPEKT": 0.30,
-        "INFORMATION": 0.20,
+        "RESPEKT": 0.35,
+        "INFORMATION": 0.18,
         "TILLGANGLIGHET": 0.15,
         "KONTINUITET": 0.10,
         "EMOTIONELLT_STOD": 0.08,
@@ -48,7 +48,7 @@ FALLBACK_PATHS: tuple[float, ...] = (0.30, 0.20, 0.15, 0.10, 0.08, 0.05)
 DEFAULT_LEVELS: dict[str, dict[str, float]] = {
     "nki": {"BEMOTANDE": 0.35, "KOMPETENS": 0.20, "INFORMATION": -0.10, "TILLGANGLIGHET": -0.45},
     "patient": {
-        "RESPEKT": 0.55,
+        "RESPEKT": 0.30,
         "INFORMATION": 0.15,
         "EMOTIONELLT_STOD": 0.0,
         "DELAKTIGHET": -0.15,
@@ -193,9 +193,9 @@ def latent_model(
     for item in items.values():
         if _is_rating(item) and item.key not in assigned:
             by_question.setdefault(item.question_key.upper(), []).append(item.key)
-    for name, keys in by_question.items():
+    for name, grouped in by_question.items():
         if name not in constructs:
-            constructs[name] = tuple(keys)
+            constructs[name] = tuple(grouped)
     # order: drivers first (as declared), then the other constructs, the outcome last
     order = [*drivers, *(n for n in constructs if n not in drivers and n != outcome)]
     if outcome is not None:
@@ -215,14 +215,19 @@ def latent_model(
         for k, key in enumerate(keys):
             loadings[key] = pattern[min(k, len(pattern) - 1)]
     exogenous = [name for name in constructs if name != outcome]
-    structural = None if not constructs else StructuralModel(
-        constructs=tuple(
-            Construct(name, keys, tuple(loadings[key] for key in keys)) for name, keys in constructs.items()
-        ),
-        paths={(driver, outcome): beta for driver, beta in true_paths.items() if outcome is not None},
-        exogenous_correlations={
-            (a, b): driver_correlation for i, a in enumerate(exogenous) for b in exogenous[i + 1 :]
-        },
+    structural = (
+        None
+        if not constructs
+        else StructuralModel(
+            constructs=tuple(
+                Construct(name, keys, tuple(loadings[key] for key in keys))
+                for name, keys in constructs.items()
+            ),
+            paths={(driver, outcome): beta for driver, beta in true_paths.items() if outcome is not None},
+            exogenous_correlations={
+                (a, b): driver_correlation for i, a in enumerate(exogenous) for b in exogenous[i + 1 :]
+            },
+        )
     )
     return LatentModel(
         survey_key=definition.key,

@@ -22,13 +22,17 @@ MONTH_WEIGHTS = np.array([1.05, 1.05, 1.10, 1.05, 1.05, 0.90, 0.55, 0.90, 1.10, 
 MONTH_WEIGHTS = MONTH_WEIGHTS / MONTH_WEIGHTS.mean()
 #: Hour 0 … 23: office hours with a lunch dip, a smaller evening peak.
 HOUR_WEIGHTS = np.array(
-    [0.2, 0.1, 0.05, 0.05, 0.05, 0.1, 0.4, 1.0, 2.0, 3.0, 3.3, 3.0, 2.5, 2.8, 3.0, 2.7, 2.3, 1.9, 1.8, 2.0]
-    + [2.1, 1.7, 1.0, 0.5]
+    [
+        *(0.2, 0.1, 0.05, 0.05, 0.05, 0.1, 0.4, 1.0, 2.0, 3.0, 3.3, 3.0),  # 0-11
+        *(2.5, 2.8, 3.0, 2.7, 2.3, 1.9, 1.8, 2.0, 2.1, 1.7, 1.0, 0.5),  # 12-23
+    ]
 )
 DAYS_PER_MONTH = 365.25 / 12
 
 
-def day_weights(days: Sequence[date] | np.ndarray, open_periods: Sequence[tuple[date, date]] | None) -> np.ndarray:
+def day_weights(
+    days: Sequence[date] | np.ndarray, open_periods: Sequence[tuple[date, date]] | None
+) -> np.ndarray:
     """Relative daily rate ``s(month) · w(weekday)`` of each day, 0 outside ``open_periods``."""
     values = np.asarray(days, dtype="datetime64[D]")
     weekday = (values.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
