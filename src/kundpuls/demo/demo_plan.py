@@ -184,7 +184,6 @@ def demo_plan(
         units = [_staff_unit(code, first, rng) for code in unit_codes]
         options["open_periods"] = staff_rounds(first, now.astimezone(zone).date())
         options["comment_rate"] = 0.15
-        options["consent_rate"] = 0.0
     else:
         units = [UnitProfile(code=code, volume=15.0) for code in unit_codes]
     return DemoPlan(
@@ -220,6 +219,14 @@ def _nki_unit(code: str, first: date, rng: np.random.Generator) -> UnitProfile:
     background: dict[str, dict[str, float]] = {}
     if prefix in _SERVICE:
         background["tjanst"] = {_SERVICE[prefix]: 0.85, "annat": 0.15}
+    elif prefix == "KLF":  # the contact centre and the business office answer for everything
+        background["tjanst"] = {
+            "annat": 0.4,
+            "bygg": 0.2,
+            "socialtjanst": 0.15,
+            "skola": 0.15,
+            "kultur_fritid": 0.1,
+        }
     if code.startswith(("VOF-HT", "VOF-SÄBO", "VOF-DAG", "VOF-BIST")):
         background["alder"] = _OLD
     elif code.startswith("BUF-FSK") or code.startswith("BUF-GR"):

@@ -52,8 +52,8 @@ DEFAULT_LEVELS: dict[str, dict[str, float]] = {
         "INFORMATION": 0.15,
         "EMOTIONELLT_STOD": 0.0,
         "DELAKTIGHET": -0.15,
-        "KONTINUITET": -0.40,
-        "TILLGANGLIGHET": -0.50,
+        "KONTINUITET": -0.25,
+        "TILLGANGLIGHET": -0.30,
         "HELHETSINTRYCK": 0.10,
     },
     # staff believe customers rate them higher than customers do (the mirror gap, METHODS.md §9.3)
