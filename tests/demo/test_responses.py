@@ -552,3 +552,41 @@ def test_the_demo_plan_generates_valid_staff_responses_in_the_survey_rounds() ->
         assert any(first <= day <= last for first, last in rounds)
     with pytest.raises(InvalidArgument):
         plan.generate(load_template("nki"))
+
+
+@pytest.fixture(scope="module")
+def demo_nki() -> tuple[GeneratedResponses, pd.DataFrame]:
+    data = demo_plan("nki", _leaf_units("EXK"), now=NOW).generate(load_template("nki"), comments=None)
+    return data, data.frame()
+
+
+def test_the_demo_units_are_ordered_by_their_true_shift_on_aggregate(
+    demo_nki: tuple[GeneratedResponses, pd.DataFrame],
+) -> None:
+    data, frame = demo_nki
+    first_change = min(change.start for _, change in data.truth.changes)
+    before = frame["submitted_at"] < pd.Timestamp(first_change, tz="Europe/Stockholm")
+    nki_index = index_scores(frame, load_template("nki"), "NKI")[before]
+    units = frame["unit"][before]
+    counts = units.value_counts()
+    large = counts[counts >= 150].index  # se of a unit mean ≤ 1.6 points
+    observed = nki_index.groupby(units).mean()[large]
+    expected = pd.Series({u: data.truth.expected_shift(u, "NKI") for u in large})
+    # true shifts span about −0.37 … +0.38 sd (≈ ±6 points); rank agreement despite sampling noise
+    assert observed.corr(expected, method="spearman") > 0.6
+    assert observed.idxmin() == expected.idxmin() == "SOC-FÖR"
+
+
+def test_the_demo_story_shows_in_the_data(demo_nki: tuple[GeneratedResponses, pd.DataFrame]) -> None:
+    data, frame = demo_nki
+    treatment = index_scores(frame, load_template("nki"), "BEMOTANDE")
+    north = frame["unit"] == "VOF-HT-N"
+    change = next(c for unit, c in data.truth.changes if unit == "VOF-HT-N")
+    start = pd.Timestamp(change.start, tz="Europe/Stockholm")
+    before = treatment[north & (frame["submitted_at"] < start)].mean()
+    after = treatment[north & (frame["submitted_at"] >= start + pd.Timedelta(days=change.ramp_days))].mean()
+    # +0.8 sd ≈ 12 index points; about 350 responses on each side (se of the difference ≈ 1.5)
+    assert after - before > 7
+    quarters = frame.assign(quarter=frame["submitted_at"].dt.tz_convert(None).dt.to_period("Q"))
+    per_quarter = quarters.groupby(["unit", "quarter"]).size()
+    assert per_quarter["KLF-ÖF"].median() < 7  # suppressed in quarterly views
