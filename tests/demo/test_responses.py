@@ -459,6 +459,7 @@ def test_most_responses_are_in_swedish(nki_data: GeneratedResponses) -> None:
         ({"units": [UnitProfile(code="A", volume=-1)]}, "units.A.volume"),
         ({"paths": {"NKI": 0.2}}, "paths"),
         ({"dont_know_rates": {"kommentar": 0.1}}, "dont_know_rates"),
+        ({"seed": -1}, "seed"),
     ],
 )
 def test_bad_arguments_are_named(nki: SurveyDefinition, change: dict[str, object], field: str) -> None:

@@ -393,6 +393,8 @@ def generate_responses(
     InvalidArgument
         A rate outside [0, 1], naive or reversed bounds, duplicate units, unknown constructs.
     """
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InvalidArgument(f"seed: must be a non-negative integer, not {seed!r}", field="seed", value=seed)
     for name, value in (
         ("dont_know_rate", dont_know_rate),
         ("skip_rate", skip_rate),

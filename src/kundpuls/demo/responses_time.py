@@ -9,7 +9,7 @@ Times are local (``Europe/Stockholm`` by default) and returned timezone-aware.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 import numpy as np
 
@@ -102,11 +102,6 @@ def submission_times(
     kept_units = units[keep][order]
     kept_times = [times[i] for i in np.flatnonzero(keep)[order]]
     return kept_units, kept_times
-
-
-def local_midnight(day: date, zone: tzinfo) -> datetime:
-    """Midnight at the start of ``day`` in ``zone``."""
-    return datetime.combine(day, time(0), tzinfo=zone)
 
 
 def add_months(day: date, months: int) -> date:
