@@ -591,3 +591,26 @@ def test_the_demo_story_shows_in_the_data(demo_nki: tuple[GeneratedResponses, pd
     quarters = frame.assign(quarter=frame["submitted_at"].dt.tz_convert(None).dt.to_period("Q"))
     per_quarter = quarters.groupby(["unit", "quarter"]).size()
     assert per_quarter["KLF-ÖF"].median() < 7  # suppressed in quarterly views
+
+
+def test_a_ramped_change_grows_linearly_to_its_full_size() -> None:
+    change = DatedChange(construct="BEMOTANDE", start=date(2025, 3, 1), delta=0.6, ramp_days=10)
+    days = np.array(
+        ["2025-02-28", "2025-03-01", "2025-03-05", "2025-03-10", "2025-04-01"], dtype="datetime64[D]"
+    )
+    np.testing.assert_allclose(change.factor(days), [0.0, 0.1, 0.5, 1.0, 1.0])
+    step = DatedChange(construct="BEMOTANDE", start=date(2025, 3, 1), delta=0.6)
+    np.testing.assert_array_equal(step.factor(days), [0, 1, 1, 1, 1])
+
+
+def test_batches_cover_every_response_once(nki_data: GeneratedResponses) -> None:
+    batches = list(nki_data.batches(1000))
+    assert all(len(batch) == 1000 for batch in batches[:-1])
+    assert [r for batch in batches for r in batch] == list(nki_data.responses)
+    with pytest.raises(InvalidArgument):
+        next(nki_data.batches(0))
+
+
+def test_staff_rounds_are_clipped_to_the_period() -> None:
+    rounds = staff_rounds(date(2025, 3, 20), date(2025, 10, 10))
+    assert rounds == ((date(2025, 3, 20), date(2025, 3, 31)), (date(2025, 10, 6), date(2025, 10, 10)))
