@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -72,7 +75,19 @@ def test_it_rejects_an_unknown_language() -> None:
 
 
 def test_it_redacts_many_comments_like_one() -> None:
-    texts = ["Ring 070-123 45 67", "Inget att anmärka", "Mvh Kerstin"]
+    texts = ["Ring 070-123 45 67", "Inget att anmärka", "Mvh Kerstin", "SKÖTERSKAN ÅSA", "mejla a(at)b.se"]
+    assert redact_many(texts) == [redact(t) for t in texts]
+    cases = [json.loads(line) for line in (Path(__file__).parent / "data" / "redaction_cases.jsonl").open()]
+    sv = [c["text"] for c in cases]
+    assert redact_many(sv, language="auto") == [redact(t, language="auto") for t in sv]
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(st.text(alphabet=st.sampled_from(
+    list("abcdeijklmnoprstuvåäöABEKLMPSÅÄÖ0123456789 .,-+@:()\n\u00a0") + ["Anna", "anna", "Per ", "heter ",
+                                                                           "Sköterskan ", "gatan ", "070-"]),
+    max_size=12), max_size=6))
+def test_the_vectorised_prefilter_never_skips_a_comment_with_personal_data(texts: list[str]) -> None:
     assert redact_many(texts) == [redact(t) for t in texts]
 
 
