@@ -82,11 +82,14 @@ def test_it_redacts_many_comments_like_one() -> None:
     assert redact_many(sv, language="auto") == [redact(t, language="auto") for t in sv]
 
 
+pieces = st.sampled_from(
+    list("abcdeijklmnoprstuvåäöABEKLMPSÅÄÖ0123456789 .,-+@:()\n\u00a0")
+    + ["Anna", "anna", "Per ", "heter ", "Sköterskan ", "gatan ", "070-", "(at)"]
+)
+
+
 @settings(max_examples=60, deadline=None)
-@given(texts=st.lists(st.text(alphabet=st.sampled_from(
-    list("abcdeijklmnoprstuvåäöABEKLMPSÅÄÖ0123456789 .,-+@:()\n\u00a0") + ["Anna", "anna", "Per ", "heter ",
-                                                                           "Sköterskan ", "gatan ", "070-"]),
-    max_size=12), max_size=6))
+@given(texts=st.lists(st.lists(pieces, max_size=12).map("".join), max_size=6))
 def test_the_vectorised_prefilter_never_skips_a_comment_with_personal_data(texts: list[str]) -> None:
     assert redact_many(texts) == [redact(t) for t in texts]
 
