@@ -13,6 +13,7 @@ and stems each *distinct* token once per language. The result holds integer arra
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -102,13 +103,22 @@ class Corpus:
 
 
 def _as_arrow(texts: Sequence[str] | pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Return the texts as an NFC-normalised Arrow large-string array (missing values as "")."""
     if isinstance(texts, pa.ChunkedArray):
         texts = texts.combine_chunks()
-    if not isinstance(texts, pa.Array):
-        texts = pa.array(list(texts) if not isinstance(texts, list) else texts, type=pa.large_string())
-    if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
-        raise InvalidArgument(f"texts: expected strings, got Arrow type {texts.type}", field="texts")
-    return pc.fill_null(texts.cast(pa.large_string()), "")
+    if isinstance(texts, pa.Array):
+        if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
+            raise InvalidArgument(f"texts: expected strings, got Arrow type {texts.type}", field="texts")
+        return pc.utf8_normalize(pc.fill_null(texts.cast(pa.large_string()), ""), form="NFC")
+    items = texts if isinstance(texts, list) else list(texts)
+    # normalise in Python only the few strings that need it (Arrow's kernel would rewrite every string)
+    fixed = None
+    for i, t in enumerate(items):
+        if isinstance(t, str) and not t.isascii() and not unicodedata.is_normalized("NFC", t):
+            if fixed is None:
+                fixed = list(items)
+            fixed[i] = unicodedata.normalize("NFC", t)
+    return pc.fill_null(pa.array(fixed if fixed is not None else items, type=pa.large_string()), "")
 
 
 def build_corpus(
@@ -134,7 +144,7 @@ def build_corpus(
     check_language(default_language, argument="default_language")
     arr = _as_arrow(texts)
     n_docs = len(arr)
-    lowered = pc.utf8_lower(pc.utf8_normalize(arr, form="NFC"))
+    lowered = pc.utf8_lower(arr)
     split = pc.split_pattern_regex(lowered, pattern=r"[^\p{L}]+")
     lengths = pc.list_value_length(split).to_numpy(zero_copy_only=False).astype(np.int64)
     flat = pc.list_flatten(split)

@@ -64,17 +64,19 @@ class ThemeAssignment:
 
 
 def _ngram_keys(ids: np.ndarray, doc: np.ndarray, length: int, base: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return (key, start position) of every within-comment n-gram of ``length`` over mapped ids."""
-    if ids.shape[0] < length:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    key = ids[: ids.shape[0] - length + 1].astype(np.int64)
-    valid = np.ones(key.shape[0], dtype=bool)
+    """Return (key, start position) of every within-comment n-gram of ``length`` whose ids are all non-zero.
+
+    ``ids`` are phrase-stem ids (0 for a stem in no phrase), so only a few positions can start a phrase.
+    """
+    n = ids.shape[0]
+    starts = np.flatnonzero(ids[: max(n - length + 1, 0)] != 0)
+    key = ids[starts].astype(np.int64)
     for k in range(1, length):
-        nxt = ids[k : ids.shape[0] - length + 1 + k]
-        key = key * base + nxt
-        valid &= doc[k : doc.shape[0] - length + 1 + k] == doc[: doc.shape[0] - length + 1]
-    positions = np.flatnonzero(valid)
-    return key[positions], positions
+        nxt = starts + k
+        ok = (ids[nxt] != 0) & (doc[nxt] == doc[starts])
+        starts, key, nxt = starts[ok], key[ok], nxt[ok]
+        key = key * base + ids[nxt]
+    return key, starts
 
 
 SHORT_STEM = 4
@@ -101,15 +103,15 @@ def _prefix_filter(
     check = np.isin(stem_of, np.fromiter(restricted, dtype=np.int64))
     if not check.any():
         return positions
-    pairs = np.unique(np.stack([stem_of[check], corpus.token_ids[positions[check]]]), axis=1)
     width = np.int64(len(corpus.vocabulary))
+    keys = stem_of[check].astype(np.int64) * width + corpus.token_ids[positions[check]]
+    pairs, inverse = np.unique(keys, return_inverse=True)
     allowed = np.asarray(
-        [k * width + v for k, v in pairs.T if str(corpus.vocabulary[v]).startswith(restricted[int(k)])],
-        dtype=np.int64,
+        [str(corpus.vocabulary[key % width]).startswith(restricted[int(key // width)]) for key in pairs.tolist()],
+        dtype=bool,
     )
     keep = np.ones(positions.size, dtype=bool)
-    keys = stem_of[check].astype(np.int64) * width + corpus.token_ids[positions[check]]
-    keep[np.flatnonzero(check)] = np.isin(keys, allowed)
+    keep[np.flatnonzero(check)] = allowed[inverse.ravel()]
     return positions[keep]
 
 
@@ -189,14 +191,18 @@ def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) ->
                         key = key * base + int(local[s])
                     wanted.setdefault(key, []).append(j)
             keys, positions = _ngram_keys(mapped, doc, length, base)
-            by_theme: dict[int, list[int]] = {}
-            for key, themes in wanted.items():
-                for j in themes:
-                    by_theme.setdefault(j, []).append(key)
-            for j, theme_keys in by_theme.items():
-                docs = np.unique(doc[positions[np.isin(keys, np.asarray(theme_keys, dtype=np.int64))]])
-                rows.append(docs)
-                cols.append(np.full(docs.size, j, dtype=np.int64))
+            wanted_keys = np.asarray(sorted(wanted), dtype=np.int64)
+            slot = np.minimum(np.searchsorted(wanted_keys, keys), wanted_keys.size - 1)
+            hit = wanted_keys[slot] == keys
+            hit_docs, hit_slots = doc[positions[hit]], slot[hit]
+            order = np.argsort(hit_slots, kind="stable")
+            hit_docs, hit_slots = hit_docs[order], hit_slots[order]
+            bounds = np.searchsorted(hit_slots, np.arange(wanted_keys.size + 1))
+            for w, key in enumerate(wanted_keys.tolist()):
+                docs = hit_docs[bounds[w] : bounds[w + 1]]
+                for j in wanted[key]:
+                    rows.append(docs)
+                    cols.append(np.full(docs.size, j, dtype=np.int64))
 
     # parts: substring scan of the vocabulary, per language of the comment
     if part_patterns:
