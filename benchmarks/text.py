@@ -25,14 +25,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from kundpuls.demo.comments import generate_comment_frame  # noqa: E402
-from kundpuls.text.corpus import build_corpus  # noqa: E402
-from kundpuls.text.language_detection import detect_language  # noqa: E402
-from kundpuls.text.log_odds import distinguishing_terms, weighted_log_odds  # noqa: E402
-from kundpuls.text.redaction import redact, redact_many  # noqa: E402
-from kundpuls.text.taxonomy import default_taxonomy  # noqa: E402
-from kundpuls.text.themes import assign_themes_to_corpus  # noqa: E402
-from kundpuls.text.tokens import stems, stop_words, tokenise  # noqa: E402
+from kundpuls.demo.comments import generate_comment_frame
+from kundpuls.text.corpus import build_corpus
+from kundpuls.text.language_detection import detect_language
+from kundpuls.text.log_odds import distinguishing_terms, weighted_log_odds
+from kundpuls.text.redaction import redact, redact_many
+from kundpuls.text.taxonomy import default_taxonomy
+from kundpuls.text.themes import assign_themes_to_corpus
+from kundpuls.text.tokens import stems, stop_words, tokenise
 
 TARGET_SECONDS = 120.0
 TARGET_RSS_GB = 4.0
@@ -96,7 +96,9 @@ def baseline_terms(texts: list[str], scores: np.ndarray, units: np.ndarray) -> i
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--units", type=int, default=1000)
     parser.add_argument("--baseline-rows", type=int, default=100_000)
@@ -121,8 +123,9 @@ def main() -> None:
     redacted, t_redact = timed(lambda: redact_many(texts))
     corpus, t_corpus = timed(lambda: build_corpus(texts))
     assignment, t_themes = timed(lambda: assign_themes_to_corpus(corpus))
-    terms, t_terms = timed(lambda: distinguishing_terms(corpus, scores, groups=units, low_max=LOW_MAX,
-                                                        high_min=HIGH_MIN, top=10))
+    terms, t_terms = timed(
+        lambda: distinguishing_terms(corpus, scores, groups=units, low_max=LOW_MAX, high_min=HIGH_MIN, top=10)
+    )
     stages = {"redaction": t_redact, "tokenise": t_corpus, "themes": t_themes, "terms": t_terms}
     total = sum(stages.values())
     for name, seconds in stages.items():
@@ -138,19 +141,31 @@ def main() -> None:
     }
     topic_lists = frame["topics"].astype(str).str.split(";").tolist()
     keys = assignment.keys
-    theme_hits = [keys.index(t) in assignment.matrix.indices[assignment.matrix.indptr[i]:assignment.matrix.indptr[i + 1]]
-                  for i, wrote in enumerate(topic_lists[:200_000]) for t in wrote]
+    theme_hits = [
+        keys.index(t)
+        in assignment.matrix.indices[assignment.matrix.indptr[i] : assignment.matrix.indptr[i + 1]]
+        for i, wrote in enumerate(topic_lists[:200_000])
+        for t in wrote
+    ]
 
     sample = texts[:baseline_rows]
     _, b_redact = timed(lambda: [redact(t) for t in sample])
     _, b_themes = timed(lambda: baseline_themes(sample))
     _, b_terms = timed(lambda: baseline_terms(sample, scores[:baseline_rows], units[:baseline_rows]))
-    fast_rates = {"redaction": rows / t_redact, "themes": rows / (t_corpus + t_themes), "terms": rows / t_terms}
-    base_rates = {"redaction": baseline_rows / b_redact, "themes": baseline_rows / b_themes,
-                  "terms": baseline_rows / b_terms}
+    fast_rates = {
+        "redaction": rows / t_redact,
+        "themes": rows / (t_corpus + t_themes),
+        "terms": rows / t_terms,
+    }
+    base_rates = {
+        "redaction": baseline_rows / b_redact,
+        "themes": baseline_rows / b_themes,
+        "terms": baseline_rows / b_terms,
+    }
     say("  baseline (plain per-comment loops, same run):")
     for name in fast_rates:
-        say(f"    {name:13} {base_rates[name]:12,.0f} comments/s  → ×{fast_rates[name] / base_rates[name]:.1f}")
+        ratio = fast_rates[name] / base_rates[name]
+        say(f"    {name:13} {base_rates[name]:12,.0f} comments/s  → ×{ratio:.1f}")
     rss = peak_rss_gb()
     say(f"  peak RSS        {rss:7.2f} GB  (target < {TARGET_RSS_GB:.0f} GB)")
     say(f"  synthetic redaction recall: {synthetic_recall}")

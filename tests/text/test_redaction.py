@@ -83,8 +83,17 @@ def test_it_redacts_many_comments_like_one() -> None:
 
 
 pieces = st.sampled_from(
-    list("abcdeijklmnoprstuvåäöABEKLMPSÅÄÖ0123456789 .,-+@:()\n\u00a0")
-    + ["Anna", "anna", "Per ", "heter ", "Sköterskan ", "gatan ", "070-", "(at)"]
+    [
+        *"abcdeijklmnoprstuvåäöABEKLMPSÅÄÖ0123456789 .,-+@:()\n\u00a0",
+        "Anna",
+        "anna",
+        "Per ",
+        "heter ",
+        "Sköterskan ",
+        "gatan ",
+        "070-",
+        "(at)",
+    ]
 )
 
 
@@ -105,7 +114,9 @@ def test_the_luhn_digit_matches_skatteverkets_example() -> None:
     assert not is_valid_identity_number("811298-987" + str(luhn_check_digit("811298987")))  # day 98
 
 
-dates = st.dates(min_value=__import__("datetime").date(1920, 1, 1), max_value=__import__("datetime").date(2024, 12, 31))
+dates = st.dates(
+    min_value=__import__("datetime").date(1920, 1, 1), max_value=__import__("datetime").date(2024, 12, 31)
+)
 
 
 @settings(max_examples=80, deadline=None)
@@ -125,7 +136,9 @@ def test_every_valid_identity_number_is_found_and_a_wrong_check_digit_is_not(
 
 
 comment_text = st.text(
-    alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzåäöABCDEFGHIJKLMNOPRSTUVÅÄÖ0123456789 .,-+@:()")),
+    alphabet=st.sampled_from(
+        list("abcdefghijklmnopqrstuvwxyzåäöABCDEFGHIJKLMNOPRSTUVÅÄÖ0123456789 .,-+@:()")
+    ),
     max_size=80,
 )
 

@@ -45,9 +45,11 @@ class Corpus:
     vocabulary_is_stop: np.ndarray
 
     def position_is_stop(self) -> np.ndarray:
-        """Return, for each flat token position, whether the token is a stop word of its comment's language."""
+        """Return, per flat token position, whether the token is a stop word of its comment's language."""
         is_en = (self.languages == "en")[self.doc_index()]
-        return np.where(is_en, self.vocabulary_is_stop[1][self.token_ids], self.vocabulary_is_stop[0][self.token_ids])
+        return np.where(
+            is_en, self.vocabulary_is_stop[1][self.token_ids], self.vocabulary_is_stop[0][self.token_ids]
+        )
 
     @property
     def n_docs(self) -> int:
@@ -162,11 +164,15 @@ def build_corpus(
 
     if language == "auto":
         sv_votes, en_votes = vote_arrays(vocabulary.tolist())
-        sv = np.bincount(doc_of_token, weights=sv_votes[token_ids], minlength=n_docs) if len(token_ids) else (
-            np.zeros(n_docs)
+        sv = (
+            np.bincount(doc_of_token, weights=sv_votes[token_ids], minlength=n_docs)
+            if len(token_ids)
+            else (np.zeros(n_docs))
         )
-        en = np.bincount(doc_of_token, weights=en_votes[token_ids], minlength=n_docs) if len(token_ids) else (
-            np.zeros(n_docs)
+        en = (
+            np.bincount(doc_of_token, weights=en_votes[token_ids], minlength=n_docs)
+            if len(token_ids)
+            else (np.zeros(n_docs))
         )
         is_en = np.where(sv == en, default_language == "en", en > sv)
     else:

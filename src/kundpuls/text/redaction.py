@@ -188,10 +188,13 @@ def redact_many(texts: Iterable[str], *, language: str = "sv") -> list[Redacted]
         return []
     for i, t in enumerate(items):
         if not isinstance(t, str):
-            raise InvalidArgument(f"texts[{i}]: expected a string, got {type(t).__name__}", field="texts", value=t)
+            raise InvalidArgument(
+                f"texts[{i}]: expected a string, got {type(t).__name__}", field="texts", value=t
+            )
     array = pa.array(items, type=pa.large_string())
     emails, digits, names = (
-        pc.match_substring_regex(array, pattern=p).to_numpy(zero_copy_only=False) for p in _prefilter_patterns()
+        pc.match_substring_regex(array, pattern=p).to_numpy(zero_copy_only=False)
+        for p in _prefilter_patterns()
     )
     candidates = np.flatnonzero(emails | digits | names)
     result = [Redacted(text=t, found=()) for t in items]
