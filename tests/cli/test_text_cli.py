@@ -42,8 +42,10 @@ def _json(output: str) -> dict:
 
 def test_redact_writes_a_redacted_csv_and_a_json_summary(comments_csv: Path, tmp_path: Path) -> None:
     out = tmp_path / "maskad.csv"
-    result = runner.invoke(_app(), ["text", "redact", str(comments_csv), "--text-column", "kommentar",
-                                    "--out", str(out), "--json"])
+    result = runner.invoke(
+        _app(),
+        ["text", "redact", str(comments_csv), "--text-column", "kommentar", "--out", str(out), "--json"],
+    )
     assert result.exit_code == 0, result.output
     summary = _json(result.stdout)
     assert summary["rows"] == 1500 and summary["redacted_rows"] > 100
@@ -62,8 +64,21 @@ def test_redact_without_out_prints_the_csv(tmp_path: Path) -> None:
 
 
 def test_themes_reports_shares_and_the_theme_score_table(comments_csv: Path) -> None:
-    result = runner.invoke(_app(), ["text", "themes", str(comments_csv), "--text-column", "kommentar",
-                                    "--score-column", "nki", "--group-column", "enhet", "--json"])
+    result = runner.invoke(
+        _app(),
+        [
+            "text",
+            "themes",
+            str(comments_csv),
+            "--text-column",
+            "kommentar",
+            "--score-column",
+            "nki",
+            "--group-column",
+            "enhet",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     document = _json(result.stdout)
     themes = {t["theme"]: t for t in document["themes"]}
@@ -75,17 +90,39 @@ def test_themes_reports_shares_and_the_theme_score_table(comments_csv: Path) -> 
 
 def test_themes_accepts_an_edited_taxonomy_and_names_the_bad_node(comments_csv: Path, tmp_path: Path) -> None:
     bad = tmp_path / "teman.yaml"
-    bad.write_text("themes:\n  vantan:\n    label: Väntan\n    sv:\n      words: [lång kö]\n", encoding="utf-8")
-    result = runner.invoke(_app(), ["text", "themes", str(comments_csv), "--text-column", "kommentar",
-                                    "--taxonomy", str(bad), "--json"])
+    bad.write_text(
+        "themes:\n  vantan:\n    label: Väntan\n    sv:\n      words: [lång kö]\n", encoding="utf-8"
+    )
+    result = runner.invoke(
+        _app(),
+        ["text", "themes", str(comments_csv), "--text-column", "kommentar", "--taxonomy", str(bad), "--json"],
+    )
     assert result.exit_code == 2
     assert _json(result.stdout)["error"].startswith("themes.vantan.sv.words[0]")
 
 
 def test_terms_lists_what_separates_low_from_high_scorers_per_group(comments_csv: Path) -> None:
-    result = runner.invoke(_app(), ["text", "terms", str(comments_csv), "--text-column", "kommentar",
-                                    "--score-column", "nki", "--group-column", "enhet", "--low-max", "5",
-                                    "--high-min", "8", "--top", "5", "--json"])
+    result = runner.invoke(
+        _app(),
+        [
+            "text",
+            "terms",
+            str(comments_csv),
+            "--text-column",
+            "kommentar",
+            "--score-column",
+            "nki",
+            "--group-column",
+            "enhet",
+            "--low-max",
+            "5",
+            "--high-min",
+            "8",
+            "--top",
+            "5",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     document = _json(result.stdout)
     terms = pd.DataFrame(document["terms"])
@@ -95,8 +132,19 @@ def test_terms_lists_what_separates_low_from_high_scorers_per_group(comments_csv
 
 
 def test_a_missing_column_is_an_error_naming_it(comments_csv: Path) -> None:
-    result = runner.invoke(_app(), ["text", "terms", str(comments_csv), "--text-column", "kommentar",
-                                    "--score-column", "betyg", "--json"])
+    result = runner.invoke(
+        _app(),
+        [
+            "text",
+            "terms",
+            str(comments_csv),
+            "--text-column",
+            "kommentar",
+            "--score-column",
+            "betyg",
+            "--json",
+        ],
+    )
     assert result.exit_code == 2
     assert _json(result.stdout)["error"].startswith("betyg: no such column")
 

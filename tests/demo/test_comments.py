@@ -74,8 +74,12 @@ def test_given_drivers_are_used() -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "field"),
-    [({"n": -1}, "n"), ({"language_mix": 1.5}, "language_mix"), ({"drivers": {"okänd": np.zeros(5)}}, "drivers"),
-     ({"drivers": {"pris": np.zeros(3)}}, "drivers.pris")],
+    [
+        ({"n": -1}, "n"),
+        ({"language_mix": 1.5}, "language_mix"),
+        ({"drivers": {"okänd": np.zeros(5)}}, "drivers"),
+        ({"drivers": {"pris": np.zeros(3)}}, "drivers.pris"),
+    ],
 )
 def test_it_rejects_bad_arguments(kwargs: dict, field: str) -> None:
     args = {"n": 5, "seed": 1, **kwargs}

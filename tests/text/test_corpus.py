@@ -28,9 +28,11 @@ def test_it_tokenises_like_the_single_comment_tokeniser(comments: list[str]) -> 
 
 def test_it_stems_each_comment_in_its_own_language() -> None:
     corpus = build_corpus(["Väntetiden var lång", "The waiting was long"])
-    stem_of = lambda i: [  # noqa: E731
-        str(corpus.stem_vocabulary[s]) for s in corpus.stem_ids[corpus.offsets[i] : corpus.offsets[i + 1]]
-    ]
+
+    def stem_of(i: int) -> list[str]:
+        ids = corpus.stem_ids[corpus.offsets[i] : corpus.offsets[i + 1]]
+        return [str(corpus.stem_vocabulary[s]) for s in ids]
+
     assert list(corpus.languages) == ["sv", "en"]
     assert stem_of(0) == stems(["väntetiden", "var", "lång"], language="sv")
     assert stem_of(1) == stems(["the", "waiting", "was", "long"], language="en")

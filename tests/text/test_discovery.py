@@ -32,9 +32,11 @@ def test_it_proposes_the_themes_the_taxonomy_misses_with_terms_and_examples() ->
     proposals = discover_themes(_comments(), n_themes=3, min_df=3, seed=1)
     assert len(proposals) == 3
     found = [set(p.top_terms[:4]) for p in proposals]
-    topics = [{"snöröjningen", "plogar", "halkan", "sandning", "trottoaren"},
-              {"sophämtningen", "kärlet", "soptunnan", "återvinningen", "tömning"},
-              {"simhallen", "bassängen", "omklädningsrummet", "vattnet", "badet"}]
+    topics = [
+        {"snöröjningen", "plogar", "halkan", "sandning", "trottoaren"},
+        {"sophämtningen", "kärlet", "soptunnan", "återvinningen", "tömning"},
+        {"simhallen", "bassängen", "omklädningsrummet", "vattnet", "badet"},
+    ]
     # each proposal's four strongest terms come from one planted topic, and every topic is found once
     assert sorted(next(i for i, t in enumerate(topics) if terms <= t) for terms in found) == [0, 1, 2]
     for p in proposals:

@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 from scipy import special
 
 from kundpuls.errors import InvalidArgument
-from kundpuls.text.log_odds import distinguishing_terms, distinguishing_themes, split_scores, weighted_log_odds
+from kundpuls.text.log_odds import (
+    distinguishing_terms,
+    distinguishing_themes,
+    split_scores,
+    weighted_log_odds,
+)
 
 
 def _paper_loop(ya: list[int], yb: list[int], prior: list[int], alpha0: float) -> list[tuple[float, float]]:
@@ -36,7 +41,9 @@ counts = st.lists(st.integers(0, 60), min_size=3, max_size=12)
 
 @settings(max_examples=60, deadline=None)
 @given(a=counts, b=counts, strength=st.one_of(st.none(), st.floats(1.0, 5000.0)))
-def test_it_equals_the_papers_formula_computed_term_by_term(a: list[int], b: list[int], strength: float | None) -> None:
+def test_it_equals_the_papers_formula_computed_term_by_term(
+    a: list[int], b: list[int], strength: float | None
+) -> None:
     n = min(len(a), len(b))
     a, b = a[:n], b[:n]
     if sum(a) == 0 or sum(b) == 0:
@@ -55,7 +62,9 @@ def test_it_approximates_the_exact_dirichlet_posterior_for_large_counts() -> Non
     # b = n + alpha0 - a, and log(p / (1 - p)) has mean digamma(a) - digamma(b) and variance
     # trigamma(a) + trigamma(b). The paper's point estimate log(a/b) and variance 1/a (per group) are the
     # large-count approximations, dropping the 1/b part (b ≫ a when the vocabulary is large).
-    ya = np.array([400.0, 150.0, 900.0, 250.0, 60000.0])  # the last entry stands for the rest of the vocabulary
+    ya = np.array(
+        [400.0, 150.0, 900.0, 250.0, 60000.0]
+    )  # the last entry stands for the rest of the vocabulary
     yb = np.array([200.0, 300.0, 880.0, 120.0, 55000.0])
     prior = np.array([5000.0, 4000.0, 20000.0, 3000.0, 900000.0])
     alpha0 = 1000.0

@@ -99,7 +99,9 @@ def test_the_labelled_set_is_consistent() -> None:
         for span in case["spans"]:
             assert span["kind"] in KINDS
             assert 0 <= span["start"] < span["end"] <= len(case["text"])
-            assert case["text"][span["start"] : span["end"]].strip() == case["text"][span["start"] : span["end"]]
+            assert (
+                case["text"][span["start"] : span["end"]].strip() == case["text"][span["start"] : span["end"]]
+            )
 
 
 def test_it_meets_the_recall_targets_for_numbers_mail_and_names() -> None:
@@ -123,7 +125,8 @@ if __name__ == "__main__":
     cases = load_cases()
     result = score(cases)
     for kind, sc in result.items():
-        print(f"{kind:13} gold {sc.gold:4} pred {sc.predicted:4} recall {sc.recall:.3f} precision {sc.precision:.3f}")
+        counts = f"gold {sc.gold:4} pred {sc.predicted:4}"
+        print(f"{kind:13} {counts} recall {sc.recall:.3f} precision {sc.precision:.3f}")
     for kind, sc in result.items():
         if kind == "ALL":
             continue

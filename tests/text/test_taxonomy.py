@@ -19,8 +19,17 @@ from kundpuls.text.taxonomy import (
 
 def test_the_default_taxonomy_covers_the_service_themes() -> None:
     keys = default_taxonomy().keys
-    for key in ("bemotande", "vantetid", "tillganglighet", "information", "kompetens", "pris", "lokaler",
-                "digitala_tjanster", "parkering"):
+    for key in (
+        "bemotande",
+        "vantetid",
+        "tillganglighet",
+        "information",
+        "kompetens",
+        "pris",
+        "lokaler",
+        "digitala_tjanster",
+        "parkering",
+    ):
         assert key in keys
     assert default_taxonomy().theme("bemotande").label_in("en") == "Treatment by staff"
 
@@ -36,12 +45,18 @@ def test_it_round_trips_through_yaml(tmp_path: Path) -> None:
     [
         ({"themes": {"Väntan": {"label": "V", "sv": {"words": ["kö"]}}}}, "themes.Väntan"),
         ({"themes": {"vantan": {"sv": {"words": ["kö"]}}}}, "themes.vantan.label"),
-        ({"themes": {"vantan": {"label": "V", "sv": {"words": ["kö", "lång kö"]}}}}, "themes.vantan.sv.words[1]"),
+        (
+            {"themes": {"vantan": {"label": "V", "sv": {"words": ["kö", "lång kö"]}}}},
+            "themes.vantan.sv.words[1]",
+        ),
         ({"themes": {"vantan": {"label": "V", "sv": {"phrases": ["kö"]}}}}, "themes.vantan.sv.phrases[0]"),
         ({"themes": {"vantan": {"label": "V", "sv": {"parts": ["kö"]}}}}, "themes.vantan.sv.parts[0]"),
         ({"themes": {"vantan": {"label": "V", "sv": {"stems": ["kö"]}}}}, "themes.vantan.sv.stems"),
         ({"themes": {"vantan": {"label": "V", "de": {"words": ["kö"]}}}}, "themes.vantan.de"),
-        ({"themes": {"vantan": {"label": {"en": "Wait"}, "sv": {"words": ["kö"]}}}}, "themes.vantan.label.sv"),
+        (
+            {"themes": {"vantan": {"label": {"en": "Wait"}, "sv": {"words": ["kö"]}}}},
+            "themes.vantan.label.sv",
+        ),
         ({"themes": {}}, "themes"),
         ({"version": 0, "themes": {"vantan": {"label": "V", "sv": {"words": ["kö"]}}}}, "version"),
         (["not", "a", "mapping"], "(root)"),

@@ -12,26 +12,36 @@ from kundpuls.errors import InvalidArgument
 from kundpuls.text.taxonomy import parse_taxonomy
 from kundpuls.text.themes import assign_themes, theme_score_table
 
-TAXONOMY = parse_taxonomy({
-    "themes": {
-        "vantan": {"label": "Väntan", "sv": {"words": ["väntetid", "kö"], "parts": ["väntetid"]},
-                   "en": {"words": ["waiting"]}},
-        "bemotande": {"label": "Bemötande", "sv": {"words": ["otrevlig"], "phrases": ["tog sig tid"]}},
+TAXONOMY = parse_taxonomy(
+    {
+        "themes": {
+            "vantan": {
+                "label": "Väntan",
+                "sv": {"words": ["väntetid", "kö"], "parts": ["väntetid"]},
+                "en": {"words": ["waiting"]},
+            },
+            "bemotande": {"label": "Bemötande", "sv": {"words": ["otrevlig"], "phrases": ["tog sig tid"]}},
+        }
     }
-})
+)
 
 
 def test_it_matches_inflections_phrases_compound_parts_and_english() -> None:
     texts = [
-        "Otrevliga människor",              # word, another inflection
-        "Hon tog sig tid med oss",          # phrase
-        "tid sig tog",                      # the phrase's words out of order
-        "Telefonväntetiden var lång",       # compound part
-        "The waiting was awful",            # English word
+        "Otrevliga människor",  # word, another inflection
+        "Hon tog sig tid med oss",  # phrase
+        "tid sig tog",  # the phrase's words out of order
+        "Telefonväntetiden var lång",  # compound part
+        "The waiting was awful",  # English word
         "Inget särskilt",
     ]
     assert assign_themes(texts, TAXONOMY).to_lists() == [
-        ["bemotande"], ["bemotande"], [], ["vantan"], ["vantan"], []
+        ["bemotande"],
+        ["bemotande"],
+        [],
+        ["vantan"],
+        ["vantan"],
+        [],
     ]
 
 
@@ -42,11 +52,13 @@ def test_a_word_does_not_match_a_stop_word_with_the_same_stem() -> None:
 
 
 def test_the_default_taxonomy_reads_typical_comments() -> None:
-    lists = assign_themes([
-        "Personalen var otrevlig och väntetiden lång",
-        "Parkeringen kostar för mycket",
-        "Appen kraschar när jag loggar in",
-    ]).to_lists()
+    lists = assign_themes(
+        [
+            "Personalen var otrevlig och väntetiden lång",
+            "Parkeringen kostar för mycket",
+            "Appen kraschar när jag loggar in",
+        ]
+    ).to_lists()
     assert lists[0] == ["bemotande", "vantetid"]
     assert {"parkering", "pris"} <= set(lists[1])
     assert "digitala_tjanster" in lists[2]

@@ -10,7 +10,12 @@ from kundpuls.text.tokens import content_stems, normalise, stem, stems, stop_wor
 
 def test_it_tokenises_letters_only_and_lower_cases() -> None:
     assert tokenise("Väntetiden var 45 min – ALLDELES för lång!") == [
-        "väntetiden", "var", "min", "alldeles", "för", "lång"
+        "väntetiden",
+        "var",
+        "min",
+        "alldeles",
+        "för",
+        "lång",
     ]
     assert tokenise("e-tjänsten, 1177.se") == ["e", "tjänsten", "se"]
 

@@ -36,10 +36,14 @@ text_app = typer.Typer(
 )
 
 CHUNK_ROWS = 50_000
-FileArg = Annotated[Path, typer.Argument(help="CSV-fil med kommentarer / CSV file of comments", show_default=False)]
+FileArg = Annotated[
+    Path, typer.Argument(help="CSV-fil med kommentarer / CSV file of comments", show_default=False)
+]
 TextColumn_ = Annotated[str, typer.Option("--text-column", help="Kolumn med kommentaren / comment column")]
 ScoreColumn = Annotated[str | None, typer.Option("--score-column", help="Kolumn med betyget / score column")]
-GroupColumn = Annotated[str | None, typer.Option("--group-column", help="Kolumn med grupp/enhet / group column")]
+GroupColumn = Annotated[
+    str | None, typer.Option("--group-column", help="Kolumn med grupp/enhet / group column")
+]
 LanguageOpt = Annotated[str, typer.Option("--language", help="sv, en eller auto")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv ett JSON-dokument / write one JSON document")]
 SepOpt = Annotated[str, typer.Option("--sep", help="Fältavgränsare / field separator")]
@@ -51,8 +55,12 @@ def _stderr() -> Console:
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=_stderr(), transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_stderr(),
+        transient=True,
     )
 
 
@@ -67,20 +75,35 @@ def _count_rows(path: Path) -> int:
 def _read(path: Path, columns: list[str], *, sep: str, as_json: bool, label: str) -> pd.DataFrame:
     """Read the named columns of ``path`` in chunks, with a progress bar for large files."""
     if not path.is_file():
-        fail(ValidationError(f"file: {str(path)!r} does not exist", field="file", value=str(path)), as_json=as_json)
+        fail(
+            ValidationError(f"file: {str(path)!r} does not exist", field="file", value=str(path)),
+            as_json=as_json,
+        )
     with path.open(encoding="utf-8-sig", newline="") as f:
         header = next(csv.reader(f, delimiter=sep), [])
     missing = [c for c in columns if c not in header]
     if missing:
-        fail(ValidationError(
-            f"{missing[0]}: no such column in {path.name} (columns: {', '.join(header)})", field=missing[0],
-            value=missing[0]), as_json=as_json)
+        fail(
+            ValidationError(
+                f"{missing[0]}: no such column in {path.name} (columns: {', '.join(header)})",
+                field=missing[0],
+                value=missing[0],
+            ),
+            as_json=as_json,
+        )
     total = _count_rows(path)
     parts = []
     with _progress() as progress:
         task = progress.add_task(label, total=total or None)
-        reader = pd.read_csv(path, sep=sep, usecols=columns, dtype=str, keep_default_na=False,
-                             chunksize=CHUNK_ROWS, encoding="utf-8-sig")
+        reader = pd.read_csv(
+            path,
+            sep=sep,
+            usecols=columns,
+            dtype=str,
+            keep_default_na=False,
+            chunksize=CHUNK_ROWS,
+            encoding="utf-8-sig",
+        )
         for chunk in reader:
             parts.append(chunk)
             progress.advance(task, len(chunk))
@@ -92,8 +115,12 @@ def _scores(frame: pd.DataFrame, column: str, *, as_json: bool) -> np.ndarray:
     bad = frame[column][values.isna() & (frame[column].str.strip() != "")]
     if len(bad):
         row = int(bad.index[0]) + 2
-        fail(ValidationError(f"{column}: row {row} has {bad.iloc[0]!r}, not a number", field=column,
-                             value=bad.iloc[0]), as_json=as_json)
+        fail(
+            ValidationError(
+                f"{column}: row {row} has {bad.iloc[0]!r}, not a number", field=column, value=bad.iloc[0]
+            ),
+            as_json=as_json,
+        )
     return values.to_numpy(dtype=float)
 
 
@@ -106,14 +133,20 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _check_language(language: str, as_json: bool) -> None:
     if language not in ("sv", "en", "auto"):
-        fail(ValidationError(f"language: {language!r} is not one of sv, en, auto", field="language",
-                             value=language), as_json=as_json)
+        fail(
+            ValidationError(
+                f"language: {language!r} is not one of sv, en, auto", field="language", value=language
+            ),
+            as_json=as_json,
+        )
 
 
 def redact_command(
     file: FileArg,
     text_column: TextColumn_ = "text",
-    out: Annotated[Path | None, typer.Option("--out", help="Skriv maskad CSV hit / write redacted CSV here")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Skriv maskad CSV hit / write redacted CSV here")
+    ] = None,
     language: LanguageOpt = "sv",
     sep: SepOpt = ",",
     as_json: JsonOpt = False,
@@ -124,11 +157,20 @@ def redact_command(
     _check_language(language, as_json)
     path = Path(file)
     if not path.is_file():
-        fail(ValidationError(f"file: {str(path)!r} does not exist", field="file", value=str(path)), as_json=as_json)
+        fail(
+            ValidationError(f"file: {str(path)!r} does not exist", field="file", value=str(path)),
+            as_json=as_json,
+        )
     header = pd.read_csv(path, sep=sep, nrows=0, encoding="utf-8-sig").columns.tolist()
     if text_column not in header:
-        fail(ValidationError(f"{text_column}: no such column in {path.name} (columns: {', '.join(header)})",
-                             field=text_column, value=text_column), as_json=as_json)
+        fail(
+            ValidationError(
+                f"{text_column}: no such column in {path.name} (columns: {', '.join(header)})",
+                field=text_column,
+                value=text_column,
+            ),
+            as_json=as_json,
+        )
     total = _count_rows(path)
     found: Counter[str] = Counter()
     rows = changed = 0
@@ -137,8 +179,9 @@ def redact_command(
     first = True
     with _progress() as progress:
         task = progress.add_task("Maskerar / redacting", total=total or None)
-        for chunk in pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, chunksize=CHUNK_ROWS,
-                                 encoding="utf-8-sig"):
+        for chunk in pd.read_csv(
+            path, sep=sep, dtype=str, keep_default_na=False, chunksize=CHUNK_ROWS, encoding="utf-8-sig"
+        ):
             results = [redact(t, language=language) for t in chunk[text_column].tolist()]
             chunk[text_column] = [r.text for r in results]
             for r in results:
@@ -153,15 +196,21 @@ def redact_command(
                 chunk.to_csv(sys.stdout, sep=sep, index=False, header=first)
             first = False
             progress.advance(task, len(chunk))
-    summary = {"rows": rows, "redacted_rows": changed, "found": dict(sorted(found.items())),
-               "out": str(out) if out else None}
+    summary = {
+        "rows": rows,
+        "redacted_rows": changed,
+        "found": dict(sorted(found.items())),
+        "out": str(out) if out else None,
+    }
     if as_json:
         if keep_all:
             summary["comments"] = examples
         emit_json(summary)
     elif out is not None:
-        typer.echo(f"{rows} rader, {changed} maskerade ({', '.join(f'{k}: {v}' for k, v in sorted(found.items()))})"
-                   f" → {out}")
+        typer.echo(
+            f"{rows} rader, {changed} maskerade ({', '.join(f'{k}: {v}' for k, v in sorted(found.items()))})"
+            f" → {out}"
+        )
 
 
 def themes_command(
@@ -169,8 +218,12 @@ def themes_command(
     text_column: TextColumn_ = "text",
     score_column: ScoreColumn = None,
     group_column: GroupColumn = None,
-    taxonomy_file: Annotated[Path | None, typer.Option("--taxonomy", help="Egen temafil (YAML) / taxonomy")] = None,
-    discover: Annotated[int, typer.Option("--discover", help="Föreslå N nya teman / propose N new themes")] = 0,
+    taxonomy_file: Annotated[
+        Path | None, typer.Option("--taxonomy", help="Egen temafil (YAML) / taxonomy")
+    ] = None,
+    discover: Annotated[
+        int, typer.Option("--discover", help="Föreslå N nya teman / propose N new themes")
+    ] = 0,
     min_n: Annotated[int, typer.Option("--min-n", help="Anonymitetsgräns / anonymity threshold")] = 7,
     language: LanguageOpt = "auto",
     sep: SepOpt = ",",
@@ -191,25 +244,39 @@ def themes_command(
     frame = _read(Path(file), list(dict.fromkeys(columns)), sep=sep, as_json=as_json, label="Läser / reading")
     corpus = build_corpus(frame[text_column].tolist(), language=language)  # type: ignore[arg-type]
     assignment = assign_themes_to_corpus(corpus, taxonomy)
-    document: dict[str, Any] = {"rows": len(frame), "themes": _records(assignment.summary()),
-                                "unassigned": int(assignment.unassigned().sum())}
+    document: dict[str, Any] = {
+        "rows": len(frame),
+        "themes": _records(assignment.summary()),
+        "unassigned": int(assignment.unassigned().sum()),
+    }
     if score_column:
         groups = frame[group_column].to_numpy() if group_column else None
-        table = theme_score_table(assignment, _scores(frame, score_column, as_json=as_json), groups=groups,
-                                  min_n=min_n)
+        table = theme_score_table(
+            assignment, _scores(frame, score_column, as_json=as_json), groups=groups, min_n=min_n
+        )
         document["theme_scores"] = _records(table)
     if discover > 0:
         from kundpuls.text.discovery import discover_themes
 
         try:
-            proposals = discover_themes(corpus, taxonomy=taxonomy, n_themes=discover, seed=seed,
-                                        min_df=max(2, min(5, len(frame) // 200)))
+            proposals = discover_themes(
+                corpus,
+                taxonomy=taxonomy,
+                n_themes=discover,
+                seed=seed,
+                min_df=max(2, min(5, len(frame) // 200)),
+            )
         except InsufficientData as exc:
             proposals = []
             document["discovery_note"] = str(exc)
         document["proposals"] = [
-            {"key": p.key, "top_terms": list(p.top_terms), "n": p.n, "language": p.language,
-             "examples": list(p.examples)}
+            {
+                "key": p.key,
+                "top_terms": list(p.top_terms),
+                "n": p.n,
+                "language": p.language,
+                "examples": list(p.examples),
+            }
             for p in proposals
         ]
     if as_json:
@@ -232,7 +299,9 @@ def themes_command(
             ci = "–" if row["suppressed"] else f"{row['ci_low']:.2f}–{row['ci_high']:.2f}"
             mean = "dold (n < min)" if row["suppressed"] else f"{row['estimate']:.2f}"
             others = "–" if row["mean_others"] is None else f"{row['mean_others']:.2f}"
-            scores.add_row(str(row["group"]), row["label"], str(row["n"]), f"{row['share']:.1%}", mean, ci, others)
+            scores.add_row(
+                str(row["group"]), row["label"], str(row["n"]), f"{row['share']:.1%}", mean, ci, others
+            )
         console.print(scores)
     if "discovery_note" in document:
         console.print(f"Inga temaförslag / no proposals: {document['discovery_note']}")
@@ -245,19 +314,27 @@ def themes_command(
 def terms_command(
     file: FileArg,
     text_column: TextColumn_ = "text",
-    score_column: Annotated[str, typer.Option("--score-column", help="Kolumn med betyget / score column")] = "score",
+    score_column: Annotated[
+        str, typer.Option("--score-column", help="Kolumn med betyget / score column")
+    ] = "score",
     group_column: GroupColumn = None,
-    low_max: Annotated[float | None, typer.Option("--low-max", help="Lågt betyg: ≤ detta / low: at most")] = None,
-    high_min: Annotated[float | None, typer.Option("--high-min", help="Högt betyg: ≥ detta / high: at least")] = None,
+    low_max: Annotated[
+        float | None, typer.Option("--low-max", help="Lågt betyg: ≤ detta / low: at most")
+    ] = None,
+    high_min: Annotated[
+        float | None, typer.Option("--high-min", help="Högt betyg: ≥ detta / high: at least")
+    ] = None,
     top: Annotated[int, typer.Option("--top", help="Antal ord per sida och grupp / terms per side")] = 10,
     min_count: Annotated[int, typer.Option("--min-count", help="Minsta antal förekomster / min count")] = 5,
     min_n: Annotated[int, typer.Option("--min-n", help="Anonymitetsgräns / anonymity threshold")] = 7,
-    taxonomy_file: Annotated[Path | None, typer.Option("--taxonomy", help="Egen temafil (YAML) / taxonomy")] = None,
+    taxonomy_file: Annotated[
+        Path | None, typer.Option("--taxonomy", help="Egen temafil (YAML) / taxonomy")
+    ] = None,
     language: LanguageOpt = "auto",
     sep: SepOpt = ",",
     as_json: JsonOpt = False,
 ) -> None:
-    """Ord och teman som skiljer missnöjda från nöjda / terms and themes that separate low from high scorers."""
+    """Ord och teman som skiljer missnöjda från nöjda / terms and themes separating low from high scorers."""
     from kundpuls.text.corpus import build_corpus
     from kundpuls.text.log_odds import distinguishing_terms, distinguishing_themes
     from kundpuls.text.taxonomy import default_taxonomy, load_taxonomy
@@ -273,26 +350,48 @@ def terms_command(
     groups = frame[group_column].to_numpy() if group_column else None
     corpus = build_corpus(frame[text_column].tolist(), language=language)  # type: ignore[arg-type]
     try:
-        terms = distinguishing_terms(corpus, scores, groups=groups, low_max=low_max, high_min=high_min, top=top,
-                                     min_count=min_count, min_n=min_n)
-        themes = distinguishing_themes(corpus, scores, taxonomy=taxonomy, groups=groups, low_max=low_max,
-                                       high_min=high_min, min_n=min_n)
+        terms = distinguishing_terms(
+            corpus,
+            scores,
+            groups=groups,
+            low_max=low_max,
+            high_min=high_min,
+            top=top,
+            min_count=min_count,
+            min_n=min_n,
+        )
+        themes = distinguishing_themes(
+            corpus, scores, taxonomy=taxonomy, groups=groups, low_max=low_max, high_min=high_min, min_n=min_n
+        )
     except KundpulsError as exc:
         fail(exc, as_json=as_json)
     if as_json:
-        emit_json({"rows": len(frame), "low_max": low_max, "high_min": high_min, "terms": _records(terms),
-                   "themes": _records(themes)})
+        emit_json(
+            {
+                "rows": len(frame),
+                "low_max": low_max,
+                "high_min": high_min,
+                "terms": _records(terms),
+                "themes": _records(themes),
+            }
+        )
         return
     console = Console()
     for name, part in terms.groupby("group", sort=True):
         if bool(part["suppressed"].iloc[0]):
             console.print(f"[bold]{name}[/bold]: dold, för få låga eller höga svar (n < {min_n})")
             continue
-        low = ", ".join(f"{t} ({z:.1f})" for t, z in part.loc[part["side"] == "low", ["label", "z"]].itertuples(
-            index=False))
-        high = ", ".join(f"{t} ({z:.1f})" for t, z in part.loc[part["side"] == "high", ["label", "z"]].itertuples(
-            index=False))
-        console.print(f"[bold]{name}[/bold] (låga {int(part['n_low'].iloc[0])}, höga {int(part['n_high'].iloc[0])})")
+        low = ", ".join(
+            f"{t} ({z:.1f})"
+            for t, z in part.loc[part["side"] == "low", ["label", "z"]].itertuples(index=False)
+        )
+        high = ", ".join(
+            f"{t} ({z:.1f})"
+            for t, z in part.loc[part["side"] == "high", ["label", "z"]].itertuples(index=False)
+        )
+        console.print(
+            f"[bold]{name}[/bold] (låga {int(part['n_low'].iloc[0])}, höga {int(part['n_high'].iloc[0])})"
+        )
         console.print(f"  missnöjda / low:  {low}")
         console.print(f"  nöjda / high:     {high}")
 

@@ -13,44 +13,102 @@ PHRASES: Bank = {
     "bemotande": {
         "sv": {
             "neg": (
-                ("Personalen", "Receptionisten", "Handläggaren", "Killen i kassan", "Läkaren", "Hon i luckan",
-                 "Personen jag pratade med", "Sköterskan"),
-                ("var otrevlig", "var otrevlig och stressad", "lyssnade inte alls", "himlade med ögonen",
-                 "var nonchalant och kort i tonen", "hälsade inte ens", "var nedlåtande mot min mamma",
-                 "behandlade mig som ett nummer", "var arrogant", "verkade inte bry sig"),
+                (
+                    "Personalen",
+                    "Receptionisten",
+                    "Handläggaren",
+                    "Killen i kassan",
+                    "Läkaren",
+                    "Hon i luckan",
+                    "Personen jag pratade med",
+                    "Sköterskan",
+                ),
+                (
+                    "var otrevlig",
+                    "var otrevlig och stressad",
+                    "lyssnade inte alls",
+                    "himlade med ögonen",
+                    "var nonchalant och kort i tonen",
+                    "hälsade inte ens",
+                    "var nedlåtande mot min mamma",
+                    "behandlade mig som ett nummer",
+                    "var arrogant",
+                    "verkade inte bry sig",
+                ),
             ),
             "pos": (
-                ("Personalen", "Receptionisten", "Handläggaren", "Tjejen i kassan", "Läkaren", "Sköterskan",
-                 "Killen på kundtjänst"),
-                ("var otroligt trevlig", "tog sig tid att lyssna", "var vänlig och hjälpsam",
-                 "fick mig att känna mig sedd", "var lyhörd och engagerad", "bemötte oss med respekt",
-                 "var tålmodig med alla mina frågor", "var så omtänksam"),
+                (
+                    "Personalen",
+                    "Receptionisten",
+                    "Handläggaren",
+                    "Tjejen i kassan",
+                    "Läkaren",
+                    "Sköterskan",
+                    "Killen på kundtjänst",
+                ),
+                (
+                    "var otroligt trevlig",
+                    "tog sig tid att lyssna",
+                    "var vänlig och hjälpsam",
+                    "fick mig att känna mig sedd",
+                    "var lyhörd och engagerad",
+                    "bemötte oss med respekt",
+                    "var tålmodig med alla mina frågor",
+                    "var så omtänksam",
+                ),
             ),
         },
         "en": {
-            "neg": (("The staff", "The receptionist", "The caseworker", "The man at the desk"),
-                    ("behaved rudely", "did not listen at all", "seemed dismissive", "treated me like a number")),
-            "pos": (("The staff", "The nurse", "The woman at the desk"),
-                    ("took the time to listen", "seemed genuinely kind", "helped me with everything",
-                     "treated us with respect")),
+            "neg": (
+                ("The staff", "The receptionist", "The caseworker", "The man at the desk"),
+                ("behaved rudely", "did not listen at all", "seemed dismissive", "treated me like a number"),
+            ),
+            "pos": (
+                ("The staff", "The nurse", "The woman at the desk"),
+                (
+                    "took the time to listen",
+                    "seemed genuinely kind",
+                    "helped me with everything",
+                    "treated us with respect",
+                ),
+            ),
         },
     },
     "vantetid": {
         "sv": {
             "neg": (
-                ("Väntetiden", "Telefonkön", "Handläggningstiden", "Kön i kassan", "Väntan på besked",
-                 "Tiden i väntrummet"),
-                ("var alldeles för lång", "var helt orimlig", "tog en evighet", "är ett skämt",
-                 "var längre än utlovat", "gjorde mig galen"),
+                (
+                    "Väntetiden",
+                    "Telefonkön",
+                    "Handläggningstiden",
+                    "Kön i kassan",
+                    "Väntan på besked",
+                    "Tiden i väntrummet",
+                ),
+                (
+                    "var alldeles för lång",
+                    "var helt orimlig",
+                    "tog en evighet",
+                    "är ett skämt",
+                    "var längre än utlovat",
+                    "gjorde mig galen",
+                ),
             ),
             "pos": (
                 ("Handläggningen", "Allt", "Ärendet", "Besöket"),
-                ("gick snabbt", "gick fortare än väntat", "blev klart samma dag", "gick smidigt och utan väntan"),
+                (
+                    "gick snabbt",
+                    "gick fortare än väntat",
+                    "blev klart samma dag",
+                    "gick smidigt och utan väntan",
+                ),
             ),
         },
         "en": {
-            "neg": (("The waiting time", "The phone queue", "The wait for a decision"),
-                    ("was far too long", "was unreasonable", "took forever")),
+            "neg": (
+                ("The waiting time", "The phone queue", "The wait for a decision"),
+                ("was far too long", "was unreasonable", "took forever"),
+            ),
             "pos": (("Everything", "My case"), ("went quickly", "was handled the same day")),
         },
     },
@@ -58,15 +116,24 @@ PHRASES: Bank = {
         "sv": {
             "neg": (
                 ("",),
-                ("Öppettiderna passar inte oss som jobbar", "Telefontiderna är alldeles för korta",
-                 "Det gick inte att nå er på telefon", "Entrén saknar ramp för rullstol",
-                 "Det var stängt trots att det stod öppet", "Hissen har varit trasig i veckor",
-                 "Det är omöjligt att komma fram på telefon"),
+                (
+                    "Öppettiderna passar inte oss som jobbar",
+                    "Telefontiderna är alldeles för korta",
+                    "Det gick inte att nå er på telefon",
+                    "Entrén saknar ramp för rullstol",
+                    "Det var stängt trots att det stod öppet",
+                    "Hissen har varit trasig i veckor",
+                    "Det är omöjligt att komma fram på telefon",
+                ),
             ),
             "pos": (
                 ("",),
-                ("Öppettiderna passar mig bra", "Det var lätt att nå er", "Lokalen är anpassad för rullstol",
-                 "Det var enkelt att komma fram på telefon"),
+                (
+                    "Öppettiderna passar mig bra",
+                    "Det var lätt att nå er",
+                    "Lokalen är anpassad för rullstol",
+                    "Det var enkelt att komma fram på telefon",
+                ),
             ),
         },
         "en": {
@@ -78,8 +145,14 @@ PHRASES: Bank = {
         "sv": {
             "neg": (
                 ("Informationen", "Blanketten", "Förklaringen", "Kallelsen"),
-                ("var rörig och motsägelsefull", "var omöjlig att förstå", "var skriven på myndighetsspråk",
-                 "kom alldeles för sent", "var otydlig", "sa emot det jag fått höra i telefon"),
+                (
+                    "var rörig och motsägelsefull",
+                    "var omöjlig att förstå",
+                    "var skriven på myndighetsspråk",
+                    "kom alldeles för sent",
+                    "var otydlig",
+                    "sa emot det jag fått höra i telefon",
+                ),
             ),
             "pos": (
                 ("Informationen", "Förklaringen", "Kallelsen"),
@@ -95,8 +168,13 @@ PHRASES: Bank = {
         "sv": {
             "neg": (
                 ("Personalen", "Handläggaren", "Han jag pratade med", "Teknikern"),
-                ("verkade inte kunna reglerna", "gav fel besked", "glömde att skicka remissen",
-                 "verkade helt okunnig", "gjorde misstag i mitt ärende"),
+                (
+                    "verkade inte kunna reglerna",
+                    "gav fel besked",
+                    "glömde att skicka remissen",
+                    "verkade helt okunnig",
+                    "gjorde misstag i mitt ärende",
+                ),
             ),
             "pos": (
                 ("Personalen", "Handläggaren", "Läkaren", "Teknikern"),
@@ -112,8 +190,13 @@ PHRASES: Bank = {
         "sv": {
             "neg": (
                 ("Avgiften", "Fakturan", "Kostnaden", "Månadsavgiften"),
-                ("är alldeles för hög", "höjdes utan förvarning", "är orimlig för pensionärer",
-                 "blev högre än utlovat", "kom utan specifikation"),
+                (
+                    "är alldeles för hög",
+                    "höjdes utan förvarning",
+                    "är orimlig för pensionärer",
+                    "blev högre än utlovat",
+                    "kom utan specifikation",
+                ),
             ),
             "pos": (
                 ("Avgiften", "Kostnaden", "Månadsavgiften"),
@@ -129,7 +212,13 @@ PHRASES: Bank = {
         "sv": {
             "neg": (
                 ("Lokalerna", "Toaletterna", "Omklädningsrummen", "Korridorerna"),
-                ("är slitna", "var smutsiga", "luktar instängt", "var kalla och dragiga", "var trånga och stökiga"),
+                (
+                    "är slitna",
+                    "var smutsiga",
+                    "luktar instängt",
+                    "var kalla och dragiga",
+                    "var trånga och stökiga",
+                ),
             ),
             "pos": (
                 ("Lokalerna", "Väntrummen", "Rummen"),
@@ -145,8 +234,13 @@ PHRASES: Bank = {
         "sv": {
             "neg": (
                 ("Appen", "Hemsidan", "E-tjänsten", "Inloggningen med BankID", "Chatten"),
-                ("kraschar hela tiden", "är rörig", "fungerar inte på mobilen", "hänger sig hela tiden",
-                 "krånglar jämt"),
+                (
+                    "kraschar hela tiden",
+                    "är rörig",
+                    "fungerar inte på mobilen",
+                    "hänger sig hela tiden",
+                    "krånglar jämt",
+                ),
             ),
             "pos": (
                 ("Appen", "Hemsidan", "E-tjänsten", "Chatten"),
@@ -162,8 +256,13 @@ PHRASES: Bank = {
         "sv": {
             "neg": (
                 ("Parkeringen", "Parkeringen vid entrén", "Parkeringen vid sjukhuset"),
-                ("är ett skämt", "är alltid full", "har en automat som inte tar kort", "är för dyr",
-                 "ligger för långt bort"),
+                (
+                    "är ett skämt",
+                    "är alltid full",
+                    "har en automat som inte tar kort",
+                    "är för dyr",
+                    "ligger för långt bort",
+                ),
             ),
             "pos": (
                 ("Parkeringen", "Infarten till parkeringen"),
@@ -177,26 +276,63 @@ PHRASES: Bank = {
     },
 }
 
-OPENERS = {
+OPENERS: dict[str, tuple[str, ...]] = {
     "sv": ("", "", "", "", "Hej! ", "Hej. ", "Kort sagt: ", "Några synpunkter: "),
     "en": ("", "", "", "Hi. ", "Hello! "),
 }
-CLOSERS = {
-    "sv": {"neg": ("", "", " Skärpning!", " Mycket besviken.", " Gör om, gör rätt.", " Inte okej."),
-           "pos": ("", "", " Tack!", " Stort tack!", " Bra jobbat.", " Fortsätt så!")},
-    "en": {"neg": ("", " Very disappointed.", " Not acceptable."), "pos": ("", " Thank you!", " Keep it up!")},
+CLOSERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "sv": {
+        "neg": ("", "", " Skärpning!", " Mycket besviken.", " Gör om, gör rätt.", " Inte okej."),
+        "pos": ("", "", " Tack!", " Stort tack!", " Bra jobbat.", " Fortsätt så!"),
+    },
+    "en": {
+        "neg": ("", " Very disappointed.", " Not acceptable."),
+        "pos": ("", " Thank you!", " Keep it up!"),
+    },
 }
-WAIT_SENTENCES = {
+WAIT_SENTENCES: dict[str, tuple[str, ...]] = {
     "sv": ("Jag väntade {} minuter.", "Vi satt där i {} minuter.", "Det tog {} minuter i telefonkön."),
     "en": ("I waited {} minutes.", "We sat there for {} minutes."),
 }
-PRICE_SENTENCES = {
+PRICE_SENTENCES: dict[str, tuple[str, ...]] = {
     "sv": ("Det kostade {} kr.", "Vi betalade {} kr för det."),
     "en": ("It cost {} kr.",),
 }
 
-FIRST_NAMES = ("Anna", "Maria", "Erik", "Lars", "Karin", "Johan", "Sara", "Mohammed", "Eva", "Anders", "Emma",
-               "Ali", "Kerstin", "Jonas", "Fatima", "Lena", "Per", "Ingrid", "Oskar", "Linnea")
-SURNAMES = ("Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
-            "Svensson", "Lindqvist", "Hassan", "Berg")
+FIRST_NAMES = (
+    "Anna",
+    "Maria",
+    "Erik",
+    "Lars",
+    "Karin",
+    "Johan",
+    "Sara",
+    "Mohammed",
+    "Eva",
+    "Anders",
+    "Emma",
+    "Ali",
+    "Kerstin",
+    "Jonas",
+    "Fatima",
+    "Lena",
+    "Per",
+    "Ingrid",
+    "Oskar",
+    "Linnea",
+)
+SURNAMES = (
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Lindqvist",
+    "Hassan",
+    "Berg",
+)
 STREETS = ("Storgatan", "Kungsgatan", "Björkvägen", "Skolgatan", "Ringvägen", "Drottninggatan", "Parkvägen")

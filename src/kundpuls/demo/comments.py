@@ -45,11 +45,15 @@ def _check(n: int, language_mix: float, personal_data_rate: float) -> None:
     if not isinstance(n, int | np.integer) or n < 0:
         raise InvalidArgument(f"n: {n!r} must be a non-negative integer", field="n", value=n)
     if not 0 <= language_mix <= 1:
-        raise InvalidArgument(f"language_mix: {language_mix} must lie in [0, 1]", field="language_mix",
-                              value=language_mix)
+        raise InvalidArgument(
+            f"language_mix: {language_mix} must lie in [0, 1]", field="language_mix", value=language_mix
+        )
     if not 0 <= personal_data_rate <= 1:
-        raise InvalidArgument(f"personal_data_rate: {personal_data_rate} must lie in [0, 1]",
-                              field="personal_data_rate", value=personal_data_rate)
+        raise InvalidArgument(
+            f"personal_data_rate: {personal_data_rate} must lie in [0, 1]",
+            field="personal_data_rate",
+            value=personal_data_rate,
+        )
 
 
 def latent_drivers(n: int, *, seed: int, correlation: float = 0.4) -> dict[str, np.ndarray]:
@@ -106,7 +110,9 @@ def _personal_sentences(rng: np.random.Generator, kinds: np.ndarray, langs: np.n
             address = f"{first[i]}.{last[i]}@exempel.se".lower().translate(_ASCII)
             out.append(f" Reply to {address}." if en else f" Svara till {address}.")
         else:
-            out.append(f" I live at {street[i]} {house[i]}." if en else f" Jag bor på {street[i]} {house[i]}.")
+            out.append(
+                f" I live at {street[i]} {house[i]}." if en else f" Jag bor på {street[i]} {house[i]}."
+            )
     return out
 
 
@@ -155,12 +161,18 @@ def generate_comment_frame(
     if drivers is not None:
         for name, values in drivers.items():
             if name not in DRIVERS:
-                raise InvalidArgument(f"drivers: unknown driver {name!r} (known: {', '.join(DRIVERS)})",
-                                      field="drivers", value=name)
+                raise InvalidArgument(
+                    f"drivers: unknown driver {name!r} (known: {', '.join(DRIVERS)})",
+                    field="drivers",
+                    value=name,
+                )
             arr = np.asarray(values, dtype=float)
             if arr.shape != (n,):
-                raise InvalidArgument(f"drivers[{name!r}]: length {arr.shape} does not match n={n}",
-                                      field=f"drivers.{name}", value=arr.shape)
+                raise InvalidArgument(
+                    f"drivers[{name!r}]: length {arr.shape} does not match n={n}",
+                    field=f"drivers.{name}",
+                    value=arr.shape,
+                )
             z_all[name] = arr
     z = np.column_stack([z_all[d] for d in DRIVERS]) if n else np.zeros((0, len(DRIVERS)))
     is_en = rng.random(n) >= language_mix
@@ -193,13 +205,18 @@ def generate_comment_frame(
         # numbers: a waiting sentence with minutes, a price sentence with kronor
         extra = active & (side == 0) & (rng.random(n) < 0.3)
         numbers = np.full(n, "", dtype=object)
-        for driver, bank, low, high, step in (("vantetid", WAIT_SENTENCES, 10, 180, 1),
-                                               ("pris", PRICE_SENTENCES, 2, 300, 10)):
+        for driver, bank, low, high, step in (
+            ("vantetid", WAIT_SENTENCES, 10, 180, 1),
+            ("pris", PRICE_SENTENCES, 2, 300, 10),
+        ):
             rows = np.flatnonzero(extra & (d == DRIVERS.index(driver)))
             values = rng.integers(low, high, size=rows.size) * step
             variants = rng.integers(0, 6, size=rows.size)
             numbers[rows] = [
-                " " + bank[_LANGS[lang_code[i]]][v % len(bank[_LANGS[lang_code[i]]])].format(f"{x:,}".replace(",", " "))
+                " "
+                + bank[_LANGS[lang_code[i]]][v % len(bank[_LANGS[lang_code[i]]])].format(
+                    f"{x:,}".replace(",", " ")
+                )
                 for i, x, v in zip(rows.tolist(), values.tolist(), variants.tolist(), strict=True)
             ]
         columns.append(numbers)
@@ -216,8 +233,10 @@ def generate_comment_frame(
     personal_text = np.full(n, "", dtype=object)
     personal_text[rows] = _personal_sentences(rng, kinds, lang_code[rows])
     columns.append(personal_text)
-    text = np.asarray(["".join(parts) for parts in zip(*columns, strict=True)], dtype=object) if n else (
-        np.zeros(0, dtype=object)
+    text = (
+        np.asarray(["".join(parts) for parts in zip(*columns, strict=True)], dtype=object)
+        if n
+        else (np.zeros(0, dtype=object))
     )
     # some people write in lower case
     lower = np.flatnonzero(rng.random(n) < 0.08)
@@ -225,22 +244,28 @@ def generate_comment_frame(
 
     mean_z = z.mean(axis=1) if n else np.zeros(0)
     score = np.clip(np.rint(6.5 + 2.2 * mean_z + rng.normal(0, 1.0, size=n)), 1, 10).astype(np.int64)
-    topic_code = np.where(n_sentences > 1, order[:, 1] + 1, 0) * 16 + np.where(n_sentences > 2, order[:, 2] + 1, 0)
+    topic_code = np.where(n_sentences > 1, order[:, 1] + 1, 0) * 16 + np.where(
+        n_sentences > 2, order[:, 2] + 1, 0
+    )
     topic_code = (order[:, 0] * 256 + topic_code) if n else np.zeros(0, dtype=np.int64)
     codes, inverse = np.unique(topic_code, return_inverse=True)
     unit_labels = [f"E{u:04d}" for u in range(1, n_units + 1)]
     personal_code = np.zeros(n, dtype=np.int64)
     personal_code[rows] = kinds + 1
-    frame = pd.DataFrame({
-        "text": pd.array(text, dtype="string"),
-        "language": pd.Categorical.from_codes(lang_code, categories=list(_LANGS)),
-        "unit": pd.Categorical.from_codes((np.arange(n) * 7919 + seed) % n_units, categories=unit_labels),
-        "score": score,
-        "personal_data": pd.Categorical.from_codes(personal_code, categories=["", *PERSONAL_DATA_KINDS]),
-        "topics": pd.Categorical.from_codes(inverse.ravel(), categories=[_topic_label(int(c)) for c in codes]),
-    })
-    for j, d in enumerate(DRIVERS):
-        frame[f"driver_{d}"] = z[:, j]
+    frame = pd.DataFrame(
+        {
+            "text": pd.array(text, dtype="string"),
+            "language": pd.Categorical.from_codes(lang_code, categories=list(_LANGS)),
+            "unit": pd.Categorical.from_codes((np.arange(n) * 7919 + seed) % n_units, categories=unit_labels),
+            "score": score,
+            "personal_data": pd.Categorical.from_codes(personal_code, categories=["", *PERSONAL_DATA_KINDS]),
+            "topics": pd.Categorical.from_codes(
+                inverse.ravel(), categories=[_topic_label(int(c)) for c in codes]
+            ),
+        }
+    )
+    for j, driver in enumerate(DRIVERS):
+        frame[f"driver_{driver}"] = z[:, j]
     return frame
 
 
@@ -286,6 +311,7 @@ def generate_comments(
     >>> len(comments), all(isinstance(c, str) and c for c in comments)
     (3, True)
     """
-    frame = generate_comment_frame(n, seed=seed, drivers=drivers, language_mix=language_mix,
-                                   personal_data_rate=personal_data_rate)
+    frame = generate_comment_frame(
+        n, seed=seed, drivers=drivers, language_mix=language_mix, personal_data_rate=personal_data_rate
+    )
     return frame["text"].tolist()

@@ -68,7 +68,9 @@ def comments_by_group(
             f"groups: length {len(groups)} does not match {len(comments)} comments", field="groups"
         )
     if threshold < 1:
-        raise InvalidArgument(f"threshold: {threshold} must be at least 1", field="threshold", value=threshold)
+        raise InvalidArgument(
+            f"threshold: {threshold} must be at least 1", field="threshold", value=threshold
+        )
     if comment_threshold is not None and comment_threshold < 1:
         raise InvalidArgument(
             f"comment_threshold: {comment_threshold} must be at least 1",
@@ -81,8 +83,15 @@ def comments_by_group(
         texts = tuple(str(c) for c in part["comment"] if isinstance(c, str) and c.strip())
         n = int(group_sizes.get(group, len(part))) if group_sizes is not None else len(part)
         suppressed = n < threshold or (comment_threshold is not None and len(texts) < comment_threshold)
-        result.append(GroupComments(group=group, n=n, n_comments=len(texts),
-                                    comments=() if suppressed else texts, suppressed=suppressed))
+        result.append(
+            GroupComments(
+                group=group,
+                n=n,
+                n_comments=len(texts),
+                comments=() if suppressed else texts,
+                suppressed=suppressed,
+            )
+        )
     return result
 
 
@@ -98,7 +107,12 @@ def releasable_comments(
     :func:`comments_by_group`)."""
     return {
         g.group: list(g.comments)
-        for g in comments_by_group(comments, groups, threshold=threshold, comment_threshold=comment_threshold,
-                                   group_sizes=group_sizes)
+        for g in comments_by_group(
+            comments,
+            groups,
+            threshold=threshold,
+            comment_threshold=comment_threshold,
+            group_sizes=group_sizes,
+        )
         if not g.suppressed
     }

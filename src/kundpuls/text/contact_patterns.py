@@ -103,6 +103,12 @@ ENGLISH_ADDRESS = re.compile(
     r"(?<![\w-])\d{1,4}[A-Za-z]?\s(?:[A-Z][a-z]+\s){1,3}"
     r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Way|Close|Court|Place|Square|Gardens|Terrace)\.?(?!\w)"
 )
+# cheap tests that a comment can hold an address at all: a street word then a number, or a number then a
+# capitalised word (English order)
+# (IGNORECASE alternations are slow in Python's re: the hint runs on the lower-cased text instead)
+_LETTER_SPACE_DIGIT = re.compile(r"[^\W\d_]\s\d")
+_STREET_HINT = re.compile(_STREET_SUFFIX + r"\s\d")
+_ENGLISH_HINT = re.compile(r"\d[A-Za-z]?\s[A-Z]")
 _NOT_ADDRESS_AFTER = re.compile(
     r"\s?(?:kr|kronor|sek|min|minuter|minuters|timmar|timme|tim|h|dagar|dag|veckor|månader|år|st|km|m|"
     r"meter|%|procent|personer|gånger|bilar|platser)\b",
@@ -116,6 +122,10 @@ def find_addresses(text: str) -> Iterator[tuple[int, int]]:
     The street name must end in a Swedish street word (gatan, vägen, gränd, torget …) and be followed by a
     house number that is not a quantity ("vägen 10 minuter" is not an address).
     """
+    if _LETTER_SPACE_DIGIT.search(text) is None and _ENGLISH_HINT.search(text) is None:
+        return
+    if _STREET_HINT.search(text.lower()) is None and _ENGLISH_HINT.search(text) is None:
+        return
     for match in STREET_ADDRESS.finditer(text):
         if not match.group("rest") and _NOT_ADDRESS_AFTER.match(text, match.end("number")):
             continue

@@ -13,6 +13,7 @@ and stems each *distinct* token once per language. The result holds integer arra
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -44,9 +45,11 @@ class Corpus:
     vocabulary_is_stop: np.ndarray
 
     def position_is_stop(self) -> np.ndarray:
-        """Return, for each flat token position, whether the token is a stop word of its comment's language."""
+        """Return, per flat token position, whether the token is a stop word of its comment's language."""
         is_en = (self.languages == "en")[self.doc_index()]
-        return np.where(is_en, self.vocabulary_is_stop[1][self.token_ids], self.vocabulary_is_stop[0][self.token_ids])
+        return np.where(
+            is_en, self.vocabulary_is_stop[1][self.token_ids], self.vocabulary_is_stop[0][self.token_ids]
+        )
 
     @property
     def n_docs(self) -> int:
@@ -102,13 +105,22 @@ class Corpus:
 
 
 def _as_arrow(texts: Sequence[str] | pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Return the texts as an NFC-normalised Arrow large-string array (missing values as "")."""
     if isinstance(texts, pa.ChunkedArray):
         texts = texts.combine_chunks()
-    if not isinstance(texts, pa.Array):
-        texts = pa.array(list(texts) if not isinstance(texts, list) else texts, type=pa.large_string())
-    if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
-        raise InvalidArgument(f"texts: expected strings, got Arrow type {texts.type}", field="texts")
-    return pc.fill_null(texts.cast(pa.large_string()), "")
+    if isinstance(texts, pa.Array):
+        if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
+            raise InvalidArgument(f"texts: expected strings, got Arrow type {texts.type}", field="texts")
+        return pc.utf8_normalize(pc.fill_null(texts.cast(pa.large_string()), ""), form="NFC")
+    items = texts if isinstance(texts, list) else list(texts)
+    # normalise in Python only the few strings that need it (Arrow's kernel would rewrite every string)
+    fixed = None
+    for i, t in enumerate(items):
+        if isinstance(t, str) and not t.isascii() and not unicodedata.is_normalized("NFC", t):
+            if fixed is None:
+                fixed = list(items)
+            fixed[i] = unicodedata.normalize("NFC", t)
+    return pc.fill_null(pa.array(fixed if fixed is not None else items, type=pa.large_string()), "")
 
 
 def build_corpus(
@@ -134,7 +146,7 @@ def build_corpus(
     check_language(default_language, argument="default_language")
     arr = _as_arrow(texts)
     n_docs = len(arr)
-    lowered = pc.utf8_lower(pc.utf8_normalize(arr, form="NFC"))
+    lowered = pc.utf8_lower(arr)
     split = pc.split_pattern_regex(lowered, pattern=r"[^\p{L}]+")
     lengths = pc.list_value_length(split).to_numpy(zero_copy_only=False).astype(np.int64)
     flat = pc.list_flatten(split)
@@ -152,11 +164,15 @@ def build_corpus(
 
     if language == "auto":
         sv_votes, en_votes = vote_arrays(vocabulary.tolist())
-        sv = np.bincount(doc_of_token, weights=sv_votes[token_ids], minlength=n_docs) if len(token_ids) else (
-            np.zeros(n_docs)
+        sv = (
+            np.bincount(doc_of_token, weights=sv_votes[token_ids], minlength=n_docs)
+            if len(token_ids)
+            else (np.zeros(n_docs))
         )
-        en = np.bincount(doc_of_token, weights=en_votes[token_ids], minlength=n_docs) if len(token_ids) else (
-            np.zeros(n_docs)
+        en = (
+            np.bincount(doc_of_token, weights=en_votes[token_ids], minlength=n_docs)
+            if len(token_ids)
+            else (np.zeros(n_docs))
         )
         is_en = np.where(sv == en, default_language == "en", en > sv)
     else:

@@ -112,8 +112,9 @@ def discover_themes(
         warnings.simplefilter("always", SklearnConvergenceWarning)
         w = model.fit_transform(tfidf)
     if any(issubclass(c.category, SklearnConvergenceWarning) for c in caught):
-        warnings.warn("discover_themes: NMF reached max_iter=400 before converging", ConvergenceWarning,
-                      stacklevel=2)
+        warnings.warn(
+            "discover_themes: NMF reached max_iter=400 before converging", ConvergenceWarning, stacklevel=2
+        )
     h = model.components_
     display = corpus.stem_display()
     dominant = w.argmax(axis=1)
@@ -128,15 +129,17 @@ def discover_themes(
         language_of = "en" if (langs == "en").sum() > (langs == "sv").sum() else "sv"
         best = np.argsort(-w[:, k])[:n_examples]
         examples = tuple(_text_of(corpus, raw, int(rows[i])) for i in best if w[i, k] > 0)
-        proposals.append(ThemeProposal(
-            key=f"ny_{k + 1}",
-            top_terms=tuple(str(display[s]) for s in stem_ids),
-            stems=tuple(str(corpus.stem_vocabulary[s]) for s in stem_ids),
-            weights=tuple(float(x) for x in h[k, order]),
-            examples=examples,
-            n=int((dominant == k).sum()),
-            language=language_of,  # type: ignore[arg-type]
-        ))
+        proposals.append(
+            ThemeProposal(
+                key=f"ny_{k + 1}",
+                top_terms=tuple(str(display[s]) for s in stem_ids),
+                stems=tuple(str(corpus.stem_vocabulary[s]) for s in stem_ids),
+                weights=tuple(float(x) for x in h[k, order]),
+                examples=examples,
+                n=int((dominant == k).sum()),
+                language=language_of,  # type: ignore[arg-type]
+            )
+        )
     proposals.sort(key=lambda p: -p.n)
     return proposals
 
@@ -160,6 +163,9 @@ def accept_proposal(
     validated like an edited taxonomy file.
     """
     return merge_theme_terms(
-        taxonomy, key, language=proposal.language, words=proposal.top_terms if words is None else words,
+        taxonomy,
+        key,
+        language=proposal.language,
+        words=proposal.top_terms if words is None else words,
         label=label,
     )

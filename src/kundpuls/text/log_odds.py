@@ -49,10 +49,14 @@ class LogOdds:
 
 
 def _prior(prior_counts: np.ndarray, alpha0: np.ndarray | float) -> np.ndarray:
-    smoothed = prior_counts.astype(float) + 0.01  # a term unseen in the background still gets a positive alpha
+    smoothed = (
+        prior_counts.astype(float) + 0.01
+    )  # a term unseen in the background still gets a positive alpha
     total = smoothed.sum(axis=-1, keepdims=True)
-    return np.asarray(alpha0, dtype=float)[..., None] * smoothed / total if np.ndim(alpha0) else (
-        float(alpha0) * smoothed / total
+    return (
+        np.asarray(alpha0, dtype=float)[..., None] * smoothed / total
+        if np.ndim(alpha0)
+        else (float(alpha0) * smoothed / total)
     )
 
 
@@ -92,12 +96,16 @@ def weighted_log_odds(
     background = ya + yb if prior_counts is None else np.asarray(prior_counts, dtype=float)
     if background.shape != ya.shape or (background < 0).any():
         raise InvalidArgument(
-            f"prior_counts: must be non-negative with shape {ya.shape}", field="prior_counts", value=background.shape
+            f"prior_counts: must be non-negative with shape {ya.shape}",
+            field="prior_counts",
+            value=background.shape,
         )
     na, nb = ya.sum(), yb.sum()
     alpha0 = na + nb if prior_strength is None else float(prior_strength)
     if not alpha0 > 0:
-        raise InvalidArgument(f"prior_strength: {alpha0} must be positive", field="prior_strength", value=alpha0)
+        raise InvalidArgument(
+            f"prior_strength: {alpha0} must be positive", field="prior_strength", value=alpha0
+        )
     return _log_odds(ya, yb, _prior(background, alpha0), alpha0)
 
 
@@ -106,7 +114,9 @@ def _log_odds(ya: np.ndarray, yb: np.ndarray, alpha: np.ndarray, alpha0: np.ndar
     nb = yb.sum(axis=-1, keepdims=True)
     a0 = np.asarray(alpha0, dtype=float)
     a0 = a0[..., None] if a0.ndim else a0
-    delta = np.log(ya + alpha) - np.log(na + a0 - ya - alpha) - np.log(yb + alpha) + np.log(nb + a0 - yb - alpha)
+    delta = (
+        np.log(ya + alpha) - np.log(na + a0 - ya - alpha) - np.log(yb + alpha) + np.log(nb + a0 - yb - alpha)
+    )
     variance = 1.0 / (ya + alpha) + 1.0 / (yb + alpha)
     return LogOdds(delta=delta, variance=variance, z=delta / np.sqrt(variance))
 
@@ -185,8 +195,19 @@ def _contrast_table(
         suppressed = n_low[g] < min_n or n_high[g] < min_n
         base = {"group": name, "n_low": int(n_low[g]), "n_high": int(n_high[g]), "method": METHOD}
         if suppressed or keep.size == 0:
-            records.append({**base, what: None, "label": None, "side": None, "delta": np.nan, "z": np.nan,
-                            "count_low": 0, "count_high": 0, "suppressed": bool(suppressed)})
+            records.append(
+                {
+                    **base,
+                    what: None,
+                    "label": None,
+                    "side": None,
+                    "delta": np.nan,
+                    "z": np.nan,
+                    "count_low": 0,
+                    "count_high": 0,
+                    "suppressed": bool(suppressed),
+                }
+            )
             continue
         z = result.z[g]
         if top is None:  # every key, most typical of the low scorers first
@@ -194,19 +215,54 @@ def _contrast_table(
                 if ya[g, k] + yb[g, k] == 0:  # not raised by either side: no evidence, left out
                     continue
                 side = "low" if z[k] > 0 else "high" if z[k] < 0 else "none"
-                records.append({**base, what: keys[keep[k]], "label": labels[keep[k]], "side": side,
-                                "delta": float(result.delta[g, k]), "z": float(z[k]),
-                                "count_low": int(ya[g, k]), "count_high": int(yb[g, k]), "suppressed": False})
+                records.append(
+                    {
+                        **base,
+                        what: keys[keep[k]],
+                        "label": labels[keep[k]],
+                        "side": side,
+                        "delta": float(result.delta[g, k]),
+                        "z": float(z[k]),
+                        "count_low": int(ya[g, k]),
+                        "count_high": int(yb[g, k]),
+                        "suppressed": False,
+                    }
+                )
             continue
         for side, order in (("low", np.argsort(-z, kind="stable")), ("high", np.argsort(z, kind="stable"))):
-            chosen = [k for k in order[: top * 3] if (z[k] > 0 if side == "low" else z[k] < 0)
-                      and (ya[g, k] if side == "low" else yb[g, k]) > 0][:top]
+            chosen = [
+                k
+                for k in order[: top * 3]
+                if (z[k] > 0 if side == "low" else z[k] < 0) and (ya[g, k] if side == "low" else yb[g, k]) > 0
+            ][:top]
             for k in chosen:
-                records.append({**base, what: keys[keep[k]], "label": labels[keep[k]], "side": side,
-                                "delta": float(result.delta[g, k]), "z": float(z[k]),
-                                "count_low": int(ya[g, k]), "count_high": int(yb[g, k]), "suppressed": False})
-    columns = ["group", what, "label", "side", "delta", "z", "count_low", "count_high", "n_low", "n_high",
-               "method", "suppressed"]
+                records.append(
+                    {
+                        **base,
+                        what: keys[keep[k]],
+                        "label": labels[keep[k]],
+                        "side": side,
+                        "delta": float(result.delta[g, k]),
+                        "z": float(z[k]),
+                        "count_low": int(ya[g, k]),
+                        "count_high": int(yb[g, k]),
+                        "suppressed": False,
+                    }
+                )
+    columns = [
+        "group",
+        what,
+        "label",
+        "side",
+        "delta",
+        "z",
+        "count_low",
+        "count_high",
+        "n_low",
+        "n_high",
+        "method",
+        "suppressed",
+    ]
     return pd.DataFrame.from_records(records, columns=columns)
 
 
@@ -235,10 +291,19 @@ def distinguishing_terms(
     split = split_scores(_scores(scores, corpus.n_docs), low_max=low_max, high_min=high_min)
     codes, names = _group_codes(groups, corpus.n_docs)
     return _contrast_table(
-        corpus.stem_matrix(), split, codes, names, labels=corpus.stem_display(),
-        keys=np.asarray([f"{lang}:{s}" for lang, s in zip(corpus.stem_languages, corpus.stem_vocabulary,
-                                                         strict=True)], dtype=object),
-        top=top, min_count=min_count, min_n=min_n, what="term",
+        corpus.stem_matrix(),
+        split,
+        codes,
+        names,
+        labels=corpus.stem_display(),
+        keys=np.asarray(
+            [f"{lang}:{s}" for lang, s in zip(corpus.stem_languages, corpus.stem_vocabulary, strict=True)],
+            dtype=object,
+        ),
+        top=top,
+        min_count=min_count,
+        min_n=min_n,
+        what="term",
     )
 
 
@@ -264,17 +329,25 @@ def distinguishing_themes(
     split = split_scores(_scores(scores, corpus.n_docs), low_max=low_max, high_min=high_min)
     codes, names = _group_codes(groups, corpus.n_docs)
     return _contrast_table(
-        assignment.matrix.astype(np.int32).tocsr(), split, codes, names,
-        labels=np.asarray(assignment.labels, dtype=object), keys=np.asarray(assignment.keys, dtype=object),
-        top=top, min_count=1, min_n=min_n, what="theme",
+        assignment.matrix.astype(np.int32).tocsr(),
+        split,
+        codes,
+        names,
+        labels=np.asarray(assignment.labels, dtype=object),
+        keys=np.asarray(assignment.keys, dtype=object),
+        top=top,
+        min_count=1,
+        min_n=min_n,
+        what="theme",
     )
 
 
 def _scores(scores: Sequence[float] | np.ndarray, n: int) -> np.ndarray:
     x = np.asarray(scores, dtype=float)
     if x.shape != (n,):
-        raise InvalidArgument(f"scores: length {x.shape[0] if x.ndim else 0} does not match {n} comments",
-                              field="scores")
+        raise InvalidArgument(
+            f"scores: length {x.shape[0] if x.ndim else 0} does not match {n} comments", field="scores"
+        )
     return x
 
 

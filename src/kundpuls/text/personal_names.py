@@ -64,14 +64,23 @@ def _trie_pattern(words: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class NameLexicon:
-    """The name lists and cue words, compiled into the patterns the name finder uses."""
+    """The name lists and cue words, compiled into the patterns the name finder uses.
+
+    ``prefilter`` is an RE2 pattern (for Arrow's vectorised regex kernels) that matches every comment in
+    which :func:`find_names` can find a name, and some more: a listed name as a whole word in any case,
+    or a cue followed by a capitalised word.
+    """
 
     first_names: frozenset[str]
     surnames: frozenset[str]
     ambiguous: frozenset[str]
     common_words: frozenset[str]
     listed: re.Pattern[str]
+    listed_lower: re.Pattern[str]
     cue: re.Pattern[str]
+    cue_lower: re.Pattern[str]
+    after_cue: re.Pattern[str]
+    prefilter: str
 
     def is_first(self, word: str) -> bool:
         """True if ``word`` (any case) is a listed first name."""
@@ -90,24 +99,47 @@ def name_lexicon() -> NameLexicon:
     surnames = {w.lower() for w in _lines("names_surnames_sv.txt")}
     ambiguous = {w.lower() for w in _lines("names_ambiguous.txt")}
     common = set(stop_words("sv")) | set(stop_words("en"))
-    cues = yaml.safe_load(resources.files("kundpuls.text").joinpath("data", "name_cues.yaml").read_text("utf-8"))
+    cues = yaml.safe_load(
+        resources.files("kundpuls.text").joinpath("data", "name_cues.yaml").read_text("utf-8")
+    )
     titles = [t for lang in cues.values() for t in lang.get("titles", [])]
     phrases = [p for lang in cues.values() for p in lang.get("phrases", [])]
     cue_words = sorted({c.lower() for c in titles + phrases}, key=len, reverse=True)
     cue_alt = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in cue_words)
-    listed = re.compile(rf"(?<![\w\-@.])(?i:{_trie_pattern(sorted(first | surnames))})(?:s(?=\W|$))?(?![\w\-@])")
-    cue = re.compile(
-        rf"(?<![\w\-@])(?i:{cue_alt})\.?,?\s+"
-        rf"(?P<name>{_CAP_WORD}|[{_LOWER}]+)(?![\w\-@])"
+    listed = re.compile(
+        rf"(?<![\w\-@.])(?i:{_trie_pattern(sorted(first | surnames))})(?:s(?=\W|$))?(?![\w\-@])"
+    )
+    listed_lower = re.compile(
+        rf"(?<![\w\-@.])(?:{_trie_pattern(sorted(first | surnames))})(?:s(?=\W|$))?(?![\w\-@])"
+    )
+    after = (
+        rf"\.?,?\s+(?P<name>{_CAP_WORD}|[{_LOWER}]+)(?![\w\-@])"
         rf"(?:\s(?P<surname>{_CAP_WORD}|[{_UPPER}]\.)(?![\w\-@]))?"
     )
+    cue = re.compile(rf"(?<![\w\-@])(?i:{cue_alt}){after}")
+    cue_lower = re.compile(
+        rf"(?<![\w\-@])(?:{_trie_pattern(cue_words).replace(chr(92) + ' ', chr(92) + 's+')})(?=\.?,?\s)"
+    )
+    after_cue = re.compile(after)
+    boundary_before = r"(?:^|[^\p{L}\p{N}_])"
+    boundary_after = r"(?:$|[^\p{L}\p{N}_])"
+    space = r"[\s\p{Z}\x{1C}-\x{1F}\x{85}]"
+    re2_cues = "|".join(re.escape(c).replace(r"\ ", space + "+") for c in cue_words)
+    prefilter = (
+        rf"{boundary_before}(?i:{'|'.join(sorted(first | surnames))})s?{boundary_after}"
+        rf"|{boundary_before}(?i:{re2_cues})\.?,?{space}+\p{{Lu}}"
+    )
     return NameLexicon(
+        prefilter=prefilter,
         first_names=frozenset(first),
         surnames=frozenset(surnames),
         ambiguous=frozenset(ambiguous),
         common_words=frozenset(common),
         listed=listed,
+        listed_lower=listed_lower,
         cue=cue,
+        cue_lower=cue_lower,
+        after_cue=after_cue,
     )
 
 
@@ -125,9 +157,9 @@ def _capitalised(word: str) -> bool:
 _FOLLOWER = re.compile(rf"\s(?P<word>{_CAP_WORD}|[{_UPPER}]\.)(?![\w\-@])")
 
 
-def find_names(text: str, *, lowercase_names: bool = True, lexicon: NameLexicon | None = None) -> Iterator[
-    tuple[int, int]
-]:
+def find_names(
+    text: str, *, lowercase_names: bool = True, lexicon: NameLexicon | None = None
+) -> Iterator[tuple[int, int]]:
     """Yield ``(start, end)`` of personal names in ``text`` (overlapping spans may be yielded; the
     redactor merges them).
 
@@ -137,7 +169,14 @@ def find_names(text: str, *, lowercase_names: bool = True, lexicon: NameLexicon 
     lex = lexicon or name_lexicon()
     found: list[tuple[int, int]] = []
     supported: set[int] = set()
-    for match in lex.cue.finditer(text):
+    lowered = text.lower()
+    same_length = len(lowered) == len(text)  # lower() kept every offset: search the lower-cased text
+    cue_matches = (
+        (m for m in (lex.after_cue.match(text, c.end()) for c in lex.cue_lower.finditer(lowered)) if m)
+        if same_length
+        else lex.cue.finditer(text)
+    )
+    for match in cue_matches:
         name = match.group("name")
         lower = name.lower()
         if _capitalised(name):
@@ -145,14 +184,16 @@ def find_names(text: str, *, lowercase_names: bool = True, lexicon: NameLexicon 
                 continue
         elif lower not in lex.first_names:
             continue
-        end = match.end("surname") if match.group("surname") and not _is_common(match.group("surname"), lex) else (
-            match.end("name")
+        end = (
+            match.end("surname")
+            if match.group("surname") and not _is_common(match.group("surname"), lex)
+            else (match.end("name"))
         )
         found.append((match.start("name"), end))
         supported.add(match.start("name"))
-    for match in lex.listed.finditer(text):
+    for match in lex.listed_lower.finditer(lowered) if same_length else lex.listed.finditer(text):
         start = match.start()
-        word = match.group()
+        word = text[start : match.end()]
         base = word.lower()
         if base not in lex.first_names and base not in lex.surnames:
             base = base[:-1]  # genitive s
@@ -164,12 +205,17 @@ def find_names(text: str, *, lowercase_names: bool = True, lexicon: NameLexicon 
             accept = True
         elif not _capitalised(word):
             accept = (
-                lowercase_names and is_first and base not in lex.ambiguous and base not in lex.common_words
+                lowercase_names
+                and is_first
+                and base not in lex.ambiguous
+                and base not in lex.common_words
                 and len(base) >= 3
             )
         elif base in lex.ambiguous:
             preceded = _preceded_by_name(text, start, lex)
-            accept = has_follower and follower is not None and lex.is_listed(follower.group("word").rstrip("."))
+            accept = (
+                has_follower and follower is not None and lex.is_listed(follower.group("word").rstrip("."))
+            )
             accept = accept or preceded or (is_first and not _sentence_initial(text, start))
             accept = accept or (is_first and _PERSON_VERB.match(text, end) is not None)
         else:
@@ -206,7 +252,43 @@ def _is_common(word: str, lex: NameLexicon) -> bool:
 
 
 _NOT_NAMES = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april july september
-    october november december måndag tisdag onsdag torsdag fredag lördag söndag jag det den de vi ni han hon
-    men och eller the and but""".split()
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "july",
+        "september",
+        "october",
+        "november",
+        "december",
+        "måndag",
+        "tisdag",
+        "onsdag",
+        "torsdag",
+        "fredag",
+        "lördag",
+        "söndag",
+        "jag",
+        "det",
+        "den",
+        "de",
+        "vi",
+        "ni",
+        "han",
+        "hon",
+        "men",
+        "och",
+        "eller",
+        "the",
+        "and",
+        "but",
+    ]
 )

@@ -196,9 +196,13 @@ def _check_terms(node: object, path: str, bad: Any) -> None:
                 continue
             n_tokens = len(tokenise(item))
             if kind == "words" and n_tokens != 1:
-                bad(item_path, f"a word must be exactly one word; {item!r} has {n_tokens} (use phrases)", item)
+                bad(
+                    item_path, f"a word must be exactly one word; {item!r} has {n_tokens} (use phrases)", item
+                )
             elif kind == "phrases" and not 2 <= n_tokens <= MAX_PHRASE_WORDS:
-                bad(item_path, f"a phrase must have 2–{MAX_PHRASE_WORDS} words; {item!r} has {n_tokens}", item)
+                bad(
+                    item_path, f"a phrase must have 2–{MAX_PHRASE_WORDS} words; {item!r} has {n_tokens}", item
+                )
             elif kind == "parts" and (n_tokens != 1 or len(item.strip()) < 3):
                 bad(item_path, f"a word part must be at least 3 letters without spaces, got {item!r}", item)
 
@@ -220,9 +224,9 @@ def parse_taxonomy(data: object) -> Taxonomy:
     data = cast(Mapping[str, Any], data)  # taxonomy_problems has checked the shape
     themes = []
     for key, node in data["themes"].items():
-        terms = {}
+        terms: dict[str, ThemeTerms] = {}
         for lang in LANGUAGES:
-            if lang in node and node[lang]:
+            if node.get(lang):
                 spec = node[lang]
                 terms[lang] = ThemeTerms(
                     **{k: tuple(_clean(s) for s in (spec.get(k) or [])) for k in TERM_KINDS}
@@ -266,7 +270,9 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
 @cache
 def default_taxonomy() -> Taxonomy:
     """The shipped default taxonomy (``data/themes_default.yaml``)."""
-    text = resources.files("kundpuls.text").joinpath("data", "themes_default.yaml").read_text(encoding="utf-8")
+    text = (
+        resources.files("kundpuls.text").joinpath("data", "themes_default.yaml").read_text(encoding="utf-8")
+    )
     return taxonomy_from_yaml(text)
 
 

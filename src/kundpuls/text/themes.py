@@ -64,17 +64,19 @@ class ThemeAssignment:
 
 
 def _ngram_keys(ids: np.ndarray, doc: np.ndarray, length: int, base: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return (key, start position) of every within-comment n-gram of ``length`` over mapped ids."""
-    if ids.shape[0] < length:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    key = ids[: ids.shape[0] - length + 1].astype(np.int64)
-    valid = np.ones(key.shape[0], dtype=bool)
+    """Return (key, start position) of every within-comment n-gram of ``length`` whose ids are all non-zero.
+
+    ``ids`` are phrase-stem ids (0 for a stem in no phrase), so only a few positions can start a phrase.
+    """
+    n = ids.shape[0]
+    starts = np.flatnonzero(ids[: max(n - length + 1, 0)] != 0)
+    key = ids[starts].astype(np.int64)
     for k in range(1, length):
-        nxt = ids[k : ids.shape[0] - length + 1 + k]
-        key = key * base + nxt
-        valid &= doc[k : doc.shape[0] - length + 1 + k] == doc[: doc.shape[0] - length + 1]
-    positions = np.flatnonzero(valid)
-    return key[positions], positions
+        nxt = starts + k
+        ok = (ids[nxt] != 0) & (doc[nxt] == doc[starts])
+        starts, key, nxt = starts[ok], key[ok], nxt[ok]
+        key = key * base + ids[nxt]
+    return key, starts
 
 
 SHORT_STEM = 4
@@ -101,15 +103,18 @@ def _prefix_filter(
     check = np.isin(stem_of, np.fromiter(restricted, dtype=np.int64))
     if not check.any():
         return positions
-    pairs = np.unique(np.stack([stem_of[check], corpus.token_ids[positions[check]]]), axis=1)
     width = np.int64(len(corpus.vocabulary))
+    keys = stem_of[check].astype(np.int64) * width + corpus.token_ids[positions[check]]
+    pairs, inverse = np.unique(keys, return_inverse=True)
     allowed = np.asarray(
-        [k * width + v for k, v in pairs.T if str(corpus.vocabulary[v]).startswith(restricted[int(k)])],
-        dtype=np.int64,
+        [
+            str(corpus.vocabulary[key % width]).startswith(restricted[int(key // width)])
+            for key in pairs.tolist()
+        ],
+        dtype=bool,
     )
     keep = np.ones(positions.size, dtype=bool)
-    keys = stem_of[check].astype(np.int64) * width + corpus.token_ids[positions[check]]
-    keep[np.flatnonzero(check)] = np.isin(keys, allowed)
+    keep[np.flatnonzero(check)] = allowed[inverse.ravel()]
     return positions[keep]
 
 
@@ -117,8 +122,10 @@ def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) ->
     """Match a :class:`Corpus` against ``taxonomy`` (the default taxonomy if None)."""
     taxonomy = taxonomy or default_taxonomy()
     n_themes = len(taxonomy.themes)
-    stem_index = {(str(lang), str(s)): i for i, (lang, s) in enumerate(
-        zip(corpus.stem_languages, corpus.stem_vocabulary, strict=True))}
+    stem_index = {
+        (str(lang), str(s)): i
+        for i, (lang, s) in enumerate(zip(corpus.stem_languages, corpus.stem_vocabulary, strict=True))
+    }
     doc = corpus.doc_index()
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
@@ -150,16 +157,17 @@ def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) ->
                 pair_cols.append(j)
         if pair_rows:
             stem_theme = sparse.csr_matrix(
-                (np.ones(len(pair_rows), dtype=np.int32), (pair_rows, pair_cols)), shape=(corpus.n_stems, n_themes)
+                (np.ones(len(pair_rows), dtype=np.int32), (pair_rows, pair_cols)),
+                shape=(corpus.n_stems, n_themes),
             )
             hit = np.zeros(corpus.n_stems, dtype=bool)
             hit[pair_rows] = True
             # a stop word counts only if the taxonomy lists that very word ("för" is not "föraren")
             listed = np.zeros((len(LANGUAGES), len(corpus.vocabulary)), dtype=bool)
             vocab_index = {str(v): i for i, v in enumerate(corpus.vocabulary)}
-            for (lang, word) in listed_words:
+            for lang, word in listed_words:
                 if word in vocab_index:
-                    listed[LANGUAGES.index(lang), vocab_index[word]] = True  # type: ignore[arg-type]
+                    listed[0 if lang == "sv" else 1, vocab_index[word]] = True
             is_en = (corpus.languages == "en")[doc]
             listed_here = np.where(is_en, listed[1][corpus.token_ids], listed[0][corpus.token_ids])
             positions = np.flatnonzero(hit[corpus.stem_ids] & (listed_here | ~corpus.position_is_stop()))
@@ -185,18 +193,22 @@ def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) ->
             for j, ids in phrase_specs:
                 if len(ids) == length:
                     key = 0
-                    for s in ids:
-                        key = key * base + int(local[s])
+                    for stem_id in ids:
+                        key = key * base + int(local[stem_id])
                     wanted.setdefault(key, []).append(j)
             keys, positions = _ngram_keys(mapped, doc, length, base)
-            by_theme: dict[int, list[int]] = {}
-            for key, themes in wanted.items():
-                for j in themes:
-                    by_theme.setdefault(j, []).append(key)
-            for j, theme_keys in by_theme.items():
-                docs = np.unique(doc[positions[np.isin(keys, np.asarray(theme_keys, dtype=np.int64))]])
-                rows.append(docs)
-                cols.append(np.full(docs.size, j, dtype=np.int64))
+            wanted_keys = np.asarray(sorted(wanted), dtype=np.int64)
+            slot = np.minimum(np.searchsorted(wanted_keys, keys), wanted_keys.size - 1)
+            hit = wanted_keys[slot] == keys
+            hit_docs, hit_slots = doc[positions[hit]], slot[hit]
+            order = np.argsort(hit_slots, kind="stable")
+            hit_docs, hit_slots = hit_docs[order], hit_slots[order]
+            bounds = np.searchsorted(hit_slots, np.arange(wanted_keys.size + 1))
+            for w, key in enumerate(wanted_keys.tolist()):
+                docs = hit_docs[bounds[w] : bounds[w + 1]]
+                for j in wanted[key]:
+                    rows.append(docs)
+                    cols.append(np.full(docs.size, j, dtype=np.int64))
 
     # parts: substring scan of the vocabulary, per language of the comment
     if part_patterns:
@@ -221,7 +233,9 @@ def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) ->
         c = np.concatenate(cols)
     else:
         r = c = np.zeros(0, dtype=np.int64)
-    matrix = sparse.csr_matrix((np.ones(r.size, dtype=bool), (r, c)), shape=(corpus.n_docs, n_themes), dtype=bool)
+    matrix = sparse.csr_matrix(
+        (np.ones(r.size, dtype=bool), (r, c)), shape=(corpus.n_docs, n_themes), dtype=bool
+    )
     matrix.sum_duplicates()
     matrix.data[:] = True
     return ThemeAssignment(
@@ -272,7 +286,9 @@ def theme_score_table(
             value=score_arr.shape[0],
         )
     if not 0 < confidence < 1:
-        raise InvalidArgument(f"confidence: {confidence} must lie in (0, 1)", field="confidence", value=confidence)
+        raise InvalidArgument(
+            f"confidence: {confidence} must lie in (0, 1)", field="confidence", value=confidence
+        )
     if groups is None:
         group_arr = np.zeros(assignment.n_docs, dtype=np.int64)
         group_names: list[object] = ["(alla)"]
@@ -292,7 +308,8 @@ def theme_score_table(
     valid = ~np.isnan(score_arr)
     x = np.where(valid, score_arr, 0.0)
     g_onehot = sparse.csr_matrix(
-        (np.ones(assignment.n_docs), (group_arr, np.arange(assignment.n_docs))), shape=(n_groups, assignment.n_docs)
+        (np.ones(assignment.n_docs), (group_arr, np.arange(assignment.n_docs))),
+        shape=(n_groups, assignment.n_docs),
     )
     n_comments = np.asarray(g_onehot.sum(axis=1)).ravel()
     n_theme = np.asarray((g_onehot @ m).todense())
@@ -312,22 +329,30 @@ def theme_score_table(
             others_n = nv_all[gi] - k
             others = (sx_all[gi] - sx[gi, j]) / others_n if others_n > 0 else np.nan
             suppressed = k < min_n
-            records.append({
-                "group": name,
-                "theme": key,
-                "label": assignment.labels[j],
-                "n": n,
-                "n_comments": int(n_comments[gi]),
-                "share": n / n_comments[gi] if n_comments[gi] else np.nan,
-                "estimate": np.nan if suppressed else mean,
-                "ci_low": np.nan if suppressed else mean - half,
-                "ci_high": np.nan if suppressed else mean + half,
-                "mean_others": np.nan if suppressed else others,
-                "method": "t",
-                "suppressed": suppressed,
-            })
+            records.append(
+                {
+                    "group": name,
+                    "theme": key,
+                    "label": assignment.labels[j],
+                    "n": n,
+                    "n_comments": int(n_comments[gi]),
+                    "share": n / n_comments[gi] if n_comments[gi] else np.nan,
+                    "estimate": np.nan if suppressed else mean,
+                    "ci_low": np.nan if suppressed else mean - half,
+                    "ci_high": np.nan if suppressed else mean + half,
+                    "mean_others": np.nan if suppressed else others,
+                    "method": "t",
+                    "suppressed": suppressed,
+                }
+            )
     return pd.DataFrame.from_records(records)
 
 
-__all__ = ["DEFAULT_MIN_N", "LANGUAGES", "ThemeAssignment", "assign_themes", "assign_themes_to_corpus",
-           "theme_score_table"]
+__all__ = [
+    "DEFAULT_MIN_N",
+    "LANGUAGES",
+    "ThemeAssignment",
+    "assign_themes",
+    "assign_themes_to_corpus",
+    "theme_score_table",
+]

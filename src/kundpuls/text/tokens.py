@@ -39,7 +39,7 @@ def check_language(language: str, *, argument: str = "language") -> Language:
         raise InvalidArgument(
             f"{argument}: {language!r} is not a supported language (sv, en)", field=argument, value=language
         )
-    return language  # type: ignore[return-value]  # narrowed by the membership test above
+    return language
 
 
 def normalise(text: str) -> str:
@@ -100,7 +100,8 @@ def stop_words(language: Language = "sv") -> frozenset[str]:
     """Return the stop words used for ``language``.
 
     The ``stop-words`` package's list, minus the words in ``data/stopwords_keep.txt`` (negations and
-    verdict words such as ``inte``, ``bra``, ``sämre``, ``långsam``), plus ``data/stopwords_domain_<lang>.txt``.
+    verdict words such as ``inte``, ``bra``, ``sämre``, ``långsam``), plus
+    ``data/stopwords_domain_<lang>.txt``.
     """
     check_language(language)
     base = {normalise(w) for w in stop_words_package.get_stop_words(_STOP_WORD_NAMES[language])}
