@@ -1,0 +1,163 @@
+"""``kundpuls text redact|themes|terms`` on CSV files, run through Typer's test runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from kundpuls.cli.text import register
+from kundpuls.demo.comments import generate_comment_frame
+
+runner = CliRunner()
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+    register(app)
+
+    @app.callback()
+    def main() -> None:
+        """Test app."""
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def comments_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    frame = generate_comment_frame(1500, seed=2, n_units=3, personal_data_rate=0.1)
+    frame = frame.rename(columns={"text": "kommentar", "score": "nki", "unit": "enhet"})
+    path = tmp_path_factory.mktemp("cli") / "kommentarer.csv"
+    frame[["kommentar", "nki", "enhet"]].to_csv(path, index=False)
+    return path
+
+
+def _json(output: str) -> dict:
+    return json.loads(output)
+
+
+def test_redact_writes_a_redacted_csv_and_a_json_summary(comments_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "maskad.csv"
+    result = runner.invoke(
+        _app(),
+        ["text", "redact", str(comments_csv), "--text-column", "kommentar", "--out", str(out), "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    summary = _json(result.stdout)
+    assert summary["rows"] == 1500 and summary["redacted_rows"] > 100
+    redacted = pd.read_csv(out)
+    assert list(redacted.columns) == ["kommentar", "nki", "enhet"]
+    assert not redacted["kommentar"].str.contains(r"\d{6}-\d{4}").any()
+    assert redacted["kommentar"].str.contains(r"\[PERSONNUMMER\]").sum() == summary["found"]["PERSONNUMMER"]
+
+
+def test_redact_without_out_prints_the_csv(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"text": ["Ring 070-123 45 67", "Bra"]}).to_csv(path, index=False)
+    result = runner.invoke(_app(), ["text", "redact", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == ["text", "Ring [TELEFON]", "Bra"]
+
+
+def test_themes_reports_shares_and_the_theme_score_table(comments_csv: Path) -> None:
+    result = runner.invoke(
+        _app(),
+        [
+            "text",
+            "themes",
+            str(comments_csv),
+            "--text-column",
+            "kommentar",
+            "--score-column",
+            "nki",
+            "--group-column",
+            "enhet",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    document = _json(result.stdout)
+    themes = {t["theme"]: t for t in document["themes"]}
+    assert themes["bemotande"]["n"] > 100
+    groups = {r["group"] for r in document["theme_scores"]}
+    assert groups == {"E0001", "E0002", "E0003"}
+    assert all(r["estimate"] is None for r in document["theme_scores"] if r["suppressed"])
+
+
+def test_themes_accepts_an_edited_taxonomy_and_names_the_bad_node(comments_csv: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "teman.yaml"
+    bad.write_text(
+        "themes:\n  vantan:\n    label: Väntan\n    sv:\n      words: [lång kö]\n", encoding="utf-8"
+    )
+    result = runner.invoke(
+        _app(),
+        ["text", "themes", str(comments_csv), "--text-column", "kommentar", "--taxonomy", str(bad), "--json"],
+    )
+    assert result.exit_code == 2
+    assert _json(result.stdout)["error"].startswith("themes.vantan.sv.words[0]")
+
+
+def test_terms_lists_what_separates_low_from_high_scorers_per_group(comments_csv: Path) -> None:
+    result = runner.invoke(
+        _app(),
+        [
+            "text",
+            "terms",
+            str(comments_csv),
+            "--text-column",
+            "kommentar",
+            "--score-column",
+            "nki",
+            "--group-column",
+            "enhet",
+            "--low-max",
+            "5",
+            "--high-min",
+            "8",
+            "--top",
+            "5",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    document = _json(result.stdout)
+    terms = pd.DataFrame(document["terms"])
+    assert set(terms["group"]) == {"E0001", "E0002", "E0003"}
+    assert (terms.loc[terms["side"] == "low", "z"] > 0).all()
+    assert {"theme", "z", "side"} <= set(document["themes"][0])
+
+
+def test_a_missing_column_is_an_error_naming_it(comments_csv: Path) -> None:
+    result = runner.invoke(
+        _app(),
+        [
+            "text",
+            "terms",
+            str(comments_csv),
+            "--text-column",
+            "kommentar",
+            "--score-column",
+            "betyg",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 2
+    assert _json(result.stdout)["error"].startswith("betyg: no such column")
+
+
+def test_a_non_numeric_score_names_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"text": ["bra", "dåligt"], "score": ["5", "fem"]}).to_csv(path, index=False)
+    result = runner.invoke(_app(), ["text", "terms", str(path), "--json"])
+    assert result.exit_code == 2
+    assert "row 3" in _json(result.stdout)["error"]
+
+
+def test_human_output_for_themes(comments_csv: Path) -> None:
+    result = runner.invoke(_app(), ["text", "themes", str(comments_csv), "--text-column", "kommentar"])
+    assert result.exit_code == 0
+    assert "Bemötande" in result.stdout

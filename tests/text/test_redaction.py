@@ -1,0 +1,162 @@
+"""Redaction of personal data: kinds, placeholders, offsets, and what must survive."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kundpuls.errors import InvalidArgument
+from kundpuls.text.identity_numbers import is_valid_identity_number, luhn_check_digit
+from kundpuls.text.redaction import Finding, Redacted, apply_placeholders, redact, redact_many
+
+
+def test_it_replaces_each_kind_with_its_typed_placeholder() -> None:
+    text = (
+        "Jag heter Anna Svensson, pnr 811218-9876, ring 070-123 45 67 eller mejla anna.s@exempel.se. "
+        "Jag bor på Storgatan 12 B."
+    )
+    result = redact(text)
+    assert result.text == (
+        "Jag heter [NAMN], pnr [PERSONNUMMER], ring [TELEFON] eller mejla [E-POST]. Jag bor på [ADRESS]."
+    )
+    assert [f.kind for f in result.found] == ["NAMN", "PERSONNUMMER", "TELEFON", "E-POST", "ADRESS"]
+
+
+def test_its_offsets_refer_to_the_original_text() -> None:
+    text = "Ring 08-123 456 78 eller skriv till kim.berg@kommun.se"
+    result = redact(text)
+    assert [text[f.start : f.end] for f in result.found] == ["08-123 456 78", "kim.berg@kommun.se"]
+    assert apply_placeholders(text, result.found) == result.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vi ringde 2024-03-15 och fick vänta till 2024-04-02.",
+        "Ärende 2024-1234 och dnr KS 2023/145 är fortfarande öppna.",
+        "Det kostade 1 250 kr, alltså 1250 kronor, för 3 besök.",
+        "Öppet 08.00–16.30 på vardagar och 10–14 på lördagar.",
+        "Telefonkön tog 45 minuter, 12 personer före mig.",
+        "Referensnummer 8112189875 har fel kontrollsiffra.",
+        "Per telefon gick det bra, 99 kr per månad.",
+        "Hans bemötande var dåligt men hans kollega var bra.",
+        "Inga problem. Tom väntan. Klara besked saknades.",
+        "Det tar 10 minuter på hemvägen 5 dagar i veckan.",
+    ],
+)
+def test_it_keeps_dates_times_prices_case_numbers_and_words_that_are_names(text: str) -> None:
+    assert redact(text) == Redacted(text=text, found=())
+
+
+def test_it_finds_ambiguous_names_with_support_from_the_context() -> None:
+    assert redact("Tack till Bo i kassan").text == "Tack till [NAMN] i kassan"
+    assert redact("Sköterskan Rut var underbar").text == "Sköterskan [NAMN] var underbar"
+    assert redact("Per var jättetrevlig").text == "[NAMN] var jättetrevlig"
+
+
+def test_it_finds_lower_case_names_in_swedish_but_not_in_english() -> None:
+    assert redact("pratade med anna i kassan").text == "pratade med [NAMN] i kassan"
+    assert redact("talked to anna at the desk", language="en").found == ()
+
+
+def test_it_lets_a_bare_number_starting_with_zero_be_a_phone_unless_named_a_personnummer() -> None:
+    number = "050315" + "123" + str(luhn_check_digit("050315123"))
+    assert redact(f"Ring {number}").found[0].kind == "TELEFON"
+    assert redact(f"Mitt personnummer: {number}").found[0].kind == "PERSONNUMMER"
+
+
+def test_it_rejects_an_unknown_language() -> None:
+    with pytest.raises(InvalidArgument, match="language"):
+        redact("hej", language="de")
+
+
+def test_it_redacts_many_comments_like_one() -> None:
+    texts = ["Ring 070-123 45 67", "Inget att anmärka", "Mvh Kerstin", "SKÖTERSKAN ÅSA", "mejla a(at)b.se"]
+    assert redact_many(texts) == [redact(t) for t in texts]
+    cases = [json.loads(line) for line in (Path(__file__).parent / "data" / "redaction_cases.jsonl").open()]
+    sv = [c["text"] for c in cases]
+    assert redact_many(sv, language="auto") == [redact(t, language="auto") for t in sv]
+
+
+pieces = st.sampled_from(
+    [
+        *"abcdeijklmnoprstuvåäöABEKLMPSÅÄÖ0123456789 .,-+@:()\n\u00a0",
+        "Anna",
+        "anna",
+        "Per ",
+        "heter ",
+        "Sköterskan ",
+        "gatan ",
+        "070-",
+        "(at)",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(st.lists(pieces, max_size=12).map("".join), max_size=6))
+def test_the_vectorised_prefilter_never_skips_a_comment_with_personal_data(texts: list[str]) -> None:
+    assert redact_many(texts) == [redact(t) for t in texts]
+
+
+def test_the_luhn_digit_matches_skatteverkets_example() -> None:
+    # Skatteverket's example personnummer 811218-9876: the check digit of 811218987 is 6.
+    assert luhn_check_digit("811218987") == 6
+    assert is_valid_identity_number("811218-9876")
+    assert is_valid_identity_number("19811218-9876")
+    assert not is_valid_identity_number("811218-9875")
+    coordination = "811278-987" + str(luhn_check_digit("811278987"))  # samordningsnummer: day 18 + 60
+    assert is_valid_identity_number(coordination)
+    assert not is_valid_identity_number("811298-987" + str(luhn_check_digit("811298987")))  # day 98
+
+
+dates = st.dates(
+    min_value=__import__("datetime").date(1920, 1, 1), max_value=__import__("datetime").date(2024, 12, 31)
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(day=dates, serial=st.integers(0, 999), separator=st.sampled_from(["-", "", "+"]), long=st.booleans())
+def test_every_valid_identity_number_is_found_and_a_wrong_check_digit_is_not(
+    day: object, serial: int, separator: str, long: bool
+) -> None:
+    yymmdd = day.strftime("%y%m%d")  # type: ignore[attr-defined]
+    body = f"{yymmdd}{serial:03d}"
+    check = luhn_check_digit(body)
+    prefix = day.strftime("%Y")[:2] if long else ""  # type: ignore[attr-defined]
+    number = f"{prefix}{yymmdd}{separator}{serial:03d}{check}"
+    result = redact(f"Mitt personnummer är {number}, tack.")
+    assert [(f.kind, f.start, f.end) for f in result.found] == [("PERSONNUMMER", 21, 21 + len(number))]
+    wrong = f"{prefix}{yymmdd}{separator}{serial:03d}{(check + 1) % 10}"
+    assert all(f.kind != "PERSONNUMMER" for f in redact(f"Mitt personnummer är {wrong}, tack.").found)
+
+
+comment_text = st.text(
+    alphabet=st.sampled_from(
+        list("abcdefghijklmnopqrstuvwxyzåäöABCDEFGHIJKLMNOPRSTUVÅÄÖ0123456789 .,-+@:()")
+    ),
+    max_size=80,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=comment_text)
+def test_spans_are_ordered_disjoint_and_the_placeholders_rebuild_the_redacted_text(text: str) -> None:
+    result = redact(text)
+    previous_end = 0
+    for f in result.found:
+        assert isinstance(f, Finding)
+        assert previous_end <= f.start < f.end <= len(text)
+        previous_end = f.end
+    assert apply_placeholders(text, result.found) == result.text
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=comment_text)
+def test_redacting_twice_changes_nothing_more(text: str) -> None:
+    once = redact(text).text
+    assert redact(once).text == once
