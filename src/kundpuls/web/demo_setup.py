@@ -6,11 +6,21 @@ from collections.abc import Callable
 from typing import Any
 
 from kundpuls.web.org.demo import load_demo_organisation
+from kundpuls.web.responses.demo import load_demo_responses
+from kundpuls.web.responses.lake import sync_to_lake
 from kundpuls.web.surveys.demo import load_demo_surveys
+
+
+def _sync_lake() -> dict[str, Any]:
+    report = sync_to_lake()
+    return {"new_responses": report.responses, "watermark": report.watermark}
+
 
 STEPS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
     ("organisation", load_demo_organisation),
     ("surveys", load_demo_surveys),
+    ("responses", load_demo_responses),
+    ("lake", _sync_lake),
 )
 
 

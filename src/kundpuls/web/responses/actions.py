@@ -10,7 +10,15 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kundpuls.instruments import ValidatedAnswers, validate_answers
+from kundpuls.errors import ImportRowsError, RowError
+from kundpuls.instruments import (
+    AnswerErrors,
+    SurveyDefinition,
+    ValidatedAnswers,
+    stored_items,
+    validate_answers,
+)
+from kundpuls.text.redaction import redact
 from kundpuls.web.responses.models import ContactDetails, Response
 from kundpuls.web.surveys.models import Distribution, SurveyVersion
 from kundpuls.web.surveys.queries import definition_of
@@ -23,6 +31,29 @@ class Receipt:
     response_id: int
     code: str
     created: bool
+
+
+def _text_items(definition: SurveyDefinition) -> frozenset[str]:
+    return frozenset(item.key for item in stored_items(definition) if item.kind == "text")
+
+
+def prepare_answers(
+    definition: SurveyDefinition, answers: dict[str, Any], *, language: str
+) -> ValidatedAnswers:
+    """Validate ``answers`` and redact personal data from open text before anything is stored.
+
+    Names, identity numbers, phone numbers, e-mail and street addresses in comments are replaced by typed
+    placeholders (:func:`kundpuls.text.redaction.redact`); raw personal data is never written.
+    """
+    validated = validate_answers(definition, answers)
+    texts = _text_items(definition)
+    cleaned = {
+        key: redact(value, language="en" if language == "en" else "sv").text
+        if key in texts and isinstance(value, str)
+        else value
+        for key, value in validated.answers.items()
+    }
+    return ValidatedAnswers(answers=cleaned, contact=validated.contact)
 
 
 def submit_response(
@@ -48,7 +79,7 @@ def submit_response(
     existing = Response.objects.filter(submission_id=submission_id).first()
     if existing is not None:
         return Receipt(existing.pk, existing.receipt, created=False)
-    validated: ValidatedAnswers = validate_answers(definition_of(version), answers)
+    validated = prepare_answers(definition_of(version), answers, language=language)
     try:
         with transaction.atomic():
             response = Response.objects.create(
@@ -70,3 +101,75 @@ def submit_response(
         response = Response.objects.get(submission_id=submission_id)
         return Receipt(response.pk, response.receipt, created=False)
     return Receipt(response.pk, response.receipt, created=True)
+
+
+@dataclass(frozen=True)
+class IncomingResponse:
+    """One response to import (old data, another tool's export, the demo)."""
+
+    distribution: Distribution
+    submission_id: uuid.UUID
+    answers: dict[str, Any]
+    language: str
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    stored: int
+    already_stored: int
+
+
+def import_responses(
+    version: SurveyVersion, rows: list[IncomingResponse], *, batch_size: int = 2000
+) -> ImportReport:
+    """Validate every row, then store them all in one transaction (or none: errors name row and item).
+
+    Rows whose submission id is already stored are skipped, so an import can be run again safely.
+    """
+    definition = definition_of(version)
+    prepared: list[tuple[IncomingResponse, ValidatedAnswers]] = []
+    errors: list[RowError] = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            prepared.append((row, prepare_answers(definition, row.answers, language=row.language)))
+        except AnswerErrors as exc:
+            errors.extend(RowError(number, e.field or "", repr(e.value), e.message("sv")) for e in exc.errors)
+    if errors:
+        raise ImportRowsError(errors)
+    with transaction.atomic():
+        before = Response.objects.filter(survey_id=version.survey_id).count()
+        Response.objects.bulk_create(
+            [
+                Response(
+                    submission_id=row.submission_id,
+                    survey_id=version.survey_id,
+                    version=version,
+                    distribution=row.distribution,
+                    unit_id=row.distribution.unit_id,
+                    channel=row.distribution.channel,
+                    language=row.language if row.language in {"sv", "en"} else "sv",
+                    submitted_at=row.submitted_at,
+                    answers=validated.answers,
+                    consented=validated.consented,
+                )
+                for row, validated in prepared
+            ],
+            batch_size=batch_size,
+            ignore_conflicts=True,
+        )
+        stored = Response.objects.filter(survey_id=version.survey_id).count() - before
+        with_contact = {
+            row.submission_id: validated.contact for row, validated in prepared if validated.contact
+        }
+        if with_contact and stored:
+            ids = dict(
+                Response.objects.filter(
+                    submission_id__in=list(with_contact), contact__isnull=True
+                ).values_list("submission_id", "pk")
+            )
+            ContactDetails.objects.bulk_create(
+                [ContactDetails(response_id=pk, data=with_contact[sid]) for sid, pk in ids.items()],
+                batch_size=batch_size,
+            )
+    return ImportReport(stored=stored, already_stored=len(prepared) - stored)
