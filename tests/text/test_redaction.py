@@ -52,6 +52,20 @@ def test_it_keeps_dates_times_prices_case_numbers_and_words_that_are_names(text:
     assert redact(text) == Redacted(text=text, found=())
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pnr 19850315–1238 (tankstreck)", "Pnr [PERSONNUMMER] (tankstreck)"),
+        ("Min mobil 070.123.45.67 fungerar", "Min mobil [TELEFON] fungerar"),
+        ("Vi bor på Gamla vägen 12 utanför stan", "Vi bor på [ADRESS] utanför stan"),
+        ("Remiss från Lars-Erik på vårdcentralen", "Remiss från [NAMN] på vårdcentralen"),
+        ("Rektor Holm svarar inte", "Rektor [NAMN] svarar inte"),
+    ],
+)
+def test_it_handles_the_formats_the_held_out_set_showed(text: str, expected: str) -> None:
+    assert redact(text).text == expected
+
+
 def test_it_finds_ambiguous_names_with_support_from_the_context() -> None:
     assert redact("Tack till Bo i kassan").text == "Tack till [NAMN] i kassan"
     assert redact("Sköterskan Rut var underbar").text == "Sköterskan [NAMN] var underbar"
