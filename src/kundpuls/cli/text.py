@@ -261,6 +261,7 @@ def themes_command(
         try:
             proposals = discover_themes(
                 corpus,
+                originals=frame[text_column].tolist(),
                 taxonomy=taxonomy,
                 n_themes=discover,
                 seed=seed,
