@@ -74,6 +74,8 @@ def test_it_finds_ambiguous_names_with_support_from_the_context() -> None:
 
 def test_it_finds_lower_case_names_in_swedish_but_not_in_english() -> None:
     assert redact("pratade med anna i kassan").text == "pratade med [NAMN] i kassan"
+    assert redact("tack till per olsson!").text == "tack till [NAMN]!"  # an ambiguous name with a surname
+    assert redact("per person och dag").found == ()
     assert redact("talked to anna at the desk", language="en").found == ()
 
 

@@ -156,6 +156,7 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper() and not word.isupper()
 
 
+_LOWER_SURNAME = re.compile(r"\s(?P<word>[a-zåäö]+son)(?![\w\-@])")
 _FOLLOWER = re.compile(rf"\s(?P<word>{_CAP_WORD}|[{_UPPER}]\.)(?![\w\-@])")
 
 
@@ -206,6 +207,10 @@ def find_names(
         if start in supported:
             accept = True
         elif not _capitalised(word):
+            lower_surname = _LOWER_SURNAME.match(text, end) if lowercase_names and is_first else None
+            if lower_surname is not None and lower_surname.group("word") in lex.surnames:
+                found.append((start, lower_surname.end("word")))  # "per olsson": a pair settles it
+                continue
             accept = (
                 lowercase_names
                 and is_first
