@@ -1,8 +1,8 @@
 r"""What separates the dissatisfied: weighted log-odds with an informative Dirichlet prior.
 
 Monroe, Colaresi & Quinn (2008), "Fightin' Words: Lexical Feature Selection and Evaluation for
-Identifying the Content of Political Conflict", *Political Analysis* 16(4), 372–403, §3.5. For a term
-:math:`w` with counts :math:`y^a_w, y^b_w` in two groups of sizes :math:`n^a, n^b` (total term counts) and
+Identifying the Content of Political Conflict", *Political Analysis* 16(4), 372–403 (the multinomial
+model with an informative Dirichlet prior). For a term :math:`w` with counts :math:`y^a_w, y^b_w` in two groups of sizes :math:`n^a, n^b` (total term counts) and
 a Dirichlet prior :math:`\alpha_w = \alpha_0 \pi_w` (:math:`\pi` the background distribution of terms,
 :math:`\alpha_0` the prior's strength),
 
@@ -13,8 +13,7 @@ a Dirichlet prior :math:`\alpha_w = \alpha_0 \pi_w` (:math:`\pi` the background 
     \qquad
     \sigma^2\big(\hat\delta_w^{(a-b)}\big) \approx \frac{1}{y^a_w + \alpha_w} + \frac{1}{y^b_w + \alpha_w},
 
-and the z-score :math:`z_w = \hat\delta_w / \sigma(\hat\delta_w)` (their eqs. 16, 20–22). A positive z
-means the term is typical of group ``a`` (here: the low scorers).
+and the z-score :math:`z_w = \hat\delta_w / \sigma(\hat\delta_w)`. A positive z means the term is typical of group ``a`` (here: the low scorers).
 
 Kundpuls' choices (the paper leaves :math:`\alpha_0` to the analyst): the background :math:`\pi` is the term
 distribution of *all* comments analysed (every group, every score), and :math:`\alpha_0 = n^a + n^b`, a prior
@@ -67,7 +66,7 @@ def weighted_log_odds(
     prior_counts: Sequence[float] | np.ndarray | None = None,
     prior_strength: float | None = None,
 ) -> LogOdds:
-    r"""Weighted log-odds of each term between groups ``a`` and ``b`` (Monroe et al. 2008, eqs. 16, 20–22).
+    r"""Weighted log-odds of each term between groups ``a`` and ``b`` (Monroe, Colaresi & Quinn 2008).
 
     Parameters
     ----------
