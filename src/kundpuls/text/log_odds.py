@@ -2,9 +2,9 @@ r"""What separates the dissatisfied: weighted log-odds with an informative Diric
 
 Monroe, Colaresi & Quinn (2008), "Fightin' Words: Lexical Feature Selection and Evaluation for
 Identifying the Content of Political Conflict", *Political Analysis* 16(4), 372–403 (the multinomial
-model with an informative Dirichlet prior). For a term :math:`w` with counts :math:`y^a_w, y^b_w` in two groups of sizes :math:`n^a, n^b` (total term counts) and
-a Dirichlet prior :math:`\alpha_w = \alpha_0 \pi_w` (:math:`\pi` the background distribution of terms,
-:math:`\alpha_0` the prior's strength),
+model with an informative Dirichlet prior). For a term :math:`w` with counts :math:`y^a_w, y^b_w` in two
+groups of sizes :math:`n^a, n^b` (total term counts) and a Dirichlet prior :math:`\alpha_w = \alpha_0 \pi_w`
+(:math:`\pi` the background distribution of terms, :math:`\alpha_0` the prior's strength),
 
 .. math::
 
@@ -13,7 +13,8 @@ a Dirichlet prior :math:`\alpha_w = \alpha_0 \pi_w` (:math:`\pi` the background 
     \qquad
     \sigma^2\big(\hat\delta_w^{(a-b)}\big) \approx \frac{1}{y^a_w + \alpha_w} + \frac{1}{y^b_w + \alpha_w},
 
-and the z-score :math:`z_w = \hat\delta_w / \sigma(\hat\delta_w)`. A positive z means the term is typical of group ``a`` (here: the low scorers).
+and the z-score :math:`z_w = \hat\delta_w / \sigma(\hat\delta_w)`. A positive z means the term is typical
+of group ``a`` (here: the low scorers).
 
 Kundpuls' choices (the paper leaves :math:`\alpha_0` to the analyst): the background :math:`\pi` is the term
 distribution of *all* comments analysed (every group, every score), and :math:`\alpha_0 = n^a + n^b`, a prior
