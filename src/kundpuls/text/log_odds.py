@@ -34,7 +34,7 @@ from scipy import sparse
 from kundpuls.errors import InvalidArgument
 from kundpuls.text.corpus import Corpus, LanguageChoice, build_corpus
 from kundpuls.text.taxonomy import Taxonomy
-from kundpuls.text.themes import DEFAULT_MIN_N, assign_themes_to_corpus
+from kundpuls.text.themes import DEFAULT_MIN_N, assign_themes_to_corpus, group_codes
 
 METHOD = "weighted_log_odds_informative_dirichlet"
 
@@ -150,16 +150,6 @@ def split_scores(
     low = valid & (x <= lo)
     high = valid & (x >= hi) & ~low
     return ScoreSplit(low=low, high=high, low_max=lo, high_min=hi)
-
-
-def _group_codes(groups: Sequence[object] | np.ndarray | None, n: int) -> tuple[np.ndarray, list[object]]:
-    if groups is None:
-        return np.zeros(n, dtype=np.int64), ["(alla)"]
-    values = np.asarray(groups, dtype=object)
-    if values.shape[0] != n:
-        raise InvalidArgument(f"groups: length {values.shape[0]} does not match {n} comments", field="groups")
-    codes, uniques = pd.factorize(pd.Series(values), sort=True)
-    return np.asarray(codes, dtype=np.int64), list(uniques)
 
 
 def _contrast_table(
@@ -289,7 +279,7 @@ def distinguishing_terms(
     corpus = texts if isinstance(texts, Corpus) else build_corpus(texts, language=language)
     _check_top(top)
     split = split_scores(_scores(scores, corpus.n_docs), low_max=low_max, high_min=high_min)
-    codes, names = _group_codes(groups, corpus.n_docs)
+    codes, names = group_codes(groups, corpus.n_docs)
     return _contrast_table(
         corpus.stem_matrix(),
         split,
@@ -327,7 +317,7 @@ def distinguishing_themes(
     _check_top(top)
     assignment = assign_themes_to_corpus(corpus, taxonomy)
     split = split_scores(_scores(scores, corpus.n_docs), low_max=low_max, high_min=high_min)
-    codes, names = _group_codes(groups, corpus.n_docs)
+    codes, names = group_codes(groups, corpus.n_docs)
     return _contrast_table(
         assignment.matrix.astype(np.int32).tocsr(),
         split,
