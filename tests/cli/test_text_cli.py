@@ -174,3 +174,12 @@ def test_themes_discover_proposes_new_themes_with_comments_as_written(tmp_path: 
     assert len(proposals) == 2
     examples = {e for p in proposals for e in p["examples"]}
     assert examples <= set(snow + waste)  # shown as written, not as tokens
+
+
+def test_an_unknown_language_or_missing_file_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"text": ["bra"]}).to_csv(path, index=False)
+    result = runner.invoke(_app(), ["text", "redact", str(path), "--language", "de", "--json"])
+    assert result.exit_code == 2 and _json(result.stdout)["error"].startswith("language: 'de'")
+    result = runner.invoke(_app(), ["text", "themes", str(tmp_path / "saknas.csv"), "--json"])
+    assert result.exit_code == 2 and _json(result.stdout)["error"].startswith("file:")

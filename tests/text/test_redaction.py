@@ -176,3 +176,10 @@ def test_spans_are_ordered_disjoint_and_the_placeholders_rebuild_the_redacted_te
 def test_redacting_twice_changes_nothing_more(text: str) -> None:
     once = redact(text).text
     assert redact(once).text == once
+
+
+def test_it_rejects_text_that_is_not_a_string() -> None:
+    with pytest.raises(InvalidArgument, match="text: expected a string"):
+        redact(None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match=r"texts\[1\]"):
+        redact_many(["ok", 3])  # type: ignore[list-item]
