@@ -183,3 +183,37 @@ def test_it_rejects_text_that_is_not_a_string() -> None:
         redact(None)  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match=r"texts\[1\]"):
         redact_many(["ok", 3])  # type: ignore[list-item]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    digits=st.lists(st.integers(0, 9), min_size=9, max_size=9),
+    layout=st.sampled_from(
+        [
+            "07{0}-{1}{2}{3} {4}{5} {6}{7}",
+            "07{0}{1}{2}{3}{4}{5}{6}{7}",
+            "+46 7{0} {1}{2}{3} {4}{5} {6}{7}",
+            "08-{1}{2}{3} {4}{5}{6} {7}{8}",
+            "031-{1}{2} {3}{4} {5}{6}",
+            "0046 7{0}-{1}{2}{3} {4}{5} {6}{7}",
+            "07{0} {1}{2}{3} {4}{5}{6}{7}",
+            "(08) {1}{2}{3} {4}{5} {6}{7}",
+        ]
+    ),
+)
+def test_every_swedish_phone_layout_is_found(digits: list[int], layout: str) -> None:
+    number = layout.format(*digits)
+    text = f"Ring mig på {number} efter lunch."
+    found = [f for f in redact(text).found if f.kind in ("TELEFON", "PERSONNUMMER")]
+    assert [(f.start, f.end) for f in found] == [(12, 12 + len(number))]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    local=st.from_regex(r"[a-z][a-z0-9._+-]{0,15}[a-z0-9]", fullmatch=True),
+    domain=st.from_regex(r"[a-z][a-z0-9-]{0,10}[a-z0-9](\.[a-z]{2,6}){1,2}", fullmatch=True),
+)
+def test_every_ordinary_email_address_is_found_whole(local: str, domain: str) -> None:
+    address = f"{local}@{domain}"
+    result = redact(f"Skriv till {address} tack")
+    assert [(f.kind, f.start, f.end) for f in result.found] == [("E-POST", 11, 11 + len(address))]
