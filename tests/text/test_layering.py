@@ -15,7 +15,8 @@ def _loaded_after(statement: str) -> list[str]:
         "bad = {'django', 'duckdb', 'pyspark'}\n"
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in bad"
         " or m.startswith(('kundpuls.stats', 'kundpuls.instruments', 'kundpuls.analytics')))))\n"
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in {'pandas', 'sklearn', 'scipy'})))\n"
+        "heavy = {'pandas', 'sklearn', 'scipy'}\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONPATH": str(SRC)}
