@@ -22,7 +22,7 @@ from kundpuls.instruments import (
     validate_page_answers,
 )
 from kundpuls.instruments.items import question_items
-from kundpuls.web.collect.page_form import page_view, raw_page_answers
+from kundpuls.web.collect.page_form import BlockView, page_view, raw_page_answers
 from kundpuls.web.collect.state import BadState, RespondentState
 from kundpuls.web.responses.actions import submit_response
 from kundpuls.web.responses.models import Response
@@ -87,6 +87,19 @@ def _page_keys_items(definition: SurveyDefinition, page_key: str) -> set[str]:
     return keys
 
 
+def _error_targets(blocks: list[BlockView]) -> dict[str, str]:
+    """The id of the first control of each answer key: an error summary link lands there, with focus.
+
+    A choice (radios, checkboxes, a scale) has no element of its own: the link goes to its first option.
+    """
+    targets: dict[str, str] = {}
+    for block in blocks:
+        for question in block.questions:
+            for i in [*question.inputs, *question.contact_inputs]:
+                targets[i.key] = i.choices[0].id if i.choices else i.id
+    return targets
+
+
 def _render_page(
     request: HttpRequest,
     distribution: Distribution,
@@ -109,7 +122,10 @@ def _render_page(
     )
     page = definition.page(state.page)
     number, total = progress(definition, state.page, values)
-    summary = [{"id": f"f-{key}", "text": text} for key, texts in messages.items() for text in texts]
+    targets = _error_targets(blocks)
+    summary = [
+        {"id": targets.get(key, f"f-{key}"), "text": text} for key, texts in messages.items() for text in texts
+    ]
     context = {
         "other_lang": "en" if language == "sv" else "sv",
         "can_switch": len(definition.languages) > 1,
