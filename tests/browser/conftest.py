@@ -40,6 +40,25 @@ AXE_SCRIPT = NPM_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """A cheap hasher first while the browser tests run.
+
+    Every live-server test empties the database and gets the demo organisation back, whose seven users
+    would otherwise cost several seconds of Argon2 each time. Module scope makes this run before the
+    function-scoped fixture that reloads the demo; the stored Argon2 hashes stay verifiable.
+    """
+    from django.test.utils import override_settings
+
+    with override_settings(
+        PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.Argon2PasswordHasher",
+        ]
+    ):
+        yield
+
+
 def _unavailable(reason: str) -> None:
     """Skip locally; fail under CI, which must not pass by skipping the browser tests."""
     if os.environ.get("CI"):
@@ -134,7 +153,9 @@ def axe(axe_source: str) -> Callable[[Any], AxeResult]:
 
     def run(page: Any) -> AxeResult:
         if not page.evaluate("typeof window.axe !== 'undefined'"):
-            page.add_script_tag(content=axe_source)
+            # Evaluated through the DevTools protocol: the pages' Content-Security-Policy stays in force
+            # for everything else (an injected <script> would be refused by it).
+            page.evaluate(axe_source + "\n;true")
         result = page.evaluate(
             """async (tags) => {
                 const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
@@ -213,3 +234,15 @@ def demo_links(live_server: Any) -> dict[str, str]:
         assert distribution is not None, f"the demo survey {key} is open for some unit"
         links[key] = live_server.url + distribution.public_path
     return links
+
+
+@pytest.fixture
+def closed_link(live_server: Any) -> str:
+    """The absolute URL of a demo distribution that has been closed."""
+    from kundpuls.web.surveys.actions import close_distribution
+    from kundpuls.web.surveys.models import Distribution
+
+    distribution = Distribution.objects.filter(survey__key="nki").order_by("-pk").first()
+    assert distribution is not None
+    close_distribution(distribution, actor="test")
+    return live_server.url + distribution.public_path
