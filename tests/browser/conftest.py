@@ -184,9 +184,7 @@ def assert_accessible(axe: Callable[[Any], AxeResult]) -> Callable[[Any], None]:
 @pytest.fixture
 def assert_no_horizontal_scroll() -> Callable[[Any], None]:
     def check(page: Any) -> None:
-        widths = page.evaluate(
-            "({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
-        )
+        widths = page.evaluate("({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})")
         assert widths["scroll"] <= widths["inner"], f"{page.url} scrolls sideways: {widths}"
 
     return check

@@ -60,6 +60,8 @@ def test_a_keyboard_user_answers_the_nki_survey_through_a_validation_error(
     assert page.title() != first_title and page.title().endswith(first_title)  # the title says "error"
     link = summary.locator("a").first
     target = link.get_attribute("href")
+    assert link.inner_text().startswith("Vilken verksamhet gällde din senaste kontakt?")  # names the question
+    assert "None" not in summary.inner_text() and "tjanst" not in summary.inner_text()  # no internal keys
     assert target and target.startswith("#f-tjanst")
     _tab_to(page, ".errors a")
     page.keyboard.press("Enter")  # following the link puts focus on the first answer of the question

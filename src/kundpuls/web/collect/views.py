@@ -87,17 +87,28 @@ def _page_keys_items(definition: SurveyDefinition, page_key: str) -> set[str]:
     return keys
 
 
-def _error_targets(blocks: list[BlockView]) -> dict[str, str]:
-    """The id of the first control of each answer key: an error summary link lands there, with focus.
+def _error_targets(blocks: list[BlockView]) -> dict[str, tuple[str, str]]:
+    """Per answer key: the id of its first control and the words naming it in the error summary.
 
-    A choice (radios, checkboxes, a scale) has no element of its own: the link goes to its first option.
+    A summary link lands on the control, with focus; a choice (radios, checkboxes, a scale) has no element
+    of its own, so its link goes to the first option. A matrix row is named by the question and the row.
     """
-    targets: dict[str, str] = {}
+    targets: dict[str, tuple[str, str]] = {}
     for block in blocks:
         for question in block.questions:
             for i in [*question.inputs, *question.contact_inputs]:
-                targets[i.key] = i.choices[0].id if i.choices else i.id
+                name = (
+                    f"{question.text} – {i.label}"
+                    if question.grouped or i in question.contact_inputs
+                    else question.text
+                )
+                targets[i.key] = (i.choices[0].id if i.choices else i.id, name)
     return targets
+
+
+def _summary_text(targets: dict[str, tuple[str, str]], key: str, hint: str) -> str:
+    """An error summary line names its question, so that each link says where it leads (WCAG 2.4.4)."""
+    return f"{targets[key][1]}: {hint}" if key in targets else hint
 
 
 def _render_page(
@@ -110,7 +121,9 @@ def _render_page(
     shown: dict[str, Any] | None = None,
 ) -> HttpResponse:
     language = state.language
-    messages = errors.messages(language) if errors else {}
+    messages: dict[str, list[str]] = {}
+    for error in errors.errors if errors else ():  # the respondent reads the plain hint, not key = value
+        messages.setdefault(error.field or "", []).append(error.hint(language))
     values = shown if shown is not None else state.answers
     blocks = page_view(
         definition,
@@ -124,7 +137,9 @@ def _render_page(
     number, total = progress(definition, state.page, values)
     targets = _error_targets(blocks)
     summary = [
-        {"id": targets.get(key, f"f-{key}"), "text": text} for key, texts in messages.items() for text in texts
+        {"id": targets[key][0] if key in targets else f"f-{key}", "text": _summary_text(targets, key, text)}
+        for key, texts in messages.items()
+        for text in texts
     ]
     context = {
         "other_lang": "en" if language == "sv" else "sv",

@@ -15,9 +15,7 @@ PAGE_TYPES = 10  # the error page, the four NKI pages, thanks, two other surveys
 
 
 def _walk(page: Any, live_server: Any, demo_links: dict[str, str], closed_link: str, answer: Any) -> Any:
-    return respondent_pages(
-        page, demo_links, base_url=live_server.url, closed_url=closed_link, answer=answer
-    )
+    return respondent_pages(page, demo_links, base_url=live_server.url, closed_url=closed_link, answer=answer)
 
 
 def test_axe_core_finds_no_violations_on_any_respondent_page(
