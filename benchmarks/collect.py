@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gzip
 import json
 import os
@@ -46,7 +47,7 @@ LEVELS = (10, 50)
 REQUEST_TIMEOUT_S = 30.0
 
 # LimeSurvey 6.14 on the same two cores (measured by the project, see docs/benchmarks.md).
-PEER = {
+PEER: dict[str, Any] = {
     "name": "LimeSurvey 6.14",
     "completes_per_s_10": 3.2,
     "p95_ms_10": 1200.0,
@@ -90,10 +91,8 @@ class Connection:
     async def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
-            try:
+            with contextlib.suppress(OSError):
                 await self.writer.wait_closed()
-            except OSError:
-                pass
 
     async def request(self, method: str, path: str, body: bytes = b"", *, accept: str = "text/html") -> Reply:
         if self.writer is None or self.reader is None or self.writer.is_closing():
@@ -142,7 +141,7 @@ class Connection:
 
     async def _chunked(self) -> bytes:
         assert self.reader is not None
-        parts = []
+        parts: list[bytes] = []
         while True:
             size = int((await self.reader.readline()).split(b";")[0], 16)
             if size == 0:
@@ -338,8 +337,10 @@ def nki_paths(env: dict[str, str]) -> list[str]:
 def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
     server_env = dict(env)
     process = subprocess.Popen(
-        [sys.executable, "-m", "kundpuls.cli", "serve", "--port", str(port), "--workers", str(workers)]
-        + ["--threads", str(threads)],
+        [
+            *(sys.executable, "-m", "kundpuls.cli", "serve"),
+            *("--port", str(port), "--workers", str(workers), "--threads", str(threads)),
+        ],
         env=server_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -359,6 +360,28 @@ def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> 
         time.sleep(0.1)
     process.kill()
     raise RuntimeError("the server did not answer /healthz within 30 s")
+
+
+def server_cpu_seconds(process: subprocess.Popen[bytes]) -> float:
+    """User + system CPU time of the server: the gunicorn master and its workers (Linux ``/proc``)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [process.pid]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == process.pid:
+                pids.append(int(entry.name))
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:
@@ -433,7 +456,10 @@ def measure_backend(
             for level in LEVELS:
                 before = set(stored_submissions(env))
                 print(f"[{name}] {level} respondents at a time for {seconds:g} s …", file=sys.stderr)
+                cpu_before, client_before = server_cpu_seconds(server), time.process_time()
                 result = asyncio.run(run_load(port, paths, level, seconds, seed=level))
+                server_cpu = server_cpu_seconds(server) - cpu_before
+                client_cpu = time.process_time() - client_before
                 after = stored_submissions(env)
                 new = [s for s in after if s not in before]
                 stored_receipts = {s[:8].upper() for s in new}
@@ -447,6 +473,14 @@ def measure_backend(
                 figures[f"p50_ms_{level}"] = percentile(result.latencies, 50) * 1000
                 figures[f"p95_ms_{level}"] = percentile(result.latencies, 95) * 1000
                 figures[f"completed_{level}"] = result.completed
+                per_complete = max(result.completed, 1)
+                figures[f"server_cpu_ms_per_complete_{level}"] = server_cpu / per_complete * 1000
+                figures[f"client_cpu_ms_per_complete_{level}"] = client_cpu / per_complete * 1000
+                # What the cores could complete if server and client had them to themselves (the machine may
+                # be shared): CPUs / CPU seconds per complete.
+                figures[f"idle_machine_completes_per_s_{level}"] = (os.cpu_count() or 1) / max(
+                    (server_cpu + client_cpu) / per_complete, 1e-9
+                )
                 figures[f"stored_{level}"] = len(new)
                 figures[f"errors_{level}"] = result.errors
                 figures[f"requests_{level}"] = len(result.latencies)
@@ -468,6 +502,10 @@ def print_table(results: dict[str, dict[str, Any]]) -> None:
         ("request p95 ms at 50", "p95_ms_50", "{:.1f}", "lower"),
         ("first page TTFB p50 ms", "ttfb_p50_ms", "{:.2f}", "lower"),
         ("first page bytes (cold, gzip)", "first_page_bytes", "{:.0f}", "lower"),
+        ("server CPU ms per complete at 10", "server_cpu_ms_per_complete_10", "{:.1f}", None),
+        ("server CPU ms per complete at 50", "server_cpu_ms_per_complete_50", "{:.1f}", None),
+        ("client CPU ms per complete at 50", "client_cpu_ms_per_complete_50", "{:.1f}", None),
+        ("CPU-bound completes/s at 50", "idle_machine_completes_per_s_50", "{:.1f}", None),
         ("errors", "errors", "{:.0f}", None),
         ("lost responses", "lost", "{:.0f}", None),
         ("doubled responses", "doubled", "{:.0f}", None),
@@ -490,6 +528,7 @@ def print_table(results: dict[str, dict[str, Any]]) -> None:
         line += f"{fmt.format(peer) if isinstance(peer, float | int) else '':>18}"
         print(line)
     print("(× peer: how many times better than the peer; for times and bytes the peer's figure / ours)")
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
     for n, figures in results.items():
         verdict = targets_met(figures)
         print(f"{n}: targets {'met' if all(verdict.values()) else 'MISSED'}: {verdict}")
