@@ -139,7 +139,7 @@ def _render_page(
     )
     page = definition.page(state.page)
     number, total = progress(definition, state.page, values)
-    targets = _error_targets(blocks)
+    targets = _error_targets(blocks) if messages else {}
     summary = [
         {"id": targets[key][0] if key in targets else f"f-{key}", "text": _summary_text(targets, key, text)}
         for key, texts in messages.items()
@@ -196,13 +196,15 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
     distribution = distribution_by_token(token)
     if distribution is None:
         return _unavailable(request, "unknown", 404)
-    version = _current_version(distribution)
     availability = distribution.state()
-    if version is None or availability == "closed":
+    # A POST continues the version its signed state names (checked to be published in _post), so only a
+    # GET needs to look up the current version.
+    version = _current_version(distribution) if request.method == "GET" else None
+    if availability == "closed" or (request.method == "GET" and version is None):
         return _unavailable(request, "closed", 410)
     if availability == "not_yet_open":
         return _unavailable(request, "not_yet_open", 403)
-    if request.method == "GET":
+    if version is not None:
         definition = definition_of(version)
         first = first_page_key(definition, {})
         if first is None:
