@@ -59,6 +59,20 @@ def _fast_password_hashing() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_definition_cache() -> None:
+    """Forget the parsed definitions of earlier tests.
+
+    ``surveys.queries.definition_of`` caches published definitions per process by (version pk, number).
+    A test that published a version inside a rolled-back transaction leaves its definition in the cache,
+    and SQLite hands the same primary key to the next version created (here: the demo's NKI survey after a
+    live-server test reloads the demo), which would then be shown with the other survey's questions.
+    """
+    from kundpuls.web.surveys.queries import _published_definition
+
+    _published_definition.cache_clear()
+
+
 def _unavailable(reason: str) -> None:
     """Skip locally; fail under CI, which must not pass by skipping the browser tests."""
     if os.environ.get("CI"):
