@@ -68,7 +68,8 @@ def test_every_respondent_page_weighs_at_most_30_kb_on_the_wire(
     """Sum of encoded bodies and headers of every response a page view needs, the cache switched off."""
     finished: list[Any] = []
     page.on("requestfinished", lambda request: finished.append(request))
-    page.on("requestfailed", lambda request: pytest.fail(f"{request.url} failed: {request.failure}"))
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(f"{request.url}: {request.failure}"))
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
@@ -87,6 +88,7 @@ def test_every_respondent_page_weighs_at_most_30_kb_on_the_wire(
         print("\nRespondent page weights (cold cache, bytes on the wire incl. headers):")
         for name, (total, parts) in weights.items():
             print(f"  {name:26} {total:6d} B  ({', '.join(parts)})")
+    assert not failed, failed
     assert len(weights) == PAGE_TYPES
     heavy = {name: total for name, (total, _) in weights.items() if total > PAGE_WEIGHT_LIMIT}
     assert not heavy, f"pages over {PAGE_WEIGHT_LIMIT} bytes: {heavy}"
