@@ -74,7 +74,7 @@ TEMPLATES = [
 
 def _databases() -> dict[str, dict[str, Any]]:
     default: dict[str, Any] = dict(
-        dj_database_url.parse(CONFIG.database_url, conn_max_age=0 if CONFIG.uses_sqlite else 60)
+        dj_database_url.parse(CONFIG.database_url, conn_max_age=600 if CONFIG.uses_sqlite else 60)
     )
     if CONFIG.uses_sqlite:
         Path(str(default["NAME"])).parent.mkdir(parents=True, exist_ok=True)
