@@ -66,21 +66,26 @@ def index_table(
     item_codes = frame["item"].cat.codes.to_numpy() if rows else np.zeros(0, dtype=np.int64)
     categories = list(frame["item"].cat.categories) if rows else []
 
+    # process item by item on contiguous blocks: one stable sort instead of a mask per item and column
+    by_item = np.argsort(item_codes, kind="stable")
+    bounds = np.searchsorted(item_codes[by_item], np.arange(len(categories) + 1))
+    shown_sorted = ~suppressed[by_item]
     columns: dict[str, np.ndarray] = {}
 
-    def values(name: str, mask: np.ndarray) -> np.ndarray:
+    def values(name: str, block: slice) -> np.ndarray:
         if name not in columns:
-            columns[name] = frame[name].to_numpy(dtype=np.float64, na_value=0.0)
-        return columns[name][mask]
+            columns[name] = frame[name].to_numpy(dtype=np.float64, na_value=0.0)[by_item]
+        return columns[name][block][shown_sorted[block]]
 
     for code, key in enumerate(categories):
-        mask = (item_codes == code) & ~suppressed
-        if not mask.any():
+        block = slice(int(bounds[code]), int(bounds[code + 1]))
+        positions = by_item[block][shown_sorted[block]]
+        if positions.size == 0:
             continue
         kind = stats.kinds.get(key, "rating")
-        n = values("n", mask)
+        n = values("n", block)
         if kind == "nps":
-            promoters, detractors = values("promoters", mask), values("detractors", mask)
+            promoters, detractors = values("promoters", block), values("detractors", block)
             result = nps_from_counts(
                 promoters,
                 n - promoters - detractors,
@@ -103,8 +108,8 @@ def index_table(
                 )
             a = 100.0 / (hi - lo)
             if use_weights:
-                w_sum, w_sq = values("weight_sum", mask), values("weight_sq_sum", mask)
-                wx, wxx = values("wsum_x", mask), values("wsum_xx", mask)
+                w_sum, w_sq = values("weight_sum", block), values("weight_sq_sum", block)
+                wx, wxx = values("wsum_x", block), values("wsum_xx", block)
                 result = mean_index_from_moments(
                     n,
                     a * (wx - lo * w_sum),
@@ -115,7 +120,7 @@ def index_table(
                     weight_sq_sum=w_sq,
                 )
             else:
-                total, total_sq = values("sum", mask), values("sumsq", mask)
+                total, total_sq = values("sum", block), values("sumsq", block)
                 result = mean_index_from_moments(
                     n,
                     a * (total - lo * n),
@@ -123,13 +128,13 @@ def index_table(
                     confidence=confidence,
                     threshold=stats.threshold,
                 )
-        estimate[mask] = result.estimate
-        ci_low[mask] = result.ci_low
-        ci_high[mask] = result.ci_high
-        n_eff[mask] = result.n_eff
+        estimate[positions] = result.estimate
+        ci_low[positions] = result.ci_low
+        ci_high[positions] = result.ci_high
+        n_eff[positions] = result.n_eff
         if result.method not in methods:
             methods.append(result.method)
-        method_codes[mask] = methods.index(result.method)
+        method_codes[positions] = methods.index(result.method)
     keep = [
         c
         for c in frame.columns

@@ -279,20 +279,22 @@ def _long_table(
     order = np.lexsort([*sort_keys, unit_idx])
     unit_idx = unit_idx[order]
     codes = {c: keys[c][0][order] for c in groups}
-    slice_codes = [codes[c] for c in groups[1:]]
-    slice_id = np.unique(np.stack(slice_codes, axis=1), axis=0, return_inverse=True)[1].ravel()
+    slice_key = np.zeros(len(order), dtype=np.int64)
+    for c in groups[1:]:
+        slice_key = slice_key * (len(keys[c][1]) + 1) + codes[c]
+    slice_id = np.unique(slice_key, return_inverse=True)[1].ravel()
     slices = int(slice_id.max()) + 1
     rows, k = len(order), len(items)
-    n = np.stack([wide.column(f"n_{key}").to_numpy()[order] for key in items], axis=1).astype(np.int64)
-    hide = np.zeros((rows, k), dtype=bool)
-    for j in range(k):
-        dense = np.zeros((slices, len(tree.codes)), dtype=np.int64)
-        present = np.zeros_like(dense, dtype=bool)
-        dense[slice_id, unit_idx] = n[:, j]
-        present[slice_id, unit_idx] = True
-        hide[:, j] = suppressed_cells(dense, present, tree, threshold=threshold, complementary=complementary)[
-            slice_id, unit_idx
-        ]
+    n = np.stack([wide.column(f"n_{key}").to_numpy()[order] for key in items]).astype(np.int64)
+    # one dense (item × slice) by unit matrix, so suppression runs once for every item and slice
+    dense_rows = (np.arange(k)[:, None] * slices + slice_id[None, :]).ravel()
+    dense_cols = np.tile(unit_idx, k)
+    dense = np.zeros((k * slices, len(tree.codes)), dtype=np.int64)
+    present = np.zeros(dense.shape, dtype=bool)
+    dense[dense_rows, dense_cols] = n.ravel()
+    present[dense_rows, dense_cols] = True
+    hidden = suppressed_cells(dense, present, tree, threshold=threshold, complementary=complementary)
+    hide = hidden[dense_rows, dense_cols].reshape(k, rows).T
     paths = [tree.path(c) for c in tree.codes]
     columns: dict[str, Any] = {
         "unit": pd.Categorical.from_codes(np.repeat(unit_idx, k), categories=list(tree.codes)),
@@ -310,12 +312,20 @@ def _long_table(
     columns["kind"] = pd.Categorical.from_codes(kind_codes[item_codes], categories=["rating", "nps"])
     flat_hide = hide.ravel()
     for name in STAT_COLUMNS:
-        matrix = np.full((rows, k), np.nan)
-        for j, key in enumerate(items):
-            column = f"{_SQL_PREFIX[name]}_{key}"
-            if column in wide.column_names:
-                matrix[:, j] = wide.column(column).to_numpy(zero_copy_only=False)[order]
-        values = matrix.ravel()
+        present_columns = [f"{_SQL_PREFIX[name]}_{key}" in wide.column_names for key in items]
+        if not any(present_columns):
+            values = np.full(rows * k, np.nan)
+        else:
+            matrix = np.stack(
+                [
+                    wide.column(f"{_SQL_PREFIX[name]}_{key}").to_numpy(zero_copy_only=False)
+                    if there
+                    else np.full(rows, np.nan)
+                    for key, there in zip(items, present_columns, strict=True)
+                ],
+                axis=1,
+            ).astype(np.float64)
+            values = matrix[order].ravel()
         mask = flat_hide | np.isnan(values)
         if name in _INTEGER_STATS:
             columns[name] = pd.arrays.IntegerArray(np.where(mask, 0, values).astype(np.int64), mask)
