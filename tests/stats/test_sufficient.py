@@ -98,6 +98,12 @@ def test_it_returns_nan_for_empty_groups_when_suppression_is_off() -> None:
     assert np.isnan(arrays.estimate[0]) and arrays.estimate[1] == pytest.approx(75.0)
 
 
+def test_sums_of_empty_groups_may_be_null() -> None:
+    arrays = mean_index_from_moments([0, 10], [np.nan, 700.0], [np.nan, 49_500.0])
+    assert arrays.n.tolist() == [0, 10] and arrays.suppressed.tolist() == [True, False]
+    assert arrays.estimate[1] == pytest.approx(70.0)
+
+
 def test_a_single_respondent_mean_has_no_interval() -> None:
     r = mean_index_from_moments(1, 50.0, 2500.0, threshold=1).result(0)
     assert r.estimate == 50.0 and r.ci_low is None and r.ci_high is None
@@ -162,9 +168,116 @@ def test_result_returns_index_results_and_rejects_out_of_range_groups() -> None:
         (lambda: mean_index_from_moments([3], [1.0], [1.0], weight_sum=[3.0]), "weight_sq_sum"),
         (lambda: mean_index_from_moments([3], [1.0], [1.0], threshold=-1), "threshold: -1"),
         (lambda: mean_index_from_moments([3], [np.nan], [1.0]), "total: missing"),
+        (lambda: mean_index_from_moments([np.nan], [1.0], [1.0]), "n: missing"),
     ],
 )
 def test_it_rejects_bad_arguments_naming_them(call, message: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidArgument, match=message) as info:
         call()
     assert isinstance(info.value, ValueError)
+
+
+# --- The contract's promise: the same numbers as the raw-data functions, for many groups. ---------------
+
+GROUPS = 10_000
+
+
+def raw_survey(groups: int, seed: int) -> dict[str, np.ndarray]:
+    """Synthetic raw rows: group id, three NKI items (1–10, some missing), an NPS and a CSAT answer."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(0, 25, groups)
+    group = np.repeat(np.arange(groups), sizes)
+    rows = group.shape[0]
+    items = rng.integers(1, 11, size=(rows, 3)).astype(float)
+    items[rng.random((rows, 3)) < 0.1] = np.nan
+    recommend = rng.integers(0, 11, rows).astype(float)
+    recommend[rng.random(rows) < 0.05] = np.nan
+    csat = rng.integers(1, 6, rows).astype(float)
+    return {
+        "group": group,
+        "items": items,
+        "recommend": recommend,
+        "csat": csat,
+        "weights": rng.uniform(0.3, 3, rows),
+    }
+
+
+def assert_same(arrays: IndexArrays, raw: list[IndexResult | None], *, rtol: float = 1e-9) -> None:
+    for i, expected in enumerate(raw):
+        got = arrays.result(i)
+        if expected is None:  # no answers at all in this group
+            assert got.n == 0 and got.estimate is None
+            continue
+        assert (got.n, got.suppressed, got.method) == (expected.n, expected.suppressed, expected.method), i
+        assert got.n_eff == pytest.approx(expected.n_eff, rel=1e-12)
+        for field in ("estimate", "ci_low", "ci_high", "se"):
+            a, b = getattr(got, field), getattr(expected, field)
+            assert (a is None and b is None) or a == pytest.approx(b, rel=rtol, abs=1e-9), (i, field, a, b)
+
+
+def split(values: np.ndarray, group: np.ndarray, groups: int) -> list[np.ndarray]:
+    return np.split(values, np.searchsorted(group, np.arange(1, groups)))
+
+
+def test_ten_thousand_groups_from_sufficient_statistics_match_the_raw_functions() -> None:
+    from kundpuls.errors import InsufficientData
+    from kundpuls.stats.indices import nps, respondent_index, satisfaction_index, top_box
+
+    data = raw_survey(GROUPS, seed=20261129)
+    group = data["group"]
+    # Sufficient statistics the way the analytics layer computes them (one pass, per group).
+    score = respondent_index(data["items"])
+    has = ~np.isnan(score)
+    n = np.bincount(group[has], minlength=GROUPS)
+    total = np.bincount(group[has], weights=score[has], minlength=GROUPS)
+    total_sq = np.bincount(group[has], weights=score[has] ** 2, minlength=GROUPS)
+    rec = data["recommend"]
+    answered = ~np.isnan(rec)
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(group[mask], minlength=GROUPS)
+
+    nki = mean_index_from_moments(n, total, total_sq)
+    promoters, passives, detractors = (
+        count(answered & (rec >= 9)),
+        count((rec >= 7) & (rec <= 8)),
+        count(rec <= 6),
+    )
+    nps_arrays = nps_from_counts(promoters, passives, detractors)
+    csat = proportion_from_counts(count(data["csat"] >= 4), count(~np.isnan(data["csat"])))
+
+    def raw(fn, values):  # type: ignore[no-untyped-def]
+        try:
+            return fn(values)
+        except InsufficientData:
+            return None
+
+    by_group_items = split(data["items"], group, GROUPS)
+    assert_same(nki, [raw(satisfaction_index, rows) for rows in by_group_items], rtol=1e-9)
+    assert_same(nps_arrays, [raw(nps, v) for v in split(rec, group, GROUPS)])
+    assert_same(csat, [raw(top_box, v) for v in split(data["csat"], group, GROUPS)])
+    assert nki.suppressed.sum() > 0 and (~nki.suppressed).sum() > 0
+
+
+def test_weighted_groups_from_sufficient_statistics_match_the_raw_kish_results() -> None:
+    from kundpuls.stats.indices import respondent_index, satisfaction_index
+
+    groups = 1_000
+    data = raw_survey(groups, seed=7)
+    group = data["group"]
+    score = respondent_index(data["items"])
+    w = data["weights"]
+    has = ~np.isnan(score)
+    g, s, ww = group[has], score[has], w[has]
+    arrays = mean_index_from_moments(
+        np.bincount(g, minlength=groups),
+        np.bincount(g, weights=ww * s, minlength=groups),
+        np.bincount(g, weights=ww * s**2, minlength=groups),
+        weight_sum=np.bincount(g, weights=ww, minlength=groups),
+        weight_sq_sum=np.bincount(g, weights=ww**2, minlength=groups),
+    )
+    expected = []
+    for rows, weights in zip(split(data["items"], group, groups), split(w, group, groups), strict=True):
+        ok = (~np.isnan(rows)).sum(axis=1) >= 2
+        expected.append(satisfaction_index(rows, sample_weights=weights) if ok.any() else None)
+    assert_same(arrays, expected, rtol=1e-8)

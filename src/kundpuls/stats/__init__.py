@@ -18,6 +18,7 @@ from kundpuls.stats.indices import (
     scale_mean,
     top_box,
 )
+from kundpuls.stats.interpretation import InsiktEligibility, grade, insikt_eligibility
 from kundpuls.stats.kano import KanoFeature, KanoResult, kano
 from kundpuls.stats.patient_survey import npe_dimension, respondent_dimension_scores
 from kundpuls.stats.price import PriceSensitivity, price_sensitivity
@@ -41,6 +42,7 @@ __all__ = [
     "ImpactResult",
     "IndexArrays",
     "IndexResult",
+    "InsiktEligibility",
     "KanoFeature",
     "KanoResult",
     "PriceSensitivity",
@@ -60,8 +62,10 @@ __all__ = [
     "funnel",
     "funnel_means",
     "gap",
+    "grade",
     "impact",
     "importance_performance",
+    "insikt_eligibility",
     "kano",
     "mean_index_from_moments",
     "npe_dimension",

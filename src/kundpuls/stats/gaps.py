@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike
 
 from kundpuls.errors import InvalidArgument
 from kundpuls.stats.comparison import compare
-from kundpuls.stats.indices import mean_result
+from kundpuls.stats.estimators import mean_result
 from kundpuls.stats.results import Comparison, IndexResult
 from kundpuls.stats.validation import (
     as_float_array,

@@ -18,15 +18,17 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from kundpuls.errors import InvalidArgument, SmallSampleWarning
+from kundpuls.stats.estimators import (
+    check_variance,
+    first_group,
+    linearised_se,
+    mean_result,
+    weighted_counts,
+)
 from kundpuls.stats.intervals import (
-    MEAN_METHOD,
-    MEAN_METHOD_KISH,
-    MEAN_METHOD_LINEARISATION,
     NPS_METHODS,
     WILSON_METHOD,
     WILSON_METHOD_KISH,
-    IntervalArrays,
-    mean_interval,
     nps_interval,
     wilson_interval,
     z_value,
@@ -45,97 +47,6 @@ from kundpuls.stats.validation import (
 
 #: NPS and shares warn below this base (METHODS.md §3.1: "warns when n < 30").
 SMALL_BASE = 30
-VARIANCE_METHODS = ("kish", "linearisation")
-
-
-def _check_variance(variance: str) -> None:
-    if variance not in VARIANCE_METHODS:
-        raise InvalidArgument(
-            f"variance: {variance!r} is not one of {list(VARIANCE_METHODS)}", field="variance", value=variance
-        )
-
-
-def _one(interval: IntervalArrays) -> tuple[float, float, float, float]:
-    return (
-        float(interval.estimate[0]),
-        float(interval.ci_low[0]),
-        float(interval.ci_high[0]),
-        float(interval.se[0]),
-    )
-
-
-def kish_effective_n(weights: FloatArray) -> float:
-    """Kish effective sample size ``(Σw)²/Σw²`` (METHODS.md §7.3)."""
-    total_sq = float(np.sum(weights**2))
-    return float(np.sum(weights)) ** 2 / total_sq if total_sq > 0 else 0.0
-
-
-def _linearised_se(values: FloatArray, weights: FloatArray, mean: float) -> float:
-    """Linearisation SE of a weighted mean: ``SE² = n/(n−1)·Σw²(y − ȳ_w)²/(Σw)²`` (METHODS.md §7.4)."""
-    n = values.shape[0]
-    if n < 2:
-        return math.nan
-    return math.sqrt(
-        n / (n - 1) * float(np.sum(weights**2 * (values - mean) ** 2)) / float(np.sum(weights)) ** 2
-    )
-
-
-def mean_result(
-    values: FloatArray,
-    *,
-    confidence: float,
-    threshold: int,
-    sample_weights: FloatArray | None,
-    variance: str,
-    bounds: tuple[float, float] | None,
-) -> IndexResult:
-    """Mean with interval of already validated, non-missing values (optionally weighted)."""
-    n = int(values.shape[0])
-    if sample_weights is None:
-        mean = float(np.mean(values))
-        var = float(np.var(values, ddof=1)) if n > 1 else math.nan
-        interval = mean_interval(
-            np.array([mean]), np.array([var]), np.array([float(n)]), confidence=confidence, bounds=bounds
-        )
-        n_eff, method = float(n), MEAN_METHOD
-    else:
-        w = sample_weights
-        w_sum = float(np.sum(w))
-        if w_sum <= 0:
-            raise InvalidArgument("sample_weights: the weights of the answering respondents sum to 0")
-        mean = float(np.sum(w * values)) / w_sum
-        n_eff = kish_effective_n(w)
-        if variance == "kish":
-            denom = w_sum - float(np.sum(w**2)) / w_sum
-            var = float(np.sum(w * (values - mean) ** 2)) / denom if denom > 0 else math.nan
-            interval = mean_interval(
-                np.array([mean]), np.array([var]), np.array([n_eff]), confidence=confidence, bounds=bounds
-            )
-            method = MEAN_METHOD_KISH
-        else:
-            se = _linearised_se(values, w, mean)
-            interval = mean_interval(
-                np.array([mean]),
-                np.array([math.nan]),
-                np.array([float(n)]),
-                confidence=confidence,
-                bounds=bounds,
-                se=np.array([se]),
-                df=np.array([float(n - 1)]),
-            )
-            method = MEAN_METHOD_LINEARISATION
-    estimate, low, high, se_out = _one(interval)
-    return IndexResult.build(
-        estimate=estimate,
-        ci_low=low,
-        ci_high=high,
-        n=n,
-        n_eff=n_eff,
-        method=method,
-        suppressed=n < threshold,
-        se=se_out,
-        confidence=confidence,
-    )
 
 
 def _item_weights(weights: ArrayLike | None, k: int) -> FloatArray:
@@ -270,7 +181,7 @@ def satisfaction_index(
     """
     confidence = check_confidence(confidence)
     threshold = check_threshold(threshold)
-    _check_variance(variance)
+    check_variance(variance)
     scores = respondent_index(items, scale=scale, weights=weights, min_answered=min_answered)
     w = check_weights(sample_weights, scores.shape[0])
     keep = ~np.isnan(scores)
@@ -306,7 +217,7 @@ def scale_mean(
     """
     confidence = check_confidence(confidence)
     threshold = check_threshold(threshold)
-    _check_variance(variance)
+    check_variance(variance)
     lo, hi = check_scale(scale)
     values = as_float_array(scores, name="scores", ndim=1)
     check_on_scale(values, (lo, hi), name="scores")
@@ -321,19 +232,6 @@ def scale_mean(
         variance=variance,
         bounds=(lo, hi),
     )
-
-
-def _weighted_counts(
-    categories: Sequence[Any], values: FloatArray, weights: FloatArray | None
-) -> tuple[list[float], float]:
-    """Counts per boolean mask (weighted counts scaled to the Kish n_eff when weighted) and n_eff."""
-    if weights is None:
-        return [float(np.sum(mask)) for mask in categories], float(values.shape[0])
-    n_eff = kish_effective_n(weights)
-    total = float(np.sum(weights))
-    if total <= 0:
-        raise InvalidArgument("sample_weights: the weights of the answering respondents sum to 0")
-    return [float(np.sum(weights[mask])) / total * n_eff for mask in categories], n_eff
 
 
 def _warn_small(n: int, threshold: int, what: str) -> None:
@@ -401,7 +299,7 @@ def nps(
         )
     confidence = check_confidence(confidence)
     threshold = check_threshold(threshold)
-    _check_variance(variance)
+    check_variance(variance)
     values = as_float_array(scores, name="scores", ndim=1)
     check_on_scale(values, (0.0, 10.0), name="scores")
     finite = values[~np.isnan(values)]
@@ -415,11 +313,11 @@ def nps(
     w = None if w_all is None else w_all[keep]
     n = int(values.shape[0])
     promoters, passives, detractors = values >= 9, (values >= 7) & (values <= 8), values <= 6
-    (p_count, pa_count, d_count), n_eff = _weighted_counts([promoters, passives, detractors], values, w)
+    (p_count, pa_count, d_count), n_eff = weighted_counts([promoters, passives, detractors], values, w)
     if w is not None and variance == "linearisation":
         y = np.where(promoters, 1.0, np.where(detractors, -1.0, 0.0))
         mean = float(np.sum(w * y) / np.sum(w))
-        se = 100.0 * _linearised_se(y, w, mean)
+        se = 100.0 * linearised_se(y, w, mean)
         z = z_value(confidence)
         estimate = 100.0 * mean
         low, high = max(-100.0, estimate - z * se), min(100.0, estimate + z * se)
@@ -434,7 +332,7 @@ def nps(
             n_boot=n_boot,
             random_state=random_state,
         )
-        estimate, low, high, se = _one(interval)
+        estimate, low, high, se = first_group(interval)
         method_text = NPS_METHODS[method] + ("; weighted, Kish n_eff" if w is not None else "")
     _warn_small(n, threshold, "nps")
     return IndexResult.build(
@@ -476,16 +374,16 @@ def _box_share(
     w = None if w_all is None else w_all[keep]
     n = int(values.shape[0])
     in_box = values > hi - boxes if side == "top" else values < lo + boxes
-    (successes,), n_eff = _weighted_counts([in_box], values, w)
+    (successes,), n_eff = weighted_counts([in_box], values, w)
     interval = wilson_interval(np.array([successes]), np.array([n_eff]), confidence=confidence)
-    estimate, low, high, se = _one(interval)
+    estimate, low, high, se = first_group(interval)
     return IndexResult.build(
         estimate=estimate,
         ci_low=low,
         ci_high=high,
         n=n,
         n_eff=n_eff,
-        method=(WILSON_METHOD if w is None else WILSON_METHOD_KISH) + f"; {side} {boxes} box",
+        method=WILSON_METHOD if w is None else WILSON_METHOD_KISH,
         suppressed=n < threshold,
         se=se,
         confidence=confidence,

@@ -14,9 +14,10 @@ n < 30), §1.8 (interval of a mean index), §3.1 (NPS: Wald, adjusted Wald after
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
-from scipy import stats as sps
+from scipy import special
 
 from kundpuls.stats.validation import FloatArray
 
@@ -35,9 +36,17 @@ NPS_METHODS = {
 }
 
 
+@lru_cache(maxsize=64)
 def z_value(confidence: float) -> float:
     """Two-sided normal critical value, ``Φ⁻¹((1 + confidence)/2)`` (1.959964 at 95 %)."""
-    return float(sps.norm.ppf(0.5 + confidence / 2.0))
+    return float(special.ndtri(0.5 + confidence / 2.0))
+
+
+def t_value(confidence: float, df: FloatArray) -> FloatArray:
+    """Two-sided Student-t critical values per df (the ufunc behind ``scipy.stats.t.ppf``); NaN for df ≤ 0."""
+    df = np.asarray(df, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return np.where(df > 0, special.stdtrit(np.where(df > 0, df, 1.0), 0.5 + confidence / 2.0), np.nan)
 
 
 @dataclass(frozen=True)
@@ -74,8 +83,7 @@ def mean_interval(
         se = np.where(n_eff > 1.0, se, np.nan)
         if df is None:
             df = n_eff - 1.0
-        df_ok = np.where(df > 0, df, np.nan)
-        t_crit = sps.t.ppf(0.5 + confidence / 2.0, df_ok)
+        t_crit = t_value(confidence, df)
         crit = np.where(n_eff < T_INTERVAL_BELOW, t_crit, z_value(confidence))
         low = mean - crit * se
         high = mean + crit * se
@@ -129,7 +137,8 @@ def nps_interval(
 
     Counts may be non-integer (weighted counts scaled to the Kish effective n). The adjusted-Wald interval
     (Rocks 2016) adds ¾ to promoters and detractors and 3 to n and is centred on the adjusted NPS; the
-    reported estimate stays the plain NPS. The bootstrap draws promoters ``P* ~ Bin(n, p)`` and detractors
+    reported estimate stays the plain NPS (when a tiny sample puts it outside, the interval is widened to
+    include it). The bootstrap draws promoters ``P* ~ Bin(n, p)`` and detractors
     ``D* ~ Bin(n − P*, d/(1 − p))`` (a multinomial draw) and takes percentiles.
     """
     promoters = np.asarray(promoters, dtype=np.float64)
@@ -151,7 +160,9 @@ def nps_interval(
             d_adj = (detractors + 0.75) / n_adj
             se = 100.0 * np.sqrt(nps_variance(p_adj, d_adj, n_adj))
             centre = 100.0 * (p_adj - d_adj)
-            low, high = centre - z * se, centre + z * se
+            # Centred on the adjusted NPS, the interval can miss the observed NPS for n = 1; widen it then.
+            low = np.minimum(centre - z * se, estimate)
+            high = np.maximum(centre + z * se, estimate)
         elif method == "bootstrap":
             low, high, se = _nps_bootstrap(
                 p, d, n, confidence=confidence, n_boot=n_boot, random_state=random_state

@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from kundpuls.errors import InvalidArgument
-from kundpuls.stats.indices import mean_result
+from kundpuls.stats.estimators import mean_result
 from kundpuls.stats.results import IndexResult
 from kundpuls.stats.validation import (
     FloatArray,

@@ -179,6 +179,8 @@ def mean_index_from_moments(
     bounds : (float, float) or None, default (0, 100)
         The interval is clipped to these bounds.
 
+    Sums of groups with ``n = 0`` may be NaN (an SQL ``SUM`` over no rows is NULL); they are read as 0.
+
     Returns
     -------
     IndexArrays
@@ -212,8 +214,18 @@ def mean_index_from_moments(
     if weighted:
         args["weight_sum"] = weight_sum  # type: ignore[assignment]  # checked non-None above
         args["weight_sq_sum"] = weight_sq_sum  # type: ignore[assignment]  # checked non-None above
-    arrays = broadcast_counts(args)
+    arrays = broadcast_counts(args, allow_nan=True)
     count = arrays["n"]
+    # An SQL SUM over no rows is NULL: sums of empty groups may arrive as NaN and mean 0.
+    for name, array in arrays.items():
+        is_nan = np.isnan(array)
+        if name == "n" and is_nan.any():
+            raise InvalidArgument("n: missing (NaN) count", field="n", value=float("nan"))
+        if (is_nan & (count > 0)).any():
+            raise InvalidArgument(
+                f"{name}: missing (NaN) value in a group with respondents", field=name, value=float("nan")
+            )
+        array[is_nan] = 0.0
     check_non_negative(count, name="n")
     _check_integer_counts(count, name="n")
     check_non_negative(arrays["total_sq"], name="total_sq")

@@ -9,10 +9,14 @@ cell lies in the row space of the published equations restricted to the hidden c
 1. in every published sum ("line") with exactly one hidden cell, also hide the smallest non-empty visible
    cell of that line (a line with a single hidden cell gives it away by subtraction);
 2. check every hidden cell for recoverability through combinations of lines (null space of the constraint
-   matrix); for a recoverable cell hide one more cell in one of its lines, and repeat.
+   matrix) and, with non-negative counts, by linear programming (its smallest and largest possible value
+   coincide); for a recoverable cell hide one more cell in one of its lines, and repeat.
 
-When a line has no visible cell left to hide (e.g. a parent with one child), the line's published total
-itself must be withheld; such lines are reported in :attr:`SuppressionResult.withheld_totals`.
+Cells of a published line whose total is 0 are known to be 0 and never serve as complements.
+
+A published total that is itself under the threshold (e.g. a row with 3 respondents in all) is withheld, and
+so is a total whose line has no visible cell left to hide (e.g. a parent with one child); both are reported
+in :attr:`SuppressionResult.withheld_totals`.
 
 References
 ----------
@@ -158,6 +162,50 @@ def recoverable_cells(
     return out
 
 
+def pinned_cells(
+    values: FloatArray, hidden: NDArray[np.bool_], lines: Sequence[tuple[str, np.ndarray, np.ndarray]]
+) -> NDArray[np.bool_]:
+    """Hidden cells whose value is forced by the published sums together with ``cell ≥ 0`` (flat mask).
+
+    For every hidden cell the smallest and largest value consistent with the published lines and
+    non-negative hidden cells are found by linear programming (HiGHS); a cell is pinned when they coincide.
+    This catches disclosures that pure linear algebra misses, e.g. a published total of 0 next to a hidden
+    cell.
+    """
+    from scipy.optimize import linprog
+
+    flat_hidden = hidden.ravel()
+    hidden_idx = np.flatnonzero(flat_hidden)
+    out = np.zeros(flat_hidden.shape[0], dtype=bool)
+    if hidden_idx.size == 0:
+        return out
+    position = {int(c): k for k, c in enumerate(hidden_idx)}
+    a_eq, b_eq = [], []
+    for _name, cells, coefficients in lines:
+        row = np.zeros(hidden_idx.size)
+        rest = 0.0
+        for cell, coefficient in zip(cells, coefficients, strict=True):
+            k = position.get(int(cell))
+            if k is None:
+                rest += coefficient * values[cell]
+            else:
+                row[k] += coefficient
+        if row.any():
+            a_eq.append(row)
+            b_eq.append(float(np.dot(coefficients, values[cells])) - rest)
+    if not a_eq:
+        return out
+    matrix = np.array(a_eq)
+    for k, cell in enumerate(hidden_idx):
+        objective = np.zeros(hidden_idx.size)
+        objective[k] = 1.0
+        low = linprog(objective, A_eq=matrix, b_eq=b_eq, bounds=(0, None), method="highs")
+        high = linprog(-objective, A_eq=matrix, b_eq=b_eq, bounds=(0, None), method="highs")
+        if low.status == 0 and high.status == 0 and (-high.fun) - low.fun < 1e-7:
+            out[cell] = True
+    return out
+
+
 def suppress_table(
     counts: ArrayLike,
     *,
@@ -210,13 +258,30 @@ def suppress_table(
     primary = (table < threshold) & ((table > 0) | suppress_zeros)
     hidden = primary.copy().ravel()
     values = table.ravel()
-    active = list(range(len(lines)))
+    active: list[int] = []
     withheld: list[str] = []
+    for li, (name, cells, coefficients) in enumerate(lines):
+        published = float(np.dot(coefficients, values[cells]))
+        if (coefficients > 0).all() and 0 < published < threshold:
+            # A published total under the threshold is itself a small count: it must be withheld.
+            withheld.append(name)
+        else:
+            active.append(li)
+
+    def known_zero() -> NDArray[np.bool_]:
+        """Cells of an active, published all-positive line whose total is 0: everyone can see they are 0."""
+        zero = np.zeros(values.shape[0], dtype=bool)
+        for li in active:
+            _name, cells, coefficients = lines[li]
+            if (coefficients > 0).all() and float(values[cells].sum()) == 0.0:
+                zero[cells] = True
+        return zero
 
     def protect(line_index: int) -> bool:
-        """Hide the smallest visible non-empty cell of a line (else a visible empty one); False if none."""
+        """Hide the smallest visible cell of a line that is not known to be 0; False if there is none."""
         _name, cells, _coefficients = lines[line_index]
-        visible = [int(c) for c in cells if not hidden[c]]
+        zero = known_zero()
+        visible = [int(c) for c in cells if not hidden[c] and not zero[c]]
         if not visible:
             return False
         positive = [c for c in visible if values[c] > 0]
@@ -224,27 +289,30 @@ def suppress_table(
         hidden[choice] = True
         return True
 
+    def withhold(line_index: int) -> None:
+        active.remove(line_index)
+        withheld.append(lines[line_index][0])
+
     for _round in range(hidden.size + len(lines) + 1):
         changed = True
         while changed:
             changed = False
             for li in list(active):
-                cells = lines[li][1]
-                if int(hidden[cells].sum()) == 1:
+                if int(hidden[lines[li][1]].sum()) == 1:
                     if not protect(li):
-                        active.remove(li)
-                        withheld.append(lines[li][0])
+                        withhold(li)
                     changed = True
         current = [lines[li] for li in active]
         exposed = recoverable_cells(hidden.reshape(shape), current)
         if not exposed.any():
+            exposed = pinned_cells(values, hidden, current)
+        if not exposed.any():
             break
         cell = int(np.flatnonzero(exposed)[0])
-        containing = [li for li in active if cell in set(int(c) for c in lines[li][1])]
+        containing = [li for li in active if cell in {int(c) for c in lines[li][1]}]
+        containing.sort(key=lambda li: int(hidden[lines[li][1]].sum()))
         if not any(protect(li) for li in containing):
-            line = containing[0]
-            active.remove(line)
-            withheld.append(lines[line][0])
+            withhold(containing[0])
     hidden_table = hidden.reshape(shape)
     primary_table = primary.reshape(shape)
     if one_d:

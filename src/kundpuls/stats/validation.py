@@ -25,18 +25,7 @@ def as_float_array(values: ArrayLike, *, name: str, ndim: int | None = None) -> 
     InvalidArgument
         When the values are not numeric, or the number of dimensions is not ``ndim``.
     """
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        try:
-            array = np.asarray(
-                [np.nan if v is None or v != v else v for v in np.asarray(values, dtype=object).ravel()],
-                dtype=np.float64,
-            ).reshape(np.shape(values))
-        except (TypeError, ValueError) as exc:
-            raise InvalidArgument(
-                f"{name}: expected numbers, got {_preview(values)}", field=name, value=values
-            ) from exc
+    array = _to_float(values, name=name)
     if ndim is not None:
         if ndim == 2 and array.ndim == 1:
             array = array.reshape(-1, 1)
@@ -51,6 +40,36 @@ def as_float_array(values: ArrayLike, *, name: str, ndim: int | None = None) -> 
             f"{name}: infinite value {_first_bad(array, np.isinf)}", field=name, value=values
         )
     return array
+
+
+def _is_missing(value: object) -> bool:
+    """None, a float NaN, or a pandas missing marker (``pd.NA``, ``pd.NaT``)."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    return type(value).__name__ in {"NAType", "NaTType"}
+
+
+def _to_float(values: ArrayLike, *, name: str) -> FloatArray:
+    to_numpy = getattr(values, "to_numpy", None)
+    if callable(to_numpy):  # pandas objects, including nullable dtypes with pd.NA
+        try:
+            return np.asarray(to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+        except (TypeError, ValueError):
+            pass
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        pass
+    objects = np.asarray(values, dtype=object)
+    try:
+        flat = [np.nan if _is_missing(v) else float(v) for v in objects.ravel()]
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgument(
+            f"{name}: expected numbers, got {_preview(values)}", field=name, value=values
+        ) from exc
+    return np.asarray(flat, dtype=np.float64).reshape(objects.shape)
 
 
 def _first_bad(array: FloatArray, test: Any) -> float:
@@ -148,15 +167,15 @@ def require_answers(count: int, *, name: str) -> None:
         raise InsufficientData(f"{name}: no non-missing values (all missing or empty)")
 
 
-def broadcast_counts(name_values: dict[str, ArrayLike]) -> dict[str, FloatArray]:
-    """Broadcast count-like array arguments to one length; negative or NaN counts are rejected."""
+def broadcast_counts(name_values: dict[str, ArrayLike], *, allow_nan: bool = False) -> dict[str, FloatArray]:
+    """Broadcast count-like array arguments to one length; NaN is rejected unless ``allow_nan``."""
     arrays = {name: as_float_array(v, name=name) for name, v in name_values.items()}
     for name, array in arrays.items():
         if array.ndim > 1:
             raise InvalidArgument(
                 f"{name}: expected one value per group, got shape {array.shape}", field=name
             )
-        if np.isnan(array).any():
+        if not allow_nan and np.isnan(array).any():
             raise InvalidArgument(f"{name}: missing (NaN) value", field=name, value=float("nan"))
     try:
         broadcast = np.broadcast_arrays(*[np.atleast_1d(a) for a in arrays.values()])

@@ -81,7 +81,7 @@ def poststratify(cells: ArrayLike, population_shares: Mapping[Hashable, float]) 
         raise InsufficientData("cells: no respondents")
     shares = _normalised_targets(population_shares, name="population_shares")
     present = {
-        label: int(count)
+        str(label): int(count)
         for label, count in zip(*np.unique(labels.astype(str), return_counts=True), strict=True)
     }
     key_by_text = {str(k): k for k in shares}
@@ -123,6 +123,7 @@ def rake(
     tol: float = 1e-10,
     base_weights: ArrayLike | None = None,
     total: float | None = None,
+    trim: float | None = None,
 ) -> FloatArray:
     """Raking weights by iterative proportional fitting to marginal targets (METHODS.md §7.2).
 
@@ -141,6 +142,10 @@ def rake(
         Design weights to start from (default 1).
     total : float, optional
         Sum of the returned weights; default the number of respondents (mean weight 1).
+    trim : float, optional
+        Cap every weight at ``trim`` × the median weight after each cycle and keep raking until the margins
+        and the cap hold together (e.g. 5; METHODS.md §7.2 [U]). A cap that conflicts with the margins ends
+        in a :class:`ConvergenceWarning`.
 
     Returns
     -------
@@ -196,7 +201,7 @@ def rake(
         shares = _normalised_targets(margin_targets, name=f"targets[{margin!r}]")
         texts = column.astype(str)
         key_by_text = {str(k): k for k in shares}
-        unknown = sorted(set(texts) - set(key_by_text))
+        unknown = sorted(str(t) for t in set(texts) - set(key_by_text))
         if unknown:
             raise InvalidArgument(
                 f"sample: category {unknown[0]!r} of margin {margin!r} has no target",
@@ -227,6 +232,8 @@ def rake(
     scale_to = float(n) if total is None else float(total)
     if not (np.isfinite(scale_to) and scale_to > 0):
         raise InvalidArgument(f"total: {total!r} must be a positive number", field="total", value=total)
+    if trim is not None and not (np.isfinite(trim) and trim > 1):
+        raise InvalidArgument(f"trim: {trim!r} must be a number above 1", field="trim", value=trim)
     for _cycle in range(int(max_iter)):
         for margin_masks, margin_shares in margins:
             current_total = w.sum()
@@ -234,7 +241,12 @@ def rake(
                 cell = w[mask].sum()
                 if cell > 0:
                     w[mask] *= share * current_total / cell
-        if _largest_discrepancy(w, margins) * scale_to < tol:
+        within_cap = True
+        if trim is not None:
+            cap = trim * float(np.median(w))
+            within_cap = bool(w.max() <= cap * (1 + 1e-9))
+            np.minimum(w, cap, out=w)
+        if within_cap and _largest_discrepancy(w, margins) * scale_to < tol:
             break
     else:
         warnings.warn(
