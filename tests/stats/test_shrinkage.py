@@ -70,3 +70,30 @@ def test_homogeneous_means_shrink_fully_to_the_common_mean() -> None:
 def test_it_rejects_bad_input(call, error, message) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(error, match=message):
         call()
+
+
+def test_beta_binomial_posterior_intervals_contain_the_shrunk_shares() -> None:
+    r = shrink_shares(X, N)
+    assert ((r.ci_low <= r.estimate) & (r.estimate <= r.ci_high)).all()
+    assert r.n is not None and r.n.tolist() == N
+    # Larger units have narrower posterior intervals (E vs F: 500 vs 25 answers).
+    width = r.ci_high - r.ci_low
+    assert width[4] < width[5]
+
+
+def test_the_beta_posterior_interval_matches_a_monte_carlo_draw() -> None:
+    # Independent route: quantiles of 200,000 draws of Beta(x + α, n − x + β), tolerance 5e-3.
+    r = shrink_shares(X, N)
+    assert r.alpha is not None and r.beta is not None
+    draws = np.random.default_rng(0).beta(X[0] + r.alpha, N[0] - X[0] + r.beta, 200_000)
+    assert r.ci_low[0] == pytest.approx(np.quantile(draws, 0.025), abs=5e-3)
+    assert r.ci_high[0] == pytest.approx(np.quantile(draws, 0.975), abs=5e-3)
+
+
+def test_normal_posterior_intervals_use_the_shrunk_variance_of_e8_3() -> None:
+    r = shrink_means([72, 65, 80, 58], [6, 2, 8, 3], ns=[25, 220, 14, 100])
+    # Posterior SD √((1 − B_i)·se_i²) with E8.3's B = 0.5267 / 0.1100 / 0.6642 / 0.2176 (tolerance 1e-3).
+    b = np.array([0.5267, 0.1100, 0.6642, 0.2176])
+    se = np.array([6.0, 2.0, 8.0, 3.0])
+    np.testing.assert_allclose((r.ci_high - r.ci_low) / 2, 1.959964 * np.sqrt((1 - b) * se**2), atol=2e-3)
+    assert r.n is not None and r.n.tolist() == [25, 220, 14, 100]

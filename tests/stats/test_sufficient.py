@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kundpuls.errors import InvalidArgument
 from kundpuls.stats.results import IndexResult
@@ -219,6 +221,7 @@ def split(values: np.ndarray, group: np.ndarray, groups: int) -> list[np.ndarray
     return np.split(values, np.searchsorted(group, np.arange(1, groups)))
 
 
+@pytest.mark.slow
 def test_ten_thousand_groups_from_sufficient_statistics_match_the_raw_functions() -> None:
     from kundpuls.errors import InsufficientData
     from kundpuls.stats.indices import nps, respondent_index, satisfaction_index, top_box
@@ -281,3 +284,71 @@ def test_weighted_groups_from_sufficient_statistics_match_the_raw_kish_results()
         ok = (~np.isnan(rows)).sum(axis=1) >= 2
         expected.append(satisfaction_index(rows, sample_weights=weights) if ok.any() else None)
     assert_same(arrays, expected, rtol=1e-8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 10), min_size=1, max_size=40), min_size=1, max_size=6),
+)
+def test_any_groups_give_the_same_numbers_from_counts_and_from_raw_scores(groups: list[list[int]]) -> None:
+    from kundpuls.stats.indices import nps, satisfaction_index, top_box
+
+    scores = [np.array(g, dtype=float) for g in groups]
+    promoters = [int((s >= 9).sum()) for s in scores]
+    passives = [int(((s >= 7) & (s <= 8)).sum()) for s in scores]
+    detractors = [int((s <= 6).sum()) for s in scores]
+    for method in ("wald", "adjusted_wald"):
+        arrays = nps_from_counts(promoters, passives, detractors, method=method, threshold=3)
+        assert_same(arrays, [nps(s, method=method, threshold=3) for s in scores])
+    tops = proportion_from_counts(
+        [int((s >= 9).sum()) for s in scores], [len(s) for s in scores], threshold=3
+    )
+    assert_same(tops, [top_box(s, scale=(0, 10), threshold=3) for s in scores])
+    index = [s * 10 for s in scores]  # 0–10 answers as a 0–100 index
+    means = mean_index_from_moments(
+        [len(s) for s in index], [s.sum() for s in index], [(s**2).sum() for s in index], threshold=3
+    )
+    assert_same(means, [satisfaction_index(s, scale=(0, 10), threshold=3) for s in scores], rtol=1e-8)
+
+
+def test_weighted_nps_and_shares_from_weighted_counts_match_the_raw_kish_results() -> None:
+    from kundpuls.stats.indices import nps, top_box
+
+    groups = 1_000
+    data = raw_survey(groups, seed=11)
+    group, w, rec, csat = data["group"], data["weights"], data["recommend"], data["csat"]
+    answered = ~np.isnan(rec)
+
+    def wsum(mask: np.ndarray, weights: np.ndarray = w) -> np.ndarray:
+        return np.bincount(group[mask], weights=weights[mask], minlength=groups)
+
+    nps_arrays = nps_from_counts(
+        wsum(answered & (rec >= 9)),
+        wsum((rec >= 7) & (rec <= 8)),
+        wsum(rec <= 6),
+        respondents=np.bincount(group[answered], minlength=groups),
+        weight_sq_sum=wsum(answered, w**2),
+    )
+    top = proportion_from_counts(
+        wsum(csat >= 4),
+        np.bincount(group, minlength=groups),
+        weight_sum=wsum(np.ones_like(w, dtype=bool)),
+        weight_sq_sum=wsum(np.ones_like(w, dtype=bool), w**2),
+    )
+    raw_nps, raw_top = [], []
+    for values, c, weights in zip(
+        split(rec, group, groups), split(csat, group, groups), split(w, group, groups), strict=True
+    ):
+        raw_nps.append(nps(values, sample_weights=weights) if (~np.isnan(values)).any() else None)
+        raw_top.append(top_box(c, sample_weights=weights) if len(c) else None)
+    assert_same(nps_arrays, raw_nps, rtol=1e-9)
+    assert_same(top, raw_top, rtol=1e-9)
+
+
+def test_weighted_counts_need_their_companion_arguments() -> None:
+    with pytest.raises(InvalidArgument, match="weight_sq_sum: weighted counts need both"):
+        nps_from_counts([1.5], [2.0], [0.5], respondents=[3])
+    with pytest.raises(InvalidArgument, match="weight_sum: give both"):
+        proportion_from_counts([1.5], [3], weight_sq_sum=[3.0])
+    with pytest.raises(InvalidArgument, match="successes: 5 exceeds weight_sum 4"):
+        proportion_from_counts([5.0], [3], weight_sum=[4.0], weight_sq_sum=[6.0])

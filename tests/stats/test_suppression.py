@@ -122,7 +122,8 @@ tables = st.tuples(st.integers(2, 5), st.integers(2, 5)).flatmap(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None)
 @given(tables)
 def test_no_hidden_cell_can_be_worked_out_from_the_published_totals(table: np.ndarray) -> None:
     r = suppress_table(table)

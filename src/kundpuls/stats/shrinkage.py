@@ -16,9 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy import stats as sps
 
 from kundpuls.errors import InsufficientData, InvalidArgument
-from kundpuls.stats.validation import FloatArray, as_float_array, check_non_negative
+from kundpuls.stats.intervals import z_value
+from kundpuls.stats.validation import FloatArray, as_float_array, check_confidence, check_non_negative
 
 #: Floor of the between-unit variance of shares (METHODS.md §8.2).
 MIN_TAU2_SHARES = 1e-6
@@ -47,6 +49,12 @@ class ShrinkageResult:
         Beta prior parameters (None for the normal model).
     q : float or None
         Cochran's Q (normal model only).
+    ci_low, ci_high : ndarray
+        Empirical-Bayes posterior intervals (hyperparameters treated as known): beta quantiles of
+        ``Beta(x_i + α, n_i − x_i + β)`` for shares; ``shrunk ± z·√((1 − B_i)·se_i²)`` for means.
+    n : ndarray or None
+        Base of each unit (the totals for shares; as given for means).
+    confidence : float
     """
 
     model: str
@@ -55,13 +63,17 @@ class ShrinkageResult:
     prior_mean: float
     tau2: float
     shrinkage: FloatArray
+    ci_low: FloatArray
+    ci_high: FloatArray
+    n: np.ndarray | None = None
     prior_size: float | None = None
     alpha: float | None = None
     beta: float | None = None
     q: float | None = None
+    confidence: float = 0.95
 
 
-def shrink_shares(counts: ArrayLike, totals: ArrayLike) -> ShrinkageResult:
+def shrink_shares(counts: ArrayLike, totals: ArrayLike, *, confidence: float = 0.95) -> ShrinkageResult:
     """Beta-binomial shrinkage of shares ``x_i/n_i`` by the method of moments.
 
     Notes
@@ -80,6 +92,7 @@ def shrink_shares(counts: ArrayLike, totals: ArrayLike) -> ShrinkageResult:
     >>> round(r.prior_size, 3), [round(float(v), 4) for v in r.estimate]
     (23.665, [0.7419, 0.7047, 0.7762, 0.6004, 0.7204, 0.8062])
     """
+    confidence = check_confidence(confidence)
     x = as_float_array(counts, name="counts", ndim=1)
     n = as_float_array(totals, name="totals", ndim=1)
     if x.shape != n.shape:
@@ -103,6 +116,12 @@ def shrink_shares(counts: ArrayLike, totals: ArrayLike) -> ShrinkageResult:
     tau2 = max(float(np.var(p, ddof=1)) - within, MIN_TAU2_SHARES)
     prior_size = max(p0 * (1.0 - p0) / tau2 - 1.0, 0.0)
     alpha, beta = p0 * prior_size, (1.0 - p0) * prior_size
+    tail = (1.0 - confidence) / 2.0
+    # Posterior Beta(x + α, n − x + β); a zero parameter (no prior and no successes/failures) is a point mass.
+    a_post, b_post = x + alpha, n - x + beta
+    with np.errstate(invalid="ignore"):
+        low = np.where(a_post > 0, np.where(b_post > 0, sps.beta.ppf(tail, a_post, b_post), 1.0), 0.0)
+        high = np.where(a_post > 0, np.where(b_post > 0, sps.beta.ppf(1.0 - tail, a_post, b_post), 1.0), 0.0)
     return ShrinkageResult(
         model="beta_binomial",
         estimate=(x + alpha) / (n + prior_size),
@@ -110,13 +129,23 @@ def shrink_shares(counts: ArrayLike, totals: ArrayLike) -> ShrinkageResult:
         prior_mean=p0,
         tau2=tau2,
         shrinkage=prior_size / (n + prior_size),
+        ci_low=np.asarray(low, dtype=np.float64),
+        ci_high=np.asarray(high, dtype=np.float64),
+        n=np.rint(n).astype(np.int64),
         prior_size=prior_size,
         alpha=alpha,
         beta=beta,
+        confidence=confidence,
     )
 
 
-def shrink_means(means: ArrayLike, standard_errors: ArrayLike) -> ShrinkageResult:
+def shrink_means(
+    means: ArrayLike,
+    standard_errors: ArrayLike,
+    *,
+    ns: ArrayLike | None = None,
+    confidence: float = 0.95,
+) -> ShrinkageResult:
     """Normal–normal shrinkage of unit means with DerSimonian–Laird τ².
 
     Notes
@@ -135,6 +164,7 @@ def shrink_means(means: ArrayLike, standard_errors: ArrayLike) -> ShrinkageResul
     >>> round(r.tau2, 4), [round(float(v), 3) for v in r.estimate]
     (32.3544, [67.859, 64.905, 69.464, 59.336])
     """
+    confidence = check_confidence(confidence)
     mu = as_float_array(means, name="means", ndim=1)
     se = as_float_array(standard_errors, name="standard_errors", ndim=1)
     if mu.shape != se.shape:
@@ -158,26 +188,42 @@ def shrink_means(means: ArrayLike, standard_errors: ArrayLike) -> ShrinkageResul
     q = float(np.sum(w * (mu - mu_w) ** 2))
     tau2 = max(0.0, float((q - (k - 1)) / (w.sum() - (w**2).sum() / w.sum())))
     b = se**2 / (se**2 + tau2)
+    shrunk = b * mu_w + (1.0 - b) * mu
+    half = z_value(confidence) * np.sqrt((1.0 - b) * se**2)
+    bases = None
+    if ns is not None:
+        bases_f = as_float_array(ns, name="ns", ndim=1)
+        if bases_f.shape != mu.shape:
+            raise InvalidArgument(
+                f"mismatched lengths: means {mu.shape[0]}, ns {bases_f.shape[0]}", field="ns"
+            )
+        bases = np.rint(bases_f).astype(np.int64)
     return ShrinkageResult(
         model="normal",
-        estimate=b * mu_w + (1.0 - b) * mu,
+        estimate=shrunk,
         raw=mu,
         prior_mean=mu_w,
         tau2=tau2,
         shrinkage=b,
+        ci_low=shrunk - half,
+        ci_high=shrunk + half,
+        n=bases,
         q=q,
+        confidence=confidence,
     )
 
 
-def shrink(values: ArrayLike, spread: ArrayLike, *, model: str = "beta_binomial") -> ShrinkageResult:
+def shrink(
+    values: ArrayLike, spread: ArrayLike, *, model: str = "beta_binomial", confidence: float = 0.95
+) -> ShrinkageResult:
     """Shrink unit estimates: ``model="beta_binomial"`` takes (counts, totals), ``"normal"`` (means, SEs).
 
     See :func:`shrink_shares` and :func:`shrink_means` for the formulas (METHODS.md §8.2).
     """
     if model == "beta_binomial":
-        return shrink_shares(values, spread)
+        return shrink_shares(values, spread, confidence=confidence)
     if model == "normal":
-        return shrink_means(values, spread)
+        return shrink_means(values, spread, confidence=confidence)
     raise InvalidArgument(
         f"model: {model!r} is not one of ['beta_binomial', 'normal']", field="model", value=model
     )

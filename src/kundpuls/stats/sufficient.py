@@ -24,6 +24,7 @@ from kundpuls.stats.intervals import (
     MEAN_METHOD_KISH,
     NPS_METHODS,
     WILSON_METHOD,
+    WILSON_METHOD_KISH,
     IntervalArrays,
     mean_interval,
     nps_interval,
@@ -261,6 +262,8 @@ def nps_from_counts(
     threshold: int = 7,
     n_boot: int = 10_000,
     random_state: int | np.random.Generator | None = None,
+    respondents: ArrayLike | None = None,
+    weight_sq_sum: ArrayLike | None = None,
 ) -> IndexArrays:
     """Net Promoter Score per group from the counts of promoters (9–10), passives (7–8), detractors (0–6).
 
@@ -277,6 +280,10 @@ def nps_from_counts(
         Bootstrap draws (``method="bootstrap"`` only).
     random_state : int or numpy Generator, optional
         Seed of the bootstrap.
+    respondents, weight_sq_sum : array_like, optional
+        Weighted data: ``promoters``, ``passives`` and ``detractors`` are then sums of survey weights, and
+        ``respondents`` (answer counts, for the threshold) and ``weight_sq_sum`` (``Σw²``) are required. The
+        interval uses the Kish ``n_eff = (Σw)²/Σw²`` with the weighted shares, as :func:`nps` does.
 
     Returns
     -------
@@ -306,23 +313,42 @@ def nps_from_counts(
         )
     confidence = check_confidence(confidence)
     threshold = check_threshold(threshold)
-    arrays = broadcast_counts({"promoters": promoters, "passives": passives, "detractors": detractors})
+    weighted = respondents is not None or weight_sq_sum is not None
+    if weighted and (respondents is None or weight_sq_sum is None):
+        missing = "weight_sq_sum" if weight_sq_sum is None else "respondents"
+        raise InvalidArgument(
+            f"{missing}: weighted counts need both respondents and weight_sq_sum", field=missing
+        )
+    args: dict[str, ArrayLike] = {"promoters": promoters, "passives": passives, "detractors": detractors}
+    if weighted:
+        args["respondents"] = respondents  # type: ignore[assignment]  # checked non-None above
+        args["weight_sq_sum"] = weight_sq_sum  # type: ignore[assignment]  # checked non-None above
+    arrays = broadcast_counts(args)
     for name, array in arrays.items():
         check_non_negative(array, name=name)
-        _check_integer_counts(array, name=name)
-    n = arrays["promoters"] + arrays["passives"] + arrays["detractors"]
+        if not weighted or name == "respondents":
+            _check_integer_counts(array, name=name)
+    counts = [arrays["promoters"], arrays["passives"], arrays["detractors"]]
+    total = counts[0] + counts[1] + counts[2]
+    method_text = NPS_METHODS[method]
+    if weighted:
+        n = arrays["respondents"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            n_eff = np.where(arrays["weight_sq_sum"] > 0, total**2 / arrays["weight_sq_sum"], 0.0)
+            counts = [np.where(total > 0, c / total * n_eff, 0.0) for c in counts]
+        method_text += "; weighted, Kish n_eff"
+    else:
+        n, n_eff = total, total.copy()
     interval = nps_interval(
-        arrays["promoters"],
-        arrays["passives"],
-        arrays["detractors"],
+        counts[0],
+        counts[1],
+        counts[2],
         method=method,
         confidence=confidence,
         n_boot=n_boot,
         random_state=random_state,
     )
-    return _finish(
-        interval, n=n, n_eff=n.copy(), threshold=threshold, method=NPS_METHODS[method], confidence=confidence
-    )
+    return _finish(interval, n=n, n_eff=n_eff, threshold=threshold, method=method_text, confidence=confidence)
 
 
 def proportion_from_counts(
@@ -331,6 +357,8 @@ def proportion_from_counts(
     *,
     confidence: float = 0.95,
     threshold: int = 7,
+    weight_sum: ArrayLike | None = None,
+    weight_sq_sum: ArrayLike | None = None,
 ) -> IndexArrays:
     """Share in percent (0–100) with a Wilson score interval per group (top box, CSAT; METHODS.md §3.2).
 
@@ -343,6 +371,10 @@ def proportion_from_counts(
     confidence : float, default 0.95
     threshold : int, default 7
         Groups with ``n < threshold`` are suppressed.
+    weight_sum, weight_sq_sum : array_like, optional
+        Weighted data: ``successes`` is then ``Σw`` over the respondents in the box, ``weight_sum`` ``Σw`` and
+        ``weight_sq_sum`` ``Σw²`` over all answering respondents, ``n`` their count. The Wilson interval uses
+        ``p̂_w`` and the Kish ``n_eff``, as :func:`top_box` does.
 
     Returns
     -------
@@ -365,23 +397,38 @@ def proportion_from_counts(
     """
     confidence = check_confidence(confidence)
     threshold = check_threshold(threshold)
-    arrays = broadcast_counts({"successes": successes, "n": n})
+    weighted = weight_sum is not None or weight_sq_sum is not None
+    if weighted and (weight_sum is None or weight_sq_sum is None):
+        missing = "weight_sq_sum" if weight_sq_sum is None else "weight_sum"
+        raise InvalidArgument(f"{missing}: give both weight_sum and weight_sq_sum, or neither", field=missing)
+    args: dict[str, ArrayLike] = {"successes": successes, "n": n}
+    if weighted:
+        args["weight_sum"] = weight_sum  # type: ignore[assignment]  # checked non-None above
+        args["weight_sq_sum"] = weight_sq_sum  # type: ignore[assignment]  # checked non-None above
+    arrays = broadcast_counts(args)
     for name, array in arrays.items():
         check_non_negative(array, name=name)
-        _check_integer_counts(array, name=name)
-    if (arrays["successes"] > arrays["n"]).any():
-        bad = arrays["successes"] > arrays["n"]
+        if not weighted or name == "n":
+            _check_integer_counts(array, name=name)
+    base = arrays["weight_sum"] if weighted else arrays["n"]
+    if (arrays["successes"] > base * (1 + 1e-12)).any():
+        bad = arrays["successes"] > base * (1 + 1e-12)
+        limit = "weight_sum" if weighted else "n"
         raise InvalidArgument(
-            f"successes: {arrays['successes'][bad][0]:g} exceeds n {arrays['n'][bad][0]:g}",
+            f"successes: {arrays['successes'][bad][0]:g} exceeds {limit} {base[bad][0]:g}",
             field="successes",
             value=float(arrays["successes"][bad][0]),
         )
-    interval = wilson_interval(arrays["successes"], arrays["n"], confidence=confidence)
+    if weighted:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            n_eff = np.where(arrays["weight_sq_sum"] > 0, base**2 / arrays["weight_sq_sum"], 0.0)
+            effective = np.minimum(arrays["successes"] / base, 1.0) * n_eff
+        interval = wilson_interval(effective, n_eff, confidence=confidence)
+        method = WILSON_METHOD_KISH
+    else:
+        n_eff = arrays["n"].copy()
+        interval = wilson_interval(arrays["successes"], n_eff, confidence=confidence)
+        method = WILSON_METHOD
     return _finish(
-        interval,
-        n=arrays["n"],
-        n_eff=arrays["n"].copy(),
-        threshold=threshold,
-        method=WILSON_METHOD,
-        confidence=confidence,
+        interval, n=arrays["n"], n_eff=n_eff, threshold=threshold, method=method, confidence=confidence
     )
