@@ -37,7 +37,7 @@ def index_table(
     nps_method : {"adjusted_wald", "wald"}
         NPS interval (METHODS.md §3.1).
     weighted : bool, optional
-        Use the weighted sums (default: when the query was weighted). NPS stays unweighted.
+        Use the weighted sums (default: when the query was weighted).
 
     Returns
     -------
@@ -71,7 +71,20 @@ def index_table(
             return arrays.stats[name][shown, j]
 
         n = values("n")
-        if stats.kinds.get(key, "rating") == "nps":
+        if stats.kinds.get(key, "rating") == "nps" and use_weights:
+            w_sum, w_promoters = values("weight_sum"), values("weight_promoters")
+            w_detractors = values("weight_detractors")
+            result = nps_from_counts(
+                w_promoters,
+                w_sum - w_promoters - w_detractors,
+                w_detractors,
+                method=nps_method,
+                confidence=confidence,
+                threshold=stats.threshold,
+                respondents=n,
+                weight_sq_sum=values("weight_sq_sum"),
+            )
+        elif stats.kinds.get(key, "rating") == "nps":
             promoters, detractors = values("promoters"), values("detractors")
             result = nps_from_counts(
                 promoters,

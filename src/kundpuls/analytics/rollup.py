@@ -44,6 +44,8 @@ STAT_COLUMNS = (
     "weight_sq_sum",
     "wsum_x",
     "wsum_xx",
+    "weight_promoters",
+    "weight_detractors",
 )
 _SQL_PREFIX = {
     "n": "n",
@@ -55,6 +57,8 @@ _SQL_PREFIX = {
     "weight_sq_sum": "wsqsum",
     "wsum_x": "wx",
     "wsum_xx": "wxx",
+    "weight_promoters": "wprom",
+    "weight_detractors": "wdetr",
 }
 
 
@@ -100,7 +104,8 @@ class SufficientStatistics:
     def table(self) -> pd.DataFrame:
         """Long table: ``unit, unit_path, depth, period, period_start, period_end, [segment], item, kind``,
         then ``n, sum, sumsq`` (raw item scale), ``promoters, detractors`` (NPS items),
-        ``weight_sum, weight_sq_sum, wsum_x, wsum_xx`` (weighted queries) and ``suppressed``, sorted by
+        ``weight_sum, weight_sq_sum, wsum_x, wsum_xx`` and for NPS items ``weight_promoters,
+        weight_detractors`` (weighted queries) and ``suppressed``, sorted by
         unit (tree order), period, segment and item. Suppressed rows have every statistic empty."""
         arrays = self.arrays
         columns = long_group_columns(arrays)
