@@ -70,7 +70,7 @@ class StatisticArrays:
     groups: Mapping[str, Any]  # column -> pandas Categorical or numpy array, one entry per group
     items: tuple[str, ...]
     kinds: tuple[str, ...]  # "rating" | "nps" per item
-    stats: Mapping[str, np.ndarray]  # STAT_COLUMNS name -> float array (groups, items)
+    stats: Mapping[str, np.ndarray]  # STAT_COLUMNS name -> float array (groups, items), if queried
     hidden: np.ndarray  # bool (groups, items)
 
     @property
@@ -111,7 +111,9 @@ class SufficientStatistics:
         columns = long_group_columns(arrays)
         flat_hide = arrays.hidden.ravel()
         for name in STAT_COLUMNS:
-            values = arrays.stats[name].ravel()
+            values = (
+                arrays.stats[name].ravel() if name in arrays.stats else np.full(arrays.hidden.size, np.nan)
+            )
             mask = flat_hide | np.isnan(values)
             if name in _INTEGER_STATS:
                 columns[name] = pd.arrays.IntegerArray(np.where(mask, 0, values).astype(np.int64), mask)
@@ -368,9 +370,11 @@ def _statistic_arrays(
         group_arrays[c] = pd.Categorical.from_codes(category_codes, categories=shown)
     stats: dict[str, np.ndarray] = {}
     for name in STAT_COLUMNS:
+        names = [f"{_SQL_PREFIX[name]}_{key}" for key in items]
+        if not any(column in wide.column_names for column in names):
+            continue  # e.g. weighted sums of an unweighted query
         matrix = np.full((rows, k), np.nan)
-        for j, key in enumerate(items):
-            column = f"{_SQL_PREFIX[name]}_{key}"
+        for j, column in enumerate(names):
             if column in wide.column_names:
                 matrix[:, j] = wide.column(column).to_numpy(zero_copy_only=False)[order]
         matrix[hide] = np.nan
