@@ -1,0 +1,73 @@
+"""Alert rules are validated like survey definitions (path and value named) and evaluated from a cache."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kundpuls.errors import DefinitionError
+from kundpuls.web.cases.rules import compile_rules, load_rules_text, parse_rules
+
+pytestmark = pytest.mark.django_db
+
+
+def _definition() -> Any:
+    from kundpuls.web.surveys.models import Survey
+    from kundpuls.web.surveys.queries import current_version, definition_of
+
+    version = current_version(Survey.objects.get(key="nki"))
+    return definition_of(version)
+
+
+@pytest.mark.parametrize(
+    ("rules", "path", "value"),
+    [
+        ({"rules": [{"key": "a", "when": [{"item": "finns_inte", "at_most": 3}]}]}, "rules[0].when[0].item", "finns_inte"),
+        ({"rules": [{"key": "a", "when": [{"item": "nki_helhet", "at_most": 11}]}]}, "rules[0].when[0].at_most", 11),
+        ({"rules": [{"key": "a", "when": [{"item": "kommentar", "theme": "glass"}]}]}, "rules[0].when[0].theme", "glass"),
+        ({"rules": [{"key": "a", "when": [{"item": "kommentar", "at_most": 3}]}]}, "rules[0].when[0].item", "kommentar"),
+        ({"rules": [{"key": "a", "when": [{"nps": "detractor"}]}]}, "rules[0].when[0].nps", "detractor"),
+        ({"rules": [{"key": "a", "when": []}]}, "rules[0].when", []),
+        ({"rules": [{"key": "A b", "when": [{"item": "nki_helhet", "at_most": 3}]}]}, "rules[0].key", "A b"),
+        (
+            {"rules": [{"key": "a", "when": [{"item": "nki_helhet", "at_most": 3}]}, {"key": "a", "when": [{"item": "nki_helhet", "at_most": 3}]}]},
+            "rules[1].key",
+            "a",
+        ),
+    ],
+)  # fmt: skip
+def test_a_bad_rule_names_its_path_and_value(rules: dict[str, Any], path: str, value: object) -> None:
+    with pytest.raises(DefinitionError) as caught:
+        parse_rules(rules, _definition())
+    assert caught.value.field == path
+    assert caught.value.value == value
+    assert path in str(caught.value)
+
+
+def test_yaml_rules_are_read_and_matched() -> None:
+    text = """
+rules:
+  - key: low_overall
+    when: [{item: nki_helhet, at_most: 3}]
+  - key: rude
+    when:
+      - {item: kommentar, theme: bemotande}
+"""
+    compiled = compile_rules(parse_rules(load_rules_text(text), _definition()))
+    assert compiled.matches({"nki_helhet": 3}) == ["low_overall"]
+    assert compiled.matches({"nki_helhet": 4}) == []
+    assert compiled.matches({"nki_helhet": None}) == []
+    assert compiled.matches({"nki_helhet": 9, "kommentar": "Otrevlig personal i kassan"}) == ["rude"]
+    assert compiled.matches({"nki_helhet": 2, "kommentar": "Otrevlig personal"}) == ["low_overall", "rude"]
+
+
+def test_rules_are_compiled_once_per_revision_and_version(nki_rules: Any) -> None:
+    from kundpuls.web.cases import actions
+    from kundpuls.web.surveys.queries import current_version
+
+    version = current_version(nki_rules.survey)
+    first = actions.compiled_rules(nki_rules, version)
+    assert actions.compiled_rules(nki_rules, version) is first
+    updated = actions.save_rules(nki_rules.survey, {"rules": []}, actor="test")
+    assert actions.compiled_rules(updated, version) is not first
