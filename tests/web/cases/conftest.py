@@ -11,14 +11,22 @@ import pytest
 
 RULES = {
     "rules": [
-        {"key": "low_overall", "label": {"sv": "Lågt helhetsbetyg"}, "when": [{"item": "nki_helhet", "at_most": 3}]},
+        {
+            "key": "low_overall",
+            "label": {"sv": "Lågt helhetsbetyg"},
+            "when": [{"item": "nki_helhet", "at_most": 3}],
+        },
         {
             "key": "rude_staff",
             "when": [{"item": "kommentar", "theme": "bemotande"}, {"item": "nki_helhet", "at_most": 6}],
         },
     ]
 }
-CONTACT = {"kontakt_namn": "Eva Persson", "kontakt_telefon": "070-174 06 55", "kontakt_epost": "eva@example.com"}
+CONTACT = {
+    "kontakt_namn": "Eva Persson",
+    "kontakt_telefon": "070-174 06 55",
+    "kontakt_epost": "eva@example.com",
+}
 
 
 def answers(score: int, *, consent: bool, comment: str = "") -> dict[str, Any]:
@@ -55,7 +63,12 @@ def submit(django_capture_on_commit_callbacks: Any) -> Submit:
     from kundpuls.web.surveys.queries import current_version
 
     def run(
-        score: int, *, consent: bool = True, unit: str = "VOF-HT-N", comment: str = "", at: datetime | None = None
+        score: int,
+        *,
+        consent: bool = True,
+        unit: str = "VOF-HT-N",
+        comment: str = "",
+        at: datetime | None = None,
     ) -> int:
         distribution = Distribution.objects.get(survey__key="nki", unit__code=unit, closed_at__isnull=True)
         version = current_version(distribution.survey)

@@ -47,7 +47,9 @@ def test_a_survey_without_rules_opens_no_case(submit: Any) -> None:
     assert _case(submit(1)) is None
 
 
-def test_an_import_opens_cases_for_consenting_rows(nki_rules: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_an_import_opens_cases_for_consenting_rows(
+    nki_rules: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     import uuid
 
     from kundpuls.web.responses.actions import IncomingResponse, import_responses
@@ -127,7 +129,9 @@ def test_the_workflow_goes_one_step_at_a_time_and_logs_who_did_what(nki_rules: A
     actions.add_note(case, "Ringde, bad om ursäkt.", actor=manager, now=FRIDAY + timedelta(hours=2))
     with pytest.raises(InvalidArgument, match="root_causes"):
         actions.advance(case, "resolved", actor=manager, root_causes=["glass"])
-    actions.advance(case, "resolved", actor=manager, root_causes=["bemotande"], improvement="Utbildning i bemötande")
+    actions.advance(
+        case, "resolved", actor=manager, root_causes=["bemotande"], improvement="Utbildning i bemötande"
+    )
     actions.advance(case, "closed", actor=manager)
     case.refresh_from_db()
     assert case.status == "closed" and case.root_causes == ["bemotande"]
@@ -158,7 +162,9 @@ def test_a_manager_of_another_unit_may_not_handle_the_case(nki_rules: Any, perso
         actions.advance(case, "contacted", actor=personas["manager_b"])
 
 
-def test_contact_details_are_deleted_after_closing_plus_retention(nki_rules: Any, personas: Any, settings: Any) -> None:
+def test_contact_details_are_deleted_after_closing_plus_retention(
+    nki_rules: Any, personas: Any, settings: Any
+) -> None:
     from kundpuls.web.cases import actions
     from kundpuls.web.responses.models import ContactDetails
 
@@ -203,7 +209,9 @@ def smtp_server(settings: Any) -> Iterator[list[Any]]:
         controller.stop()
 
 
-def test_an_overdue_case_mails_the_unit_manager_once(nki_rules: Any, personas: Any, smtp_server: list[Any]) -> None:
+def test_an_overdue_case_mails_the_unit_manager_once(
+    nki_rules: Any, personas: Any, smtp_server: list[Any]
+) -> None:
     from kundpuls.web.cases import actions
     from kundpuls.web.cases.queries import is_overdue
 

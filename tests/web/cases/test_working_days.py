@@ -22,8 +22,16 @@ def test_easter_sunday_follows_the_gregorian_tables(year: int, expected: date) -
 
 def test_the_2026_days_off_are_the_swedish_holidays_on_weekdays() -> None:
     assert swedish_days_off(2026) == {
-        date(2026, 1, 1), date(2026, 1, 6), date(2026, 4, 3), date(2026, 4, 6), date(2026, 5, 1),
-        date(2026, 5, 14), date(2026, 6, 19), date(2026, 12, 24), date(2026, 12, 25), date(2026, 12, 31),
+        date(2026, 1, 1),
+        date(2026, 1, 6),
+        date(2026, 4, 3),
+        date(2026, 4, 6),
+        date(2026, 5, 1),
+        date(2026, 5, 14),
+        date(2026, 6, 19),
+        date(2026, 12, 24),
+        date(2026, 12, 25),
+        date(2026, 12, 31),
     }  # fmt: skip  (6 June and 26 December 2026 are a Saturday)
 
 
