@@ -57,7 +57,7 @@ def set_goal(
             "created_by": actor if getattr(actor, "pk", None) else None,
         },
     )
-    record_audit(actor, "goals.set", unit.code, metric=metric, period=label, target=value)
+    record_audit(actor, "goals.set", unit.code, metric=metric, period=label, goal=value)
     return goal
 
 

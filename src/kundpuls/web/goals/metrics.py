@@ -198,6 +198,12 @@ def metric_results(
     codes = [u.code for u in units]
     found: dict[str, IndexResult] = {}
     try:
+        if metric != "cases_in_time":
+            paths = open_lake(settings.KUNDPULS_LAKE_DIR)[1].units.values()
+            in_lake = {code for path in paths for code in path.strip("/").split("/")}
+            lake_codes = [c for c in codes if c in in_lake]  # units without responses have no data
+            if not lake_codes:
+                return {code: _empty() for code in codes}
         if metric == "cases_in_time":
             for unit in units:
                 in_time, due = share_closed_in_time(unit, period.start, period.end)
@@ -209,11 +215,11 @@ def metric_results(
         elif survey is None:
             pass
         elif metric == "nps":
-            found = nps_results(survey, period, codes)
+            found = nps_results(survey, period, lake_codes)
         elif metric.startswith("index:"):
-            found = index_results(survey, metric[6:], period, codes)
+            found = index_results(survey, metric[6:], period, lake_codes)
         elif metric == "response_rate":
-            answered = respondents(survey, period, codes)
+            answered = respondents(survey, period, lake_codes)
             for unit in units:
                 volume = served(unit, period)
                 if volume and volume[1] > 0:
