@@ -101,7 +101,7 @@ def add_improvement_action(
         started=started,
         due_date=due_date,
     )
-    record_audit(actor, "goals.action.add", unit.code, action=action.pk, driver=driver)
+    record_audit(actor, "goals.action.add", unit.code, improvement_action=action.pk, driver=driver)
     return action
 
 
@@ -110,7 +110,9 @@ def mark_action_done(action: ImprovementAction, done: date, *, actor: Any = "cli
     _require(actor, Capability.HANDLE_CASES, action.unit)
     action.done_at = done
     action.save(update_fields=["done_at"])
-    record_audit(actor, "goals.action.done", action.unit.code, action=action.pk, done=done.isoformat())
+    record_audit(
+        actor, "goals.action.done", action.unit.code, improvement_action=action.pk, done=done.isoformat()
+    )
     return action
 
 

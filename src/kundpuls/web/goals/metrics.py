@@ -116,7 +116,7 @@ def index_results(
         if suppressed[i] and not result.suppressed:  # complementary suppression through the tree
             result = IndexResult(None, None, None, int(n[i]), float(n[i]), result.method, True)
         out[str(code)] = result
-    return out
+    return {code: out.get(code, _empty()) for code in unit_codes}
 
 
 def nps_results(survey: Survey, period: Period, unit_codes: Sequence[str]) -> dict[str, IndexResult]:
