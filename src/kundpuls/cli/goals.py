@@ -38,19 +38,14 @@ def status_command(
         rows = goal_statuses(units, period=period)
     except KundpulsError as exc:
         fail(exc, as_json=json)
-    document = {
-        "period": period,
-        "rollup": rollup_by_administration(rows),
-        "goals": [r.to_dict() for r in rows],
-    }
+    goals = [r.to_dict() for r in rows]
     if json:
-        emit_json(document)
+        emit_json({"period": period, "rollup": rollup_by_administration(rows), "goals": goals})
         return
-    for r in document["goals"]:
-        interval = f"{r['ci_low']:.1f}–{r['ci_high']:.1f}" if r["ci_low"] is not None else "–"
-        typer.echo(
-            f"{r['unit']:<14} {r['metric']:<16} mål {r['target']:>6.1f}  {interval:<12} n={r['n']:<5} {r['state']}"
-        )
+    for g in goals:
+        interval = f"{g['ci_low']:.1f}–{g['ci_high']:.1f}" if g["ci_low"] is not None else "–"
+        head = f"{g['unit']:<14} {g['metric']:<16} mål {g['target']:>6.1f}"
+        typer.echo(f"{head}  {interval:<12} n={g['n']:<5} {g['state']}")
 
 
 @goals_app.command("set")

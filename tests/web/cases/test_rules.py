@@ -20,23 +20,26 @@ def _definition() -> Any:
     return definition_of(version)
 
 
+def _one(*conditions: dict[str, Any], key: str = "a") -> dict[str, Any]:
+    return {"rules": [{"key": key, "when": list(conditions)}]}
+
+
+LOW = {"item": "nki_helhet", "at_most": 3}
+
+
 @pytest.mark.parametrize(
     ("rules", "path", "value"),
     [
-        ({"rules": [{"key": "a", "when": [{"item": "finns_inte", "at_most": 3}]}]}, "rules[0].when[0].item", "finns_inte"),
-        ({"rules": [{"key": "a", "when": [{"item": "nki_helhet", "at_most": 11}]}]}, "rules[0].when[0].at_most", 11),
-        ({"rules": [{"key": "a", "when": [{"item": "kommentar", "theme": "glass"}]}]}, "rules[0].when[0].theme", "glass"),
-        ({"rules": [{"key": "a", "when": [{"item": "kommentar", "at_most": 3}]}]}, "rules[0].when[0].item", "kommentar"),
-        ({"rules": [{"key": "a", "when": [{"nps": "detractor"}]}]}, "rules[0].when[0].nps", "detractor"),
-        ({"rules": [{"key": "a", "when": []}]}, "rules[0].when", []),
-        ({"rules": [{"key": "A b", "when": [{"item": "nki_helhet", "at_most": 3}]}]}, "rules[0].key", "A b"),
-        (
-            {"rules": [{"key": "a", "when": [{"item": "nki_helhet", "at_most": 3}]}, {"key": "a", "when": [{"item": "nki_helhet", "at_most": 3}]}]},
-            "rules[1].key",
-            "a",
-        ),
+        (_one({"item": "finns_inte", "at_most": 3}), "rules[0].when[0].item", "finns_inte"),
+        (_one({"item": "nki_helhet", "at_most": 11}), "rules[0].when[0].at_most", 11),
+        (_one({"item": "kommentar", "theme": "glass"}), "rules[0].when[0].theme", "glass"),
+        (_one({"item": "kommentar", "at_most": 3}), "rules[0].when[0].item", "kommentar"),
+        (_one({"nps": "detractor"}), "rules[0].when[0].nps", "detractor"),
+        (_one(), "rules[0].when", []),
+        (_one(LOW, key="A b"), "rules[0].key", "A b"),
+        ({"rules": [_one(LOW)["rules"][0], _one(LOW)["rules"][0]]}, "rules[1].key", "a"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_rule_names_its_path_and_value(rules: dict[str, Any], path: str, value: object) -> None:
     with pytest.raises(DefinitionError) as caught:
         parse_rules(rules, _definition())

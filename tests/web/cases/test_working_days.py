@@ -7,14 +7,20 @@ from datetime import date
 import pytest
 
 from kundpuls.errors import InvalidArgument
-from kundpuls.web.cases.working_days import add_working_days, easter_sunday, is_working_day, swedish_days_off
+from kundpuls.web.cases.working_days import (
+    add_working_days,
+    easter_sunday,
+    is_working_day,
+    swedish_days_off,
+)
 
 
 @pytest.mark.parametrize(
     ("year", "expected"),
     # Easter Sundays from the published Gregorian tables (e.g. the Swedish almanac).
-    [(2000, date(2000, 4, 23)), (2024, date(2024, 3, 31)), (2025, date(2025, 4, 20)), (2026, date(2026, 4, 5)),
-     (2027, date(2027, 3, 28)), (2038, date(2038, 4, 25)), (2285, date(2285, 3, 22))],
+    [(2000, date(2000, 4, 23)), (2024, date(2024, 3, 31)), (2025, date(2025, 4, 20)),
+     (2026, date(2026, 4, 5)), (2027, date(2027, 3, 28)), (2038, date(2038, 4, 25)),
+     (2285, date(2285, 3, 22))],
 )  # fmt: skip
 def test_easter_sunday_follows_the_gregorian_tables(year: int, expected: date) -> None:
     assert easter_sunday(year) == expected

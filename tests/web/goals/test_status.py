@@ -86,7 +86,7 @@ def test_the_roll_up_counts_units_per_administration(lake: Path) -> None:
     from kundpuls.web.goals.queries import goal_statuses, leaf_units_under, rollup_by_administration
 
     set_goal(_unit("VOF"), "index:NKI", "2026", 60, survey=_nki())
-    units = leaf_units_under(_unit("VOF")) + [_unit("KFF-BIB-HUV")]
+    units = [*leaf_units_under(_unit("VOF")), _unit("KFF-BIB-HUV")]
     (vof,) = rollup_by_administration(goal_statuses(units, period="2026"))
     leaves = len(leaf_units_under(_unit("VOF")))
     assert vof["administration"] == "VOF"
