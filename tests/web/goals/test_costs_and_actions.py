@@ -114,3 +114,10 @@ def test_an_improvement_action_is_followed_up_before_and_after(lake: Path, perso
             _unit("VOF-HT-N"), survey, "FINNS_INTE", "x", owner=None,
             started=date(2026, 1, 1), due_date=date(2026, 1, 2),
         )  # fmt: skip
+
+
+def test_the_goal_pages_speak_swedish_first(personas: Any) -> None:
+    client = Client()
+    client.force_login(personas["viewer"], backend=BACKEND)
+    page = client.get("/portal/mal/").content.decode()
+    assert "Enheter som når sina mål, per förvaltning" in page and "Mål och ärenden" in page
