@@ -138,7 +138,13 @@ def open_cases_for_many(response_ids: Iterable[int]) -> int:
     if not with_rules:
         return 0
     candidates = Response.objects.filter(pk__in=ids, consented=True, survey_id__in=with_rules)
-    return sum(open_cases_for(pk) is not None for pk in candidates.values_list("pk", flat=True))
+    opened = 0
+    for pk in candidates.values_list("pk", flat=True):
+        try:
+            opened += open_cases_for(pk) is not None
+        except Exception:  # a follow-up problem must never undo or fail a stored response
+            logger.exception("could not open a follow-up case for response %s", pk)
+    return opened
 
 
 def _require_handler(actor: Any, case: Case) -> None:
