@@ -121,3 +121,39 @@ def test_the_goal_pages_speak_swedish_first(personas: Any) -> None:
     client.force_login(personas["viewer"], backend=BACKEND)
     page = client.get("/portal/mal/").content.decode()
     assert "Enheter som når sina mål, per förvaltning" in page and "Mål och ärenden" in page
+
+
+@pytest.mark.parametrize(
+    ("who", "action", "status", "created"),
+    [
+        ("analyst", "goal", 302, True),
+        ("manager_a", "goal", 403, False),
+        ("manager_a", "improvement", 302, True),
+        ("analyst", "improvement", 403, False),
+        ("viewer", "improvement", 403, False),
+        ("manager_b", "goal", 403, False),
+    ],
+)
+def test_goals_and_actions_are_set_on_the_page_by_the_right_roles(
+    personas: Any, who: str, action: str, status: int, created: bool
+) -> None:
+    from kundpuls.web.goals.models import Goal, ImprovementAction
+
+    client = Client()
+    client.force_login(personas[who], backend=BACKEND)
+    data = {
+        "goal": {"action": "goal", "metric": "nki|index:NKI", "period": "2026", "target": "62,5"},
+        "improvement": {
+            "action": "improvement",
+            "driver": "nki|index:BEMOTANDE",
+            "title": "Kontaktperson till varje brukare",
+            "started": "2026-02-01",
+            "due_date": "2026-04-30",
+        },
+    }[action]
+    response = client.post("/portal/mal/enheter/VOF-HT-N/andra/", data)
+    assert response.status_code == status
+    model = Goal if action == "goal" else ImprovementAction
+    assert model.objects.filter(unit__code="VOF-HT-N").exists() is created
+    if created and action == "goal":
+        assert Goal.objects.get(unit__code="VOF-HT-N").target == 62.5

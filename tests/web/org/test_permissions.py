@@ -75,6 +75,7 @@ ROUTES_COVERED = {
     "goals:overview",
     "goals:unit",
     "goals:chart",
+    "goals:act",  # POST only: tested per persona in tests/web/goals
 }
 
 

@@ -28,7 +28,7 @@ def set_goal(
     unit: Unit,
     metric: str,
     period: str,
-    target: float,
+    target: float | str,
     *,
     survey: Survey | None = None,
     higher_is_better: bool = True,
