@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kundpuls.errors import DefinitionError
 from kundpuls.web.cases.rules import compile_rules, load_rules_text, parse_rules
@@ -74,3 +76,28 @@ def test_rules_are_compiled_once_per_revision_and_version(nki_rules: Any) -> Non
     assert actions.compiled_rules(nki_rules, version) is first
     updated = actions.save_rules(nki_rules.survey, {"rules": []}, actor="test")
     assert actions.compiled_rules(updated, version) is not first
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    limit=st.integers(1, 10),
+    floor=st.integers(1, 10),
+    score=st.one_of(st.none(), st.integers(1, 10)),
+    other=st.one_of(st.none(), st.integers(1, 10)),
+)
+def test_a_rule_fires_exactly_when_every_condition_holds(
+    limit: int, floor: int, score: int | None, other: int | None
+) -> None:
+    from kundpuls.instruments.library import load_template
+
+    rules = {
+        "rules": [
+            {
+                "key": "both",
+                "when": [{"item": "nki_helhet", "at_most": limit}, {"item": "nki_ideal", "at_least": floor}],
+            }
+        ]
+    }
+    compiled = compile_rules(parse_rules(rules, load_template("nki")))
+    expected = score is not None and other is not None and score <= limit and other >= floor
+    assert (compiled.matches({"nki_helhet": score, "nki_ideal": other}) == ["both"]) is expected
