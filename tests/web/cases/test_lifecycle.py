@@ -241,3 +241,14 @@ def test_a_closed_case_is_never_overdue(nki_rules: Any, personas: Any, smtp_serv
     actions.close_without_contact(case, "Dubblett", actor=personas["manager_a"])
     assert actions.notify_overdue(now=datetime(2026, 12, 10, tzinfo=UTC)) == 0
     assert smtp_server == []
+
+
+def test_the_contact_retention_comes_from_the_environment() -> None:
+    from kundpuls.config import load_config
+    from kundpuls.errors import ConfigurationError
+
+    env = {"KUNDPULS_DEBUG": "1", "KUNDPULS_DATA_DIR": "/tmp/kundpuls-config-test"}
+    assert load_config(env).case_contact_retention_days == 30
+    assert load_config({**env, "KUNDPULS_CASE_CONTACT_RETENTION_DAYS": "0"}).case_contact_retention_days == 0
+    with pytest.raises(ConfigurationError, match="KUNDPULS_CASE_CONTACT_RETENTION_DAYS"):
+        load_config({**env, "KUNDPULS_CASE_CONTACT_RETENTION_DAYS": "en månad"})
