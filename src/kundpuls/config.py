@@ -15,6 +15,7 @@ variable                       meaning                                          
 ``KUNDPULS_LAKE_DIR``          the Parquet response lake                              ``DATA_DIR/lake``
 ``KUNDPULS_BASE_URL``          public address used in links (QR codes, e-mails)       ``http://127.0.0.1:8000``
 ``KUNDPULS_ANONYMITY_THRESHOLD`` smallest group shown                                 ``7``
+``KUNDPULS_CASE_CONTACT_RETENTION_DAYS`` days contact details outlive a closed case    ``30``
 =============================  =====================================================  =====================
 
 With debug off, a missing secret key stops the start with :class:`~kundpuls.errors.ConfigurationError`;
@@ -48,6 +49,7 @@ class Config:
     lake_dir: Path
     base_url: str
     anonymity_threshold: int
+    case_contact_retention_days: int = 30
 
     @property
     def uses_sqlite(self) -> bool:
@@ -109,6 +111,11 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         raise ConfigurationError(
             f"KUNDPULS_ANONYMITY_THRESHOLD: expected a whole number ≥ 1, got {threshold_raw!r}"
         )
+    retention_raw = env.get("KUNDPULS_CASE_CONTACT_RETENTION_DAYS") or "30"
+    if not retention_raw.isdigit():
+        raise ConfigurationError(
+            f"KUNDPULS_CASE_CONTACT_RETENTION_DAYS: expected a whole number ≥ 0, got {retention_raw!r}"
+        )
     return Config(
         data_dir=data_dir,
         database_url=database_url,
@@ -119,6 +126,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         lake_dir=Path(env.get("KUNDPULS_LAKE_DIR") or data_dir / "lake").expanduser().resolve(),
         base_url=(env.get("KUNDPULS_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
         anonymity_threshold=threshold,
+        case_contact_retention_days=int(retention_raw),
     )
 
 

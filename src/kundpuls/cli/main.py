@@ -28,6 +28,8 @@ TOPICS: tuple[str, ...] = (
     "kundpuls.cli.analytics",
     "kundpuls.cli.pls",
     "kundpuls.cli.text",
+    "kundpuls.cli.cases",
+    "kundpuls.cli.goals",
 )
 
 

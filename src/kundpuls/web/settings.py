@@ -20,6 +20,8 @@ KUNDPULS_DEMO = CONFIG.demo
 KUNDPULS_BASE_URL = CONFIG.base_url
 KUNDPULS_ANONYMITY_THRESHOLD = CONFIG.anonymity_threshold
 KUNDPULS_LAKE_DIR = CONFIG.lake_dir
+# follow-up cases: days a closed case keeps the respondent's contact details (issue 10)
+KUNDPULS_CASE_CONTACT_RETENTION_DAYS = CONFIG.case_contact_retention_days
 
 INSTALLED_APPS = [
     "kundpuls.web.accounts",
@@ -27,6 +29,9 @@ INSTALLED_APPS = [
     "kundpuls.web.surveys",
     "kundpuls.web.responses",
     "kundpuls.web.collect",
+    # follow-up cases and goals (issue 10)
+    "kundpuls.web.cases",
+    "kundpuls.web.goals",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
