@@ -15,6 +15,7 @@ variable                       meaning                                          
 ``KUNDPULS_LAKE_DIR``          the Parquet response lake                              ``DATA_DIR/lake``
 ``KUNDPULS_BASE_URL``          public address used in links (QR codes, e-mails)       ``http://127.0.0.1:8000``
 ``KUNDPULS_ANONYMITY_THRESHOLD`` smallest group shown                                 ``7``
+``KUNDPULS_LAKE_SETTLE_SECONDS`` responses younger than this wait for the next sync      ``5``
 ``KUNDPULS_CASE_CONTACT_RETENTION_DAYS`` days contact details outlive a closed case    ``30``
 =============================  =====================================================  =====================
 
@@ -49,6 +50,7 @@ class Config:
     lake_dir: Path
     base_url: str
     anonymity_threshold: int
+    lake_settle_seconds: float = 5.0
     case_contact_retention_days: int = 30
 
     @property
@@ -116,6 +118,15 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         raise ConfigurationError(
             f"KUNDPULS_CASE_CONTACT_RETENTION_DAYS: expected a whole number ≥ 0, got {retention_raw!r}"
         )
+    settle_raw = env.get("KUNDPULS_LAKE_SETTLE_SECONDS") or "5"
+    try:
+        settle = float(settle_raw)
+    except ValueError:
+        settle = -1.0
+    if not 0 <= settle <= 3600:
+        raise ConfigurationError(
+            f"KUNDPULS_LAKE_SETTLE_SECONDS: expected seconds between 0 and 3600, got {settle_raw!r}"
+        )
     return Config(
         data_dir=data_dir,
         database_url=database_url,
@@ -126,6 +137,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         lake_dir=Path(env.get("KUNDPULS_LAKE_DIR") or data_dir / "lake").expanduser().resolve(),
         base_url=(env.get("KUNDPULS_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
         anonymity_threshold=threshold,
+        lake_settle_seconds=settle,
         case_contact_retention_days=int(retention_raw),
     )
 
