@@ -65,7 +65,8 @@ for source, target in spec["paths"]:
     path.loc[target, source] = 1
 config = c.Config(path, default_scale=Scale.NUM)  # column-wise standardisation (METHODS.md §11 pitfall 1)
 for name, block in spec["constructs"].items():
-    config.add_lv(name, Mode.A if block.get("mode", "A") == "A" else Mode.B, *[c.MV(i) for i in block["indicators"]])
+    mode = Mode.A if block.get("mode", "A") == "A" else Mode.B
+    config.add_lv(name, mode, *[c.MV(i) for i in block["indicators"]])
 scheme = Scheme.PATH
 out = {}
 start = time.perf_counter()
@@ -235,7 +236,7 @@ def main() -> None:
             f"{plspm_5000 / boot5000:7.1f}x   (effective B=2500)"
         )
     print(
-        f"max |ours - plspm| over paths, total effects, weights, loadings, R²: {difference:.2e} (target < 1e-6)"
+        f"max |ours - plspm| (paths, total effects, weights, loadings, R²): {difference:.2e} (target < 1e-6)"
     )
 
     if args.json:

@@ -53,7 +53,8 @@ def iter_resample_counts(n: int, n_resamples: int, *, seed: int | None) -> Itera
         size = min(chunk, n_resamples - start)
         rng = np.random.default_rng(child)
         picks = rng.integers(0, n, size=(size, n), dtype=index_type)
-        flat = picks + (np.arange(size, dtype=index_type) * n)[:, None]
+        offsets: np.ndarray = np.arange(size, dtype=index_type) * n
+        flat = picks + offsets[:, None]
         counts = np.bincount(flat.ravel(), minlength=size * n).reshape(size, n)
         yield start, counts.astype(np.min_scalar_type(int(counts.max())))
 
@@ -75,10 +76,9 @@ def iter_resample_blocks(n: int, n_resamples: int, *, seed: int | None) -> Itera
 
 
 def resample_counts(n: int, n_resamples: int, *, seed: int | None) -> np.ndarray:
-    """All resample counts as one ``(n_resamples, n)`` int64 array (the draws :func:`bootstrap_model` uses)."""
-    return np.concatenate([c for _, c in iter_resample_counts(n, n_resamples, seed=seed)], axis=0).astype(
-        np.int64
-    )
+    """All resample counts as one ``(n_resamples, n)`` int64 array (the draws of the bootstrap)."""
+    chunks = [c for _, c in iter_resample_counts(n, n_resamples, seed=seed)]
+    return np.concatenate(chunks, axis=0).astype(np.int64)
 
 
 class MomentData:
