@@ -9,15 +9,23 @@ import numpy as np
 import pandas as pd
 import pytest
 import typer
+import yaml
 from typer.testing import CliRunner
 
 from kundpuls.cli import pls
 from kundpuls.demo.structural import example_nki_model, simulate_survey
-from kundpuls.stats.pls import PLSPathModel, model_from_yaml
+from kundpuls.stats.pls import PLSPathModel
 
-SHARED = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data").resolve()
-ECSI = SHARED / "models" / "mobi_ecsi.yaml"
-MOBI = SHARED / "mobi.csv"
+TRUTH = example_nki_model()
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    """A simulated NKI survey (CSV) and its model file (YAML), the shapes the command reads."""
+    data, model = tmp_path / "svar.csv", tmp_path / "nki.yaml"
+    simulate_survey(TRUTH, 300, seed=21).to_frame().to_csv(data, index=False)
+    model.write_text(yaml.safe_dump(TRUTH.to_model_mapping(), sort_keys=False), encoding="utf-8")
+    return data, model
 
 
 @pytest.fixture
@@ -37,30 +45,31 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def test_it_writes_the_long_format_with_the_fixed_columns(app, runner, tmp_path):
+def test_it_writes_the_long_format_with_the_fixed_columns(app, runner, files, tmp_path):
+    data, model_file = files
     out = tmp_path / "estimates.csv"
-    result = runner.invoke(app, ["pls", str(MOBI), "--model", str(ECSI), "--out", str(out)])
+    result = runner.invoke(app, ["pls", str(data), "--model", str(model_file), "--out", str(out)])
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out, keep_default_na=False)
     assert list(table.columns) == ["statistic", "from", "to", "value"]
     assert set(table["statistic"]) == {"path", "total_effect", "weight", "loading", "r_squared"}
     r2 = table[table["statistic"] == "r_squared"]
-    assert (r2["from"] == "").all() and "Satisfaction" in set(r2["to"])
-    reference = pd.read_csv(SHARED / "mobi_ecsi_reference.csv")
-    reference = reference[(reference["scheme"] == "path") & (reference["statistic"] == "weight")]
-    merged = reference.merge(table, on=["statistic", "from", "to"])
-    assert len(merged) == 24
-    assert (merged["value_x"] - merged["value_y"]).abs().max() < 1e-6  # SmartPLS weights, brief tolerance
-    assert "Satisfaction" in result.output
+    assert (r2["from"] == "").all() and list(r2["to"]) == ["NKI"]
+    weights = table[table["statistic"] == "weight"]
+    assert list(weights["from"]) == list(TRUTH.indicators) and weights["to"].iloc[0] == "Bemotande"
+    expected = PLSPathModel(TRUTH.to_model_mapping()).fit(pd.read_csv(data)).summary()
+    np.testing.assert_allclose(table["value"], expected["value"], atol=1e-12)
+    assert "NKI" in result.output
 
 
-def test_bootstrap_adds_se_and_interval_columns_and_json_reports_the_draws(app, runner, tmp_path):
+def test_bootstrap_adds_se_and_interval_columns_and_json_reports_the_draws(app, runner, files, tmp_path):
+    data, model_file = files
     out = tmp_path / "boot.csv"
     args = [
         "pls",
-        str(MOBI),
+        str(data),
         "--model",
-        str(ECSI),
+        str(model_file),
         "--out",
         str(out),
         "--bootstrap",
@@ -87,9 +96,10 @@ def test_bootstrap_adds_se_and_interval_columns_and_json_reports_the_draws(app, 
     }
     table = pd.read_csv(out, keep_default_na=False)
     assert list(table.columns) == ["statistic", "from", "to", "value", "se", "ci_low", "ci_high"]
-    model = PLSPathModel(model_from_yaml(ECSI.read_text()), scheme="centroid").fit(pd.read_csv(MOBI))
+    model = PLSPathModel(TRUTH.to_model_mapping(), scheme="centroid").fit(pd.read_csv(data))
     expected = model.bootstrap(200, seed=3).summary("bca", statistics=pls.CLI_STATISTICS)
     np.testing.assert_allclose(table["ci_low"], expected["ci_low"], atol=1e-12)
+    np.testing.assert_allclose(table["se"], expected["se"], atol=1e-12)
     assert len(document["estimates"]) == len(table)
 
 
@@ -98,8 +108,6 @@ def test_missing_codes_strategy_and_unscaled_are_passed_on(app, runner, tmp_path
     frame = simulate_survey(truth, 300, seed=1, missing_rate=0.05, missing_code=-99).to_frame()
     data, model_file, out = tmp_path / "svar.csv", tmp_path / "modell.yaml", tmp_path / "est.csv"
     frame.to_csv(data, index=False)
-    import yaml
-
     model_file.write_text(yaml.safe_dump(truth.to_model_mapping(), sort_keys=False), encoding="utf-8")
     args = [
         "pls",
@@ -129,18 +137,19 @@ def test_missing_codes_strategy_and_unscaled_are_passed_on(app, runner, tmp_path
     np.testing.assert_allclose(written["value"], expected.summary()["value"], atol=1e-12)
 
 
-def test_an_invalid_model_file_names_the_node(app, runner, tmp_path):
+def test_an_invalid_model_file_names_the_node(app, runner, files, tmp_path):
+    data, _ = files
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        "constructs:\n  A: {indicators: [CUEX1], mode: X}\n  B: {indicators: [CUSA1]}\npaths:\n  - [A, B]\n",
+        "constructs:\n  A: {indicators: [bem1], mode: X}\n  B: {indicators: [nki1]}\npaths:\n  - [A, B]\n",
         encoding="utf-8",
     )
     result = runner.invoke(
-        app, ["pls", str(MOBI), "--model", str(bad), "--out", str(tmp_path / "o.csv"), "--json"]
+        app, ["pls", str(data), "--model", str(bad), "--out", str(tmp_path / "o.csv"), "--json"]
     )
     assert result.exit_code == 2
     assert "constructs.A.mode" in json.loads(result.stdout)["error"]
-    result = runner.invoke(app, ["pls", str(MOBI), "--model", str(bad), "--out", str(tmp_path / "o.csv")])
+    result = runner.invoke(app, ["pls", str(data), "--model", str(bad), "--out", str(tmp_path / "o.csv")])
     assert result.exit_code == 2 and "constructs.A.mode" in result.stderr
 
 
@@ -150,30 +159,31 @@ def test_an_invalid_model_file_names_the_node(app, runner, tmp_path):
         (["--scheme", "bogus"], "scheme"),
         (["--interval", "studentized", "--bootstrap", "10"], "--interval"),
         (["--missing-strategy", "pairwise"], "missing_strategy"),
+        (["--bootstrap", "1"], "--bootstrap"),
     ],
 )
-def test_bad_options_fail_with_a_message(extra, message, app, runner, tmp_path):
+def test_bad_options_fail_with_a_message(extra, message, app, runner, files, tmp_path):
+    data, model_file = files
     result = runner.invoke(
-        app, ["pls", str(MOBI), "--model", str(ECSI), "--out", str(tmp_path / "o.csv"), *extra, "--json"]
+        app,
+        ["pls", str(data), "--model", str(model_file), "--out", str(tmp_path / "o.csv"), *extra, "--json"],
     )
     assert result.exit_code == 2
     assert message in json.loads(result.stdout)["error"]
 
 
-def test_a_missing_data_file_is_reported(app, runner, tmp_path):
+def test_a_missing_data_file_is_reported(app, runner, files, tmp_path):
+    _, model_file = files
     result = runner.invoke(
-        app, ["pls", str(tmp_path / "nope.csv"), "--model", str(ECSI), "--out", str(tmp_path / "o.csv")]
+        app, ["pls", str(tmp_path / "nope.csv"), "--model", str(model_file), "--out", str(tmp_path / "o.csv")]
     )
     assert result.exit_code == 2 and "nope.csv" in result.stderr
 
 
 def test_small_samples_are_warned_about_in_the_json(app, runner, tmp_path):
-    frame = simulate_survey(example_nki_model(), 40, seed=2).to_frame()
     data, model_file = tmp_path / "small.csv", tmp_path / "m.yaml"
-    frame.to_csv(data, index=False)
-    import yaml
-
-    model_file.write_text(yaml.safe_dump(example_nki_model().to_model_mapping()), encoding="utf-8")
+    simulate_survey(TRUTH, 40, seed=2).to_frame().to_csv(data, index=False)
+    model_file.write_text(yaml.safe_dump(TRUTH.to_model_mapping()), encoding="utf-8")
     result = runner.invoke(
         app, ["pls", str(data), "--model", str(model_file), "--out", str(tmp_path / "o.csv"), "--json"]
     )

@@ -109,9 +109,11 @@ def _run(
         raise InvalidArgument(
             f"--interval: must be 'percentile' or 'bca', not {interval!r}", field="interval", value=interval
         )
-    if bootstrap < 0:
+    if bootstrap < 0 or bootstrap == 1:
         raise InvalidArgument(
-            f"--bootstrap: must be 0 or more, not {bootstrap}", field="bootstrap", value=bootstrap
+            f"--bootstrap: must be 0 (no bootstrap) or at least 2, not {bootstrap}",
+            field="bootstrap",
+            value=bootstrap,
         )
     spec = model_from_yaml(_read_text(model_file, "--model"))
     frame = _read_csv(data)

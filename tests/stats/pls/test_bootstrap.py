@@ -185,3 +185,12 @@ def test_a_large_sample_uses_a_grouped_jackknife():
     result = PLSPathModel(NKI.to_model_mapping()).fit(frame).bootstrap(50, seed=2)
     assert result.jackknife.shape[0] == 1000
     assert np.isfinite(result.bca_low).all()
+
+
+def test_bca_without_bias_or_acceleration_is_the_percentile_interval():
+    draws = np.linspace(-1, 1, 2001)[:, None]  # symmetric around the estimate 0: z0 = 0
+    jackknife = np.zeros((50, 1))  # no spread: a = 0
+    low, high = bca_interval(draws, np.array([0.0]), jackknife, 0.9)
+    p_low, p_high = percentile_interval(draws, 0.9)
+    assert low[0] == pytest.approx(p_low[0], abs=1e-12)
+    assert high[0] == pytest.approx(p_high[0], abs=1e-12)

@@ -18,6 +18,7 @@ from kundpuls.stats.pls import (
     effect_per_points,
     normalised_weights,
     priority_matrix,
+    resample_counts,
     respondent_indices,
 )
 
@@ -164,3 +165,35 @@ def test_driver_analysis_finds_the_strongest_true_driver():
         driver_analysis(model, frame, target="Nope", scales=(1, 10))
     with pytest.raises(InvalidArgument):
         driver_analysis(model, frame, target="Bemotande", scales=(1, 10))
+
+
+def test_bootstrap_intervals_of_indices_and_effects_follow_the_draws():
+    truth = example_nki_model()
+    frame = simulate_survey(truth, 400, seed=12).to_frame()
+    model = PLSPathModel(truth.to_model_mapping()).fit(frame)
+    boot = model.bootstrap(300, seed=4)
+    result = driver_analysis(model, frame, target="NKI", scales=(1, 10), bootstrap=boot)
+    table = result.table.set_index("construct")
+    assert result.draws is not None
+    for driver in ("Bemotande", "Information", "Tillganglighet"):
+        row = table.loc[driver]
+        assert row["score_ci_low"] < row["score"] < row["score_ci_high"]
+        assert row["effect_ci_low"] < row["effect"] < row["effect_ci_high"]
+        assert 0 <= row["quadrant_share"] <= 1 and row["n_draws"] == 300
+    # draw 0 recomputed by hand: resample 0's rows, its bootstrap weights, the index formula
+    counts = resample_counts(400, 300, seed=4)[0]
+    rows = frame.iloc[np.repeat(np.arange(400), counts)]
+    weights = {i: boot.draws_of("weight", i, "Bemotande")[0] for i in ("bem1", "bem2", "bem3")}
+    raw = pd.Series({i: w / rows[i].std() for i, w in weights.items()})
+    index = construct_index(rows.mean(), raw / raw.sum(), (1, 10))
+    assert result.draws.index_draws["Bemotande"][0] == pytest.approx(index, abs=1e-9)
+    # and the effect of draw 0 from the respondent indices of that resample
+    normalised = {}
+    for construct in ("Bemotande", "NKI"):
+        items = [i for i in frame.columns if i.startswith(construct[:3].lower())]
+        w = pd.Series({i: boot.draws_of("weight", i, construct)[0] / rows[i].std() for i in items})
+        normalised[construct] = w / w.sum()
+    spread = respondent_indices(rows, normalised, (1, 10)).std()
+    beta = boot.draws_of("total_effect", "Bemotande", "NKI")[0]
+    expected = effect_per_points(beta, spread["NKI"], spread["Bemotande"])
+    assert result.draws.effect_draws["Bemotande"][0] == pytest.approx(expected, abs=1e-9)

@@ -12,11 +12,13 @@ Public API::
 
 Modules: :mod:`.spec` (model files), :mod:`.algorithm` (batched PLS on covariance matrices),
 :mod:`.inner_schemes`, :mod:`.estimator`, :mod:`.quality`, :mod:`.missing`, :mod:`.resampling`,
-:mod:`.bootstrap`, :mod:`.intervals`, :mod:`.long_format`, :mod:`.index_layer`. See
+:mod:`.bootstrap`, :mod:`.intervals`, :mod:`.long_format`, :mod:`.index_layer`,
+:mod:`.driver_uncertainty`. See
 ``docs/driver-analysis.md``.
 """
 
 from kundpuls.stats.pls.bootstrap import BootstrapResult, bootstrap_model
+from kundpuls.stats.pls.driver_uncertainty import DriverDraws, driver_draws
 from kundpuls.stats.pls.estimator import PLSPathModel
 from kundpuls.stats.pls.index_layer import (
     QUADRANTS,
@@ -39,6 +41,7 @@ __all__ = [
     "STATISTICS",
     "Block",
     "BootstrapResult",
+    "DriverDraws",
     "MissingReport",
     "ModelSpec",
     "PLSPathModel",
@@ -46,6 +49,7 @@ __all__ = [
     "bootstrap_model",
     "construct_index",
     "driver_analysis",
+    "driver_draws",
     "effect_per_points",
     "model_from_mapping",
     "model_from_yaml",

@@ -86,13 +86,23 @@ def iterate_weights(
     for step in range(1, max_iter + 1):
         if active.size == 0:
             break
-        s_a = cov[active]
+        everyone = active.size == n_batch
+        s_a = cov if everyone else cov[active]
+        previous = weights if everyone else weights[active]
         new = _outer_update(
-            s_a, cov_w[active], corr[active], model, scheme, [inv[active] for inv in inverses]
+            s_a,
+            cov_w if everyone else cov_w[active],
+            corr if everyone else corr[active],
+            model,
+            scheme,
+            inverses if everyone else [inv[active] for inv in inverses],
         )
         new, new_cov_w, new_corr = _normalise(s_a, new, model)
-        change = np.abs(new - weights[active]).max(axis=1)
-        weights[active], cov_w[active], corr[active] = new, new_cov_w, new_corr
+        change = np.abs(new - previous).max(axis=1)
+        if everyone:
+            weights, cov_w, corr = new, new_cov_w, new_corr
+        else:
+            weights[active], cov_w[active], corr[active] = new, new_cov_w, new_corr
         iterations[active] = step
         finished = change < tol
         broken = ~np.isfinite(change)

@@ -37,7 +37,7 @@ from kundpuls.stats.pls.algorithm import (
 )
 from kundpuls.stats.pls.intervals import bca_interval, percentile_interval
 from kundpuls.stats.pls.long_format import STATISTICS, Layout
-from kundpuls.stats.pls.resampling import MomentData, iter_resample_counts
+from kundpuls.stats.pls.resampling import MomentData, iter_resample_blocks
 from kundpuls.stats.pls.structure import CompiledModel
 
 if TYPE_CHECKING:
@@ -47,6 +47,8 @@ SIGN_HANDLING: tuple[str, ...] = ("construct", "orientation")
 #: Leave-one-out jackknife up to this many respondents, else a delete-a-group jackknife.
 JACKKNIFE_MAX_N = 2000
 JACKKNIFE_GROUPS = 1000
+#: Covariance matrices run through the PLS iteration together.
+_DRAWS_PER_BATCH = 512
 
 
 @dataclass(frozen=True)
@@ -194,11 +196,14 @@ def bootstrap_model(
     total = n_resamples + n_jack
     draws = np.empty((n_resamples, len(layout)))
     failure = np.empty(n_resamples, dtype=object)
-    for start, counts in iter_resample_counts(data.n, n_resamples, seed=seed):
-        stop = start + counts.shape[0]
-        draws[start:stop], failure[start:stop] = estimate(data.resample_covariances(counts))
-        if progress is not None:
-            progress(stop, total)
+    for start, counts in iter_resample_blocks(data.n, n_resamples, seed=seed):
+        covariances = data.resample_covariances(counts)
+        for offset in range(0, counts.shape[0], _DRAWS_PER_BATCH):
+            first = start + offset
+            stop = min(first + _DRAWS_PER_BATCH, start + counts.shape[0])
+            draws[first:stop], failure[first:stop] = estimate(covariances[offset : offset + stop - first])
+            if progress is not None:
+                progress(stop, total)
     jackknife, jack_failure = estimate(data.jackknife_covariances(groups, n_jack))
     jackknife = jackknife[jack_failure == ""]
     if progress is not None:

@@ -29,6 +29,8 @@ from kundpuls.errors import InvalidArgument
 from kundpuls.stats.pls.spec import ModelSpec, model_from_mapping
 
 if TYPE_CHECKING:
+    from kundpuls.stats.pls.bootstrap import BootstrapResult
+    from kundpuls.stats.pls.driver_uncertainty import DriverDraws
     from kundpuls.stats.pls.estimator import PLSPathModel
 
 #: Quadrant keys and their Swedish labels (METHODS.md §1.6).
@@ -134,6 +136,7 @@ class PriorityMatrix:
     table: pd.DataFrame  # construct, effect, score, quadrant, label
     effect_cut: float
     score_cut: float
+    draws: DriverDraws | None = None
 
 
 def priority_matrix(effects: Mapping[str, float], scores: Mapping[str, float]) -> PriorityMatrix:
@@ -177,6 +180,7 @@ def driver_analysis(
     scales: ScaleSpec,
     step: float = 5.0,
     effect: str = "total",
+    bootstrap: BootstrapResult | None = None,
 ) -> PriorityMatrix:
     """Indices, effektmått and quadrants of every driver of ``target`` from a fitted model.
 
@@ -194,6 +198,11 @@ def driver_analysis(
         Index points of the "what if" rise (METHODS.md: 5).
     effect : {"total", "direct"}
         Standardised total effects (direct plus indirect, the ACSI convention) or direct paths.
+    bootstrap : BootstrapResult, optional
+        Draws of ``model.bootstrap(...)``: adds percentile intervals ``score_ci_low/high`` and
+        ``effect_ci_low/high``, ``n_draws``, and ``quadrant_share`` (the share of draws that put the
+        driver in the same quadrant, cut lines recomputed per draw); see
+        :mod:`kundpuls.stats.pls.driver_uncertainty`.
 
     Returns
     -------
@@ -235,7 +244,37 @@ def driver_analysis(
     table = matrix.table
     table["effect_standardised"] = [float(standardised.loc[c, target]) for c in drivers]
     table["target_index"] = index[target]
-    return PriorityMatrix(table=table, effect_cut=matrix.effect_cut, score_cut=matrix.score_cut)
+    if bootstrap is None:
+        return PriorityMatrix(table=table, effect_cut=matrix.effect_cut, score_cut=matrix.score_cut)
+    from kundpuls.stats.pls.driver_uncertainty import driver_draws
+
+    draws = driver_draws(
+        model, bootstrap, target=target, drivers=drivers, scales=scales, step=step, effect=effect
+    )
+    table["score_ci_low"] = [draws.index_interval[c][0] for c in drivers]
+    table["score_ci_high"] = [draws.index_interval[c][1] for c in drivers]
+    table["effect_ci_low"] = [draws.effect_interval[c][0] for c in drivers]
+    table["effect_ci_high"] = [draws.effect_interval[c][1] for c in drivers]
+    table["n_draws"] = [int(np.isfinite(draws.effect_draws[c] + draws.index_draws[c]).sum()) for c in drivers]
+    table["quadrant_share"] = _quadrant_shares(draws, drivers, list(table["quadrant"]))
+    return PriorityMatrix(table=table, effect_cut=matrix.effect_cut, score_cut=matrix.score_cut, draws=draws)
+
+
+def _quadrant_shares(draws: DriverDraws, drivers: list[str], quadrants: list[str]) -> list[float]:
+    effects = np.column_stack([draws.effect_draws[c] for c in drivers])
+    scores = np.column_stack([draws.index_draws[c] for c in drivers])
+    usable = np.isfinite(effects).all(axis=1) & np.isfinite(scores).all(axis=1)
+    effects, scores = effects[usable], scores[usable]
+    if not usable.any():
+        return [float("nan")] * len(drivers)
+    high_effect = effects >= effects.mean(axis=1, keepdims=True)
+    high_score = scores >= scores.mean(axis=1, keepdims=True)
+    keys = np.where(
+        high_effect,
+        np.where(high_score, "maintain", "priority"),
+        np.where(high_score, "lower_priority", "improve_if_possible"),
+    )
+    return [float((keys[:, k] == q).mean()) for k, q in enumerate(quadrants)]
 
 
 def _spec(model: ModelSpec | Mapping[str, object]) -> ModelSpec:
