@@ -28,7 +28,7 @@ from kundpuls.stats.pls import CLI_STATISTICS, PLSPathModel, model_from_yaml
 
 def register(app: typer.Typer) -> None:
     """Add the ``pls`` command to the ``kundpuls`` application."""
-    app.command("pls", help="PLS-SEM drivrutinsanalys / PLS path model (driver analysis) from CSV + YAML.")(
+    app.command("pls", help="PLS-SEM drivkraftsanalys / PLS path model (driver analysis) from CSV + YAML.")(
         pls_command
     )
 
