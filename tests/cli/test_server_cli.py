@@ -101,7 +101,13 @@ def test_production_settings_pass_djangos_deployment_checks(tmp_path: Path) -> N
         "KUNDPULS_BASE_URL": "https://kundpuls.example.se",
         "KUNDPULS_ALLOWED_HOSTS": "kundpuls.example.se",
     }
-    for name in ("KUNDPULS_DATABASE_URL", "DJANGO_SETTINGS_MODULE", "KUNDPULS_DEBUG", "KUNDPULS_DEMO"):
+    for name in (
+        "KUNDPULS_DATABASE_URL",
+        "DJANGO_SETTINGS_MODULE",
+        "KUNDPULS_DEBUG",
+        "KUNDPULS_DEMO",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests in this process
+    ):
         env.pop(name, None)
     command = [sys.executable, "-m", "kundpuls.cli"]
     subprocess.run([*command, "migrate", "--json"], env=env, check=True, capture_output=True, timeout=120)
