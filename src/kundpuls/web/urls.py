@@ -14,6 +14,7 @@ urlpatterns = [
     path("portal/", include("kundpuls.web.org.urls")),
     path("portal/enkater/", include("kundpuls.web.surveys.urls")),
     path("s/", include("kundpuls.web.collect.urls")),
+    path("", include("kundpuls.web.invitations.urls")),  # /i/<token>/ and /portal/inbjudningar/ (issue 4)
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
