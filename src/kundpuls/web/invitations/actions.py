@@ -131,7 +131,7 @@ def record_bounce(invitation: Invitation, *, reason: str = "", actor: Any = "sys
 
 
 def retention_days() -> int:
-    """Days after a survey closes before its contact data are deleted (``KUNDPULS_CONTACT_RETENTION_DAYS``)."""
+    """Days after a survey closes before its contact data go (``KUNDPULS_CONTACT_RETENTION_DAYS``)."""
     return int(settings.KUNDPULS_CONTACT_RETENTION_DAYS)
 
 
