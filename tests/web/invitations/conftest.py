@@ -139,3 +139,8 @@ def page_answers(definition: Any, page_key: str, answers: dict[str, Any]) -> dic
 @pytest.fixture
 def answer_page() -> Any:
     return page_answers
+
+
+@pytest.fixture
+def unused_port() -> int:
+    return free_port()
