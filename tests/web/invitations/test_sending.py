@@ -62,7 +62,9 @@ def test_each_recipient_gets_one_invitation_in_their_language_with_a_working_lin
     assert "Hello Bo Berg," in body(bo[0])
     assert "Your personal link" in body(bo[0])
     for message in (anna[0], bo[0]):
-        link = next(line for line in body(message).splitlines() if line.startswith("https://kundpuls.example/i/"))
+        link = next(
+            line for line in body(message).splitlines() if line.startswith("https://kundpuls.example/i/")
+        )
         token = link.split("/")[4]
         invitation = Invitation.objects.get(token_hash=hash_token(token))
         assert invitation.contact.email in message["To"]
@@ -85,7 +87,11 @@ def test_reminders_go_only_to_those_who_have_not_answered_after_n_days_at_most_k
         assert _send_all(invited) == ["sent"]
     reminder = smtp_sink.to("bo@example.se")[-1]
     assert reminder["Subject"].startswith("Reminder:")
-    assert [len(smtp_sink.to(a)) for a in ("anna@example.se", "bo@example.se", "cecilia@example.se")] == [1, 2, 1]
+    assert [len(smtp_sink.to(a)) for a in ("anna@example.se", "bo@example.se", "cecilia@example.se")] == [
+        1,
+        2,
+        1,
+    ]
     with _later(10):
         assert plan_reminders(invited, after_days=3, max_reminders=1) == 0  # K = 1 reached
     with _later(10):

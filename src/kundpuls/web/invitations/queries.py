@@ -133,3 +133,29 @@ def delivery_counts(survey: Survey) -> dict[str, int]:
         .values_list("state", "n")
     )
     return {state: counts.get(state, 0) for state in DeliveryState.values}
+
+
+def contact_rows(user: Any, survey: Survey) -> list[dict[str, Any]]:
+    """Who was invited, with address and outcome: only for those who manage the survey (its owner).
+
+    Raises
+    ------
+    kundpuls.errors.PermissionDenied
+        Unless :func:`~kundpuls.web.org.permissions.can` grants ``manage_surveys`` on the survey's owner.
+    """
+    from kundpuls.web.org.permissions import Capability, require
+
+    require(user, Capability.MANAGE_SURVEYS, survey.owner)
+    return list(
+        Invitation.objects.filter(survey=survey, contact__isnull=False)
+        .order_by("unit__code", "contact__email")
+        .values(
+            "contact__email",
+            "contact__name",
+            "unit__code",
+            "language",
+            "answered_at",
+            "bounced_at",
+            "opted_out_at",
+        )
+    )
