@@ -1,4 +1,4 @@
-"""A real ``kundpuls worker`` (``db_worker``) killed with SIGKILL mid-batch and restarted sends no mail twice."""
+"""A real ``kundpuls worker`` killed with SIGKILL mid-batch and restarted sends no mail twice."""
 
 from __future__ import annotations
 

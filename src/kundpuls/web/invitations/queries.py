@@ -146,8 +146,9 @@ def contact_rows(user: Any, survey: Survey) -> list[dict[str, Any]]:
     from kundpuls.web.org.permissions import Capability, require
 
     require(user, Capability.MANAGE_SURVEYS, survey.owner)
-    return list(
-        Invitation.objects.filter(survey=survey, contact__isnull=False)
+    return [
+        dict(row)
+        for row in Invitation.objects.filter(survey=survey, contact__isnull=False)
         .order_by("unit__code", "contact__email")
         .values(
             "contact__email",
@@ -158,4 +159,4 @@ def contact_rows(user: Any, survey: Survey) -> list[dict[str, Any]]:
             "bounced_at",
             "opted_out_at",
         )
-    )
+    ]

@@ -228,19 +228,27 @@ def status_page(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "invitations/status.html", context, status=400 if errors else 200)
 
 
+def _whole_number(raw: str | None, default: int) -> int:
+    try:
+        return max(int(raw or default), 0)
+    except ValueError:
+        return default
+
+
 @login_required
 @require_POST
 def send(request: HttpRequest, key: str) -> HttpResponse:
+    """Plan the invitations (or the next reminders) and queue one background task per mail."""
     survey = _survey_for(request, key)
     if request.POST.get("what") == "remind":
-        days = int(request.POST.get("after_days") or 7)
-        most = int(request.POST.get("max_reminders") or 2)
-        planned = plan_reminders(
-            survey, after_days=max(days, 0), max_reminders=max(most, 0), actor=request.user
+        plan_reminders(
+            survey,
+            after_days=_whole_number(request.POST.get("after_days"), 7),
+            max_reminders=_whole_number(request.POST.get("max_reminders"), 2),
+            actor=request.user,
         )
     else:
-        planned = plan_invitations(survey, actor=request.user)
+        plan_invitations(survey, actor=request.user)
     queued = enqueue_due(survey)
     messages.success(request, _("%(n)d mails queued.") % {"n": queued})
-    del planned
     return redirect("invitations:status", key=survey.key)
