@@ -125,9 +125,18 @@ def retention_command(json: JsonOption = False) -> None:
 def worker_command(
     batch: Annotated[bool, typer.Option("--batch", help="Run every queued task, then stop.")] = False,
 ) -> None:
-    """Run background tasks (invitation mails): Django's ``db_worker`` for the default queue."""
+    """Run background tasks (invitation mails): Django's ``db_worker`` for the default queue.
+
+    On start it queues again every due mail still waiting: a worker killed between taking a task and
+    claiming its mail leaves that task marked running forever, and its mail would otherwise never go out
+    (a second task for a mail is harmless: only one can claim it).
+    """
     setup_django()
     from django.core.management import call_command
+
+    from kundpuls.web.invitations.tasks import enqueue_due
+
+    enqueue_due()
 
     arguments = ["--no-reload"] + (["--batch"] if batch else [])
     call_command("db_worker", *arguments)

@@ -12,7 +12,9 @@ the pair is unique in the database, so a step can never be planned twice):
 
 The guarantee, window by window (a worker can be SIGKILLed at any instant):
 
-1. Killed before the claim commits: the row is still ``pending``; the next run sends it. Nothing was sent.
+1. Killed before the claim commits: the row is still ``pending`` and nothing was sent. Its task stays
+   marked running and never runs again, so ``kundpuls worker`` queues every due ``pending`` row anew when
+   it starts (a duplicate task is harmless: only one claim can win).
 2. Killed after the claim commits, during the SMTP conversation: the row stays ``sending``. Whether the
    server accepted the mail is unknown, so the row is never sent again automatically: after
    ``SENDING_LEASE`` it is marked ``uncertain`` and shown on the status page and in ``status --json``.
