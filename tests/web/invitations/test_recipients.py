@@ -81,3 +81,21 @@ def test_an_excel_list_is_read_with_whole_numbers_as_text(nki: Any, tmp_path: Pa
     book.save(tmp_path / "list.xlsx")
     import_recipients(nki, table_from_file(tmp_path / "list.xlsx"))
     assert Invitation.objects.get().background == {"visits": "3"}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("lista.csv", "email,unit\nåsa@example.se,VOF-HT-N\n".encode("latin-1"), "UTF-8"),
+        ("lista.xlsx", b"not a workbook", "Excel"),
+        ("lista.pdf", b"%PDF-1.4", ".csv or .xlsx"),
+    ],
+)
+def test_an_unreadable_file_is_a_named_validation_error(
+    tmp_path: Path, name: str, content: bytes, problem: str
+) -> None:
+    from kundpuls.errors import ValidationError
+
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(ValidationError, match=problem):
+        table_from_file(tmp_path / name)
