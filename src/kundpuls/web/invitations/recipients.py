@@ -65,14 +65,26 @@ def table_from_file(path: Path) -> list[list[str]]:
     if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
         from python_calamine import CalamineWorkbook
 
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_index(0)
-        return [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=True)]
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+            sheet = workbook.get_sheet_by_index(0)
+            return [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=True)]
+        except Exception as exc:  # calamine raises its own error types for damaged or foreign files
+            raise ValidationError(
+                f"file: {path.name!r} is not a readable Excel file ({type(exc).__name__})",
+                field="file",
+                value=path.name,
+            ) from exc
     if suffix not in {".csv", ".txt"}:
         raise ValidationError(
             f"file: expected .csv or .xlsx, got {path.name!r}", field="file", value=path.name
         )
-    return table_from_text(path.read_text(encoding="utf-8-sig"))
+    try:
+        return table_from_text(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            f"file: {path.name!r} is not UTF-8 text (save the CSV as UTF-8)", field="file", value=path.name
+        ) from exc
 
 
 def table_from_text(text: str) -> list[list[str]]:
