@@ -176,3 +176,13 @@ def test_unsubscribing_needs_no_login_and_only_a_post_records_it(invited: Any) -
     assert "no more mail" in done.content.decode()
     invitation.refresh_from_db()
     assert invitation.opted_out_at is not None
+
+
+def test_switching_language_is_remembered_for_the_next_visit(invited: Any) -> None:
+    invitation, url = _invitation("anna@example.se")
+    page = Client().get(url).content.decode()
+    switched = Client().post(url, {"state": _state(page), "action": "lang-en"})
+    assert '<html lang="en">' in switched.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.progress is not None and invitation.progress["language"] == "en"
+    assert '<html lang="en">' in Client().get(url).content.decode()
