@@ -186,3 +186,22 @@ def test_switching_language_is_remembered_for_the_next_visit(invited: Any) -> No
     invitation.refresh_from_db()
     assert invitation.progress is not None and invitation.progress["language"] == "en"
     assert '<html lang="en">' in Client().get(url).content.decode()
+
+
+def test_a_response_stored_before_a_crash_still_marks_the_invitation_answered(invited: Any) -> None:
+    invitation, url = _invitation("bo@example.se")
+    Response.objects.create(  # the response committed, then the process died before record_answer
+        submission_id=invitation.submission_id,
+        survey=invitation.survey,
+        version=current_version(invitation.survey),
+        distribution=invitation.distribution,
+        unit=invitation.unit,
+        channel="invitation",
+        language="en",
+        submitted_at=timezone.now(),
+        answers={"nki_helhet": 7},
+    )
+    response = Client().get(url)
+    assert response.status_code == 409
+    invitation.refresh_from_db()
+    assert invitation.answered_at is not None and invitation.response is not None

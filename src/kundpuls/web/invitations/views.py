@@ -29,6 +29,7 @@ from kundpuls.web.invitations.recipients import table_from_file
 from kundpuls.web.invitations.tasks import enqueue_due
 from kundpuls.web.org.permissions import Capability, can
 from kundpuls.web.responses.actions import Receipt
+from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.models import Survey
 from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
 
@@ -97,6 +98,10 @@ def _flow(invitation: Invitation, token: str) -> Flow:
 @require_http_methods(["GET", "POST"])
 def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
     invitation = queries.invitation_by_token(token)
+    if invitation is not None and invitation.answered_at is None:
+        stored = Response.objects.filter(submission_id=invitation.submission_id).values_list("pk", flat=True)
+        for response_id in stored:  # stored, but the process stopped before the invitation was marked
+            invitation = actions.record_answer(invitation, response_id)
     refusal = _refusal_for(invitation)
     language = invitation.language if invitation is not None else "sv"
     if refusal is not None or invitation is None:
