@@ -7,6 +7,7 @@ from typing import Any
 from unittest import mock
 
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from kundpuls.web.invitations.actions import record_answer, record_opt_out
 from kundpuls.web.invitations.delivery import (
@@ -19,6 +20,7 @@ from kundpuls.web.invitations.delivery import (
 )
 from kundpuls.web.invitations.models import Delivery, DeliveryState, Invitation
 from kundpuls.web.invitations.queries import unit_rates
+from kundpuls.web.invitations.tasks import enqueue_due
 from kundpuls.web.invitations.tokens import hash_token
 from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.queries import current_version
@@ -110,7 +112,12 @@ def test_a_temporary_smtp_failure_is_retried_later_and_sent_once(invited: Any, s
     assert (row.state, row.attempts) == (DeliveryState.PENDING, 1)
     assert row.not_before is not None and row.not_before > timezone.now()
     assert "451" in row.last_error
-    assert deliver(row.pk).state == "pending" and smtp_sink.to("bo@example.se") == []  # not due yet
+    assert deliver(row.pk).state == "not_due" and smtp_sink.to("bo@example.se") == []
+    queued = DBTaskResult.objects.filter(args_kwargs__args=[row.pk])
+    before = queued.count()
+    enqueue_due(invited)  # e.g. `kundpuls worker` starting: the retry is queued for after the back-off
+    assert queued.count() == before + 1
+    assert queued.order_by("-enqueued_at").first().run_after == row.not_before  # type: ignore[union-attr]
     del smtp_sink.refuse["bo@example.se"]
     with _later(1):
         assert _send_all(invited) == ["sent"]

@@ -123,6 +123,14 @@ def mark_stale_as_uncertain(*, now: datetime | None = None) -> int:
     )
 
 
+def waiting_deliveries(survey: Survey | None = None) -> list[tuple[int, datetime | None]]:
+    """(id, not before) of every ``pending`` delivery, due or waiting for a retry."""
+    query = Delivery.objects.filter(state=DeliveryState.PENDING)
+    if survey is not None:
+        query = query.filter(invitation__survey=survey)
+    return list(query.order_by("pk").values_list("pk", "not_before"))
+
+
 def due_deliveries(survey: Survey | None = None, *, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     query = Delivery.objects.filter(state=DeliveryState.PENDING).filter(
@@ -166,7 +174,7 @@ def deliver(delivery_id: int) -> Outcome:
     if delivery is None or delivery.state != DeliveryState.PENDING:
         return Outcome(delivery_id, delivery.state if delivery else "missing")
     if delivery.not_before is not None and delivery.not_before > now:
-        return Outcome(delivery_id, delivery.state, delivery.not_before)
+        return Outcome(delivery_id, "not_due")  # the task queued with the back-off will send it
     invitation = delivery.invitation
     contact = InvitationContact.objects.filter(invitation=invitation).first()
     if contact is None or not Invitation.objects.filter(_eligible(), pk=invitation.pk).exists():

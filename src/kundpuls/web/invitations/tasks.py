@@ -6,24 +6,32 @@ the delivery's own state machine (:mod:`kundpuls.web.invitations.delivery`) keep
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django_tasks import task
 
-from kundpuls.web.invitations.delivery import deliver, due_deliveries, mark_stale_as_uncertain
+from kundpuls.web.invitations.delivery import deliver, mark_stale_as_uncertain, waiting_deliveries
 from kundpuls.web.surveys.models import Survey
 
 
 @task()
 def deliver_task(delivery_id: int) -> str:
     outcome = deliver(delivery_id)
-    if outcome.retry_at is not None and outcome.state == "pending":
+    if outcome.retry_at is not None:  # this call met a temporary failure: try again after the back-off
         deliver_task.using(run_after=outcome.retry_at).enqueue(delivery_id)
     return str(outcome.state)
 
 
 def enqueue_due(survey: Survey | None = None) -> int:
-    """Queue a task for every due delivery (a duplicate task is harmless: only one can claim the row)."""
+    """Queue a task for every ``pending`` delivery (one waiting for a retry: to run after its back-off).
+
+    A duplicate task is harmless: only one can claim the row. Returns how many tasks were queued.
+    """
     mark_stale_as_uncertain()
-    ids = due_deliveries(survey)
-    for delivery_id in ids:
-        deliver_task.enqueue(delivery_id)
-    return len(ids)
+    now = timezone.now()
+    waiting = waiting_deliveries(survey)
+    for delivery_id, not_before in waiting:
+        if not_before is not None and not_before > now:
+            deliver_task.using(run_after=not_before).enqueue(delivery_id)
+        else:
+            deliver_task.enqueue(delivery_id)
+    return len(waiting)
