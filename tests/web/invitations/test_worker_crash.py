@@ -63,7 +63,7 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_every_mail_at_most_once(s
     assert enqueue_due(survey) == RECIPIENTS
 
     first = _worker(smtp_sink)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120  # generous: the machine may be busy
     while len(smtp_sink.messages) < 6 and time.monotonic() < deadline and first.poll() is None:
         time.sleep(0.02)
     first.send_signal(signal.SIGKILL)
