@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -88,3 +89,48 @@ def test_contact_data_are_readable_only_by_those_who_manage_the_survey(personas:
     for who in ("manager_a", "manager_b", "viewer", "anonymous"):
         with pytest.raises(PermissionDenied):
             contact_rows(personas[who], invited)
+
+
+def test_the_rate_over_time_is_cumulative_per_day_overall_and_per_unit(
+    personas: Any, invited: Any, settings: Any
+) -> None:
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from kundpuls.web.invitations.actions import record_answer
+    from kundpuls.web.invitations.delivery import deliver, due_deliveries, plan_invitations
+    from kundpuls.web.invitations.queries import rate_over_time
+    from kundpuls.web.responses.models import Response
+    from kundpuls.web.surveys.queries import current_version
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.KUNDPULS_MAIL_RATE = 1000.0
+    start = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    with mock.patch("django.utils.timezone.now", return_value=start):
+        plan_invitations(invited)
+        for pk in due_deliveries(invited):
+            deliver(pk)
+    for address, days in (("anna@example.se", 1), ("cecilia@example.se", 3)):
+        invitation = Invitation.objects.get(contact__email=address)
+        response = Response.objects.create(
+            submission_id=invitation.submission_id,
+            survey=invited,
+            version=current_version(invited),
+            distribution=invitation.distribution,
+            unit=invitation.unit,
+            channel="invitation",
+            submitted_at=start + timedelta(days=days),
+            answers={"nki_helhet": 8},
+        )
+        record_answer(invitation, response.pk)
+    rows = rate_over_time(invited)
+    assert [r["answered"] for r in rows] == [0, 1, 1, 2]
+    assert [r["rate"] for r in rows] == [0.0, 33.3, 33.3, 66.7]  # of 3 invited, rounded to 0.1
+    assert rows[-1]["units"] == {"KFF-BIB-HUV": 100.0, "VOF-HT-N": 50.0}
+    assert rows[1]["units"] == {"KFF-BIB-HUV": 0.0, "VOF-HT-N": 50.0}
+    html = _client(personas, "admin").get(URL).content.decode()
+    assert '<th scope="col">VOF-HT-N (%)</th>' in html
+    assert "<td>66,7</td><td>100,0</td><td>50,0</td>" in html  # Swedish decimal comma
+    assert re.search(r"<circle cx=\"[0-9.]+\" cy=\"[0-9.]+\"", html), "SVG coordinates stay dot-decimal"

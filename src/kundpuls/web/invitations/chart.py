@@ -23,7 +23,8 @@ def rate_chart(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
         "width": WIDTH,
         "height": HEIGHT,
         "polyline": " ".join(f"{x},{y}" for x, y in points),
-        "points": [{"x": x, "y": y, "row": row} for (x, y), row in zip(points, rows, strict=True)],
+        # coordinates as text: a template would localise floats (a decimal comma breaks SVG)
+        "points": [{"x": str(x), "y": str(y), "row": row} for (x, y), row in zip(points, rows, strict=True)],
         "x0": PAD,
         "x1": WIDTH - PAD,
         "y0": HEIGHT - PAD,

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from kundpuls.stats.intervals import WILSON_METHOD, wilson_interval
 from kundpuls.web.invitations.models import Delivery, DeliveryState, Invitation
@@ -94,17 +95,28 @@ def unit_rates(survey: Survey) -> list[UnitRate]:
 
 
 def rate_over_time(survey: Survey) -> list[dict[str, Any]]:
-    """Cumulative response rate of the whole survey per day, from the first mail to the last answer."""
-    invited = Invitation.objects.filter(survey=survey).count()
+    """Cumulative response rate per day, overall and per unit, from the first mail to the last answer.
+
+    Each row: ``day``, ``answered`` (so far), ``rate`` (answered so far / invited, percent) and ``units``
+    (unit code -> that unit's cumulative rate), days in the current time zone.
+    """
+    invited = dict(
+        Invitation.objects.filter(survey=survey)
+        .values("unit__code")
+        .annotate(n=Count("pk"))
+        .values_list("unit__code", "n")
+    )
     if not invited:
         return []
-    per_day = dict(
+    per_day: dict[date, dict[str, int]] = {}
+    for day, code, n in (
         Invitation.objects.filter(survey=survey, answered_at__isnull=False)
         .annotate(day=TruncDate("answered_at"))
-        .values("day")
+        .values("day", "unit__code")
         .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
+        .values_list("day", "unit__code", "n")
+    ):
+        per_day.setdefault(day, {})[code] = n
     first_sent = (
         Delivery.objects.filter(invitation__survey=survey, sent_at__isnull=False)
         .order_by("sent_at")
@@ -112,14 +124,25 @@ def rate_over_time(survey: Survey) -> list[dict[str, Any]]:
         .first()
     )
     days = sorted(per_day)
-    start: date | None = first_sent.date() if first_sent else (days[0] if days else None)
+    start: date | None = timezone.localdate(first_sent) if first_sent else (days[0] if days else None)
     if start is None:
         return []
     end = max([start, *days])
-    rows, total, day = [], 0, start
+    total_invited = sum(invited.values())
+    so_far = dict.fromkeys(invited, 0)
+    rows, day = [], start
     while day <= end:
-        total += per_day.get(day, 0)
-        rows.append({"day": day, "answered": total, "rate": round(100.0 * total / invited, 1)})
+        for code, n in per_day.get(day, {}).items():
+            so_far[code] += n
+        answered = sum(so_far.values())
+        rows.append(
+            {
+                "day": day,
+                "answered": answered,
+                "rate": round(100.0 * answered / total_invited, 1),
+                "units": {code: round(100.0 * so_far[code] / invited[code], 1) for code in sorted(invited)},
+            }
+        )
         day += timedelta(days=1)
     return rows
 
