@@ -9,12 +9,14 @@ in its own child process so that peak memory is measured per phase:
 * **kundpuls**: ``sufficient_statistics(rollup=True, period="month")`` + ``index_table`` — every unit
   including ancestors × month × 13 items, with intervals, primary and complementary suppression;
 * **floor**: a bare DuckDB ``GROUP BY unit_code, period_month`` over the same Parquet files computing only
-  count, sum and sum of squares of the same 13 items;
+  count, sum and sum of squares of the same 13 items — run alternately with kundpuls in the same child, so
+  that both meet the same machine load;
 * **pandas**: a straightforward pandas implementation of the same table (group the raw rows once per tree
   level, then the interval formulas), also used to cross-check the estimates.
 
-Times are the best of ``--repeat`` runs inside a warm child (pandas: one run). Targets: kundpuls ≤ 1.5 ×
-floor, ≥ 10 × faster than pandas, peak RSS < 4 GB at 10M rows. ``--json`` ends stdout with one JSON object.
+Times are the best of ``--repeat`` runs (pandas: ``--pandas-repeat``, default one). Targets: kundpuls ≤
+1.5 × floor, ≥ 10 × faster than pandas, peak RSS < 4 GB at 10M rows. ``--json`` ends stdout with one JSON
+object.
 """
 
 from __future__ import annotations
@@ -53,17 +55,26 @@ def phase_generate(lake: str, rows: int, seed: int) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - start, "files": report.files, "peak_rss_mb": _peak_rss_mb()}
 
 
-def phase_kundpuls(lake: str, repeat: int, sample_path: str) -> dict[str, Any]:
+def phase_kundpuls_and_floor(lake: str, repeat: int, sample_path: str) -> dict[str, Any]:
+    """Alternate floor and kundpuls runs, so both see the same machine load; keep the best of each."""
     from kundpuls.analytics.index_tables import index_table
     from kundpuls.analytics.rollup import sufficient_statistics
 
-    best = float("inf")
+    floor_run = _floor_runner(lake)
+    floor_run()  # warm the file cache and DuckDB for both
+    best = floor_best = float("inf")
+    ratios = []
     table = None
     for _ in range(repeat):
         start = time.perf_counter()
+        floor_rows = floor_run()
+        floor_seconds = time.perf_counter() - start
+        start = time.perf_counter()
         stats = sufficient_statistics(lake, SURVEY, period="month", rollup=True)
         table = index_table(stats)
-        best = min(best, time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        best, floor_best = min(best, seconds), min(floor_best, floor_seconds)
+        ratios.append(seconds / floor_seconds)
     assert table is not None
     shown = table[~table["suppressed"]]
     shown[["unit", "period", "item", "estimate", "ci_low", "ci_high", "n"]].astype(
@@ -71,11 +82,22 @@ def phase_kundpuls(lake: str, repeat: int, sample_path: str) -> dict[str, Any]:
     ).to_parquet(sample_path)
     return {
         "seconds": best,
+        "floor_seconds": floor_best,
+        "floor_rows": floor_rows,
+        "median_pair_ratio": sorted(ratios)[len(ratios) // 2],
         "rows": len(table),
         "suppressed": int(table["suppressed"].sum()),
         "units": int(table["unit"].nunique()),
+        "responses": _responses(lake),
         "peak_rss_mb": _peak_rss_mb(),
     }
+
+
+def _responses(lake: str) -> int:
+    from kundpuls.analytics.rollup import open_lake
+
+    _, manifest = open_lake(lake)
+    return sum(f.rows for f in manifest.table_files("responses", survey=SURVEY))
 
 
 def _items(lake: str) -> list[str]:
@@ -92,30 +114,57 @@ def _files(lake: str) -> list[str]:
     return [location.path(f.path) for f in manifest.table_files("responses", survey=SURVEY)]
 
 
-def phase_floor(lake: str, repeat: int) -> dict[str, Any]:
+def _floor_runner(lake: str) -> Any:
+    """A bare DuckDB GROUP BY unit, month computing count, sum and sum of squares of every item."""
     import duckdb
 
     files = _files(lake)
     aggregates = ", ".join(f"COUNT(item_{k}), SUM(item_{k}), SUM(item_{k} * item_{k})" for k in _items(lake))
-    best = float("inf")
-    rows = 0
-    for _ in range(repeat):
-        start = time.perf_counter()
+    sql = (
+        f"SELECT unit_code, period_month, {aggregates} FROM read_parquet($files) "
+        "GROUP BY unit_code, period_month"
+    )
+
+    def run() -> int:
         con = duckdb.connect(
             config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
         )
-        result = con.sql(
-            f"SELECT unit_code, period_month, {aggregates} FROM read_parquet($files) "
-            "GROUP BY unit_code, period_month",
-            params={"files": files},
-        ).to_arrow_table()
-        rows = result.num_rows
-        con.close()
+        try:
+            return int(con.sql(sql, params={"files": files}).to_arrow_table().num_rows)
+        finally:
+            con.close()
+
+    return run
+
+
+def phase_pandas(lake: str, sample_path: str, repeat: int = 1) -> dict[str, Any]:
+    """The best of ``repeat`` runs of :func:`pandas_rollup`, checked against the kundpuls table."""
+    import numpy as np
+    import pandas as pd
+
+    best = float("inf")
+    table = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        table = pandas_rollup(lake)
         best = min(best, time.perf_counter() - start)
-    return {"seconds": best, "rows": rows, "peak_rss_mb": _peak_rss_mb()}
+    assert table is not None
+    ours = pd.read_parquet(sample_path)
+    merged = ours.merge(table, on=["unit", "period", "item"], suffixes=("", "_pandas"))
+    differences = [
+        float(np.nanmax(np.abs(merged[c] - merged[f"{c}_pandas"]))) for c in ("estimate", "ci_low", "ci_high")
+    ]
+    return {
+        "seconds": best,
+        "rows": len(table),
+        "compared_rows": len(merged),
+        "missing_in_pandas": len(ours) - len(merged),
+        "max_abs_difference": max(differences),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
 
 
-def phase_pandas(lake: str, sample_path: str) -> dict[str, Any]:
+def pandas_rollup(lake: str) -> Any:
     """The same roll-up table written plainly in pandas: group the raw rows once per tree level."""
     import numpy as np
     import pandas as pd
@@ -124,7 +173,6 @@ def phase_pandas(lake: str, sample_path: str) -> dict[str, Any]:
 
     from kundpuls.analytics.rollup import open_lake
 
-    start = time.perf_counter()
     _, manifest = open_lake(lake)
     meta = manifest.survey_items(SURVEY)
     items = sorted(meta)
@@ -186,20 +234,7 @@ def phase_pandas(lake: str, sample_path: str) -> dict[str, Any]:
         table.loc[rows, "estimate"] = estimate
         table.loc[rows, "ci_low"] = low
         table.loc[rows, "ci_high"] = high
-    seconds = time.perf_counter() - start
-    ours = pd.read_parquet(sample_path)
-    merged = ours.merge(table, on=["unit", "period", "item"], suffixes=("", "_pandas"))
-    differences = [
-        float(np.nanmax(np.abs(merged[c] - merged[f"{c}_pandas"]))) for c in ("estimate", "ci_low", "ci_high")
-    ]
-    return {
-        "seconds": seconds,
-        "rows": len(table),
-        "compared_rows": len(merged),
-        "missing_in_pandas": len(ours) - len(merged),
-        "max_abs_difference": max(differences),
-        "peak_rss_mb": _peak_rss_mb(),
-    }
+    return table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--lake", default=None, help="use (or keep) the lake in this folder instead of a temporary one"
     )
+    parser.add_argument("--pandas-repeat", type=int, default=1, help="timed runs of the pandas baseline")
     parser.add_argument("--skip-pandas", action="store_true", help="do not run the pandas baseline")
     args = parser.parse_args(argv)
     rows = args.rows or (1_000_000 if args.quick else 10_000_000)
@@ -232,26 +268,29 @@ def main(argv: list[str] | None = None) -> int:
             say(f"generating {rows:,} responses …")
             generated = _in_child(phase_generate, lake, rows, args.seed)
             say(f"  {generated['seconds']:.1f} s, peak RSS {generated['peak_rss_mb']:.0f} MB")
-        say("floor: bare DuckDB GROUP BY unit, month …")
-        floor = _in_child(phase_floor, lake, args.repeat)
-        say(f"  {floor['seconds']:.2f} s")
-        say("kundpuls: roll-up index table with intervals …")
-        ours = _in_child(phase_kundpuls, lake, args.repeat, sample)
-        say(f"  {ours['seconds']:.2f} s, {ours['rows']:,} rows, peak RSS {ours['peak_rss_mb']:.0f} MB")
+        say("kundpuls roll-up index table, alternating with the floor (bare DuckDB GROUP BY unit, month) …")
+        ours = _in_child(phase_kundpuls_and_floor, lake, args.repeat, sample)
+        floor = {"seconds": ours["floor_seconds"]}
+        say(f"  floor {floor['seconds']:.2f} s")
+        say(
+            f"  kundpuls {ours['seconds']:.2f} s, {ours['rows']:,} rows, "
+            f"peak RSS {ours['peak_rss_mb']:.0f} MB"
+        )
         pandas_result: dict[str, Any] | None = None
         if not args.skip_pandas:
             say("pandas baseline …")
-            pandas_result = _in_child(phase_pandas, lake, sample)
+            pandas_result = _in_child(phase_pandas, lake, sample, args.pandas_repeat)
             difference = pandas_result["max_abs_difference"]
             say(f"  {pandas_result['seconds']:.1f} s, max |difference| {difference:.2e}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     result = {
-        "rows": rows,
+        "rows": ours["responses"],
         "seconds": round(ours["seconds"], 3),
         "floor_seconds": round(floor["seconds"], 3),
         "pandas_seconds": None if pandas_result is None else round(pandas_result["seconds"], 3),
         "ratio_to_floor": round(ours["seconds"] / floor["seconds"], 3),
+        "median_pair_ratio_to_floor": round(ours["median_pair_ratio"], 3),
         "speedup_vs_pandas": None
         if pandas_result is None
         else round(pandas_result["seconds"] / ours["seconds"], 1),

@@ -23,6 +23,7 @@ variable                       meaning                                          
 ``KUNDPULS_MAIL_FROM``         sender address of invitations                          ``kundpuls@localhost``
 ``KUNDPULS_MAIL_RATE``         at most this many invitation mails per second          ``5``
 ``KUNDPULS_CONTACT_RETENTION_DAYS`` days after a survey closes before contact data go ``30``
+``KUNDPULS_CASE_CONTACT_RETENTION_DAYS`` days contact details outlive a closed case    ``30``
 =============================  =====================================================  =====================
 
 With debug off, a missing secret key stops the start with :class:`~kundpuls.errors.ConfigurationError`;
@@ -65,6 +66,7 @@ class Config:
     mail_from: str = "kundpuls@localhost"
     mail_rate: float = 5.0
     contact_retention_days: int = 30
+    case_contact_retention_days: int = 30
 
     @property
     def uses_sqlite(self) -> bool:
@@ -137,6 +139,11 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         raise ConfigurationError(
             f"KUNDPULS_ANONYMITY_THRESHOLD: expected a whole number ≥ 1, got {threshold_raw!r}"
         )
+    retention_raw = env.get("KUNDPULS_CASE_CONTACT_RETENTION_DAYS") or "30"
+    if not retention_raw.isdigit():
+        raise ConfigurationError(
+            f"KUNDPULS_CASE_CONTACT_RETENTION_DAYS: expected a whole number ≥ 0, got {retention_raw!r}"
+        )
     return Config(
         data_dir=data_dir,
         database_url=database_url,
@@ -156,6 +163,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         mail_from=env.get("KUNDPULS_MAIL_FROM") or "kundpuls@localhost",
         mail_rate=_number(env, "KUNDPULS_MAIL_RATE", "5", minimum=0.001),
         contact_retention_days=int(_number(env, "KUNDPULS_CONTACT_RETENTION_DAYS", "30", minimum=0)),
+        case_contact_retention_days=int(retention_raw),
     )
 
 

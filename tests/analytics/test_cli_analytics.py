@@ -77,8 +77,12 @@ def test_analyze_writes_the_index_table(app, lake, tmp_path, suffix):
     )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    reader = {"csv": pd.read_csv, "parquet": pd.read_parquet, "xlsx": pd.read_excel}[suffix]
-    table = reader(out)
+    readers = {
+        "csv": pd.read_csv,
+        "parquet": pd.read_parquet,
+        "xlsx": lambda path: pd.read_excel(path, engine="calamine"),
+    }
+    table = readers[suffix](out)
     assert len(table) == summary["rows"] > 0
     assert {"unit", "period", "segment", "item", "estimate", "ci_low", "ci_high", "n", "suppressed"} <= set(
         table.columns

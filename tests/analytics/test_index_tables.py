@@ -86,9 +86,7 @@ def test_every_group_matches_the_raw_data_functions(tmp_path, weighted):
     for row in table.itertuples(index=False):
         group = frame[(frame["unit"] == row.unit) & (frame["quarter"] == row.period)]
         values = group[row.item].dropna()
-        weights = (
-            group.loc[values.index, "w"].to_numpy(dtype=float) if weighted and row.item == "q1" else None
-        )
+        weights = group.loc[values.index, "w"].to_numpy(dtype=float) if weighted else None
         if row.item == "q1":
             expected = satisfaction_index(
                 values.to_numpy(dtype=float)[:, None],
@@ -98,7 +96,7 @@ def test_every_group_matches_the_raw_data_functions(tmp_path, weighted):
                 variance="kish",
             )
         else:
-            expected = nps(values.to_numpy(dtype=float), threshold=7)
+            expected = nps(values.to_numpy(dtype=float), threshold=7, sample_weights=weights, variance="kish")
         assert row.suppressed == expected.suppressed
         if row.suppressed:
             assert pd.isna(row.n) and np.isnan(row.estimate)

@@ -149,3 +149,27 @@ def test_it_rejects_repeated_submission_ids_within_a_batch(tmp_path):
     batch[1]["submission_id"] = batch[0]["submission_id"]
     with pytest.raises(ValidationError, match="submission_id"):
         sync_lake(tmp_path, ListSource(batch))
+
+
+def test_it_reports_progress_after_each_committed_batch(tmp_path, records):
+    seen: list[tuple[int, int | None]] = []
+    sync_lake(
+        tmp_path, ListSource(records), batch_size=100, progress=lambda done, mark: seen.append((done, mark))
+    )
+    assert seen == [(100, 100), (200, 200), (300, 300)]
+
+
+def test_a_file_uri_names_the_same_lake_as_its_path(tmp_path, records):
+    sync_lake(f"file://{tmp_path}", ListSource(records[:50]))
+    assert read_lake_table(tmp_path)["response_id"].tolist() == list(range(1, 51))
+
+
+def test_repeating_the_same_item_metadata_writes_nothing(tmp_path, records):
+    sync_lake(tmp_path, ListSource(records), survey_items={"demo": ITEMS})
+    before = read_manifest(lake_location(tmp_path)).generation
+    sync_lake(tmp_path, ListSource(records), survey_items={"demo": ITEMS})
+    assert read_manifest(lake_location(tmp_path)).generation == before
+    sync_lake(tmp_path, ListSource(records), survey_items={"demo": {"q1": {"label": "Helhet"}}})
+    assert read_manifest(lake_location(tmp_path)).survey_items("demo")["q1"] == ITEMS["q1"] | {
+        "label": "Helhet"
+    }

@@ -7,7 +7,6 @@ Public API (imported lazily, so ``import kundpuls.analytics`` stays cheap)::
     compact_lake(lake_dir, *, min_files=2)
     migrate_lake(lake_dir) / rebuild_lake(lake_dir, fetch, ...)
     sufficient_statistics(lake_dir, survey, *, period=..., segment=..., rollup=True, ...)
-        -> SufficientStatistics
     index_table(stats, *, confidence=0.95, nps_method="adjusted_wald") -> pandas.DataFrame
     cross_products(lake_dir, survey, items, *, period="all", ...) -> CrossProducts
     unit_comments(lake_dir, survey, unit, period, *, kind="month", ...) -> UnitComments

@@ -8,6 +8,7 @@ tables (the unit and period maps). It returns a ``pyarrow.Table``.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -59,17 +60,24 @@ class DuckDBEngine:
     def __init__(self, *, threads: int | None = None, memory_limit: str | None = None) -> None:
         self.threads = threads
         self.memory_limit = memory_limit
+        self._database: Any = None
+        self._lock = threading.Lock()
 
     def connect(self) -> Any:
-        """A new DuckDB connection with extension auto-loading off."""
+        """A DuckDB connection (a cursor on this engine's in-memory database, opened once with
+        extension auto-install and auto-load off). Each call returns a separate connection, so
+        threads may query in parallel; temporary views are private to a connection."""
         import duckdb
 
-        config: dict[str, Any] = dict(DUCKDB_CONFIG)
-        if self.threads is not None:
-            config["threads"] = int(self.threads)
-        if self.memory_limit is not None:
-            config["memory_limit"] = self.memory_limit
-        return duckdb.connect(config=config)
+        with self._lock:
+            if self._database is None:
+                config: dict[str, Any] = dict(DUCKDB_CONFIG)
+                if self.threads is not None:
+                    config["threads"] = int(self.threads)
+                if self.memory_limit is not None:
+                    config["memory_limit"] = self.memory_limit
+                self._database = duckdb.connect(config=config)
+            return self._database.cursor()
 
     def execute(
         self,
@@ -198,10 +206,20 @@ def local_session(*, app_name: str = "kundpuls", cores: int = 2, memory: str = "
     )
 
 
+_DEFAULT_DUCKDB: list[DuckDBEngine] = []
+
+
+def _default_duckdb() -> DuckDBEngine:
+    """One shared default engine per process (its database is opened once)."""
+    if not _DEFAULT_DUCKDB:
+        _DEFAULT_DUCKDB.append(DuckDBEngine())
+    return _DEFAULT_DUCKDB[0]
+
+
 def resolve_engine(engine: Engine | str | None) -> Engine:
     """``None``/"duckdb" -> :class:`DuckDBEngine`, "spark" -> :class:`SparkEngine`, an engine as is."""
     if engine is None or engine == "duckdb":
-        return DuckDBEngine()
+        return _default_duckdb()
     if engine == "spark":
         return SparkEngine()
     if isinstance(engine, str):

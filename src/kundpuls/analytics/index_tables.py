@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kundpuls.analytics.rollup import SufficientStatistics
+from kundpuls.analytics.rollup import SufficientStatistics, long_group_columns
 from kundpuls.errors import InvalidArgument
 from kundpuls.stats.sufficient import mean_index_from_moments, nps_from_counts
 
@@ -37,15 +37,14 @@ def index_table(
     nps_method : {"adjusted_wald", "wald"}
         NPS interval (METHODS.md §3.1).
     weighted : bool, optional
-        Use the weighted sums (default: when the query was weighted). NPS stays unweighted.
+        Use the weighted sums (default: when the query was weighted).
 
     Returns
     -------
     pandas.DataFrame
         The group columns of ``stats.table`` (unit, unit_path, depth, period …, item, kind) followed by
-        the result fields. Suppressed rows carry no numbers (``n`` is empty too).
+        the result fields, in the same row order. Suppressed rows carry no numbers (``n`` is empty too).
     """
-    frame = stats.table
     use_weights = stats.query.weighted if weighted is None else weighted
     if use_weights and not stats.query.weighted:
         raise InvalidArgument("weighted: the query was not weighted", field="weighted", value=weighted)
@@ -55,32 +54,38 @@ def index_table(
             field="nps_method",
             value=nps_method,
         )
-    rows = len(frame)
-    estimate = np.full(rows, np.nan)
-    ci_low = np.full(rows, np.nan)
-    ci_high = np.full(rows, np.nan)
-    n_eff = np.full(rows, np.nan)
-    method_codes = np.full(rows, -1, dtype=np.int64)
+    arrays = stats.arrays
+    rows, k = arrays.hidden.shape
+    estimate = np.full((rows, k), np.nan)
+    ci_low = np.full((rows, k), np.nan)
+    ci_high = np.full((rows, k), np.nan)
+    n_eff = np.full((rows, k), np.nan)
+    method_codes = np.full((rows, k), -1, dtype=np.int64)
     methods: list[str] = []
-    suppressed = frame["suppressed"].to_numpy(dtype=bool)
-    item_codes = frame["item"].cat.codes.to_numpy() if rows else np.zeros(0, dtype=np.int64)
-    categories = list(frame["item"].cat.categories) if rows else []
-
-    columns: dict[str, np.ndarray] = {}
-
-    def values(name: str, mask: np.ndarray) -> np.ndarray:
-        if name not in columns:
-            columns[name] = frame[name].to_numpy(dtype=np.float64, na_value=0.0)
-        return columns[name][mask]
-
-    for code, key in enumerate(categories):
-        mask = (item_codes == code) & ~suppressed
-        if not mask.any():
+    for j, key in enumerate(arrays.items):
+        shown = ~arrays.hidden[:, j]
+        if not shown.any():
             continue
-        kind = stats.kinds.get(key, "rating")
-        n = values("n", mask)
-        if kind == "nps":
-            promoters, detractors = values("promoters", mask), values("detractors", mask)
+
+        def values(name: str, j: int = j, shown: np.ndarray = shown) -> np.ndarray:
+            return arrays.stats[name][shown, j]
+
+        n = values("n")
+        if stats.kinds.get(key, "rating") == "nps" and use_weights:
+            w_sum, w_promoters = values("weight_sum"), values("weight_promoters")
+            w_detractors = values("weight_detractors")
+            result = nps_from_counts(
+                w_promoters,
+                w_sum - w_promoters - w_detractors,
+                w_detractors,
+                method=nps_method,
+                confidence=confidence,
+                threshold=stats.threshold,
+                respondents=n,
+                weight_sq_sum=values("weight_sq_sum"),
+            )
+        elif stats.kinds.get(key, "rating") == "nps":
+            promoters, detractors = values("promoters"), values("detractors")
             result = nps_from_counts(
                 promoters,
                 n - promoters - detractors,
@@ -90,21 +95,11 @@ def index_table(
                 threshold=stats.threshold,
             )
         else:
-            if key not in stats.scales:
-                raise InvalidArgument(
-                    f"scales: no scale (min, max) known for item {key!r}", field="scales", value=key
-                )
-            lo, hi = stats.scales[key]
-            if not hi > lo:
-                raise InvalidArgument(
-                    f"scales: item {key!r} has min {lo:g} not below max {hi:g}",
-                    field="scales",
-                    value=(lo, hi),
-                )
+            lo, hi = _scale(stats, key)
             a = 100.0 / (hi - lo)
             if use_weights:
-                w_sum, w_sq = values("weight_sum", mask), values("weight_sq_sum", mask)
-                wx, wxx = values("wsum_x", mask), values("wsum_xx", mask)
+                w_sum, w_sq = values("weight_sum"), values("weight_sq_sum")
+                wx, wxx = values("wsum_x"), values("wsum_xx")
                 result = mean_index_from_moments(
                     n,
                     a * (wx - lo * w_sum),
@@ -115,7 +110,7 @@ def index_table(
                     weight_sq_sum=w_sq,
                 )
             else:
-                total, total_sq = values("sum", mask), values("sumsq", mask)
+                total, total_sq = values("sum"), values("sumsq")
                 result = mean_index_from_moments(
                     n,
                     a * (total - lo * n),
@@ -123,36 +118,34 @@ def index_table(
                     confidence=confidence,
                     threshold=stats.threshold,
                 )
-        estimate[mask] = result.estimate
-        ci_low[mask] = result.ci_low
-        ci_high[mask] = result.ci_high
-        n_eff[mask] = result.n_eff
+        estimate[shown, j] = result.estimate
+        ci_low[shown, j] = result.ci_low
+        ci_high[shown, j] = result.ci_high
+        n_eff[shown, j] = result.n_eff
         if result.method not in methods:
             methods.append(result.method)
-        method_codes[mask] = methods.index(result.method)
-    keep = [
-        c
-        for c in frame.columns
-        if c
-        not in (
-            "n",
-            "sum",
-            "sumsq",
-            "promoters",
-            "detractors",
-            "weight_sum",
-            "weight_sq_sum",
-            "wsum_x",
-            "wsum_xx",
-            "suppressed",
-        )
-    ]
-    out = frame[keep].copy()
-    out["estimate"] = estimate
-    out["ci_low"] = ci_low
-    out["ci_high"] = ci_high
-    out["n"] = frame["n"]
-    out["n_eff"] = pd.arrays.FloatingArray(np.where(suppressed, 0.0, np.nan_to_num(n_eff)), suppressed)
-    out["method"] = pd.Categorical.from_codes(method_codes, categories=methods)
-    out["suppressed"] = suppressed
+        method_codes[shown, j] = methods.index(result.method)
+    out = pd.DataFrame(long_group_columns(arrays))
+    hidden = arrays.hidden.ravel()
+    counts = arrays.stats["n"].ravel()
+    out["estimate"] = estimate.ravel()
+    out["ci_low"] = ci_low.ravel()
+    out["ci_high"] = ci_high.ravel()
+    out["n"] = pd.arrays.IntegerArray(np.where(hidden, 0, np.nan_to_num(counts)).astype(np.int64), hidden)
+    out["n_eff"] = pd.arrays.FloatingArray(np.where(hidden, 0.0, np.nan_to_num(n_eff.ravel())), hidden)
+    out["method"] = pd.Categorical.from_codes(method_codes.ravel(), categories=methods)
+    out["suppressed"] = hidden
     return out
+
+
+def _scale(stats: SufficientStatistics, key: str) -> tuple[float, float]:
+    if key not in stats.scales:
+        raise InvalidArgument(
+            f"scales: no scale (min, max) known for item {key!r}", field="scales", value=key
+        )
+    lo, hi = stats.scales[key]
+    if not hi > lo:
+        raise InvalidArgument(
+            f"scales: item {key!r} has min {lo:g} not below max {hi:g}", field="scales", value=(lo, hi)
+        )
+    return lo, hi

@@ -102,7 +102,7 @@ def sync_lake(
     with writer_lock(location):
         manifest = _open_for_writing(location, timezone)
         orphans = remove_orphans(location, manifest)
-        if survey_items:
+        if _adds_item_metadata(manifest, survey_items):
             manifest = commit(location, manifest, added={}, survey_items=survey_items)
         batches = responses = comments = 0
         while True:
@@ -155,9 +155,19 @@ def create_lake(
     location = lake_location(lake_dir, filesystem=filesystem)
     with writer_lock(location):
         manifest = _open_for_writing(location, timezone)
-        if survey_items:
+        if _adds_item_metadata(manifest, survey_items):
             manifest = commit(location, manifest, added={}, survey_items=survey_items)
         return manifest
+
+
+def _adds_item_metadata(manifest: Manifest, survey_items: SurveyItems | None) -> bool:
+    """True when ``survey_items`` would change the manifest (so an unchanged sync writes nothing)."""
+    for survey, items in (survey_items or {}).items():
+        known = manifest.survey_items(survey)
+        for key, meta in items.items():
+            if any(known.get(key, {}).get(name) != value for name, value in meta.items()):
+                return True
+    return False
 
 
 def _open_for_writing(location: LakeLocation, timezone: str | None) -> Manifest:

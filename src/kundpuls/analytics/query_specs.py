@@ -33,7 +33,8 @@ class MomentsQuery:
     Output columns: ``unit``, ``period``, ``period_start``, ``period_end``, [``segment``], and per item
     ``k``: ``n_k`` (answers), ``sum_k`` (Σx), ``sumsq_k`` (Σx²); for NPS items also ``prom_k`` and
     ``detr_k`` (counts of 9–10 and 0–6); weighted queries add ``wsum_k`` (Σw), ``wsqsum_k`` (Σw²),
-    ``wx_k`` (Σwx) and ``wxx_k`` (Σwx²) over the respondents who answered ``k``. Missing weights count 1.
+    ``wx_k`` (Σwx) and ``wxx_k`` (Σwx²) over the respondents who answered ``k`` (NPS items also ``wprom_k``
+    and ``wdetr_k``, the weight sums of promoters and detractors). Missing weights count 1.
     """
 
     survey: str
@@ -99,6 +100,11 @@ class MomentsQuery:
                     ("wx", f"SUM({w} * {x})", False),
                     ("wxx", f"SUM({w} * {x} * {x})", False),
                 ]
+                if key in self.nps_items:
+                    parts += [
+                        ("wprom", f"SUM(CASE WHEN {x} >= {NPS_PROMOTER_MIN} THEN {w} ELSE 0.0 END)", False),
+                        ("wdetr", f"SUM(CASE WHEN {x} <= {NPS_DETRACTOR_MAX} THEN {w} ELSE 0.0 END)", False),
+                    ]
             for prefix, expression, integer in parts:
                 name = f"{prefix}_{key}"
                 kind = "BIGINT" if integer else "DOUBLE"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,8 @@ STAT_COLUMNS = (
     "weight_sq_sum",
     "wsum_x",
     "wsum_xx",
+    "weight_promoters",
+    "weight_detractors",
 )
 _SQL_PREFIX = {
     "n": "n",
@@ -54,7 +57,25 @@ _SQL_PREFIX = {
     "weight_sq_sum": "wsqsum",
     "wsum_x": "wx",
     "wsum_xx": "wxx",
+    "weight_promoters": "wprom",
+    "weight_detractors": "wdetr",
 }
+
+
+@dataclass(frozen=True)
+class StatisticArrays:
+    """The anonymised statistics as arrays: one row per group (unit × period × [segment]), one column per
+    item. Hidden cells hold NaN; ``hidden`` marks them."""
+
+    groups: Mapping[str, Any]  # column -> pandas Categorical or numpy array, one entry per group
+    items: tuple[str, ...]
+    kinds: tuple[str, ...]  # "rating" | "nps" per item
+    stats: Mapping[str, np.ndarray]  # STAT_COLUMNS name -> float array (groups, items), if queried
+    hidden: np.ndarray  # bool (groups, items)
+
+    @property
+    def rows(self) -> int:
+        return int(self.hidden.shape[0])
 
 
 @dataclass(frozen=True)
@@ -63,11 +84,8 @@ class SufficientStatistics:
 
     Attributes
     ----------
-    table : pandas.DataFrame
-        Columns ``unit, unit_path, depth, period, period_start, period_end, [segment], item, kind``,
-        then ``n, sum, sumsq`` (raw item scale), ``promoters, detractors`` (NPS items),
-        ``weight_sum, weight_sq_sum, wsum_x, wsum_xx`` (weighted queries) and ``suppressed``.
-        Suppressed rows have every statistic empty.
+    arrays : StatisticArrays
+        The same numbers as arrays (groups × items), used by :func:`index_table`.
     query : MomentsQuery
     scales : mapping
         ``{item: (min, max)}`` of the items with a known scale.
@@ -76,11 +94,51 @@ class SufficientStatistics:
     threshold : int
     """
 
-    table: pd.DataFrame
+    arrays: StatisticArrays
     query: MomentsQuery
     scales: Mapping[str, tuple[float, float]]
     kinds: Mapping[str, str]
     threshold: int
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """Long table: ``unit, unit_path, depth, period, period_start, period_end, [segment], item, kind``,
+        then ``n, sum, sumsq`` (raw item scale), ``promoters, detractors`` (NPS items),
+        ``weight_sum, weight_sq_sum, wsum_x, wsum_xx`` and for NPS items ``weight_promoters,
+        weight_detractors`` (weighted queries) and ``suppressed``, sorted by
+        unit (tree order), period, segment and item. Suppressed rows have every statistic empty."""
+        arrays = self.arrays
+        columns = long_group_columns(arrays)
+        flat_hide = arrays.hidden.ravel()
+        for name in STAT_COLUMNS:
+            values = (
+                arrays.stats[name].ravel() if name in arrays.stats else np.full(arrays.hidden.size, np.nan)
+            )
+            mask = flat_hide | np.isnan(values)
+            if name in _INTEGER_STATS:
+                columns[name] = pd.arrays.IntegerArray(np.where(mask, 0, values).astype(np.int64), mask)
+            else:
+                columns[name] = pd.arrays.FloatingArray(np.where(mask, 0.0, values), mask)
+        columns["suppressed"] = flat_hide
+        return pd.DataFrame(columns)
+
+
+def long_group_columns(arrays: StatisticArrays) -> dict[str, Any]:
+    """Group columns repeated once per item, plus ``item`` and ``kind`` (long layout, group-major)."""
+    k = len(arrays.items)
+    columns: dict[str, Any] = {}
+    for name, values in arrays.groups.items():
+        if isinstance(values, pd.Categorical):
+            columns[name] = pd.Categorical.from_codes(
+                np.repeat(values.codes, k), categories=values.categories
+            )
+        else:
+            columns[name] = np.repeat(values, k)
+    item_codes = np.tile(np.arange(k), arrays.rows)
+    columns["item"] = pd.Categorical.from_codes(item_codes, categories=list(arrays.items))
+    kind_codes = np.asarray([1 if kind == "nps" else 0 for kind in arrays.kinds], dtype=np.int64)
+    columns["kind"] = pd.Categorical.from_codes(kind_codes[item_codes], categories=["rating", "nps"])
+    return columns
 
 
 def open_lake(
@@ -215,8 +273,10 @@ def sufficient_statistics(
         )
     unit_tree = tree if tree is not None else lake_unit_tree(manifest)
     wide = run_grouped_query(location, manifest, query.sql(), query, unit_tree, units=units, engine=engine)
-    table = _long_table(wide, query, unit_tree, threshold=threshold, complementary=complementary and rollup)
-    return SufficientStatistics(table, query, found_scales, kinds, threshold)
+    arrays = _statistic_arrays(
+        wide, query, unit_tree, threshold=threshold, complementary=complementary and rollup
+    )
+    return SufficientStatistics(arrays, query, found_scales, kinds, threshold)
 
 
 def run_grouped_query(
@@ -256,21 +316,23 @@ def run_grouped_query(
     )
 
 
-def _long_table(
+def _statistic_arrays(
     wide: pa.Table, query: MomentsQuery, tree: UnitTree, *, threshold: int, complementary: bool
-) -> pd.DataFrame:
-    """Wide engine output -> long, sorted, anonymised table (one row per group × item)."""
+) -> StatisticArrays:
+    """Wide engine output -> sorted, anonymised arrays (groups × items)."""
     groups = list(query.group_columns)
-    items = list(query.items)
+    items = tuple(query.items)
+    kinds = tuple("nps" if key in query.nps_items else "rating" for key in items)
+    k = len(items)
     if wide.num_rows == 0:
-        frame = pd.DataFrame(
-            {c: pd.Series([], dtype="str") for c in ["unit", "unit_path", *groups[1:], "item", "kind"]}
-        )
-        frame.insert(2, "depth", pd.Series([], dtype="int64"))
-        for name in STAT_COLUMNS:
-            frame[name] = pd.Series([], dtype="Int64" if name in _INTEGER_STATS else "Float64")
-        frame["suppressed"] = pd.Series([], dtype=bool)
-        return frame
+        empty_groups: dict[str, Any] = {
+            "unit": pd.Categorical([]),
+            "unit_path": pd.Categorical([]),
+            "depth": np.zeros(0, dtype=np.int64),
+        }
+        empty_groups.update({c: pd.Categorical([]) for c in groups[1:]})
+        empty_stats = {name: np.zeros((0, k)) for name in STAT_COLUMNS}
+        return StatisticArrays(empty_groups, items, kinds, empty_stats, np.zeros((0, k), dtype=bool))
     index, _, depth = tree.arrays()
     keys = {c: _codes(wide.column(c)) for c in groups}
     unit_idx = np.asarray([index[c] for c in keys["unit"][1]], dtype=np.int64)[keys["unit"][0]]
@@ -279,50 +341,45 @@ def _long_table(
     order = np.lexsort([*sort_keys, unit_idx])
     unit_idx = unit_idx[order]
     codes = {c: keys[c][0][order] for c in groups}
-    slice_codes = [codes[c] for c in groups[1:]]
-    slice_id = np.unique(np.stack(slice_codes, axis=1), axis=0, return_inverse=True)[1].ravel()
+    slice_key = np.zeros(len(order), dtype=np.int64)
+    for c in groups[1:]:
+        slice_key = slice_key * (len(keys[c][1]) + 1) + codes[c]
+    slice_id = np.unique(slice_key, return_inverse=True)[1].ravel()
     slices = int(slice_id.max()) + 1
-    rows, k = len(order), len(items)
-    n = np.stack([wide.column(f"n_{key}").to_numpy()[order] for key in items], axis=1).astype(np.int64)
-    hide = np.zeros((rows, k), dtype=bool)
-    for j in range(k):
-        dense = np.zeros((slices, len(tree.codes)), dtype=np.int64)
-        present = np.zeros_like(dense, dtype=bool)
-        dense[slice_id, unit_idx] = n[:, j]
-        present[slice_id, unit_idx] = True
-        hide[:, j] = suppressed_cells(dense, present, tree, threshold=threshold, complementary=complementary)[
-            slice_id, unit_idx
-        ]
+    rows = len(order)
+    n = np.stack([wide.column(f"n_{key}").to_numpy()[order] for key in items]).astype(np.int64)
+    # one dense (item × slice) by unit matrix, so suppression runs once for every item and slice
+    dense_rows = (np.arange(k)[:, None] * slices + slice_id[None, :]).ravel()
+    dense_cols = np.tile(unit_idx, k)
+    dense = np.zeros((k * slices, len(tree.codes)), dtype=np.int64)
+    present = np.zeros(dense.shape, dtype=bool)
+    dense[dense_rows, dense_cols] = n.ravel()
+    present[dense_rows, dense_cols] = True
+    hidden = suppressed_cells(dense, present, tree, threshold=threshold, complementary=complementary)
+    hide = hidden[dense_rows, dense_cols].reshape(k, rows).T
     paths = [tree.path(c) for c in tree.codes]
-    columns: dict[str, Any] = {
-        "unit": pd.Categorical.from_codes(np.repeat(unit_idx, k), categories=list(tree.codes)),
-        "unit_path": pd.Categorical.from_codes(np.repeat(unit_idx, k), categories=paths),
-        "depth": np.repeat(depth[unit_idx], k),
+    group_arrays: dict[str, Any] = {
+        "unit": pd.Categorical.from_codes(unit_idx, categories=list(tree.codes)),
+        "unit_path": pd.Categorical.from_codes(unit_idx, categories=paths),
+        "depth": depth[unit_idx],
     }
     for c in groups[1:]:
         distinct = keys[c][1]
         shown = [v for v in distinct if v is not None]
         category_codes = np.where(np.asarray([v is None for v in distinct])[codes[c]], -1, codes[c])
-        columns[c] = pd.Categorical.from_codes(np.repeat(category_codes, k), categories=shown)
-    item_codes = np.tile(np.arange(k), rows)
-    columns["item"] = pd.Categorical.from_codes(item_codes, categories=items)
-    kind_codes = np.asarray([1 if key in query.nps_items else 0 for key in items], dtype=np.int64)
-    columns["kind"] = pd.Categorical.from_codes(kind_codes[item_codes], categories=["rating", "nps"])
-    flat_hide = hide.ravel()
+        group_arrays[c] = pd.Categorical.from_codes(category_codes, categories=shown)
+    stats: dict[str, np.ndarray] = {}
     for name in STAT_COLUMNS:
+        names = [f"{_SQL_PREFIX[name]}_{key}" for key in items]
+        if not any(column in wide.column_names for column in names):
+            continue  # e.g. weighted sums of an unweighted query
         matrix = np.full((rows, k), np.nan)
-        for j, key in enumerate(items):
-            column = f"{_SQL_PREFIX[name]}_{key}"
+        for j, column in enumerate(names):
             if column in wide.column_names:
                 matrix[:, j] = wide.column(column).to_numpy(zero_copy_only=False)[order]
-        values = matrix.ravel()
-        mask = flat_hide | np.isnan(values)
-        if name in _INTEGER_STATS:
-            columns[name] = pd.arrays.IntegerArray(np.where(mask, 0, values).astype(np.int64), mask)
-        else:
-            columns[name] = pd.arrays.FloatingArray(np.where(mask, 0.0, values), mask)
-    columns["suppressed"] = flat_hide
-    return pd.DataFrame(columns)
+        matrix[hide] = np.nan
+        stats[name] = matrix
+    return StatisticArrays(group_arrays, items, kinds, stats, hide)
 
 
 _INTEGER_STATS = ("n", "promoters", "detractors")

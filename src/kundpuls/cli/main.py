@@ -27,6 +27,10 @@ TOPICS: tuple[str, ...] = (
     "kundpuls.cli.sync",
     "kundpuls.cli.analytics",
     "kundpuls.cli.invitations",
+    "kundpuls.cli.pls",
+    "kundpuls.cli.text",
+    "kundpuls.cli.cases",
+    "kundpuls.cli.goals",
 )
 
 

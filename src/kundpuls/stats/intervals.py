@@ -83,8 +83,13 @@ def mean_interval(
         se = np.where(n_eff > 1.0, se, np.nan)
         if df is None:
             df = n_eff - 1.0
-        t_crit = t_value(confidence, df)
-        crit = np.where(n_eff < T_INTERVAL_BELOW, t_crit, z_value(confidence))
+        # Student's t only where it is used (n_eff < 30): its quantile is the costly part for many groups.
+        small = np.broadcast_to(n_eff < T_INTERVAL_BELOW, np.broadcast(n_eff, df).shape)
+        crit = np.full(small.shape, z_value(confidence))
+        if small.any():
+            crit[small] = t_value(
+                confidence, np.broadcast_to(np.asarray(df, dtype=np.float64), small.shape)[small]
+            )
         low = mean - crit * se
         high = mean + crit * se
     if bounds is not None:

@@ -20,6 +20,8 @@ KUNDPULS_DEMO = CONFIG.demo
 KUNDPULS_BASE_URL = CONFIG.base_url
 KUNDPULS_ANONYMITY_THRESHOLD = CONFIG.anonymity_threshold
 KUNDPULS_LAKE_DIR = CONFIG.lake_dir
+# follow-up cases: days a closed case keeps the respondent's contact details (issue 10)
+KUNDPULS_CASE_CONTACT_RETENTION_DAYS = CONFIG.case_contact_retention_days
 
 INSTALLED_APPS = [
     "kundpuls.web.accounts",
@@ -27,6 +29,9 @@ INSTALLED_APPS = [
     "kundpuls.web.surveys",
     "kundpuls.web.responses",
     "kundpuls.web.collect",
+    # follow-up cases and goals (issue 10)
+    "kundpuls.web.cases",
+    "kundpuls.web.goals",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -78,7 +83,7 @@ TEMPLATES = [
 
 def _databases() -> dict[str, dict[str, Any]]:
     default: dict[str, Any] = dict(
-        dj_database_url.parse(CONFIG.database_url, conn_max_age=0 if CONFIG.uses_sqlite else 60)
+        dj_database_url.parse(CONFIG.database_url, conn_max_age=600 if CONFIG.uses_sqlite else 60)
     )
     if CONFIG.uses_sqlite:
         Path(str(default["NAME"])).parent.mkdir(parents=True, exist_ok=True)
@@ -161,7 +166,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 _HTTPS = CONFIG.base_url.startswith("https://")
 SESSION_COOKIE_SECURE = _HTTPS
 CSRF_COOKIE_SECURE = _HTTPS
-SECURE_SSL_REDIRECT = False  # TLS ends at the reverse proxy, which redirects.
+# With an https base URL every plain-http request is redirected (behind a proxy that sets
+# X-Forwarded-Proto); the health check stays reachable over http for load balancers.
+SECURE_SSL_REDIRECT = _HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _HTTPS else None
 SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS

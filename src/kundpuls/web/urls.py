@@ -13,6 +13,8 @@ urlpatterns = [
     path("konto/", include("kundpuls.web.accounts.urls")),
     path("portal/", include("kundpuls.web.org.urls")),
     path("portal/enkater/", include("kundpuls.web.surveys.urls")),
+    path("portal/arenden/", include("kundpuls.web.cases.urls")),
+    path("portal/mal/", include("kundpuls.web.goals.urls")),
     path("s/", include("kundpuls.web.collect.urls")),
     path("", include("kundpuls.web.invitations.urls")),  # /i/<token>/ and /portal/inbjudningar/ (issue 4)
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,9 +8,11 @@ validation expects.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape  # the standard library's: Django's lazy-aware wrapper costs 10x per call
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.safestring import SafeString, mark_safe
 
 from kundpuls.instruments import DONT_KNOW, StoredItem, SurveyDefinition, visible_blocks
 from kundpuls.instruments.items import question_items
@@ -53,6 +55,38 @@ class Input:
     unit: str = ""
     max_length: int | None = None
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def choices_html(self) -> SafeString:
+        """The options of a scale, radio or checkbox input, built here rather than in the template.
+
+        A matrix page holds a hundred options; rendering each through template tags was half the time of
+        a respondent's request (see docs/benchmarks.md). The markup is the same as the template's was.
+        """
+        invalid = ' aria-invalid="true"' if self.errors else ""
+        name = escape(self.key)
+        parts = []
+        if self.widget == "scale":
+            parts.append('<div class="scale">')
+            for c in self.choices:
+                css = "pt dk" if c.value == DONT_KNOW else "pt"
+                note = f"<small>{escape(c.note)}</small>" if c.note else ""
+                parts.append(
+                    f'<label class="{css}" for="{escape(c.id)}"><input type="radio" id="{escape(c.id)}" '
+                    f'name="{name}" value="{escape(c.value)}"{" checked" if c.checked else ""}{invalid}>'
+                    f"<span>{escape(c.label)}</span>{note}</label>"
+                )
+        else:
+            kind = "checkbox" if self.widget == "checkbox" else "radio"
+            parts.append('<div class="opts">')
+            for c in self.choices:
+                checked = " checked" if c.checked else ""
+                parts.append(
+                    f'<label for="{escape(c.id)}"><input type="{kind}" id="{escape(c.id)}" name="{name}" '
+                    f'value="{escape(c.value)}"{checked}{invalid}> {escape(c.label)}</label>'
+                )
+        parts.append("</div>")
+        return mark_safe("".join(parts))  # every value above is escaped
 
 
 @dataclass

@@ -24,6 +24,12 @@ from kundpuls.web.surveys.models import Distribution, SurveyVersion
 from kundpuls.web.surveys.queries import definition_of
 
 
+def _open_cases(response_ids: list[int]) -> None:
+    from kundpuls.web.cases.actions import open_cases_for_many  # the cases app depends on this one
+
+    open_cases_for_many(response_ids)
+
+
 @dataclass(frozen=True)
 class Receipt:
     """What the respondent is shown: the same for every retry of one submission."""
@@ -96,6 +102,7 @@ def submit_response(
             )
             if validated.contact:
                 ContactDetails.objects.create(response=response, data=validated.contact)
+            transaction.on_commit(lambda: _open_cases([response.pk]))  # follow-up cases (issue 10)
     except IntegrityError:
         # Another request with the same submission id committed first: that one is the response.
         response = Response.objects.get(submission_id=submission_id)
@@ -172,4 +179,5 @@ def import_responses(
                 [ContactDetails(response_id=pk, data=with_contact[sid]) for sid, pk in ids.items()],
                 batch_size=batch_size,
             )
+            transaction.on_commit(lambda: _open_cases(list(ids.values())))  # follow-up cases (issue 10)
     return ImportReport(stored=stored, already_stored=len(prepared) - stored)

@@ -1,0 +1,334 @@
+"""Changes to follow-up cases: opening them from alert rules, the workflow, overdue mail, contact purge.
+
+Every change leaves an event in the case's own log and an audit event (:func:`record_audit`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from kundpuls.errors import DefinitionError, InvalidArgument, PermissionDenied
+from kundpuls.text import default_taxonomy
+from kundpuls.web.cases.models import AlertRuleSet, Case, CaseDeadline, CaseEvent, CaseNote, CaseStatus
+from kundpuls.web.cases.rules import CompiledRules, compile_rules, load_rules_text, parse_rules
+from kundpuls.web.cases.working_days import add_working_days
+from kundpuls.web.org.actions import record_audit
+from kundpuls.web.org.models import Role, RoleKind, Unit
+from kundpuls.web.org.permissions import Capability, can
+from kundpuls.web.responses.models import ContactDetails, Response
+from kundpuls.web.surveys.models import Survey, SurveyVersion
+from kundpuls.web.surveys.queries import definition_of
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DEADLINE_WORKING_DAYS = 2
+
+# (rule set pk, revision, version pk) -> compiled rules (None: the rules do not fit that version)
+_COMPILED: dict[tuple[int, int, int], CompiledRules | None] = {}
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseStatus.NEW: frozenset({CaseStatus.CONTACTED}),
+    CaseStatus.CONTACTED: frozenset({CaseStatus.RESOLVED}),
+    CaseStatus.RESOLVED: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.CLOSED: frozenset(),
+}
+
+
+def _latest_version(survey: Survey) -> SurveyVersion:
+    version = survey.versions.order_by("-published_at", "-number").first()
+    if version is None:
+        raise InvalidArgument(f"survey: {survey.key!r} has no version", field="survey", value=survey.key)
+    return version
+
+
+@transaction.atomic
+def save_rules(survey: Survey, data: Any, *, actor: Any = "cli") -> AlertRuleSet:
+    """Validate ``data`` (a mapping, or YAML/JSON text) against the survey's newest version and store it."""
+    if isinstance(data, str):
+        data = load_rules_text(data)
+    parse_rules(data, definition_of(_latest_version(survey)))
+    ruleset, created = AlertRuleSet.objects.get_or_create(survey=survey, defaults={"rules": data})
+    if not created:
+        ruleset.rules = data
+        ruleset.revision += 1
+    if getattr(actor, "pk", None) is not None:
+        ruleset.updated_by = actor
+    ruleset.save()
+    record_audit(actor, "cases.rules.save", survey.key, revision=ruleset.revision)
+    return ruleset
+
+
+def compiled_rules(ruleset: AlertRuleSet, version: SurveyVersion) -> CompiledRules | None:
+    """The rules of ``ruleset`` for ``version``, parsed once per rule revision and version (cached)."""
+    key = (ruleset.pk, ruleset.revision, version.pk)
+    if key not in _COMPILED:
+        try:
+            _COMPILED[key] = compile_rules(parse_rules(ruleset.rules, definition_of(version)))
+        except DefinitionError as exc:
+            logger.warning("alert rules of %s do not fit version %s: %s", ruleset.survey_id, version.pk, exc)
+            _COMPILED[key] = None
+    return _COMPILED[key]
+
+
+def deadline_days(unit: Unit) -> int:
+    """The unit's own deadline in working days, else the nearest ancestor's, else 2."""
+    own = dict(
+        CaseDeadline.objects.filter(unit_id__in=unit.ancestor_ids()).values_list("unit_id", "working_days")
+    )
+    for pk in reversed(unit.ancestor_ids()):
+        if pk in own:
+            return int(own[pk])
+    return DEFAULT_DEADLINE_WORKING_DAYS
+
+
+def _event(case: Case, actor: Any, kind: str, at: datetime, **details: Any) -> None:
+    user = actor if getattr(actor, "pk", None) is not None else None
+    CaseEvent.objects.create(
+        case=case, actor=user, actor_label="" if user else str(actor), kind=kind, details=details, at=at
+    )
+    record_audit(actor, f"cases.{kind}", f"case:{case.pk}", **details)
+
+
+def open_cases_for(response_id: int, *, now: datetime | None = None) -> Case | None:
+    """Open a case when ``response_id`` consented to contact and an alert rule of its survey fires."""
+    response = Response.objects.select_related("version", "unit").filter(pk=response_id).first()
+    if response is None or not response.consented:
+        return None
+    ruleset = AlertRuleSet.objects.filter(survey_id=response.survey_id).first()
+    if ruleset is None:
+        return None
+    compiled = compiled_rules(ruleset, response.version)
+    if compiled is None:
+        return None
+    fired = compiled.matches(response.answers)
+    if not fired:
+        return None
+    now = now or timezone.now()
+    with transaction.atomic():
+        if Case.objects.filter(response_id=response.pk).exists():
+            return None
+        due = add_working_days(timezone.localtime(now).date(), deadline_days(response.unit))
+        case = Case.objects.create(
+            response=response,
+            unit=response.unit,
+            survey_id=response.survey_id,
+            rules=fired,
+            opened_at=now,
+            due_date=due,
+        )
+        _event(case, "system", "opened", now, rules=fired, due_date=due.isoformat())
+    return case
+
+
+def open_cases_for_many(response_ids: Iterable[int]) -> int:
+    """:func:`open_cases_for` for each consenting response of a survey with rules (imports); count opened."""
+    ids = list(response_ids)
+    if not ids:
+        return 0
+    with_rules = set(AlertRuleSet.objects.values_list("survey_id", flat=True))
+    if not with_rules:
+        return 0
+    candidates = Response.objects.filter(pk__in=ids, consented=True, survey_id__in=with_rules)
+    opened = 0
+    for pk in candidates.values_list("pk", flat=True):
+        try:
+            opened += open_cases_for(pk) is not None
+        except Exception:  # a follow-up problem must never undo or fail a stored response
+            logger.exception("could not open a follow-up case for response %s", pk)
+    return opened
+
+
+def _require_handler(actor: Any, case: Case) -> None:
+    if getattr(actor, "pk", None) is not None and not can(actor, Capability.HANDLE_CASES, case.unit):
+        raise PermissionDenied(f"{actor} may not handle cases of {case.unit.code}")
+
+
+def _require_open(case: Case) -> None:
+    if not case.is_open:
+        raise InvalidArgument(f"case: {case.pk} is closed", field="case", value=case.pk)
+
+
+@transaction.atomic
+def assign(case: Case, assignee: Any, *, actor: Any, now: datetime | None = None) -> Case:
+    """Give the case to ``assignee`` (who must be able to handle cases of the unit)."""
+    _require_handler(actor, case)
+    _require_open(case)
+    if assignee is not None and not can(assignee, Capability.HANDLE_CASES, case.unit):
+        raise InvalidArgument(
+            f"assignee: {assignee} may not handle cases of {case.unit.code}",
+            field="assignee",
+            value=str(assignee),
+        )
+    case.assignee = assignee
+    case.save(update_fields=["assignee"])
+    _event(case, actor, "assigned", now or timezone.now(), assignee=getattr(assignee, "email", None))
+    return case
+
+
+@transaction.atomic
+def set_due_date(case: Case, due: date, *, actor: Any, now: datetime | None = None) -> Case:
+    """Move the deadline; a case overdue again later is mailed about again (a new overdue event)."""
+    _require_handler(actor, case)
+    _require_open(case)
+    case.due_date = due
+    case.overdue_notified_at = None
+    case.save(update_fields=["due_date", "overdue_notified_at"])
+    _event(case, actor, "due_date", now or timezone.now(), due_date=due.isoformat())
+    return case
+
+
+@transaction.atomic
+def add_note(case: Case, text: str, *, actor: Any, now: datetime | None = None) -> CaseNote:
+    _require_handler(actor, case)
+    if not text.strip():
+        raise InvalidArgument("text: a note must not be empty", field="text", value=text)
+    now = now or timezone.now()
+    note = CaseNote.objects.create(
+        case=case, author=actor if getattr(actor, "pk", None) else None, text=text.strip(), at=now
+    )
+    _event(case, actor, "note", now)
+    return note
+
+
+def _check_root_causes(root_causes: Sequence[str]) -> list[str]:
+    themes = set(default_taxonomy().keys)
+    unknown = [c for c in root_causes if c not in themes]
+    if unknown:
+        raise InvalidArgument(
+            f"root_causes: {unknown} are not themes of the taxonomy", field="root_causes", value=unknown
+        )
+    return list(dict.fromkeys(root_causes))
+
+
+@transaction.atomic
+def advance(
+    case: Case,
+    status: str,
+    *,
+    actor: Any,
+    root_causes: Sequence[str] | None = None,
+    improvement: str = "",
+    now: datetime | None = None,
+) -> Case:
+    """Move the case one step: new → contacted → resolved → closed (resolving records root causes)."""
+    _require_handler(actor, case)
+    if status not in TRANSITIONS.get(case.status, frozenset()):
+        raise InvalidArgument(
+            f"status: cannot go from {case.status} to {status!r}", field="status", value=status
+        )
+    now = now or timezone.now()
+    fields = ["status"]
+    if status == CaseStatus.CONTACTED:
+        case.contacted_at = now
+        fields.append("contacted_at")
+    elif status == CaseStatus.RESOLVED:
+        case.resolved_at = now
+        case.root_causes = _check_root_causes(root_causes or [])
+        case.improvement = improvement.strip()
+        fields += ["resolved_at", "root_causes", "improvement"]
+    elif status == CaseStatus.CLOSED:
+        case.closed_at = now
+        fields.append("closed_at")
+    case.status = status
+    case.save(update_fields=fields)
+    _event(
+        case, actor, str(status), now, root_causes=case.root_causes if status == CaseStatus.RESOLVED else None
+    )
+    return case
+
+
+@transaction.atomic
+def close_without_contact(case: Case, reason: str, *, actor: Any, now: datetime | None = None) -> Case:
+    """Close a case that was never contacted (no answer, wrong number …); the reason is required."""
+    _require_handler(actor, case)
+    _require_open(case)
+    if case.status not in (CaseStatus.NEW, CaseStatus.CONTACTED):
+        raise InvalidArgument(
+            f"status: a {case.status} case is closed normally", field="status", value=case.status
+        )
+    if not reason.strip():
+        raise InvalidArgument("reason: closing without contact needs a reason", field="reason", value=reason)
+    now = now or timezone.now()
+    case.status = CaseStatus.CLOSED
+    case.closed_at = now
+    case.closed_without_contact = True
+    case.close_reason = reason.strip()[:300]
+    case.save(update_fields=["status", "closed_at", "closed_without_contact", "close_reason"])
+    _event(case, actor, "closed_without_contact", now, reason=case.close_reason)
+    return case
+
+
+def unit_managers(unit: Unit) -> list[Any]:
+    """Users holding the manager role on the unit or an ancestor (nearest first)."""
+    roles = Role.objects.filter(unit_id__in=unit.ancestor_ids(), role=RoleKind.MANAGER).select_related(
+        "user", "unit"
+    )
+    ordered = sorted(roles, key=lambda r: -r.unit.depth)
+    return list(dict.fromkeys(r.user for r in ordered if r.user.is_active and r.user.email))
+
+
+def notify_overdue(*, now: datetime | None = None) -> int:
+    """Flag open cases past their due date and e-mail the unit's managers, once per case per overdue event.
+
+    Returns the number of cases mailed about.
+    """
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    mailed = 0
+    overdue = (
+        Case.objects.filter(due_date__lt=today, overdue_notified_at__isnull=True)
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("unit")
+    )
+    for case in overdue:
+        recipients = [u.email for u in unit_managers(case.unit)]
+        with transaction.atomic():
+            claimed = Case.objects.filter(pk=case.pk, overdue_notified_at__isnull=True).update(
+                overdue_notified_at=now
+            )
+            if not claimed:
+                continue
+            link = f"{settings.KUNDPULS_BASE_URL}/portal/arenden/{case.pk}/"
+            if recipients:
+                send_mail(
+                    f"Kundpuls: ärende {case.pk} är försenat / case {case.pk} is overdue",
+                    f"Ärende {case.pk} för {case.unit.name} skulle ha hanterats senast "
+                    f"{case.due_date:%Y-%m-%d}.\n"
+                    f"Case {case.pk} for {case.unit.name} was due on {case.due_date:%Y-%m-%d}.\n\n{link}\n",
+                    None,
+                    recipients,
+                )
+            _event(case, "system", "overdue", now, due_date=case.due_date.isoformat(), mailed=len(recipients))
+        mailed += 1
+    return mailed
+
+
+def purge_contact_details(*, now: datetime | None = None) -> int:
+    """Delete the contact details of cases closed longer ago than the retention; returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.KUNDPULS_CASE_CONTACT_RETENTION_DAYS)
+    due = Case.objects.filter(
+        status=CaseStatus.CLOSED, closed_at__lte=cutoff, contact_deleted_at__isnull=True
+    )
+    purged = 0
+    for case in due:
+        with transaction.atomic():
+            deleted, _ = ContactDetails.objects.filter(response_id=case.response_id).delete()
+            case.contact_deleted_at = now
+            case.save(update_fields=["contact_deleted_at"])
+            _event(case, "system", "contact_deleted", now, deleted=deleted)
+        purged += 1
+    return purged
+
+
+def rules_as_text(ruleset: AlertRuleSet | None) -> str:
+    return json.dumps(ruleset.rules if ruleset else {"rules": []}, ensure_ascii=False, indent=2)

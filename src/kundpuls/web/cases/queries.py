@@ -1,0 +1,137 @@
+"""Reads for follow-up cases: lists per person, contact details under their visibility rule, summaries."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kundpuls.errors import NotFound
+from kundpuls.text import default_taxonomy
+from kundpuls.web.cases.models import Case, CaseStatus
+from kundpuls.web.org.models import Role, RoleKind, Unit
+from kundpuls.web.org.permissions import Capability, can, units_where
+from kundpuls.web.responses.models import ContactDetails
+
+
+def cases_for(user: Any, *, status: str | None = None, unit: Unit | None = None) -> QuerySet[Case]:
+    """Cases of the units where ``user`` handles cases (optionally one status or one unit's subtree)."""
+    query = Case.objects.filter(unit__in=units_where(user, Capability.HANDLE_CASES)).select_related(
+        "unit", "assignee", "survey"
+    )
+    if status:
+        query = query.filter(status=status)
+    if unit is not None:
+        query = query.filter(unit__path__startswith=unit.path)
+    return query
+
+
+def case_by_id(pk: int) -> Case:
+    case = Case.objects.select_related("unit", "assignee", "survey", "response").filter(pk=pk).first()
+    if case is None:
+        raise NotFound(f"case: no case {pk}")
+    return case
+
+
+def is_overdue(case: Case, *, today: date | None = None) -> bool:
+    return case.is_open and case.due_date < (today or timezone.localdate())
+
+
+def _manages(user: Any, unit: Unit) -> bool:
+    return Role.objects.filter(
+        user=user, unit_id__in=unit.ancestor_ids(), role__in=(RoleKind.MANAGER, RoleKind.ADMIN)
+    ).exists()
+
+
+def may_see_contact(user: Any, case: Case) -> bool:
+    """Only while the case is open, and only its assignee, the unit's managers and administrators."""
+    if not case.is_open or user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if not can(user, Capability.HANDLE_CASES, case.unit):
+        return False
+    return case.assignee_id == user.pk or _manages(user, case.unit)
+
+
+def contact_for(user: Any, case: Case) -> dict[str, Any] | None:
+    """The respondent's contact details when ``user`` may see them now, else ``None``."""
+    if not may_see_contact(user, case):
+        return None
+    details = ContactDetails.objects.filter(response_id=case.response_id).first()
+    return dict(details.data) if details else None
+
+
+def case_row(case: Case, *, today: date | None = None) -> dict[str, Any]:
+    """A case without personal data (for lists and exports)."""
+    return {
+        "id": case.pk,
+        "unit": case.unit.code,
+        "survey": case.survey.key,
+        "status": case.status,
+        "rules": list(case.rules),
+        "assignee": case.assignee.email if case.assignee else None,
+        "opened_at": case.opened_at,
+        "due_date": case.due_date,
+        "overdue": is_overdue(case, today=today),
+        "closed_at": case.closed_at,
+        "closed_without_contact": case.closed_without_contact,
+        "root_causes": list(case.root_causes),
+    }
+
+
+def you_said_we_did(unit: Unit, start: date, end: date, *, language: str = "sv") -> dict[str, Any]:
+    """Ni sa, vi gjorde: closed cases of the subtree in [start, end] by root cause, no personal data.
+
+    Only counts, root-cause themes and the improvement actions written by staff are included; never the
+    respondent's answers, comment or contact details.
+    """
+    closed = Case.objects.filter(
+        unit__path__startswith=unit.path,
+        status=CaseStatus.CLOSED,
+        closed_at__date__gte=start,
+        closed_at__date__lte=end,
+    ).order_by("closed_at")
+    taxonomy = default_taxonomy()
+    labels = {t.key: t.label_in(language) for t in taxonomy.themes}
+    by_cause: Counter[str] = Counter()
+    actions: dict[str, list[str]] = {}
+    for case in closed:
+        for cause in case.root_causes or ["__none__"]:
+            by_cause[cause] += 1
+            if case.improvement:
+                actions.setdefault(cause, [])
+                if case.improvement not in actions[cause]:
+                    actions[cause].append(case.improvement)
+    rows = [
+        {
+            "root_cause": cause,
+            "label": labels.get(cause, "–"),
+            "cases": count,
+            "improvements": actions.get(cause, []),
+        }
+        for cause, count in by_cause.most_common()
+    ]
+    return {
+        "unit": unit.code,
+        "unit_name": unit.name,
+        "start": start,
+        "end": end,
+        "closed": closed.count(),
+        "closed_without_contact": closed.filter(closed_without_contact=True).count(),
+        "by_root_cause": rows,
+    }
+
+
+def share_closed_in_time(unit: Unit, start: date, end: date) -> tuple[int, int]:
+    """(cases closed by their due date, cases due) for cases of the subtree due in [start, end]."""
+    due = Case.objects.filter(unit__path__startswith=unit.path, due_date__gte=start, due_date__lte=end)
+    in_time = sum(
+        1
+        for c in due.only("closed_at", "due_date")
+        if c.closed_at and timezone.localtime(c.closed_at).date() <= c.due_date
+    )
+    return in_time, due.count()

@@ -1,0 +1,175 @@
+"""Staff pages for follow-up cases: parse the request, call queries/actions, render."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kundpuls.errors import KundpulsError, NotFound
+from kundpuls.text import default_taxonomy
+from kundpuls.web.accounts.models import User
+from kundpuls.web.cases import actions, queries
+from kundpuls.web.cases.models import AlertRuleSet, Case, CaseStatus
+from kundpuls.web.org.permissions import Capability, can
+from kundpuls.web.org.queries import unit_by_code
+from kundpuls.web.surveys.queries import survey_by_key
+
+
+def _case_for(request: HttpRequest, pk: int) -> Case:
+    try:
+        case = queries.case_by_id(pk)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    if not can(request.user, Capability.HANDLE_CASES, case.unit):
+        raise PermissionDenied
+    return case
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Capability.HANDLE_CASES):
+        raise PermissionDenied
+    status = request.GET.get("status") or None
+    if status not in (None, *CaseStatus.values):
+        status = None
+    today = timezone.localdate()
+    rows = [queries.case_row(c, today=today) for c in queries.cases_for(request.user, status=status)]
+    return render(
+        request, "cases/list.html", {"rows": rows, "status": status, "statuses": CaseStatus.choices}
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    handlers = [
+        u
+        for u in User.objects.filter(is_active=True, roles__unit_id__in=case.unit.ancestor_ids()).distinct()
+        if can(u, Capability.HANDLE_CASES, case.unit)
+    ]
+    context = {
+        "case": case,
+        "contact": queries.contact_for(request.user, case),
+        "overdue": queries.is_overdue(case),
+        "events": case.events.select_related("actor"),
+        "notes": case.notes.select_related("author"),
+        "handlers": handlers,
+        "themes": [(t.key, t.label_in(get_language() or "sv")) for t in default_taxonomy().themes],
+        "next_status": sorted(actions.TRANSITIONS.get(case.status, ())),
+    }
+    return render(request, "cases/detail.html", context)
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    what = request.POST.get("action", "")
+    try:
+        if what == "assign":
+            assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
+            actions.assign(case, assignee, actor=request.user)
+        elif what == "note":
+            actions.add_note(case, request.POST.get("text", ""), actor=request.user)
+        elif what == "advance":
+            actions.advance(
+                case,
+                request.POST.get("status", ""),
+                actor=request.user,
+                root_causes=request.POST.getlist("root_causes"),
+                improvement=request.POST.get("improvement", ""),
+            )
+        elif what == "close_without_contact":
+            actions.close_without_contact(case, request.POST.get("reason", ""), actor=request.user)
+        else:
+            raise Http404("unknown action")
+    except KundpulsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The case was updated."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+def _period(request: HttpRequest) -> tuple[date, date]:
+    today = timezone.localdate()
+    try:
+        start = date.fromisoformat(request.GET.get("start") or f"{today.year}-01-01")
+        end = date.fromisoformat(request.GET.get("end") or today.isoformat())
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+    return start, end
+
+
+@login_required
+def summary(request: HttpRequest, code: str) -> HttpResponse:
+    """ "Ni sa, vi gjorde": publishable (no personal data); CSV/JSON with ?format=csv|json."""
+    try:
+        unit = unit_by_code(code)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    if not can(request.user, Capability.VIEW_RESULTS, unit):
+        raise PermissionDenied
+    start, end = _period(request)
+    data = queries.you_said_we_did(unit, start, end, language=get_language() or "sv")
+    fmt = request.GET.get("format")
+    if fmt == "json":
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["unit", "start", "end", "root_cause", "label", "cases", "improvements"])
+        for row in data["by_root_cause"]:
+            writer.writerow(
+                [
+                    unit.code,
+                    start,
+                    end,
+                    row["root_cause"],
+                    row["label"],
+                    row["cases"],
+                    " | ".join(row["improvements"]),
+                ]
+            )
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="ni-sa-vi-gjorde-{unit.code}.csv"'
+        return response
+    return render(request, "cases/summary.html", {"data": data, "unit": unit})
+
+
+@login_required
+def rules_edit(request: HttpRequest, key: str) -> HttpResponse:
+    try:
+        survey = survey_by_key(key)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    if not can(request.user, Capability.MANAGE_SURVEYS, survey.owner):
+        raise PermissionDenied
+    ruleset = AlertRuleSet.objects.filter(survey=survey).first()
+    text = actions.rules_as_text(ruleset)
+    error = None
+    if request.method == "POST":
+        text = request.POST.get("rules", "")
+        try:
+            actions.save_rules(survey, text, actor=request.user)
+        except KundpulsError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("The alert rules were saved."))
+            return redirect("cases:rules", key=survey.key)
+    return render(
+        request,
+        "cases/rules.html",
+        {"survey": survey, "text": text, "error": error},
+        status=400 if error else 200,
+    )

@@ -1,0 +1,134 @@
+"""Changes to goals, improvement actions and unit costs; each leaves an audit event."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from kundpuls.errors import PermissionDenied, ValidationError
+from kundpuls.web.goals.cost_import import read_cost_rows, table_from_file
+from kundpuls.web.goals.metrics import check_metric, survey_definition
+from kundpuls.web.goals.models import Goal, ImprovementAction, UnitCost
+from kundpuls.web.goals.periods import parse_period
+from kundpuls.web.org.actions import record_audit
+from kundpuls.web.org.models import Unit
+from kundpuls.web.org.permissions import Capability, can
+from kundpuls.web.surveys.models import Survey
+
+
+def _require(actor: Any, capability: Capability, unit: Unit) -> None:
+    if getattr(actor, "pk", None) is not None and not can(actor, capability, unit):
+        raise PermissionDenied(f"{actor} may not {capability} on {unit.code}")
+
+
+@transaction.atomic
+def set_goal(
+    unit: Unit,
+    metric: str,
+    period: str,
+    target: float | str,
+    *,
+    survey: Survey | None = None,
+    higher_is_better: bool = True,
+    actor: Any = "cli",
+) -> Goal:
+    """Set (or change) the target of ``metric`` for ``unit`` and, by inheritance, the units below it."""
+    _require(actor, Capability.MANAGE_SURVEYS, unit)
+    label = parse_period(period).label
+    check_metric(metric, survey)
+    try:
+        value = float(target)
+    except (TypeError, ValueError):
+        raise ValidationError(f"target: {target!r} is not a number", field="target", value=target) from None
+    if metric != "nps" and not 0 <= value <= 100:
+        raise ValidationError(f"target: {value:g} is outside 0–100", field="target", value=target)
+    if metric == "nps" and not -100 <= value <= 100:
+        raise ValidationError(f"target: {value:g} is outside −100–100", field="target", value=target)
+    goal, _ = Goal.objects.update_or_create(
+        unit=unit,
+        survey=None if metric == "cases_in_time" else survey,
+        metric=metric,
+        period=label,
+        defaults={
+            "target": value,
+            "higher_is_better": higher_is_better,
+            "created_by": actor if getattr(actor, "pk", None) else None,
+        },
+    )
+    record_audit(actor, "goals.set", unit.code, metric=metric, period=label, goal=value)
+    return goal
+
+
+@transaction.atomic
+def remove_goal(goal: Goal, *, actor: Any = "cli") -> None:
+    _require(actor, Capability.MANAGE_SURVEYS, goal.unit)
+    record_audit(actor, "goals.remove", goal.unit.code, metric=goal.metric, period=goal.period)
+    goal.delete()
+
+
+@transaction.atomic
+def add_improvement_action(
+    unit: Unit,
+    survey: Survey,
+    driver: str,
+    title: str,
+    *,
+    owner: Any,
+    started: date,
+    due_date: date,
+    actor: Any = "cli",
+) -> ImprovementAction:
+    """An improvement action on ``driver`` (an index of the survey's codebook)."""
+    _require(actor, Capability.HANDLE_CASES, unit)
+    if driver not in survey_definition(survey).codebook.indices:
+        raise ValidationError(
+            f"driver: {driver!r} is not an index of {survey.key!r}", field="driver", value=driver
+        )
+    if not title.strip():
+        raise ValidationError("title: must not be empty", field="title", value=title)
+    if due_date < started:
+        raise ValidationError(
+            f"due_date: {due_date} is before {started}", field="due_date", value=str(due_date)
+        )
+    action = ImprovementAction.objects.create(
+        unit=unit,
+        survey=survey,
+        driver=driver,
+        title=title.strip(),
+        owner=owner,
+        started=started,
+        due_date=due_date,
+    )
+    record_audit(actor, "goals.action.add", unit.code, improvement_action=action.pk, driver=driver)
+    return action
+
+
+@transaction.atomic
+def mark_action_done(action: ImprovementAction, done: date, *, actor: Any = "cli") -> ImprovementAction:
+    _require(actor, Capability.HANDLE_CASES, action.unit)
+    action.done_at = done
+    action.save(update_fields=["done_at"])
+    record_audit(
+        actor, "goals.action.done", action.unit.code, improvement_action=action.pk, done=done.isoformat()
+    )
+    return action
+
+
+@transaction.atomic
+def import_costs(name: str, content: bytes, *, actor: Any = "cli") -> dict[str, int]:
+    """Import unit cost and volume per period: all rows or none (``ImportRowsError`` lists bad rows)."""
+    units = {u.code: u for u in Unit.objects.all()}
+    rows = read_cost_rows(table_from_file(name, content), set(units))
+    for row in rows:
+        _require(actor, Capability.MANAGE_SURVEYS, units[row.unit])
+    created = updated = 0
+    for row in rows:
+        _, was_created = UnitCost.objects.update_or_create(
+            unit=units[row.unit], period=row.period, defaults={"cost": row.cost, "volume": row.volume}
+        )
+        created += was_created
+        updated += not was_created
+    record_audit(actor, "goals.costs.import", name, created=created, updated=updated)
+    return {"created": created, "updated": updated}

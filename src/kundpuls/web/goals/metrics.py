@@ -1,0 +1,232 @@
+"""Metric results for goals, read from the analytics lake (never from the transactional response tables).
+
+- ``index:<NAME>``: a codebook index ``Σ wᵢ·idx(xᵢ)`` (weights normalised, ``idx`` the 0–100 map of each
+  item's scale) over the respondents who answered every item of the index (listwise complete, from the
+  lake's cross products :func:`kundpuls.analytics.cross_products.cross_products`). Its moments
+  ``Σc = Σᵢ wᵢaᵢ(Σxᵢ − n·loᵢ)`` and ``Σc² = Σᵢⱼ wᵢwⱼaᵢaⱼ(Σxᵢxⱼ − loⱼΣxᵢ − loᵢΣxⱼ + n·loᵢloⱼ)``
+  (``aᵢ = 100/(hiᵢ − loᵢ)``) go to :func:`kundpuls.stats.mean_index_from_moments` for the interval. (The
+  codebook's ``min_answered`` rule admits respondents with a missing item; goals use the complete ones.)
+- ``nps``: the codebook's NPS item via :func:`sufficient_statistics` + :func:`index_table` (adjusted Wald).
+- ``response_rate``: respondents in the lake / customers served (the imported volume), a Wilson interval
+  from :func:`kundpuls.stats.proportion_from_counts`.
+- ``cases_in_time``: follow-up cases due in the period and closed by their due date (Wilson interval).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+
+from kundpuls.analytics.cross_products import cross_products
+from kundpuls.analytics.index_tables import index_table
+from kundpuls.analytics.rollup import open_lake, sufficient_statistics, survey_item_metadata
+from kundpuls.errors import KundpulsError, ValidationError
+from kundpuls.instruments import SurveyDefinition
+from kundpuls.stats import IndexResult, mean_index_from_moments, proportion_from_counts
+from kundpuls.web.cases.queries import share_closed_in_time
+from kundpuls.web.goals.models import UnitCost
+from kundpuls.web.goals.periods import Period
+from kundpuls.web.org.models import Unit
+from kundpuls.web.surveys.models import Survey
+from kundpuls.web.surveys.queries import definition_of
+
+METRIC_KINDS = ("nps", "response_rate", "cases_in_time")
+
+
+def _empty() -> IndexResult:
+    return IndexResult(None, None, None, 0, 0.0, "no data", False)
+
+
+def survey_definition(survey: Survey) -> SurveyDefinition:
+    version = survey.versions.filter(published_at__isnull=False).order_by("-number").first()
+    if version is None:
+        raise ValidationError(
+            f"survey: {survey.key!r} has no published version", field="survey", value=survey.key
+        )
+    return definition_of(version)
+
+
+def check_metric(metric: str, survey: Survey | None) -> None:
+    """Raise :class:`ValidationError` unless ``metric`` fits ``survey`` (its codebook)."""
+    if metric == "cases_in_time":
+        return
+    if survey is None:
+        raise ValidationError(f"survey: metric {metric!r} needs a survey", field="survey", value=None)
+    definition = survey_definition(survey)
+    if metric == "nps":
+        if definition.codebook.nps is None:
+            raise ValidationError(
+                f"metric: survey {survey.key!r} has no NPS item", field="metric", value=metric
+            )
+        return
+    if metric == "response_rate":
+        return
+    if metric.startswith("index:") and metric[6:] in definition.codebook.indices:
+        return
+    choices = [f"index:{k}" for k in definition.codebook.indices] + list(METRIC_KINDS)
+    raise ValidationError(f"metric: {metric!r} is not one of {choices}", field="metric", value=metric)
+
+
+def _threshold(definition: SurveyDefinition | None) -> int:
+    own = definition.codebook.anonymity_threshold if definition is not None else 0
+    return max(int(settings.KUNDPULS_ANONYMITY_THRESHOLD), int(own or 0))
+
+
+def index_results(
+    survey: Survey, index_name: str, period: Period, unit_codes: Sequence[str]
+) -> dict[str, IndexResult]:
+    """A codebook index per unit (rolled up over each unit's subtree) for ``period``."""
+    definition = survey_definition(survey)
+    index = definition.codebook.indices[index_name]
+    lake = settings.KUNDPULS_LAKE_DIR
+    _, manifest = open_lake(lake)
+    _, _, scales, _ = survey_item_metadata(manifest, survey.key, items=list(index.items))
+    products = cross_products(
+        lake,
+        survey.key,
+        list(index.items),
+        period="all",
+        start=period.start_month,
+        end=period.end_month,
+        units=list(unit_codes),
+        threshold=_threshold(definition),
+    )
+    weights = index.normalised_weights()
+    w = np.array([weights[k] for k in index.items])
+    lo = np.array([scales[k][0] for k in index.items])
+    a = np.array([100.0 / (scales[k][1] - scales[k][0]) for k in index.items])
+    c = w * a
+    groups = products.groups
+    n = groups["n"].to_numpy(dtype=np.float64, na_value=0.0)
+    sums = np.nan_to_num(products.sums)
+    prods = np.nan_to_num(products.products)
+    total = (sums - n[:, None] * lo[None, :]) @ c
+    centred = prods - lo[None, None, :] * sums[:, :, None] - lo[None, :, None] * sums[:, None, :]
+    centred = centred + n[:, None, None] * np.outer(lo, lo)[None, :, :]
+    total_sq = np.einsum("i,gij,j->g", c, centred, c)
+    suppressed = groups["suppressed"].to_numpy(dtype=bool)
+    threshold = _threshold(definition)
+    arrays = mean_index_from_moments(n.astype(np.int64), total, total_sq, threshold=threshold)
+    out = {}
+    for i, code in enumerate(groups["unit"]):
+        result = arrays.result(i)
+        if suppressed[i] and not result.suppressed:  # complementary suppression through the tree
+            result = IndexResult(None, None, None, int(n[i]), float(n[i]), result.method, True)
+        out[str(code)] = result
+    return {code: out.get(code, _empty()) for code in unit_codes}
+
+
+def nps_results(survey: Survey, period: Period, unit_codes: Sequence[str]) -> dict[str, IndexResult]:
+    definition = survey_definition(survey)
+    item = definition.codebook.nps
+    stats = sufficient_statistics(
+        settings.KUNDPULS_LAKE_DIR,
+        survey.key,
+        items=[item] if item else None,
+        nps_items=[item] if item else None,
+        period="all",
+        start=period.start_month,
+        end=period.end_month,
+        units=list(unit_codes),
+        threshold=_threshold(definition),
+    )
+    return _results_by_unit(index_table(stats))
+
+
+def _results_by_unit(table: Any) -> dict[str, IndexResult]:
+    out = {}
+
+    def number(v: Any, suppressed: bool) -> float | None:
+        return None if suppressed or v is None or v != v else float(v)
+
+    for row in table.itertuples(index=False):
+        suppressed = bool(row.suppressed)
+        n = 0 if row.n is None or row.n != row.n else int(row.n)
+        out[str(row.unit)] = IndexResult(
+            number(row.estimate, suppressed),
+            number(row.ci_low, suppressed),
+            number(row.ci_high, suppressed),
+            n,
+            float(row.n_eff) if row.n_eff == row.n_eff and row.n_eff is not None else 0.0,
+            str(row.method),
+            suppressed,
+        )
+    return out
+
+
+def respondents(survey: Survey, period: Period, unit_codes: Sequence[str]) -> dict[str, int]:
+    """Respondents per unit subtree: the largest answered base over the survey's items (unsuppressed)."""
+    stats = sufficient_statistics(
+        settings.KUNDPULS_LAKE_DIR,
+        survey.key,
+        period="all",
+        start=period.start_month,
+        end=period.end_month,
+        units=list(unit_codes),
+        threshold=1,
+        complementary=False,
+    )
+    frame = stats.table
+    out: dict[str, int] = {}
+    for unit, n in zip(frame["unit"], frame["n"].to_numpy(dtype=np.float64, na_value=0.0), strict=True):
+        out[str(unit)] = max(out.get(str(unit), 0), int(n))
+    return out
+
+
+def served(unit: Unit, period: Period) -> tuple[float, int] | None:
+    """(cost, customers served) of the subtree in periods inside ``period`` (None: nothing imported)."""
+    rows = [c for c in UnitCost.objects.filter(unit__path__startswith=unit.path) if _inside(c.period, period)]
+    if not rows:
+        return None
+    return float(sum(c.cost for c in rows)), int(sum(c.volume for c in rows))
+
+
+def _inside(label: str, period: Period) -> bool:
+    from kundpuls.web.goals.periods import parse_period
+
+    other = parse_period(label)
+    return period.start <= other.start and other.end <= period.end
+
+
+def metric_results(
+    metric: str, survey: Survey | None, period: Period, units: Sequence[Unit]
+) -> dict[str, IndexResult]:
+    """``metric`` for each unit (keyed by unit code); units without data get a 'no data' result."""
+    codes = [u.code for u in units]
+    found: dict[str, IndexResult] = {}
+    try:
+        if metric != "cases_in_time":
+            paths = open_lake(settings.KUNDPULS_LAKE_DIR)[1].units.values()
+            in_lake = {code for path in paths for code in path.strip("/").split("/")}
+            lake_codes = [c for c in codes if c in in_lake]  # units without responses have no data
+            if not lake_codes:
+                return {code: _empty() for code in codes}
+        if metric == "cases_in_time":
+            for unit in units:
+                in_time, due = share_closed_in_time(unit, period.start, period.end)
+                found[unit.code] = (
+                    proportion_from_counts([in_time], [due], threshold=_threshold(None)).result(0)
+                    if due
+                    else _empty()
+                )
+        elif survey is None:
+            pass
+        elif metric == "nps":
+            found = nps_results(survey, period, lake_codes)
+        elif metric.startswith("index:"):
+            found = index_results(survey, metric[6:], period, lake_codes)
+        elif metric == "response_rate":
+            answered = respondents(survey, period, lake_codes)
+            for unit in units:
+                volume = served(unit, period)
+                if volume and volume[1] > 0:
+                    k = min(answered.get(unit.code, 0), volume[1])
+                    found[unit.code] = proportion_from_counts(
+                        [k], [volume[1]], threshold=_threshold(None)
+                    ).result(0)
+    except KundpulsError:  # no lake yet, survey without responses …: no data
+        found = {}
+    return {code: found.get(code, _empty()) for code in codes}

@@ -1,0 +1,167 @@
+"""Staff pages for goals: status and roll-up, one unit's goals, actions and productivity."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kundpuls.errors import KundpulsError, NotFound, ValidationError
+from kundpuls.web.goals import actions, queries
+from kundpuls.web.goals.metrics import METRIC_KINDS, survey_definition
+from kundpuls.web.goals.models import ImprovementAction
+from kundpuls.web.goals.periods import parse_period
+from kundpuls.web.goals.productivity import productivity_rows, productivity_svg
+from kundpuls.web.org.models import Unit
+from kundpuls.web.org.permissions import Capability, can, units_where
+from kundpuls.web.org.queries import unit_by_code
+from kundpuls.web.surveys.models import Survey
+from kundpuls.web.surveys.queries import survey_by_key
+
+
+def _period(request: HttpRequest) -> str:
+    raw = request.GET.get("period") or str(timezone.localdate().year)
+    try:
+        return parse_period(raw).label
+    except ValidationError as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _unit(request: HttpRequest, code: str) -> Unit:
+    try:
+        unit = unit_by_code(code)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    if not can(request.user, Capability.VIEW_RESULTS, unit):
+        raise PermissionDenied
+    return unit
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Capability.VIEW_RESULTS):
+        raise PermissionDenied
+    period = _period(request)
+    units = list(
+        units_where(request.user, Capability.VIEW_RESULTS).filter(
+            children__isnull=True, valid_to__isnull=True
+        )
+    )
+    rows = queries.goal_statuses(units, period=period)
+    rollup = queries.rollup_by_administration(rows)
+    if request.GET.get("format") == "json":
+        return JsonResponse({"period": period, "rollup": rollup, "goals": [r.to_dict() for r in rows]})
+    context = {
+        "period": period,
+        "rows": rows,
+        "rollup": rollup,
+        "can_handle_cases": can(request.user, Capability.HANDLE_CASES),
+    }
+    return render(request, "goals/overview.html", context)
+
+
+@login_required
+def unit_goals(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _unit(request, code)
+    period = _period(request)
+    units = queries.leaf_units_under(unit) or [unit]
+    rows = queries.goal_statuses(units, period=period)
+    actions = ImprovementAction.objects.filter(unit__path__startswith=unit.path).select_related(
+        "owner", "survey"
+    )
+    context = {
+        "unit": unit,
+        "period": period,
+        "rows": rows,
+        "actions": [(a, queries.action_follow_up(a)) for a in actions],
+        "productivity": productivity_rows(rows, period),
+        "can_set_goals": can(request.user, Capability.MANAGE_SURVEYS, unit),
+        "can_add_actions": can(request.user, Capability.HANDLE_CASES, unit),
+        "metrics": _metric_choices(),
+    }
+    return render(request, "goals/unit.html", context)
+
+
+def _metric_choices() -> list[tuple[str, str]]:
+    """(survey key, metric) pairs offered in the goal form: every codebook index, NPS, rates."""
+    choices: list[tuple[str, str]] = [("", "cases_in_time")]
+    for survey in Survey.objects.filter(versions__published_at__isnull=False).distinct():
+        try:
+            codebook = survey_definition(survey).codebook
+        except KundpulsError:
+            continue
+        choices += [(survey.key, f"index:{name}") for name in codebook.indices]
+        choices += [
+            (survey.key, m) for m in METRIC_KINDS if m != "cases_in_time" and (m != "nps" or codebook.nps)
+        ]
+    return choices
+
+
+@login_required
+@require_POST
+def unit_act(request: HttpRequest, code: str) -> HttpResponse:
+    """Set a goal (``manage_surveys``) or add an improvement action (``handle_cases``) for the unit."""
+    unit = _unit(request, code)
+    what = request.POST.get("action")
+    try:
+        if what == "goal":
+            if not can(request.user, Capability.MANAGE_SURVEYS, unit):
+                raise PermissionDenied
+            survey_key, _sep, metric = request.POST.get("metric", "").partition("|")
+            actions.set_goal(
+                unit,
+                metric,
+                request.POST.get("period", ""),
+                request.POST.get("target", "").replace(",", "."),
+                survey=survey_by_key(survey_key) if survey_key else None,
+                actor=request.user,
+            )
+        elif what == "improvement":
+            if not can(request.user, Capability.HANDLE_CASES, unit):
+                raise PermissionDenied
+            survey_key, _sep, driver = request.POST.get("driver", "").partition("|")
+            actions.add_improvement_action(
+                unit,
+                survey_by_key(survey_key),
+                driver.removeprefix("index:"),
+                request.POST.get("title", ""),
+                owner=request.user,
+                started=_date(request.POST.get("started")),
+                due_date=_date(request.POST.get("due_date")),
+                actor=request.user,
+            )
+        else:
+            raise Http404("unknown action")
+    except KundpulsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("goals:unit", code=unit.code)
+
+
+def _date(text: str | None) -> date:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        raise ValidationError(f"date: {text!r} is not YYYY-MM-DD", field="date", value=text) from None
+
+
+@login_required
+def productivity_chart(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _unit(request, code)
+    period = _period(request)
+    rows = queries.goal_statuses(queries.leaf_units_under(unit) or [unit], period=period)
+    svg = productivity_svg(
+        productivity_rows(rows, period),
+        x_title=_("Cost per served customer (SEK)"),
+        y_title=_("Goal metric"),
+        state_title=_("Goal status"),
+    )
+    return HttpResponse(svg, content_type="image/svg+xml")

@@ -1,0 +1,103 @@
+"""Alert rules are validated like survey definitions (path and value named) and evaluated from a cache."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kundpuls.errors import DefinitionError
+from kundpuls.web.cases.rules import compile_rules, load_rules_text, parse_rules
+
+pytestmark = pytest.mark.django_db
+
+
+def _definition() -> Any:
+    from kundpuls.web.surveys.models import Survey
+    from kundpuls.web.surveys.queries import current_version, definition_of
+
+    version = current_version(Survey.objects.get(key="nki"))
+    return definition_of(version)
+
+
+def _one(*conditions: dict[str, Any], key: str = "a") -> dict[str, Any]:
+    return {"rules": [{"key": key, "when": list(conditions)}]}
+
+
+LOW = {"item": "nki_helhet", "at_most": 3}
+
+
+@pytest.mark.parametrize(
+    ("rules", "path", "value"),
+    [
+        (_one({"item": "finns_inte", "at_most": 3}), "rules[0].when[0].item", "finns_inte"),
+        (_one({"item": "nki_helhet", "at_most": 11}), "rules[0].when[0].at_most", 11),
+        (_one({"item": "kommentar", "theme": "glass"}), "rules[0].when[0].theme", "glass"),
+        (_one({"item": "kommentar", "at_most": 3}), "rules[0].when[0].item", "kommentar"),
+        (_one({"nps": "detractor"}), "rules[0].when[0].nps", "detractor"),
+        (_one(), "rules[0].when", []),
+        (_one(LOW, key="A b"), "rules[0].key", "A b"),
+        ({"rules": [_one(LOW)["rules"][0], _one(LOW)["rules"][0]]}, "rules[1].key", "a"),
+    ],
+)
+def test_a_bad_rule_names_its_path_and_value(rules: dict[str, Any], path: str, value: object) -> None:
+    with pytest.raises(DefinitionError) as caught:
+        parse_rules(rules, _definition())
+    assert caught.value.field == path
+    assert caught.value.value == value
+    assert path in str(caught.value)
+
+
+def test_yaml_rules_are_read_and_matched() -> None:
+    text = """
+rules:
+  - key: low_overall
+    when: [{item: nki_helhet, at_most: 3}]
+  - key: rude
+    when:
+      - {item: kommentar, theme: bemotande}
+"""
+    compiled = compile_rules(parse_rules(load_rules_text(text), _definition()))
+    assert compiled.matches({"nki_helhet": 3}) == ["low_overall"]
+    assert compiled.matches({"nki_helhet": 4}) == []
+    assert compiled.matches({"nki_helhet": None}) == []
+    assert compiled.matches({"nki_helhet": 9, "kommentar": "Otrevlig personal i kassan"}) == ["rude"]
+    assert compiled.matches({"nki_helhet": 2, "kommentar": "Otrevlig personal"}) == ["low_overall", "rude"]
+
+
+def test_rules_are_compiled_once_per_revision_and_version(nki_rules: Any) -> None:
+    from kundpuls.web.cases import actions
+    from kundpuls.web.surveys.queries import current_version
+
+    version = current_version(nki_rules.survey)
+    first = actions.compiled_rules(nki_rules, version)
+    assert actions.compiled_rules(nki_rules, version) is first
+    updated = actions.save_rules(nki_rules.survey, {"rules": []}, actor="test")
+    assert actions.compiled_rules(updated, version) is not first
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    limit=st.integers(1, 10),
+    floor=st.integers(1, 10),
+    score=st.one_of(st.none(), st.integers(1, 10)),
+    other=st.one_of(st.none(), st.integers(1, 10)),
+)
+def test_a_rule_fires_exactly_when_every_condition_holds(
+    limit: int, floor: int, score: int | None, other: int | None
+) -> None:
+    from kundpuls.instruments.library import load_template
+
+    rules = {
+        "rules": [
+            {
+                "key": "both",
+                "when": [{"item": "nki_helhet", "at_most": limit}, {"item": "nki_ideal", "at_least": floor}],
+            }
+        ]
+    }
+    compiled = compile_rules(parse_rules(rules, load_template("nki")))
+    expected = score is not None and other is not None and score <= limit and other >= floor
+    assert (compiled.matches({"nki_helhet": score, "nki_ideal": other}) == ["both"]) is expected

@@ -1,0 +1,137 @@
+"""Case pages per persona; the respondent's contact details only for the assignee, managers and admins."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
+PHONE = "070-174 06 55"
+
+
+def _client(personas: dict[str, Any], who: str) -> Client:
+    client = Client()
+    if personas[who] is not None:
+        client.force_login(personas[who], backend=BACKEND)
+    return client
+
+
+@pytest.fixture
+def case(nki_rules: Any, submit: Any) -> Any:
+    from kundpuls.web.cases.models import Case
+
+    return Case.objects.get(response_id=submit(1))
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "sees_contact"),
+    [
+        ("admin", 200, True),
+        ("analyst", 403, False),
+        ("manager_a", 200, True),
+        ("manager_b", 403, False),
+        ("viewer", 403, False),
+    ],
+)
+def test_contact_details_show_only_to_those_who_follow_up(
+    personas: dict[str, Any], case: Any, who: str, status: int, sees_contact: bool
+) -> None:
+    from kundpuls.web.cases.queries import contact_for
+
+    response = _client(personas, who).get(f"/portal/arenden/{case.pk}/")
+    assert response.status_code == status
+    assert (PHONE in response.content.decode()) is sees_contact
+    assert (contact_for(personas[who], case) is not None) is sees_contact
+
+
+def test_contact_details_are_hidden_once_the_case_is_closed(personas: dict[str, Any], case: Any) -> None:
+    from kundpuls.web.cases import actions
+    from kundpuls.web.cases.queries import contact_for
+
+    actions.close_without_contact(case, "Nåddes inte", actor=personas["manager_a"])
+    page = _client(personas, "manager_a").get(f"/portal/arenden/{case.pk}/")
+    assert page.status_code == 200 and PHONE not in page.content.decode()
+    assert contact_for(personas["admin"], case) is None
+
+
+def test_the_assignee_sees_the_contact_and_a_handler_who_is_neither_does_not(
+    personas: dict[str, Any], case: Any, django_user_model: Any
+) -> None:
+    from kundpuls.web.cases import actions
+    from kundpuls.web.cases.queries import may_see_contact
+    from kundpuls.web.org.actions import grant_role
+    from kundpuls.web.org.models import Unit
+
+    helper = django_user_model.objects.create(email="handlaggare@kundpuls.example")
+    grant_role(helper, Unit.objects.get(code="VOF"), "admin", actor="test")  # an admin role, not superuser
+    assert may_see_contact(helper, case)
+    other = django_user_model.objects.create(email="annan@kundpuls.example")
+    assert not may_see_contact(other, case)
+    actions.assign(case, helper, actor=personas["manager_a"])
+    assert may_see_contact(helper, case)
+
+
+def test_a_manager_moves_the_case_through_the_form(personas: dict[str, Any], case: Any) -> None:
+    client = _client(personas, "manager_a")
+    url = f"/portal/arenden/{case.pk}/atgard/"
+    assert client.post(url, {"action": "advance", "status": "contacted"}).status_code == 302
+    client.post(
+        url,
+        {
+            "action": "advance",
+            "status": "resolved",
+            "root_causes": ["bemotande"],
+            "improvement": "Nya rutiner",
+        },
+    )
+    case.refresh_from_db()
+    assert case.status == "resolved" and case.improvement == "Nya rutiner"
+    assert (
+        _client(personas, "manager_b").post(url, {"action": "advance", "status": "closed"}).status_code == 403
+    )
+
+
+def test_the_case_list_flags_overdue_cases(personas: dict[str, Any], case: Any) -> None:
+    from kundpuls.web.cases.models import Case
+
+    Case.objects.filter(pk=case.pk).update(due_date=datetime(2020, 1, 2, tzinfo=UTC).date())
+    page = _client(personas, "manager_a").get("/portal/arenden/")
+    assert page.status_code == 200
+    assert "overdue" in page.content.decode()
+
+
+def test_you_said_we_did_has_no_personal_data_and_exports(personas: dict[str, Any], case: Any) -> None:
+    from kundpuls.web.cases import actions
+
+    manager = personas["manager_a"]
+    actions.advance(case, "contacted", actor=manager)
+    actions.advance(case, "resolved", actor=manager, root_causes=["bemotande"], improvement="Utbildning")
+    actions.advance(case, "closed", actor=manager)
+    client = _client(personas, "viewer")
+    year = case.closed_at.year
+    query = f"?start={year}-01-01&end={year}-12-31"
+    page = client.get(f"/portal/arenden/ni-sa-vi-gjorde/VOF-HT-N/{query}")
+    body = page.content.decode()
+    assert page.status_code == 200 and "Utbildning" in body and PHONE not in body and "Eva" not in body
+    data = client.get(f"/portal/arenden/ni-sa-vi-gjorde/VOF/{query}&format=json").json()
+    assert data["closed"] == 1 and data["by_root_cause"][0]["root_cause"] == "bemotande"
+    csv_text = client.get(f"/portal/arenden/ni-sa-vi-gjorde/VOF/{query}&format=csv").content.decode()
+    assert "bemotande" in csv_text and PHONE not in csv_text
+
+
+def test_an_analyst_edits_rules_and_sees_errors_with_their_path(personas: dict[str, Any]) -> None:
+    client = _client(personas, "analyst")
+    bad = client.post(
+        "/portal/arenden/regler/nki/", {"rules": "rules:\n  - key: x\n    when: [{item: nope, at_most: 1}]\n"}
+    )
+    assert bad.status_code == 400 and "rules[0].when[0].item" in bad.content.decode()
+    good = client.post(
+        "/portal/arenden/regler/nki/",
+        {"rules": '{"rules": [{"key": "x", "when": [{"item": "nki_helhet", "at_most": 2}]}]}'},
+    )
+    assert good.status_code == 302
+    assert _client(personas, "manager_a").get("/portal/arenden/regler/nki/").status_code == 403

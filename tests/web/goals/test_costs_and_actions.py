@@ -1,0 +1,159 @@
+"""Unit cost import (all rows or none), cost per served customer beside goals, improvement follow-up."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from kundpuls.errors import ImportRowsError
+
+pytestmark = pytest.mark.django_db
+BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
+
+
+def _unit(code: str) -> Any:
+    from kundpuls.web.org.models import Unit
+
+    return Unit.objects.get(code=code)
+
+
+def test_a_cost_file_with_bad_rows_imports_nothing_and_names_every_row() -> None:
+    from kundpuls.web.goals.actions import import_costs
+    from kundpuls.web.goals.models import UnitCost
+
+    text = "unit;period;cost;volume\nVOF-HT-N;2026;1 200 000;400\nFINNS;2026;5;5\nVOF-HT-S;2026-13;x;-1\n"
+    with pytest.raises(ImportRowsError) as caught:
+        import_costs("kostnader.csv", text.encode())
+    assert [(e.row, e.column) for e in caught.value.errors] == [
+        (3, "unit"),
+        (4, "period"),
+        (4, "cost"),
+        (4, "volume"),
+    ]
+    assert UnitCost.objects.count() == 0
+
+
+def test_an_excel_cost_file_is_read_with_calamine_and_can_be_imported_again() -> None:
+    import openpyxl
+
+    from kundpuls.web.goals.actions import import_costs
+    from kundpuls.web.goals.models import UnitCost
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (
+        ["unit", "period", "cost", "volume"],
+        ["VOF-HT-N", "2026", 1200000, 400],
+        ["VOF-HT-S", "2026", 900000, 200],
+    ):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert import_costs("kostnader.xlsx", buffer.getvalue()) == {"created": 2, "updated": 0}
+    assert import_costs("kostnader.xlsx", buffer.getvalue()) == {"created": 0, "updated": 2}
+    assert UnitCost.objects.get(unit__code="VOF-HT-S").volume == 200
+
+
+def test_cost_per_served_customer_stands_beside_goal_status(lake: Path, personas: Any) -> None:
+    from kundpuls.web.goals.actions import import_costs, set_goal
+    from kundpuls.web.goals.productivity import productivity_rows
+    from kundpuls.web.goals.queries import goal_statuses
+    from kundpuls.web.surveys.models import Survey
+
+    import_costs(
+        "k.csv", b"unit,period,cost,volume\nVOF-HT-N,2026-Q1,1200000,400\nVOF-HT-S,2026-Q1,900000,200\n"
+    )
+    set_goal(_unit("VOF-HT"), "index:NKI", "2026", 60, survey=Survey.objects.get(key="nki"))
+    rows = goal_statuses([_unit("VOF-HT-N"), _unit("VOF-HT-S")], period="2026")
+    data = {d["unit"]: d for d in productivity_rows(rows, "2026")}
+    assert data["VOF-HT-N"]["cost_per_customer"] == 3000.0 and data["VOF-HT-N"]["state"] == "met"
+    assert data["VOF-HT-S"]["cost_per_customer"] == 4500.0 and data["VOF-HT-S"]["state"] == "not_met"
+    client = Client()
+    client.force_login(personas["viewer"], backend=BACKEND)
+    page = client.get("/portal/mal/enheter/VOF-HT/?period=2026")
+    assert page.status_code == 200 and "3000" in page.content.decode().replace("\xa0", "").replace(",00", "")
+    chart = client.get("/portal/mal/enheter/VOF-HT/produktivitet.svg?period=2026")
+    assert chart["Content-Type"] == "image/svg+xml" and b"<svg" in chart.content
+
+
+def test_the_response_rate_uses_the_served_customers(lake: Path) -> None:
+    from kundpuls.web.goals.actions import import_costs, set_goal
+    from kundpuls.web.goals.queries import goal_statuses
+    from kundpuls.web.surveys.models import Survey
+
+    import_costs("k.csv", b"unit,period,cost,volume\nVOF-HT-N,2026,1000,40\n")
+    set_goal(_unit("VOF-HT-N"), "response_rate", "2026", 30, survey=Survey.objects.get(key="nki"))
+    (row,) = goal_statuses([_unit("VOF-HT-N")], period="2026")
+    assert row.status.estimate == pytest.approx(50.0)  # 20 respondents of 40 served
+    assert row.status.n == 40
+
+
+def test_an_improvement_action_is_followed_up_before_and_after(lake: Path, personas: Any) -> None:
+    from kundpuls.web.goals.actions import add_improvement_action, mark_action_done
+    from kundpuls.web.goals.queries import action_follow_up
+    from kundpuls.web.surveys.models import Survey
+
+    survey = Survey.objects.get(key="nki")
+    action = add_improvement_action(
+        _unit("VOF-HT-N"), survey, "NKI", "Fasta kontaktpersoner", owner=personas["manager_a"],
+        started=date(2026, 1, 10), due_date=date(2026, 2, 20), actor=personas["manager_a"],
+    )  # fmt: skip
+    assert action_follow_up(action)["state"] == "pending"
+    mark_action_done(action, date(2026, 2, 20), actor=personas["manager_a"])
+    follow = action_follow_up(action)
+    # before (Oct–Dec 2025) there are no answers: the comparison has no difference
+    assert follow["state"] == "compared" and follow["difference"] is None
+    assert follow["after"].n == 20
+    with pytest.raises(Exception, match="driver"):
+        add_improvement_action(
+            _unit("VOF-HT-N"), survey, "FINNS_INTE", "x", owner=None,
+            started=date(2026, 1, 1), due_date=date(2026, 1, 2),
+        )  # fmt: skip
+
+
+def test_the_goal_pages_speak_swedish_first(personas: Any) -> None:
+    client = Client()
+    client.force_login(personas["viewer"], backend=BACKEND)
+    page = client.get("/portal/mal/").content.decode()
+    assert "Enheter som når sina mål, per förvaltning" in page and "Mål och ärenden" in page
+
+
+@pytest.mark.parametrize(
+    ("who", "action", "status", "created"),
+    [
+        ("analyst", "goal", 302, True),
+        ("manager_a", "goal", 403, False),
+        ("manager_a", "improvement", 302, True),
+        ("analyst", "improvement", 403, False),
+        ("viewer", "improvement", 403, False),
+        ("manager_b", "goal", 403, False),
+    ],
+)
+def test_goals_and_actions_are_set_on_the_page_by_the_right_roles(
+    personas: Any, who: str, action: str, status: int, created: bool
+) -> None:
+    from kundpuls.web.goals.models import Goal, ImprovementAction
+
+    client = Client()
+    client.force_login(personas[who], backend=BACKEND)
+    data = {
+        "goal": {"action": "goal", "metric": "nki|index:NKI", "period": "2026", "target": "62,5"},
+        "improvement": {
+            "action": "improvement",
+            "driver": "nki|index:BEMOTANDE",
+            "title": "Kontaktperson till varje brukare",
+            "started": "2026-02-01",
+            "due_date": "2026-04-30",
+        },
+    }[action]
+    response = client.post("/portal/mal/enheter/VOF-HT-N/andra/", data)
+    assert response.status_code == status
+    model = Goal if action == "goal" else ImprovementAction
+    assert model.objects.filter(unit__code="VOF-HT-N").exists() is created
+    if created and action == "goal":
+        assert Goal.objects.get(unit__code="VOF-HT-N").target == 62.5
