@@ -18,6 +18,7 @@ _DATA_DIR = Path(tempfile.mkdtemp(prefix="kundpuls-test-"))
 (_DATA_DIR / "static").mkdir()
 os.environ.setdefault("KUNDPULS_DATA_DIR", str(_DATA_DIR))
 os.environ.setdefault("KUNDPULS_SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
+os.environ.setdefault("KUNDPULS_LAKE_SETTLE_SECONDS", "0")  # tests sync right after their own commits
 os.environ.pop("KUNDPULS_DEMO", None)
 os.environ.pop("KUNDPULS_DEBUG", None)
 os.environ["DJANGO_SETTINGS_MODULE"] = "kundpuls.web.settings"

@@ -15,6 +15,7 @@ variable                       meaning                                          
 ``KUNDPULS_LAKE_DIR``          the Parquet response lake                              ``DATA_DIR/lake``
 ``KUNDPULS_BASE_URL``          public address used in links (QR codes, e-mails)       ``http://127.0.0.1:8000``
 ``KUNDPULS_ANONYMITY_THRESHOLD`` smallest group shown                                 ``7``
+``KUNDPULS_LAKE_SETTLE_SECONDS`` responses younger than this wait for the next sync      ``5``
 ``KUNDPULS_SMTP_HOST``         SMTP server for invitations (none: mail to the console) none
 ``KUNDPULS_SMTP_PORT``         its port                                               ``25``
 ``KUNDPULS_SMTP_USER``         SMTP user name                                         none
@@ -57,6 +58,7 @@ class Config:
     lake_dir: Path
     base_url: str
     anonymity_threshold: int
+    lake_settle_seconds: float = 5.0
     # Invitations: outgoing mail and the retention of contact data (issue 4).
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -144,6 +146,15 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         raise ConfigurationError(
             f"KUNDPULS_CASE_CONTACT_RETENTION_DAYS: expected a whole number ≥ 0, got {retention_raw!r}"
         )
+    settle_raw = env.get("KUNDPULS_LAKE_SETTLE_SECONDS") or "5"
+    try:
+        settle = float(settle_raw)
+    except ValueError:
+        settle = -1.0
+    if not 0 <= settle <= 3600:
+        raise ConfigurationError(
+            f"KUNDPULS_LAKE_SETTLE_SECONDS: expected seconds between 0 and 3600, got {settle_raw!r}"
+        )
     return Config(
         data_dir=data_dir,
         database_url=database_url,
@@ -154,6 +165,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         lake_dir=Path(env.get("KUNDPULS_LAKE_DIR") or data_dir / "lake").expanduser().resolve(),
         base_url=(env.get("KUNDPULS_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
         anonymity_threshold=threshold,
+        lake_settle_seconds=settle,
         # Invitations: outgoing mail and the retention of contact data (issue 4).
         smtp_host=(env.get("KUNDPULS_SMTP_HOST") or "").strip() or None,
         smtp_port=int(_number(env, "KUNDPULS_SMTP_PORT", "25", minimum=1)),

@@ -14,6 +14,12 @@ from kundpuls.errors import KundpulsError
 
 def sync_command(
     batch_size: Annotated[int, typer.Option(help="Responses per committed batch.")] = 50_000,
+    settle_seconds: Annotated[
+        float | None,
+        typer.Option(
+            help="Leave responses stored in the last N seconds for the next run (default from config)."
+        ),
+    ] = None,
     json: Annotated[bool, typer.Option("--json", help="Print the sync report as JSON.")] = False,
 ) -> None:
     """Bring the response lake up to date with the database (safe to run again or after a crash)."""
@@ -22,14 +28,16 @@ def sync_command(
 
     try:
         if json:
-            report = sync_to_lake(batch_size=batch_size)
+            report = sync_to_lake(batch_size=batch_size, settle_seconds=settle_seconds)
         else:
             from rich.progress import Progress
 
             with Progress(transient=True) as bar:
                 task = bar.add_task("Synkar svar till sjön / syncing responses to the lake", total=None)
                 report = sync_to_lake(
-                    batch_size=batch_size, progress=lambda done, _mark: bar.update(task, completed=done)
+                    batch_size=batch_size,
+                    settle_seconds=settle_seconds,
+                    progress=lambda done, _mark: bar.update(task, completed=done),
                 )
     except KundpulsError as exc:
         fail(exc, as_json=json)

@@ -20,6 +20,7 @@ KUNDPULS_DEMO = CONFIG.demo
 KUNDPULS_BASE_URL = CONFIG.base_url
 KUNDPULS_ANONYMITY_THRESHOLD = CONFIG.anonymity_threshold
 KUNDPULS_LAKE_DIR = CONFIG.lake_dir
+KUNDPULS_LAKE_SETTLE_SECONDS = CONFIG.lake_settle_seconds
 # follow-up cases: days a closed case keeps the respondent's contact details (issue 10)
 KUNDPULS_CASE_CONTACT_RETENTION_DAYS = CONFIG.case_contact_retention_days
 

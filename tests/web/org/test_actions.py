@@ -20,7 +20,10 @@ def test_merging_closes_the_source_keeps_it_and_hands_over_its_children() -> Non
     for code in children:
         child = Unit.objects.get(code=code)
         assert child.parent == target
-        assert child.path.startswith(target.path)
+        assert child.path == f"{target.path}{child.pk}/"
+        assert child.depth == target.depth + 1
+        for grandchild in child.children.all():
+            assert grandchild.path == f"{child.path}{grandchild.pk}/"
     assert UnitEvent.objects.filter(unit=source, kind=UnitEvent.Kind.MERGED).exists()
     assert AuditEvent.objects.filter(action="units.merge", target="VOF-SÄBO").exists()
 

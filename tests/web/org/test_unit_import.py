@@ -11,6 +11,15 @@ from kundpuls.web.org.models import Unit, UnitEvent
 HEADER = "code,name,kind,parent_code,valid_from,valid_to\n"
 
 
+def _assert_paths_consistent() -> None:
+    """Every unit's path is its parent's path plus its own key, and its depth one more."""
+    units = {u.pk: u for u in Unit.objects.all()}
+    for unit in units.values():
+        parent = units.get(unit.parent_id) if unit.parent_id else None
+        assert unit.path == f"{parent.path if parent else '/'}{unit.pk}/", unit.code
+        assert unit.depth == (parent.depth + 1 if parent else 0), unit.code
+
+
 def _errors(text: str) -> list[tuple[int, str, str]]:
     before = Unit.objects.count()
     with pytest.raises(ImportRowsError) as info:
@@ -113,6 +122,13 @@ def test_reimporting_an_export_changes_nothing() -> None:
 
 
 @pytest.mark.django_db
+def test_a_new_unit_under_a_unit_moved_in_the_same_file_gets_the_new_path() -> None:
+    import_units(HEADER + "VOF-HT,Hemtjänst,department,SOC,,\nNY-HT,Ny hemtjänst,unit,VOF-HT,,\n")
+    _assert_paths_consistent()
+    assert Unit.objects.get(code="NY-HT").path.startswith(Unit.objects.get(code="SOC").path)
+
+
+@pytest.mark.django_db
 def test_moving_a_unit_by_import_moves_its_subtree_and_keeps_history() -> None:
     department = Unit.objects.get(code="VOF-HT")
     import_units(HEADER + "VOF-HT,Hemtjänst,department,SOC,,\n")
@@ -121,6 +137,7 @@ def test_moving_a_unit_by_import_moves_its_subtree_and_keeps_history() -> None:
     assert department.path.startswith(social.path)
     for child in Unit.objects.filter(parent=department):
         assert child.path == f"{department.path}{child.pk}/"
+    _assert_paths_consistent()
     moved = UnitEvent.objects.get(unit=department, kind=UnitEvent.Kind.MOVED)
     assert moved.from_parent == Unit.objects.get(code="VOF")
     assert moved.to_parent == social
@@ -135,6 +152,7 @@ def test_ten_thousand_units_import_in_one_go() -> None:
             lines.append(f"BIG{i}-{j},Enhet {i}.{j},unit,BIG{i},2024-01-01,")
     summary = import_units("\n".join(lines) + "\n")
     assert summary.created == 10_000
+    _assert_paths_consistent()
     leaf = Unit.objects.get(code="BIG57-42")
     assert leaf.depth == 2
     assert leaf.path == f"{Unit.objects.get(code='EXK').path}{leaf.parent_id}/{leaf.pk}/"

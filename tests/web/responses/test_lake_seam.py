@@ -72,3 +72,10 @@ def test_erasure_removes_a_response_from_database_and_lake(lake_dir: Path) -> No
     assert not Response.objects.filter(submission_id=ids[0]).exists()
     stats = sufficient_statistics(lake_dir, "nki", items=["nki_helhet"], period="all", threshold=1)
     assert stats.table.set_index("unit").loc["VOF-HT-N", "n"] == 7
+
+
+@pytest.mark.django_db
+def test_responses_stored_within_the_settle_time_wait_for_the_next_sync(lake_dir: Path) -> None:
+    _submit(3)
+    assert sync_to_lake(settle_seconds=60).responses == 0  # just stored: a lower id may still be committing
+    assert sync_to_lake(settle_seconds=0).responses == 3

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import CharField, F, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat, Substr
 
 from kundpuls.errors import ValidationError
 from kundpuls.web.org.models import AuditEvent, Role, Unit, UnitEvent
-from kundpuls.web.org.tree import materialise_paths
-from kundpuls.web.org.unit_import import COLUMNS, read_unit_rows
+from kundpuls.web.org.unit_import import COLUMNS, UnitRow, read_unit_rows
 
 
 def record_audit(actor: Any, action: str, target: str = "", **details: Any) -> AuditEvent:
@@ -42,88 +42,134 @@ class ImportSummary:
         }
 
 
-def _refresh_paths(units: Iterable[Unit]) -> list[Unit]:
-    """Recompute path and depth of every unit in ``units`` (the whole tree); return those that changed."""
-    by_id = {u.pk: u for u in units}
-    paths = materialise_paths({pk: u.parent_id for pk, u in by_id.items()})
-    changed = []
-    for pk, (path, depth) in paths.items():
-        unit = by_id[pk]
-        if unit.path != path or unit.depth != depth:
-            unit.path, unit.depth = path, depth
-            changed.append(unit)
-    return changed
+def _levels(rows: list[UnitRow], existing: set[str]) -> list[list[UnitRow]]:
+    """New units grouped so that each group's parents exist before it is inserted (parents first)."""
+    pending = [r for r in rows if r.code not in existing]
+    placed = set(existing)
+    levels: list[list[UnitRow]] = []
+    while pending:
+        level = [r for r in pending if r.parent_code is None or r.parent_code in placed]
+        levels.append(level)
+        placed.update(r.code for r in level)
+        pending = [r for r in pending if r.code not in placed]
+    return levels
+
+
+def _assign_new_paths() -> None:
+    """Give every unit without a path (just inserted) its path and depth: one statement per tree level."""
+    parent = Unit.objects.filter(pk=OuterRef("parent_id"))
+    Unit.objects.filter(path="", parent__isnull=True).update(
+        path=Concat(Value("/"), Cast("pk", CharField()), Value("/")), depth=0
+    )
+    while (
+        Unit.objects.filter(path="")
+        .exclude(parent__path="")
+        .update(
+            path=Concat(Subquery(parent.values("path")[:1]), Cast("pk", CharField()), Value("/")),
+            depth=Subquery(parent.values("depth")[:1]) + 1,
+        )
+    ):
+        pass
+
+
+def _move_subtree(unit: Unit, new_parent: Unit | None) -> None:
+    """Rewrite the paths of ``unit``'s whole subtree after it moved under ``new_parent`` (one statement)."""
+    unit.refresh_from_db(fields=["path", "depth"])
+    old_path = unit.path
+    if new_parent is not None:
+        new_parent.refresh_from_db(fields=["path", "depth"])
+    new_path = f"{new_parent.path if new_parent else '/'}{unit.pk}/"
+    shift = (new_parent.depth + 1 if new_parent else 0) - unit.depth
+    Unit.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + shift
+    )
 
 
 @transaction.atomic
 def import_units(text: str, *, actor: Any = "cli") -> ImportSummary:
-    """Create or update units from a unit file; all rows or none (see :mod:`kundpuls.web.org.unit_import`)."""
+    """Create or update units from a unit file; all rows or none (see :mod:`kundpuls.web.org.unit_import`).
+
+    New units are inserted level by level and get their paths from one SQL statement per level; a moved
+    unit's subtree is rewritten with one prefix replacement, so 10,000 units import in seconds.
+    """
     existing = {u.code: u for u in Unit.objects.select_for_update(of=("self",)).select_related("parent")}
     existing_parents = {code: (u.parent.code if u.parent else None) for code, u in existing.items()}
     rows = read_unit_rows(text, existing_parents)
 
-    new_units = [
-        Unit(code=r.code, name=r.name, kind=r.kind, valid_from=r.valid_from, valid_to=r.valid_to, path="")
-        for r in rows
-        if r.code not in existing
-    ]
-    Unit.objects.bulk_create(new_units, batch_size=2000)
-    if any(u.pk is None for u in new_units):  # databases that do not return keys from bulk inserts
-        ids = dict(Unit.objects.filter(code__in=[u.code for u in new_units]).values_list("code", "pk"))
-        for u in new_units:
-            u.pk = ids[u.code]
-    units = {**existing, **{u.code: u for u in new_units}}
-
-    updated, moved, unchanged = 0, 0, 0
+    units: dict[str, Unit] = dict(existing)
     events: list[UnitEvent] = []
-    touched: set[int] = set()
-    for r in rows:
-        unit = units[r.code]
-        parent_id = units[r.parent_code].pk if r.parent_code else None
-        if r.code not in existing:
-            unit.parent_id = parent_id
-            events.append(
-                UnitEvent(
-                    unit=unit, kind=UnitEvent.Kind.CREATED, to_parent_id=parent_id, effective=r.valid_from
-                )
+    created = 0
+    for level in _levels(rows, set(existing)):
+        new_units = [
+            Unit(
+                code=r.code,
+                name=r.name,
+                kind=r.kind,
+                valid_from=r.valid_from,
+                valid_to=r.valid_to,
+                path="",
+                parent_id=units[r.parent_code].pk if r.parent_code else None,
             )
-            touched.add(unit.pk)
+            for r in level
+        ]
+        Unit.objects.bulk_create(new_units, batch_size=2000)
+        if any(u.pk is None for u in new_units):  # databases that do not return keys from bulk inserts
+            ids = dict(Unit.objects.filter(code__in=[u.code for u in new_units]).values_list("code", "pk"))
+            for u in new_units:
+                u.pk = ids[u.code]
+        units.update({u.code: u for u in new_units})
+        events += [
+            UnitEvent(unit=u, kind=UnitEvent.Kind.CREATED, to_parent_id=u.parent_id, effective=u.valid_from)
+            for u in new_units
+        ]
+        created += len(new_units)
+    _assign_new_paths()
+
+    updated, unchanged = 0, 0
+    changed: list[Unit] = []
+    moves: list[tuple[Unit, Unit | None]] = []
+    for r in rows:
+        if r.code not in existing:
             continue
+        unit = units[r.code]
+        parent = units[r.parent_code] if r.parent_code else None
         fields_changed = (unit.name, unit.kind, unit.valid_from, unit.valid_to) != (
             r.name,
             r.kind,
             r.valid_from,
             r.valid_to,
         )
-        if unit.parent_id != parent_id:
+        if unit.parent_id != (parent.pk if parent else None):
             events.append(
                 UnitEvent(
                     unit=unit,
                     kind=UnitEvent.Kind.MOVED,
                     from_parent_id=unit.parent_id,
-                    to_parent_id=parent_id,
+                    to_parent_id=parent.pk if parent else None,
                     effective=r.valid_from,
                 )
             )
-            unit.parent_id = parent_id
-            moved += 1
-            touched.add(unit.pk)
-        elif fields_changed:
-            updated += 1
-        else:
+            unit.parent_id = parent.pk if parent else None
+            moves.append((unit, parent))
+            changed.append(unit)
+        elif not fields_changed:
             unchanged += 1
+            continue
+        else:
+            updated += 1
         if fields_changed:
             unit.name, unit.kind, unit.valid_from, unit.valid_to = r.name, r.kind, r.valid_from, r.valid_to
             events.append(UnitEvent(unit=unit, kind=UnitEvent.Kind.CHANGED, effective=r.valid_from))
-            touched.add(unit.pk)
-
-    path_changed = {u.pk for u in _refresh_paths(units.values())}
-    to_save = [u for u in units.values() if u.pk in touched or u.pk in path_changed]
+            changed.append(unit)
     Unit.objects.bulk_update(
-        to_save, ["name", "kind", "parent", "path", "depth", "valid_from", "valid_to"], batch_size=2000
+        list({u.pk: u for u in changed}.values()),
+        ["name", "kind", "parent", "valid_from", "valid_to"],
+        batch_size=200,
     )
+    for unit, parent in moves:
+        _move_subtree(unit, parent)
     UnitEvent.objects.bulk_create(events, batch_size=2000)
-    summary = ImportSummary(created=len(new_units), updated=updated, moved=moved, unchanged=unchanged)
+    summary = ImportSummary(created=created, updated=updated, moved=len(moves), unchanged=unchanged)
     record_audit(actor, "units.import", "", **summary.to_dict())
     return summary
 
@@ -167,8 +213,7 @@ def move_unit(
     old_parent_id = unit.parent_id
     unit.parent = new_parent
     unit.save(update_fields=["parent"])
-    changed = _refresh_paths(Unit.objects.all())
-    Unit.objects.bulk_update(changed, ["path", "depth"], batch_size=2000)
+    _move_subtree(unit, new_parent)
     UnitEvent.objects.create(
         unit=unit,
         kind=UnitEvent.Kind.MOVED,

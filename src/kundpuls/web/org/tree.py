@@ -1,4 +1,4 @@
-"""Tree arithmetic on (id, parent id) pairs: materialised paths, depths and cycle detection (no I/O)."""
+"""Tree arithmetic on (node, parent) pairs: cycle detection before anything is stored (no I/O)."""
 
 from __future__ import annotations
 
@@ -20,19 +20,3 @@ def find_cycle(parent_of: Mapping[Node, Node | None], start: Node) -> list[Node]
         order.append(node)
         node = parent_of[node]
     return None
-
-
-def materialise_paths(parent_of: Mapping[int, int | None]) -> dict[int, tuple[str, int]]:
-    """``/root/…/id/`` path and depth (root = 0) of every node; ``parent_of`` must be acyclic."""
-    result: dict[int, tuple[str, int]] = {}
-    for start in parent_of:
-        chain: list[int] = []
-        node: int | None = start
-        while node is not None and node not in result:
-            chain.append(node)
-            node = parent_of[node]
-        path, depth = result[node] if node is not None else ("/", -1)
-        for item in reversed(chain):
-            path, depth = f"{path}{item}/", depth + 1
-            result[item] = (path, depth)
-    return result

@@ -10,17 +10,26 @@ from django.db import transaction
 from kundpuls.analytics.lake_erasure import ErasureReport, erase_responses
 from kundpuls.analytics.lake_sync import SyncReport, sync_lake
 from kundpuls.web.org.actions import record_audit
-from kundpuls.web.responses.lake_source import fetch_responses, survey_item_metadata
+from kundpuls.web.responses.lake_source import response_fetcher, survey_item_metadata
 from kundpuls.web.responses.models import Response
 
 
 def sync_to_lake(
-    *, batch_size: int = 50_000, progress: Callable[[int, int | None], None] | None = None
+    *,
+    batch_size: int = 50_000,
+    progress: Callable[[int, int | None], None] | None = None,
+    settle_seconds: float | None = None,
 ) -> SyncReport:
-    """Append every response newer than the lake's high-water mark (see :func:`sync_lake`)."""
+    """Append every settled response newer than the lake's high-water mark (see :func:`sync_lake`).
+
+    ``settle_seconds`` (default ``KUNDPULS_LAKE_SETTLE_SECONDS``): responses stored more recently wait for
+    the next sync (see :func:`kundpuls.web.responses.lake_source.response_fetcher`).
+    """
+    if settle_seconds is None:
+        settle_seconds = settings.KUNDPULS_LAKE_SETTLE_SECONDS
     return sync_lake(
         settings.KUNDPULS_LAKE_DIR,
-        fetch_responses,
+        response_fetcher(settle_seconds=settle_seconds),
         batch_size=batch_size,
         progress=progress,
         survey_items=survey_item_metadata(),

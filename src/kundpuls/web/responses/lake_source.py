@@ -9,8 +9,12 @@ text (already redacted when it was stored) to ``comments``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
+
+from django.utils import timezone
 
 from kundpuls.instruments import stored_items
 from kundpuls.web.org.models import Unit
@@ -74,11 +78,32 @@ def lake_record(
     }
 
 
-def fetch_responses(after: int | None, limit: int) -> list[dict[str, Any]]:
+def response_fetcher(*, settle_seconds: float = 5.0) -> Callable[[int | None, int], list[dict[str, Any]]]:
+    """A ``fetch`` for :func:`kundpuls.analytics.lake_sync.sync_lake` that leaves the newest rows for later.
+
+    Ids are handed out when a row is inserted, but become visible when its transaction commits, so a
+    row with a lower id can appear after one with a higher id. Rows stored during the last
+    ``settle_seconds`` are left for the next sync; every transaction that stores responses is far shorter,
+    so no row can be passed over by the high-water mark. A single-process load (the demo, an import that
+    has returned) may use 0.
+    """
+
+    def fetch(after: int | None, limit: int) -> list[dict[str, Any]]:
+        cutoff = timezone.now() - timedelta(seconds=settle_seconds)
+        return fetch_responses(after, limit, stored_before=cutoff if settle_seconds > 0 else None)
+
+    return fetch
+
+
+def fetch_responses(
+    after: int | None, limit: int, *, stored_before: datetime | None = None
+) -> list[dict[str, Any]]:
     """Up to ``limit`` responses with an id above ``after``, in id order, as lake records."""
     query = Response.objects.select_related("survey", "version", "unit").order_by("pk")
     if after is not None:
         query = query.filter(pk__gt=after)
+    if stored_before is not None:
+        query = query.filter(stored_at__lt=stored_before)
     rows = list(query[:limit])
     if not rows:
         return []

@@ -22,6 +22,7 @@ class Response(models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     language = models.CharField(_("language"), max_length=8, default="sv")
     submitted_at = models.DateTimeField(_("submitted"), db_index=True)
+    stored_at = models.DateTimeField(_("stored"), auto_now_add=True, db_index=True)
     answers = models.JSONField(_("answers"), default=dict)
     consented = models.BooleanField(_("consented to contact"), default=False)
 
