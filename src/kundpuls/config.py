@@ -16,6 +16,14 @@ variable                       meaning                                          
 ``KUNDPULS_BASE_URL``          public address used in links (QR codes, e-mails)       ``http://127.0.0.1:8000``
 ``KUNDPULS_ANONYMITY_THRESHOLD`` smallest group shown                                 ``7``
 ``KUNDPULS_LAKE_SETTLE_SECONDS`` responses younger than this wait for the next sync      ``5``
+``KUNDPULS_SMTP_HOST``         SMTP server for invitations (none: mail to the console) none
+``KUNDPULS_SMTP_PORT``         its port                                               ``25``
+``KUNDPULS_SMTP_USER``         SMTP user name                                         none
+``KUNDPULS_SMTP_PASSWORD``     SMTP password (or ``…_FILE``)                          none
+``KUNDPULS_SMTP_USE_TLS``      STARTTLS on the SMTP connection                        off
+``KUNDPULS_MAIL_FROM``         sender address of invitations                          ``kundpuls@localhost``
+``KUNDPULS_MAIL_RATE``         at most this many invitation mails per second          ``5``
+``KUNDPULS_CONTACT_RETENTION_DAYS`` days after a survey closes before contact data go ``30``
 ``KUNDPULS_CASE_CONTACT_RETENTION_DAYS`` days contact details outlive a closed case    ``30``
 =============================  =====================================================  =====================
 
@@ -51,6 +59,15 @@ class Config:
     base_url: str
     anonymity_threshold: int
     lake_settle_seconds: float = 5.0
+    # Invitations: outgoing mail and the retention of contact data (issue 4).
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_use_tls: bool = False
+    mail_from: str = "kundpuls@localhost"
+    mail_rate: float = 5.0
+    contact_retention_days: int = 30
     case_contact_retention_days: int = 30
 
     @property
@@ -81,6 +98,17 @@ def _secret(env: Mapping[str, str], name: str) -> str | None:
         except OSError as exc:
             raise ConfigurationError(f"{name}_FILE: cannot read {file_name!r}: {exc.strerror}") from exc
     return value or None
+
+
+def _number(env: Mapping[str, str], name: str, default: str, *, minimum: float) -> float:
+    raw = env.get(name) or default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ConfigurationError(f"{name}: expected a number ≥ {minimum:g}, got {raw!r}")
+    return value
 
 
 def load_config(env: Mapping[str, str] | None = None) -> Config:
@@ -138,6 +166,15 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         base_url=(env.get("KUNDPULS_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
         anonymity_threshold=threshold,
         lake_settle_seconds=settle,
+        # Invitations: outgoing mail and the retention of contact data (issue 4).
+        smtp_host=(env.get("KUNDPULS_SMTP_HOST") or "").strip() or None,
+        smtp_port=int(_number(env, "KUNDPULS_SMTP_PORT", "25", minimum=1)),
+        smtp_user=env.get("KUNDPULS_SMTP_USER") or None,
+        smtp_password=_secret(env, "KUNDPULS_SMTP_PASSWORD"),
+        smtp_use_tls=_flag(env, "KUNDPULS_SMTP_USE_TLS"),
+        mail_from=env.get("KUNDPULS_MAIL_FROM") or "kundpuls@localhost",
+        mail_rate=_number(env, "KUNDPULS_MAIL_RATE", "5", minimum=0.001),
+        contact_retention_days=int(_number(env, "KUNDPULS_CONTACT_RETENTION_DAYS", "30", minimum=0)),
         case_contact_retention_days=int(retention_raw),
     )
 

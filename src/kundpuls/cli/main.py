@@ -26,6 +26,7 @@ TOPICS: tuple[str, ...] = (
     "kundpuls.cli.surveys",
     "kundpuls.cli.sync",
     "kundpuls.cli.analytics",
+    "kundpuls.cli.invitations",
     "kundpuls.cli.pls",
     "kundpuls.cli.text",
     "kundpuls.cli.cases",

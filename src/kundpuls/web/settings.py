@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    # Invitations (issue 4): the app and its background tasks (worker: `kundpuls worker`).
+    "kundpuls.web.invitations",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +193,22 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# Invitations (issue 4): outgoing mail (console without an SMTP host), background tasks, contact retention.
+if CONFIG.smtp_host:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = CONFIG.smtp_host
+    EMAIL_PORT = CONFIG.smtp_port
+    EMAIL_HOST_USER = CONFIG.smtp_user or ""
+    EMAIL_HOST_PASSWORD = CONFIG.smtp_password or ""
+    EMAIL_USE_TLS = CONFIG.smtp_use_tls
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = CONFIG.mail_from
+KUNDPULS_MAIL_RATE = CONFIG.mail_rate
+KUNDPULS_CONTACT_RETENTION_DAYS = CONFIG.contact_retention_days
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGGING = {
     "version": 1,

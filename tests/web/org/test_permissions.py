@@ -42,6 +42,10 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/enkater/finns-inte/": (404, 404, 404, 404, 404, LOGIN),
     "DIST:nki:VOF-HT-N:svg": (200, 200, 200, 403, 200, LOGIN),  # unit A's QR code
     "DIST:nki:KFF-BIB-HUV:pdf": (200, 200, 403, 200, 403, LOGIN),  # unit B's poster
+    "/portal/inbjudningar/nki/": (200, 200, 403, 403, 403, LOGIN),  # invitations: contact data, sending
+    "/portal/inbjudningar/patient/": (200, 403, 403, 403, 403, LOGIN),
+    "/portal/inbjudningar/finns-inte/": (404, 404, 404, 404, 404, LOGIN),
+    "/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/": (404, 404, 404, 404, 404, 404),  # personal links: token only
     "/konto/logga-in/": ("redirect", "redirect", "redirect", "redirect", "redirect", 200),
     # follow-up cases and goals (issue 10); case pages need a case: tests/web/cases/test_views.py
     "/portal/arenden/": (200, 403, 200, 200, 403, LOGIN),
@@ -66,6 +70,13 @@ ROUTES_COVERED = {
     "surveys:publish",
     "surveys:open",
     "surveys:close",
+    # invitations: the staff page; sending answers POST only (tested in tests/web/invitations); the
+    # respondent routes need a personal token, not a role (tested in tests/web/invitations)
+    "invitations:status",
+    "invitations:send",
+    "invitations:page",
+    "invitations:thanks",
+    "invitations:unsubscribe",
     "cases:list",
     "cases:summary",
     "cases:rules",
@@ -135,14 +146,16 @@ def test_every_portal_route_is_in_the_matrix() -> None:
     def walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> None:
         for p in patterns:
             if isinstance(p, URLResolver):
-                if p.namespace in {"org", "accounts", "surveys", "cases", "goals"}:
+                if p.namespace in {"org", "accounts", "surveys", "cases", "goals", "invitations"}:
                     walk(p.url_patterns, f"{p.namespace}:")
             elif p.name:
                 names.add(prefix + p.name)
 
     walk(get_resolver().url_patterns)
     uncovered = {
-        n for n in names if n.startswith(("org:", "surveys:", "cases:", "goals:")) or n == "healthz"
+        n
+        for n in names
+        if n.startswith(("org:", "surveys:", "cases:", "goals:", "invitations:")) or n == "healthz"
     } - ROUTES_COVERED
     assert not uncovered, f"add these routes to MATRIX: {sorted(uncovered)}"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -25,9 +27,9 @@ from kundpuls.instruments import (
 from kundpuls.instruments.items import question_items
 from kundpuls.web.collect.page_form import BlockView, page_view, raw_page_answers
 from kundpuls.web.collect.state import BadState, RespondentState
-from kundpuls.web.responses.actions import submit_response
+from kundpuls.web.responses.actions import Receipt, submit_response
 from kundpuls.web.responses.models import Response
-from kundpuls.web.surveys.models import Distribution, SurveyVersion
+from kundpuls.web.surveys.models import Channel, Distribution, SurveyVersion
 from kundpuls.web.surveys.queries import definition_of, distribution_by_token
 
 
@@ -115,7 +117,22 @@ def _summary_text(targets: dict[str, tuple[str, str]], key: str, hint: str) -> s
     return f"{targets[key][1]}: {hint}" if key in targets else hint
 
 
-def _render_page(
+@dataclass(frozen=True)
+class Flow:
+    """What a respondent flow other than the open link (a personal invitation) adds to the pages.
+
+    ``save_state`` is called with the state of every page shown (to resume later); ``finish`` turns the
+    receipt of the stored response into the answer to the last POST (default: the open link's thanks page).
+    """
+
+    save_state: Callable[[RespondentState], None] | None = None
+    finish: Callable[[Receipt], HttpResponse] | None = None
+
+
+OPEN_LINK = Flow()
+
+
+def render_page(
     request: HttpRequest,
     distribution: Distribution,
     definition: SurveyDefinition,
@@ -123,7 +140,11 @@ def _render_page(
     *,
     errors: AnswerErrors | None = None,
     shown: dict[str, Any] | None = None,
+    flow: Flow = OPEN_LINK,
 ) -> HttpResponse:
+    """The page ``state.page`` of ``definition`` (with ``errors`` and the values ``shown``, if any)."""
+    if flow.save_state is not None:
+        flow.save_state(state)
     language = state.language
     messages: dict[str, list[str]] = {}
     for error in errors.errors if errors else ():  # the respondent reads the plain hint, not key = value
@@ -194,10 +215,10 @@ def _current_version(distribution: Distribution) -> SurveyVersion | None:
 @require_http_methods(["GET", "POST"])
 def survey_page(request: HttpRequest, token: str) -> HttpResponse:
     distribution = distribution_by_token(token)
-    if distribution is None:
+    if distribution is None or distribution.channel == Channel.INVITATION:  # personal links: /i/<token>/
         return _unavailable(request, "unknown", 404)
     availability = distribution.state()
-    # A POST continues the version its signed state names (checked to be published in _post), so only a
+    # A POST continues the version its signed state names (checked to be published in handle_post), so only a
     # GET needs to look up the current version.
     version = _current_version(distribution) if request.method == "GET" else None
     if availability == "closed" or (request.method == "GET" and version is None):
@@ -210,11 +231,12 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
         if first is None:
             return _unavailable(request, "closed", 410)
         state = RespondentState.new(distribution.pk, version.pk, first, _language(request, definition))
-        return _render_page(request, distribution, definition, state)
-    return _post(request, distribution)
+        return render_page(request, distribution, definition, state)
+    return handle_post(request, distribution)
 
 
-def _post(request: HttpRequest, distribution: Distribution) -> HttpResponse:
+def handle_post(request: HttpRequest, distribution: Distribution, *, flow: Flow = OPEN_LINK) -> HttpResponse:
+    """One POST of a respondent page: validate, go back/forward, or store the response on the last page."""
     try:
         state = RespondentState.loads(request.POST.get("state", ""), distribution_id=distribution.pk)
         version = SurveyVersion.objects.defer("definition").get(
@@ -232,7 +254,7 @@ def _post(request: HttpRequest, distribution: Distribution) -> HttpResponse:
     if action in {"lang-sv", "lang-en"}:  # switch language, keep what was typed, validate nothing
         language = action[5:] if action[5:] in definition.languages else state.language
         kept = {**previous, **raw}
-        return _render_page(
+        return render_page(
             request,
             distribution,
             definition,
@@ -245,23 +267,24 @@ def _post(request: HttpRequest, distribution: Distribution) -> HttpResponse:
                 state.answers,
             ),
             shown=kept,
+            flow=flow,
         )
     try:
         validated = validate_page_answers(definition, state.page, raw, previous=previous)
     except AnswerErrors as errors:
         if action == "back":
             target = previous_page_key(definition, state.page, previous) or state.page
-            return _render_page(request, distribution, definition, state.at(target, previous))
-        return _render_page(
-            request, distribution, definition, state, errors=errors, shown={**previous, **raw}
+            return render_page(request, distribution, definition, state.at(target, previous), flow=flow)
+        return render_page(
+            request, distribution, definition, state, errors=errors, shown={**previous, **raw}, flow=flow
         )
     answers = {**previous, **validated.as_input()}
     if action == "back":
         target = previous_page_key(definition, state.page, answers) or state.page
-        return _render_page(request, distribution, definition, state.at(target, answers))
+        return render_page(request, distribution, definition, state.at(target, answers), flow=flow)
     following = next_page_key(definition, state.page, answers)
     if following is not None:
-        return _render_page(request, distribution, definition, state.at(following, answers))
+        return render_page(request, distribution, definition, state.at(following, answers), flow=flow)
     try:
         receipt = submit_response(
             version=version,
@@ -271,7 +294,9 @@ def _post(request: HttpRequest, distribution: Distribution) -> HttpResponse:
             language=state.language,
         )
     except AnswerErrors as errors:
-        return _render_page(request, distribution, definition, state, errors=errors, shown=answers)
+        return render_page(request, distribution, definition, state, errors=errors, shown=answers, flow=flow)
+    if flow.finish is not None:
+        return flow.finish(receipt)
     if not _wants_html(request):
         return JsonResponse(
             {"receipt": receipt.code, "stored": receipt.created}, status=201 if receipt.created else 200

@@ -1,0 +1,147 @@
+"""``kundpuls invitations …`` (import a list, send, remind, status, retention) and ``kundpuls worker``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kundpuls.cli.django_setup import setup_django
+from kundpuls.cli.output import emit_json, fail
+from kundpuls.errors import KundpulsError
+
+invitations_app = typer.Typer(help="Personliga inbjudningar / personal invitations.", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as one JSON document.")]
+SurveyOption = Annotated[str, typer.Option("--survey", help="Key of the survey.")]
+
+
+def _survey(key: str, as_json: bool) -> Any:
+    from kundpuls.web.surveys.queries import survey_by_key
+
+    try:
+        return survey_by_key(key)
+    except KundpulsError as exc:
+        fail(exc, as_json=as_json)
+
+
+def _emit(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        emit_json(result)
+    else:
+        typer.echo(" · ".join(f"{k}: {v}" for k, v in result.items()))
+
+
+@invitations_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="Recipient list (CSV or Excel).")],
+    survey: SurveyOption,
+    json: JsonOption = False,
+) -> None:
+    """Validate a recipient list and invite everyone on it (or no one, listing every bad row)."""
+    setup_django()
+    from kundpuls.web.invitations.actions import import_recipients
+    from kundpuls.web.invitations.recipients import table_from_file
+
+    target = _survey(survey, json)
+    try:
+        summary = import_recipients(target, table_from_file(file), actor="cli")
+    except KundpulsError as exc:
+        fail(exc, as_json=json)
+    _emit({"survey": target.key, "invited": summary.invited, "units": summary.units}, json)
+
+
+def _queue(target: Any, planned: int, json: bool, *, step: str) -> None:
+    from kundpuls.web.invitations.tasks import enqueue_due
+
+    queued = enqueue_due(target)
+    _emit({"survey": target.key, "step": step, "planned": planned, "queued": queued}, json)
+
+
+@invitations_app.command("send")
+def send_command(survey: SurveyOption, json: JsonOption = False) -> None:
+    """Plan the invitation mail for everyone not yet invited and queue it for the worker."""
+    setup_django()
+    from kundpuls.web.invitations.delivery import plan_invitations
+
+    target = _survey(survey, json)
+    _queue(target, plan_invitations(target, actor="cli"), json, step="invitation")
+
+
+@invitations_app.command("remind")
+def remind_command(
+    survey: SurveyOption,
+    after_days: Annotated[int, typer.Option(min=0, help="Days after the last mail.")] = 7,
+    max_reminders: Annotated[int, typer.Option(min=0, help="At most this many reminders per person.")] = 2,
+    json: JsonOption = False,
+) -> None:
+    """Plan a reminder for everyone who has not answered (after N days, at most K) and queue it."""
+    setup_django()
+    from kundpuls.web.invitations.delivery import plan_reminders
+
+    target = _survey(survey, json)
+    planned = plan_reminders(target, after_days=after_days, max_reminders=max_reminders, actor="cli")
+    _queue(target, planned, json, step="reminder")
+
+
+@invitations_app.command("status")
+def status_command(survey: SurveyOption, json: JsonOption = False) -> None:
+    """Per unit: invited, reached, answered and the response rate (with its 95 % Wilson interval)."""
+    setup_django()
+    from kundpuls.web.invitations.queries import delivery_counts, unit_rates
+
+    target = _survey(survey, json)
+    units = [r.as_dict() for r in unit_rates(target)]
+    result = {"survey": target.key, "units": units, "deliveries": delivery_counts(target)}
+    if json:
+        emit_json(result)
+        return
+    for row in units:
+        typer.echo(
+            f"{row['unit_code']}: invited {row['invited']}, reached {row['reached']}, "
+            f"answered {row['answered']}, rate {row['estimate']} %"
+        )
+
+
+@invitations_app.command("retention")
+def retention_command(json: JsonOption = False) -> None:
+    """Delete the contact data of surveys closed longer ago than KUNDPULS_CONTACT_RETENTION_DAYS."""
+    setup_django()
+    from kundpuls.web.invitations.actions import apply_retention, retention_days
+
+    summary = apply_retention(actor="cli")
+    _emit(
+        {
+            "retention_days": retention_days(),
+            "surveys": summary.surveys,
+            "contacts_deleted": summary.contacts_deleted,
+            "progress_cleared": summary.progress_cleared,
+        },
+        json,
+    )
+
+
+def worker_command(
+    batch: Annotated[bool, typer.Option("--batch", help="Run every queued task, then stop.")] = False,
+) -> None:
+    """Run background tasks (invitation mails): Django's ``db_worker`` for the default queue.
+
+    On start it queues again every due mail still waiting: a worker killed between taking a task and
+    claiming its mail leaves that task marked running forever, and its mail would otherwise never go out
+    (a second task for a mail is harmless: only one can claim it).
+    """
+    setup_django()
+    from django.core.management import call_command
+
+    from kundpuls.web.invitations.tasks import enqueue_due
+
+    enqueue_due()
+
+    arguments = ["--no-reload"] + (["--batch"] if batch else [])
+    call_command("db_worker", *arguments)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(invitations_app, name="invitations")
+    app.command("worker")(worker_command)

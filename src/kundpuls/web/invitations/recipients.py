@@ -1,0 +1,151 @@
+"""Reading and validating a recipient list (CSV or Excel) before anything is stored.
+
+Columns (header names are case-insensitive; Swedish names work too): ``email`` (``e-mail``, ``e-post``),
+``name`` (``namn``, optional), ``unit`` (``unit_code``, ``enhet``), ``language`` (``språk``, optional:
+``sv`` or ``en``, default ``sv``); every other column is a background variable copied onto the response.
+Each bad cell gives one :class:`~kundpuls.errors.RowError` (row numbers count the header as row 1), and
+:func:`read_recipients` raises :class:`~kundpuls.errors.ImportRowsError` with all of them, so nothing is
+imported unless the whole list is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kundpuls.errors import ImportRowsError, RowError, ValidationError
+
+ALIASES = {
+    "email": "email",
+    "e-mail": "email",
+    "e-post": "email",
+    "epost": "email",
+    "mail": "email",
+    "name": "name",
+    "namn": "name",
+    "unit": "unit",
+    "unit_code": "unit",
+    "enhet": "unit",
+    "enhetskod": "unit",
+    "language": "language",
+    "språk": "language",
+    "lang": "language",
+}
+LANGUAGES = ("sv", "en")
+EMAIL_PATTERN = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\".]{2,}$")
+BACKGROUND_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+@dataclass(frozen=True)
+class RecipientRow:
+    row: int
+    email: str
+    name: str
+    unit_code: str
+    language: str
+    background: dict[str, str] = field(default_factory=dict)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():  # calamine returns integers as floats
+        return str(int(value))
+    return str(value).strip()
+
+
+def table_from_file(path: Path) -> list[list[str]]:
+    """The cells of a CSV (UTF-8, comma or semicolon) or Excel (first sheet) file, header first."""
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+            sheet = workbook.get_sheet_by_index(0)
+            return [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=True)]
+        except Exception as exc:  # calamine raises its own error types for damaged or foreign files
+            raise ValidationError(
+                f"file: {path.name!r} is not a readable Excel file ({type(exc).__name__})",
+                field="file",
+                value=path.name,
+            ) from exc
+    if suffix not in {".csv", ".txt"}:
+        raise ValidationError(
+            f"file: expected .csv or .xlsx, got {path.name!r}", field="file", value=path.name
+        )
+    try:
+        return table_from_text(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            f"file: {path.name!r} is not UTF-8 text (save the CSV as UTF-8)", field="file", value=path.name
+        ) from exc
+
+
+def table_from_text(text: str) -> list[list[str]]:
+    text = text.removeprefix("\ufeff")
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def read_recipients(
+    table: list[list[str]], *, units: Mapping[str, bool], existing_emails: frozenset[str] = frozenset()
+) -> list[RecipientRow]:
+    """Validate ``table`` (header first) against ``units`` (code → inside the survey owner's tree).
+
+    Raises
+    ------
+    kundpuls.errors.ImportRowsError
+        Every bad e-mail, unknown unit, unit outside the owner, bad language and duplicate address.
+    """
+    if not table or not any(table[0]):
+        raise ImportRowsError([RowError(1, "email", "", "the file is empty (a header row is needed)")])
+    header = [h.strip().lower() for h in table[0]]
+    columns = [ALIASES.get(h, h) for h in header]
+    errors: list[RowError] = []
+    for required in ("email", "unit"):
+        if required not in columns:
+            errors.append(RowError(1, required, ",".join(header), f"column {required!r} is missing"))
+    for name in columns:
+        if name not in ALIASES.values() and name and not BACKGROUND_KEY.match(name):
+            errors.append(
+                RowError(1, name, name, "background column names are lower-case letters, digits, _")
+            )
+    if errors:
+        raise ImportRowsError(errors)
+    rows: list[RecipientRow] = []
+    seen: dict[str, int] = {}
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        values = {col: (cells[i].strip() if i < len(cells) else "") for i, col in enumerate(columns) if col}
+        email = values.get("email", "").lower()
+        unit_code = values.get("unit", "")
+        language = (values.get("language") or "sv").lower()
+        if not EMAIL_PATTERN.match(email):
+            errors.append(RowError(number, "email", values.get("email", ""), "not a valid e-mail address"))
+        elif email in seen:
+            errors.append(RowError(number, "email", email, f"duplicate of row {seen[email]}"))
+        elif email in existing_emails:
+            errors.append(RowError(number, "email", email, "already invited to this survey"))
+        else:
+            seen[email] = number
+        if unit_code not in units:
+            errors.append(RowError(number, "unit", unit_code, "unknown unit code"))
+        elif not units[unit_code]:
+            errors.append(RowError(number, "unit", unit_code, "unit outside the survey owner's organisation"))
+        if language not in LANGUAGES:
+            errors.append(RowError(number, "language", language, "expected sv or en"))
+        background = {k: v for k, v in values.items() if k not in ALIASES.values() and v != ""}
+        rows.append(RecipientRow(number, email, values.get("name", ""), unit_code, language, background))
+    if errors:
+        raise ImportRowsError(errors)
+    if not rows:
+        raise ImportRowsError([RowError(2, "email", "", "the file has no recipients")])
+    return rows
