@@ -61,7 +61,7 @@ def survey_frame(
     return cache.cached(key, lambda: index_frame(lake, plan, period_kind=period_kind, segment=segment))
 
 
-def _value(row: pd.Series | None, key: str, label: str, kind: str) -> IndexValue:
+def index_value(row: pd.Series | None, key: str, label: str, kind: str) -> IndexValue:
     if row is None or bool(row["suppressed"]) or pd.isna(row["estimate"]):
         return IndexValue.hidden(key, label, kind=kind)
     return IndexValue(
@@ -77,7 +77,7 @@ def _value(row: pd.Series | None, key: str, label: str, kind: str) -> IndexValue
     )
 
 
-def _change(before: pd.Series | None, after: pd.Series | None, key: str, previous: str) -> Change | None:
+def change_between(before: pd.Series | None, after: pd.Series | None, key: str, previous: str) -> Change | None:
     """Welch t test (indices) or z test (NPS) of after − before; None when either side is hidden."""
     if before is None or after is None or bool(before["suppressed"]) or bool(after["suppressed"]):
         return None
@@ -119,7 +119,7 @@ def _rows(frame: pd.DataFrame, unit: str, segment_value: str | None) -> pd.DataF
     return rows
 
 
-def _lookup(rows: pd.DataFrame, index: str, period: str) -> pd.Series | None:
+def lookup(rows: pd.DataFrame, index: str, period: str) -> pd.Series | None:
     hit = rows[(rows["index"] == index) & (rows["period"] == period)]
     return None if hit.empty else hit.iloc[0]
 
@@ -366,18 +366,18 @@ def unit_report(
     headlines = []
     for key in keys:
         kind = "nps" if key == "NPS" else "index"
-        row = _lookup(unit_rows, key, period)
+        row = lookup(unit_rows, key, period)
         change = None
         if previous_period is not None:
-            change = _change(_lookup(unit_rows, key, previous_period), row, key, previous_period)
-        headlines.append(Headline(_value(row, key, plan.label(key, language), kind), change))
+            change = change_between(lookup(unit_rows, key, previous_period), row, key, previous_period)
+        headlines.append(Headline(index_value(row, key, plan.label(key, language), kind), change))
     main = plan.main_index or (keys[0] if keys else None)
     trend: tuple[TrendPoint, ...] = ()
     comparison: tuple[ComparisonRow, ...] = ()
     path = str(all_rows["unit_path"].iloc[0])
     if main:
         label = plan.label(main, language)
-        trend = tuple(TrendPoint(p, _value(_lookup(unit_rows, main, p), main, label, "index")) for p in periods)
+        trend = tuple(TrendPoint(p, index_value(lookup(unit_rows, main, p), main, label, "index")) for p in periods)
         chain = [c for c in path.strip("/").split("/") if c]
         roles = [("unit", unit)]
         if len(chain) >= 2:
@@ -388,7 +388,7 @@ def unit_report(
         for role, code in roles:
             own = _rows(frame, code, segment_value if segment else None)
             rows.extend(
-                ComparisonRow(role, code, names.get(code, code), _value(_lookup(own, k, period), k, plan.label(k, language), "nps" if k == "NPS" else "index"))
+                ComparisonRow(role, code, names.get(code, code), index_value(lookup(own, k, period), k, plan.label(k, language), "nps" if k == "NPS" else "index"))
                 for k in keys
             )
         comparison = tuple(rows)
