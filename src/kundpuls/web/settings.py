@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "kundpuls.web.surveys",
     "kundpuls.web.responses",
     "kundpuls.web.collect",
+    # dashboards and unit reports (issue 9): charts, PDF, XLSX/CSV exports read the lake
+    "kundpuls.web.dashboards",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("konto/", include("kundpuls.web.accounts.urls")),
     path("portal/", include("kundpuls.web.org.urls")),
     path("portal/enkater/", include("kundpuls.web.surveys.urls")),
+    path("portal/resultat/", include("kundpuls.web.dashboards.urls")),
     path("s/", include("kundpuls.web.collect.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
