@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kundpuls.render.labels import text
+from kundpuls.render.labels import number, text
 from kundpuls.reports.contracts import IndexValue, Overview, UnitReport
 
 Cell = str | int | float | None
@@ -29,6 +29,13 @@ def _round(value: float | None, digits: int = 1) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
+def _p_text(p_value: float, language: str) -> str:
+    """A p value as text with three decimals (``< 0,001`` below)."""
+    if p_value < 0.001:
+        return "< " + number(0.001, language, digits=3)
+    return number(p_value, language, digits=3)
+
+
 def _value_cells(value: IndexValue) -> tuple[Cell, ...]:
     if value.suppressed:
         return (None, None, None, None)
@@ -46,7 +53,7 @@ def headline_table(report: UnitReport, language: str = "sv") -> Table:
                 h.value.label,
                 *_value_cells(h.value),
                 None if change is None else _round(change.difference),
-                None if change is None or change.p_value is None else round(change.p_value, 3),
+                None if change is None or change.p_value is None else _p_text(change.p_value, language),
                 None if change is None else (t("yes") if change.significant else t("no")),
             )
         )
