@@ -43,6 +43,14 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "DIST:nki:VOF-HT-N:svg": (200, 200, 200, 403, 200, LOGIN),  # unit A's QR code
     "DIST:nki:KFF-BIB-HUV:pdf": (200, 200, 403, 200, 403, LOGIN),  # unit B's poster
     "/konto/logga-in/": ("redirect", "redirect", "redirect", "redirect", "redirect", 200),
+    # dashboards (an empty lake here: downloads answer 404 to those allowed, 403 to the others)
+    "/portal/resultat/": (200, 200, 200, 200, 200, LOGIN),
+    "/portal/resultat/enheter/VOF-HT-N/": (200, 200, 200, 403, 200, LOGIN),  # unit A
+    "/portal/resultat/enheter/KFF-BIB-HUV/": (200, 200, 403, 200, 403, LOGIN),  # unit B
+    "/portal/resultat/enheter/FINNS-INTE/": (404, 404, 404, 404, 404, LOGIN),
+    "/portal/resultat/enheter/VOF-HT-N/rapport.pdf": (404, 404, 404, 403, 403, LOGIN),
+    "/portal/resultat/enheter/VOF-HT-N/tabeller.xlsx": (404, 404, 404, 403, 403, LOGIN),
+    "/portal/resultat/export.csv": (404, 404, 404, 404, 403, LOGIN),
 }
 
 ROUTES_COVERED = {
@@ -59,6 +67,11 @@ ROUTES_COVERED = {
     "surveys:publish",
     "surveys:open",
     "surveys:close",
+    "dashboards:overview",
+    "dashboards:overview_export",
+    "dashboards:unit",
+    "dashboards:unit_pdf",
+    "dashboards:unit_export",
 }
 
 
@@ -118,13 +131,13 @@ def test_every_portal_route_is_in_the_matrix() -> None:
     def walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> None:
         for p in patterns:
             if isinstance(p, URLResolver):
-                if p.namespace in {"org", "accounts", "surveys"}:
+                if p.namespace in {"org", "accounts", "surveys", "dashboards"}:
                     walk(p.url_patterns, f"{p.namespace}:")
             elif p.name:
                 names.add(prefix + p.name)
 
     walk(get_resolver().url_patterns)
-    uncovered = {n for n in names if n.startswith(("org:", "surveys:")) or n == "healthz"} - ROUTES_COVERED
+    uncovered = {n for n in names if n.startswith(("org:", "surveys:", "dashboards:")) or n == "healthz"} - ROUTES_COVERED
     assert not uncovered, f"add these routes to MATRIX: {sorted(uncovered)}"
 
 
