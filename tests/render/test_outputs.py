@@ -48,7 +48,9 @@ def reports(small_lake: Any) -> dict[str, Any]:
     period, _ = _hidden_case(small_lake)
     return {
         "A": unit_report(small_lake.path, small_lake.definition, "A", names=small_lake.names, period=PERIOD),
-        SMALL: unit_report(small_lake.path, small_lake.definition, SMALL, names=small_lake.names, period=period),
+        SMALL: unit_report(
+            small_lake.path, small_lake.definition, SMALL, names=small_lake.names, period=period
+        ),
         "A-hidden-period": unit_report(
             small_lake.path, small_lake.definition, "A", names=small_lake.names, period=period
         ),
@@ -66,7 +68,9 @@ def test_every_chart_has_a_title_a_description_and_its_data(reports: dict[str, A
     trend = charts[0]
     for point in reports["A"].trend:
         assert point.period in trend.svg  # every period is on the axis
-        assert any(row[0] == point.period and row[1] == round(point.value.estimate, 1) for row in trend.table.rows)
+        assert any(
+            row[0] == point.period and row[1] == round(point.value.estimate, 1) for row in trend.table.rows
+        )
     priority = charts[3]
     for row in reports["A"].drivers.rows:
         assert row.label in priority.svg
@@ -82,7 +86,9 @@ def test_a_hidden_group_shows_no_number_in_svg_html_tables_xlsx_csv_or_pdf(
     assert all(cell is None for row in head.rows for cell in row[1:5])  # value, interval, n: hidden
     csv_text = tables_csv(tables, note="x")
     book = load_workbook(io.BytesIO(tables_xlsx(tables)))
-    xlsx_cells = " ".join(str(c.value) for s in book.worksheets for r in s.iter_rows() for c in r if c.value is not None)
+    xlsx_cells = " ".join(
+        str(c.value) for s in book.worksheets for r in s.iter_rows() for c in r if c.value is not None
+    )
     charts = report_charts(report) + report_charts(reports["A-hidden-period"])  # SMALL is A's sibling
     svg = " ".join(c.svg for c in charts)
     pdf = unit_report_pdf(report)
@@ -112,7 +118,18 @@ def test_the_pdf_has_headline_trend_priority_areas_and_method_notes(reports: dic
     (ARTIFACTS / "unit-report.pdf").write_bytes(pdf)
     if shutil.which("pdftoppm"):
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(ARTIFACTS / "unit-report.pdf"), str(ARTIFACTS / "unit-report")],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "70",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(ARTIFACTS / "unit-report.pdf"),
+                str(ARTIFACTS / "unit-report"),
+            ],
             check=True,
         )
         assert any(ARTIFACTS.glob("unit-report*.png"))

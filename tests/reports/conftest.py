@@ -33,7 +33,11 @@ def small_lake(tmp_path_factory: pytest.TempPathFactory) -> SmallLake:
     definition = load_template("nki")
     units = [
         UnitProfile(code="A", volume=40),
-        UnitProfile(code=CHANGED, volume=60, changes=(DatedChange(construct="BEMOTANDE", start=CHANGE_START, delta=1.5),)),
+        UnitProfile(
+            code=CHANGED,
+            volume=60,
+            changes=(DatedChange(construct="BEMOTANDE", start=CHANGE_START, delta=1.5),),
+        ),
         UnitProfile(code="C", volume=40, shifts={"TILLGANGLIGHET": -0.5}),
         UnitProfile(code="D", volume=30),
         UnitProfile(code=SMALL, volume=0.6),

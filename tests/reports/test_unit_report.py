@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from kundpuls.errors import InvalidArgument, NotFound
 from kundpuls.reports.unit_report import unit_report
-from typing import Any
 
 SMALL = "SMALL"  # see conftest.py: fewer responses than the threshold in every quarter
 CHANGED = "B"  # see conftest.py: bemötande rises by 1.5 latent SD from July 2025
@@ -28,9 +29,13 @@ def _index_values(small_lake: SmallLake, index: str) -> pd.Series:
 
 
 def test_the_headline_equals_the_mean_and_t_or_z_interval_of_the_respondents(small_lake: SmallLake) -> None:
-    report = unit_report(small_lake.path, small_lake.definition, "A", names=small_lake.names, period="2025-Q3")
+    report = unit_report(
+        small_lake.path, small_lake.definition, "A", names=small_lake.names, period="2025-Q3"
+    )
     frame = small_lake.frame
-    values = _index_values(small_lake, "NKI")[(frame["unit"] == "A") & (_quarter(frame) == "2025-Q3")].dropna()
+    values = _index_values(small_lake, "NKI")[
+        (frame["unit"] == "A") & (_quarter(frame) == "2025-Q3")
+    ].dropna()
     headline = report.headline
     assert headline is not None and headline.value.key == "NKI"
     # same estimator on the same respondents: equal to rounding error (1e-9)
@@ -88,7 +93,9 @@ def test_the_driver_analysis_finds_the_true_strongest_driver_at_the_top_level(sm
     assert len(report.drivers.improvement_areas(3)) == 3
 
 
-def test_comparison_has_unit_parent_and_whole_organisation_only_when_they_exist(small_lake: SmallLake) -> None:
+def test_comparison_has_unit_parent_and_whole_organisation_only_when_they_exist(
+    small_lake: SmallLake,
+) -> None:
     report = unit_report(small_lake.path, small_lake.definition, "A", period="2025-Q3")
     roles = {r.role for r in report.comparison}
     assert roles == {"unit", "parent"}  # A hangs directly under the root: the parent is the organisation
@@ -102,7 +109,9 @@ def test_comments_are_grouped_by_theme_when_enough_people_responded(small_lake: 
     assert report.comments.comments > 0
     assert report.comments.themes
     assert all(t.count >= 1 and 0 < t.share <= 1 for t in report.comments.themes)
-    hidden = unit_report(small_lake.path, small_lake.definition, CHANGED, period="2025-Q3", include_comments=False)
+    hidden = unit_report(
+        small_lake.path, small_lake.definition, CHANGED, period="2025-Q3", include_comments=False
+    )
     assert hidden.comments is None
 
 

@@ -114,20 +114,29 @@ def report(
     responses: Annotated[
         Path | None, typer.Argument(help="Svarsfil (.csv/.xlsx/.sav) / responses file (standalone)")
     ] = None,
-    survey: Annotated[str, typer.Option(help="Enkätnyckel eller definitionsfil / survey key or definition file")] = "",
+    survey: Annotated[
+        str, typer.Option(help="Enkätnyckel eller definitionsfil / survey key or definition file")
+    ] = "",
     unit: Annotated[list[str] | None, typer.Option(help="Enhetskod / unit code (repeatable)")] = None,
     all_units: Annotated[bool, typer.Option("--all-units", help="Alla enheter / every unit")] = False,
     out: Annotated[Path, typer.Option(help="Mapp eller PDF-fil / folder or PDF file")] = Path("reports"),
     period: Annotated[str | None, typer.Option(help="Period, t.ex. 2026-Q2 / period label")] = None,
     period_kind: Annotated[str, typer.Option("--period-kind", help="month | quarter | year")] = "quarter",
     language: Annotated[str, typer.Option(help="sv | en")] = "sv",
-    unit_column: Annotated[str, typer.Option("--unit-column", help="Kolumn med enhet / unit column")] = "unit",
-    time_column: Annotated[str, typer.Option("--time-column", help="Kolumn med tid / time column")] = "submitted_at",
+    unit_column: Annotated[
+        str, typer.Option("--unit-column", help="Kolumn med enhet / unit column")
+    ] = "unit",
+    time_column: Annotated[
+        str, typer.Option("--time-column", help="Kolumn med tid / time column")
+    ] = "submitted_at",
     as_json: Annotated[bool, typer.Option("--json", help="JSON på stdout / JSON on stdout")] = False,
 ) -> None:
     """Enhetsrapporter som PDF / unit reports as PDF (from the lake, or standalone from a file)."""
     if not survey:
-        fail("--survey: give a survey key (with the database) or a definition file (standalone)", as_json=as_json)
+        fail(
+            "--survey: give a survey key (with the database) or a definition file (standalone)",
+            as_json=as_json,
+        )
     if period_kind not in PERIOD_KINDS:
         fail(f"--period-kind: {period_kind!r} is not one of {', '.join(PERIOD_KINDS)}", as_json=as_json)
     if language not in ("sv", "en"):
@@ -135,8 +144,17 @@ def report(
     try:
         if responses is not None:
             written = _standalone(
-                responses, survey, unit or [], all_units, out, period, period_kind, language, unit_column,
-                time_column, as_json,
+                responses,
+                survey,
+                unit or [],
+                all_units,
+                out,
+                period,
+                period_kind,
+                language,
+                unit_column,
+                time_column,
+                as_json,
             )
         else:
             written = _from_lake(survey, unit or [], all_units, out, period, period_kind, language, as_json)
@@ -162,7 +180,9 @@ def _run(
 ) -> list[dict[str, Any]]:
     single = out if out.suffix.lower() == ".pdf" and len(units) == 1 else None
     if out.suffix.lower() == ".pdf" and len(units) > 1:
-        raise InvalidArgument("--out: a .pdf file takes one unit; give a folder for several", field="out", value=str(out))
+        raise InvalidArgument(
+            "--out: a .pdf file takes one unit; give a folder for several", field="out", value=str(out)
+        )
     with _progress(not as_json) as progress:
         task = progress.add_task("Rapporter / reports", total=len(units))
         return write_unit_reports(
@@ -206,7 +226,9 @@ def _standalone(
             chosen = [unit_code_for(u) for u in units]
         else:
             chosen = [ROOT_CODE]
-        return _run(Path(folder) / "lake", definition, chosen, out, names, period, period_kind, language, as_json)
+        return _run(
+            Path(folder) / "lake", definition, chosen, out, names, period, period_kind, language, as_json
+        )
 
 
 def _from_lake(

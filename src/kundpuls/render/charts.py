@@ -50,7 +50,9 @@ def svg_of(chart: alt.TopLevelMixin, *, title: str, description: str) -> str:
     root = svg[:head]
     if "role=" not in root:
         root = root[:-1] + ' role="img" focusable="false">'
-    escaped = [s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for s in (title, description)]
+    escaped = [
+        s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for s in (title, description)
+    ]
     return f"{root}<title>{escaped[0]}</title><desc>{escaped[1]}</desc>{svg[head:]}"
 
 
@@ -73,7 +75,15 @@ def trend_chart(report: UnitReport, language: str = "sv") -> RenderedChart | Non
     lo = min(frame["low"].min(), frame["estimate"].min()) - 5
     hi = max(frame["high"].max(), frame["estimate"].max()) + 5
     y = alt.Y("estimate:Q", title=label, scale=alt.Scale(domain=[max(0, lo), min(100, hi)]))
-    band = alt.Chart(frame).mark_area(opacity=0.25, color=ACCENT).encode(x=x, y=alt.Y("low:Q", scale=alt.Scale(domain=[max(0, lo), min(100, hi)]), title=label), y2="high:Q")
+    band = (
+        alt.Chart(frame)
+        .mark_area(opacity=0.25, color=ACCENT)
+        .encode(
+            x=x,
+            y=alt.Y("low:Q", scale=alt.Scale(domain=[max(0, lo), min(100, hi)]), title=label),
+            y2="high:Q",
+        )
+    )
     line = alt.Chart(frame).mark_line(point=True, color=ACCENT).encode(x=x, y=y)
     title = f"{text('trend', language)}: {label}"
     last = shown[-1]
@@ -87,7 +97,13 @@ def trend_chart(report: UnitReport, language: str = "sv") -> RenderedChart | Non
         f"({number(last.value.ci_low, language)}–{number(last.value.ci_high, language)}, n = {last.value.n})",
     )
     chart = (band + line).properties(width=WIDTH, height=HEIGHT, title=title)
-    return RenderedChart("trend", title, description, svg_of(chart, title=title, description=description), tb.trend_table(report, language))
+    return RenderedChart(
+        "trend",
+        title,
+        description,
+        svg_of(chart, title=title, description=description),
+        tb.trend_table(report, language),
+    )
 
 
 def comparison_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
@@ -106,16 +122,34 @@ def comparison_chart(report: UnitReport, language: str = "sv") -> RenderedChart 
     )
     label = rows[0].value.label
     y = alt.Y("group:N", title=None, sort=None)
-    bars = alt.Chart(frame).mark_rule(color=GREY, strokeWidth=2).encode(y=y, x=alt.X("low:Q", title=label, scale=alt.Scale(domain=[0, 100])), x2="high:Q")
+    bars = (
+        alt.Chart(frame)
+        .mark_rule(color=GREY, strokeWidth=2)
+        .encode(y=y, x=alt.X("low:Q", title=label, scale=alt.Scale(domain=[0, 100])), x2="high:Q")
+    )
     points = alt.Chart(frame).mark_point(filled=True, size=80, color=ACCENT).encode(y=y, x="estimate:Q")
-    labels = alt.Chart(frame).mark_text(dx=0, dy=-10, color="#222").encode(y=y, x="estimate:Q", text="estimate:Q")
+    labels = (
+        alt.Chart(frame).mark_text(dx=0, dy=-10, color="#222").encode(y=y, x="estimate:Q", text="estimate:Q")
+    )
     title = f"{text('comparison', language)}: {label} {report.period}"
-    description = text("comparison_desc", language, index=label, period=report.period) + " " + "; ".join(
-        f"{g} {number(e, language)} ({number(lo_, language)}–{number(hi_, language)})"
-        for g, e, lo_, hi_ in zip(frame["group"], frame["estimate"], frame["low"], frame["high"], strict=True)
+    description = (
+        text("comparison_desc", language, index=label, period=report.period)
+        + " "
+        + "; ".join(
+            f"{g} {number(e, language)} ({number(lo_, language)}–{number(hi_, language)})"
+            for g, e, lo_, hi_ in zip(
+                frame["group"], frame["estimate"], frame["low"], frame["high"], strict=True
+            )
+        )
     )
     chart = (bars + points + labels).properties(width=WIDTH, height=40 * len(rows) + 20, title=title)
-    return RenderedChart("comparison", title, description, svg_of(chart, title=title, description=description), tb.comparison_table(report, language))
+    return RenderedChart(
+        "comparison",
+        title,
+        description,
+        svg_of(chart, title=title, description=description),
+        tb.comparison_table(report, language),
+    )
 
 
 def funnel_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
@@ -145,19 +179,27 @@ def funnel_chart(report: UnitReport, language: str = "sv") -> RenderedChart | No
         ]
     )
     x = alt.X("n:Q", title=text("n", language), scale=alt.Scale(type="log"))
-    lines = alt.Chart(limits).mark_line(color=GREY, strokeDash=[4, 3]).encode(
-        x=x, y=alt.Y("value:Q", title=funnel.index_key, scale=alt.Scale(zero=False)), detail="line:N"
+    lines = (
+        alt.Chart(limits)
+        .mark_line(color=GREY, strokeDash=[4, 3])
+        .encode(x=x, y=alt.Y("value:Q", title=funnel.index_key, scale=alt.Scale(zero=False)), detail="line:N")
     )
     target = alt.Chart(pd.DataFrame({"t": [funnel.target]})).mark_rule(color=GREY).encode(y="t:Q")
-    dots = alt.Chart(points).mark_point(filled=True, size=70).encode(
-        x=x,
-        y="estimate:Q",
-        color=alt.Color(
-            "focus:N",
-            title=None,
-            scale=alt.Scale(domain=[text("role_unit", language), text("unit", language)], range=[ACCENT, "#8a8a8a"]),
-        ),
-        shape=alt.Shape("focus:N", title=None),
+    dots = (
+        alt.Chart(points)
+        .mark_point(filled=True, size=70)
+        .encode(
+            x=x,
+            y="estimate:Q",
+            color=alt.Color(
+                "focus:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=[text("role_unit", language), text("unit", language)], range=[ACCENT, "#8a8a8a"]
+                ),
+            ),
+            shape=alt.Shape("focus:N", title=None),
+        )
     )
     title = f"{text('funnel', language)} ({funnel.index_key} {report.period})"
     outside = [p.unit_name for p in shown if p.outside_95]
@@ -178,7 +220,9 @@ def funnel_chart(report: UnitReport, language: str = "sv") -> RenderedChart | No
     chart = (lines + target + dots).properties(width=WIDTH, height=HEIGHT, title=title)
     table = tb.funnel_table(report, language)
     assert_table = table if table is not None else tb.Table("funnel", title, (), ())
-    return RenderedChart("funnel", title, description, svg_of(chart, title=title, description=description), assert_table)
+    return RenderedChart(
+        "funnel", title, description, svg_of(chart, title=title, description=description), assert_table
+    )
 
 
 def priority_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
@@ -196,10 +240,22 @@ def priority_chart(report: UnitReport, language: str = "sv") -> RenderedChart | 
     )
     x = alt.X("effect:Q", title=f"{text('effect', language)} (+5)", scale=alt.Scale(zero=False, padding=20))
     y = alt.Y("score:Q", title=text("score", language), scale=alt.Scale(zero=False, padding=20))
-    dots = alt.Chart(frame).mark_point(filled=True, size=90, color=ACCENT).encode(x=x, y=y, shape=alt.Shape("quadrant:N", title=text("quadrant", language)))
+    dots = (
+        alt.Chart(frame)
+        .mark_point(filled=True, size=90, color=ACCENT)
+        .encode(x=x, y=y, shape=alt.Shape("quadrant:N", title=text("quadrant", language)))
+    )
     names = alt.Chart(frame).mark_text(dy=-12, color="#222").encode(x=x, y=y, text="area:N")
-    vcut = alt.Chart(pd.DataFrame({"c": [drivers.effect_cut]})).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x="c:Q")
-    hcut = alt.Chart(pd.DataFrame({"c": [drivers.score_cut]})).mark_rule(color=GREY, strokeDash=[4, 3]).encode(y="c:Q")
+    vcut = (
+        alt.Chart(pd.DataFrame({"c": [drivers.effect_cut]}))
+        .mark_rule(color=GREY, strokeDash=[4, 3])
+        .encode(x="c:Q")
+    )
+    hcut = (
+        alt.Chart(pd.DataFrame({"c": [drivers.score_cut]}))
+        .mark_rule(color=GREY, strokeDash=[4, 3])
+        .encode(y="c:Q")
+    )
     title = text("drivers", language)
     priority = [r.label for r in drivers.rows if r.quadrant == "Prioritera"]
     description = text(
@@ -211,7 +267,9 @@ def priority_chart(report: UnitReport, language: str = "sv") -> RenderedChart | 
     )
     chart = (vcut + hcut + dots + names).properties(width=WIDTH, height=HEIGHT, title=title)
     table = tb.driver_table(report, language) or tb.Table("drivers", title, (), ())
-    return RenderedChart("drivers", title, description, svg_of(chart, title=title, description=description), table)
+    return RenderedChart(
+        "drivers", title, description, svg_of(chart, title=title, description=description), table
+    )
 
 
 def theme_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
@@ -219,16 +277,24 @@ def theme_chart(report: UnitReport, language: str = "sv") -> RenderedChart | Non
     comments = report.comments
     if comments is None or comments.suppressed or not comments.themes:
         return None
-    frame = pd.DataFrame({"theme": [t.label for t in comments.themes], "count": [t.count for t in comments.themes]})
-    chart = alt.Chart(frame).mark_bar(color=ACCENT).encode(
-        y=alt.Y("theme:N", sort="-x", title=None), x=alt.X("count:Q", title=text("comments", language))
+    frame = pd.DataFrame(
+        {"theme": [t.label for t in comments.themes], "count": [t.count for t in comments.themes]}
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(color=ACCENT)
+        .encode(
+            y=alt.Y("theme:N", sort="-x", title=None), x=alt.X("count:Q", title=text("comments", language))
+        )
     )
     title = text("themes", language)
     top = ", ".join(f"{t.label} ({t.count})" for t in comments.themes[:3])
     description = text("themes_desc", language, count=comments.comments, top=top)
     chart = chart.properties(width=WIDTH, height=18 * len(frame) + 10, title=title)
     table = tb.theme_table(report, language) or tb.Table("themes", title, (), ())
-    return RenderedChart("themes", title, description, svg_of(chart, title=title, description=description), table)
+    return RenderedChart(
+        "themes", title, description, svg_of(chart, title=title, description=description), table
+    )
 
 
 def report_charts(report: UnitReport, language: str = "sv") -> list[RenderedChart]:

@@ -48,8 +48,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "{index} per {kind} for {unit}, with 95 % confidence intervals as a band. Latest: {last}.",
     ),
     "comparison_desc": (
-        "{index} {period} för enheten, den överordnade enheten och hela organisationen, med 95 % konfidensintervall.",
-        "{index} {period} for the unit, its parent and the whole organisation, with 95 % confidence intervals.",
+        "{index} {period} för enheten, den överordnade enheten och hela organisationen, "
+        "med 95 % konfidensintervall.",
+        "{index} {period} for the unit, its parent and the whole organisation, "
+        "with 95 % confidence intervals.",
     ),
     "funnel_desc": (
         "{index} {period} för {count} jämförbara enheter mot antal svar. Linjerna är kontrollgränser runt "
@@ -57,12 +59,16 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "{index} {period} for {count} sibling units against the number of responses. The lines are control "
         "limits around the average {target}; only points outside them differ for sure. {outside}",
     ),
-    "funnel_none_outside": ("Ingen enhet ligger utanför 95 %-gränserna.", "No unit lies outside the 95 % limits."),
+    "funnel_none_outside": (
+        "Ingen enhet ligger utanför 95 %-gränserna.",
+        "No unit lies outside the 95 % limits.",
+    ),
     "funnel_some_outside": ("Utanför 95 %-gränserna: {units}.", "Outside the 95 % limits: {units}."),
     "drivers_desc": (
         "Områdenas betygsindex (lodrätt) mot effekten på {outcome} av +5 indexenheter (vågrätt), n = {n}. "
         "Prioritera: {priority}.",
-        "Score of each area (vertical) against the effect on {outcome} of +5 index points (horizontal), n = {n}. "
+        "Score of each area (vertical) against the effect on {outcome} of +5 index points "
+        "(horizontal), n = {n}. "
         "Priority: {priority}.",
     ),
     "themes_desc": (

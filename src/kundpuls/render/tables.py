@@ -60,7 +60,16 @@ def headline_table(report: UnitReport, language: str = "sv") -> Table:
     return Table(
         "headlines",
         f"{t('headlines')} {report.unit_name} {report.period}",
-        (t("index"), t("estimate"), t("ci_low"), t("ci_high"), t("n"), t("change"), t("p_value"), t("significant")),
+        (
+            t("index"),
+            t("estimate"),
+            t("ci_low"),
+            t("ci_high"),
+            t("n"),
+            t("change"),
+            t("p_value"),
+            t("significant"),
+        ),
         tuple(rows),
     )
 
@@ -85,7 +94,8 @@ def comparison_table(report: UnitReport, language: str = "sv") -> Table:
         f"{t('comparison')} {report.period}",
         (t("role"), t("unit"), t("index"), t("estimate"), t("ci_low"), t("ci_high"), t("n")),
         tuple(
-            (t(f"role_{r.role}"), r.unit_name, r.value.label, *_value_cells(r.value)) for r in report.comparison
+            (t(f"role_{r.role}"), r.unit_name, r.value.label, *_value_cells(r.value))
+            for r in report.comparison
         ),
     )
 
@@ -130,8 +140,16 @@ def theme_table(report: UnitReport, language: str = "sv") -> Table | None:
 
 def report_tables(report: UnitReport, language: str = "sv") -> list[Table]:
     """Every table of the unit report, in page order."""
-    tables = [headline_table(report, language), trend_table(report, language), comparison_table(report, language)]
-    for extra in (funnel_table(report, language), driver_table(report, language), theme_table(report, language)):
+    tables = [
+        headline_table(report, language),
+        trend_table(report, language),
+        comparison_table(report, language),
+    ]
+    for extra in (
+        funnel_table(report, language),
+        driver_table(report, language),
+        theme_table(report, language),
+    ):
         if extra is not None:
             tables.append(extra)
     return tables
@@ -155,6 +173,15 @@ def overview_table(overview: Overview, language: str = "sv") -> Table:
     return Table(
         "overview",
         f"{overview.index_label} {overview.period}",
-        ("Kod" if language != "en" else "Code", t("unit"), t("estimate"), t("ci_low"), t("ci_high"), t("n"), t("change"), t("significant")),
+        (
+            "Kod" if language != "en" else "Code",
+            t("unit"),
+            t("estimate"),
+            t("ci_low"),
+            t("ci_high"),
+            t("n"),
+            t("change"),
+            t("significant"),
+        ),
         tuple(rows),
     )

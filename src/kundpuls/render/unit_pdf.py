@@ -45,7 +45,8 @@ def improvement_sentences(report: UnitReport, language: str = "sv") -> list[str]
     for row in report.drivers.improvement_areas(3):
         if language == "en":
             out.append(
-                f"{row.label}: scores {number(row.score, language)} of 100; raising it by 5 points is expected "
+                f"{row.label}: scores {number(row.score, language)} of 100; "
+                f"raising it by 5 points is expected "
                 f"to raise {report.drivers.outcome} by {number(row.effect, language, digits=1)} points "
                 f"({text(row.quadrant, language).lower()})."
             )

@@ -33,7 +33,8 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
     with _LOCK:
         if key in _ENTRIES:
             _ENTRIES.move_to_end(key)
-            return _ENTRIES[key]  # type: ignore[no-any-return]  # values are stored by this function only
+            found: T = _ENTRIES[key]  # stored by this function for the same key
+            return found
     value = compute()
     with _LOCK:
         _ENTRIES[key] = value

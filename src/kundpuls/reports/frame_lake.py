@@ -57,7 +57,9 @@ def _timestamp(value: Any, row: int, column: str) -> datetime:
     try:
         stamp = pd.Timestamp(value)
     except (TypeError, ValueError):
-        raise ValidationError(f"row {row}: {column} {value!r} is not a date", field=column, value=value) from None
+        raise ValidationError(
+            f"row {row}: {column} {value!r} is not a date", field=column, value=value
+        ) from None
     if pd.isna(stamp):
         raise ValidationError(f"row {row}: {column} is empty", field=column, value=value)
     moment = stamp.to_pydatetime()
@@ -101,7 +103,9 @@ def lake_from_frame(
     texts = [i.key for i in stored_items(definition) if i.kind == "text" and i.key in frame.columns]
     choices = [i.key for i in stored_items(definition) if i.kind == "choice" and i.key in frame.columns]
     names: dict[str, str] = {ROOT_CODE: definition.title.in_language("sv") if definition.title else ROOT_CODE}
-    unit_values = frame[unit_column].astype(str) if unit_column in frame.columns else pd.Series(["Enhet"] * len(frame))
+    unit_values = (
+        frame[unit_column].astype(str) if unit_column in frame.columns else pd.Series(["Enhet"] * len(frame))
+    )
     codes = unit_values.map(unit_code_for)
     for name, code in zip(unit_values, codes, strict=True):
         names.setdefault(code, name)

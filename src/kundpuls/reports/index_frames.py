@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -106,7 +107,9 @@ def index_plan(definition: SurveyDefinition, *, available: Iterable[str] | None 
         items=items,
         weights=weights,
         nps_item=nps_item,
-        main_index=codebook.main_index if codebook.main_index in indices else (indices[0] if indices else None),
+        main_index=codebook.main_index
+        if codebook.main_index in indices
+        else (indices[0] if indices else None),
         threshold=threshold,
         comment_threshold=max(threshold, int(codebook.comment_anonymity_threshold or threshold)),
     )
@@ -139,7 +142,9 @@ def index_frame(
     """
     if period_kind not in PERIOD_KINDS:
         raise InvalidArgument(
-            f"period_kind: {period_kind!r} is not one of {PERIOD_KINDS}", field="period_kind", value=period_kind
+            f"period_kind: {period_kind!r} is not one of {PERIOD_KINDS}",
+            field="period_kind",
+            value=period_kind,
         )
     _, manifest = open_lake(lake)
     _, _, scales, _ = survey_item_metadata(manifest, plan.survey_key)
@@ -147,7 +152,13 @@ def index_frame(
     for key in plan.indices:
         items = plan.items[key]
         cp = cross_products(
-            lake, plan.survey_key, items, period=period_kind, segment=segment, tree=tree, threshold=plan.threshold
+            lake,
+            plan.survey_key,
+            items,
+            period=period_kind,
+            segment=segment,
+            tree=tree,
+            threshold=plan.threshold,
         )
         groups = cp.groups.reset_index(drop=True)
         if groups.empty:
@@ -163,9 +174,7 @@ def index_frame(
         products = np.nan_to_num(cp.products)
         total = sums @ c - n * d
         total_sq = np.einsum("i,gij,j->g", c, products, c) - 2 * d * (sums @ c) + n * d * d
-        result = mean_index_from_moments(
-            n, total, total_sq, confidence=confidence, threshold=plan.threshold
-        )
+        result = mean_index_from_moments(n, total, total_sq, confidence=confidence, threshold=plan.threshold)
         shown = ~(hidden | result.suppressed)
         se = result.se if result.se is not None else np.full(len(n), np.nan)
         part = pd.DataFrame(
@@ -191,7 +200,9 @@ def index_frame(
         )
         parts.append(part)
     if plan.nps_item:
-        parts.append(_nps_part(lake, plan, period_kind=period_kind, segment=segment, tree=tree, confidence=confidence))
+        parts.append(
+            _nps_part(lake, plan, period_kind=period_kind, segment=segment, tree=tree, confidence=confidence)
+        )
     if not parts:
         return pd.DataFrame({c: [] for c in FRAME_COLUMNS})
     frame = pd.concat(parts, ignore_index=True)
@@ -236,8 +247,12 @@ def _nps_part(
             "ci_high": table["ci_high"].to_numpy(dtype=np.float64, na_value=np.nan),
             "n": table["n"].to_numpy(dtype=np.float64, na_value=np.nan),
             "sd": np.nan,
-            "promoters": np.where(shown, raw["promoters"].to_numpy(dtype=np.float64, na_value=np.nan), np.nan),
-            "detractors": np.where(shown, raw["detractors"].to_numpy(dtype=np.float64, na_value=np.nan), np.nan),
+            "promoters": np.where(
+                shown, raw["promoters"].to_numpy(dtype=np.float64, na_value=np.nan), np.nan
+            ),
+            "detractors": np.where(
+                shown, raw["detractors"].to_numpy(dtype=np.float64, na_value=np.nan), np.nan
+            ),
             "suppressed": ~shown,
             "method": table["method"].astype(str),
         }

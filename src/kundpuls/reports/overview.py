@@ -44,7 +44,9 @@ def organisation_overview(
     for code in units:
         own = main[main["unit"] == code]
         row = lookup(own, index, period)
-        change = change_between(lookup(own, index, previous[-1]), row, index, previous[-1]) if previous else None
+        change = (
+            change_between(lookup(own, index, previous[-1]), row, index, previous[-1]) if previous else None
+        )
         path = paths.get(code, "")
         parts = [p for p in path.strip("/").split("/") if p]
         rows.append(
@@ -61,7 +63,9 @@ def organisation_overview(
     return Overview(plan.survey_key, period, period_kind, periods, index, label, plan.threshold, tuple(rows))
 
 
-def _sorted(rows: list[OverviewRow], sort: str, descending: bool, paths: Mapping[str, str]) -> list[OverviewRow]:
+def _sorted(
+    rows: list[OverviewRow], sort: str, descending: bool, paths: Mapping[str, str]
+) -> list[OverviewRow]:
     if sort == "name":
         return sorted(rows, key=lambda r: r.unit_name.casefold(), reverse=descending)
     if sort in ("estimate", "n", "change"):
@@ -76,4 +80,4 @@ def _sorted(rows: list[OverviewRow], sort: str, descending: bool, paths: Mapping
         known = [r for r in rows if value(r) is not None]
         unknown = [r for r in rows if value(r) is None]
         return sorted(known, key=lambda r: value(r) or 0.0, reverse=descending) + unknown
-    return sorted(rows, key=lambda r: (paths.get(r.unit_code, "~" + r.unit_code)), reverse=descending)
+    return sorted(rows, key=lambda r: paths.get(r.unit_code, "~" + r.unit_code), reverse=descending)

@@ -1,6 +1,7 @@
 """The unit report: how a unit is doing, whether a change is real, what matters most, what customers wrote.
 
-One function, :func:`unit_report`, turns the lake into a frozen :class:`~kundpuls.reports.contracts.UnitReport`
+One function, :func:`unit_report`, turns the lake into a frozen
+:class:`~kundpuls.reports.contracts.UnitReport`
 that the dashboard, the PDF, the XLSX and the CSV all render. Every statistic comes from
 :mod:`kundpuls.stats` (intervals, change tests, funnel limits, priority matrix) and
 :mod:`kundpuls.text` (comment themes); nothing here reads files of its own.
@@ -56,7 +57,7 @@ def survey_plan(lake: str | os.PathLike[str], definition: SurveyDefinition) -> I
 def survey_frame(
     lake: str | os.PathLike[str], plan: IndexPlan, *, period_kind: str, segment: str | None = None
 ) -> pd.DataFrame:
-    """:func:`index_frame` for every unit and period, cached per (lake generation, survey, period, segment)."""
+    """Every unit and period (:func:`index_frame`), cached per lake generation, survey, period and segment."""
     key = (*cache.lake_key(lake), "frame", plan.survey_key, period_kind, segment)
     return cache.cached(key, lambda: index_frame(lake, plan, period_kind=period_kind, segment=segment))
 
@@ -77,15 +78,17 @@ def index_value(row: pd.Series | None, key: str, label: str, kind: str) -> Index
     )
 
 
-def change_between(before: pd.Series | None, after: pd.Series | None, key: str, previous: str) -> Change | None:
+def change_between(
+    before: pd.Series | None, after: pd.Series | None, key: str, previous: str
+) -> Change | None:
     """Welch t test (indices) or z test (NPS) of after − before; None when either side is hidden."""
     if before is None or after is None or bool(before["suppressed"]) or bool(after["suppressed"]):
         return None
     try:
         if after["kind"] == "nps":
-            counts = []
+            counts: list[tuple[int, int, int]] = []
             for row in (before, after):
-                p, d, n = float(row["promoters"]), float(row["detractors"]), float(row["n"])
+                p, d, n = int(row["promoters"]), int(row["detractors"]), int(row["n"])
                 counts.append((p, n - p - d, d))
             result = change_in_nps(counts[0], counts[1])
         else:
@@ -99,13 +102,15 @@ def change_between(before: pd.Series | None, after: pd.Series | None, key: str, 
             )
     except (InsufficientData, InvalidArgument, ValueError):
         return None
+    if result.difference is None:
+        return None
     p_value = float(result.p_value) if result.p_value is not None else math.nan
     return Change(
         key=key,
         previous_period=previous,
         difference=float(result.difference),
-        ci_low=float(result.ci_low),
-        ci_high=float(result.ci_high),
+        ci_low=None if result.ci_low is None else float(result.ci_low),
+        ci_high=None if result.ci_high is None else float(result.ci_high),
         p_value=p_value,
         significant=bool(p_value < SIGNIFICANCE),
         method=result.method,
@@ -177,7 +182,14 @@ def _funnel(
     lo998, hi998 = result.limits_at(grid, 0.998, overdispersed=use_od)
     limits = tuple(
         FunnelLimit(float(n), float(a), float(b), float(c), float(d))
-        for n, a, b, c, d in zip(grid, np.clip(lo95, 0, 100), np.clip(hi95, 0, 100), np.clip(lo998, 0, 100), np.clip(hi998, 0, 100), strict=True)
+        for n, a, b, c, d in zip(
+            grid,
+            np.clip(lo95, 0, 100),
+            np.clip(hi95, 0, 100),
+            np.clip(lo998, 0, 100),
+            np.clip(hi998, 0, 100),
+            strict=True,
+        )
     )
     return Funnel(index, float(result.target), tuple(points), limits, result.method)
 
@@ -261,7 +273,8 @@ def _drivers(
         scope_code=code,
         scope_name=names.get(code, code),
         method=(
-            f"OLS of {model.outcome} on the area indices from listwise-complete cross products (all periods); "
+            f"OLS of {model.outcome} on the area indices from listwise-complete cross products "
+            "(all periods); "
             f"effect = {EFFECT_STEP:g} × coefficient (effektmått); SCB priority matrix, cuts at the means"
         ),
     )
@@ -292,7 +305,7 @@ def _comments(
             docs = assignment.matrix[:, j].nonzero()[0][:3]
             try:
                 label = taxonomy.theme(key_j).label_in(language)
-            except Exception:  # noqa: BLE001 - a custom taxonomy key without a theme: show the key
+            except Exception:
                 label = assignment.labels[j]
             themes.append(
                 CommentTheme(
@@ -357,7 +370,9 @@ def unit_report(
     if period is None:
         period = str(sorted(all_rows["period"].unique())[-1])
     elif period not in periods:
-        raise InvalidArgument(f"period: {period!r} has no data; periods: {', '.join(periods)}", field="period", value=period)
+        raise InvalidArgument(
+            f"period: {period!r} has no data; periods: {', '.join(periods)}", field="period", value=period
+        )
     previous = [p for p in periods if p < period]
     previous_period = previous[-1] if previous else None
     keys = list(plan.indices)
@@ -377,25 +392,36 @@ def unit_report(
     path = str(all_rows["unit_path"].iloc[0])
     if main:
         label = plan.label(main, language)
-        trend = tuple(TrendPoint(p, index_value(lookup(unit_rows, main, p), main, label, "index")) for p in periods)
+        trend = tuple(
+            TrendPoint(p, index_value(lookup(unit_rows, main, p), main, label, "index")) for p in periods
+        )
         chain = [c for c in path.strip("/").split("/") if c]
         roles = [("unit", unit)]
         if len(chain) >= 2:
             roles.append(("parent", chain[-2]))
         if len(chain) >= 3:
             roles.append(("organisation", chain[0]))
-        rows = []
+        rows: list[ComparisonRow] = []
         for role, code in roles:
             own = _rows(frame, code, segment_value if segment else None)
             rows.extend(
-                ComparisonRow(role, code, names.get(code, code), index_value(lookup(own, k, period), k, plan.label(k, language), "nps" if k == "NPS" else "index"))
+                ComparisonRow(
+                    role,
+                    code,
+                    names.get(code, code),
+                    index_value(
+                        lookup(own, k, period), k, plan.label(k, language), "nps" if k == "NPS" else "index"
+                    ),
+                )
                 for k in keys
             )
         comparison = tuple(rows)
     funnel = None if segment else _funnel(frame, plan, unit, path, period, names)
     drivers = _drivers(lake, definition, plan, path, names, language)
     comments = (
-        _comments(lake, plan, unit, period, period_kind, language) if include_comments and not segment else None
+        _comments(lake, plan, unit, period, period_kind, language)
+        if include_comments and not segment
+        else None
     )
     title = definition.title.in_language(language) if definition.title else plan.survey_key
     notes = (

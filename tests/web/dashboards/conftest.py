@@ -31,7 +31,11 @@ def load_results(lake_dir: Path) -> dict[str, int]:
     version = current_version(survey)
     assert version is not None
     units = [
-        UnitProfile(code="VOF-HT-N", volume=20, changes=(DatedChange(construct="BEMOTANDE", start=(NOW - timedelta(days=90)).date(), delta=0.8),)),
+        UnitProfile(
+            code="VOF-HT-N",
+            volume=20,
+            changes=(DatedChange(construct="BEMOTANDE", start=(NOW - timedelta(days=90)).date(), delta=0.8),),
+        ),
         UnitProfile(code="VOF-HT-S", volume=18),
         UnitProfile(code="VOF-HT-C", volume=16, shifts={"TILLGANGLIGHET": -0.4}),
         UnitProfile(code="KFF-BIB-HUV", volume=15),

@@ -56,7 +56,9 @@ def browser() -> Iterator[Any]:
     except ImportError:
         _unavailable("needs Playwright for Python")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -69,7 +71,15 @@ def axe_source() -> str:
             _unavailable("needs npm to install axe-core")
         NPM_PREFIX.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [str(npm), "install", "--prefix", str(NPM_PREFIX), "--no-audit", "--no-fund", f"axe-core@{AXE_VERSION}"],
+            [
+                str(npm),
+                "install",
+                "--prefix",
+                str(NPM_PREFIX),
+                "--no-audit",
+                "--no-fund",
+                f"axe-core@{AXE_VERSION}",
+            ],
             check=True,
             capture_output=True,
             timeout=300,
@@ -134,7 +144,7 @@ def test_a_manager_opens_her_unit_changes_the_period_and_downloads_pdf_and_excel
     page.screenshot(path=str(ARTIFACTS / "dashboard-unit.png"), full_page=True)
 
     options = page.locator("#id_period option").all_inner_texts()
-    older = [o for o in options if o[:4].isdigit()][0]
+    older = next(o for o in options if o[:4].isdigit())
     page.select_option("#id_period", label=older)
     with page.expect_navigation():
         page.get_by_role("button", name="Visa").click()

@@ -103,7 +103,9 @@ def test_the_overview_sorts_on_the_server_and_flags_only_significant_changes(
     personas: dict[str, Any], results: dict[str, int]
 ) -> None:
     client = _client(personas, "analyst")
-    html = client.get("/portal/resultat/", {"survey": "nki", "sort": "estimate", "order": "desc"}).content.decode()
+    html = client.get(
+        "/portal/resultat/", {"survey": "nki", "sort": "estimate", "order": "desc"}
+    ).content.decode()
     assert 'aria-sort="descending"' in html
     body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     shown = [float(v.replace(",", ".")) for v in re.findall(r"</th>\s*<td>(\d+,\d)</td>", body)]

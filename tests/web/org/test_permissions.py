@@ -137,7 +137,9 @@ def test_every_portal_route_is_in_the_matrix() -> None:
                 names.add(prefix + p.name)
 
     walk(get_resolver().url_patterns)
-    uncovered = {n for n in names if n.startswith(("org:", "surveys:", "dashboards:")) or n == "healthz"} - ROUTES_COVERED
+    uncovered = {
+        n for n in names if n.startswith(("org:", "surveys:", "dashboards:")) or n == "healthz"
+    } - ROUTES_COVERED
     assert not uncovered, f"add these routes to MATRIX: {sorted(uncovered)}"
 
 

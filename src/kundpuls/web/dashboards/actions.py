@@ -10,4 +10,6 @@ from kundpuls.web.org.models import Unit
 
 def record_export(user: Any, unit: Unit | None, *, survey: str, kind: str, period: str) -> None:
     """Audit a download (PDF, XLSX, CSV) of results."""
-    record_audit(user, f"dashboards.export.{kind}", unit.code if unit is not None else "", survey=survey, period=period)
+    record_audit(
+        user, f"dashboards.export.{kind}", unit.code if unit is not None else "", survey=survey, period=period
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -35,11 +35,13 @@ class FilterForm(forms.Form):
         sortable: bool = False,
     ) -> None:
         super().__init__(data)
-        self.fields["survey"].choices = surveys
-        self.fields["period"].choices = [("", _("Newest"))] + [(p, p) for p in (periods or [])]
+        survey_field = cast(forms.ChoiceField, self.fields["survey"])
+        period_field = cast(forms.ChoiceField, self.fields["period"])
+        survey_field.choices = surveys
+        period_field.choices = [("", _("Newest"))] + [(p, p) for p in (periods or [])]
         if segments is not None:
             self.fields["segment"] = forms.ChoiceField(
-                label=_("Segment"), required=False, choices=[("", _("All respondents"))] + segments
+                label=_("Segment"), required=False, choices=[("", _("All respondents")), *segments]
             )
             self.fields["value"] = forms.ChoiceField(
                 label=_("Segment value"),

@@ -118,7 +118,9 @@ def unit_dashboard(
             language=language,
             include_comments=comments,
         )
-        return UnitDashboard(report, tuple(report_charts(report, language)), tuple(report_tables(report, language)))
+        return UnitDashboard(
+            report, tuple(report_charts(report, language)), tuple(report_tables(report, language))
+        )
 
     return cache.cached(key, compute)
 

@@ -67,7 +67,13 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
     language = _language()
     try:
         base = queries.unit_dashboard(
-            request.user, unit, definition, period_kind=kind, period=None, segment=None, segment_value=None,
+            request.user,
+            unit,
+            definition,
+            period_kind=kind,
+            period=None,
+            segment=None,
+            segment_value=None,
             language=language,
         )
     except NotFound:
@@ -153,7 +159,9 @@ def unit_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     return response
 
 
-def _overview_context(request: HttpRequest, capability: Capability = Capability.VIEW_RESULTS) -> dict[str, Any]:
+def _overview_context(
+    request: HttpRequest, capability: Capability = Capability.VIEW_RESULTS
+) -> dict[str, Any]:
     available, definition = _survey(request)
     choices = [(s.key, s.title) for s, _ in available]
     context: dict[str, Any] = {"overview": None}
@@ -231,7 +239,15 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
     note = text("suppressed_note", _language(), threshold=context["overview"].threshold)
     table = context["table"]
     body: bytes | str = tables_xlsx([table], note=note) if fmt == "xlsx" else tables_csv([table], note=note)
-    actions.record_export(request.user, None, survey=context["survey_key"], kind=f"overview.{fmt}", period=context["overview"].period)
+    actions.record_export(
+        request.user,
+        None,
+        survey=context["survey_key"],
+        kind=f"overview.{fmt}",
+        period=context["overview"].period,
+    )
     response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="kundpuls-overview-{context["overview"].period}.{fmt}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="kundpuls-overview-{context["overview"].period}.{fmt}"'
+    )
     return response
