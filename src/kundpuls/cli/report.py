@@ -259,7 +259,12 @@ def _from_lake(
     lake = str(settings.KUNDPULS_LAKE_DIR)
     if all_units:
         _, manifest = open_lake(lake)
-        chosen = sorted(manifest.units, key=lambda c: manifest.units[c])
+        paths: dict[str, str] = {}
+        for path in manifest.units.values():  # every unit with responses and each of its ancestors
+            codes = [c for c in path.strip("/").split("/") if c]
+            for depth, code in enumerate(codes, start=1):
+                paths.setdefault(code, "/" + "/".join(codes[:depth]) + "/")
+        chosen = sorted(paths, key=lambda c: paths[c])
     elif units:
         chosen = list(units)
     else:
