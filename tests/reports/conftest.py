@@ -55,3 +55,20 @@ def small_lake(tmp_path_factory: pytest.TempPathFactory) -> SmallLake:
     _, names = lake_from_frame(frame, definition, path)
     cache.clear()
     return SmallLake(path, definition, frame, generated, names)
+
+
+@pytest.fixture(scope="session")
+def staff_lake(tmp_path_factory: pytest.TempPathFactory) -> SmallLake:
+    """NKI customers and the mirrored staff survey for the same units in one lake."""
+    customers = load_template("nki")
+    staff = load_template("staff")
+    start, end = datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)
+    units = [UnitProfile(code="A", volume=40), UnitProfile(code="B", volume=40)]
+    path = tmp_path_factory.mktemp("gaps") / "lake"
+    generated = generate_responses(customers, units, start=start, end=end, seed=3)
+    _, names = lake_from_frame(generated.frame(), customers, path)
+    staff_units = [UnitProfile(code="A", volume=30), UnitProfile(code="B", volume=0.4)]
+    staff_generated = generate_responses(staff, staff_units, start=start, end=end, seed=4)
+    lake_from_frame(staff_generated.frame(), staff, path)
+    cache.clear()
+    return SmallLake(path, customers, generated.frame(), generated, names)

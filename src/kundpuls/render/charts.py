@@ -272,6 +272,45 @@ def priority_chart(report: UnitReport, language: str = "sv") -> RenderedChart | 
     )
 
 
+def gap_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
+    """Staff's belief and the customers' answers per mirrored item (dots joined by a line)."""
+    shown = [g for g in report.gaps if not g.staff.suppressed and not g.customer.suppressed]
+    if not shown:
+        return None
+    staff, customers = text("staff", language), text("customers", language)
+    frame = pd.DataFrame(
+        [
+            {"item": g.label, "side": side, "value": round(v.estimate or 0.0, 1)}
+            for g in shown
+            for side, v in ((staff, g.staff), (customers, g.customer))
+        ]
+    )
+    y = alt.Y("item:N", title=None, sort=None)
+    line = (
+        alt.Chart(frame).mark_line(color=GREY).encode(y=y, x=alt.X("value:Q", title="Index"), detail="item:N")
+    )
+    dots = (
+        alt.Chart(frame)
+        .mark_point(filled=True, size=70)
+        .encode(
+            y=y,
+            x="value:Q",
+            color=alt.Color(
+                "side:N", title=None, scale=alt.Scale(domain=[staff, customers], range=["#8a5a00", ACCENT])
+            ),
+            shape=alt.Shape("side:N", title=None),
+        )
+    )
+    title = text("gaps", language)
+    top = max(shown, key=lambda g: abs(g.gap or 0.0))
+    description = text("gaps_desc", language, top=f"{top.label} ({number(top.gap, language)})")
+    chart = (line + dots).properties(width=WIDTH, height=22 * len(shown) + 10, title=title)
+    table = tb.gap_table(report, language) or tb.Table("gaps", title, (), ())
+    return RenderedChart(
+        "gaps", title, description, svg_of(chart, title=title, description=description), table
+    )
+
+
 def theme_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
     """Comments per theme (only when the comments may be shown)."""
     comments = report.comments
@@ -299,6 +338,6 @@ def theme_chart(report: UnitReport, language: str = "sv") -> RenderedChart | Non
 
 def report_charts(report: UnitReport, language: str = "sv") -> list[RenderedChart]:
     """Every chart of the unit report that has data, in page order."""
-    builders = (trend_chart, comparison_chart, funnel_chart, priority_chart, theme_chart)
+    builders = (trend_chart, comparison_chart, funnel_chart, priority_chart, gap_chart, theme_chart)
     built = [build(report, language) for build in builders]
     return [chart for chart in built if chart is not None]

@@ -76,6 +76,16 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Number of comments per theme, {count} comments in all. Most frequent: {top}.",
     ),
     "none": ("inget", "none"),
+    "gaps": ("Personalens bild och kundernas svar", "Staff's view and customers' answers"),
+    "staff": ("Personalen tror", "Staff believe"),
+    "customers": ("Kunderna svarar", "Customers answer"),
+    "gap": ("Skillnad", "Gap"),
+    "gaps_desc": (
+        "Per fråga: vad personalen tror att kunderna svarar och vad kunderna svarar (index 0–100). "
+        "Störst skillnad: {top}.",
+        "Per question: what staff believe customers answer and what customers answer (index 0–100). "
+        "Largest gap: {top}.",
+    ),
     "month": ("månad", "month"),
     "quarter": ("kvartal", "quarter"),
     "year": ("år", "year"),

@@ -138,6 +138,25 @@ def theme_table(report: UnitReport, language: str = "sv") -> Table | None:
     )
 
 
+def gap_table(report: UnitReport, language: str = "sv") -> Table | None:
+    """Staff's view against the customers' ratings per mirrored item."""
+    if not report.gaps:
+        return None
+    t = lambda k: text(k, language)  # noqa: E731
+    rows = tuple(
+        (
+            g.label,
+            None if g.staff.suppressed else _round(g.staff.estimate),
+            g.staff.n,
+            None if g.customer.suppressed else _round(g.customer.estimate),
+            g.customer.n,
+            _round(g.gap),
+        )
+        for g in report.gaps
+    )
+    return Table("gaps", t("gaps"), (t("area"), t("staff"), "n", t("customers"), "n", t("gap")), rows)
+
+
 def report_tables(report: UnitReport, language: str = "sv") -> list[Table]:
     """Every table of the unit report, in page order."""
     tables = [
@@ -148,6 +167,7 @@ def report_tables(report: UnitReport, language: str = "sv") -> list[Table]:
     for extra in (
         funnel_table(report, language),
         driver_table(report, language),
+        gap_table(report, language),
         theme_table(report, language),
     ):
         if extra is not None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from kundpuls.analytics.lake_manifest import lake_location, manifest_exists, read_manifest
 from kundpuls.analytics.lake_sync import SyncReport, sync_lake
 from kundpuls.errors import ValidationError
 from kundpuls.instruments import SurveyDefinition, stored_items
@@ -75,7 +76,10 @@ def lake_from_frame(
     time_column: str = "submitted_at",
     parents: Mapping[str, str] | None = None,
 ) -> tuple[SyncReport, dict[str, str]]:
-    """Write ``frame`` (one row per response, one column per item key) to a new lake at ``lake_dir``.
+    """Write ``frame`` (one row per response, one column per item key) to the lake at ``lake_dir``.
+
+    A new lake is created when there is none; otherwise the rows are appended after its watermark (e.g. a
+    second survey into the same lake).
 
     Parameters
     ----------
@@ -120,13 +124,15 @@ def lake_from_frame(
         return "/" + "/".join(reversed(chain)) + "/"
 
     now = datetime.now(UTC)
+    location = lake_location(lake_dir)
+    offset = (read_manifest(location).watermark or 0) if manifest_exists(location) else 0
     records: list[dict[str, Any]] = []
     for position, (row, code) in enumerate(zip(frame.to_dict("records"), codes, strict=True), start=1):
         when = _timestamp(row[time_column], position, time_column) if time_column in frame.columns else now
         records.append(
             {
-                "response_id": position,
-                "submission_id": f"row-{position}",
+                "response_id": offset + position,
+                "submission_id": f"{definition.key}-row-{position}",
                 "survey": definition.key,
                 "survey_version": 1,
                 "unit_code": code,
@@ -141,7 +147,7 @@ def lake_from_frame(
         )
 
     def fetch(after: int | None, limit: int) -> list[dict[str, Any]]:
-        start = after or 0
+        start = max((after or offset) - offset, 0)
         return records[start : start + limit]
 
     report = sync_lake(lake_dir, fetch, survey_items={definition.key: items})

@@ -39,6 +39,7 @@ from kundpuls.reports.contracts import (
     UnitReport,
 )
 from kundpuls.reports.index_frames import IndexPlan, index_frame, plan_for_lake
+from kundpuls.reports.staff_gap import staff_customer_gaps
 from kundpuls.stats import change_in_mean, change_in_nps, funnel_means, priority_matrix
 from kundpuls.text.taxonomy import default_taxonomy
 from kundpuls.text.themes import assign_themes
@@ -329,6 +330,7 @@ def unit_report(
     segment_value: str | None = None,
     language: str = "sv",
     include_comments: bool = True,
+    staff_definition: SurveyDefinition | None = None,
 ) -> UnitReport:
     """Build the :class:`UnitReport` of ``unit`` (its whole subtree) from the lake.
 
@@ -350,6 +352,8 @@ def unit_report(
     language : {"sv", "en"}
     include_comments : bool
         False when the reader may not see comments.
+    staff_definition : SurveyDefinition, optional
+        A staff survey whose codebook mirrors items of this survey: adds the staff–customer gap.
 
     Raises
     ------
@@ -423,6 +427,11 @@ def unit_report(
         if include_comments and not segment
         else None
     )
+    gaps = (
+        staff_customer_gaps(lake, definition, staff_definition, unit, language=language)
+        if staff_definition is not None and not segment
+        else ()
+    )
     title = definition.title.in_language(language) if definition.title else plan.survey_key
     notes = (
         f"Anonymity threshold: groups with fewer than {plan.threshold} respondents are not shown "
@@ -447,5 +456,6 @@ def unit_report(
         funnel=funnel,
         drivers=drivers,
         comments=comments,
+        gaps=gaps,
         notes=notes,
     )

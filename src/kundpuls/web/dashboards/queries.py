@@ -69,6 +69,16 @@ def surveys_with_results() -> list[tuple[Survey, SurveyDefinition]]:
     return found
 
 
+def staff_survey_for(definition: SurveyDefinition) -> SurveyDefinition | None:
+    """A staff survey in the lake whose codebook mirrors items of ``definition`` (demo: staff on nki)."""
+    for _, other in surveys_with_results():
+        if other.key != definition.key and any(
+            (m.customer_survey or definition.key) == definition.key for m in other.codebook.mirrors
+        ):
+            return other
+    return None
+
+
 def segment_choices(definition: SurveyDefinition) -> list[str]:
     """Background variables of ``definition`` that can split the results."""
     return [i.key for i in stored_items(definition) if i.kind == "choice" and i.question_type == "background"]
@@ -117,6 +127,7 @@ def unit_dashboard(
             segment_value=segment_value,
             language=language,
             include_comments=comments,
+            staff_definition=staff_survey_for(definition),
         )
         return UnitDashboard(
             report, tuple(report_charts(report, language)), tuple(report_tables(report, language))
