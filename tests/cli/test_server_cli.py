@@ -90,3 +90,24 @@ def test_serve_answers_healthz_from_the_production_server(tmp_path: Path) -> Non
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_production_settings_pass_djangos_deployment_checks(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(kundpuls.__file__).parents[1]),
+        "KUNDPULS_DATA_DIR": str(tmp_path),
+        "KUNDPULS_SECRET_KEY": "a-long-random-production-secret-" + "z" * 40,
+        "KUNDPULS_BASE_URL": "https://kundpuls.example.se",
+        "KUNDPULS_ALLOWED_HOSTS": "kundpuls.example.se",
+    }
+    for name in ("KUNDPULS_DATABASE_URL", "DJANGO_SETTINGS_MODULE", "KUNDPULS_DEBUG", "KUNDPULS_DEMO"):
+        env.pop(name, None)
+    command = [sys.executable, "-m", "kundpuls.cli"]
+    subprocess.run([*command, "migrate", "--json"], env=env, check=True, capture_output=True, timeout=120)
+    result = subprocess.run(
+        [*command, "check", "--deploy", "--json"], env=env, capture_output=True, timeout=120
+    )
+    report = json.loads(result.stdout)
+    assert report["problems"] == [], report["problems"]
+    assert result.returncode == 0

@@ -161,3 +161,25 @@ def test_human_output_for_themes(comments_csv: Path) -> None:
     result = runner.invoke(_app(), ["text", "themes", str(comments_csv), "--text-column", "kommentar"])
     assert result.exit_code == 0
     assert "Bemötande" in result.stdout
+
+
+def test_themes_discover_proposes_new_themes_with_comments_as_written(tmp_path: Path) -> None:
+    snow = ["Snöröjningen på gatan är usel, plogbilen kommer aldrig!", "Ingen sandning, halkan är farlig."]
+    waste = ["Sophämtningen missade kärlet igen.", "Soptunnan töms för sällan, kärlet svämmar över."]
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"text": (snow + waste) * 30}).to_csv(path, index=False)
+    result = runner.invoke(_app(), ["text", "themes", str(path), "--discover", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    proposals = _json(result.stdout)["proposals"]
+    assert len(proposals) == 2
+    examples = {e for p in proposals for e in p["examples"]}
+    assert examples <= set(snow + waste)  # shown as written, not as tokens
+
+
+def test_an_unknown_language_or_missing_file_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"text": ["bra"]}).to_csv(path, index=False)
+    result = runner.invoke(_app(), ["text", "redact", str(path), "--language", "de", "--json"])
+    assert result.exit_code == 2 and _json(result.stdout)["error"].startswith("language: 'de'")
+    result = runner.invoke(_app(), ["text", "themes", str(tmp_path / "saknas.csv"), "--json"])
+    assert result.exit_code == 2 and _json(result.stdout)["error"].startswith("file:")

@@ -35,3 +35,8 @@ def test_it_rejects_mismatched_lengths_and_bad_thresholds() -> None:
         comments_by_group(["a"], ["A", "B"])
     with pytest.raises(InvalidArgument, match="threshold: 0"):
         comments_by_group(["a"], ["A"], threshold=0)
+
+
+def test_respondents_without_a_group_form_their_own_group() -> None:
+    result = comments_by_group(["a"] * 9, ["x"] * 7 + [None, None])
+    assert [(g.group, g.n, g.suppressed) for g in result] == [("x", 7, False), (None, 2, True)]

@@ -23,3 +23,12 @@ def test_it_labels_the_hand_written_set_almost_always_right() -> None:
     right = sum(detect_language(c["text"]) == c["language"] for c in cases)
     # short comments ("Terrible.", "Helt ok.") carry few votes; 95 % is the bar for this simple classifier
     assert right / len(cases) >= 0.95
+
+
+def test_it_labels_generated_comments_by_their_language() -> None:
+    from kundpuls.demo.comments import generate_comment_frame
+
+    frame = generate_comment_frame(2000, seed=4, language_mix=0.5)
+    detected = [detect_language(t) for t in frame["text"]]
+    agreement = (frame["language"].astype(str) == detected).mean()
+    assert agreement > 0.97  # short generated sentences in lower case still carry function words

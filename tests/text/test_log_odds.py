@@ -21,7 +21,7 @@ from kundpuls.text.log_odds import (
 
 
 def _paper_loop(ya: list[int], yb: list[int], prior: list[int], alpha0: float) -> list[tuple[float, float]]:
-    """Eqs. 16 and 20 of the paper written out term by term in odds form, with plain floats."""
+    """The paper's point estimate and variance written out term by term in odds form, with plain floats."""
     pseudo = [p + 0.01 for p in prior]
     total = sum(pseudo)
     na, nb = sum(ya), sum(yb)

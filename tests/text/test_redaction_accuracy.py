@@ -5,6 +5,12 @@ project: realistic service feedback with varied formats and hard negatives (date
 numbers, invalid-Luhn numbers, card numbers, names that are also words). Each line holds the text and the
 expected spans. Run ``python tests/text/test_redaction_accuracy.py`` for the full report with every miss.
 
+A second, smaller set (``data/redaction_holdout.jsonl``, 84 comments, 49 with personal data) was written
+after the redactor, to measure it on text it was not developed against. Its first, blind measurement is
+recorded in ``docs/comments.md``; the redactor was then improved (en dash in identity numbers, dotted
+phone numbers, two-word street names, hyphenated first names, more first names, "rektor" as a title) and
+both sets are held to the targets below.
+
 Scoring: a gold span is *recalled* when a predicted span of the same kind overlaps it; a predicted span is
 *correct* when it overlaps a gold span of the same kind. Targets (issue 8): recall >= 0.98 for identity
 numbers, e-mail and phone, >= 0.85 for names, precision >= 0.95 overall.
@@ -16,9 +22,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from kundpuls.text.redaction import KINDS, redact
 
-CASES = Path(__file__).parent / "data" / "redaction_cases.jsonl"
+DATA = Path(__file__).parent / "data"
+CASES = DATA / "redaction_cases.jsonl"
+HOLDOUT = DATA / "redaction_holdout.jsonl"
 
 
 @dataclass
@@ -41,8 +51,8 @@ class KindScore:
         return self.correct / self.predicted if self.predicted else 1.0
 
 
-def load_cases() -> list[dict]:
-    with CASES.open(encoding="utf-8") as f:
+def load_cases(path: Path = CASES) -> list[dict]:
+    with path.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
@@ -104,25 +114,30 @@ def test_the_labelled_set_is_consistent() -> None:
             )
 
 
-def test_it_meets_the_recall_targets_for_numbers_mail_and_names() -> None:
-    result = score(load_cases())
+@pytest.mark.parametrize("path", [CASES, HOLDOUT], ids=["labelled", "holdout"])
+def test_it_meets_the_recall_targets_for_numbers_mail_and_names(path: Path) -> None:
+    result = score(load_cases(path))
     for kind in ("PERSONNUMMER", "E-POST", "TELEFON"):
         assert result[kind].recall >= 0.98, (kind, result[kind].misses)
     assert result["NAMN"].recall >= 0.85, result["NAMN"].misses
 
 
-def test_it_meets_the_overall_precision_target() -> None:
-    result = score(load_cases())
+@pytest.mark.parametrize("path", [CASES, HOLDOUT], ids=["labelled", "holdout"])
+def test_it_meets_the_overall_precision_target(path: Path) -> None:
+    result = score(load_cases(path))
     assert result["ALL"].precision >= 0.95, [a for s in result.values() for a in s.false_alarms]
 
 
-def test_it_leaves_almost_no_personal_characters_visible() -> None:
-    leaked, total = leaked_characters(load_cases())
+@pytest.mark.parametrize("path", [CASES, HOLDOUT], ids=["labelled", "holdout"])
+def test_it_leaves_almost_no_personal_characters_visible(path: Path) -> None:
+    leaked, total = leaked_characters(load_cases(path))
     assert leaked / total <= 0.02
 
 
 if __name__ == "__main__":
-    cases = load_cases()
+    import sys
+
+    cases = load_cases(Path(sys.argv[1]) if len(sys.argv) > 1 else CASES)
     result = score(cases)
     for kind, sc in result.items():
         counts = f"gold {sc.gold:4} pred {sc.predicted:4}"

@@ -116,3 +116,11 @@ def test_a_short_stem_needs_the_words_prefix_so_over_stemming_does_not_leak() ->
     # Snowball stems "billig" to "bil" (car); a comment about a car is not about price
     lists = assign_themes(["jag kom med bil", "billigt!", "kosten var dålig", "kostar för mycket"]).to_lists()
     assert lists == [[], ["pris"], [], ["pris"]]
+
+
+def test_a_missing_group_is_a_group_of_its_own() -> None:
+    assignment = assign_themes(["kö"] * 10, TAXONOMY)
+    table = theme_score_table(assignment, [5.0] * 10, groups=["A"] * 8 + [None, float("nan")])
+    vantan = table[table["theme"] == "vantan"]
+    assert vantan["group"].iloc[0] == "A" and pd.isna(vantan["group"].iloc[1])
+    assert list(vantan["n"]) == [8, 2]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kundpuls.errors import InvalidArgument
 from kundpuls.text.tokens import content_stems, normalise, stem, stems, stop_words, tokenise
@@ -48,3 +50,13 @@ def test_content_stems_drop_stop_words() -> None:
 def test_it_rejects_an_unknown_language() -> None:
     with pytest.raises(InvalidArgument, match="language: 'de'"):
         stem("hund", language="de")  # type: ignore[arg-type]
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=st.text(max_size=60))
+def test_normalising_twice_changes_nothing_and_tokens_are_lower_case_letters(text: str) -> None:
+    once = normalise(text)
+    assert normalise(once) == once
+    for token in tokenise(text):
+        assert token.isalpha()
+        assert token == normalise(token)

@@ -26,6 +26,8 @@ TOPICS: tuple[str, ...] = (
     "kundpuls.cli.surveys",
     "kundpuls.cli.sync",
     "kundpuls.cli.analytics",
+    "kundpuls.cli.pls",
+    "kundpuls.cli.text",
 )
 
 

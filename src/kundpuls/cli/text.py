@@ -242,8 +242,9 @@ def themes_command(
         fail(exc if isinstance(exc, KundpulsError) else str(exc), as_json=as_json)
     columns = [c for c in (text_column, score_column, group_column) if c]
     frame = _read(Path(file), list(dict.fromkeys(columns)), sep=sep, as_json=as_json, label="Läser / reading")
-    corpus = build_corpus(frame[text_column].tolist(), language=language)  # type: ignore[arg-type]
-    assignment = assign_themes_to_corpus(corpus, taxonomy)
+    with _stderr().status("Tokeniserar och tilldelar teman / tokenising and assigning themes"):
+        corpus = build_corpus(frame[text_column].tolist(), language=language)  # type: ignore[arg-type]
+        assignment = assign_themes_to_corpus(corpus, taxonomy)
     document: dict[str, Any] = {
         "rows": len(frame),
         "themes": _records(assignment.summary()),
@@ -261,6 +262,7 @@ def themes_command(
         try:
             proposals = discover_themes(
                 corpus,
+                originals=frame[text_column].tolist(),
                 taxonomy=taxonomy,
                 n_themes=discover,
                 seed=seed,
@@ -348,6 +350,8 @@ def terms_command(
     frame = _read(Path(file), columns, sep=sep, as_json=as_json, label="Läser / reading")
     scores = _scores(frame, score_column, as_json=as_json)
     groups = frame[group_column].to_numpy() if group_column else None
+    status = _stderr().status("Räknar ord per grupp / counting terms per group")
+    status.start()
     corpus = build_corpus(frame[text_column].tolist(), language=language)  # type: ignore[arg-type]
     try:
         terms = distinguishing_terms(
@@ -364,7 +368,9 @@ def terms_command(
             corpus, scores, taxonomy=taxonomy, groups=groups, low_max=low_max, high_min=high_min, min_n=min_n
         )
     except KundpulsError as exc:
+        status.stop()
         fail(exc, as_json=as_json)
+    status.stop()
     if as_json:
         emit_json(
             {

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kundpuls.errors import InvalidArgument
@@ -61,7 +62,8 @@ def comments_by_group(
     Returns
     -------
     list of GroupComments
-        Every group, sorted by group; suppressed ones carry no comments.
+        Every group, sorted by group (respondents without a group form a group named None); suppressed
+        ones carry no comments.
     """
     if len(comments) != len(groups):
         raise InvalidArgument(
@@ -79,7 +81,9 @@ def comments_by_group(
         )
     frame = pd.DataFrame({"group": list(groups), "comment": list(comments)})
     result = []
+    frame["group"] = frame["group"].astype(object).where(frame["group"].notna(), None)
     for group, part in frame.groupby("group", sort=True, dropna=False):
+        group = None if isinstance(group, float) and np.isnan(group) else group
         texts = tuple(str(c) for c in part["comment"] if isinstance(c, str) and c.strip())
         n = int(group_sizes.get(group, len(part))) if group_sizes is not None else len(part)
         suppressed = n < threshold or (comment_threshold is not None and len(texts) < comment_threshold)

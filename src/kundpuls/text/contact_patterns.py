@@ -14,12 +14,13 @@ EMAIL = re.compile(
     r"(?<![\w.+-])[\w.+-]{1,64}(?:@|\s?[\(\[]at[\)\]]\s?)[\w-]{1,63}(?:\.[\w-]{1,63})*\.[A-Za-z]{2,24}(?![\w@])"
 )
 
-# A Swedish phone number: +46/0046 or a trunk 0, then digit groups separated by spaces, dashes or
-# slashes, an optional "(0)", and an area code that may stand in parentheses: "(08) 123 45 67".
+# A Swedish phone number: +46/0046 or a trunk 0, then digit groups separated by spaces, dashes, slashes
+# or dots (070.123.45.67; times such as 08.00 have too few digits to pass the length check), an optional
+# "(0)", and an area code that may stand in parentheses: "(08) 123 45 67".
 PHONE = re.compile(
     r"(?<![\w+\-/.,:])(?<!\d )"
     r"(?P<number>(?:(?:\+|00)\s?\d{1,3}[\s-]?(?:\(0\)[\s-]?)?|\(0\d{1,3}\)\s?|0)"
-    r"\d{1,9}(?:(?:\s?[-/]\s?|\s)\d{1,8}){0,5})"
+    r"\d{1,9}(?:(?:\s?[-/]\s?|\s|\.(?=\d\d))\d{1,8}){0,5})"
     r"(?![\w]|[.,:]\d)"
 )
 _NOT_PHONE_AFTER = re.compile(
@@ -93,7 +94,7 @@ _STREET_SUFFIX = (
 )
 STREET_ADDRESS = re.compile(
     r"(?<![\w-])(?:(?:[A-ZÅÄÖ][a-zåäöé]+|Sankt|S:t|Norra|Södra|Östra|Västra|Stora|Lilla|Gamla|Nya)\s)?"
-    r"(?:[A-ZÅÄÖa-zåäö][a-zåäöé]{1,30}" + _STREET_SUFFIX + r"|[A-ZÅÄÖ][a-zåäöé]+s\s" + _STREET_SUFFIX + r")"
+    r"(?:[A-ZÅÄÖa-zåäö][a-zåäöé]{1,30}" + _STREET_SUFFIX + r"|[A-ZÅÄÖ][a-zåäöé]+s?\s" + _STREET_SUFFIX + r")"
     r"\s(?P<number>\d{1,4}(?:\s?[A-Ka-k](?![\wåäö]))?(?:-\d{1,4})?)"
     r"(?P<rest>(?:,?\s(?:lgh|lägenhet|lght)\.?\s?\d{1,5})?(?:,?\s\d\s?tr(?:appor)?\.?)?"
     r"(?:,?\s\d{3}\s?\d{2}\s[A-ZÅÄÖ][a-zåäöé]+(?:\s[A-ZÅÄÖ][a-zåäöé]+)?)?)"

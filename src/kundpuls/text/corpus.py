@@ -8,7 +8,8 @@ and stems each *distinct* token once per language. The result holds integer arra
 - ``token_ids[k]``: the surface token at flat position ``k`` (an index into ``vocabulary``);
 - ``stem_ids[k]``: its ``(language, stem)`` pair (an index into ``stem_vocabulary``);
 - ``offsets``: comment ``i`` owns positions ``offsets[i]:offsets[i + 1]``;
-- ``languages``: the language of each comment (``"sv"``/``"en"``), detected or given.
+- ``languages``: the language of each comment (``"sv"``/``"en"``), detected or given;
+- ``vocabulary_is_stop[l, v]``: whether token ``v`` is a stop word in language ``l`` (0 sv, 1 en).
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ class Corpus:
     stem_vocabulary: np.ndarray
     stem_languages: np.ndarray
     stem_ids: np.ndarray
-    stem_is_stop: np.ndarray
     vocabulary_is_stop: np.ndarray
 
     def position_is_stop(self) -> np.ndarray:
@@ -199,8 +199,6 @@ def build_corpus(
     stem_ids = np.where(token_is_en, lookup[1][token_ids], lookup[0][token_ids]).astype(np.int32)
     stem_vocabulary = np.asarray([s for _, s in stem_keys], dtype=object)
     stem_languages = np.asarray([lang for lang, _ in stem_keys], dtype=object)
-    stop_stems = {(lang, stem(w, language=lang)) for lang in LANGUAGES for w in stop_words(lang)}
-    stem_is_stop = np.asarray([k in stop_stems for k in stem_keys], dtype=bool)
     vocabulary_is_stop = np.asarray(
         [[str(v) in stop_words(lang) for v in vocabulary] for lang in LANGUAGES], dtype=bool
     ).reshape(len(LANGUAGES), len(vocabulary))
@@ -212,6 +210,5 @@ def build_corpus(
         stem_vocabulary=stem_vocabulary,
         stem_languages=stem_languages,
         stem_ids=stem_ids,
-        stem_is_stop=stem_is_stop,
         vocabulary_is_stop=vocabulary_is_stop,
     )

@@ -59,6 +59,7 @@ def discover_themes(
     max_comments: int = 50_000,
     seed: int = 0,
     language: LanguageChoice = "auto",
+    originals: Sequence[str] | None = None,
 ) -> list[ThemeProposal]:
     """Propose up to ``n_themes`` new themes from the comments that ``taxonomy`` leaves unassigned.
 
@@ -77,6 +78,9 @@ def discover_themes(
         A seeded random sample of at most this many comments is factorised (NMF cost grows with it).
     seed
         Seed for the sample and the NMF initialisation.
+    originals
+        The comment texts when ``texts`` is a prepared corpus, so that examples are shown as written
+        (otherwise they are rebuilt from the corpus tokens).
 
     Raises
     ------
@@ -87,8 +91,12 @@ def discover_themes(
         raise InvalidArgument(
             f"n_themes, top_terms, n_examples: got {n_themes}, {top_terms}, {n_examples}", field="n_themes"
         )
-    raw = None if isinstance(texts, Corpus) else list(texts)
+    raw = list(originals) if originals is not None else None if isinstance(texts, Corpus) else list(texts)
     corpus = texts if isinstance(texts, Corpus) else build_corpus(raw or [], language=language)
+    if raw is not None and len(raw) != corpus.n_docs:
+        raise InvalidArgument(
+            f"originals: {len(raw)} texts for a corpus of {corpus.n_docs} comments", field="originals"
+        )
     rows = np.arange(corpus.n_docs)
     if only_unassigned:
         rows = np.flatnonzero(assign_themes_to_corpus(corpus, taxonomy).unassigned())

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-# Digits with an optional separator before the last four; the lookarounds stop it inside longer numbers,
-# dates (2024-03-15 has separators in the wrong places) or case numbers (2024-1234 has too few digits).
+# Digits with an optional separator (-, + or an en dash) before the last four; the lookarounds stop it
+# inside longer numbers, dates (2024-03-15 has separators in the wrong places) or case numbers
+# (2024-1234 has too few digits).
 IDENTITY_NUMBER = re.compile(
-    r"(?<![\w+\-/.,])(?P<century>18|19|20)?(?P<date>\d{6})(?P<sep>[-+]|\s?[-+]?\s?)(?P<serial>\d{3})"
+    r"(?<![\w+\-/.,])(?P<century>18|19|20)?(?P<date>\d{6})(?P<sep>[-+–]|\s?[-+–]?\s?)(?P<serial>\d{3})"
     r"(?P<check>\d)(?![\w/]|[.,-]\d)"
 )
 CONTEXT_WORDS = re.compile(

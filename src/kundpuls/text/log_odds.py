@@ -1,10 +1,10 @@
 r"""What separates the dissatisfied: weighted log-odds with an informative Dirichlet prior.
 
 Monroe, Colaresi & Quinn (2008), "Fightin' Words: Lexical Feature Selection and Evaluation for
-Identifying the Content of Political Conflict", *Political Analysis* 16(4), 372–403, §3.5. For a term
-:math:`w` with counts :math:`y^a_w, y^b_w` in two groups of sizes :math:`n^a, n^b` (total term counts) and
-a Dirichlet prior :math:`\alpha_w = \alpha_0 \pi_w` (:math:`\pi` the background distribution of terms,
-:math:`\alpha_0` the prior's strength),
+Identifying the Content of Political Conflict", *Political Analysis* 16(4), 372–403 (the multinomial
+model with an informative Dirichlet prior). For a term :math:`w` with counts :math:`y^a_w, y^b_w` in two
+groups of sizes :math:`n^a, n^b` (total term counts) and a Dirichlet prior :math:`\alpha_w = \alpha_0 \pi_w`
+(:math:`\pi` the background distribution of terms, :math:`\alpha_0` the prior's strength),
 
 .. math::
 
@@ -13,8 +13,8 @@ a Dirichlet prior :math:`\alpha_w = \alpha_0 \pi_w` (:math:`\pi` the background 
     \qquad
     \sigma^2\big(\hat\delta_w^{(a-b)}\big) \approx \frac{1}{y^a_w + \alpha_w} + \frac{1}{y^b_w + \alpha_w},
 
-and the z-score :math:`z_w = \hat\delta_w / \sigma(\hat\delta_w)` (their eqs. 16, 20–22). A positive z
-means the term is typical of group ``a`` (here: the low scorers).
+and the z-score :math:`z_w = \hat\delta_w / \sigma(\hat\delta_w)`. A positive z means the term is typical
+of group ``a`` (here: the low scorers).
 
 Kundpuls' choices (the paper leaves :math:`\alpha_0` to the analyst): the background :math:`\pi` is the term
 distribution of *all* comments analysed (every group, every score), and :math:`\alpha_0 = n^a + n^b`, a prior
@@ -34,7 +34,7 @@ from scipy import sparse
 from kundpuls.errors import InvalidArgument
 from kundpuls.text.corpus import Corpus, LanguageChoice, build_corpus
 from kundpuls.text.taxonomy import Taxonomy
-from kundpuls.text.themes import DEFAULT_MIN_N, assign_themes_to_corpus
+from kundpuls.text.themes import DEFAULT_MIN_N, assign_themes_to_corpus, group_codes
 
 METHOD = "weighted_log_odds_informative_dirichlet"
 
@@ -67,7 +67,7 @@ def weighted_log_odds(
     prior_counts: Sequence[float] | np.ndarray | None = None,
     prior_strength: float | None = None,
 ) -> LogOdds:
-    r"""Weighted log-odds of each term between groups ``a`` and ``b`` (Monroe et al. 2008, eqs. 16, 20–22).
+    r"""Weighted log-odds of each term between groups ``a`` and ``b`` (Monroe, Colaresi & Quinn 2008).
 
     Parameters
     ----------
@@ -150,16 +150,6 @@ def split_scores(
     low = valid & (x <= lo)
     high = valid & (x >= hi) & ~low
     return ScoreSplit(low=low, high=high, low_max=lo, high_min=hi)
-
-
-def _group_codes(groups: Sequence[object] | np.ndarray | None, n: int) -> tuple[np.ndarray, list[object]]:
-    if groups is None:
-        return np.zeros(n, dtype=np.int64), ["(alla)"]
-    values = np.asarray(groups, dtype=object)
-    if values.shape[0] != n:
-        raise InvalidArgument(f"groups: length {values.shape[0]} does not match {n} comments", field="groups")
-    codes, uniques = pd.factorize(pd.Series(values), sort=True)
-    return np.asarray(codes, dtype=np.int64), list(uniques)
 
 
 def _contrast_table(
@@ -289,7 +279,7 @@ def distinguishing_terms(
     corpus = texts if isinstance(texts, Corpus) else build_corpus(texts, language=language)
     _check_top(top)
     split = split_scores(_scores(scores, corpus.n_docs), low_max=low_max, high_min=high_min)
-    codes, names = _group_codes(groups, corpus.n_docs)
+    codes, names = group_codes(groups, corpus.n_docs)
     return _contrast_table(
         corpus.stem_matrix(),
         split,
@@ -327,7 +317,7 @@ def distinguishing_themes(
     _check_top(top)
     assignment = assign_themes_to_corpus(corpus, taxonomy)
     split = split_scores(_scores(scores, corpus.n_docs), low_max=low_max, high_min=high_min)
-    codes, names = _group_codes(groups, corpus.n_docs)
+    codes, names = group_codes(groups, corpus.n_docs)
     return _contrast_table(
         assignment.matrix.astype(np.int32).tocsr(),
         split,

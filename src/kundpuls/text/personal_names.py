@@ -109,8 +109,10 @@ def name_lexicon() -> NameLexicon:
     listed = re.compile(
         rf"(?<![\w\-@.])(?i:{_trie_pattern(sorted(first | surnames))})(?:s(?=\W|$))?(?![\w\-@])"
     )
+    first_trie = _trie_pattern(sorted(first))
     listed_lower = re.compile(
-        rf"(?<![\w\-@.])(?:{_trie_pattern(sorted(first | surnames))})(?:s(?=\W|$))?(?![\w\-@])"
+        rf"(?<![\w\-@.])(?:{first_trie}-{first_trie}|{_trie_pattern(sorted(first | surnames))})"
+        rf"(?:s(?=\W|$))?(?![\w\-@])"
     )
     after = (
         rf"\.?,?\s+(?P<name>{_CAP_WORD}|[{_LOWER}]+)(?![\w\-@])"
@@ -154,6 +156,7 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper() and not word.isupper()
 
 
+_LOWER_SURNAME = re.compile(r"\s(?P<word>[a-zåäö]+son)(?![\w\-@])")
 _FOLLOWER = re.compile(rf"\s(?P<word>{_CAP_WORD}|[{_UPPER}]\.)(?![\w\-@])")
 
 
@@ -195,15 +198,19 @@ def find_names(
         start = match.start()
         word = text[start : match.end()]
         base = word.lower()
-        if base not in lex.first_names and base not in lex.surnames:
+        if base not in lex.first_names and base not in lex.surnames and not _double_first(base, lex):
             base = base[:-1]  # genitive s
-        is_first = base in lex.first_names
+        is_first = base in lex.first_names or _double_first(base, lex)
         end = match.end()
         follower = _FOLLOWER.match(text, end)
         has_follower = follower is not None and not _is_common(follower.group("word"), lex)
         if start in supported:
             accept = True
         elif not _capitalised(word):
+            lower_surname = _LOWER_SURNAME.match(text, end) if lowercase_names and is_first else None
+            if lower_surname is not None and lower_surname.group("word") in lex.surnames:
+                found.append((start, lower_surname.end("word")))  # "per olsson": a pair settles it
+                continue
             accept = (
                 lowercase_names
                 and is_first
@@ -242,6 +249,12 @@ def _preceded_by_name(text: str, start: int, lex: NameLexicon) -> bool:
         return False
     word = match.group("word")
     return lex.is_first(word) and word.lower() not in lex.ambiguous
+
+
+def _double_first(word: str, lex: NameLexicon) -> bool:
+    """True for a hyphenated pair of listed first names ("lars-erik", "ann-sofie")."""
+    parts = word.split("-")
+    return len(parts) == 2 and all(p in lex.first_names for p in parts)
 
 
 def _is_common(word: str, lex: NameLexicon) -> bool:

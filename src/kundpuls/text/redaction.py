@@ -21,10 +21,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal, NamedTuple
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from kundpuls.errors import InvalidArgument
 from kundpuls.text.contact_patterns import find_addresses, find_emails, find_phones
 from kundpuls.text.identity_numbers import find_identity_numbers
@@ -191,6 +187,10 @@ def redact_many(texts: Iterable[str], *, language: str = "sv") -> list[Redacted]
             raise InvalidArgument(
                 f"texts[{i}]: expected a string, got {type(t).__name__}", field="texts", value=t
             )
+    import numpy as np  # the vectorised path only: the single-comment hook stays light
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     array = pa.array(items, type=pa.large_string())
     emails, digits, names = (
         pc.match_substring_regex(array, pattern=p).to_numpy(zero_copy_only=False)

@@ -63,6 +63,25 @@ class ThemeAssignment:
         return pd.DataFrame({"theme": self.keys, "label": self.labels, "n": n, "share": n / total})
 
 
+def group_codes(groups: Sequence[object] | np.ndarray | None, n: int) -> tuple[np.ndarray, list[object]]:
+    """Return integer codes and sorted names of ``groups`` (one group ``"(alla)"`` if None).
+
+    A missing group value (None, NaN) is a group of its own, named None.
+    """
+    if groups is None:
+        return np.zeros(n, dtype=np.int64), ["(alla)"]
+    values = np.asarray(groups, dtype=object)
+    if values.shape[0] != n:
+        raise InvalidArgument(
+            f"groups: length {values.shape[0]} does not match {n} comments",
+            field="groups",
+            value=values.shape[0],
+        )
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=True, use_na_sentinel=False)
+    names = [None if (isinstance(u, float) and np.isnan(u)) or u is None else u for u in uniques]
+    return np.asarray(codes, dtype=np.int64), names
+
+
 def _ngram_keys(ids: np.ndarray, doc: np.ndarray, length: int, base: int) -> tuple[np.ndarray, np.ndarray]:
     """Return (key, start position) of every within-comment n-gram of ``length`` whose ids are all non-zero.
 
@@ -289,20 +308,7 @@ def theme_score_table(
         raise InvalidArgument(
             f"confidence: {confidence} must lie in (0, 1)", field="confidence", value=confidence
         )
-    if groups is None:
-        group_arr = np.zeros(assignment.n_docs, dtype=np.int64)
-        group_names: list[object] = ["(alla)"]
-    else:
-        group_values = np.asarray(groups, dtype=object)
-        if group_values.shape[0] != assignment.n_docs:
-            raise InvalidArgument(
-                f"groups: length {group_values.shape[0]} does not match {assignment.n_docs} comments",
-                field="groups",
-                value=group_values.shape[0],
-            )
-        codes, uniques = pd.factorize(pd.Series(group_values), sort=True)
-        group_arr = np.asarray(codes, dtype=np.int64)
-        group_names = list(uniques)
+    group_arr, group_names = group_codes(groups, assignment.n_docs)
     n_groups = len(group_names)
     m = assignment.matrix.tocsc().astype(np.float64)
     valid = ~np.isnan(score_arr)

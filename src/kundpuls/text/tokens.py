@@ -17,9 +17,8 @@ import re
 import unicodedata
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
-import snowballstemmer
 import stop_words as stop_words_package
 
 from kundpuls.errors import InvalidArgument
@@ -69,7 +68,9 @@ def _split_non_alpha(run: str) -> str:
 
 
 @cache
-def _stemmer(language: Language) -> snowballstemmer.stemmer:
+def _stemmer(language: Language) -> Any:
+    import snowballstemmer  # imported on first use: it loads every language's algorithm (~0.5 s)
+
     return snowballstemmer.stemmer(_SNOWBALL_NAMES[language])
 
 

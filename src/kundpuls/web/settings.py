@@ -159,7 +159,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 _HTTPS = CONFIG.base_url.startswith("https://")
 SESSION_COOKIE_SECURE = _HTTPS
 CSRF_COOKIE_SECURE = _HTTPS
-SECURE_SSL_REDIRECT = False  # TLS ends at the reverse proxy, which redirects.
+# With an https base URL every plain-http request is redirected (behind a proxy that sets
+# X-Forwarded-Proto); the health check stays reachable over http for load balancers.
+SECURE_SSL_REDIRECT = _HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _HTTPS else None
 SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS

@@ -20,10 +20,16 @@ from kundpuls.web.surveys.queries import definition_of
 
 
 @lru_cache(maxsize=256)
-def _item_kinds(version_pk: int) -> dict[str, tuple[str, str | None]]:
-    """item key -> (kind, question type) for one (published, hence frozen) version."""
+def _cached_item_kinds(version_pk: int, published_at: str) -> dict[str, tuple[str, str | None]]:
     version = SurveyVersion.objects.get(pk=version_pk)
     return {item.key: (item.kind, item.question_type) for item in stored_items(definition_of(version))}
+
+
+def _item_kinds(version: SurveyVersion) -> dict[str, tuple[str, str | None]]:
+    """item key -> (kind, question type) for one version (cached while it is published, hence frozen)."""
+    if version.published_at is None:
+        return {item.key: (item.kind, item.question_type) for item in stored_items(definition_of(version))}
+    return _cached_item_kinds(version.pk, version.published_at.isoformat())
 
 
 def _code_paths() -> dict[int, str]:
@@ -77,7 +83,7 @@ def fetch_responses(after: int | None, limit: int) -> list[dict[str, Any]]:
     if not rows:
         return []
     paths = _code_paths()
-    return [lake_record(r, _item_kinds(r.version_id), paths[r.unit_id]) for r in rows]
+    return [lake_record(r, _item_kinds(r.version), paths[r.unit_id]) for r in rows]
 
 
 def survey_item_metadata() -> dict[str, dict[str, dict[str, Any]]]:

@@ -15,15 +15,19 @@ from kundpuls.web.surveys.models import Distribution, Survey, SurveyVersion
 
 
 @lru_cache(maxsize=256)
-def _published_definition(version_pk: int, number: int) -> SurveyDefinition:
+def _published_definition(version_pk: int, published_at: str) -> SurveyDefinition:
     version = SurveyVersion.objects.get(pk=version_pk)
     return parse_definition(version.definition)
 
 
 def definition_of(version: SurveyVersion) -> SurveyDefinition:
-    """The parsed definition of ``version``; published versions are parsed once per process."""
+    """The parsed definition of ``version``; published (frozen) versions are parsed once per process.
+
+    The cache key includes the publication time, so a key can never be served for another version even
+    where a database reuses a primary key (a rolled-back test transaction on SQLite does).
+    """
     if version.published_at is not None:
-        return _published_definition(version.pk, version.number)
+        return _published_definition(version.pk, version.published_at.isoformat())
     return parse_definition(version.definition)
 
 
