@@ -88,6 +88,8 @@ def main() -> None:
         from kundpuls.web.accounts.models import User
 
         manager = User.objects.get(email="chef.hemtjanst@kundpuls.example")
+        User.objects.filter(pk=manager.pk).update(is_demo=False)  # a normal account outside demo mode
+        manager.refresh_from_db()
         client = Client(HTTP_HOST="localhost")
         client.force_login(manager, backend="kundpuls.web.accounts.backends.EmailBackend")
         url = "/portal/resultat/enheter/VOF-HT-N/?survey=nki"
