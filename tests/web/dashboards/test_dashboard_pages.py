@@ -134,3 +134,16 @@ def test_invalid_filters_are_named_in_an_error_summary_and_ignored(
     assert 'class="error-summary"' in html
     assert 'href="#id_kind"' in html and 'href="#id_period"' in html
     assert "<svg" in html
+
+
+@pytest.mark.django_db
+def test_the_page_speaks_english_after_the_language_switch(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    client = _client(personas, "manager_a")
+    client.post("/i18n/setlang/", {"language": "en", "next": UNIT_A})
+    html = client.get(UNIT_A + "?survey=nki").content.decode()
+    assert "Results for Hemtjänst Norr" in html
+    assert "What customers wrote" in html and "Trend over time" in html
+    swedish = _client(personas, "manager_a").get(UNIT_A + "?survey=nki").content.decode()
+    assert "Resultat för Hemtjänst Norr" in swedish and "Utveckling över tid" in swedish
