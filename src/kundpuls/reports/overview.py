@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports.contracts import Overview, OverviewRow
-from kundpuls.reports.unit_report import change_between, index_value, lookup, survey_frame, survey_plan
+from kundpuls.reports.unit_report import change_between, index_value, survey_frame, survey_plan
 
 SORT_KEYS = ("tree", "name", "estimate", "n", "change")
 
@@ -38,14 +38,17 @@ def organisation_overview(
     previous = [p for p in periods if p < period]
     index = plan.main_index or ""
     label = plan.label(index, language)
-    main = frame[frame["index"] == index]
+    main = frame[(frame["index"] == index) & (frame["segment"] == "")]
     paths = dict(zip(main["unit"], main["unit_path"], strict=False))
+    wanted = {period, previous[-1]} if previous else {period}
+    by_unit = {
+        (str(r["unit"]), str(r["period"])): r for _, r in main[main["period"].isin(wanted)].iterrows()
+    }  # one pass over the period's rows instead of one filter per unit
     rows = []
     for code in units:
-        own = main[main["unit"] == code]
-        row = lookup(own, index, period)
+        row = by_unit.get((code, period))
         change = (
-            change_between(lookup(own, index, previous[-1]), row, index, previous[-1]) if previous else None
+            change_between(by_unit.get((code, previous[-1])), row, index, previous[-1]) if previous else None
         )
         path = paths.get(code, "")
         parts = [p for p in path.strip("/").split("/") if p]
