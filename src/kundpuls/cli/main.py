@@ -31,6 +31,7 @@ TOPICS: tuple[str, ...] = (
     "kundpuls.cli.text",
     "kundpuls.cli.cases",
     "kundpuls.cli.goals",
+    "kundpuls.cli.report",
 )
 
 

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     # follow-up cases and goals (issue 10)
     "kundpuls.web.cases",
     "kundpuls.web.goals",
+    # dashboards and unit reports (issue 9): charts, PDF, XLSX/CSV exports read the lake
+    "kundpuls.web.dashboards",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -54,6 +54,14 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/mal/": (200, 200, 200, 200, 200, LOGIN),
     "/portal/mal/enheter/VOF-HT-N/": (200, 200, 200, 403, 200, LOGIN),
     "/portal/mal/enheter/KFF-BIB-HUV/produktivitet.svg": (200, 200, 403, 200, 403, LOGIN),
+    # dashboards (an empty lake here: downloads answer 404 to those allowed, 403 to the others)
+    "/portal/resultat/": (200, 200, 200, 200, 200, LOGIN),
+    "/portal/resultat/enheter/VOF-HT-N/": (200, 200, 200, 403, 200, LOGIN),  # unit A
+    "/portal/resultat/enheter/KFF-BIB-HUV/": (200, 200, 403, 200, 403, LOGIN),  # unit B
+    "/portal/resultat/enheter/FINNS-INTE/": (404, 404, 404, 404, 404, LOGIN),
+    "/portal/resultat/enheter/VOF-HT-N/rapport.pdf": (404, 404, 404, 403, 403, LOGIN),
+    "/portal/resultat/enheter/VOF-HT-N/tabeller.xlsx": (404, 404, 404, 403, 403, LOGIN),
+    "/portal/resultat/export.csv": (404, 404, 404, 404, 403, LOGIN),
 }
 
 ROUTES_COVERED = {
@@ -87,6 +95,11 @@ ROUTES_COVERED = {
     "goals:unit",
     "goals:chart",
     "goals:act",  # POST only: tested per persona in tests/web/goals
+    "dashboards:overview",
+    "dashboards:overview_export",
+    "dashboards:unit",
+    "dashboards:unit_pdf",
+    "dashboards:unit_export",
 }
 
 
@@ -146,7 +159,15 @@ def test_every_portal_route_is_in_the_matrix() -> None:
     def walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> None:
         for p in patterns:
             if isinstance(p, URLResolver):
-                if p.namespace in {"org", "accounts", "surveys", "cases", "goals", "invitations"}:
+                if p.namespace in {
+                    "org",
+                    "accounts",
+                    "surveys",
+                    "cases",
+                    "goals",
+                    "invitations",
+                    "dashboards",
+                }:
                     walk(p.url_patterns, f"{p.namespace}:")
             elif p.name:
                 names.add(prefix + p.name)
@@ -155,7 +176,8 @@ def test_every_portal_route_is_in_the_matrix() -> None:
     uncovered = {
         n
         for n in names
-        if n.startswith(("org:", "surveys:", "cases:", "goals:", "invitations:")) or n == "healthz"
+        if n.startswith(("org:", "surveys:", "cases:", "goals:", "invitations:", "dashboards:"))
+        or n == "healthz"
     } - ROUTES_COVERED
     assert not uncovered, f"add these routes to MATRIX: {sorted(uncovered)}"
 

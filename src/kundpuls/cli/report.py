@@ -1,0 +1,272 @@
+"""``kundpuls report``: unit reports as PDF, from the web's lake or standalone from an exported file.
+
+* With the database: ``kundpuls report --survey nki --unit VOF-HT-N --out reports/`` or ``--all-units``
+  (one PDF per unit that has responses; a progress bar on stderr).
+* Standalone, no server or database: ``kundpuls report responses.csv --survey survey.yaml --out
+  report.pdf`` — the file (CSV, Excel via python-calamine, SPSS ``.sav`` via pyreadstat) is written to a
+  temporary lake and reported through exactly the same code as the web.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from kundpuls.cli.output import emit_json, fail
+from kundpuls.errors import InvalidArgument, KundpulsError, NotFound
+from kundpuls.instruments import SurveyDefinition, load_definition, load_template
+from kundpuls.reports.unit_report import unit_report
+
+PERIOD_KINDS = ("month", "quarter", "year")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``report`` command to ``app``."""
+    app.command("report")(report)
+
+
+@contextmanager
+def _progress(enabled: bool = True) -> Iterator[Progress]:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f}/{task.total:,.0f}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        disable=not enabled,
+    ) as progress:
+        yield progress
+
+
+def read_responses(path: Path) -> pd.DataFrame:
+    """A table of responses from CSV, Excel (.xlsx/.xls/.ods, python-calamine) or SPSS (.sav, pyreadstat)."""
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise NotFound(f"responses: no file {str(path)!r}")
+    if suffix == ".csv":
+        return pd.read_csv(path)
+    if suffix in (".xlsx", ".xls", ".ods", ".xlsm"):
+        return pd.read_excel(path, engine="calamine")
+    if suffix == ".sav":
+        import pyreadstat
+
+        frame, _meta = pyreadstat.read_sav(str(path))
+        return frame
+    raise InvalidArgument(
+        f"responses: {path.name!r} is not .csv, .xlsx, .xls, .ods or .sav", field="responses", value=str(path)
+    )
+
+
+def write_unit_reports(
+    lake: str | Path,
+    definition: SurveyDefinition,
+    units: Sequence[str],
+    out: Path,
+    *,
+    names: Mapping[str, str] | None = None,
+    period: str | None = None,
+    period_kind: str = "quarter",
+    language: str = "sv",
+    single_file: Path | None = None,
+    advance: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Write one PDF per unit to ``out`` (or ``single_file`` for one unit); returns what was written."""
+    from kundpuls.render.unit_pdf import unit_report_pdf
+
+    written: list[dict[str, Any]] = []
+    for code in units:
+        try:
+            result = unit_report(
+                lake, definition, code, names=names, period=period, period_kind=period_kind, language=language
+            )
+        except NotFound:
+            written.append({"unit": code, "file": None, "skipped": "no responses"})
+            if advance:
+                advance(code)
+            continue
+        target = single_file or out / f"{definition.key}-{code}-{result.period}.pdf"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(unit_report_pdf(result, language=language))
+        written.append({"unit": code, "file": str(target), "period": result.period})
+        if advance:
+            advance(code)
+    return written
+
+
+def _definition(survey: str) -> SurveyDefinition:
+    path = Path(survey)
+    if path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists():
+        return load_definition(path)
+    return load_template(survey)
+
+
+def report(
+    responses: Annotated[
+        Path | None, typer.Argument(help="Svarsfil (.csv/.xlsx/.sav) / responses file (standalone)")
+    ] = None,
+    survey: Annotated[
+        str, typer.Option(help="Enkätnyckel eller definitionsfil / survey key or definition file")
+    ] = "",
+    unit: Annotated[list[str] | None, typer.Option(help="Enhetskod / unit code (repeatable)")] = None,
+    all_units: Annotated[bool, typer.Option("--all-units", help="Alla enheter / every unit")] = False,
+    out: Annotated[Path, typer.Option(help="Mapp eller PDF-fil / folder or PDF file")] = Path("reports"),
+    period: Annotated[str | None, typer.Option(help="Period, t.ex. 2026-Q2 / period label")] = None,
+    period_kind: Annotated[str, typer.Option("--period-kind", help="month | quarter | year")] = "quarter",
+    language: Annotated[str, typer.Option(help="sv | en")] = "sv",
+    unit_column: Annotated[
+        str, typer.Option("--unit-column", help="Kolumn med enhet / unit column")
+    ] = "unit",
+    time_column: Annotated[
+        str, typer.Option("--time-column", help="Kolumn med tid / time column")
+    ] = "submitted_at",
+    as_json: Annotated[bool, typer.Option("--json", help="JSON på stdout / JSON on stdout")] = False,
+) -> None:
+    """Enhetsrapporter som PDF / unit reports as PDF (from the lake, or standalone from a file)."""
+    if not survey:
+        fail(
+            "--survey: give a survey key (with the database) or a definition file (standalone)",
+            as_json=as_json,
+        )
+    if period_kind not in PERIOD_KINDS:
+        fail(f"--period-kind: {period_kind!r} is not one of {', '.join(PERIOD_KINDS)}", as_json=as_json)
+    if language not in ("sv", "en"):
+        fail(f"--language: {language!r} is not sv or en", as_json=as_json)
+    try:
+        if responses is not None:
+            written = _standalone(
+                responses,
+                survey,
+                unit or [],
+                all_units,
+                out,
+                period,
+                period_kind,
+                language,
+                unit_column,
+                time_column,
+                as_json,
+            )
+        else:
+            written = _from_lake(survey, unit or [], all_units, out, period, period_kind, language, as_json)
+    except KundpulsError as exc:
+        fail(exc, as_json=as_json)
+    if as_json:
+        emit_json({"reports": written, "written": sum(1 for w in written if w.get("file"))})
+    else:
+        for w in written:
+            typer.echo(f"{w['unit']}: {w['file'] or w.get('skipped')}")
+
+
+def _run(
+    lake: str | Path,
+    definition: SurveyDefinition,
+    units: list[str],
+    out: Path,
+    names: Mapping[str, str],
+    period: str | None,
+    period_kind: str,
+    language: str,
+    as_json: bool,
+) -> list[dict[str, Any]]:
+    single = out if out.suffix.lower() == ".pdf" and len(units) == 1 else None
+    if out.suffix.lower() == ".pdf" and len(units) > 1:
+        raise InvalidArgument(
+            "--out: a .pdf file takes one unit; give a folder for several", field="out", value=str(out)
+        )
+    with _progress(not as_json) as progress:
+        task = progress.add_task("Rapporter / reports", total=len(units))
+        return write_unit_reports(
+            lake,
+            definition,
+            units,
+            out,
+            names=names,
+            period=period,
+            period_kind=period_kind,
+            language=language,
+            single_file=single,
+            advance=lambda code: progress.update(task, advance=1, description=code),
+        )
+
+
+def _standalone(
+    responses: Path,
+    survey: str,
+    units: list[str],
+    all_units: bool,
+    out: Path,
+    period: str | None,
+    period_kind: str,
+    language: str,
+    unit_column: str,
+    time_column: str,
+    as_json: bool,
+) -> list[dict[str, Any]]:
+    from kundpuls.reports.frame_lake import ROOT_CODE, lake_from_frame, unit_code_for
+
+    definition = _definition(survey)
+    frame = read_responses(responses)
+    with tempfile.TemporaryDirectory(prefix="kundpuls-report-") as folder:
+        _, names = lake_from_frame(
+            frame, definition, Path(folder) / "lake", unit_column=unit_column, time_column=time_column
+        )
+        if all_units:
+            chosen = [c for c in names if c != ROOT_CODE]
+        elif units:
+            chosen = [unit_code_for(u) for u in units]
+        else:
+            chosen = [ROOT_CODE]
+        return _run(
+            Path(folder) / "lake", definition, chosen, out, names, period, period_kind, language, as_json
+        )
+
+
+def _from_lake(
+    survey: str,
+    units: list[str],
+    all_units: bool,
+    out: Path,
+    period: str | None,
+    period_kind: str,
+    language: str,
+    as_json: bool,
+) -> list[dict[str, Any]]:
+    from kundpuls.cli.django_setup import setup_django
+
+    setup_django(language=language)
+    from django.conf import settings
+
+    from kundpuls.analytics.rollup import open_lake
+    from kundpuls.web.dashboards.queries import bring_lake_up_to_date, unit_names
+    from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
+
+    found = survey_by_key(survey)
+    version = current_version(found)
+    if version is None:
+        raise NotFound(f"--survey: survey {survey!r} has no published version")
+    definition = definition_of(version)
+    bring_lake_up_to_date()
+    lake = str(settings.KUNDPULS_LAKE_DIR)
+    if all_units:
+        _, manifest = open_lake(lake)
+        paths: dict[str, str] = {}
+        for path in manifest.units.values():  # every unit with responses and each of its ancestors
+            codes = [c for c in path.strip("/").split("/") if c]
+            for depth, code in enumerate(codes, start=1):
+                paths.setdefault(code, "/" + "/".join(codes[:depth]) + "/")
+        chosen = sorted(paths, key=lambda c: paths[c])
+    elif units:
+        chosen = list(units)
+    else:
+        raise InvalidArgument("--unit or --all-units: say which units to report", field="unit", value=None)
+    return _run(lake, definition, chosen, out, unit_names(), period, period_kind, language, as_json)

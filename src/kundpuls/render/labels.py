@@ -1,0 +1,111 @@
+"""Words of the charts, tables, spreadsheets and the PDF, in Swedish and English (no Django needed)."""
+
+from __future__ import annotations
+
+SUPPRESSED_MARK = "–"
+
+_TEXTS: dict[str, tuple[str, str]] = {
+    "index": ("Index", "Index"),
+    "estimate": ("Värde", "Value"),
+    "ci_low": ("KI nedre", "CI low"),
+    "ci_high": ("KI övre", "CI high"),
+    "n": ("Antal svar (n)", "Responses (n)"),
+    "period": ("Period", "Period"),
+    "unit": ("Enhet", "Unit"),
+    "role": ("Jämförelse", "Comparison"),
+    "change": ("Förändring", "Change"),
+    "p_value": ("p-värde", "p value"),
+    "significant": ("Säker förändring", "Significant change"),
+    "yes": ("ja", "yes"),
+    "no": ("nej", "no"),
+    "role_unit": ("Enheten", "This unit"),
+    "role_parent": ("Överordnad enhet", "Parent unit"),
+    "role_organisation": ("Hela organisationen", "Whole organisation"),
+    "headlines": ("Index", "Indices"),
+    "trend": ("Utveckling över tid", "Trend over time"),
+    "comparison": ("Jämförelse", "Comparison"),
+    "funnel": ("Trattdiagram mot jämförbara enheter", "Funnel plot against sibling units"),
+    "drivers": ("Prioriteringsmatris", "Priority matrix"),
+    "themes": ("Kommentarer per tema", "Comments by theme"),
+    "area": ("Område", "Area"),
+    "score": ("Betygsindex", "Score"),
+    "effect": ("Effekt", "Effect"),
+    "quadrant": ("Kvadrant", "Quadrant"),
+    "theme": ("Tema", "Theme"),
+    "comments": ("Kommentarer", "Comments"),
+    "share": ("Andel", "Share"),
+    "target": ("Medelvärde", "Average"),
+    "limit_95": ("95 %-gräns", "95 % limit"),
+    "limit_998": ("99,8 %-gräns", "99.8 % limit"),
+    "outside": ("Utanför gränserna", "Outside the limits"),
+    "suppressed": ("Dolt (för få svar)", "Hidden (too few responses)"),
+    "suppressed_note": (
+        "– betyder att gruppen har färre än {threshold} svar och därför inte visas.",
+        "– means the group has fewer than {threshold} responses and is not shown.",
+    ),
+    "trend_desc": (
+        "{index} per {kind} för {unit}, med 95 % konfidensintervall som band. Senaste: {last}.",
+        "{index} per {kind} for {unit}, with 95 % confidence intervals as a band. Latest: {last}.",
+    ),
+    "comparison_desc": (
+        "{index} {period} för enheten, den överordnade enheten och hela organisationen, "
+        "med 95 % konfidensintervall.",
+        "{index} {period} for the unit, its parent and the whole organisation, "
+        "with 95 % confidence intervals.",
+    ),
+    "funnel_desc": (
+        "{index} {period} för {count} jämförbara enheter mot antal svar. Linjerna är kontrollgränser runt "
+        "medelvärdet {target}; bara punkter utanför gränserna skiljer sig säkert. {outside}",
+        "{index} {period} for {count} sibling units against the number of responses. The lines are control "
+        "limits around the average {target}; only points outside them differ for sure. {outside}",
+    ),
+    "funnel_none_outside": (
+        "Ingen enhet ligger utanför 95 %-gränserna.",
+        "No unit lies outside the 95 % limits.",
+    ),
+    "funnel_some_outside": ("Utanför 95 %-gränserna: {units}.", "Outside the 95 % limits: {units}."),
+    "drivers_desc": (
+        "Områdenas betygsindex (lodrätt) mot effekten på {outcome} av +5 indexenheter (vågrätt), n = {n}. "
+        "Prioritera: {priority}.",
+        "Score of each area (vertical) against the effect on {outcome} of +5 index points "
+        "(horizontal), n = {n}. "
+        "Priority: {priority}.",
+    ),
+    "themes_desc": (
+        "Antal kommentarer per tema, {count} kommentarer totalt. Vanligast: {top}.",
+        "Number of comments per theme, {count} comments in all. Most frequent: {top}.",
+    ),
+    "none": ("inget", "none"),
+    "gaps": ("Personalens bild och kundernas svar", "Staff's view and customers' answers"),
+    "staff": ("Personalen tror", "Staff believe"),
+    "customers": ("Kunderna svarar", "Customers answer"),
+    "gap": ("Skillnad", "Gap"),
+    "gaps_desc": (
+        "Per fråga: vad personalen tror att kunderna svarar och vad kunderna svarar (index 0–100). "
+        "Störst skillnad: {top}.",
+        "Per question: what staff believe customers answer and what customers answer (index 0–100). "
+        "Largest gap: {top}.",
+    ),
+    "month": ("månad", "month"),
+    "quarter": ("kvartal", "quarter"),
+    "year": ("år", "year"),
+    "Prioritera": ("Prioritera", "Priority"),
+    "Bevara": ("Bevara", "Maintain"),
+    "Förbättra om möjligt": ("Förbättra om möjligt", "Improve if possible"),
+    "Lägre prioritet": ("Lägre prioritet", "Lower priority"),
+}
+
+
+def text(key: str, language: str = "sv", **values: object) -> str:
+    """The text ``key`` in ``language`` (Swedish unless ``"en"``), formatted with ``values``."""
+    sv, en = _TEXTS.get(key, (key, key))
+    template = en if language == "en" else sv
+    return template.format(**values) if values else template
+
+
+def number(value: float | int | None, language: str = "sv", *, digits: int = 1) -> str:
+    """A number for people: decimal comma in Swedish; ``–`` for a hidden value."""
+    if value is None:
+        return SUPPRESSED_MARK
+    formatted = f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+    return formatted.replace(".", ",").replace("-", "−") if language != "en" else formatted

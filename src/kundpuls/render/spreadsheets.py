@@ -1,0 +1,70 @@
+"""Tables to Excel (openpyxl, one sheet per table) and CSV (all tables, one block each).
+
+Hidden (suppressed) cells are written as ``–``, never as a number; each file ends with a note that says
+what ``–`` means.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from kundpuls.render.labels import SUPPRESSED_MARK
+from kundpuls.render.tables import Table
+
+_SHEET_BAD = re.compile(r"[\[\]\*\?/\\:]")
+
+
+def _cell(value: object) -> object:
+    return SUPPRESSED_MARK if value is None else value
+
+
+def tables_xlsx(tables: Sequence[Table], *, note: str = "") -> bytes:
+    """An XLSX workbook with one sheet per table (caption in row 1, header in row 2) and a note sheet."""
+    book = Workbook()
+    first = book.active
+    if first is not None:
+        book.remove(first)
+    used: set[str] = set()
+    for table in tables:
+        name = _SHEET_BAD.sub("-", table.key)[:31] or "table"
+        while name in used:
+            name = (name[:28] + f"-{len(used)}")[:31]
+        used.add(name)
+        sheet = book.create_sheet(name)
+        sheet.append([table.caption])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append(list(table.columns))
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append([_cell(v) for v in row])
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column[1:]) if len(column) > 1 else 10
+            sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 50)
+    if note:
+        sheet = book.create_sheet("note")
+        sheet.append([note])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def tables_csv(tables: Sequence[Table], *, note: str = "") -> str:
+    """All tables in one CSV text: per table a caption row, a header row, the rows and a blank line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for table in tables:
+        writer.writerow([table.caption])
+        writer.writerow(table.columns)
+        for row in table.rows:
+            writer.writerow([_cell(v) for v in row])
+        writer.writerow([])
+    if note:
+        writer.writerow([note])
+    return out.getvalue()

@@ -1,0 +1,207 @@
+"""Every table of a unit report as plain rows: the single source for HTML, XLSX, CSV and chart data tables.
+
+A cell is a number, a string or ``None``. ``None`` is a hidden (suppressed) value and every renderer
+writes it as ``–`` — a suppressed group never reaches a renderer with a number, because the contracts
+carry none (see :mod:`kundpuls.reports.contracts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kundpuls.render.labels import number, text
+from kundpuls.reports.contracts import IndexValue, Overview, UnitReport
+
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table: ``columns`` are the header texts, ``rows`` the cells (``None`` = hidden)."""
+
+    key: str
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def _p_text(p_value: float, language: str) -> str:
+    """A p value as text with three decimals (``< 0,001`` below)."""
+    if p_value < 0.001:
+        return "< " + number(0.001, language, digits=3)
+    return number(p_value, language, digits=3)
+
+
+def _value_cells(value: IndexValue) -> tuple[Cell, ...]:
+    if value.suppressed:
+        return (None, None, None, None)
+    return (_round(value.estimate), _round(value.ci_low), _round(value.ci_high), value.n)
+
+
+def headline_table(report: UnitReport, language: str = "sv") -> Table:
+    """Indices of the period with interval, n and the change since the previous period."""
+    t = lambda k: text(k, language)  # noqa: E731 - short local alias
+    rows = []
+    for h in report.headlines:
+        change = h.change
+        rows.append(
+            (
+                h.value.label,
+                *_value_cells(h.value),
+                None if change is None else _round(change.difference),
+                None if change is None or change.p_value is None else _p_text(change.p_value, language),
+                None if change is None else (t("yes") if change.significant else t("no")),
+            )
+        )
+    return Table(
+        "headlines",
+        f"{t('headlines')} {report.unit_name} {report.period}",
+        (
+            t("index"),
+            t("estimate"),
+            t("ci_low"),
+            t("ci_high"),
+            t("n"),
+            t("change"),
+            t("p_value"),
+            t("significant"),
+        ),
+        tuple(rows),
+    )
+
+
+def trend_table(report: UnitReport, language: str = "sv") -> Table:
+    """The main index per period."""
+    t = lambda k: text(k, language)  # noqa: E731
+    label = report.trend[0].value.label if report.trend else ""
+    return Table(
+        "trend",
+        f"{t('trend')}: {label}",
+        (t("period"), t("estimate"), t("ci_low"), t("ci_high"), t("n")),
+        tuple((p.period, *_value_cells(p.value)) for p in report.trend),
+    )
+
+
+def comparison_table(report: UnitReport, language: str = "sv") -> Table:
+    """Unit, parent and organisation on every index."""
+    t = lambda k: text(k, language)  # noqa: E731
+    return Table(
+        "comparison",
+        f"{t('comparison')} {report.period}",
+        (t("role"), t("unit"), t("index"), t("estimate"), t("ci_low"), t("ci_high"), t("n")),
+        tuple(
+            (t(f"role_{r.role}"), r.unit_name, r.value.label, *_value_cells(r.value))
+            for r in report.comparison
+        ),
+    )
+
+
+def funnel_table(report: UnitReport, language: str = "sv") -> Table | None:
+    """Sibling units with n and estimate, and whether they lie outside the limits."""
+    if report.funnel is None:
+        return None
+    t = lambda k: text(k, language)  # noqa: E731
+    rows = []
+    for p in report.funnel.points:
+        outside = None if p.suppressed else (t("yes") if p.outside_95 else t("no"))
+        rows.append((p.unit_name, None if p.suppressed else _round(p.estimate), p.n, outside))
+    return Table("funnel", t("funnel"), (t("unit"), t("estimate"), t("n"), t("outside")), tuple(rows))
+
+
+def driver_table(report: UnitReport, language: str = "sv") -> Table | None:
+    """Areas with score, effect and quadrant."""
+    if report.drivers is None:
+        return None
+    t = lambda k: text(k, language)  # noqa: E731
+    return Table(
+        "drivers",
+        f"{t('drivers')} (n = {report.drivers.n}, {report.drivers.scope_name})",
+        (t("area"), t("score"), t("effect"), t("quadrant")),
+        tuple((r.label, _round(r.score), _round(r.effect, 2), t(r.quadrant)) for r in report.drivers.rows),
+    )
+
+
+def theme_table(report: UnitReport, language: str = "sv") -> Table | None:
+    """Comment themes with counts (only when the comments are shown)."""
+    if report.comments is None or report.comments.suppressed:
+        return None
+    t = lambda k: text(k, language)  # noqa: E731
+    return Table(
+        "themes",
+        t("themes"),
+        (t("theme"), t("comments"), t("share")),
+        tuple((th.label, th.count, round(th.share, 3)) for th in report.comments.themes),
+    )
+
+
+def gap_table(report: UnitReport, language: str = "sv") -> Table | None:
+    """Staff's view against the customers' ratings per mirrored item."""
+    if not report.gaps:
+        return None
+    t = lambda k: text(k, language)  # noqa: E731
+    rows = tuple(
+        (
+            g.label,
+            None if g.staff.suppressed else _round(g.staff.estimate),
+            g.staff.n,
+            None if g.customer.suppressed else _round(g.customer.estimate),
+            g.customer.n,
+            _round(g.gap),
+        )
+        for g in report.gaps
+    )
+    return Table("gaps", t("gaps"), (t("area"), t("staff"), "n", t("customers"), "n", t("gap")), rows)
+
+
+def report_tables(report: UnitReport, language: str = "sv") -> list[Table]:
+    """Every table of the unit report, in page order."""
+    tables = [
+        headline_table(report, language),
+        trend_table(report, language),
+        comparison_table(report, language),
+    ]
+    for extra in (
+        funnel_table(report, language),
+        driver_table(report, language),
+        gap_table(report, language),
+        theme_table(report, language),
+    ):
+        if extra is not None:
+            tables.append(extra)
+    return tables
+
+
+def overview_table(overview: Overview, language: str = "sv") -> Table:
+    """The overview: every unit's main index, interval, n and significant change."""
+    t = lambda k: text(k, language)  # noqa: E731
+    rows = []
+    for r in overview.rows:
+        change = r.change
+        rows.append(
+            (
+                r.unit_code,
+                r.unit_name,
+                *_value_cells(r.value),
+                None if change is None else _round(change.difference),
+                None if change is None else (t("yes") if change.significant else t("no")),
+            )
+        )
+    return Table(
+        "overview",
+        f"{overview.index_label} {overview.period}",
+        (
+            "Kod" if language != "en" else "Code",
+            t("unit"),
+            t("estimate"),
+            t("ci_low"),
+            t("ci_high"),
+            t("n"),
+            t("change"),
+            t("significant"),
+        ),
+        tuple(rows),
+    )

@@ -1,0 +1,122 @@
+"""The unit report as PDF: the dashboard's charts and tables compiled by Typst (no ``@preview`` imports)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kundpuls.render.charts import RenderedChart, report_charts
+from kundpuls.render.labels import SUPPRESSED_MARK, number, text
+from kundpuls.render.tables import Table, headline_table
+from kundpuls.render.typst_pdf import compile_pdf
+from kundpuls.reports.contracts import UnitReport
+
+_HEADINGS = {
+    "sv": {
+        "headline": "Index och förändring",
+        "improve": "Viktigast att förbättra",
+        "comments": "Vad kunderna skrev",
+        "method": "Om metoden",
+    },
+    "en": {
+        "headline": "Indices and change",
+        "improve": "Most important to improve",
+        "comments": "What customers wrote",
+        "method": "Method notes",
+    },
+}
+
+
+def _cells(table: Table, language: str) -> dict[str, Any]:
+    rows = [
+        [
+            SUPPRESSED_MARK if c is None else (number(c, language) if isinstance(c, float) else str(c))
+            for c in row
+        ]
+        for row in table.rows
+    ]
+    return {"caption": table.caption, "columns": list(table.columns), "rows": rows}
+
+
+def improvement_sentences(report: UnitReport, language: str = "sv") -> list[str]:
+    """The three most important improvement areas in plain words."""
+    if report.drivers is None:
+        return []
+    out = []
+    for row in report.drivers.improvement_areas(3):
+        if language == "en":
+            out.append(
+                f"{row.label}: scores {number(row.score, language)} of 100; "
+                f"raising it by 5 points is expected "
+                f"to raise {report.drivers.outcome} by {number(row.effect, language, digits=1)} points "
+                f"({text(row.quadrant, language).lower()})."
+            )
+        else:
+            out.append(
+                f"{row.label}: betyget är {number(row.score, language)} av 100; höjs det 5 enheter väntas "
+                f"{report.drivers.outcome} öka {number(row.effect, language, digits=1)} enheter "
+                f"({text(row.quadrant, language).lower()})."
+            )
+    return out
+
+
+def unit_report_pdf(
+    report: UnitReport, *, language: str = "sv", charts: list[RenderedChart] | None = None
+) -> bytes:
+    """Compile the PDF of ``report`` (pass ``charts`` to reuse already rendered SVG)."""
+    charts = charts if charts is not None else report_charts(report, language)
+    files = {f"chart-{c.key}.svg": c.svg.encode("utf-8") for c in charts}
+    comments = report.comments
+    hidden = comments is None or comments.suppressed
+    if language == "en":
+        comments_note = (
+            f"Comments are shown only for groups with at least {comments.threshold} respondents."
+            if comments is not None
+            else "Comments are not included."
+        )
+        subtitle = f"{report.survey_title} · {report.period} · {report.unit_code}"
+        footer = f"Kundpuls · {report.unit_name} · {report.period}"
+        no_drivers = "Too few responses for a driver analysis."
+    else:
+        comments_note = (
+            f"Kommentarer visas bara för grupper med minst {comments.threshold} svarande."
+            if comments is not None
+            else "Kommentarer ingår inte."
+        )
+        subtitle = f"{report.survey_title} · {report.period} · {report.unit_code}"
+        footer = f"Kundpuls · {report.unit_name} · {report.period}"
+        no_drivers = "För få svar för en drivkraftsanalys."
+    notes = list(report.notes)
+    if report.drivers is not None:
+        notes.append(f"{report.drivers.method}; n = {report.drivers.n}; R² = {report.drivers.r_squared:.2f}.")
+    if report.funnel is not None:
+        notes.append(f"Funnel: {report.funnel.method}.")
+    notes.append(text("suppressed_note", language, threshold=report.threshold))
+    data = {
+        "language": language,
+        "title": report.unit_name,
+        "subtitle": subtitle,
+        "footer": footer,
+        "headings": _HEADINGS["en" if language == "en" else "sv"],
+        "headline_table": _cells(headline_table(report, language), language),
+        "improvements": improvement_sentences(report, language),
+        "no_drivers": no_drivers,
+        "charts": [
+            {
+                "file": f"chart-{c.key}.svg",
+                "title": c.title,
+                "description": c.description,
+                "table": _cells(c.table, language),
+            }
+            for c in charts
+        ],
+        "comments_hidden": hidden,
+        "comments_note": comments_note,
+        "themes": []
+        if hidden or comments is None
+        else [
+            {"label": t.label, "count": t.count, "examples": [e[:160] for e in t.examples[:2]]}
+            for t in comments.themes[:6]
+        ],
+        "notes": notes,
+    }
+    return compile_pdf("unit_report", data, files)

@@ -1,0 +1,226 @@
+"""Frozen result contracts of the reports layer: what a dashboard, a PDF, an XLSX or a CSV shows.
+
+Every number carries ``n`` and its interval; a suppressed cell (fewer respondents than the anonymity
+threshold) has ``suppressed=True`` and **no numbers at all** (``estimate``, ``ci_low``, ``ci_high`` and
+``n`` are ``None``), so no renderer can leak it by accident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class IndexValue:
+    """One index (or NPS) of one group and period, on 0–100 (NPS: −100…100)."""
+
+    key: str
+    label: str
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int | None
+    suppressed: bool
+    method: str = ""
+    kind: str = "index"
+
+    @classmethod
+    def hidden(cls, key: str, label: str, *, kind: str = "index") -> IndexValue:
+        """A suppressed value: no numbers."""
+        return cls(key, label, None, None, None, None, True, "", kind)
+
+
+@dataclass(frozen=True)
+class Change:
+    """Change of an index since the previous period (after − before) and whether it is significant."""
+
+    key: str
+    previous_period: str
+    difference: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    significant: bool
+    method: str = ""
+
+
+@dataclass(frozen=True)
+class Headline:
+    """An index of the unit in the selected period with its change since the previous period."""
+
+    value: IndexValue
+    change: Change | None
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One period of the trend of one index."""
+
+    period: str
+    value: IndexValue
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """The unit, its parent or the whole organisation on one index."""
+
+    role: str  # "unit" | "parent" | "organisation"
+    unit_code: str
+    unit_name: str
+    value: IndexValue
+
+
+@dataclass(frozen=True)
+class FunnelPoint:
+    """A sibling unit on the funnel plot (estimate is None when suppressed)."""
+
+    unit_code: str
+    unit_name: str
+    estimate: float | None
+    n: int | None
+    suppressed: bool
+    is_focus: bool
+    outside_95: bool
+    outside_998: bool
+
+
+@dataclass(frozen=True)
+class FunnelLimit:
+    """Control limits at a given n."""
+
+    n: float
+    lower_95: float
+    upper_95: float
+    lower_998: float
+    upper_998: float
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """Funnel plot of the main index against the sibling units (METHODS.md §8.1)."""
+
+    index_key: str
+    target: float
+    points: tuple[FunnelPoint, ...]
+    limits: tuple[FunnelLimit, ...]
+    method: str
+
+
+@dataclass(frozen=True)
+class DriverRow:
+    """One driver area: its score (index) and effect (effektmått: NKI points per +5 on the area)."""
+
+    key: str
+    label: str
+    score: float
+    effect: float
+    quadrant: str
+
+
+@dataclass(frozen=True)
+class DriverReport:
+    """Priority matrix of the driver model (SCB prioriteringsmatris)."""
+
+    outcome: str
+    rows: tuple[DriverRow, ...]
+    score_cut: float
+    effect_cut: float
+    n: int
+    r_squared: float
+    scope_code: str
+    scope_name: str
+    method: str
+
+    def improvement_areas(self, count: int = 3) -> tuple[DriverRow, ...]:
+        """The areas to improve first: "Prioritera" first, then by effect × room to grow."""
+        ranked = sorted(self.rows, key=lambda r: (r.quadrant != "Prioritera", -r.effect * (100 - r.score)))
+        return tuple(ranked[:count])
+
+
+@dataclass(frozen=True)
+class CommentTheme:
+    """A comment theme: how many comments raised it and a few example comments (already redacted)."""
+
+    key: str
+    label: str
+    count: int
+    share: float
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CommentSummary:
+    """Comment themes of the unit and period, or only the reason they are hidden."""
+
+    suppressed: bool
+    respondents: int | None
+    comments: int
+    themes: tuple[CommentTheme, ...]
+    threshold: int
+
+
+@dataclass(frozen=True)
+class GapRow:
+    """Staff–customer gap on a mirrored index: staff's view minus the customers' (index points)."""
+
+    key: str
+    label: str
+    staff: IndexValue
+    customer: IndexValue
+    gap: float | None
+
+
+@dataclass(frozen=True)
+class UnitReport:
+    """Everything the unit page and the unit PDF show."""
+
+    survey_key: str
+    survey_title: str
+    unit_code: str
+    unit_name: str
+    period: str
+    period_kind: str
+    periods: tuple[str, ...]
+    segment: str | None
+    segment_value: str | None
+    threshold: int
+    main_index: str | None
+    headlines: tuple[Headline, ...]
+    trend: tuple[TrendPoint, ...]
+    comparison: tuple[ComparisonRow, ...]
+    funnel: Funnel | None
+    drivers: DriverReport | None
+    comments: CommentSummary | None
+    gaps: tuple[GapRow, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def headline(self) -> Headline | None:
+        """The main index headline (the first headline)."""
+        return self.headlines[0] if self.headlines else None
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    """One unit on the organisation overview."""
+
+    unit_code: str
+    unit_name: str
+    depth: int
+    parent_code: str | None
+    value: IndexValue
+    change: Change | None
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The main index of every visible unit in one period."""
+
+    survey_key: str
+    period: str
+    period_kind: str
+    periods: tuple[str, ...]
+    index_key: str
+    index_label: str
+    threshold: int
+    rows: tuple[OverviewRow, ...]

@@ -1,0 +1,259 @@
+"""Index results for every unit × period of a survey, from the lake's anonymised sufficient statistics.
+
+A codebook index is a weighted mean of its items on 0–100,
+``idx = Σ_i c_i·x_i − d`` with ``c_i = w_i·100/(hi_i − lo_i)`` and ``d = Σ_i c_i·lo_i`` (weights ``w``
+summing to 1, METHODS.md §1.2). From the listwise-complete cross products of the items
+(:func:`kundpuls.analytics.cross_products.cross_products`) the respondent-level moments of the index follow
+exactly: ``Σidx = cᵀΣx − n·d`` and ``Σidx² = cᵀ(Σxxᵀ)c − 2d·cᵀΣx + n·d²``. They go to
+:func:`kundpuls.stats.sufficient.mean_index_from_moments` for the mean, its interval (t below n = 30, z
+above; METHODS.md §1.8) and the anonymity threshold. Respondents who skipped an item of the index are
+left out of it (listwise; the codebook's ``min_answered`` rule is approximated by "all items").
+
+NPS comes from promoter/detractor counts (:func:`kundpuls.analytics.index_tables.index_table`).
+The result is one long frame for **all** units and periods, so a page for one unit is a lookup in a
+cached frame (see :mod:`kundpuls.reports.cache`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kundpuls.analytics.cross_products import cross_products
+from kundpuls.analytics.index_tables import index_table
+from kundpuls.analytics.rollup import open_lake, sufficient_statistics, survey_item_metadata
+from kundpuls.analytics.unit_tree import UnitTree
+from kundpuls.errors import InvalidArgument
+from kundpuls.instruments import SurveyDefinition
+from kundpuls.stats.sufficient import mean_index_from_moments
+
+PERIOD_KINDS = ("month", "quarter", "year")
+
+FRAME_COLUMNS = (
+    "unit",
+    "unit_path",
+    "depth",
+    "period",
+    "period_start",
+    "segment",
+    "index",
+    "kind",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "n",
+    "sd",
+    "promoters",
+    "detractors",
+    "suppressed",
+    "method",
+)
+
+
+@dataclass(frozen=True)
+class IndexPlan:
+    """Which indices a survey reports, in order: main index first, then NPS, then the others."""
+
+    survey_key: str
+    indices: tuple[str, ...]
+    labels: dict[str, dict[str, str]]
+    items: dict[str, tuple[str, ...]]
+    weights: dict[str, dict[str, float]]
+    nps_item: str | None
+    main_index: str | None
+    threshold: int
+    comment_threshold: int
+
+    def label(self, key: str, language: str = "sv") -> str:
+        """The label of index ``key`` in ``language`` (falls back to Swedish, then the key)."""
+        labels = self.labels.get(key, {})
+        return labels.get(language) or labels.get("sv") or key
+
+
+def index_plan(definition: SurveyDefinition, *, available: Iterable[str] | None = None) -> IndexPlan:
+    """The indices of ``definition``'s codebook that can be computed (items present in ``available``)."""
+    codebook = definition.codebook
+    known = set(available) if available is not None else None
+    order = [codebook.main_index] if codebook.main_index else []
+    order += [k for k in codebook.indices if k not in order]
+    indices: list[str] = []
+    labels: dict[str, dict[str, str]] = {}
+    items: dict[str, tuple[str, ...]] = {}
+    weights: dict[str, dict[str, float]] = {}
+    for key in order:
+        if key is None:
+            continue
+        index = codebook.indices[key]
+        if index.kind != "scale_mean":
+            continue
+        if known is not None and not set(index.items) <= known:
+            continue
+        indices.append(key)
+        labels[key] = index.label.as_dict() if index.label is not None else {"sv": key}
+        items[key] = tuple(index.items)
+        weights[key] = index.normalised_weights()
+    nps_item = codebook.nps if codebook.nps and (known is None or codebook.nps in known) else None
+    if nps_item:
+        labels["NPS"] = {"sv": "NPS", "en": "NPS"}
+    threshold = int(codebook.anonymity_threshold)
+    return IndexPlan(
+        survey_key=definition.key,
+        indices=tuple(indices),
+        labels=labels,
+        items=items,
+        weights=weights,
+        nps_item=nps_item,
+        main_index=codebook.main_index
+        if codebook.main_index in indices
+        else (indices[0] if indices else None),
+        threshold=threshold,
+        comment_threshold=max(threshold, int(codebook.comment_anonymity_threshold or threshold)),
+    )
+
+
+def lake_generation(lake: str | os.PathLike[str], survey: str | None = None) -> tuple[int, int | None]:
+    """(generation, watermark) of the lake's manifest: the cache key of everything computed from it."""
+    _, manifest = open_lake(lake)
+    return manifest.generation, manifest.watermark
+
+
+def plan_for_lake(lake: str | os.PathLike[str], definition: SurveyDefinition) -> IndexPlan:
+    """:func:`index_plan` restricted to the items the lake holds for the survey."""
+    _, manifest = open_lake(lake)
+    return index_plan(definition, available=manifest.survey_items(definition.key))
+
+
+def index_frame(
+    lake: str | os.PathLike[str],
+    plan: IndexPlan,
+    *,
+    period_kind: str = "quarter",
+    segment: str | None = None,
+    tree: UnitTree | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Every index of ``plan`` for every unit (rolled up through the tree) × period (× segment).
+
+    Returns a frame with :data:`FRAME_COLUMNS`; suppressed rows have no numbers (not even ``n``).
+    """
+    if period_kind not in PERIOD_KINDS:
+        raise InvalidArgument(
+            f"period_kind: {period_kind!r} is not one of {PERIOD_KINDS}",
+            field="period_kind",
+            value=period_kind,
+        )
+    _, manifest = open_lake(lake)
+    _, _, scales, _ = survey_item_metadata(manifest, plan.survey_key)
+    parts: list[pd.DataFrame] = []
+    for key in plan.indices:
+        items = plan.items[key]
+        cp = cross_products(
+            lake,
+            plan.survey_key,
+            items,
+            period=period_kind,
+            segment=segment,
+            tree=tree,
+            threshold=plan.threshold,
+        )
+        groups = cp.groups.reset_index(drop=True)
+        if groups.empty:
+            continue
+        lo = np.array([scales.get(i, (1.0, 10.0))[0] for i in items])
+        hi = np.array([scales.get(i, (1.0, 10.0))[1] for i in items])
+        w = np.array([plan.weights[key][i] for i in items])
+        c = w * 100.0 / (hi - lo)
+        d = float(c @ lo)
+        n = groups["n"].to_numpy(dtype=np.float64, na_value=0.0)
+        hidden = groups["suppressed"].to_numpy(dtype=bool)
+        sums = np.nan_to_num(cp.sums)
+        products = np.nan_to_num(cp.products)
+        total = sums @ c - n * d
+        total_sq = np.einsum("i,gij,j->g", c, products, c) - 2 * d * (sums @ c) + n * d * d
+        result = mean_index_from_moments(n, total, total_sq, confidence=confidence, threshold=plan.threshold)
+        shown = ~(hidden | result.suppressed)
+        se = result.se if result.se is not None else np.full(len(n), np.nan)
+        part = pd.DataFrame(
+            {
+                "unit": groups["unit"].astype(str),
+                "unit_path": groups["unit_path"].astype(str),
+                "depth": groups["depth"].astype(int),
+                "period": groups["period"].astype(str),
+                "period_start": groups["period_start"].astype(str),
+                "segment": groups["segment"].astype(str) if segment else "",
+                "index": key,
+                "kind": "index",
+                "estimate": np.where(shown, result.estimate, np.nan),
+                "ci_low": np.where(shown, result.ci_low, np.nan),
+                "ci_high": np.where(shown, result.ci_high, np.nan),
+                "n": np.where(shown, n, np.nan),
+                "sd": np.where(shown, se * np.sqrt(n), np.nan),
+                "promoters": np.nan,
+                "detractors": np.nan,
+                "suppressed": ~shown,
+                "method": result.method,
+            }
+        )
+        parts.append(part)
+    if plan.nps_item:
+        parts.append(
+            _nps_part(lake, plan, period_kind=period_kind, segment=segment, tree=tree, confidence=confidence)
+        )
+    if not parts:
+        return pd.DataFrame({c: [] for c in FRAME_COLUMNS})
+    frame = pd.concat(parts, ignore_index=True)
+    return frame.loc[:, list(FRAME_COLUMNS)]
+
+
+def _nps_part(
+    lake: str | os.PathLike[str],
+    plan: IndexPlan,
+    *,
+    period_kind: str,
+    segment: str | None,
+    tree: UnitTree | None,
+    confidence: float,
+) -> pd.DataFrame:
+    item = plan.nps_item or ""
+    stats = sufficient_statistics(
+        lake,
+        plan.survey_key,
+        items=[item],
+        nps_items=[item],
+        period=period_kind,
+        segment=segment,
+        tree=tree,
+        threshold=plan.threshold,
+    )
+    table = index_table(stats, confidence=confidence).reset_index(drop=True)
+    raw = stats.table.reset_index(drop=True)
+    shown = ~table["suppressed"].to_numpy(dtype=bool)
+    return pd.DataFrame(
+        {
+            "unit": table["unit"].astype(str),
+            "unit_path": table["unit_path"].astype(str),
+            "depth": table["depth"].astype(int),
+            "period": table["period"].astype(str),
+            "period_start": table["period_start"].astype(str),
+            "segment": table["segment"].astype(str) if segment else "",
+            "index": "NPS",
+            "kind": "nps",
+            "estimate": table["estimate"].to_numpy(dtype=np.float64, na_value=np.nan),
+            "ci_low": table["ci_low"].to_numpy(dtype=np.float64, na_value=np.nan),
+            "ci_high": table["ci_high"].to_numpy(dtype=np.float64, na_value=np.nan),
+            "n": table["n"].to_numpy(dtype=np.float64, na_value=np.nan),
+            "sd": np.nan,
+            "promoters": np.where(
+                shown, raw["promoters"].to_numpy(dtype=np.float64, na_value=np.nan), np.nan
+            ),
+            "detractors": np.where(
+                shown, raw["detractors"].to_numpy(dtype=np.float64, na_value=np.nan), np.nan
+            ),
+            "suppressed": ~shown,
+            "method": table["method"].astype(str),
+        }
+    )

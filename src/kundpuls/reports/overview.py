@@ -1,0 +1,86 @@
+"""The organisation overview: the main index of every visible unit in one period, with significant change."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+
+from kundpuls.instruments import SurveyDefinition
+from kundpuls.reports.contracts import Overview, OverviewRow
+from kundpuls.reports.unit_report import change_between, index_value, survey_frame, survey_plan
+
+SORT_KEYS = ("tree", "name", "estimate", "n", "change")
+
+
+def organisation_overview(
+    lake: str | os.PathLike[str],
+    definition: SurveyDefinition,
+    units: Iterable[str],
+    *,
+    names: Mapping[str, str] | None = None,
+    period: str | None = None,
+    period_kind: str = "quarter",
+    sort: str = "tree",
+    descending: bool = False,
+    language: str = "sv",
+) -> Overview:
+    """The main index of each of ``units`` (codes the reader may see) in ``period`` (default: the newest).
+
+    Units without responses are listed with a hidden value. ``sort`` is one of :data:`SORT_KEYS`; hidden
+    values sort last whatever the direction.
+    """
+    names = dict(names or {})
+    plan = survey_plan(lake, definition)
+    frame = survey_frame(lake, plan, period_kind=period_kind)
+    periods = tuple(sorted(frame["period"].unique()))
+    if period is None or period not in periods:
+        period = periods[-1] if periods else ""
+    previous = [p for p in periods if p < period]
+    index = plan.main_index or ""
+    label = plan.label(index, language)
+    main = frame[(frame["index"] == index) & (frame["segment"] == "")]
+    paths = dict(zip(main["unit"], main["unit_path"], strict=False))
+    wanted = {period, previous[-1]} if previous else {period}
+    by_unit = {
+        (str(r["unit"]), str(r["period"])): r for _, r in main[main["period"].isin(wanted)].iterrows()
+    }  # one pass over the period's rows instead of one filter per unit
+    rows = []
+    for code in units:
+        row = by_unit.get((code, period))
+        change = (
+            change_between(by_unit.get((code, previous[-1])), row, index, previous[-1]) if previous else None
+        )
+        path = paths.get(code, "")
+        parts = [p for p in path.strip("/").split("/") if p]
+        rows.append(
+            OverviewRow(
+                unit_code=code,
+                unit_name=names.get(code, code),
+                depth=max(len(parts) - 1, 0),
+                parent_code=parts[-2] if len(parts) > 1 else None,
+                value=index_value(row, index, label, "index"),
+                change=change,
+            )
+        )
+    rows = _sorted(rows, sort, descending, paths)
+    return Overview(plan.survey_key, period, period_kind, periods, index, label, plan.threshold, tuple(rows))
+
+
+def _sorted(
+    rows: list[OverviewRow], sort: str, descending: bool, paths: Mapping[str, str]
+) -> list[OverviewRow]:
+    if sort == "name":
+        return sorted(rows, key=lambda r: r.unit_name.casefold(), reverse=descending)
+    if sort in ("estimate", "n", "change"):
+
+        def value(r: OverviewRow) -> float | None:
+            if sort == "estimate":
+                return r.value.estimate
+            if sort == "n":
+                return None if r.value.n is None else float(r.value.n)
+            return None if r.change is None else r.change.difference
+
+        known = [r for r in rows if value(r) is not None]
+        unknown = [r for r in rows if value(r) is None]
+        return sorted(known, key=lambda r: value(r) or 0.0, reverse=descending) + unknown
+    return sorted(rows, key=lambda r: paths.get(r.unit_code, "~" + r.unit_code), reverse=descending)

@@ -1,0 +1,132 @@
+"""Staff–customer gap: staff's view of how customers rate an attribute against the customers' own ratings.
+
+The staff survey's codebook names mirrored items (``mirrors: {item, customer_item, customer_survey}``,
+METHODS.md §9.3). For the unit (its subtree) and the newest year in which both sides have enough answers,
+each side's item index ``100·(x − lo)/(hi − lo)`` comes from the lake's moments
+(:func:`kundpuls.stats.sufficient.mean_index_from_moments`), and the gap ``idx_staff − idx_customer`` with
+its z test from :func:`kundpuls.stats.compare`. A side under its survey's threshold is hidden.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from kundpuls.analytics.rollup import open_lake, sufficient_statistics
+from kundpuls.errors import InsufficientData, InvalidArgument, NotFound
+from kundpuls.instruments import SurveyDefinition
+from kundpuls.reports import cache
+from kundpuls.reports.contracts import GapRow, IndexValue
+from kundpuls.stats import IndexResult, compare
+from kundpuls.stats.sufficient import mean_index_from_moments
+
+
+def _item_results(
+    lake: str | os.PathLike[str], survey: str, items: list[str], unit: str, threshold: int
+) -> dict[tuple[str, str], IndexResult]:
+    """``{(period, item): IndexResult}`` per year for ``unit`` (its subtree)."""
+    stats = sufficient_statistics(lake, survey, items=items, period="year", units=[unit], threshold=threshold)
+    table = stats.table
+    table = table[table["unit"] == unit].reset_index(drop=True)
+    found: dict[tuple[str, str], IndexResult] = {}
+    for row in table.itertuples(index=False):
+        item, period = str(row.item), str(row.period)
+        if bool(row.suppressed) or item not in stats.scales:
+            found[(period, item)] = IndexResult.build(
+                estimate=None, ci_low=None, ci_high=None, n=0, n_eff=0.0, method="", suppressed=True
+            )
+            continue
+        lo, hi = stats.scales[item]
+        a = 100.0 / (hi - lo)
+        n, total, total_sq = float(row.n), float(row.sum), float(row.sumsq)
+        arrays = mean_index_from_moments(
+            np.array([n]),
+            np.array([a * (total - lo * n)]),
+            np.array([a * a * (total_sq - 2 * lo * total + lo * lo * n)]),
+            threshold=threshold,
+        )
+        found[(period, item)] = arrays.result(0)
+    return found
+
+
+def _value(result: IndexResult | None, key: str, label: str) -> IndexValue:
+    if result is None or result.suppressed or result.estimate is None:
+        return IndexValue.hidden(key, label)
+    return IndexValue(
+        key, label, result.estimate, result.ci_low, result.ci_high, result.n, False, result.method, "index"
+    )
+
+
+def staff_customer_gaps(
+    lake: str | os.PathLike[str],
+    customer: SurveyDefinition,
+    staff: SurveyDefinition,
+    unit: str,
+    *,
+    language: str = "sv",
+) -> tuple[GapRow, ...]:
+    """Gap rows for every item of ``staff`` mirrored on ``customer`` (empty when there is nothing to show)."""
+    mirrors = [m for m in staff.codebook.mirrors if (m.customer_survey or customer.key) == customer.key]
+    if not mirrors:
+        return ()
+    _, manifest = open_lake(lake)
+    staff_items = manifest.survey_items(staff.key)
+    customer_items = manifest.survey_items(customer.key)
+    pairs = [m for m in mirrors if m.item in staff_items and m.customer_item in customer_items]
+    if not pairs:
+        return ()
+    key = (*cache.lake_key(lake), "gaps", customer.key, staff.key, unit, language)
+
+    def compute() -> tuple[GapRow, ...]:
+        try:
+            staff_side = _item_results(
+                lake, staff.key, [m.item for m in pairs], unit, staff.codebook.anonymity_threshold
+            )
+            customer_side = _item_results(
+                lake,
+                customer.key,
+                [m.customer_item for m in pairs],
+                unit,
+                customer.codebook.anonymity_threshold,
+            )
+        except (NotFound, InvalidArgument):
+            return ()
+        years = sorted(
+            {p for (p, i), r in staff_side.items() if not r.suppressed}
+            & {p for (p, i), r in customer_side.items() if not r.suppressed}
+        )
+        if not years:
+            return ()
+        year = years[-1]
+        labels = _labels(customer, language)
+        rows = []
+        for m in pairs:
+            s = staff_side.get((year, m.item))
+            c = customer_side.get((year, m.customer_item))
+            label = f"{labels.get(m.customer_item, m.customer_item)} ({year})"
+            difference = None
+            if s is not None and c is not None and not s.suppressed and not c.suppressed:
+                try:
+                    difference = compare(s, c).difference
+                except (InsufficientData, InvalidArgument):
+                    difference = None
+            rows.append(
+                GapRow(
+                    m.customer_item,
+                    label,
+                    _value(s, m.item, label),
+                    _value(c, m.customer_item, label),
+                    difference,
+                )
+            )
+        return tuple(rows)
+
+    return cache.cached(key, compute)
+
+
+def _labels(definition: SurveyDefinition, language: str) -> dict[str, str]:
+    """Item key -> a short label (the question or matrix row text)."""
+    from kundpuls.instruments import stored_items
+
+    return {item.key: item.text.in_language(language) for item in stored_items(definition)}

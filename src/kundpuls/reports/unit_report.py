@@ -1,0 +1,461 @@
+"""The unit report: how a unit is doing, whether a change is real, what matters most, what customers wrote.
+
+One function, :func:`unit_report`, turns the lake into a frozen
+:class:`~kundpuls.reports.contracts.UnitReport`
+that the dashboard, the PDF, the XLSX and the CSV all render. Every statistic comes from
+:mod:`kundpuls.stats` (intervals, change tests, funnel limits, priority matrix) and
+:mod:`kundpuls.text` (comment themes); nothing here reads files of its own.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from kundpuls.analytics.comments import unit_comments
+from kundpuls.analytics.cross_products import CrossProducts, cross_products
+from kundpuls.analytics.rollup import open_lake
+from kundpuls.errors import InsufficientData, InvalidArgument, NotFound
+from kundpuls.instruments import SurveyDefinition
+from kundpuls.reports import cache
+from kundpuls.reports.contracts import (
+    Change,
+    CommentSummary,
+    CommentTheme,
+    ComparisonRow,
+    DriverReport,
+    DriverRow,
+    Funnel,
+    FunnelLimit,
+    FunnelPoint,
+    Headline,
+    IndexValue,
+    TrendPoint,
+    UnitReport,
+)
+from kundpuls.reports.index_frames import IndexPlan, index_frame, plan_for_lake
+from kundpuls.reports.staff_gap import staff_customer_gaps
+from kundpuls.stats import change_in_mean, change_in_nps, funnel_means, priority_matrix
+from kundpuls.text.taxonomy import default_taxonomy
+from kundpuls.text.themes import assign_themes
+
+SIGNIFICANCE = 0.05
+DRIVER_MIN_N = 50
+EFFECT_STEP = 5.0
+
+
+def survey_plan(lake: str | os.PathLike[str], definition: SurveyDefinition) -> IndexPlan:
+    """The survey's index plan for this lake (cached per lake generation)."""
+    key = (*cache.lake_key(lake), "plan", definition.key)
+    return cache.cached(key, lambda: plan_for_lake(lake, definition))
+
+
+def survey_frame(
+    lake: str | os.PathLike[str], plan: IndexPlan, *, period_kind: str, segment: str | None = None
+) -> pd.DataFrame:
+    """Every unit and period (:func:`index_frame`), cached per lake generation, survey, period and segment."""
+    key = (*cache.lake_key(lake), "frame", plan.survey_key, period_kind, segment)
+    return cache.cached(key, lambda: index_frame(lake, plan, period_kind=period_kind, segment=segment))
+
+
+def index_value(row: pd.Series | None, key: str, label: str, kind: str) -> IndexValue:
+    if row is None or bool(row["suppressed"]) or pd.isna(row["estimate"]):
+        return IndexValue.hidden(key, label, kind=kind)
+    return IndexValue(
+        key=key,
+        label=label,
+        estimate=float(row["estimate"]),
+        ci_low=None if pd.isna(row["ci_low"]) else float(row["ci_low"]),
+        ci_high=None if pd.isna(row["ci_high"]) else float(row["ci_high"]),
+        n=int(row["n"]),
+        suppressed=False,
+        method=str(row["method"]),
+        kind=kind,
+    )
+
+
+def change_between(
+    before: pd.Series | None, after: pd.Series | None, key: str, previous: str
+) -> Change | None:
+    """Welch t test (indices) or z test (NPS) of after − before; None when either side is hidden."""
+    if before is None or after is None or bool(before["suppressed"]) or bool(after["suppressed"]):
+        return None
+    try:
+        if after["kind"] == "nps":
+            counts: list[tuple[int, int, int]] = []
+            for row in (before, after):
+                p, d, n = int(row["promoters"]), int(row["detractors"]), int(row["n"])
+                counts.append((p, n - p - d, d))
+            result = change_in_nps(counts[0], counts[1])
+        else:
+            result = change_in_mean(
+                float(before["estimate"]),
+                float(before["sd"]),
+                int(before["n"]),
+                float(after["estimate"]),
+                float(after["sd"]),
+                int(after["n"]),
+            )
+    except (InsufficientData, InvalidArgument, ValueError):
+        return None
+    if result.difference is None:
+        return None
+    p_value = float(result.p_value) if result.p_value is not None else math.nan
+    return Change(
+        key=key,
+        previous_period=previous,
+        difference=float(result.difference),
+        ci_low=None if result.ci_low is None else float(result.ci_low),
+        ci_high=None if result.ci_high is None else float(result.ci_high),
+        p_value=p_value,
+        significant=bool(p_value < SIGNIFICANCE),
+        method=result.method,
+    )
+
+
+def _rows(frame: pd.DataFrame, unit: str, segment_value: str | None) -> pd.DataFrame:
+    rows = frame[frame["unit"] == unit]
+    if segment_value is not None:
+        rows = rows[rows["segment"] == segment_value]
+    return rows
+
+
+def lookup(rows: pd.DataFrame, index: str, period: str) -> pd.Series | None:
+    hit = rows[(rows["index"] == index) & (rows["period"] == period)]
+    return None if hit.empty else hit.iloc[0]
+
+
+def _parent_path(path: str) -> str:
+    parts = [p for p in path.strip("/").split("/") if p]
+    return "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else ""
+
+
+def _funnel(
+    frame: pd.DataFrame, plan: IndexPlan, unit: str, path: str, period: str, names: Mapping[str, str]
+) -> Funnel | None:
+    index = plan.main_index
+    parent = _parent_path(path)
+    if not index or not parent:
+        return None
+    rows = frame[(frame["index"] == index) & (frame["period"] == period) & (frame["segment"] == "")]
+    siblings = rows[rows["unit_path"].map(_parent_path) == parent]
+    shown = siblings[~siblings["suppressed"].astype(bool)]
+    if len(shown) < 3:
+        return None
+    with warnings.catch_warnings():  # few siblings: τ² = 0 is used, which the method note says
+        warnings.simplefilter("ignore")
+        result = funnel_means(
+            shown["estimate"].to_numpy(dtype=float),
+            shown["sd"].to_numpy(dtype=float),
+            shown["n"].to_numpy(dtype=float),
+            threshold=plan.threshold,
+        )
+    out95 = result.outside(0.95)
+    out998 = result.outside(0.998)
+    points = [
+        FunnelPoint(
+            unit_code=code,
+            unit_name=names.get(code, code),
+            estimate=float(est),
+            n=int(n),
+            suppressed=False,
+            is_focus=code == unit,
+            outside_95=bool(o95),
+            outside_998=bool(o998),
+        )
+        for code, est, n, o95, o998 in zip(
+            shown["unit"], shown["estimate"], shown["n"], out95, out998, strict=True
+        )
+    ]
+    points += [
+        FunnelPoint(code, names.get(code, code), None, None, True, code == unit, False, False)
+        for code in siblings[siblings["suppressed"].astype(bool)]["unit"]
+    ]
+    top = float(shown["n"].max()) * 1.1
+    grid = np.unique(np.round(np.geomspace(max(plan.threshold, 2), max(top, plan.threshold + 1), 40)))
+    use_od = result.od_lower is not None
+    lo95, hi95 = result.limits_at(grid, 0.95, overdispersed=use_od)
+    lo998, hi998 = result.limits_at(grid, 0.998, overdispersed=use_od)
+    limits = tuple(
+        FunnelLimit(float(n), float(a), float(b), float(c), float(d))
+        for n, a, b, c, d in zip(
+            grid,
+            np.clip(lo95, 0, 100),
+            np.clip(hi95, 0, 100),
+            np.clip(lo998, 0, 100),
+            np.clip(hi998, 0, 100),
+            strict=True,
+        )
+    )
+    return Funnel(index, float(result.target), tuple(points), limits, result.method)
+
+
+def driver_table(
+    lake: str | os.PathLike[str], definition: SurveyDefinition, plan: IndexPlan
+) -> CrossProducts | None:
+    """Cross products of every driver-model item for every unit over the whole history (cached)."""
+    model = definition.codebook.driver_model
+    if model is None:
+        return None
+    constructs = [model.outcome, *model.drivers]
+    if any(c not in plan.items for c in constructs):
+        return None
+    items = tuple(dict.fromkeys(i for c in constructs for i in plan.items[c]))
+    key = (*cache.lake_key(lake), "drivers", plan.survey_key, items)
+    return cache.cached(
+        key, lambda: cross_products(lake, plan.survey_key, items, period="all", threshold=plan.threshold)
+    )
+
+
+def _drivers(
+    lake: str | os.PathLike[str],
+    definition: SurveyDefinition,
+    plan: IndexPlan,
+    path: str,
+    names: Mapping[str, str],
+    language: str,
+) -> DriverReport | None:
+    """Effektmått by OLS on index covariances (the unit, or its nearest ancestor with n ≥ 50)."""
+    cp = driver_table(lake, definition, plan)
+    model = definition.codebook.driver_model
+    if cp is None or model is None:
+        return None
+    groups = cp.groups.reset_index(drop=True)
+    chain = [p for p in path.strip("/").split("/") if p][::-1]
+    chosen = None
+    for code in chain:
+        hit = groups.index[(groups["unit"] == code) & ~groups["suppressed"].astype(bool)]
+        if len(hit) and float(groups.loc[hit[0], "n"]) >= DRIVER_MIN_N:
+            chosen = int(hit[0])
+            break
+    if chosen is None:
+        return None
+    _, manifest = open_lake(lake)
+    meta = manifest.survey_items(plan.survey_key)
+    items = cp.items
+    constructs = [model.outcome, *model.drivers]
+    weights = np.zeros((len(constructs), len(items)))
+    offsets = np.zeros(len(constructs))
+    for r, name in enumerate(constructs):
+        for item, w in plan.weights[name].items():
+            lo, hi = float(meta[item].get("min", 1)), float(meta[item].get("max", 10))
+            weights[r, items.index(item)] = w * 100.0 / (hi - lo)
+            offsets[r] += w * 100.0 / (hi - lo) * lo
+    cov = weights @ cp.covariance(chosen) @ weights.T
+    means = weights @ cp.means()[chosen] - offsets
+    s_xx, s_xy = cov[1:, 1:], cov[1:, 0]
+    try:
+        b = np.linalg.solve(s_xx, s_xy)
+    except np.linalg.LinAlgError:
+        return None
+    r_squared = float(b @ s_xy / cov[0, 0]) if cov[0, 0] > 0 else math.nan
+    effects = EFFECT_STEP * b
+    labels = [plan.label(d, language) for d in model.drivers]
+    matrix = priority_matrix(effects, means[1:], labels=labels)
+    rows = tuple(
+        DriverRow(key, label, float(score), float(effect), name)
+        for key, label, score, effect, name in zip(
+            model.drivers, labels, means[1:], effects, matrix.name, strict=True
+        )
+    )
+    code = str(groups.loc[chosen, "unit"])
+    return DriverReport(
+        outcome=model.outcome,
+        rows=rows,
+        score_cut=float(matrix.y_cut),
+        effect_cut=float(matrix.x_cut),
+        n=int(groups.loc[chosen, "n"]),
+        r_squared=r_squared,
+        scope_code=code,
+        scope_name=names.get(code, code),
+        method=(
+            f"OLS of {model.outcome} on the area indices from listwise-complete cross products "
+            "(all periods); "
+            f"effect = {EFFECT_STEP:g} × coefficient (effektmått); SCB priority matrix, cuts at the means"
+        ),
+    )
+
+
+def _comments(
+    lake: str | os.PathLike[str], plan: IndexPlan, unit: str, period: str, period_kind: str, language: str
+) -> CommentSummary:
+    key = (*cache.lake_key(lake), "comments", plan.survey_key, unit, period, period_kind, language)
+
+    def compute() -> CommentSummary:
+        found = unit_comments(
+            lake, plan.survey_key, unit, period, kind=period_kind, threshold=plan.comment_threshold
+        )
+        if found.suppressed:
+            return CommentSummary(True, None, 0, (), plan.comment_threshold)
+        texts = [str(t) for t in found.comments["text"].tolist()][::-1]  # newest first
+        if not texts:
+            return CommentSummary(False, found.respondents, 0, (), plan.comment_threshold)
+        assignment = assign_themes(texts)
+        taxonomy = default_taxonomy()
+        counts = assignment.counts()
+        themes = []
+        for j in np.argsort(-counts, kind="stable"):
+            if counts[j] == 0:
+                continue
+            key_j = assignment.keys[j]
+            docs = assignment.matrix[:, j].nonzero()[0][:3]
+            try:
+                label = taxonomy.theme(key_j).label_in(language)
+            except Exception:
+                label = assignment.labels[j]
+            themes.append(
+                CommentTheme(
+                    key_j, label, int(counts[j]), float(counts[j] / len(texts)), tuple(texts[d] for d in docs)
+                )
+            )
+        return CommentSummary(False, found.respondents, len(texts), tuple(themes), plan.comment_threshold)
+
+    return cache.cached(key, compute)
+
+
+def unit_report(
+    lake: str | os.PathLike[str],
+    definition: SurveyDefinition,
+    unit: str,
+    *,
+    names: Mapping[str, str] | None = None,
+    period: str | None = None,
+    period_kind: str = "quarter",
+    segment: str | None = None,
+    segment_value: str | None = None,
+    language: str = "sv",
+    include_comments: bool = True,
+    staff_definition: SurveyDefinition | None = None,
+) -> UnitReport:
+    """Build the :class:`UnitReport` of ``unit`` (its whole subtree) from the lake.
+
+    Parameters
+    ----------
+    lake : path
+        The response lake.
+    definition : SurveyDefinition
+        The survey; its codebook names the indices, the main index, NPS and the driver model.
+    unit : str
+        Unit code.
+    names : mapping, optional
+        ``{unit code: display name}``.
+    period : str, optional
+        Period label (``2026-Q2``); default the newest period with data.
+    period_kind : {"month", "quarter", "year"}
+    segment, segment_value : str, optional
+        A background variable and one of its values: every number is then for that segment only.
+    language : {"sv", "en"}
+    include_comments : bool
+        False when the reader may not see comments.
+    staff_definition : SurveyDefinition, optional
+        A staff survey whose codebook mirrors items of this survey: adds the staff–customer gap.
+
+    Raises
+    ------
+    NotFound
+        When the lake has no responses for the unit.
+    """
+    names = dict(names or {})
+    plan = survey_plan(lake, definition)
+    frame = survey_frame(lake, plan, period_kind=period_kind, segment=segment)
+    if segment and segment_value is None:
+        segment = None
+        frame = survey_frame(lake, plan, period_kind=period_kind)
+    unit_rows = _rows(frame, unit, segment_value if segment else None)
+    all_rows = frame[frame["unit"] == unit]
+    if all_rows.empty:
+        raise NotFound(f"unit: no responses for unit {unit!r} in survey {plan.survey_key!r}")
+    periods = tuple(sorted(frame["period"].unique()))
+    if period is None:
+        period = str(sorted(all_rows["period"].unique())[-1])
+    elif period not in periods:
+        raise InvalidArgument(
+            f"period: {period!r} has no data; periods: {', '.join(periods)}", field="period", value=period
+        )
+    previous = [p for p in periods if p < period]
+    previous_period = previous[-1] if previous else None
+    keys = list(plan.indices)
+    if plan.nps_item:
+        keys.insert(1 if keys else 0, "NPS")
+    headlines = []
+    for key in keys:
+        kind = "nps" if key == "NPS" else "index"
+        row = lookup(unit_rows, key, period)
+        change = None
+        if previous_period is not None:
+            change = change_between(lookup(unit_rows, key, previous_period), row, key, previous_period)
+        headlines.append(Headline(index_value(row, key, plan.label(key, language), kind), change))
+    main = plan.main_index or (keys[0] if keys else None)
+    trend: tuple[TrendPoint, ...] = ()
+    comparison: tuple[ComparisonRow, ...] = ()
+    path = str(all_rows["unit_path"].iloc[0])
+    if main:
+        label = plan.label(main, language)
+        trend = tuple(
+            TrendPoint(p, index_value(lookup(unit_rows, main, p), main, label, "index")) for p in periods
+        )
+        chain = [c for c in path.strip("/").split("/") if c]
+        roles = [("unit", unit)]
+        if len(chain) >= 2:
+            roles.append(("parent", chain[-2]))
+        if len(chain) >= 3:
+            roles.append(("organisation", chain[0]))
+        rows: list[ComparisonRow] = []
+        for role, code in roles:
+            own = _rows(frame, code, segment_value if segment else None)
+            rows.extend(
+                ComparisonRow(
+                    role,
+                    code,
+                    names.get(code, code),
+                    index_value(
+                        lookup(own, k, period), k, plan.label(k, language), "nps" if k == "NPS" else "index"
+                    ),
+                )
+                for k in keys
+            )
+        comparison = tuple(rows)
+    funnel = None if segment else _funnel(frame, plan, unit, path, period, names)
+    drivers = _drivers(lake, definition, plan, path, names, language)
+    comments = (
+        _comments(lake, plan, unit, period, period_kind, language)
+        if include_comments and not segment
+        else None
+    )
+    gaps = (
+        staff_customer_gaps(lake, definition, staff_definition, unit, language=language)
+        if staff_definition is not None and not segment
+        else ()
+    )
+    title = definition.title.in_language(language) if definition.title else plan.survey_key
+    notes = (
+        f"Anonymity threshold: groups with fewer than {plan.threshold} respondents are not shown "
+        f"(comments: {plan.comment_threshold}).",
+        "Intervals are 95 % confidence intervals; a change is marked only when p < 0.05.",
+    )
+    return UnitReport(
+        survey_key=plan.survey_key,
+        survey_title=title,
+        unit_code=unit,
+        unit_name=names.get(unit, unit),
+        period=period,
+        period_kind=period_kind,
+        periods=periods,
+        segment=segment,
+        segment_value=segment_value if segment else None,
+        threshold=plan.threshold,
+        main_index=main,
+        headlines=tuple(headlines),
+        trend=trend,
+        comparison=comparison,
+        funnel=funnel,
+        drivers=drivers,
+        comments=comments,
+        gaps=gaps,
+        notes=notes,
+    )

@@ -1,0 +1,179 @@
+"""Reads for the dashboards: the lake brought up to date, unit reports with their charts, the overview.
+
+Nothing here computes a statistic: :mod:`kundpuls.reports` does, from the lake. Results are cached in
+process per (lake generation, survey, unit, period, segment, language) by :mod:`kundpuls.reports.cache`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Max
+
+from kundpuls.analytics.lake_manifest import lake_location, manifest_exists, read_manifest
+from kundpuls.errors import NotFound
+from kundpuls.instruments import SurveyDefinition, stored_items
+from kundpuls.render.charts import RenderedChart, report_charts
+from kundpuls.render.tables import Table, overview_table, report_tables
+from kundpuls.reports import cache
+from kundpuls.reports.contracts import Overview, UnitReport
+from kundpuls.reports.overview import organisation_overview
+from kundpuls.reports.unit_report import survey_frame, survey_plan, unit_report
+from kundpuls.web.org.models import Unit
+from kundpuls.web.org.permissions import Capability, can, units_where
+from kundpuls.web.responses.lake import sync_to_lake
+from kundpuls.web.responses.models import Response
+from kundpuls.web.surveys.models import Survey
+from kundpuls.web.surveys.queries import current_version, definition_of
+
+
+@dataclass(frozen=True)
+class UnitDashboard:
+    """What the unit page shows: the report, its charts and every table."""
+
+    report: UnitReport
+    charts: tuple[RenderedChart, ...]
+    tables: tuple[Table, ...]
+
+
+def lake_dir() -> str:
+    return str(settings.KUNDPULS_LAKE_DIR)
+
+
+def bring_lake_up_to_date() -> None:
+    """Sync the lake when the database holds responses newer than its watermark (cheap otherwise)."""
+    newest = Response.objects.aggregate(newest=Max("pk"))["newest"]
+    if newest is None:
+        return
+    location = lake_location(lake_dir())
+    if manifest_exists(location):
+        watermark = read_manifest(location).watermark
+        if watermark is not None and watermark >= newest:
+            return
+    sync_to_lake()
+
+
+def surveys_with_results() -> list[tuple[Survey, SurveyDefinition]]:
+    """Published surveys whose responses are in the lake (key order)."""
+    location = lake_location(lake_dir())
+    if not manifest_exists(location):
+        return []
+    in_lake = set(read_manifest(location).survey_keys())
+    found = []
+    for survey in Survey.objects.filter(key__in=in_lake).order_by("key"):
+        version = current_version(survey)
+        if version is not None:
+            found.append((survey, definition_of(version)))
+    return found
+
+
+def staff_survey_for(definition: SurveyDefinition) -> SurveyDefinition | None:
+    """A staff survey in the lake whose codebook mirrors items of ``definition`` (demo: staff on nki)."""
+    for _, other in surveys_with_results():
+        if other.key != definition.key and any(
+            (m.customer_survey or definition.key) == definition.key for m in other.codebook.mirrors
+        ):
+            return other
+    return None
+
+
+def segment_choices(definition: SurveyDefinition) -> list[str]:
+    """Background variables of ``definition`` that can split the results."""
+    return [i.key for i in stored_items(definition) if i.kind == "choice" and i.question_type == "background"]
+
+
+def unit_names() -> dict[str, str]:
+    return dict(Unit.objects.values_list("code", "name"))
+
+
+def unit_dashboard(
+    user: Any,
+    unit: Unit,
+    definition: SurveyDefinition,
+    *,
+    period_kind: str,
+    period: str | None,
+    segment: str | None,
+    segment_value: str | None,
+    language: str,
+) -> UnitDashboard:
+    """The unit's report with charts and tables; comments only for readers who may see them."""
+    comments = can(user, Capability.VIEW_COMMENTS, unit)
+    lake = lake_dir()
+    key = (
+        *cache.lake_key(lake),
+        "dashboard",
+        definition.key,
+        unit.code,
+        period_kind,
+        period,
+        segment,
+        segment_value,
+        language,
+        comments,
+    )
+
+    def compute() -> UnitDashboard:
+        report = unit_report(
+            lake,
+            definition,
+            unit.code,
+            names=unit_names(),
+            period=period,
+            period_kind=period_kind,
+            segment=segment,
+            segment_value=segment_value,
+            language=language,
+            include_comments=comments,
+            staff_definition=staff_survey_for(definition),
+        )
+        return UnitDashboard(
+            report, tuple(report_charts(report, language)), tuple(report_tables(report, language))
+        )
+
+    return cache.cached(key, compute)
+
+
+def overview(
+    user: Any,
+    definition: SurveyDefinition,
+    *,
+    period_kind: str,
+    period: str | None,
+    sort: str,
+    descending: bool,
+    language: str,
+    capability: Capability = Capability.VIEW_RESULTS,
+) -> tuple[Overview, Table]:
+    """The overview of every unit on which ``user`` has ``capability`` (seeing results by default)."""
+    units = list(units_where(user, capability).order_by("path").values_list("code", flat=True))
+    result = organisation_overview(
+        lake_dir(),
+        definition,
+        units,
+        names=unit_names(),
+        period=period,
+        period_kind=period_kind,
+        sort=sort,
+        descending=descending,
+        language=language,
+    )
+    return result, overview_table(result, language)
+
+
+def unit_by_code(code: str) -> Unit:
+    try:
+        return Unit.objects.get(code=code)
+    except Unit.DoesNotExist:
+        raise NotFound(f"unit: no unit with code {code!r}") from None
+
+
+def segment_values(definition: SurveyDefinition, period_kind: str, segment: str) -> list[str]:
+    """Values of background variable ``segment`` present in the lake."""
+    if segment not in segment_choices(definition):
+        return []
+    plan = survey_plan(lake_dir(), definition)
+    frame = survey_frame(lake_dir(), plan, period_kind=period_kind, segment=segment)
+    return sorted(v for v in frame["segment"].unique() if v and v != "None")

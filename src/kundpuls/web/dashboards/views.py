@@ -1,0 +1,253 @@
+"""Dashboard pages: parse the filters, call the queries, render. No statistics here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from kundpuls.errors import InvalidArgument, NotFound
+from kundpuls.instruments import SurveyDefinition
+from kundpuls.render.labels import text
+from kundpuls.render.spreadsheets import tables_csv, tables_xlsx
+from kundpuls.render.unit_pdf import unit_report_pdf
+from kundpuls.web.dashboards import actions, queries
+from kundpuls.web.dashboards.forms import FilterForm
+from kundpuls.web.org.models import Unit
+from kundpuls.web.org.permissions import Capability, can
+from kundpuls.web.surveys.models import Survey
+
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _language() -> str:
+    return "en" if (get_language() or "sv").startswith("en") else "sv"
+
+
+def _survey(request: HttpRequest) -> tuple[list[tuple[Survey, SurveyDefinition]], SurveyDefinition | None]:
+    queries.bring_lake_up_to_date()
+    available = queries.surveys_with_results()
+    wanted = request.GET.get("survey")
+    for survey, definition in available:
+        if survey.key == wanted:
+            return available, definition
+    return available, available[0][1] if available else None
+
+
+def _unit(request: HttpRequest, code: str, capability: Capability) -> Unit:
+    try:
+        unit = queries.unit_by_code(code)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    if not can(request.user, capability, unit):
+        raise PermissionDenied
+    return unit
+
+
+def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
+    available, definition = _survey(request)
+    choices = [(s.key, s.title) for s, _ in available]
+    context: dict[str, Any] = {"unit": unit, "dashboard": None, "surveys": choices}
+    if definition is None:
+        context["form"] = FilterForm(request.GET, surveys=choices)
+        return context
+    segments = [(k, k) for k in queries.segment_choices(definition)]
+    probe = FilterForm(request.GET, surveys=choices, segments=segments)
+    probe.is_valid()
+    kind = probe.value("kind", "quarter") or "quarter"
+    segment = probe.value("segment")
+    language = _language()
+    try:
+        base = queries.unit_dashboard(
+            request.user,
+            unit,
+            definition,
+            period_kind=kind,
+            period=None,
+            segment=None,
+            segment_value=None,
+            language=language,
+        )
+    except NotFound:
+        context["form"] = FilterForm(request.GET, surveys=choices)
+        context["survey_key"] = definition.key
+        return context
+    values = queries.segment_values(definition, kind, segment) if segment else []
+    form = FilterForm(
+        request.GET,
+        surveys=choices,
+        periods=list(base.report.periods),
+        segments=segments,
+        segment_values=values,
+    )
+    form.is_valid()
+    period = form.value("period")
+    value = form.value("value") if segment else None
+    try:
+        dashboard = queries.unit_dashboard(
+            request.user,
+            unit,
+            definition,
+            period_kind=kind,
+            period=period,
+            segment=segment if value else None,
+            segment_value=value,
+            language=language,
+        )
+    except (NotFound, InvalidArgument):
+        dashboard = base
+    context.update(
+        form=form,
+        dashboard=dashboard,
+        survey_key=definition.key,
+        can_export=can(request.user, Capability.EXPORT, unit),
+        query=request.GET.urlencode(),
+        suppressed_note=text("suppressed_note", language, threshold=dashboard.report.threshold),
+    )
+    return context
+
+
+@login_required
+def unit(request: HttpRequest, code: str) -> HttpResponse:
+    target = _unit(request, code, Capability.VIEW_RESULTS)
+    return render(request, "dashboards/unit.html", _unit_context(request, target))
+
+
+@login_required
+def unit_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    target = _unit(request, code, Capability.EXPORT)
+    context = _unit_context(request, target)
+    dashboard = context["dashboard"]
+    if dashboard is None:
+        raise Http404(_("No results for this unit yet."))
+    pdf = unit_report_pdf(dashboard.report, language=_language(), charts=list(dashboard.charts))
+    actions.record_export(
+        request.user, target, survey=dashboard.report.survey_key, kind="pdf", period=dashboard.report.period
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"kundpuls-{target.code}-{dashboard.report.period}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def unit_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    if fmt not in EXPORT_TYPES:
+        raise Http404(f"format: {fmt!r}")
+    target = _unit(request, code, Capability.EXPORT)
+    dashboard = _unit_context(request, target)["dashboard"]
+    if dashboard is None:
+        raise Http404(_("No results for this unit yet."))
+    note = text("suppressed_note", _language(), threshold=dashboard.report.threshold)
+    body: bytes | str = (
+        tables_xlsx(dashboard.tables, note=note) if fmt == "xlsx" else tables_csv(dashboard.tables, note=note)
+    )
+    actions.record_export(
+        request.user, target, survey=dashboard.report.survey_key, kind=fmt, period=dashboard.report.period
+    )
+    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
+    name = f"kundpuls-{target.code}-{dashboard.report.period}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _overview_context(
+    request: HttpRequest, capability: Capability = Capability.VIEW_RESULTS
+) -> dict[str, Any]:
+    available, definition = _survey(request)
+    choices = [(s.key, s.title) for s, _ in available]
+    context: dict[str, Any] = {"overview": None}
+    if definition is None:
+        context["form"] = FilterForm(request.GET, surveys=choices, sortable=True)
+        return context
+    probe = FilterForm(request.GET, surveys=choices, sortable=True)
+    probe.is_valid()
+    kind = probe.value("kind", "quarter") or "quarter"
+    language = _language()
+    first, _table = queries.overview(
+        request.user,
+        definition,
+        period_kind=kind,
+        period=None,
+        sort="tree",
+        descending=False,
+        language=language,
+        capability=capability,
+    )
+    form = FilterForm(request.GET, surveys=choices, periods=list(first.periods), sortable=True)
+    form.is_valid()
+    sort = form.value("sort", "tree") or "tree"
+    descending = form.value("order") == "desc"
+    result, table = queries.overview(
+        request.user,
+        definition,
+        period_kind=kind,
+        period=form.value("period"),
+        sort=sort,
+        descending=descending,
+        language=language,
+        capability=capability,
+    )
+    params = request.GET.copy()
+    sort_links = {}
+    for key in ("name", "estimate", "n", "change"):
+        params["sort"] = key
+        if sort == key:
+            params["order"] = "asc" if descending else "desc"
+        else:
+            params["order"] = "asc" if key == "name" else "desc"
+        sort_links[key] = params.urlencode()
+    context.update(
+        form=form,
+        overview=result,
+        table=table,
+        sort=sort,
+        descending=descending,
+        sort_links=sort_links,
+        query=request.GET.urlencode(),
+        survey_key=definition.key,
+        can_export=can(request.user, Capability.EXPORT),
+        suppressed_note=text("suppressed_note", language, threshold=result.threshold),
+    )
+    return context
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Capability.VIEW_RESULTS):
+        raise PermissionDenied
+    return render(request, "dashboards/overview.html", _overview_context(request))
+
+
+@login_required
+def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in EXPORT_TYPES:
+        raise Http404(f"format: {fmt!r}")
+    if not can(request.user, Capability.EXPORT):
+        raise PermissionDenied
+    context = _overview_context(request, Capability.EXPORT)
+    if context["overview"] is None:
+        raise Http404(_("No results yet."))
+    note = text("suppressed_note", _language(), threshold=context["overview"].threshold)
+    table = context["table"]
+    body: bytes | str = tables_xlsx([table], note=note) if fmt == "xlsx" else tables_csv([table], note=note)
+    actions.record_export(
+        request.user,
+        None,
+        survey=context["survey_key"],
+        kind=f"overview.{fmt}",
+        period=context["overview"].period,
+    )
+    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="kundpuls-overview-{context["overview"].period}.{fmt}"'
+    )
+    return response

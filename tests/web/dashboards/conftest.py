@@ -1,0 +1,77 @@
+"""Responses in the database and the lake for the dashboard tests: a few NKI units over six months.
+
+VOF-HT-N (manager_a's unit) and its siblings get enough responses to show; VOF-DAG gets fewer than the
+threshold in every quarter, so its numbers must never appear anywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kundpuls.demo.responses import DatedChange, UnitProfile, generate_responses
+from kundpuls.reports import cache
+
+SMALL_UNIT = "VOF-DAG"
+NOW = datetime(2026, 6, 30, 12, tzinfo=UTC)
+
+
+def load_results(lake_dir: Path) -> dict[str, int]:
+    """Generate, import and sync the responses; returns responses per unit."""
+    from kundpuls.web.org.models import Unit
+    from kundpuls.web.responses.actions import IncomingResponse, import_responses
+    from kundpuls.web.responses.lake import sync_to_lake
+    from kundpuls.web.surveys.models import Distribution, Survey
+    from kundpuls.web.surveys.queries import current_version, definition_of
+
+    survey = Survey.objects.get(key="nki")
+    version = current_version(survey)
+    assert version is not None
+    units = [
+        UnitProfile(
+            code="VOF-HT-N",
+            volume=20,
+            changes=(DatedChange(construct="BEMOTANDE", start=(NOW - timedelta(days=90)).date(), delta=0.8),),
+        ),
+        UnitProfile(code="VOF-HT-S", volume=18),
+        UnitProfile(code="VOF-HT-C", volume=16, shifts={"TILLGANGLIGHET": -0.4}),
+        UnitProfile(code="KFF-BIB-HUV", volume=15),
+        UnitProfile(code=SMALL_UNIT, volume=0.5),
+    ]
+    generated = generate_responses(
+        definition_of(version), units, start=NOW - timedelta(days=182), end=NOW, seed=7
+    )
+    links = {}
+    for u in units:
+        unit = Unit.objects.get(code=u.code)
+        link = Distribution.objects.filter(survey=survey, unit=unit).first()
+        if link is None:
+            link = Distribution.objects.create(survey=survey, unit=unit, channel="link")
+        links[u.code] = link
+    rows = [
+        IncomingResponse(
+            distribution=links[r.unit],
+            submission_id=r.submission_id,
+            answers=r.as_input(),
+            language=r.language,
+            submitted_at=r.submitted_at,
+        )
+        for r in generated.responses
+    ]
+    import_responses(version, rows)
+    sync_to_lake()
+    counts: dict[str, int] = {}
+    for r in generated.responses:
+        counts[r.unit] = counts.get(r.unit, 0) + 1
+    return counts
+
+
+@pytest.fixture
+def results(settings: Any, tmp_path: Path, personas: dict[str, object]) -> dict[str, int]:
+    """The lake at ``tmp_path/lake`` filled with the test responses (and the cache emptied)."""
+    settings.KUNDPULS_LAKE_DIR = tmp_path / "lake"
+    cache.clear()
+    return load_results(tmp_path / "lake")

@@ -1,0 +1,149 @@
+"""The dashboard pages and downloads: what each persona sees, hidden groups, sorting, filters, audit."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from kundpuls.web.org.models import AuditEvent
+
+BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
+UNIT_A = "/portal/resultat/enheter/VOF-HT-N/"
+SMALL_UNIT = "VOF-DAG"  # conftest.py: fewer responses than the threshold
+
+
+def _client(personas: dict[str, Any], who: str) -> Client:
+    client = Client()
+    client.force_login(personas[who], backend=BACKEND)
+    return client
+
+
+@pytest.mark.django_db
+def test_a_manager_sees_her_unit_with_indices_charts_tables_and_comments(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    client = _client(personas, "manager_a")
+    page = client.get(UNIT_A + "?survey=nki")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Hemtjänst Norr" in html
+    assert html.count("<svg") >= 4  # trend, comparison, funnel, priority (+ themes)
+    assert html.count("<caption>") >= 4
+    assert 'role="img"' in html and "<desc>" in html
+    assert "Vad kunderna skrev" in html or "What customers wrote" in html
+    assert "rapport.pdf" in html and "tabeller.xlsx" in html
+    assert "<script" not in html.split("</header>", 1)[1]  # no inline scripts in the content
+    assert ' style="' not in html  # strict CSP: no inline styles
+    # changing the period re-renders for that period
+    periods = re.findall(r'<option value="(\d{4}-Q\d)"', html)
+    assert len(periods) >= 2
+    older = client.get(UNIT_A, {"survey": "nki", "period": periods[0]}).content.decode()
+    assert f"<strong>{periods[0]}</strong>" in older
+
+
+@pytest.mark.django_db
+def test_another_units_manager_reaches_neither_page_nor_downloads(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    client = _client(personas, "manager_b")
+    for suffix in ("", "rapport.pdf", "tabeller.xlsx", "tabeller.csv"):
+        assert client.get(UNIT_A + suffix).status_code == 403
+    overview = client.get("/portal/resultat/?survey=nki").content.decode()
+    assert "Hemtjänst Norr" not in overview
+
+
+@pytest.mark.django_db
+def test_downloads_are_pdf_xlsx_and_csv_with_the_page_numbers_and_leave_audit_events(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    client = _client(personas, "manager_a")
+    pdf = client.get(UNIT_A + "rapport.pdf?survey=nki")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    xlsx = client.get(UNIT_A + "tabeller.xlsx?survey=nki")
+    assert xlsx.status_code == 200
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert {"headlines", "trend", "comparison"} <= set(book.sheetnames)
+    headline_sheet = book["headlines"]
+    assert headline_sheet.cell(row=3, column=5).value >= 7  # n of the main index
+    csv = client.get(UNIT_A + "tabeller.csv?survey=nki")
+    assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
+    actions = set(AuditEvent.objects.filter(actor=personas["manager_a"]).values_list("action", flat=True))
+    assert {"dashboards.export.pdf", "dashboards.export.xlsx", "dashboards.export.csv"} <= actions
+
+
+@pytest.mark.django_db
+def test_a_unit_under_the_threshold_shows_dashes_and_an_explanation_never_numbers(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    assert 0 < results[SMALL_UNIT] < 7
+    client = _client(personas, "admin")
+    html = client.get(f"/portal/resultat/enheter/{SMALL_UNIT}/?survey=nki").content.decode()
+    cards = re.findall(r'<span class="card-value">([^<]*)</span>', html)
+    assert cards and set(cards) == {"–"}
+    assert "färre än 7" in html or "fewer than 7" in html
+    csv = client.get(f"/portal/resultat/enheter/{SMALL_UNIT}/tabeller.csv?survey=nki").content.decode()
+    own_rows = csv.splitlines()[2:7]
+    for row in own_rows:
+        cells = row.split(",")
+        assert all(c in ("–", "") for c in cells[1:5]), row
+    overview = client.get("/portal/resultat/?survey=nki").content.decode()
+    row = re.search(rf"{SMALL_UNIT}/\?survey=nki\">[^<]*</a></th>(.*?)</tr>", overview, re.S)
+    assert row is not None
+    assert not re.search(r"\d", re.sub(r"<[^>]+>", "", row.group(1)))
+
+
+@pytest.mark.django_db
+def test_the_overview_sorts_on_the_server_and_flags_only_significant_changes(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    client = _client(personas, "analyst")
+    html = client.get(
+        "/portal/resultat/", {"survey": "nki", "sort": "estimate", "order": "desc"}
+    ).content.decode()
+    assert 'aria-sort="descending"' in html
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    shown = [float(v.replace(",", ".")) for v in re.findall(r"</th>\s*<td>(\d+,\d)</td>", body)]
+    assert shown == sorted(shown, reverse=True) and len(shown) >= 4
+
+
+@pytest.mark.django_db
+def test_a_viewer_sees_results_but_neither_comments_nor_downloads(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    client = _client(personas, "viewer")
+    html = client.get(UNIT_A + "?survey=nki").content.decode()
+    assert "rapport.pdf" not in html
+    assert "<q>" not in html  # no comment texts
+    assert client.get(UNIT_A + "rapport.pdf").status_code == 403
+
+
+@pytest.mark.django_db
+def test_invalid_filters_are_named_in_an_error_summary_and_ignored(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    client = _client(personas, "manager_a")
+    page = client.get(UNIT_A, {"survey": "nki", "kind": "decade", "period": "1999-Q9"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'class="error-summary"' in html
+    assert 'href="#id_kind"' in html and 'href="#id_period"' in html
+    assert "<svg" in html
+
+
+@pytest.mark.django_db
+def test_the_page_speaks_english_after_the_language_switch(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    client = _client(personas, "manager_a")
+    client.post("/i18n/setlang/", {"language": "en", "next": UNIT_A})
+    html = client.get(UNIT_A + "?survey=nki").content.decode()
+    assert "Results for Hemtjänst Norr" in html
+    assert "What customers wrote" in html and "Trend over time" in html
+    swedish = _client(personas, "manager_a").get(UNIT_A + "?survey=nki").content.decode()
+    assert "Resultat för Hemtjänst Norr" in swedish and "Utveckling över tid" in swedish
