@@ -8,9 +8,12 @@ marked ``database`` automatically, so ``pytest -m database`` selects exactly the
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,8 +94,12 @@ def _is_transactional(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(request: pytest.FixtureRequest) -> None:
-    """Tests render templates without running collectstatic first."""
+def _plain_static_storage_and_own_lake(request: pytest.FixtureRequest) -> None:
+    """Tests render templates without running collectstatic first, and each gets an empty lake of its own.
+
+    The lake is a folder, not part of the database transaction a test rolls back, so without this a lake
+    written by one test (the demo, a sync) would be read by the next.
+    """
     if "settings" not in request.fixturenames and not request.node.get_closest_marker("database"):
         return
     settings = request.getfixturevalue("settings")
@@ -100,6 +107,7 @@ def _plain_static_storage(request: pytest.FixtureRequest) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.KUNDPULS_LAKE_DIR = request.getfixturevalue("tmp_path") / "lake"
 
 
 @pytest.fixture
@@ -118,3 +126,76 @@ def personas(db: None) -> dict[str, object]:
     people: dict[str, object] = {key: User.objects.get(email=email) for key, email in emails.items()}
     people["anonymous"] = None
     return people
+
+
+# ---------------------------------------------------------------- browser (shared by every browser test)
+# Playwright for Python drives Debian's Chromium; nothing is downloaded by Playwright. axe-core comes from
+# the npm registry into <repo>/var/npm (git-ignored). One Playwright instance per session: a second
+# sync_playwright() in the same process fails, so every browser test uses these fixtures.
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_VERSION = "4.10.3"
+REPO = Path(__file__).resolve().parents[1]
+NPM_PREFIX = REPO / "var" / "npm"
+AXE_SCRIPT = NPM_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _unavailable(reason: str) -> None:
+    """Skip locally; fail under CI, which must not pass by skipping the browser tests."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole session."""
+    if not CHROMIUM.exists():
+        _unavailable(f"the browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the browser tests need Playwright for Python (the playwright package)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """The axe-core script, installed with npm into ``var/npm`` when it is not there yet."""
+    if not AXE_SCRIPT.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            _unavailable("the accessibility tests need npm to install axe-core (apt-get install npm)")
+        NPM_PREFIX.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                str(npm),
+                "install",
+                "--no-save",
+                "--no-package-lock",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(NPM_PREFIX),
+                f"axe-core@{AXE_VERSION}",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    return AXE_SCRIPT.read_text(encoding="utf-8")

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,21 +19,6 @@ import pytest
 # ordinary synchronous calls, so Django's guard against async contexts does not apply.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-AXE_VERSION = "4.10.3"
-REPO = Path(__file__).resolve().parents[2]
-NPM_PREFIX = REPO / "var" / "npm"
-AXE_SCRIPT = NPM_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -73,30 +55,6 @@ def _fresh_definition_cache() -> None:
     _published_definition.cache_clear()
 
 
-def _unavailable(reason: str) -> None:
-    """Skip locally; fail under CI, which must not pass by skipping the browser tests."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole session."""
-    if not CHROMIUM.exists():
-        _unavailable(f"the browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the browser tests need Playwright for Python (the playwright package)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
     """Pages in fresh contexts (cold cache, no cookies); ``new_page(width=320)`` for a narrow screen."""
@@ -118,33 +76,6 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
 @pytest.fixture
 def page(new_page: Callable[..., Any]) -> Any:
     return new_page()
-
-
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    """The axe-core script, installed with npm into ``var/npm`` when it is not there yet."""
-    if not AXE_SCRIPT.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            _unavailable("the accessibility tests need npm to install axe-core (apt-get install npm)")
-        NPM_PREFIX.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                str(npm),
-                "install",
-                "--no-save",
-                "--no-package-lock",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                str(NPM_PREFIX),
-                f"axe-core@{AXE_VERSION}",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
 @dataclass

@@ -1,17 +1,12 @@
 """Browser journeys (Playwright + Debian's Chromium + axe-core): a manager reads and downloads her results.
 
-Small fixtures of their own (the shared ones live in tests/browser on another branch). axe-core is
-installed once from the npm registry into ``<repo>/var/npm`` (git-ignored). Without Chromium the tests are
-skipped, except under CI, where they fail.
+The browser and axe-core come from the session fixtures of tests/conftest.py.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,70 +16,10 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 REPO = Path(__file__).resolve().parents[3]
-NPM_PREFIX = REPO / "var" / "npm"
-AXE_SCRIPT = NPM_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
-AXE_VERSION = "4.10.3"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PASSWORD = "journey-password-1234"
 ARTIFACTS = REPO / "test-artifacts"
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: a failure, not a skip)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _unavailable(f"needs Debian's Chromium at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("needs Playwright for Python")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    if not AXE_SCRIPT.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            _unavailable("needs npm to install axe-core")
-        NPM_PREFIX.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                str(npm),
-                "install",
-                "--prefix",
-                str(NPM_PREFIX),
-                "--no-audit",
-                "--no-fund",
-                f"axe-core@{AXE_VERSION}",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
 def _violations(page: Any, axe_source: str) -> list[dict[str, Any]]:
