@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -87,6 +88,13 @@ def test_serve_answers_healthz_from_the_production_server(tmp_path: Path) -> Non
                 time.sleep(0.1)
         assert body == {"status": "ok", "database": "ok"}
         assert "gunicorn" in server_header
+        # a page with static files works right after `migrate` + `serve` (serve collects them)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/konto/logga-in/", timeout=10) as response:
+            page = response.read().decode()
+        stylesheet = re.search(r'href="(/static/kundpuls/staff\.[0-9a-f]+\.css)"', page)
+        assert stylesheet, "the login page links the hashed stylesheet"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{stylesheet.group(1)}", timeout=10) as response:
+            assert response.status == 200
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -102,6 +102,10 @@ def serve(
 ) -> None:
     """Serve Kundpuls with the production server (gunicorn), static files included."""
     setup_django()
+    from django.core.management import call_command
+
+    # Static files are served from their collected, hashed copies; collect them first (idempotent).
+    call_command("collectstatic", interactive=False, verbosity=0)
     from kundpuls.web.server import run_gunicorn
 
     run_gunicorn(host=host, port=port, workers=workers, threads=threads)
@@ -137,7 +141,6 @@ def demo(
     from kundpuls.web.demo_setup import load_demo
 
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
     loaded = load_demo(progress=not json)
     logins = [
         {"email": u.email, "password": DEMO_PASSWORD, "role": u.role, "persona": u.persona} for u in USERS
