@@ -25,25 +25,32 @@ from kundpuls.stats.results import Comparison, IndexResult
 from kundpuls.stats.validation import as_float_array, check_confidence
 
 
+def _undefined(
+    difference: float, se: float, *, confidence: float, method: str, n_a: int, n_b: int
+) -> Comparison:
+    """A difference whose standard error (or df) is undefined or zero: no interval, no test."""
+    return Comparison(
+        difference=difference,
+        ci_low=None,
+        ci_high=None,
+        se=se if math.isfinite(se) else None,
+        statistic=None,
+        df=None,
+        p_value=None,
+        significant=False,
+        method=method,
+        n_a=n_a,
+        n_b=n_b,
+        confidence=confidence,
+    )
+
+
 def _z_comparison(
     difference: float, se: float, *, confidence: float, method: str, n_a: int, n_b: int
 ) -> Comparison:
     z = z_value(confidence)
     if not (math.isfinite(se) and se > 0):
-        return Comparison(
-            difference=difference,
-            ci_low=None,
-            ci_high=None,
-            se=se if math.isfinite(se) else None,
-            statistic=None,
-            df=None,
-            p_value=None,
-            significant=False,
-            method=method,
-            n_a=n_a,
-            n_b=n_b,
-            confidence=confidence,
-        )
+        return _undefined(difference, se, confidence=confidence, method=method, n_a=n_a, n_b=n_b)
     statistic = difference / se
     p_value = float(2.0 * sps.norm.sf(abs(statistic)))
     return Comparison(
@@ -66,20 +73,7 @@ def _t_comparison(
     difference: float, se: float, df: float, *, confidence: float, method: str, n_a: int, n_b: int
 ) -> Comparison:
     if not (math.isfinite(se) and se > 0 and math.isfinite(df) and df > 0):
-        return Comparison(
-            difference=difference,
-            ci_low=None,
-            ci_high=None,
-            se=se if math.isfinite(se) else None,
-            statistic=None,
-            df=None,
-            p_value=None,
-            significant=False,
-            method=method,
-            n_a=n_a,
-            n_b=n_b,
-            confidence=confidence,
-        )
+        return _undefined(difference, se, confidence=confidence, method=method, n_a=n_a, n_b=n_b)
     statistic = difference / se
     crit = float(sps.t.ppf(0.5 + confidence / 2.0, df))
     p_value = float(2.0 * sps.t.sf(abs(statistic), df))
