@@ -114,7 +114,9 @@ def _receipt_sql(vendor: str) -> str:
 
 def _converted(field: Field[Any, Any], value: Any) -> Any:
     """A value as the ORM would have returned it (the backend's and the field's converters)."""
-    column = field.get_col(field.model._meta.db_table)
+    if value is None:  # NULL is None on every backend
+        return None
+    column = field.cached_col
     for converter in [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]:
         value = converter(value, column, connection)
     return value
