@@ -160,3 +160,19 @@ def test_a_receipt_is_found_only_through_its_own_link(nki_link: Any) -> None:
     assert response_by_receipt(nki_link.token, "0123ABCG") is None
     assert response_by_receipt("finns-inte", "0123ABCD") is None
     assert Client().get(f"/s/{other.token}/tack/0123ABCD/").status_code == 404
+
+
+def test_the_receipt_is_looked_up_by_the_range_of_the_submission_id_index(nki_link: Any) -> None:
+    from django.db import connection
+
+    from kundpuls.web.collect.queries import _receipt_sql
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the query plan is SQLite's (PostgreSQL plans with statistics)")
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {_receipt_sql(connection.vendor)}", ["a" * 32, "b" * 32, "token"])
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert (
+        "SEARCH r USING INDEX sqlite_autoindex_responses_response_1 (submission_id>? AND submission_id<?)"
+        in plan
+    )
