@@ -44,8 +44,9 @@ def choices_html(i: Input) -> str:
         for c in i.choices:
             css = "pt dk" if c.value == DONT_KNOW else "pt"
             note = f"<small>{escape(c.note)}</small>" if c.note else ""
+            ident = escape(c.id)
             parts.append(
-                f'<label class="{css}" for="{escape(c.id)}"><input type="radio" id="{escape(c.id)}" '
+                f'<label class="{css}" for="{ident}"><input type="radio" id="{ident}" '
                 f'name="{name}" value="{escape(c.value)}"{" checked" if c.checked else ""}{invalid}>'
                 f"<span>{escape(c.label)}</span>{note}</label>"
             )
@@ -54,8 +55,9 @@ def choices_html(i: Input) -> str:
         parts.append('<div class="opts">')
         for c in i.choices:
             checked = " checked" if c.checked else ""
+            ident = escape(c.id)
             parts.append(
-                f'<label for="{escape(c.id)}"><input type="{kind}" id="{escape(c.id)}" name="{name}" '
+                f'<label for="{ident}"><input type="{kind}" id="{ident}" name="{name}" '
                 f'value="{escape(c.value)}"{checked}{invalid}> {escape(c.label)}</label>'
             )
     parts.append("</div>")

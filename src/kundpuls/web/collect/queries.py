@@ -119,10 +119,17 @@ def _receipt_sql(vendor: str) -> str:
     )
 
 
+@cache
+def _needs_conversion(vendor: str, field: Field[Any, Any]) -> bool:
+    """Whether ``vendor``'s values of ``field`` go through converters (dates, UUIDs on SQLite; JSON …)."""
+    column = field.cached_col
+    return bool(connection.ops.get_db_converters(column) or column.get_db_converters(connection))
+
+
 def _converted(field: Field[Any, Any], value: Any) -> Any:
     """A value as the ORM would have returned it (the backend's and the field's converters)."""
-    if value is None:  # NULL is None on every backend
-        return None
+    if value is None or not _needs_conversion(connection.vendor, field):  # NULL is None on every backend
+        return value
     column = field.cached_col
     for converter in [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]:
         value = converter(value, column, connection)
