@@ -1,7 +1,7 @@
 """Server CPU per completed survey on the respondent pages, in-process: a figure a loaded machine repeats.
 
     python benchmarks/collect_cpu.py [--quick] [--json] [--skip-postgresql] [--walks N] [--rounds R]
-                                     [--profile] [--data-dir DIR]
+                                     [--profile] [--data-dir DIR] [--postgresql-url URL]
 
 Where ``benchmarks/collect.py`` measures throughput against the production server (and so depends on what
 else the cores are doing), this one counts CPU time, which other jobs on the machine barely change. For each
@@ -19,7 +19,8 @@ Rounds alternate the baseline and the walks; the figure is the median over round
 
 Also reported: CPU and database queries per request kind (one walk under ``CaptureQueriesContext``) and,
 with ``--profile``, the top functions of a cProfile of the walks (own time and cumulative time).
-``--data-dir`` reuses a prepared SQLite demo dir (set up once) instead of a new one.
+``--data-dir`` and ``--postgresql-url`` reuse a demo set up once (SQLite in that dir, PostgreSQL in that
+database) instead of setting up a new one per run, e.g. to compare two checkouts turn by turn.
 """
 
 from __future__ import annotations
@@ -267,12 +268,23 @@ def run_child(env: dict[str, str], walks: int, rounds: int, profile: bool) -> di
     return dict(json.loads(out.stdout.decode().strip().splitlines()[-1]))
 
 
+def has_demo(database_url: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(database_url, connect_timeout=3) as connection:
+        row = connection.execute("SELECT to_regclass('surveys_survey') IS NOT NULL").fetchone()
+    return bool(row and row[0])
+
+
 def measure(name: str, database_url: str | None, args: argparse.Namespace) -> dict[str, Any]:
-    if args.data_dir and database_url is None:
-        data_dir = Path(args.data_dir).resolve()
-        env = environment(data_dir, None)
-        if not (data_dir / "kundpuls.sqlite3").exists():
-            print(f"[{name}] setting up the demo in {data_dir} …", file=sys.stderr)
+    """Set up the demo (in a new temporary dir and database, or once in those given) and measure it."""
+    reuse = args.postgresql_url if database_url else args.data_dir
+    if reuse:
+        data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="kundpuls-cpu-")).resolve()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        env = environment(data_dir, database_url)
+        if not (has_demo(database_url) if database_url else (data_dir / "kundpuls.sqlite3").exists()):
+            print(f"[{name}] setting up the demo once …", file=sys.stderr)
             set_up_demo(env)
         print(f"[{name}] measuring …", file=sys.stderr)
         return run_child(env, args.walks, args.rounds, args.profile)
@@ -320,6 +332,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, help="rounds (default 5, quick 3)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the walks")
     parser.add_argument("--data-dir", help="reuse (or set up once) a SQLite demo in this directory")
+    parser.add_argument("--postgresql-url", help="reuse (or set up once) a PostgreSQL demo in this database")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.walks = args.walks or (15 if args.quick else 40)
@@ -328,7 +341,7 @@ def main() -> None:
         print(json.dumps(child(args.walks, args.rounds, args.profile)))
         return
     results = {"SQLite": measure("sqlite", None, args)}
-    postgres_url = None if args.skip_postgresql else fresh_postgresql_database()
+    postgres_url = None if args.skip_postgresql else args.postgresql_url or fresh_postgresql_database()
     if postgres_url:
         results["PostgreSQL"] = measure("postgresql", postgres_url, args)
     print(f"\nCollect CPU benchmark: {args.rounds} rounds × {args.walks} walks, in-process WSGI\n")
