@@ -13,6 +13,7 @@ import math
 import os
 import warnings
 from collections.abc import Mapping
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -38,7 +39,8 @@ from kundpuls.reports.contracts import (
     TrendPoint,
     UnitReport,
 )
-from kundpuls.reports.index_frames import IndexPlan, index_frame, plan_for_lake
+from kundpuls.reports.frame_lookup import FrameLookup, frame_lookup, parent_path
+from kundpuls.reports.index_frames import FRAME_COLUMNS, IndexPlan, index_frame, plan_for_lake
 from kundpuls.reports.staff_gap import staff_customer_gaps
 from kundpuls.stats import change_in_mean, change_in_nps, funnel_means, priority_matrix
 from kundpuls.text.taxonomy import default_taxonomy
@@ -47,6 +49,9 @@ from kundpuls.text.themes import assign_themes
 SIGNIFICANCE = 0.05
 DRIVER_MIN_N = 50
 EFFECT_STEP = 5.0
+
+FrameRow: TypeAlias = Mapping[str, Any] | pd.Series
+"""One row of an index frame: a dictionary from :class:`FrameLookup` or a pandas row."""
 
 
 def survey_plan(lake: str | os.PathLike[str], definition: SurveyDefinition) -> IndexPlan:
@@ -63,7 +68,17 @@ def survey_frame(
     return cache.cached(key, lambda: index_frame(lake, plan, period_kind=period_kind, segment=segment))
 
 
-def index_value(row: pd.Series | None, key: str, label: str, kind: str) -> IndexValue:
+def survey_lookup(
+    lake: str | os.PathLike[str], plan: IndexPlan, *, period_kind: str, segment: str | None = None
+) -> FrameLookup:
+    """:func:`survey_frame` indexed for constant-time lookups (cached beside it)."""
+    key = (*cache.lake_key(lake), "lookup", plan.survey_key, period_kind, segment)
+    return cache.cached(
+        key, lambda: frame_lookup(survey_frame(lake, plan, period_kind=period_kind, segment=segment))
+    )
+
+
+def index_value(row: FrameRow | None, key: str, label: str, kind: str) -> IndexValue:
     if row is None or bool(row["suppressed"]) or pd.isna(row["estimate"]):
         return IndexValue.hidden(key, label, kind=kind)
     return IndexValue(
@@ -79,9 +94,7 @@ def index_value(row: pd.Series | None, key: str, label: str, kind: str) -> Index
     )
 
 
-def change_between(
-    before: pd.Series | None, after: pd.Series | None, key: str, previous: str
-) -> Change | None:
+def change_between(before: FrameRow | None, after: FrameRow | None, key: str, previous: str) -> Change | None:
     """Welch t test (indices) or z test (NPS) of after − before; None when either side is hidden."""
     if before is None or after is None or bool(before["suppressed"]) or bool(after["suppressed"]):
         return None
@@ -118,32 +131,14 @@ def change_between(
     )
 
 
-def _rows(frame: pd.DataFrame, unit: str, segment_value: str | None) -> pd.DataFrame:
-    rows = frame[frame["unit"] == unit]
-    if segment_value is not None:
-        rows = rows[rows["segment"] == segment_value]
-    return rows
-
-
-def lookup(rows: pd.DataFrame, index: str, period: str) -> pd.Series | None:
-    hit = rows[(rows["index"] == index) & (rows["period"] == period)]
-    return None if hit.empty else hit.iloc[0]
-
-
-def _parent_path(path: str) -> str:
-    parts = [p for p in path.strip("/").split("/") if p]
-    return "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else ""
-
-
 def _funnel(
-    frame: pd.DataFrame, plan: IndexPlan, unit: str, path: str, period: str, names: Mapping[str, str]
+    found: FrameLookup, plan: IndexPlan, unit: str, path: str, period: str, names: Mapping[str, str]
 ) -> Funnel | None:
     index = plan.main_index
-    parent = _parent_path(path)
+    parent = parent_path(path)
     if not index or not parent:
         return None
-    rows = frame[(frame["index"] == index) & (frame["period"] == period) & (frame["segment"] == "")]
-    siblings = rows[rows["unit_path"].map(_parent_path) == parent]
+    siblings = pd.DataFrame(list(found.children_of(parent, index, period)), columns=list(FRAME_COLUMNS))
     shown = siblings[~siblings["suppressed"].astype(bool)]
     if len(shown) < 3:
         return None
@@ -362,17 +357,15 @@ def unit_report(
     """
     names = dict(names or {})
     plan = survey_plan(lake, definition)
-    frame = survey_frame(lake, plan, period_kind=period_kind, segment=segment)
     if segment and segment_value is None:
         segment = None
-        frame = survey_frame(lake, plan, period_kind=period_kind)
-    unit_rows = _rows(frame, unit, segment_value if segment else None)
-    all_rows = frame[frame["unit"] == unit]
-    if all_rows.empty:
+    found = survey_lookup(lake, plan, period_kind=period_kind, segment=segment)
+    value_of_segment = segment_value if segment else None
+    if unit not in found.unit_periods:
         raise NotFound(f"unit: no responses for unit {unit!r} in survey {plan.survey_key!r}")
-    periods = tuple(sorted(frame["period"].unique()))
+    periods = found.periods
     if period is None:
-        period = str(sorted(all_rows["period"].unique())[-1])
+        period = found.unit_periods[unit][-1]
     elif period not in periods:
         raise InvalidArgument(
             f"period: {period!r} has no data; periods: {', '.join(periods)}", field="period", value=period
@@ -385,19 +378,21 @@ def unit_report(
     headlines = []
     for key in keys:
         kind = "nps" if key == "NPS" else "index"
-        row = lookup(unit_rows, key, period)
+        row = found.row(unit, key, period, value_of_segment)
         change = None
         if previous_period is not None:
-            change = change_between(lookup(unit_rows, key, previous_period), row, key, previous_period)
+            before = found.row(unit, key, previous_period, value_of_segment)
+            change = change_between(before, row, key, previous_period)
         headlines.append(Headline(index_value(row, key, plan.label(key, language), kind), change))
     main = plan.main_index or (keys[0] if keys else None)
     trend: tuple[TrendPoint, ...] = ()
     comparison: tuple[ComparisonRow, ...] = ()
-    path = str(all_rows["unit_path"].iloc[0])
+    path = found.paths[unit]
     if main:
         label = plan.label(main, language)
         trend = tuple(
-            TrendPoint(p, index_value(lookup(unit_rows, main, p), main, label, "index")) for p in periods
+            TrendPoint(p, index_value(found.row(unit, main, p, value_of_segment), main, label, "index"))
+            for p in periods
         )
         chain = [c for c in path.strip("/").split("/") if c]
         roles = [("unit", unit)]
@@ -407,20 +402,22 @@ def unit_report(
             roles.append(("organisation", chain[0]))
         rows: list[ComparisonRow] = []
         for role, code in roles:
-            own = _rows(frame, code, segment_value if segment else None)
             rows.extend(
                 ComparisonRow(
                     role,
                     code,
                     names.get(code, code),
                     index_value(
-                        lookup(own, k, period), k, plan.label(k, language), "nps" if k == "NPS" else "index"
+                        found.row(code, k, period, value_of_segment),
+                        k,
+                        plan.label(k, language),
+                        "nps" if k == "NPS" else "index",
                     ),
                 )
                 for k in keys
             )
         comparison = tuple(rows)
-    funnel = None if segment else _funnel(frame, plan, unit, path, period, names)
+    funnel = None if segment else _funnel(found, plan, unit, path, period, names)
     drivers = _drivers(lake, definition, plan, path, names, language)
     comments = (
         _comments(lake, plan, unit, period, period_kind, language)
