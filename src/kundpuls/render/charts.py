@@ -338,6 +338,11 @@ def theme_chart(report: UnitReport, language: str = "sv") -> RenderedChart | Non
 
 def report_charts(report: UnitReport, language: str = "sv") -> list[RenderedChart]:
     """Every chart of the unit report that has data, in page order."""
-    builders = (trend_chart, comparison_chart, funnel_chart, priority_chart, gap_chart, theme_chart)
-    built = [build(report, language) for build in builders]
+    from kundpuls.render.needs_charts import needs_charts  # it builds on this module
+
+    before = (trend_chart, comparison_chart, funnel_chart, priority_chart)
+    after = (gap_chart, theme_chart)
+    built = [build(report, language) for build in before]
+    built += needs_charts(report, language)
+    built += [build(report, language) for build in after]
     return [chart for chart in built if chart is not None]
