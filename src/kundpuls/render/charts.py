@@ -94,6 +94,7 @@ def trend_chart(report: UnitReport, language: str = "sv") -> RenderedChart | Non
         texts={"title": title, "label": label},
         title=title,
         description=description,
+        language=language,
     )
     return RenderedChart("trend", title, description, svg, tb.trend_table(report, language))
 
@@ -151,6 +152,7 @@ def comparison_chart(report: UnitReport, language: str = "sv") -> RenderedChart 
         texts={"title": title, "label": label},
         title=title,
         description=description,
+        language=language,
     )
     return RenderedChart("comparison", title, description, svg, tb.comparison_table(report, language))
 
@@ -230,6 +232,7 @@ def funnel_chart(report: UnitReport, language: str = "sv") -> RenderedChart | No
         texts={"title": title, "index": funnel.index_key},
         title=title,
         description=description,
+        language=language,
     )
     table = tb.funnel_table(report, language) or tb.Table("funnel", title, (), ())
     return RenderedChart("funnel", title, description, svg, table)
@@ -294,6 +297,7 @@ def priority_chart(report: UnitReport, language: str = "sv") -> RenderedChart | 
         texts={},
         title=title,
         description=description,
+        language=language,
     )
     table = tb.driver_table(report, language) or tb.Table("drivers", title, (), ())
     return RenderedChart("drivers", title, description, svg, table)
@@ -340,6 +344,7 @@ def gap_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
         texts={},
         title=title,
         description=description,
+        language=language,
     )
     table = tb.gap_table(report, language) or tb.Table("gaps", title, (), ())
     return RenderedChart("gaps", title, description, svg, table)
@@ -371,6 +376,7 @@ def theme_chart(report: UnitReport, language: str = "sv") -> RenderedChart | Non
         texts={},
         title=title,
         description=description,
+        language=language,
     )
     table = tb.theme_table(report, language) or tb.Table("themes", title, (), ())
     return RenderedChart("themes", title, description, svg, table)
@@ -378,6 +384,11 @@ def theme_chart(report: UnitReport, language: str = "sv") -> RenderedChart | Non
 
 def report_charts(report: UnitReport, language: str = "sv") -> list[RenderedChart]:
     """Every chart of the unit report that has data, in page order."""
-    builders = (trend_chart, comparison_chart, funnel_chart, priority_chart, gap_chart, theme_chart)
-    built = [build(report, language) for build in builders]
+    from kundpuls.render.needs_charts import needs_charts  # it builds on this module
+
+    before = (trend_chart, comparison_chart, funnel_chart, priority_chart)
+    after = (gap_chart, theme_chart)
+    built = [build(report, language) for build in before]
+    built += needs_charts(report, language)
+    built += [build(report, language) for build in after]
     return [chart for chart in built if chart is not None]

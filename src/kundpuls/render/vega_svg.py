@@ -5,7 +5,8 @@ the ≈ 60 ms a small chart took; see docs/benchmarks.md, "pages"). A unit repor
 shapes for every unit, so each shape is written once with Altair, with :func:`slot` placeholders where a
 text varies (title, axis title) and :class:`altair.NamedData` where the data goes, compiled to Vega once
 per process (:func:`compiled_shape`), and filled per render (:func:`render_shape`): the named data sets get
-their rows, the placeholders their texts. Vega then draws the SVG.
+their rows, the placeholders their texts. Vega then draws the SVG, with numbers written the reader's way
+(decimal comma in Swedish) and no data fetched from anywhere (``allowed_base_urls=[]``).
 
 Vega-Lite copies axis titles into the ARIA description expressions of marks, inside JavaScript string
 literals; there a text is written JSON-escaped, which is a valid JavaScript string body.
@@ -17,7 +18,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 import vl_convert
@@ -106,15 +107,29 @@ def accessible_svg(svg: str, *, title: str, description: str) -> str:
     return f"{root}<title>{escaped[0]}</title><desc>{escaped[1]}</desc>{svg[head:]}"
 
 
+def number_locale(language: str) -> Literal["sv-SE", "en-US"]:
+    """The d3-format locale of a language: Swedish decimal comma and thin-space thousands, or English."""
+    return "sv-SE" if language == "sv" else "en-US"
+
+
 def render_shape(
-    shape: str, *, data: Mapping[str, Rows], texts: Mapping[str, str], title: str, description: str
+    shape: str,
+    *,
+    data: Mapping[str, Rows],
+    texts: Mapping[str, str],
+    title: str,
+    description: str,
+    language: str = "sv",
 ) -> str:
-    """Draw a compiled shape with its data and texts to accessible SVG."""
+    """Draw a compiled shape with its data and texts to accessible SVG, numbers written for ``language``."""
     spec = fill_shape(shape, data=data, texts=texts)
-    return accessible_svg(vl_convert.vega_to_svg(spec), title=title, description=description)
+    svg = vl_convert.vega_to_svg(spec, allowed_base_urls=[], format_locale=number_locale(language))
+    return accessible_svg(svg, title=title, description=description)
 
 
-def svg_of(chart: alt.TopLevelMixin, *, title: str, description: str) -> str:
+def svg_of(chart: alt.TopLevelMixin, *, title: str, description: str, language: str = "sv") -> str:
     """Render a one-off Altair chart (compiled on every call) to accessible SVG."""
-    svg = vl_convert.vegalite_to_svg(configured(chart).to_dict(validate=False))
+    svg = vl_convert.vegalite_to_svg(
+        configured(chart).to_dict(validate=False), allowed_base_urls=[], format_locale=number_locale(language)
+    )
     return accessible_svg(svg, title=title, description=description)

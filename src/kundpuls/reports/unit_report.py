@@ -41,6 +41,7 @@ from kundpuls.reports.contracts import (
 )
 from kundpuls.reports.frame_lookup import FrameLookup, frame_lookup, parent_path
 from kundpuls.reports.index_frames import FRAME_COLUMNS, IndexPlan, index_frame, plan_for_lake
+from kundpuls.reports.needs import needs_sections
 from kundpuls.reports.staff_gap import staff_customer_gaps
 from kundpuls.stats import change_in_mean, change_in_nps, funnel_means, priority_matrix
 from kundpuls.text.taxonomy import default_taxonomy
@@ -350,6 +351,9 @@ def unit_report(
     staff_definition : SurveyDefinition, optional
         A staff survey whose codebook mirrors items of this survey: adds the staff–customer gap.
 
+    The Kano section and one Van Westendorp section per price module are added when the survey has those
+    modules (:mod:`kundpuls.reports.needs`), for the same unit subtree, period and segment.
+
     Raises
     ------
     NotFound
@@ -429,6 +433,17 @@ def unit_report(
         if staff_definition is not None and not segment
         else ()
     )
+    kano, prices = needs_sections(
+        lake,
+        definition,
+        unit,
+        period,
+        period_kind=period_kind,
+        segment=segment,
+        segment_value=segment_value if segment else None,
+        threshold=plan.threshold,
+        language=language,
+    )
     title = definition.title.in_language(language) if definition.title else plan.survey_key
     notes = (
         f"Anonymity threshold: groups with fewer than {plan.threshold} respondents are not shown "
@@ -455,4 +470,6 @@ def unit_report(
         comments=comments,
         gaps=gaps,
         notes=notes,
+        kano=kano,
+        prices=prices,
     )

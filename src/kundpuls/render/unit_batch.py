@@ -1,0 +1,125 @@
+"""Unit reports as PDF files for many units at once, on every core.
+
+Each report is independent, and most of its time is spent drawing charts (Vega in vl-convert's single
+JavaScript worker) and typesetting (Typst), neither of which runs two jobs at once in one process. So a
+batch runs in a pool of worker processes (``spawn``: nothing half-initialised is inherited from the
+parent). Each worker builds the survey's index frame, lookups and driver cross products once and keeps
+them (:mod:`kundpuls.reports.cache`) for every unit it gets. A batch of one or two units, or
+``jobs=1``, runs in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kundpuls.errors import InvalidArgument, NotFound
+from kundpuls.instruments import SurveyDefinition
+from kundpuls.render.unit_pdf import unit_report_pdf
+from kundpuls.reports.unit_report import unit_report
+
+SERIAL_BELOW = 3
+"""Batches smaller than this run in the calling process (starting workers would cost more)."""
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """What every report of one batch shares."""
+
+    lake: str
+    definition: SurveyDefinition
+    out: str
+    names: Mapping[str, str]
+    period: str | None
+    period_kind: str
+    language: str
+    single_file: str | None
+
+
+def default_jobs() -> int:
+    """Worker processes for a batch: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def write_one_report(settings: BatchSettings, code: str) -> dict[str, Any]:
+    """Write the PDF of unit ``code``; returns what was written (or why it was skipped)."""
+    try:
+        result = unit_report(
+            settings.lake,
+            settings.definition,
+            code,
+            names=settings.names,
+            period=settings.period,
+            period_kind=settings.period_kind,
+            language=settings.language,
+        )
+    except NotFound:
+        return {"unit": code, "file": None, "skipped": "no responses"}
+    target = (
+        Path(settings.single_file)
+        if settings.single_file
+        else Path(settings.out) / f"{settings.definition.key}-{code}-{result.period}.pdf"
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(unit_report_pdf(result, language=settings.language))
+    return {"unit": code, "file": str(target), "period": result.period}
+
+
+def write_unit_reports(
+    lake: str | os.PathLike[str],
+    definition: SurveyDefinition,
+    units: Sequence[str],
+    out: Path,
+    *,
+    names: Mapping[str, str] | None = None,
+    period: str | None = None,
+    period_kind: str = "quarter",
+    language: str = "sv",
+    single_file: Path | None = None,
+    advance: Callable[[str], None] | None = None,
+    jobs: int | None = None,
+) -> list[dict[str, Any]]:
+    """Write one PDF per unit to ``out`` (or ``single_file`` for one unit); returns what was written.
+
+    ``jobs`` worker processes share the units (default: one per core); ``advance(code)`` is called as
+    each report is done, in the order they finish. The result is in the order of ``units``.
+    """
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        raise InvalidArgument(f"jobs: {jobs!r} must be at least 1", field="jobs", value=jobs)
+    settings = BatchSettings(
+        lake=os.fspath(lake),
+        definition=definition,
+        out=os.fspath(out),
+        names=dict(names or {}),
+        period=period,
+        period_kind=period_kind,
+        language=language,
+        single_file=None if single_file is None else os.fspath(single_file),
+    )
+    workers = min(jobs, len(units))
+    if workers <= 1 or len(units) < SERIAL_BELOW:
+        written = []
+        for code in units:
+            written.append(write_one_report(settings, code))
+            if advance:
+                advance(code)
+        return written
+    done: dict[str, dict[str, Any]] = {}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(write_one_report, settings, code): code for code in units}
+        for future in as_completed(futures):
+            code = futures[future]
+            done[code] = future.result()
+            if advance:
+                advance(code)
+    return [done[code] for code in units]
