@@ -24,6 +24,7 @@ from kundpuls.cli.output import emit_json, fail
 from kundpuls.errors import InvalidArgument, KundpulsError, NotFound
 from kundpuls.instruments import SurveyDefinition, load_definition, load_template
 from kundpuls.reports.unit_report import unit_report
+from kundpuls.text.taxonomy import Taxonomy
 
 PERIOD_KINDS = ("month", "quarter", "year")
 
@@ -79,6 +80,7 @@ def write_unit_reports(
     language: str = "sv",
     single_file: Path | None = None,
     advance: Callable[[str], None] | None = None,
+    taxonomy: Taxonomy | None = None,
 ) -> list[dict[str, Any]]:
     """Write one PDF per unit to ``out`` (or ``single_file`` for one unit); returns what was written."""
     from kundpuls.render.unit_pdf import unit_report_pdf
@@ -87,7 +89,14 @@ def write_unit_reports(
     for code in units:
         try:
             result = unit_report(
-                lake, definition, code, names=names, period=period, period_kind=period_kind, language=language
+                lake,
+                definition,
+                code,
+                names=names,
+                period=period,
+                period_kind=period_kind,
+                language=language,
+                taxonomy=taxonomy,
             )
         except NotFound:
             written.append({"unit": code, "file": None, "skipped": "no responses"})
@@ -177,6 +186,7 @@ def _run(
     period_kind: str,
     language: str,
     as_json: bool,
+    taxonomy: Taxonomy | None = None,
 ) -> list[dict[str, Any]]:
     single = out if out.suffix.lower() == ".pdf" and len(units) == 1 else None
     if out.suffix.lower() == ".pdf" and len(units) > 1:
@@ -196,6 +206,7 @@ def _run(
             language=language,
             single_file=single,
             advance=lambda code: progress.update(task, advance=1, description=code),
+            taxonomy=taxonomy,
         )
 
 
@@ -249,6 +260,7 @@ def _from_lake(
     from kundpuls.analytics.rollup import open_lake
     from kundpuls.web.dashboards.queries import bring_lake_up_to_date, unit_names
     from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
+    from kundpuls.web.themes.queries import taxonomy_in_force
 
     found = survey_by_key(survey)
     version = current_version(found)
@@ -269,4 +281,5 @@ def _from_lake(
         chosen = list(units)
     else:
         raise InvalidArgument("--unit or --all-units: say which units to report", field="unit", value=None)
-    return _run(lake, definition, chosen, out, unit_names(), period, period_kind, language, as_json)
+    taxonomy = taxonomy_in_force()  # the organisation's comment themes, as on the dashboard
+    return _run(lake, definition, chosen, out, unit_names(), period, period_kind, language, as_json, taxonomy)
