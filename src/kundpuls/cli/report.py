@@ -25,6 +25,7 @@ from kundpuls.cli.output import emit_json, fail
 from kundpuls.errors import InvalidArgument, KundpulsError, NotFound
 from kundpuls.instruments import SurveyDefinition, load_definition, load_template
 from kundpuls.render.unit_batch import write_unit_reports
+from kundpuls.text.taxonomy import Taxonomy
 
 PERIOD_KINDS = ("month", "quarter", "year")
 
@@ -149,6 +150,7 @@ def _run(
     language: str,
     as_json: bool,
     jobs: int | None,
+    taxonomy: Taxonomy | None = None,
 ) -> list[dict[str, Any]]:
     single = out if out.suffix.lower() == ".pdf" and len(units) == 1 else None
     if out.suffix.lower() == ".pdf" and len(units) > 1:
@@ -169,6 +171,7 @@ def _run(
             single_file=single,
             advance=lambda code: progress.update(task, advance=1, description=code),
             jobs=jobs,
+            taxonomy=taxonomy,
         )
 
 
@@ -233,6 +236,7 @@ def _from_lake(
     from kundpuls.analytics.rollup import open_lake
     from kundpuls.web.dashboards.queries import bring_lake_up_to_date, unit_names
     from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
+    from kundpuls.web.themes.queries import taxonomy_in_force
 
     found = survey_by_key(survey)
     version = current_version(found)
@@ -253,4 +257,7 @@ def _from_lake(
         chosen = list(units)
     else:
         raise InvalidArgument("--unit or --all-units: say which units to report", field="unit", value=None)
-    return _run(lake, definition, chosen, out, unit_names(), period, period_kind, language, as_json, jobs)
+    taxonomy = taxonomy_in_force()  # the organisation's comment themes, as on the dashboard
+    return _run(
+        lake, definition, chosen, out, unit_names(), period, period_kind, language, as_json, jobs, taxonomy
+    )

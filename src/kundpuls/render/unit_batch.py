@@ -22,6 +22,7 @@ from kundpuls.errors import InvalidArgument, NotFound
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.render.unit_pdf import unit_report_pdf
 from kundpuls.reports.unit_report import unit_report
+from kundpuls.text.taxonomy import Taxonomy
 
 SERIAL_BELOW = 3
 """Batches smaller than this run in the calling process (starting workers would cost more)."""
@@ -39,6 +40,7 @@ class BatchSettings:
     period_kind: str
     language: str
     single_file: str | None
+    taxonomy: Taxonomy | None = None
 
 
 def default_jobs() -> int:
@@ -60,6 +62,7 @@ def write_one_report(settings: BatchSettings, code: str) -> dict[str, Any]:
             period=settings.period,
             period_kind=settings.period_kind,
             language=settings.language,
+            taxonomy=settings.taxonomy,
         )
     except NotFound:
         return {"unit": code, "file": None, "skipped": "no responses"}
@@ -86,11 +89,13 @@ def write_unit_reports(
     single_file: Path | None = None,
     advance: Callable[[str], None] | None = None,
     jobs: int | None = None,
+    taxonomy: Taxonomy | None = None,
 ) -> list[dict[str, Any]]:
     """Write one PDF per unit to ``out`` (or ``single_file`` for one unit); returns what was written.
 
     ``jobs`` worker processes share the units (default: one per core); ``advance(code)`` is called as
-    each report is done, in the order they finish. The result is in the order of ``units``.
+    each report is done, in the order they finish. The result is in the order of ``units``. ``taxonomy``
+    names the comment themes (default: the shipped taxonomy).
     """
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
@@ -104,6 +109,7 @@ def write_unit_reports(
         period_kind=period_kind,
         language=language,
         single_file=None if single_file is None else os.fspath(single_file),
+        taxonomy=taxonomy,
     )
     workers = min(jobs, len(units))
     if workers <= 1 or len(units) < SERIAL_BELOW:

@@ -44,7 +44,7 @@ from kundpuls.reports.index_frames import FRAME_COLUMNS, IndexPlan, index_frame,
 from kundpuls.reports.needs import needs_sections
 from kundpuls.reports.staff_gap import staff_customer_gaps
 from kundpuls.stats import change_in_mean, change_in_nps, funnel_means, priority_matrix
-from kundpuls.text.taxonomy import default_taxonomy
+from kundpuls.text.taxonomy import Taxonomy, default_taxonomy
 from kundpuls.text.themes import assign_themes
 
 SIGNIFICANCE = 0.05
@@ -278,9 +278,24 @@ def _drivers(
 
 
 def _comments(
-    lake: str | os.PathLike[str], plan: IndexPlan, unit: str, period: str, period_kind: str, language: str
+    lake: str | os.PathLike[str],
+    plan: IndexPlan,
+    unit: str,
+    period: str,
+    period_kind: str,
+    language: str,
+    taxonomy: Taxonomy,
 ) -> CommentSummary:
-    key = (*cache.lake_key(lake), "comments", plan.survey_key, unit, period, period_kind, language)
+    key = (
+        *cache.lake_key(lake),
+        "comments",
+        plan.survey_key,
+        unit,
+        period,
+        period_kind,
+        language,
+        taxonomy.fingerprint,
+    )
 
     def compute() -> CommentSummary:
         found = unit_comments(
@@ -291,8 +306,7 @@ def _comments(
         texts = [str(t) for t in found.comments["text"].tolist()][::-1]  # newest first
         if not texts:
             return CommentSummary(False, found.respondents, 0, (), plan.comment_threshold)
-        assignment = assign_themes(texts)
-        taxonomy = default_taxonomy()
+        assignment = assign_themes(texts, taxonomy)
         counts = assignment.counts()
         themes = []
         for j in np.argsort(-counts, kind="stable"):
@@ -300,10 +314,7 @@ def _comments(
                 continue
             key_j = assignment.keys[j]
             docs = assignment.matrix[:, j].nonzero()[0][:3]
-            try:
-                label = taxonomy.theme(key_j).label_in(language)
-            except Exception:
-                label = assignment.labels[j]
+            label = taxonomy.theme(key_j).label_in(language)
             themes.append(
                 CommentTheme(
                     key_j, label, int(counts[j]), float(counts[j] / len(texts)), tuple(texts[d] for d in docs)
@@ -327,6 +338,7 @@ def unit_report(
     language: str = "sv",
     include_comments: bool = True,
     staff_definition: SurveyDefinition | None = None,
+    taxonomy: Taxonomy | None = None,
 ) -> UnitReport:
     """Build the :class:`UnitReport` of ``unit`` (its whole subtree) from the lake.
 
@@ -350,6 +362,8 @@ def unit_report(
         False when the reader may not see comments.
     staff_definition : SurveyDefinition, optional
         A staff survey whose codebook mirrors items of this survey: adds the staff–customer gap.
+    taxonomy : Taxonomy, optional
+        The comment themes (the web passes the organisation's taxonomy in force; default: the shipped one).
 
     The Kano section and one Van Westendorp section per price module are added when the survey has those
     modules (:mod:`kundpuls.reports.needs`), for the same unit subtree, period and segment.
@@ -424,7 +438,7 @@ def unit_report(
     funnel = None if segment else _funnel(found, plan, unit, path, period, names)
     drivers = _drivers(lake, definition, plan, path, names, language)
     comments = (
-        _comments(lake, plan, unit, period, period_kind, language)
+        _comments(lake, plan, unit, period, period_kind, language, taxonomy or default_taxonomy())
         if include_comments and not segment
         else None
     )

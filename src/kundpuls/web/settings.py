@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "kundpuls.web.goals",
     # dashboards and unit reports (issue 9): charts, PDF, XLSX/CSV exports read the lake
     "kundpuls.web.dashboards",
+    # the comment-theme taxonomy: revisions, staff pages, discovery of new themes (issue 8)
+    "kundpuls.web.themes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
