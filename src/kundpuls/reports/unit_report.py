@@ -13,12 +13,13 @@ import math
 import os
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 
-from kundpuls.analytics.comments import unit_comments
+from kundpuls.analytics.comments import PeriodComments, period_comments
 from kundpuls.analytics.cross_products import CrossProducts, cross_products
 from kundpuls.analytics.rollup import open_lake
 from kundpuls.errors import InsufficientData, InvalidArgument, NotFound
@@ -45,7 +46,7 @@ from kundpuls.reports.needs import needs_sections
 from kundpuls.reports.staff_gap import staff_customer_gaps
 from kundpuls.stats import change_in_mean, change_in_nps, funnel_means, priority_matrix
 from kundpuls.text.taxonomy import Taxonomy, default_taxonomy
-from kundpuls.text.themes import assign_themes
+from kundpuls.text.themes import ThemeAssignment, assign_themes
 
 SIGNIFICANCE = 0.05
 DRIVER_MIN_N = 50
@@ -277,6 +278,39 @@ def _drivers(
     )
 
 
+@dataclass(frozen=True)
+class _PeriodThemes:
+    """A period's comments of every unit (:class:`PeriodComments`) and the themes of each comment."""
+
+    comments: PeriodComments
+    texts: tuple[str, ...]
+    assignment: ThemeAssignment
+
+
+def _period_themes(
+    lake: str | os.PathLike[str], plan: IndexPlan, period: str, period_kind: str, taxonomy: Taxonomy
+) -> _PeriodThemes:
+    """Comments of the period with their themes, read and assigned once for every unit (cached)."""
+    key = (
+        *cache.lake_key(lake),
+        "period-comments",
+        plan.survey_key,
+        period,
+        period_kind,
+        plan.comment_threshold,
+        taxonomy.fingerprint,
+    )
+
+    def compute() -> _PeriodThemes:
+        found = period_comments(
+            lake, plan.survey_key, period, kind=period_kind, threshold=plan.comment_threshold
+        )
+        texts = tuple(str(t) for t in found.comments["text"].tolist())
+        return _PeriodThemes(found, texts, assign_themes(texts, taxonomy))
+
+    return cache.cached(key, compute)
+
+
 def _comments(
     lake: str | os.PathLike[str],
     plan: IndexPlan,
@@ -286,43 +320,33 @@ def _comments(
     language: str,
     taxonomy: Taxonomy,
 ) -> CommentSummary:
-    key = (
-        *cache.lake_key(lake),
-        "comments",
-        plan.survey_key,
-        unit,
-        period,
-        period_kind,
-        language,
-        taxonomy.fingerprint,
-    )
-
-    def compute() -> CommentSummary:
-        found = unit_comments(
-            lake, plan.survey_key, unit, period, kind=period_kind, threshold=plan.comment_threshold
-        )
-        if found.suppressed:
-            return CommentSummary(True, None, 0, (), plan.comment_threshold)
-        texts = [str(t) for t in found.comments["text"].tolist()][::-1]  # newest first
-        if not texts:
-            return CommentSummary(False, found.respondents, 0, (), plan.comment_threshold)
-        assignment = assign_themes(texts, taxonomy)
-        counts = assignment.counts()
-        themes = []
-        for j in np.argsort(-counts, kind="stable"):
-            if counts[j] == 0:
-                continue
-            key_j = assignment.keys[j]
-            docs = assignment.matrix[:, j].nonzero()[0][:3]
-            label = taxonomy.theme(key_j).label_in(language)
-            themes.append(
-                CommentTheme(
-                    key_j, label, int(counts[j]), float(counts[j] / len(texts)), tuple(texts[d] for d in docs)
-                )
+    """The unit's comments of the period by theme (newest examples first), or hidden below the threshold."""
+    period_themes = _period_themes(lake, plan, period, period_kind, taxonomy)
+    found = period_themes.comments
+    respondents = int(found.respondents.get(unit, 0))
+    if respondents < found.threshold:
+        return CommentSummary(True, None, 0, (), plan.comment_threshold)
+    rows = found.rows_of(unit)[::-1]  # newest first
+    if rows.size == 0:
+        return CommentSummary(False, respondents, 0, (), plan.comment_threshold)
+    matrix = period_themes.assignment.matrix[rows]
+    counts = np.asarray(matrix.sum(axis=0)).ravel().astype(np.int64)
+    keys = period_themes.assignment.keys
+    themes = []
+    for j in np.argsort(-counts, kind="stable"):
+        if counts[j] == 0:
+            continue
+        docs = matrix[:, j].nonzero()[0][:3]
+        themes.append(
+            CommentTheme(
+                keys[j],
+                taxonomy.theme(keys[j]).label_in(language),
+                int(counts[j]),
+                float(counts[j] / rows.size),
+                tuple(period_themes.texts[rows[d]] for d in docs),
             )
-        return CommentSummary(False, found.respondents, len(texts), tuple(themes), plan.comment_threshold)
-
-    return cache.cached(key, compute)
+        )
+    return CommentSummary(False, respondents, int(rows.size), tuple(themes), plan.comment_threshold)
 
 
 def unit_report(
