@@ -2,18 +2,20 @@
 
 Each report is independent, and most of its time is spent drawing charts (Vega in vl-convert's single
 JavaScript worker) and typesetting (Typst), neither of which runs two jobs at once in one process. So a
-batch runs in a pool of worker processes (``spawn``: nothing half-initialised is inherited from the
-parent). Each worker builds the survey's index frame, lookups and driver cross products once and keeps
-them (:mod:`kundpuls.reports.cache`) for every unit it gets. A batch of one or two units, or
-``jobs=1``, runs in this process.
+batch of ``jobs`` runs here and in ``jobs − 1`` worker processes (``spawn``: nothing half-initialised is
+inherited). This process starts at once, with its imports done; a worker joins when it has started
+(≈ 2 s) and takes units from the same queue. Each process builds the survey's index frame, lookups,
+driver cross products and the period's comments once and keeps them (:mod:`kundpuls.reports.cache`) for
+every unit it gets. A batch of one or two units, or ``jobs=1``, runs in this process alone.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,9 @@ from kundpuls.text.taxonomy import Taxonomy
 
 SERIAL_BELOW = 3
 """Batches smaller than this run in the calling process (starting workers would cost more)."""
+
+QUEUED_PER_WORKER = 2
+"""Units handed to each worker ahead, so that none waits while this process finishes a report."""
 
 
 @dataclass(frozen=True)
@@ -93,9 +98,9 @@ def write_unit_reports(
 ) -> list[dict[str, Any]]:
     """Write one PDF per unit to ``out`` (or ``single_file`` for one unit); returns what was written.
 
-    ``jobs`` worker processes share the units (default: one per core); ``advance(code)`` is called as
-    each report is done, in the order they finish. The result is in the order of ``units``. ``taxonomy``
-    names the comment themes (default: the shipped taxonomy).
+    ``jobs`` processes share the units (this one and ``jobs − 1`` workers; default: one per core);
+    ``advance(code)`` is called as each report is done, in the order they finish. The result is in the
+    order of ``units``. ``taxonomy`` names the comment themes (default: the shipped taxonomy).
     """
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
@@ -120,12 +125,29 @@ def write_unit_reports(
                 advance(code)
         return written
     done: dict[str, dict[str, Any]] = {}
+    pending = deque(units)
+
+    def finish(code: str, result: dict[str, Any]) -> None:
+        done[code] = result
+        if advance:
+            advance(code)
+
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(write_one_report, settings, code): code for code in units}
-        for future in as_completed(futures):
-            code = futures[future]
-            done[code] = future.result()
-            if advance:
-                advance(code)
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+        in_flight: dict[Future[dict[str, Any]], str] = {}
+
+        def collect_and_feed() -> None:
+            for future in [f for f in in_flight if f.done()]:
+                finish(in_flight.pop(future), future.result())
+            while pending and len(in_flight) < QUEUED_PER_WORKER * (workers - 1):
+                code = pending.popleft()
+                in_flight[pool.submit(write_one_report, settings, code)] = code
+
+        collect_and_feed()
+        while pending:  # this process works too: it is warm while the workers start
+            code = pending.popleft()
+            finish(code, write_one_report(settings, code))
+            collect_and_feed()
+        for future in as_completed(list(in_flight)):
+            finish(in_flight[future], future.result())
     return [done[code] for code in units]
