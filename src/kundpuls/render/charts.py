@@ -355,7 +355,8 @@ def _theme_shape(language: str) -> alt.Chart:
         alt.Chart(alt.NamedData("themes"))
         .mark_bar(color=ACCENT)
         .encode(
-            y=alt.Y("theme:N", sort="-x", title=None), x=alt.X("count:Q", title=text("comments", language))
+            y=alt.Y("theme:N", sort="-x", title=None),
+            x=alt.X("count:Q", title=text("comments", language), axis=alt.Axis(tickMinStep=1, format="d")),
         )
         .properties(width=WIDTH, height=alt.Step(18), title=text("themes", language))
     )
