@@ -305,6 +305,10 @@ def environment(data_dir: Path, database_url: str | None) -> dict[str, str]:
     key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
     env["KUNDPULS_SECRET_KEY_FILE"] = str(key_file)
     env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    # Every virtual respondent comes from 127.0.0.1: the per-address rate limits (a defence against one
+    # address flooding a survey, kundpuls.web.ratelimit) would measure themselves, not the server.
+    env["KUNDPULS_RATE_LIMIT_POSTS"] = "0"
+    env["KUNDPULS_RATE_LIMIT_GETS"] = "0"
     if database_url:
         env["KUNDPULS_DATABASE_URL"] = database_url
     return env

@@ -7,7 +7,8 @@ surveys, two years of responses, the lake). Then, in this process:
   the unit's manager) over N requests after one warm-up (p50/p95; target p95 ≤ 300 ms);
 * **baseline**: the same headline numbers computed straight from the transactional tables with pandas
   (read the responses, build the NKI per respondent, group by unit subtree × quarter) per request;
-* **batch PDF**: ``kundpuls report --all-units`` time per unit (target ≤ 0.2 s per unit).
+* **batch PDF**: ``kundpuls report --all-units`` time per unit from a cold cache, on one worker process per
+  core as the command runs it, and in one process for comparison (target ≤ 0.2 s per unit).
 
 With ``--json`` stdout ends with one JSON object.
 """
@@ -112,7 +113,8 @@ def main() -> None:
         from django.conf import settings
 
         from kundpuls.analytics.rollup import open_lake
-        from kundpuls.cli.report import write_unit_reports
+        from kundpuls.render.unit_batch import default_jobs, write_unit_reports
+        from kundpuls.reports import cache
         from kundpuls.web.dashboards.queries import unit_names
         from kundpuls.web.surveys.models import Survey
         from kundpuls.web.surveys.queries import current_version, definition_of
@@ -123,9 +125,16 @@ def main() -> None:
         lake = str(settings.KUNDPULS_LAKE_DIR)
         _, manifest = open_lake(lake)
         units = sorted(manifest.units)
-        t = time.perf_counter()
-        written = write_unit_reports(lake, definition, units, Path(folder) / "pdf", names=unit_names())
-        batch = time.perf_counter() - t
+        jobs = default_jobs()
+        batch_by_jobs: dict[int, float] = {}
+        for run_jobs in sorted({1, jobs}):
+            cache.clear()  # every run starts cold, as a fresh `kundpuls report --all-units` does
+            t = time.perf_counter()
+            written = write_unit_reports(
+                lake, definition, units, Path(folder) / f"pdf-{run_jobs}", names=unit_names(), jobs=run_jobs
+            )
+            batch_by_jobs[run_jobs] = time.perf_counter() - t
+        batch = batch_by_jobs[jobs]
         pdfs = sum(1 for w in written if w.get("file"))
 
     p50, p95 = _percentile(times, 0.5), _percentile(times, 0.95)
@@ -142,14 +151,20 @@ def main() -> None:
         "baseline_pandas_p95_ms": round(b95 * 1000, 1),
         "ratio_baseline_over_page_p50": round(b50 / p50, 2),
         "batch_units": pdfs,
+        "batch_jobs": jobs,
         "batch_seconds": round(batch, 2),
         "batch_seconds_per_unit": round(batch / max(pdfs, 1), 3),
+        "batch_one_process_seconds_per_unit": round(batch_by_jobs[1] / max(pdfs, 1), 3),
         "targets": {"page_p95_ms": 300, "batch_seconds_per_unit": 0.2},
     }
     print(f"unit page: p50 {result['page_p50_ms']} ms, p95 {result['page_p95_ms']} ms (cold {cold:.2f} s)")
     print(f"pandas baseline (headline only, from the database): p50 {result['baseline_pandas_p50_ms']} ms")
     print(f"ratio baseline/page p50: {result['ratio_baseline_over_page_p50']}")
-    print(f"batch PDF: {pdfs} units in {batch:.1f} s = {result['batch_seconds_per_unit']} s per unit")
+    print(
+        f"batch PDF: {pdfs} units in {batch:.1f} s on {jobs} worker processes = "
+        f"{result['batch_seconds_per_unit']} s per unit "
+        f"(one process: {result['batch_one_process_seconds_per_unit']} s per unit)"
+    )
     if args.json:
         print(json.dumps(result))
 

@@ -22,6 +22,10 @@ _DATA_DIR = Path(tempfile.mkdtemp(prefix="kundpuls-test-"))
 os.environ.setdefault("KUNDPULS_DATA_DIR", str(_DATA_DIR))
 os.environ.setdefault("KUNDPULS_SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
 os.environ.setdefault("KUNDPULS_LAKE_SETTLE_SECONDS", "0")  # tests sync right after their own commits
+# Every test client comes from one address: the rate limits are off except in their own tests
+# (tests/web/collect/test_rate_limits.py), which set them.
+os.environ.setdefault("KUNDPULS_RATE_LIMIT_POSTS", "0")
+os.environ.setdefault("KUNDPULS_RATE_LIMIT_GETS", "0")
 os.environ.pop("KUNDPULS_DEMO", None)
 os.environ.pop("KUNDPULS_DEBUG", None)
 os.environ["DJANGO_SETTINGS_MODULE"] = "kundpuls.web.settings"

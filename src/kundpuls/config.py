@@ -25,6 +25,9 @@ variable                       meaning                                          
 ``KUNDPULS_MAIL_RATE``         at most this many invitation mails per second          ``5``
 ``KUNDPULS_CONTACT_RETENTION_DAYS`` days after a survey closes before contact data go ``30``
 ``KUNDPULS_CASE_CONTACT_RETENTION_DAYS`` days contact details outlive a closed case    ``30``
+``KUNDPULS_RATE_LIMIT_POSTS``  answer pages sent per minute from one address (0: off)  ``120``
+``KUNDPULS_RATE_LIMIT_GETS``   respondent pages fetched per minute from one address    ``600``
+``KUNDPULS_TRUSTED_PROXIES``   reverse proxies in front (their X-Forwarded-For counts) ``0``
 =============================  =====================================================  =====================
 
 With debug off, a missing secret key stops the start with :class:`~kundpuls.errors.ConfigurationError`;
@@ -69,6 +72,10 @@ class Config:
     mail_rate: float = 5.0
     contact_retention_days: int = 30
     case_contact_retention_days: int = 30
+    # Rate limits on the public respondent pages, per client address and minute (0: no limit).
+    rate_limit_posts: int = 120
+    rate_limit_gets: int = 600
+    trusted_proxies: int = 0
 
     @property
     def uses_sqlite(self) -> bool:
@@ -109,6 +116,13 @@ def _number(env: Mapping[str, str], name: str, default: str, *, minimum: float) 
     if value < minimum:
         raise ConfigurationError(f"{name}: expected a number ≥ {minimum:g}, got {raw!r}")
     return value
+
+
+def _whole(env: Mapping[str, str], name: str, default: str) -> int:
+    raw = (env.get(name) or default).strip()
+    if not raw.isdigit():
+        raise ConfigurationError(f"{name}: expected a whole number ≥ 0, got {raw!r}")
+    return int(raw)
 
 
 def load_config(env: Mapping[str, str] | None = None) -> Config:
@@ -176,6 +190,9 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         mail_rate=_number(env, "KUNDPULS_MAIL_RATE", "5", minimum=0.001),
         contact_retention_days=int(_number(env, "KUNDPULS_CONTACT_RETENTION_DAYS", "30", minimum=0)),
         case_contact_retention_days=int(retention_raw),
+        rate_limit_posts=_whole(env, "KUNDPULS_RATE_LIMIT_POSTS", "120"),
+        rate_limit_gets=_whole(env, "KUNDPULS_RATE_LIMIT_GETS", "600"),
+        trusted_proxies=_whole(env, "KUNDPULS_TRUSTED_PROXIES", "0"),
     )
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from kundpuls.analytics.comments import unit_comments
+from kundpuls.analytics.comments import period_comments, unit_comments
 from kundpuls.analytics.lake_sync import sync_lake
-from kundpuls.errors import NotFound
+from kundpuls.errors import InvalidArgument, NotFound
 
 from .conftest import SMALL_TREE, ListSource, make_records
 
@@ -45,3 +46,29 @@ def test_it_names_an_unknown_unit_or_period(lake):
         unit_comments(path, "demo", "nope", "2024-01")
     with pytest.raises(NotFound, match="period"):
         unit_comments(path, "demo", "1", "1999-01")
+
+
+@pytest.mark.parametrize(("period", "kind"), [("2024-Q1", "quarter"), ("2024-02", "month")])
+def test_one_read_for_the_period_gives_every_unit_what_a_read_per_unit_gives(lake, period, kind):
+    path, _ = lake
+    counts = sorted(period_comments(path, "demo", period, kind=kind, threshold=1).respondents.values())
+    threshold = counts[len(counts) // 2]  # about half the units under it
+    every = period_comments(path, "demo", period, kind=kind, threshold=threshold)
+    shown = hidden = 0
+    for unit in SMALL_TREE:
+        one = unit_comments(path, "demo", unit, period, kind=kind, threshold=threshold)
+        batch = every.for_unit(unit)
+        assert (batch.suppressed, batch.respondents) == (one.suppressed, one.respondents), unit
+        pd.testing.assert_frame_equal(
+            batch.comments.reset_index(drop=True), one.comments.reset_index(drop=True)
+        )
+        shown, hidden = shown + (not one.suppressed), hidden + one.suppressed
+    assert shown and hidden  # both cases were compared
+
+
+def test_the_period_read_names_an_unknown_period_and_a_bad_threshold(lake):
+    path, _ = lake
+    with pytest.raises(NotFound, match="period"):
+        period_comments(path, "demo", "1999-01")
+    with pytest.raises(InvalidArgument, match="threshold"):
+        period_comments(path, "demo", "2024-01", threshold=0)

@@ -20,7 +20,7 @@ from kundpuls.instruments import (
 from kundpuls.instruments.codebook_validation import mirror_errors
 from kundpuls.instruments.model import ConsentQuestion, TextQuestion
 
-TEMPLATES = ["ces", "csat", "insikt", "kano", "nki", "nps", "patient", "price", "staff"]
+TEMPLATES = ["ces", "csat", "insikt", "kano", "nki", "nps", "patient", "price", "staff", "tjanstebehov"]
 
 
 def test_the_library_holds_the_templates_of_the_brief() -> None:

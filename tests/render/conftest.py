@@ -15,3 +15,4 @@ sys.modules["_reports_lake"] = _module
 _spec.loader.exec_module(_module)
 
 small_lake = _module.small_lake
+needs_lake = _module.needs_lake

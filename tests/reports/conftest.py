@@ -72,3 +72,33 @@ def staff_lake(tmp_path_factory: pytest.TempPathFactory) -> SmallLake:
     lake_from_frame(staff_generated.frame(), staff, path)
     cache.clear()
     return SmallLake(path, customers, generated.frame(), generated, names)
+
+
+NEEDS_KANO = {"arendestatus": "M", "esignering": "O", "kartunderlag": "A", "chatt": "I", "sms_beslut": "A"}
+
+
+@pytest.fixture(scope="session")
+def needs_lake(tmp_path_factory: pytest.TempPathFactory) -> SmallLake:
+    """The e-service survey (Kano and price modules) with known truths; unit SMALL under the threshold."""
+    definition = load_template("tjanstebehov")
+    units = [
+        UnitProfile(code="A", volume=60),
+        UnitProfile(code="B", volume=40),
+        UnitProfile(code=SMALL, volume=1),
+    ]
+    generated = generate_responses(
+        definition,
+        units,
+        start=datetime(2025, 1, 1, tzinfo=UTC),
+        end=datetime(2026, 1, 1, tzinfo=UTC),
+        seed=21,
+        comments=None,
+        kano_categories=NEEDS_KANO,
+        price_reference=1500.0,
+        price_spread=0.35,
+    )
+    frame = generated.frame()
+    path = tmp_path_factory.mktemp("needs") / "lake"
+    _, names = lake_from_frame(frame, definition, path)
+    cache.clear()
+    return SmallLake(path, definition, frame, generated, names)

@@ -10,6 +10,7 @@ Public API (imported lazily, so ``import kundpuls.analytics`` stays cheap)::
     index_table(stats, *, confidence=0.95, nps_method="adjusted_wald") -> pandas.DataFrame
     cross_products(lake_dir, survey, items, *, period="all", ...) -> CrossProducts
     unit_comments(lake_dir, survey, unit, period, *, kind="month", ...) -> UnitComments
+    respondent_answers(lake_dir, survey, unit, period, *, numeric=(), categorical=()) -> RespondentAnswers
 
 See ``docs/analytics.md``.
 """
@@ -37,6 +38,8 @@ _EXPORTS = {
     "CrossProducts": "kundpuls.analytics.cross_products",
     "unit_comments": "kundpuls.analytics.comments",
     "UnitComments": "kundpuls.analytics.comments",
+    "respondent_answers": "kundpuls.analytics.respondent_answers",
+    "RespondentAnswers": "kundpuls.analytics.respondent_answers",
     "UnitTree": "kundpuls.analytics.unit_tree",
     "DuckDBEngine": "kundpuls.analytics.engines",
     "SparkEngine": "kundpuls.analytics.engines",

@@ -8,9 +8,11 @@ group smaller than a shown index; comments may use a stricter threshold than ind
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -103,7 +105,7 @@ def unit_comments(
     response_files = [f.path for f in manifest.table_files(RESPONSES, survey=survey) if f.month in months]
     counted = runner.execute(RESPONDENTS_SQL, lake=location, files={RESPONSES: response_files}, tables=tables)
     respondents = int(sum(counted.column("respondents").to_pylist())) if counted.num_rows else 0
-    empty = pd.DataFrame({c: pd.Series([], dtype="str") for c in _COLUMNS})
+    empty = _empty()
     if respondents < threshold:
         return UnitComments(unit, period, None, True, empty)
     comment_files = [f.path for f in manifest.table_files(COMMENTS, survey=survey) if f.month in months]
@@ -116,3 +118,99 @@ def unit_comments(
         found = found[found["question"] == question]
     found = found.sort_values(["submitted_at", "response_id", "question"], kind="stable", ignore_index=True)
     return UnitComments(unit, period, respondents, False, found[_COLUMNS])
+
+
+@dataclass(frozen=True)
+class PeriodComments:
+    """Every comment of a survey in one period, and each unit's respondents with its subtree.
+
+    For reports on many units (a batch of unit PDFs, pages of sibling units): two queries for the whole
+    period instead of two per unit. :meth:`for_unit` gives exactly what :func:`unit_comments` gives for
+    one unit (the same threshold, subtree and order).
+    """
+
+    period: str
+    threshold: int
+    respondents: Mapping[str, int]
+    members: Mapping[str, frozenset[str]]
+    comments: pd.DataFrame
+
+    def rows_of(self, unit: str) -> np.ndarray:
+        """Positions in :attr:`comments` of the comments of ``unit`` and its subtree (oldest first)."""
+        wanted = self.members.get(unit, frozenset((unit,)))
+        return np.flatnonzero(self.comments["unit_code"].isin(wanted).to_numpy())
+
+    def for_unit(self, unit: str) -> UnitComments:
+        """The comments of ``unit`` with its subtree, or a suppressed result below the threshold."""
+        respondents = int(self.respondents.get(unit, 0))
+        if respondents < self.threshold:
+            return UnitComments(unit, self.period, None, True, _empty())
+        found = self.comments.iloc[self.rows_of(unit)].reset_index(drop=True)
+        return UnitComments(unit, self.period, respondents, False, found)
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype="str") for c in _COLUMNS})
+
+
+def period_comments(
+    lake: str | os.PathLike[str] | LakeLocation,
+    survey: str,
+    period: str,
+    *,
+    kind: str = "month",
+    threshold: int = DEFAULT_THRESHOLD,
+    engine: Engine | str | None = None,
+    filesystem: Any = None,
+) -> PeriodComments:
+    """Comments of every unit of ``survey`` in ``period`` (see :func:`unit_comments` for the arguments)."""
+    if not isinstance(threshold, int) or threshold < 1:
+        raise InvalidArgument(
+            f"threshold: {threshold!r} must be a positive integer", field="threshold", value=threshold
+        )
+    location, manifest = open_lake(lake, filesystem=filesystem)
+    tree = lake_unit_tree(manifest)
+    periods = period_table(manifest.months(survey), kind)
+    periods = periods.filter(pa.compute.equal(periods.column("period"), period))
+    if periods.num_rows == 0:
+        raise NotFound(f"period: no responses of survey {survey!r} in {kind} {period!r}")
+    months = set(periods.column("period_month").to_pylist())
+    rolled = tree.ancestor_table(rollup=True)
+    members: dict[str, set[str]] = {}
+    for code, ancestor in zip(
+        rolled.column("unit_code").to_pylist(), rolled.column("ancestor_code").to_pylist(), strict=True
+    ):
+        members.setdefault(ancestor, set()).add(code)
+    runner = resolve_engine(engine)
+    response_files = [f.path for f in manifest.table_files(RESPONSES, survey=survey) if f.month in months]
+    counted = runner.execute(
+        RESPONDENTS_SQL,
+        lake=location,
+        files={RESPONSES: response_files},
+        tables={"unit_map": rolled, "period_map": periods},
+    )
+    respondents = dict(
+        zip(counted.column("unit").to_pylist(), counted.column("respondents").to_pylist(), strict=True)
+    )
+    comment_files = [f.path for f in manifest.table_files(COMMENTS, survey=survey) if f.month in months]
+    found = _empty()
+    if comment_files and any(n >= threshold for n in respondents.values()):
+        rows = runner.execute(
+            COMMENTS_SQL,
+            lake=location,
+            files={COMMENTS: comment_files},
+            tables={"unit_map": tree.ancestor_table(rollup=False), "period_map": periods},
+        )
+        stamps = pa.compute.cast(rows.column("submitted_at"), pa.timestamp("us", tz="UTC"))
+        table = rows.set_column(rows.schema.get_field_index("submitted_at"), "submitted_at", stamps)
+        frame = table.to_pandas().sort_values(
+            ["submitted_at", "response_id", "question"], kind="stable", ignore_index=True
+        )
+        found = frame[_COLUMNS]
+    return PeriodComments(
+        period=period,
+        threshold=threshold,
+        respondents={str(k): int(v) for k, v in respondents.items()},
+        members={k: frozenset(v) for k, v in members.items()},
+        comments=found,
+    )

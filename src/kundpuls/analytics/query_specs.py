@@ -205,3 +205,70 @@ RESPONDENTS_SQL = (
     "JOIN period_map p ON r.period_month = p.period_month\n"
     "GROUP BY u.ancestor_code, p.period"
 )
+
+
+@dataclass(frozen=True)
+class RespondentAnswersQuery:
+    """One row per respondent of a unit subtree × period who answered any of the wanted items.
+
+    For the statistics that need the answers themselves rather than sums (Kano answer pairs, Van
+    Westendorp prices). The engine registers ``unit_map`` (only the focus unit as ancestor),
+    ``period_map`` (only the wanted period), ``gate (minimum BIGINT)`` — the anonymity threshold — and,
+    with a segment, ``segment_map (segment_value STRING)``. The statement counts the respondents inside the
+    engine and returns **no row at all** when they are fewer than ``gate.minimum``, so answers of a group
+    under the threshold never leave the engine.
+
+    Output columns: ``response_id``, ``item_<key>`` (DOUBLE) for ``numeric``, ``bg_<key>`` (STRING) for
+    ``categorical``, and ``respondents`` (the group's count, the same on every row).
+    """
+
+    survey: str
+    numeric: tuple[str, ...] = ()
+    categorical: tuple[str, ...] = ()
+    segment: str | None = None
+
+    def __post_init__(self) -> None:
+        check_survey_key(self.survey)
+        if not self.numeric and not self.categorical:
+            raise InvalidArgument("items: give at least one item", field="items", value=())
+        for key in (*self.numeric, *self.categorical):
+            check_key(key, field="items")
+        if self.segment is not None:
+            check_key(self.segment, field="segment")
+
+    @property
+    def columns(self) -> dict[str, str]:
+        """The lake columns the statement reads, with their types (missing ones become NULLs)."""
+        wanted = {item_column(k): "DOUBLE" for k in self.numeric}
+        wanted.update({background_column(k): "STRING" for k in self.categorical})
+        if self.segment:
+            wanted[background_column(self.segment)] = "STRING"
+        return wanted
+
+    def sql(self) -> str:
+        """The statement, identical for DuckDB and Spark."""
+        picked = [item_column(k) for k in self.numeric] + [background_column(k) for k in self.categorical]
+        select = ", ".join(f"r.{c}" for c in picked)
+        answered = " OR ".join(f"r.{c} IS NOT NULL" for c in picked)
+        segment_join = (
+            f"\n  JOIN segment_map s ON r.{background_column(self.segment)} = s.segment_value"
+            if self.segment
+            else ""
+        )
+        out = ", ".join(f"a.{c}" for c in picked)
+        return (
+            "WITH answered AS (\n"
+            f"  SELECT r.response_id, {select}\n"
+            "  FROM responses r\n"
+            "  JOIN unit_map u ON r.unit_code = u.unit_code\n"
+            f"  JOIN period_map p ON r.period_month = p.period_month{segment_join}\n"
+            f"  WHERE {answered}\n"
+            "), counted AS (\n"
+            "  SELECT CAST(COUNT(*) AS BIGINT) AS respondents FROM answered\n"
+            ")\n"
+            f"SELECT a.response_id, {out}, c.respondents\n"
+            "FROM answered a\n"
+            "CROSS JOIN counted c\n"
+            "JOIN gate g ON c.respondents >= g.minimum\n"
+            "ORDER BY a.response_id"
+        )

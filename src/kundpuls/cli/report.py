@@ -1,7 +1,8 @@
 """``kundpuls report``: unit reports as PDF, from the web's lake or standalone from an exported file.
 
 * With the database: ``kundpuls report --survey nki --unit VOF-HT-N --out reports/`` or ``--all-units``
-  (one PDF per unit that has responses; a progress bar on stderr).
+  (one PDF per unit that has responses, written by one worker process per core — ``--jobs N`` to
+  choose; a progress bar on stderr).
 * Standalone, no server or database: ``kundpuls report responses.csv --survey survey.yaml --out
   report.pdf`` — the file (CSV, Excel via python-calamine, SPSS ``.sav`` via pyreadstat) is written to a
   temporary lake and reported through exactly the same code as the web.
@@ -10,7 +11,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,7 +24,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from kundpuls.cli.output import emit_json, fail
 from kundpuls.errors import InvalidArgument, KundpulsError, NotFound
 from kundpuls.instruments import SurveyDefinition, load_definition, load_template
-from kundpuls.reports.unit_report import unit_report
+from kundpuls.render.unit_batch import write_unit_reports
+from kundpuls.text.taxonomy import Taxonomy
 
 PERIOD_KINDS = ("month", "quarter", "year")
 
@@ -67,42 +69,6 @@ def read_responses(path: Path) -> pd.DataFrame:
     )
 
 
-def write_unit_reports(
-    lake: str | Path,
-    definition: SurveyDefinition,
-    units: Sequence[str],
-    out: Path,
-    *,
-    names: Mapping[str, str] | None = None,
-    period: str | None = None,
-    period_kind: str = "quarter",
-    language: str = "sv",
-    single_file: Path | None = None,
-    advance: Callable[[str], None] | None = None,
-) -> list[dict[str, Any]]:
-    """Write one PDF per unit to ``out`` (or ``single_file`` for one unit); returns what was written."""
-    from kundpuls.render.unit_pdf import unit_report_pdf
-
-    written: list[dict[str, Any]] = []
-    for code in units:
-        try:
-            result = unit_report(
-                lake, definition, code, names=names, period=period, period_kind=period_kind, language=language
-            )
-        except NotFound:
-            written.append({"unit": code, "file": None, "skipped": "no responses"})
-            if advance:
-                advance(code)
-            continue
-        target = single_file or out / f"{definition.key}-{code}-{result.period}.pdf"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(unit_report_pdf(result, language=language))
-        written.append({"unit": code, "file": str(target), "period": result.period})
-        if advance:
-            advance(code)
-    return written
-
-
 def _definition(survey: str) -> SurveyDefinition:
     path = Path(survey)
     if path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists():
@@ -129,6 +95,9 @@ def report(
     time_column: Annotated[
         str, typer.Option("--time-column", help="Kolumn med tid / time column")
     ] = "submitted_at",
+    jobs: Annotated[
+        int | None, typer.Option(help="Parallella processer (standard: en per kärna) / worker processes")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON på stdout / JSON on stdout")] = False,
 ) -> None:
     """Enhetsrapporter som PDF / unit reports as PDF (from the lake, or standalone from a file)."""
@@ -155,9 +124,12 @@ def report(
                 unit_column,
                 time_column,
                 as_json,
+                jobs,
             )
         else:
-            written = _from_lake(survey, unit or [], all_units, out, period, period_kind, language, as_json)
+            written = _from_lake(
+                survey, unit or [], all_units, out, period, period_kind, language, as_json, jobs
+            )
     except KundpulsError as exc:
         fail(exc, as_json=as_json)
     if as_json:
@@ -177,6 +149,8 @@ def _run(
     period_kind: str,
     language: str,
     as_json: bool,
+    jobs: int | None,
+    taxonomy: Taxonomy | None = None,
 ) -> list[dict[str, Any]]:
     single = out if out.suffix.lower() == ".pdf" and len(units) == 1 else None
     if out.suffix.lower() == ".pdf" and len(units) > 1:
@@ -196,6 +170,8 @@ def _run(
             language=language,
             single_file=single,
             advance=lambda code: progress.update(task, advance=1, description=code),
+            jobs=jobs,
+            taxonomy=taxonomy,
         )
 
 
@@ -211,6 +187,7 @@ def _standalone(
     unit_column: str,
     time_column: str,
     as_json: bool,
+    jobs: int | None,
 ) -> list[dict[str, Any]]:
     from kundpuls.reports.frame_lake import ROOT_CODE, lake_from_frame, unit_code_for
 
@@ -227,7 +204,16 @@ def _standalone(
         else:
             chosen = [ROOT_CODE]
         return _run(
-            Path(folder) / "lake", definition, chosen, out, names, period, period_kind, language, as_json
+            Path(folder) / "lake",
+            definition,
+            chosen,
+            out,
+            names,
+            period,
+            period_kind,
+            language,
+            as_json,
+            jobs,
         )
 
 
@@ -240,6 +226,7 @@ def _from_lake(
     period_kind: str,
     language: str,
     as_json: bool,
+    jobs: int | None,
 ) -> list[dict[str, Any]]:
     from kundpuls.cli.django_setup import setup_django
 
@@ -249,6 +236,7 @@ def _from_lake(
     from kundpuls.analytics.rollup import open_lake
     from kundpuls.web.dashboards.queries import bring_lake_up_to_date, unit_names
     from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
+    from kundpuls.web.themes.queries import taxonomy_in_force
 
     found = survey_by_key(survey)
     version = current_version(found)
@@ -269,4 +257,7 @@ def _from_lake(
         chosen = list(units)
     else:
         raise InvalidArgument("--unit or --all-units: say which units to report", field="unit", value=None)
-    return _run(lake, definition, chosen, out, unit_names(), period, period_kind, language, as_json)
+    taxonomy = taxonomy_in_force()  # the organisation's comment themes, as on the dashboard
+    return _run(
+        lake, definition, chosen, out, unit_names(), period, period_kind, language, as_json, jobs, taxonomy
+    )

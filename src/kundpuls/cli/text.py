@@ -5,6 +5,7 @@ Commands::
     kundpuls text redact comments.csv --text-column kommentar --out redacted.csv
     kundpuls text themes comments.csv --score-column nki --group-column enhet [--taxonomy themes.yaml]
     kundpuls text terms comments.csv --score-column nki --group-column enhet --low-max 4 --high-min 8
+    kundpuls text taxonomy export teman.yaml | import teman.yaml   (the stored taxonomy; needs the database)
 
 Every command takes ``--json`` (one JSON document on stdout). Long work shows a progress bar on stderr.
 """
@@ -403,8 +404,12 @@ def terms_command(
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``text`` command group (``redact``, ``themes``, ``terms``) to the ``kundpuls`` app."""
+    """Add the ``text`` command group (``redact``, ``themes``, ``terms``, ``taxonomy``) to the app."""
+    from kundpuls.cli.taxonomy import taxonomy_app
+
     text_app.command("redact")(redact_command)
     text_app.command("themes")(themes_command)
     text_app.command("terms")(terms_command)
+    if not any(group.name == "taxonomy" for group in text_app.registered_groups):
+        text_app.add_typer(taxonomy_app, name="taxonomy")
     app.add_typer(text_app, name="text")

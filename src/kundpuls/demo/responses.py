@@ -56,6 +56,13 @@ from kundpuls.demo.responses_comments import (
 )
 from kundpuls.demo.responses_contact import consent_answers, fake_contacts
 from kundpuls.demo.responses_model import LatentModel, latent_model
+from kundpuls.demo.responses_needs import (
+    NeedsTruth,
+    check_kano_categories,
+    expected_kano_shares,
+    kano_answer_pairs,
+    true_price_points,
+)
 from kundpuls.demo.responses_results import (
     DatedChange,
     GeneratedResponse,
@@ -142,6 +149,10 @@ def generate_responses(
     open_periods: Sequence[tuple[date, date]] | None = None,
     zone: tzinfo = STOCKHOLM,
     comments: CommentSource | Literal["default"] | None = "default",
+    kano_categories: Mapping[str, str] | None = None,
+    kano_purity: float = 0.55,
+    price_reference: float = 500.0,
+    price_spread: float = 0.3,
 ) -> GeneratedResponses:
     """Generate the responses of ``units`` to ``definition`` between ``start`` and ``end``.
 
@@ -177,6 +188,12 @@ def generate_responses(
     comments
         The comment generator: ``"default"`` (:mod:`kundpuls.demo.comments`), a
         :class:`~kundpuls.demo.responses_comments.CommentSource`, or ``None`` for no comments.
+    kano_categories, kano_purity
+        True category (A, O, M, I) of Kano questions by key, and the share of respondents who share it
+        (:mod:`.responses_needs`); Kano questions not named are answered uniformly at random.
+    price_reference, price_spread
+        Median and log-scale spread of the respondents' reference prices for the price modules; the true
+        price points follow (:func:`kundpuls.demo.responses_needs.true_price_points`).
 
     Returns
     -------
@@ -245,6 +262,10 @@ def generate_responses(
         units,
         english,
         item_rates=item_rates,
+        kano_categories=dict(kano_categories or {}),
+        kano_purity=kano_purity,
+        price_reference=price_reference,
+        price_spread=price_spread,
         skip_rate=skip_rate,
         comment_rate=comment_rate,
         consent_rate=consent_rate,
@@ -292,6 +313,14 @@ def generate_responses(
         consent_rate=consent_rate,
         english_share=english_share if "en" in definition.languages else 0.0,
         personal_data_rate=personal_data_rate,
+        needs=NeedsTruth(
+            kano_categories=dict(kano_categories or {}),
+            kano_purity=kano_purity if kano_categories else 0.0,
+            kano_shares={k: expected_kano_shares(c, kano_purity) for k, c in (kano_categories or {}).items()},
+            price_reference=price_reference,
+            price_spread=price_spread,
+            price_points=true_price_points(price_reference),
+        ),
     )
     return GeneratedResponses(survey_key=definition.key, responses=responses, truth=truth, scores=scores)
 
@@ -349,6 +378,10 @@ def _answer_columns(
     english: np.ndarray,
     *,
     item_rates: Mapping[str, float],
+    kano_categories: Mapping[str, str],
+    kano_purity: float,
+    price_reference: float,
+    price_spread: float,
     skip_rate: float,
     comment_rate: float,
     consent_rate: float,
@@ -364,9 +397,21 @@ def _answer_columns(
             positives[key] = tuple(answers_counted)
     options = question_options(definition)
     references = {
-        item.question_key: 500.0 * np.exp(0.3 * rng.standard_normal(n))
+        item.question_key: price_reference * np.exp(price_spread * rng.standard_normal(n))
         for item in items
         if item.question_type == "price"
+    }
+    kano_questions = {item.question_key for item in items if item.question_type == "kano"}
+    unknown = sorted(set(kano_categories) - kano_questions)
+    if unknown:
+        raise InvalidArgument(
+            f"kano_categories: {unknown} are not Kano questions of survey {definition.key!r}",
+            field="kano_categories",
+            value=unknown,
+        )
+    check_kano_categories(kano_categories, kano_purity)
+    kano_answers = {
+        key: kano_answer_pairs(rng, n, category, kano_purity) for key, category in kano_categories.items()
     }
     columns: dict[str, list[Any]] = {}
     planted = [""] * n
@@ -388,7 +433,9 @@ def _answer_columns(
             )
             columns[item.key] = [ABSENT if a is None else a for a in answers]
             continue
-        if item.key in construct_of:
+        if item.question_key in kano_answers:
+            values = list(kano_answers[item.question_key][0 if item.part == "functional" else 1])
+        elif item.key in construct_of:
             j = model.names.index(construct_of[item.key])
             values = indicator_values(
                 rng, item, scores[:, j], model.loadings[item.key], positives.get(item.key, ())

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtri
 
+from kundpuls.demo.responses_needs import PRICE_NOISE, PRICE_STEPS
 from kundpuls.demo.structural import RatingScale
 from kundpuls.instruments import DONT_KNOW, StoredItem, SurveyDefinition
 
@@ -153,9 +154,6 @@ def other_values(rng: np.random.Generator, item: StoredItem, n: int, extra: Mapp
     return [ABSENT] * n
 
 
-_PRICE_STEPS = {"too_cheap": 0.45, "cheap": 0.75, "expensive": 1.3, "too_expensive": 1.8}
-
-
 def price_values(rng: np.random.Generator, item: StoredItem, n: int, extra: Mapping[str, Any]) -> list[Any]:
     """Van Westendorp prices around each respondent's reference price, rounded to 10 (kronor).
 
@@ -164,10 +162,10 @@ def price_values(rng: np.random.Generator, item: StoredItem, n: int, extra: Mapp
     purchase likelihoods (1–5) are uniform.
     """
     part = item.part or ""
-    if part not in _PRICE_STEPS:
+    if part not in PRICE_STEPS:
         return rng.integers(1, 6, size=n).tolist()
     reference = np.asarray(extra["reference"], dtype=float)
-    prices = np.round(reference * _PRICE_STEPS[part] * np.exp(0.08 * rng.standard_normal(n)) / 10) * 10
+    prices = np.round(reference * PRICE_STEPS[part] * np.exp(PRICE_NOISE * rng.standard_normal(n)) / 10) * 10
     return np.maximum(prices, 0).astype(np.int64).tolist()
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kundpuls.demo.responses_model import LatentModel
+from kundpuls.demo.responses_needs import NeedsTruth
 from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import DONT_KNOW
 
@@ -107,6 +108,7 @@ class GenerationTruth:
     consent_rate: float
     english_share: float
     personal_data_rate: float
+    needs: NeedsTruth = field(default_factory=NeedsTruth)
 
     @property
     def outcome(self) -> str | None:

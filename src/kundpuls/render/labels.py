@@ -86,6 +86,55 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Per question: what staff believe customers answer and what customers answer (index 0–100). "
         "Largest gap: {top}.",
     ),
+    "kano": ("Funktioner enligt Kanomodellen", "Features by the Kano model"),
+    "feature": ("Funktion", "Feature"),
+    "category": ("Kategori", "Category"),
+    "better": ("Nöjdhet om den finns (better)", "Satisfaction if present (better)"),
+    "worse": ("Missnöje om den saknas (worse)", "Dissatisfaction if absent (worse)"),
+    "kano_A": ("A: attraktiv", "A: attractive"),
+    "kano_O": ("O: endimensionell", "O: one-dimensional"),
+    "kano_M": ("M: självklar", "M: must-be"),
+    "kano_I": ("I: likgiltig", "I: indifferent"),
+    "kano_R": ("R: omvänd", "R: reverse"),
+    "kano_Q": ("Q: tveksam", "Q: questionable"),
+    "kano_desc": (
+        "Andel svarande per Kanokategori för {count} funktioner (n = {n}). Vanligaste kategori: {top}.",
+        "Share of respondents per Kano category for {count} features (n = {n}). "
+        "Most frequent category: {top}.",
+    ),
+    "kano_hidden": (
+        "Kanoresultaten visas inte: färre än {threshold} har svarat på funktionsfrågorna i perioden.",
+        "The Kano results are not shown: fewer than {threshold} answered the feature questions "
+        "in the period.",
+    ),
+    "low_base": ("Lågt underlag (n < 30)", "Low base (n < 30)"),
+    "price": ("Priskänslighet (Van Westendorp)", "Price sensitivity (Van Westendorp)"),
+    "price_points": ("Prispunkter", "Price points"),
+    "price_point": ("Prispunkt", "Price point"),
+    "price_value": ("Pris", "Price"),
+    "price_too_cheap": ("För billigt", "Too cheap"),
+    "price_cheap": ("Billigt", "Cheap"),
+    "price_expensive": ("Dyrt", "Expensive"),
+    "price_too_expensive": ("För dyrt", "Too expensive"),
+    "price_pmc": ("Lägsta acceptabla pris (PMC)", "Point of marginal cheapness (PMC)"),
+    "price_opp": ("Optimalt pris (OPP)", "Optimal price point (OPP)"),
+    "price_idp": ("Indifferenspris (IDP)", "Indifference price point (IDP)"),
+    "price_pme": ("Högsta acceptabla pris (PME)", "Point of marginal expensiveness (PME)"),
+    "price_trial": ("Pris med flest tänkta köpare (NMS)", "Price with the most likely buyers (NMS)"),
+    "price_revenue": ("Pris med störst tänkt intäkt (NMS)", "Price with the largest expected revenue (NMS)"),
+    "price_curves": ("Kumulativa andelar per pris", "Cumulative shares per price"),
+    "price_desc": (
+        "Andel svarande som tycker att priset är för billigt, billigt, dyrt eller för dyrt, per pris i "
+        "{currency} (n = {n}). Acceptabelt prisintervall {pmc}–{pme}; optimalt pris {opp}; indifferenspris "
+        "{idp}.",
+        "Share of respondents who find the price too cheap, cheap, expensive or too expensive, per price in "
+        "{currency} (n = {n}). Acceptable range {pmc}–{pme}; optimal price {opp}; indifference price {idp}.",
+    ),
+    "price_hidden": (
+        "Priskänsligheten för {label} visas inte: färre än {threshold} har svarat konsekvent i perioden.",
+        "Price sensitivity for {label} is not shown: fewer than {threshold} answered consistently in the "
+        "period.",
+    ),
     "month": ("månad", "month"),
     "quarter": ("kvartal", "quarter"),
     "year": ("år", "year"),

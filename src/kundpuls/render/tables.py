@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kundpuls.render.labels import number, text
-from kundpuls.reports.contracts import IndexValue, Overview, UnitReport
+from kundpuls.reports.contracts import IndexValue, Overview, PriceSection, UnitReport
 
 Cell = str | int | float | None
 
@@ -157,6 +157,59 @@ def gap_table(report: UnitReport, language: str = "sv") -> Table | None:
     return Table("gaps", t("gaps"), (t("area"), t("staff"), "n", t("customers"), "n", t("gap")), rows)
 
 
+KANO_CATEGORIES = ("A", "O", "M", "I", "R", "Q")
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(100.0 * share, 1)
+
+
+def kano_table(report: UnitReport, language: str = "sv") -> Table | None:
+    """Per Kano feature: the category shares (%), the dominant category, Better, Worse and n."""
+    if report.kano is None:
+        return None
+    t = lambda k: text(k, language)  # noqa: E731
+    rows = []
+    for f in report.kano.features:
+        shares = tuple(_percent(f.share(c)) for c in KANO_CATEGORIES)
+        category = None if f.category is None else t(f"kano_{f.category}")
+        if category is not None and f.low_base:
+            category += f" ({t('low_base').lower()})"
+        rows.append((f.label, category, *shares, _round(f.better, 2), _round(f.worse, 2), f.n))
+    return Table(
+        "kano",
+        f"{t('kano')} {report.period}",
+        (t("feature"), t("category"), *(f"{c} (%)" for c in KANO_CATEGORIES), t("better"), t("worse"), "n"),
+        tuple(rows),
+    )
+
+
+def price_points_table(section: PriceSection, language: str = "sv") -> Table:
+    """The Van Westendorp price points (and NMS optima) of one price module, with n."""
+    t = lambda k: text(k, language)  # noqa: E731
+    points = [("pmc", section.pmc), ("opp", section.opp), ("idp", section.idp), ("pme", section.pme)]
+    if section.trial_price is not None or section.suppressed:
+        points += [("trial", section.trial_price), ("revenue", section.revenue_price)]
+    return Table(
+        f"price-points-{section.key}",
+        f"{t('price_points')}: {section.label}",
+        (t("price_point"), f"{t('price_value')} ({section.currency})", "n"),
+        tuple((t(f"price_{name}"), _round(value, 0), section.n) for name, value in points),
+    )
+
+
+def price_curve_table(section: PriceSection, language: str = "sv") -> Table:
+    """The four cumulative curves (%) per price of one price module (empty when hidden)."""
+    t = lambda k: text(k, language)  # noqa: E731
+    names = ("too_cheap", "cheap", "expensive", "too_expensive")
+    return Table(
+        f"price-{section.key}",
+        f"{t('price_curves')}: {section.label} (n = {number(section.n, language)})",
+        (f"{t('price_value')} ({section.currency})", *(f"{t('price_' + n)} (%)" for n in names)),
+        tuple((_round(p.price, 0), *(_percent(getattr(p, n)) for n in names)) for p in section.curves),
+    )
+
+
 def report_tables(report: UnitReport, language: str = "sv") -> list[Table]:
     """Every table of the unit report, in page order."""
     tables = [
@@ -167,6 +220,9 @@ def report_tables(report: UnitReport, language: str = "sv") -> list[Table]:
     for extra in (
         funnel_table(report, language),
         driver_table(report, language),
+        kano_table(report, language),
+        *(price_points_table(p, language) for p in report.prices),
+        *(price_curve_table(p, language) for p in report.prices if not p.suppressed),
         gap_table(report, language),
         theme_table(report, language),
     ):

@@ -1,34 +1,47 @@
-"""Compiling a Typst template with JSON data and files to PDF, in a private temporary folder.
+"""Compiling a Typst template with JSON data and files to PDF, in memory.
 
-Templates live in ``kundpuls/render/templates`` and read their data with ``json("data.json")``, so no text
-is ever spliced into Typst markup (no escaping bugs, no injection). Only the fonts bundled with the
-``typst`` package are used, and no ``@preview`` package is imported, so nothing is downloaded.
+Templates live in ``kundpuls/render/templates`` and read everything through ``sys.inputs``: the data as
+JSON under ``"data.json"`` and each extra file (an SVG chart, a QR code) under its name, through the
+template's ``input(name)`` helper. No text is ever spliced into Typst markup (no escaping bugs, no
+injection), and nothing is written to disk.
+
+One :class:`typst.Compiler` is kept per template and process: it loads the fonts once and keeps Typst's
+incremental caches, so the second and later reports of a batch cost a fraction of the first. A compiler is
+not shared between threads at the same time (a lock per template). Only installed fonts and those bundled
+with the ``typst`` package are used, and no ``@preview`` package is imported, so nothing is downloaded.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
+import threading
 from collections.abc import Mapping
+from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import typst
 
+_DATA = "data.json"
+
+
+@cache
+def _compiler(template: str) -> tuple[typst.Compiler, bytes, threading.Lock]:
+    source = resources.files("kundpuls.render").joinpath("templates", f"{template}.typ")
+    markup = source.read_bytes()
+    return typst.Compiler(markup), markup, threading.Lock()
+
 
 def compile_pdf(template: str, data: Mapping[str, Any], files: Mapping[str, bytes] | None = None) -> bytes:
-    """Compile ``templates/<template>.typ`` with ``data`` (as ``data.json``) and extra ``files``."""
-    source = resources.files("kundpuls.render").joinpath("templates", f"{template}.typ")
-    with tempfile.TemporaryDirectory(prefix="kundpuls-typst-") as folder:
-        root = Path(folder)
-        with resources.as_file(source) as path:
-            shutil.copyfile(path, root / "main.typ")
-        (root / "data.json").write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
-        for name, content in (files or {}).items():
-            (root / name).write_bytes(content)
-        pdf = typst.compile(str(root / "main.typ"), root=str(root))
+    """Compile ``templates/<template>.typ`` with ``data`` (as input ``data.json``) and extra ``files``."""
+    inputs = {_DATA: json.dumps(data, ensure_ascii=False, default=str)}
+    for name, content in (files or {}).items():
+        if name == _DATA:
+            raise ValueError(f"files: {name!r} is reserved for the data")
+        inputs[name] = content.decode("utf-8")
+    compiler, markup, lock = _compiler(template)
+    with lock:
+        pdf = compiler.compile(markup, format="pdf", sys_inputs=inputs)
     if not isinstance(pdf, bytes):
-        raise TypeError("typst.compile returned no PDF bytes")
+        raise TypeError("typst compiled no PDF bytes")
     return pdf

@@ -6,6 +6,7 @@ from typing import Any
 
 from kundpuls.render.charts import RenderedChart, report_charts
 from kundpuls.render.labels import SUPPRESSED_MARK, number, text
+from kundpuls.render.needs_charts import needs_notes, pdf_table
 from kundpuls.render.tables import Table, headline_table
 from kundpuls.render.typst_pdf import compile_pdf
 from kundpuls.reports.contracts import UnitReport
@@ -90,6 +91,7 @@ def unit_report_pdf(
         notes.append(f"{report.drivers.method}; n = {report.drivers.n}; R² = {report.drivers.r_squared:.2f}.")
     if report.funnel is not None:
         notes.append(f"Funnel: {report.funnel.method}.")
+    notes.extend(needs_notes(report, language))
     notes.append(text("suppressed_note", language, threshold=report.threshold))
     data = {
         "language": language,
@@ -105,7 +107,7 @@ def unit_report_pdf(
                 "file": f"chart-{c.key}.svg",
                 "title": c.title,
                 "description": c.description,
-                "table": _cells(c.table, language),
+                "table": _cells(pdf_table(c, report, language), language),
             }
             for c in charts
         ],

@@ -171,6 +171,95 @@ class GapRow:
 
 
 @dataclass(frozen=True)
+class KanoFeatureRow:
+    """Kano result of one feature (METHODS.md §4); a hidden feature (n under the threshold) has no numbers.
+
+    ``shares`` are the category shares A, O, M, I, R, Q (0–1) of the ``n`` respondents with both answers;
+    ``category`` the most frequent one (ties M > O > A > I); ``better`` = (A + O)/(A + O + M + I),
+    ``worse`` = −(O + M)/(A + O + M + I); ``low_base`` when n < 30.
+    """
+
+    key: str
+    label: str
+    n: int | None
+    shares: tuple[tuple[str, float], ...]
+    category: str | None
+    strength: float | None
+    better: float | None
+    worse: float | None
+    functional_mean: float | None
+    dysfunctional_mean: float | None
+    suppressed: bool
+    low_base: bool = False
+
+    @classmethod
+    def hidden(cls, key: str, label: str) -> KanoFeatureRow:
+        """A suppressed feature: no numbers."""
+        return cls(key, label, None, (), None, None, None, None, None, None, True)
+
+    def share(self, category: str) -> float | None:
+        """The share of ``category`` (None when hidden)."""
+        return dict(self.shares).get(category) if not self.suppressed else None
+
+
+@dataclass(frozen=True)
+class KanoSection:
+    """The Kano features of the survey for the unit and period (hidden as a whole under the threshold)."""
+
+    respondents: int | None
+    suppressed: bool
+    features: tuple[KanoFeatureRow, ...]
+    threshold: int
+    method: str = ""
+
+
+@dataclass(frozen=True)
+class PricePoint:
+    """The Van Westendorp curves at one price (shares 0–1 of the valid respondents)."""
+
+    price: float
+    too_cheap: float | None
+    cheap: float
+    expensive: float
+    too_expensive: float
+    not_cheap: float
+    not_expensive: float
+    trial: float | None = None
+
+
+@dataclass(frozen=True)
+class PriceSection:
+    """Van Westendorp price sensitivity of one price module (METHODS.md §5); hidden: no numbers.
+
+    ``pmc``/``pme`` bound the acceptable range, ``opp`` is the optimal and ``idp`` the indifference price;
+    with the purchase-intent questions ``trial_price``/``revenue_price`` are the Newton–Miller–Smith optima.
+    """
+
+    key: str
+    label: str
+    currency: str
+    n: int | None
+    n_invalid: int | None
+    suppressed: bool
+    curves: tuple[PricePoint, ...] = ()
+    pmc: float | None = None
+    opp: float | None = None
+    idp: float | None = None
+    pme: float | None = None
+    trial_price: float | None = None
+    trial_max: float | None = None
+    revenue_price: float | None = None
+    revenue_max: float | None = None
+    low_base: bool = False
+    method: str = ""
+
+    @classmethod
+    def hidden(cls, key: str, label: str, currency: str) -> PriceSection:
+        """A suppressed module: no numbers."""
+        return cls(key, label, currency, None, None, True)
+
+
+@dataclass(frozen=True)
 class UnitReport:
     """Everything the unit page and the unit PDF show."""
 
@@ -193,6 +282,8 @@ class UnitReport:
     comments: CommentSummary | None
     gaps: tuple[GapRow, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    kano: KanoSection | None = None
+    prices: tuple[PriceSection, ...] = ()
 
     @property
     def headline(self) -> Headline | None:

@@ -13,11 +13,13 @@ import math
 import os
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 
-from kundpuls.analytics.comments import unit_comments
+from kundpuls.analytics.comments import PeriodComments, period_comments
 from kundpuls.analytics.cross_products import CrossProducts, cross_products
 from kundpuls.analytics.rollup import open_lake
 from kundpuls.errors import InsufficientData, InvalidArgument, NotFound
@@ -38,15 +40,20 @@ from kundpuls.reports.contracts import (
     TrendPoint,
     UnitReport,
 )
-from kundpuls.reports.index_frames import IndexPlan, index_frame, plan_for_lake
+from kundpuls.reports.frame_lookup import FrameLookup, frame_lookup, parent_path
+from kundpuls.reports.index_frames import FRAME_COLUMNS, IndexPlan, index_frame, plan_for_lake
+from kundpuls.reports.needs import needs_sections
 from kundpuls.reports.staff_gap import staff_customer_gaps
 from kundpuls.stats import change_in_mean, change_in_nps, funnel_means, priority_matrix
-from kundpuls.text.taxonomy import default_taxonomy
-from kundpuls.text.themes import assign_themes
+from kundpuls.text.taxonomy import Taxonomy, default_taxonomy
+from kundpuls.text.themes import ThemeAssignment, assign_themes
 
 SIGNIFICANCE = 0.05
 DRIVER_MIN_N = 50
 EFFECT_STEP = 5.0
+
+FrameRow: TypeAlias = Mapping[str, Any] | pd.Series
+"""One row of an index frame: a dictionary from :class:`FrameLookup` or a pandas row."""
 
 
 def survey_plan(lake: str | os.PathLike[str], definition: SurveyDefinition) -> IndexPlan:
@@ -63,7 +70,17 @@ def survey_frame(
     return cache.cached(key, lambda: index_frame(lake, plan, period_kind=period_kind, segment=segment))
 
 
-def index_value(row: pd.Series | None, key: str, label: str, kind: str) -> IndexValue:
+def survey_lookup(
+    lake: str | os.PathLike[str], plan: IndexPlan, *, period_kind: str, segment: str | None = None
+) -> FrameLookup:
+    """:func:`survey_frame` indexed for constant-time lookups (cached beside it)."""
+    key = (*cache.lake_key(lake), "lookup", plan.survey_key, period_kind, segment)
+    return cache.cached(
+        key, lambda: frame_lookup(survey_frame(lake, plan, period_kind=period_kind, segment=segment))
+    )
+
+
+def index_value(row: FrameRow | None, key: str, label: str, kind: str) -> IndexValue:
     if row is None or bool(row["suppressed"]) or pd.isna(row["estimate"]):
         return IndexValue.hidden(key, label, kind=kind)
     return IndexValue(
@@ -79,9 +96,7 @@ def index_value(row: pd.Series | None, key: str, label: str, kind: str) -> Index
     )
 
 
-def change_between(
-    before: pd.Series | None, after: pd.Series | None, key: str, previous: str
-) -> Change | None:
+def change_between(before: FrameRow | None, after: FrameRow | None, key: str, previous: str) -> Change | None:
     """Welch t test (indices) or z test (NPS) of after − before; None when either side is hidden."""
     if before is None or after is None or bool(before["suppressed"]) or bool(after["suppressed"]):
         return None
@@ -118,32 +133,14 @@ def change_between(
     )
 
 
-def _rows(frame: pd.DataFrame, unit: str, segment_value: str | None) -> pd.DataFrame:
-    rows = frame[frame["unit"] == unit]
-    if segment_value is not None:
-        rows = rows[rows["segment"] == segment_value]
-    return rows
-
-
-def lookup(rows: pd.DataFrame, index: str, period: str) -> pd.Series | None:
-    hit = rows[(rows["index"] == index) & (rows["period"] == period)]
-    return None if hit.empty else hit.iloc[0]
-
-
-def _parent_path(path: str) -> str:
-    parts = [p for p in path.strip("/").split("/") if p]
-    return "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else ""
-
-
 def _funnel(
-    frame: pd.DataFrame, plan: IndexPlan, unit: str, path: str, period: str, names: Mapping[str, str]
+    found: FrameLookup, plan: IndexPlan, unit: str, path: str, period: str, names: Mapping[str, str]
 ) -> Funnel | None:
     index = plan.main_index
-    parent = _parent_path(path)
+    parent = parent_path(path)
     if not index or not parent:
         return None
-    rows = frame[(frame["index"] == index) & (frame["period"] == period) & (frame["segment"] == "")]
-    siblings = rows[rows["unit_path"].map(_parent_path) == parent]
+    siblings = pd.DataFrame(list(found.children_of(parent, index, period)), columns=list(FRAME_COLUMNS))
     shown = siblings[~siblings["suppressed"].astype(bool)]
     if len(shown) < 3:
         return None
@@ -281,41 +278,75 @@ def _drivers(
     )
 
 
-def _comments(
-    lake: str | os.PathLike[str], plan: IndexPlan, unit: str, period: str, period_kind: str, language: str
-) -> CommentSummary:
-    key = (*cache.lake_key(lake), "comments", plan.survey_key, unit, period, period_kind, language)
+@dataclass(frozen=True)
+class _PeriodThemes:
+    """A period's comments of every unit (:class:`PeriodComments`) and the themes of each comment."""
 
-    def compute() -> CommentSummary:
-        found = unit_comments(
-            lake, plan.survey_key, unit, period, kind=period_kind, threshold=plan.comment_threshold
+    comments: PeriodComments
+    texts: tuple[str, ...]
+    assignment: ThemeAssignment
+
+
+def _period_themes(
+    lake: str | os.PathLike[str], plan: IndexPlan, period: str, period_kind: str, taxonomy: Taxonomy
+) -> _PeriodThemes:
+    """Comments of the period with their themes, read and assigned once for every unit (cached)."""
+    key = (
+        *cache.lake_key(lake),
+        "period-comments",
+        plan.survey_key,
+        period,
+        period_kind,
+        plan.comment_threshold,
+        taxonomy.fingerprint,
+    )
+
+    def compute() -> _PeriodThemes:
+        found = period_comments(
+            lake, plan.survey_key, period, kind=period_kind, threshold=plan.comment_threshold
         )
-        if found.suppressed:
-            return CommentSummary(True, None, 0, (), plan.comment_threshold)
-        texts = [str(t) for t in found.comments["text"].tolist()][::-1]  # newest first
-        if not texts:
-            return CommentSummary(False, found.respondents, 0, (), plan.comment_threshold)
-        assignment = assign_themes(texts)
-        taxonomy = default_taxonomy()
-        counts = assignment.counts()
-        themes = []
-        for j in np.argsort(-counts, kind="stable"):
-            if counts[j] == 0:
-                continue
-            key_j = assignment.keys[j]
-            docs = assignment.matrix[:, j].nonzero()[0][:3]
-            try:
-                label = taxonomy.theme(key_j).label_in(language)
-            except Exception:
-                label = assignment.labels[j]
-            themes.append(
-                CommentTheme(
-                    key_j, label, int(counts[j]), float(counts[j] / len(texts)), tuple(texts[d] for d in docs)
-                )
-            )
-        return CommentSummary(False, found.respondents, len(texts), tuple(themes), plan.comment_threshold)
+        texts = tuple(str(t) for t in found.comments["text"].tolist())
+        return _PeriodThemes(found, texts, assign_themes(texts, taxonomy))
 
     return cache.cached(key, compute)
+
+
+def _comments(
+    lake: str | os.PathLike[str],
+    plan: IndexPlan,
+    unit: str,
+    period: str,
+    period_kind: str,
+    language: str,
+    taxonomy: Taxonomy,
+) -> CommentSummary:
+    """The unit's comments of the period by theme (newest examples first), or hidden below the threshold."""
+    period_themes = _period_themes(lake, plan, period, period_kind, taxonomy)
+    found = period_themes.comments
+    respondents = int(found.respondents.get(unit, 0))
+    if respondents < found.threshold:
+        return CommentSummary(True, None, 0, (), plan.comment_threshold)
+    rows = found.rows_of(unit)[::-1]  # newest first
+    if rows.size == 0:
+        return CommentSummary(False, respondents, 0, (), plan.comment_threshold)
+    matrix = period_themes.assignment.matrix[rows]
+    counts = np.asarray(matrix.sum(axis=0)).ravel().astype(np.int64)
+    keys = period_themes.assignment.keys
+    themes = []
+    for j in np.argsort(-counts, kind="stable"):
+        if counts[j] == 0:
+            continue
+        docs = matrix[:, j].nonzero()[0][:3]
+        themes.append(
+            CommentTheme(
+                keys[j],
+                taxonomy.theme(keys[j]).label_in(language),
+                int(counts[j]),
+                float(counts[j] / rows.size),
+                tuple(period_themes.texts[rows[d]] for d in docs),
+            )
+        )
+    return CommentSummary(False, respondents, int(rows.size), tuple(themes), plan.comment_threshold)
 
 
 def unit_report(
@@ -331,6 +362,7 @@ def unit_report(
     language: str = "sv",
     include_comments: bool = True,
     staff_definition: SurveyDefinition | None = None,
+    taxonomy: Taxonomy | None = None,
 ) -> UnitReport:
     """Build the :class:`UnitReport` of ``unit`` (its whole subtree) from the lake.
 
@@ -354,6 +386,11 @@ def unit_report(
         False when the reader may not see comments.
     staff_definition : SurveyDefinition, optional
         A staff survey whose codebook mirrors items of this survey: adds the staff–customer gap.
+    taxonomy : Taxonomy, optional
+        The comment themes (the web passes the organisation's taxonomy in force; default: the shipped one).
+
+    The Kano section and one Van Westendorp section per price module are added when the survey has those
+    modules (:mod:`kundpuls.reports.needs`), for the same unit subtree, period and segment.
 
     Raises
     ------
@@ -362,17 +399,15 @@ def unit_report(
     """
     names = dict(names or {})
     plan = survey_plan(lake, definition)
-    frame = survey_frame(lake, plan, period_kind=period_kind, segment=segment)
     if segment and segment_value is None:
         segment = None
-        frame = survey_frame(lake, plan, period_kind=period_kind)
-    unit_rows = _rows(frame, unit, segment_value if segment else None)
-    all_rows = frame[frame["unit"] == unit]
-    if all_rows.empty:
+    found = survey_lookup(lake, plan, period_kind=period_kind, segment=segment)
+    value_of_segment = segment_value if segment else None
+    if unit not in found.unit_periods:
         raise NotFound(f"unit: no responses for unit {unit!r} in survey {plan.survey_key!r}")
-    periods = tuple(sorted(frame["period"].unique()))
+    periods = found.periods
     if period is None:
-        period = str(sorted(all_rows["period"].unique())[-1])
+        period = found.unit_periods[unit][-1]
     elif period not in periods:
         raise InvalidArgument(
             f"period: {period!r} has no data; periods: {', '.join(periods)}", field="period", value=period
@@ -385,19 +420,21 @@ def unit_report(
     headlines = []
     for key in keys:
         kind = "nps" if key == "NPS" else "index"
-        row = lookup(unit_rows, key, period)
+        row = found.row(unit, key, period, value_of_segment)
         change = None
         if previous_period is not None:
-            change = change_between(lookup(unit_rows, key, previous_period), row, key, previous_period)
+            before = found.row(unit, key, previous_period, value_of_segment)
+            change = change_between(before, row, key, previous_period)
         headlines.append(Headline(index_value(row, key, plan.label(key, language), kind), change))
     main = plan.main_index or (keys[0] if keys else None)
     trend: tuple[TrendPoint, ...] = ()
     comparison: tuple[ComparisonRow, ...] = ()
-    path = str(all_rows["unit_path"].iloc[0])
+    path = found.paths[unit]
     if main:
         label = plan.label(main, language)
         trend = tuple(
-            TrendPoint(p, index_value(lookup(unit_rows, main, p), main, label, "index")) for p in periods
+            TrendPoint(p, index_value(found.row(unit, main, p, value_of_segment), main, label, "index"))
+            for p in periods
         )
         chain = [c for c in path.strip("/").split("/") if c]
         roles = [("unit", unit)]
@@ -407,23 +444,25 @@ def unit_report(
             roles.append(("organisation", chain[0]))
         rows: list[ComparisonRow] = []
         for role, code in roles:
-            own = _rows(frame, code, segment_value if segment else None)
             rows.extend(
                 ComparisonRow(
                     role,
                     code,
                     names.get(code, code),
                     index_value(
-                        lookup(own, k, period), k, plan.label(k, language), "nps" if k == "NPS" else "index"
+                        found.row(code, k, period, value_of_segment),
+                        k,
+                        plan.label(k, language),
+                        "nps" if k == "NPS" else "index",
                     ),
                 )
                 for k in keys
             )
         comparison = tuple(rows)
-    funnel = None if segment else _funnel(frame, plan, unit, path, period, names)
+    funnel = None if segment else _funnel(found, plan, unit, path, period, names)
     drivers = _drivers(lake, definition, plan, path, names, language)
     comments = (
-        _comments(lake, plan, unit, period, period_kind, language)
+        _comments(lake, plan, unit, period, period_kind, language, taxonomy or default_taxonomy())
         if include_comments and not segment
         else None
     )
@@ -431,6 +470,17 @@ def unit_report(
         staff_customer_gaps(lake, definition, staff_definition, unit, language=language)
         if staff_definition is not None and not segment
         else ()
+    )
+    kano, prices = needs_sections(
+        lake,
+        definition,
+        unit,
+        period,
+        period_kind=period_kind,
+        segment=segment,
+        segment_value=segment_value if segment else None,
+        threshold=plan.threshold,
+        language=language,
     )
     title = definition.title.in_language(language) if definition.title else plan.survey_key
     notes = (
@@ -458,4 +508,6 @@ def unit_report(
         comments=comments,
         gaps=gaps,
         notes=notes,
+        kano=kano,
+        prices=prices,
     )

@@ -16,10 +16,12 @@ A taxonomy maps theme keys to a label and, per language (``sv``, ``en``), three 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
@@ -97,6 +99,12 @@ class Taxonomy:
         """Return the taxonomy as YAML text."""
         return yaml.safe_dump(self.to_mapping(), allow_unicode=True, sort_keys=False, width=110)
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """A short digest of the content: equal taxonomies have equal fingerprints (for cache keys)."""
+        text = json.dumps(self.to_mapping(), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
 
 @dataclass(frozen=True)
 class TaxonomyProblem:
@@ -105,6 +113,8 @@ class TaxonomyProblem:
     path: str
     message: str
     value: object = None
+    code: str = ""
+    """A stable name of the kind of problem (``required``, ``word_count`` …) for translated messages."""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -118,39 +128,44 @@ def taxonomy_problems(data: object) -> list[TaxonomyProblem]:
 
 
 def _check(data: object, problems: list[TaxonomyProblem]) -> None:
-    def bad(path: str, message: str, value: object = None) -> None:
-        problems.append(TaxonomyProblem(path, message, value))
+    def bad(path: str, message: str, value: object = None, code: str = "") -> None:
+        problems.append(TaxonomyProblem(path, message, value, code))
 
     if not isinstance(data, Mapping):
-        bad("(root)", f"must be a mapping with 'themes', got {type(data).__name__}", data)
+        bad("(root)", f"must be a mapping with 'themes', got {type(data).__name__}", data, "root_type")
         return
     for key in data:
         if key not in ("version", "name", "themes"):
-            bad(str(key), "unknown key (allowed: version, name, themes)", key)
+            bad(str(key), "unknown key (allowed: version, name, themes)", key, "unknown_key")
     version = data.get("version", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        bad("version", "must be a positive integer", version)
+        bad("version", "must be a positive integer", version, "version")
     if not isinstance(data.get("name", ""), str):
-        bad("name", "must be a string", data.get("name"))
+        bad("name", "must be a string", data.get("name"), "name")
     themes = data.get("themes")
     if not isinstance(themes, Mapping) or not themes:
-        bad("themes", "must be a non-empty mapping of theme keys to themes", themes)
+        bad("themes", "must be a non-empty mapping of theme keys to themes", themes, "themes")
         return
     for key, node in themes.items():
         path = f"themes.{key}"
         if not isinstance(key, str) or not _KEY.match(key):
-            bad(path, "theme key must be lower-case letters, digits and _ (starting with a letter)", key)
+            bad(
+                path,
+                "theme key must be lower-case letters, digits and _ (starting with a letter)",
+                key,
+                "theme_key",
+            )
         if not isinstance(node, Mapping):
-            bad(path, "must be a mapping with label and sv/en terms", node)
+            bad(path, "must be a mapping with label and sv/en terms", node, "theme_type")
             continue
         for k in node:
             if k not in ("label", "description", *LANGUAGES):
-                bad(f"{path}.{k}", "unknown key (allowed: label, description, sv, en)", k)
+                bad(f"{path}.{k}", "unknown key (allowed: label, description, sv, en)", k, "unknown_key")
         _check_text_map(node.get("label"), f"{path}.label", bad, required=True)
         if "description" in node:
             _check_text_map(node.get("description"), f"{path}.description", bad, required=False)
         if not any(lang in node for lang in LANGUAGES):
-            bad(path, "needs terms in at least one language (sv or en)")
+            bad(path, "needs terms in at least one language (sv or en)", None, "no_terms")
         for lang in LANGUAGES:
             if lang in node:
                 _check_terms(node[lang], f"{path}.{lang}", bad)
@@ -159,52 +174,63 @@ def _check(data: object, problems: list[TaxonomyProblem]) -> None:
 def _check_text_map(node: object, path: str, bad: Any, *, required: bool) -> None:
     if node is None:
         if required:
-            bad(path, "is required (at least sv)")
+            bad(path, "is required (at least sv)", None, "required")
         return
     if isinstance(node, str):
         return  # a plain string is the Swedish text
     if not isinstance(node, Mapping):
-        bad(path, "must be a string or a mapping {sv: ..., en: ...}", node)
+        bad(path, "must be a string or a mapping {sv: ..., en: ...}", node, "text_type")
         return
     if required and not node.get("sv"):
-        bad(f"{path}.sv", "is required")
+        bad(f"{path}.sv", "is required", None, "required")
     for lang, text in node.items():
         if lang not in LANGUAGES:
-            bad(f"{path}.{lang}", "unknown language (allowed: sv, en)", lang)
+            bad(f"{path}.{lang}", "unknown language (allowed: sv, en)", lang, "unknown_language")
         elif not isinstance(text, str) or not text.strip():
-            bad(f"{path}.{lang}", "must be a non-empty string", text)
+            bad(f"{path}.{lang}", "must be a non-empty string", text, "empty")
 
 
 def _check_terms(node: object, path: str, bad: Any) -> None:
     if not isinstance(node, Mapping):
-        bad(path, "must be a mapping with words, phrases and/or parts", node)
+        bad(path, "must be a mapping with words, phrases and/or parts", node, "terms_type")
         return
     for k in node:
         if k not in TERM_KINDS:
-            bad(f"{path}.{k}", "unknown key (allowed: words, phrases, parts)", k)
+            bad(f"{path}.{k}", "unknown key (allowed: words, phrases, parts)", k, "unknown_key")
     for kind in TERM_KINDS:
         items = node.get(kind, [])
         if items is None:
             continue
         if not isinstance(items, list):
-            bad(f"{path}.{kind}", "must be a list of strings", items)
+            bad(f"{path}.{kind}", "must be a list of strings", items, "list_type")
             continue
         for i, item in enumerate(items):
             item_path = f"{path}.{kind}[{i}]"
             if not isinstance(item, str) or not item.strip():
-                bad(item_path, "must be a non-empty string", item)
+                bad(item_path, "must be a non-empty string", item, "empty")
                 continue
             n_tokens = len(tokenise(item))
             if kind == "words" and n_tokens != 1:
                 bad(
-                    item_path, f"a word must be exactly one word; {item!r} has {n_tokens} (use phrases)", item
+                    item_path,
+                    f"a word must be exactly one word; {item!r} has {n_tokens} (use phrases)",
+                    item,
+                    "word_count",
                 )
             elif kind == "phrases" and not 2 <= n_tokens <= MAX_PHRASE_WORDS:
                 bad(
-                    item_path, f"a phrase must have 2–{MAX_PHRASE_WORDS} words; {item!r} has {n_tokens}", item
+                    item_path,
+                    f"a phrase must have 2–{MAX_PHRASE_WORDS} words; {item!r} has {n_tokens}",
+                    item,
+                    "phrase_count",
                 )
             elif kind == "parts" and (n_tokens != 1 or len(item.strip()) < 3):
-                bad(item_path, f"a word part must be at least 3 letters without spaces, got {item!r}", item)
+                bad(
+                    item_path,
+                    f"a word part must be at least 3 letters without spaces, got {item!r}",
+                    item,
+                    "part_short",
+                )
 
 
 def parse_taxonomy(data: object) -> Taxonomy:

@@ -23,6 +23,9 @@ KUNDPULS_LAKE_DIR = CONFIG.lake_dir
 KUNDPULS_LAKE_SETTLE_SECONDS = CONFIG.lake_settle_seconds
 # follow-up cases: days a closed case keeps the respondent's contact details (issue 10)
 KUNDPULS_CASE_CONTACT_RETENTION_DAYS = CONFIG.case_contact_retention_days
+KUNDPULS_RATE_LIMIT_POSTS = CONFIG.rate_limit_posts
+KUNDPULS_RATE_LIMIT_GETS = CONFIG.rate_limit_gets
+KUNDPULS_TRUSTED_PROXIES = CONFIG.trusted_proxies
 
 INSTALLED_APPS = [
     "kundpuls.web.accounts",
@@ -35,6 +38,8 @@ INSTALLED_APPS = [
     "kundpuls.web.goals",
     # dashboards and unit reports (issue 9): charts, PDF, XLSX/CSV exports read the lake
     "kundpuls.web.dashboards",
+    # the comment-theme taxonomy: revisions, staff pages, discovery of new themes (issue 8)
+    "kundpuls.web.themes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -51,6 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kundpuls.web.ratelimit.RespondentRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

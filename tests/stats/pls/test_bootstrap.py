@@ -27,7 +27,9 @@ def test_the_same_seed_gives_the_same_draws_and_a_longer_run_extends_a_shorter_o
     c = ecsi.bootstrap(700, seed=42)
     d = ecsi.bootstrap(300, seed=43)
     np.testing.assert_array_equal(a.draws, b.draws)
-    np.testing.assert_array_equal(a.draws, c.draws[:300])
+    # The same resamples; only the batch sizes differ, and BLAS may sum a batch of another shape in
+    # another order (seen: 1e-16 differences on some CPUs), so the extension holds to rounding.
+    np.testing.assert_allclose(a.draws, c.draws[:300], rtol=1e-12, atol=1e-14)
     assert not np.allclose(a.draws, d.draws)
     pd.testing.assert_frame_equal(a.summary("bca"), b.summary("bca"))
     assert a.seed == 42 and a.n_resamples == 300 and a.n == 250

@@ -62,6 +62,17 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/resultat/enheter/VOF-HT-N/rapport.pdf": (404, 404, 404, 403, 403, LOGIN),
     "/portal/resultat/enheter/VOF-HT-N/tabeller.xlsx": (404, 404, 404, 403, 403, LOGIN),
     "/portal/resultat/export.csv": (404, 404, 404, 404, 403, LOGIN),
+    # the comment-theme taxonomy (issue 8): administrators and analysts of a whole organisation only
+    "/portal/teman/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/teman/nytt/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/teman/tema/bemotande/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/teman/tema/finns_inte/": (404, 404, 403, 403, 403, LOGIN),
+    "/portal/teman/teman.yaml": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/teman/ladda-upp/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/teman/historik/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/teman/historik/99/teman.yaml": (404, 404, 403, 403, 403, LOGIN),  # no such revision
+    "/portal/teman/upptack/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/teman/upptack/999/": (404, 404, 403, 403, 403, LOGIN),  # runs: tests/web/themes
 }
 
 ROUTES_COVERED = {
@@ -100,6 +111,19 @@ ROUTES_COVERED = {
     "dashboards:unit",
     "dashboards:unit_pdf",
     "dashboards:unit_export",
+    "themes:list",
+    "themes:new",
+    "themes:edit",
+    "themes:download",
+    "themes:upload",
+    "themes:history",
+    "themes:revision_download",
+    "themes:discover",
+    "themes:discovery",
+    # POST only: tested per persona in tests/web/themes
+    "themes:remove",
+    "themes:restore",
+    "themes:accept",
 }
 
 
@@ -167,6 +191,7 @@ def test_every_portal_route_is_in_the_matrix() -> None:
                     "goals",
                     "invitations",
                     "dashboards",
+                    "themes",
                 }:
                     walk(p.url_patterns, f"{p.namespace}:")
             elif p.name:
@@ -176,7 +201,7 @@ def test_every_portal_route_is_in_the_matrix() -> None:
     uncovered = {
         n
         for n in names
-        if n.startswith(("org:", "surveys:", "cases:", "goals:", "invitations:", "dashboards:"))
+        if n.startswith(("org:", "surveys:", "cases:", "goals:", "invitations:", "dashboards:", "themes:"))
         or n == "healthz"
     } - ROUTES_COVERED
     assert not uncovered, f"add these routes to MATRIX: {sorted(uncovered)}"

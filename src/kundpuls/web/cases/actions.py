@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from kundpuls.errors import DefinitionError, InvalidArgument, PermissionDenied
-from kundpuls.text import default_taxonomy
 from kundpuls.web.cases.models import AlertRuleSet, Case, CaseDeadline, CaseEvent, CaseNote, CaseStatus
 from kundpuls.web.cases.rules import CompiledRules, compile_rules, load_rules_text, parse_rules
 from kundpuls.web.cases.working_days import add_working_days
@@ -27,13 +26,14 @@ from kundpuls.web.org.permissions import Capability, can
 from kundpuls.web.responses.models import ContactDetails, Response
 from kundpuls.web.surveys.models import Survey, SurveyVersion
 from kundpuls.web.surveys.queries import definition_of
+from kundpuls.web.themes.queries import taxonomy_in_force
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_DEADLINE_WORKING_DAYS = 2
 
-# (rule set pk, revision, version pk) -> compiled rules (None: the rules do not fit that version)
-_COMPILED: dict[tuple[int, int, int], CompiledRules | None] = {}
+# (rule set pk, revision, version pk, taxonomy fingerprint) -> compiled rules (None: they do not fit)
+_COMPILED: dict[tuple[int, int, int, str], CompiledRules | None] = {}
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.NEW: frozenset({CaseStatus.CONTACTED}),
@@ -68,11 +68,13 @@ def save_rules(survey: Survey, data: Any, *, actor: Any = "cli") -> AlertRuleSet
 
 
 def compiled_rules(ruleset: AlertRuleSet, version: SurveyVersion) -> CompiledRules | None:
-    """The rules of ``ruleset`` for ``version``, parsed once per rule revision and version (cached)."""
-    key = (ruleset.pk, ruleset.revision, version.pk)
+    """The rules of ``ruleset`` for ``version``, parsed once per rule revision, version and taxonomy."""
+    taxonomy = taxonomy_in_force()
+    key = (ruleset.pk, ruleset.revision, version.pk, taxonomy.fingerprint)
     if key not in _COMPILED:
         try:
-            _COMPILED[key] = compile_rules(parse_rules(ruleset.rules, definition_of(version)))
+            parsed = parse_rules(ruleset.rules, definition_of(version), taxonomy=taxonomy)
+            _COMPILED[key] = compile_rules(parsed, taxonomy=taxonomy)
         except DefinitionError as exc:
             logger.warning("alert rules of %s do not fit version %s: %s", ruleset.survey_id, version.pk, exc)
             _COMPILED[key] = None
@@ -200,7 +202,7 @@ def add_note(case: Case, text: str, *, actor: Any, now: datetime | None = None) 
 
 
 def _check_root_causes(root_causes: Sequence[str]) -> list[str]:
-    themes = set(default_taxonomy().keys)
+    themes = set(taxonomy_in_force().keys)
     unknown = [c for c in root_causes if c not in themes]
     if unknown:
         raise InvalidArgument(

@@ -10,11 +10,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from kundpuls.errors import NotFound
-from kundpuls.text import default_taxonomy
 from kundpuls.web.cases.models import Case, CaseStatus
 from kundpuls.web.org.models import Role, RoleKind, Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.responses.models import ContactDetails
+from kundpuls.web.themes.queries import taxonomy_in_force
 
 
 def cases_for(user: Any, *, status: str | None = None, unit: Unit | None = None) -> QuerySet[Case]:
@@ -95,7 +95,7 @@ def you_said_we_did(unit: Unit, start: date, end: date, *, language: str = "sv")
         closed_at__date__gte=start,
         closed_at__date__lte=end,
     ).order_by("closed_at")
-    taxonomy = default_taxonomy()
+    taxonomy = taxonomy_in_force()
     labels = {t.key: t.label_in(language) for t in taxonomy.themes}
     by_cause: Counter[str] = Counter()
     actions: dict[str, list[str]] = {}

@@ -16,9 +16,10 @@ A rule set (YAML or JSON)::
           - {item: nki_helhet, at_most: 5}
 
 Conditions: ``{item, at_most}``, ``{item, at_least}``, ``{item, equals}`` (numeric or choice items),
-``{item, theme}`` (a text item whose comment gets the theme from the default taxonomy of
-:mod:`kundpuls.text`), ``{nps: detractor}``. Errors are :class:`~kundpuls.errors.DefinitionError` naming the
-path (``rules[1].when[0].item``) and the value; every item key must be a stored item of the definition.
+``{item, theme}`` (a text item whose comment gets the theme from the organisation's taxonomy in force,
+:func:`kundpuls.web.themes.queries.taxonomy_in_force`), ``{nps: detractor}``. Errors are
+:class:`~kundpuls.errors.DefinitionError` naming the path (``rules[1].when[0].item``) and
+the value; every item key must be a stored item of the definition.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ import yaml
 
 from kundpuls.errors import DefinitionError
 from kundpuls.instruments import SurveyDefinition, stored_items
-from kundpuls.text import assign_themes, default_taxonomy
+from kundpuls.text import Taxonomy, assign_themes
+from kundpuls.web.themes.queries import taxonomy_in_force
 
 _KEY = re.compile(r"^[a-z0-9_]{1,64}$")
 _COMPARISONS = ("at_most", "at_least", "equals")
@@ -72,15 +74,18 @@ def _fail(path: str, message: str, value: object) -> DefinitionError:
     return DefinitionError(f"{path}: {message} (value {value!r})", field=path, value=value)
 
 
-def parse_rules(data: Any, definition: SurveyDefinition) -> tuple[AlertRule, ...]:
-    """Validate ``data`` against ``definition``; raise :class:`DefinitionError` naming path and value."""
+def parse_rules(
+    data: Any, definition: SurveyDefinition, *, taxonomy: Taxonomy | None = None
+) -> tuple[AlertRule, ...]:
+    """Validate ``data`` against ``definition`` and the taxonomy (default: the one in force); raise
+    :class:`DefinitionError` naming path and value."""
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise _fail("rules", "expected a mapping with a list 'rules'", data)
     unknown = set(data) - {"rules"}
     if unknown:
         raise _fail(sorted(unknown)[0], "unknown key", data[sorted(unknown)[0]])
     items = {item.key: item for item in stored_items(definition)}
-    themes = set(default_taxonomy().keys)
+    themes = set((taxonomy or taxonomy_in_force()).keys)
     seen: set[str] = set()
     parsed = []
     for i, rule in enumerate(data["rules"]):
@@ -139,7 +144,7 @@ def _check_condition(
         if item.kind != "text":
             raise _fail(f"{path}.item", "a theme condition needs a text item", key)
         if value not in themes:
-            raise _fail(f"{path}.theme", "not a theme of the default taxonomy", value)
+            raise _fail(f"{path}.theme", "not a theme of the taxonomy in force", value)
     elif op in ("at_most", "at_least"):
         if item.kind != "numeric":
             raise _fail(f"{path}.item", f"{op} needs a numeric item", key)
@@ -151,14 +156,14 @@ def _check_condition(
     return {"item": key, op: value}
 
 
-def _predicate(condition: dict[str, Any]) -> Predicate:
+def _predicate(condition: dict[str, Any], taxonomy: Taxonomy) -> Predicate:
     key = condition["item"]
     if "theme" in condition:
         theme = condition["theme"]
 
         def has_theme(answers: Answers) -> bool:
             text = answers.get(key)
-            return isinstance(text, str) and bool(text.strip()) and theme in comment_themes(text)
+            return isinstance(text, str) and bool(text.strip()) and theme in comment_themes(text, taxonomy)
 
         return has_theme
     if "at_most" in condition:
@@ -177,12 +182,23 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
+_TAXONOMIES: dict[str, Taxonomy] = {}
+
+
+def comment_themes(text: str, taxonomy: Taxonomy | None = None) -> frozenset[str]:
+    """Themes of one (redacted) comment from ``taxonomy`` (default: the taxonomy in force)."""
+    taxonomy = taxonomy or taxonomy_in_force()
+    _TAXONOMIES.setdefault(taxonomy.fingerprint, taxonomy)
+    return _themes_of(taxonomy.fingerprint, text)
+
+
 @lru_cache(maxsize=2048)
-def comment_themes(text: str) -> frozenset[str]:
-    """Themes of one (redacted) comment from the default taxonomy."""
-    return frozenset(assign_themes([text]).themes_of(0))
+def _themes_of(fingerprint: str, text: str) -> frozenset[str]:
+    return frozenset(assign_themes([text], _TAXONOMIES[fingerprint]).themes_of(0))
 
 
-def compile_rules(rules: tuple[AlertRule, ...]) -> CompiledRules:
-    predicates = tuple((r.key, tuple(_predicate(c) for c in r.conditions)) for r in rules)
+def compile_rules(rules: tuple[AlertRule, ...], *, taxonomy: Taxonomy | None = None) -> CompiledRules:
+    """Predicates for ``rules``; theme conditions use ``taxonomy`` (default: the one in force)."""
+    taxonomy = taxonomy or taxonomy_in_force()
+    predicates = tuple((r.key, tuple(_predicate(c, taxonomy) for c in r.conditions)) for r in rules)
     return CompiledRules(rules, predicates)

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kundpuls.errors import KundpulsError, NotFound
-from kundpuls.text import default_taxonomy
 from kundpuls.web.accounts.models import User
 from kundpuls.web.cases import actions, queries
 from kundpuls.web.cases.models import AlertRuleSet, Case, CaseStatus
 from kundpuls.web.org.permissions import Capability, can
 from kundpuls.web.org.queries import unit_by_code
 from kundpuls.web.surveys.queries import survey_by_key
+from kundpuls.web.themes.queries import taxonomy_in_force
 
 
 def _case_for(request: HttpRequest, pk: int) -> Case:
@@ -65,7 +65,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": case.events.select_related("actor"),
         "notes": case.notes.select_related("author"),
         "handlers": handlers,
-        "themes": [(t.key, t.label_in(get_language() or "sv")) for t in default_taxonomy().themes],
+        "themes": [(t.key, t.label_in(get_language() or "sv")) for t in taxonomy_in_force().themes],
         "next_status": sorted(actions.TRANSITIONS.get(case.status, ())),
     }
     return render(request, "cases/detail.html", context)

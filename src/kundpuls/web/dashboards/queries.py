@@ -27,6 +27,7 @@ from kundpuls.web.responses.lake import sync_to_lake
 from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.models import Survey
 from kundpuls.web.surveys.queries import current_version, definition_of
+from kundpuls.web.themes.queries import taxonomy_in_force
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def unit_dashboard(
     """The unit's report with charts and tables; comments only for readers who may see them."""
     comments = can(user, Capability.VIEW_COMMENTS, unit)
     lake = lake_dir()
+    taxonomy = taxonomy_in_force()
     key = (
         *cache.lake_key(lake),
         "dashboard",
@@ -113,6 +115,7 @@ def unit_dashboard(
         segment_value,
         language,
         comments,
+        taxonomy.fingerprint,
     )
 
     def compute() -> UnitDashboard:
@@ -128,6 +131,7 @@ def unit_dashboard(
             language=language,
             include_comments=comments,
             staff_definition=staff_survey_for(definition),
+            taxonomy=taxonomy,
         )
         return UnitDashboard(
             report, tuple(report_charts(report, language)), tuple(report_tables(report, language))

@@ -13,4 +13,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or request.path.startswith("/s/"):
         return {}
-    return {"can_manage_surveys": can(user, Capability.MANAGE_SURVEYS)}
+    from kundpuls.web.themes.queries import may_edit_taxonomy
+
+    return {
+        "can_manage_surveys": can(user, Capability.MANAGE_SURVEYS),
+        "can_edit_taxonomy": may_edit_taxonomy(user),
+    }

@@ -15,6 +15,10 @@ administer                  x
 ========================  =====  =======  =======  ======
 
 Superusers may do everything everywhere.
+
+The organisation's comment-theme taxonomy (:mod:`kundpuls.web.themes`) is shared by every unit, so it is
+edited with ``manage_surveys`` held on a *root* unit (administrators and analysts of a whole
+organisation): see :func:`kundpuls.web.themes.queries.may_edit_taxonomy`.
 """
 
 from __future__ import annotations

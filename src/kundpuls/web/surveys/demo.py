@@ -12,7 +12,7 @@ from kundpuls.web.surveys.actions import create_from_template, open_distribution
 from kundpuls.web.surveys.models import Distribution
 
 # template key -> (owner unit code, the units it is opened for: every leaf unit below the owner)
-DEMO_SURVEYS: dict[str, str] = {"nki": "EXK", "patient": "RGX", "staff": "EXK"}
+DEMO_SURVEYS: dict[str, str] = {"nki": "EXK", "patient": "RGX", "staff": "EXK", "tjanstebehov": "SBF"}
 DEMO_HISTORY_DAYS = 2 * 365 + 30
 
 

@@ -1,0 +1,135 @@
+"""Altair charts compiled once, filled with data per render, drawn to SVG by vl-convert (no browser).
+
+Building an Altair chart and compiling its Vega-Lite to Vega costs far more than drawing it (≈ 40 ms of
+the ≈ 60 ms a small chart took; see docs/benchmarks.md, "pages"). A unit report draws the same few chart
+shapes for every unit, so each shape is written once with Altair, with :func:`slot` placeholders where a
+text varies (title, axis title) and :class:`altair.NamedData` where the data goes, compiled to Vega once
+per process (:func:`compiled_shape`), and filled per render (:func:`render_shape`): the named data sets get
+their rows, the placeholders their texts. Vega then draws the SVG, with numbers written the reader's way
+(decimal comma in Swedish) and no data fetched from anywhere (``allowed_base_urls=[]``).
+
+Vega-Lite copies axis titles into the ARIA description expressions of marks, inside JavaScript string
+literals; there a text is written JSON-escaped, which is a valid JavaScript string body.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
+from typing import Any, Literal
+
+import altair as alt
+import vl_convert
+
+FONT = "Liberation Sans, DejaVu Sans, Arial, sans-serif"
+
+_SLOT = re.compile(r"⟦([a-z_]+)⟧")
+
+Rows = Sequence[Mapping[str, Any]]
+
+
+def slot(name: str) -> str:
+    """The placeholder for the text ``name`` in a chart shape (filled by :func:`render_shape`)."""
+    return f"⟦{name}⟧"
+
+
+def configured(chart: alt.TopLevelMixin) -> Any:
+    """The house style of every chart: font, white background, no frame around the plot."""
+    return chart.configure(font=FONT, background="white").configure_view(stroke=None)
+
+
+def vega_of(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """Compile an Altair chart (Vega-Lite) to a Vega specification."""
+    spec: dict[str, Any] = vl_convert.vegalite_to_vega(configured(chart).to_dict(validate=False))
+    return spec
+
+
+@lru_cache(maxsize=256)
+def _compiled(build: Callable[..., alt.TopLevelMixin], arguments: tuple[Any, ...]) -> str:
+    return json.dumps(vega_of(build(*arguments)), ensure_ascii=False)
+
+
+def compiled_shape(build: Callable[..., alt.TopLevelMixin], *arguments: Any) -> str:
+    """The Vega JSON of ``build(*arguments)``, built and compiled once per process and arguments.
+
+    ``arguments`` must be hashable and hold only what shapes the chart (language, fixed colours); every
+    text or number that changes from report to report goes in through slots and named data instead.
+    """
+    return _compiled(build, arguments)
+
+
+def _fill_text(value: str, texts: Mapping[str, str]) -> str:
+    whole = _SLOT.fullmatch(value)
+    if whole:
+        return texts[whole.group(1)]
+    return _SLOT.sub(lambda m: json.dumps(texts[m.group(1)], ensure_ascii=False)[1:-1], value)
+
+
+def _fill(node: Any, texts: Mapping[str, str]) -> Any:
+    if isinstance(node, str):
+        return _fill_text(node, texts) if "⟦" in node else node
+    if isinstance(node, list):
+        return [_fill(item, texts) for item in node]
+    if isinstance(node, dict):
+        return {key: _fill(value, texts) for key, value in node.items()}
+    return node
+
+
+def fill_shape(shape: str, *, data: Mapping[str, Rows], texts: Mapping[str, str]) -> dict[str, Any]:
+    """A Vega specification from a compiled shape: rows into the named data sets, texts into slots.
+
+    A named data set the shape does not have, or a slot without a text, is a programming error and
+    raises :class:`KeyError` naming it.
+    """
+    spec: dict[str, Any] = _fill(json.loads(shape), texts)
+    names = {entry.get("name") for entry in spec.get("data", [])}
+    missing = set(data) - names
+    if missing:
+        raise KeyError(f"the chart has no data set {sorted(missing)}")
+    for entry in spec.get("data", []):
+        if entry.get("name") in data:
+            entry["values"] = [dict(row) for row in data[entry["name"]]]
+    return spec
+
+
+def accessible_svg(svg: str, *, title: str, description: str) -> str:
+    """``svg`` with ``role="img"``, a ``<title>`` and a ``<desc>`` on the root element."""
+    svg = re.sub(r"<\?xml[^>]*>\s*", "", svg)
+    head = svg.index(">") + 1
+    root = svg[:head]
+    if "role=" not in root:
+        root = root[:-1] + ' role="img" focusable="false">'
+    escaped = [
+        s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for s in (title, description)
+    ]
+    return f"{root}<title>{escaped[0]}</title><desc>{escaped[1]}</desc>{svg[head:]}"
+
+
+def number_locale(language: str) -> Literal["sv-SE", "en-US"]:
+    """The d3-format locale of a language: Swedish decimal comma and thin-space thousands, or English."""
+    return "sv-SE" if language == "sv" else "en-US"
+
+
+def render_shape(
+    shape: str,
+    *,
+    data: Mapping[str, Rows],
+    texts: Mapping[str, str],
+    title: str,
+    description: str,
+    language: str = "sv",
+) -> str:
+    """Draw a compiled shape with its data and texts to accessible SVG, numbers written for ``language``."""
+    spec = fill_shape(shape, data=data, texts=texts)
+    svg = vl_convert.vega_to_svg(spec, allowed_base_urls=[], format_locale=number_locale(language))
+    return accessible_svg(svg, title=title, description=description)
+
+
+def svg_of(chart: alt.TopLevelMixin, *, title: str, description: str, language: str = "sv") -> str:
+    """Render a one-off Altair chart (compiled on every call) to accessible SVG."""
+    svg = vl_convert.vegalite_to_svg(
+        configured(chart).to_dict(validate=False), allowed_base_urls=[], format_locale=number_locale(language)
+    )
+    return accessible_svg(svg, title=title, description=description)

@@ -1,0 +1,283 @@
+"""Needs, not only satisfaction: the Kano and Van Westendorp sections of the unit report.
+
+The respondents' answers come from :func:`kundpuls.analytics.respondent_answers.respondent_answers` (no row
+leaves the engine for a group under the threshold); :func:`kundpuls.stats.kano` and
+:func:`kundpuls.stats.price_sensitivity` compute the statistics; the result is a frozen
+:class:`~kundpuls.reports.contracts.KanoSection` / :class:`~kundpuls.reports.contracts.PriceSection` that
+carries no number for a hidden group or feature.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from kundpuls.analytics.respondent_answers import RespondentAnswers, respondent_answers
+from kundpuls.errors import InsufficientData, NotFound, SmallSampleWarning
+from kundpuls.instruments import SurveyDefinition, kano_pairs, price_modules
+from kundpuls.reports import cache
+from kundpuls.reports.contracts import KanoFeatureRow, KanoSection, PricePoint, PriceSection
+from kundpuls.stats.kano import CATEGORIES, kano
+from kundpuls.stats.price import price_sensitivity
+
+#: A model-based result (Kano category, price points) under this n carries a "low base" warning.
+LOW_BASE = 30
+PRICE_PARTS = ("too_cheap", "cheap", "expensive", "too_expensive")
+INTENT_PARTS = ("intent_cheap", "intent_expensive")
+
+
+def _labels(definition: SurveyDefinition, language: str) -> dict[str, str]:
+    return {q.key: q.text.in_language(language) if q.text else q.key for q in definition.questions()}
+
+
+def _answers(
+    lake: str | os.PathLike[str],
+    survey: str,
+    unit: str,
+    period: str,
+    period_kind: str,
+    *,
+    numeric: tuple[str, ...] = (),
+    categorical: tuple[str, ...] = (),
+    segment: str | None,
+    segment_value: str | None,
+    threshold: int,
+) -> RespondentAnswers | None:
+    try:
+        return respondent_answers(
+            lake,
+            survey,
+            unit,
+            period,
+            numeric=numeric,
+            categorical=categorical,
+            kind=period_kind,
+            segment=segment if segment_value is not None else None,
+            segment_value=segment_value if segment else None,
+            threshold=threshold,
+        )
+    except NotFound:
+        return None
+
+
+def kano_section(
+    lake: str | os.PathLike[str],
+    definition: SurveyDefinition,
+    unit: str,
+    period: str,
+    *,
+    period_kind: str = "quarter",
+    segment: str | None = None,
+    segment_value: str | None = None,
+    threshold: int = 7,
+    language: str = "sv",
+) -> KanoSection | None:
+    """The Kano section of ``unit`` (and subtree) in ``period``; None when the survey has no Kano pair."""
+    pairs = kano_pairs(definition)
+    if not pairs:
+        return None
+    labels = _labels(definition, language)
+    columns = tuple(k for _, functional, dysfunctional in pairs for k in (functional, dysfunctional))
+    found = _answers(
+        lake,
+        definition.key,
+        unit,
+        period,
+        period_kind,
+        categorical=columns,
+        segment=segment,
+        segment_value=segment_value,
+        threshold=threshold,
+    )
+    method = (
+        "Kano evaluation table (Berger et al. 1993); category = most frequent (ties M > O > A > I); "
+        "Better = (A + O)/(A + O + M + I), Worse = −(O + M)/(A + O + M + I); "
+        f"a feature with fewer than {threshold} answer pairs is not shown"
+    )
+    if found is None or found.suppressed:
+        hidden = tuple(KanoFeatureRow.hidden(key, labels.get(key, key)) for key, _, _ in pairs)
+        return KanoSection(None, True, hidden, threshold, method)
+    frame = found.answers
+    functional = frame[[f for _, f, _ in pairs]].to_numpy(dtype=object)
+    dysfunctional = frame[[d for _, _, d in pairs]].to_numpy(dtype=object)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallSampleWarning)  # shown as low_base instead
+        result = kano(functional, dysfunctional, features=[k for k, _, _ in pairs], threshold=threshold)
+    rows = []
+    for feature in result.features:
+        label = labels.get(feature.name, feature.name)
+        if feature.suppressed or feature.category is None:
+            rows.append(KanoFeatureRow.hidden(feature.name, label))
+            continue
+        rows.append(
+            KanoFeatureRow(
+                key=feature.name,
+                label=label,
+                n=feature.n,
+                shares=tuple((c, feature.counts[c] / feature.n) for c in CATEGORIES),
+                category=feature.category,
+                strength=feature.strength,
+                better=feature.better,
+                worse=feature.worse,
+                functional_mean=feature.functional_mean,
+                dysfunctional_mean=feature.dysfunctional_mean,
+                suppressed=False,
+                low_base=feature.n < LOW_BASE,
+            )
+        )
+    return KanoSection(found.respondents, False, tuple(rows), threshold, method)
+
+
+def _price_module(
+    module: dict[str, str],
+    found: RespondentAnswers | None,
+    label: str,
+    threshold: int,
+) -> PriceSection:
+    key, currency = module["key"], module["currency"]
+    if found is None or found.suppressed:
+        return PriceSection.hidden(key, label, currency)
+    frame = found.answers
+    column = lambda part: frame[module[part]].to_numpy(dtype=np.float64)  # noqa: E731
+    intent = all(part in module for part in INTENT_PARTS)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SmallSampleWarning)  # shown as low_base instead
+            result = price_sensitivity(
+                column("too_cheap"),
+                column("cheap"),
+                column("expensive"),
+                column("too_expensive"),
+                intent_cheap=column("intent_cheap") if intent else None,
+                intent_expensive=column("intent_expensive") if intent else None,
+                threshold=threshold,
+            )
+    except InsufficientData:
+        return PriceSection.hidden(key, label, currency)
+    if result.suppressed:
+        return PriceSection.hidden(key, label, currency)
+    curves = result.curves()
+    has_too_cheap = not bool(pd.isna(curves["too_cheap"]).all())
+    points = tuple(
+        PricePoint(
+            price=float(row.price),
+            too_cheap=float(row.too_cheap) if has_too_cheap else None,
+            cheap=float(row.cheap),
+            expensive=float(row.expensive),
+            too_expensive=float(row.too_expensive),
+            not_cheap=float(row.not_cheap),
+            not_expensive=float(row.not_expensive),
+            trial=float(row.trial) if "trial" in curves.columns else None,
+        )
+        for row in curves.itertuples(index=False)
+    )
+    return PriceSection(
+        key=key,
+        label=label,
+        currency=currency,
+        n=result.n,
+        n_invalid=result.n_invalid,
+        suppressed=False,
+        curves=points,
+        pmc=result.pmc,
+        opp=result.opp,
+        idp=result.idp,
+        pme=result.pme,
+        trial_price=result.trial_price,
+        trial_max=result.trial_max,
+        revenue_price=result.revenue_price,
+        revenue_max=result.revenue_max,
+        low_base=result.n < LOW_BASE,
+        method=result.method + f"; fewer than {threshold} consistent respondents are not shown",
+    )
+
+
+def price_sections(
+    lake: str | os.PathLike[str],
+    definition: SurveyDefinition,
+    unit: str,
+    period: str,
+    *,
+    period_kind: str = "quarter",
+    segment: str | None = None,
+    segment_value: str | None = None,
+    threshold: int = 7,
+    language: str = "sv",
+) -> tuple[PriceSection, ...]:
+    """One Van Westendorp section per price module of the survey (empty when it has none)."""
+    labels = _labels(definition, language)
+    sections = []
+    for module in price_modules(definition):
+        parts = tuple(module[p] for p in (*PRICE_PARTS, *INTENT_PARTS) if p in module)
+        found = _answers(
+            lake,
+            definition.key,
+            unit,
+            period,
+            period_kind,
+            numeric=parts,
+            segment=segment,
+            segment_value=segment_value,
+            threshold=threshold,
+        )
+        sections.append(_price_module(module, found, labels.get(module["key"], module["key"]), threshold))
+    return tuple(sections)
+
+
+def needs_sections(
+    lake: str | os.PathLike[str],
+    definition: SurveyDefinition,
+    unit: str,
+    period: str,
+    *,
+    period_kind: str,
+    segment: str | None,
+    segment_value: str | None,
+    threshold: int,
+    language: str,
+) -> tuple[KanoSection | None, tuple[PriceSection, ...]]:
+    """The Kano section and the price sections, cached per lake generation and filter."""
+    if not kano_pairs(definition) and not price_modules(definition):
+        return None, ()
+    key = (
+        *cache.lake_key(lake),
+        "needs",
+        definition.key,
+        unit,
+        period,
+        period_kind,
+        segment,
+        segment_value,
+        threshold,
+        language,
+    )
+
+    def compute() -> tuple[KanoSection | None, tuple[PriceSection, ...]]:
+        kano_part = kano_section(
+            lake,
+            definition,
+            unit,
+            period,
+            period_kind=period_kind,
+            segment=segment,
+            segment_value=segment_value,
+            threshold=threshold,
+            language=language,
+        )
+        price_part = price_sections(
+            lake,
+            definition,
+            unit,
+            period,
+            period_kind=period_kind,
+            segment=segment,
+            segment_value=segment_value,
+            threshold=threshold,
+            language=language,
+        )
+        return kano_part, price_part
+
+    return cache.cached(key, compute)

@@ -1,0 +1,1 @@
+"""The organisation's comment-theme taxonomy: versioned revisions, staff pages, discovery of new themes."""

@@ -1,0 +1,186 @@
+"""Changes to the taxonomy: every change stores a new revision and an audit event.
+
+A theme that an alert rule or a follow-up case uses is never removed silently: :func:`save_taxonomy`
+refuses a revision without it and names the rules and cases (:class:`ThemeInUse`). A quality manager
+renames the label or edits the terms instead; to retire the theme, first change the rules that use it.
+Cases keep their root causes as history, so a theme named by a case stays in the taxonomy.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import yaml
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext
+
+from kundpuls.errors import DefinitionError, InvalidArgument, ValidationError
+from kundpuls.text.taxonomy import TERM_KINDS, Taxonomy, parse_taxonomy, taxonomy_problems
+from kundpuls.text.tokens import LANGUAGES
+from kundpuls.web.org.actions import record_audit
+from kundpuls.web.themes import queries
+from kundpuls.web.themes.models import TaxonomyRevision
+from kundpuls.web.themes.problems import TaxonomyInvalid
+
+MAX_YAML_BYTES = 1_000_000
+
+
+class ThemeInUse(ValidationError):
+    """Removing themes that alert rules or cases use; ``usage`` says where."""
+
+    def __init__(self, usage: Mapping[str, queries.ThemeUsage]) -> None:
+        self.usage = dict(usage)
+        parts = []
+        for key, where in sorted(self.usage.items()):
+            found = []
+            if where.rules:
+                found.append(gettext("alert rules %(rules)s") % {"rules": ", ".join(where.rules)})
+            if where.cases:
+                shown = ", ".join(f"#{n}" for n in where.cases[:10])
+                more = len(where.cases) - 10
+                extra = gettext(" and %(n)d more") % {"n": more} if more > 0 else ""
+                found.append(gettext("cases %(cases)s") % {"cases": shown + extra})
+            parts.append(
+                gettext("themes.%(key)s: the theme is used by %(where)s and cannot be removed")
+                % {"key": key, "where": gettext(" and ").join(found)}
+            )
+        first = sorted(self.usage)[0]
+        super().__init__("; ".join(parts), field=f"themes.{first}", value=first)
+
+
+def validated(data: object) -> Taxonomy:
+    """Parse a taxonomy mapping, raising :class:`TaxonomyInvalid` with every problem."""
+    problems = taxonomy_problems(data)
+    if problems:
+        raise TaxonomyInvalid(problems)
+    return parse_taxonomy(data)
+
+
+def taxonomy_from_text(text: str) -> Taxonomy:
+    """Parse uploaded YAML (or JSON) text; errors name the node path (``(root)`` for bad YAML)."""
+    if len(text.encode("utf-8")) > MAX_YAML_BYTES:
+        raise DefinitionError(
+            gettext("(root): the file is larger than %(n)d bytes") % {"n": MAX_YAML_BYTES}, field="(root)"
+        )
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = gettext(" on line %(line)d") % {"line": mark.line + 1} if mark is not None else ""
+        raise DefinitionError(
+            gettext("(root): not valid YAML%(where)s") % {"where": where}, field="(root)", value=None
+        ) from exc
+    return validated(data)
+
+
+def _changes(before: Taxonomy, after: Taxonomy) -> dict[str, list[str]]:
+    old, new = before.to_mapping()["themes"], after.to_mapping()["themes"]
+    return {
+        "added": [k for k in new if k not in old],
+        "removed": [k for k in old if k not in new],
+        "changed": [k for k in new if k in old and new[k] != old[k]],
+    }
+
+
+@transaction.atomic
+def save_taxonomy(
+    taxonomy: Taxonomy, *, actor: Any, note: str = "", action: str = "themes.save", **details: Any
+) -> TaxonomyRevision:
+    """Store ``taxonomy`` as the new revision in force (refused when it removes a theme in use)."""
+    before = queries.taxonomy_in_force()
+    changes = _changes(before, taxonomy)
+    if changes["removed"]:
+        usage = {k: u for k, u in queries.theme_usage(changes["removed"]).items() if u}
+        if usage:
+            raise ThemeInUse(usage)
+    if taxonomy.fingerprint == before.fingerprint and queries.current_revision() is not None:
+        raise InvalidArgument(
+            gettext("taxonomy: nothing changed compared with the taxonomy in force"), field="taxonomy"
+        )
+    number = (TaxonomyRevision.objects.aggregate(top=Max("number"))["top"] or 0) + 1
+    user = actor if getattr(actor, "pk", None) is not None else None
+    revision = TaxonomyRevision.objects.create(
+        number=number,
+        text=taxonomy.to_yaml(),
+        note=note.strip()[:300],
+        created_by=user,
+        created_by_label="" if user is not None else str(actor or "system"),
+    )
+    record_audit(actor, action, f"taxonomy r{number}", note=note.strip()[:300], **changes, **details)
+    return revision
+
+
+def import_text(text: str, *, actor: Any, note: str = "") -> TaxonomyRevision:
+    """Validate uploaded YAML and store it as a new revision."""
+    return save_taxonomy(taxonomy_from_text(text), actor=actor, note=note, action="themes.import")
+
+
+def restore(number: int, *, actor: Any) -> TaxonomyRevision:
+    """Store the text of an older revision as a new revision (history is never rewritten)."""
+    old = queries.revision(number)
+    note = gettext("Restored revision %(n)d") % {"n": number}
+    return save_taxonomy(
+        taxonomy_from_text(old.text), actor=actor, note=note, action="themes.restore", restored=number
+    )
+
+
+def _lines(text: str | Iterable[str]) -> list[str]:
+    items = text.splitlines() if isinstance(text, str) else list(text)
+    return [" ".join(s.split()) for s in items if s.strip()]
+
+
+def theme_node(
+    *,
+    label: Mapping[str, str],
+    terms: Mapping[str, Mapping[str, str | Iterable[str]]],
+    description: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The mapping of one theme from form values (term lists as one term per line)."""
+    node: dict[str, Any] = {"label": {lang: text.strip() for lang, text in label.items() if text.strip()}}
+    if not node["label"].get("sv"):
+        node["label"]["sv"] = ""  # reported as themes.<key>.label.sv: is required
+    if description:
+        kept = {lang: text.strip() for lang, text in description.items() if text.strip()}
+        if kept:
+            node["description"] = kept
+    for lang in LANGUAGES:
+        spec = {kind: _lines(terms.get(lang, {}).get(kind, "")) for kind in TERM_KINDS}
+        spec = {kind: items for kind, items in spec.items() if items}
+        if spec:
+            node[lang] = spec
+    return node
+
+
+def save_theme(
+    key: str, node: Mapping[str, Any], *, actor: Any, new: bool, note: str = ""
+) -> TaxonomyRevision:
+    """Add theme ``key`` (``new``) or replace its content; validated like an uploaded file."""
+    data = copy.deepcopy(queries.taxonomy_in_force().to_mapping())
+    themes = data["themes"]
+    if new and key in themes:
+        raise InvalidArgument(
+            gettext("themes.%(key)s: a theme with this key already exists") % {"key": key},
+            field=f"themes.{key}",
+            value=key,
+        )
+    if not new and key not in themes:
+        raise InvalidArgument(
+            gettext("themes.%(key)s: no such theme") % {"key": key}, field=f"themes.{key}", value=key
+        )
+    themes[key] = dict(node)
+    action = "themes.add" if new else "themes.edit"
+    return save_taxonomy(validated(data), actor=actor, note=note, action=action, theme=key)
+
+
+def remove_theme(key: str, *, actor: Any, note: str = "") -> TaxonomyRevision:
+    """Remove theme ``key`` (refused, naming the rules and cases, when it is in use)."""
+    data = copy.deepcopy(queries.taxonomy_in_force().to_mapping())
+    if key not in data["themes"]:
+        raise InvalidArgument(
+            gettext("themes.%(key)s: no such theme") % {"key": key}, field=f"themes.{key}", value=key
+        )
+    del data["themes"][key]
+    return save_taxonomy(validated(data), actor=actor, note=note, action="themes.remove", theme=key)

@@ -1,0 +1,122 @@
+"""Reads: the taxonomy in force (cached per revision), the history, and where each theme is used.
+
+:func:`taxonomy_in_force` is the one way the web layer gets the comment themes. It costs one indexed
+query per call; the YAML of a revision is parsed once per process.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from kundpuls.errors import NotFound
+from kundpuls.text.taxonomy import Taxonomy, default_taxonomy, taxonomy_from_yaml
+from kundpuls.web.org.models import Unit
+from kundpuls.web.org.permissions import Capability, can, units_where
+from kundpuls.web.themes.models import DiscoveryRun, TaxonomyRevision
+
+_LOCK = threading.Lock()
+# (revision pk, saved at) -> parsed taxonomy; the timestamp guards against a reused primary key
+_PARSED: dict[tuple[int, datetime], Taxonomy] = {}
+
+
+def current_revision() -> TaxonomyRevision | None:
+    """The revision in force (None: none stored, the shipped default applies)."""
+    return TaxonomyRevision.objects.select_related("created_by").order_by("-number").first()
+
+
+def taxonomy_in_force() -> Taxonomy:
+    """The newest stored taxonomy revision, or the shipped default when none is stored."""
+    row = TaxonomyRevision.objects.order_by("-number").values_list("pk", "created_at").first()
+    if row is None:
+        return default_taxonomy()
+    key = (int(row[0]), row[1])
+    with _LOCK:
+        found = _PARSED.get(key)
+    if found is not None:
+        return found
+    text = TaxonomyRevision.objects.values_list("text", flat=True).get(pk=row[0])
+    parsed = taxonomy_from_yaml(text)  # stored revisions were validated when saved
+    with _LOCK:
+        if len(_PARSED) > 64:
+            _PARSED.clear()
+        _PARSED[key] = parsed
+    return parsed
+
+
+def revision_number() -> int:
+    """The number of the revision in force (0: the shipped default)."""
+    number = TaxonomyRevision.objects.order_by("-number").values_list("number", flat=True).first()
+    return int(number or 0)
+
+
+def revision(number: int) -> TaxonomyRevision:
+    found = TaxonomyRevision.objects.select_related("created_by").filter(number=number).first()
+    if found is None:
+        raise NotFound(f"revision: no taxonomy revision {number}")
+    return found
+
+
+def revisions() -> list[TaxonomyRevision]:
+    return list(TaxonomyRevision.objects.select_related("created_by").order_by("-number"))
+
+
+def may_edit_taxonomy(user: Any) -> bool:
+    """Administrators and analysts of a whole organisation: ``manage_surveys`` on a root unit.
+
+    The taxonomy is shared by every unit, so a role on a part of the tree is not enough.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return any(
+        can(user, Capability.MANAGE_SURVEYS, root) for root in Unit.objects.filter(parent__isnull=True)
+    )
+
+
+@dataclass
+class ThemeUsage:
+    """Where a theme key is used: alert rules (``survey:rule``) and follow-up cases (their numbers)."""
+
+    rules: list[str] = field(default_factory=list)
+    cases: list[int] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.rules or self.cases)
+
+
+def theme_usage(keys: Iterable[str]) -> dict[str, ThemeUsage]:
+    """For each of ``keys`` that is in use: the alert rules with a theme condition on it and the cases
+    that name it as a root cause (open or closed: closed cases keep their history)."""
+    from kundpuls.web.cases.models import AlertRuleSet, Case
+
+    wanted = set(keys)
+    usage: dict[str, ThemeUsage] = {}
+    for survey_key, data in AlertRuleSet.objects.values_list("survey__key", "rules"):
+        for rule in (data or {}).get("rules", []) if isinstance(data, dict) else []:
+            for condition in rule.get("when", []) if isinstance(rule, dict) else []:
+                theme = condition.get("theme") if isinstance(condition, dict) else None
+                if theme in wanted:
+                    usage.setdefault(theme, ThemeUsage()).rules.append(f"{survey_key}:{rule.get('key')}")
+    cases = Case.objects.exclude(root_causes=[]).values_list("pk", "root_causes").order_by("pk")
+    for pk, causes in cases.iterator():
+        for cause in causes or []:
+            if cause in wanted:
+                usage.setdefault(cause, ThemeUsage()).cases.append(int(pk))
+    return usage
+
+
+def discovery_runs(user: Any, *, limit: int = 20) -> list[DiscoveryRun]:
+    """The newest discovery runs on units whose comments ``user`` may read (runs hold example comments)."""
+    visible = units_where(user, Capability.VIEW_COMMENTS)
+    runs = DiscoveryRun.objects.filter(unit__in=visible).select_related("survey", "unit", "created_by")
+    return list(runs[:limit])
+
+
+def discovery_run(pk: int) -> DiscoveryRun:
+    found = DiscoveryRun.objects.select_related("survey", "unit", "created_by").filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"discovery: no discovery run {pk}")
+    return found

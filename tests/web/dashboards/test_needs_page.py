@@ -1,0 +1,133 @@
+"""The unit page of a survey with Kano and price modules: charts with their tables, hidden when too few."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from kundpuls.demo.demo_plan import SERVICE_NEEDS_KANO
+from kundpuls.demo.responses import UnitProfile, generate_responses
+from kundpuls.reports import cache
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+
+NOW = datetime(2026, 6, 30, 12, tzinfo=UTC)
+BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
+PAGE = "/portal/resultat/enheter/{code}/?survey=tjanstebehov"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PASSWORD = "needs-password-1234"
+
+
+def _load() -> None:
+    from kundpuls.web.org.models import Unit
+    from kundpuls.web.responses.actions import IncomingResponse, import_responses
+    from kundpuls.web.responses.lake import sync_to_lake
+    from kundpuls.web.surveys.models import Distribution, Survey
+    from kundpuls.web.surveys.queries import current_version, definition_of
+
+    survey = Survey.objects.get(key="tjanstebehov")
+    version = current_version(survey)
+    assert version is not None
+    units = [UnitProfile(code="SBF-BYGG", volume=40), UnitProfile(code="SBF-LANT", volume=0.5)]
+    generated = generate_responses(
+        definition_of(version),
+        units,
+        start=NOW - timedelta(days=182),
+        end=NOW,
+        seed=5,
+        comments=None,
+        kano_categories=SERVICE_NEEDS_KANO,
+        price_reference=1500.0,
+    )
+    links = {}
+    for u in units:
+        unit = Unit.objects.get(code=u.code)
+        link = Distribution.objects.filter(survey=survey, unit=unit).first()
+        links[u.code] = link or Distribution.objects.create(survey=survey, unit=unit, channel="link")
+    import_responses(
+        version,
+        [
+            IncomingResponse(
+                distribution=links[r.unit],
+                submission_id=r.submission_id,
+                answers=r.as_input(),
+                language=r.language,
+                submitted_at=r.submitted_at,
+            )
+            for r in generated.responses
+        ],
+    )
+    sync_to_lake()
+
+
+@pytest.fixture
+def needs_results(settings: Any, tmp_path: Path, personas: dict[str, object]) -> None:
+    settings.KUNDPULS_LAKE_DIR = tmp_path / "lake"
+    cache.clear()
+    _load()
+
+
+@pytest.mark.django_db
+def test_the_unit_page_shows_the_kano_and_price_charts_with_their_tables(
+    personas: dict[str, Any], needs_results: None
+) -> None:
+    client = Client()
+    client.force_login(personas["admin"], backend=BACKEND)
+    html = client.get(PAGE.format(code="SBF-BYGG")).content.decode()
+    assert 'id="kano-h"' in html and 'id="price-snabbspar-h"' in html
+    assert "Funktioner enligt Kanomodellen" in html and "Priskänslighet (Van Westendorp)" in html
+    assert "Prispunkter: Fyra frågor om priset på ett snabbspår" in html  # the points table
+    assert "Optimalt pris (OPP)" in html and "M: självklar" in html
+    assert html.count("<caption>") >= 6
+    export = client.get("/portal/resultat/enheter/SBF-BYGG/tabeller.csv?survey=tjanstebehov").content.decode()
+    assert "Funktioner enligt Kanomodellen" in export and "Prispunkter" in export
+
+
+@pytest.mark.django_db
+def test_a_unit_under_the_threshold_explains_and_shows_no_kano_or_price_chart(
+    personas: dict[str, Any], needs_results: None
+) -> None:
+    client = Client()
+    client.force_login(personas["admin"], backend=BACKEND)
+    html = client.get(PAGE.format(code="SBF-LANT")).content.decode()
+    assert 'id="kano-h"' not in html and 'id="price-snabbspar-h"' not in html
+    assert "färre än 7 personer har svarat på funktionsfrågorna" in html
+    assert "färre än 7 personer har angett konsekventa priser" in html
+
+
+@pytest.mark.browser
+def test_the_needs_sections_pass_axe(
+    transactional_db: None,
+    live_server: Any,
+    browser: Any,
+    axe_source: str,
+    settings: Any,
+    tmp_path: Path,
+    personas: dict[str, Any],
+) -> None:
+    settings.KUNDPULS_LAKE_DIR = tmp_path / "lake"
+    cache.clear()
+    _load()
+    admin = personas["admin"]
+    admin.set_password(PASSWORD)
+    admin.save()
+    context = browser.new_context(locale="sv-SE", bypass_csp=True)  # only to inject axe-core
+    page = context.new_page()
+    page.goto(live_server.url + "/konto/logga-in/")
+    page.locator("input[name=username]").fill(admin.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("form.stack button[type=submit]").click()
+    for code in ("SBF-BYGG", "SBF-LANT"):
+        page.goto(live_server.url + PAGE.format(code=code))
+        page.add_script_tag(content=axe_source)
+        result = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        )
+        assert not result["violations"], [v["id"] for v in result["violations"]]
+    context.close()
