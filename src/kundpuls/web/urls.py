@@ -10,6 +10,7 @@ admin.site.site_title = "Kundpuls"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="org:overview", permanent=False)),
     path("healthz", healthz, name="healthz"),
+    path("s/", include("kundpuls.web.collect.urls")),  # early: most requests are respondent pages
     path("konto/", include("kundpuls.web.accounts.urls")),
     path("portal/", include("kundpuls.web.org.urls")),
     path("portal/enkater/", include("kundpuls.web.surveys.urls")),
@@ -17,7 +18,6 @@ urlpatterns = [
     path("portal/mal/", include("kundpuls.web.goals.urls")),
     path("portal/resultat/", include("kundpuls.web.dashboards.urls")),
     path("portal/teman/", include("kundpuls.web.themes.urls")),
-    path("s/", include("kundpuls.web.collect.urls")),
     path("", include("kundpuls.web.invitations.urls")),  # /i/<token>/ and /portal/inbjudningar/ (issue 4)
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

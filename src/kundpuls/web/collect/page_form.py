@@ -8,11 +8,10 @@ validation expects.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html import escape  # the standard library's: Django's lazy-aware wrapper costs 10x per call
 from typing import Any
 
 from django.http import QueryDict
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from kundpuls.instruments import DONT_KNOW, StoredItem, SurveyDefinition, visible_blocks
 from kundpuls.instruments.items import question_items
@@ -26,6 +25,7 @@ from kundpuls.instruments.model import (
     TextQuestion,
 )
 from kundpuls.instruments.presets import DEFAULT_DONT_KNOW_TEXT
+from kundpuls.web.collect.markup import question_html
 
 YES_NO = {"sv": (("yes", "Ja"), ("no", "Nej")), "en": (("yes", "Yes"), ("no", "No"))}
 MAX_RADIO_POINTS = 11
@@ -56,38 +56,6 @@ class Input:
     max_length: int | None = None
     errors: list[str] = field(default_factory=list)
 
-    @property
-    def choices_html(self) -> SafeString:
-        """The options of a scale, radio or checkbox input, built here rather than in the template.
-
-        A matrix page holds a hundred options; rendering each through template tags was half the time of
-        a respondent's request (see docs/benchmarks.md). The markup is the same as the template's was.
-        """
-        invalid = ' aria-invalid="true"' if self.errors else ""
-        name = escape(self.key)
-        parts = []
-        if self.widget == "scale":
-            parts.append('<div class="scale">')
-            for c in self.choices:
-                css = "pt dk" if c.value == DONT_KNOW else "pt"
-                note = f"<small>{escape(c.note)}</small>" if c.note else ""
-                parts.append(
-                    f'<label class="{css}" for="{escape(c.id)}"><input type="radio" id="{escape(c.id)}" '
-                    f'name="{name}" value="{escape(c.value)}"{" checked" if c.checked else ""}{invalid}>'
-                    f"<span>{escape(c.label)}</span>{note}</label>"
-                )
-        else:
-            kind = "checkbox" if self.widget == "checkbox" else "radio"
-            parts.append('<div class="opts">')
-            for c in self.choices:
-                checked = " checked" if c.checked else ""
-                parts.append(
-                    f'<label for="{escape(c.id)}"><input type="{kind}" id="{escape(c.id)}" name="{name}" '
-                    f'value="{escape(c.value)}"{checked}{invalid}> {escape(c.label)}</label>'
-                )
-        parts.append("</div>")
-        return mark_safe("".join(parts))  # every value above is escaped
-
 
 @dataclass
 class QuestionView:
@@ -103,6 +71,11 @@ class QuestionView:
     @property
     def errors(self) -> list[str]:
         return [e for i in [*self.inputs, *self.contact_inputs] for e in i.errors]
+
+    @property
+    def html(self) -> SafeString:
+        """The question's markup (see :mod:`kundpuls.web.collect.markup`)."""
+        return question_html(self)
 
 
 @dataclass

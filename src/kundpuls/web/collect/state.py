@@ -50,6 +50,15 @@ class RespondentState:
 
     @staticmethod
     def loads(token: str, *, distribution_id: int) -> RespondentState:
+        """The state of a posted form for the distribution ``distribution_id`` (else :class:`BadState`)."""
+        state = RespondentState.read(token)
+        if state.distribution_id != distribution_id:
+            raise BadState("other_survey")
+        return state
+
+    @staticmethod
+    def read(token: str) -> RespondentState:
+        """The state of a posted form, its signature and age checked (not yet which survey it belongs to)."""
         try:
             payload = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
             state = RespondentState(
@@ -64,6 +73,4 @@ class RespondentState:
             raise BadState("expired") from exc
         except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
             raise BadState("bad_signature") from exc
-        if state.distribution_id != distribution_id:
-            raise BadState("other_survey")
         return state

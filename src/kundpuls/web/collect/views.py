@@ -26,11 +26,11 @@ from kundpuls.instruments import (
 )
 from kundpuls.instruments.items import question_items
 from kundpuls.web.collect.page_form import BlockView, page_view, raw_page_answers
+from kundpuls.web.collect.queries import respondent_target, response_by_receipt
 from kundpuls.web.collect.state import BadState, RespondentState
 from kundpuls.web.responses.actions import Receipt, submit_response
-from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.models import Channel, Distribution, SurveyVersion
-from kundpuls.web.surveys.queries import definition_of, distribution_by_token
+from kundpuls.web.surveys.queries import definition_of
 
 
 def _language(request: HttpRequest, definition: SurveyDefinition | None, asked: str | None = None) -> str:
@@ -196,43 +196,35 @@ def render_page(
     return _render(request, "collect/page.html", context, language, status)
 
 
-def _current_version(distribution: Distribution) -> SurveyVersion | None:
-    """The published version respondents get, without its stored definition (parsed once per process).
-
-    As :func:`kundpuls.web.surveys.queries.current_version`, minus loading and decoding the definition's
-    JSON on every request: :func:`definition_of` needs only the key and number of a published version.
-    """
-    return (
-        SurveyVersion.objects.defer("definition")
-        .filter(survey_id=distribution.survey_id, published_at__isnull=False)
-        .order_by("-number")
-        .first()
-    )
-
-
 @gzip_page
 @csrf_exempt  # no cookies and no session on respondent pages; the signed state protects the form
 @require_http_methods(["GET", "POST"])
 def survey_page(request: HttpRequest, token: str) -> HttpResponse:
-    distribution = distribution_by_token(token)
-    if distribution is None or distribution.channel == Channel.INVITATION:  # personal links: /i/<token>/
+    state: RespondentState | None = None
+    if request.method == "POST":  # read the signed state first: one query then reads its version too
+        try:
+            state = RespondentState.read(request.POST.get("state", ""))
+        except BadState:
+            state = None
+    target = respondent_target(token, version_id=state.version_id if state is not None else None)
+    if target is None or target.distribution.channel == Channel.INVITATION:  # personal links: /i/<token>/
         return _unavailable(request, "unknown", 404)
+    distribution, version = target.distribution, target.version
     availability = distribution.state()
-    # A POST continues the version its signed state names (checked to be published in handle_post), so only a
-    # GET needs to look up the current version.
-    version = _current_version(distribution) if request.method == "GET" else None
     if availability == "closed" or (request.method == "GET" and version is None):
         return _unavailable(request, "closed", 410)
     if availability == "not_yet_open":
         return _unavailable(request, "not_yet_open", 403)
-    if version is not None:
-        definition = definition_of(version)
-        first = first_page_key(definition, {})
-        if first is None:
-            return _unavailable(request, "closed", 410)
-        state = RespondentState.new(distribution.pk, version.pk, first, _language(request, definition))
-        return render_page(request, distribution, definition, state)
-    return handle_post(request, distribution)
+    if state is not None and version is not None and state.distribution_id == distribution.pk:
+        return continue_post(request, distribution, state, version)
+    if request.method == "POST" or version is None:  # a bad, foreign or unpublished state
+        return _unavailable(request, "bad_state", 400)
+    definition = definition_of(version)
+    first = first_page_key(definition, {})
+    if first is None:
+        return _unavailable(request, "closed", 410)
+    state = RespondentState.new(distribution.pk, version.pk, first, _language(request, definition))
+    return render_page(request, distribution, definition, state)
 
 
 def handle_post(request: HttpRequest, distribution: Distribution, *, flow: Flow = OPEN_LINK) -> HttpResponse:
@@ -242,9 +234,24 @@ def handle_post(request: HttpRequest, distribution: Distribution, *, flow: Flow 
         version = SurveyVersion.objects.defer("definition").get(
             pk=state.version_id, survey_id=distribution.survey_id, published_at__isnull=False
         )
-        definition = definition_of(version)
+    except (BadState, SurveyVersion.DoesNotExist):
+        return _unavailable(request, "bad_state", 400)
+    return continue_post(request, distribution, state, version, flow=flow)
+
+
+def continue_post(
+    request: HttpRequest,
+    distribution: Distribution,
+    state: RespondentState,
+    version: SurveyVersion,
+    *,
+    flow: Flow = OPEN_LINK,
+) -> HttpResponse:
+    """A POST whose signed ``state`` belongs to ``distribution`` and names its published ``version``."""
+    definition = definition_of(version)
+    try:
         definition.page(state.page)
-    except (BadState, SurveyVersion.DoesNotExist, KeyError, LookupError):
+    except (KeyError, LookupError):
         return _unavailable(request, "bad_state", 400)
     action = request.POST.get("action", "next")
     raw = raw_page_answers(definition, state.page, request.POST)
@@ -307,17 +314,7 @@ def handle_post(request: HttpRequest, distribution: Distribution, *, flow: Flow 
 @gzip_page
 @require_http_methods(["GET"])
 def thanks(request: HttpRequest, token: str, receipt: str) -> HttpResponse:
-    distribution = distribution_by_token(token)
-    if distribution is None:
-        return _unavailable(request, "unknown", 404)
-    response = (
-        Response.objects.select_related("version")
-        .defer("version__definition")
-        .filter(distribution=distribution, submission_id__startswith=receipt.lower())
-        .first()
-        if len(receipt) == 8 and receipt.isalnum()
-        else None
-    )
+    response = response_by_receipt(token, receipt)
     if response is None:
         return _unavailable(request, "unknown", 404)
     definition = definition_of(response.version)

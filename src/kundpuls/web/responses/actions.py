@@ -82,9 +82,9 @@ def submit_response(
     kundpuls.instruments.AnswerErrors
         When the answers do not fit the survey version (every problem named by item key and value).
     """
-    existing = Response.objects.filter(submission_id=submission_id).first()
-    if existing is not None:
-        return Receipt(existing.pk, existing.receipt, created=False)
+    existing = Response.objects.filter(submission_id=submission_id).order_by().only("pk", "submission_id")[:1]
+    for stored in existing:
+        return Receipt(stored.pk, stored.receipt, created=False)
     validated = prepare_answers(definition_of(version), answers, language=language)
     try:
         with transaction.atomic():
@@ -102,7 +102,8 @@ def submit_response(
             )
             if validated.contact:
                 ContactDetails.objects.create(response=response, data=validated.contact)
-            transaction.on_commit(lambda: _open_cases([response.pk]))  # follow-up cases (issue 10)
+            if validated.consented:  # follow-up cases (issue 10) are opened only for those who consented
+                transaction.on_commit(lambda: _open_cases([response.pk]))
     except IntegrityError:
         # Another request with the same submission id committed first: that one is the response.
         response = Response.objects.get(submission_id=submission_id)
