@@ -1,19 +1,18 @@
 """Charts of the needs sections: Kano category shares per feature and the Van Westendorp price curves.
 
-Built like the other unit-report charts (:mod:`kundpuls.render.charts`): Altair → SVG with a title, a text
-description and the data table. A hidden section (under the anonymity threshold) has no numbers in its
-contract and gets no chart.
+Built like the other unit-report charts (:mod:`kundpuls.render.charts`): an Altair shape compiled once,
+filled with the section's rows, drawn to SVG with a title, a text description and the data table. A hidden
+section (under the anonymity threshold) has no numbers in its contract and gets no chart.
 """
 
 from __future__ import annotations
 
 import altair as alt
-import pandas as pd
 
 from kundpuls.render import tables as tb
 from kundpuls.render.charts import ACCENT, GREY, HEIGHT, WIDTH, RenderedChart
 from kundpuls.render.labels import number, text
-from kundpuls.render.vega_svg import svg_of
+from kundpuls.render.vega_svg import compiled_shape, render_shape, slot
 from kundpuls.reports.contracts import PriceSection, UnitReport
 
 #: Colours of the Kano categories (colour-blind safe, Okabe–Ito).
@@ -34,6 +33,25 @@ PRICE_CURVES = {
 }
 
 
+def _kano_shape(language: str) -> alt.Chart:
+    labels = {c: text(f"kano_{c}", language) for c in KANO_COLOURS}
+    return (
+        alt.Chart(alt.NamedData("shares"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("feature:N", title=None, sort=None),  # the features in the section's order
+            x=alt.X("share:Q", title=f"{text('share', language)} (%)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color(
+                "category:N",
+                title=text("category", language),
+                scale=alt.Scale(domain=list(labels.values()), range=list(KANO_COLOURS.values())),
+            ),
+            order=alt.Order("order:Q"),
+        )
+        .properties(width=WIDTH, height=alt.Step(28), title=slot("title"))
+    )
+
+
 def kano_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
     """Category shares (%) per feature as stacked bars; the most frequent category in the description."""
     section = report.kano
@@ -43,58 +61,33 @@ def kano_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None
     if not shown:
         return None
     labels = {c: text(f"kano_{c}", language) for c in KANO_COLOURS}
-    frame = pd.DataFrame(
-        [
-            {"feature": f.label, "category": labels[c], "share": round(100.0 * share, 1), "order": i}
-            for f in shown
-            for i, (c, share) in enumerate(f.shares)
-        ]
-    )
-    chart = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            y=alt.Y("feature:N", title=None, sort=[f.label for f in shown]),
-            x=alt.X("share:Q", title=f"{text('share', language)} (%)", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color(
-                "category:N",
-                title=text("category", language),
-                scale=alt.Scale(domain=list(labels.values()), range=list(KANO_COLOURS.values())),
-            ),
-            order=alt.Order("order:Q"),
-        )
-    )
+    rows = [
+        {"feature": f.label, "category": labels[c], "share": round(100.0 * share, 1), "order": i}
+        for f in shown
+        for i, (c, share) in enumerate(f.shares)
+    ]
     title = f"{text('kano', language)} {report.period}"
     top = "; ".join(f"{f.label} {text(f'kano_{f.category}', language)}" for f in shown)
     n = max(f.n or 0 for f in shown)
     description = text("kano_desc", language, count=len(shown), n=n, top=top)
-    chart = chart.properties(width=WIDTH, height=28 * len(shown) + 10, title=title)
+    svg = render_shape(
+        compiled_shape(_kano_shape, language),
+        data={"shares": rows},
+        texts={"title": title},
+        title=title,
+        description=description,
+        language=language,
+    )
     table = tb.kano_table(report, language) or tb.Table("kano", title, (), ())
-    return RenderedChart(
-        "kano",
-        title,
-        description,
-        svg_of(chart, title=title, description=description, language=language),
-        table,
-    )
+    return RenderedChart("kano", title, description, svg, table)
 
 
-def price_chart(section: PriceSection, report: UnitReport, language: str = "sv") -> RenderedChart | None:
-    """The four cumulative curves against price, the acceptable range shaded and the points marked."""
-    if section.suppressed or not section.curves:
-        return None
+def _price_shape(language: str) -> alt.TopLevelMixin:
     names = {key: text(f"price_{key}", language) for key in PRICE_CURVES}
-    frame = pd.DataFrame(
-        [
-            {"price": p.price, "curve": names[key], "share": round(100.0 * value, 1)}
-            for p in section.curves
-            for key in PRICE_CURVES
-            if (value := getattr(p, key)) is not None
-        ]
-    )
-    x = alt.X("price:Q", title=f"{text('price_value', language)} ({section.currency})")
+    x_title = f"{text('price_value', language)} ({slot('currency')})"
+    x = alt.X("price:Q", title=x_title)
     lines = (
-        alt.Chart(frame)
+        alt.Chart(alt.NamedData("curves"))
         .mark_line(interpolate="step-after")
         .encode(
             x=x,
@@ -106,33 +99,47 @@ def price_chart(section: PriceSection, report: UnitReport, language: str = "sv")
             ),
         )
     )
-    layers: list[alt.Chart] = []
-    if section.pmc is not None and section.pme is not None:
-        layers.append(
-            alt.Chart(pd.DataFrame({"low": [section.pmc], "high": [section.pme]}))
-            .mark_rect(opacity=0.12, color=ACCENT)
-            .encode(x="low:Q", x2="high:Q")
-        )
-    points = pd.DataFrame(
-        [
-            {"price": value, "point": name.upper()}
-            for name, value in (
-                ("pmc", section.pmc),
-                ("opp", section.opp),
-                ("idp", section.idp),
-                ("pme", section.pme),
-            )
-            if value is not None
-        ]
+    accepted = (  # the acceptable range, PMC to PME (no row when either is missing)
+        alt.Chart(alt.NamedData("range"))
+        .mark_rect(opacity=0.12, color=ACCENT)
+        .encode(x=alt.X("low:Q", title=x_title), x2="high:Q")
     )
-    layers.append(lines)
-    if not points.empty:
-        layers.append(alt.Chart(points).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x="price:Q"))
-        layers.append(
-            alt.Chart(points)
-            .mark_text(angle=270, dx=-40, dy=-6, color="#222")
-            .encode(x="price:Q", text="point:N")
+    points = alt.NamedData("points")
+    rules = alt.Chart(points).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x=x)
+    names_of_points = (
+        alt.Chart(points).mark_text(angle=270, dx=-40, dy=-6, color="#222").encode(x=x, text="point:N")
+    )
+    return alt.layer(accepted, lines, rules, names_of_points).properties(
+        width=WIDTH, height=HEIGHT, title=slot("title")
+    )
+
+
+def price_chart(section: PriceSection, report: UnitReport, language: str = "sv") -> RenderedChart | None:
+    """The four cumulative curves against price, the acceptable range shaded and the points marked."""
+    if section.suppressed or not section.curves:
+        return None
+    names = {key: text(f"price_{key}", language) for key in PRICE_CURVES}
+    curves = [
+        {"price": p.price, "curve": names[key], "share": round(100.0 * value, 1)}
+        for p in section.curves
+        for key in PRICE_CURVES
+        if (value := getattr(p, key)) is not None
+    ]
+    accepted = (
+        [{"low": section.pmc, "high": section.pme}]
+        if section.pmc is not None and section.pme is not None
+        else []
+    )
+    points = [
+        {"price": value, "point": name.upper()}
+        for name, value in (
+            ("pmc", section.pmc),
+            ("opp", section.opp),
+            ("idp", section.idp),
+            ("pme", section.pme),
         )
+        if value is not None
+    ]
     title = f"{text('price', language)}: {section.label} {report.period}"
     description = text(
         "price_desc",
@@ -144,13 +151,16 @@ def price_chart(section: PriceSection, report: UnitReport, language: str = "sv")
         opp=number(section.opp, language, digits=0),
         idp=number(section.idp, language, digits=0),
     )
-    chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title=title)
+    svg = render_shape(
+        compiled_shape(_price_shape, language),
+        data={"curves": curves, "range": accepted, "points": points},
+        texts={"title": title, "currency": section.currency},
+        title=title,
+        description=description,
+        language=language,
+    )
     return RenderedChart(
-        f"price-{section.key}",
-        title,
-        description,
-        svg_of(chart, title=title, description=description, language=language),
-        tb.price_curve_table(section, language),
+        f"price-{section.key}", title, description, svg, tb.price_curve_table(section, language)
     )
 
 
