@@ -22,6 +22,7 @@ _DATA_DIR = Path(tempfile.mkdtemp(prefix="kundpuls-test-"))
 os.environ.setdefault("KUNDPULS_DATA_DIR", str(_DATA_DIR))
 os.environ.setdefault("KUNDPULS_SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
 os.environ.setdefault("KUNDPULS_LAKE_SETTLE_SECONDS", "0")  # tests sync right after their own commits
+os.environ.setdefault("KUNDPULS_LAKE_REFRESH_SECONDS", "0")  # ... and see them on the next results page
 # Every test client comes from one address: the rate limits are off except in their own tests
 # (tests/web/collect/test_rate_limits.py), which set them.
 os.environ.setdefault("KUNDPULS_RATE_LIMIT_POSTS", "0")

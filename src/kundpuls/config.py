@@ -16,6 +16,7 @@ variable                       meaning                                          
 ``KUNDPULS_BASE_URL``          public address used in links (QR codes, e-mails)       ``http://127.0.0.1:8000``
 ``KUNDPULS_ANONYMITY_THRESHOLD`` smallest group shown                                 ``7``
 ``KUNDPULS_LAKE_SETTLE_SECONDS`` responses younger than this wait for the next sync      ``5``
+``KUNDPULS_LAKE_REFRESH_SECONDS`` a results page syncs new responses into a lake older than this ``300``
 ``KUNDPULS_SMTP_HOST``         SMTP server for invitations (none: mail to the console) none
 ``KUNDPULS_SMTP_PORT``         its port                                               ``25``
 ``KUNDPULS_SMTP_USER``         SMTP user name                                         none
@@ -62,6 +63,7 @@ class Config:
     base_url: str
     anonymity_threshold: int
     lake_settle_seconds: float = 5.0
+    lake_refresh_seconds: int = 300
     # Invitations: outgoing mail and the retention of contact data (issue 4).
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -180,6 +182,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         base_url=(env.get("KUNDPULS_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
         anonymity_threshold=threshold,
         lake_settle_seconds=settle,
+        lake_refresh_seconds=_whole(env, "KUNDPULS_LAKE_REFRESH_SECONDS", "300"),
         # Invitations: outgoing mail and the retention of contact data (issue 4).
         smtp_host=(env.get("KUNDPULS_SMTP_HOST") or "").strip() or None,
         smtp_port=int(_number(env, "KUNDPULS_SMTP_PORT", "25", minimum=1)),

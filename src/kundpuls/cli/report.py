@@ -243,7 +243,7 @@ def _from_lake(
     if version is None:
         raise NotFound(f"--survey: survey {survey!r} has no published version")
     definition = definition_of(version)
-    bring_lake_up_to_date()
+    bring_lake_up_to_date(max_age_seconds=0)  # a report run takes in every stored response
     lake = str(settings.KUNDPULS_LAKE_DIR)
     if all_units:
         _, manifest = open_lake(lake)

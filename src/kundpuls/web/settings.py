@@ -21,6 +21,7 @@ KUNDPULS_BASE_URL = CONFIG.base_url
 KUNDPULS_ANONYMITY_THRESHOLD = CONFIG.anonymity_threshold
 KUNDPULS_LAKE_DIR = CONFIG.lake_dir
 KUNDPULS_LAKE_SETTLE_SECONDS = CONFIG.lake_settle_seconds
+KUNDPULS_LAKE_REFRESH_SECONDS = CONFIG.lake_refresh_seconds
 # follow-up cases: days a closed case keeps the respondent's contact details (issue 10)
 KUNDPULS_CASE_CONTACT_RETENTION_DAYS = CONFIG.case_contact_retention_days
 KUNDPULS_RATE_LIMIT_POSTS = CONFIG.rate_limit_posts

@@ -118,7 +118,9 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
 @login_required
 def unit(request: HttpRequest, code: str) -> HttpResponse:
     target = _unit(request, code, Capability.VIEW_RESULTS)
-    return render(request, "dashboards/unit.html", _unit_context(request, target))
+    context = _unit_context(request, target)
+    context["lake_updated_at"] = queries.lake_updated_at()
+    return render(request, "dashboards/unit.html", context)
 
 
 @login_required
@@ -224,7 +226,9 @@ def _overview_context(
 def overview(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Capability.VIEW_RESULTS):
         raise PermissionDenied
-    return render(request, "dashboards/overview.html", _overview_context(request))
+    context = _overview_context(request)
+    context["lake_updated_at"] = queries.lake_updated_at()
+    return render(request, "dashboards/overview.html", context)
 
 
 @login_required
