@@ -22,7 +22,7 @@ import pandas as pd
 from kundpuls.analytics.comments import PeriodComments, period_comments
 from kundpuls.analytics.cross_products import CrossProducts, cross_products
 from kundpuls.analytics.rollup import open_lake
-from kundpuls.errors import InsufficientData, InvalidArgument, NotFound
+from kundpuls.errors import ConvergenceError, InsufficientData, InvalidArgument, NotFound
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports import cache
 from kundpuls.reports.contracts import (
@@ -45,6 +45,7 @@ from kundpuls.reports.index_frames import FRAME_COLUMNS, IndexPlan, index_frame,
 from kundpuls.reports.needs import needs_sections
 from kundpuls.reports.staff_gap import staff_customer_gaps
 from kundpuls.stats import change_in_mean, change_in_nps, funnel_means, priority_matrix
+from kundpuls.stats.pls.moments import drivers_from_moments
 from kundpuls.text.taxonomy import Taxonomy, default_taxonomy
 from kundpuls.text.themes import ThemeAssignment, assign_themes
 
@@ -199,10 +200,10 @@ def driver_table(
     model = definition.codebook.driver_model
     if model is None:
         return None
-    constructs = [model.outcome, *model.drivers]
-    if any(c not in plan.items for c in constructs):
+    items = tuple(dict.fromkeys(i for c in model.constructs.values() for i in c.indicators))
+    _, manifest = open_lake(lake)
+    if any(i not in manifest.survey_items(plan.survey_key) for i in items):
         return None
-    items = tuple(dict.fromkeys(i for c in constructs for i in plan.items[c]))
     key = (*cache.lake_key(lake), "drivers", plan.survey_key, items)
     return cache.cached(
         key, lambda: cross_products(lake, plan.survey_key, items, period="all", threshold=plan.threshold)
@@ -217,7 +218,12 @@ def _drivers(
     names: Mapping[str, str],
     language: str,
 ) -> DriverReport | None:
-    """Effektmått by OLS on index covariances (the unit, or its nearest ancestor with n ≥ 50)."""
+    """PLS driver analysis (effektmått, priority matrix) of the unit, or its nearest ancestor with n ≥ 50.
+
+    The survey's PLS model is fitted on the group's item means and covariance from the lake's cross
+    products (:func:`kundpuls.stats.pls.moments.drivers_from_moments`: the same result as fitting the
+    respondents' rows), so no answers leave the analytics engine.
+    """
     cp = driver_table(lake, definition, plan)
     model = definition.codebook.driver_model
     if cp is None or model is None:
@@ -234,31 +240,31 @@ def _drivers(
         return None
     _, manifest = open_lake(lake)
     meta = manifest.survey_items(plan.survey_key)
-    items = cp.items
-    constructs = [model.outcome, *model.drivers]
-    weights = np.zeros((len(constructs), len(items)))
-    offsets = np.zeros(len(constructs))
-    for r, name in enumerate(constructs):
-        for item, w in plan.weights[name].items():
-            lo, hi = float(meta[item].get("min", 1)), float(meta[item].get("max", 10))
-            weights[r, items.index(item)] = w * 100.0 / (hi - lo)
-            offsets[r] += w * 100.0 / (hi - lo) * lo
-    cov = weights @ cp.covariance(chosen) @ weights.T
-    means = weights @ cp.means()[chosen] - offsets
-    s_xx, s_xy = cov[1:, 1:], cov[1:, 0]
+    scales = {i: (float(meta[i].get("min", 1)), float(meta[i].get("max", 10))) for i in cp.items}
+    n = int(groups.loc[chosen, "n"])
     try:
-        b = np.linalg.solve(s_xx, s_xy)
-    except np.linalg.LinAlgError:
+        found = drivers_from_moments(
+            model.as_model_file(),
+            list(cp.items),
+            cp.means()[chosen],
+            cp.covariance(chosen),
+            n,
+            target=model.outcome,
+            scales=scales,
+            step=EFFECT_STEP,
+        )
+    except (ConvergenceError, InsufficientData, InvalidArgument):  # e.g. a negative weight: no 0–100 index
         return None
-    r_squared = float(b @ s_xy / cov[0, 0]) if cov[0, 0] > 0 else math.nan
-    effects = EFFECT_STEP * b
-    labels = [plan.label(d, language) for d in model.drivers]
-    matrix = priority_matrix(effects, means[1:], labels=labels)
+    drivers = [d for d in model.drivers if d in found.effects]
+    if not drivers:
+        return None
+    labels = [plan.label(d, language) for d in drivers]
+    effects = np.array([found.effects[d] for d in drivers])
+    scores = np.array([found.scores[d] for d in drivers])
+    matrix = priority_matrix(effects, scores, labels=labels)
     rows = tuple(
         DriverRow(key, label, float(score), float(effect), name)
-        for key, label, score, effect, name in zip(
-            model.drivers, labels, means[1:], effects, matrix.name, strict=True
-        )
+        for key, label, score, effect, name in zip(drivers, labels, scores, effects, matrix.name, strict=True)
     )
     code = str(groups.loc[chosen, "unit"])
     return DriverReport(
@@ -266,14 +272,15 @@ def _drivers(
         rows=rows,
         score_cut=float(matrix.y_cut),
         effect_cut=float(matrix.x_cut),
-        n=int(groups.loc[chosen, "n"]),
-        r_squared=r_squared,
+        n=n,
+        r_squared=found.r_squared,
         scope_code=code,
         scope_name=names.get(code, code),
         method=(
-            f"OLS of {model.outcome} on the area indices from listwise-complete cross products "
-            "(all periods); "
-            f"effect = {EFFECT_STEP:g} × coefficient (effektmått); SCB priority matrix, cuts at the means"
+            f"PLS path model of {model.outcome} (standardised, path scheme) on the listwise-complete item "
+            "covariances of all periods; indices from normalised outer weights; "
+            f"effect = {EFFECT_STEP:g} × total effect × sd ratio (effektmått); SCB priority matrix, cuts at "
+            "the means"
         ),
     )
 
