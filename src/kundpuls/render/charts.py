@@ -166,7 +166,7 @@ def _funnel_shape(language: str) -> alt.LayerChart:
         .encode(x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), detail="line:N")
     )
     target = alt.Chart(alt.NamedData("target")).mark_rule(color=GREY).encode(y=alt.Y("t:Q", title=y_title))
-    focus, other = text("role_unit", language), text("unit", language)
+    focus, other = text("funnel_focus", language), text("funnel_other", language)
     dots = (
         alt.Chart(alt.NamedData("points"))
         .mark_point(filled=True, size=70)
@@ -190,7 +190,7 @@ def funnel_chart(report: UnitReport, language: str = "sv") -> RenderedChart | No
     if funnel is None:
         return None
     shown = [p for p in funnel.points if not p.suppressed]
-    focus, other = text("role_unit", language), text("unit", language)
+    focus, other = text("funnel_focus", language), text("funnel_other", language)
     points = [
         {
             "unit": p.unit_name,

@@ -19,6 +19,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "yes": ("ja", "yes"),
     "no": ("nej", "no"),
     "role_unit": ("Enheten", "This unit"),
+    "funnel_focus": ("Den här enheten", "This unit"),
+    "funnel_other": ("Jämförbar enhet", "Comparable unit"),
     "role_parent": ("Överordnad enhet", "Parent unit"),
     "role_organisation": ("Hela organisationen", "Whole organisation"),
     "headlines": ("Index", "Indices"),
