@@ -78,14 +78,22 @@ def test_serve_answers_healthz_from_the_production_server(tmp_path: Path) -> Non
     )
     try:
         body = None
-        for _ in range(100):
+        # Starting collects the static files and boots gunicorn: seconds, more on a busy machine.
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and process.poll() is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
                     body = json.loads(response.read())
                     server_header = response.headers["Server"]
                 break
             except OSError:
-                time.sleep(0.1)
+                time.sleep(0.2)
+        if body is None:
+            process.terminate()
+            output = process.communicate(timeout=20)[0].decode(errors="replace")
+            pytest.fail(
+                f"the server did not answer /healthz (exit code {process.returncode}):\n{output[-3000:]}"
+            )
         assert body == {"status": "ok", "database": "ok"}
         assert "gunicorn" in server_header
         # a page with static files works right after `migrate` + `serve` (serve collects them)
