@@ -61,6 +61,33 @@ _COLUMNS = [
 ]
 
 
+def _check_threshold(threshold: int) -> None:
+    if not isinstance(threshold, int) or threshold < 1:
+        raise InvalidArgument(
+            f"threshold: {threshold!r} must be a positive integer", field="threshold", value=threshold
+        )
+
+
+def _period_map(manifest: Any, survey: str, period: str, kind: str) -> tuple[pa.Table, set[str]]:
+    """The period table of ``period`` and its months; NotFound when the survey has no responses in it."""
+    periods = period_table(manifest.months(survey), kind)
+    periods = periods.filter(pa.compute.equal(periods.column("period"), period))
+    if periods.num_rows == 0:
+        raise NotFound(f"period: no responses of survey {survey!r} in {kind} {period!r}")
+    return periods, set(periods.column("period_month").to_pylist())
+
+
+def _files(manifest: Any, table: str, survey: str, months: set[str]) -> list[str]:
+    return [f.path for f in manifest.table_files(table, survey=survey) if f.month in months]
+
+
+def _comment_frame(rows: pa.Table) -> pd.DataFrame:
+    """Engine rows of COMMENTS_SQL as a frame with UTC times, oldest first (ties by response, question)."""
+    stamps = pa.compute.cast(rows.column("submitted_at"), pa.timestamp("us", tz="UTC"))
+    frame = rows.set_column(rows.schema.get_field_index("submitted_at"), "submitted_at", stamps).to_pandas()
+    return frame.sort_values(["submitted_at", "response_id", "question"], kind="stable", ignore_index=True)
+
+
 def unit_comments(
     lake: str | os.PathLike[str] | LakeLocation,
     survey: str,
@@ -87,36 +114,26 @@ def unit_comments(
     threshold : int
         Minimum number of respondents for comments to be shown.
     """
-    if not isinstance(threshold, int) or threshold < 1:
-        raise InvalidArgument(
-            f"threshold: {threshold!r} must be a positive integer", field="threshold", value=threshold
-        )
+    _check_threshold(threshold)
     location, manifest = open_lake(lake, filesystem=filesystem)
     unit_tree = tree if tree is not None else lake_unit_tree(manifest)
     unit_tree.path(unit)
-    periods = period_table(manifest.months(survey), kind)
-    periods = periods.filter(pa.compute.equal(periods.column("period"), period))
-    if periods.num_rows == 0:
-        raise NotFound(f"period: no responses of survey {survey!r} in {kind} {period!r}")
-    months = set(periods.column("period_month").to_pylist())
+    periods, months = _period_map(manifest, survey, period, kind)
     unit_map = unit_tree.ancestor_table(rollup=rollup, only=[unit])
     runner = resolve_engine(engine)
     tables = {"unit_map": unit_map, "period_map": periods}
-    response_files = [f.path for f in manifest.table_files(RESPONSES, survey=survey) if f.month in months]
+    response_files = _files(manifest, RESPONSES, survey, months)
     counted = runner.execute(RESPONDENTS_SQL, lake=location, files={RESPONSES: response_files}, tables=tables)
     respondents = int(sum(counted.column("respondents").to_pylist())) if counted.num_rows else 0
-    empty = _empty()
     if respondents < threshold:
-        return UnitComments(unit, period, None, True, empty)
-    comment_files = [f.path for f in manifest.table_files(COMMENTS, survey=survey) if f.month in months]
+        return UnitComments(unit, period, None, True, _empty())
+    comment_files = _files(manifest, COMMENTS, survey, months)
     if not comment_files:
-        return UnitComments(unit, period, respondents, False, empty)
+        return UnitComments(unit, period, respondents, False, _empty())
     rows = runner.execute(COMMENTS_SQL, lake=location, files={COMMENTS: comment_files}, tables=tables)
-    stamps = pa.compute.cast(rows.column("submitted_at"), pa.timestamp("us", tz="UTC"))
-    found = rows.set_column(rows.schema.get_field_index("submitted_at"), "submitted_at", stamps).to_pandas()
+    found = _comment_frame(rows)
     if question is not None:
-        found = found[found["question"] == question]
-    found = found.sort_values(["submitted_at", "response_id", "question"], kind="stable", ignore_index=True)
+        found = found[found["question"] == question].reset_index(drop=True)
     return UnitComments(unit, period, respondents, False, found[_COLUMNS])
 
 
@@ -164,17 +181,10 @@ def period_comments(
     filesystem: Any = None,
 ) -> PeriodComments:
     """Comments of every unit of ``survey`` in ``period`` (see :func:`unit_comments` for the arguments)."""
-    if not isinstance(threshold, int) or threshold < 1:
-        raise InvalidArgument(
-            f"threshold: {threshold!r} must be a positive integer", field="threshold", value=threshold
-        )
+    _check_threshold(threshold)
     location, manifest = open_lake(lake, filesystem=filesystem)
     tree = lake_unit_tree(manifest)
-    periods = period_table(manifest.months(survey), kind)
-    periods = periods.filter(pa.compute.equal(periods.column("period"), period))
-    if periods.num_rows == 0:
-        raise NotFound(f"period: no responses of survey {survey!r} in {kind} {period!r}")
-    months = set(periods.column("period_month").to_pylist())
+    periods, months = _period_map(manifest, survey, period, kind)
     rolled = tree.ancestor_table(rollup=True)
     members: dict[str, set[str]] = {}
     for code, ancestor in zip(
@@ -182,17 +192,16 @@ def period_comments(
     ):
         members.setdefault(ancestor, set()).add(code)
     runner = resolve_engine(engine)
-    response_files = [f.path for f in manifest.table_files(RESPONSES, survey=survey) if f.month in months]
     counted = runner.execute(
         RESPONDENTS_SQL,
         lake=location,
-        files={RESPONSES: response_files},
+        files={RESPONSES: _files(manifest, RESPONSES, survey, months)},
         tables={"unit_map": rolled, "period_map": periods},
     )
     respondents = dict(
         zip(counted.column("unit").to_pylist(), counted.column("respondents").to_pylist(), strict=True)
     )
-    comment_files = [f.path for f in manifest.table_files(COMMENTS, survey=survey) if f.month in months]
+    comment_files = _files(manifest, COMMENTS, survey, months)
     found = _empty()
     if comment_files and any(n >= threshold for n in respondents.values()):
         rows = runner.execute(
@@ -201,12 +210,7 @@ def period_comments(
             files={COMMENTS: comment_files},
             tables={"unit_map": tree.ancestor_table(rollup=False), "period_map": periods},
         )
-        stamps = pa.compute.cast(rows.column("submitted_at"), pa.timestamp("us", tz="UTC"))
-        table = rows.set_column(rows.schema.get_field_index("submitted_at"), "submitted_at", stamps)
-        frame = table.to_pandas().sort_values(
-            ["submitted_at", "response_id", "question"], kind="stable", ignore_index=True
-        )
-        found = frame[_COLUMNS]
+        found = _comment_frame(rows)[_COLUMNS]
     return PeriodComments(
         period=period,
         threshold=threshold,
