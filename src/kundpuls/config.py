@@ -157,11 +157,6 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         raise ConfigurationError(
             f"KUNDPULS_ANONYMITY_THRESHOLD: expected a whole number ≥ 1, got {threshold_raw!r}"
         )
-    retention_raw = env.get("KUNDPULS_CASE_CONTACT_RETENTION_DAYS") or "30"
-    if not retention_raw.isdigit():
-        raise ConfigurationError(
-            f"KUNDPULS_CASE_CONTACT_RETENTION_DAYS: expected a whole number ≥ 0, got {retention_raw!r}"
-        )
     settle_raw = env.get("KUNDPULS_LAKE_SETTLE_SECONDS") or "5"
     try:
         settle = float(settle_raw)
@@ -192,7 +187,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         mail_from=env.get("KUNDPULS_MAIL_FROM") or "kundpuls@localhost",
         mail_rate=_number(env, "KUNDPULS_MAIL_RATE", "5", minimum=0.001),
         contact_retention_days=int(_number(env, "KUNDPULS_CONTACT_RETENTION_DAYS", "30", minimum=0)),
-        case_contact_retention_days=int(retention_raw),
+        case_contact_retention_days=_whole(env, "KUNDPULS_CASE_CONTACT_RETENTION_DAYS", "30"),
         rate_limit_posts=_whole(env, "KUNDPULS_RATE_LIMIT_POSTS", "120"),
         rate_limit_gets=_whole(env, "KUNDPULS_RATE_LIMIT_GETS", "600"),
         trusted_proxies=_whole(env, "KUNDPULS_TRUSTED_PROXIES", "0"),

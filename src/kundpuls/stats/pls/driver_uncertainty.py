@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kundpuls.errors import InvalidArgument
-from kundpuls.stats.pls.index_layer import ScaleSpec, _bounds
+from kundpuls.stats.pls.index_layer import ScaleSpec, scale_bounds
 from kundpuls.stats.pls.intervals import percentile_interval
 from kundpuls.stats.pls.resampling import MomentData, iter_resample_blocks
 
@@ -74,7 +74,7 @@ def driver_draws(
         for i, b in zip(indicators, model.compiled_.block, strict=True)
     ]
     kind = "total_effect" if effect == "total" else "path"
-    low, high = _bounds(indicators, scales)
+    low, high = scale_bounds(indicators, scales)
     full_mean = model.indicator_data_.to_numpy(dtype=float).mean(axis=0)
     data = MomentData(model.indicator_data_.to_numpy(dtype=float), scaled=False)
     n_draws = result.n_resamples

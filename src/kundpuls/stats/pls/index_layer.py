@@ -91,7 +91,7 @@ def construct_index(means: Mapping[str, float] | pd.Series, weights: pd.Series, 
     names = list(weights.index)
     w = weights.to_numpy(dtype=float)
     x = np.array([float(means[i]) for i in names])
-    low, high = _bounds(names, scales)
+    low, high = scale_bounds(names, scales)
     return float(100.0 * (w @ x - w @ low) / (w @ high - w @ low))
 
 
@@ -112,7 +112,7 @@ def respondent_indices(
         values = np.array(data[names].to_numpy(dtype=float, na_value=np.nan), copy=True)
         for code in missing_codes:
             values[values == code] = np.nan
-        low, high = _bounds(names, scales)
+        low, high = scale_bounds(names, scales)
         item_index = (values - low) / (high - low)
         answered = ~np.isnan(item_index)
         wmat = np.where(answered, w.to_numpy(dtype=float), 0.0)
@@ -281,7 +281,8 @@ def _spec(model: ModelSpec | Mapping[str, object]) -> ModelSpec:
     return model if isinstance(model, ModelSpec) else model_from_mapping(model)
 
 
-def _bounds(names: Sequence[str], scales: ScaleSpec) -> tuple[np.ndarray, np.ndarray]:
+def scale_bounds(names: Sequence[str], scales: ScaleSpec) -> tuple[np.ndarray, np.ndarray]:
+    """Arrays of the low and high ends of each indicator's answer scale (one pair or a pair per name)."""
     if isinstance(scales, Mapping):
         missing = [n for n in names if n not in scales]
         if missing:

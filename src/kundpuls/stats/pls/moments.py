@@ -20,10 +20,10 @@ from kundpuls.errors import ConvergenceError, InsufficientData, InvalidArgument
 from kundpuls.stats.pls.algorithm import estimates_from_weights, iterate_weights, orientation_signs
 from kundpuls.stats.pls.index_layer import (
     ScaleSpec,
-    _bounds,
     construct_index,
     effect_per_points,
     normalised_weights,
+    scale_bounds,
 )
 from kundpuls.stats.pls.spec import ModelSpec, model_from_mapping
 from kundpuls.stats.pls.structure import CompiledModel
@@ -128,7 +128,7 @@ def drivers_from_moments(
     spread = {}
     for c in constructs:
         names = list(normalised[c].index)
-        low, high = _bounds(names, scales)
+        low, high = scale_bounds(names, scales)
         a = np.zeros(len(spec.indicators))
         for name, w, lo, hi in zip(names, normalised[c].to_numpy(), low, high, strict=True):
             a[spec.indicators.index(name)] = w / (hi - lo)
