@@ -8,7 +8,6 @@ import subprocess
 import altair as alt
 import pytest
 
-from kundpuls.render import vega_svg
 from kundpuls.render.typst_pdf import compile_pdf
 from kundpuls.render.vega_svg import compiled_shape, fill_shape, render_shape, slot
 
@@ -98,9 +97,3 @@ def test_one_compiler_per_template_makes_many_documents_with_their_own_data_and_
 def test_the_data_name_is_reserved() -> None:
     with pytest.raises(ValueError, match="reserved"):
         compile_pdf("poster", {}, {"data.json": b"{}"})
-
-
-def test_svg_of_still_renders_a_one_off_chart() -> None:
-    chart = alt.Chart(alt.InlineData(values=[{"a": 1}])).mark_point().encode(x="a:Q")
-    svg = vega_svg.svg_of(chart, title="Ett", description="En punkt")
-    assert "<title>Ett</title>" in svg

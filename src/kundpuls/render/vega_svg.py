@@ -125,11 +125,3 @@ def render_shape(
     spec = fill_shape(shape, data=data, texts=texts)
     svg = vl_convert.vega_to_svg(spec, allowed_base_urls=[], format_locale=number_locale(language))
     return accessible_svg(svg, title=title, description=description)
-
-
-def svg_of(chart: alt.TopLevelMixin, *, title: str, description: str, language: str = "sv") -> str:
-    """Render a one-off Altair chart (compiled on every call) to accessible SVG."""
-    svg = vl_convert.vegalite_to_svg(
-        configured(chart).to_dict(validate=False), allowed_base_urls=[], format_locale=number_locale(language)
-    )
-    return accessible_svg(svg, title=title, description=description)
