@@ -12,13 +12,14 @@ shape once per process, so a batch of reports pays only for drawing.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import altair as alt
 
 from kundpuls.render import tables as tb
 from kundpuls.render.labels import number, text
-from kundpuls.render.vega_svg import compiled_shape, render_shape, slot
+from kundpuls.render.vega_svg import Rows, compiled_shape, render_shape, slot
 from kundpuls.reports.contracts import UnitReport
 
 WIDTH = 520
@@ -36,6 +37,29 @@ class RenderedChart:
     description: str
     svg: str
     table: tb.Table
+
+
+def drawn(
+    key: str,
+    shape: Callable[[str], alt.TopLevelMixin],
+    language: str,
+    *,
+    data: Mapping[str, Rows],
+    texts: Mapping[str, str],
+    title: str,
+    description: str,
+    table: tb.Table | None,
+) -> RenderedChart:
+    """The chart ``key``: ``shape`` (compiled once per language) drawn with one report's rows and texts."""
+    svg = render_shape(
+        compiled_shape(shape, language),
+        data=data,
+        texts=texts,
+        title=title,
+        description=description,
+        language=language,
+    )
+    return RenderedChart(key, title, description, svg, table or tb.Table(key, title, (), ()))
 
 
 def _trend_shape(language: str) -> alt.LayerChart:
@@ -88,15 +112,16 @@ def trend_chart(report: UnitReport, language: str = "sv") -> RenderedChart | Non
         last=f"{last.period} {number(last.value.estimate, language)} "
         f"({number(last.value.ci_low, language)}–{number(last.value.ci_high, language)}, n = {last.value.n})",
     )
-    svg = render_shape(
-        compiled_shape(_trend_shape, language),
+    return drawn(
+        "trend",
+        _trend_shape,
+        language,
         data={"trend": rows, "bounds": [{"v": max(0.0, lo)}, {"v": min(100.0, hi)}]},
         texts={"title": title, "label": label},
         title=title,
         description=description,
-        language=language,
+        table=tb.trend_table(report, language),
     )
-    return RenderedChart("trend", title, description, svg, tb.trend_table(report, language))
 
 
 def _comparison_shape(language: str) -> alt.LayerChart:
@@ -146,15 +171,16 @@ def comparison_chart(report: UnitReport, language: str = "sv") -> RenderedChart 
             for row, r in zip(rows, shown, strict=True)
         )
     )
-    svg = render_shape(
-        compiled_shape(_comparison_shape, language),
+    return drawn(
+        "comparison",
+        _comparison_shape,
+        language,
         data={"groups": rows},
         texts={"title": title, "label": label},
         title=title,
         description=description,
-        language=language,
+        table=tb.comparison_table(report, language),
     )
-    return RenderedChart("comparison", title, description, svg, tb.comparison_table(report, language))
 
 
 def _funnel_shape(language: str) -> alt.LayerChart:
@@ -226,16 +252,16 @@ def funnel_chart(report: UnitReport, language: str = "sv") -> RenderedChart | No
         target=number(funnel.target, language),
         outside=note,
     )
-    svg = render_shape(
-        compiled_shape(_funnel_shape, language),
+    return drawn(
+        "funnel",
+        _funnel_shape,
+        language,
         data={"limits": limits, "target": [{"t": funnel.target}], "points": points},
         texts={"title": title, "index": funnel.index_key},
         title=title,
         description=description,
-        language=language,
+        table=tb.funnel_table(report, language),
     )
-    table = tb.funnel_table(report, language) or tb.Table("funnel", title, (), ())
-    return RenderedChart("funnel", title, description, svg, table)
 
 
 def _priority_shape(language: str) -> alt.LayerChart:
@@ -287,8 +313,10 @@ def priority_chart(report: UnitReport, language: str = "sv") -> RenderedChart | 
         n=drivers.n,
         priority=", ".join(priority) or text("none", language),
     )
-    svg = render_shape(
-        compiled_shape(_priority_shape, language),
+    return drawn(
+        "drivers",
+        _priority_shape,
+        language,
         data={
             "areas": rows,
             "effect_cut": [{"c": drivers.effect_cut}],
@@ -297,10 +325,8 @@ def priority_chart(report: UnitReport, language: str = "sv") -> RenderedChart | 
         texts={},
         title=title,
         description=description,
-        language=language,
+        table=tb.driver_table(report, language),
     )
-    table = tb.driver_table(report, language) or tb.Table("drivers", title, (), ())
-    return RenderedChart("drivers", title, description, svg, table)
 
 
 def _gap_shape(language: str) -> alt.LayerChart:
@@ -338,16 +364,16 @@ def gap_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
     title = text("gaps", language)
     top = max(shown, key=lambda g: abs(g.gap or 0.0))
     description = text("gaps_desc", language, top=f"{top.label} ({number(top.gap, language)})")
-    svg = render_shape(
-        compiled_shape(_gap_shape, language),
+    return drawn(
+        "gaps",
+        _gap_shape,
+        language,
         data={"gaps": rows},
         texts={},
         title=title,
         description=description,
-        language=language,
+        table=tb.gap_table(report, language),
     )
-    table = tb.gap_table(report, language) or tb.Table("gaps", title, (), ())
-    return RenderedChart("gaps", title, description, svg, table)
 
 
 def _theme_shape(language: str) -> alt.Chart:
@@ -371,16 +397,16 @@ def theme_chart(report: UnitReport, language: str = "sv") -> RenderedChart | Non
     title = text("themes", language)
     top = ", ".join(f"{t.label} ({t.count})" for t in comments.themes[:3])
     description = text("themes_desc", language, count=comments.comments, top=top)
-    svg = render_shape(
-        compiled_shape(_theme_shape, language),
+    return drawn(
+        "themes",
+        _theme_shape,
+        language,
         data={"themes": rows},
         texts={},
         title=title,
         description=description,
-        language=language,
+        table=tb.theme_table(report, language),
     )
-    table = tb.theme_table(report, language) or tb.Table("themes", title, (), ())
-    return RenderedChart("themes", title, description, svg, table)
 
 
 def report_charts(report: UnitReport, language: str = "sv") -> list[RenderedChart]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import altair as alt
 
 from kundpuls.render import tables as tb
-from kundpuls.render.charts import ACCENT, GREY, HEIGHT, WIDTH, RenderedChart
+from kundpuls.render.charts import ACCENT, GREY, HEIGHT, WIDTH, RenderedChart, drawn
 from kundpuls.render.labels import number, text
-from kundpuls.render.vega_svg import compiled_shape, render_shape, slot
+from kundpuls.render.vega_svg import slot
 from kundpuls.reports.contracts import PriceSection, UnitReport
 
 #: Colours of the Kano categories (colour-blind safe, Okabe–Ito).
@@ -70,16 +70,16 @@ def kano_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None
     top = "; ".join(f"{f.label} {text(f'kano_{f.category}', language)}" for f in shown)
     n = max(f.n or 0 for f in shown)
     description = text("kano_desc", language, count=len(shown), n=n, top=top)
-    svg = render_shape(
-        compiled_shape(_kano_shape, language),
+    return drawn(
+        "kano",
+        _kano_shape,
+        language,
         data={"shares": rows},
         texts={"title": title},
         title=title,
         description=description,
-        language=language,
+        table=tb.kano_table(report, language),
     )
-    table = tb.kano_table(report, language) or tb.Table("kano", title, (), ())
-    return RenderedChart("kano", title, description, svg, table)
 
 
 def _price_shape(language: str) -> alt.TopLevelMixin:
@@ -151,16 +151,18 @@ def price_chart(section: PriceSection, report: UnitReport, language: str = "sv")
         opp=number(section.opp, language, digits=0),
         idp=number(section.idp, language, digits=0),
     )
-    svg = render_shape(
-        compiled_shape(_price_shape, language),
+    return drawn(
+        f"price-{section.key}",
+        _price_shape,
+        language,
         data={"curves": curves, "range": accepted, "points": points},
         texts={"title": title, "currency": section.currency},
         title=title,
         description=description,
-        language=language,
-    )
-    return RenderedChart(
-        f"price-{section.key}", title, description, svg, tb.price_curve_table(section, language)
+        table=tb.price_curve_table(
+            section,
+            language,
+        ),
     )
 
 
