@@ -116,14 +116,6 @@ def write_unit_reports(
         single_file=None if single_file is None else os.fspath(single_file),
         taxonomy=taxonomy,
     )
-    workers = min(jobs, len(units))
-    if workers <= 1 or len(units) < SERIAL_BELOW:
-        written = []
-        for code in units:
-            written.append(write_one_report(settings, code))
-            if advance:
-                advance(code)
-        return written
     done: dict[str, dict[str, Any]] = {}
     pending = deque(units)
 
@@ -132,6 +124,11 @@ def write_unit_reports(
         if advance:
             advance(code)
 
+    workers = min(jobs, len(units))
+    if workers <= 1 or len(units) < SERIAL_BELOW:
+        for code in units:
+            finish(code, write_one_report(settings, code))
+        return [done[code] for code in units]
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
         in_flight: dict[Future[dict[str, Any]], str] = {}
