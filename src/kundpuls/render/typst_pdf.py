@@ -22,6 +22,8 @@ from typing import Any
 
 import typst
 
+from kundpuls.render.chart_fonts import font_environment_lock
+
 _DATA = "data.json"
 
 
@@ -29,7 +31,9 @@ _DATA = "data.json"
 def _compiler(template: str) -> tuple[typst.Compiler, bytes, threading.Lock]:
     source = resources.files("kundpuls.render").joinpath("templates", f"{template}.typ")
     markup = source.read_bytes()
-    return typst.Compiler(markup), markup, threading.Lock()
+    with font_environment_lock:  # Typst reads the system's fonts now: not while they are hidden
+        compiler = typst.Compiler(markup)
+    return compiler, markup, threading.Lock()
 
 
 def compile_pdf(template: str, data: Mapping[str, Any], files: Mapping[str, bytes] | None = None) -> bytes:

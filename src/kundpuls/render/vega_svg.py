@@ -6,7 +6,8 @@ shapes for every unit, so each shape is written once with Altair, with :func:`sl
 text varies (title, axis title) and :class:`altair.NamedData` where the data goes, compiled to Vega once
 per process (:func:`compiled_shape`), and filled per render (:func:`render_shape`): the named data sets get
 their rows, the placeholders their texts. Vega then draws the SVG, with numbers written the reader's way
-(decimal comma in Swedish) and no data fetched from anywhere (``allowed_base_urls=[]``).
+(decimal comma in Swedish) and no data fetched from anywhere (``allowed_base_urls=[]``), measuring text
+with vl-convert's in-memory fonts (:mod:`kundpuls.render.chart_fonts`).
 
 Vega-Lite copies axis titles into the ARIA description expressions of marks, inside JavaScript string
 literals; there a text is written JSON-escaped, which is a valid JavaScript string body.
@@ -22,6 +23,8 @@ from typing import Any, Literal
 
 import altair as alt
 import vl_convert
+
+from kundpuls.render.chart_fonts import use_in_memory_fonts
 
 FONT = "Liberation Sans, DejaVu Sans, Arial, sans-serif"
 
@@ -42,6 +45,7 @@ def configured(chart: alt.TopLevelMixin) -> Any:
 
 def vega_of(chart: alt.TopLevelMixin) -> dict[str, Any]:
     """Compile an Altair chart (Vega-Lite) to a Vega specification."""
+    use_in_memory_fonts()
     spec: dict[str, Any] = vl_convert.vegalite_to_vega(configured(chart).to_dict(validate=False))
     return spec
 
@@ -123,5 +127,13 @@ def render_shape(
 ) -> str:
     """Draw a compiled shape with its data and texts to accessible SVG, numbers written for ``language``."""
     spec = fill_shape(shape, data=data, texts=texts)
+    use_in_memory_fonts()
     svg = vl_convert.vega_to_svg(spec, allowed_base_urls=[], format_locale=number_locale(language))
     return accessible_svg(svg, title=title, description=description)
+
+
+def chart_svg(chart: alt.TopLevelMixin, *, language: str = "sv") -> str:
+    """Draw a one-off Altair chart in the house style to SVG (compiled on every call: for rare charts)."""
+    spec = vega_of(chart)
+    svg: str = vl_convert.vega_to_svg(spec, allowed_base_urls=[], format_locale=number_locale(language))
+    return svg

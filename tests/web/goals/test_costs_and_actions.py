@@ -79,6 +79,7 @@ def test_cost_per_served_customer_stands_beside_goal_status(lake: Path, personas
     assert page.status_code == 200 and "3000" in page.content.decode().replace("\xa0", "").replace(",00", "")
     chart = client.get("/portal/mal/enheter/VOF-HT/produktivitet.svg?period=2026")
     assert chart["Content-Type"] == "image/svg+xml" and b"<svg" in chart.content
+    assert ">3\xa0000<" in chart.content.decode()  # the cost axis in Swedish: no-break space for thousands
 
 
 def test_the_response_rate_uses_the_served_customers(lake: Path) -> None:

@@ -42,10 +42,13 @@ def productivity_rows(rows: Sequence[GoalRow], period: str) -> list[dict[str, An
     return out
 
 
-def productivity_svg(data: Sequence[dict[str, Any]], *, x_title: str, y_title: str, state_title: str) -> str:
+def productivity_svg(
+    data: Sequence[dict[str, Any]], *, x_title: str, y_title: str, state_title: str, language: str = "sv"
+) -> str:
     """A scatter of cost per served customer (x) against the goal metric (y) with its interval, as SVG."""
     import altair as alt
-    import vl_convert
+
+    from kundpuls.render.vega_svg import chart_svg
 
     plotted = [d for d in data if d["estimate"] is not None]
     base = alt.Chart(
@@ -59,4 +62,4 @@ def productivity_svg(data: Sequence[dict[str, Any]], *, x_title: str, y_title: s
     )
     bars = base.mark_rule().encode(x="cost_per_customer:Q", y="ci_low:Q", y2="ci_high:Q")
     chart = (bars + points).properties(width=480, height=300)
-    return str(vl_convert.vegalite_to_svg(chart.to_json()))
+    return chart_svg(chart, language=language)

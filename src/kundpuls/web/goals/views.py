@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -163,5 +164,6 @@ def productivity_chart(request: HttpRequest, code: str) -> HttpResponse:
         x_title=_("Cost per served customer (SEK)"),
         y_title=_("Goal metric"),
         state_title=_("Goal status"),
+        language="en" if (get_language() or "sv").startswith("en") else "sv",
     )
     return HttpResponse(svg, content_type="image/svg+xml")
