@@ -9,17 +9,20 @@ POSTGRES_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/kundpuls
 
 install: $(STAMP)
 
+# Bytecode is compiled at install (uv does not by default): where PYTHONDONTWRITEBYTECODE is set, every
+# process would otherwise compile every module it imports again (≈ 3.4 s for `kundpuls report`).
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kundpuls needs Python 3.11 or newer")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$$(sed -n 's/^uv==//p' requirements.lock)"
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock -e . --no-deps
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements.lock -e . --no-deps
+	$(BIN)/python -m compileall -q src > /dev/null
 	rm -f $(VENV)/.installed-*
 	touch $@
 
 ## The optional Spark engine (pyspark + py4j, pinned in requirements-spark.lock; needs Java 17)
 install-spark: $(STAMP)
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-spark.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements-spark.lock
 
 ## Run the demo: SQLite + DuckDB under var/, demo organisation and data, served on http://127.0.0.1:8000
 demo: $(STAMP)

@@ -7,8 +7,13 @@ surveys, two years of responses, the lake). Then, in this process:
   the unit's manager) over N requests after one warm-up (p50/p95; target p95 ≤ 300 ms);
 * **baseline**: the same headline numbers computed straight from the transactional tables with pandas
   (read the responses, build the NKI per respondent, group by unit subtree × quarter) per request;
-* **batch PDF**: ``kundpuls report --all-units`` time per unit from a cold cache, on one worker process per
-  core as the command runs it, and in one process for comparison (target ≤ 0.2 s per unit).
+* **batch PDF**: ``kundpuls report --all-units`` time per unit from a cold cache, in as many processes as
+  the command starts by default (one per two cores), and in one process for comparison (target ≤ 0.2 s
+  per unit);
+* **the command, end to end**: ``kundpuls report --survey nki --all-units`` in a fresh process (imports,
+  lake check, every unit with responses and their parents), once as shipped and once with
+  ``KUNDPULS_CHART_FONTS=system`` as the baseline (vl-convert measuring text with the system's font files,
+  as before :mod:`kundpuls.render.chart_fonts`).
 
 With ``--json`` stdout ends with one JSON object.
 """
@@ -19,6 +24,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -71,6 +77,17 @@ def _baseline(unit_code: str) -> float:
     table = index.groupby(quarter).agg(["mean", "std", "count"])
     half = 1.96 * table["std"] / np.sqrt(table["count"])
     return float((table["mean"] + half).sum())
+
+
+def _command(out: Path, chart_fonts: str) -> tuple[float, int]:
+    """Wall time and reports written of ``kundpuls report --all-units`` in a fresh process."""
+    environment = {**os.environ, "KUNDPULS_CHART_FONTS": chart_fonts}
+    command = [sys.executable, "-m", "kundpuls.cli", "report", "--survey", "nki", "--all-units"]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*command, "--out", str(out), "--json"], env=environment, capture_output=True, text=True, check=True
+    )
+    return time.perf_counter() - started, int(json.loads(done.stdout)["written"])
 
 
 def main() -> None:
@@ -136,6 +153,8 @@ def main() -> None:
             batch_by_jobs[run_jobs] = time.perf_counter() - t
         batch = batch_by_jobs[jobs]
         pdfs = sum(1 for w in written if w.get("file"))
+        command_seconds, command_reports = _command(Path(folder) / "cli-bundled", "bundled")
+        system_seconds, _ = _command(Path(folder) / "cli-system", "system")
 
     p50, p95 = _percentile(times, 0.5), _percentile(times, 0.95)
     b50, b95 = _percentile(baseline, 0.5), _percentile(baseline, 0.95)
@@ -155,15 +174,25 @@ def main() -> None:
         "batch_seconds": round(batch, 2),
         "batch_seconds_per_unit": round(batch / max(pdfs, 1), 3),
         "batch_one_process_seconds_per_unit": round(batch_by_jobs[1] / max(pdfs, 1), 3),
+        "command_reports": command_reports,
+        "command_seconds": round(command_seconds, 2),
+        "command_seconds_per_report": round(command_seconds / max(command_reports, 1), 3),
+        "command_system_fonts_seconds": round(system_seconds, 2),
+        "ratio_system_fonts_over_bundled": round(system_seconds / command_seconds, 2),
         "targets": {"page_p95_ms": 300, "batch_seconds_per_unit": 0.2},
     }
     print(f"unit page: p50 {result['page_p50_ms']} ms, p95 {result['page_p95_ms']} ms (cold {cold:.2f} s)")
     print(f"pandas baseline (headline only, from the database): p50 {result['baseline_pandas_p50_ms']} ms")
     print(f"ratio baseline/page p50: {result['ratio_baseline_over_page_p50']}")
     print(
-        f"batch PDF: {pdfs} units in {batch:.1f} s on {jobs} worker processes = "
+        f"batch PDF: {pdfs} units in {batch:.1f} s in {jobs} process{'es' if jobs > 1 else ''} = "
         f"{result['batch_seconds_per_unit']} s per unit "
         f"(one process: {result['batch_one_process_seconds_per_unit']} s per unit)"
+    )
+    print(
+        f"kundpuls report --all-units, fresh process: {command_reports} reports in {command_seconds:.1f} s "
+        f"({result['command_seconds_per_report']} s per report, start-up included); with the system's font "
+        f"files {system_seconds:.1f} s (ratio {result['ratio_system_fonts_over_bundled']})"
     )
     if args.json:
         print(json.dumps(result))

@@ -61,3 +61,12 @@ def test_it_accepts_postgresql_urls_and_host_lists() -> None:
     )
     assert not config.uses_sqlite
     assert config.allowed_hosts == ("kundpuls.example.se", "127.0.0.1")
+
+
+def test_chart_fonts_are_bundled_unless_told_and_a_wrong_value_is_named() -> None:
+    from kundpuls.config import chart_fonts
+
+    assert chart_fonts({}) == "bundled"
+    assert chart_fonts({"KUNDPULS_CHART_FONTS": " System "}) == "system"
+    with pytest.raises(ConfigurationError, match=r"KUNDPULS_CHART_FONTS.*'serif'"):
+        chart_fonts({"KUNDPULS_CHART_FONTS": "serif"})

@@ -29,6 +29,7 @@ variable                       meaning                                          
 ``KUNDPULS_RATE_LIMIT_POSTS``  answer pages sent per minute from one address (0: off)  ``120``
 ``KUNDPULS_RATE_LIMIT_GETS``   respondent pages fetched per minute from one address    ``600``
 ``KUNDPULS_TRUSTED_PROXIES``   reverse proxies in front (their X-Forwarded-For counts) ``0``
+``KUNDPULS_CHART_FONTS``       fonts charts measure text with: ``bundled`` or ``system`` ``bundled``
 =============================  =====================================================  =====================
 
 With debug off, a missing secret key stops the start with :class:`~kundpuls.errors.ConfigurationError`;
@@ -198,3 +199,21 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
 def get_config() -> Config:
     """The process-wide configuration, read from the environment on first use."""
     return load_config()
+
+
+CHART_FONTS = ("bundled", "system")
+
+
+def chart_fonts(env: Mapping[str, str] | None = None) -> str:
+    """``KUNDPULS_CHART_FONTS``: how vl-convert measures chart text (:mod:`kundpuls.render.chart_fonts`).
+
+    ``bundled``: with the Liberation Sans it carries in memory (fast); ``system``: with the system's fonts
+    too, for labels in scripts Liberation Sans lacks (Chinese, Arabic …). Read on its own, without the
+    rest of the configuration, because charts are also drawn where no server is configured.
+    """
+    env = os.environ if env is None else env
+    raw = env.get("KUNDPULS_CHART_FONTS") or "bundled"
+    value = raw.strip().lower()
+    if value not in CHART_FONTS:
+        raise ConfigurationError(f"KUNDPULS_CHART_FONTS: expected bundled or system, got {raw!r}")
+    return value

@@ -1,7 +1,8 @@
-"""A batch of unit reports on worker processes gives the same PDFs as one by one, in the units' order."""
+"""A batch of unit reports gives the same PDFs in one process, pipelined, and on worker processes."""
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 
 from kundpuls.errors import InvalidArgument
-from kundpuls.render.unit_batch import write_unit_reports
+from kundpuls.render.unit_batch import BatchSettings, write_some_reports, write_unit_reports
 
 UNITS = ["A", "B", "C", "D", "NOSUCHUNIT"]  # tests/reports/conftest.py
 
@@ -39,6 +40,33 @@ def test_two_workers_write_what_one_process_writes(small_lake: Any, tmp_path: Pa
         assert Path(one["file"]).name == Path(two["file"]).name
         assert _text(one["file"]) == _text(two["file"])
         assert small_lake.names.get(one["unit"], one["unit"]) in _text(two["file"])
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_a_spawned_worker_writes_what_this_process_writes(small_lake: Any, tmp_path: Path) -> None:
+    """The worker's share of a batch, in a fresh ``spawn`` process as the pool starts it."""
+    common = {"names": small_lake.names, "period": "2025-Q3", "period_kind": "quarter", "language": "sv"}
+    here = write_unit_reports(
+        small_lake.path, small_lake.definition, UNITS, tmp_path / "here", jobs=1, **common
+    )
+    settings = BatchSettings(
+        lake=str(small_lake.path),
+        definition=small_lake.definition,
+        out=str(tmp_path / "worker"),
+        single_file=None,
+        **common,
+    )
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        there = pool.apply(write_some_reports, (settings, UNITS))
+    assert sorted(w["unit"] for w in there) == sorted(UNITS)
+    by_unit = {w["unit"]: w for w in there}
+    for one in here:
+        two = by_unit[one["unit"]]
+        if one["file"] is None:
+            assert two == one
+            continue
+        assert Path(two["file"]).parent == tmp_path / "worker"
+        assert Path(one["file"]).name == Path(two["file"]).name and _text(one["file"]) == _text(two["file"])
 
 
 def test_jobs_must_be_positive(small_lake: Any, tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """``kundpuls report``: unit reports as PDF, from the web's lake or standalone from an exported file.
 
 * With the database: ``kundpuls report --survey nki --unit VOF-HT-N --out reports/`` or ``--all-units``
-  (one PDF per unit that has responses, written by one worker process per core — ``--jobs N`` to
+  (one PDF per unit that has responses, written by one process per two cores — ``--jobs N`` to
   choose; a progress bar on stderr).
 * Standalone, no server or database: ``kundpuls report responses.csv --survey survey.yaml --out
   report.pdf`` — the file (CSV, Excel via python-calamine, SPSS ``.sav`` via pyreadstat) is written to a
@@ -96,7 +96,7 @@ def report(
         str, typer.Option("--time-column", help="Kolumn med tid / time column")
     ] = "submitted_at",
     jobs: Annotated[
-        int | None, typer.Option(help="Parallella processer (standard: en per kärna) / worker processes")
+        int | None, typer.Option(help="Parallella processer (standard: en per två kärnor) / processes")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON på stdout / JSON on stdout")] = False,
 ) -> None:

@@ -15,6 +15,9 @@ metric-compatible with Arial in every version; the SVG is byte for byte the same
 put back at once, so nothing else in the process (Typst's fonts, above all) sees the change.
 
 On other systems (macOS, Windows) fontconfig is not used and nothing changes; charts are drawn as before.
+``KUNDPULS_CHART_FONTS=system`` keeps the system's fonts too: text in a script Liberation Sans lacks
+(Chinese, Arabic …) is then measured with the font that draws it, at the old speed. With ``bundled`` such
+a label is still drawn by the browser or Typst with their fonts, only its width is measured short.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ import threading
 from pathlib import Path
 
 import vl_convert
+
+from kundpuls.config import chart_fonts
 
 _VARIABLE = "FONTCONFIG_FILE"
 
@@ -66,14 +71,15 @@ def _measure_once_without_system_fonts() -> None:
 def use_in_memory_fonts() -> None:
     """Make vl-convert measure with its in-memory fonts; call before any other vl-convert use.
 
-    Cheap after the first call in a process. Does nothing outside Linux, or once vl-convert has measured
-    a text already (its font database is built once per process).
+    Cheap after the first call in a process. Does nothing outside Linux, with
+    ``KUNDPULS_CHART_FONTS=system``, or once vl-convert has measured a text already (its font database is
+    built once per process).
     """
     global _ready
     if _ready:
         return
     with font_environment_lock:
         if not _ready:
-            if sys.platform.startswith("linux"):
+            if sys.platform.startswith("linux") and chart_fonts() == "bundled":
                 _measure_once_without_system_fonts()
             _ready = True

@@ -36,6 +36,11 @@ def _compiler(template: str) -> tuple[typst.Compiler, bytes, threading.Lock]:
     return compiler, markup, threading.Lock()
 
 
+def prepare_compiler(template: str) -> None:
+    """Load ``template``'s compiler and the fonts now (a batch does it while its first report is drawn)."""
+    _compiler(template)
+
+
 def compile_pdf(template: str, data: Mapping[str, Any], files: Mapping[str, bytes] | None = None) -> bytes:
     """Compile ``templates/<template>.typ`` with ``data`` (as input ``data.json``) and extra ``files``."""
     inputs = {_DATA: json.dumps(data, ensure_ascii=False, default=str)}

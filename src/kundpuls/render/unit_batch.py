@@ -1,36 +1,56 @@
-"""Unit reports as PDF files for many units at once, on every core.
+"""Unit reports as PDF files for many units at once.
 
-Each report is independent, and most of its time is spent drawing charts (Vega in vl-convert's single
-JavaScript worker) and typesetting (Typst), neither of which runs two jobs at once in one process. So a
-batch of ``jobs`` runs here and in ``jobs − 1`` worker processes (``spawn``: nothing half-initialised is
-inherited). This process starts at once, with its imports done; a worker joins when it has started
-(≈ 2 s) and takes units from the same queue. Each process builds the survey's index frame, lookups,
-driver cross products and the period's comments once and keeps them (:mod:`kundpuls.reports.cache`) for
-every unit it gets. A batch of one or two units, or ``jobs=1``, runs in this process alone.
+Each report is independent. Its time goes to drawing charts (Vega in vl-convert's JavaScript thread),
+typesetting (Typst) and gathering its data, and the first two release the GIL. So one process
+(:func:`write_reports_here`) gathers a unit's data and draws its charts on this thread while a second
+thread typesets the previous unit, which keeps about 1.5 cores busy; the second thread also starts
+vl-convert and the Typst compiler while the first unit's data loads. ``jobs`` processes share a batch:
+this one and ``jobs − 1`` workers (``spawn``: nothing half-initialised is inherited), default one process
+per two cores. A worker gets units (four at a time, from the same queue) only once it has started, which
+takes seconds, and one still starting when the batch is done is stopped. Each process builds the
+survey's index frame, lookups, driver cross products and the period's comments once and keeps them
+(:mod:`kundpuls.reports.cache`) for every unit it gets. A batch of one or two units runs here alone.
 """
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any
 
 from kundpuls.errors import InvalidArgument, NotFound
 from kundpuls.instruments import SurveyDefinition
+from kundpuls.render.chart_fonts import use_in_memory_fonts
+from kundpuls.render.charts import RenderedChart, report_charts
+from kundpuls.render.typst_pdf import prepare_compiler
 from kundpuls.render.unit_pdf import unit_report_pdf
+from kundpuls.reports.contracts import UnitReport
 from kundpuls.reports.unit_report import unit_report
 from kundpuls.text.taxonomy import Taxonomy
 
 SERIAL_BELOW = 3
 """Batches smaller than this run in the calling process (starting workers would cost more)."""
 
-QUEUED_PER_WORKER = 2
-"""Units handed to each worker ahead, so that none waits while this process finishes a report."""
+UNITS_PER_TASK = 4
+"""Units a worker process gets at a time (it typesets one while it draws the next)."""
+
+TASKS_AHEAD_PER_WORKER = 2
+"""Tasks handed to each worker ahead, so that none waits while this process finishes a report."""
+
+TYPESET_AHEAD = 2
+"""Reports drawn but not yet typeset, at most, in one process (bounds the memory they hold)."""
+
+CORES_PER_PROCESS = 2
+"""A process draws on one thread, typesets on another and vl-convert runs Vega on a third."""
+
+REPORT_TEMPLATE = "unit_report"
 
 
 @dataclass(frozen=True)
@@ -49,15 +69,16 @@ class BatchSettings:
 
 
 def default_jobs() -> int:
-    """Worker processes for a batch: the cores this process may use."""
+    """Processes for a batch: one per two cores this process may use (each keeps about 1.5 cores busy)."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    return max(1, cores // CORES_PER_PROCESS)
 
 
-def write_one_report(settings: BatchSettings, code: str) -> dict[str, Any]:
-    """Write the PDF of unit ``code``; returns what was written (or why it was skipped)."""
+def _prepared(settings: BatchSettings, code: str) -> tuple[UnitReport, list[RenderedChart]] | dict[str, Any]:
+    """Unit ``code``'s report data and charts, or why it has no report."""
     try:
         result = unit_report(
             settings.lake,
@@ -71,14 +92,62 @@ def write_one_report(settings: BatchSettings, code: str) -> dict[str, Any]:
         )
     except NotFound:
         return {"unit": code, "file": None, "skipped": "no responses"}
+    return result, report_charts(result, settings.language)
+
+
+def _typeset(
+    settings: BatchSettings, code: str, report: UnitReport, charts: list[RenderedChart]
+) -> dict[str, Any]:
     target = (
         Path(settings.single_file)
         if settings.single_file
-        else Path(settings.out) / f"{settings.definition.key}-{code}-{result.period}.pdf"
+        else Path(settings.out) / f"{settings.definition.key}-{code}-{report.period}.pdf"
     )
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(unit_report_pdf(result, language=settings.language))
-    return {"unit": code, "file": str(target), "period": result.period}
+    target.write_bytes(unit_report_pdf(report, language=settings.language, charts=charts))
+    return {"unit": code, "file": str(target), "period": report.period}
+
+
+def _warm_up() -> None:
+    """What the first report would wait for: vl-convert's JavaScript and fonts, Typst's compiler."""
+    use_in_memory_fonts()
+    prepare_compiler(REPORT_TEMPLATE)
+
+
+def write_reports_here(
+    settings: BatchSettings, codes: Iterable[str], finish: Callable[[str, dict[str, Any]], None]
+) -> None:
+    """Write the reports of ``codes`` in this process; ``finish(code, result)`` as each is written.
+
+    This thread gathers a unit's data and draws its charts (vl-convert draws on its own thread) while a
+    second thread typesets the previous unit's PDF (Typst releases the GIL), at most
+    :data:`TYPESET_AHEAD` reports behind. ``finish`` is called on this thread.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kundpuls-typeset") as typesetter:
+        warming = typesetter.submit(_warm_up)
+        waiting: deque[tuple[str, Future[dict[str, Any]]]] = deque()
+
+        def settle(keep: int) -> None:
+            while waiting and (len(waiting) > keep or waiting[0][1].done()):
+                code, future = waiting.popleft()
+                finish(code, future.result())
+
+        for code in codes:
+            prepared = _prepared(settings, code)
+            if isinstance(prepared, dict):
+                finish(code, prepared)
+                continue
+            waiting.append((code, typesetter.submit(_typeset, settings, code, *prepared)))
+            settle(TYPESET_AHEAD)
+        warming.result()
+        settle(0)
+
+
+def write_some_reports(settings: BatchSettings, codes: Sequence[str]) -> list[dict[str, Any]]:
+    """A worker process's share of a batch: the reports of ``codes``, in the order they were written."""
+    written: list[dict[str, Any]] = []
+    write_reports_here(settings, codes, lambda _code, result: written.append(result))
+    return written
 
 
 def write_unit_reports(
@@ -124,27 +193,35 @@ def write_unit_reports(
         if advance:
             advance(code)
 
-    workers = min(jobs, len(units))
+    workers = min(jobs, math.ceil(len(units) / UNITS_PER_TASK))
     if workers <= 1 or len(units) < SERIAL_BELOW:
-        for code in units:
-            finish(code, write_one_report(settings, code))
+        write_reports_here(settings, units, finish)
         return [done[code] for code in units]
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
-        in_flight: dict[Future[dict[str, Any]], str] = {}
+    # Leaving the block terminates the pool: a worker still starting when the batch is done is stopped.
+    with context.Pool(workers - 1) as pool:
+        started = [pool.apply_async(_warm_up) for _ in range(workers - 1)]
+        in_flight: list[AsyncResult[list[dict[str, Any]]]] = []
 
         def collect_and_feed() -> None:
-            for future in [f for f in in_flight if f.done()]:
-                finish(in_flight.pop(future), future.result())
-            while pending and len(in_flight) < QUEUED_PER_WORKER * (workers - 1):
-                code = pending.popleft()
-                in_flight[pool.submit(write_one_report, settings, code)] = code
+            for task in [t for t in in_flight if t.ready()]:
+                in_flight.remove(task)
+                for result in task.get():
+                    finish(result["unit"], result)
+            ready = sum(1 for probe in started if probe.ready())
+            while pending and len(in_flight) < TASKS_AHEAD_PER_WORKER * ready:
+                share = [pending.popleft() for _ in range(min(UNITS_PER_TASK, len(pending)))]
+                in_flight.append(pool.apply_async(write_some_reports, (settings, share)))
 
-        collect_and_feed()
-        while pending:  # this process works too: it is warm while the workers start
-            code = pending.popleft()
-            finish(code, write_one_report(settings, code))
+        def mine() -> Iterator[str]:
+            """Units for this process, one at a time, feeding the workers that have started in between."""
             collect_and_feed()
-        for future in as_completed(list(in_flight)):
-            finish(in_flight[future], future.result())
+            while pending:
+                yield pending.popleft()
+                collect_and_feed()
+
+        write_reports_here(settings, mine(), finish)
+        for task in in_flight:
+            for result in task.get():
+                finish(result["unit"], result)
     return [done[code] for code in units]
