@@ -152,16 +152,20 @@ def demo(
         from rich.table import Table
 
         table = Table(title="Demo-inloggningar / demo logins (fungerar bara i demoläge / demo mode only)")
-        for column in ("e-post / e-mail", "lösenord / password", "roll / role"):
-            table.add_column(column, no_wrap=True)
+        table.add_column("e-post / e-mail", no_wrap=True)
+        table.add_column("roll / role", no_wrap=True)
         table.add_column("vem / who")
         for login in logins:
-            table.add_row(login["email"], login["password"], login["role"], login["persona"])
+            table.add_row(login["email"], login["role"], login["persona"])
         console = Console()
         console.print(table)
-        console.print(
-            f"Kundpuls körs på / runs at [bold]http://{host}:{port}/[/bold]  (Ctrl-C avslutar / stops)"
-        )
+        console.print(f"Lösenord för alla / password for all: [bold]{DEMO_PASSWORD}[/bold]")
+        if serve_after:
+            console.print(
+                f"Kundpuls körs på / runs at [bold]http://{host}:{port}/[/bold]  (Ctrl-C avslutar / stops)"
+            )
+        else:
+            console.print("Demon är laddad / demo loaded; [bold]kundpuls demo[/bold] startar / serves it")
     if serve_after:
         serve(host=host, port=port)
 

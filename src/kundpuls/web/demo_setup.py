@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kundpuls.web.cases.demo import load_demo_cases
+from kundpuls.web.goals.demo import load_demo_goals
 from kundpuls.web.org.demo import load_demo_organisation
 from kundpuls.web.responses.demo import load_demo_responses
 from kundpuls.web.responses.lake import sync_to_lake
@@ -21,6 +23,8 @@ STEPS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
     ("surveys", load_demo_surveys),
     ("responses", load_demo_responses),
     ("lake", _sync_lake),
+    ("follow-up", load_demo_cases),
+    ("goals", load_demo_goals),
 )
 
 
