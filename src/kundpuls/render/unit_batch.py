@@ -167,7 +167,7 @@ def write_unit_reports(
 ) -> list[dict[str, Any]]:
     """Write one PDF per unit to ``out`` (or ``single_file`` for one unit); returns what was written.
 
-    ``jobs`` processes share the units (this one and ``jobs − 1`` workers; default: one per core);
+    ``jobs`` processes share the units (this one and ``jobs − 1`` workers; default: one per two cores);
     ``advance(code)`` is called as each report is done, in the order they finish. The result is in the
     order of ``units``. ``taxonomy`` names the comment themes (default: the shipped taxonomy).
     """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -167,12 +168,19 @@ def test_driver_analysis_finds_the_strongest_true_driver():
         driver_analysis(model, frame, target="Bemotande", scales=(1, 10))
 
 
-def test_bootstrap_intervals_of_indices_and_effects_follow_the_draws():
+@pytest.mark.parametrize("mixed", [False, True], ids=["one scale", "mixed scales"])
+def test_bootstrap_intervals_of_indices_and_effects_follow_the_draws(mixed: bool):
     truth = example_nki_model()
     frame = simulate_survey(truth, 400, seed=12).to_frame()
     model = PLSPathModel(truth.to_model_mapping()).fit(frame)
     boot = model.bootstrap(300, seed=4)
-    result = driver_analysis(model, frame, target="NKI", scales=(1, 10), bootstrap=boot)
+    # Mixed: the same answers declared on other ranges (0–10 for one item of each block, 1–12 for another),
+    # so an index's spread differs between weighting raw answers and weighting 0–100 item scores.
+    scales: Any = {
+        i: ((0, 10) if i.endswith("1") else (1, 12) if i.endswith("2") else (1, 10)) for i in frame.columns
+    }
+    scales = scales if mixed else (1, 10)
+    result = driver_analysis(model, frame, target="NKI", scales=scales, bootstrap=boot)
     table = result.table.set_index("construct")
     assert result.draws is not None
     for driver in ("Bemotande", "Information", "Tillganglighet"):
@@ -185,7 +193,7 @@ def test_bootstrap_intervals_of_indices_and_effects_follow_the_draws():
     rows = frame.iloc[np.repeat(np.arange(400), counts)]
     weights = {i: boot.draws_of("weight", i, "Bemotande")[0] for i in ("bem1", "bem2", "bem3")}
     raw = pd.Series({i: w / rows[i].std() for i, w in weights.items()})
-    index = construct_index(rows.mean(), raw / raw.sum(), (1, 10))
+    index = construct_index(rows.mean(), raw / raw.sum(), scales)
     assert result.draws.index_draws["Bemotande"][0] == pytest.approx(index, abs=1e-9)
     # and the effect of draw 0 from the respondent indices of that resample
     normalised = {}
@@ -193,7 +201,7 @@ def test_bootstrap_intervals_of_indices_and_effects_follow_the_draws():
         items = [i for i in frame.columns if i.startswith(construct[:3].lower())]
         w = pd.Series({i: boot.draws_of("weight", i, construct)[0] / rows[i].std() for i in items})
         normalised[construct] = w / w.sum()
-    spread = respondent_indices(rows, normalised, (1, 10)).std()
+    spread = respondent_indices(rows, normalised, scales).std()
     beta = boot.draws_of("total_effect", "Bemotande", "NKI")[0]
     expected = effect_per_points(beta, spread["NKI"], spread["Bemotande"])
     assert result.draws.effect_draws["Bemotande"][0] == pytest.approx(expected, abs=1e-9)

@@ -8,7 +8,10 @@ per draw computes
 
 * normalised raw weights ``ŵ_b ∝ w_b / s_b`` (standardised models) or ``ŵ_b ∝ w_b`` (unscaled);
 * the index ``100 · (ŵ_b'm_b − ŵ_b'low) / (ŵ_b'(high − low))``;
-* the SD of the respondent index ``100 · sqrt(ŵ_b' S_b ŵ_b) / (ŵ_b'(high − low))``;
+* the SD of the respondent index ``100 · sqrt(v_b' S_b v_b)`` with ``v_i = ŵ_i / (high_i − low_i)``: the
+  respondents' weighted means of their 0–100 item scores, as
+  :func:`~kundpuls.stats.pls.index_layer.respondent_indices` and the moments route compute the point
+  estimate's spread (on one scale the same as ``sqrt(ŵ'Sŵ) / ŵ'(high − low)``);
 * the effect ``step · β_b · sd_b(target) / sd_b(driver)``.
 
 A draw whose weights of a block are not all positive has no index for that block (NaN); such draws are
@@ -99,9 +102,10 @@ def driver_draws(
             index_draws[construct][start:stop] = (
                 100 * (np.einsum("bi,bi->b", w, means[:, idx]) - w @ low[idx]) / span
             )
+            per_point = w / (high[idx] - low[idx])
             block_cov = cov[:, idx[:, None], idx[None, :]]
-            variance = np.einsum("bi,bij,bj->b", w, block_cov, w)
-            sd_draws[construct][start:stop] = 100 * np.sqrt(variance) / span
+            variance = np.einsum("bi,bij,bj->b", per_point, block_cov, per_point)
+            sd_draws[construct][start:stop] = 100 * np.sqrt(variance)
     effect_draws = {}
     for driver in drivers:
         beta = (
