@@ -32,7 +32,7 @@ RULES: dict[str, dict[str, Any]] = {
             {
                 "key": "low_overall",
                 "label": {"sv": "Lågt helhetsbetyg", "en": "Low overall rating"},
-                "when": [{"item": "nki_helhet", "at_most": 5}],
+                "when": [{"item": "nki_helhet", "at_most": 6}],
             },
             {
                 "key": "treatment",
