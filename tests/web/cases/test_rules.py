@@ -78,6 +78,22 @@ def test_rules_are_compiled_once_per_revision_and_version(nki_rules: Any) -> Non
     assert actions.compiled_rules(updated, version) is not first
 
 
+def test_a_rule_set_that_comes_back_with_an_old_id_gets_its_own_compiled_rules(nki_rules: Any) -> None:
+    """SQLite reuses a row id after a deletion or a rollback: the id and revision say nothing of content."""
+    from kundpuls.web.cases import actions
+    from kundpuls.web.cases.models import AlertRuleSet
+    from kundpuls.web.surveys.queries import current_version
+
+    version = current_version(nki_rules.survey)
+    before = actions.compiled_rules(nki_rules, version)
+    assert before is not None and before.matches({"nki_helhet": 2}) == ["low_overall"]
+    other = {"rules": [{"key": "very_low", "when": [{"item": "nki_helhet", "at_most": 1}]}]}
+    again = AlertRuleSet(pk=nki_rules.pk, survey=nki_rules.survey, rules=other, revision=nki_rules.revision)
+    after = actions.compiled_rules(again, version)
+    assert after is not None and after.matches({"nki_helhet": 2}) == []
+    assert after.matches({"nki_helhet": 1}) == ["very_low"]
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     limit=st.integers(1, 10),

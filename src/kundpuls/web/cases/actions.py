@@ -5,6 +5,7 @@ Every change leaves an event in the case's own log and an audit event (:func:`re
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Iterable, Sequence
@@ -32,8 +33,10 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_DEADLINE_WORKING_DAYS = 2
 
-# (rule set pk, revision, version pk, taxonomy fingerprint) -> compiled rules (None: they do not fit)
-_COMPILED: dict[tuple[int, int, int, str], CompiledRules | None] = {}
+# (fingerprint of the rules, version pk, taxonomy fingerprint) -> compiled rules (None: they do not fit).
+# Keyed by content, not by the rule set's id and revision: an id can come back after a rollback or a
+# deletion (SQLite reuses row ids), and must not bring back another rule set's compiled rules.
+_COMPILED: dict[tuple[str, int, str], CompiledRules | None] = {}
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.NEW: frozenset({CaseStatus.CONTACTED}),
@@ -68,9 +71,10 @@ def save_rules(survey: Survey, data: Any, *, actor: Any = "cli") -> AlertRuleSet
 
 
 def compiled_rules(ruleset: AlertRuleSet, version: SurveyVersion) -> CompiledRules | None:
-    """The rules of ``ruleset`` for ``version``, parsed once per rule revision, version and taxonomy."""
+    """The rules of ``ruleset`` for ``version``, parsed once per rules, version and taxonomy."""
     taxonomy = taxonomy_in_force()
-    key = (ruleset.pk, ruleset.revision, version.pk, taxonomy.fingerprint)
+    rules = json.dumps(ruleset.rules, sort_keys=True, ensure_ascii=False).encode()
+    key = (hashlib.sha256(rules).hexdigest(), version.pk, taxonomy.fingerprint)
     if key not in _COMPILED:
         try:
             parsed = parse_rules(ruleset.rules, definition_of(version), taxonomy=taxonomy)
