@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.pool import AsyncResult
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import Any
 
@@ -200,28 +200,43 @@ def write_unit_reports(
     context = multiprocessing.get_context("spawn")
     # Leaving the block terminates the pool: a worker still starting when the batch is done is stopped.
     with context.Pool(workers - 1) as pool:
-        started = [pool.apply_async(_warm_up) for _ in range(workers - 1)]
-        in_flight: list[AsyncResult[list[dict[str, Any]]]] = []
-
-        def collect_and_feed() -> None:
-            for task in [t for t in in_flight if t.ready()]:
-                in_flight.remove(task)
-                for result in task.get():
-                    finish(result["unit"], result)
-            ready = sum(1 for probe in started if probe.ready())
-            while pending and len(in_flight) < TASKS_AHEAD_PER_WORKER * ready:
-                share = [pending.popleft() for _ in range(min(UNITS_PER_TASK, len(pending)))]
-                in_flight.append(pool.apply_async(write_some_reports, (settings, share)))
+        helpers = Workers(pool, settings, workers - 1)
 
         def mine() -> Iterator[str]:
             """Units for this process, one at a time, feeding the workers that have started in between."""
-            collect_and_feed()
             while pending:
-                yield pending.popleft()
-                collect_and_feed()
+                helpers.collect(finish)
+                helpers.feed(pending)
+                if pending:
+                    yield pending.popleft()
 
         write_reports_here(settings, mine(), finish)
-        for task in in_flight:
+        helpers.collect(finish, wait=True)
+    return [done[code] for code in units]
+
+
+class Workers:
+    """Spawned processes that take shares of a batch, only once they have started (which takes seconds)."""
+
+    def __init__(self, pool: Pool, settings: BatchSettings, count: int) -> None:
+        self._pool = pool
+        self._settings = settings
+        self._starting = [pool.apply_async(_warm_up) for _ in range(count)]
+        self._in_flight: list[AsyncResult[list[dict[str, Any]]]] = []
+
+    def started(self) -> int:
+        """How many workers have started (imports done, vl-convert and Typst ready)."""
+        return sum(1 for probe in self._starting if probe.ready())
+
+    def feed(self, pending: deque[str]) -> None:
+        """Hand units from ``pending`` to the started workers, :data:`UNITS_PER_TASK` at a time."""
+        while pending and len(self._in_flight) < TASKS_AHEAD_PER_WORKER * self.started():
+            share = [pending.popleft() for _ in range(min(UNITS_PER_TASK, len(pending)))]
+            self._in_flight.append(self._pool.apply_async(write_some_reports, (self._settings, share)))
+
+    def collect(self, finish: Callable[[str, dict[str, Any]], None], *, wait: bool = False) -> None:
+        """``finish`` every report the workers have written (``wait``: and those still being written)."""
+        for task in [t for t in self._in_flight if wait or t.ready()]:
+            self._in_flight.remove(task)
             for result in task.get():
                 finish(result["unit"], result)
-    return [done[code] for code in units]
