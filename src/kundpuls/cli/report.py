@@ -234,7 +234,8 @@ def _from_lake(
     from django.conf import settings
 
     from kundpuls.analytics.rollup import open_lake
-    from kundpuls.web.dashboards.queries import bring_lake_up_to_date, unit_names
+    from kundpuls.web.dashboards.queries import unit_names
+    from kundpuls.web.responses.lake import bring_lake_up_to_date
     from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
     from kundpuls.web.themes.queries import taxonomy_in_force
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kundpuls.analytics.lake_manifest import lake_location, read_manifest
 from kundpuls.web.dashboards import queries
+from kundpuls.web.responses import lake
 from kundpuls.web.responses.models import Response
 
 BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
@@ -40,7 +41,7 @@ def test_a_lake_younger_than_the_refresh_time_is_kept_and_an_older_one_synced(
     settings.KUNDPULS_LAKE_REFRESH_SECONDS = 300
     before = _watermark()
     newest = _store_one_more()
-    queries.bring_lake_up_to_date()
+    lake.bring_lake_up_to_date()
     assert _watermark() == before  # the lake was written moments ago: kept, its cache stays warm
     client = Client()
     client.force_login(personas["manager_a"], backend=BACKEND)
@@ -48,8 +49,8 @@ def test_a_lake_younger_than_the_refresh_time_is_kept_and_an_older_one_synced(
     assert page.status_code == 200 and "Svar som kommit in till och med" in page.content.decode()
     assert _watermark() == before
     later = timezone.now() + timedelta(seconds=301)
-    with mock.patch("kundpuls.web.dashboards.queries.timezone.now", return_value=later):
-        queries.bring_lake_up_to_date()
+    with mock.patch("kundpuls.web.responses.lake.timezone.now", return_value=later):
+        lake.bring_lake_up_to_date()
     assert _watermark() == newest
 
 
@@ -59,9 +60,9 @@ def test_the_report_command_and_a_zero_refresh_time_take_in_everything_at_once(
 ) -> None:
     settings.KUNDPULS_LAKE_REFRESH_SECONDS = 300
     newest = _store_one_more()
-    queries.bring_lake_up_to_date(max_age_seconds=0)  # what `kundpuls report` asks for
+    lake.bring_lake_up_to_date(max_age_seconds=0)  # what `kundpuls report` asks for
     assert _watermark() == newest
     settings.KUNDPULS_LAKE_REFRESH_SECONDS = 0
     newest = _store_one_more()
-    queries.bring_lake_up_to_date()
+    lake.bring_lake_up_to_date()
     assert _watermark() == newest

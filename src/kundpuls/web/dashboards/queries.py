@@ -1,4 +1,5 @@
-"""Reads for the dashboards: the lake brought up to date, unit reports with their charts, the overview.
+"""Reads for the dashboards: unit reports with their charts, the overview (never a write: the lake is
+brought up to date by :func:`kundpuls.web.responses.lake.bring_lake_up_to_date`).
 
 Nothing here computes a statistic: :mod:`kundpuls.reports` does, from the lake. Results are cached in
 process per (lake generation, survey, unit, period, segment, language) by :mod:`kundpuls.reports.cache`.
@@ -7,12 +8,9 @@ process per (lake generation, survey, unit, period, segment, language) by :mod:`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max
-from django.utils import timezone
 
 from kundpuls.analytics.lake_manifest import lake_location, manifest_exists, read_manifest
 from kundpuls.errors import NotFound
@@ -25,8 +23,6 @@ from kundpuls.reports.overview import organisation_overview
 from kundpuls.reports.unit_report import survey_frame, survey_plan, unit_report
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
-from kundpuls.web.responses.lake import sync_to_lake
-from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.models import Survey
 from kundpuls.web.surveys.queries import current_version, definition_of
 from kundpuls.web.themes.queries import taxonomy_in_force
@@ -43,45 +39,6 @@ class UnitDashboard:
 
 def lake_dir() -> str:
     return str(settings.KUNDPULS_LAKE_DIR)
-
-
-def bring_lake_up_to_date(max_age_seconds: float | None = None) -> None:
-    """Sync the lake when the database holds responses newer than its watermark and the lake is older than
-    ``max_age_seconds`` (default ``KUNDPULS_LAKE_REFRESH_SECONDS``; 0: whenever there are new responses).
-
-    Every sync starts a new lake generation, which empties the cache of report results (the index frames,
-    driver cross products, comments): the next page costs seconds instead of milliseconds. Results pages
-    therefore accept a lake a few minutes old, and say how old (:func:`lake_updated_at`); the batch report
-    command asks for everything (0).
-    """
-    newest = Response.objects.aggregate(newest=Max("pk"))["newest"]
-    if newest is None:
-        return
-    location = lake_location(lake_dir())
-    if manifest_exists(location):
-        manifest = read_manifest(location)
-        if manifest.watermark is not None and manifest.watermark >= newest:
-            return
-        limit = settings.KUNDPULS_LAKE_REFRESH_SECONDS if max_age_seconds is None else max_age_seconds
-        updated = _parsed(manifest.updated_at)
-        if limit > 0 and updated is not None and (timezone.now() - updated).total_seconds() < limit:
-            return
-    sync_to_lake()
-
-
-def _parsed(stamp: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(stamp) if stamp else None
-    except ValueError:
-        return None
-
-
-def lake_updated_at() -> datetime | None:
-    """When the lake (what results pages show) last took in responses; None without a lake."""
-    location = lake_location(lake_dir())
-    if not manifest_exists(location):
-        return None
-    return _parsed(read_manifest(location).updated_at)
 
 
 def surveys_with_results() -> list[tuple[Survey, SurveyDefinition]]:

@@ -20,6 +20,7 @@ from kundpuls.web.dashboards import actions, queries
 from kundpuls.web.dashboards.forms import FilterForm
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can
+from kundpuls.web.responses.lake import bring_lake_up_to_date, lake_updated_at
 from kundpuls.web.surveys.models import Survey
 
 EXPORT_TYPES = {
@@ -33,7 +34,7 @@ def _language() -> str:
 
 
 def _survey(request: HttpRequest) -> tuple[list[tuple[Survey, SurveyDefinition]], SurveyDefinition | None]:
-    queries.bring_lake_up_to_date()
+    bring_lake_up_to_date()
     available = queries.surveys_with_results()
     wanted = request.GET.get("survey")
     for survey, definition in available:
@@ -119,7 +120,7 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
 def unit(request: HttpRequest, code: str) -> HttpResponse:
     target = _unit(request, code, Capability.VIEW_RESULTS)
     context = _unit_context(request, target)
-    context["lake_updated_at"] = queries.lake_updated_at()
+    context["lake_updated_at"] = lake_updated_at()
     return render(request, "dashboards/unit.html", context)
 
 
@@ -227,7 +228,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Capability.VIEW_RESULTS):
         raise PermissionDenied
     context = _overview_context(request)
-    context["lake_updated_at"] = queries.lake_updated_at()
+    context["lake_updated_at"] = lake_updated_at()
     return render(request, "dashboards/overview.html", context)
 
 
