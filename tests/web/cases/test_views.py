@@ -99,9 +99,11 @@ def test_the_case_list_flags_overdue_cases(personas: dict[str, Any], case: Any) 
     from kundpuls.web.cases.models import Case
 
     Case.objects.filter(pk=case.pk).update(due_date=datetime(2020, 1, 2, tzinfo=UTC).date())
-    page = _client(personas, "manager_a").get("/portal/arenden/")
+    page = _client(personas, "manager_a").get("/portal/arenden/", HTTP_ACCEPT_LANGUAGE="sv")
     assert page.status_code == 200
-    assert "overdue" in page.content.decode()
+    body = page.content.decode()
+    assert "overdue" in body and "Försenat" in body
+    assert "<td>Ny</td>" in body and "<td>new</td>" not in body  # the status in words, in Swedish
 
 
 def test_you_said_we_did_has_no_personal_data_and_exports(personas: dict[str, Any], case: Any) -> None:

@@ -158,3 +158,36 @@ def test_goals_and_actions_are_set_on_the_page_by_the_right_roles(
     assert model.objects.filter(unit__code="VOF-HT-N").exists() is created
     if created and action == "goal":
         assert Goal.objects.get(unit__code="VOF-HT-N").target == 62.5
+
+
+def test_goal_pages_name_metrics_and_states_in_words_and_prefer_a_goal_with_an_estimate(
+    lake: Path, personas: Any
+) -> None:
+    from kundpuls.web.goals.actions import import_costs, set_goal
+    from kundpuls.web.surveys.models import Survey
+
+    import_costs("k.csv", b"unit,period,cost,volume\nVOF-HT-N,2026,1200000,400\n")
+    set_goal(_unit("EXK"), "cases_in_time", "2026", 90)  # inherited, no cases: no estimate, sorts first
+    set_goal(_unit("VOF-HT"), "index:NKI", "2026", 60, survey=Survey.objects.get(key="nki"))
+    client = Client()
+    client.force_login(personas["viewer"], backend=BACKEND)
+    page = client.get("/portal/mal/enheter/VOF-HT/?period=2026", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Nöjd-Kund-Index (nki)" in page and "Ärenden avslutade i tid" in page
+    assert "index:NKI" not in page.split("<select")[0]  # the tables; the form's values keep the keys
+    assert "Uppfyllt" in page and ">met<" not in page
+    productivity = page[page.index("Kostnad per betjänad kund och måluppfyllelse") :]
+    assert "1\xa0200\xa0000" in productivity and "3\xa0000" in productivity  # cost, cost per customer
+    assert "Nöjd-Kund-Index" in productivity  # the goal with an estimate, not the first one
+    chart = client.get("/portal/mal/enheter/VOF-HT/produktivitet.svg?period=2026", HTTP_ACCEPT_LANGUAGE="sv")
+    assert "Uppfyllt" in chart.content.decode()  # the legend speaks Swedish too
+
+
+def test_the_productivity_chart_says_so_when_no_unit_has_an_estimate() -> None:
+    from kundpuls.web.goals.productivity import productivity_svg
+
+    row = {"cost_per_customer": 3000.0, "estimate": None, "ci_low": None, "ci_high": None}
+    svg = productivity_svg(
+        [{**row, "state": "no_data", "state_label": "Inga data"}],
+        x_title="Kostnad", y_title="Mått", state_title="Status", empty="Ingen enhet har en skattning",
+    )  # fmt: skip
+    assert "Ingen enhet har en skattning" in svg and "Inga data" not in svg

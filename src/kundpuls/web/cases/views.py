@@ -44,7 +44,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if status not in (None, *CaseStatus.values):
         status = None
     today = timezone.localdate()
-    rows = [queries.case_row(c, today=today) for c in queries.cases_for(request.user, status=status)]
+    rows = [
+        {**queries.case_row(c, today=today), "status_label": c.get_status_display()}
+        for c in queries.cases_for(request.user, status=status)
+    ]
     return render(
         request, "cases/list.html", {"rows": rows, "status": status, "statuses": CaseStatus.choices}
     )

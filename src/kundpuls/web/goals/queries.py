@@ -10,6 +10,7 @@ from typing import Any
 from kundpuls.errors import KundpulsError
 from kundpuls.stats import compare
 from kundpuls.stats.goal_status import GoalStatus, count_states, goal_status
+from kundpuls.web.goals.labels import metric_label, state_label
 from kundpuls.web.goals.metrics import metric_results
 from kundpuls.web.goals.models import Goal, ImprovementAction
 from kundpuls.web.goals.periods import Period, parse_period
@@ -54,6 +55,11 @@ class GoalRow:
     goal: Goal
     inherited_from: Unit | None
     status: GoalStatus
+    metric_label: str = ""
+
+    @property
+    def state_label(self) -> str:
+        return state_label(str(self.status.state))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -77,11 +83,12 @@ def goal_statuses(units: Sequence[Unit], *, period: str | None = None) -> list[G
     for (_, metric, label), items in groups.items():
         goal = items[0].goal
         results = metric_results(metric, goal.survey, parse_period(label), [i.unit for i in items])
+        name = metric_label(metric, goal.survey)
         for item in items:
             status = goal_status(
                 results[item.unit.code], item.goal.target, higher_is_better=item.goal.higher_is_better
             )
-            rows.append(GoalRow(item.unit, item.goal, item.inherited_from, status))
+            rows.append(GoalRow(item.unit, item.goal, item.inherited_from, status, name))
     rows.sort(key=lambda r: (r.unit.path, r.goal.metric, r.goal.period))
     return rows
 

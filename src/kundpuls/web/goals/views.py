@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kundpuls.errors import KundpulsError, NotFound, ValidationError
 from kundpuls.web.goals import actions, queries
+from kundpuls.web.goals.labels import language, metric_label
 from kundpuls.web.goals.metrics import METRIC_KINDS, survey_definition
 from kundpuls.web.goals.models import ImprovementAction
 from kundpuls.web.goals.periods import parse_period
@@ -81,7 +81,9 @@ def unit_goals(request: HttpRequest, code: str) -> HttpResponse:
         "unit": unit,
         "period": period,
         "rows": rows,
-        "actions": [(a, queries.action_follow_up(a)) for a in actions],
+        "actions": [
+            (a, queries.action_follow_up(a), metric_label(f"index:{a.driver}", a.survey)) for a in actions
+        ],
         "productivity": productivity_rows(rows, period),
         "can_set_goals": can(request.user, Capability.MANAGE_SURVEYS, unit),
         "can_add_actions": can(request.user, Capability.HANDLE_CASES, unit),
@@ -90,18 +92,17 @@ def unit_goals(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "goals/unit.html", context)
 
 
-def _metric_choices() -> list[tuple[str, str]]:
-    """(survey key, metric) pairs offered in the goal form: every codebook index, NPS, rates."""
-    choices: list[tuple[str, str]] = [("", "cases_in_time")]
+def _metric_choices() -> list[tuple[str, str, str]]:
+    """(survey key, metric, label) offered in the goal form: every codebook index, NPS, rates."""
+    choices: list[tuple[str, str, str]] = [("", "cases_in_time", metric_label("cases_in_time", None))]
     for survey in Survey.objects.filter(versions__published_at__isnull=False).distinct():
         try:
             codebook = survey_definition(survey).codebook
         except KundpulsError:
             continue
-        choices += [(survey.key, f"index:{name}") for name in codebook.indices]
-        choices += [
-            (survey.key, m) for m in METRIC_KINDS if m != "cases_in_time" and (m != "nps" or codebook.nps)
-        ]
+        metrics = [f"index:{name}" for name in codebook.indices]
+        metrics += [m for m in METRIC_KINDS if m != "cases_in_time" and (m != "nps" or codebook.nps)]
+        choices += [(survey.key, m, metric_label(m, survey)) for m in metrics]
     return choices
 
 
@@ -164,6 +165,7 @@ def productivity_chart(request: HttpRequest, code: str) -> HttpResponse:
         x_title=_("Cost per served customer (SEK)"),
         y_title=_("Goal metric"),
         state_title=_("Goal status"),
-        language="en" if (get_language() or "sv").startswith("en") else "sv",
+        empty=_("No unit has both cost data and an estimate in this period."),
+        language=language(),
     )
     return HttpResponse(svg, content_type="image/svg+xml")
