@@ -73,7 +73,7 @@ def productivity_svg(
     base = alt.Chart(alt.Data(values=plotted))
     order = [state_label(state) for state in STATE_ORDER]
     points = base.mark_point(filled=True, size=80).encode(
-        x=alt.X("cost_per_customer:Q", title=x_title),
+        x=alt.X("cost_per_customer:Q", title=x_title, scale=alt.Scale(zero=False)),
         y=alt.Y("estimate:Q", title=y_title, scale=alt.Scale(zero=False)),
         color=alt.Color("state_label:N", title=state_title, sort=order),
         shape=alt.Shape("state_label:N", sort=order, legend=None),
