@@ -137,3 +137,21 @@ def test_an_analyst_edits_rules_and_sees_errors_with_their_path(personas: dict[s
     )
     assert good.status_code == 302
     assert _client(personas, "manager_a").get("/portal/arenden/regler/nki/").status_code == 403
+
+
+def test_the_case_page_names_rules_root_causes_steps_and_events_in_words(
+    personas: dict[str, Any], case: Any
+) -> None:
+    from kundpuls.web.cases import actions
+
+    manager = personas["manager_a"]
+    actions.advance(case, "contacted", actor=manager)
+    actions.advance(case, "resolved", actor=manager, root_causes=["vantetid"], improvement="Ny telefontid")
+    body = _client(personas, "manager_a").get(f"/portal/arenden/{case.pk}/", HTTP_ACCEPT_LANGUAGE="sv")
+    page = body.content.decode()
+    facts = page[page.index('<dl class="facts">') : page.index("</dl>")]
+    assert "Lågt helhetsbetyg" in facts and "low_overall" not in facts  # the rule's label
+    assert "Väntetid" in facts and "vantetid" not in facts  # the theme's name
+    log = page[page.index('id="log-h"') :]
+    assert "Öppnat" in log and "Kontaktad" in log and ">opened<" not in log
+    assert "Nästa steg: " in page and "Nästa steg: closed" not in page

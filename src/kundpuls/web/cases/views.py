@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kundpuls.errors import KundpulsError, NotFound
 from kundpuls.web.accounts.models import User
-from kundpuls.web.cases import actions, queries
+from kundpuls.web.cases import actions, labels, queries
 from kundpuls.web.cases.models import AlertRuleSet, Case, CaseStatus
 from kundpuls.web.org.permissions import Capability, can
 from kundpuls.web.org.queries import unit_by_code
@@ -61,15 +61,19 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for u in User.objects.filter(is_active=True, roles__unit_id__in=case.unit.ancestor_ids()).distinct()
         if can(u, Capability.HANDLE_CASES, case.unit)
     ]
+    language = "en" if (get_language() or "sv").startswith("en") else "sv"
+    taxonomy = taxonomy_in_force()
     context = {
         "case": case,
         "contact": queries.contact_for(request.user, case),
         "overdue": queries.is_overdue(case),
-        "events": case.events.select_related("actor"),
+        "rule_labels": labels.rule_labels(case, language),
+        "root_causes": labels.theme_labels(list(case.root_causes), taxonomy, language),
+        "events": [(e, labels.event_label(e.kind)) for e in case.events.select_related("actor")],
         "notes": case.notes.select_related("author"),
         "handlers": handlers,
-        "themes": [(t.key, t.label_in(get_language() or "sv")) for t in taxonomy_in_force().themes],
-        "next_status": sorted(actions.TRANSITIONS.get(case.status, ())),
+        "themes": [(t.key, t.label_in(language)) for t in taxonomy.themes],
+        "next_status": [(s, CaseStatus(s).label) for s in sorted(actions.TRANSITIONS.get(case.status, ()))],
     }
     return render(request, "cases/detail.html", context)
 
