@@ -57,13 +57,16 @@ RULES: dict[str, dict[str, Any]] = {
     },
 }
 
-IMPROVEMENTS = (
-    "Ringde upp, bad om ursäkt och bokade ett nytt besök med samma kontaktperson.",
-    "Gick igenom ärendet med kunden; rutinen för återkoppling är nu skriftlig och känd i hela gruppen.",
-    "Tog upp bemötandet på arbetsplatsträffen; vi följer upp med en kort enkät om två månader.",
-    "Förklarade beslutet och skickade informationen i klarspråk; texten på webben är omskriven.",
-    "Kunden fick en fast kontakttid; vi har infört en telefontid varje förmiddag.",
-)
+# What the unit did, by the case's first root cause (a theme of the default taxonomy).
+IMPROVEMENTS = {
+    "bemotande": "Tog upp bemötandet på arbetsplatsträffen; vi följer upp med en kort enkät om två månader.",
+    "information": "Förklarade beslutet och skickade det i klarspråk; texten på webben är omskriven.",
+    "tillganglighet": "Kunden fick en fast kontakttid; vi har infört en telefontid varje förmiddag.",
+    "vantetid": "Bokade en ny tid inom en vecka; väntelistan gås nu igenom varje måndag.",
+    "kontinuitet": "Kunden har nu samma två kontaktpersoner; schemat planeras fyra veckor framåt.",
+    "kompetens": "Kollegan som besökte kunden går introduktionen igen, med en erfaren handledare.",
+}
+IMPROVEMENT_OTHERWISE = "Gick igenom ärendet med kunden; rutinen för återkoppling är nu skriftlig och känd."
 
 NO_CONTACT = (
     "Nådde inte kunden efter tre försök på olika tider.",
@@ -103,12 +106,13 @@ def _move_along(case: Case, now: datetime) -> None:
         return
     talked = opened + timedelta(days=1, hours=6)
     actions.add_note(case, "Pratade med kunden, som gärna berättade mer.", actor=handler, now=talked)
+    causes = _root_causes(case)
     actions.advance(
         case,
         CaseStatus.RESOLVED,
         actor=handler,
-        root_causes=_root_causes(case),
-        improvement=IMPROVEMENTS[roll % len(IMPROVEMENTS)],
+        root_causes=causes,
+        improvement=IMPROVEMENTS.get(causes[0], IMPROVEMENT_OTHERWISE),
         now=opened + timedelta(days=4),
     )
     actions.advance(case, CaseStatus.CLOSED, actor=handler, now=opened + timedelta(days=5))
