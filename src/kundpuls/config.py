@@ -24,6 +24,7 @@ variable                       meaning                                          
 ``KUNDPULS_SMTP_USE_TLS``      STARTTLS on the SMTP connection                        off
 ``KUNDPULS_MAIL_FROM``         sender address of invitations                          ``kundpuls@localhost``
 ``KUNDPULS_MAIL_RATE``         at most this many invitation mails per second          ``5``
+``KUNDPULS_BOUNCE_MAILDIR``    Maildir where bounces to the sender address arrive       none
 ``KUNDPULS_CONTACT_RETENTION_DAYS`` days after a survey closes before contact data go ``30``
 ``KUNDPULS_CASE_CONTACT_RETENTION_DAYS`` days contact details outlive a closed case    ``30``
 ``KUNDPULS_RATE_LIMIT_POSTS``  answer pages sent per minute from one address (0: off)  ``120``
@@ -73,6 +74,7 @@ class Config:
     smtp_use_tls: bool = False
     mail_from: str = "kundpuls@localhost"
     mail_rate: float = 5.0
+    bounce_maildir: Path | None = None
     contact_retention_days: int = 30
     case_contact_retention_days: int = 30
     # Rate limits on the public respondent pages, per client address and minute (0: no limit).
@@ -187,6 +189,9 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         smtp_use_tls=_flag(env, "KUNDPULS_SMTP_USE_TLS"),
         mail_from=env.get("KUNDPULS_MAIL_FROM") or "kundpuls@localhost",
         mail_rate=_number(env, "KUNDPULS_MAIL_RATE", "5", minimum=0.001),
+        bounce_maildir=Path(env["KUNDPULS_BOUNCE_MAILDIR"]).expanduser()
+        if env.get("KUNDPULS_BOUNCE_MAILDIR")
+        else None,
         contact_retention_days=int(_number(env, "KUNDPULS_CONTACT_RETENTION_DAYS", "30", minimum=0)),
         case_contact_retention_days=_whole(env, "KUNDPULS_CASE_CONTACT_RETENTION_DAYS", "30"),
         rate_limit_posts=_whole(env, "KUNDPULS_RATE_LIMIT_POSTS", "120"),

@@ -1,4 +1,4 @@
-"""``kundpuls invitations …`` (import a list, send, remind, status, retention) and ``kundpuls worker``."""
+"""``kundpuls invitations …`` (import, send, remind, status, bounces, retention) and ``kundpuls worker``."""
 
 from __future__ import annotations
 
@@ -120,6 +120,24 @@ def retention_command(json: JsonOption = False) -> None:
         },
         json,
     )
+
+
+@invitations_app.command("bounces")
+def bounces_command(
+    maildir: Annotated[
+        Path | None, typer.Option(help="Maildir where bounces arrive (default KUNDPULS_BOUNCE_MAILDIR).")
+    ] = None,
+    json: JsonOption = False,
+) -> None:
+    """Record the bounces that came back by mail (run it from cron, e.g. every 15 minutes)."""
+    setup_django()
+    from kundpuls.web.invitations.bounces import read_bounces
+
+    try:
+        summary = read_bounces(maildir)
+    except KundpulsError as exc:
+        fail(exc, as_json=json)
+    _emit(summary.as_dict(), json)
 
 
 def worker_command(

@@ -216,6 +216,7 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = CONFIG.mail_from
 KUNDPULS_MAIL_RATE = CONFIG.mail_rate
+KUNDPULS_BOUNCE_MAILDIR = CONFIG.bounce_maildir
 KUNDPULS_CONTACT_RETENTION_DAYS = CONFIG.contact_retention_days
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

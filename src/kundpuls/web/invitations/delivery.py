@@ -182,7 +182,7 @@ def deliver(delivery_id: int) -> Outcome:
             state=DeliveryState.SKIPPED
         )
         return Outcome(delivery_id, DeliveryState.SKIPPED)
-    message = build_message(invitation, contact, step=delivery.step)
+    message = build_message(invitation, contact, step=delivery.step, delivery_id=delivery.pk)
     # The claim: a conditional update that exactly one caller wins, committed before any SMTP traffic.
     claimed = Delivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING).update(
         state=DeliveryState.SENDING, claimed_at=now, claimed_by=_worker_label(), attempts=F("attempts") + 1
