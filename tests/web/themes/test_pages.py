@@ -122,3 +122,24 @@ def test_download_and_upload_round_trip_and_bad_files_name_the_nodes(
     assert client.post("/portal/teman/ladda-upp/", {"file": good, "note": "kaffe"}).status_code == 302
     assert queries.taxonomy_in_force().theme("kaffe").terms["sv"].words == ("kaffe",)
     assert queries.current_revision().note == "kaffe"  # type: ignore[union-attr]
+
+
+@pytest.mark.django_db
+def test_the_list_counts_the_comments_each_theme_catches(
+    client_for: Callable[[str], Client], submit: Callable[..., int]
+) -> None:
+    from kundpuls.web.responses.lake import sync_to_lake
+
+    assert "Kommentarer (12 månader)" not in client_for("analyst").get("/portal/teman/").content.decode()
+    comments = ["Otrevlig personal", "Lång väntetid och otrevlig personal"] + ["Bra!", "Tack"] * 3
+    for comment in comments:  # 8 respondents: above the threshold (7) that comments are used from
+        submit(3, comment)
+    sync_to_lake(settle_seconds=0)
+    page = client_for("analyst").get("/portal/teman/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "8 kommentarer under varje enkäts senaste tolv månader med svar" in page
+    assert "6 (75 %) fick inget tema." in page
+    row = {
+        key: page[page.index(f">{key}</a>") :].split("</tr>")[0] for key in ("bemotande", "vantetid", "pris")
+    }
+    assert "<td>2 (25,0 %)</td>" in row["bemotande"] and "<td>1 (12,5 %)</td>" in row["vantetid"]
+    assert "<td>0 (0,0 %)</td>" in row["pris"]

@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+
+from kundpuls.analytics.lake_manifest import lake_location, manifest_exists
 from kundpuls.errors import NotFound
+from kundpuls.reports.theme_counts import ThemeCounts, theme_counts
 from kundpuls.text.taxonomy import Taxonomy, default_taxonomy, taxonomy_from_yaml
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
@@ -120,3 +124,11 @@ def discovery_run(pk: int) -> DiscoveryRun:
     if found is None:
         raise NotFound(f"discovery: no discovery run {pk}")
     return found
+
+
+def comments_per_theme(taxonomy: Taxonomy) -> ThemeCounts | None:
+    """How many comments each theme catches (each survey's last twelve months); None without a lake."""
+    lake = str(settings.KUNDPULS_LAKE_DIR)
+    if not manifest_exists(lake_location(lake)):
+        return None
+    return theme_counts(lake, taxonomy)

@@ -55,6 +55,7 @@ def _yaml_response(text: str, filename: str) -> HttpResponse:
 def theme_list(request: HttpRequest) -> HttpResponse:
     taxonomy = queries.taxonomy_in_force()
     usage = queries.theme_usage(taxonomy.keys)
+    counted = queries.comments_per_theme(taxonomy)
     language = _language()
     rows = []
     for theme in taxonomy.themes:
@@ -71,9 +72,11 @@ def theme_list(request: HttpRequest) -> HttpResponse:
                 "label_en": theme.label.get("en", ""),
                 "terms": terms,
                 "usage": usage.get(theme.key),
+                "comments": None if counted is None else counted.counts.get(theme.key, 0),
+                "share": None if counted is None else counted.share(theme.key),
             }
         )
-    context = {"rows": rows, "revision": queries.current_revision()}
+    context = {"rows": rows, "revision": queries.current_revision(), "counted": counted}
     return render(request, "themes/list.html", context)
 
 

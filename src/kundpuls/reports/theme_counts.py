@@ -1,0 +1,61 @@
+"""How many comments each theme of a taxonomy catches: the numbers beside the taxonomy editor.
+
+Every survey's comments of its last twelve months with responses (the ``rolling12`` period ending in its
+newest month), given themes by the taxonomy, counted per theme, with the comments that got none. Only
+counts over the whole organisation leave this module, never a text. Cached per lake generation and
+taxonomy, like every report.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from kundpuls.analytics.comments import period_comments
+from kundpuls.analytics.rollup import open_lake
+from kundpuls.reports import cache
+from kundpuls.text.taxonomy import Taxonomy
+from kundpuls.text.themes import assign_themes
+
+
+@dataclass(frozen=True)
+class ThemeCounts:
+    """``counts[key]`` comments raised theme ``key``; ``without_theme`` raised none (of ``comments``)."""
+
+    periods: dict[str, str]  # survey -> "R12 YYYY-MM"
+    comments: int
+    counts: dict[str, int]
+    without_theme: int
+
+    def share(self, key: str) -> float | None:
+        """Percent of all comments that raised theme ``key`` (None without comments)."""
+        return 100.0 * self.counts.get(key, 0) / self.comments if self.comments else None
+
+    @property
+    def without_theme_share(self) -> float | None:
+        return 100.0 * self.without_theme / self.comments if self.comments else None
+
+
+def theme_counts(lake: str | os.PathLike[str], taxonomy: Taxonomy) -> ThemeCounts:
+    """Comments per theme of ``taxonomy`` in each survey's last twelve months with responses."""
+    key = (*cache.lake_key(lake), "theme-counts", taxonomy.fingerprint)
+
+    def compute() -> ThemeCounts:
+        _, manifest = open_lake(lake)
+        texts: list[str] = []
+        periods: dict[str, str] = {}
+        for survey in manifest.survey_keys():
+            months = manifest.months(survey)
+            if not months:
+                continue
+            periods[survey] = f"R12 {max(months)}"
+            found = period_comments(lake, survey, periods[survey], kind="rolling12")
+            texts += [str(text) for text in found.comments["text"].tolist()]
+        counts = dict.fromkeys(taxonomy.keys, 0)
+        if not texts:
+            return ThemeCounts(periods, 0, counts, 0)
+        assignment = assign_themes(texts, taxonomy)
+        counts.update(zip(assignment.keys, (int(n) for n in assignment.counts()), strict=True))
+        return ThemeCounts(periods, len(texts), counts, int(assignment.unassigned().sum()))
+
+    return cache.cached(key, compute)
