@@ -32,6 +32,7 @@ TOPICS: tuple[str, ...] = (
     "kundpuls.cli.cases",
     "kundpuls.cli.goals",
     "kundpuls.cli.report",
+    "kundpuls.cli.api",
 )
 
 

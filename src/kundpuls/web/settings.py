@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kundpuls.web.dashboards",
     # the comment-theme taxonomy: revisions, staff pages, discovery of new themes (issue 8)
     "kundpuls.web.themes",
+    "kundpuls.web.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from kundpuls.web.api import views
+
+app_name = "api"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("units/", views.units, name="units"),
+    path("surveys/", views.surveys, name="surveys"),
+    path("results/<str:survey>/", views.overview, name="overview"),
+    path("results/<str:survey>/units/<str:code>/", views.unit_results, name="unit"),
+]

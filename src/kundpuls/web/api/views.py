@@ -1,0 +1,210 @@
+"""The read API (``/api/v1/``): units, surveys and results as JSON, for programs (see ``docs/api.md``).
+
+A program authenticates with a personal API token (``Authorization: Bearer kp_…``; a logged-in browser
+session works too) and sees exactly what its person may see on the pages: the same roles, the same
+anonymity threshold (a hidden group's value is ``null``), comments only for those who may read them.
+Results are the report contracts of :mod:`kundpuls.reports.contracts` as JSON, so the numbers are the
+pages' numbers. Results count as exports (``export`` capability) and are audited like a download.
+Errors are JSON ``{"error": {"code", "message", "field", "value"}}`` in the request's language.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from kundpuls.errors import KundpulsError, NotFound
+from kundpuls.errors import PermissionDenied as KundpulsPermissionDenied
+from kundpuls.instruments import SurveyDefinition
+from kundpuls.web.api.tokens import user_for
+from kundpuls.web.dashboards import actions as dashboard_actions
+from kundpuls.web.dashboards import queries
+from kundpuls.web.org.models import Unit
+from kundpuls.web.org.permissions import Capability, can, units_where
+from kundpuls.web.responses.lake import bring_lake_up_to_date
+
+VERSION = 1
+View = Callable[..., HttpResponse]
+
+
+def _json(data: Any, status: int = 200) -> JsonResponse:
+    return JsonResponse(
+        data, status=status, safe=False, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def _error(
+    status: int, code: str, message: str, *, field: str | None = None, value: Any = None
+) -> JsonResponse:
+    response = _json({"error": {"code": code, "message": message, "field": field, "value": value}}, status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="kundpuls"'
+    return response
+
+
+def _language() -> str:
+    return "en" if (get_language() or "sv").startswith("en") else "sv"
+
+
+def api_view(view: View) -> View:
+    """Authenticate by token (or session), answer errors as JSON, GET only."""
+
+    @require_GET
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        header = request.headers.get("Authorization", "")
+        if header:
+            scheme, _sep, secret = header.partition(" ")
+            user = user_for(secret.strip()) if scheme.lower() == "bearer" else None
+        else:
+            user = request.user if request.user.is_authenticated else None
+        if user is None:
+            return _error(
+                401, "unauthenticated", _("A valid API token is needed: Authorization: Bearer kp_…")
+            )
+        request.user = user
+        try:
+            return view(request, *args, **kwargs)
+        except (PermissionDenied, KundpulsPermissionDenied):
+            return _error(403, "forbidden", _("Your roles do not give access to this."))
+        except NotFound as exc:
+            return _error(404, "not_found", str(exc))
+        except KundpulsError as exc:
+            field, value = getattr(exc, "field", None), getattr(exc, "value", None)
+            return _error(400, "invalid", str(exc), field=field, value=value)
+
+    return wrapped
+
+
+def _definition(key: str) -> SurveyDefinition:
+    bring_lake_up_to_date()
+    for survey, definition in queries.surveys_with_results():
+        if survey.key == key:
+            return definition
+    raise NotFound(f"survey: no results for survey {key!r}")
+
+
+@api_view
+def index(request: HttpRequest) -> HttpResponse:
+    return _json(
+        {
+            "version": VERSION,
+            "user": getattr(request.user, "email", ""),
+            "endpoints": {
+                "units": "/api/v1/units/",
+                "surveys": "/api/v1/surveys/",
+                "overview": "/api/v1/results/{survey}/?period_kind=quarter&period=2026-Q2",
+                "unit": "/api/v1/results/{survey}/units/{unit}/?period_kind=quarter&period=2026-Q2",
+            },
+            "documentation": "docs/api.md",
+        }
+    )
+
+
+@api_view
+def units(request: HttpRequest) -> HttpResponse:
+    """The units whose results the person may see, in tree order."""
+    if not can(request.user, Capability.VIEW_RESULTS):
+        raise PermissionDenied
+    rows = units_where(request.user, Capability.VIEW_RESULTS).select_related("parent").order_by("path")
+    return _json(
+        {
+            "units": [
+                {
+                    "code": u.code,
+                    "name": u.name,
+                    "kind": u.kind,
+                    "parent": u.parent.code if u.parent else None,
+                    "depth": u.depth,
+                    "active": u.valid_to is None,
+                    "export": can(request.user, Capability.EXPORT, u),
+                }
+                for u in rows
+            ]
+        }
+    )
+
+
+@api_view
+def surveys(request: HttpRequest) -> HttpResponse:
+    """Surveys with results in the lake, with their indices."""
+    if not can(request.user, Capability.VIEW_RESULTS):
+        raise PermissionDenied
+    bring_lake_up_to_date()
+    language = _language()
+    found = []
+    for survey, definition in queries.surveys_with_results():
+        indices = definition.codebook.indices
+        found.append(
+            {
+                "key": survey.key,
+                "title": definition.title.in_language(language),
+                "main_index": next(iter(indices), None),
+                "indices": [
+                    {"key": key, "label": index.label.in_language(language) if index.label else key}
+                    for key, index in indices.items()
+                ],
+            }
+        )
+    return _json({"surveys": found})
+
+
+def _period_arguments(request: HttpRequest) -> tuple[str, str | None]:
+    kind = request.GET.get("period_kind") or "quarter"
+    return kind, request.GET.get("period") or None
+
+
+@api_view
+def overview(request: HttpRequest, survey: str) -> HttpResponse:
+    """The main index of every unit the person may export, in one period (default: the latest)."""
+    if not can(request.user, Capability.EXPORT):
+        raise PermissionDenied
+    definition = _definition(survey)
+    kind, period = _period_arguments(request)
+    result, _table = queries.overview(
+        request.user,
+        definition,
+        period_kind=kind,
+        period=period,
+        sort="tree",
+        descending=False,
+        language=_language(),
+        capability=Capability.EXPORT,
+    )
+    dashboard_actions.record_export(request.user, None, survey=survey, kind="api", period=result.period)
+    return _json(dataclasses.asdict(result))
+
+
+@api_view
+def unit_results(request: HttpRequest, survey: str, code: str) -> HttpResponse:
+    """The unit report: headline indices, trend, comparison, funnel, drivers, comments (if permitted)."""
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise NotFound(f"unit: no unit {code!r}")
+    if not can(request.user, Capability.EXPORT, unit):
+        raise PermissionDenied
+    definition = _definition(survey)
+    kind, period = _period_arguments(request)
+    segment = request.GET.get("segment") or None
+    dashboard = queries.unit_dashboard(
+        request.user,
+        unit,
+        definition,
+        period_kind=kind,
+        period=period,
+        segment=segment,
+        segment_value=request.GET.get("value") or None if segment else None,
+        language=_language(),
+    )
+    report = dashboard.report
+    dashboard_actions.record_export(request.user, unit, survey=survey, kind="api", period=report.period)
+    return _json(dataclasses.asdict(report))
