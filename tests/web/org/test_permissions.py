@@ -73,6 +73,12 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/teman/historik/99/teman.yaml": (404, 404, 403, 403, 403, LOGIN),  # no such revision
     "/portal/teman/upptack/": (200, 200, 403, 403, 403, LOGIN),
     "/portal/teman/upptack/999/": (404, 404, 403, 403, 403, LOGIN),  # runs: tests/web/themes
+    # the read API (session here; tokens in tests/web/dashboards/test_results_api.py); an empty lake: 404
+    "/api/v1/": (200, 200, 200, 200, 200, 401),
+    "/api/v1/units/": (200, 200, 200, 200, 200, 401),
+    "/api/v1/surveys/": (200, 200, 200, 200, 200, 401),
+    "/api/v1/results/nki/": (404, 404, 404, 404, 403, 401),
+    "/api/v1/results/nki/units/VOF-HT-N/": (404, 404, 404, 403, 403, 401),
 }
 
 ROUTES_COVERED = {
@@ -124,6 +130,11 @@ ROUTES_COVERED = {
     "themes:remove",
     "themes:restore",
     "themes:accept",
+    "api:index",
+    "api:units",
+    "api:surveys",
+    "api:overview",
+    "api:unit",
 }
 
 
@@ -192,6 +203,7 @@ def test_every_portal_route_is_in_the_matrix() -> None:
                     "invitations",
                     "dashboards",
                     "themes",
+                    "api",
                 }:
                     walk(p.url_patterns, f"{p.namespace}:")
             elif p.name:
