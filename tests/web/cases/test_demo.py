@@ -17,6 +17,7 @@ def test_the_demo_opens_cases_only_for_consenting_dissatisfied_and_moves_them_al
 
     now = timezone.now()
     low = [submit(3, at=now - timedelta(days=days)) for days in range(1, 100, 4)]  # 25 over 14 weeks
+    low.append(submit(2, at=now - timedelta(minutes=30)))  # just in: assigned now, not in two hours
     submit(3, consent=False, at=now - timedelta(days=20))
     submit(9, at=now - timedelta(days=20))
     submit(2, at=now - timedelta(weeks=30))  # older than the demo's window
@@ -26,7 +27,7 @@ def test_the_demo_opens_cases_only_for_consenting_dissatisfied_and_moves_them_al
 
     cases = list(Case.objects.select_related("response", "assignee"))
     assert sorted(c.response_id for c in cases) == sorted(low)
-    assert counts["cases"] == 25 and counts["open"] == sum(c.is_open for c in cases)
+    assert counts["cases"] == 26 and counts["open"] == sum(c.is_open for c in cases)
     statuses = {c.status for c in cases}
     assert {CaseStatus.NEW, CaseStatus.CONTACTED, CaseStatus.CLOSED} <= statuses
     for case in cases:

@@ -94,7 +94,7 @@ def _move_along(case: Case, now: datetime) -> None:
     age = now - opened
     handler = _handler(case)
     if getattr(handler, "pk", None) is not None:
-        actions.assign(case, handler, actor=handler, now=opened + timedelta(hours=2))
+        actions.assign(case, handler, actor=handler, now=min(opened + timedelta(hours=2), now))
     if age < timedelta(days=2) or roll < 10:  # new, or left lying (overdue once past its due date)
         return
     if roll < 20 and age >= timedelta(days=4):  # closed without contact
