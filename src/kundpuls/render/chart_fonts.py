@@ -5,7 +5,7 @@ database. That database holds vl-convert's own copy of Liberation Sans (the char
 memory) and, on Linux, every font fontconfig lists. Where the system has Liberation Sans too, as Debian
 and most Linux distributions do, the system's file wins the lookup, and for a file the font database
 opens, maps and parses the file again for every glyph it lays out: about 900 opens for one trend chart,
-well over half of the time a chart took (docs/benchmarks.md, "pages").
+more than half of the time a chart took (docs/dashboards-and-reports.md, "Performance").
 
 So before vl-convert builds its font database (once per process, on the first text it measures), this
 module points fontconfig, for that moment only, at a configuration that lists no font folder: vl-convert
