@@ -124,3 +124,30 @@ def test_tokens_are_created_listed_and_revoked_on_the_command_line(personas: dic
         app, ["api", "token", "create", "--email", "nobody@x.se", "--name", "x", "--json"]
     )
     assert unknown.exit_code != 0 and "nobody@x.se" in unknown.output
+
+
+def test_the_openapi_document_covers_every_route_and_describes_what_the_api_returns(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    from django.urls import URLResolver, get_resolver
+    from jsonschema import Draft202012Validator
+
+    document = Client().get("/api/v1/openapi.json").json()
+    assert document["openapi"].startswith("3.1")
+    api = next(p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "api")
+    routes = {"/" + str(p.pattern).replace("<str:", "{").replace(">", "}") for p in api.url_patterns}
+    assert routes == set(document["paths"])
+    token = _token(personas["analyst"])
+
+    def check(schema: str, body: Any) -> None:
+        root = {"$ref": f"#/components/schemas/{schema}", "components": document["components"]}
+        errors = sorted(Draft202012Validator(root).iter_errors(body), key=lambda e: list(e.path))
+        assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+
+    check("UnitReport", _get("/api/v1/results/nki/units/VOF-HT-N/?period=2026-Q2", token).json())
+    check("Overview", _get("/api/v1/results/nki/?period=2026-Q2", token).json())
+    check("Error", _get("/api/v1/results/nki/units/VOF-HT-N/?period=2031-Q1", token).json())
+    broken = {**_get("/api/v1/results/nki/?period=2026-Q2", token).json(), "period": 2026}
+    assert list(
+        Draft202012Validator({"$ref": "#/components/schemas/Overview", **document}).iter_errors(broken)
+    )

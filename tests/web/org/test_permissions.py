@@ -75,6 +75,7 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/teman/upptack/999/": (404, 404, 403, 403, 403, LOGIN),  # runs: tests/web/themes
     # the read API (session here; tokens in tests/web/dashboards/test_results_api.py); an empty lake: 404
     "/api/v1/": (200, 200, 200, 200, 200, 401),
+    "/api/v1/openapi.json": (200, 200, 200, 200, 200, 200),  # the description holds no data
     "/api/v1/units/": (200, 200, 200, 200, 200, 401),
     "/api/v1/surveys/": (200, 200, 200, 200, 200, 401),
     "/api/v1/results/nki/": (404, 404, 404, 404, 403, 401),
@@ -131,6 +132,7 @@ ROUTES_COVERED = {
     "themes:restore",
     "themes:accept",
     "api:index",
+    "api:openapi",
     "api:units",
     "api:surveys",
     "api:overview",

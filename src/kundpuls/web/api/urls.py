@@ -5,8 +5,9 @@ from kundpuls.web.api import views
 app_name = "api"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("openapi.json", views.openapi, name="openapi"),
     path("units/", views.units, name="units"),
     path("surveys/", views.surveys, name="surveys"),
     path("results/<str:survey>/", views.overview, name="overview"),
-    path("results/<str:survey>/units/<str:code>/", views.unit_results, name="unit"),
+    path("results/<str:survey>/units/<str:unit>/", views.unit_results, name="unit"),
 ]

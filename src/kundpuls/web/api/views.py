@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 from kundpuls.errors import KundpulsError, NotFound
 from kundpuls.errors import PermissionDenied as KundpulsPermissionDenied
 from kundpuls.instruments import SurveyDefinition
+from kundpuls.web.api.openapi import document
 from kundpuls.web.api.tokens import user_for
 from kundpuls.web.dashboards import actions as dashboard_actions
 from kundpuls.web.dashboards import queries
@@ -93,6 +94,12 @@ def _definition(key: str) -> SurveyDefinition:
     raise NotFound(f"survey: no results for survey {key!r}")
 
 
+@require_GET
+def openapi(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI 3.1 description of this API (no token needed: it holds no data)."""
+    return _json(document())
+
+
 @api_view
 def index(request: HttpRequest) -> HttpResponse:
     return _json(
@@ -105,6 +112,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 "overview": "/api/v1/results/{survey}/?period_kind=quarter&period=2026-Q2",
                 "unit": "/api/v1/results/{survey}/units/{unit}/?period_kind=quarter&period=2026-Q2",
             },
+            "openapi": "/api/v1/openapi.json",
             "documentation": "docs/api.md",
         }
     )
@@ -185,19 +193,19 @@ def overview(request: HttpRequest, survey: str) -> HttpResponse:
 
 
 @api_view
-def unit_results(request: HttpRequest, survey: str, code: str) -> HttpResponse:
+def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
     """The unit report: headline indices, trend, comparison, funnel, drivers, comments (if permitted)."""
-    unit = Unit.objects.filter(code=code).first()
-    if unit is None:
-        raise NotFound(f"unit: no unit {code!r}")
-    if not can(request.user, Capability.EXPORT, unit):
+    target = Unit.objects.filter(code=unit).first()
+    if target is None:
+        raise NotFound(f"unit: no unit {unit!r}")
+    if not can(request.user, Capability.EXPORT, target):
         raise PermissionDenied
     definition = _definition(survey)
     kind, period = _period_arguments(request)
     segment = request.GET.get("segment") or None
     dashboard = queries.unit_dashboard(
         request.user,
-        unit,
+        target,
         definition,
         period_kind=kind,
         period=period,
@@ -206,5 +214,5 @@ def unit_results(request: HttpRequest, survey: str, code: str) -> HttpResponse:
         language=_language(),
     )
     report = dashboard.report
-    dashboard_actions.record_export(request.user, unit, survey=survey, kind="api", period=report.period)
+    dashboard_actions.record_export(request.user, target, survey=survey, kind="api", period=report.period)
     return _json(dataclasses.asdict(report))

@@ -1,0 +1,215 @@
+"""The API described as OpenAPI 3.1 (served at ``/api/v1/openapi.json``), its result schemas derived from
+the report contracts themselves, so the description cannot drift from what the API returns.
+
+:func:`schema_of` turns a contract dataclass (``UnitReport``, ``Overview`` and what they hold) into JSON
+Schema: ``str``/``int``/``float``/``bool``, ``X | None``, ``tuple[X, ...]`` and nested dataclasses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from typing import Any
+
+from kundpuls.reports import contracts
+from kundpuls.reports.contracts import Overview, UnitReport
+
+_SCALARS: dict[Any, dict[str, Any]] = {
+    str: {"type": "string"},
+    int: {"type": "integer"},
+    float: {"type": "number"},
+    bool: {"type": "boolean"},
+    type(None): {"type": "null"},
+}
+
+
+def _schema(tp: Any, components: dict[str, Any]) -> dict[str, Any]:
+    if tp in _SCALARS:
+        return dict(_SCALARS[tp])
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        schema_of(tp, components)
+        return {"$ref": f"#/components/schemas/{tp.__name__}"}
+    origin, arguments = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        return {"anyOf": [_schema(a, components) for a in arguments]}
+    if origin in (tuple, list):
+        if len(arguments) == 2 and arguments[1] is Ellipsis:
+            return {"type": "array", "items": _schema(arguments[0], components)}
+        if origin is list and len(arguments) == 1:
+            return {"type": "array", "items": _schema(arguments[0], components)}
+        items = [_schema(a, components) for a in arguments]
+        return {"type": "array", "prefixItems": items, "minItems": len(items), "maxItems": len(items)}
+    if origin is dict and len(arguments) == 2:
+        return {"type": "object", "additionalProperties": _schema(arguments[1], components)}
+    return {}
+
+
+def schema_of(cls: type, components: dict[str, Any]) -> dict[str, Any]:
+    """JSON Schema of contract ``cls`` (registered with what it holds in ``components``)."""
+    if cls.__name__ in components:
+        return dict(components[cls.__name__])
+    components[cls.__name__] = {}  # a placeholder against recursion
+    hints = typing.get_type_hints(cls, vars(contracts))
+    fields = dataclasses.fields(cls)
+    schema = {
+        "type": "object",
+        "description": (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else "",
+        "properties": {f.name: _schema(hints[f.name], components) for f in fields},
+        "required": [f.name for f in fields],
+        "additionalProperties": False,
+    }
+    components[cls.__name__] = schema
+    return schema
+
+
+def _error_schema() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "field", "value"],
+                "properties": {
+                    "code": {"enum": ["invalid", "unauthenticated", "forbidden", "not_found"]},
+                    "message": {"type": "string", "description": "In the request's language."},
+                    "field": {"type": ["string", "null"]},
+                    "value": {},
+                },
+            }
+        },
+    }
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_ERRORS = {
+    str(status): {"$ref": f"#/components/responses/{name}"}
+    for status, name in ((400, "Invalid"), (401, "Unauthenticated"), (403, "Forbidden"), (404, "NotFound"))
+}
+
+_PERIOD = [
+    {
+        "name": "period_kind",
+        "in": "query",
+        "schema": {"enum": ["month", "quarter", "year", "rolling12"], "default": "quarter"},
+    },
+    {
+        "name": "period",
+        "in": "query",
+        "description": "e.g. 2026-Q2, 2026-05, 2026 or 'R12 2026-05'; default: the latest with data",
+        "schema": {"type": "string"},
+    },
+]
+
+
+def document() -> dict[str, Any]:
+    """The OpenAPI 3.1 document of ``/api/v1/``."""
+    schemas: dict[str, Any] = {}
+    schema_of(UnitReport, schemas)
+    schema_of(Overview, schemas)
+    schemas["Error"] = _error_schema()
+    unit = {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string"},
+            "name": {"type": "string"},
+            "kind": {"type": "string"},
+            "parent": {"type": ["string", "null"]},
+            "depth": {"type": "integer"},
+            "active": {"type": "boolean"},
+            "export": {"type": "boolean", "description": "Results of this unit may be read here."},
+        },
+    }
+    survey = {
+        "type": "object",
+        "properties": {
+            "key": {"type": "string"},
+            "title": {"type": "string"},
+            "main_index": {"type": ["string", "null"]},
+            "indices": {"type": "array", "items": {"type": "object"}},
+        },
+    }
+    survey_parameter = {"name": "survey", "in": "path", "required": True, "schema": {"type": "string"}}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Kundpuls API",
+            "version": "1",
+            "description": "Results for programs, with the roles and anonymity threshold of the pages "
+            "(a hidden group's numbers are null). See docs/api.md.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"token": []}],
+        "paths": {
+            "/": {"get": {"summary": "What the API offers", "responses": {"200": _json({}, "Index")}}},
+            "/units/": {
+                "get": {
+                    "summary": "Units whose results the person may see",
+                    "responses": {
+                        "200": _json(
+                            {"type": "object", "properties": {"units": {"type": "array", "items": unit}}},
+                            "Units",
+                        ),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/surveys/": {
+                "get": {
+                    "summary": "Surveys with results",
+                    "responses": {
+                        "200": _json(
+                            {"type": "object", "properties": {"surveys": {"type": "array", "items": survey}}},
+                            "Surveys",
+                        ),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/results/{survey}/": {
+                "get": {
+                    "summary": "The main index of every unit the person may export, in one period",
+                    "parameters": [survey_parameter, *_PERIOD],
+                    "responses": {
+                        "200": _json({"$ref": "#/components/schemas/Overview"}, "Overview"),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/results/{survey}/units/{unit}/": {
+                "get": {
+                    "summary": "The unit report",
+                    "parameters": [
+                        survey_parameter,
+                        {"name": "unit", "in": "path", "required": True, "schema": {"type": "string"}},
+                        *_PERIOD,
+                        {"name": "segment", "in": "query", "schema": {"type": "string"}},
+                        {"name": "value", "in": "query", "schema": {"type": "string"}},
+                    ],
+                    "responses": {
+                        "200": _json({"$ref": "#/components/schemas/UnitReport"}, "Unit report"),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {"200": _json({}, "OpenAPI")},
+                }
+            },
+        },
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"token": {"type": "http", "scheme": "bearer", "description": "kp_… token"}},
+            "responses": {
+                name: _json({"$ref": "#/components/schemas/Error"}, name)
+                for name in ("Invalid", "Unauthenticated", "Forbidden", "NotFound")
+            },
+        },
+    }
