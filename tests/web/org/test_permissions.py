@@ -133,6 +133,7 @@ ROUTES_COVERED = {
     "themes:accept",
     "api:index",
     "api:openapi",
+    "api:responses",  # POST only, with a token: tested in tests/web/responses/test_api_submissions.py
     "api:units",
     "api:surveys",
     "api:overview",

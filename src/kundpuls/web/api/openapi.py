@@ -72,12 +72,51 @@ def _error_schema() -> dict[str, Any]:
                 "type": "object",
                 "required": ["code", "message", "field", "value"],
                 "properties": {
+                    "problems": {
+                        "type": "array",
+                        "description": "A refused batch: every bad response (row from 1), item and value",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "row": {"type": "integer"},
+                                "field": {"type": "string"},
+                                "value": {},
+                                "message": {"type": "string"},
+                            },
+                        },
+                    },
                     "code": {"enum": ["invalid", "unauthenticated", "forbidden", "not_found"]},
                     "message": {"type": "string", "description": "In the request's language."},
                     "field": {"type": ["string", "null"]},
                     "value": {},
                 },
             }
+        },
+    }
+
+
+def _batch_schema() -> dict[str, Any]:
+    response = {
+        "type": "object",
+        "required": ["unit", "submission_id", "answers"],
+        "properties": {
+            "unit": {"type": "string", "description": "The unit's code"},
+            "submission_id": {
+                "type": "string",
+                "format": "uuid",
+                "description": "The sender's id: stored once",
+            },
+            "answers": {"type": "object", "description": "Item key -> answer, as in the survey's codebook"},
+            "language": {"enum": ["sv", "en"], "default": "sv"},
+            "submitted_at": {"type": "string", "format": "date-time", "description": "With a time zone"},
+        },
+    }
+    return {
+        "type": "object",
+        "required": ["survey", "responses"],
+        "properties": {
+            "survey": {"type": "string"},
+            "responses": {"type": "array", "minItems": 1, "maxItems": 1000, "items": response},
         },
     }
 
@@ -112,6 +151,7 @@ def document() -> dict[str, Any]:
     schema_of(UnitReport, schemas)
     schema_of(Overview, schemas)
     schemas["Error"] = _error_schema()
+    schemas["ResponseBatch"] = _batch_schema()
     unit = {
         "type": "object",
         "properties": {
@@ -192,6 +232,31 @@ def document() -> dict[str, Any]:
                     ],
                     "responses": {
                         "200": _json({"$ref": "#/components/schemas/UnitReport"}, "Unit report"),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/responses/": {
+                "post": {
+                    "summary": "Store responses from another system (all or none; each id stored once)",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/ResponseBatch"}}
+                        },
+                    },
+                    "responses": {
+                        "201": _json(
+                            {
+                                "type": "object",
+                                "required": ["stored", "already_stored"],
+                                "properties": {
+                                    "stored": {"type": "integer"},
+                                    "already_stored": {"type": "integer"},
+                                },
+                            },
+                            "Stored",
+                        ),
                         **_ERRORS,
                     },
                 }

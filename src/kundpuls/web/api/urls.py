@@ -8,6 +8,7 @@ urlpatterns = [
     path("openapi.json", views.openapi, name="openapi"),
     path("units/", views.units, name="units"),
     path("surveys/", views.surveys, name="surveys"),
+    path("responses/", views.responses, name="responses"),
     path("results/<str:survey>/", views.overview, name="overview"),
     path("results/<str:survey>/units/<str:unit>/", views.unit_results, name="unit"),
 ]

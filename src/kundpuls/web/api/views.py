@@ -11,6 +11,7 @@ Errors are JSON ``{"error": {"code", "message", "field", "value"}}`` in the requ
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -20,12 +21,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from kundpuls.errors import KundpulsError, NotFound
 from kundpuls.errors import PermissionDenied as KundpulsPermissionDenied
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.web.api.openapi import document
+from kundpuls.web.api.submissions import BatchRejected, submit_batch
 from kundpuls.web.api.tokens import user_for
 from kundpuls.web.dashboards import actions as dashboard_actions
 from kundpuls.web.dashboards import queries
@@ -56,18 +59,22 @@ def _language() -> str:
     return "en" if (get_language() or "sv").startswith("en") else "sv"
 
 
-def api_view(view: View) -> View:
-    """Authenticate by token (or session), answer errors as JSON, GET only."""
+def _user_of(request: HttpRequest, *, session: bool) -> Any:
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _sep, secret = header.partition(" ")
+        return user_for(secret.strip()) if scheme.lower() == "bearer" else None
+    if session and request.user.is_authenticated:
+        return request.user
+    return None
 
-    @require_GET
+
+def _answered(view: View, *, session: bool) -> View:
+    """Authenticate (by token, or a session where ``session``), answer errors as JSON."""
+
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        header = request.headers.get("Authorization", "")
-        if header:
-            scheme, _sep, secret = header.partition(" ")
-            user = user_for(secret.strip()) if scheme.lower() == "bearer" else None
-        else:
-            user = request.user if request.user.is_authenticated else None
+        user = _user_of(request, session=session)
         if user is None:
             return _error(
                 401, "unauthenticated", _("A valid API token is needed: Authorization: Bearer kp_…")
@@ -79,11 +86,25 @@ def api_view(view: View) -> View:
             return _error(403, "forbidden", _("Your roles do not give access to this."))
         except NotFound as exc:
             return _error(404, "not_found", str(exc))
+        except BatchRejected as exc:
+            response = _error(400, "invalid", str(exc), field=exc.field)
+            problems = [dataclasses.asdict(p) for p in exc.problems]
+            return _json({"error": {**json.loads(response.content)["error"], "problems": problems}}, 400)
         except KundpulsError as exc:
             field, value = getattr(exc, "field", None), getattr(exc, "value", None)
             return _error(400, "invalid", str(exc), field=field, value=value)
 
     return wrapped
+
+
+def api_view(view: View) -> View:
+    """A read: GET only, a token or a logged-in session."""
+    return require_GET(_answered(view, session=True))
+
+
+def api_write(view: View) -> View:
+    """A write: POST only and a token only (no cookie, so no cross-site request can write)."""
+    return csrf_exempt(require_POST(_answered(view, session=False)))
 
 
 def _definition(key: str) -> SurveyDefinition:
@@ -216,3 +237,10 @@ def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
     report = dashboard.report
     dashboard_actions.record_export(request.user, target, survey=survey, kind="api", period=report.period)
     return _json(dataclasses.asdict(report))
+
+
+@api_write
+def responses(request: HttpRequest) -> HttpResponse:
+    """Store a batch of responses from another system (see :mod:`kundpuls.web.api.submissions`)."""
+    report = submit_batch(request.user, request.body, language=_language())
+    return _json({"stored": report.stored, "already_stored": report.already_stored}, 201)

@@ -1,0 +1,154 @@
+"""``POST /api/v1/responses/``: responses from other systems (a kiosk, a CRM, a booking system).
+
+A batch of at most :data:`MAX_BATCH` responses to one survey, each for a unit, validated exactly like
+answers on the respondent pages (:func:`kundpuls.web.responses.actions.prepare_answers`: scales,
+required items, rules; personal data in open text redacted). All or nothing: one bad response stores
+none, and the error lists every problem by row, item and value in the request's language. Each response
+carries the sender's ``submission_id`` (a UUID): sending the same batch again stores nothing twice, so a
+sender may retry after any failure. A response is stored through an open ``api`` distribution of its
+unit (created on first use). Alert rules run on them as on any stored response.
+
+Writes need a token (never a browser session: no cookie-based request can write) and the
+``manage_surveys`` capability on every unit of the batch.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from kundpuls.errors import InvalidArgument, NotFound
+from kundpuls.errors import PermissionDenied as KundpulsPermissionDenied
+from kundpuls.instruments.exceptions import AnswerErrors
+from kundpuls.web.org.actions import record_audit
+from kundpuls.web.org.models import Unit
+from kundpuls.web.org.permissions import Capability, can
+from kundpuls.web.responses.actions import ImportReport, IncomingResponse, import_responses, prepare_answers
+from kundpuls.web.surveys.models import Channel, Distribution, Survey
+from kundpuls.web.surveys.queries import current_version, definition_of
+
+MAX_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem of one response of a batch (``row`` counts from 1)."""
+
+    row: int
+    field: str
+    value: Any
+    message: str
+
+
+class BatchRejected(InvalidArgument):
+    """The batch was refused; ``problems`` names every bad response, item and value."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        super().__init__(_("%(n)d problems; nothing was stored") % {"n": len(problems)}, field="responses")
+        self.problems = problems
+
+
+def _parse(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidArgument(_("body: not JSON (%(error)s)") % {"error": exc}, field="body") from None
+    if not isinstance(data, dict):
+        raise InvalidArgument(_("body: expected a JSON object"), field="body", value=type(data).__name__)
+    return data
+
+
+def _distribution(survey: Survey, unit: Unit, actor: Any) -> Distribution:
+    found = Distribution.objects.filter(survey=survey, unit=unit, channel=Channel.API, closed_at__isnull=True)
+    distribution = found.order_by("pk").first()
+    if distribution is None:
+        distribution = Distribution.objects.create(survey=survey, unit=unit, channel=Channel.API)
+        record_audit(actor, "api.distribution.create", unit.code, survey=survey.key)
+    return distribution
+
+
+def _timestamp(raw: Any) -> datetime | None:
+    if raw in (None, ""):
+        return timezone.now()
+    stamp = parse_datetime(str(raw))
+    if stamp is None or timezone.is_naive(stamp) or stamp > timezone.now():
+        return None
+    return stamp
+
+
+def submit_batch(user: Any, body: bytes, *, language: str) -> ImportReport:
+    """Validate and store a batch (see the module docstring); raises with every problem named."""
+    data = _parse(body)
+    key = str(data.get("survey") or "")
+    survey = Survey.objects.filter(key=key).first()
+    version = current_version(survey) if survey is not None else None
+    if survey is None or version is None:
+        raise NotFound(_("survey: no published survey %(key)r") % {"key": key})
+    rows = data.get("responses")
+    if not isinstance(rows, list) or not 1 <= len(rows) <= MAX_BATCH:
+        count = len(rows) if isinstance(rows, list) else None
+        raise InvalidArgument(
+            _("responses: a list of 1 to %(max)d responses is needed") % {"max": MAX_BATCH},
+            field="responses",
+            value=count,
+        )
+    definition = definition_of(version)
+    codes = {str(r.get("unit")) for r in rows if isinstance(r, dict)}
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    problems: list[RowProblem] = []
+    accepted: list[tuple[Unit, uuid.UUID, dict[str, Any], str, datetime]] = []
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            problems.append(RowProblem(number, "", type(row).__name__, _("a response is a JSON object")))
+            continue
+        unit = units.get(str(row.get("unit")))
+        if unit is None:
+            problems.append(RowProblem(number, "unit", row.get("unit"), _("no such unit")))
+            continue
+        if not can(user, Capability.MANAGE_SURVEYS, unit):
+            raise KundpulsPermissionDenied(f"unit: {unit.code}")
+        try:
+            submission = uuid.UUID(str(row.get("submission_id")))
+        except ValueError:
+            problems.append(RowProblem(number, "submission_id", row.get("submission_id"), _("not a UUID")))
+            continue
+        submitted = _timestamp(row.get("submitted_at"))
+        if submitted is None:
+            problems.append(
+                RowProblem(
+                    number, "submitted_at", row.get("submitted_at"),
+                    _("an ISO 8601 time with a time zone, not in the future"),
+                )
+            )  # fmt: skip
+            continue
+        raw = row.get("answers")
+        answers: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        respondent_language = str(row.get("language") or "sv")
+        try:
+            prepare_answers(definition, answers, language=respondent_language)
+        except AnswerErrors as exc:
+            problems += [RowProblem(number, e.field or "", e.value, e.message(language)) for e in exc.errors]
+            continue
+        accepted.append((unit, submission, answers, respondent_language, submitted))
+    if problems:
+        raise BatchRejected(problems)
+    incoming = [
+        IncomingResponse(
+            distribution=_distribution(survey, unit, user),
+            submission_id=submission,
+            answers=answers,
+            language=respondent_language,
+            submitted_at=submitted,
+        )
+        for unit, submission, answers, respondent_language, submitted in accepted
+    ]
+    report = import_responses(version, incoming)
+    record_audit(user, "api.responses", survey.key, stored=report.stored, already=report.already_stored)
+    return report
