@@ -255,7 +255,7 @@ def document() -> dict[str, Any]:
                                     "already_stored": {"type": "integer"},
                                 },
                             },
-                            "Stored",
+                            "Stored (200 when every response was stored before)",
                         ),
                         **_ERRORS,
                     },

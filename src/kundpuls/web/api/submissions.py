@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -35,6 +35,8 @@ from kundpuls.web.surveys.models import Channel, Distribution, Survey
 from kundpuls.web.surveys.queries import current_version, definition_of
 
 MAX_BATCH = 1000
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far a sender's clock may run ahead of ours before a time counts as in the future."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def _timestamp(raw: Any) -> datetime | None:
     if raw in (None, ""):
         return timezone.now()
     stamp = parse_datetime(str(raw))
-    if stamp is None or timezone.is_naive(stamp) or stamp > timezone.now():
+    if stamp is None or timezone.is_naive(stamp) or stamp > timezone.now() + CLOCK_SKEW:
         return None
     return stamp
 

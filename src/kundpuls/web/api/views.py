@@ -243,4 +243,5 @@ def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
 def responses(request: HttpRequest) -> HttpResponse:
     """Store a batch of responses from another system (see :mod:`kundpuls.web.api.submissions`)."""
     report = submit_batch(request.user, request.body, language=_language())
-    return _json({"stored": report.stored, "already_stored": report.already_stored}, 201)
+    status = 201 if report.stored else 200  # a retry of what is stored already creates nothing
+    return _json({"stored": report.stored, "already_stored": report.already_stored}, status)
