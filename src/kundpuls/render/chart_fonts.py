@@ -22,6 +22,7 @@ a label is still drawn by the browser or Typst with their fonts, only its width 
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import tempfile
@@ -45,6 +46,8 @@ _FIRST_TEXT = {
     "height": 10,
     "marks": [{"type": "text", "encode": {"enter": {"text": {"value": "Å"}}}}],
 }
+
+log = logging.getLogger(__name__)
 
 font_environment_lock = threading.Lock()
 """Held while ``FONTCONFIG_FILE`` is changed; take it to build anything else that reads system fonts."""
@@ -81,5 +84,8 @@ def use_in_memory_fonts() -> None:
     with font_environment_lock:
         if not _ready:
             if sys.platform.startswith("linux") and chart_fonts() == "bundled":
-                _measure_once_without_system_fonts()
+                try:
+                    _measure_once_without_system_fonts()
+                except OSError as exc:  # no writable temporary folder: charts are drawn, only slower
+                    log.warning("chart text is measured with the system's font files: %s", exc)
             _ready = True
