@@ -151,3 +151,25 @@ def test_the_openapi_document_covers_every_route_and_describes_what_the_api_retu
     assert list(
         Draft202012Validator({"$ref": "#/components/schemas/Overview", **document}).iter_errors(broken)
     )
+
+
+def test_a_person_makes_and_revokes_their_own_token_on_the_page(personas: dict[str, Any]) -> None:
+    from kundpuls.web.api.models import ApiToken
+
+    manager = Client()
+    manager.force_login(personas["manager_a"], backend="kundpuls.web.accounts.backends.EmailBackend")
+    refused = manager.post("/portal/api-nycklar/", {"name": "  "}, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Nyckeln behöver ett namn" in refused and ApiToken.objects.count() == 0
+    page = manager.post(
+        "/portal/api-nycklar/", {"name": "Power BI"}, HTTP_ACCEPT_LANGUAGE="sv"
+    ).content.decode()
+    secret = page.split('readonly value="')[1].split('"')[0]
+    assert secret.startswith("kp_") and _get("/api/v1/units/", secret).status_code == 200
+    assert secret not in manager.get("/portal/api-nycklar/").content.decode()  # shown only once
+    token = ApiToken.objects.get()
+    other = Client()
+    other.force_login(personas["manager_b"], backend="kundpuls.web.accounts.backends.EmailBackend")
+    assert other.post(f"/portal/api-nycklar/{token.pk}/aterkalla/").status_code == 404  # not theirs
+    assert _get("/api/v1/units/", secret).status_code == 200
+    assert manager.post(f"/portal/api-nycklar/{token.pk}/aterkalla/").status_code == 302
+    assert _get("/api/v1/units/", secret).status_code == 401

@@ -76,6 +76,7 @@ MATRIX: dict[str, tuple[object, ...]] = {
     # the read API (session here; tokens in tests/web/dashboards/test_results_api.py); an empty lake: 404
     "/api/v1/": (200, 200, 200, 200, 200, 401),
     "/api/v1/openapi.json": (200, 200, 200, 200, 200, 200),  # the description holds no data
+    "/portal/api-nycklar/": (200, 200, 200, 200, 200, LOGIN),  # one's own tokens
     "/api/v1/units/": (200, 200, 200, 200, 200, 401),
     "/api/v1/surveys/": (200, 200, 200, 200, 200, 401),
     "/api/v1/results/nki/": (404, 404, 404, 404, 403, 401),
@@ -134,6 +135,8 @@ ROUTES_COVERED = {
     "api:index",
     "api:openapi",
     "api:responses",  # POST only, with a token: tested in tests/web/responses/test_api_submissions.py
+    "api_tokens:list",
+    "api_tokens:revoke",  # POST only, one's own tokens: tested in tests/web/dashboards/test_results_api.py
     "api:units",
     "api:surveys",
     "api:overview",
@@ -207,6 +210,7 @@ def test_every_portal_route_is_in_the_matrix() -> None:
                     "dashboards",
                     "themes",
                     "api",
+                    "api_tokens",
                 }:
                     walk(p.url_patterns, f"{p.namespace}:")
             elif p.name:
