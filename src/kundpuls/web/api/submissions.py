@@ -141,9 +141,13 @@ def submit_batch(user: Any, body: bytes, *, language: str) -> ImportReport:
         accepted.append((unit, submission, answers, respondent_language, submitted))
     if problems:
         raise BatchRejected(problems)
+    links: dict[int, Distribution] = {}
+    for unit, *_rest in accepted:
+        if unit.pk not in links:
+            links[unit.pk] = _distribution(survey, unit, user)
     incoming = [
         IncomingResponse(
-            distribution=_distribution(survey, unit, user),
+            distribution=links[unit.pk],
             submission_id=submission,
             answers=answers,
             language=respondent_language,
