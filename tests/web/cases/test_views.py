@@ -154,4 +154,8 @@ def test_the_case_page_names_rules_root_causes_steps_and_events_in_words(
     assert "Väntetid" in facts and "vantetid" not in facts  # the theme's name
     log = page[page.index('id="log-h"') :]
     assert "Öppnat" in log and "Kontaktad" in log and ">opened<" not in log
-    assert "Nästa steg: " in page and "Nästa steg: closed" not in page
+    assert "Nästa steg: Avslutad" in page  # a case's own word, not "Stängd" (a closed unit or survey)
+    actions.advance(case, "closed", actor=manager)
+    closed = _client(personas, "manager_a").get(f"/portal/arenden/{case.pk}/", HTTP_ACCEPT_LANGUAGE="sv")
+    text = closed.content.decode()
+    assert "<dd>Avslutad</dd>" in text and "<td>Avslutat</td>" in text and "Stängd" not in text

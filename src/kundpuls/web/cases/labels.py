@@ -5,22 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kundpuls.text.taxonomy import Taxonomy
 from kundpuls.web.cases.models import AlertRuleSet, Case
+
+# In context: "Closed" alone is a closed unit or survey elsewhere ("Stängd"); a case is "Avslutad".
+STATUS_LABELS = {
+    "new": pgettext_lazy("case status", "New"),
+    "contacted": pgettext_lazy("case status", "Contacted"),
+    "resolved": pgettext_lazy("case status", "Resolved"),
+    "closed": pgettext_lazy("case status", "Closed"),
+}
 
 EVENT_LABELS = {
     "opened": _("Opened"),
     "assigned": _("Assigned"),
     "due_date": _("Due date moved"),
     "note": _("Note added"),
-    "contacted": _("Contacted"),
-    "resolved": _("Resolved"),
-    "closed": _("Closed"),
+    "contacted": pgettext_lazy("case event", "Contacted"),
+    "resolved": pgettext_lazy("case event", "Resolved"),
+    "closed": pgettext_lazy("case event", "Closed"),
     "closed_without_contact": _("Closed without contact"),
     "overdue": _("Overdue: the managers were e-mailed"),
     "contact_deleted": _("Contact details deleted"),
 }
+
+
+def status_label(status: str) -> str:
+    """A case's status in words."""
+    return str(STATUS_LABELS.get(status, status))
 
 
 def event_label(kind: str) -> str:

@@ -45,12 +45,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
         status = None
     today = timezone.localdate()
     rows = [
-        {**queries.case_row(c, today=today), "status_label": c.get_status_display()}
+        {**queries.case_row(c, today=today), "status_label": labels.status_label(c.status)}
         for c in queries.cases_for(request.user, status=status)
     ]
-    return render(
-        request, "cases/list.html", {"rows": rows, "status": status, "statuses": CaseStatus.choices}
-    )
+    statuses = [(s, labels.status_label(s)) for s in CaseStatus.values]
+    return render(request, "cases/list.html", {"rows": rows, "status": status, "statuses": statuses})
 
 
 @login_required
@@ -67,13 +66,16 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case,
         "contact": queries.contact_for(request.user, case),
         "overdue": queries.is_overdue(case),
+        "status_label": labels.status_label(case.status),
         "rule_labels": labels.rule_labels(case, language),
         "root_causes": labels.theme_labels(list(case.root_causes), taxonomy, language),
         "events": [(e, labels.event_label(e.kind)) for e in case.events.select_related("actor")],
         "notes": case.notes.select_related("author"),
         "handlers": handlers,
         "themes": [(t.key, t.label_in(language)) for t in taxonomy.themes],
-        "next_status": [(s, CaseStatus(s).label) for s in sorted(actions.TRANSITIONS.get(case.status, ()))],
+        "next_status": [
+            (step, labels.status_label(step)) for step in sorted(actions.TRANSITIONS.get(case.status, ()))
+        ],
     }
     return render(request, "cases/detail.html", context)
 
