@@ -19,7 +19,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -32,6 +31,7 @@ from kundpuls.web.api.submissions import BatchRejected, submit_batch
 from kundpuls.web.api.tokens import user_for
 from kundpuls.web.dashboards import actions as dashboard_actions
 from kundpuls.web.dashboards import queries
+from kundpuls.web.language import page_language
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.responses.lake import bring_lake_up_to_date
@@ -53,10 +53,6 @@ def _error(
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="kundpuls"'
     return response
-
-
-def _language() -> str:
-    return "en" if (get_language() or "sv").startswith("en") else "sv"
 
 
 def _user_of(request: HttpRequest, *, session: bool) -> Any:
@@ -169,7 +165,7 @@ def surveys(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Capability.VIEW_RESULTS):
         raise PermissionDenied
     bring_lake_up_to_date()
-    language = _language()
+    language = page_language()
     found = []
     for survey, definition in queries.surveys_with_results():
         indices = definition.codebook.indices
@@ -206,7 +202,7 @@ def overview(request: HttpRequest, survey: str) -> HttpResponse:
         period=period,
         sort="tree",
         descending=False,
-        language=_language(),
+        language=page_language(),
         capability=Capability.EXPORT,
     )
     dashboard_actions.record_export(request.user, None, survey=survey, kind="api", period=result.period)
@@ -232,7 +228,7 @@ def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
         period=period,
         segment=segment,
         segment_value=request.GET.get("value") or None if segment else None,
-        language=_language(),
+        language=page_language(),
     )
     report = dashboard.report
     dashboard_actions.record_export(request.user, target, survey=survey, kind="api", period=report.period)
@@ -242,6 +238,6 @@ def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
 @api_write
 def responses(request: HttpRequest) -> HttpResponse:
     """Store a batch of responses from another system (see :mod:`kundpuls.web.api.submissions`)."""
-    report = submit_batch(request.user, request.body, language=_language())
+    report = submit_batch(request.user, request.body, language=page_language())
     status = 201 if report.stored else 200  # a retry of what is stored already creates nothing
     return _json({"stored": report.stored, "already_stored": report.already_stored}, status)

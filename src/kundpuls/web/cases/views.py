@@ -20,6 +20,7 @@ from kundpuls.errors import KundpulsError, NotFound
 from kundpuls.web.accounts.models import User
 from kundpuls.web.cases import actions, labels, queries
 from kundpuls.web.cases.models import AlertRuleSet, Case, CaseStatus
+from kundpuls.web.language import page_language
 from kundpuls.web.org.permissions import Capability, can
 from kundpuls.web.org.queries import unit_by_code
 from kundpuls.web.surveys.queries import survey_by_key
@@ -60,7 +61,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for u in User.objects.filter(is_active=True, roles__unit_id__in=case.unit.ancestor_ids()).distinct()
         if can(u, Capability.HANDLE_CASES, case.unit)
     ]
-    language = "en" if (get_language() or "sv").startswith("en") else "sv"
+    language = page_language()
     taxonomy = taxonomy_in_force()
     context = {
         "case": case,

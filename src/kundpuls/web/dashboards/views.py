@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kundpuls.errors import InvalidArgument, NotFound
@@ -18,6 +17,7 @@ from kundpuls.render.spreadsheets import tables_csv, tables_xlsx
 from kundpuls.render.unit_pdf import unit_report_pdf
 from kundpuls.web.dashboards import actions, queries
 from kundpuls.web.dashboards.forms import FilterForm
+from kundpuls.web.language import page_language
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can
 from kundpuls.web.responses.lake import bring_lake_up_to_date, lake_updated_at
@@ -27,10 +27,6 @@ EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-
-
-def _language() -> str:
-    return "en" if (get_language() or "sv").startswith("en") else "sv"
 
 
 def _survey(request: HttpRequest) -> tuple[list[tuple[Survey, SurveyDefinition]], SurveyDefinition | None]:
@@ -65,7 +61,7 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
     probe.is_valid()
     kind = probe.value("kind", "quarter") or "quarter"
     segment = probe.value("segment")
-    language = _language()
+    language = page_language()
     try:
         base = queries.unit_dashboard(
             request.user,
@@ -131,7 +127,7 @@ def unit_pdf(request: HttpRequest, code: str) -> HttpResponse:
     dashboard = context["dashboard"]
     if dashboard is None:
         raise Http404(_("No results for this unit yet."))
-    pdf = unit_report_pdf(dashboard.report, language=_language(), charts=list(dashboard.charts))
+    pdf = unit_report_pdf(dashboard.report, language=page_language(), charts=list(dashboard.charts))
     actions.record_export(
         request.user, target, survey=dashboard.report.survey_key, kind="pdf", period=dashboard.report.period
     )
@@ -149,7 +145,7 @@ def unit_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     dashboard = _unit_context(request, target)["dashboard"]
     if dashboard is None:
         raise Http404(_("No results for this unit yet."))
-    note = text("suppressed_note", _language(), threshold=dashboard.report.threshold)
+    note = text("suppressed_note", page_language(), threshold=dashboard.report.threshold)
     body: bytes | str = (
         tables_xlsx(dashboard.tables, note=note) if fmt == "xlsx" else tables_csv(dashboard.tables, note=note)
     )
@@ -174,7 +170,7 @@ def _overview_context(
     probe = FilterForm(request.GET, surveys=choices, sortable=True)
     probe.is_valid()
     kind = probe.value("kind", "quarter") or "quarter"
-    language = _language()
+    language = page_language()
     first, _table = queries.overview(
         request.user,
         definition,
@@ -241,7 +237,7 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
     context = _overview_context(request, Capability.EXPORT)
     if context["overview"] is None:
         raise Http404(_("No results yet."))
-    note = text("suppressed_note", _language(), threshold=context["overview"].threshold)
+    note = text("suppressed_note", page_language(), threshold=context["overview"].threshold)
     table = context["table"]
     body: bytes | str = tables_xlsx([table], note=note) if fmt == "xlsx" else tables_csv([table], note=note)
     actions.record_export(

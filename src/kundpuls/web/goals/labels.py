@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kundpuls.errors import KundpulsError
 from kundpuls.web.goals.metrics import survey_definition
+from kundpuls.web.language import page_language
 from kundpuls.web.surveys.models import Survey
 
 STATE_LABELS = {
@@ -22,11 +22,6 @@ METRIC_LABELS = {
     "response_rate": _("Response rate"),
     "cases_in_time": _("Cases closed in time"),
 }
-
-
-def language() -> str:
-    """The page's language as the instruments know it: ``en`` or ``sv``."""
-    return "en" if (get_language() or "sv").startswith("en") else "sv"
 
 
 def state_label(state: str) -> str:
@@ -47,5 +42,5 @@ def metric_label(metric: str, survey: Survey | None) -> str:
         except KundpulsError:
             index = None
         if index is not None and index.label is not None:
-            return index.label.in_language(language())
+            return index.label.in_language(page_language())
     return metric

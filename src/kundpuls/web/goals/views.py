@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from kundpuls.errors import KundpulsError, NotFound, ValidationError
 from kundpuls.web.goals import actions, queries
-from kundpuls.web.goals.labels import language, metric_label
+from kundpuls.web.goals.labels import metric_label
 from kundpuls.web.goals.metrics import METRIC_KINDS, survey_definition
 from kundpuls.web.goals.models import ImprovementAction
 from kundpuls.web.goals.periods import parse_period
 from kundpuls.web.goals.productivity import productivity_rows, productivity_svg
+from kundpuls.web.language import page_language
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.org.queries import unit_by_code
@@ -166,6 +167,6 @@ def productivity_chart(request: HttpRequest, code: str) -> HttpResponse:
         y_title=_("Goal metric"),
         state_title=_("Goal status"),
         empty=_("No unit has both cost data and an estimate in this period."),
-        language=language(),
+        language=page_language(),
     )
     return HttpResponse(svg, content_type="image/svg+xml")

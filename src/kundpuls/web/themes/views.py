@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +19,7 @@ from kundpuls.errors import KundpulsError, NotFound
 from kundpuls.reports.theme_discovery import discovery_periods
 from kundpuls.text.taxonomy import TERM_KINDS
 from kundpuls.text.tokens import LANGUAGES
+from kundpuls.web.language import page_language
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.surveys.models import Survey
@@ -41,10 +41,6 @@ def editors_only(view: View) -> View:
     return wrapped
 
 
-def _language() -> str:
-    return "en" if (get_language() or "sv").startswith("en") else "sv"
-
-
 def _yaml_response(text: str, filename: str) -> HttpResponse:
     response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -56,7 +52,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
     taxonomy = queries.taxonomy_in_force()
     usage = queries.theme_usage(taxonomy.keys)
     counted = queries.comments_per_theme(taxonomy)
-    language = _language()
+    language = page_language()
     rows = []
     for theme in taxonomy.themes:
         terms = {
@@ -257,7 +253,7 @@ def _accept_form(run: Any, index: int, themes: list[tuple[str, str]], data: Any 
 
 
 def _run_page(request: HttpRequest, run: Any, forms: dict[int, AcceptForm] | None = None) -> HttpResponse:
-    language = _language()
+    language = page_language()
     themes = [(t.key, f"{t.label_in(language)} ({t.key})") for t in queries.taxonomy_in_force().themes]
     forms = forms or {}
     proposals = [
@@ -279,7 +275,7 @@ def discovery_accept(request: HttpRequest, pk: int, index: int) -> HttpResponse:
     run = _run_for(request, pk)
     if not 1 <= index <= len(run.proposals):
         raise Http404("proposal")
-    language = _language()
+    language = page_language()
     themes = [(t.key, f"{t.label_in(language)} ({t.key})") for t in queries.taxonomy_in_force().themes]
     form = _accept_form(run, index - 1, themes, request.POST)
     if form.is_valid():

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from kundpuls.render.labels import SUPPRESSED_MARK, number
+from kundpuls.web.language import page_language
 
 register = template.Library()
-
-
-def _language() -> str:
-    return "en" if (get_language() or "sv").startswith("en") else "sv"
 
 
 @register.filter
@@ -21,7 +17,7 @@ def cell(value: object) -> str:
     if value is None:
         return SUPPRESSED_MARK
     if isinstance(value, float):
-        return number(value, _language())
+        return number(value, page_language())
     return str(value)
 
 
@@ -30,7 +26,7 @@ def signed(value: float | None) -> str:
     """A change with its sign (``+3,2``)."""
     if value is None:
         return SUPPRESSED_MARK
-    text = number(abs(value), _language())
+    text = number(abs(value), page_language())
     return ("+" if value >= 0 else "−") + text
 
 
