@@ -25,7 +25,7 @@ def create_command(
     """Create a token; it is printed this once (only its hash is stored)."""
     setup_django()
     from kundpuls.web.accounts.models import User
-    from kundpuls.web.api.tokens import create_token
+    from kundpuls.web.api.actions import create_token
 
     try:
         user = User.objects.filter(email__iexact=email).first()
@@ -72,7 +72,7 @@ def revoke_command(
 ) -> None:
     """Revoke a token at once (programs using it get 401)."""
     setup_django()
-    from kundpuls.web.api.tokens import revoke_token
+    from kundpuls.web.api.actions import revoke_token
 
     try:
         token = revoke_token(token_id, actor="cli")

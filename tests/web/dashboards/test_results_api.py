@@ -17,7 +17,7 @@ SMALL_UNIT = "VOF-DAG"  # tests/web/dashboards/conftest.py: below the threshold 
 
 
 def _token(user: Any, name: str = "test") -> str:
-    from kundpuls.web.api.tokens import create_token
+    from kundpuls.web.api.actions import create_token
 
     return create_token(user, name, actor="test")[1]
 
@@ -29,8 +29,8 @@ def _get(path: str, token: str | None, **headers: str) -> Any:
 
 
 def test_a_token_authenticates_and_an_unknown_or_revoked_one_gets_401(personas: dict[str, Any]) -> None:
+    from kundpuls.web.api.actions import revoke_token
     from kundpuls.web.api.models import ApiToken
-    from kundpuls.web.api.tokens import revoke_token
 
     token = _token(personas["manager_a"])
     assert ApiToken.objects.get().token_hash not in token  # only the hash is stored, not the secret

@@ -26,7 +26,7 @@ def _post(body: Any, token: str | None, **headers: str) -> Any:
 
 
 def _token(user: Any) -> str:
-    from kundpuls.web.api.tokens import create_token
+    from kundpuls.web.api.actions import create_token
 
     return create_token(user, "kiosk", actor="test")[1]
 
@@ -104,6 +104,9 @@ def test_writes_need_a_token_and_the_right_to_manage_the_units_surveys(personas:
     assert empty["field"] == "responses" and empty["value"] == 0
     assert _post({"survey": "finns-inte", "responses": []}, _token(personas["analyst"])).status_code == 404
     assert Client().get("/api/v1/responses/").status_code == 405
+    region = {**batch, "responses": [{**batch["responses"][0], "unit": "RGX-VC-CEN"}]}
+    outside = _post(region, _token(personas["admin"])).json()["error"]  # the municipality's survey
+    assert outside["field"] == "unit" and outside["value"] == "RGX-VC-CEN"
 
 
 def test_a_dissatisfied_respondent_who_consented_gets_a_case(

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from kundpuls.errors import KundpulsError
 from kundpuls.web.accounts.models import User
+from kundpuls.web.api.actions import create_token, revoke_token
 from kundpuls.web.api.models import ApiToken
-from kundpuls.web.api.tokens import create_token, revoke_token
 
 
 def _me(request: HttpRequest) -> User:

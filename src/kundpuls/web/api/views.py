@@ -11,7 +11,6 @@ Errors are JSON ``{"error": {"code", "message", "field", "value"}}`` in the requ
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -26,9 +25,8 @@ from django.views.decorators.http import require_GET, require_POST
 from kundpuls.errors import KundpulsError, NotFound
 from kundpuls.errors import PermissionDenied as KundpulsPermissionDenied
 from kundpuls.instruments import SurveyDefinition
+from kundpuls.web.api.actions import BatchRejected, submit_batch, user_for
 from kundpuls.web.api.openapi import document
-from kundpuls.web.api.submissions import BatchRejected, submit_batch
-from kundpuls.web.api.tokens import user_for
 from kundpuls.web.dashboards import actions as dashboard_actions
 from kundpuls.web.dashboards import queries
 from kundpuls.web.language import page_language
@@ -47,9 +45,18 @@ def _json(data: Any, status: int = 200) -> JsonResponse:
 
 
 def _error(
-    status: int, code: str, message: str, *, field: str | None = None, value: Any = None
+    status: int,
+    code: str,
+    message: str,
+    *,
+    field: str | None = None,
+    value: Any = None,
+    problems: list[dict[str, Any]] | None = None,
 ) -> JsonResponse:
-    response = _json({"error": {"code": code, "message": message, "field": field, "value": value}}, status)
+    error = {"code": code, "message": message, "field": field, "value": value}
+    if problems is not None:
+        error["problems"] = problems
+    response = _json({"error": error}, status)
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="kundpuls"'
     return response
@@ -83,9 +90,8 @@ def _answered(view: View, *, session: bool) -> View:
         except NotFound as exc:
             return _error(404, "not_found", str(exc))
         except BatchRejected as exc:
-            response = _error(400, "invalid", str(exc), field=exc.field)
             problems = [dataclasses.asdict(p) for p in exc.problems]
-            return _json({"error": {**json.loads(response.content)["error"], "problems": problems}}, 400)
+            return _error(400, "invalid", str(exc), field=exc.field, problems=problems)
         except KundpulsError as exc:
             field, value = getattr(exc, "field", None), getattr(exc, "value", None)
             return _error(400, "invalid", str(exc), field=field, value=value)
@@ -237,7 +243,7 @@ def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
 
 @api_write
 def responses(request: HttpRequest) -> HttpResponse:
-    """Store a batch of responses from another system (see :mod:`kundpuls.web.api.submissions`)."""
+    """Store a batch of responses from another system (see :mod:`kundpuls.web.api.actions`)."""
     report = submit_batch(request.user, request.body, language=page_language())
     status = 201 if report.stored else 200  # a retry of what is stored already creates nothing
     return _json({"stored": report.stored, "already_stored": report.already_stored}, status)

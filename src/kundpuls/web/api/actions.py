@@ -1,12 +1,18 @@
-"""``POST /api/v1/responses/``: responses from other systems (a kiosk, a CRM, a booking system).
+"""Every write of the API app: personal tokens, and responses sent by other systems.
 
-A batch of at most :data:`MAX_BATCH` responses to one survey, each for a unit, validated exactly like
-answers on the respondent pages (:func:`kundpuls.web.responses.actions.prepare_answers`: scales,
-required items, rules; personal data in open text redacted). All or nothing: one bad response stores
+**Tokens** are ``kp_`` + 43 random characters, stored as a SHA-256 only; a token acts with exactly its
+person's roles. :func:`user_for` is the check every API request makes (it notes when a token was last
+used, at most once a minute).
+
+**Responses** (``POST /api/v1/responses/``, :func:`submit_batch`), from a kiosk, a CRM, a booking
+system: at most :data:`MAX_BATCH` responses to one survey, each for a unit, validated exactly like answers
+on the respondent pages (:func:`kundpuls.web.responses.actions.prepare_answers`: scales, required items,
+rules; personal data in open text redacted). All or nothing: one bad response stores
 none, and the error lists every problem by row, item and value in the request's language. Each response
 carries the sender's ``submission_id`` (a UUID): sending the same batch again stores nothing twice, so a
 sender may retry after any failure. A response is stored through an open ``api`` distribution of its
-unit (created on first use). Alert rules run on them as on any stored response.
+unit (:func:`kundpuls.web.surveys.actions.open_distribution`, which also keeps the unit inside the survey
+owner's organisation). Alert rules run on them as on any stored response.
 
 Writes need a token (never a browser session: no cookie-based request can write) and the
 ``manage_surveys`` capability on every unit of the batch.
@@ -14,25 +20,83 @@ Writes need a token (never a browser session: no cookie-based request can write)
 
 from __future__ import annotations
 
+import hashlib
 import json
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from kundpuls.errors import InvalidArgument, NotFound
+from kundpuls.errors import InvalidArgument, NotFound, ValidationError
 from kundpuls.errors import PermissionDenied as KundpulsPermissionDenied
 from kundpuls.instruments.exceptions import AnswerErrors
+from kundpuls.web.accounts.models import User
+from kundpuls.web.api.models import ApiToken
 from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can
 from kundpuls.web.responses.actions import ImportReport, IncomingResponse, import_responses, prepare_answers
+from kundpuls.web.surveys.actions import open_distribution
 from kundpuls.web.surveys.models import Channel, Distribution, Survey
 from kundpuls.web.surveys.queries import current_version, definition_of
+
+PREFIX = "kp_"
+TOUCH_EVERY = timedelta(minutes=1)
+"""``last_used_at`` is written at most this often per token (not on every request)."""
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_token(user: User, name: str, *, actor: Any = "cli") -> tuple[ApiToken, str]:
+    """A new token for ``user``; returns it and the secret, which is shown this once and never stored."""
+    if not name.strip():
+        raise ValidationError("name: a token needs a name (what uses it)", field="name", value=name)
+    if not user.is_active:
+        raise ValidationError(f"user: {user.email} is not active", field="user", value=user.email)
+    secret = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name.strip()[:100], token_hash=_hash(secret))
+    record_audit(actor, "api.token.create", user.email, token=token.pk, name=token.name)
+    return token, secret
+
+
+@transaction.atomic
+def revoke_token(pk: int, *, actor: Any = "cli") -> ApiToken:
+    """Revoke token ``pk`` (idempotent)."""
+    token = ApiToken.objects.select_related("user").filter(pk=pk).first()
+    if token is None:
+        raise NotFound(f"token: no API token {pk}")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record_audit(actor, "api.token.revoke", token.user.email, token=token.pk)
+    return token
+
+
+def user_for(secret: str) -> User | None:
+    """The active user of a valid, unrevoked token, or None."""
+    if not secret.startswith(PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=_hash(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
 
 MAX_BATCH = 1000
 CLOCK_SKEW = timedelta(minutes=5)
@@ -65,15 +129,6 @@ def _parse(body: bytes) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidArgument(_("body: expected a JSON object"), field="body", value=type(data).__name__)
     return data
-
-
-def _distribution(survey: Survey, unit: Unit, actor: Any) -> Distribution:
-    found = Distribution.objects.filter(survey=survey, unit=unit, channel=Channel.API, closed_at__isnull=True)
-    distribution = found.order_by("pk").first()
-    if distribution is None:
-        distribution = Distribution.objects.create(survey=survey, unit=unit, channel=Channel.API)
-        record_audit(actor, "api.distribution.create", unit.code, survey=survey.key)
-    return distribution
 
 
 def _timestamp(raw: Any) -> datetime | None:
@@ -144,7 +199,7 @@ def submit_batch(user: Any, body: bytes, *, language: str) -> ImportReport:
     links: dict[int, Distribution] = {}
     for unit, *_rest in accepted:
         if unit.pk not in links:
-            links[unit.pk] = _distribution(survey, unit, user)
+            links[unit.pk] = open_distribution(survey, unit, channel=Channel.API, actor=user)
     incoming = [
         IncomingResponse(
             distribution=links[unit.pk],
