@@ -1,8 +1,9 @@
 """The API described as OpenAPI 3.1 (served at ``/api/v1/openapi.json``), its result schemas derived from
 the report contracts themselves, so the description cannot drift from what the API returns.
 
-:func:`schema_of` turns a contract dataclass (``UnitReport``, ``Overview`` and what they hold) into JSON
-Schema: ``str``/``int``/``float``/``bool``, ``X | None``, ``tuple[X, ...]`` and nested dataclasses.
+:func:`register_schema` turns a contract dataclass (``UnitReport``, ``Overview`` and what they hold) into
+JSON Schema: ``str``/``int``/``float``/``bool``, ``X | None``, ``tuple[X, ...]``, fixed tuples and nested
+dataclasses; a field of any other type stops the document with a ``TypeError`` instead of an empty schema.
 """
 
 from __future__ import annotations
@@ -28,27 +29,23 @@ def _schema(tp: Any, components: dict[str, Any]) -> dict[str, Any]:
     if tp in _SCALARS:
         return dict(_SCALARS[tp])
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        schema_of(tp, components)
+        register_schema(tp, components)
         return {"$ref": f"#/components/schemas/{tp.__name__}"}
     origin, arguments = typing.get_origin(tp), typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
         return {"anyOf": [_schema(a, components) for a in arguments]}
-    if origin in (tuple, list):
-        if len(arguments) == 2 and arguments[1] is Ellipsis:
-            return {"type": "array", "items": _schema(arguments[0], components)}
-        if origin is list and len(arguments) == 1:
-            return {"type": "array", "items": _schema(arguments[0], components)}
+    if origin is tuple and len(arguments) == 2 and arguments[1] is Ellipsis:
+        return {"type": "array", "items": _schema(arguments[0], components)}
+    if origin is tuple:
         items = [_schema(a, components) for a in arguments]
         return {"type": "array", "prefixItems": items, "minItems": len(items), "maxItems": len(items)}
-    if origin is dict and len(arguments) == 2:
-        return {"type": "object", "additionalProperties": _schema(arguments[1], components)}
-    return {}
+    raise TypeError(f"a contract field of type {tp!r} has no JSON Schema here; add it to _schema")
 
 
-def schema_of(cls: type, components: dict[str, Any]) -> dict[str, Any]:
-    """JSON Schema of contract ``cls`` (registered with what it holds in ``components``)."""
+def register_schema(cls: type, components: dict[str, Any]) -> None:
+    """Put the JSON Schema of contract ``cls``, and of every contract it holds, in ``components``."""
     if cls.__name__ in components:
-        return dict(components[cls.__name__])
+        return
     components[cls.__name__] = {}  # a placeholder against recursion
     hints = typing.get_type_hints(cls, vars(contracts))
     fields = dataclasses.fields(cls)
@@ -60,7 +57,6 @@ def schema_of(cls: type, components: dict[str, Any]) -> dict[str, Any]:
         "additionalProperties": False,
     }
     components[cls.__name__] = schema
-    return schema
 
 
 def _error_schema() -> dict[str, Any]:
@@ -148,8 +144,8 @@ _PERIOD = [
 def document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``/api/v1/``."""
     schemas: dict[str, Any] = {}
-    schema_of(UnitReport, schemas)
-    schema_of(Overview, schemas)
+    register_schema(UnitReport, schemas)
+    register_schema(Overview, schemas)
     schemas["Error"] = _error_schema()
     schemas["ResponseBatch"] = _batch_schema()
     unit = {
