@@ -10,14 +10,6 @@ from django.utils.translation import pgettext_lazy
 from kundpuls.text.taxonomy import Taxonomy
 from kundpuls.web.cases.models import AlertRuleSet, Case
 
-# In context: "Closed" alone is a closed unit or survey elsewhere ("Stängd"); a case is "Avslutad".
-STATUS_LABELS = {
-    "new": pgettext_lazy("case status", "New"),
-    "contacted": pgettext_lazy("case status", "Contacted"),
-    "resolved": pgettext_lazy("case status", "Resolved"),
-    "closed": pgettext_lazy("case status", "Closed"),
-}
-
 EVENT_LABELS = {
     "opened": _("Opened"),
     "assigned": _("Assigned"),
@@ -30,11 +22,6 @@ EVENT_LABELS = {
     "overdue": _("Overdue: the managers were e-mailed"),
     "contact_deleted": _("Contact details deleted"),
 }
-
-
-def status_label(status: str) -> str:
-    """A case's status in words."""
-    return str(STATUS_LABELS.get(status, status))
 
 
 def event_label(kind: str) -> str:

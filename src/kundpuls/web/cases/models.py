@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kundpuls.web.org.models import Unit
 from kundpuls.web.responses.models import Response
@@ -39,10 +40,11 @@ class CaseDeadline(models.Model):
 
 
 class CaseStatus(models.TextChoices):
-    NEW = "new", _("New")
-    CONTACTED = "contacted", _("Contacted")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
+    # In context: a bare "Closed" is a closed unit or survey ("Stängd"); a case is "Avslutad".
+    NEW = "new", pgettext_lazy("case status", "New")
+    CONTACTED = "contacted", pgettext_lazy("case status", "Contacted")
+    RESOLVED = "resolved", pgettext_lazy("case status", "Resolved")
+    CLOSED = "closed", pgettext_lazy("case status", "Closed")
 
 
 class Case(models.Model):

@@ -46,11 +46,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
         status = None
     today = timezone.localdate()
     rows = [
-        {**queries.case_row(c, today=today), "status_label": labels.status_label(c.status)}
+        {**queries.case_row(c, today=today), "status_label": c.get_status_display()}
         for c in queries.cases_for(request.user, status=status)
     ]
-    statuses = [(s, labels.status_label(s)) for s in CaseStatus.values]
-    return render(request, "cases/list.html", {"rows": rows, "status": status, "statuses": statuses})
+    return render(
+        request, "cases/list.html", {"rows": rows, "status": status, "statuses": CaseStatus.choices}
+    )
 
 
 @login_required
@@ -67,7 +68,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case,
         "contact": queries.contact_for(request.user, case),
         "overdue": queries.is_overdue(case),
-        "status_label": labels.status_label(case.status),
         "rule_labels": labels.rule_labels(case, language),
         "root_causes": labels.theme_labels(list(case.root_causes), taxonomy, language),
         "events": [(e, labels.event_label(e.kind)) for e in case.events.select_related("actor")],
@@ -75,7 +75,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "handlers": handlers,
         "themes": [(t.key, t.label_in(language)) for t in taxonomy.themes],
         "next_status": [
-            (step, labels.status_label(step)) for step in sorted(actions.TRANSITIONS.get(case.status, ()))
+            (step, CaseStatus(step).label) for step in sorted(actions.TRANSITIONS.get(case.status, ()))
         ],
     }
     return render(request, "cases/detail.html", context)
