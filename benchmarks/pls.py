@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/pls.py [--quick] [--json]
 
-Measures, in one run, on the ECSI model and ``shared/data/mobi.csv`` (250 respondents, 24 indicators):
+Measures, in one run, on the ECSI model and ``tests/data/pls/mobi.csv`` (250 respondents, 24 indicators):
 
 * one estimation (``PLSPathModel.fit`` from a DataFrame, all attributes), median of repeated runs, and
   the algorithm alone on the correlation matrix;
@@ -46,7 +46,7 @@ from kundpuls.demo.structural import Construct, RatingScale, StructuralModel, si
 from kundpuls.stats.pls import PLSPathModel, model_from_yaml  # noqa: E402
 from kundpuls.stats.pls.algorithm import estimates_from_weights, iterate_weights, orientation_signs  # noqa: E402
 
-SHARED = (REPO / ".." / "shared" / "data").resolve()
+REFERENCE_DATA = REPO / "tests" / "data" / "pls"  # provenance in its README
 PLSPM_ENV = REPO / "benchmarks" / ".env-plspm"
 
 PLSPM_RUNNER = r"""
@@ -65,7 +65,7 @@ names = list(spec["constructs"])
 path = pd.DataFrame(0, index=names, columns=names)
 for source, target in spec["paths"]:
     path.loc[target, source] = 1
-config = c.Config(path, default_scale=Scale.NUM)  # column-wise standardisation (METHODS.md §11 pitfall 1)
+config = c.Config(path, default_scale=Scale.NUM)  # column-wise standardisation (methods §11, pitfall 1)
 for name, block in spec["constructs"].items():
     mode = Mode.A if block.get("mode", "A") == "A" else Mode.B
     config.add_lv(name, mode, *[c.MV(i) for i in block["indicators"]])
@@ -112,7 +112,7 @@ def ensure_plspm_env() -> Path:
 
 def run_plspm(model_mapping: dict, boot: list[int], tol: float) -> dict:
     python = ensure_plspm_env()
-    job = {"data": str(SHARED / "mobi.csv"), "model": model_mapping, "boot": boot, "tol": tol}
+    job = {"data": str(REFERENCE_DATA / "mobi.csv"), "model": model_mapping, "boot": boot, "tol": tol}
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
         handle.write(PLSPM_RUNNER)
         script = handle.name
@@ -182,8 +182,8 @@ def main() -> None:
     args = parser.parse_args()
     warnings.simplefilter("ignore")
 
-    spec = model_from_yaml((SHARED / "models" / "mobi_ecsi.yaml").read_text(encoding="utf-8"))
-    mobi = pd.read_csv(SHARED / "mobi.csv")
+    spec = model_from_yaml((REFERENCE_DATA / "models" / "mobi_ecsi.yaml").read_text(encoding="utf-8"))
+    mobi = pd.read_csv(REFERENCE_DATA / "mobi.csv")
     fitted = PLSPathModel(spec).fit(mobi)
     fitted.bootstrap(100, seed=0)  # warm-up (imports, caches)
 

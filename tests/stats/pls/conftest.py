@@ -1,8 +1,4 @@
-"""Shared fixtures for the PLS tests: the public reference data in ``shared/data`` beside the repository.
-
-The repository's parent folder holds ``shared/`` (locally and in CI, which clones the repository into a
-folder with a copy of ``shared/`` beside it).
-"""
+"""Fixtures for the PLS tests: the public reference data in ``tests/data/pls`` (provenance in its README)."""
 
 from __future__ import annotations
 
@@ -13,41 +9,38 @@ import pytest
 
 from kundpuls.stats.pls import ModelSpec, model_from_yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
+REFERENCE_DATA = Path(__file__).resolve().parents[2] / "data" / "pls"
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """``<repo>/../shared/data``; fails (not skips) when it is missing, so a broken checkout is visible."""
-    path = (REPO_ROOT / ".." / "shared" / "data").resolve()
-    if not (path / "README.md").is_file():
-        pytest.fail(f"shared reference data not found at {path}; place shared/ beside the repository")
-    return path
+def reference_data() -> Path:
+    """``tests/data/pls``: the reference data sets, their published estimates and the model files."""
+    return REFERENCE_DATA
 
 
 @pytest.fixture(scope="session")
-def load_model(shared_data: Path):
-    """Read a model file from ``shared/data/models`` by stem, e.g. ``load_model("mobi_ecsi")``."""
+def load_model(reference_data: Path):
+    """Read a model file from ``tests/data/pls/models`` by stem, e.g. ``load_model("mobi_ecsi")``."""
 
     def load(stem: str) -> ModelSpec:
-        return model_from_yaml((shared_data / "models" / f"{stem}.yaml").read_text(encoding="utf-8"))
+        return model_from_yaml((reference_data / "models" / f"{stem}.yaml").read_text(encoding="utf-8"))
 
     return load
 
 
 @pytest.fixture(scope="session")
-def mobi(shared_data: Path) -> pd.DataFrame:
-    return pd.read_csv(shared_data / "mobi.csv")
+def mobi(reference_data: Path) -> pd.DataFrame:
+    return pd.read_csv(reference_data / "mobi.csv")
 
 
 @pytest.fixture(scope="session")
-def satisfaction(shared_data: Path) -> pd.DataFrame:
-    return pd.read_csv(shared_data / "satisfaction.csv")
+def satisfaction(reference_data: Path) -> pd.DataFrame:
+    return pd.read_csv(reference_data / "satisfaction.csv")
 
 
 @pytest.fixture(scope="session")
-def corp_rep(shared_data: Path) -> pd.DataFrame:
-    return pd.read_csv(shared_data / "corp_rep_data.csv")
+def corp_rep(reference_data: Path) -> pd.DataFrame:
+    return pd.read_csv(reference_data / "corp_rep_data.csv")
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,7 @@
-"""The index layer: 0-100 indices, effektmått and the priority matrix (METHODS.md §1.5-1.6, §2.2-2.3)."""
+"""The index layer: 0-100 indices, effektmått and the priority matrix (docs/methods.md §1.5-1.6, §2.2-2.3)."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -35,19 +34,16 @@ E23_MODEL = {
 
 
 @pytest.fixture(scope="module")
-def appendix_a(shared_data: Path) -> pd.DataFrame:
-    """The 60 respondents of METHODS.md Appendix A, read from the document (``A`` = 10)."""
-    text = (shared_data.parent / "METHODS.md").read_text(encoding="utf-8")
-    block = text[text.index("## Appendix A") :]
-    block = block[block.index("```") + 3 :]
-    tokens = re.findall(r"\b[0-9A]{9}\b", block[: block.index("```")])
-    assert len(tokens) == 60
-    return pd.DataFrame([[10 if c == "A" else int(c) for c in t] for t in tokens], columns=COLUMNS)
+def appendix_a(reference_data: Path) -> pd.DataFrame:
+    """The 60 respondents of the worked driver example (docs/methods.md Appendix A)."""
+    frame = pd.read_csv(reference_data / "e23_worked_example.csv")
+    assert list(frame.columns) == COLUMNS and len(frame) == 60
+    return frame
 
 
 def test_it_reproduces_the_worked_driver_model_e2_3(appendix_a):
     # E2.3 was computed with plspm 0.5.7's default scaled=True, which divides every column by one pooled
-    # SD (METHODS §11 pitfall 1): the same model as unscaled PLS up to one constant. Its "normalised
+    # SD (docs/methods.md §11 pitfall 1): the same model as unscaled PLS up to one constant. Its "normalised
     # unstandardised weights" then divide those weights by each item's SD (§2.2's conversion rule).
     model = PLSPathModel(E23_MODEL, scaled=False, tol=1e-6).fit(appendix_a)
     # stated tolerance: ±0.005 on weights/paths, ±0.1 on indices
@@ -125,7 +121,7 @@ def test_respondent_indices_renormalise_the_weights_over_answered_items():
 
 
 def test_the_priority_matrix_places_the_e1_5_areas():
-    # METHODS.md E1.5: effects from OLS on indices, cut lines at the means (1.926 / 66.750)
+    # docs/methods.md E1.5: effects from OLS on indices, cut lines at the means (1.926 / 66.750)
     matrix = priority_matrix(
         {"Bemötande": 1.826, "Info": 2.680, "Tillgänglighet": 1.273},
         {"Bemötande": 75.667, "Info": 64.000, "Tillgänglighet": 60.583},

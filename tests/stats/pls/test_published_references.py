@@ -1,4 +1,4 @@
-"""The estimator against published PLS-SEM estimates (shared/data, see its README for provenance)."""
+"""The estimator against published PLS-SEM estimates (tests/data/pls, see its README for provenance)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ ALL = ("path", "total_effect", "indirect_effect", "weight", "loading", "r_square
 
 
 @pytest.mark.parametrize("scheme", ["path", "centroid", "factorial"])
-def test_it_reproduces_smartpls_on_the_ecsi_mobi_model(scheme, shared_data, load_model, mobi, compare):
-    reference = pd.read_csv(shared_data / "mobi_ecsi_reference.csv")
+def test_it_reproduces_smartpls_on_the_ecsi_mobi_model(scheme, reference_data, load_model, mobi, compare):
+    reference = pd.read_csv(reference_data / "mobi_ecsi_reference.csv")
     reference = reference[reference["scheme"] == scheme]
     model = PLSPathModel(load_model("mobi_ecsi"), scheme=scheme).fit(mobi)
     merged = compare(model.summary(ALL), reference)
@@ -29,7 +29,7 @@ def test_it_reproduces_smartpls_on_the_ecsi_mobi_model(scheme, shared_data, load
 
 def test_it_gives_the_worked_numbers_of_methods_section_11(load_model, mobi):
     model = PLSPathModel(load_model("mobi_ecsi")).fit(mobi)
-    # METHODS.md §11 quotes these to 4 decimals
+    # docs/methods.md §11 quotes these to 4 decimals
     assert model.path_coefficients_.loc["Image", "Expectation"] == pytest.approx(0.5049, abs=5e-5)
     assert model.path_coefficients_.loc["Quality", "Satisfaction"] == pytest.approx(0.5120, abs=5e-5)
     assert model.path_coefficients_.loc["Satisfaction", "Loyalty"] == pytest.approx(0.4855, abs=5e-5)
@@ -40,9 +40,9 @@ def test_it_gives_the_worked_numbers_of_methods_section_11(load_model, mobi):
 
 @pytest.mark.parametrize("variant", ["simple", "extended"])
 def test_it_reproduces_seminr_on_corporate_reputation_with_minus_99_codes(
-    variant, shared_data, load_model, corp_rep, compare
+    variant, reference_data, load_model, corp_rep, compare
 ):
-    reference = pd.read_csv(shared_data / "reference_corp_rep.csv")
+    reference = pd.read_csv(reference_data / "reference_corp_rep.csv")
     reference = reference[reference["model"] == variant]
     model = PLSPathModel(load_model(f"corp_rep_{variant}"), missing_codes=(-99,)).fit(corp_rep)
     merged = compare(model.summary(ALL), reference)
@@ -53,12 +53,12 @@ def test_it_reproduces_seminr_on_corporate_reputation_with_minus_99_codes(
 
 
 def test_it_needs_the_declared_missing_code_to_match_corporate_reputation(
-    shared_data, load_model, corp_rep, compare
+    reference_data, load_model, corp_rep, compare
 ):
-    reference = pd.read_csv(shared_data / "reference_corp_rep.csv")
+    reference = pd.read_csv(reference_data / "reference_corp_rep.csv")
     reference = reference[(reference["model"] == "simple") & (reference["statistic"] == "path")]
     undeclared = PLSPathModel(load_model("corp_rep_simple")).fit(corp_rep)
-    assert compare(undeclared.summary(), reference)["abs_diff"].max() > 1e-3  # METHODS §11 pitfall 6
+    assert compare(undeclared.summary(), reference)["abs_diff"].max() > 1e-3  # docs/methods.md §11 pitfall 6
 
 
 @pytest.mark.parametrize(
@@ -75,9 +75,9 @@ def test_it_needs_the_declared_missing_code_to_match_corporate_reputation(
     ],
 )
 def test_it_reproduces_the_bank_satisfaction_references(
-    variant, scheme, model_file, scaled, tolerance, shared_data, load_model, satisfaction, compare
+    variant, scheme, model_file, scaled, tolerance, reference_data, load_model, satisfaction, compare
 ):
-    reference = pd.read_csv(shared_data / "reference_satisfaction.csv")
+    reference = pd.read_csv(reference_data / "reference_satisfaction.csv")
     reference = reference[(reference["variant"] == variant) & (reference["scheme"] == scheme)]
     model = PLSPathModel(load_model(model_file), scheme=scheme, scaled=scaled).fit(satisfaction)
     estimates = reference[reference["statistic"] != "gof"]

@@ -20,7 +20,7 @@ GOOD = {
 @pytest.mark.parametrize(
     "stem", ["mobi_ecsi", "corp_rep_simple", "corp_rep_extended", "satisfaction_modeA", "satisfaction_modeB"]
 )
-def test_it_reads_every_shared_model_file(stem, load_model):
+def test_it_reads_every_reference_model_file(stem, load_model):
     spec = load_model(stem)
     assert spec.constructs and spec.paths
     assert model_from_mapping(spec.to_mapping()) == spec
