@@ -1,4 +1,4 @@
-"""Index tables from the lake agree with METHODS.md worked examples and with the raw-data functions."""
+"""Index tables from the lake agree with docs/methods.md worked examples and with the raw-data functions."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_it_reproduces_methods_example_e1_4_insikt_on_a_1_to_6_scale(tmp_path):
     _lake_of([6, 5, 5, 4, 6, 3, 5, 6, 2, 5, 4, 6], "nki", tmp_path)
     stats = sufficient_statistics(tmp_path, "ex", scales={"nki": (1, 6)}, period="month", units=["u1"])
     row = index_table(stats).iloc[0]
-    # METHODS.md E1.4: index 75.0, t-CI (df 11) [58.632, 91.368]; tolerance 1e-3 (METHODS.md conventions)
+    # docs/methods.md E1.4: index 75.0, t-CI (df 11) [58.632, 91.368]; tolerance 1e-3 (conventions)
     assert row["estimate"] == pytest.approx(75.0, abs=1e-3)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((58.632, 91.368), abs=1e-3)
     assert row["n"] == 12
@@ -52,12 +52,12 @@ def test_it_reproduces_methods_example_e3_2_adjusted_wald_nps(tmp_path):
     _lake_of(scores, "rek", tmp_path)
     stats = sufficient_statistics(tmp_path, "ex", nps_items=["rek"], period="all", units=["org"])
     row = index_table(stats).iloc[0]
-    # METHODS.md E3.2: adjusted Wald CI [8.544, 30.865] (the estimate stays the plain NPS 20.0, as in
+    # docs/methods.md E3.2: adjusted Wald CI [8.544, 30.865] (the estimate stays the plain NPS 20.0, as in
     # kundpuls.stats); tolerance 1e-3
     assert row["estimate"] == pytest.approx(20.0, abs=1e-3)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((8.544, 30.865), abs=1e-3)
     wald = index_table(stats, nps_method="wald").iloc[0]
-    # METHODS.md E3.1: NPS 20.0, Wald CI [8.741, 31.259]
+    # docs/methods.md E3.1: NPS 20.0, Wald CI [8.741, 31.259]
     assert (wald["estimate"], wald["ci_low"], wald["ci_high"]) == pytest.approx(
         (20.0, 8.741, 31.259), abs=1e-3
     )

@@ -1,4 +1,4 @@
-"""Sync into the lake: incremental, idempotent, resumable after a crash (METHODS-independent)."""
+"""Sync into the lake: incremental, idempotent, resumable after a crash."""
 
 from __future__ import annotations
 

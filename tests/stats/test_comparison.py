@@ -1,4 +1,4 @@
-"""Differences and changes (METHODS.md §1.8, §3.1, §8.3, §9.3), cross-checked against scipy."""
+"""Differences and changes (docs/methods.md §1.8, §3.1, §8.3, §9.3), cross-checked against scipy."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from kundpuls.stats.results import IndexResult
 
 def test_the_nps_change_of_e3_4_is_not_significant() -> None:
     c = change_in_nps((90, 60, 50), (130, 70, 50))
-    # METHODS.md E3.4, tolerance 1e-3 (p to 4 decimals).
+    # docs/methods.md E3.4, tolerance 1e-3 (p to 4 decimals).
     assert c.difference == pytest.approx(12.0)
     assert c.se == pytest.approx(7.5963, abs=1e-3)
     assert c.statistic == pytest.approx(1.5797, abs=1e-3)
@@ -26,7 +26,7 @@ def test_the_nps_change_of_e3_4_is_not_significant() -> None:
 
 def test_the_share_change_of_e8_4_uses_the_pooled_z() -> None:
     c = change_in_share(150, 200, 180, 220)
-    # METHODS.md E8.4: z = 1.7008, p = 0.0890, tolerance 1e-4.
+    # docs/methods.md E8.4: z = 1.7008, p = 0.0890, tolerance 1e-4.
     assert c.statistic == pytest.approx(1.7008, abs=1e-4)
     assert c.p_value == pytest.approx(0.0890, abs=1e-4)
     assert c.difference == pytest.approx(100 * (180 / 220 - 150 / 200))
@@ -42,7 +42,7 @@ def test_the_pooled_z_squared_equals_scipys_chi_square_without_correction() -> N
 
 def test_the_mean_change_of_e8_4_uses_welch() -> None:
     c = change_in_mean(68.0, 20.0, 150, 72.5, 18.0, 160)
-    # METHODS.md E8.4: SE 2.166, t 2.0775, df 299.42, p 0.0386.
+    # docs/methods.md E8.4: SE 2.166, t 2.0775, df 299.42, p 0.0386.
     assert c.se == pytest.approx(2.166, abs=1e-3)
     assert c.statistic == pytest.approx(2.0775, abs=1e-4)
     assert c.df == pytest.approx(299.42, abs=1e-2)
@@ -75,7 +75,7 @@ def test_the_staff_customer_welch_test_of_e9_1() -> None:
     staff = (np.array([4, 5, 4, 4, 3, 5, 4, 4, 5, 4]) - 1) / 4 * 100
     customers = (np.array([3, 4, 3, 2, 4, 3, 3, 4, 2, 3, 3, 4]) - 1) / 4 * 100
     c = compare(staff, customers)
-    # METHODS.md E9.1: gap 25.833, Welch t 3.5883, p 0.00185.
+    # docs/methods.md E9.1: gap 25.833, Welch t 3.5883, p 0.00185.
     assert c.difference == pytest.approx(25.833, abs=1e-3)
     assert c.statistic == pytest.approx(3.5883, abs=1e-4)
     assert c.p_value == pytest.approx(0.00185, abs=1e-5)

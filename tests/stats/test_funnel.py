@@ -1,4 +1,4 @@
-"""Funnel-plot limits with and without overdispersion (METHODS.md §8.1, E8.1)."""
+"""Funnel-plot limits with and without overdispersion (docs/methods.md §8.1, E8.1)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from kundpuls.stats.funnel import funnel, funnel_means
 
 N = [40, 120, 300, 75, 500, 25]
 X = [30, 84, 234, 42, 360, 22]
-# METHODS.md E8.1 table (4 decimals): z, 95 % lo-hi, 99.8 % lo-hi, OD 95 % lo-hi.
+# docs/methods.md E8.1 table (4 decimals): z, 95 % lo-hi, 99.8 % lo-hi, OD 95 % lo-hi.
 E81 = {
     "z": [0.3085, -0.6970, 2.0130, -3.2766, -0.4173, 1.7051],
     "lo95": [0.5904, 0.6487, 0.6780, 0.6276, 0.6893, 0.5539],
@@ -25,7 +25,7 @@ E81 = {
 
 def test_it_reproduces_the_pooled_target_phi_and_tau2_of_e8_1() -> None:
     f = funnel(X, N)
-    # METHODS.md E8.1: p0 = 0.728302, φ = 2.0168, τ² = 0.002471 (tolerance: last printed digit).
+    # docs/methods.md E8.1: p0 = 0.728302, φ = 2.0168, τ² = 0.002471 (tolerance: last printed digit).
     assert f.target == pytest.approx(0.728302, abs=1e-6)
     assert f.phi == pytest.approx(2.0168, abs=1e-4)
     assert f.tau2 == pytest.approx(0.002471, abs=1e-6)
@@ -33,7 +33,7 @@ def test_it_reproduces_the_pooled_target_phi_and_tau2_of_e8_1() -> None:
 
 def test_it_reproduces_every_z_and_limit_of_e8_1() -> None:
     f = funnel(X, N)
-    # METHODS.md E8.1 prints 4 decimals -> tolerance 1e-4 (rounding of the printed value).
+    # docs/methods.md E8.1 prints 4 decimals -> tolerance 1e-4 (rounding of the printed value).
     np.testing.assert_allclose(f.z, E81["z"], atol=1e-4)
     np.testing.assert_allclose(f.lower[0.95], E81["lo95"], atol=1e-4)
     np.testing.assert_allclose(f.upper[0.95], E81["hi95"], atol=1e-4)

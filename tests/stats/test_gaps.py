@@ -1,4 +1,4 @@
-"""Staff–customer gap (METHODS.md §9.3, E9.1) and SERVQUAL (§6.1, E6.1)."""
+"""Staff–customer gap (docs/methods.md §9.3, E9.1) and SERVQUAL (§6.1, E6.1)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ CUSTOMERS = [3, 4, 3, 2, 4, 3, 3, 4, 2, 3, 3, 4]
 
 def test_it_reproduces_the_staff_customer_gap_of_e9_1() -> None:
     g = gap(STAFF, CUSTOMERS)
-    # METHODS.md E9.1: staff 80.000, customers 54.167, gap 25.833, Welch t 3.5883, p 0.00185.
+    # docs/methods.md E9.1: staff 80.000, customers 54.167, gap 25.833, Welch t 3.5883, p 0.00185.
     assert g.staff.estimate == pytest.approx(80.0, abs=1e-3)
     assert g.customers.estimate == pytest.approx(54.167, abs=1e-3)
     assert g.gap.difference == pytest.approx(25.833, abs=1e-3)
@@ -34,7 +34,7 @@ def test_servqual_reproduces_the_dimension_gaps_and_totals_of_e6_1() -> None:
     expectations = np.array([[5.9, 6.6, 6.2, 6.4, 5.7]])
     dims = {name: (i,) for i, name in enumerate(RATER)}
     r = servqual(perceptions, expectations, dimensions=dims, points=[10, 32, 22, 19, 17], threshold=0)
-    # METHODS.md E6.1: gaps −0.3/−1.5/−0.9/−0.6/−0.7; unweighted −0.800, weighted −0.941.
+    # docs/methods.md E6.1: gaps −0.3/−1.5/−0.9/−0.6/−0.7; unweighted −0.800, weighted −0.941.
     gaps = [r.dimension_gaps[name].estimate for name in RATER]
     np.testing.assert_allclose(gaps, [-0.3, -1.5, -0.9, -0.6, -0.7], atol=1e-9)
     assert r.unweighted.estimate == pytest.approx(-0.800, abs=1e-3)

@@ -1,4 +1,4 @@
-"""Indices from raw answers, checked on the worked examples of METHODS.md §1 and §3."""
+"""Indices from raw answers, checked on the worked examples of docs/methods.md §1 and §3."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from kundpuls.stats.indices import (
 )
 
 NAN = np.nan
-# METHODS.md E1.2: ten respondents (Q1, Q2, Q3), NaN = missing.
+# docs/methods.md E1.2: ten respondents (Q1, Q2, Q3), NaN = missing.
 E12_ROWS = np.array(
     [
         [9, 8, 8],
@@ -46,13 +46,13 @@ def nps_scores(promoters: int, passives: int, detractors: int) -> np.ndarray:
 class TestSatisfactionIndex:
     def test_it_computes_respondent_indices_dropping_those_with_one_answer_as_in_e1_2(self) -> None:
         scores = respondent_index(E12_ROWS)
-        # METHODS.md E1.2 lists the respondent indices to 4 decimals -> tolerance 1e-4.
+        # docs/methods.md E1.2 lists the respondent indices to 4 decimals -> tolerance 1e-4.
         expected = [81.4815, 62.9630, 92.5926, 50.0, 74.0741, 38.8889, 85.1852, NAN, 70.3704, 96.2963]
         np.testing.assert_allclose(scores, expected, atol=1e-4)
 
     def test_it_reproduces_nki_with_its_t_interval_as_in_e1_2(self) -> None:
         r = satisfaction_index(E12_ROWS)
-        # METHODS.md E1.2, tolerance 1e-3.
+        # docs/methods.md E1.2, tolerance 1e-3.
         assert r.n == 9 and r.n_eff == 9
         assert r.estimate == pytest.approx(72.428, abs=1e-3)
         assert r.se == pytest.approx(6.396, abs=1e-3)
@@ -61,20 +61,20 @@ class TestSatisfactionIndex:
 
     def test_the_z_interval_of_e1_2_follows_from_the_same_standard_error(self) -> None:
         r = satisfaction_index(E12_ROWS)
-        # METHODS.md E1.2 z-CI [59.892, 84.964], tolerance 1e-3.
+        # docs/methods.md E1.2 z-CI [59.892, 84.964], tolerance 1e-3.
         assert r.estimate - 1.959964 * r.se == pytest.approx(59.892, abs=1e-3)
         assert r.estimate + 1.959964 * r.se == pytest.approx(84.964, abs=1e-3)
 
     def test_fixed_weights_on_complete_cases_give_e1_3(self) -> None:
         r = satisfaction_index(E12_ROWS, weights=[0.40, 0.30, 0.30], min_answered=3, threshold=7)
-        # METHODS.md E1.3, tolerance 1e-3.
+        # docs/methods.md E1.3, tolerance 1e-3.
         assert r.n == 7
         assert r.estimate == pytest.approx(80.952, abs=1e-3)
 
     def test_item_means_commute_with_the_weighted_index_as_in_e1_3(self) -> None:
         complete = E12_ROWS[~np.isnan(E12_ROWS).any(axis=1)]
         item_means = complete.mean(axis=0)
-        # METHODS.md E1.3 item means 8.7143, 8.2857, 7.7143 (4 decimals).
+        # docs/methods.md E1.3 item means 8.7143, 8.2857, 7.7143 (4 decimals).
         np.testing.assert_allclose(item_means, [8.7143, 8.2857, 7.7143], atol=1e-4)
         r = satisfaction_index(complete, weights=[4, 3, 3])  # weights are normalised
         assert r.estimate == pytest.approx(
@@ -83,7 +83,7 @@ class TestSatisfactionIndex:
 
     def test_it_reproduces_the_insikt_one_to_six_example_e1_4(self) -> None:
         r = satisfaction_index(np.array(E14_ANSWERS, dtype=float), scale=(1, 6))
-        # METHODS.md E1.4, tolerance 1e-3.
+        # docs/methods.md E1.4, tolerance 1e-3.
         assert r.estimate == pytest.approx(75.0, abs=1e-3)
         assert r.se == pytest.approx(7.437, abs=1e-3)
         assert (r.ci_low, r.ci_high) == (pytest.approx(58.632, abs=1e-3), pytest.approx(91.368, abs=1e-3))
@@ -163,21 +163,21 @@ class TestSatisfactionIndex:
 class TestNps:
     def test_it_reproduces_the_wald_example_e3_1(self) -> None:
         r = nps(nps_scores(90, 60, 50), method="wald")
-        # METHODS.md E3.1, tolerance 1e-3.
+        # docs/methods.md E3.1, tolerance 1e-3.
         assert r.estimate == pytest.approx(20.0)
         assert r.se == pytest.approx(5.7446, abs=1e-3)
         assert (r.ci_low, r.ci_high) == (pytest.approx(8.741, abs=1e-3), pytest.approx(31.259, abs=1e-3))
 
     def test_it_reproduces_the_adjusted_wald_example_e3_2(self) -> None:
         r = nps(nps_scores(90, 60, 50))
-        # METHODS.md E3.2, tolerance 1e-3.
+        # docs/methods.md E3.2, tolerance 1e-3.
         assert r.se == pytest.approx(5.6943, abs=1e-3)
         assert (r.ci_low, r.ci_high) == (pytest.approx(8.544, abs=1e-3), pytest.approx(30.865, abs=1e-3))
         assert (r.ci_low + r.ci_high) / 2 == pytest.approx(19.704, abs=1e-3)
 
     def test_it_reproduces_the_bootstrap_example_e3_3_within_its_tolerance(self) -> None:
         r = nps(nps_scores(90, 60, 50), method="bootstrap", random_state=12345)
-        # METHODS.md E3.3: ≈ [8.5, 31.0], tolerance ±0.7.
+        # docs/methods.md E3.3: ≈ [8.5, 31.0], tolerance ±0.7.
         assert r.ci_low == pytest.approx(8.5, abs=0.7)
         assert r.ci_high == pytest.approx(31.0, abs=0.7)
 
@@ -188,7 +188,7 @@ class TestNps:
         assert (a.ci_low, a.ci_high) == (b.ci_low, b.ci_high)
 
     def test_the_per_respondent_variance_matches_the_published_check(self) -> None:
-        # METHODS.md §3.1 (Cross Validated): shares 1/2, 1/3, 1/6 -> NPS 1/3, variance p + d − NPS² = 5/9.
+        # docs/methods.md §3.1: shares 1/2, 1/3, 1/6 -> NPS 1/3, variance p + d − NPS² = 5/9.
         n = 600
         r = nps(nps_scores(300, 200, 100), method="wald")
         assert r.estimate == pytest.approx(100 / 3)
@@ -255,11 +255,11 @@ class TestTopBoxAndEffort:
 
     def test_it_reproduces_csat_with_wilson_interval_as_in_e3_5(self) -> None:
         r = top_box(self.CSAT)
-        # METHODS.md E3.5: 0.800, Wilson [0.7391, 0.8495] (4 decimals of a share -> 1e-2 percent points).
+        # docs/methods.md E3.5: 0.800, Wilson [0.7391, 0.8495] (4 decimals of a share -> 1e-2 percent points).
         assert r.estimate == pytest.approx(80.0)
         assert r.ci_low == pytest.approx(73.91, abs=1e-2)
         assert r.ci_high == pytest.approx(84.95, abs=1e-2)
-        # METHODS.md E3.5 mean 4.10.
+        # docs/methods.md E3.5 mean 4.10.
         assert scale_mean(self.CSAT).estimate == pytest.approx(4.10, abs=1e-9)
 
     def test_the_wilson_interval_matches_scipy(self) -> None:
@@ -271,7 +271,7 @@ class TestTopBoxAndEffort:
 
     def test_it_reproduces_the_effort_score_example_e3_6(self) -> None:
         ces = effort_score(self.CES)
-        # METHODS.md E3.6: mean 5.46, agree 0.80, disagree 0.10, tolerance 1e-3.
+        # docs/methods.md E3.6: mean 5.46, agree 0.80, disagree 0.10, tolerance 1e-3.
         assert ces.mean.estimate == pytest.approx(5.46, abs=1e-3)
         assert ces.agree.estimate == pytest.approx(80.0, abs=1e-3)
         assert ces.disagree.estimate == pytest.approx(10.0, abs=1e-3)

@@ -1,4 +1,4 @@
-"""Grade bands and SKR Insikt eligibility (METHODS.md §1.2, §1.9, §1.10)."""
+"""Grade bands and SKR Insikt eligibility (docs/methods.md §1.2, §1.9, §1.10)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from kundpuls.stats.interpretation import INSIKT_BANDS, grade, insikt_eligibilit
 
 
 def test_it_uses_the_published_scb_cut_offs() -> None:
-    # METHODS.md §1.2: < 40 not approved, ≥ 75 very satisfied (RMV 2010); NKI 85 is "very satisfied".
+    # docs/methods.md §1.2: < 40 not approved, ≥ 75 very satisfied (RMV 2010); NKI 85 is "very satisfied".
     assert grade(39.99) == "Inte godkänt"
     assert grade(40) == "Godkänt"
     assert grade(75) == grade(85) == "Mycket nöjd"
 
 
 def test_insikt_bands_put_exactly_seventy_in_godkant() -> None:
-    # METHODS.md §1.9: < 60 underkänt, 60–70 godkänt, > 70 väl godkänt.
+    # docs/methods.md §1.9: < 60 underkänt, 60–70 godkänt, > 70 väl godkänt.
     assert [grade(v, bands=INSIKT_BANDS) for v in (59.9, 60, 70, 70.01)] == [
         "Underkänt",
         "Godkänt",
@@ -33,7 +33,7 @@ def test_a_suppressed_result_has_no_grade() -> None:
 
 
 def test_the_insikt_example_e1_4_is_shown_and_ranked_per_area_but_not_in_total() -> None:
-    # METHODS.md E1.4: n = 12 passes the ≥ 7 display rule and the ≥ 10 ranking rule but not ≥ 20 total.
+    # docs/methods.md E1.4: n = 12 passes the ≥ 7 display rule and the ≥ 10 ranking rule but not ≥ 20 total.
     r = insikt_eligibility({"bygglov": 12})
     assert r["bygglov"].shown and r["bygglov"].ranked_area
     assert not r["total"].ranked_total and "12 < 20" in r["total"].reasons[0]

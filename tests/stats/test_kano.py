@@ -1,4 +1,4 @@
-"""Kano classification, Better/Worse and continuous scores (METHODS.md §4, E4.1)."""
+"""Kano classification, Better/Worse and continuous scores (docs/methods.md §4, E4.1)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def e41() -> tuple[list[int], list[int]]:
 
 def test_it_reproduces_counts_category_and_coefficients_of_e4_1() -> None:
     f = kano(*e41())[0]
-    # METHODS.md E4.1: A 7, O 5, M 4, I 3, R 1, Q 0; category A; Better 0.6316; Worse −0.4737.
+    # docs/methods.md E4.1: A 7, O 5, M 4, I 3, R 1, Q 0; category A; Better 0.6316; Worse −0.4737.
     assert f.counts == {"A": 7, "O": 5, "M": 4, "I": 3, "R": 1, "Q": 0}
     assert f.category == "A"
     assert f.better == pytest.approx(0.6316, abs=1e-4)
@@ -37,7 +37,7 @@ def test_it_reproduces_counts_category_and_coefficients_of_e4_1() -> None:
 
 def test_it_reproduces_the_continuous_scores_of_e4_1_without_reverse_pairs() -> None:
     f = kano(*e41())[0]
-    # METHODS.md E4.1: 19 pairs, functional 2.8421, dysfunctional 2.2105.
+    # docs/methods.md E4.1: 19 pairs, functional 2.8421, dysfunctional 2.2105.
     assert f.n_continuous == 19
     assert f.functional_mean == pytest.approx(2.8421, abs=1e-4)
     assert f.dysfunctional_mean == pytest.approx(2.2105, abs=1e-4)

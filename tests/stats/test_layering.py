@@ -1,4 +1,4 @@
-"""The statistics layer stays pure: no Django, DuckDB or Spark, and no other pure layer (DESIGN.md §2)."""
+"""The statistics layer stays pure: no Django, DuckDB or Spark, and no other pure layer (architecture.md)."""
 
 from __future__ import annotations
 

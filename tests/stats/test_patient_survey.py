@@ -1,4 +1,4 @@
-"""NPE dimension scores (METHODS.md §10, E10.3)."""
+"""NPE dimension scores (docs/methods.md §10, E10.3)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ E103 = [[1, 1, 1], [1, 0, 1], [0, 0, 1], [1, 1, 0], [1, NAN, 1], [0, NAN, 0]]
 
 def test_it_reproduces_the_respondent_scores_and_dimension_of_e10_3() -> None:
     scores = respondent_dimension_scores(E103, weights=WEIGHTS)
-    # METHODS.md E10.3: 1.0, 0.77, 0.43, 0.57, 1.0, 0.0 -> dimension 62.833.
+    # docs/methods.md E10.3: 1.0, 0.77, 0.43, 0.57, 1.0, 0.0 -> dimension 62.833.
     np.testing.assert_allclose(scores, [1.0, 0.77, 0.43, 0.57, 1.0, 0.0], atol=1e-12)
     r = npe_dimension(E103, weights=WEIGHTS, threshold=0)
     assert r.estimate == pytest.approx(62.833, abs=1e-3)
@@ -23,7 +23,7 @@ def test_it_reproduces_the_respondent_scores_and_dimension_of_e10_3() -> None:
 
 
 def test_proportional_renormalisation_differs_from_the_published_half_half_rule() -> None:
-    # METHODS.md §10.2: answering only questions 1 and 3 gives 0.50/0.50 at NPE, 0.4416/0.5584 proportionally.
+    # docs/methods.md §10.2: answering only questions 1 and 3: 0.50/0.50 at NPE, 0.4416/0.5584 proportionally.
     one_and_three = [[1, NAN, 0]]
     proportional = respondent_dimension_scores(one_and_three, weights=WEIGHTS)
     assert proportional[0] == pytest.approx(0.4416, abs=1e-4)

@@ -1,4 +1,4 @@
-"""Van Westendorp price points and the NMS extension (METHODS.md §5, E5.1)."""
+"""Van Westendorp price points and the NMS extension (docs/methods.md §5, E5.1)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_it_drops_the_inconsistent_respondent_as_in_e5_1() -> None:
 
 def test_it_reproduces_the_count_based_price_points_of_e5_1() -> None:
     r = e51()
-    # METHODS.md E5.1 (exact, count-based): PMC 11, OPP 14, IDP 16, PME 25.
+    # docs/methods.md E5.1 (exact, count-based): PMC 11, OPP 14, IDP 16, PME 25.
     assert (r.pmc, r.opp, r.idp, r.pme) == (11.0, 14.0, 16.0, 25.0)
 
 
@@ -49,7 +49,7 @@ def test_float_shares_would_lose_the_tie_at_14_that_counts_keep() -> None:
     r = e51()
     at14 = r.grid == 14
     too_expensive, too_cheap = r.counts["too_expensive"][at14][0], r.counts["too_cheap"][at14][0]
-    # METHODS.md §5.2: at 14 too expensive 1/12 equals too cheap 1 − F_tc(14) = 1 − 11/12 ...
+    # docs/methods.md §5.2: at 14 too expensive 1/12 equals too cheap 1 − F_tc(14) = 1 − 11/12 ...
     assert too_expensive == too_cheap == 1
     # ... but the share comparison of the R package misses it in floating point, which moves OPP to 15.
     assert not too_expensive / 12 >= 1 - 11 / 12
@@ -58,7 +58,7 @@ def test_float_shares_would_lose_the_tie_at_14_that_counts_keep() -> None:
 
 def test_it_reproduces_the_curve_values_at_16_of_e5_1() -> None:
     row = e51().curves().set_index("price").loc[16.0]
-    # METHODS.md E5.1 check values at P = 16 (4 decimals).
+    # docs/methods.md E5.1 check values at P = 16 (4 decimals).
     expected = {
         "too_cheap": 0.0,
         "cheap": 0.25,
@@ -73,7 +73,7 @@ def test_it_reproduces_the_curve_values_at_16_of_e5_1() -> None:
 
 def test_it_reproduces_the_nms_optima_of_e5_1() -> None:
     r = e51()
-    # METHODS.md E5.1: trial max 0.2468 at 18; revenue max 4.4425 at 18.
+    # docs/methods.md E5.1: trial max 0.2468 at 18; revenue max 4.4425 at 18.
     assert r.trial_price == 18.0 and r.trial_max == pytest.approx(0.2468, abs=1e-4)
     assert r.revenue_price == 18.0 and r.revenue_max == pytest.approx(4.4425, abs=1e-4)
 

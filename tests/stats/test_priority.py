@@ -1,4 +1,4 @@
-"""Effektmått, the SCB priority matrix and IPA (METHODS.md §1.5, §1.6, §6.2; E1.5, E6.2)."""
+"""Effektmått, the SCB priority matrix and IPA (docs/methods.md §1.5, §1.6, §6.2; E1.5, E6.2)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ LABELS = ["Bemötande", "Info", "Tillgänglighet"]
 
 def test_it_reproduces_the_ols_effects_of_e1_5() -> None:
     r = impact(NKI, AREAS, labels=LABELS)
-    # METHODS.md E1.5: const −14.1098, b 0.3651 / 0.5360 / 0.2546, R² 0.8575, E 1.826 / 2.680 / 1.273.
+    # docs/methods.md E1.5: const −14.1098, b 0.3651 / 0.5360 / 0.2546, R² 0.8575, E 1.826 / 2.680 / 1.273.
     assert r.intercept == pytest.approx(-14.1098, abs=1e-4)
     np.testing.assert_allclose(r.coefficients, [0.3651, 0.5360, 0.2546], atol=1e-4)
     assert r.r_squared == pytest.approx(0.8575, abs=1e-4)
@@ -41,7 +41,7 @@ def test_the_ols_coefficients_match_numpys_polyfit_route() -> None:
 def test_it_places_the_areas_of_e1_5_in_the_priority_matrix() -> None:
     r = impact(NKI, AREAS, labels=LABELS)
     scores = AREAS.mean(axis=0)
-    # METHODS.md E1.5: mean scores 75.667 / 64.000 / 60.583, cut lines 1.926 and 66.750.
+    # docs/methods.md E1.5: mean scores 75.667 / 64.000 / 60.583, cut lines 1.926 and 66.750.
     np.testing.assert_allclose(scores, [75.667, 64.0, 60.583], atol=1e-3)
     m = priority_matrix(r.effects, scores, labels=LABELS)
     assert m.x_cut == pytest.approx(1.926, abs=1e-3)
@@ -61,7 +61,7 @@ def test_a_point_on_a_cut_line_goes_to_the_high_side() -> None:
 def test_it_places_the_attributes_of_e6_2_in_the_ipa_quadrants() -> None:
     labels = ["Väntetid", "Bemötande", "Information", "Lokaler", "Webb", "Pris"]
     q = importance_performance([4.6, 4.5, 4.1, 3.2, 3.5, 3.9], [3.1, 4.4, 3.6, 4.2, 3.0, 3.9], labels=labels)
-    # METHODS.md E6.2: means 3.9667 / 3.7000;
+    # docs/methods.md E6.2: means 3.9667 / 3.7000;
     # Väntetid I, Bemötande II, Information I, Lokaler IV, Webb III, Pris IV.
     assert q.y_cut == pytest.approx(3.9667, abs=1e-4)
     assert q.x_cut == pytest.approx(3.7000, abs=1e-4)

@@ -1,4 +1,4 @@
-"""Linear rescaling to 0–100, METHODS.md E1.1."""
+"""Linear rescaling to 0–100, docs/methods.md E1.1."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from kundpuls.stats.scales import from_index, to_index
 
 
 def test_it_maps_the_nki_scale_ends_and_midpoint_as_in_e1_1() -> None:
-    # METHODS.md E1.1, tolerance 1e-9 (exact arithmetic).
+    # docs/methods.md E1.1, tolerance 1e-9 (exact arithmetic).
     np.testing.assert_allclose(to_index([1, 5.5, 8.65, 10]), [0.0, 50.0, 85.0, 100.0], atol=1e-9)
 
 
 def test_it_inverts_published_scb_indices_as_in_e1_1() -> None:
-    # METHODS.md E1.1: 85 -> 8.65, 72 -> 7.48 (SCB RMV 2010 and Göteborg 2007 cross-checks), tolerance 1e-9.
+    # docs/methods.md E1.1: 85 -> 8.65, 72 -> 7.48 (SCB RMV 2010, Göteborg 2007), tolerance 1e-9.
     np.testing.assert_allclose(from_index([85, 72]), [8.65, 7.48], atol=1e-9)
 
 

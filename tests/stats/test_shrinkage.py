@@ -1,4 +1,4 @@
-"""Empirical-Bayes shrinkage (METHODS.md §8.2, E8.2 and E8.3)."""
+"""Empirical-Bayes shrinkage (docs/methods.md §8.2, E8.2 and E8.3)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ X = [30, 84, 234, 42, 360, 22]
 
 def test_beta_binomial_shrinkage_reproduces_e8_2() -> None:
     r = shrink_shares(X, N)
-    # METHODS.md E8.2: τ² 0.008023, M 23.665, α 17.2355, β 6.4298; shares to 4 decimals.
+    # docs/methods.md E8.2: τ² 0.008023, M 23.665, α 17.2355, β 6.4298; shares to 4 decimals.
     assert r.tau2 == pytest.approx(0.008023, abs=1e-6)
     assert r.prior_size == pytest.approx(23.665, abs=1e-3)
     assert r.alpha == pytest.approx(17.2355, abs=1e-4)
@@ -24,7 +24,7 @@ def test_beta_binomial_shrinkage_reproduces_e8_2() -> None:
 
 def test_the_between_variance_of_e8_2_is_the_observed_minus_the_within_variance() -> None:
     p = np.array(X) / np.array(N)
-    # METHODS.md E8.2: var(p_i) 0.011057 and within 0.003034.
+    # docs/methods.md E8.2: var(p_i) 0.011057 and within 0.003034.
     assert np.var(p, ddof=1) == pytest.approx(0.011057, abs=1e-6)
     p0 = sum(X) / sum(N)
     assert p0 * (1 - p0) * np.mean(1 / np.array(N)) == pytest.approx(0.003034, abs=1e-6)
@@ -32,7 +32,7 @@ def test_the_between_variance_of_e8_2_is_the_observed_minus_the_within_variance(
 
 def test_normal_normal_shrinkage_reproduces_e8_3() -> None:
     r = shrink_means([72, 65, 80, 58], [6, 2, 8, 3])
-    # METHODS.md E8.3: μ_w 64.1373, Q 10.0201, τ² 32.3544, B and shrunk means to 3-4 decimals.
+    # docs/methods.md E8.3: μ_w 64.1373, Q 10.0201, τ² 32.3544, B and shrunk means to 3-4 decimals.
     assert r.prior_mean == pytest.approx(64.1373, abs=1e-4)
     assert r.q == pytest.approx(10.0201, abs=1e-4)
     assert r.tau2 == pytest.approx(32.3544, abs=1e-4)

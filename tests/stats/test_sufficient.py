@@ -1,4 +1,4 @@
-"""Indices for many groups from sufficient statistics (contract with analytics), checked on METHODS.md."""
+"""Indices for many groups from sufficient statistics (the analytics contract), per docs/methods.md."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from kundpuls.stats.sufficient import (
     proportion_from_counts,
 )
 
-# METHODS.md E1.2: respondent indices of the nine respondents that enter NKI.
+# docs/methods.md E1.2: respondent indices of the nine respondents that enter NKI.
 E12_SCORES = np.array([81.4815, 62.9630, 92.5926, 50.0, 74.0741, 38.8889, 85.1852, 70.3704, 96.2963])
-# METHODS.md E1.4: Insikt answers on 1–6 rescaled to 0–100.
+# docs/methods.md E1.4: Insikt answers on 1–6 rescaled to 0–100.
 E14_SCORES = (np.array([6, 5, 5, 4, 6, 3, 5, 6, 2, 5, 4, 6]) - 1) / 5 * 100
 
 
@@ -30,7 +30,7 @@ def moments(scores: np.ndarray) -> tuple[int, float, float]:
 def test_it_reproduces_the_nki_t_interval_of_worked_example_e1_2() -> None:
     n, total, total_sq = moments(E12_SCORES)
     r = mean_index_from_moments([n], [total], [total_sq]).result(0)
-    # METHODS.md states 3 decimals; the respondent indices are given to 4 decimals -> tolerance 2e-3.
+    # docs/methods.md states 3 decimals; the respondent indices are given to 4 decimals -> tolerance 2e-3.
     assert r.n == 9
     assert r.estimate == pytest.approx(72.428, abs=2e-3)
     assert r.se == pytest.approx(6.396, abs=2e-3)
@@ -41,7 +41,7 @@ def test_it_reproduces_the_nki_t_interval_of_worked_example_e1_2() -> None:
 
 def test_it_reproduces_the_insikt_example_e1_4() -> None:
     r = mean_index_from_moments(*[[v] for v in moments(E14_SCORES)]).result(0)
-    # METHODS.md E1.4, tolerance 1e-3.
+    # docs/methods.md E1.4, tolerance 1e-3.
     assert r.estimate == pytest.approx(75.0, abs=1e-3)
     assert r.se == pytest.approx(7.437, abs=1e-3)
     assert (r.ci_low, r.ci_high) == (pytest.approx(58.632, abs=1e-3), pytest.approx(91.368, abs=1e-3))
@@ -58,7 +58,7 @@ def test_it_uses_z_from_thirty_respondents_on() -> None:
 def test_it_reproduces_the_nps_wald_and_adjusted_wald_examples_e3_1_and_e3_2() -> None:
     wald = nps_from_counts(90, 60, 50, method="wald").result(0)
     adjusted = nps_from_counts(90, 60, 50).result(0)
-    # METHODS.md E3.1/E3.2, tolerance 1e-3.
+    # docs/methods.md E3.1/E3.2, tolerance 1e-3.
     assert wald.estimate == pytest.approx(20.0, abs=1e-9)
     assert wald.se == pytest.approx(5.7446, abs=1e-3)
     assert (wald.ci_low, wald.ci_high) == (pytest.approx(8.741, abs=1e-3), pytest.approx(31.259, abs=1e-3))
@@ -72,14 +72,14 @@ def test_it_reproduces_the_nps_wald_and_adjusted_wald_examples_e3_1_and_e3_2() -
 
 def test_it_reproduces_the_bootstrap_nps_interval_of_e3_3_within_its_tolerance() -> None:
     r = nps_from_counts(90, 60, 50, method="bootstrap", random_state=12345).result(0)
-    # METHODS.md E3.3: CI ≈ [8.5, 31.0], tolerance ±0.7 (RNG-dependent).
+    # docs/methods.md E3.3: CI ≈ [8.5, 31.0], tolerance ±0.7 (RNG-dependent).
     assert r.ci_low == pytest.approx(8.5, abs=0.7)
     assert r.ci_high == pytest.approx(31.0, abs=0.7)
 
 
 def test_it_reproduces_the_csat_wilson_interval_of_e3_5() -> None:
     r = proportion_from_counts(160, 200).result(0)
-    # METHODS.md E3.5 gives the share 0.800 and Wilson [0.7391, 0.8495] (4 decimals) -> percent, abs 1e-2.
+    # docs/methods.md E3.5: share 0.800, Wilson [0.7391, 0.8495] (4 decimals) -> percent, abs 1e-2.
     assert r.estimate == pytest.approx(80.0)
     assert r.ci_low == pytest.approx(73.91, abs=1e-2)
     assert r.ci_high == pytest.approx(84.95, abs=1e-2)

@@ -1,4 +1,4 @@
-"""Post-stratification, raking and the Kish design effect (METHODS.md §7)."""
+"""Post-stratification, raking and the Kish design effect (docs/methods.md §7)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def e71_strata() -> list[str]:
 
 def test_post_stratification_reproduces_e7_1() -> None:
     w = poststratify(e71_strata(), {"a": 0.30, "b": 0.35, "c": 0.35})
-    # METHODS.md E7.1: weights 2.0 / 1.4 / 0.5833, weighted mean 70.4, deff 1.2942, n_eff 154.54.
+    # docs/methods.md E7.1: weights 2.0 / 1.4 / 0.5833, weighted mean 70.4, deff 1.2942, n_eff 154.54.
     assert (w[0], w[30], w[80]) == (pytest.approx(2.0), pytest.approx(1.4), pytest.approx(0.5833, abs=1e-4))
     y = np.repeat([62.0, 70.0, 78.0], [30, 50, 120])
     assert y.mean() == pytest.approx(73.6)
@@ -44,7 +44,7 @@ def test_post_stratification_reproduces_e7_1() -> None:
 def test_the_quick_weighted_standard_error_of_e7_1() -> None:
     deff, n_eff = design_effect(poststratify(e71_strata(), {"a": 0.30, "b": 0.35, "c": 0.35}))
     se_srs = 18 / math.sqrt(200)
-    # METHODS.md E7.1: SE_srs 1.2728 -> SE_w 1.448, half-width 2.838 (SE·√deff = s/√n_eff).
+    # docs/methods.md E7.1: SE_srs 1.2728 -> SE_w 1.448, half-width 2.838 (SE·√deff = s/√n_eff).
     assert se_srs == pytest.approx(1.2728, abs=1e-4)
     assert se_srs * math.sqrt(deff) == pytest.approx(1.448, abs=1e-3)
     assert 18 / math.sqrt(n_eff) == pytest.approx(1.448, abs=1e-3)
@@ -55,7 +55,7 @@ def test_raking_reproduces_the_cell_weights_of_e7_2() -> None:
     sample = e72_sample()
     w = rake(sample, E72_TARGETS)
     cells = sample.assign(w=w).groupby(["gender", "age"])["w"].first().unstack()
-    # METHODS.md E7.2 (identical with the ipfn package), 4 decimals -> tolerance 1e-4.
+    # docs/methods.md E7.2 (identical with the ipfn package), 4 decimals -> tolerance 1e-4.
     expected = [[1.6932, 1.4785, 0.3397], [2.6136, 2.2822, 0.5244]]
     np.testing.assert_allclose(cells.loc[["kvinna", "man"], ["18-34", "35-64", "65+"]], expected, atol=1e-4)
     deff, n_eff = design_effect(w)

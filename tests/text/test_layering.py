@@ -1,4 +1,4 @@
-"""The comment-analysis layer stays pure: no Django, DuckDB, Spark or other pure layer (DESIGN.md §2)."""
+"""The comment-analysis layer stays pure: no Django, DuckDB, Spark or other pure layer (architecture.md)."""
 
 from __future__ import annotations
 

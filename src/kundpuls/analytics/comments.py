@@ -2,7 +2,8 @@
 
 Open answers are stored already redacted (personal data removed upstream). They are returned only when
 the unit and period have at least ``threshold`` respondents in all, so a comment cannot be tied to a
-group smaller than a shown index; comments may use a stricter threshold than indices (DESIGN.md §8).
+group smaller than a shown index; comments may use a stricter threshold than indices
+(docs/architecture.md, privacy defaults).
 """
 
 from __future__ import annotations

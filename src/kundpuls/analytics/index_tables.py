@@ -1,9 +1,9 @@
 """Index tables with intervals from anonymised sufficient statistics (via :mod:`kundpuls.stats.sufficient`).
 
-Rating items are reported as a 0–100 index, ``idx(x) = 100·(x − lo)/(hi − lo)`` (METHODS.md global
+Rating items are reported as a 0–100 index, ``idx(x) = 100·(x − lo)/(hi − lo)`` (docs/methods.md global
 conventions); since the engines return raw-scale moments, they are mapped linearly first:
 ``Σidx = a(Σx − n·lo)`` and ``Σidx² = a²(Σx² − 2·lo·Σx + n·lo²)`` with ``a = 100/(hi − lo)`` (weighted:
-``Σw`` in place of ``n``). NPS items are reported as ``100·(P − D)/n`` from category counts (METHODS.md
+``Σw`` in place of ``n``). NPS items are reported as ``100·(P − D)/n`` from category counts (docs/methods.md
 §3.1). Mean intervals: t/z on the mean (§1.8, Kish ``n_eff`` when weighted, §7.3–7.4).
 """
 
@@ -35,7 +35,7 @@ def index_table(
     confidence : float
         Confidence level of the intervals.
     nps_method : {"adjusted_wald", "wald"}
-        NPS interval (METHODS.md §3.1).
+        NPS interval (docs/methods.md §3.1).
     weighted : bool, optional
         Use the weighted sums (default: when the query was weighted).
 

@@ -21,7 +21,7 @@ from kundpuls.analytics.lake_layout import background_column, check_key, check_s
 from kundpuls.analytics.periods import PERIOD_KINDS
 from kundpuls.errors import InvalidArgument
 
-#: NPS categories on the 0–10 scale (METHODS.md §3.1): promoters 9–10, detractors 0–6.
+#: NPS categories on the 0–10 scale (docs/methods.md §3.1): promoters 9–10, detractors 0–6.
 NPS_PROMOTER_MIN = 9
 NPS_DETRACTOR_MAX = 6
 

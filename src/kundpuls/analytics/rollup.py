@@ -236,7 +236,7 @@ def sufficient_statistics(
     scales : mapping, optional
         ``{item: (min, max)}`` overriding the manifest.
     threshold : int
-        Anonymity threshold: cells with n below it carry no numbers (default 7, METHODS.md §1.10).
+        Anonymity threshold: cells with n below it carry no numbers (default 7, docs/methods.md §1.10).
     complementary : bool
         Apply complementary suppression through the unit tree (rolled-up tables).
     engine : Engine, "duckdb" or "spark", optional

@@ -56,7 +56,7 @@ DEFAULT_LEVELS: dict[str, dict[str, float]] = {
         "TILLGANGLIGHET": -0.30,
         "HELHETSINTRYCK": 0.10,
     },
-    # staff believe customers rate them higher than customers do (the mirror gap, METHODS.md §9.3)
+    # staff believe customers rate them higher than customers do (the mirror gap, docs/methods.md §9.3)
     "staff": {
         "SPEGEL_BEMOTANDE": 0.60,
         "SPEGEL_INFORMATION": 0.30,

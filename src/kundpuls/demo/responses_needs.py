@@ -2,8 +2,8 @@
 
 **Kano.** A feature given a true category ``c`` (A, O, M, I) and a purity ``p``: each respondent's own
 category is ``c`` with probability ``p`` and otherwise drawn from :data:`KANO_NOISE`; the answer pair is then
-drawn uniformly among the cells of the Kano evaluation table (METHODS.md §4.1) that give that category. The
-expected category shares are ``p·[k = c] + (1 − p)·KANO_NOISE[k]`` (:func:`expected_kano_shares`), so the
+drawn uniformly among the cells of the Kano evaluation table (docs/methods.md §4.1) that give that category.
+The expected category shares are ``p·[k = c] + (1 − p)·KANO_NOISE[k]`` (:func:`expected_kano_shares`), so the
 true category is the most frequent one whenever ``p > 0.3``.
 
 **Prices.** Respondent ``i`` has a reference price ``R_i = reference · exp(spread · z_i)``; the four
@@ -23,7 +23,7 @@ import numpy as np
 
 from kundpuls.errors import InvalidArgument
 
-#: The Kano evaluation table (rows functional, columns dysfunctional; like … dislike), METHODS.md §4.1.
+#: The Kano evaluation table (rows functional, columns dysfunctional; like … dislike), docs/methods.md §4.1.
 KANO_TABLE = (
     ("Q", "A", "A", "A", "O"),
     ("R", "I", "I", "I", "M"),

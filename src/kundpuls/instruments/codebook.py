@@ -18,9 +18,9 @@ The codebook lives in the definition (``codebook:``), so a survey version carrie
         paths: [[BEMOTANDE, NKI]]
 
 Index kinds: ``scale_mean`` (default; the weighted mean of the items' 0–100 rescaled answers,
-``idx(x) = 100·(x − lo)/(hi − lo)``, METHODS.md §1.4) and ``positive_share`` (the weighted share of
+``idx(x) = 100·(x − lo)/(hi − lo)``, docs/methods.md §1.4) and ``positive_share`` (the weighted share of
 answers counted as positive, per item ``positive`` values, as in the patient survey dimensions,
-METHODS.md §10.2). Weights are equal unless given; they are renormalised over the answered items.
+docs/methods.md §10.2). Weights are equal unless given; they are renormalised over the answered items.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class IndexDefinition:
     """One index: its items, their weights (``None`` = equal) and how a respondent enters it.
 
     ``min_answered`` is the number of items a respondent must have answered to get an index value
-    (``None``: at least half of the items, METHODS.md §1.7; NKI uses 2 of 3).
+    (``None``: at least half of the items, docs/methods.md §1.7; NKI uses 2 of 3).
     """
 
     name: str
@@ -97,7 +97,7 @@ class DriverModel:
 @dataclass(frozen=True, kw_only=True)
 class Mirror:
     """A staff item mirrored on a customer item: same wording and scale, asked of staff as
-    "how do you think customers rate …" (METHODS.md §9.3). ``gap = idx_staff − idx_customer``."""
+    "how do you think customers rate …" (docs/methods.md §9.3). ``gap = idx_staff − idx_customer``."""
 
     item: str
     customer_item: str

@@ -286,7 +286,7 @@ def mirror_errors(staff: SurveyDefinition, customer: SurveyDefinition) -> list[D
 
     Each mirror (whose ``customer_survey`` is empty or equals ``customer.key``) must point at a rating of
     the customer survey on the same scale as the staff item, so that ``gap = idx_staff − idx_customer``
-    compares like with like (METHODS.md §9.3).
+    compares like with like (docs/methods.md §9.3).
     """
     staff_items = {item.key: item for item in iter_items(staff)}
     customer_items = {item.key: item for item in iter_items(customer)}

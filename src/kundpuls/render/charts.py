@@ -211,7 +211,7 @@ def _funnel_shape(language: str) -> alt.LayerChart:
 
 
 def funnel_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
-    """Sibling units: estimate against n with 95 % and 99.8 % control limits (METHODS.md §8.1)."""
+    """Sibling units: estimate against n with 95 % and 99.8 % control limits (docs/methods.md §8.1)."""
     funnel = report.funnel
     if funnel is None:
         return None

@@ -97,7 +97,7 @@ class FunnelLimit:
 
 @dataclass(frozen=True)
 class Funnel:
-    """Funnel plot of the main index against the sibling units (METHODS.md §8.1)."""
+    """Funnel plot of the main index against the sibling units (docs/methods.md §8.1)."""
 
     index_key: str
     target: float
@@ -172,7 +172,7 @@ class GapRow:
 
 @dataclass(frozen=True)
 class KanoFeatureRow:
-    """Kano result of one feature (METHODS.md §4); a hidden feature (n under the threshold) has no numbers.
+    """Kano result of one feature (docs/methods.md §4); a hidden feature (n under the threshold): no numbers.
 
     ``shares`` are the category shares A, O, M, I, R, Q (0–1) of the ``n`` respondents with both answers;
     ``category`` the most frequent one (ties M > O > A > I); ``better`` = (A + O)/(A + O + M + I),
@@ -229,7 +229,7 @@ class PricePoint:
 
 @dataclass(frozen=True)
 class PriceSection:
-    """Van Westendorp price sensitivity of one price module (METHODS.md §5); hidden: no numbers.
+    """Van Westendorp price sensitivity of one price module (docs/methods.md §5); hidden: no numbers.
 
     ``pmc``/``pme`` bound the acceptable range, ``opp`` is the optimal and ``idp`` the indifference price;
     with the purchase-intent questions ``trial_price``/``revenue_price`` are the Newton–Miller–Smith optima.

@@ -2,11 +2,11 @@
 
 A codebook index is a weighted mean of its items on 0–100,
 ``idx = Σ_i c_i·x_i − d`` with ``c_i = w_i·100/(hi_i − lo_i)`` and ``d = Σ_i c_i·lo_i`` (weights ``w``
-summing to 1, METHODS.md §1.2). From the listwise-complete cross products of the items
+summing to 1, docs/methods.md §1.2). From the listwise-complete cross products of the items
 (:func:`kundpuls.analytics.cross_products.cross_products`) the respondent-level moments of the index follow
 exactly: ``Σidx = cᵀΣx − n·d`` and ``Σidx² = cᵀ(Σxxᵀ)c − 2d·cᵀΣx + n·d²``. They go to
 :func:`kundpuls.stats.sufficient.mean_index_from_moments` for the mean, its interval (t below n = 30, z
-above; METHODS.md §1.8) and the anonymity threshold. Respondents who skipped an item of the index are
+above; docs/methods.md §1.8) and the anonymity threshold. Respondents who skipped an item of the index are
 left out of it (listwise; the codebook's ``min_answered`` rule is approximated by "all items").
 
 NPS comes from promoter/detractor counts (:func:`kundpuls.analytics.index_tables.index_table`).

@@ -1,7 +1,7 @@
 """Staff–customer gap: staff's view of how customers rate an attribute against the customers' own ratings.
 
 The staff survey's codebook names mirrored items (``mirrors: {item, customer_item, customer_survey}``,
-METHODS.md §9.3). For the unit (its subtree) and the newest year in which both sides have enough answers,
+docs/methods.md §9.3). For the unit (its subtree) and the newest year in which both sides have enough answers,
 each side's item index ``100·(x − lo)/(hi − lo)`` comes from the lake's moments
 (:func:`kundpuls.stats.sufficient.mean_index_from_moments`), and the gap ``idx_staff − idx_customer`` with
 its z test from :func:`kundpuls.stats.compare`. A side under its survey's threshold is hidden.

@@ -1,6 +1,6 @@
 """Pure statistics (numpy/scipy): indices with intervals, weighting, comparisons, PLS-SEM, Kano, price.
 
-The formulas of METHODS.md live here and only here; dashboards, PDFs, the API and the CLI call these
+The formulas of docs/methods.md live here and only here; dashboards, PDFs, the API and the CLI call these
 functions. Every index comes with n, the Kish effective n and (where defined) a confidence interval, and is
 suppressed below the anonymity threshold (default 7). See ``docs/statistics.md``.
 """

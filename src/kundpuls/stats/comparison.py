@@ -1,4 +1,4 @@
-"""Is a difference real? Two groups, or the same group in two periods (METHODS.md §1.8, §3.1, §8.3).
+"""Is a difference real? Two groups, or the same group in two periods (docs/methods.md §1.8, §3.1, §8.3).
 
 * :func:`compare` – two :class:`IndexResult` (z test on their standard errors) or two samples (Welch t).
 * :func:`change_in_share` – pooled two-proportion z test.
@@ -6,7 +6,7 @@
 * :func:`change_in_nps` – z test on the Wald variances of two NPS.
 
 With panel overlap between periods the independence assumption overstates the SE, so the tests are
-conservative (METHODS.md §8.3).
+conservative (docs/methods.md §8.3).
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def change_in_mean(
 ) -> Comparison:
     """Welch t test for the change of a mean or index between two independent samples (after − before).
 
-    ``SE = √(s₁²/n₁ + s₂²/n₂)``, ``t = (x̄₂ − x̄₁)/SE``, df by Welch–Satterthwaite (METHODS.md §8.3).
+    ``SE = √(s₁²/n₁ + s₂²/n₂)``, ``t = (x̄₂ − x̄₁)/SE``, df by Welch–Satterthwaite (docs/methods.md §8.3).
 
     References
     ----------
@@ -155,8 +155,8 @@ def change_in_share(
 ) -> Comparison:
     """Pooled two-proportion z test for the change of a share, in percentage points (after − before).
 
-    ``p̄ = (x₁ + x₂)/(n₁ + n₂)``, ``SE = √(p̄(1 − p̄)(1/n₁ + 1/n₂))``, ``z = (p̂₂ − p̂₁)/SE`` (METHODS.md §8.3).
-    The reported interval uses the unpooled SE ``√(p̂₁(1−p̂₁)/n₁ + p̂₂(1−p̂₂)/n₂)``.
+    ``p̄ = (x₁ + x₂)/(n₁ + n₂)``, ``SE = √(p̄(1 − p̄)(1/n₁ + 1/n₂))``, ``z = (p̂₂ − p̂₁)/SE``
+    (docs/methods.md §8.3). The reported interval uses the unpooled SE ``√(p̂₁(1−p̂₁)/n₁ + p̂₂(1−p̂₂)/n₂)``.
 
     Examples
     --------
@@ -211,7 +211,7 @@ def change_in_nps(
     """z test for the change of NPS between two independent periods (after − before, points).
 
     ``counts_*`` are (promoters, passives, detractors). ``z = (NPS₂ − NPS₁)/√(Var₁ + Var₂)`` with the Wald
-    variance ``[p + d − (p − d)²]/n`` of each period (METHODS.md §3.1).
+    variance ``[p + d − (p − d)²]/n`` of each period (docs/methods.md §3.1).
 
     Examples
     --------
@@ -256,7 +256,7 @@ def compare(
     Parameters
     ----------
     a, b : IndexResult or array_like
-        Two results (z test on their standard errors, ``z = (A − B)/√(SE_A² + SE_B²)``, METHODS.md §1.8),
+        Two results (z test on their standard errors, ``z = (A − B)/√(SE_A² + SE_B²)``, docs/methods.md §1.8),
         or two samples of respondent scores (Welch t test; NaN = missing).
     confidence : float, default 0.95
         ``significant`` means ``p < 1 − confidence`` (|z| ≥ 1.96 at 95 %).
@@ -268,7 +268,7 @@ def compare(
 
     References
     ----------
-    METHODS.md §1.8, §8.3; Welch (1947), Biometrika 34.
+    docs/methods.md §1.8, §8.3; Welch (1947), Biometrika 34.
 
     Examples
     --------

@@ -1,7 +1,7 @@
 """The estimators every index shares: a (weighted) mean with its interval, and weighted category counts.
 
 Kept apart from :mod:`kundpuls.stats.indices` so that other statistics (gaps, NPE dimensions) reuse exactly
-the same mean-with-interval code. Weighted variance (Kish, METHODS.md §7.3–7.4):
+the same mean-with-interval code. Weighted variance (Kish, docs/methods.md §7.3–7.4):
 ``s_w² = Σw(y − ȳ_w)²/(Σw − Σw²/Σw)``, ``SE = s_w/√n_eff``; or the linearisation SE
 ``SE² = n/(n−1)·Σw²(y − ȳ_w)²/(Σw)²``.
 """
@@ -47,13 +47,13 @@ def first_group(interval: IntervalArrays) -> tuple[float, float, float, float]:
 
 
 def kish_effective_n(weights: FloatArray) -> float:
-    """Kish effective sample size ``(Σw)²/Σw²`` (METHODS.md §7.3)."""
+    """Kish effective sample size ``(Σw)²/Σw²`` (docs/methods.md §7.3)."""
     total_sq = float(np.sum(weights**2))
     return float(np.sum(weights)) ** 2 / total_sq if total_sq > 0 else 0.0
 
 
 def linearised_se(values: FloatArray, weights: FloatArray, mean: float) -> float:
-    """Linearisation SE of a weighted mean: ``SE² = n/(n−1)·Σw²(y − ȳ_w)²/(Σw)²`` (METHODS.md §7.4)."""
+    """Linearisation SE of a weighted mean: ``SE² = n/(n−1)·Σw²(y − ȳ_w)²/(Σw)²`` (docs/methods.md §7.4)."""
     n = values.shape[0]
     if n < 2:
         return math.nan

@@ -1,4 +1,4 @@
-"""Funnel plots: control limits for comparing units of different size fairly (METHODS.md §8.1).
+"""Funnel plots: control limits for comparing units of different size fairly (docs/methods.md §8.1).
 
 Units are compared with a common target (the pooled value) and limits that narrow with n, instead of a
 league table of noise. Overdispersion is handled with the multiplicative-then-additive random-effects
@@ -30,7 +30,7 @@ from kundpuls.stats.validation import FloatArray, as_float_array, check_non_nega
 if TYPE_CHECKING:
     import pandas as pd
 
-#: Fewer units than this give no overdispersion estimate (METHODS.md §8.1, k ≥ 5).
+#: Fewer units than this give no overdispersion estimate (docs/methods.md §8.1, k ≥ 5).
 MIN_UNITS_FOR_OVERDISPERSION = 5
 
 
@@ -186,7 +186,7 @@ def funnel(
     exact: bool = False,
     threshold: int = 7,
 ) -> FunnelResult:
-    """Funnel-plot limits for shares ``x_i/n_i`` around the pooled share (METHODS.md §8.1).
+    """Funnel-plot limits for shares ``x_i/n_i`` around the pooled share (docs/methods.md §8.1).
 
     Parameters
     ----------
@@ -215,7 +215,7 @@ def funnel(
 
     References
     ----------
-    Spiegelhalter (2005), Stat. Med. 24; FunnelPlotR (NHS-R); METHODS.md §8.1, E8.1.
+    Spiegelhalter (2005), Stat. Med. 24; FunnelPlotR (NHS-R); docs/methods.md §8.1, E8.1.
 
     Examples
     --------
@@ -321,13 +321,13 @@ def funnel_means(
 
     Notes
     -----
-    ``θ₀ = Σ n_i μ_i / Σ n_i``; ``σ = √(Σ(n_i − 1)s_i² / Σ(n_i − 1))`` (pooled within-unit SD, METHODS.md §8.1
-    [U]); ``SE_i = σ/√n_i``; limits ``θ₀ ± z_α·SE``; overdispersion as in :func:`funnel` without a
+    ``θ₀ = Σ n_i μ_i / Σ n_i``; ``σ = √(Σ(n_i − 1)s_i² / Σ(n_i − 1))`` (pooled within-unit SD, docs/methods.md
+    §8.1 [U]); ``SE_i = σ/√n_i``; limits ``θ₀ ± z_α·SE``; overdispersion as in :func:`funnel` without a
     transformation: ``θ₀ ± z_α√(SE² + τ²)``.
 
     References
     ----------
-    Spiegelhalter (2005), Stat. Med. 24; METHODS.md §8.1.
+    Spiegelhalter (2005), Stat. Med. 24; docs/methods.md §8.1.
     """
     levels = _check_levels(limits)
     threshold = check_threshold(threshold)

@@ -4,7 +4,7 @@ References
 ----------
 Parasuraman, A., Zeithaml, V. A. & Berry, L. L. (1988). SERVQUAL: a multiple-item scale for measuring
 consumer perceptions of service quality. *Journal of Retailing* 64(1); the 1991 refinement (*J. Retailing*
-67(4)). METHODS.md §6.1, §9.3.
+67(4)). docs/methods.md §6.1, §9.3.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def gap(
     staff_threshold: int = STAFF_THRESHOLD,
     threshold: int = 7,
 ) -> StaffCustomerGap:
-    """Staff–customer gap of one mirrored attribute (METHODS.md §9.3).
+    """Staff–customer gap of one mirrored attribute (docs/methods.md §9.3).
 
     Parameters
     ----------
@@ -100,7 +100,7 @@ def gap(
 
     References
     ----------
-    METHODS.md §9.3, E9.1 (design, SERVQUAL gap 1 analogue).
+    docs/methods.md §9.3, E9.1 (design, SERVQUAL gap 1 analogue).
 
     Examples
     --------
@@ -162,7 +162,7 @@ def servqual(
     confidence: float = 0.95,
     threshold: int = 7,
 ) -> ServqualResult:
-    """SERVQUAL gap scores ``G = P − E`` per dimension and overall (METHODS.md §6.1).
+    """SERVQUAL gap scores ``G = P − E`` per dimension and overall (docs/methods.md §6.1).
 
     Parameters
     ----------
@@ -185,11 +185,11 @@ def servqual(
     -----
     Per respondent: dimension gap = mean of its answered item gaps; unweighted = mean of the dimension gaps
     answered; weighted = Σ points_d/100·gap_d (respondents missing a dimension are left out). Then averaged
-    over respondents (order [U]: per respondent first, METHODS.md §6.1).
+    over respondents (order [U]: per respondent first, docs/methods.md §6.1).
 
     References
     ----------
-    Parasuraman, Zeithaml & Berry (1988), J. Retailing 64(1); METHODS.md §6.1, E6.1.
+    Parasuraman, Zeithaml & Berry (1988), J. Retailing 64(1); docs/methods.md §6.1, E6.1.
     """
     confidence = check_confidence(confidence)
     threshold = check_threshold(threshold)

@@ -3,7 +3,7 @@
 Each function validates its input, computes the group's sufficient numbers and hands them to the same
 vectorised interval code as :mod:`kundpuls.stats.sufficient`, so raw and aggregated data give the same result.
 Every result carries n, the Kish effective n and, where defined, a confidence interval; a group below the
-anonymity threshold (default 7, METHODS.md §1.10) comes back suppressed with its numbers set to ``None``.
+anonymity threshold (default 7, docs/methods.md §1.10) comes back suppressed with its numbers set to ``None``.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from kundpuls.stats.validation import (
     require_answers,
 )
 
-#: NPS and shares warn below this base (METHODS.md §3.1: "warns when n < 30").
+#: NPS and shares warn below this base (docs/methods.md §3.1: "warns when n < 30").
 SMALL_BASE = 30
 
 
@@ -81,10 +81,10 @@ def respondent_index(
         Ratings on ``scale``; NaN = missing ("vet ej").
     scale : (lo, hi), default (1, 10)
     weights : array_like, optional
-        Item weights (normalised to sum 1); equal weights by default (METHODS.md §1.3).
+        Item weights (normalised to sum 1); equal weights by default (docs/methods.md §1.3).
     min_answered : int, optional
         Respondents with fewer answered items get NaN. Default: half the items, rounded up (2 of 3 for NKI,
-        METHODS.md §1.7).
+        docs/methods.md §1.7).
 
     Returns
     -------
@@ -167,7 +167,7 @@ def satisfaction_index(
 
     References
     ----------
-    SCB, "SCB:s analysmodell med NKI"; METHODS.md §1.2–§1.8, §7.4.
+    SCB, "SCB:s analysmodell med NKI"; docs/methods.md §1.2–§1.8, §7.4.
 
     Examples
     --------
@@ -207,7 +207,7 @@ def scale_mean(
 ) -> IndexResult:
     """Mean of one rating on its own scale (CSAT mean, CES mean) with a t/z interval clipped to the scale.
 
-    ``x̄ ± c·s/√n`` with ``c = t_{n−1}`` for n < 30, else z (METHODS.md conventions). NaN = missing.
+    ``x̄ ± c·s/√n`` with ``c = t_{n−1}`` for n < 30, else z (docs/methods.md conventions). NaN = missing.
 
     Examples
     --------
@@ -254,7 +254,7 @@ def nps(
     n_boot: int = 10_000,
     random_state: int | np.random.Generator | None = None,
 ) -> IndexResult:
-    """Net Promoter Score from 0–10 answers, −100…100, with an interval (METHODS.md §3.1).
+    """Net Promoter Score from 0–10 answers, −100…100, with an interval (docs/methods.md §3.1).
 
     Parameters
     ----------
@@ -401,12 +401,12 @@ def top_box(
 ) -> IndexResult:
     """Share (percent) answering one of the ``boxes`` highest scale points, with a Wilson interval.
 
-    CSAT is the top-2 box on 1–5 (METHODS.md §3.2): ``100·#{x > hi − boxes}/n``. Weighted: the weighted share
-    with the Kish n_eff in the Wilson formula (§7.4).
+    CSAT is the top-2 box on 1–5 (docs/methods.md §3.2): ``100·#{x > hi − boxes}/n``. Weighted: the weighted
+    share with the Kish n_eff in the Wilson formula (§7.4).
 
     References
     ----------
-    Wilson (1927), JASA 22; METHODS.md §3.2.
+    Wilson (1927), JASA 22; docs/methods.md §3.2.
 
     Examples
     --------
@@ -437,7 +437,7 @@ def bottom_box(
 ) -> IndexResult:
     """Share (percent) answering one of the ``boxes`` lowest scale points, with a Wilson interval.
 
-    ``100·#{x < lo + boxes}/n`` (the mirror of :func:`top_box`; METHODS.md §3.2).
+    ``100·#{x < lo + boxes}/n`` (the mirror of :func:`top_box`; docs/methods.md §3.2).
     """
     return _box_share(
         scores,
@@ -478,11 +478,11 @@ def effort_score(
 ) -> EffortScore:
     """CES 2.0 ("made it easy for me", 1–7): mean, share agreeing (5–7) and disagreeing (1–3).
 
-    Never mix with the original 1–5 CES (lower is better) in one trend (METHODS.md §3.2).
+    Never mix with the original 1–5 CES (lower is better) in one trend (docs/methods.md §3.2).
 
     References
     ----------
-    Dixon, Toman & DeLisi (2013), *The Effortless Experience*; METHODS.md §3.2.
+    Dixon, Toman & DeLisi (2013), *The Effortless Experience*; docs/methods.md §3.2.
 
     Examples
     --------

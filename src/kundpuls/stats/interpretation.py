@@ -1,4 +1,4 @@
-"""Reading an index: published grade bands and the SKR Insikt ranking rules (METHODS.md §1.2, §1.9, §1.10).
+"""Reading an index: published grade bands and SKR Insikt's ranking rules (docs/methods.md §1.2, §1.9–1.10).
 
 These are labels and eligibility rules, not statistics; they live next to the indices so that every output
 path applies the same cut-offs.
@@ -84,8 +84,8 @@ def insikt_eligibility(
     *,
     response_rate_per_area: Mapping[str, float] | None = None,
 ) -> dict[str, InsiktEligibility]:
-    """SKR Insikt rules (METHODS.md §1.10): an area is shown with ≥ 7 answers and ranked with ≥ 10; the total
-    NKI is ranked with ≥ 20 answers over the areas. With response rates, the official ranking also needs
+    """SKR Insikt rules (docs/methods.md §1.10): an area is shown with ≥ 7 answers and ranked with ≥ 10; the
+    total NKI is ranked with ≥ 20 answers over the areas. With response rates, the official ranking also needs
     ≥ 30 % in every area and ≥ 40 % on average.
 
     Returns

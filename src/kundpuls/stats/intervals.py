@@ -6,7 +6,7 @@ Keeping the formulas in one place is what makes ``satisfaction_index(rows)`` and
 
 References
 ----------
-METHODS.md global conventions (z = 1.959964 for proportions and large n; t with n − 1 df for means when
+docs/methods.md global conventions (z = 1.959964 for proportions and large n; t with n − 1 df for means when
 n < 30), §1.8 (interval of a mean index), §3.1 (NPS: Wald, adjusted Wald after Rocks 2016, bootstrap),
 §3.2 (Wilson score interval for top-box shares; Wilson 1927, JASA 22), §7.4 (weighted intervals).
 """
@@ -72,8 +72,8 @@ def mean_interval(
     """Interval of a mean: ``x̄ ± c·SE`` with ``SE = s/√n_eff`` unless ``se`` is given.
 
     ``c`` is Student's t with ``df`` (default ``n_eff − 1``) degrees of freedom when ``n_eff < 30`` and the
-    normal z otherwise (METHODS.md conventions, §1.8). Groups with ``n_eff ≤ 1`` or an undefined variance get
-    NaN limits. The interval is clipped to ``bounds`` (the reporting scale) when given.
+    normal z otherwise (docs/methods.md conventions, §1.8). Groups with ``n_eff ≤ 1`` or an undefined variance
+    get NaN limits. The interval is clipped to ``bounds`` (the reporting scale) when given.
     """
     mean = np.asarray(mean, dtype=np.float64)
     n_eff = np.asarray(n_eff, dtype=np.float64)
@@ -102,7 +102,7 @@ def wilson_interval(successes: FloatArray, n: FloatArray, *, confidence: float) 
     """Wilson score interval of a share, in percent.
 
     ``p̂ = x/n``; centre ``(p̂ + z²/2n)/(1 + z²/n)``; half-width ``z/(1 + z²/n)·√(p̂(1−p̂)/n + z²/4n²)``
-    (Wilson 1927; METHODS.md §3.2). ``se = √(p̂(1−p̂)/n)`` is returned for comparisons. ``n`` may be a Kish
+    (Wilson 1927; docs/methods.md §3.2). ``se = √(p̂(1−p̂)/n)`` is returned for comparisons. ``n`` may be a Kish
     effective n with ``successes = p̂_w·n_eff``.
     """
     successes = np.asarray(successes, dtype=np.float64)
@@ -123,7 +123,7 @@ def wilson_interval(successes: FloatArray, n: FloatArray, *, confidence: float) 
 
 
 def nps_variance(p: FloatArray, d: FloatArray, n: FloatArray) -> FloatArray:
-    """Multinomial variance of ``p̂ − d̂``: ``[p + d − (p − d)²]/n`` (METHODS.md §3.1)."""
+    """Multinomial variance of ``p̂ − d̂``: ``[p + d − (p − d)²]/n`` (docs/methods.md §3.1)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.maximum(p + d - (p - d) ** 2, 0.0) / n
 
@@ -138,7 +138,7 @@ def nps_interval(
     n_boot: int = 10_000,
     random_state: int | np.random.Generator | None = None,
 ) -> IntervalArrays:
-    """NPS ``100·(P − D)/n`` with a Wald, adjusted-Wald or bootstrap interval (METHODS.md §3.1).
+    """NPS ``100·(P − D)/n`` with a Wald, adjusted-Wald or bootstrap interval (docs/methods.md §3.1).
 
     Counts may be non-integer (weighted counts scaled to the Kish effective n). The adjusted-Wald interval
     (Rocks 2016) adds ¾ to promoters and detractors and 3 to n and is centred on the adjusted NPS; the

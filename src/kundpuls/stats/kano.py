@@ -1,4 +1,4 @@
-"""Kano model: features as attractive, one-dimensional, must-be, indifferent, reverse (METHODS.md §4).
+"""Kano model: features as attractive, one-dimensional, must-be, indifferent, reverse (docs/methods.md §4).
 
 Each feature has a functional question (feature present) and a dysfunctional one (feature absent), both
 answered Like / Expect / Neutral / Live with / Dislike. The pair maps to a category through the Kano
@@ -202,7 +202,7 @@ def kano(
     Warns
     -----
     SmallSampleWarning
-        A feature is shown with fewer than 30 pairs (a "low base" for the category, METHODS.md conventions).
+        A feature is shown with fewer than 30 pairs (a "low base", docs/methods.md conventions).
 
     Notes
     -----
@@ -212,7 +212,7 @@ def kano(
 
     References
     ----------
-    Berger et al. (1993), CQM Journal 2(4); METHODS.md §4, E4.1.
+    Berger et al. (1993), CQM Journal 2(4); docs/methods.md §4, E4.1.
 
     Examples
     --------

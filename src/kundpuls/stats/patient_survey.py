@@ -1,4 +1,4 @@
-"""Nationell Patientenkät (NPE): dimension scores as "andel positiva svar" (METHODS.md §10).
+"""Nationell Patientenkät (NPE): dimension scores as "andel positiva svar" (docs/methods.md §10).
 
 A dimension combines several questions with weights from a principal component analysis. Each respondent's
 score is the weighted share of positive answers over the questions they answered, with the weights of the
@@ -124,7 +124,7 @@ def npe_dimension(
 
     References
     ----------
-    SKR, Nationell patientenkät, "Dimensioner och viktning" (2021, 2024); METHODS.md §10, E10.3.
+    SKR, Nationell patientenkät, "Dimensioner och viktning" (2021, 2024); docs/methods.md §10, E10.3.
 
     Examples
     --------

@@ -1,7 +1,7 @@
-"""Van Westendorp Price Sensitivity Meter with the Newton–Miller–Smith extension (METHODS.md §5).
+"""Van Westendorp Price Sensitivity Meter with the Newton–Miller–Smith extension (docs/methods.md §5).
 
 Price points are found by comparing **counts** of respondents, not floating shares, so that true ties are
-kept (METHODS.md §5.2: with shares, 1/12 vs 1 − 11/12 is lost to rounding and OPP moves).
+kept (docs/methods.md §5.2: with shares, 1/12 vs 1 − 11/12 is lost to rounding and OPP moves).
 
 References
 ----------
@@ -128,7 +128,7 @@ def price_sensitivity(
     References
     ----------
     Van Westendorp (1976); Newton, Miller & Smith (1993); pricesensitivitymeter ``psm_analysis()``;
-    METHODS.md §5, E5.1.
+    docs/methods.md §5, E5.1.
     """
     threshold = check_threshold(threshold)
     ch = as_float_array(cheap, name="cheap", ndim=1)

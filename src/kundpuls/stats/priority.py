@@ -2,8 +2,9 @@
 
 References
 ----------
-SCB, "SCB:s analysmodell med NKI" (effektmått, prioriteringsmatris; METHODS.md §1.5–§1.6). Martilla, J. A. &
-James, J. C. (1977). Importance–performance analysis. *Journal of Marketing* 41(1), 77–79 (METHODS.md §6.2).
+SCB, "SCB:s analysmodell med NKI" (effektmått, prioriteringsmatris; docs/methods.md §1.5–§1.6).
+Martilla, J. A. & James, J. C. (1977). Importance–performance analysis. *Journal of Marketing* 41(1), 77–79
+(docs/methods.md §6.2).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from kundpuls.stats.validation import FloatArray, as_float_array, check_confiden
 if TYPE_CHECKING:
     import pandas as pd
 
-#: SCB priority-matrix labels by (high score, high effect) [P labels, placement U; METHODS.md §1.6].
+#: SCB priority-matrix labels by (high score, high effect) [P labels, placement U; docs/methods.md §1.6].
 PRIORITY_LABELS = {
     (True, False): "Lägre prioritet",
     (True, True): "Bevara",
@@ -95,7 +96,7 @@ def importance_performance(
 
     References
     ----------
-    Martilla & James (1977), J. Marketing 41(1); METHODS.md §6.2, E6.2.
+    Martilla & James (1977), J. Marketing 41(1); docs/methods.md §6.2, E6.2.
 
     Examples
     --------
@@ -122,7 +123,7 @@ def priority_matrix(effect: ArrayLike, score: ArrayLike, *, labels: Sequence[str
     """SCB prioriteringsmatris: x = effektmått, y = betygsindex, cut at the means; ties go "high".
 
     Low score & high effect → "Prioritera"; high & high → "Bevara"; low & low → "Förbättra om möjligt";
-    high score & low effect → "Lägre prioritet" (METHODS.md §1.6; label placement [U]).
+    high score & low effect → "Lägre prioritet" (docs/methods.md §1.6; label placement [U]).
 
     Examples
     --------
@@ -195,7 +196,7 @@ def impact(
     step : float, default 5
         SCB/ACSI convention: +5 points [U]; some vendors quote +1, so the step is always reported.
     n_boot : int, default 0
-        Bootstrap resamples of respondents for percentile intervals of the effects (METHODS.md §1.8
+        Bootstrap resamples of respondents for percentile intervals of the effects (docs/methods.md §1.8
         suggests ≥ 500); 0 = none. All resamples are solved at once (batched normal equations); singular
         resamples are skipped and counted in ``n_boot_failed``.
     confidence : float, default 0.95
@@ -209,11 +210,11 @@ def impact(
     Warns
     -----
     SmallSampleWarning
-        Fewer than 50 complete respondents (driver models need n ≥ 50, METHODS.md conventions).
+        Fewer than 50 complete respondents (driver models need n ≥ 50, docs/methods.md conventions).
 
     References
     ----------
-    METHODS.md §1.5, E1.5. From a PLS model use ``b_k = β_k·sd(NKI)/sd(BI_k)`` instead (PLS subpackage).
+    docs/methods.md §1.5, E1.5. From a PLS model use ``b_k = β_k·sd(NKI)/sd(BI_k)`` instead (PLS subpackage).
     """
     y = as_float_array(outcome, name="outcome", ndim=1)
     x = as_float_array(areas, name="areas", ndim=2)

@@ -1,8 +1,8 @@
 """Result records shared by every statistic: an index with its interval, and a comparison of two.
 
-Field names are fixed project-wide (DESIGN.md §6): ``estimate``, ``ci_low``, ``ci_high``, ``n``, ``n_eff``,
-``method``, ``suppressed``. A suppressed result keeps its ``n`` (the base is always reported) but every
-number derived from the answers is ``None``.
+Field names are fixed project-wide (docs/architecture.md, conventions): ``estimate``, ``ci_low``,
+``ci_high``, ``n``, ``n_eff``, ``method``, ``suppressed``. A suppressed result keeps its ``n`` (the base is
+always reported) but every number derived from the answers is ``None``.
 """
 
 from __future__ import annotations

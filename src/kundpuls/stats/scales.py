@@ -1,4 +1,4 @@
-"""Linear rescaling between a rating scale and the 0–100 index scale (METHODS.md global conventions, §1.2).
+"""Linear rescaling between a rating scale and the 0–100 index scale (docs/methods.md conventions, §1.2).
 
 ``idx(x) = 100·(x − lo)/(hi − lo)``; means commute with it, ``idx(mean) = mean(idx)``.
 """
@@ -33,7 +33,7 @@ def to_index(values: ArrayLike, *, scale: Sequence[float] = (1, 10)) -> FloatArr
 
     References
     ----------
-    METHODS.md §1.2 (SCB NKI 1→0, 10→100, cross-checked on the published NKI 85 ≈ 8.7 and 72 ≈ 7.5).
+    docs/methods.md §1.2 (SCB NKI 1→0, 10→100, cross-checked on the published NKI 85 ≈ 8.7 and 72 ≈ 7.5).
 
     Examples
     --------

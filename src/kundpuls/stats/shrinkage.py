@@ -1,4 +1,4 @@
-"""Empirical-Bayes shrinkage of unit estimates towards the common value (METHODS.md §8.2).
+"""Empirical-Bayes shrinkage of unit estimates towards the common value (docs/methods.md §8.2).
 
 Small units' estimates are pulled further towards the pooled value than large units', so a ranking is not
 driven by noise. Two models: beta-binomial for shares (method of moments) and normal–normal for means
@@ -22,7 +22,7 @@ from kundpuls.errors import InsufficientData, InvalidArgument
 from kundpuls.stats.intervals import z_value
 from kundpuls.stats.validation import FloatArray, as_float_array, check_confidence, check_non_negative
 
-#: Floor of the between-unit variance of shares (METHODS.md §8.2).
+#: Floor of the between-unit variance of shares (docs/methods.md §8.2).
 MIN_TAU2_SHARES = 1e-6
 
 
@@ -84,7 +84,7 @@ def shrink_shares(counts: ArrayLike, totals: ArrayLike, *, confidence: float = 0
 
     References
     ----------
-    METHODS.md §8.2 [U: Kundpuls choice], E8.2.
+    docs/methods.md §8.2 [U: Kundpuls choice], E8.2.
 
     Examples
     --------
@@ -156,7 +156,7 @@ def shrink_means(
 
     References
     ----------
-    DerSimonian & Laird (1986); METHODS.md §8.2, E8.3.
+    DerSimonian & Laird (1986); docs/methods.md §8.2, E8.3.
 
     Examples
     --------
@@ -218,7 +218,7 @@ def shrink(
 ) -> ShrinkageResult:
     """Shrink unit estimates: ``model="beta_binomial"`` takes (counts, totals), ``"normal"`` (means, SEs).
 
-    See :func:`shrink_shares` and :func:`shrink_means` for the formulas (METHODS.md §8.2).
+    See :func:`shrink_shares` and :func:`shrink_means` for the formulas (docs/methods.md §8.2).
     """
     if model == "beta_binomial":
         return shrink_shares(values, spread, confidence=confidence)

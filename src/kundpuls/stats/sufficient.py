@@ -174,7 +174,7 @@ def mean_index_from_moments(
     confidence : float, default 0.95
         Confidence level.
     threshold : int, default 7
-        Groups with ``n < threshold`` are suppressed (METHODS.md §1.10).
+        Groups with ``n < threshold`` are suppressed (docs/methods.md §1.10).
     weight_sum, weight_sq_sum : array_like of float, optional
         ``Σ w`` and ``Σ w²``; give both for weighted estimates.
     bounds : (float, float) or None, default (0, 100)
@@ -189,15 +189,15 @@ def mean_index_from_moments(
     Notes
     -----
     Unweighted: ``x̄ = Σx/n``, ``s² = (Σx² − (Σx)²/n)/(n − 1)``, ``SE = s/√n``.
-    Weighted (Kish, METHODS.md §7.3–7.4): ``x̄_w = Σwx/Σw``, ``n_eff = (Σw)²/Σw²``,
+    Weighted (Kish, docs/methods.md §7.3–7.4): ``x̄_w = Σwx/Σw``, ``n_eff = (Σw)²/Σw²``,
     ``s_w² = (Σwx² − (Σwx)²/Σw)/(Σw − Σw²/Σw)``, ``SE = s_w/√n_eff``.
-    Interval ``x̄ ± c·SE`` with ``c`` = t (df ``n_eff − 1``) when ``n_eff < 30``, else z (METHODS.md §1.8 and
-    the global conventions). The one-pass moment formula loses precision when the spread is tiny compared
+    Interval ``x̄ ± c·SE`` with ``c`` = t (df ``n_eff − 1``) when ``n_eff < 30``, else z (docs/methods.md §1.8
+    and the conventions). The one-pass moment formula loses precision when the spread is tiny compared
     with the mean; on 0–100 scores with n up to 10⁷ the error stays far below display precision.
 
     References
     ----------
-    Kish, L. (1965). *Survey Sampling*. Wiley. METHODS.md §1.8, §7.3, §7.4.
+    Kish, L. (1965). *Survey Sampling*. Wiley. docs/methods.md §1.8, §7.3, §7.4.
 
     Examples
     --------
@@ -272,7 +272,7 @@ def nps_from_counts(
     promoters, passives, detractors : array_like of int
         Counts per group (scalars broadcast).
     method : {"adjusted_wald", "wald", "bootstrap"}, default "adjusted_wald"
-        Interval method (METHODS.md §3.1).
+        Interval method (docs/methods.md §3.1).
     confidence : float, default 0.95
     threshold : int, default 7
         Groups with ``n < threshold`` are suppressed.
@@ -360,7 +360,7 @@ def proportion_from_counts(
     weight_sum: ArrayLike | None = None,
     weight_sq_sum: ArrayLike | None = None,
 ) -> IndexArrays:
-    """Share in percent (0–100) with a Wilson score interval per group (top box, CSAT; METHODS.md §3.2).
+    """Share in percent (0–100) with a Wilson score interval per group (top box, CSAT; docs/methods.md §3.2).
 
     Parameters
     ----------

@@ -1,10 +1,10 @@
 """Anonymity: hide small cells of a table, and enough other cells that the hidden ones cannot be recovered.
 
-Primary suppression hides every cell with ``0 < n < threshold`` (default 7, the SKR Insikt rule, METHODS.md
-§1.10). Complementary suppression then hides further cells so that no hidden cell can be worked out from what
-is published: a row or column total, or a parent total minus its other children. A hidden cell is
-*recoverable* when its value follows from the published sums by linear algebra, i.e. the unit vector of the
-cell lies in the row space of the published equations restricted to the hidden cells. The algorithm:
+Primary suppression hides every cell with ``0 < n < threshold`` (default 7, the SKR Insikt rule,
+docs/methods.md §1.10). Complementary suppression then hides further cells so that no hidden cell can be
+worked out from what is published: a row or column total, or a parent total minus its other children. A hidden
+cell is *recoverable* when its value follows from the published sums by linear algebra, i.e. the unit vector
+of the cell lies in the row space of the published equations restricted to the hidden cells. The algorithm:
 
 1. in every published sum ("line") with exactly one hidden cell, also hide the smallest non-empty visible
    cell of that line (a line with a single hidden cell gives it away by subtraction);
@@ -21,7 +21,7 @@ in :attr:`SuppressionResult.withheld_totals`.
 References
 ----------
 Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley, ch. 4 (primary and secondary cell
-suppression in tabular data). METHODS.md global conventions; DESIGN.md §8.
+suppression in tabular data). docs/methods.md conventions; docs/architecture.md, privacy defaults.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ References
 ----------
 Kish, L. (1965). *Survey Sampling*. Wiley. Deming, W. E. & Stephan, F. F. (1940). On a least squares
 adjustment of a sampled frequency table when the expected marginal totals are known. *Ann. Math. Stat.* 11.
-METHODS.md §7.
+docs/methods.md §7.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from kundpuls.stats.validation import FloatArray, as_float_array, check_weights
 def design_effect(weights: ArrayLike) -> tuple[float, float]:
     """Kish design effect of unequal weights and the effective sample size.
 
-    ``deff = n·Σw²/(Σw)² = 1 + CV²(w)``; ``n_eff = (Σw)²/Σw² = n/deff`` (METHODS.md §7.3). Ignores
+    ``deff = n·Σw²/(Σw)² = 1 + CV²(w)``; ``n_eff = (Σw)²/Σw² = n/deff`` (docs/methods.md §7.3). Ignores
     clustering and any correlation between weights and the outcome.
 
     Returns
@@ -33,7 +33,7 @@ def design_effect(weights: ArrayLike) -> tuple[float, float]:
 
     References
     ----------
-    Kish (1965); METHODS.md §7.3.
+    Kish (1965); docs/methods.md §7.3.
 
     Examples
     --------
@@ -54,7 +54,7 @@ def design_effect(weights: ArrayLike) -> tuple[float, float]:
 
 
 def poststratify(cells: ArrayLike, population_shares: Mapping[Hashable, float]) -> FloatArray:
-    """Post-stratification weights ``w_h = W_h·n/n_h`` (mean weight 1; METHODS.md §7.1).
+    """Post-stratification weights ``w_h = W_h·n/n_h`` (mean weight 1; docs/methods.md §7.1).
 
     Parameters
     ----------
@@ -125,7 +125,7 @@ def rake(
     total: float | None = None,
     trim: float | None = None,
 ) -> FloatArray:
-    """Raking weights by iterative proportional fitting to marginal targets (METHODS.md §7.2).
+    """Raking weights by iterative proportional fitting to marginal targets (docs/methods.md §7.2).
 
     Parameters
     ----------
@@ -144,8 +144,8 @@ def rake(
         Sum of the returned weights; default the number of respondents (mean weight 1).
     trim : float, optional
         Cap every weight at ``trim`` × the median weight after each cycle and keep raking until the margins
-        and the cap hold together (e.g. 5; METHODS.md §7.2 [U]). A cap that conflicts with the margins ends
-        in a :class:`ConvergenceWarning`.
+        and the cap hold together (e.g. 5; docs/methods.md §7.2 [U]). A cap that conflicts with the margins
+        ends in a :class:`ConvergenceWarning`.
 
     Returns
     -------
@@ -171,7 +171,7 @@ def rake(
 
     References
     ----------
-    Deming & Stephan (1940), Ann. Math. Stat. 11; METHODS.md §7.2 (E7.2 matches the ``ipfn`` package).
+    Deming & Stephan (1940), Ann. Math. Stat. 11; docs/methods.md §7.2 (E7.2 matches the ``ipfn`` package).
     """
     if not targets:
         raise InvalidArgument("targets: no margins", field="targets", value=targets)

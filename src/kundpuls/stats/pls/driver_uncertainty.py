@@ -1,6 +1,6 @@
 """Bootstrap intervals for the index layer: 0-100 construct indices and effektmått per resample.
 
-METHODS.md §1.8 and §2.2 ask for the uncertainty of effektmått and PLS-weighted indices by bootstrapping
+docs/methods.md §1.8 and §2.2 ask for the uncertainty of effektmått and PLS-weighted indices by bootstrapping
 respondents and recomputing weights and index. This module reuses the draws of a
 :class:`~kundpuls.stats.pls.bootstrap.BootstrapResult`: it regenerates the same resamples from the
 recorded seed, forms each resample's raw covariance matrix ``S_b`` and item means ``m_b`` (batched), and

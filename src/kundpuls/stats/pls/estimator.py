@@ -40,7 +40,7 @@ from kundpuls.stats.pls.structure import CompiledModel
 if TYPE_CHECKING:
     from kundpuls.stats.pls.bootstrap import BootstrapResult
 
-#: Below this many respondents a PLS model is fitted with a :class:`SmallSampleWarning` (METHODS.md).
+#: Below this many respondents a PLS model is fitted with a :class:`SmallSampleWarning` (docs/methods.md).
 SMALL_SAMPLE = 50
 
 

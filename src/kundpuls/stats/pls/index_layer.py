@@ -1,6 +1,6 @@
 """The index layer of a driver model: 0-100 construct indices, effektmått and the priority matrix.
 
-METHODS.md §1.3-1.6 and §2.2:
+docs/methods.md §1.3-1.6 and §2.2:
 
 * **Weights.** PLS on standardised items gives weights ``w_std``; on the raw metric ``w_raw,i = w_std,i /
   s_i``, normalised within the block ``ŵ_i = w_raw,i / Σ w_raw`` (all must be > 0; plspm's ``rescale()``
@@ -13,7 +13,7 @@ METHODS.md §1.3-1.6 and §2.2:
 * **Priority matrix.** x = effect, y = index; cut lines at the mean effect and mean index of the plotted
   drivers; a point on a line goes to the "high" side. Quadrants: high effect + low index **Prioritera**,
   high effect + high index **Bevara**, low effect + low index **Förbättra om möjligt**, low effect + high
-  index **Lägre prioritet** (labels from SCB reports; their placement is inferred, METHODS.md §1.6 [U]).
+  index **Lägre prioritet** (labels from SCB reports; their placement is inferred, docs/methods.md §1.6 [U]).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from kundpuls.stats.pls.driver_uncertainty import DriverDraws
     from kundpuls.stats.pls.estimator import PLSPathModel
 
-#: Quadrant keys and their Swedish labels (METHODS.md §1.6).
+#: Quadrant keys and their Swedish labels (docs/methods.md §1.6).
 QUADRANTS: dict[str, str] = {
     "priority": "Prioritera",
     "maintain": "Bevara",
@@ -87,7 +87,7 @@ def normalised_weights(
 
 
 def construct_index(means: Mapping[str, float] | pd.Series, weights: pd.Series, scales: ScaleSpec) -> float:
-    """``100 · (Σ ŵ x̄ − Σ ŵ min) / (Σ ŵ max − Σ ŵ min)`` for one block (METHODS.md §2.2, E2.1, E2.2)."""
+    """``100 · (Σ ŵ x̄ − Σ ŵ min) / (Σ ŵ max − Σ ŵ min)`` for one block (docs/methods.md §2.2, E2.1, E2.2)."""
     names = list(weights.index)
     w = weights.to_numpy(dtype=float)
     x = np.array([float(means[i]) for i in names])
@@ -125,7 +125,7 @@ def respondent_indices(
 
 
 def effect_per_points(effect: float, sd_target: float, sd_driver: float, *, step: float = 5.0) -> float:
-    """Effektmått: ``step · β · sd_target / sd_driver`` (METHODS.md §1.5)."""
+    """Effektmått: ``step · β · sd_target / sd_driver`` (docs/methods.md §1.5)."""
     return float(step * effect * sd_target / sd_driver)
 
 
@@ -142,7 +142,7 @@ class PriorityMatrix:
 def priority_matrix(effects: Mapping[str, float], scores: Mapping[str, float]) -> PriorityMatrix:
     """Place each driver in a quadrant; cut lines at the mean effect and mean score (ties to "high").
 
-    Example (METHODS.md E1.5): effects 1.826/2.680/1.273 and scores 75.667/64.000/60.583 for Bemötande,
+    Example (docs/methods.md E1.5): effects 1.826/2.680/1.273 and scores 75.667/64.000/60.583 for Bemötande,
     Info, Tillgänglighet give Lägre prioritet, Prioritera, Förbättra om möjligt.
     """
     names = list(effects)
@@ -195,7 +195,7 @@ def driver_analysis(
     scales : (low, high) or mapping indicator -> (low, high)
         The answer scale of each indicator.
     step : float
-        Index points of the "what if" rise (METHODS.md: 5).
+        Index points of the "what if" rise (docs/methods.md: 5).
     effect : {"total", "direct"}
         Standardised total effects (direct plus indirect, the ACSI convention) or direct paths.
     bootstrap : BootstrapResult, optional
