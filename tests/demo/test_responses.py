@@ -42,7 +42,7 @@ CHANGE_DAY = date(2025, 7, 1)
 
 
 def index_scores(frame: pd.DataFrame, definition: SurveyDefinition, name: str) -> pd.Series:
-    """Respondent index 0–100 (METHODS.md §1.4, §1.7, §10.2): equal weights renormalised over answered
+    """Respondent index 0–100 (docs/methods.md §1.4, §1.7, §10.2): equal weights renormalised over answered
     items; missing below the index's ``required_answers``."""
     index = definition.codebook.indices[name]
     items = {item.key: item for item in stored_items(definition)}

@@ -14,7 +14,7 @@ def test_equal_weights_are_one_over_the_number_of_items() -> None:
 
 
 def test_given_weights_are_normalised_to_sum_one() -> None:
-    # METHODS.md E2.1: raw weights 0.52 / 0.43 / 0.35 -> 0.40000 / 0.33077 / 0.26923 (tolerance 1e-5)
+    # docs/methods.md E2.1: raw weights 0.52 / 0.43 / 0.35 -> 0.40000 / 0.33077 / 0.26923 (tolerance 1e-5)
     index = IndexDefinition(name="NKI", items=("a", "b", "c"), weights={"a": 0.52, "b": 0.43, "c": 0.35})
     weights = index.normalised_weights()
     assert weights == pytest.approx({"a": 0.40000, "b": 0.33077, "c": 0.26923}, abs=1e-5)

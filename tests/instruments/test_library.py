@@ -1,4 +1,4 @@
-"""The template library: every template validates, carries its codebook and follows METHODS.md."""
+"""The template library: every template validates, carries its codebook and follows docs/methods.md."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def test_nki_has_the_three_scb_questions_on_one_to_ten_and_factor_areas_of_two_o
     codebook = definition.codebook
     assert codebook.main_index == "NKI"
     assert codebook.index("NKI").items == ("nki_helhet", "nki_forvantan", "nki_ideal")
-    assert codebook.index("NKI").required_answers == 2  # METHODS.md §1.7: two of three
+    assert codebook.index("NKI").required_answers == 2  # docs/methods.md §1.7: two of three
     assert {_scale_of(definition, key) for key in codebook.index("NKI").items} == {(1, 10)}
     areas = {name: index for name, index in codebook.indices.items() if name != "NKI"}
     assert set(areas) == {"BEMOTANDE", "INFORMATION", "TILLGANGLIGHET", "KOMPETENS"}
