@@ -85,7 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "kundpuls.web.org.context.navigation",
+                "kundpuls.web.portal.navigation.navigation",
             ],
         },
     },
@@ -136,7 +136,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "org:overview"
+LOGIN_REDIRECT_URL = "portal:overview"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling (django-axes): five failures for one e-mail from one address lock it for 15 minutes.

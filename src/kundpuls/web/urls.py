@@ -8,11 +8,11 @@ admin.site.site_header = "Kundpuls"
 admin.site.site_title = "Kundpuls"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="org:overview", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="portal:overview", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("s/", include("kundpuls.web.collect.urls")),  # early: most requests are respondent pages
     path("konto/", include("kundpuls.web.accounts.urls")),
-    path("portal/", include("kundpuls.web.org.urls")),
+    path("portal/", include("kundpuls.web.portal.urls")),
     path("portal/enkater/", include("kundpuls.web.surveys.urls")),
     path("portal/arenden/", include("kundpuls.web.cases.urls")),
     path("portal/mal/", include("kundpuls.web.goals.urls")),

@@ -84,8 +84,8 @@ MATRIX: dict[str, tuple[object, ...]] = {
 }
 
 ROUTES_COVERED = {
-    "org:overview",
-    "org:unit",
+    "portal:overview",
+    "portal:unit",
     "healthz",
     "accounts:login",
     "surveys:list",

@@ -25,11 +25,11 @@ from kundpuls.instruments import (
     validate_page_answers,
 )
 from kundpuls.instruments.items import question_items
-from kundpuls.web.collect.page_form import BlockView, page_view, raw_page_answers
 from kundpuls.web.collect.queries import respondent_target, response_by_receipt
 from kundpuls.web.collect.state import BadState, RespondentState
 from kundpuls.web.responses.actions import Receipt, submit_response
 from kundpuls.web.surveys.models import Channel, Distribution, SurveyVersion
+from kundpuls.web.surveys.page_form import BlockView, page_view, raw_page_answers
 from kundpuls.web.surveys.queries import definition_of
 
 

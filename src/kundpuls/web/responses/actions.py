@@ -20,14 +20,14 @@ from kundpuls.instruments import (
 )
 from kundpuls.text.redaction import redact
 from kundpuls.web.responses.models import ContactDetails, Response
+from kundpuls.web.responses.signals import responses_stored
 from kundpuls.web.surveys.models import Distribution, SurveyVersion
 from kundpuls.web.surveys.queries import definition_of
 
 
 def _open_cases(response_ids: list[int]) -> None:
-    from kundpuls.web.cases.actions import open_cases_for_many  # the cases app depends on this one
-
-    open_cases_for_many(response_ids)
+    """Announce consented responses once stored (the cases app, above this one, opens follow-up cases)."""
+    responses_stored.send(sender=Response, response_ids=response_ids)
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_POST
 
 from kundpuls.errors import KundpulsError, NotFound
 from kundpuls.instruments import first_page_key, parse_definition
-from kundpuls.web.collect.page_form import page_view
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.surveys import actions, queries
 from kundpuls.web.surveys.forms import NewSurveyForm, OpenForUnitsForm
 from kundpuls.web.surveys.models import Distribution, Survey
+from kundpuls.web.surveys.page_form import page_view
 from kundpuls.web.surveys.posters import CONTENT_TYPES, distribution_file
 
 

@@ -7,7 +7,7 @@ query per call; the YAML of a revision is parsed once per process.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -91,24 +91,20 @@ class ThemeUsage:
         return bool(self.rules or self.cases)
 
 
-def theme_usage(keys: Iterable[str]) -> dict[str, ThemeUsage]:
-    """For each of ``keys`` that is in use: the alert rules with a theme condition on it and the cases
-    that name it as a root cause (open or closed: closed cases keep their history)."""
-    from kundpuls.web.cases.models import AlertRuleSet, Case
+#: Where other apps look up their uses of theme keys (``keys -> {key: ThemeUsage}``). The cases app, which
+#: sits above this one, registers its alert rules and root causes here when it is ready (``CasesConfig``).
+USAGE_PROVIDERS: list[Callable[[set[str]], dict[str, ThemeUsage]]] = []
 
+
+def theme_usage(keys: Iterable[str]) -> dict[str, ThemeUsage]:
+    """For each of ``keys`` that is in use anywhere (every registered provider): where it is used."""
     wanted = set(keys)
     usage: dict[str, ThemeUsage] = {}
-    for survey_key, data in AlertRuleSet.objects.values_list("survey__key", "rules"):
-        for rule in (data or {}).get("rules", []) if isinstance(data, dict) else []:
-            for condition in rule.get("when", []) if isinstance(rule, dict) else []:
-                theme = condition.get("theme") if isinstance(condition, dict) else None
-                if theme in wanted:
-                    usage.setdefault(theme, ThemeUsage()).rules.append(f"{survey_key}:{rule.get('key')}")
-    cases = Case.objects.exclude(root_causes=[]).values_list("pk", "root_causes").order_by("pk")
-    for pk, causes in cases.iterator():
-        for cause in causes or []:
-            if cause in wanted:
-                usage.setdefault(cause, ThemeUsage()).cases.append(int(pk))
+    for provider in USAGE_PROVIDERS:
+        for key, found in provider(wanted).items():
+            merged = usage.setdefault(key, ThemeUsage())
+            merged.rules.extend(found.rules)
+            merged.cases.extend(found.cases)
     return usage
 
 

@@ -1,4 +1,4 @@
-"""Staff portal pages for the organisation: the unit tree and the unit page."""
+"""The portal's organisation pages: the unit tree and a unit's page (with its open survey links)."""
 
 from __future__ import annotations
 

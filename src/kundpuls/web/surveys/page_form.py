@@ -25,7 +25,7 @@ from kundpuls.instruments.model import (
     TextQuestion,
 )
 from kundpuls.instruments.presets import DEFAULT_DONT_KNOW_TEXT
-from kundpuls.web.collect.markup import question_html
+from kundpuls.web.surveys.markup import question_html
 
 YES_NO = {"sv": (("yes", "Ja"), ("no", "Nej")), "en": (("yes", "Yes"), ("no", "No"))}
 MAX_RADIO_POINTS = 11
@@ -74,7 +74,7 @@ class QuestionView:
 
     @property
     def html(self) -> SafeString:
-        """The question's markup (see :mod:`kundpuls.web.collect.markup`)."""
+        """The question's markup (see :mod:`kundpuls.web.surveys.markup`)."""
         return question_html(self)
 
 

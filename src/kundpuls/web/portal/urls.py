@@ -1,8 +1,8 @@
 from django.urls import path
 
-from kundpuls.web.org import views
+from kundpuls.web.portal import views
 
-app_name = "org"
+app_name = "portal"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("enheter/<str:code>/", views.unit_detail, name="unit"),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from kundpuls.instruments import DONT_KNOW
 
 if TYPE_CHECKING:
-    from kundpuls.web.collect.page_form import Input, QuestionView
+    from kundpuls.web.surveys.page_form import Input, QuestionView
 
 SINGLE_FIELD_WIDGETS = frozenset({"text", "textarea", "number"})
 AUTOCOMPLETE = {"email": "email", "tel": "tel"}

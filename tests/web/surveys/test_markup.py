@@ -11,7 +11,7 @@ from django.utils import translation
 from kundpuls.instruments import load_template
 from kundpuls.instruments.items import question_items
 from kundpuls.instruments.library import template_keys
-from kundpuls.web.collect.page_form import page_view
+from kundpuls.web.surveys.page_form import page_view
 
 
 class _Controls(HTMLParser):

@@ -1,0 +1,28 @@
+"""Where the cases app uses comment-theme keys: alert rules with a theme condition, and cases' root causes.
+
+Registered with :data:`kundpuls.web.themes.queries.USAGE_PROVIDERS` by :class:`CasesConfig`, so the themes
+app (below this one) can refuse to remove a theme that is in use without importing the cases app.
+"""
+
+from __future__ import annotations
+
+from kundpuls.web.cases.models import AlertRuleSet, Case
+from kundpuls.web.themes.queries import ThemeUsage
+
+
+def theme_usage_in_cases(wanted: set[str]) -> dict[str, ThemeUsage]:
+    """For each of ``wanted`` that is in use: the alert rules (``survey:rule``) with a theme condition on it
+    and the cases that name it as a root cause (open or closed: closed cases keep their history)."""
+    usage: dict[str, ThemeUsage] = {}
+    for survey_key, data in AlertRuleSet.objects.values_list("survey__key", "rules"):
+        for rule in (data or {}).get("rules", []) if isinstance(data, dict) else []:
+            for condition in rule.get("when", []) if isinstance(rule, dict) else []:
+                theme = condition.get("theme") if isinstance(condition, dict) else None
+                if theme in wanted:
+                    usage.setdefault(theme, ThemeUsage()).rules.append(f"{survey_key}:{rule.get('key')}")
+    cases = Case.objects.exclude(root_causes=[]).values_list("pk", "root_causes").order_by("pk")
+    for pk, causes in cases.iterator():
+        for cause in causes or []:
+            if cause in wanted:
+                usage.setdefault(cause, ThemeUsage()).cases.append(int(pk))
+    return usage

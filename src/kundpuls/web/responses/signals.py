@@ -1,0 +1,12 @@
+"""What the responses app announces to the apps above it (which it must not import).
+
+``responses_stored`` is sent once the transaction that stored responses has committed, with
+``response_ids`` (the new responses' primary keys, only those whose respondent consented to follow-up). The
+cases app opens follow-up cases from it (:mod:`kundpuls.web.cases.responses_stored`).
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+responses_stored = Signal()
