@@ -33,6 +33,7 @@ TOPICS: tuple[str, ...] = (
     "kundpuls.cli.goals",
     "kundpuls.cli.report",
     "kundpuls.cli.api",
+    "kundpuls.cli.reference",
 )
 
 

@@ -6,7 +6,7 @@ array operations only, no Python loop over groups. They give the same numbers as
 (:func:`~kundpuls.stats.indices.satisfaction_index`, :func:`~kundpuls.stats.indices.nps`,
 :func:`~kundpuls.stats.indices.top_box`) applied group by group.
 
-Contract: ``/work/briefs/contract_sufficient.md`` (stats ↔ analytics).
+The contract with analytics (which columns of sufficient statistics it delivers) is in docs/analytics.md.
 """
 
 from __future__ import annotations
