@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kundpuls.analytics.lake_layout import background_column, check_key, check_survey_key, item_column
-from kundpuls.analytics.periods import PERIOD_KINDS
+from kundpuls.analytics.period_kinds import PERIOD_KINDS
 from kundpuls.errors import InvalidArgument
 
 #: NPS categories on the 0–10 scale (docs/methods.md §3.1): promoters 9–10, detractors 0–6.

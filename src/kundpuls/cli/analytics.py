@@ -17,12 +17,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from kundpuls.analytics.period_kinds import PERIOD_KINDS
 from kundpuls.cli.output import emit_json, fail
 from kundpuls.errors import InvalidArgument, KundpulsError
 
 LAKE_ENV = "KUNDPULS_LAKE_DIR"
 XLSX_MAX_ROWS = 1_048_575
-_PERIODS = ("month", "quarter", "year", "rolling12", "all")
 
 LakeOption = Annotated[
     str, typer.Option("--lake", envvar=LAKE_ENV, help="Svarssjöns mapp eller URI / lake folder or URI")
@@ -67,7 +67,7 @@ def parse_by(by: str) -> tuple[str, str | None]:
     for token in (t.strip() for t in by.split(",") if t.strip()):
         if token == "unit":
             continue
-        if token in _PERIODS:
+        if token in PERIOD_KINDS:
             if period is not None:
                 raise InvalidArgument(f"--by: two periods {period!r} and {token!r}", field="by", value=by)
             period = token

@@ -21,13 +21,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from kundpuls.analytics.period_kinds import REPORT_PERIOD_KINDS
 from kundpuls.cli.output import emit_json, fail
 from kundpuls.errors import InvalidArgument, KundpulsError, NotFound
 from kundpuls.instruments import SurveyDefinition, load_definition, load_template
 from kundpuls.render.unit_batch import write_unit_reports
 from kundpuls.text.taxonomy import Taxonomy
-
-PERIOD_KINDS = ("month", "quarter", "year")
 
 
 def register(app: typer.Typer) -> None:
@@ -106,8 +105,10 @@ def report(
             "--survey: give a survey key (with the database) or a definition file (standalone)",
             as_json=as_json,
         )
-    if period_kind not in PERIOD_KINDS:
-        fail(f"--period-kind: {period_kind!r} is not one of {', '.join(PERIOD_KINDS)}", as_json=as_json)
+    if period_kind not in REPORT_PERIOD_KINDS:
+        fail(
+            f"--period-kind: {period_kind!r} is not one of {', '.join(REPORT_PERIOD_KINDS)}", as_json=as_json
+        )
     if language not in ("sv", "en"):
         fail(f"--language: {language!r} is not sv or en", as_json=as_json)
     try:

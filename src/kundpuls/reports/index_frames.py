@@ -25,13 +25,12 @@ import pandas as pd
 
 from kundpuls.analytics.cross_products import cross_products
 from kundpuls.analytics.index_tables import index_table
+from kundpuls.analytics.period_kinds import REPORT_PERIOD_KINDS
 from kundpuls.analytics.rollup import open_lake, sufficient_statistics, survey_item_metadata
 from kundpuls.analytics.unit_tree import UnitTree
 from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.stats.sufficient import mean_index_from_moments
-
-PERIOD_KINDS = ("month", "quarter", "year")
 
 FRAME_COLUMNS = (
     "unit",
@@ -140,9 +139,9 @@ def index_frame(
 
     Returns a frame with :data:`FRAME_COLUMNS`; suppressed rows have no numbers (not even ``n``).
     """
-    if period_kind not in PERIOD_KINDS:
+    if period_kind not in REPORT_PERIOD_KINDS:
         raise InvalidArgument(
-            f"period_kind: {period_kind!r} is not one of {PERIOD_KINDS}",
+            f"period_kind: {period_kind!r} is not one of {REPORT_PERIOD_KINDS}",
             field="period_kind",
             value=period_kind,
         )

@@ -13,6 +13,7 @@ import types
 import typing
 from typing import Any
 
+from kundpuls.analytics.period_kinds import REPORT_PERIOD_KINDS
 from kundpuls.reports import contracts
 from kundpuls.reports.contracts import Overview, UnitReport
 
@@ -130,7 +131,7 @@ _PERIOD = [
     {
         "name": "period_kind",
         "in": "query",
-        "schema": {"enum": ["month", "quarter", "year", "rolling12"], "default": "quarter"},
+        "schema": {"enum": list(REPORT_PERIOD_KINDS), "default": "quarter"},
     },
     {
         "name": "period",

@@ -7,7 +7,13 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-PERIOD_KIND_CHOICES = [("quarter", _("Quarter")), ("month", _("Month")), ("year", _("Year"))]
+from kundpuls.analytics.period_kinds import REPORT_PERIOD_KINDS
+
+PERIOD_KIND_LABELS = {"month": _("Month"), "quarter": _("Quarter"), "year": _("Year")}
+#: The report period kinds, the default (quarter) first.
+PERIOD_KIND_CHOICES = [
+    (kind, PERIOD_KIND_LABELS[kind]) for kind in sorted(REPORT_PERIOD_KINDS, key=lambda k: k != "quarter")
+]
 SORT_CHOICES = [
     ("tree", _("Unit tree")),
     ("name", _("Name")),
