@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from kundpuls.analytics.lake_layout import split_unit_path
+from kundpuls.analytics.unit_paths import path_from_segments
 from kundpuls.errors import NotFound, ValidationError
 
 
@@ -89,7 +90,7 @@ class UnitTree:
 
     @cached_property
     def _paths(self) -> dict[str, str]:
-        return {code: "/" + "/".join(self.path_codes(code)) + "/" for code in self.parent}
+        return {code: path_from_segments(self.path_codes(code)) for code in self.parent}
 
     def depth(self, code: str) -> int:
         """0 for a root."""

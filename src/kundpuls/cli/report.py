@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kundpuls.analytics.period_kinds import REPORT_PERIOD_KINDS
+from kundpuls.analytics.unit_paths import path_from_segments, path_segments
 from kundpuls.cli.output import emit_json, fail
 from kundpuls.errors import InvalidArgument, KundpulsError, NotFound
 from kundpuls.instruments import SurveyDefinition, load_definition, load_template
@@ -251,9 +252,9 @@ def _from_lake(
         _, manifest = open_lake(lake)
         paths: dict[str, str] = {}
         for path in manifest.units.values():  # every unit with responses and each of its ancestors
-            codes = [c for c in path.strip("/").split("/") if c]
+            codes = path_segments(path)
             for depth, code in enumerate(codes, start=1):
-                paths.setdefault(code, "/" + "/".join(codes[:depth]) + "/")
+                paths.setdefault(code, path_from_segments(codes[:depth]))
         chosen = sorted(paths, key=lambda c: paths[c])
     elif units:
         chosen = list(units)

@@ -24,6 +24,7 @@ from kundpuls.analytics.lake_layout import month_from_index, month_index
 from kundpuls.analytics.lake_manifest import lake_location, read_manifest
 from kundpuls.analytics.lake_sync import append_batch, create_lake
 from kundpuls.analytics.lake_writer import remove_orphans, writer_lock
+from kundpuls.analytics.unit_paths import path_segments
 from kundpuls.errors import InvalidArgument
 
 DEMO_SURVEY = "demo"
@@ -140,7 +141,7 @@ def generate_lake(
         )
     rng = np.random.default_rng(seed)
     paths = demo_unit_paths(units)
-    parents = {p.strip("/").split("/")[-2] for p in paths.values() if p.count("/") > 2}
+    parents = {path_segments(p)[-2] for p in paths.values() if len(path_segments(p)) > 1}
     responding = np.array([c for c in paths if c not in parents], dtype=object)
     popularity = rng.lognormal(0.0, 0.8, size=len(responding))
     popularity /= popularity.sum()

@@ -19,6 +19,7 @@ import pandas as pd
 
 from kundpuls.analytics.lake_manifest import lake_location, manifest_exists, read_manifest
 from kundpuls.analytics.lake_sync import SyncReport, sync_lake
+from kundpuls.analytics.unit_paths import path_from_segments
 from kundpuls.errors import ValidationError
 from kundpuls.instruments import SurveyDefinition, stored_items
 
@@ -121,7 +122,7 @@ def lake_from_frame(
             chain.append(parent_codes[chain[-1]])
         if chain[-1] != ROOT_CODE:
             chain.append(ROOT_CODE)
-        return "/" + "/".join(reversed(chain)) + "/"
+        return path_from_segments(reversed(chain))
 
     now = datetime.now(UTC)
     location = lake_location(lake_dir)

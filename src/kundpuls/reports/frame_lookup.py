@@ -13,13 +13,9 @@ from typing import Any
 
 import pandas as pd
 
+from kundpuls.analytics.unit_paths import parent_path
+
 Row = dict[str, Any]
-
-
-def parent_path(path: str) -> str:
-    """The materialised path of a unit's parent (``""`` for a root)."""
-    parts = [p for p in path.strip("/").split("/") if p]
-    return "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else ""
 
 
 @dataclass(frozen=True)

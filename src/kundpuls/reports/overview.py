@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 
+from kundpuls.analytics.unit_paths import path_segments
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports.contracts import Overview, OverviewRow
 from kundpuls.reports.unit_report import change_between, index_value, survey_frame, survey_plan
@@ -51,7 +52,7 @@ def organisation_overview(
             change_between(by_unit.get((code, previous[-1])), row, index, previous[-1]) if previous else None
         )
         path = paths.get(code, "")
-        parts = [p for p in path.strip("/").split("/") if p]
+        parts = path_segments(path)
         rows.append(
             OverviewRow(
                 unit_code=code,

@@ -22,6 +22,7 @@ import pandas as pd
 from kundpuls.analytics.comments import PeriodComments, period_comments
 from kundpuls.analytics.cross_products import CrossProducts, cross_products
 from kundpuls.analytics.rollup import open_lake
+from kundpuls.analytics.unit_paths import parent_path, path_segments
 from kundpuls.errors import ConvergenceError, InsufficientData, InvalidArgument, NotFound
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports import cache
@@ -40,7 +41,7 @@ from kundpuls.reports.contracts import (
     TrendPoint,
     UnitReport,
 )
-from kundpuls.reports.frame_lookup import FrameLookup, frame_lookup, parent_path
+from kundpuls.reports.frame_lookup import FrameLookup, frame_lookup
 from kundpuls.reports.index_frames import FRAME_COLUMNS, IndexPlan, index_frame, plan_for_lake
 from kundpuls.reports.needs import needs_sections
 from kundpuls.reports.staff_gap import staff_customer_gaps
@@ -229,7 +230,7 @@ def _drivers(
     if cp is None or model is None:
         return None
     groups = cp.groups.reset_index(drop=True)
-    chain = [p for p in path.strip("/").split("/") if p][::-1]
+    chain = path_segments(path)[::-1]
     chosen = None
     for code in chain:
         hit = groups.index[(groups["unit"] == code) & ~groups["suppressed"].astype(bool)]
@@ -443,7 +444,7 @@ def unit_report(
             TrendPoint(p, index_value(found.row(unit, main, p, value_of_segment), main, label, "index"))
             for p in periods
         )
-        chain = [c for c in path.strip("/").split("/") if c]
+        chain = path_segments(path)
         roles = [("unit", unit)]
         if len(chain) >= 2:
             roles.append(("parent", chain[-2]))

@@ -23,6 +23,7 @@ from django.conf import settings
 from kundpuls.analytics.cross_products import cross_products
 from kundpuls.analytics.index_tables import index_table
 from kundpuls.analytics.rollup import open_lake, sufficient_statistics, survey_item_metadata
+from kundpuls.analytics.unit_paths import path_segments
 from kundpuls.errors import KundpulsError, ValidationError
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.stats import IndexResult, mean_index_from_moments, proportion_from_counts
@@ -200,7 +201,7 @@ def metric_results(
     try:
         if metric != "cases_in_time":
             paths = open_lake(settings.KUNDPULS_LAKE_DIR)[1].units.values()
-            in_lake = {code for path in paths for code in path.strip("/").split("/")}
+            in_lake = {code for path in paths for code in path_segments(path)}
             lake_codes = [c for c in codes if c in in_lake]  # units without responses have no data
             if not lake_codes:
                 return {code: _empty() for code in codes}

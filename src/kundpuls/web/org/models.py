@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kundpuls.analytics.unit_paths import path_segments
+
 
 class UnitKind(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
@@ -68,7 +70,7 @@ class Unit(models.Model):
 
     def ancestor_ids(self) -> list[int]:
         """Primary keys from the root down to and including this unit."""
-        return [int(part) for part in self.path.strip("/").split("/") if part]
+        return [int(part) for part in path_segments(self.path)]
 
 
 class RoleKind(models.TextChoices):

@@ -23,7 +23,7 @@ def visible_tree(user: Any, *, include_closed: bool = False) -> list[TreeRow]:
     units: QuerySet[Unit] = units_where(user, Capability.VIEW_RESULTS)
     if not include_closed:
         units = units.filter(valid_to__isnull=True)
-    ordered = sorted(units, key=lambda u: [int(p) for p in u.path.strip("/").split("/")])
+    ordered = sorted(units, key=lambda u: u.ancestor_ids())
     visible_ids = {u.pk for u in ordered}
     rows = []
     for unit in ordered:

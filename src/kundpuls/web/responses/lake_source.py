@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kundpuls.analytics.unit_paths import path_from_segments, path_segments
 from kundpuls.instruments import stored_items
 from kundpuls.web.org.models import Unit
 from kundpuls.web.responses.models import Response
@@ -41,8 +42,7 @@ def _code_paths() -> dict[int, str]:
     units = dict(Unit.objects.values_list("pk", "code"))
     paths = {}
     for pk, path in Unit.objects.values_list("pk", "path"):
-        codes = [units[int(part)] for part in path.strip("/").split("/") if part]
-        paths[pk] = "/" + "/".join(codes) + "/"
+        paths[pk] = path_from_segments(units[int(part)] for part in path_segments(path))
     return paths
 
 
