@@ -154,7 +154,7 @@ def lake_unit_tree(manifest: Manifest) -> UnitTree:
     return UnitTree.from_paths(manifest.units)
 
 
-def survey_item_metadata(
+def resolve_query_items(
     manifest: Manifest,
     survey: str,
     *,
@@ -251,7 +251,7 @@ def sufficient_statistics(
             f"threshold: {threshold!r} must be a positive integer", field="threshold", value=threshold
         )
     location, manifest = open_lake(lake, filesystem=filesystem)
-    chosen, nps, found_scales, kinds = survey_item_metadata(
+    chosen, nps, found_scales, kinds = resolve_query_items(
         manifest, survey, items=items, nps_items=nps_items, scales=scales
     )
     query = MomentsQuery(

@@ -88,7 +88,7 @@ def demo_unit_paths(units: int = 1000) -> dict[str, str]:
     return paths
 
 
-def survey_items() -> dict[str, dict[str, Any]]:
+def demo_item_metadata() -> dict[str, dict[str, Any]]:
     """Item metadata of the demo survey (for the lake manifest)."""
     items: dict[str, dict[str, Any]] = {}
     for key in RATING_ITEMS:
@@ -149,7 +149,7 @@ def generate_lake(
     item_offset = rng.normal(0.0, 0.35, size=len(RATING_ITEMS))
     missing_rate = rng.uniform(0.03, 0.09, size=len(RATING_ITEMS) + 1)
     location = lake_location(out_dir, filesystem=filesystem)
-    create_lake(location, survey_items={survey: survey_items()})
+    create_lake(location, survey_items={survey: demo_item_metadata()})
     first_month = month_index(start)
     per_month = np.full(months, rows // months, dtype=np.int64)
     per_month[: rows % months] += 1

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from kundpuls.analytics.item_metadata import lake_item_metadata
 from kundpuls.analytics.lake_manifest import lake_location, manifest_exists, read_manifest
 from kundpuls.analytics.lake_sync import SyncReport, sync_lake
 from kundpuls.analytics.unit_paths import path_from_segments
@@ -31,17 +32,6 @@ def unit_code_for(name: str) -> str:
     """A lake-safe unit code for a unit name from a file (no ``/`` or white space)."""
     code = _CODE.sub("-", str(name).strip()).strip("-")
     return code or "UNIT"
-
-
-def survey_items(definition: SurveyDefinition) -> dict[str, dict[str, Any]]:
-    """Scales of the numeric items of ``definition`` (the lake manifest's item metadata)."""
-    nps_item = definition.codebook.nps
-    items: dict[str, dict[str, Any]] = {}
-    for item in stored_items(definition):
-        if item.kind == "numeric" and item.scale_min is not None and item.scale_max is not None:
-            kind = "nps" if item.key == nps_item else "rating"
-            items[item.key] = {"min": item.scale_min, "max": item.scale_max, "kind": kind}
-    return items
 
 
 def _number(value: Any) -> float | None:
@@ -97,7 +87,7 @@ def lake_from_frame(
     (SyncReport, dict)
         The sync report and ``{unit code: unit name}``.
     """
-    items = survey_items(definition)
+    items = lake_item_metadata(definition)
     numeric = [k for k in items if k in frame.columns]
     if not numeric:
         raise ValidationError(

@@ -26,7 +26,7 @@ import pandas as pd
 from kundpuls.analytics.cross_products import cross_products
 from kundpuls.analytics.index_tables import index_table
 from kundpuls.analytics.period_kinds import REPORT_PERIOD_KINDS
-from kundpuls.analytics.rollup import open_lake, sufficient_statistics, survey_item_metadata
+from kundpuls.analytics.rollup import open_lake, resolve_query_items, sufficient_statistics
 from kundpuls.analytics.unit_tree import UnitTree
 from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import SurveyDefinition
@@ -146,7 +146,7 @@ def index_frame(
             value=period_kind,
         )
     _, manifest = open_lake(lake)
-    _, _, scales, _ = survey_item_metadata(manifest, plan.survey_key)
+    _, _, scales, _ = resolve_query_items(manifest, plan.survey_key)
     parts: list[pd.DataFrame] = []
     for key in plan.indices:
         items = plan.items[key]

@@ -22,7 +22,7 @@ from django.conf import settings
 
 from kundpuls.analytics.cross_products import cross_products
 from kundpuls.analytics.index_tables import index_table
-from kundpuls.analytics.rollup import open_lake, sufficient_statistics, survey_item_metadata
+from kundpuls.analytics.rollup import open_lake, resolve_query_items, sufficient_statistics
 from kundpuls.analytics.unit_paths import path_segments
 from kundpuls.errors import KundpulsError, ValidationError
 from kundpuls.instruments import SurveyDefinition
@@ -84,7 +84,7 @@ def index_results(
     index = definition.codebook.indices[index_name]
     lake = settings.KUNDPULS_LAKE_DIR
     _, manifest = open_lake(lake)
-    _, _, scales, _ = survey_item_metadata(manifest, survey.key, items=list(index.items))
+    _, _, scales, _ = resolve_query_items(manifest, survey.key, items=list(index.items))
     products = cross_products(
         lake,
         survey.key,

@@ -15,7 +15,7 @@ from kundpuls.analytics.lake_erasure import ErasureReport, erase_responses
 from kundpuls.analytics.lake_manifest import lake_location, manifest_exists, read_manifest
 from kundpuls.analytics.lake_sync import SyncReport, sync_lake
 from kundpuls.web.org.actions import record_audit
-from kundpuls.web.responses.lake_source import response_fetcher, survey_item_metadata
+from kundpuls.web.responses.lake_source import published_item_metadata, response_fetcher
 from kundpuls.web.responses.models import Response
 
 
@@ -37,7 +37,7 @@ def sync_to_lake(
         response_fetcher(settle_seconds=settle_seconds),
         batch_size=batch_size,
         progress=progress,
-        survey_items=survey_item_metadata(),
+        survey_items=published_item_metadata(),
     )
 
 

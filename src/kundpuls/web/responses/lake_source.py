@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kundpuls.analytics.item_metadata import lake_item_metadata
 from kundpuls.analytics.unit_paths import path_from_segments, path_segments
 from kundpuls.instruments import stored_items
 from kundpuls.web.org.models import Unit
@@ -111,19 +112,13 @@ def fetch_responses(
     return [lake_record(r, _item_kinds(r.version), paths[r.unit_id]) for r in rows]
 
 
-def survey_item_metadata() -> dict[str, dict[str, dict[str, Any]]]:
-    """Scales of the numeric items of every survey (newest published version), for the lake manifest."""
+def published_item_metadata() -> dict[str, dict[str, dict[str, Any]]]:
+    """The lake manifest's item metadata of every survey, from its published versions (newest last wins)."""
     metadata: dict[str, dict[str, dict[str, Any]]] = {}
     for version in (
         SurveyVersion.objects.filter(published_at__isnull=False)
         .select_related("survey")
         .order_by("survey__key", "number")
     ):
-        definition = definition_of(version)
-        nps_item = definition.codebook.nps
-        items = metadata.setdefault(version.survey.key, {})
-        for item in stored_items(definition):
-            if item.kind == "numeric" and item.scale_min is not None and item.scale_max is not None:
-                kind = "nps" if item.key == nps_item else "rating"
-                items[item.key] = {"min": item.scale_min, "max": item.scale_max, "kind": kind}
+        metadata.setdefault(version.survey.key, {}).update(lake_item_metadata(definition_of(version)))
     return metadata
