@@ -8,11 +8,17 @@ from django.db import transaction
 
 from kundpuls.errors import ValidationError
 from kundpuls.web.accounts.models import User
+from kundpuls.web.org.actors import Actor
+from kundpuls.web.org.permissions import Capability, require
 
 
 @transaction.atomic
-def create_admin(email: str, password: str, *, name: str = "") -> User:
-    """Create (or promote and reset) a superuser with ``email``; the password must pass the validators."""
+def create_admin(email: str, password: str, *, actor: Actor, name: str = "") -> User:
+    """Create (or promote and reset) a superuser with ``email``; the password must pass the validators.
+
+    Only a superuser or an operator (``administer`` everywhere) may.
+    """
+    require(actor, Capability.ADMINISTER, None)
     email = email.strip().lower()
     candidate = User(email=email)
     try:
