@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from kundpuls.web.org.actors import CLI
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make around it are
 # ordinary synchronous calls, so Django's guard against async contexts does not apply.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -187,5 +189,5 @@ def closed_link(live_server: Any) -> str:
 
     distribution = Distribution.objects.filter(survey__key="nki").order_by("-pk").first()
     assert distribution is not None
-    close_distribution(distribution, actor="test")
+    close_distribution(distribution, actor=CLI)
     return live_server.url + distribution.public_path

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from kundpuls.web.org.actors import CLI
+
 pytestmark = pytest.mark.browser
 
 
@@ -21,7 +23,7 @@ def test_axe_core_finds_no_violations_on_the_taxonomy_pages(
 
     settings.KUNDPULS_DEMO = True  # demo accounts log in only in demo mode
     node = {"label": {"sv": "Kaffe", "en": "Coffee"}, "sv": {"words": ["kaffe"]}}
-    actions.save_theme("kaffe", node, actor="test", new=True)
+    actions.save_theme("kaffe", node, actor=CLI, new=True)
     run = DiscoveryRun.objects.create(
         survey=Survey.objects.get(key="nki"),
         unit=Unit.objects.get(code="VOF"),

@@ -26,12 +26,13 @@ def create_command(
     setup_django()
     from kundpuls.web.accounts.models import User
     from kundpuls.web.api.actions import create_token
+    from kundpuls.web.org.actors import CLI
 
     try:
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             raise NotFound(f"email: no user {email!r}")
-        token, secret = create_token(user, name, actor="cli")
+        token, secret = create_token(user, name, actor=CLI)
     except KundpulsError as exc:
         fail(exc, as_json=json)
     if json:
@@ -73,9 +74,10 @@ def revoke_command(
     """Revoke a token at once (programs using it get 401)."""
     setup_django()
     from kundpuls.web.api.actions import revoke_token
+    from kundpuls.web.org.actors import CLI
 
     try:
-        token = revoke_token(token_id, actor="cli")
+        token = revoke_token(token_id, actor=CLI)
     except KundpulsError as exc:
         fail(exc, as_json=json)
     result = {"id": token.pk, "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None}

@@ -92,8 +92,9 @@ def overdue_command(json: JsonOption = False) -> None:
     """Flag overdue cases and e-mail the unit managers (once per case per overdue event)."""
     setup_django()
     from kundpuls.web.cases.actions import notify_overdue
+    from kundpuls.web.org.actors import CLI
 
-    mailed = notify_overdue()
+    mailed = notify_overdue(actor=CLI)
     emit_json({"mailed": mailed}) if json else typer.echo(f"Försenade ärenden aviserade / notified: {mailed}")
 
 
@@ -102,8 +103,9 @@ def purge_command(json: JsonOption = False) -> None:
     """Delete contact details of cases closed longer ago than KUNDPULS_CASE_CONTACT_RETENTION_DAYS."""
     setup_django()
     from kundpuls.web.cases.actions import purge_contact_details
+    from kundpuls.web.org.actors import CLI
 
-    purged = purge_contact_details()
+    purged = purge_contact_details(actor=CLI)
     emit_json({"purged": purged}) if json else typer.echo(f"Raderade kontaktuppgifter / purged: {purged}")
 
 
@@ -116,10 +118,11 @@ def rules_command(
     """Validate and store a survey's alert rules (errors name the path and the value)."""
     setup_django()
     from kundpuls.web.cases.actions import save_rules
+    from kundpuls.web.org.actors import CLI
     from kundpuls.web.surveys.queries import survey_by_key
 
     try:
-        ruleset = save_rules(survey_by_key(survey), file.read_text(encoding="utf-8"), actor="cli")
+        ruleset = save_rules(survey_by_key(survey), file.read_text(encoding="utf-8"), actor=CLI)
     except (KundpulsError, OSError) as exc:
         fail(exc if isinstance(exc, KundpulsError) else str(exc), as_json=json)
     result = {"survey": survey, "revision": ruleset.revision, "rules": len(ruleset.rules.get("rules", []))}

@@ -65,6 +65,7 @@ def set_command(
     """Set a goal for a unit."""
     setup_django()
     from kundpuls.web.goals.actions import set_goal
+    from kundpuls.web.org.actors import CLI
     from kundpuls.web.org.queries import unit_by_code
     from kundpuls.web.surveys.queries import survey_by_key
 
@@ -76,7 +77,7 @@ def set_command(
             target,
             survey=survey_by_key(survey) if survey else None,
             higher_is_better=not lower_is_better,
-            actor="cli",
+            actor=CLI,
         )
     except KundpulsError as exc:
         fail(exc, as_json=json)
@@ -92,9 +93,10 @@ def costs_import_command(
     """Import unit cost and customers served per period; nothing is imported unless every row is valid."""
     setup_django()
     from kundpuls.web.goals.actions import import_costs
+    from kundpuls.web.org.actors import CLI
 
     try:
-        summary = import_costs(file.name, file.read_bytes(), actor="cli")
+        summary = import_costs(file.name, file.read_bytes(), actor=CLI)
     except ImportRowsError as exc:
         if json:
             fail(exc, as_json=True)

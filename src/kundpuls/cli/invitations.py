@@ -43,10 +43,11 @@ def import_command(
     setup_django()
     from kundpuls.web.invitations.actions import import_recipients
     from kundpuls.web.invitations.recipients import table_from_file
+    from kundpuls.web.org.actors import CLI
 
     target = _survey(survey, json)
     try:
-        summary = import_recipients(target, table_from_file(file), actor="cli")
+        summary = import_recipients(target, table_from_file(file), actor=CLI)
     except KundpulsError as exc:
         fail(exc, as_json=json)
     _emit({"survey": target.key, "invited": summary.invited, "units": summary.units}, json)
@@ -64,9 +65,10 @@ def send_command(survey: SurveyOption, json: JsonOption = False) -> None:
     """Plan the invitation mail for everyone not yet invited and queue it for the worker."""
     setup_django()
     from kundpuls.web.invitations.delivery import plan_invitations
+    from kundpuls.web.org.actors import CLI
 
     target = _survey(survey, json)
-    _queue(target, plan_invitations(target, actor="cli"), json, step="invitation")
+    _queue(target, plan_invitations(target, actor=CLI), json, step="invitation")
 
 
 @invitations_app.command("remind")
@@ -79,9 +81,10 @@ def remind_command(
     """Plan a reminder for everyone who has not answered (after N days, at most K) and queue it."""
     setup_django()
     from kundpuls.web.invitations.delivery import plan_reminders
+    from kundpuls.web.org.actors import CLI
 
     target = _survey(survey, json)
-    planned = plan_reminders(target, after_days=after_days, max_reminders=max_reminders, actor="cli")
+    planned = plan_reminders(target, after_days=after_days, max_reminders=max_reminders, actor=CLI)
     _queue(target, planned, json, step="reminder")
 
 
@@ -109,8 +112,9 @@ def retention_command(json: JsonOption = False) -> None:
     """Delete the contact data of surveys closed longer ago than KUNDPULS_CONTACT_RETENTION_DAYS."""
     setup_django()
     from kundpuls.web.invitations.actions import apply_retention, retention_days
+    from kundpuls.web.org.actors import CLI
 
-    summary = apply_retention(actor="cli")
+    summary = apply_retention(actor=CLI)
     _emit(
         {
             "retention_days": retention_days(),

@@ -33,14 +33,15 @@ def createadmin(
 ) -> None:
     """Create an administrator (or reset one), asking for the password unless a file gives it."""
     setup_django()
-    from kundpuls.web.accounts.actions import create_admin
+    from kundpuls.web.org.actions import create_admin
+    from kundpuls.web.org.actors import CLI
 
     if password_file is not None:
         password = password_file.read_text(encoding="utf-8").strip()
     else:
         password = typer.prompt("Lösenord / password", hide_input=True, confirmation_prompt=True)
     try:
-        user = create_admin(email, password, name=name)
+        user = create_admin(email, password, name=name, actor=CLI)
     except KundpulsError as exc:
         fail(exc)
     typer.echo(f"Administratör klar / administrator ready: {user.email}")

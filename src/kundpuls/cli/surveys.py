@@ -59,13 +59,14 @@ def import_command(
     """Validate a definition file and store it as a new (draft) version of its survey."""
     setup_django()
     from kundpuls.instruments import load_definition
+    from kundpuls.web.org.actors import CLI
     from kundpuls.web.surveys.actions import publish, save_definition
 
     try:
         definition = load_definition(file)
-        version = save_definition(definition, owner=_owner(owner), actor="cli")
+        version = save_definition(definition, owner=_owner(owner), actor=CLI)
         if publish_now:
-            version = publish(version, actor="cli")
+            version = publish(version, actor=CLI)
     except KundpulsError as exc:
         fail(exc, as_json=json)
     result = {"survey": version.survey.key, "version": version.number, "published": version.is_published}
@@ -86,12 +87,13 @@ def from_template_command(
 ) -> None:
     """Create a survey from the template library."""
     setup_django()
+    from kundpuls.web.org.actors import CLI
     from kundpuls.web.surveys.actions import create_from_template, publish
 
     try:
-        version = create_from_template(template, owner=_owner(owner), actor="cli")
+        version = create_from_template(template, owner=_owner(owner), actor=CLI)
         if publish_now:
-            version = publish(version, actor="cli")
+            version = publish(version, actor=CLI)
     except KundpulsError as exc:
         fail(exc, as_json=json)
     result = {"survey": version.survey.key, "version": version.number, "published": version.is_published}
@@ -104,6 +106,7 @@ def publish_command(
 ) -> None:
     """Publish the newest version of a survey (it is frozen from then on)."""
     setup_django()
+    from kundpuls.web.org.actors import CLI
     from kundpuls.web.surveys.actions import publish
     from kundpuls.web.surveys.queries import survey_by_key
 
@@ -112,7 +115,7 @@ def publish_command(
         latest = survey.versions.order_by("-number").first()
         if latest is None:
             fail(f"survey: {key!r} has no version to publish", as_json=json)
-        version = publish(latest, actor="cli")
+        version = publish(latest, actor=CLI)
     except KundpulsError as exc:
         fail(exc, as_json=json)
     emit_json({"survey": key, "version": version.number}) if json else typer.echo(
@@ -133,6 +136,7 @@ def open_command(
     """Open a published survey for units; prints each public link."""
     setup_django()
     from kundpuls.config import get_config
+    from kundpuls.web.org.actors import CLI
     from kundpuls.web.org.models import Unit
     from kundpuls.web.surveys.actions import open_distribution
     from kundpuls.web.surveys.queries import survey_by_key
@@ -149,7 +153,7 @@ def open_command(
             units = [_owner(code) for code in unit or []]
         if not units:
             fail("unit: name at least one unit (--unit CODE) or use --all-units", as_json=json)
-        opened = [open_distribution(survey, u, channel=channel, actor="cli") for u in units]
+        opened = [open_distribution(survey, u, channel=channel, actor=CLI) for u in units]
     except KundpulsError as exc:
         fail(exc, as_json=json)
     base = get_config().base_url
@@ -165,19 +169,18 @@ def close_command(
 ) -> None:
     """Close a survey (or one unit's distributions of it)."""
     setup_django()
+    from kundpuls.web.org.actors import CLI
     from kundpuls.web.surveys.actions import close_distribution, close_survey
     from kundpuls.web.surveys.queries import survey_by_key
 
     try:
         survey = survey_by_key(key)
         if unit:
-            closed = [
-                close_distribution(d, actor="cli") for d in survey.distributions.filter(unit__code=unit)
-            ]
+            closed = [close_distribution(d, actor=CLI) for d in survey.distributions.filter(unit__code=unit)]
             count = len(closed)
         else:
             count = survey.distributions.filter(closed_at__isnull=True).count()
-            close_survey(survey, actor="cli")
+            close_survey(survey, actor=CLI)
     except KundpulsError as exc:
         fail(exc, as_json=json)
     emit_json({"survey": key, "closed_distributions": count}) if json else typer.echo(

@@ -58,6 +58,7 @@ def import_command(
 ) -> None:
     """Validera och spara en temalista som ny version / validate and store a taxonomy as a new revision."""
     setup_django()
+    from kundpuls.web.org.actors import CLI
     from kundpuls.web.themes.actions import import_text
     from kundpuls.web.themes.problems import TaxonomyInvalid
     from kundpuls.web.themes.queries import taxonomy_in_force
@@ -67,7 +68,7 @@ def import_command(
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"FILE: cannot read {str(file)!r}: {exc}", as_json=json)
     try:
-        revision = import_text(text, actor="cli", note=note)
+        revision = import_text(text, actor=CLI, note=note)
     except TaxonomyInvalid as exc:
         if json:
             emit_json(

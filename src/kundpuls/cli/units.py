@@ -24,13 +24,14 @@ def import_command(
     """Create or update units from a file; nothing is imported unless every row is valid."""
     setup_django()
     from kundpuls.web.org.actions import import_units
+    from kundpuls.web.org.actors import CLI
 
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"file: cannot read {str(file)!r} as UTF-8 text ({exc})", as_json=json)
     try:
-        summary = import_units(text, actor="cli")
+        summary = import_units(text, actor=CLI)
     except ImportRowsError as exc:
         if json:
             fail(exc, as_json=True)

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kundpuls.web.refusals.ActionRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "kundpuls.web.urls"

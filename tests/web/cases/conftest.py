@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from kundpuls.web.org.actors import CLI
+
 RULES = {
     "rules": [
         {
@@ -52,7 +54,7 @@ def nki_rules(db: None) -> Any:
     from kundpuls.web.cases.actions import save_rules
     from kundpuls.web.surveys.models import Survey
 
-    return save_rules(Survey.objects.get(key="nki"), RULES, actor="test")
+    return save_rules(Survey.objects.get(key="nki"), RULES, actor=CLI)
 
 
 @pytest.fixture

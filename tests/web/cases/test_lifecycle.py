@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from kundpuls.errors import InvalidArgument
+from kundpuls.web.org.actors import CLI
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ def test_an_import_opens_cases_for_consenting_rows(
         for score, consent in [(1, True), (1, False), (9, True), (3, True)]
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        import_responses(version, rows)  # type: ignore[arg-type]
+        import_responses(version, rows, actor=CLI)  # type: ignore[arg-type]
     from kundpuls.web.cases.models import Case
 
     assert Case.objects.filter(unit__code="VOF-HT-S").count() == 2
@@ -173,11 +174,11 @@ def test_contact_details_are_deleted_after_closing_plus_retention(
     case = actions.open_cases_for(response.pk, now=FRIDAY)
     assert case is not None
     actions.close_without_contact(case, "Ville inte bli kontaktad", actor=personas["manager_a"], now=FRIDAY)
-    assert actions.purge_contact_details(now=FRIDAY + timedelta(days=29)) == 0
+    assert actions.purge_contact_details(now=FRIDAY + timedelta(days=29), actor=CLI) == 0
     assert ContactDetails.objects.filter(response=response).exists()
-    assert actions.purge_contact_details(now=FRIDAY + timedelta(days=30)) == 1
+    assert actions.purge_contact_details(now=FRIDAY + timedelta(days=30), actor=CLI) == 1
     assert not ContactDetails.objects.filter(response=response).exists()
-    assert actions.purge_contact_details(now=FRIDAY + timedelta(days=31)) == 0
+    assert actions.purge_contact_details(now=FRIDAY + timedelta(days=31), actor=CLI) == 0
     assert case.events.filter(kind="contact_deleted").count() == 1
 
 
@@ -218,18 +219,18 @@ def test_an_overdue_case_mails_the_unit_manager_once(
     case = actions.open_cases_for(_stored_response(consent=True, score=1).pk, now=FRIDAY)
     assert case is not None  # due Tuesday 1 December
     on_due_day = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
-    assert actions.notify_overdue(now=on_due_day) == 0
+    assert actions.notify_overdue(now=on_due_day, actor=CLI) == 0
     assert not is_overdue(case, today=date(2026, 12, 1))
     day_after = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
     assert is_overdue(case, today=date(2026, 12, 2))
-    assert actions.notify_overdue(now=day_after) == 1
-    assert actions.notify_overdue(now=day_after + timedelta(days=1)) == 0
+    assert actions.notify_overdue(now=day_after, actor=CLI) == 1
+    assert actions.notify_overdue(now=day_after + timedelta(days=1), actor=CLI) == 0
     assert len(smtp_server) == 1
     assert personas["manager_a"].email in smtp_server[0].rcpt_tos
     assert f"/portal/arenden/{case.pk}/" in smtp_server[0].content.decode("utf-8", "replace")
     # a new deadline that passes too is a new overdue event: one more mail
     actions.set_due_date(case, date(2026, 12, 4), actor=personas["manager_a"])
-    assert actions.notify_overdue(now=datetime(2026, 12, 7, 8, 0, tzinfo=UTC)) == 1
+    assert actions.notify_overdue(now=datetime(2026, 12, 7, 8, 0, tzinfo=UTC), actor=CLI) == 1
     assert len(smtp_server) == 2
 
 
@@ -239,7 +240,7 @@ def test_a_closed_case_is_never_overdue(nki_rules: Any, personas: Any, smtp_serv
     case = actions.open_cases_for(_stored_response(consent=True, score=1).pk, now=FRIDAY)
     assert case is not None
     actions.close_without_contact(case, "Dubblett", actor=personas["manager_a"])
-    assert actions.notify_overdue(now=datetime(2026, 12, 10, tzinfo=UTC)) == 0
+    assert actions.notify_overdue(now=datetime(2026, 12, 10, tzinfo=UTC), actor=CLI) == 0
     assert smtp_server == []
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kundpuls.errors import DefinitionError
 from kundpuls.web.cases.rules import compile_rules, load_rules_text, parse_rules
+from kundpuls.web.org.actors import CLI
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def test_rules_are_compiled_once_per_revision_and_version(nki_rules: Any) -> Non
     version = current_version(nki_rules.survey)
     first = actions.compiled_rules(nki_rules, version)
     assert actions.compiled_rules(nki_rules, version) is first
-    updated = actions.save_rules(nki_rules.survey, {"rules": []}, actor="test")
+    updated = actions.save_rules(nki_rules.survey, {"rules": []}, actor=CLI)
     assert actions.compiled_rules(updated, version) is not first
 
 

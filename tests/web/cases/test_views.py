@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from kundpuls.web.org.actors import CLI
+
 pytestmark = pytest.mark.django_db
 BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
 PHONE = "070-174 06 55"
@@ -67,7 +69,7 @@ def test_the_assignee_sees_the_contact_and_a_handler_who_is_neither_does_not(
     from kundpuls.web.org.models import Unit
 
     helper = django_user_model.objects.create(email="handlaggare@kundpuls.example")
-    grant_role(helper, Unit.objects.get(code="VOF"), "admin", actor="test")  # an admin role, not superuser
+    grant_role(helper, Unit.objects.get(code="VOF"), "admin", actor=CLI)  # an admin role, not superuser
     assert may_see_contact(helper, case)
     other = django_user_model.objects.create(email="annan@kundpuls.example")
     assert not may_see_contact(other, case)

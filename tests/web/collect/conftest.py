@@ -4,6 +4,8 @@ from typing import Any
 
 import pytest
 
+from kundpuls.web.org.actors import CLI
+
 
 @pytest.fixture
 def nki_link(db: None) -> Any:
@@ -11,8 +13,8 @@ def nki_link(db: None) -> Any:
     from kundpuls.web.org.models import Unit
     from kundpuls.web.surveys.actions import create_from_template, open_distribution, publish
 
-    version = publish(create_from_template("nki", owner=Unit.objects.get(code="EXK")))
-    return open_distribution(version.survey, Unit.objects.get(code="VOF-HT-N"))
+    version = publish(create_from_template("nki", owner=Unit.objects.get(code="EXK"), actor=CLI), actor=CLI)
+    return open_distribution(version.survey, Unit.objects.get(code="VOF-HT-N"), actor=CLI)
 
 
 def form_answers(

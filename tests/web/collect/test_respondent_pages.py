@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from kundpuls.instruments import first_page_key, next_page_key
+from kundpuls.web.org.actors import CLI
 from kundpuls.web.responses.models import ContactDetails, Response
 from kundpuls.web.surveys.actions import close_distribution
 from kundpuls.web.surveys.queries import current_version, definition_of
@@ -154,7 +155,7 @@ def test_the_language_follows_the_browser_and_the_switch_keeps_answers(nki_link:
 @pytest.mark.parametrize(("case", "status"), [("unknown", 404), ("closed", 410)])
 def test_unknown_and_closed_surveys_get_a_friendly_page(nki_link: Any, case: str, status: int) -> None:
     if case == "closed":
-        close_distribution(nki_link)
+        close_distribution(nki_link, actor=CLI)
         path = nki_link.public_path
     else:
         path = "/s/finns-inte-alls/"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from kundpuls.instruments import definition_to_dict, load_template, parse_definition
 from kundpuls.web.collect.queries import respondent_target, response_by_receipt
 from kundpuls.web.collect.state import RespondentState
+from kundpuls.web.org.actors import CLI
 from kundpuls.web.org.models import Unit
 from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.actions import (
@@ -39,7 +40,7 @@ def _new_version(title: str) -> SurveyVersion:
     """A new version of the NKI survey that differs only in its title (a compatible change)."""
     data = definition_to_dict(load_template("nki"))
     data["title"] = {"sv": title, "en": title}
-    return save_definition(parse_definition(data), owner=Unit.objects.get(code="EXK"))
+    return save_definition(parse_definition(data), owner=Unit.objects.get(code="EXK"), actor=CLI)
 
 
 def test_a_new_published_version_is_served_to_the_next_respondent(nki_link: Any) -> None:
@@ -48,7 +49,7 @@ def test_a_new_published_version_is_served_to_the_next_respondent(nki_link: Any)
     assert (
         _state_of(Client().get(nki_link.public_path)).version_id == first.version_id
     )  # a draft is not served
-    published = publish(draft)
+    published = publish(draft, actor=CLI)
     page = Client().get(nki_link.public_path)
     assert _state_of(page).version_id == published.pk != first.version_id
     assert "Ny version" in page.content.decode()
@@ -57,7 +58,7 @@ def test_a_new_published_version_is_served_to_the_next_respondent(nki_link: Any)
 def test_a_form_in_progress_keeps_its_version_after_a_new_one_is_published(nki_link: Any) -> None:
     page = Client().get(nki_link.public_path)
     state = _state_of(page)
-    publish(_new_version("Ny version"))
+    publish(_new_version("Ny version"), actor=CLI)
     back = Client().post(nki_link.public_path, {"state": state.dumps(), "action": "lang-en"})
     assert back.status_code == 200
     assert _state_of(back).version_id == state.version_id
@@ -65,7 +66,7 @@ def test_a_form_in_progress_keeps_its_version_after_a_new_one_is_published(nki_l
 
 def test_a_distribution_closed_between_two_pages_takes_no_more_answers(nki_link: Any) -> None:
     state = _state_of(Client().get(nki_link.public_path))
-    close_distribution(nki_link)
+    close_distribution(nki_link, actor=CLI)
     response = Client().post(nki_link.public_path, {"state": state.dumps(), "action": "next"})
     assert response.status_code == 410
     assert Client().get(nki_link.public_path).status_code == 410
@@ -74,7 +75,7 @@ def test_a_distribution_closed_between_two_pages_takes_no_more_answers(nki_link:
 
 def test_a_closed_survey_closes_its_links_at_once(nki_link: Any) -> None:
     assert Client().get(nki_link.public_path).status_code == 200
-    close_survey(nki_link.survey)
+    close_survey(nki_link.survey, actor=CLI)
     assert Client().get(nki_link.public_path).status_code == 410
 
 
@@ -87,12 +88,13 @@ def test_opening_and_closing_times_are_read_as_times(
     nki_link: Any, opens: int | None, closes: int | None, status: int
 ) -> None:
     now = timezone.now()
-    close_distribution(nki_link)
+    close_distribution(nki_link, actor=CLI)
     link = open_distribution(
         nki_link.survey,
         nki_link.unit,
         opens_at=now + timedelta(hours=opens) if opens is not None else None,
         closes_at=now + timedelta(hours=closes) if closes is not None else None,
+        actor=CLI,
     )
     target = respondent_target(link.token)
     assert target is not None
@@ -104,7 +106,7 @@ def test_opening_and_closing_times_are_read_as_times(
 def test_a_state_naming_a_draft_or_another_surveys_version_is_refused(nki_link: Any) -> None:
     state = _state_of(Client().get(nki_link.public_path))
     draft = _new_version("Utkast")
-    other = publish(create_from_template("nps", owner=Unit.objects.get(code="EXK")))
+    other = publish(create_from_template("nps", owner=Unit.objects.get(code="EXK"), actor=CLI), actor=CLI)
     for version_id in (draft.pk, other.pk):
         forged = RespondentState(state.submission_id, nki_link.pk, version_id, state.page, "sv", {})
         response = Client().post(nki_link.public_path, {"state": forged.dumps(), "action": "next"})
@@ -135,7 +137,7 @@ def test_one_query_per_page_and_for_the_receipt(nki_link: Any, django_assert_num
 
 def test_a_receipt_is_found_only_through_its_own_link(nki_link: Any) -> None:
     version = SurveyVersion.objects.get(survey=nki_link.survey)
-    other = open_distribution(nki_link.survey, Unit.objects.get(code="KFF-BIB-HUV"))
+    other = open_distribution(nki_link.survey, Unit.objects.get(code="KFF-BIB-HUV"), actor=CLI)
     ids = [
         uuid.UUID("0123abcd" + "0" * 24),
         uuid.UUID("0123abcd" + "f" * 24),

@@ -14,6 +14,7 @@ import pytest
 
 from kundpuls.demo.responses import DatedChange, UnitProfile, generate_responses
 from kundpuls.reports import cache
+from kundpuls.web.org.actors import CLI
 
 SMALL_UNIT = "VOF-DAG"
 NOW = datetime(2026, 6, 30, 12, tzinfo=UTC)
@@ -61,7 +62,7 @@ def load_results(lake_dir: Path) -> dict[str, int]:
         )
         for r in generated.responses
     ]
-    import_responses(version, rows)
+    import_responses(version, rows, actor=CLI)
     sync_to_lake()
     counts: dict[str, int] = {}
     for r in generated.responses:

@@ -13,6 +13,7 @@ from django.test import Client
 from kundpuls.demo.demo_plan import SERVICE_NEEDS_KANO
 from kundpuls.demo.responses import UnitProfile, generate_responses
 from kundpuls.reports import cache
+from kundpuls.web.org.actors import CLI
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
 
@@ -61,6 +62,7 @@ def _load() -> None:
             )
             for r in generated.responses
         ],
+        actor=CLI,
     )
     sync_to_lake()
 

@@ -11,6 +11,7 @@ from django.test import Client
 from typer.testing import CliRunner
 
 from kundpuls.cli import api as api_cli
+from kundpuls.web.org.actors import CLI
 
 pytestmark = pytest.mark.django_db
 SMALL_UNIT = "VOF-DAG"  # tests/web/dashboards/conftest.py: below the threshold in every quarter
@@ -19,7 +20,7 @@ SMALL_UNIT = "VOF-DAG"  # tests/web/dashboards/conftest.py: below the threshold 
 def _token(user: Any, name: str = "test") -> str:
     from kundpuls.web.api.actions import create_token
 
-    return create_token(user, name, actor="test")[1]
+    return create_token(user, name, actor=CLI)[1]
 
 
 def _get(path: str, token: str | None, **headers: str) -> Any:
@@ -40,7 +41,7 @@ def test_a_token_authenticates_and_an_unknown_or_revoked_one_gets_401(personas: 
         refused = _get("/api/v1/units/", wrong)
         assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthenticated"
         assert refused["WWW-Authenticate"].startswith("Bearer")
-    revoke_token(ApiToken.objects.get().pk, actor="test")
+    revoke_token(ApiToken.objects.get().pk, actor=CLI)
     assert _get("/api/v1/units/", token).status_code == 401
     assert Client().post("/api/v1/units/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 405
 

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from kundpuls.errors import ImportRowsError
+from kundpuls.web.org.actors import CLI
 
 pytestmark = pytest.mark.django_db
 BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
@@ -28,7 +29,7 @@ def test_a_cost_file_with_bad_rows_imports_nothing_and_names_every_row() -> None
 
     text = "unit;period;cost;volume\nVOF-HT-N;2026;1 200 000;400\nFINNS;2026;5;5\nVOF-HT-S;2026-13;x;-1\n"
     with pytest.raises(ImportRowsError) as caught:
-        import_costs("kostnader.csv", text.encode())
+        import_costs("kostnader.csv", text.encode(), actor=CLI)
     assert [(e.row, e.column) for e in caught.value.errors] == [
         (3, "unit"),
         (4, "period"),
@@ -54,8 +55,8 @@ def test_an_excel_cost_file_is_read_with_calamine_and_can_be_imported_again() ->
         sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
-    assert import_costs("kostnader.xlsx", buffer.getvalue()) == {"created": 2, "updated": 0}
-    assert import_costs("kostnader.xlsx", buffer.getvalue()) == {"created": 0, "updated": 2}
+    assert import_costs("kostnader.xlsx", buffer.getvalue(), actor=CLI) == {"created": 2, "updated": 0}
+    assert import_costs("kostnader.xlsx", buffer.getvalue(), actor=CLI) == {"created": 0, "updated": 2}
     assert UnitCost.objects.get(unit__code="VOF-HT-S").volume == 200
 
 
@@ -66,9 +67,11 @@ def test_cost_per_served_customer_stands_beside_goal_status(lake: Path, personas
     from kundpuls.web.surveys.models import Survey
 
     import_costs(
-        "k.csv", b"unit,period,cost,volume\nVOF-HT-N,2026-Q1,1200000,400\nVOF-HT-S,2026-Q1,900000,200\n"
+        "k.csv",
+        b"unit,period,cost,volume\nVOF-HT-N,2026-Q1,1200000,400\nVOF-HT-S,2026-Q1,900000,200\n",
+        actor=CLI,
     )
-    set_goal(_unit("VOF-HT"), "index:NKI", "2026", 60, survey=Survey.objects.get(key="nki"))
+    set_goal(_unit("VOF-HT"), "index:NKI", "2026", 60, survey=Survey.objects.get(key="nki"), actor=CLI)
     rows = goal_statuses([_unit("VOF-HT-N"), _unit("VOF-HT-S")], period="2026")
     data = {d["unit"]: d for d in productivity_rows(rows, "2026")}
     assert data["VOF-HT-N"]["cost_per_customer"] == 3000.0 and data["VOF-HT-N"]["state"] == "met"
@@ -87,8 +90,8 @@ def test_the_response_rate_uses_the_served_customers(lake: Path) -> None:
     from kundpuls.web.goals.queries import goal_statuses
     from kundpuls.web.surveys.models import Survey
 
-    import_costs("k.csv", b"unit,period,cost,volume\nVOF-HT-N,2026,1000,40\n")
-    set_goal(_unit("VOF-HT-N"), "response_rate", "2026", 30, survey=Survey.objects.get(key="nki"))
+    import_costs("k.csv", b"unit,period,cost,volume\nVOF-HT-N,2026,1000,40\n", actor=CLI)
+    set_goal(_unit("VOF-HT-N"), "response_rate", "2026", 30, survey=Survey.objects.get(key="nki"), actor=CLI)
     (row,) = goal_statuses([_unit("VOF-HT-N")], period="2026")
     assert row.status.estimate == pytest.approx(50.0)  # 20 respondents of 40 served
     assert row.status.n == 40
@@ -113,7 +116,7 @@ def test_an_improvement_action_is_followed_up_before_and_after(lake: Path, perso
     with pytest.raises(Exception, match="driver"):
         add_improvement_action(
             _unit("VOF-HT-N"), survey, "FINNS_INTE", "x", owner=None,
-            started=date(2026, 1, 1), due_date=date(2026, 1, 2),
+            started=date(2026, 1, 1), due_date=date(2026, 1, 2), actor=CLI,
         )  # fmt: skip
 
 
@@ -166,9 +169,11 @@ def test_goal_pages_name_metrics_and_states_in_words_and_prefer_a_goal_with_an_e
     from kundpuls.web.goals.actions import import_costs, set_goal
     from kundpuls.web.surveys.models import Survey
 
-    import_costs("k.csv", b"unit,period,cost,volume\nVOF-HT-N,2026,1200000,400\n")
-    set_goal(_unit("EXK"), "cases_in_time", "2026", 90)  # inherited, no cases: no estimate, sorts first
-    set_goal(_unit("VOF-HT"), "index:NKI", "2026", 60, survey=Survey.objects.get(key="nki"))
+    import_costs("k.csv", b"unit,period,cost,volume\nVOF-HT-N,2026,1200000,400\n", actor=CLI)
+    set_goal(
+        _unit("EXK"), "cases_in_time", "2026", 90, actor=CLI
+    )  # inherited, no cases: no estimate, sorts first
+    set_goal(_unit("VOF-HT"), "index:NKI", "2026", 60, survey=Survey.objects.get(key="nki"), actor=CLI)
     client = Client()
     client.force_login(personas["viewer"], backend=BACKEND)
     page = client.get("/portal/mal/enheter/VOF-HT/?period=2026", HTTP_ACCEPT_LANGUAGE="sv").content.decode()

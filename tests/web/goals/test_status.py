@@ -10,6 +10,7 @@ import pytest
 from scipy import stats as scipy_stats
 
 from kundpuls.errors import ValidationError
+from kundpuls.web.org.actors import CLI
 
 from .conftest import SCORES
 
@@ -50,8 +51,8 @@ def test_goals_are_inherited_down_the_tree_unless_a_unit_sets_its_own(lake: Path
     from kundpuls.web.goals.actions import set_goal
     from kundpuls.web.goals.queries import goal_statuses
 
-    set_goal(_unit("VOF"), "index:NKI", "2026", 60, survey=_nki())
-    set_goal(_unit("VOF-HT-S"), "index:NKI", "2026", 20, survey=_nki())
+    set_goal(_unit("VOF"), "index:NKI", "2026", 60, survey=_nki(), actor=CLI)
+    set_goal(_unit("VOF-HT-S"), "index:NKI", "2026", 20, survey=_nki(), actor=CLI)
     rows = {r.unit.code: r for r in goal_statuses(_hemtjanst(), period="2026")}
     assert rows["VOF-HT-N"].inherited_from.code == "VOF" and rows["VOF-HT-N"].goal.target == 60
     assert rows["VOF-HT-S"].inherited_from is None and rows["VOF-HT-S"].goal.target == 20
@@ -65,8 +66,8 @@ def test_a_target_inside_the_interval_is_uncertain_and_above_it_not_met(lake: Pa
     from kundpuls.web.goals.actions import set_goal
     from kundpuls.web.goals.queries import goal_statuses
 
-    set_goal(_unit("VOF-HT-N"), "index:NKI", "2026", 94, survey=_nki())
-    set_goal(_unit("VOF-HT-S"), "index:NKI", "2026", 50, survey=_nki())
+    set_goal(_unit("VOF-HT-N"), "index:NKI", "2026", 94, survey=_nki(), actor=CLI)
+    set_goal(_unit("VOF-HT-S"), "index:NKI", "2026", 50, survey=_nki(), actor=CLI)
     rows = {r.unit.code: r for r in goal_statuses(_hemtjanst()[:2], period="2026")}
     assert str(rows["VOF-HT-N"].status.state) == "uncertain"
     assert str(rows["VOF-HT-S"].status.state) == "not_met"
@@ -76,7 +77,7 @@ def test_a_goal_for_another_period_has_no_data(lake: Path) -> None:
     from kundpuls.web.goals.actions import set_goal
     from kundpuls.web.goals.queries import goal_statuses
 
-    set_goal(_unit("VOF-HT-N"), "index:NKI", "2025-Q1", 60, survey=_nki())
+    set_goal(_unit("VOF-HT-N"), "index:NKI", "2025-Q1", 60, survey=_nki(), actor=CLI)
     (row,) = goal_statuses([_unit("VOF-HT-N")], period="2025-Q1")
     assert str(row.status.state) == "no_data"
 
@@ -85,7 +86,7 @@ def test_the_roll_up_counts_units_per_administration(lake: Path) -> None:
     from kundpuls.web.goals.actions import set_goal
     from kundpuls.web.goals.queries import goal_statuses, leaf_units_under, rollup_by_administration
 
-    set_goal(_unit("VOF"), "index:NKI", "2026", 60, survey=_nki())
+    set_goal(_unit("VOF"), "index:NKI", "2026", 60, survey=_nki(), actor=CLI)
     units = [*leaf_units_under(_unit("VOF")), _unit("KFF-BIB-HUV")]
     (vof,) = rollup_by_administration(goal_statuses(units, period="2026"))
     leaves = len(leaf_units_under(_unit("VOF")))
@@ -99,11 +100,11 @@ def test_a_goal_needs_a_known_metric_and_period(db: None) -> None:
     from kundpuls.web.goals.actions import set_goal
 
     with pytest.raises(ValidationError, match="metric"):
-        set_goal(_unit("VOF"), "index:FINNS_INTE", "2026", 60, survey=_nki())
+        set_goal(_unit("VOF"), "index:FINNS_INTE", "2026", 60, survey=_nki(), actor=CLI)
     with pytest.raises(ValidationError, match="period"):
-        set_goal(_unit("VOF"), "index:NKI", "2026-13", 60, survey=_nki())
+        set_goal(_unit("VOF"), "index:NKI", "2026-13", 60, survey=_nki(), actor=CLI)
     with pytest.raises(ValidationError, match="target"):
-        set_goal(_unit("VOF"), "index:NKI", "2026", 160, survey=_nki())
+        set_goal(_unit("VOF"), "index:NKI", "2026", 160, survey=_nki(), actor=CLI)
 
 
 def _make_cases(unit: Any, *, in_time: int, late: int, due: Any) -> None:
@@ -143,7 +144,7 @@ def test_the_share_of_cases_closed_in_time_is_a_goal_metric(db: None) -> None:
     from kundpuls.web.goals.actions import set_goal
     from kundpuls.web.goals.queries import goal_statuses
 
-    set_goal(_unit("VOF-HT-N"), "cases_in_time", "2026", 60)
+    set_goal(_unit("VOF-HT-N"), "cases_in_time", "2026", 60, actor=CLI)
     _make_cases(_unit("VOF-HT-N"), in_time=8, late=0, due=date(2026, 5, 5))
     (row,) = goal_statuses([_unit("VOF-HT-N")], period="2026")
     # 8 of 8 in time: Wilson lower bound 8/(8 + z²) = 67.6 % > 60 % (z = 1.959964; tolerance 0.01)
@@ -158,7 +159,7 @@ def test_a_department_goal_rolls_up_its_units(lake: Path) -> None:
     from kundpuls.web.goals.actions import set_goal
     from kundpuls.web.goals.queries import goal_statuses
 
-    set_goal(_unit("VOF-HT"), "index:NKI", "2026", 60, survey=_nki())
+    set_goal(_unit("VOF-HT"), "index:NKI", "2026", 60, survey=_nki(), actor=CLI)
     (row,) = goal_statuses([_unit("VOF-HT")], period="2026")
     everyone = 100 * (np.concatenate([np.array(v, dtype=float) for v in SCORES.values()]) - 1) / 9
     assert row.status.n == everyone.size

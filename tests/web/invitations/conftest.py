@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from kundpuls.web.org.actors import CLI
+
 LIST = """email;name;unit;language;age_group;customer_type
 anna@example.se;Anna Andersson;VOF-HT-N;sv;65-79;ny
 bo@example.se;Bo Berg;VOF-HT-N;en;80+;
@@ -96,7 +98,7 @@ def invited(nki: Any) -> Any:
     from kundpuls.web.invitations.actions import import_recipients
     from kundpuls.web.invitations.recipients import table_from_text
 
-    import_recipients(nki, table_from_text(LIST), actor="test")
+    import_recipients(nki, table_from_text(LIST), actor=CLI)
     return nki
 
 

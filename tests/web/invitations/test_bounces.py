@@ -18,10 +18,11 @@ from kundpuls.web.invitations.bounce_reference import deliveries_named_in, messa
 from kundpuls.web.invitations.bounces import PROCESSED_FOLDER, read_bounces
 from kundpuls.web.invitations.delivery import deliver, due_deliveries, plan_invitations
 from kundpuls.web.invitations.models import Invitation
+from kundpuls.web.org.actors import CLI
 
 
 def _sent(invited: Any, smtp_sink: Any) -> dict[str, Any]:
-    plan_invitations(invited)
+    plan_invitations(invited, actor=CLI)
     for pk in due_deliveries(invited):
         deliver(pk)
     return {address: smtp_sink.to(address)[0] for address in ("anna@example.se", "bo@example.se")}

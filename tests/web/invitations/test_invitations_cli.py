@@ -18,6 +18,7 @@ from kundpuls.config import load_config
 from kundpuls.errors import ConfigurationError
 from kundpuls.web.invitations.delivery import deliver, due_deliveries
 from kundpuls.web.invitations.models import Delivery, Invitation, InvitationContact
+from kundpuls.web.org.actors import CLI
 from kundpuls.web.surveys.actions import close_survey
 
 
@@ -75,7 +76,7 @@ def test_an_unknown_survey_is_named(app: typer.Typer, db: None) -> None:
 
 
 def test_retention_deletes_the_contacts_of_long_closed_surveys(app: typer.Typer, invited: Any) -> None:
-    close_survey(invited)
+    close_survey(invited, actor=CLI)
     with mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(days=31)):
         code, document = _run(app, "retention")
     assert code == 0

@@ -11,13 +11,14 @@ from kundpuls.errors import ImportRowsError
 from kundpuls.web.invitations.actions import import_recipients
 from kundpuls.web.invitations.models import Invitation, InvitationContact
 from kundpuls.web.invitations.recipients import table_from_file, table_from_text
+from kundpuls.web.org.actors import CLI
 from kundpuls.web.surveys.models import Channel, Distribution
 
 
 def test_a_valid_list_invites_everyone_on_an_invitation_distribution_per_unit(
     nki: Any, recipient_list: str
 ) -> None:
-    summary = import_recipients(nki, table_from_text(recipient_list))
+    summary = import_recipients(nki, table_from_text(recipient_list), actor=CLI)
     assert (summary.invited, summary.units) == (3, 2)
     units = set(
         Distribution.objects.filter(survey=nki, channel=Channel.INVITATION).values_list(
@@ -43,7 +44,7 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(nki: Any) -> None:
         "l@example.se,L,VOF-HT-N,de\n"
     )
     with pytest.raises(ImportRowsError) as caught:
-        import_recipients(nki, table_from_text(text))
+        import_recipients(nki, table_from_text(text), actor=CLI)
     found = {(e.row, e.column, e.value) for e in caught.value.errors}
     assert found == {
         (3, "email", "inte-en-adress"),
@@ -59,14 +60,14 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(nki: Any) -> None:
 
 def test_an_address_already_invited_to_the_survey_is_refused(invited: Any) -> None:
     with pytest.raises(ImportRowsError) as caught:
-        import_recipients(invited, table_from_text("email,unit\nANNA@example.se,VOF-HT-N\n"))
+        import_recipients(invited, table_from_text("email,unit\nANNA@example.se,VOF-HT-N\n"), actor=CLI)
     assert caught.value.errors[0].message == "already invited to this survey"
     assert Invitation.objects.count() == 3
 
 
 def test_a_missing_required_column_is_named(nki: Any) -> None:
     with pytest.raises(ImportRowsError) as caught:
-        import_recipients(nki, table_from_text("email,name\na@example.se,A\n"))
+        import_recipients(nki, table_from_text("email,name\na@example.se,A\n"), actor=CLI)
     assert [(e.row, e.column) for e in caught.value.errors] == [(1, "unit")]
 
 
@@ -79,7 +80,7 @@ def test_an_excel_list_is_read_with_whole_numbers_as_text(nki: Any, tmp_path: Pa
     sheet.append(["E-mail", "Name", "Unit", "Language", "visits"])
     sheet.append(["excel@example.se", "Eva", "VOF-HT-N", "sv", 3])
     book.save(tmp_path / "list.xlsx")
-    import_recipients(nki, table_from_file(tmp_path / "list.xlsx"))
+    import_recipients(nki, table_from_file(tmp_path / "list.xlsx"), actor=CLI)
     assert Invitation.objects.get().background == {"visits": "3"}
 
 

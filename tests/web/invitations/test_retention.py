@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kundpuls.web.invitations.actions import apply_retention, record_answer, retention_days
 from kundpuls.web.invitations.models import Invitation, InvitationBackground, InvitationContact
+from kundpuls.web.org.actors import CLI
 from kundpuls.web.responses.lake_source import fetch_responses
 from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.actions import close_survey
@@ -43,13 +44,13 @@ def test_contact_data_go_after_the_retention_period_and_answers_remain(invited: 
         progress={"page": "p2", "answers": {"x": 1}}
     )
     assert retention_days() == 30
-    close_survey(invited)
+    close_survey(invited, actor=CLI)
     closed = timezone.now()
     with _at(closed + timedelta(days=29)):
-        assert apply_retention().contacts_deleted == 0
+        assert apply_retention(actor=CLI).contacts_deleted == 0
     assert InvitationContact.objects.filter(survey=invited).count() == 3
     with _at(closed + timedelta(days=30, minutes=1)):
-        summary = apply_retention()
+        summary = apply_retention(actor=CLI)
     assert (summary.surveys, summary.contacts_deleted, summary.progress_cleared) == (["nki"], 3, 1)
     assert not InvitationContact.objects.filter(survey=invited).exists()
     assert Invitation.objects.filter(survey=invited).count() == 3  # outcomes stay for the response rate
@@ -60,14 +61,14 @@ def test_contact_data_go_after_the_retention_period_and_answers_remain(invited: 
 
 def test_the_retention_period_comes_from_the_setting(invited: Any, settings: Any) -> None:
     settings.KUNDPULS_CONTACT_RETENTION_DAYS = 0
-    close_survey(invited)
+    close_survey(invited, actor=CLI)
     with _at(timezone.now() + timedelta(seconds=1)):
-        assert apply_retention().contacts_deleted == 3
+        assert apply_retention(actor=CLI).contacts_deleted == 3
 
 
 def test_an_open_survey_keeps_its_contact_data(invited: Any) -> None:
     with _at(timezone.now() + timedelta(days=400)):
-        assert apply_retention().contacts_deleted == 0
+        assert apply_retention(actor=CLI).contacts_deleted == 0
 
 
 def test_the_lake_seam_never_sees_contact_data(invited: Any) -> None:

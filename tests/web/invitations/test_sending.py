@@ -22,6 +22,7 @@ from kundpuls.web.invitations.models import Delivery, DeliveryState, Invitation
 from kundpuls.web.invitations.queries import unit_rates
 from kundpuls.web.invitations.tasks import enqueue_due
 from kundpuls.web.invitations.tokens import hash_token
+from kundpuls.web.org.actors import CLI
 from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.queries import current_version
 
@@ -54,7 +55,7 @@ def _later(days: float) -> Any:
 def test_each_recipient_gets_one_invitation_in_their_language_with_a_working_link(
     invited: Any, smtp_sink: Any, body: Any
 ) -> None:
-    assert plan_invitations(invited) == 3
+    assert plan_invitations(invited, actor=CLI) == 3
     assert _send_all(invited) == ["sent"] * 3
     anna, bo = smtp_sink.to("anna@example.se"), smtp_sink.to("bo@example.se")
     assert len(anna) == len(bo) == len(smtp_sink.to("cecilia@example.se")) == 1
@@ -72,20 +73,22 @@ def test_each_recipient_gets_one_invitation_in_their_language_with_a_working_lin
         assert invitation.contact.email in message["To"]
         assert str(message["List-Unsubscribe"]).strip() == f"<{link}avregistrera/>"
         assert f"{link}avregistrera/" in body(message)
-    assert plan_invitations(invited) == 0 and _send_all(invited) == []  # a second run sends nothing
+    assert (
+        plan_invitations(invited, actor=CLI) == 0 and _send_all(invited) == []
+    )  # a second run sends nothing
     assert len(smtp_sink.messages) == 3
 
 
 def test_reminders_go_only_to_those_who_have_not_answered_after_n_days_at_most_k(
     invited: Any, smtp_sink: Any
 ) -> None:
-    plan_invitations(invited)
+    plan_invitations(invited, actor=CLI)
     _send_all(invited)
     _answer("anna@example.se")
     record_opt_out(Invitation.objects.get(contact__email="cecilia@example.se"))
-    assert plan_reminders(invited, after_days=3, max_reminders=1) == 0  # too early
+    assert plan_reminders(invited, after_days=3, max_reminders=1, actor=CLI) == 0  # too early
     with _later(4):
-        assert plan_reminders(invited, after_days=3, max_reminders=1) == 1
+        assert plan_reminders(invited, after_days=3, max_reminders=1, actor=CLI) == 1
         assert _send_all(invited) == ["sent"]
     reminder = smtp_sink.to("bo@example.se")[-1]
     assert reminder["Subject"].startswith("Reminder:")
@@ -95,9 +98,9 @@ def test_reminders_go_only_to_those_who_have_not_answered_after_n_days_at_most_k
         1,
     ]
     with _later(10):
-        assert plan_reminders(invited, after_days=3, max_reminders=1) == 0  # K = 1 reached
+        assert plan_reminders(invited, after_days=3, max_reminders=1, actor=CLI) == 0  # K = 1 reached
     with _later(10):
-        assert plan_reminders(invited, after_days=3, max_reminders=2) == 1
+        assert plan_reminders(invited, after_days=3, max_reminders=2, actor=CLI) == 1
         _send_all(invited)
     assert len(smtp_sink.to("bo@example.se")) == 3
     assert Delivery.objects.filter(invitation__contact__email="bo@example.se").count() == 3
@@ -105,7 +108,7 @@ def test_reminders_go_only_to_those_who_have_not_answered_after_n_days_at_most_k
 
 def test_a_temporary_smtp_failure_is_retried_later_and_sent_once(invited: Any, smtp_sink: Any) -> None:
     smtp_sink.refuse["bo@example.se"] = "451 4.3.0 Try again later"
-    plan_invitations(invited)
+    plan_invitations(invited, actor=CLI)
     outcomes = _send_all(invited)
     assert sorted(outcomes) == ["pending", "sent", "sent"]
     row = Delivery.objects.get(invitation__contact__email="bo@example.se")
@@ -126,7 +129,7 @@ def test_a_temporary_smtp_failure_is_retried_later_and_sent_once(invited: Any, s
 
 def test_a_permanent_refusal_is_recorded_as_a_bounce_and_not_retried(invited: Any, smtp_sink: Any) -> None:
     smtp_sink.refuse["cecilia@example.se"] = "550 5.1.1 No such user"
-    plan_invitations(invited)
+    plan_invitations(invited, actor=CLI)
     _send_all(invited)
     invitation = Invitation.objects.get(contact__email="cecilia@example.se")
     assert invitation.bounced_at is not None
@@ -134,7 +137,7 @@ def test_a_permanent_refusal_is_recorded_as_a_bounce_and_not_retried(invited: An
     library = next(r for r in unit_rates(invited) if r.unit_code == "KFF-BIB-HUV")
     assert (library.invited, library.reached, library.bounced) == (1, 0, 1)
     with _later(10):
-        assert plan_reminders(invited, after_days=3, max_reminders=2) == 2  # anna and bo only
+        assert plan_reminders(invited, after_days=3, max_reminders=2, actor=CLI) == 2  # anna and bo only
 
 
 def test_an_unreachable_server_leaves_the_mail_waiting_for_a_retry(
@@ -143,14 +146,14 @@ def test_an_unreachable_server_leaves_the_mail_waiting_for_a_retry(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", unused_port  # nobody listens there
     settings.KUNDPULS_MAIL_RATE = 1000.0
-    plan_invitations(invited)
+    plan_invitations(invited, actor=CLI)
     assert _send_all(invited) == ["pending"] * 3
 
 
 def test_a_row_left_sending_by_a_dead_worker_becomes_uncertain_and_is_never_resent(
     invited: Any, smtp_sink: Any
 ) -> None:
-    plan_invitations(invited)
+    plan_invitations(invited, actor=CLI)
     row = Delivery.objects.get(invitation__contact__email="anna@example.se")
     Delivery.objects.filter(pk=row.pk).update(state=DeliveryState.SENDING, claimed_at=timezone.now())
     assert mark_stale_as_uncertain() == 0  # within the lease: perhaps still sending
@@ -165,6 +168,6 @@ def test_a_row_left_sending_by_a_dead_worker_becomes_uncertain_and_is_never_rese
 def test_mail_goes_to_the_console_without_an_smtp_host(invited: Any, settings: Any, capsys: Any) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
     settings.KUNDPULS_MAIL_RATE = 1000.0
-    plan_invitations(invited)
+    plan_invitations(invited, actor=CLI)
     assert _send_all(invited) == ["sent"] * 3
     assert capsys.readouterr().out.count("Subject:") == 3

@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from kundpuls.errors import PermissionDenied
 from kundpuls.web.invitations.models import Delivery, Invitation
 from kundpuls.web.invitations.queries import contact_rows
+from kundpuls.web.org.actors import CLI
 
 BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
 URL = "/portal/inbjudningar/nki/"
@@ -73,7 +74,7 @@ def test_the_rate_chart_has_a_text_alternative_and_its_data_as_a_table(
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.KUNDPULS_MAIL_RATE = 1000.0
-    plan_invitations(invited)
+    plan_invitations(invited, actor=CLI)
     for pk in due_deliveries(invited):
         deliver(pk)
     html = _client(personas, "admin").get(URL).content.decode()
@@ -109,7 +110,7 @@ def test_the_rate_over_time_is_cumulative_per_day_overall_and_per_unit(
     settings.KUNDPULS_MAIL_RATE = 1000.0
     start = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
     with mock.patch("django.utils.timezone.now", return_value=start):
-        plan_invitations(invited)
+        plan_invitations(invited, actor=CLI)
         for pk in due_deliveries(invited):
             deliver(pk)
     for address, days in (("anna@example.se", 1), ("cecilia@example.se", 3)):

@@ -19,6 +19,7 @@ from kundpuls.web.invitations.delivery import plan_invitations
 from kundpuls.web.invitations.models import Delivery, DeliveryState
 from kundpuls.web.invitations.recipients import table_from_text
 from kundpuls.web.invitations.tasks import enqueue_due
+from kundpuls.web.org.actors import CLI
 
 RECIPIENTS = 24
 REPO = Path(__file__).resolve().parents[3]
@@ -58,8 +59,8 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_every_mail_at_most_once(s
 
     survey = Survey.objects.get(key="nki")
     rows = "\n".join(f"person{i}@example.se;VOF-HT-N" for i in range(RECIPIENTS))
-    import_recipients(survey, table_from_text(f"email;unit\n{rows}\n"))
-    plan_invitations(survey)
+    import_recipients(survey, table_from_text(f"email;unit\n{rows}\n"), actor=CLI)
+    plan_invitations(survey, actor=CLI)
     assert enqueue_due(survey) == RECIPIENTS
 
     first = _worker(smtp_sink)

@@ -1,4 +1,7 @@
-"""Every portal URL × every persona: who sees what, and who gets 403 or the login page."""
+"""Every portal URL × every persona: who sees what, and who gets 403 or the login page.
+
+The actions behind the URLs check permissions themselves: their matrix is test_action_permissions.py.
+"""
 
 from __future__ import annotations
 

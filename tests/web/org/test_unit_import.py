@@ -6,6 +6,7 @@ import pytest
 
 from kundpuls.errors import ImportRowsError
 from kundpuls.web.org.actions import export_units, import_units, units_to_csv
+from kundpuls.web.org.actors import CLI
 from kundpuls.web.org.models import Unit, UnitEvent
 
 HEADER = "code,name,kind,parent_code,valid_from,valid_to\n"
@@ -23,14 +24,16 @@ def _assert_paths_consistent() -> None:
 def _errors(text: str) -> list[tuple[int, str, str]]:
     before = Unit.objects.count()
     with pytest.raises(ImportRowsError) as info:
-        import_units(text)
+        import_units(text, actor=CLI)
     assert Unit.objects.count() == before, "a failed import must store nothing"
     return [(e.row, e.column, e.value) for e in info.value.errors]
 
 
 @pytest.mark.django_db
 def test_it_imports_a_valid_file_under_an_existing_unit() -> None:
-    summary = import_units(HEADER + "NY,Ny enhet,department,EXK,2025-01-01,\nNY-1,Nyare,unit,NY,,\n")
+    summary = import_units(
+        HEADER + "NY,Ny enhet,department,EXK,2025-01-01,\nNY-1,Nyare,unit,NY,,\n", actor=CLI
+    )
     assert summary.created == 2
     parent = Unit.objects.get(code="NY")
     child = Unit.objects.get(code="NY-1")
@@ -99,16 +102,16 @@ def test_error_messages_are_swedish_by_default_and_english_on_request() -> None:
 
     text = HEADER + "X1,Enhet,unit,SAKNAS,,\n"
     with translation.override("sv"), pytest.raises(ImportRowsError) as sv:
-        import_units(text)
+        import_units(text, actor=CLI)
     with translation.override("en"), pytest.raises(ImportRowsError) as en:
-        import_units(text)
+        import_units(text, actor=CLI)
     assert sv.value.errors[0].message == "okänd överordnad enhet"
     assert en.value.errors[0].message == "unknown parent unit"
 
 
 @pytest.mark.django_db
 def test_semicolon_files_from_swedish_excel_are_read() -> None:
-    summary = import_units("code;name;kind;parent_code\nSEMI;Semikolon, AB;unit;EXK\n")
+    summary = import_units("code;name;kind;parent_code\nSEMI;Semikolon, AB;unit;EXK\n", actor=CLI)
     assert summary.created == 1
     assert Unit.objects.get(code="SEMI").name == "Semikolon, AB"
 
@@ -116,14 +119,14 @@ def test_semicolon_files_from_swedish_excel_are_read() -> None:
 @pytest.mark.django_db
 def test_reimporting_an_export_changes_nothing() -> None:
     exported = units_to_csv(export_units())
-    summary = import_units(exported)
+    summary = import_units(exported, actor=CLI)
     assert summary.created == summary.updated == summary.moved == 0
     assert summary.unchanged == Unit.objects.count()
 
 
 @pytest.mark.django_db
 def test_a_new_unit_under_a_unit_moved_in_the_same_file_gets_the_new_path() -> None:
-    import_units(HEADER + "VOF-HT,Hemtjänst,department,SOC,,\nNY-HT,Ny hemtjänst,unit,VOF-HT,,\n")
+    import_units(HEADER + "VOF-HT,Hemtjänst,department,SOC,,\nNY-HT,Ny hemtjänst,unit,VOF-HT,,\n", actor=CLI)
     _assert_paths_consistent()
     assert Unit.objects.get(code="NY-HT").path.startswith(Unit.objects.get(code="SOC").path)
 
@@ -131,7 +134,7 @@ def test_a_new_unit_under_a_unit_moved_in_the_same_file_gets_the_new_path() -> N
 @pytest.mark.django_db
 def test_moving_a_unit_by_import_moves_its_subtree_and_keeps_history() -> None:
     department = Unit.objects.get(code="VOF-HT")
-    import_units(HEADER + "VOF-HT,Hemtjänst,department,SOC,,\n")
+    import_units(HEADER + "VOF-HT,Hemtjänst,department,SOC,,\n", actor=CLI)
     department.refresh_from_db()
     social = Unit.objects.get(code="SOC")
     assert department.path.startswith(social.path)
@@ -150,7 +153,7 @@ def test_ten_thousand_units_import_in_one_go() -> None:
         lines.append(f"BIG{i},Förvaltning {i},administration,EXK,,")
         for j in range(99):
             lines.append(f"BIG{i}-{j},Enhet {i}.{j},unit,BIG{i},2024-01-01,")
-    summary = import_units("\n".join(lines) + "\n")
+    summary = import_units("\n".join(lines) + "\n", actor=CLI)
     assert summary.created == 10_000
     _assert_paths_consistent()
     leaf = Unit.objects.get(code="BIG57-42")

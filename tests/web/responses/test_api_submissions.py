@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from kundpuls.web.org.actors import CLI
+
 pytestmark = pytest.mark.django_db
 
 
@@ -28,7 +30,7 @@ def _post(body: Any, token: str | None, **headers: str) -> Any:
 def _token(user: Any) -> str:
     from kundpuls.web.api.actions import create_token
 
-    return create_token(user, "kiosk", actor="test")[1]
+    return create_token(user, "kiosk", actor=CLI)[1]
 
 
 def test_a_batch_is_stored_once_however_often_it_is_sent(personas: dict[str, Any]) -> None:
@@ -117,7 +119,7 @@ def test_a_dissatisfied_respondent_who_consented_gets_a_case(
     from kundpuls.web.surveys.models import Survey
 
     rules = {"rules": [{"key": "low", "when": [{"item": "nki_helhet", "at_most": 3}]}]}
-    save_rules(Survey.objects.get(key="nki"), rules, actor="test")
+    save_rules(Survey.objects.get(key="nki"), rules, actor=CLI)
     contact = {"kontakt_ok": True, "kontakt_namn": "Eva", "kontakt_telefon": "070-174 06 55"}
     batch = {
         "survey": "nki",

@@ -9,6 +9,7 @@ import pytest
 
 from kundpuls.demo.responses import UnitProfile, generate_responses
 from kundpuls.errors import ImportRowsError
+from kundpuls.web.org.actors import CLI
 from kundpuls.web.responses.actions import IncomingResponse, import_responses
 from kundpuls.web.responses.models import ContactDetails, Response
 from kundpuls.web.surveys.models import Distribution
@@ -38,8 +39,8 @@ def _rows(n_per_unit: int = 30, seed: int = 11) -> tuple[object, list[IncomingRe
 @pytest.mark.django_db
 def test_an_import_stores_every_row_once_even_when_run_twice() -> None:
     version, rows = _rows()
-    first = import_responses(version, rows)  # type: ignore[arg-type]
-    again = import_responses(version, rows)  # type: ignore[arg-type]
+    first = import_responses(version, rows, actor=CLI)  # type: ignore[arg-type]
+    again = import_responses(version, rows, actor=CLI)  # type: ignore[arg-type]
     assert first.stored == len(rows) and first.already_stored == 0
     assert again.stored == 0 and again.already_stored == len(rows)
     assert Response.objects.filter(submission_id__in=[r.submission_id for r in rows]).count() == len(rows)
@@ -51,7 +52,7 @@ def test_an_import_stores_every_row_once_even_when_run_twice() -> None:
 @pytest.mark.django_db
 def test_personal_data_in_comments_is_redacted_before_storage() -> None:
     version, rows = _rows()
-    import_responses(version, rows)  # type: ignore[arg-type]
+    import_responses(version, rows, actor=CLI)  # type: ignore[arg-type]
     comments = [
         a["kommentar"] for a in Response.objects.values_list("answers", flat=True) if a.get("kommentar")
     ]
@@ -75,6 +76,6 @@ def test_a_bad_row_stops_the_whole_import_and_is_named() -> None:
         broken.submitted_at,
     )
     with pytest.raises(ImportRowsError) as info:
-        import_responses(version, rows)  # type: ignore[arg-type]
+        import_responses(version, rows, actor=CLI)  # type: ignore[arg-type]
     assert [(e.row, e.column) for e in info.value.errors] == [(4, "nki_helhet")]
     assert Response.objects.filter(submission_id__in=[r.submission_id for r in rows]).count() == 0

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from kundpuls.analytics.rollup import sufficient_statistics
+from kundpuls.web.org.actors import CLI
 from kundpuls.web.responses.actions import submit_response
 from kundpuls.web.responses.lake import erase, sync_to_lake
 from kundpuls.web.responses.models import Response
@@ -66,7 +67,7 @@ def test_sync_appends_new_responses_once_and_rolls_them_up(lake_dir: Path) -> No
 def test_erasure_removes_a_response_from_database_and_lake(lake_dir: Path) -> None:
     ids = _submit(8)
     sync_to_lake()
-    report = erase([ids[0].hex])
+    report = erase([ids[0].hex], actor=CLI)
     assert report.responses_erased == 1
     assert report.comments_erased == 1
     assert not Response.objects.filter(submission_id=ids[0]).exists()

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 
 from kundpuls.instruments import AnswerErrors
+from kundpuls.web.org.actors import CLI
 from kundpuls.web.org.models import Unit
 from kundpuls.web.responses.actions import submit_response
 from kundpuls.web.responses.models import ContactDetails, Response
@@ -19,8 +20,8 @@ NPS_ANSWERS = {"nps": "9"}
 
 
 def _nps_link() -> Any:
-    version = publish(create_from_template("nps", owner=Unit.objects.get(code="EXK")))
-    return version, open_distribution(version.survey, Unit.objects.get(code="KFF-BIB-HUV"))
+    version = publish(create_from_template("nps", owner=Unit.objects.get(code="EXK"), actor=CLI), actor=CLI)
+    return version, open_distribution(version.survey, Unit.objects.get(code="KFF-BIB-HUV"), actor=CLI)
 
 
 def _answers(version: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from django.test import Client
 
 from kundpuls.errors import ValidationError
 from kundpuls.instruments import definition_to_dict, load_template, parse_definition
+from kundpuls.web.org.actors import CLI
 from kundpuls.web.org.models import AuditEvent, Unit
 from kundpuls.web.surveys.actions import open_distribution, publish, save_definition
 from kundpuls.web.surveys.models import Distribution, Survey
@@ -38,7 +39,7 @@ def test_editing_a_published_survey_makes_a_new_version() -> None:
     def retitle(data: dict[str, Any]) -> None:
         data["title"]["sv"] = "Vad tycker du om oss?"
 
-    version = save_definition(_changed_nki(retitle), owner=Unit.objects.get(code="EXK"))
+    version = save_definition(_changed_nki(retitle), owner=Unit.objects.get(code="EXK"), actor=CLI)
     assert version.number == 2
     assert version.published_at is None
     assert Survey.objects.get(key="nki").title == "Vad tycker du om oss?"
@@ -54,14 +55,14 @@ def test_changing_the_scale_of_an_existing_item_is_refused_with_a_reason() -> No
                         question["scale"]["max"] = 5
 
     with pytest.raises(ValidationError) as info:
-        save_definition(_changed_nki(rescale), owner=Unit.objects.get(code="EXK"))
+        save_definition(_changed_nki(rescale), owner=Unit.objects.get(code="EXK"), actor=CLI)
     assert "nki_helhet" in str(info.value)
 
 
 @pytest.mark.django_db
 def test_a_survey_cannot_be_opened_outside_its_owner() -> None:
     with pytest.raises(ValidationError, match="RGX-VC-CEN"):
-        open_distribution(Survey.objects.get(key="nki"), Unit.objects.get(code="RGX-VC-CEN"))
+        open_distribution(Survey.objects.get(key="nki"), Unit.objects.get(code="RGX-VC-CEN"), actor=CLI)
 
 
 @pytest.mark.django_db
@@ -71,7 +72,7 @@ def test_publishing_and_opening_leave_audit_events() -> None:
     assert (
         AuditEvent.objects.filter(action="surveys.open", target="nki").count() == survey.distributions.count()
     )
-    assert publish(survey.versions.get(number=1)).number == 1  # publishing again is harmless
+    assert publish(survey.versions.get(number=1), actor=CLI).number == 1  # publishing again is harmless
 
 
 @pytest.mark.parametrize("who", ["manager_a", "viewer"])

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from kundpuls.errors import DefinitionError, InvalidArgument
 from kundpuls.text.taxonomy import default_taxonomy, merge_theme_terms
+from kundpuls.web.org.actors import CLI
 from kundpuls.web.org.models import AuditEvent
 from kundpuls.web.themes import actions, queries
 from kundpuls.web.themes.models import TaxonomyRevision
@@ -48,19 +49,19 @@ def test_the_newest_revision_is_in_force_and_an_older_one_can_be_restored(person
 
 @pytest.mark.django_db
 def test_saving_the_same_taxonomy_again_is_refused(personas: dict[str, Any]) -> None:
-    actions.save_theme("kaffe", COFFEE, actor="test", new=True)
+    actions.save_theme("kaffe", COFFEE, actor=CLI, new=True)
     with pytest.raises(InvalidArgument, match=r"^taxonomy: inget har ändrats") as caught:
-        actions.save_taxonomy(queries.taxonomy_in_force(), actor="test")
+        actions.save_taxonomy(queries.taxonomy_in_force(), actor=CLI)
     assert caught.value.field == "taxonomy"
     with translation.override("en"), pytest.raises(InvalidArgument, match="nothing changed"):
-        actions.save_taxonomy(queries.taxonomy_in_force(), actor="test")
+        actions.save_taxonomy(queries.taxonomy_in_force(), actor=CLI)
 
 
 @pytest.mark.django_db
 def test_a_bad_theme_is_refused_naming_every_field_and_value() -> None:
     node = {"label": {"sv": "Kaffe"}, "sv": {"words": ["kallt kaffe"], "parts": ["ka"]}}
     with pytest.raises(TaxonomyInvalid) as caught:
-        actions.save_theme("kaffe", node, actor="test", new=True)
+        actions.save_theme("kaffe", node, actor=CLI, new=True)
     paths = {p.path: p.value for p in caught.value.problems}
     assert paths == {"themes.kaffe.sv.words[0]": "kallt kaffe", "themes.kaffe.sv.parts[0]": "ka"}
     assert "themes.kaffe.sv.words[0]" in str(caught.value) and "'kallt kaffe'" in str(caught.value)
@@ -71,11 +72,11 @@ def test_a_bad_theme_is_refused_naming_every_field_and_value() -> None:
 def test_uploaded_yaml_with_errors_names_the_node_paths() -> None:
     text = "themes:\n  kaffe:\n    label: {sv: Kaffe}\n    sv: {words: [kaffe, 'två ord']}\n  Bad-Key: {}\n"
     with pytest.raises(TaxonomyInvalid) as caught:
-        actions.import_text(text, actor="test")
+        actions.import_text(text, actor=CLI)
     paths = [p.path for p in caught.value.problems]
     assert "themes.kaffe.sv.words[1]" in paths and "themes.Bad-Key" in paths
     with pytest.raises(DefinitionError, match=r"^\(root\): inte giltig YAML på rad 3"):
-        actions.import_text("themes:\n  - [unclosed\n", actor="test")
+        actions.import_text("themes:\n  - [unclosed\n", actor=CLI)
 
 
 @pytest.mark.django_db
@@ -87,26 +88,26 @@ def test_a_theme_used_by_an_alert_rule_or_a_case_cannot_be_removed(
     from kundpuls.web.surveys.models import Survey
 
     rules = {"rules": [{"key": "p_klagomal", "when": [{"item": "kommentar", "theme": "parkering"}]}]}
-    save_rules(Survey.objects.get(key="nki"), rules, actor="test")
+    save_rules(Survey.objects.get(key="nki"), rules, actor=CLI)
     submit(2, "Parkeringen var full och personalen otrevlig")
     case = Case.objects.get()
     manager = personas["manager_a"]
     advance(case, "contacted", actor=manager)
     advance(case, "resolved", actor=manager, root_causes=["pris"])
     with pytest.raises(actions.ThemeInUse) as caught:
-        actions.remove_theme("parkering", actor="test")
+        actions.remove_theme("parkering", actor=CLI)
     assert "nki:p_klagomal" in str(caught.value) and caught.value.field == "themes.parkering"
     with pytest.raises(actions.ThemeInUse, match=f"#{case.pk}"):
-        actions.remove_theme("pris", actor="test")
+        actions.remove_theme("pris", actor=CLI)
     # an upload that drops both is refused just the same, naming both
     data = queries.taxonomy_in_force().to_mapping()
     del data["themes"]["pris"], data["themes"]["parkering"]
     with pytest.raises(actions.ThemeInUse) as both:
-        actions.save_taxonomy(actions.validated(data), actor="test")
+        actions.save_taxonomy(actions.validated(data), actor=CLI)
     assert set(both.value.usage) == {"pris", "parkering"}
     assert not TaxonomyRevision.objects.exists()
     # an unused theme goes
-    actions.remove_theme("kollektivtrafik", actor="test")
+    actions.remove_theme("kollektivtrafik", actor=CLI)
     assert "kollektivtrafik" not in queries.taxonomy_in_force().keys
 
 
@@ -121,11 +122,11 @@ def test_alert_rules_and_root_causes_follow_the_taxonomy_in_force(
     rules = {"rules": [{"key": "kaffe", "when": [{"item": "kommentar", "theme": "kaffe"}]}]}
     nki = Survey.objects.get(key="nki")
     with pytest.raises(DefinitionError, match="kaffe"):
-        save_rules(nki, rules, actor="test")
+        save_rules(nki, rules, actor=CLI)
     taxonomy = merge_theme_terms(
         queries.taxonomy_in_force(), "kaffe", language="sv", words=["kaffe"], label="Kaffe"
     )
-    actions.save_taxonomy(taxonomy, actor="test")
-    save_rules(nki, rules, actor="test")
+    actions.save_taxonomy(taxonomy, actor=CLI)
+    save_rules(nki, rules, actor=CLI)
     submit(3, "Inget kaffe i väntrummet")
     assert Case.objects.get().rules == ["kaffe"]

@@ -34,13 +34,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from kundpuls.errors import InvalidArgument, NotFound, ValidationError
-from kundpuls.errors import PermissionDenied as KundpulsPermissionDenied
 from kundpuls.instruments.exceptions import AnswerErrors
 from kundpuls.web.accounts.models import User
 from kundpuls.web.api.models import ApiToken
 from kundpuls.web.org.actions import record_audit
+from kundpuls.web.org.actors import Actor
 from kundpuls.web.org.models import Unit
-from kundpuls.web.org.permissions import Capability, can
+from kundpuls.web.org.permissions import Capability, require
 from kundpuls.web.responses.actions import ImportReport, IncomingResponse, import_responses, prepare_answers
 from kundpuls.web.surveys.actions import open_distribution
 from kundpuls.web.surveys.models import Channel, Distribution, Survey
@@ -55,9 +55,17 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _require_own_or_administrator(actor: Actor, user: User) -> None:
+    """A person manages their own tokens; another's only with ``administer`` everywhere (or an operator)."""
+    if isinstance(actor, User) and actor.pk == user.pk and actor.is_active:
+        return
+    require(actor, Capability.ADMINISTER, None)
+
+
 @transaction.atomic
-def create_token(user: User, name: str, *, actor: Any = "cli") -> tuple[ApiToken, str]:
+def create_token(user: User, name: str, *, actor: Actor) -> tuple[ApiToken, str]:
     """A new token for ``user``; returns it and the secret, which is shown this once and never stored."""
+    _require_own_or_administrator(actor, user)
     if not name.strip():
         raise ValidationError("name: a token needs a name (what uses it)", field="name", value=name)
     if not user.is_active:
@@ -69,11 +77,12 @@ def create_token(user: User, name: str, *, actor: Any = "cli") -> tuple[ApiToken
 
 
 @transaction.atomic
-def revoke_token(pk: int, *, actor: Any = "cli") -> ApiToken:
+def revoke_token(pk: int, *, actor: Actor) -> ApiToken:
     """Revoke token ``pk`` (idempotent)."""
     token = ApiToken.objects.select_related("user").filter(pk=pk).first()
     if token is None:
         raise NotFound(f"token: no API token {pk}")
+    _require_own_or_administrator(actor, token.user)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -140,7 +149,7 @@ def _timestamp(raw: Any) -> datetime | None:
     return stamp
 
 
-def submit_batch(user: Any, body: bytes, *, language: str) -> ImportReport:
+def submit_batch(body: bytes, *, actor: Actor, language: str) -> ImportReport:
     """Validate and store a batch (see the module docstring); raises with every problem named."""
     data = _parse(body)
     key = str(data.get("survey") or "")
@@ -169,8 +178,7 @@ def submit_batch(user: Any, body: bytes, *, language: str) -> ImportReport:
         if unit is None:
             problems.append(RowProblem(number, "unit", row.get("unit"), _("no such unit")))
             continue
-        if not can(user, Capability.MANAGE_SURVEYS, unit):
-            raise KundpulsPermissionDenied(f"unit: {unit.code}")
+        require(actor, Capability.MANAGE_SURVEYS, unit)
         try:
             submission = uuid.UUID(str(row.get("submission_id")))
         except ValueError:
@@ -199,7 +207,7 @@ def submit_batch(user: Any, body: bytes, *, language: str) -> ImportReport:
     links: dict[int, Distribution] = {}
     for unit, *_rest in accepted:
         if unit.pk not in links:
-            links[unit.pk] = open_distribution(survey, unit, channel=Channel.API, actor=user)
+            links[unit.pk] = open_distribution(survey, unit, channel=Channel.API, actor=actor)
     incoming = [
         IncomingResponse(
             distribution=links[unit.pk],
@@ -210,6 +218,6 @@ def submit_batch(user: Any, body: bytes, *, language: str) -> ImportReport:
         )
         for unit, submission, answers, respondent_language, submitted in accepted
     ]
-    report = import_responses(version, incoming)
-    record_audit(user, "api.responses", survey.key, stored=report.stored, already=report.already_stored)
+    report = import_responses(version, incoming, actor=actor)
+    record_audit(actor, "api.responses", survey.key, stored=report.stored, already=report.already_stored)
     return report

@@ -19,6 +19,7 @@ from kundpuls.errors import KundpulsError
 from kundpuls.web.accounts.models import User
 from kundpuls.web.api.actions import create_token, revoke_token
 from kundpuls.web.api.models import ApiToken
+from kundpuls.web.org.actors import actor_of
 
 
 def _me(request: HttpRequest) -> User:
@@ -39,7 +40,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         return _page(request)
     name = request.POST.get("name", "")
     try:
-        token, secret = create_token(_me(request), name, actor=_me(request))
+        token, secret = create_token(_me(request), name, actor=actor_of(request))
     except KundpulsError:
         return _page(request, error=_("The token needs a name: what will use it?"), name=name)
     return _page(request, created=token, secret=secret)
@@ -50,6 +51,6 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if not ApiToken.objects.filter(pk=pk, user=_me(request)).exists():
         raise Http404(_("No such token of yours."))
-    revoke_token(pk, actor=request.user)
+    revoke_token(pk, actor=actor_of(request))
     messages.success(request, _("The token is revoked; programs using it are refused from now on."))
     return redirect("api_tokens:list")

@@ -30,6 +30,7 @@ from kundpuls.web.api.openapi import document
 from kundpuls.web.dashboards import actions as dashboard_actions
 from kundpuls.web.dashboards import queries
 from kundpuls.web.language import page_language
+from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.responses.lake import bring_lake_up_to_date
@@ -211,7 +212,9 @@ def overview(request: HttpRequest, survey: str) -> HttpResponse:
         language=page_language(),
         capability=Capability.EXPORT,
     )
-    dashboard_actions.record_export(request.user, None, survey=survey, kind="api", period=result.period)
+    dashboard_actions.record_export(
+        actor=actor_of(request), unit=None, survey=survey, kind="api", period=result.period
+    )
     return _json(dataclasses.asdict(result))
 
 
@@ -237,13 +240,15 @@ def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
         language=page_language(),
     )
     report = dashboard.report
-    dashboard_actions.record_export(request.user, target, survey=survey, kind="api", period=report.period)
+    dashboard_actions.record_export(
+        actor=actor_of(request), unit=target, survey=survey, kind="api", period=report.period
+    )
     return _json(dataclasses.asdict(report))
 
 
 @api_write
 def responses(request: HttpRequest) -> HttpResponse:
     """Store a batch of responses from another system (see :mod:`kundpuls.web.api.actions`)."""
-    report = submit_batch(request.user, request.body, language=page_language())
+    report = submit_batch(request.body, actor=actor_of(request), language=page_language())
     status = 201 if report.stored else 200  # a retry of what is stored already creates nothing
     return _json({"stored": report.stored, "already_stored": report.already_stored}, status)

@@ -17,13 +17,14 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from kundpuls.errors import DefinitionError, InvalidArgument, PermissionDenied
+from kundpuls.errors import DefinitionError, InvalidArgument
 from kundpuls.web.cases.models import AlertRuleSet, Case, CaseDeadline, CaseEvent, CaseNote, CaseStatus
 from kundpuls.web.cases.rules import CompiledRules, compile_rules, load_rules_text, parse_rules
 from kundpuls.web.cases.working_days import add_working_days
 from kundpuls.web.org.actions import record_audit
+from kundpuls.web.org.actors import SYSTEM, Actor, actor_label, user_of
 from kundpuls.web.org.models import Role, RoleKind, Unit
-from kundpuls.web.org.permissions import Capability, can
+from kundpuls.web.org.permissions import Capability, can, require
 from kundpuls.web.responses.models import ContactDetails, Response
 from kundpuls.web.surveys.models import Survey, SurveyVersion
 from kundpuls.web.surveys.queries import definition_of
@@ -54,8 +55,12 @@ def _latest_version(survey: Survey) -> SurveyVersion:
 
 
 @transaction.atomic
-def save_rules(survey: Survey, data: Any, *, actor: Any = "cli") -> AlertRuleSet:
-    """Validate ``data`` (a mapping, or YAML/JSON text) against the survey's newest version and store it."""
+def save_rules(survey: Survey, data: Any, *, actor: Actor) -> AlertRuleSet:
+    """Validate ``data`` (a mapping, or YAML/JSON text) against the survey's newest version and store it.
+
+    Needs ``manage_surveys`` on the survey's owner.
+    """
+    require(actor, Capability.MANAGE_SURVEYS, survey.owner)
     if isinstance(data, str):
         data = load_rules_text(data)
     parse_rules(data, definition_of(_latest_version(survey)))
@@ -63,8 +68,8 @@ def save_rules(survey: Survey, data: Any, *, actor: Any = "cli") -> AlertRuleSet
     if not created:
         ruleset.rules = data
         ruleset.revision += 1
-    if getattr(actor, "pk", None) is not None:
-        ruleset.updated_by = actor
+    if user_of(actor) is not None:
+        ruleset.updated_by = user_of(actor)
     ruleset.save()
     record_audit(actor, "cases.rules.save", survey.key, revision=ruleset.revision)
     return ruleset
@@ -96,10 +101,15 @@ def deadline_days(unit: Unit) -> int:
     return DEFAULT_DEADLINE_WORKING_DAYS
 
 
-def _event(case: Case, actor: Any, kind: str, at: datetime, **details: Any) -> None:
-    user = actor if getattr(actor, "pk", None) is not None else None
+def _event(case: Case, actor: Actor, kind: str, at: datetime, **details: Any) -> None:
+    user = user_of(actor)
     CaseEvent.objects.create(
-        case=case, actor=user, actor_label="" if user else str(actor), kind=kind, details=details, at=at
+        case=case,
+        actor=user,
+        actor_label="" if user else actor_label(actor),
+        kind=kind,
+        details=details,
+        at=at,
     )
     record_audit(actor, f"cases.{kind}", f"case:{case.pk}", **details)
 
@@ -131,7 +141,7 @@ def open_cases_for(response_id: int, *, now: datetime | None = None) -> Case | N
             opened_at=now,
             due_date=due,
         )
-        _event(case, "system", "opened", now, rules=fired, due_date=due.isoformat())
+        _event(case, SYSTEM, "opened", now, rules=fired, due_date=due.isoformat())
     return case
 
 
@@ -153,9 +163,8 @@ def open_cases_for_many(response_ids: Iterable[int]) -> int:
     return opened
 
 
-def _require_handler(actor: Any, case: Case) -> None:
-    if getattr(actor, "pk", None) is not None and not can(actor, Capability.HANDLE_CASES, case.unit):
-        raise PermissionDenied(f"{actor} may not handle cases of {case.unit.code}")
+def _require_handler(actor: Actor, case: Case) -> None:
+    require(actor, Capability.HANDLE_CASES, case.unit)
 
 
 def _require_open(case: Case) -> None:
@@ -164,7 +173,7 @@ def _require_open(case: Case) -> None:
 
 
 @transaction.atomic
-def assign(case: Case, assignee: Any, *, actor: Any, now: datetime | None = None) -> Case:
+def assign(case: Case, assignee: Any, *, actor: Actor, now: datetime | None = None) -> Case:
     """Give the case to ``assignee`` (who must be able to handle cases of the unit)."""
     _require_handler(actor, case)
     _require_open(case)
@@ -181,7 +190,7 @@ def assign(case: Case, assignee: Any, *, actor: Any, now: datetime | None = None
 
 
 @transaction.atomic
-def set_due_date(case: Case, due: date, *, actor: Any, now: datetime | None = None) -> Case:
+def set_due_date(case: Case, due: date, *, actor: Actor, now: datetime | None = None) -> Case:
     """Move the deadline; a case overdue again later is mailed about again (a new overdue event)."""
     _require_handler(actor, case)
     _require_open(case)
@@ -193,14 +202,12 @@ def set_due_date(case: Case, due: date, *, actor: Any, now: datetime | None = No
 
 
 @transaction.atomic
-def add_note(case: Case, text: str, *, actor: Any, now: datetime | None = None) -> CaseNote:
+def add_note(case: Case, text: str, *, actor: Actor, now: datetime | None = None) -> CaseNote:
     _require_handler(actor, case)
     if not text.strip():
         raise InvalidArgument("text: a note must not be empty", field="text", value=text)
     now = now or timezone.now()
-    note = CaseNote.objects.create(
-        case=case, author=actor if getattr(actor, "pk", None) else None, text=text.strip(), at=now
-    )
+    note = CaseNote.objects.create(case=case, author=user_of(actor), text=text.strip(), at=now)
     _event(case, actor, "note", now)
     return note
 
@@ -220,7 +227,7 @@ def advance(
     case: Case,
     status: str,
     *,
-    actor: Any,
+    actor: Actor,
     root_causes: Sequence[str] | None = None,
     improvement: str = "",
     now: datetime | None = None,
@@ -253,7 +260,7 @@ def advance(
 
 
 @transaction.atomic
-def close_without_contact(case: Case, reason: str, *, actor: Any, now: datetime | None = None) -> Case:
+def close_without_contact(case: Case, reason: str, *, actor: Actor, now: datetime | None = None) -> Case:
     """Close a case that was never contacted (no answer, wrong number …); the reason is required."""
     _require_handler(actor, case)
     _require_open(case)
@@ -282,11 +289,13 @@ def unit_managers(unit: Unit) -> list[Any]:
     return list(dict.fromkeys(r.user for r in ordered if r.user.is_active and r.user.email))
 
 
-def notify_overdue(*, now: datetime | None = None) -> int:
+def notify_overdue(*, actor: Actor, now: datetime | None = None) -> int:
     """Flag open cases past their due date and e-mail the unit's managers, once per case per overdue event.
 
-    Returns the number of cases mailed about.
+    Returns the number of cases mailed about. It spans every unit: ``handle_cases`` everywhere (a
+    superuser or an operator); the case logs name the system as the one who noticed.
     """
+    require(actor, Capability.HANDLE_CASES, None)
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     mailed = 0
@@ -313,13 +322,17 @@ def notify_overdue(*, now: datetime | None = None) -> int:
                     None,
                     recipients,
                 )
-            _event(case, "system", "overdue", now, due_date=case.due_date.isoformat(), mailed=len(recipients))
+            _event(case, SYSTEM, "overdue", now, due_date=case.due_date.isoformat(), mailed=len(recipients))
         mailed += 1
     return mailed
 
 
-def purge_contact_details(*, now: datetime | None = None) -> int:
-    """Delete the contact details of cases closed longer ago than the retention; returns how many."""
+def purge_contact_details(*, actor: Actor, now: datetime | None = None) -> int:
+    """Delete the contact details of cases closed longer ago than the retention; returns how many.
+
+    It spans every unit: ``administer`` everywhere (a superuser or an operator).
+    """
+    require(actor, Capability.ADMINISTER, None)
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.KUNDPULS_CASE_CONTACT_RETENTION_DAYS)
     due = Case.objects.filter(
@@ -331,7 +344,7 @@ def purge_contact_details(*, now: datetime | None = None) -> int:
             deleted, _ = ContactDetails.objects.filter(response_id=case.response_id).delete()
             case.contact_deleted_at = now
             case.save(update_fields=["contact_deleted_at"])
-            _event(case, "system", "contact_deleted", now, deleted=deleted)
+            _event(case, SYSTEM, "contact_deleted", now, deleted=deleted)
         purged += 1
     return purged
 

@@ -20,6 +20,7 @@ from kundpuls.web.accounts.models import User
 from kundpuls.web.cases import actions
 from kundpuls.web.cases.models import AlertRuleSet, Case, CaseStatus
 from kundpuls.web.cases.rules import comment_themes
+from kundpuls.web.org.actors import DEMO, Actor
 from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.models import Survey
 
@@ -74,11 +75,11 @@ NO_CONTACT = (
 )
 
 
-def _handler(case: Case) -> Any:
+def _handler(case: Case) -> Actor:
     managers = actions.unit_managers(case.unit)
     if managers:
         return managers[0]
-    return User.objects.filter(is_demo=True, is_superuser=True).order_by("pk").first() or "demo"
+    return User.objects.filter(is_demo=True, is_superuser=True).order_by("pk").first() or DEMO
 
 
 def _root_causes(case: Case) -> list[str]:
@@ -93,7 +94,7 @@ def _move_along(case: Case, now: datetime) -> None:
     opened = case.opened_at
     age = now - opened
     handler = _handler(case)
-    if getattr(handler, "pk", None) is not None:
+    if isinstance(handler, User):
         actions.assign(case, handler, actor=handler, now=min(opened + timedelta(hours=2), now))
     if age < timedelta(days=2) or roll < 10:  # new, or left lying (overdue once past its due date)
         return
@@ -124,7 +125,7 @@ def load_demo_cases() -> dict[str, int]:
     for key, rules in RULES.items():
         survey = Survey.objects.filter(key=key).first()
         if survey is not None and not AlertRuleSet.objects.filter(survey=survey).exists():
-            actions.save_rules(survey, rules, actor="demo")
+            actions.save_rules(survey, rules, actor=DEMO)
     if not Case.objects.exists():
         recent = Response.objects.filter(
             consented=True, survey__key__in=RULES, submitted_at__gte=now - timedelta(weeks=WEEKS)

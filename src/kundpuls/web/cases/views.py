@@ -21,6 +21,7 @@ from kundpuls.web.accounts.models import User
 from kundpuls.web.cases import actions, labels, queries
 from kundpuls.web.cases.models import AlertRuleSet, Case, CaseStatus
 from kundpuls.web.language import page_language
+from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.permissions import Capability, can
 from kundpuls.web.org.queries import unit_by_code
 from kundpuls.web.surveys.queries import survey_by_key
@@ -89,19 +90,19 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if what == "assign":
             assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
-            actions.assign(case, assignee, actor=request.user)
+            actions.assign(case, assignee, actor=actor_of(request))
         elif what == "note":
-            actions.add_note(case, request.POST.get("text", ""), actor=request.user)
+            actions.add_note(case, request.POST.get("text", ""), actor=actor_of(request))
         elif what == "advance":
             actions.advance(
                 case,
                 request.POST.get("status", ""),
-                actor=request.user,
+                actor=actor_of(request),
                 root_causes=request.POST.getlist("root_causes"),
                 improvement=request.POST.get("improvement", ""),
             )
         elif what == "close_without_contact":
-            actions.close_without_contact(case, request.POST.get("reason", ""), actor=request.user)
+            actions.close_without_contact(case, request.POST.get("reason", ""), actor=actor_of(request))
         else:
             raise Http404("unknown action")
     except KundpulsError as exc:
@@ -171,7 +172,7 @@ def rules_edit(request: HttpRequest, key: str) -> HttpResponse:
     if request.method == "POST":
         text = request.POST.get("rules", "")
         try:
-            actions.save_rules(survey, text, actor=request.user)
+            actions.save_rules(survey, text, actor=actor_of(request))
         except KundpulsError as exc:
             error = str(exc)
         else:

@@ -18,6 +18,7 @@ from kundpuls.render.unit_pdf import unit_report_pdf
 from kundpuls.web.dashboards import actions, queries
 from kundpuls.web.dashboards.forms import FilterForm
 from kundpuls.web.language import page_language
+from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can
 from kundpuls.web.responses.lake import bring_lake_up_to_date, lake_updated_at
@@ -129,7 +130,11 @@ def unit_pdf(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(_("No results for this unit yet."))
     pdf = unit_report_pdf(dashboard.report, language=page_language(), charts=list(dashboard.charts))
     actions.record_export(
-        request.user, target, survey=dashboard.report.survey_key, kind="pdf", period=dashboard.report.period
+        actor=actor_of(request),
+        unit=target,
+        survey=dashboard.report.survey_key,
+        kind="pdf",
+        period=dashboard.report.period,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"kundpuls-{target.code}-{dashboard.report.period}.pdf"
@@ -150,7 +155,11 @@ def unit_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         tables_xlsx(dashboard.tables, note=note) if fmt == "xlsx" else tables_csv(dashboard.tables, note=note)
     )
     actions.record_export(
-        request.user, target, survey=dashboard.report.survey_key, kind=fmt, period=dashboard.report.period
+        actor=actor_of(request),
+        unit=target,
+        survey=dashboard.report.survey_key,
+        kind=fmt,
+        period=dashboard.report.period,
     )
     response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
     name = f"kundpuls-{target.code}-{dashboard.report.period}.{fmt}"
@@ -241,8 +250,8 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
     table = context["table"]
     body: bytes | str = tables_xlsx([table], note=note) if fmt == "xlsx" else tables_csv([table], note=note)
     actions.record_export(
-        request.user,
         None,
+        actor=actor_of(request),
         survey=context["survey_key"],
         kind=f"overview.{fmt}",
         period=context["overview"].period,

@@ -7,20 +7,16 @@ from typing import Any
 
 from django.db import transaction
 
-from kundpuls.errors import PermissionDenied, ValidationError
+from kundpuls.errors import ValidationError
 from kundpuls.web.goals.cost_import import read_cost_rows, table_from_file
 from kundpuls.web.goals.metrics import check_metric, survey_definition
 from kundpuls.web.goals.models import Goal, ImprovementAction, UnitCost
 from kundpuls.web.goals.periods import parse_period
 from kundpuls.web.org.actions import record_audit
+from kundpuls.web.org.actors import Actor, user_of
 from kundpuls.web.org.models import Unit
-from kundpuls.web.org.permissions import Capability, can
+from kundpuls.web.org.permissions import Capability, require
 from kundpuls.web.surveys.models import Survey
-
-
-def _require(actor: Any, capability: Capability, unit: Unit) -> None:
-    if getattr(actor, "pk", None) is not None and not can(actor, capability, unit):
-        raise PermissionDenied(f"{actor} may not {capability} on {unit.code}")
 
 
 @transaction.atomic
@@ -32,10 +28,10 @@ def set_goal(
     *,
     survey: Survey | None = None,
     higher_is_better: bool = True,
-    actor: Any = "cli",
+    actor: Actor,
 ) -> Goal:
     """Set (or change) the target of ``metric`` for ``unit`` and, by inheritance, the units below it."""
-    _require(actor, Capability.MANAGE_SURVEYS, unit)
+    require(actor, Capability.MANAGE_SURVEYS, unit)
     label = parse_period(period).label
     check_metric(metric, survey)
     try:
@@ -54,7 +50,7 @@ def set_goal(
         defaults={
             "target": value,
             "higher_is_better": higher_is_better,
-            "created_by": actor if getattr(actor, "pk", None) else None,
+            "created_by": user_of(actor),
         },
     )
     record_audit(actor, "goals.set", unit.code, metric=metric, period=label, goal=value)
@@ -62,8 +58,8 @@ def set_goal(
 
 
 @transaction.atomic
-def remove_goal(goal: Goal, *, actor: Any = "cli") -> None:
-    _require(actor, Capability.MANAGE_SURVEYS, goal.unit)
+def remove_goal(goal: Goal, *, actor: Actor) -> None:
+    require(actor, Capability.MANAGE_SURVEYS, goal.unit)
     record_audit(actor, "goals.remove", goal.unit.code, metric=goal.metric, period=goal.period)
     goal.delete()
 
@@ -78,10 +74,10 @@ def add_improvement_action(
     owner: Any,
     started: date,
     due_date: date,
-    actor: Any = "cli",
+    actor: Actor,
 ) -> ImprovementAction:
     """An improvement action on ``driver`` (an index of the survey's codebook)."""
-    _require(actor, Capability.HANDLE_CASES, unit)
+    require(actor, Capability.HANDLE_CASES, unit)
     if driver not in survey_definition(survey).codebook.indices:
         raise ValidationError(
             f"driver: {driver!r} is not an index of {survey.key!r}", field="driver", value=driver
@@ -106,8 +102,8 @@ def add_improvement_action(
 
 
 @transaction.atomic
-def mark_action_done(action: ImprovementAction, done: date, *, actor: Any = "cli") -> ImprovementAction:
-    _require(actor, Capability.HANDLE_CASES, action.unit)
+def mark_action_done(action: ImprovementAction, done: date, *, actor: Actor) -> ImprovementAction:
+    require(actor, Capability.HANDLE_CASES, action.unit)
     action.done_at = done
     action.save(update_fields=["done_at"])
     record_audit(
@@ -117,12 +113,12 @@ def mark_action_done(action: ImprovementAction, done: date, *, actor: Any = "cli
 
 
 @transaction.atomic
-def import_costs(name: str, content: bytes, *, actor: Any = "cli") -> dict[str, int]:
+def import_costs(name: str, content: bytes, *, actor: Actor) -> dict[str, int]:
     """Import unit cost and volume per period: all rows or none (``ImportRowsError`` lists bad rows)."""
     units = {u.code: u for u in Unit.objects.all()}
     rows = read_cost_rows(table_from_file(name, content), set(units))
     for row in rows:
-        _require(actor, Capability.MANAGE_SURVEYS, units[row.unit])
+        require(actor, Capability.MANAGE_SURVEYS, units[row.unit])
     created = updated = 0
     for row in rows:
         _, was_created = UnitCost.objects.update_or_create(

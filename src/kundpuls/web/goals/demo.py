@@ -17,6 +17,7 @@ from django.utils import timezone
 from kundpuls.web.accounts.models import User
 from kundpuls.web.goals.actions import add_improvement_action, import_costs, mark_action_done, set_goal
 from kundpuls.web.goals.models import Goal, ImprovementAction, UnitCost
+from kundpuls.web.org.actors import DEMO
 from kundpuls.web.org.models import Unit
 from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.models import Survey
@@ -62,9 +63,9 @@ def _actions(today: date) -> None:
         owner=owner,
         started=today - timedelta(days=300),
         due_date=today - timedelta(days=200),
-        actor="demo",
+        actor=DEMO,
     )
-    mark_action_done(done, today - timedelta(days=190), actor="demo")
+    mark_action_done(done, today - timedelta(days=190), actor=DEMO)
     add_improvement_action(
         unit,
         survey,
@@ -73,7 +74,7 @@ def _actions(today: date) -> None:
         owner=owner,
         started=today - timedelta(days=30),
         due_date=today + timedelta(days=60),
-        actor="demo",
+        actor=DEMO,
     )
 
 
@@ -86,8 +87,8 @@ def load_demo_goals() -> dict[str, int]:
         unit = Unit.objects.filter(code=code).first()
         if unit is None or (key is not None and key not in surveys):
             continue
-        set_goal(unit, metric, str(year), target, survey=surveys.get(key) if key else None, actor="demo")
-    import_costs("demo-kostnader.csv", _costs_file(year), actor="demo")
+        set_goal(unit, metric, str(year), target, survey=surveys.get(key) if key else None, actor=DEMO)
+    import_costs("demo-kostnader.csv", _costs_file(year), actor=DEMO)
     _actions(today)
     return {
         "goals": Goal.objects.count(),

@@ -21,6 +21,7 @@ from kundpuls.web.goals.models import ImprovementAction
 from kundpuls.web.goals.periods import parse_period
 from kundpuls.web.goals.productivity import productivity_rows, productivity_svg
 from kundpuls.web.language import page_language
+from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.org.queries import unit_by_code
@@ -124,7 +125,7 @@ def unit_act(request: HttpRequest, code: str) -> HttpResponse:
                 request.POST.get("period", ""),
                 request.POST.get("target", "").replace(",", "."),
                 survey=survey_by_key(survey_key) if survey_key else None,
-                actor=request.user,
+                actor=actor_of(request),
             )
         elif what == "improvement":
             if not can(request.user, Capability.HANDLE_CASES, unit):
@@ -138,7 +139,7 @@ def unit_act(request: HttpRequest, code: str) -> HttpResponse:
                 owner=request.user,
                 started=_date(request.POST.get("started")),
                 due_date=_date(request.POST.get("due_date")),
-                actor=request.user,
+                actor=actor_of(request),
             )
         else:
             raise Http404("unknown action")

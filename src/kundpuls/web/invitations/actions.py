@@ -19,7 +19,9 @@ from kundpuls.web.invitations.models import Invitation, InvitationBackground, In
 from kundpuls.web.invitations.recipients import RecipientRow, read_recipients
 from kundpuls.web.invitations.tokens import hash_token, token_for
 from kundpuls.web.org.actions import record_audit
+from kundpuls.web.org.actors import RESPONDENT, Actor
 from kundpuls.web.org.models import Unit
+from kundpuls.web.org.permissions import Capability, require
 from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.actions import open_distribution
 from kundpuls.web.surveys.models import Channel, Survey
@@ -41,18 +43,20 @@ def _units_for(survey: Survey) -> dict[str, bool]:
 
 
 def import_recipients(
-    survey: Survey, table: list[list[str]], *, expires_at: datetime | None = None, actor: Any = "cli"
+    survey: Survey, table: list[list[str]], *, actor: Actor, expires_at: datetime | None = None
 ) -> ImportSummary:
     """Validate the recipient list ``table`` (header first) and invite everyone on it, or no one.
 
     Each unit gets (or keeps) a distribution on the ``invitation`` channel; each recipient an invitation
-    with a single-use link and, in a separate table, the e-mail address and name.
+    with a single-use link and, in a separate table, the e-mail address and name. Needs
+    ``manage_surveys`` on the survey's owner (the contact data are the owner's) and on every unit listed.
 
     Raises
     ------
     kundpuls.errors.ImportRowsError
         Naming row, column, value and problem of every bad cell; nothing is stored then.
     """
+    require(actor, Capability.MANAGE_SURVEYS, survey.owner)
     existing = frozenset(InvitationContact.objects.filter(survey=survey).values_list("email", flat=True))
     rows = read_recipients(table, units=_units_for(survey), existing_emails=existing)
     with transaction.atomic():
@@ -104,22 +108,26 @@ def record_answer(invitation: Invitation, response_id: int) -> Invitation:
             InvitationBackground.objects.get_or_create(
                 response=response, defaults={"data": invitation.background}
             )
-        record_audit("respondent", "invitations.answered", invitation.survey.key, invitation=invitation.pk)
+        record_audit(RESPONDENT, "invitations.answered", invitation.survey.key, invitation=invitation.pk)
     return invitation
 
 
-def record_opt_out(invitation: Invitation, *, actor: Any = "respondent") -> bool:
-    """The recipient wants no more mail about this survey; True when this call recorded it."""
+def record_opt_out(invitation: Invitation) -> bool:
+    """The recipient wants no more mail about this survey; True when this call recorded it.
+
+    The respondent's personal link is the authority here, not a role: audited as the respondent.
+    """
     changed = Invitation.objects.filter(pk=invitation.pk, opted_out_at__isnull=True).update(
         opted_out_at=timezone.now()
     )
     if changed:
-        record_audit(actor, "invitations.opt_out", invitation.survey.key, invitation=invitation.pk)
+        record_audit(RESPONDENT, "invitations.opt_out", invitation.survey.key, invitation=invitation.pk)
     return bool(changed)
 
 
-def record_bounce(invitation: Invitation, *, reason: str = "", actor: Any = "system") -> bool:
+def record_bounce(invitation: Invitation, *, actor: Actor, reason: str = "") -> bool:
     """The address does not take mail (a 5xx answer or a returned bounce); no more mail goes to it."""
+    require(actor, Capability.MANAGE_SURVEYS, invitation.survey.owner)
     changed = Invitation.objects.filter(pk=invitation.pk, bounced_at__isnull=True).update(
         bounced_at=timezone.now()
     )
@@ -142,12 +150,14 @@ class RetentionSummary:
     progress_cleared: int
 
 
-def apply_retention(*, now: datetime | None = None, actor: Any = "system") -> RetentionSummary:
+def apply_retention(*, actor: Actor, now: datetime | None = None) -> RetentionSummary:
     """Delete the contact data (and unfinished progress) of every survey closed ``retention_days()`` ago.
 
     Invitations (without personal data), their outcome and all responses stay, so response rates and
-    results remain; only who was invited and their half-typed answers go.
+    results remain; only who was invited and their half-typed answers go. It spans every survey, so it
+    needs ``administer`` everywhere (a superuser or an operator).
     """
+    require(actor, Capability.ADMINISTER, None)
     now = now or timezone.now()
     cutoff = now - timedelta(days=retention_days())
     surveys = list(

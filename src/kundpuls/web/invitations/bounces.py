@@ -32,6 +32,7 @@ from kundpuls.errors import InvalidArgument
 from kundpuls.web.invitations.actions import record_bounce
 from kundpuls.web.invitations.bounce_reference import deliveries_named_in
 from kundpuls.web.invitations.models import Delivery
+from kundpuls.web.org.actors import BOUNCES
 
 PROCESSED_FOLDER = "kundpuls-processed"
 
@@ -114,7 +115,7 @@ def record_bounce_message(message: Message, summary: BounceSummary) -> None:
         summary.unmatched += 1
         return
     for invitation in invitations.values():
-        if record_bounce(invitation, reason=found.reason, actor="bounces"):
+        if record_bounce(invitation, reason=found.reason, actor=BOUNCES):
             summary.bounced += 1
         else:
             summary.already_bounced += 1

@@ -47,6 +47,8 @@ from kundpuls.web.invitations.actions import record_bounce
 from kundpuls.web.invitations.mail import build_message
 from kundpuls.web.invitations.models import Delivery, DeliveryState, Invitation, InvitationContact
 from kundpuls.web.org.actions import record_audit
+from kundpuls.web.org.actors import WORKER, Actor
+from kundpuls.web.org.permissions import Capability, require
 from kundpuls.web.surveys.models import Survey
 
 log = logging.getLogger("kundpuls.invitations")
@@ -80,8 +82,9 @@ def _eligible() -> Q:
     )
 
 
-def plan_invitations(survey: Survey, *, actor: object = "cli") -> int:
+def plan_invitations(survey: Survey, *, actor: Actor) -> int:
     """A step-0 delivery for every eligible invitation that has none yet; returns how many were added."""
+    require(actor, Capability.MANAGE_SURVEYS, survey.owner)
     invitations = Invitation.objects.filter(_eligible(), survey=survey).exclude(deliveries__step=0)
     rows = [Delivery(invitation_id=pk, step=0) for pk in invitations.values_list("pk", flat=True)]
     Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
@@ -91,12 +94,13 @@ def plan_invitations(survey: Survey, *, actor: object = "cli") -> int:
 
 
 def plan_reminders(
-    survey: Survey, *, after_days: int, max_reminders: int, now: datetime | None = None, actor: object = "cli"
+    survey: Survey, *, actor: Actor, after_days: int, max_reminders: int, now: datetime | None = None
 ) -> int:
     """The next reminder for everyone who has not answered, ``after_days`` after their last mail.
 
     At most ``max_reminders`` reminders per person; only invitations whose last step was sent get one.
     """
+    require(actor, Capability.MANAGE_SURVEYS, survey.owner)
     now = now or timezone.now()
     latest = (
         Invitation.objects.filter(_eligible(), survey=survey)
@@ -213,6 +217,6 @@ def _after_failure(delivery: Delivery, exc: Exception) -> Outcome:
     state = DeliveryState.FAILED if (_temporary(exc) or _permanent(exc)) else DeliveryState.UNCERTAIN
     Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(state=state, last_error=error)
     if _permanent(exc):
-        record_bounce(delivery.invitation, reason=error)
+        record_bounce(delivery.invitation, reason=error, actor=WORKER)
     log.warning("delivery %s: %s", delivery.pk, state)
     return Outcome(delivery.pk, state)

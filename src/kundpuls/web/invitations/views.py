@@ -27,6 +27,7 @@ from kundpuls.web.invitations.delivery import plan_invitations, plan_reminders
 from kundpuls.web.invitations.models import Invitation
 from kundpuls.web.invitations.recipients import table_from_file
 from kundpuls.web.invitations.tasks import enqueue_due
+from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.permissions import Capability, can
 from kundpuls.web.responses.actions import Receipt
 from kundpuls.web.responses.models import Response
@@ -211,7 +212,7 @@ def status_page(request: HttpRequest, key: str) -> HttpResponse:
                 handle.flush()
                 try:
                     summary = actions.import_recipients(
-                        survey, table_from_file(Path(handle.name)), actor=request.user
+                        survey, table_from_file(Path(handle.name)), actor=actor_of(request)
                     )
                 except ImportRowsError as exc:
                     errors = list(exc.errors)
@@ -250,10 +251,10 @@ def send(request: HttpRequest, key: str) -> HttpResponse:
             survey,
             after_days=_whole_number(request.POST.get("after_days"), 7),
             max_reminders=_whole_number(request.POST.get("max_reminders"), 2),
-            actor=request.user,
+            actor=actor_of(request),
         )
     else:
-        plan_invitations(survey, actor=request.user)
+        plan_invitations(survey, actor=actor_of(request))
     queued = enqueue_due(survey)
     messages.success(request, _("%(n)d mails queued.") % {"n": queued})
     return redirect("invitations:status", key=survey.key)

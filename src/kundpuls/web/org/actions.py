@@ -8,19 +8,24 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import CharField, F, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat, Substr
 
 from kundpuls.errors import ValidationError
+from kundpuls.web.accounts.models import User
+from kundpuls.web.org.actors import Actor, actor_label, user_of
 from kundpuls.web.org.models import AuditEvent, Role, Unit, UnitEvent
+from kundpuls.web.org.permissions import Capability, require
 from kundpuls.web.org.unit_import import COLUMNS, UnitRow, read_unit_rows
 
 
-def record_audit(actor: Any, action: str, target: str = "", **details: Any) -> AuditEvent:
-    """Store who did what to what; ``actor`` is a user or a label such as ``"cli"``."""
-    user = actor if getattr(actor, "pk", None) is not None else None
-    label = "" if user is not None else str(actor or "system")
+def record_audit(actor: Actor, action: str, target: str = "", **details: Any) -> AuditEvent:
+    """Store who did what to what: a user as the event's ``actor``, a system actor by name."""
+    user = user_of(actor)  # refuses anything that is not an actor
+    label = "" if user is not None else actor_label(actor)
     return AuditEvent.objects.create(
         actor=user, actor_label=label, action=action, target=target, details=details
     )
@@ -86,12 +91,15 @@ def _move_subtree(unit: Unit, new_parent: Unit | None) -> None:
 
 
 @transaction.atomic
-def import_units(text: str, *, actor: Any = "cli") -> ImportSummary:
+def import_units(text: str, *, actor: Actor) -> ImportSummary:
     """Create or update units from a unit file; all rows or none (see :mod:`kundpuls.web.org.unit_import`).
+
+    The file may touch any unit, so it needs ``administer`` everywhere (a superuser or an operator).
 
     New units are inserted level by level and get their paths from one SQL statement per level; a moved
     unit's subtree is rewritten with one prefix replacement, so 10,000 units import in seconds.
     """
+    require(actor, Capability.ADMINISTER, None)
     existing = {u.code: u for u in Unit.objects.select_for_update(of=("self",)).select_related("parent")}
     existing_parents = {code: (u.parent.code if u.parent else None) for code, u in existing.items()}
     rows = read_unit_rows(text, existing_parents)
@@ -200,10 +208,13 @@ def units_to_csv(rows: list[dict[str, str]]) -> str:
 
 
 @transaction.atomic
-def move_unit(
-    unit: Unit, new_parent: Unit | None, *, effective: date | None = None, actor: Any = "cli"
-) -> Unit:
-    """Move ``unit`` (and its subtree) under ``new_parent``; responses keep the unit they were given to."""
+def move_unit(unit: Unit, new_parent: Unit | None, *, actor: Actor, effective: date | None = None) -> Unit:
+    """Move ``unit`` (and its subtree) under ``new_parent``; responses keep the unit they were given to.
+
+    Needs ``administer`` on ``unit`` and on ``new_parent`` (everywhere when it becomes a root).
+    """
+    require(actor, Capability.ADMINISTER, unit)
+    require(actor, Capability.ADMINISTER, new_parent)
     if new_parent is not None and new_parent.path.startswith(unit.path):
         raise ValidationError(
             f"parent: {new_parent.code!r} lies inside {unit.code!r}; the move would make a cycle",
@@ -227,11 +238,14 @@ def move_unit(
 
 
 @transaction.atomic
-def merge_units(source: Unit, target: Unit, *, effective: date, actor: Any = "cli") -> Unit:
+def merge_units(source: Unit, target: Unit, *, effective: date, actor: Actor) -> Unit:
     """Close ``source`` on ``effective`` and let ``target`` take over its children.
 
     ``source`` is kept (closed, pointing to ``target``) so that its responses and history stay theirs.
+    Needs ``administer`` on both units.
     """
+    require(actor, Capability.ADMINISTER, source)
+    require(actor, Capability.ADMINISTER, target)
     if source.pk == target.pk:
         raise ValidationError(
             "target: a unit cannot be merged into itself", field="target", value=target.code
@@ -251,9 +265,37 @@ def merge_units(source: Unit, target: Unit, *, effective: date, actor: Any = "cl
 
 
 @transaction.atomic
-def grant_role(user: Any, unit: Unit, role: str, *, actor: Any = "cli") -> Role:
-    """Give ``user`` ``role`` on ``unit`` (and its subtree); granting twice is harmless."""
+def grant_role(user: Any, unit: Unit, role: str, *, actor: Actor) -> Role:
+    """Give ``user`` ``role`` on ``unit`` (and its subtree); granting twice is harmless (``administer``)."""
+    require(actor, Capability.ADMINISTER, unit)
     obj, created = Role.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
         record_audit(actor, "roles.grant", unit.code, user=user.email, role=role)
     return obj
+
+
+@transaction.atomic
+def create_admin(email: str, password: str, *, actor: Actor, name: str = "") -> User:
+    """Create (or promote and reset) a superuser with ``email``; the password must pass the validators.
+
+    Only a superuser or an operator (``administer`` everywhere) may. It lives with the roles (not in
+    ``accounts``, which sits below ``org`` and so cannot check a permission).
+    """
+    require(actor, Capability.ADMINISTER, None)
+    email = email.strip().lower()
+    candidate = User(email=email)
+    try:
+        validate_password(password, candidate)
+    except DjangoValidationError as exc:
+        raise ValidationError(
+            "password: " + " ".join(str(m) for m in exc.messages), field="password", value="***"
+        ) from exc
+    user, _ = User.objects.get_or_create(email=email)
+    user.first_name, _sep, user.last_name = name.partition(" ")
+    user.is_staff = True
+    user.is_superuser = True
+    user.is_active = True
+    user.is_demo = False
+    user.set_password(password)
+    user.save()
+    return user

@@ -1,7 +1,8 @@
 """The one permission function of Kundpuls.
 
-Every view, export, API endpoint and CLI command that acts for a person asks :func:`can` (or
-:func:`units_where` for lists). A role held on a unit holds for the unit's whole subtree.
+Pages ask :func:`can` (or :func:`units_where` for lists) to decide what to show; every action checks
+:func:`require` itself, whoever calls it (see :mod:`kundpuls.web.org.actors`). A role held on a unit holds
+for the unit's whole subtree.
 
 ========================  =====  =======  =======  ======
 capability                admin  analyst  manager  viewer
@@ -29,6 +30,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from kundpuls.errors import PermissionDenied
+from kundpuls.web.accounts.models import User
+from kundpuls.web.org.actors import SystemActor, actor_label
 from kundpuls.web.org.models import Role, RoleKind, Unit
 
 
@@ -82,11 +85,43 @@ def can(user: Any, capability: Capability | str, unit: Unit | None = None) -> bo
     return False
 
 
-def require(user: Any, capability: Capability | str, unit: Unit | None = None) -> None:
-    """Raise :class:`~kundpuls.errors.PermissionDenied` unless :func:`can` allows it."""
-    if not can(user, capability, unit):
-        target = unit.code if unit is not None else "*"
-        raise PermissionDenied(f"{getattr(user, 'email', 'anonymous')} may not {capability} on {target}")
+def allows(actor: object, capability: Capability | str, unit: Unit | None) -> bool:
+    """Whether ``actor`` may take an action needing ``capability`` on ``unit`` (``None``: on every unit).
+
+    The one decision every action makes (through :func:`require`):
+
+    * a user: :func:`can` on ``unit``; ``None`` (the whole installation: creating administrators, a
+      unit import, retention) only for a superuser — unlike ``can(user, capability, None)``, which asks
+      for *some* unit and serves menus;
+    * a system actor: allowed when it is an operator (:data:`~kundpuls.web.org.actors.OPERATORS`: the
+      terminal, the worker, the demo loader), refused otherwise (a respondent holds no capability);
+    * anything else (an anonymous user, a string, None): refused.
+    """
+    if isinstance(actor, SystemActor):
+        return actor.is_operator
+    if not isinstance(actor, User) or _is_anonymous(actor):
+        return False
+    if unit is None:
+        return bool(actor.is_superuser)
+    return can(actor, capability, unit)
+
+
+def require(actor: object, capability: Capability | str, unit: Unit | None) -> None:
+    """Raise :class:`~kundpuls.errors.PermissionDenied` unless :func:`allows` it (``None``: every unit)."""
+    if not allows(actor, capability, unit):
+        target = unit.code if unit is not None else "every unit"
+        who = actor_label(actor) if isinstance(actor, (User, SystemActor)) else type(actor).__name__
+        raise PermissionDenied(f"{who} may not {Capability(capability)} on {target}")
+
+
+def require_some_unit(actor: object, capability: Capability | str) -> None:
+    """Like :func:`require` for an action over "the units the actor may" (an overview export): the actor
+    must hold ``capability`` on at least one unit (operators always do)."""
+    if isinstance(actor, SystemActor) and actor.is_operator:
+        return
+    if not (isinstance(actor, User) and can(actor, capability, None)):
+        who = actor_label(actor) if isinstance(actor, (User, SystemActor)) else type(actor).__name__
+        raise PermissionDenied(f"{who} may not {Capability(capability)} on any unit")
 
 
 def units_where(user: Any, capability: Capability | str) -> QuerySet[Unit]:

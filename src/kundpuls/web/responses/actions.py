@@ -19,6 +19,8 @@ from kundpuls.instruments import (
     validate_answers,
 )
 from kundpuls.text.redaction import redact
+from kundpuls.web.org.actors import Actor
+from kundpuls.web.org.permissions import Capability, require
 from kundpuls.web.responses.models import ContactDetails, Response
 from kundpuls.web.responses.signals import responses_stored
 from kundpuls.web.surveys.models import Distribution, SurveyVersion
@@ -129,12 +131,15 @@ class ImportReport:
 
 
 def import_responses(
-    version: SurveyVersion, rows: list[IncomingResponse], *, batch_size: int = 2000
+    version: SurveyVersion, rows: list[IncomingResponse], *, actor: Actor, batch_size: int = 2000
 ) -> ImportReport:
     """Validate every row, then store them all in one transaction (or none: errors name row and item).
 
-    Rows whose submission id is already stored are skipped, so an import can be run again safely.
+    Rows whose submission id is already stored are skipped, so an import can be run again safely. Needs
+    ``manage_surveys`` on the unit of every row's distribution.
     """
+    for unit in {row.distribution.unit_id: row.distribution.unit for row in rows}.values():
+        require(actor, Capability.MANAGE_SURVEYS, unit)
     definition = definition_of(version)
     prepared: list[tuple[IncomingResponse, ValidatedAnswers]] = []
     errors: list[RowError] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from kundpuls.demo.demo_plan import DEMO_OWNERS, demo_plan
+from kundpuls.web.org.actors import DEMO
 from kundpuls.web.org.models import Unit
 from kundpuls.web.responses.actions import IncomingResponse, import_responses
 from kundpuls.web.responses.models import Response
@@ -43,6 +44,6 @@ def load_demo_responses() -> dict[str, int]:
             )
             for r in generated.responses
         ]
-        report = import_responses(version, rows)
+        report = import_responses(version, rows, actor=DEMO)
         counts[key] = report.stored + report.already_stored
     return counts

@@ -15,6 +15,8 @@ from kundpuls.analytics.lake_erasure import ErasureReport, erase_responses
 from kundpuls.analytics.lake_manifest import lake_location, manifest_exists, read_manifest
 from kundpuls.analytics.lake_sync import SyncReport, sync_lake
 from kundpuls.web.org.actions import record_audit
+from kundpuls.web.org.actors import Actor
+from kundpuls.web.org.permissions import Capability, require
 from kundpuls.web.responses.lake_source import published_item_metadata, response_fetcher
 from kundpuls.web.responses.models import Response
 
@@ -80,8 +82,12 @@ def lake_updated_at() -> datetime | None:
     return _parsed(read_manifest(location).updated_at)
 
 
-def erase(submission_ids: Iterable[str], *, actor: object = "cli") -> ErasureReport:
-    """Delete responses (GDPR request, retention) from the database, then rewrite the lake partitions."""
+def erase(submission_ids: Iterable[str], *, actor: Actor) -> ErasureReport:
+    """Delete responses (GDPR request, retention) from the database, then rewrite the lake partitions.
+
+    Any response of any unit may go, so it needs ``administer`` everywhere (a superuser or an operator).
+    """
+    require(actor, Capability.ADMINISTER, None)
     ids = [str(i).replace("-", "") for i in submission_ids]
     with transaction.atomic():
         deleted, _ = Response.objects.filter(submission_id__in=ids).delete()

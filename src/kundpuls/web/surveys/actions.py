@@ -17,27 +17,29 @@ from kundpuls.instruments import (
     parse_definition,
 )
 from kundpuls.web.org.actions import record_audit
+from kundpuls.web.org.actors import Actor, user_of
 from kundpuls.web.org.models import Unit
+from kundpuls.web.org.permissions import Capability, require
 from kundpuls.web.surveys.models import Channel, Distribution, Survey, SurveyVersion
 from kundpuls.web.surveys.queries import definition_of
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) is not None else None
-
-
 @transaction.atomic
-def save_definition(definition: SurveyDefinition, *, owner: Unit, actor: Any = "cli") -> SurveyVersion:
+def save_definition(definition: SurveyDefinition, *, owner: Unit, actor: Actor) -> SurveyVersion:
     """Store ``definition`` as a new draft version of the survey with its key (created when new).
 
     A change that would alter the scale, type or meaning of an existing item is refused (use a new key), so
-    results stay comparable across versions. Saving the same definition as the newest version again
+    results stay comparable across versions. Needs ``manage_surveys`` on ``owner`` (and on the stored
+    survey's owner when the key exists). Saving the same definition as the newest version again
     returns that version instead of adding a copy.
     """
+    require(actor, Capability.MANAGE_SURVEYS, owner)
     survey, created = Survey.objects.select_for_update().get_or_create(
         key=definition.key,
-        defaults={"title": definition.title.sv, "owner": owner, "created_by": _user(actor)},
+        defaults={"title": definition.title.sv, "owner": owner, "created_by": user_of(actor)},
     )
+    if not created:
+        require(actor, Capability.MANAGE_SURVEYS, survey.owner)
     as_dict = definition_to_dict(definition)
     latest = survey.versions.order_by("-number").first()
     if latest is not None and latest.definition == as_dict:
@@ -56,7 +58,7 @@ def save_definition(definition: SurveyDefinition, *, owner: Unit, actor: Any = "
             survey=survey,
             number=(latest.number + 1) if latest else 1,
             definition=as_dict,
-            created_by=_user(actor),
+            created_by=user_of(actor),
         )
     if survey.title != definition.title.sv:
         survey.title = definition.title.sv
@@ -65,20 +67,21 @@ def save_definition(definition: SurveyDefinition, *, owner: Unit, actor: Any = "
     return version
 
 
-def import_definition(data: Any, *, owner: Unit, actor: Any = "cli") -> SurveyVersion:
+def import_definition(data: Any, *, owner: Unit, actor: Actor) -> SurveyVersion:
     """Validate raw definition data (a parsed YAML/JSON document) and save it as a draft version."""
     return save_definition(parse_definition(data), owner=owner, actor=actor)
 
 
-def create_from_template(template_key: str, *, owner: Unit, actor: Any = "cli") -> SurveyVersion:
+def create_from_template(template_key: str, *, owner: Unit, actor: Actor) -> SurveyVersion:
     """A draft survey from the template library (key as in the template)."""
     return save_definition(load_template(template_key), owner=owner, actor=actor)
 
 
 @transaction.atomic
-def publish(version: SurveyVersion, *, actor: Any = "cli", at: datetime | None = None) -> SurveyVersion:
+def publish(version: SurveyVersion, *, actor: Actor, at: datetime | None = None) -> SurveyVersion:
     """Freeze ``version`` and make it what respondents get; publishing twice is harmless."""
-    version = SurveyVersion.objects.select_for_update().get(pk=version.pk)
+    version = SurveyVersion.objects.select_for_update().select_related("survey__owner").get(pk=version.pk)
+    require(actor, Capability.MANAGE_SURVEYS, version.survey.owner)
     if version.published_at is None:
         definition_of(version)  # must still parse
         version.published_at = at or timezone.now()
@@ -95,9 +98,13 @@ def open_distribution(
     channel: str = Channel.LINK,
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
-    actor: Any = "cli",
+    actor: Actor,
 ) -> Distribution:
-    """Open ``survey`` for ``unit`` on ``channel``; an already open distribution is returned as it is."""
+    """Open ``survey`` for ``unit`` on ``channel``; an already open distribution is returned as it is.
+
+    Needs ``manage_surveys`` on ``unit``, which must lie in the survey owner's organisation.
+    """
+    require(actor, Capability.MANAGE_SURVEYS, unit)
     if not survey.owner.path or not unit.path.startswith(survey.owner.path):
         raise ValidationError(
             f"unit: {unit.code!r} is outside the survey owner's organisation ({survey.owner.code})",
@@ -121,7 +128,8 @@ def open_distribution(
 
 
 @transaction.atomic
-def close_distribution(distribution: Distribution, *, actor: Any = "cli") -> Distribution:
+def close_distribution(distribution: Distribution, *, actor: Actor) -> Distribution:
+    require(actor, Capability.MANAGE_SURVEYS, distribution.unit)
     if distribution.closed_at is None:
         distribution.closed_at = timezone.now()
         distribution.save(update_fields=["closed_at"])
@@ -132,8 +140,9 @@ def close_distribution(distribution: Distribution, *, actor: Any = "cli") -> Dis
 
 
 @transaction.atomic
-def close_survey(survey: Survey, *, actor: Any = "cli") -> Survey:
+def close_survey(survey: Survey, *, actor: Actor) -> Survey:
     """Close the survey and every distribution of it; later visitors get the 'closed' page."""
+    require(actor, Capability.MANAGE_SURVEYS, survey.owner)
     now = timezone.now()
     if survey.closed_at is None:
         survey.closed_at = now

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from kundpuls.web.org.actors import DEMO
 from kundpuls.web.org.models import Unit
 from kundpuls.web.surveys.actions import create_from_template, open_distribution, publish
 from kundpuls.web.surveys.models import Distribution
@@ -36,10 +37,10 @@ def load_demo_surveys() -> dict[str, int]:
     opened = 0
     for template, owner_code in DEMO_SURVEYS.items():
         owner = Unit.objects.get(code=owner_code)
-        version = create_from_template(template, owner=owner, actor="demo")
-        version = publish(version, actor="demo", at=demo_start())
+        version = create_from_template(template, owner=owner, actor=DEMO)
+        version = publish(version, actor=DEMO, at=demo_start())
         for unit in leaf_units(owner):
-            open_distribution(version.survey, unit, actor="demo")
+            open_distribution(version.survey, unit, actor=DEMO)
             opened += 1
     return {
         "surveys": len(DEMO_SURVEYS),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kundpuls.errors import KundpulsError, NotFound
 from kundpuls.instruments import first_page_key, parse_definition
+from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.surveys import actions, queries
@@ -53,14 +54,16 @@ def survey_new(request: HttpRequest) -> HttpResponse:
         try:
             if form.cleaned_data["template"]:
                 version = actions.create_from_template(
-                    form.cleaned_data["template"], owner=owner, actor=request.user
+                    form.cleaned_data["template"], owner=owner, actor=actor_of(request)
                 )
             else:
                 upload = form.cleaned_data["definition"]
                 if upload.size > 1_000_000:
                     raise KundpulsError(_("definition: the file is larger than 1 MB"))
                 data = yaml.safe_load(upload.read().decode("utf-8"))
-                version = actions.save_definition(parse_definition(data), owner=owner, actor=request.user)
+                version = actions.save_definition(
+                    parse_definition(data), owner=owner, actor=actor_of(request)
+                )
         except (KundpulsError, yaml.YAMLError, UnicodeDecodeError) as exc:
             form.add_error(None, str(exc))
         else:
@@ -113,7 +116,7 @@ def survey_publish(request: HttpRequest, key: str) -> HttpResponse:
     survey = _survey_for(request, key)
     version = survey.versions.order_by("-number").first()
     if version is not None:
-        actions.publish(version, actor=request.user)
+        actions.publish(version, actor=actor_of(request))
         messages.success(request, _("Version %(n)d is published.") % {"n": version.number})
     return redirect("surveys:detail", key=key)
 
@@ -128,7 +131,7 @@ def survey_open(request: HttpRequest, key: str) -> HttpResponse:
         try:
             for unit in form.cleaned_data["units"]:
                 actions.open_distribution(
-                    survey, unit, channel=form.cleaned_data["channel"], actor=request.user
+                    survey, unit, channel=form.cleaned_data["channel"], actor=actor_of(request)
                 )
         except KundpulsError as exc:
             messages.error(request, str(exc))
@@ -143,7 +146,7 @@ def survey_open(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 def survey_close(request: HttpRequest, key: str) -> HttpResponse:
     survey = _survey_for(request, key)
-    actions.close_survey(survey, actor=request.user)
+    actions.close_survey(survey, actor=actor_of(request))
     messages.success(request, _("The survey is closed."))
     return redirect("surveys:detail", key=key)
 

@@ -21,6 +21,7 @@ from kundpuls.errors import DefinitionError, InvalidArgument, ValidationError
 from kundpuls.text.taxonomy import TERM_KINDS, Taxonomy, parse_taxonomy, taxonomy_problems
 from kundpuls.text.tokens import LANGUAGES
 from kundpuls.web.org.actions import record_audit
+from kundpuls.web.org.actors import Actor, actor_label, user_of
 from kundpuls.web.themes import queries
 from kundpuls.web.themes.models import TaxonomyRevision
 from kundpuls.web.themes.problems import TaxonomyInvalid
@@ -87,9 +88,13 @@ def _changes(before: Taxonomy, after: Taxonomy) -> dict[str, list[str]]:
 
 @transaction.atomic
 def save_taxonomy(
-    taxonomy: Taxonomy, *, actor: Any, note: str = "", action: str = "themes.save", **details: Any
+    taxonomy: Taxonomy, *, actor: Actor, note: str = "", action: str = "themes.save", **details: Any
 ) -> TaxonomyRevision:
-    """Store ``taxonomy`` as the new revision in force (refused when it removes a theme in use)."""
+    """Store ``taxonomy`` as the new revision in force (refused when it removes a theme in use).
+
+    Only a taxonomy editor may (:func:`kundpuls.web.themes.queries.require_taxonomy_editor`).
+    """
+    queries.require_taxonomy_editor(actor)
     before = queries.taxonomy_in_force()
     changes = _changes(before, taxonomy)
     if changes["removed"]:
@@ -101,24 +106,24 @@ def save_taxonomy(
             gettext("taxonomy: nothing changed compared with the taxonomy in force"), field="taxonomy"
         )
     number = (TaxonomyRevision.objects.aggregate(top=Max("number"))["top"] or 0) + 1
-    user = actor if getattr(actor, "pk", None) is not None else None
+    user = user_of(actor)
     revision = TaxonomyRevision.objects.create(
         number=number,
         text=taxonomy.to_yaml(),
         note=note.strip()[:300],
         created_by=user,
-        created_by_label="" if user is not None else str(actor or "system"),
+        created_by_label="" if user is not None else actor_label(actor),
     )
     record_audit(actor, action, f"taxonomy r{number}", note=note.strip()[:300], **changes, **details)
     return revision
 
 
-def import_text(text: str, *, actor: Any, note: str = "") -> TaxonomyRevision:
+def import_text(text: str, *, actor: Actor, note: str = "") -> TaxonomyRevision:
     """Validate uploaded YAML and store it as a new revision."""
     return save_taxonomy(taxonomy_from_text(text), actor=actor, note=note, action="themes.import")
 
 
-def restore(number: int, *, actor: Any) -> TaxonomyRevision:
+def restore(number: int, *, actor: Actor) -> TaxonomyRevision:
     """Store the text of an older revision as a new revision (history is never rewritten)."""
     old = queries.revision(number)
     note = gettext("Restored revision %(n)d") % {"n": number}
@@ -155,7 +160,7 @@ def theme_node(
 
 
 def save_theme(
-    key: str, node: Mapping[str, Any], *, actor: Any, new: bool, note: str = ""
+    key: str, node: Mapping[str, Any], *, actor: Actor, new: bool, note: str = ""
 ) -> TaxonomyRevision:
     """Add theme ``key`` (``new``) or replace its content; validated like an uploaded file."""
     data = copy.deepcopy(queries.taxonomy_in_force().to_mapping())
@@ -175,7 +180,7 @@ def save_theme(
     return save_taxonomy(validated(data), actor=actor, note=note, action=action, theme=key)
 
 
-def remove_theme(key: str, *, actor: Any, note: str = "") -> TaxonomyRevision:
+def remove_theme(key: str, *, actor: Actor, note: str = "") -> TaxonomyRevision:
     """Remove theme ``key`` (refused, naming the rules and cases, when it is in use)."""
     data = copy.deepcopy(queries.taxonomy_in_force().to_mapping())
     if key not in data["themes"]:

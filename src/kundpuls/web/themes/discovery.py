@@ -16,12 +16,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext
 
-from kundpuls.errors import InvalidArgument, PermissionDenied
+from kundpuls.errors import InvalidArgument
 from kundpuls.reports.theme_discovery import propose_themes
 from kundpuls.text.discovery import ThemeProposal
 from kundpuls.text.taxonomy import merge_theme_terms, taxonomy_problems
+from kundpuls.web.org.actors import Actor, user_of
 from kundpuls.web.org.models import Unit
-from kundpuls.web.org.permissions import Capability, can
+from kundpuls.web.org.permissions import Capability, require
 from kundpuls.web.surveys.models import Survey
 from kundpuls.web.surveys.queries import current_version, definition_of
 from kundpuls.web.themes import actions, queries
@@ -29,16 +30,15 @@ from kundpuls.web.themes.models import DiscoveryRun, DiscoveryStatus, TaxonomyRe
 from kundpuls.web.themes.problems import TaxonomyInvalid
 
 
-def _require(user: Any, unit: Unit) -> None:
-    if not queries.may_edit_taxonomy(user) or not can(user, Capability.VIEW_COMMENTS, unit):
-        raise PermissionDenied(
-            f"{getattr(user, 'email', 'anonymous')} may not discover themes on {unit.code}"
-        )
+def _require(actor: Actor, unit: Unit) -> None:
+    """A taxonomy editor who may read the comments of ``unit``."""
+    queries.require_taxonomy_editor(actor)
+    require(actor, Capability.VIEW_COMMENTS, unit)
 
 
-def run_discovery(user: Any, survey: Survey, unit: Unit, *, period: str = "") -> DiscoveryRun:
+def run_discovery(survey: Survey, unit: Unit, *, actor: Actor, period: str = "") -> DiscoveryRun:
     """Propose themes from the releasable comments of ``unit``'s subtree in ``survey`` and store the run."""
-    _require(user, unit)
+    _require(actor, unit)
     version = current_version(survey)
     if version is None:
         raise InvalidArgument(
@@ -48,7 +48,9 @@ def run_discovery(user: Any, survey: Survey, unit: Unit, *, period: str = "") ->
         )
     started = time.perf_counter()
     number = queries.revision_number()
-    run = DiscoveryRun(survey=survey, unit=unit, period=period, revision=number or None, created_by=user)
+    run = DiscoveryRun(
+        survey=survey, unit=unit, period=period, revision=number or None, created_by=user_of(actor)
+    )
     try:
         result = propose_themes(
             str(settings.KUNDPULS_LAKE_DIR),
@@ -113,7 +115,7 @@ def accept(
     run: DiscoveryRun,
     index: int,
     *,
-    actor: Any,
+    actor: Actor,
     key: str,
     label: Mapping[str, str] | None = None,
     words: Sequence[str] | None = None,

@@ -15,11 +15,12 @@ from typing import Any
 from django.conf import settings
 
 from kundpuls.analytics.lake_manifest import lake_location, manifest_exists
-from kundpuls.errors import NotFound
+from kundpuls.errors import NotFound, PermissionDenied
 from kundpuls.reports.theme_counts import ThemeCounts, theme_counts
 from kundpuls.text.taxonomy import Taxonomy, default_taxonomy, taxonomy_from_yaml
+from kundpuls.web.org.actors import SystemActor
 from kundpuls.web.org.models import Unit
-from kundpuls.web.org.permissions import Capability, can, units_where
+from kundpuls.web.org.permissions import Capability, allows, units_where
 from kundpuls.web.themes.models import DiscoveryRun, TaxonomyRevision
 
 _LOCK = threading.Lock()
@@ -68,16 +69,23 @@ def revisions() -> list[TaxonomyRevision]:
     return list(TaxonomyRevision.objects.select_related("created_by").order_by("-number"))
 
 
-def may_edit_taxonomy(user: Any) -> bool:
+def may_edit_taxonomy(actor: object) -> bool:
     """Administrators and analysts of a whole organisation: ``manage_surveys`` on a root unit.
 
-    The taxonomy is shared by every unit, so a role on a part of the tree is not enough.
+    The taxonomy is shared by every unit, so a role on a part of the tree is not enough. Operators (the
+    terminal, the demo loader) may; anything else is refused (:func:`~kundpuls.web.org.permissions.allows`).
     """
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
+    if isinstance(actor, SystemActor):
+        return allows(actor, Capability.MANAGE_SURVEYS, None)
     return any(
-        can(user, Capability.MANAGE_SURVEYS, root) for root in Unit.objects.filter(parent__isnull=True)
+        allows(actor, Capability.MANAGE_SURVEYS, root) for root in Unit.objects.filter(parent__isnull=True)
     )
+
+
+def require_taxonomy_editor(actor: object) -> None:
+    """Raise :class:`~kundpuls.errors.PermissionDenied` unless :func:`may_edit_taxonomy` allows ``actor``."""
+    if not may_edit_taxonomy(actor):
+        raise PermissionDenied(f"{actor} may not edit the taxonomy (manage_surveys on a root unit)")
 
 
 @dataclass

@@ -20,6 +20,7 @@ from kundpuls.reports.theme_discovery import discovery_periods
 from kundpuls.text.taxonomy import TERM_KINDS
 from kundpuls.text.tokens import LANGUAGES
 from kundpuls.web.language import page_language
+from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.surveys.models import Survey
@@ -91,7 +92,7 @@ def _theme_form_page(request: HttpRequest, key: str | None) -> HttpResponse:
             )
             try:
                 actions.save_theme(
-                    theme_key, node, actor=request.user, new=new, note=form.cleaned_data.get("note", "")
+                    theme_key, node, actor=actor_of(request), new=new, note=form.cleaned_data.get("note", "")
                 )
             except TaxonomyInvalid as exc:
                 form.add_problems(exc)
@@ -122,7 +123,7 @@ def theme_edit(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 def theme_remove(request: HttpRequest, key: str) -> HttpResponse:
     try:
-        actions.remove_theme(key, actor=request.user)
+        actions.remove_theme(key, actor=actor_of(request))
     except KundpulsError as exc:
         messages.error(request, str(exc))
         return (
@@ -143,7 +144,7 @@ def history(request: HttpRequest) -> HttpResponse:
 @require_POST
 def restore(request: HttpRequest, number: int) -> HttpResponse:
     try:
-        actions.restore(number, actor=request.user)
+        actions.restore(number, actor=actor_of(request))
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     except KundpulsError as exc:
@@ -174,7 +175,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             raw = form.cleaned_data["file"].read()
             try:
                 text = raw.decode("utf-8-sig")
-                actions.import_text(text, actor=request.user, note=form.cleaned_data.get("note", ""))
+                actions.import_text(text, actor=actor_of(request), note=form.cleaned_data.get("note", ""))
             except UnicodeDecodeError:
                 errors = [_("(root): the file is not UTF-8 text")]
             except TaxonomyInvalid as exc:
@@ -221,7 +222,9 @@ def discover(request: HttpRequest) -> HttpResponse:
         survey = Survey.objects.get(key=form.cleaned_data["survey"])
         unit = Unit.objects.get(code=form.cleaned_data["unit"])
         try:
-            run = discovery.run_discovery(request.user, survey, unit, period=form.cleaned_data["period"])
+            run = discovery.run_discovery(
+                survey, unit, actor=actor_of(request), period=form.cleaned_data["period"]
+            )
         except KundpulsError as exc:
             form.add_error(None, str(exc))
         else:
@@ -285,7 +288,7 @@ def discovery_accept(request: HttpRequest, pk: int, index: int) -> HttpResponse:
             revision = discovery.accept(
                 run,
                 index - 1,
-                actor=request.user,
+                actor=actor_of(request),
                 key=data["key"] if new else data["target"],
                 label={"sv": data["label_sv"], "en": data["label_en"]} if new else None,
                 words=data["words"],
