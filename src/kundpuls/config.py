@@ -17,7 +17,7 @@ variable                       meaning                                          
 ``KUNDPULS_ANONYMITY_THRESHOLD`` smallest group shown                                 ``7``
 ``KUNDPULS_LAKE_SETTLE_SECONDS`` responses younger than this wait for the next sync      ``5``
 ``KUNDPULS_LAKE_REFRESH_SECONDS`` a results page syncs new responses into a lake older than this ``300``
-``KUNDPULS_SMTP_HOST``         SMTP server for invitations (none: mail to the console) none
+``KUNDPULS_SMTP_HOST``         SMTP server for invitations (none: mail to stderr)      none
 ``KUNDPULS_SMTP_PORT``         its port                                               ``25``
 ``KUNDPULS_SMTP_USER``         SMTP user name                                         none
 ``KUNDPULS_SMTP_PASSWORD``     SMTP password (or ``…_FILE``)                          none
