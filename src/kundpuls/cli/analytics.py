@@ -1,6 +1,6 @@
 """``kundpuls analyze`` and ``kundpuls lake …``: the response lake from the command line, without Django.
 
-kundpuls lake generate --rows 1000000 --out var/lake --seed 1
+kundpuls lake generate --rows 1000000 --out big-lake --seed 1
 kundpuls analyze --survey demo --by unit,quarter,age_group --rollup --out index.xlsx
 kundpuls lake info --json
 

@@ -145,7 +145,7 @@ def demo(
     ] = True,
     json: Annotated[bool, typer.Option("--json", help="Print what was loaded as JSON.")] = False,
 ) -> None:
-    """Set up the demo (database, demo organisation, users, data) and serve it on 127.0.0.1:8000."""
+    """Set up the demo (database, demo organisation, users, data) and serve it (default 127.0.0.1:8000)."""
     _demo_environment()
     if serve_after:
         _record_address(host, port)
