@@ -43,7 +43,7 @@ def test_a_key_from_the_environment_wins_over_the_data_folder_and_the_demo_write
 
 def test_an_empty_key_file_in_the_data_folder_is_named(tmp_path: Path) -> None:
     (tmp_path / "secret_key").write_text("\n", encoding="utf-8")
-    with pytest.raises(ConfigurationError, match="secret_key.*empty"):
+    with pytest.raises(ConfigurationError, match=r"secret_key.*empty"):
         load_config({"KUNDPULS_DATA_DIR": str(tmp_path)})
 
 
@@ -79,10 +79,10 @@ def test_a_bad_listening_address_is_named(host: str, port: int, named: str) -> N
 
 def test_a_base_url_that_is_no_web_address_is_named(tmp_path: Path) -> None:
     env = {"KUNDPULS_DEBUG": "1", "KUNDPULS_DATA_DIR": str(tmp_path)}
-    with pytest.raises(ConfigurationError, match="KUNDPULS_BASE_URL.*'kundpuls.example.se'"):
+    with pytest.raises(ConfigurationError, match=r"KUNDPULS_BASE_URL.*'kundpuls\.example\.se'"):
         load_config({**env, "KUNDPULS_BASE_URL": "kundpuls.example.se"})
     (tmp_path / "server_address").write_text("garbage\n", encoding="utf-8")
-    with pytest.raises(ConfigurationError, match="server_address.*'garbage"):
+    with pytest.raises(ConfigurationError, match=r"server_address.*'garbage"):
         load_config(env)
 
 

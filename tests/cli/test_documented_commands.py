@@ -50,7 +50,8 @@ survey = Survey.objects.get(key="nki")
 version = current_version(survey)
 units = [UnitProfile(code=code, volume=20) for code in ("VOF-HT-N", "VOF-HT-S", "VOF-HT-C")]
 now = datetime.now(UTC)
-generated = generate_responses(definition_of(version), units, start=now - timedelta(days=150), end=now, seed=3)
+start = now - timedelta(days=150)
+generated = generate_responses(definition_of(version), units, start=start, end=now, seed=3)
 links = {d.unit.code: d for d in Distribution.objects.filter(survey=survey).select_related("unit")}
 import_responses(version, [
     IncomingResponse(distribution=links[r.unit], submission_id=r.submission_id, answers=r.as_input(),

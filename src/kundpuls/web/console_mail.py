@@ -1,4 +1,4 @@
-"""Mail without an SMTP host: printed to stderr, so a command's stdout stays one JSON document (``--json``)."""
+"""Mail without an SMTP host goes to stderr, so a command's stdout stays one JSON document (``--json``)."""
 
 from __future__ import annotations
 
