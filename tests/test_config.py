@@ -54,6 +54,9 @@ def test_links_use_the_base_url_else_the_recorded_server_address_else_the_defaul
     assert load_config(env).base_url == "http://127.0.0.1:8123"
     record_server_address(server_url("kundpuls.lan", 9000), env)
     assert load_config(env).base_url == "http://kundpuls.lan:9000"
+    # a server started on another host answers requests for it (unless the hosts are set explicitly)
+    assert load_config(env).allowed_hosts == ("127.0.0.1", "localhost", "kundpuls.lan")
+    assert load_config({**env, "KUNDPULS_ALLOWED_HOSTS": "a.example.se"}).allowed_hosts == ("a.example.se",)
     assert (
         load_config({**env, "KUNDPULS_BASE_URL": "https://k.example.se/"}).base_url == "https://k.example.se"
     )

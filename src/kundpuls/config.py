@@ -11,7 +11,7 @@ variable                       meaning                                          
 ``KUNDPULS_SECRET_KEY``        Django's secret key (or ``…_FILE``)                    ``DATA_DIR/secret_key``
 ``KUNDPULS_DEBUG``             ``1``/``true`` turns on debug pages                    off
 ``KUNDPULS_DEMO``              ``1`` lets the demo accounts log in                    off
-``KUNDPULS_ALLOWED_HOSTS``     comma-separated host names                             ``127.0.0.1,localhost``
+``KUNDPULS_ALLOWED_HOSTS``     comma-separated host names (default: + the links' host) ``127.0.0.1,localhost``
 ``KUNDPULS_LAKE_DIR``          the Parquet response lake                              ``DATA_DIR/lake``
 ``KUNDPULS_BASE_URL``          public address used in links (QR codes, e-mails)       the server, see below
 ``KUNDPULS_ANONYMITY_THRESHOLD`` smallest group shown                                 ``7``
@@ -57,6 +57,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kundpuls.errors import ConfigurationError
 
@@ -264,7 +265,11 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
             f"KUNDPULS_DATABASE_URL: expected sqlite:///… or postgresql://…, got {database_url!r}"
         )
     key, key_source = secret_key(env, data_dir_, debug=debug)
+    links_url = base_url(env, data_dir_)
     hosts = tuple(h.strip() for h in (env.get("KUNDPULS_ALLOWED_HOSTS") or "127.0.0.1,localhost").split(","))
+    if not env.get("KUNDPULS_ALLOWED_HOSTS"):  # by default the links' own host is served too
+        links_host = urlsplit(links_url).hostname
+        hosts += (links_host,) if links_host and links_host not in hosts else ()
     threshold_raw = env.get("KUNDPULS_ANONYMITY_THRESHOLD") or "7"
     try:
         threshold = int(threshold_raw)
@@ -292,7 +297,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         demo=demo,
         allowed_hosts=tuple(h for h in hosts if h),
         lake_dir=lake_dir(env),
-        base_url=base_url(env, data_dir_),
+        base_url=links_url,
         anonymity_threshold=threshold,
         lake_settle_seconds=settle,
         lake_refresh_seconds=_whole(env, "KUNDPULS_LAKE_REFRESH_SECONDS", "300"),
