@@ -8,16 +8,16 @@ variable                       meaning                                          
 =============================  =====================================================  =====================
 ``KUNDPULS_DATA_DIR``          folder for the SQLite file, the lake, static files     ``./var``
 ``KUNDPULS_DATABASE_URL``      ``sqlite:///path`` or ``postgresql://user@host/db``    SQLite in the data dir
-``KUNDPULS_SECRET_KEY``        Django's secret key (or ``…_FILE``)                    required unless debug
+``KUNDPULS_SECRET_KEY``        Django's secret key (or ``…_FILE``)                    ``DATA_DIR/secret_key``
 ``KUNDPULS_DEBUG``             ``1``/``true`` turns on debug pages                    off
 ``KUNDPULS_DEMO``              ``1`` lets the demo accounts log in                    off
-``KUNDPULS_ALLOWED_HOSTS``     comma-separated host names                             ``127.0.0.1,localhost``
+``KUNDPULS_ALLOWED_HOSTS``     comma-separated host names (default: + the links' host) ``127.0.0.1,localhost``
 ``KUNDPULS_LAKE_DIR``          the Parquet response lake                              ``DATA_DIR/lake``
-``KUNDPULS_BASE_URL``          public address used in links (QR codes, e-mails)       ``http://127.0.0.1:8000``
+``KUNDPULS_BASE_URL``          public address used in links (QR codes, e-mails)       the server, see below
 ``KUNDPULS_ANONYMITY_THRESHOLD`` smallest group shown                                 ``7``
 ``KUNDPULS_LAKE_SETTLE_SECONDS`` responses younger than this wait for the next sync      ``5``
 ``KUNDPULS_LAKE_REFRESH_SECONDS`` a results page syncs new responses into a lake older than this ``300``
-``KUNDPULS_SMTP_HOST``         SMTP server for invitations (none: mail to the console) none
+``KUNDPULS_SMTP_HOST``         SMTP server for invitations (none: mail to stderr)      none
 ``KUNDPULS_SMTP_PORT``         its port                                               ``25``
 ``KUNDPULS_SMTP_USER``         SMTP user name                                         none
 ``KUNDPULS_SMTP_PASSWORD``     SMTP password (or ``…_FILE``)                          none
@@ -33,19 +33,39 @@ variable                       meaning                                          
 ``KUNDPULS_CHART_FONTS``       fonts charts measure text with: ``bundled`` or ``system`` ``bundled``
 =============================  =====================================================  =====================
 
-With debug off, a missing secret key stops the start with :class:`~kundpuls.errors.ConfigurationError`;
-there is never a default secret in production.
+Two defaults live in files in the data folder, so that every process on it (the server, each CLI command)
+agrees without extra environment:
+
+* ``secret_key``: written by ``kundpuls demo`` (random, mode 600) and used only when neither
+  ``KUNDPULS_SECRET_KEY`` nor ``KUNDPULS_SECRET_KEY_FILE`` is set (:func:`secret_key`). ``kundpuls check
+  --deploy`` warns when a server would run on it: in production the key belongs outside the data folder,
+  so that a copy of the data is not also a copy of the key.
+* ``server_address``: the address ``kundpuls serve`` (and ``kundpuls demo``) was last started on, written
+  at its start; links, QR codes and posters use it when ``KUNDPULS_BASE_URL`` is unset (:func:`base_url`),
+  else ``http://127.0.0.1:8000``.
+
+With debug off and no key anywhere, the start stops with :class:`~kundpuls.errors.ConfigurationError`;
+there is never a built-in secret in production.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kundpuls.errors import ConfigurationError
+
+SECRET_KEY_FILE_NAME = "secret_key"
+SERVER_ADDRESS_FILE_NAME = "server_address"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+SECRET_SOURCES = ("environment", "data_dir", "debug")
+_DEBUG_SECRET = "insecure-debug-only-key-never-used-in-production"
 
 _TRUE = {"1", "true", "yes", "on", "ja"}
 _FALSE = {"0", "false", "no", "off", "nej", ""}
@@ -81,6 +101,8 @@ class Config:
     rate_limit_posts: int = 120
     rate_limit_gets: int = 600
     trusted_proxies: int = 0
+    # Where the secret key came from: one of SECRET_SOURCES (see secret_key()).
+    secret_key_source: str = "environment"
 
     @property
     def uses_sqlite(self) -> bool:
@@ -130,27 +152,124 @@ def _whole(env: Mapping[str, str], name: str, default: str) -> int:
     return int(raw)
 
 
+def data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """``KUNDPULS_DATA_DIR`` (default ``./var``) as an absolute path."""
+    env = os.environ if env is None else env
+    return Path(env.get("KUNDPULS_DATA_DIR") or "var").expanduser().resolve()
+
+
+def lake_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The response lake: ``KUNDPULS_LAKE_DIR``, default ``DATA_DIR/lake`` (needs no secret, no Django)."""
+    env = os.environ if env is None else env
+    return Path(env.get("KUNDPULS_LAKE_DIR") or data_dir(env) / "lake").expanduser().resolve()
+
+
+def secret_key(env: Mapping[str, str], folder: Path, *, debug: bool) -> tuple[str, str]:
+    """The secret key and where it came from — the one place that decides it, for server and CLI alike.
+
+    In order: ``KUNDPULS_SECRET_KEY`` or ``KUNDPULS_SECRET_KEY_FILE`` (``"environment"``); the data
+    folder's ``secret_key`` that ``kundpuls demo`` writes (``"data_dir"``); with debug on, a fixed
+    development key (``"debug"``). Anything else stops with a message that says how to set one.
+    """
+    key = _secret(env, "KUNDPULS_SECRET_KEY")
+    if key is not None:
+        return key, "environment"
+    key_file = folder / SECRET_KEY_FILE_NAME
+    if key_file.is_file():
+        try:
+            key = key_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigurationError(f"{key_file}: cannot read the secret key: {exc.strerror}") from exc
+        if not key:
+            raise ConfigurationError(f"{key_file}: the secret key file is empty; delete it or fill it")
+        return key, "data_dir"
+    if debug:
+        return _DEBUG_SECRET, "debug"
+    raise ConfigurationError(
+        "KUNDPULS_SECRET_KEY (or KUNDPULS_SECRET_KEY_FILE) is not set, and the data folder "
+        f"{str(folder)!r} has no {SECRET_KEY_FILE_NAME} (`kundpuls demo` writes one). Set it to a long "
+        "random string, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`; only "
+        "KUNDPULS_DEBUG=1 runs without one."
+    )
+
+
+def ensure_demo_secret_key(env: Mapping[str, str] | None = None) -> None:
+    """Write a random ``DATA_DIR/secret_key`` (mode 600) for the demo, unless the environment gives a key."""
+    env = os.environ if env is None else env
+    if env.get("KUNDPULS_SECRET_KEY") or env.get("KUNDPULS_SECRET_KEY_FILE"):
+        return
+    folder = data_dir(env)
+    folder.mkdir(parents=True, exist_ok=True)
+    key_file = folder / SECRET_KEY_FILE_NAME
+    if not key_file.exists():
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(50))
+
+
+def server_url(host: str, port: int) -> str:
+    """``http://host:port`` for a listening address; all interfaces (``0.0.0.0``, ``::``) become 127.0.0.1."""
+    if not 1 <= port <= 65535:
+        raise ConfigurationError(f"--port: expected 1–65535, got {port!r}")
+    name = host.strip().strip("[]")
+    if not name:
+        raise ConfigurationError(f"--host: expected a host name or address, got {host!r}")
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return f"http://{name}:{port}"
+    if address.is_unspecified:
+        return f"http://127.0.0.1:{port}"
+    return f"http://[{address}]:{port}" if address.version == 6 else f"http://{address}:{port}"
+
+
+def record_server_address(url: str, env: Mapping[str, str] | None = None) -> Path:
+    """Write the address a server starts on to ``DATA_DIR/server_address`` for later CLI commands."""
+    folder = data_dir(env)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / SERVER_ADDRESS_FILE_NAME
+    temporary = target.with_suffix(".tmp")
+    temporary.write_text(url + "\n", encoding="utf-8")
+    temporary.replace(target)
+    return target
+
+
+def base_url(env: Mapping[str, str], folder: Path) -> str:
+    """Links' address: ``KUNDPULS_BASE_URL``, else the last ``kundpuls serve`` address in the data folder."""
+    raw = env.get("KUNDPULS_BASE_URL")
+    name = "KUNDPULS_BASE_URL"
+    if not raw:
+        recorded = folder / SERVER_ADDRESS_FILE_NAME
+        try:
+            raw = recorded.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return DEFAULT_BASE_URL
+        except OSError as exc:
+            raise ConfigurationError(f"{recorded}: cannot read the server address: {exc.strerror}") from exc
+        name = str(recorded)
+    url = raw.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")) or len(url) > 2000:
+        raise ConfigurationError(f"{name}: expected an http:// or https:// address, got {raw!r}")
+    return url
+
+
 def load_config(env: Mapping[str, str] | None = None) -> Config:
     """Build a :class:`Config` from ``env`` (default: the process environment), validating every value."""
     env = os.environ if env is None else env
-    data_dir = Path(env.get("KUNDPULS_DATA_DIR") or "var").expanduser().resolve()
+    data_dir_ = data_dir(env)
     debug = _flag(env, "KUNDPULS_DEBUG")
     demo = _flag(env, "KUNDPULS_DEMO")
-    database_url = env.get("KUNDPULS_DATABASE_URL") or f"sqlite:///{data_dir / 'kundpuls.sqlite3'}"
+    database_url = env.get("KUNDPULS_DATABASE_URL") or f"sqlite:///{data_dir_ / 'kundpuls.sqlite3'}"
     if not database_url.startswith(("sqlite:", "postgres://", "postgresql://")):
         raise ConfigurationError(
             f"KUNDPULS_DATABASE_URL: expected sqlite:///… or postgresql://…, got {database_url!r}"
         )
-    secret_key = _secret(env, "KUNDPULS_SECRET_KEY")
-    if secret_key is None:
-        if not debug:
-            raise ConfigurationError(
-                "KUNDPULS_SECRET_KEY (or KUNDPULS_SECRET_KEY_FILE) is not set. Set it to a long random "
-                "string, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`; only "
-                "KUNDPULS_DEBUG=1 runs without one."
-            )
-        secret_key = "insecure-debug-only-key-never-used-in-production"
+    key, key_source = secret_key(env, data_dir_, debug=debug)
+    links_url = base_url(env, data_dir_)
     hosts = tuple(h.strip() for h in (env.get("KUNDPULS_ALLOWED_HOSTS") or "127.0.0.1,localhost").split(","))
+    if not env.get("KUNDPULS_ALLOWED_HOSTS"):  # by default the links' own host is served too
+        links_host = urlsplit(links_url).hostname
+        hosts += (links_host,) if links_host and links_host not in hosts else ()
     threshold_raw = env.get("KUNDPULS_ANONYMITY_THRESHOLD") or "7"
     try:
         threshold = int(threshold_raw)
@@ -170,14 +289,15 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
             f"KUNDPULS_LAKE_SETTLE_SECONDS: expected seconds between 0 and 3600, got {settle_raw!r}"
         )
     return Config(
-        data_dir=data_dir,
+        data_dir=data_dir_,
         database_url=database_url,
-        secret_key=secret_key,
+        secret_key=key,
+        secret_key_source=key_source,
         debug=debug,
         demo=demo,
         allowed_hosts=tuple(h for h in hosts if h),
-        lake_dir=Path(env.get("KUNDPULS_LAKE_DIR") or data_dir / "lake").expanduser().resolve(),
-        base_url=(env.get("KUNDPULS_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+        lake_dir=lake_dir(env),
+        base_url=links_url,
         anonymity_threshold=threshold,
         lake_settle_seconds=settle,
         lake_refresh_seconds=_whole(env, "KUNDPULS_LAKE_REFRESH_SECONDS", "300"),

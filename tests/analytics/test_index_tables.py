@@ -125,3 +125,25 @@ def test_it_names_an_item_without_a_scale(tmp_path):
     _lake_of([5] * 10, "nki", tmp_path)
     with pytest.raises(InvalidArgument, match="nki"):
         index_table(sufficient_statistics(tmp_path, "ex"))
+
+
+def test_every_item_means_every_item_with_a_scale_a_yes_no_item_is_left_out(tmp_path):
+    """The web's NKI survey has a yes/no item (contact wanted) beside its 1–10 items: no index for it."""
+    records = [
+        {
+            "response_id": i,
+            "submission_id": f"s{i}",
+            "survey": "ex",
+            "unit_code": "u1",
+            "unit_path": "/org/u1/",
+            "submitted_at": datetime(2024, 3, 10, tzinfo=UTC),
+            "answers": {"nki": 5 + i % 5, "kontakt": i % 2},
+        }
+        for i in range(1, 21)
+    ]
+    items = {"ex": {"nki": {"min": 1, "max": 10, "kind": "rating"}, "kontakt": {}}}
+    sync_lake(tmp_path, ListSource(records), survey_items=items)
+    table = index_table(sufficient_statistics(tmp_path, "ex", period="all", threshold=1))
+    assert set(table["item"]) == {"nki"}
+    with pytest.raises(InvalidArgument, match="kontakt"):  # asked for by name, it is named
+        index_table(sufficient_statistics(tmp_path, "ex", items=["kontakt"], period="all", threshold=1))

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from kundpuls.cli import pls
 from kundpuls.demo.structural import example_nki_model, simulate_survey
-from kundpuls.stats.pls import PLSPathModel
+from kundpuls.stats.pls import CLI_STATISTICS, PLSPathModel
 
 TRUTH = example_nki_model()
 
@@ -97,7 +97,7 @@ def test_bootstrap_adds_se_and_interval_columns_and_json_reports_the_draws(app, 
     table = pd.read_csv(out, keep_default_na=False)
     assert list(table.columns) == ["statistic", "from", "to", "value", "se", "ci_low", "ci_high"]
     model = PLSPathModel(TRUTH.to_model_mapping(), scheme="centroid").fit(pd.read_csv(data))
-    expected = model.bootstrap(200, seed=3).summary("bca", statistics=pls.CLI_STATISTICS)
+    expected = model.bootstrap(200, seed=3).summary("bca", statistics=CLI_STATISTICS)
     np.testing.assert_allclose(table["ci_low"], expected["ci_low"], atol=1e-12)
     np.testing.assert_allclose(table["se"], expected["se"], atol=1e-12)
     assert len(document["estimates"]) == len(table)

@@ -166,7 +166,25 @@ def resolve_query_items(
     meta = manifest.survey_items(survey)
     if not meta and survey not in manifest.survey_keys():
         raise NotFound(f"survey: no responses for survey {survey!r} in the lake")
-    chosen = tuple(items) if items is not None else tuple(sorted(meta))
+    if items is not None:
+        chosen = tuple(items)
+    else:  # every item that has an index: a scale (min, max) or NPS; yes/no and text items have none
+        chosen = tuple(
+            sorted(
+                k
+                for k, m in meta.items()
+                if ("min" in m and "max" in m)
+                or m.get("kind") == "nps"
+                or (scales is not None and k in scales)
+                or (nps_items is not None and k in nps_items)
+            )
+        )
+        if not chosen:
+            raise InvalidArgument(
+                f"items: no item of survey {survey!r} has a scale (min, max) or is NPS: {sorted(meta)}",
+                field="items",
+                value=sorted(meta),
+            )
     unknown = [k for k in chosen if k not in meta]
     if unknown:
         raise InvalidArgument(

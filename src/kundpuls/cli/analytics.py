@@ -1,8 +1,10 @@
 """``kundpuls analyze`` and ``kundpuls lake …``: the response lake from the command line, without Django.
 
-kundpuls lake generate --rows 1000000 --out var/lake --seed 1
-kundpuls analyze --lake var/lake --survey demo --by unit,quarter,age_group --rollup --out index.xlsx
-kundpuls lake info --lake var/lake --json
+kundpuls lake generate --rows 1000000 --out big-lake --seed 1
+kundpuls analyze --survey demo --by unit,quarter,age_group --rollup --out index.xlsx
+kundpuls lake info --json
+
+``--lake`` defaults to ``KUNDPULS_LAKE_DIR``, else the data folder's lake (``DATA_DIR/lake``).
 """
 
 from __future__ import annotations
@@ -25,11 +27,24 @@ LAKE_ENV = "KUNDPULS_LAKE_DIR"
 XLSX_MAX_ROWS = 1_048_575
 
 LakeOption = Annotated[
-    str, typer.Option("--lake", envvar=LAKE_ENV, help="Svarssjöns mapp eller URI / lake folder or URI")
+    str | None,
+    typer.Option(
+        "--lake",
+        envvar=LAKE_ENV,
+        help="Svarssjöns mapp eller URI / lake folder or URI (standard / default: DATA_DIR/lake)",
+        show_default=False,
+    ),
 ]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Ett JSON-dokument på stdout / one JSON document on stdout")
 ]
+
+
+def lake_or_default(lake: str | None) -> str:
+    """The ``--lake`` given, else the configured lake (``KUNDPULS_LAKE_DIR`` or ``DATA_DIR/lake``)."""
+    from kundpuls.config import lake_dir
+
+    return lake if lake else str(lake_dir())
 
 
 def register(app: typer.Typer) -> None:
@@ -103,8 +118,8 @@ def write_table(frame: Any, out: Path) -> None:
 
 
 def analyze(
-    lake: LakeOption,
     survey: Annotated[str, typer.Option("--survey", help="Enkätnyckel / survey key")],
+    lake: LakeOption = None,
     by: Annotated[
         str, typer.Option("--by", help="unit,<month|quarter|year|rolling12|all>[,<bakgrundsvariabel>]")
     ] = "unit,month",
@@ -124,6 +139,8 @@ def analyze(
     """Indextabell med konfidensintervall per enhet och period / index table with intervals."""
     from kundpuls.analytics.index_tables import index_table
     from kundpuls.analytics.rollup import sufficient_statistics
+
+    lake = lake_or_default(lake)
 
     try:
         period, segment = parse_by(by)
@@ -211,9 +228,11 @@ def generate(
         typer.echo(f"{report.rows:,} svar, {report.comments:,} kommentarer, {report.units} enheter → {out}")
 
 
-def info(lake: LakeOption, as_json: JsonOption = False) -> None:
+def info(lake: LakeOption = None, as_json: JsonOption = False) -> None:
     """Visa sjöns manifest i sammandrag / summarise the lake's manifest."""
     from kundpuls.analytics.lake_manifest import lake_location, read_manifest
+
+    lake = lake_or_default(lake)
 
     try:
         manifest = read_manifest(lake_location(lake))
@@ -253,9 +272,11 @@ def info(lake: LakeOption, as_json: JsonOption = False) -> None:
         )
 
 
-def migrate(lake: LakeOption, as_json: JsonOption = False) -> None:
+def migrate(lake: LakeOption = None, as_json: JsonOption = False) -> None:
     """Uppgradera sjön till aktuell schemaversion / migrate the lake to the current schema version."""
     from kundpuls.analytics.lake_migration import migrate_lake
+
+    lake = lake_or_default(lake)
 
     try:
         report = migrate_lake(lake)
@@ -270,12 +291,14 @@ def migrate(lake: LakeOption, as_json: JsonOption = False) -> None:
 
 
 def compact(
-    lake: LakeOption,
+    lake: LakeOption = None,
     min_files: Annotated[int, typer.Option("--min-files")] = 2,
     as_json: JsonOption = False,
 ) -> None:
     """Slå ihop små filer per partition / merge small files per partition."""
     from kundpuls.analytics.lake_erasure import compact_lake
+
+    lake = lake_or_default(lake)
 
     try:
         report = compact_lake(lake, min_files=min_files)
@@ -290,7 +313,7 @@ def compact(
 
 
 def erase(
-    lake: LakeOption,
+    lake: LakeOption = None,
     ids: Annotated[
         list[str] | None, typer.Option("--id", help="Inlämnings-id (upprepa) / submission id")
     ] = None,
@@ -301,6 +324,8 @@ def erase(
 ) -> None:
     """Radera svar ur sjön (GDPR, gallring) / erase responses from the lake."""
     from kundpuls.analytics.lake_erasure import erase_responses
+
+    lake = lake_or_default(lake)
 
     wanted = list(ids or [])
     if ids_file is not None:

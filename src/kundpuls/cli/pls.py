@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -23,7 +22,11 @@ from rich.table import Table
 
 from kundpuls.cli.output import emit_json, fail
 from kundpuls.errors import InvalidArgument, KundpulsError, KundpulsWarning
-from kundpuls.stats.pls import CLI_STATISTICS, PLSPathModel, model_from_yaml
+
+if TYPE_CHECKING:  # pandas and the estimator load only when a model is estimated (fast `kundpuls --help`)
+    import pandas as pd
+
+    from kundpuls.stats.pls import PLSPathModel
 
 
 def register(app: typer.Typer) -> None:
@@ -115,6 +118,8 @@ def _run(
             field="bootstrap",
             value=bootstrap,
         )
+    from kundpuls.stats.pls import CLI_STATISTICS, PLSPathModel, model_from_yaml
+
     spec = model_from_yaml(_read_text(model_file, "--model"))
     frame = _read_csv(data)
     fitted = PLSPathModel(
@@ -188,6 +193,8 @@ def _read_text(path: Path, option: str) -> str:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         return pd.read_csv(path)
     except (OSError, ValueError) as error:

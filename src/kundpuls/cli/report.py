@@ -14,9 +14,8 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -25,9 +24,12 @@ from kundpuls.analytics.period_kinds import REPORT_PERIOD_KINDS
 from kundpuls.analytics.unit_paths import path_from_segments, path_segments
 from kundpuls.cli.output import emit_json, fail
 from kundpuls.errors import InvalidArgument, KundpulsError, NotFound
-from kundpuls.instruments import SurveyDefinition, load_definition, load_template
-from kundpuls.render.unit_batch import write_unit_reports
-from kundpuls.text.taxonomy import Taxonomy
+
+if TYPE_CHECKING:  # pandas, the instruments and the renderer load only when a report is made
+    import pandas as pd
+
+    from kundpuls.instruments import SurveyDefinition
+    from kundpuls.text.taxonomy import Taxonomy
 
 
 def register(app: typer.Typer) -> None:
@@ -52,6 +54,8 @@ def _progress(enabled: bool = True) -> Iterator[Progress]:
 
 def read_responses(path: Path) -> pd.DataFrame:
     """A table of responses from CSV, Excel (.xlsx/.xls/.ods, python-calamine) or SPSS (.sav, pyreadstat)."""
+    import pandas as pd
+
     suffix = path.suffix.lower()
     if not path.exists():
         raise NotFound(f"responses: no file {str(path)!r}")
@@ -70,6 +74,8 @@ def read_responses(path: Path) -> pd.DataFrame:
 
 
 def _definition(survey: str) -> SurveyDefinition:
+    from kundpuls.instruments import load_definition, load_template
+
     path = Path(survey)
     if path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists():
         return load_definition(path)
@@ -154,6 +160,8 @@ def _run(
     jobs: int | None,
     taxonomy: Taxonomy | None = None,
 ) -> list[dict[str, Any]]:
+    from kundpuls.render.unit_batch import write_unit_reports
+
     single = out if out.suffix.lower() == ".pdf" and len(units) == 1 else None
     if out.suffix.lower() == ".pdf" and len(units) > 1:
         raise InvalidArgument(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,7 +10,7 @@ import typer
 
 from kundpuls.cli.django_setup import setup_django
 from kundpuls.cli.output import emit_json, fail
-from kundpuls.errors import KundpulsError
+from kundpuls.errors import ConfigurationError, KundpulsError
 
 
 def migrate(json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False) -> None:
@@ -101,7 +100,12 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
     threads: Annotated[int, typer.Option(help="Threads per worker.")] = 4,
 ) -> None:
-    """Serve Kundpuls with the production server (gunicorn), static files included."""
+    """Serve Kundpuls with the production server (gunicorn), static files included.
+
+    The address is recorded in the data folder (``server_address``), so links, QR codes and posters made
+    by later commands point here unless KUNDPULS_BASE_URL says otherwise.
+    """
+    _record_address(host, port)
     setup_django()
     from django.core.management import call_command
 
@@ -112,17 +116,26 @@ def serve(
     run_gunicorn(host=host, port=port, workers=workers, threads=threads)
 
 
+def _record_address(host: str, port: int) -> None:
+    """Record the address a server starts on, before the configuration is read (it becomes the base URL)."""
+    from kundpuls.config import get_config, record_server_address, server_url
+
+    try:
+        record_server_address(server_url(host, port))
+    except (ConfigurationError, OSError) as exc:
+        fail(str(exc))
+    get_config.cache_clear()
+
+
 def _demo_environment() -> None:
     """Demo mode with a generated secret kept in the data dir (unless the environment gives one)."""
+    from kundpuls.config import ensure_demo_secret_key
+
     os.environ["KUNDPULS_DEMO"] = "1"
-    if not (os.environ.get("KUNDPULS_SECRET_KEY") or os.environ.get("KUNDPULS_SECRET_KEY_FILE")):
-        data_dir = Path(os.environ.get("KUNDPULS_DATA_DIR") or "var").resolve()
-        data_dir.mkdir(parents=True, exist_ok=True)
-        key_file = data_dir / "secret_key"
-        if not key_file.exists():
-            key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-            key_file.chmod(0o600)
-        os.environ["KUNDPULS_SECRET_KEY_FILE"] = str(key_file)
+    try:
+        ensure_demo_secret_key()
+    except OSError as exc:
+        fail(f"KUNDPULS_DATA_DIR: cannot write the demo's secret key: {exc}")
 
 
 def demo(
@@ -133,8 +146,10 @@ def demo(
     ] = True,
     json: Annotated[bool, typer.Option("--json", help="Print what was loaded as JSON.")] = False,
 ) -> None:
-    """Set up the demo (database, demo organisation, users, data) and serve it on 127.0.0.1:8000."""
+    """Set up the demo (database, demo organisation, users, data) and serve it (default 127.0.0.1:8000)."""
     _demo_environment()
+    if serve_after:
+        _record_address(host, port)
     setup_django()
     from django.core.management import call_command
 

@@ -17,10 +17,8 @@ import math
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -28,6 +26,10 @@ from rich.table import Table
 
 from kundpuls.cli.output import emit_json, fail
 from kundpuls.errors import InsufficientData, KundpulsError, ValidationError
+
+if TYPE_CHECKING:  # numpy and pandas load only inside the commands (fast `kundpuls --help`)
+    import numpy as np
+    import pandas as pd
 
 text_app = typer.Typer(
     name="text",
@@ -92,6 +94,8 @@ def _read(path: Path, columns: list[str], *, sep: str, as_json: bool, label: str
             ),
             as_json=as_json,
         )
+    import pandas as pd
+
     total = _count_rows(path)
     parts = []
     with _progress() as progress:
@@ -112,6 +116,8 @@ def _read(path: Path, columns: list[str], *, sep: str, as_json: bool, label: str
 
 
 def _scores(frame: pd.DataFrame, column: str, *, as_json: bool) -> np.ndarray:
+    import pandas as pd
+
     values = pd.to_numeric(frame[column].str.replace(",", ".", regex=False), errors="coerce")
     bad = frame[column][values.isna() & (frame[column].str.strip() != "")]
     if len(bad):
@@ -153,6 +159,8 @@ def redact_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Maska personuppgifter i kommentarerna / redact personal data in the comments."""
+    import pandas as pd
+
     from kundpuls.text.redaction import redact
 
     _check_language(language, as_json)

@@ -205,7 +205,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Invitations (issue 4): outgoing mail (console without an SMTP host), background tasks, contact retention.
+# Invitations (issue 4): outgoing mail (stderr without an SMTP host), background tasks, contact retention.
 if CONFIG.smtp_host:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = CONFIG.smtp_host
@@ -215,7 +215,7 @@ if CONFIG.smtp_host:
     EMAIL_USE_TLS = CONFIG.smtp_use_tls
     EMAIL_TIMEOUT = 30
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = "kundpuls.web.console_mail.StderrEmailBackend"
 DEFAULT_FROM_EMAIL = CONFIG.mail_from
 KUNDPULS_MAIL_RATE = CONFIG.mail_rate
 KUNDPULS_BOUNCE_MAILDIR = CONFIG.bounce_maildir

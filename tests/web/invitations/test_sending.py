@@ -165,9 +165,12 @@ def test_a_row_left_sending_by_a_dead_worker_becomes_uncertain_and_is_never_rese
     assert next(r for r in unit_rates(invited) if r.unit_code == "VOF-HT-N").uncertain == 1
 
 
-def test_mail_goes_to_the_console_without_an_smtp_host(invited: Any, settings: Any, capsys: Any) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+def test_mail_goes_to_stderr_without_an_smtp_host(invited: Any, settings: Any, capsys: Any) -> None:
+    """Printed to stderr, so a command's stdout stays one JSON document with --json."""
+    settings.EMAIL_BACKEND = "kundpuls.web.console_mail.StderrEmailBackend"  # settings.py without SMTP host
     settings.KUNDPULS_MAIL_RATE = 1000.0
     plan_invitations(invited, actor=CLI)
     assert _send_all(invited) == ["sent"] * 3
-    assert capsys.readouterr().out.count("Subject:") == 3
+    printed = capsys.readouterr()
+    assert printed.err.count("Subject:") == 3
+    assert "Subject:" not in printed.out
