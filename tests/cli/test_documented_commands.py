@@ -36,6 +36,7 @@ django.setup()
 from django.core.management import call_command
 
 from kundpuls.demo.responses import UnitProfile, generate_responses
+from kundpuls.web.org.actors import DEMO
 from kundpuls.web.org.demo import load_demo_organisation
 from kundpuls.web.responses.actions import IncomingResponse, import_responses
 from kundpuls.web.responses.lake import sync_to_lake
@@ -57,7 +58,7 @@ import_responses(version, [
     IncomingResponse(distribution=links[r.unit], submission_id=r.submission_id, answers=r.as_input(),
                      language=r.language, submitted_at=r.submitted_at)
     for r in generated.responses
-])
+], actor=DEMO)
 sync_to_lake(settle_seconds=0)
 print(len(generated.responses))
 """
