@@ -23,6 +23,7 @@ from rich.table import Table
 
 from kundpuls.cli.output import emit_json, fail
 from kundpuls.errors import InvalidArgument, KundpulsError, KundpulsWarning
+from kundpuls.render.formula_guard import csv_frame
 from kundpuls.stats.pls import CLI_STATISTICS, PLSPathModel, model_from_yaml
 
 
@@ -152,7 +153,7 @@ def _run(
             "failures": result.failures,
         }
     try:
-        table.to_csv(out, index=False)
+        csv_frame(table).to_csv(out, index=False)
     except OSError as error:
         raise InvalidArgument(
             f"--out: cannot write {str(out)!r} ({error.strerror})", field="out", value=str(out)

