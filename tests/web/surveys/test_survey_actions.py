@@ -135,3 +135,26 @@ def test_qr_codes_come_as_svg_and_png() -> None:
     distribution = Distribution.objects.get(survey__key="nki", unit__code="VOF-HT-N")
     assert b"<svg" in distribution_file(distribution, "svg")[:200]
     assert distribution_file(distribution, "png").startswith(b"\x89PNG")
+
+
+@pytest.mark.django_db
+def test_an_uploaded_alias_bomb_is_a_form_error_in_well_under_a_second(personas: dict[str, Any]) -> None:
+    import time
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    client = Client()
+    client.force_login(personas["analyst"], backend="kundpuls.web.accounts.backends.EmailBackend")
+    owner = Unit.objects.get(code="EXK")
+    started = time.perf_counter()
+    response = client.post(
+        "/portal/enkater/ny/",
+        {"owner": owner.pk, "definition": SimpleUploadedFile("bomb.yaml", bomb.encode())},
+    )
+    assert time.perf_counter() - started < 1
+    assert response.status_code == 400
+    assert "aliases" in response.content.decode()
