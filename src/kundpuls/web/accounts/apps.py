@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "kundpuls.web.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from kundpuls.web import deploy_checks  # noqa: F401  (registers the `check --deploy` rules)
