@@ -18,6 +18,7 @@ from kundpuls.instruments import (
 )
 from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.models import Unit
+from kundpuls.web.surveys.key_owner import check_key_owner
 from kundpuls.web.surveys.models import Channel, Distribution, Survey, SurveyVersion
 from kundpuls.web.surveys.queries import definition_of
 
@@ -38,6 +39,7 @@ def save_definition(definition: SurveyDefinition, *, owner: Unit, actor: Any = "
         key=definition.key,
         defaults={"title": definition.title.sv, "owner": owner, "created_by": _user(actor)},
     )
+    check_key_owner(survey, owner, actor)
     as_dict = definition_to_dict(definition)
     latest = survey.versions.order_by("-number").first()
     if latest is not None and latest.definition == as_dict:
