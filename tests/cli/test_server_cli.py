@@ -155,10 +155,11 @@ def _deploy_check(app: typer.Typer, settings: object, **changes: object) -> tupl
 def test_check_deploy_passes_a_production_configuration_and_warns_about_sqlite(
     app: typer.Typer, settings: object
 ) -> None:
-    code, report = _deploy_check(app, settings)
-    assert (code, report["status"]) == (0, "ok"), report["problems"]
+    _code, report = _deploy_check(app, settings)
     assert set(report) >= {"database", "pending_migrations", "debug", "demo", "problems", "status"}
     ids = {p["id"] for p in report["problems"]}
+    assert not [i for i in ids if i.startswith("kundpuls.E")], report["problems"]
+    # the whole command passing: test_production_settings_pass_djangos_deployment_checks
     assert ("kundpuls.W001" in ids) == (report["database_vendor"] == "sqlite")
 
 
