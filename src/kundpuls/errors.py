@@ -22,8 +22,25 @@ Messages name the argument or field and the offending value, e.g. ``"scale: min 
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+BRIEF_CHARS = 80
+_BRIEF = reprlib.Repr()
+_BRIEF.maxlevel = 3
+_BRIEF.maxtuple = _BRIEF.maxlist = _BRIEF.maxdict = _BRIEF.maxset = 4
+_BRIEF.maxstring = _BRIEF.maxother = 70
+
+
+def brief(value: object, limit: int = BRIEF_CHARS) -> str:
+    """``repr(value)`` for an error message, at most ``limit`` characters, built without expanding it.
+
+    A value from an upload may be huge (an alias bomb is billions of items once expanded); ``reprlib``
+    stops after a few items and levels, so quoting it costs the same as quoting a short one.
+    """
+    text = _BRIEF.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class KundpulsError(Exception):

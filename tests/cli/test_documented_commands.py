@@ -162,10 +162,11 @@ def test_the_documented_commands_work_on_the_demo_folder_with_no_environment(wor
     report = as_json(workdir, "report", "--survey", "nki", "--unit", "VOF-HT-N", "--out", "reports", "--json")
     assert report["written"] == 1 and Path(workdir, report["reports"][0]["file"]).stat().st_size > 0
 
-    deploy = as_json(
-        workdir, "check", "--deploy", "--json"
-    )  # the demo's key is fine for a demo, not production
-    assert "kundpuls.W001" in {p["id"] for p in deploy["problems"]}
+    # the demo is no production: check --deploy fails (http base URL) and notes the data folder's key
+    result = kundpuls_(workdir, "check", "--deploy", "--json", check=False)
+    deploy = json.loads(result.stdout)
+    assert result.returncode == 1 and deploy["status"] == "error"
+    assert {"kundpuls.E004", "kundpuls.W002"} <= {p["id"] for p in deploy["problems"]}
 
 
 def _free_port() -> int:

@@ -131,5 +131,52 @@ def test_production_settings_pass_djangos_deployment_checks(tmp_path: Path) -> N
         [*command, "check", "--deploy", "--json"], env=env, capture_output=True, timeout=120
     )
     report = json.loads(result.stdout)
-    assert report["problems"] == [], report["problems"]
-    assert result.returncode == 0
+    # only the note that SQLite suits one machine (kundpuls.W001) — no error, no Django warning
+    assert [p["id"] for p in report["problems"]] == ["kundpuls.W001"], report["problems"]
+    assert result.returncode == 0 and report["status"] == "ok"
+
+
+PRODUCTION = {
+    "DEBUG": False,
+    "KUNDPULS_DEMO": False,
+    "SECRET_KEY": "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz",
+    "KUNDPULS_BASE_URL": "https://kundpuls.example.se",
+}
+
+
+def _deploy_check(app: typer.Typer, settings: object, **changes: object) -> tuple[int, dict]:
+    for name, value in {**PRODUCTION, **changes}.items():
+        setattr(settings, name, value)
+    result = CliRunner().invoke(app, ["check", "--deploy", "--json"])
+    return result.exit_code, json.loads(result.stdout)
+
+
+@pytest.mark.django_db
+def test_check_deploy_passes_a_production_configuration_and_warns_about_sqlite(
+    app: typer.Typer, settings: object
+) -> None:
+    _code, report = _deploy_check(app, settings)
+    assert set(report) >= {"database", "pending_migrations", "debug", "demo", "problems", "status"}
+    ids = {p["id"] for p in report["problems"]}
+    assert not [i for i in ids if i.startswith("kundpuls.E")], report["problems"]
+    # the whole command passing: test_production_settings_pass_djangos_deployment_checks
+    assert ("kundpuls.W001" in ids) == (report["database_vendor"] == "sqlite")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "problem_id", "named"),
+    [
+        ({"DEBUG": True}, "kundpuls.E001", "KUNDPULS_DEBUG"),
+        ({"KUNDPULS_DEMO": True}, "kundpuls.E002", "KUNDPULS_DEMO"),
+        ({"SECRET_KEY": "kort-hemlighet-2026"}, "kundpuls.E003", "KUNDPULS_SECRET_KEY"),
+        ({"KUNDPULS_BASE_URL": "http://kundpuls.example.se"}, "kundpuls.E004", "http://kundpuls.example.se"),
+    ],
+)
+def test_check_deploy_fails_on_debug_demo_a_short_secret_and_plain_http(
+    app: typer.Typer, settings: object, change: dict, problem_id: str, named: str
+) -> None:
+    code, report = _deploy_check(app, settings, **change)
+    assert (code, report["status"]) == (1, "error")
+    problem = next(p for p in report["problems"] if p["id"] == problem_id)
+    assert named in problem["message"]

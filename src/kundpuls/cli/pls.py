@@ -156,8 +156,10 @@ def _run(
             "failed": result.n_failed,
             "failures": result.failures,
         }
+    from kundpuls.render.formula_guard import csv_frame
+
     try:
-        table.to_csv(out, index=False)
+        csv_frame(table).to_csv(out, index=False)
     except OSError as error:
         raise InvalidArgument(
             f"--out: cannot write {str(out)!r} ({error.strerror})", field="out", value=str(out)

@@ -26,6 +26,7 @@ from rich.table import Table
 
 from kundpuls.cli.output import emit_json, fail
 from kundpuls.errors import InsufficientData, KundpulsError, ValidationError
+from kundpuls.render.formula_guard import csv_frame
 
 if TYPE_CHECKING:  # numpy and pandas load only inside the commands (fast `kundpuls --help`)
     import numpy as np
@@ -200,9 +201,9 @@ def redact_command(
                     examples.append({"text": r.text, "found": [list(f) for f in r.found]})
             rows += len(chunk)
             if out is not None:
-                chunk.to_csv(out, sep=sep, index=False, mode="w" if first else "a", header=first)
+                csv_frame(chunk).to_csv(out, sep=sep, index=False, mode="w" if first else "a", header=first)
             elif not as_json:
-                chunk.to_csv(sys.stdout, sep=sep, index=False, header=first)
+                csv_frame(chunk).to_csv(sys.stdout, sep=sep, index=False, header=first)
             first = False
             progress.advance(task, len(chunk))
     summary = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -65,11 +64,7 @@ def export_command(
         emit_json(rows)
         return
     if out is None:
-        writer = csv.DictWriter(
-            sys.stdout, fieldnames=list(rows[0]) if rows else ["code"], lineterminator="\n"
-        )
-        writer.writeheader()
-        writer.writerows(rows)
+        sys.stdout.write(units_to_csv(rows))
     else:
         out.write_text(units_to_csv(rows), encoding="utf-8")
         typer.echo(f"{len(rows)} enheter skrivna till / units written to {out}", err=True)

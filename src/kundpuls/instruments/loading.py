@@ -17,8 +17,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kundpuls.errors import DefinitionError
 from kundpuls.instruments.codebook import Codebook, Construct, DriverModel, IndexDefinition, Mirror
 from kundpuls.instruments.exceptions import DefinitionErrors, ExpressionError, definition_error
@@ -56,39 +54,14 @@ from kundpuls.instruments.presets import (
 )
 from kundpuls.instruments.structure import structural_errors
 from kundpuls.instruments.validation import semantic_errors
+from kundpuls.yaml_input import load_yaml
 
 # ----------------------------------------------------------------------------------------------- reading
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a mapping with the same key twice (a silent overwrite otherwise)."""
-
-
-def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
-    loader.flatten_mapping(node)
-    seen: dict[object, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark
-            )
-        seen[key] = key_node.start_mark.line
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
-
-
 def read_yaml(text: str) -> Any:
-    """Parse YAML text (safe loader, duplicate keys refused); syntax errors become a DefinitionError."""
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
-        problem = getattr(error, "problem", None) or str(error)
-        raise DefinitionError(f"{where}: {problem}", field=where, value=None) from error
+    """Parse YAML text with the one bounded loader (``kundpuls.yaml_input``): DefinitionError on problems."""
+    return load_yaml(text)
 
 
 def read_json(text: str) -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaViolation
 
-from kundpuls.errors import DefinitionError
+from kundpuls.errors import DefinitionError, brief
 from kundpuls.instruments.exceptions import definition_error
 from kundpuls.instruments.schema import definition_json_schema
 
@@ -92,8 +92,7 @@ def _expected_type(expected: object) -> str:
 
 
 def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return brief(value)
 
 
 def _known_properties(schema: dict[str, Any]) -> set[str]:

@@ -1,7 +1,7 @@
 """Tables to Excel (openpyxl, one sheet per table) and CSV (all tables, one block each).
 
 Hidden (suppressed) cells are written as ``–``, never as a number; each file ends with a note that says
-what ``–`` means.
+what ``–`` means. Text a spreadsheet would run as a formula is neutralised (``render.formula_guard``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from kundpuls.render.formula_guard import csv_row, xlsx_strings
 from kundpuls.render.labels import SUPPRESSED_MARK
 from kundpuls.render.tables import Table
 
@@ -50,6 +51,7 @@ def tables_xlsx(tables: Sequence[Table], *, note: str = "") -> bytes:
     if note:
         sheet = book.create_sheet("note")
         sheet.append([note])
+    xlsx_strings(book.worksheets)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -60,11 +62,11 @@ def tables_csv(tables: Sequence[Table], *, note: str = "") -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for table in tables:
-        writer.writerow([table.caption])
-        writer.writerow(table.columns)
+        writer.writerow(csv_row([table.caption]))
+        writer.writerow(csv_row(table.columns))
         for row in table.rows:
-            writer.writerow([_cell(v) for v in row])
+            writer.writerow(csv_row(_cell(v) for v in row))
         writer.writerow([])
     if note:
-        writer.writerow([note])
+        writer.writerow(csv_row([note]))
     return out.getvalue()

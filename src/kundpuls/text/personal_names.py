@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
-
 from kundpuls.text.tokens import stop_words
+from kundpuls.yaml_input import load_yaml
 
 _UPPER = "A-ZÅÄÖÉÜ"
 _LOWER = "a-zåäöéüáàèëïíóúç"
@@ -99,8 +98,9 @@ def name_lexicon() -> NameLexicon:
     surnames = {w.lower() for w in _lines("names_surnames_sv.txt")}
     ambiguous = {w.lower() for w in _lines("names_ambiguous.txt")}
     common = set(stop_words("sv")) | set(stop_words("en"))
-    cues = yaml.safe_load(
-        resources.files("kundpuls.text").joinpath("data", "name_cues.yaml").read_text("utf-8")
+    cues = load_yaml(
+        resources.files("kundpuls.text").joinpath("data", "name_cues.yaml").read_text("utf-8"),
+        field="name_cues.yaml",
     )
     titles = [t for lang in cues.values() for t in lang.get("titles", [])]
     phrases = [p for lang in cues.values() for p in lang.get("phrases", [])]

@@ -30,6 +30,7 @@ import yaml
 
 from kundpuls.errors import DefinitionError
 from kundpuls.text.tokens import LANGUAGES, Language, tokenise
+from kundpuls.yaml_input import load_yaml
 
 TERM_KINDS: tuple[str, ...] = ("words", "phrases", "parts")
 MAX_PHRASE_WORDS = 4
@@ -281,11 +282,7 @@ def _text_map(node: object) -> dict[str, str]:
 
 def taxonomy_from_yaml(text: str) -> Taxonomy:
     """Parse and validate a taxonomy from YAML text (``DefinitionError`` on bad YAML or content)."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DefinitionError(f"(root): not valid YAML: {exc}", field="(root)") from exc
-    return parse_taxonomy(data)
+    return parse_taxonomy(load_yaml(text, field="(root)"))
 
 
 def load_taxonomy(path: str | Path) -> Taxonomy:

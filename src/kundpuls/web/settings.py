@@ -140,11 +140,14 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:overview"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling (django-axes): five failures for one e-mail from one address lock it for 15 minutes.
+# Login throttling (django-axes): five failures for one e-mail from one address lock it for 15 minutes. The
+# e-mail is case-folded and the address is the client's behind KUNDPULS_TRUSTED_PROXIES (accounts.throttling).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "kundpuls.web.accounts.throttling.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "kundpuls.web.accounts.throttling.lockout_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

@@ -63,3 +63,33 @@ def test_a_weak_admin_password_is_refused_with_the_field_named() -> None:
     with pytest.raises(ValidationError, match="password"):
         create_admin("svag@exempel.se", "123", actor=CLI)
     assert not User.objects.filter(email="svag@exempel.se").exists()
+
+
+def _fail_five_times(client: Client, email: str, **extra: str) -> None:
+    for _ in range(5):
+        client.post("/konto/logga-in/", {"username": email, "password": "fel"}, **extra)  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+def test_the_lockout_holds_whatever_the_letter_case_of_the_e_mail() -> None:
+    create_admin("chef.bibliotek@exempel.se", "ett-langt-losenord-2026", actor=CLI)
+    client = Client()
+    _fail_five_times(client, "chef.bibliotek@exempel.se")
+    for spelling in ("CHEF.bibliotek@exempel.se", " Chef.Bibliotek@EXEMPEL.se "):
+        guess = client.post("/konto/logga-in/", {"username": spelling, "password": "fel-igen"})
+        assert guess.status_code == 429, spelling
+        right = client.post("/konto/logga-in/", {"username": spelling, "password": "ett-langt-losenord-2026"})
+        assert right.status_code == 429, spelling
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_the_lockout_keys_on_the_forwarded_client_address() -> None:
+    create_admin("proxy@exempel.se", "ett-langt-losenord-2026", actor=CLI)
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    attacker = {**proxy, "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    colleague = {**proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.4"}
+    right = {"username": "proxy@exempel.se", "password": "ett-langt-losenord-2026"}
+    with override_settings(KUNDPULS_TRUSTED_PROXIES=1):
+        _fail_five_times(Client(), "proxy@exempel.se", **attacker)
+        assert Client().post("/konto/logga-in/", right, **attacker).status_code == 429  # type: ignore[arg-type]
+        assert Client().post("/konto/logga-in/", right, **colleague).status_code == 302  # type: ignore[arg-type]

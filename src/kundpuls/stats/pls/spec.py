@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 
 from kundpuls.errors import DefinitionError
+from kundpuls.yaml_input import load_yaml
 
 Mode = Literal["A", "B"]
 MODES: tuple[str, ...] = ("A", "B")
@@ -105,11 +105,7 @@ class ModelSpec:
 
 def model_from_yaml(text: str) -> ModelSpec:
     """Parse and validate a YAML model document (see the module docstring for the shape)."""
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DefinitionError(f"model: not valid YAML ({exc})", field="model", value=None) from exc
-    return model_from_mapping(document)
+    return model_from_mapping(load_yaml(text, field="model"))
 
 
 def model_from_mapping(document: Any) -> ModelSpec:

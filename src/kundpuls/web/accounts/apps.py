@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from kundpuls.web import deploy_checks  # noqa: F401  (registers Kundpuls's deployment checks)
+        from kundpuls.web import deploy_checks  # noqa: F401  (registers the `check --deploy` rules)

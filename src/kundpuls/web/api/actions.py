@@ -25,7 +25,7 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -143,8 +143,11 @@ def _parse(body: bytes) -> dict[str, Any]:
 def _timestamp(raw: Any) -> datetime | None:
     if raw in (None, ""):
         return timezone.now()
-    stamp = parse_datetime(str(raw))
-    if stamp is None or timezone.is_naive(stamp) or stamp > timezone.now() + CLOCK_SKEW:
+    try:  # 2026-02-30, hour 25, offset +25:00 (ValueError); year 1 compared in UTC (OverflowError)
+        stamp = parse_datetime(str(raw))
+        if stamp is None or timezone.is_naive(stamp) or stamp.astimezone(UTC) > timezone.now() + CLOCK_SKEW:
+            return None
+    except (ValueError, OverflowError):
         return None
     return stamp
 

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from kundpuls.errors import KundpulsError, NotFound
+from kundpuls.errors import InvalidArgument, KundpulsError, NotFound
 from kundpuls.errors import PermissionDenied as KundpulsPermissionDenied
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.web.api.actions import BatchRejected, submit_batch, user_for
+from kundpuls.web.api.json_body import MAX_JSON_DEPTH, json_depth
 from kundpuls.web.api.openapi import document
 from kundpuls.web.dashboards import actions as dashboard_actions
 from kundpuls.web.dashboards import queries
@@ -248,7 +249,20 @@ def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
 
 @api_write
 def responses(request: HttpRequest) -> HttpResponse:
-    """Store a batch of responses from another system (see :mod:`kundpuls.web.api.actions`)."""
+    """Store a batch of responses from another system (see :mod:`kundpuls.web.api.actions`).
+
+    Before the body is read: the token's person must be allowed to manage surveys somewhere (each unit is
+    checked again per response), and the body may nest at most ``MAX_JSON_DEPTH`` levels.
+    """
+    if not can(request.user, Capability.MANAGE_SURVEYS):
+        raise PermissionDenied
+    depth = json_depth(request.body)
+    if depth > MAX_JSON_DEPTH:
+        raise InvalidArgument(
+            _("body: JSON nested more than %(max)d levels deep") % {"max": MAX_JSON_DEPTH},
+            field="body",
+            value=depth,
+        )
     report = submit_batch(request.body, actor=actor_of(request), language=page_language())
     status = 201 if report.stored else 200  # a retry of what is stored already creates nothing
     return _json({"stored": report.stored, "already_stored": report.already_stored}, status)

@@ -30,12 +30,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
-from kundpuls.errors import DefinitionError
+from kundpuls.errors import DefinitionError, brief
 from kundpuls.instruments import SurveyDefinition, stored_items
 from kundpuls.text import Taxonomy, assign_themes
 from kundpuls.web.themes.queries import taxonomy_in_force
+from kundpuls.yaml_input import load_yaml
 
 _KEY = re.compile(r"^[a-z0-9_]{1,64}$")
 _COMPARISONS = ("at_most", "at_least", "equals")
@@ -64,14 +63,11 @@ class CompiledRules:
 
 def load_rules_text(text: str) -> Any:
     """Read a rule file (YAML, of which JSON is a subset)."""
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DefinitionError(f"rules: not valid YAML/JSON: {exc}", field="rules", value=None) from exc
+    return load_yaml(text, field="rules")
 
 
 def _fail(path: str, message: str, value: object) -> DefinitionError:
-    return DefinitionError(f"{path}: {message} (value {value!r})", field=path, value=value)
+    return DefinitionError(f"{path}: {message} (value {brief(value)})", field=path, value=value)
 
 
 def parse_rules(

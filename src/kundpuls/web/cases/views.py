@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kundpuls.errors import KundpulsError, NotFound
+from kundpuls.render.formula_guard import csv_row
 from kundpuls.web.accounts.models import User
 from kundpuls.web.cases import actions, labels, queries
 from kundpuls.web.cases.models import AlertRuleSet, Case, CaseStatus
@@ -142,15 +143,17 @@ def summary(request: HttpRequest, code: str) -> HttpResponse:
         writer.writerow(["unit", "start", "end", "root_cause", "label", "cases", "improvements"])
         for row in data["by_root_cause"]:
             writer.writerow(
-                [
-                    unit.code,
-                    start,
-                    end,
-                    row["root_cause"],
-                    row["label"],
-                    row["cases"],
-                    " | ".join(row["improvements"]),
-                ]
+                csv_row(
+                    [
+                        unit.code,
+                        start,
+                        end,
+                        row["root_cause"],
+                        row["label"],
+                        row["cases"],
+                        " | ".join(row["improvements"]),
+                    ]
+                )
             )
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="ni-sa-vi-gjorde-{unit.code}.csv"'

@@ -160,9 +160,9 @@ def unit_by_code(code: str) -> Unit:
 
 
 def segment_values(definition: SurveyDefinition, period_kind: str, segment: str) -> list[str]:
-    """Values of background variable ``segment`` present in the lake."""
+    """Values of background variable ``segment`` present in the lake (a skipped question is NaN: left out)."""
     if segment not in segment_choices(definition):
         return []
     plan = survey_plan(lake_dir(), definition)
     frame = survey_frame(lake_dir(), plan, period_kind=period_kind, segment=segment)
-    return sorted(v for v in frame["segment"].unique() if v and v != "None")
+    return sorted(v for v in frame["segment"].unique() if isinstance(v, str) and v and v != "None")

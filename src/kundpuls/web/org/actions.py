@@ -15,6 +15,7 @@ from django.db.models import CharField, F, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat, Substr
 
 from kundpuls.errors import ValidationError
+from kundpuls.render.formula_guard import csv_record
 from kundpuls.web.accounts.models import User
 from kundpuls.web.org.actors import Actor, actor_label, user_of
 from kundpuls.web.org.models import AuditEvent, Role, Unit, UnitEvent
@@ -203,7 +204,7 @@ def units_to_csv(rows: list[dict[str, str]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(csv_record(row) for row in rows)  # a unit name is never a live formula
     return out.getvalue()
 
 

@@ -18,6 +18,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from kundpuls.errors import ImportRowsError, RowError
+from kundpuls.render.formula_guard import restore_csv_cell
 from kundpuls.web.org.models import UnitKind
 from kundpuls.web.org.tree import find_cycle
 
@@ -51,7 +52,11 @@ def _delimiter(text: str) -> str:
 
 def _sniff_rows(text: str) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
-    return [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
+    # the export quotes formula-like names ('=…, render.formula_guard); reading our own file takes it off
+    return [
+        {(k or "").strip().lower(): restore_csv_cell((v or "").strip()) for k, v in row.items()}
+        for row in reader
+    ]
 
 
 def read_unit_rows(text: str, existing_parents: Mapping[str, str | None]) -> list[UnitRow]:

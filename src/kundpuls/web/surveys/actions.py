@@ -20,6 +20,7 @@ from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.actors import Actor, user_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, require
+from kundpuls.web.surveys.key_owner import check_key_owner
 from kundpuls.web.surveys.models import Channel, Distribution, Survey, SurveyVersion
 from kundpuls.web.surveys.queries import definition_of
 
@@ -38,6 +39,7 @@ def save_definition(definition: SurveyDefinition, *, owner: Unit, actor: Actor) 
         key=definition.key,
         defaults={"title": definition.title.sv, "owner": owner, "created_by": user_of(actor)},
     )
+    check_key_owner(survey, owner, actor)
     if not created:
         require(actor, Capability.MANAGE_SURVEYS, survey.owner)
     as_dict = definition_to_dict(definition)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,6 +21,7 @@ from kundpuls.web.surveys.forms import NewSurveyForm, OpenForUnitsForm
 from kundpuls.web.surveys.models import Distribution, Survey
 from kundpuls.web.surveys.page_form import page_view
 from kundpuls.web.surveys.posters import CONTENT_TYPES, distribution_file
+from kundpuls.yaml_input import MAX_YAML_CHARS, load_yaml
 
 
 def _survey_for(request: HttpRequest, key: str, capability: Capability = Capability.MANAGE_SURVEYS) -> Survey:
@@ -58,13 +58,13 @@ def survey_new(request: HttpRequest) -> HttpResponse:
                 )
             else:
                 upload = form.cleaned_data["definition"]
-                if upload.size > 1_000_000:
+                if upload.size > MAX_YAML_CHARS:
                     raise KundpulsError(_("definition: the file is larger than 1 MB"))
-                data = yaml.safe_load(upload.read().decode("utf-8"))
+                data = load_yaml(upload.read().decode("utf-8"), field="definition")
                 version = actions.save_definition(
                     parse_definition(data), owner=owner, actor=actor_of(request)
                 )
-        except (KundpulsError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        except (KundpulsError, UnicodeDecodeError) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Survey saved as a draft. Preview it, then publish it."))

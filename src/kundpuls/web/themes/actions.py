@@ -12,7 +12,6 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import yaml
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext
@@ -25,6 +24,7 @@ from kundpuls.web.org.actors import Actor, actor_label, user_of
 from kundpuls.web.themes import queries
 from kundpuls.web.themes.models import TaxonomyRevision
 from kundpuls.web.themes.problems import TaxonomyInvalid
+from kundpuls.yaml_input import YamlInputError, load_yaml
 
 MAX_YAML_BYTES = 1_000_000
 
@@ -67,10 +67,9 @@ def taxonomy_from_text(text: str) -> Taxonomy:
             gettext("(root): the file is larger than %(n)d bytes") % {"n": MAX_YAML_BYTES}, field="(root)"
         )
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = gettext(" on line %(line)d") % {"line": mark.line + 1} if mark is not None else ""
+        data = load_yaml(text, field="(root)")
+    except YamlInputError as exc:
+        where = gettext(" on line %(line)d") % {"line": exc.line} if exc.line is not None else ""
         raise DefinitionError(
             gettext("(root): not valid YAML%(where)s") % {"where": where}, field="(root)", value=None
         ) from exc
