@@ -37,9 +37,10 @@ test-sqlite: $(STAMP)
 	$(BIN)/python -m pytest
 
 ## The quick loop (under a minute): the pure layers and unit tests, i.e. all but the tests that touch the
-## database, drive Chromium, need Spark, start servers or worker processes, or are marked slow
+## database, drive Chromium, need Spark, start servers or worker processes, or are marked slow; on every
+## core (pytest-xdist)
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not database and not browser and not spark and not server and not slow"
+	$(BIN)/python -m pytest -q -n auto -m "not database and not browser and not spark and not server and not slow"
 
 test-postgresql: $(STAMP)
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(POSTGRES_TEST_URL)'.replace('/kundpuls','/postgres'), connect_timeout=3).close()" 2>/dev/null; then \
