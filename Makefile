@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 POSTGRES_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/kundpuls
 
-.PHONY: demo test test-sqlite test-postgresql lint install install-spark messages clean
+.PHONY: demo test test-fast test-sqlite test-postgresql lint install install-spark vendor-axe messages clean
 
 install: $(STAMP)
 
@@ -36,6 +36,12 @@ test: $(STAMP)
 test-sqlite: $(STAMP)
 	$(BIN)/python -m pytest
 
+## The quick loop (under a minute): the pure layers and unit tests, i.e. all but the tests that touch the
+## database, drive Chromium, need Spark, start servers or worker processes, or are marked slow; on every
+## core (pytest-xdist)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -n auto -m "not database and not browser and not spark and not server and not slow"
+
 test-postgresql: $(STAMP)
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(POSTGRES_TEST_URL)'.replace('/kundpuls','/postgres'), connect_timeout=3).close()" 2>/dev/null; then \
 	  KUNDPULS_DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/python -m pytest -m database; \
@@ -52,6 +58,17 @@ lint: $(STAMP)
 	KUNDPULS_DEBUG=1 $(BIN)/mypy
 	$(BIN)/lint-imports
 	KUNDPULS_DEBUG=1 KUNDPULS_DATA_DIR=$$(mktemp -d) $(BIN)/python -m django makemigrations --check --dry-run --settings kundpuls.web.settings
+
+## Maintainers: vendor the pinned axe-core again into tests/browser/axe-core (needs npm; the tests never fetch it)
+AXE_VERSION := 4.10.3
+AXE_DIR     := tests/browser/axe-core
+vendor-axe:
+	rm -rf $(AXE_DIR)/.pack && mkdir -p $(AXE_DIR)/.pack
+	cd $(AXE_DIR)/.pack && npm pack --silent axe-core@$(AXE_VERSION) > /dev/null
+	tar -xzf $(AXE_DIR)/.pack/axe-core-$(AXE_VERSION).tgz -C $(AXE_DIR)/.pack
+	cp $(AXE_DIR)/.pack/package/axe.min.js $(AXE_DIR)/.pack/package/LICENSE $(AXE_DIR)/.pack/package/LICENSE-3RD-PARTY.txt $(AXE_DIR)/
+	rm -rf $(AXE_DIR)/.pack
+	@head -c 20 $(AXE_DIR)/axe.min.js | grep -q "axe v$(AXE_VERSION)" && echo "axe-core $(AXE_VERSION) in $(AXE_DIR): update its README.md (version, checksum)"
 
 ## Re-extract the Swedish catalogue after changing texts (needs GNU gettext), then translate and compile
 messages: $(STAMP)

@@ -1,21 +1,23 @@
 """Test-wide set-up: a throw-away data dir and secret, the demo organisation loaded once per database.
 
 The database is whatever ``KUNDPULS_DATABASE_URL`` names (SQLite in a temporary folder by default;
-``make test`` runs the database tests a second time on PostgreSQL). Tests that touch the database are
-marked ``database`` automatically, so ``pytest -m database`` selects exactly them.
+``make test`` runs the database tests a second time on PostgreSQL). Tests are marked by the fixtures they
+use, so the selections are declared and not lists of paths: ``database`` (touches the database; ``pytest
+-m database`` is the PostgreSQL pass), ``server`` (starts a server: Django's live server, an SMTP server)
+and ``browser`` (drives Chromium). ``make test-fast`` deselects those and ``spark`` and ``slow``.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from system_tools import require_module, unavailable
 
 _DATA_DIR = Path(tempfile.mkdtemp(prefix="kundpuls-test-"))
 (_DATA_DIR / "static").mkdir()
@@ -47,6 +49,9 @@ DATABASE_FIXTURES = {
     "django_user_model",
     "personas",
 }
+# A test that starts a process or a listening server without one of these fixtures (gunicorn, the task
+# worker, a pool of report workers) carries ``@pytest.mark.server`` itself.
+SERVER_FIXTURES = {"live_server", "smtp_sink", "smtp_server"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -54,10 +59,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         names = set(getattr(item, "fixturenames", ()))
         if names & DATABASE_FIXTURES or item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.database)
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "database: touches the database (selected for the PostgreSQL pass)")
+        if names & SERVER_FIXTURES:
+            item.add_marker(pytest.mark.server)
+        if "browser" in names:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
@@ -134,9 +139,9 @@ def personas(db: None) -> dict[str, object]:
 
 
 # ---------------------------------------------------------------- browser (shared by every browser test)
-# Playwright for Python drives Debian's Chromium; nothing is downloaded by Playwright. axe-core comes from
-# the npm registry into <repo>/var/npm (git-ignored). One Playwright instance per session: a second
-# sync_playwright() in the same process fails, so every browser test uses these fixtures.
+# Playwright for Python drives Debian's Chromium; nothing is downloaded by Playwright, nor by the tests:
+# axe-core is shipped in tests/browser/axe-core (see its README.md). One Playwright instance per session: a
+# second sync_playwright() in the same process fails, so every browser test uses these fixtures.
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -149,28 +154,17 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-AXE_VERSION = "4.10.3"
-REPO = Path(__file__).resolve().parents[1]
-NPM_PREFIX = REPO / "var" / "npm"
-AXE_SCRIPT = NPM_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def _unavailable(reason: str) -> None:
-    """Skip locally; fail under CI, which must not pass by skipping the browser tests."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
-    pytest.skip(reason)
+AXE_SCRIPT = Path(__file__).resolve().parent / "browser" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """One headless Chromium for the whole session."""
     if not CHROMIUM.exists():
-        _unavailable(f"the browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the browser tests need Playwright for Python (the playwright package)")
+        unavailable(f"the browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    require_module("playwright", "make install")
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
@@ -181,26 +175,10 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    """The axe-core script, installed with npm into ``var/npm`` when it is not there yet."""
+    """The axe-core script shipped with the tests (read, never fetched)."""
     if not AXE_SCRIPT.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            _unavailable("the accessibility tests need npm to install axe-core (apt-get install npm)")
-        NPM_PREFIX.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                str(npm),
-                "install",
-                "--no-save",
-                "--no-package-lock",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                str(NPM_PREFIX),
-                f"axe-core@{AXE_VERSION}",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
+        unavailable(
+            f"axe-core is missing at {AXE_SCRIPT}: restore it with `git checkout -- {AXE_SCRIPT.parent}` "
+            "or vendor the pinned version again with `make vendor-axe` (needs npm)"
         )
     return AXE_SCRIPT.read_text(encoding="utf-8")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
-
 import numpy as np
 import pandas as pd
 import pyarrow.fs as pafs
@@ -16,16 +13,9 @@ from kundpuls.analytics.engines import DuckDBEngine, resolve_engine
 from kundpuls.analytics.lake_sync import sync_lake
 from kundpuls.analytics.rollup import sufficient_statistics
 from kundpuls.errors import ConfigurationError
+from system_tools import require_module, require_tool
 
 from .conftest import ITEMS, ListSource, make_records
-
-SPARK_MISSING = (
-    "Java is not installed"
-    if shutil.which("java") is None
-    else "pyspark is not installed (extra kundpuls[spark])"
-    if importlib.util.find_spec("pyspark") is None
-    else None
-)
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +29,8 @@ def lake(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def spark_engine():
-    if SPARK_MISSING:
-        pytest.skip(SPARK_MISSING)
+    require_tool("java")
+    require_module("pyspark", "make install-spark")
     from kundpuls.analytics.engines import SparkEngine, local_session
 
     session = local_session(cores=2, memory="1g")

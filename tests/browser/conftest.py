@@ -1,8 +1,9 @@
 """Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's live server.
 
-Nothing is downloaded by Playwright: the browser is the system Chromium at ``/usr/bin/chromium``. axe-core
-is installed once from the npm registry into ``<repo>/var/npm`` (git-ignored) by the ``axe_source``
-fixture. Without Chromium the tests are skipped, except under CI (``CI`` set), where they fail.
+Nothing is downloaded, by Playwright or by the tests: the browser is the system Chromium at
+``/usr/bin/chromium`` and axe-core is the copy shipped in ``tests/browser/axe-core`` (read by the
+``axe_source`` fixture of ``tests/conftest.py``). Without Chromium the tests are skipped, except under CI
+(``CI=true``), where they fail (``tests/system_tools.py``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from typer.testing import CliRunner
 from kundpuls.cli.report import register
 from kundpuls.demo.responses import UnitProfile, generate_responses
 from kundpuls.instruments import load_template
+from system_tools import require_tool
 
 
 def _app() -> typer.Typer:
@@ -55,9 +55,10 @@ def test_a_csv_export_becomes_one_pdf_for_the_whole_file(export: pd.DataFrame, t
     document = json.loads(result.output)
     assert document["written"] == 1 and document["reports"][0]["file"] == str(out)
     assert out.read_bytes().startswith(b"%PDF")
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, check=True).stdout.decode()
-        assert "Nöjd-Kund-Index" in text and "2025-Q2" in text
+    text = subprocess.run(
+        [require_tool("pdftotext"), str(out), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    assert "Nöjd-Kund-Index" in text and "2025-Q2" in text
 
 
 def test_an_excel_export_gives_one_pdf_per_unit(export: pd.DataFrame, tmp_path: Path) -> None:
@@ -85,7 +86,8 @@ def test_an_excel_export_gives_one_pdf_per_unit(export: pd.DataFrame, tmp_path: 
 
 
 def test_an_spss_file_is_read_too(export: pd.DataFrame, tmp_path: Path) -> None:
-    pyreadstat = pytest.importorskip("pyreadstat")
+    import pyreadstat  # a dependency of kundpuls (SPSS import), not optional
+
     source = tmp_path / "svar.sav"
     numeric = export[["enhet", "submitted_at", "nki_helhet", "nki_forvantan", "nki_ideal"]]
     pyreadstat.write_sav(numeric, str(source))

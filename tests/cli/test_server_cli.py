@@ -57,6 +57,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.server
 def test_serve_answers_healthz_from_the_production_server(tmp_path: Path) -> None:
     """A real gunicorn process on a fresh SQLite database: migrate, serve, ask /healthz."""
     env = {
@@ -108,6 +109,7 @@ def test_serve_answers_healthz_from_the_production_server(tmp_path: Path) -> Non
         process.wait(timeout=20)
 
 
+@pytest.mark.slow
 def test_production_settings_pass_djangos_deployment_checks(tmp_path: Path) -> None:
     env = {
         **os.environ,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -12,6 +11,7 @@ import textwrap
 import pytest
 
 from kundpuls.render.vega_svg import FONT
+from system_tools import require_font
 
 # A chart whose layout depends on measured text: a bold title, Swedish letters, a long category label,
 # and numbers with the Swedish thousands separator (no-break space) and minus sign.
@@ -72,16 +72,9 @@ def test_in_memory_fonts_draw_the_same_svg_as_system_fonts() -> None:
     assert in_memory == with_system_fonts
 
 
-def _system_has(family: str) -> bool:
-    if shutil.which("fc-list") is None:
-        return False
-    listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
-    return family in listed
-
-
-@pytest.mark.skipif(not _system_has("Liberation Sans"), reason="the system has no Liberation Sans")
 def test_typst_still_finds_system_fonts_afterwards() -> None:
     """The fontconfig change lasts only while vl-convert builds its font database."""
+    require_font("Liberation Sans")
     from kundpuls.render.chart_fonts import use_in_memory_fonts
 
     before = os.environ.get("FONTCONFIG_FILE")

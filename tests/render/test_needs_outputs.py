@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import warnings
 from pathlib import Path
@@ -23,15 +22,16 @@ from kundpuls.render.tables import report_tables
 from kundpuls.render.unit_pdf import unit_report_pdf
 from kundpuls.reports.unit_report import unit_report
 from kundpuls.stats.kano import kano
+from system_tools import require_tool
 
 SMALL = "SMALL"  # tests/reports/conftest.py: fewer responses than the threshold in every quarter
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 
 
 def _pdf_text(pdf: bytes) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+    done = subprocess.run(
+        [require_tool("pdftotext"), "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    )
     return " ".join(done.stdout.decode("utf-8").split())
 
 

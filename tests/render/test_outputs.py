@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from kundpuls.render.spreadsheets import tables_csv, tables_xlsx
 from kundpuls.render.tables import report_tables
 from kundpuls.render.unit_pdf import improvement_sentences, unit_report_pdf
 from kundpuls.reports.unit_report import unit_report
+from system_tools import require_tool
 
 SMALL = "SMALL"  # tests/reports/conftest.py: fewer responses than the threshold in every quarter
 PERIOD = "2025-Q3"
@@ -116,23 +116,22 @@ def test_the_pdf_has_headline_trend_priority_areas_and_method_notes(reports: dic
     assert "färre än 7" in flat
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "unit-report.pdf").write_bytes(pdf)
-    if shutil.which("pdftoppm"):
-        subprocess.run(
-            [
-                "pdftoppm",
-                "-png",
-                "-r",
-                "70",
-                "-f",
-                "1",
-                "-l",
-                "1",
-                str(ARTIFACTS / "unit-report.pdf"),
-                str(ARTIFACTS / "unit-report"),
-            ],
-            check=True,
-        )
-        assert any(ARTIFACTS.glob("unit-report*.png"))
+    subprocess.run(
+        [
+            require_tool("pdftoppm"),
+            "-png",
+            "-r",
+            "70",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(ARTIFACTS / "unit-report.pdf"),
+            str(ARTIFACTS / "unit-report"),
+        ],
+        check=True,
+    )
+    assert any(ARTIFACTS.glob("unit-report*.png"))
 
 
 def test_english_output_uses_english_words(reports: dict[str, Any]) -> None:
@@ -153,7 +152,7 @@ def test_csv_and_xlsx_hold_the_same_cells(reports: dict[str, Any]) -> None:
 
 
 def _pdf_text(pdf: bytes) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+    done = subprocess.run(
+        [require_tool("pdftotext"), "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    )
     return done.stdout.decode("utf-8")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import shutil
 import subprocess
 import time
 from collections import deque
@@ -20,16 +19,20 @@ from kundpuls.render.unit_batch import (
     write_some_reports,
     write_unit_reports,
 )
+from system_tools import require_tool
 
 UNITS = ["A", "B", "C", "D", "NOSUCHUNIT"]  # tests/reports/conftest.py
 
 
 def _text(path: str) -> str:
-    return subprocess.run(["pdftotext", path, "-"], capture_output=True, check=True, text=True).stdout
+    return subprocess.run(
+        [require_tool("pdftotext"), path, "-"], capture_output=True, check=True, text=True
+    ).stdout
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+@pytest.mark.server
 def test_two_workers_write_what_one_process_writes(small_lake: Any, tmp_path: Path) -> None:
+    require_tool("pdftotext")
     units = UNITS
     seen: list[str] = []
     common = {"names": small_lake.names, "period": "2025-Q3"}
@@ -63,9 +66,10 @@ def _settings(small_lake: Any, out: Path) -> BatchSettings:
     )
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+@pytest.mark.server
 def test_a_spawned_worker_writes_what_this_process_writes(small_lake: Any, tmp_path: Path) -> None:
     """The worker's share of a batch, in a fresh ``spawn`` process as the pool starts it."""
+    require_tool("pdftotext")
     here = write_unit_reports(
         small_lake.path, small_lake.definition, UNITS, tmp_path / "here", jobs=1,
         names=small_lake.names, period="2025-Q3",
@@ -83,6 +87,7 @@ def test_a_spawned_worker_writes_what_this_process_writes(small_lake: Any, tmp_p
         assert Path(one["file"]).name == Path(two["file"]).name and _text(one["file"]) == _text(two["file"])
 
 
+@pytest.mark.server
 def test_workers_get_units_only_once_started_and_hand_back_every_report(
     small_lake: Any, tmp_path: Path
 ) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import altair as alt
@@ -10,6 +9,7 @@ import pytest
 
 from kundpuls.render.typst_pdf import compile_pdf
 from kundpuls.render.vega_svg import compiled_shape, fill_shape, render_shape, slot
+from system_tools import require_tool
 
 CALLS: list[str] = []
 
@@ -74,8 +74,7 @@ def test_an_unknown_data_set_or_a_missing_text_is_named() -> None:
 
 
 def test_one_compiler_per_template_makes_many_documents_with_their_own_data_and_files() -> None:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    require_tool("pdftotext")
     qr = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
     texts = []
     for unit in ("Hemtjänst Norr", "Biblioteket"):

@@ -128,7 +128,7 @@ def name_lexicon() -> NameLexicon:
     space = r"[\s\p{Z}\x{1C}-\x{1F}\x{85}]"
     re2_cues = "|".join(re.escape(c).replace(r"\ ", space + "+") for c in cue_words)
     prefilter = (
-        rf"{boundary_before}(?i:{'|'.join(sorted(first | surnames))})s?{boundary_after}"
+        rf"{boundary_before}(?i:(?:{'|'.join(sorted(first | surnames))})s?){boundary_after}"
         rf"|{boundary_before}(?i:{re2_cues})\.?,?{space}+\p{{Lu}}"
     )
     return NameLexicon(

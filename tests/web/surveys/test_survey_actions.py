@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from typing import Any
 
@@ -16,6 +15,7 @@ from kundpuls.web.org.models import AuditEvent, Unit
 from kundpuls.web.surveys.actions import open_distribution, publish, save_definition
 from kundpuls.web.surveys.models import Distribution, Survey
 from kundpuls.web.surveys.posters import distribution_file
+from system_tools import require_tool
 
 BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
 
@@ -119,15 +119,15 @@ def test_the_poster_is_an_a5_pdf_with_the_unit_and_the_link() -> None:
     distribution = Distribution.objects.get(survey__key="nki", unit__code="VOF-HT-N")
     pdf = distribution_file(distribution, "pdf")
     assert pdf.startswith(b"%PDF")
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
     text = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+        [require_tool("pdftotext"), "-layout", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout
     content = text.decode()
     assert "Hemtjänst Norr" in content
     assert distribution.token in content
-    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    info = subprocess.run(
+        [require_tool("pdfinfo"), "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
     assert "419.528 x 595.276 pts" in info  # A5: 148 x 210 mm
 
 
