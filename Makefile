@@ -70,10 +70,11 @@ vendor-axe:
 	rm -rf $(AXE_DIR)/.pack
 	@head -c 20 $(AXE_DIR)/axe.min.js | grep -q "axe v$(AXE_VERSION)" && echo "axe-core $(AXE_VERSION) in $(AXE_DIR): update its README.md (version, checksum)"
 
-## Re-extract the Swedish catalogue after changing texts (needs GNU gettext), then translate and compile
+## Re-extract the Swedish catalogues after changing texts (needs GNU gettext; each text goes to the nearest
+## app's locale/), then translate and compile every catalogue
 messages: $(STAMP)
 	cd src/kundpuls/web && KUNDPULS_DEBUG=1 ../../../$(BIN)/python -m django makemessages -l sv --no-location --settings kundpuls.web.settings
-	$(BIN)/python -c "import polib; p='src/kundpuls/web/locale/sv/LC_MESSAGES/django'; polib.pofile(p+'.po').save_as_mofile(p+'.mo')"
+	$(BIN)/python -c "import pathlib, polib; [polib.pofile(str(p)).save_as_mofile(str(p.with_suffix('.mo'))) for p in pathlib.Path('src/kundpuls/web').glob('**/locale/*/LC_MESSAGES/django.po')]"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

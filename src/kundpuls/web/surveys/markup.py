@@ -94,7 +94,8 @@ def _contact_html(i: Input) -> str:
 def question_html(q: QuestionView) -> SafeString:
     """One question: a labelled single field, or a fieldset whose legend is the question."""
     invalid = " invalid" if q.errors else ""
-    optional = "" if q.required else f' <span class="opt">({escape(gettext("optional"))})</span>'
+    optional_text = gettext("optional")  # outside the f-string, so that makemessages finds it
+    optional = "" if q.required else f' <span class="opt">({escape(optional_text)})</span>'
     single = q.inputs[0]
     if not q.grouped and single.widget in SINGLE_FIELD_WIDGETS:
         ident = escape(single.id)
@@ -126,7 +127,8 @@ def question_html(q: QuestionView) -> SafeString:
     else:
         parts.append(f"{_errors(single)}\n{input_html(single)}\n")
     if q.contact_inputs:
-        parts.append(f'<p class="help">{escape(gettext("Fill in only if you answered yes."))}</p>\n')
+        hint = gettext("Fill in only if you answered yes.")
+        parts.append(f'<p class="help">{escape(hint)}</p>\n')
         parts.extend(_contact_html(i) for i in q.contact_inputs)
         parts.append("\n")
     parts.append("</fieldset>\n")
