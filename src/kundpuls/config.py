@@ -3,35 +3,8 @@
 Every setting is a ``KUNDPULS_*`` environment variable; secrets may come from a file named by the same
 variable with ``_FILE`` appended (``KUNDPULS_SECRET_KEY_FILE``), as container secrets usually are.
 
-=============================  =====================================================  =====================
-variable                       meaning                                                default
-=============================  =====================================================  =====================
-``KUNDPULS_DATA_DIR``          folder for the SQLite file, the lake, static files     ``./var``
-``KUNDPULS_DATABASE_URL``      ``sqlite:///path`` or ``postgresql://user@host/db``    SQLite in the data dir
-``KUNDPULS_SECRET_KEY``        Django's secret key (or ``…_FILE``)                    ``DATA_DIR/secret_key``
-``KUNDPULS_DEBUG``             ``1``/``true`` turns on debug pages                    off
-``KUNDPULS_DEMO``              ``1`` lets the demo accounts log in                    off
-``KUNDPULS_ALLOWED_HOSTS``     comma-separated host names (default: + the links' host) ``127.0.0.1,localhost``
-``KUNDPULS_LAKE_DIR``          the Parquet response lake                              ``DATA_DIR/lake``
-``KUNDPULS_BASE_URL``          public address used in links (QR codes, e-mails)       the server, see below
-``KUNDPULS_ANONYMITY_THRESHOLD`` smallest group shown                                 ``7``
-``KUNDPULS_LAKE_SETTLE_SECONDS`` responses younger than this wait for the next sync      ``5``
-``KUNDPULS_LAKE_REFRESH_SECONDS`` a results page syncs new responses into a lake older than this ``300``
-``KUNDPULS_SMTP_HOST``         SMTP server for invitations (none: mail to stderr)      none
-``KUNDPULS_SMTP_PORT``         its port                                               ``25``
-``KUNDPULS_SMTP_USER``         SMTP user name                                         none
-``KUNDPULS_SMTP_PASSWORD``     SMTP password (or ``…_FILE``)                          none
-``KUNDPULS_SMTP_USE_TLS``      STARTTLS on the SMTP connection                        off
-``KUNDPULS_MAIL_FROM``         sender address of invitations                          ``kundpuls@localhost``
-``KUNDPULS_MAIL_RATE``         at most this many invitation mails per second          ``5``
-``KUNDPULS_BOUNCE_MAILDIR``    Maildir where bounces to the sender address arrive       none
-``KUNDPULS_CONTACT_RETENTION_DAYS`` days after a survey closes before contact data go ``30``
-``KUNDPULS_CASE_CONTACT_RETENTION_DAYS`` days contact details outlive a closed case    ``30``
-``KUNDPULS_RATE_LIMIT_POSTS``  answer pages sent per minute from one address (0: off)  ``120``
-``KUNDPULS_RATE_LIMIT_GETS``   respondent pages fetched per minute from one address    ``600``
-``KUNDPULS_TRUSTED_PROXIES``   reverse proxies in front (their X-Forwarded-For counts) ``0``
-``KUNDPULS_CHART_FONTS``       fonts charts measure text with: ``bundled`` or ``system`` ``bundled``
-=============================  =====================================================  =====================
+Every variable, its meaning and default are declared once in :mod:`kundpuls.settings_reference`, from
+which ``docs/configuration.md`` is generated.
 
 Two defaults live in files in the data folder, so that every process on it (the server, each CLI command)
 agrees without extra environment:

@@ -1,7 +1,8 @@
 """The command-line reference (``docs/cli.md``), written from the commands themselves.
 
 ``kundpuls reference`` prints it; ``kundpuls reference --out docs/cli.md`` writes it, and a test fails when
-the file in the repository differs from what the commands say, so the reference cannot fall behind.
+the file in the repository differs from what the commands say, so the reference cannot fall behind. With
+``--configuration`` it writes the configuration reference (``docs/configuration.md``) instead.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from kundpuls.settings_reference import configuration_markdown
 
 HEADER = """# Command-line reference
 
@@ -69,9 +72,12 @@ def register(app: typer.Typer) -> None:
     @app.command("reference")
     def reference(
         out: Annotated[Path | None, typer.Option("--out", help="Write the reference to this file.")] = None,
+        configuration: Annotated[
+            bool, typer.Option("--configuration", help="The KUNDPULS_* variables instead of the commands.")
+        ] = False,
     ) -> None:
         """Print the command-line reference (Markdown), or write it to a file."""
-        text = cli_reference_markdown(app)
+        text = configuration_markdown() if configuration else cli_reference_markdown(app)
         if out is None:
             typer.echo(text, nl=False)
         else:
