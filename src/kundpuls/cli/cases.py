@@ -90,13 +90,20 @@ def export_command(
 
 @cases_app.command("overdue")
 def overdue_command(json: JsonOption = False) -> None:
-    """Flag overdue cases and e-mail the unit managers (once per case per overdue event)."""
+    """Flag overdue cases and e-mail the unit managers (once per case per overdue event); first finish the
+    follow-up of any stored response whose follow-up was interrupted (a crash after it was stored)."""
     setup_django()
     from kundpuls.web.cases.actions import notify_overdue
     from kundpuls.web.org.actors import CLI
+    from kundpuls.web.responses.actions import complete_pending_followups
 
+    followups = complete_pending_followups(actor=CLI, older_than_seconds=60)
     mailed = notify_overdue(actor=CLI)
-    emit_json({"mailed": mailed}) if json else typer.echo(f"Försenade ärenden aviserade / notified: {mailed}")
+    if json:
+        emit_json({"mailed": mailed, "followups_completed": followups})
+    else:
+        typer.echo(f"Försenade ärenden aviserade / notified: {mailed}")
+        typer.echo(f"Avbrutna uppföljningar slutförda / interrupted follow-ups completed: {followups}")
 
 
 @cases_app.command("purge-contacts")

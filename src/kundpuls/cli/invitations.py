@@ -149,6 +149,8 @@ def worker_command(
 ) -> None:
     """Run background tasks (invitation mails): Django's ``db_worker`` for the default queue.
 
+    On start it also finishes the follow-up (alert rules, cases) of any stored response a crash interrupted.
+
     On start it queues again every due mail still waiting: a worker killed between taking a task and
     claiming its mail leaves that task marked running forever, and its mail would otherwise never go out
     (a second task for a mail is harmless: only one can claim it).
@@ -157,8 +159,11 @@ def worker_command(
     from django.core.management import call_command
 
     from kundpuls.web.invitations.tasks import enqueue_due
+    from kundpuls.web.org.actors import WORKER
+    from kundpuls.web.responses.actions import complete_pending_followups
 
     enqueue_due()
+    complete_pending_followups(actor=WORKER)  # follow-ups a crash interrupted (a case per response at most)
 
     arguments = ["--no-reload"] + (["--batch"] if batch else [])
     call_command("db_worker", *arguments)

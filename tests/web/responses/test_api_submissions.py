@@ -178,3 +178,19 @@ def test_a_token_without_the_right_to_write_is_refused_before_the_body_is_read(
     body = "[" * 100_000 + "]" * 100_000
     refused = _post(body, _token(personas["viewer"]))
     assert refused.status_code == 403
+
+
+def test_a_batch_cannot_attach_contact_details_to_a_response_stored_before(personas: dict[str, Any]) -> None:
+    from kundpuls.web.responses.models import ContactDetails, Response
+
+    token = _token(personas["analyst"])
+    earlier = {"unit": "VOF-HT-N", "submission_id": str(uuid.uuid4()), "answers": _answers(8)}
+    assert _post({"survey": "nki", "responses": [earlier]}, token).status_code == 201
+    contact = {"kontakt_ok": True, "kontakt_namn": "Angripare", "kontakt_epost": "angripare@example.com"}
+    intruding = {**earlier, "answers": _answers(8, **contact)}  # the stored one's id, now with contact data
+    new = {"unit": "VOF-HT-N", "submission_id": str(uuid.uuid4()), "answers": _answers(9)}
+    answer = _post({"survey": "nki", "responses": [new, intruding]}, token)
+    assert answer.status_code == 201 and answer.json() == {"stored": 1, "already_stored": 1}
+    stored_before = Response.objects.get(submission_id=earlier["submission_id"])
+    assert not ContactDetails.objects.filter(response=stored_before).exists()
+    assert not stored_before.consented and not stored_before.followup_pending

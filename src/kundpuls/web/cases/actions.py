@@ -146,20 +146,30 @@ def open_cases_for(response_id: int, *, now: datetime | None = None) -> Case | N
 
 
 def open_cases_for_many(response_ids: Iterable[int]) -> int:
-    """:func:`open_cases_for` for each consenting response of a survey with rules (imports); count opened."""
+    """:func:`open_cases_for` for each consenting response of a survey with rules; count opened.
+
+    Each response whose follow-up was handled (a case opened, or no rule fired, or nothing to follow up) has
+    its ``followup_pending`` cleared; one whose rules failed keeps it, for a retry or the worker.
+    """
     ids = list(response_ids)
     if not ids:
         return 0
     with_rules = set(AlertRuleSet.objects.values_list("survey_id", flat=True))
-    if not with_rules:
-        return 0
-    candidates = Response.objects.filter(pk__in=ids, consented=True, survey_id__in=with_rules)
+    candidates = set(
+        Response.objects.filter(pk__in=ids, consented=True, survey_id__in=with_rules).values_list(
+            "pk", flat=True
+        )
+    )
+    handled = [pk for pk in ids if pk not in candidates]
     opened = 0
-    for pk in candidates.values_list("pk", flat=True):
+    for pk in sorted(candidates):
         try:
             opened += open_cases_for(pk) is not None
         except Exception:  # a follow-up problem must never undo or fail a stored response
             logger.exception("could not open a follow-up case for response %s", pk)
+        else:
+            handled.append(pk)
+    Response.objects.filter(pk__in=handled, followup_pending=True).update(followup_pending=False)
     return opened
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -28,8 +28,26 @@ from kundpuls.web.surveys.queries import definition_of
 
 
 def _open_cases(response_ids: list[int]) -> None:
-    """Announce consented responses once stored (the cases app, above this one, opens follow-up cases)."""
-    responses_stored.send(sender=Response, response_ids=response_ids)
+    """Announce consented responses once stored (the cases app, above this one, opens follow-up cases and
+    clears each response's ``followup_pending`` when it is handled)."""
+    if response_ids:
+        responses_stored.send(sender=Response, response_ids=response_ids)
+
+
+def complete_pending_followups(*, actor: Actor, older_than_seconds: float = 0.0, limit: int = 10_000) -> int:
+    """Announce again every stored response whose follow-up was never handled (a crash between the commit
+    and the follow-up, or a failing rule); returns how many were announced. Called when the worker starts
+    and by ``kundpuls cases overdue``; harmless to repeat (a response gets at most one case). Operators only
+    (every unit)."""
+    require(actor, Capability.ADMINISTER, None)
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ids = list(
+        Response.objects.filter(followup_pending=True, stored_at__lte=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    _open_cases(ids)
+    return len(ids)
 
 
 @dataclass(frozen=True)
@@ -84,8 +102,14 @@ def submit_response(
     kundpuls.instruments.AnswerErrors
         When the answers do not fit the survey version (every problem named by item key and value).
     """
-    existing = Response.objects.filter(submission_id=submission_id).order_by().only("pk", "submission_id")[:1]
+    existing = (
+        Response.objects.filter(submission_id=submission_id)
+        .order_by()
+        .only("pk", "submission_id", "followup_pending")[:1]
+    )
     for stored in existing:
+        if stored.followup_pending:  # stored, but its follow-up was lost (a crash): finish it now
+            _open_cases([stored.pk])
         return Receipt(stored.pk, stored.receipt, created=False)
     validated = prepare_answers(definition_of(version), answers, language=language)
     try:
@@ -101,6 +125,7 @@ def submit_response(
                 submitted_at=submitted_at or timezone.now(),
                 answers=validated.answers,
                 consented=validated.consented,
+                followup_pending=validated.consented,
             )
             if validated.contact:
                 ContactDetails.objects.create(response=response, data=validated.contact)
@@ -151,6 +176,11 @@ def import_responses(
     if errors:
         raise ImportRowsError(errors)
     with transaction.atomic():
+        already = set(
+            Response.objects.filter(submission_id__in=[row.submission_id for row, _ in prepared]).values_list(
+                "submission_id", flat=True
+            )
+        )
         before = Response.objects.filter(survey_id=version.survey_id).count()
         Response.objects.bulk_create(
             [
@@ -165,25 +195,40 @@ def import_responses(
                     submitted_at=row.submitted_at,
                     answers=validated.answers,
                     consented=validated.consented,
+                    followup_pending=validated.consented,
                 )
                 for row, validated in prepared
+                if row.submission_id not in already
             ],
             batch_size=batch_size,
             ignore_conflicts=True,
         )
         stored = Response.objects.filter(survey_id=version.survey_id).count() - before
+        # Contact details belong only to the responses this import created: a row whose submission id was
+        # stored before (by anyone) keeps what it had, so a batch cannot attach details to another response.
         with_contact = {
-            row.submission_id: validated.contact for row, validated in prepared if validated.contact
+            row.submission_id: validated.contact
+            for row, validated in prepared
+            if validated.contact and row.submission_id not in already
         }
         if with_contact and stored:
             ids = dict(
                 Response.objects.filter(
-                    submission_id__in=list(with_contact), contact__isnull=True
+                    submission_id__in=list(with_contact), survey_id=version.survey_id, contact__isnull=True
                 ).values_list("submission_id", "pk")
             )
             ContactDetails.objects.bulk_create(
                 [ContactDetails(response_id=pk, data=with_contact[sid]) for sid, pk in ids.items()],
                 batch_size=batch_size,
             )
-            transaction.on_commit(lambda: _open_cases(list(ids.values())))  # follow-up cases (issue 10)
+        if stored:
+            created = list(
+                Response.objects.filter(
+                    submission_id__in=[
+                        row.submission_id for row, _ in prepared if row.submission_id not in already
+                    ],
+                    followup_pending=True,
+                ).values_list("pk", flat=True)
+            )
+            transaction.on_commit(lambda: _open_cases(created))  # follow-up cases (issue 10)
     return ImportReport(stored=stored, already_stored=len(prepared) - stored)

@@ -25,6 +25,9 @@ class Response(models.Model):
     stored_at = models.DateTimeField(_("stored"), auto_now_add=True, db_index=True)
     answers = models.JSONField(_("answers"), default=dict)
     consented = models.BooleanField(_("consented to contact"), default=False)
+    # Set in the transaction that stores a consented response, cleared once its follow-up (alert rules,
+    # a case) has been handled: a crash between the two leaves it set, and a retry or the worker finishes.
+    followup_pending = models.BooleanField(_("follow-up pending"), default=False)
 
     class Meta:
         verbose_name = _("response")
