@@ -69,7 +69,12 @@ def test_a_manager_reads_her_unit_with_the_pages_numbers_and_nothing_else(
     assert body["period"] == "2026-Q2" and body["threshold"] == page.threshold
     assert [h["value"]["estimate"] for h in body["headlines"]] == [h.value.estimate for h in page.headlines]
     assert body["headlines"][0]["value"]["ci_low"] == page.headlines[0].value.ci_low
-    assert _get("/api/v1/results/nki/units/VOF-HT-S/", token).status_code == 403  # a sibling's page
+    sibling = _get("/api/v1/results/nki/units/VOF-HT-S/", token)  # a sibling's page: as if it did not exist
+    unknown = _get("/api/v1/results/nki/units/FINNS-INTE/", token)
+    assert sibling.status_code == unknown.status_code == 404
+    assert sibling.json()["error"]["message"].replace("VOF-HT-S", "X") == unknown.json()["error"][
+        "message"
+    ].replace("FINNS-INTE", "X")
     assert [r["unit_code"] for r in _get("/api/v1/results/nki/", token).json()["rows"]] == ["VOF-HT-N"]
     viewer = _token(personas["viewer"])  # may see results on pages, may not export them
     assert _get("/api/v1/units/", viewer).status_code == 200
@@ -99,8 +104,14 @@ def test_errors_name_the_field_and_the_value_in_the_users_language(
     assert bad["code"] == "invalid" and bad["field"] == "period" and bad["value"] == "2031-Q1"
     missing = _get("/api/v1/results/finns-inte/units/VOF-HT-N/", token)
     assert missing.status_code == 404 and "finns-inte" in missing.json()["error"]["message"]
-    forbidden = _get("/api/v1/results/nki/units/VOF-HT-S/", token, **{"Accept-Language": "sv"})
+    viewer = _token(personas["viewer"])  # no export right anywhere
+    forbidden = _get("/api/v1/results/nki/units/VOF-HT-N/", viewer, **{"Accept-Language": "sv"})
+    assert forbidden.status_code == 403
     assert forbidden.json()["error"]["message"] == "Dina roller ger inte åtkomst till detta."
+    hidden = _get("/api/v1/results/nki/units/VOF-HT-S/", token, **{"Accept-Language": "sv"})
+    assert hidden.status_code == 404 and "VOF-HT-S" in hidden.json()["error"]["message"]
+    no_data = _get("/api/v1/results/nki/?period=2019-Q1", token).json()["error"]  # a valid label, no data
+    assert no_data["field"] == "period" and no_data["value"] == "2019-Q1"
 
 
 def test_tokens_are_created_listed_and_revoked_on_the_command_line(personas: dict[str, Any]) -> None:

@@ -196,6 +196,16 @@ def _period_arguments(request: HttpRequest) -> tuple[str, str | None]:
     return kind, request.GET.get("period") or None
 
 
+def _check_period(asked: str | None, periods: tuple[str, ...]) -> None:
+    """An asked period the results do not have is a 400 naming it (never silently the latest instead)."""
+    if asked is not None and asked not in periods:
+        raise InvalidArgument(
+            f"period: {asked[:40]!r} has no results; periods with results: {', '.join(periods) or 'none'}",
+            field="period",
+            value=asked[:40],
+        )
+
+
 @api_view
 def overview(request: HttpRequest, survey: str) -> HttpResponse:
     """The main index of every unit the person may export, in one period (default: the latest)."""
@@ -213,6 +223,7 @@ def overview(request: HttpRequest, survey: str) -> HttpResponse:
         language=page_language(),
         capability=Capability.EXPORT,
     )
+    _check_period(period, result.periods)
     dashboard_actions.record_export(
         actor=actor_of(request), unit=None, survey=survey, kind="api", period=result.period
     )
@@ -222,11 +233,13 @@ def overview(request: HttpRequest, survey: str) -> HttpResponse:
 @api_view
 def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
     """The unit report: headline indices, trend, comparison, funnel, drivers, comments (if permitted)."""
+    if not can(request.user, Capability.EXPORT):
+        raise PermissionDenied  # no export right anywhere: says nothing about which units exist
     target = Unit.objects.filter(code=unit).first()
-    if target is None:
-        raise NotFound(f"unit: no unit {unit!r}")
-    if not can(request.user, Capability.EXPORT, target):
-        raise PermissionDenied
+    if target is None or not can(request.user, Capability.EXPORT, target):
+        # One answer for a unit that does not exist and one the person may not read: a 403 here would
+        # tell anyone with a token which unit codes exist.
+        raise NotFound(_("unit: no unit %(unit)r whose results you may read") % {"unit": unit[:40]})
     definition = _definition(survey)
     kind, period = _period_arguments(request)
     segment = request.GET.get("segment") or None
@@ -241,6 +254,7 @@ def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
         language=page_language(),
     )
     report = dashboard.report
+    _check_period(period, report.periods)
     dashboard_actions.record_export(
         actor=actor_of(request), unit=target, survey=survey, kind="api", period=report.period
     )
