@@ -246,3 +246,17 @@ def test_units_where_lists_exactly_the_subtrees_granted(personas: dict[str, obje
     )
     assert visible == expected
     assert not units_where(personas["viewer"], Capability.HANDLE_CASES).exists()
+
+
+@pytest.mark.django_db
+def test_a_granted_role_counts_at_once_for_a_user_object_whose_roles_were_read(
+    personas: dict[str, object],
+) -> None:
+    from kundpuls.web.accounts.models import User
+    from kundpuls.web.org.actions import grant_role
+
+    user, _ = User.objects.get_or_create(email="ny.roll@kundpuls.example")
+    unit = Unit.objects.get(code="VOF-HT-N")
+    assert not can(user, Capability.VIEW_RESULTS, unit)  # reads (and caches) the user's roles
+    grant_role(user, unit, "viewer", actor=personas["admin"])
+    assert can(user, Capability.VIEW_RESULTS, unit)
