@@ -10,6 +10,7 @@ import pytest
 
 from kundpuls.errors import InvalidArgument, NotFound
 from kundpuls.reports.unit_report import unit_report
+from kundpuls.stats.shrinkage import shrink_means
 
 SMALL = "SMALL"  # see conftest.py: fewer responses than the threshold in every quarter
 CHANGED = "B"  # see conftest.py: bemötande rises by 1.5 latent SD from July 2025
@@ -82,6 +83,39 @@ def test_the_funnel_shows_siblings_and_hides_small_ones(small_lake: SmallLake) -
         assert codes[SMALL].suppressed and codes[SMALL].estimate is None and codes[SMALL].n is None
     for limit in report.funnel.limits:
         assert limit.lower_998 <= limit.lower_95 <= report.funnel.target <= limit.upper_95 <= limit.upper_998
+
+
+def test_the_funnel_gives_each_shown_sibling_its_shrunk_estimate_beside_the_raw_one(
+    small_lake: SmallLake,
+) -> None:
+    report = unit_report(small_lake.path, small_lake.definition, "A", period="2025-Q3")
+    assert report.funnel is not None
+    shown = [p for p in report.funnel.points if not p.suppressed]
+    frame = small_lake.frame
+    values = _index_values(small_lake, "NKI")
+    in_quarter = _quarter(frame) == "2025-Q3"
+    per_unit = [values[(frame["unit"] == p.unit_code) & in_quarter].dropna() for p in shown]
+    means = np.array([v.mean() for v in per_unit])
+    ses = np.array([v.std(ddof=1) / np.sqrt(len(v)) for v in per_unit])
+    expected = shrink_means(means, ses, ns=[len(v) for v in per_unit])
+    # the same respondents through kundpuls.stats.shrinkage: equal to rounding error
+    assert report.funnel.pooled_mean == pytest.approx(expected.prior_mean, abs=1e-9)
+    assert report.funnel.between_unit_variance == pytest.approx(expected.tau2, rel=1e-9, abs=1e-9)
+    for point, raw, shrunk, low, high in zip(
+        shown, means, expected.estimate, expected.ci_low, expected.ci_high, strict=True
+    ):
+        assert point.estimate == pytest.approx(raw, abs=1e-9)
+        assert point.shrunk_estimate == pytest.approx(shrunk, abs=1e-9)
+        assert point.shrunk_ci_low == pytest.approx(max(low, 0.0), abs=1e-9)
+        assert point.shrunk_ci_high == pytest.approx(min(high, 100.0), abs=1e-9)
+        # pulled towards the pooled mean, never past it
+        lo, hi = sorted((raw, expected.prior_mean))
+        assert lo - 1e-9 <= point.shrunk_estimate <= hi + 1e-9
+        assert point.shrunk_ci_low <= point.shrunk_estimate <= point.shrunk_ci_high
+    assert report.funnel.focus is not None and report.funnel.focus.unit_code == "A"
+    if SMALL in {p.unit_code for p in report.funnel.points}:
+        small = next(p for p in report.funnel.points if p.unit_code == SMALL)
+        assert small.shrunk_estimate is None and small.shrunk_ci_low is None
 
 
 def test_the_driver_analysis_finds_the_true_strongest_driver_at_the_top_level(small_lake: SmallLake) -> None:

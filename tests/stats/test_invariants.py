@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -15,7 +13,6 @@ from kundpuls.stats.kano import kano
 from kundpuls.stats.patient_survey import respondent_dimension_scores
 from kundpuls.stats.results import IndexResult
 from kundpuls.stats.shrinkage import shrink_shares
-from kundpuls.stats.weighting import rake
 
 SETTINGS = settings(max_examples=60, deadline=None)
 
@@ -140,26 +137,6 @@ def test_weighted_intervals_contain_their_estimates(rows: np.ndarray, weights: l
     scores = np.nan_to_num(rows[:, 1], nan=7.0)
     assert contains(nps(scores, threshold=0, sample_weights=w))
     assert contains(top_box(scores, scale=(1, 10), threshold=0, sample_weights=w))
-
-
-margins_strategy = st.lists(st.integers(2, 4), min_size=1, max_size=3)
-
-
-@SETTINGS
-@given(margins_strategy, st.data())
-def test_raking_meets_every_margin_to_1e_8(levels: list[int], data: st.DataObject) -> None:
-    # Every combination of categories appears, so any positive targets are attainable.
-    grid = list(itertools.product(*[range(k) for k in levels]))
-    extra = data.draw(st.lists(st.sampled_from(grid), max_size=40))
-    rows = np.array(grid + extra)
-    sample = {f"m{j}": rows[:, j] for j in range(len(levels))}
-    targets = {f"m{j}": {c: data.draw(st.floats(0.05, 1.0)) for c in range(k)} for j, k in enumerate(levels)}
-    w = rake(sample, targets, max_iter=2000, tol=1e-12)
-    for margin, target in targets.items():
-        total = sum(target.values())
-        for category, value in target.items():
-            share = w[sample[margin] == category].sum() / w.sum()
-            assert abs(share - value / total) < 1e-8
 
 
 @SETTINGS

@@ -72,7 +72,12 @@ class ComparisonRow:
 
 @dataclass(frozen=True)
 class FunnelPoint:
-    """A sibling unit on the funnel plot (estimate is None when suppressed)."""
+    """A sibling unit on the funnel plot (estimate is None when suppressed).
+
+    ``shrunk_estimate`` with ``shrunk_ci_low``/``shrunk_ci_high`` is the empirical-Bayes estimate beside the
+    raw one (docs/methods.md §8.2): pulled towards the siblings' pooled mean, more for small units; None when
+    the point is suppressed or its spread is unknown.
+    """
 
     unit_code: str
     unit_name: str
@@ -82,6 +87,9 @@ class FunnelPoint:
     is_focus: bool
     outside_95: bool
     outside_998: bool
+    shrunk_estimate: float | None = None
+    shrunk_ci_low: float | None = None
+    shrunk_ci_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -97,13 +105,24 @@ class FunnelLimit:
 
 @dataclass(frozen=True)
 class Funnel:
-    """Funnel plot of the main index against the sibling units (docs/methods.md §8.1)."""
+    """Funnel plot of the main index against the sibling units (docs/methods.md §8.1).
+
+    ``pooled_mean`` and ``between_unit_variance`` are the fitted prior of the shrunk estimates (μ_w and τ²
+    of docs/methods.md §8.2); None when no shrinkage could be fitted.
+    """
 
     index_key: str
     target: float
     points: tuple[FunnelPoint, ...]
     limits: tuple[FunnelLimit, ...]
     method: str
+    pooled_mean: float | None = None
+    between_unit_variance: float | None = None
+
+    @property
+    def focus(self) -> FunnelPoint | None:
+        """The point of the unit the report is about (None when it is not among the siblings)."""
+        return next((p for p in self.points if p.is_focus), None)
 
 
 @dataclass(frozen=True)

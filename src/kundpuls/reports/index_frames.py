@@ -114,12 +114,6 @@ def index_plan(definition: SurveyDefinition, *, available: Iterable[str] | None 
     )
 
 
-def lake_generation(lake: str | os.PathLike[str], survey: str | None = None) -> tuple[int, int | None]:
-    """(generation, watermark) of the lake's manifest: the cache key of everything computed from it."""
-    _, manifest = open_lake(lake)
-    return manifest.generation, manifest.watermark
-
-
 def plan_for_lake(lake: str | os.PathLike[str], definition: SurveyDefinition) -> IndexPlan:
     """:func:`index_plan` restricted to the items the lake holds for the survey."""
     _, manifest = open_lake(lake)

@@ -47,6 +47,7 @@ from kundpuls.reports.needs import needs_sections
 from kundpuls.reports.staff_gap import staff_customer_gaps
 from kundpuls.stats import change_in_mean, change_in_nps, funnel_means, priority_matrix
 from kundpuls.stats.pls.moments import drivers_from_moments
+from kundpuls.stats.shrinkage import ShrinkageResult, shrink_means
 from kundpuls.text.taxonomy import Taxonomy, default_taxonomy
 from kundpuls.text.themes import ThemeAssignment, assign_themes
 
@@ -156,6 +157,7 @@ def _funnel(
         )
     out95 = result.outside(0.95)
     out998 = result.outside(0.998)
+    shrunk, fit = _shrunk_means(shown)
     points = [
         FunnelPoint(
             unit_code=code,
@@ -166,6 +168,7 @@ def _funnel(
             is_focus=code == unit,
             outside_95=bool(o95),
             outside_998=bool(o998),
+            **shrunk.get(code, {}),
         )
         for code, est, n, o95, o998 in zip(
             shown["unit"], shown["estimate"], shown["n"], out95, out998, strict=True
@@ -191,7 +194,43 @@ def _funnel(
             strict=True,
         )
     )
-    return Funnel(index, float(result.target), tuple(points), limits, result.method)
+    return Funnel(
+        index,
+        float(result.target),
+        tuple(points),
+        limits,
+        result.method,
+        pooled_mean=None if fit is None else fit.prior_mean,
+        between_unit_variance=None if fit is None else fit.tau2,
+    )
+
+
+def _shrunk_means(shown: pd.DataFrame) -> tuple[dict[str, dict[str, float]], ShrinkageResult | None]:
+    """Empirical-Bayes estimates of the shown siblings (docs/methods.md §8.2, normal–normal model).
+
+    Each unit's standard error is ``sd/√n``; units without a usable spread (n < 2 or sd 0) get no shrunk
+    value. Answers the FunnelPoint fields per unit code and the fit (None when fewer than two units are
+    usable).
+    """
+    sd = shown["sd"].to_numpy(dtype=float)
+    n = shown["n"].to_numpy(dtype=float)
+    usable = (n >= 2) & np.isfinite(sd) & (sd > 0)
+    if usable.sum() < 2:
+        return {}, None
+    fit = shrink_means(
+        shown["estimate"].to_numpy(dtype=float)[usable], sd[usable] / np.sqrt(n[usable]), ns=n[usable]
+    )
+    per_unit = {
+        str(code): {
+            "shrunk_estimate": float(est),
+            "shrunk_ci_low": float(np.clip(low, 0.0, 100.0)),
+            "shrunk_ci_high": float(np.clip(high, 0.0, 100.0)),
+        }
+        for code, est, low, high in zip(
+            shown["unit"].to_numpy()[usable], fit.estimate, fit.ci_low, fit.ci_high, strict=True
+        )
+    }
+    return per_unit, fit
 
 
 def driver_table(

@@ -1,4 +1,4 @@
-"""Pure statistics (numpy/scipy): indices with intervals, weighting, comparisons, PLS-SEM, Kano, price.
+"""Pure statistics (numpy/scipy): indices with intervals, comparisons, shrinkage, PLS-SEM, Kano, price.
 
 The formulas of docs/methods.md live here and only here; dashboards, PDFs, the API and the CLI call these
 functions. Every index comes with n, the Kish effective n and (where defined) a confidence interval, and is
@@ -18,7 +18,6 @@ from kundpuls.stats.indices import (
     scale_mean,
     top_box,
 )
-from kundpuls.stats.interpretation import InsiktEligibility, grade, insikt_eligibility
 from kundpuls.stats.kano import KanoFeature, KanoResult, kano
 from kundpuls.stats.patient_survey import npe_dimension, respondent_dimension_scores
 from kundpuls.stats.price import PriceSensitivity, price_sensitivity
@@ -32,8 +31,6 @@ from kundpuls.stats.sufficient import (
     nps_from_counts,
     proportion_from_counts,
 )
-from kundpuls.stats.suppression import SuppressionResult, suppress_table
-from kundpuls.stats.weighting import design_effect, poststratify, rake
 
 __all__ = [
     "Comparison",
@@ -42,7 +39,6 @@ __all__ = [
     "ImpactResult",
     "IndexArrays",
     "IndexResult",
-    "InsiktEligibility",
     "KanoFeature",
     "KanoResult",
     "PriceSensitivity",
@@ -50,32 +46,26 @@ __all__ = [
     "ServqualResult",
     "ShrinkageResult",
     "StaffCustomerGap",
-    "SuppressionResult",
     "bottom_box",
     "change_in_mean",
     "change_in_nps",
     "change_in_share",
     "compare",
-    "design_effect",
     "effort_score",
     "from_index",
     "funnel",
     "funnel_means",
     "gap",
-    "grade",
     "impact",
     "importance_performance",
-    "insikt_eligibility",
     "kano",
     "mean_index_from_moments",
     "npe_dimension",
     "nps",
     "nps_from_counts",
-    "poststratify",
     "price_sensitivity",
     "priority_matrix",
     "proportion_from_counts",
-    "rake",
     "respondent_dimension_scores",
     "respondent_index",
     "satisfaction_index",
@@ -84,7 +74,6 @@ __all__ = [
     "shrink",
     "shrink_means",
     "shrink_shares",
-    "suppress_table",
     "to_index",
     "top_box",
 ]

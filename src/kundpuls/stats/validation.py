@@ -150,17 +150,6 @@ def check_weights(
     return array
 
 
-def check_same_length(**arrays: FloatArray) -> int:
-    """Return the common first-axis length of the arrays, raising when they differ."""
-    lengths = {name: int(np.shape(a)[0]) for name, a in arrays.items()}
-    distinct = set(lengths.values())
-    if len(distinct) > 1:
-        described = ", ".join(f"{name} {length}" for name, length in lengths.items())
-        first = next(iter(lengths))
-        raise InvalidArgument(f"mismatched lengths: {described}", field=first, value=lengths)
-    return distinct.pop() if distinct else 0
-
-
 def require_answers(count: int, *, name: str) -> None:
     """Raise :class:`InsufficientData` when no respondent has a value."""
     if count == 0:

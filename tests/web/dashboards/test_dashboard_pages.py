@@ -36,6 +36,9 @@ def test_a_manager_sees_her_unit_with_indices_charts_tables_and_comments(
     assert html.count("<caption>") >= 4
     assert 'role="img"' in html and "<desc>" in html
     assert "Vad kunderna skrev" in html or "What customers wrote" in html
+    # the unit's empirical-Bayes estimate beside the funnel, in the page's language
+    assert 'class="shrunk-estimate"' in html
+    assert "Justerat för enhetens storlek" in html or "Adjusted for the unit's size" in html
     assert "rapport.pdf" in html and "tabeller.xlsx" in html
     assert "<script" not in html.split("</header>", 1)[1]  # no inline scripts in the content
     assert ' style="' not in html  # strict CSP: no inline styles

@@ -69,6 +69,13 @@ def test_a_manager_reads_her_unit_with_the_pages_numbers_and_nothing_else(
     assert body["period"] == "2026-Q2" and body["threshold"] == page.threshold
     assert [h["value"]["estimate"] for h in body["headlines"]] == [h.value.estimate for h in page.headlines]
     assert body["headlines"][0]["value"]["ci_low"] == page.headlines[0].value.ci_low
+    # the funnel's size-adjusted (empirical-Bayes) estimates are the page's, beside the raw ones
+    assert page.funnel is not None and page.funnel.pooled_mean is not None
+    assert body["funnel"]["pooled_mean"] == page.funnel.pooled_mean
+    assert [
+        (p["unit_code"], p["estimate"], p["shrunk_estimate"], p["shrunk_ci_low"])
+        for p in body["funnel"]["points"]
+    ] == [(p.unit_code, p.estimate, p.shrunk_estimate, p.shrunk_ci_low) for p in page.funnel.points]
     sibling = _get("/api/v1/results/nki/units/VOF-HT-S/", token)  # a sibling's page: as if it did not exist
     unknown = _get("/api/v1/results/nki/units/FINNS-INTE/", token)
     assert sibling.status_code == unknown.status_code == 404

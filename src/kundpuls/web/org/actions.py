@@ -19,7 +19,7 @@ from kundpuls.render.formula_guard import csv_record
 from kundpuls.web.accounts.models import User
 from kundpuls.web.org.actors import Actor, actor_label, user_of
 from kundpuls.web.org.models import AuditEvent, Role, Unit, UnitEvent
-from kundpuls.web.org.permissions import Capability, require
+from kundpuls.web.org.permissions import Capability, forget_cached_roles, require
 from kundpuls.web.org.unit_import import COLUMNS, UnitRow, read_unit_rows
 
 
@@ -272,6 +272,7 @@ def grant_role(user: Any, unit: Unit, role: str, *, actor: Actor) -> Role:
     obj, created = Role.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
         record_audit(actor, "roles.grant", unit.code, user=user.email, role=role)
+        forget_cached_roles(user)  # the new role counts at once, also for this user object
     return obj
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +13,6 @@ from kundpuls.instruments import (
     check_new_version,
     definition_to_dict,
     load_template,
-    parse_definition,
 )
 from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.actors import Actor, user_of
@@ -67,11 +65,6 @@ def save_definition(definition: SurveyDefinition, *, owner: Unit, actor: Actor) 
         survey.save(update_fields=["title"])
     record_audit(actor, "surveys.save_version", survey.key, version=version.number, new_survey=created)
     return version
-
-
-def import_definition(data: Any, *, owner: Unit, actor: Actor) -> SurveyVersion:
-    """Validate raw definition data (a parsed YAML/JSON document) and save it as a draft version."""
-    return save_definition(parse_definition(data), owner=owner, actor=actor)
 
 
 def create_from_template(template_key: str, *, owner: Unit, actor: Actor) -> SurveyVersion:

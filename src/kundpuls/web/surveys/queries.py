@@ -43,10 +43,6 @@ def current_version(survey: Survey) -> SurveyVersion | None:
     return survey.versions.filter(published_at__isnull=False).order_by("-number").first()
 
 
-def distribution_by_token(token: str) -> Distribution | None:
-    return Distribution.objects.select_related("survey", "unit").filter(token=token).first()
-
-
 def survey_rows() -> list[dict[str, Any]]:
     """Every survey with its versions, open distributions and response count (for ``surveys list``)."""
     rows = []
