@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 from django.test import Client, override_settings
 
@@ -93,3 +95,17 @@ def test_behind_a_trusted_proxy_the_lockout_keys_on_the_forwarded_client_address
         _fail_five_times(Client(), "proxy@exempel.se", **attacker)
         assert Client().post("/konto/logga-in/", right, **attacker).status_code == 429  # type: ignore[arg-type]
         assert Client().post("/konto/logga-in/", right, **colleague).status_code == 302  # type: ignore[arg-type]
+
+
+def test_a_login_without_a_real_client_address_is_no_server_error(personas: dict[str, Any]) -> None:
+    from django.http import HttpRequest
+
+    from kundpuls.web.accounts.throttling import lockout_address
+
+    bare = HttpRequest()  # what Client.force_login sends through axes: no REMOTE_ADDR at all
+    assert lockout_address(bare) is None
+    bare.META["REMOTE_ADDR"] = "192.0.2.7"
+    assert lockout_address(bare) == "192.0.2.7"
+    client = Client()
+    client.force_login(personas["viewer"])  # stored by axes in an address column (PostgreSQL checks it)
+    assert client.get("/portal/").status_code == 200

@@ -12,6 +12,7 @@ are normalised here so the lock cannot be stepped around:
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,6 +37,15 @@ def lockout_username(request: HttpRequest, credentials: Mapping[str, Any] | None
     return normalised_login(data.get(settings.AXES_USERNAME_FORM_FIELD))
 
 
-def lockout_address(request: HttpRequest) -> str:
-    """``AXES_CLIENT_IP_CALLABLE``: the client address behind ``KUNDPULS_TRUSTED_PROXIES`` proxies."""
-    return client_address(request, settings.KUNDPULS_TRUSTED_PROXIES)
+def lockout_address(request: HttpRequest) -> str | None:
+    """``AXES_CLIENT_IP_CALLABLE``: the client address behind ``KUNDPULS_TRUSTED_PROXIES`` proxies.
+
+    Only a real IP address is returned (``None`` otherwise): axes stores it in an address column, which
+    PostgreSQL checks, and a request without a peer address (a login made in code) or a forged
+    ``X-Forwarded-For`` must not turn a login into a server error.
+    """
+    address = client_address(request, settings.KUNDPULS_TRUSTED_PROXIES)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
