@@ -27,7 +27,9 @@ def _rate_shape(language: str) -> alt.LayerChart:
         "day:T",
         title=text("day", language),
         scale=alt.Scale(type="utc"),  # ISO days are read as UTC midnight: labelled in UTC too
-        axis=alt.Axis(format=DAY_FORMATS.get(language, DAY_FORMATS["sv"]), labelOverlap=True),
+        axis=alt.Axis(
+            format=DAY_FORMATS.get(language, DAY_FORMATS["sv"]), labelFlush=False, labelOverlap="greedy"
+        ),
     )
     y = alt.Y(
         "rate:Q",
