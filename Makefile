@@ -73,7 +73,7 @@ vendor-axe:
 ## Re-extract the Swedish catalogues after changing texts (needs GNU gettext; each text goes to the nearest
 ## app's locale/), then translate and compile every catalogue
 messages: $(STAMP)
-	cd src/kundpuls/web && KUNDPULS_DEBUG=1 ../../../$(BIN)/python -m django makemessages -l sv --no-location --settings kundpuls.web.settings
+	cd src/kundpuls/web && KUNDPULS_DEBUG=1 ../../../$(BIN)/python -m django makemessages -l sv --no-location --no-obsolete --settings kundpuls.web.settings
 	$(BIN)/python -c "import pathlib, polib; [polib.pofile(str(p)).save_as_mofile(str(p.with_suffix('.mo'))) for p in pathlib.Path('src/kundpuls/web').glob('**/locale/*/LC_MESSAGES/django.po')]"
 
 clean:

@@ -39,7 +39,7 @@ from kundpuls.demo.responses import UnitProfile, generate_responses
 from kundpuls.web.org.actors import DEMO
 from kundpuls.web.org.demo import load_demo_organisation
 from kundpuls.web.responses.actions import IncomingResponse, import_responses
-from kundpuls.web.responses.lake import sync_to_lake
+from kundpuls.web.responses.actions import sync_to_lake
 from kundpuls.web.surveys.demo import load_demo_surveys
 from kundpuls.web.surveys.models import Distribution, Survey
 from kundpuls.web.surveys.queries import current_version, definition_of

@@ -64,7 +64,7 @@ def _queue(target: Any, planned: int, json: bool, *, step: str) -> None:
 def send_command(survey: SurveyOption, json: JsonOption = False) -> None:
     """Plan the invitation mail for everyone not yet invited and queue it for the worker."""
     setup_django()
-    from kundpuls.web.invitations.delivery import plan_invitations
+    from kundpuls.web.invitations.actions import plan_invitations
     from kundpuls.web.org.actors import CLI
 
     target = _survey(survey, json)
@@ -80,7 +80,7 @@ def remind_command(
 ) -> None:
     """Plan a reminder for everyone who has not answered (after N days, at most K) and queue it."""
     setup_django()
-    from kundpuls.web.invitations.delivery import plan_reminders
+    from kundpuls.web.invitations.actions import plan_reminders
     from kundpuls.web.org.actors import CLI
 
     target = _survey(survey, json)

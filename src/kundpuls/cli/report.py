@@ -245,7 +245,7 @@ def _from_lake(
 
     from kundpuls.analytics.rollup import open_lake
     from kundpuls.web.dashboards.queries import unit_names
-    from kundpuls.web.responses.lake import bring_lake_up_to_date
+    from kundpuls.web.responses.actions import bring_lake_up_to_date
     from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
     from kundpuls.web.themes.queries import taxonomy_in_force
 

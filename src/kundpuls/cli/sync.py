@@ -24,7 +24,7 @@ def sync_command(
 ) -> None:
     """Bring the response lake up to date with the database (safe to run again or after a crash)."""
     setup_django()
-    from kundpuls.web.responses.lake import sync_to_lake
+    from kundpuls.web.responses.actions import sync_to_lake
 
     try:
         if json:

@@ -144,6 +144,25 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "Bevara": ("Bevara", "Maintain"),
     "Förbättra om möjligt": ("Förbättra om möjligt", "Improve if possible"),
     "Lägre prioritet": ("Lägre prioritet", "Lower priority"),
+    "productivity": (
+        "Kostnad per betjänad kund och måluppfyllelse",
+        "Cost per served customer and goal fulfilment",
+    ),
+    "productivity_desc": (
+        "{count} enheter med kostnader och skattning. Lägst kostnad per betjänad kund: {low}; högst: {high}.",
+        "{count} units with costs and an estimate. Lowest cost per served customer: {low}; highest: {high}.",
+    ),
+    "cost_per_customer": ("Kostnad per betjänad kund (kr)", "Cost per served customer (SEK)"),
+    "goal_metric": ("Målmått", "Goal metric"),
+    "goal_status": ("Måluppfyllelse", "Goal status"),
+    "rate_over_time": ("Ackumulerad svarsfrekvens per dag", "Cumulative response rate per day"),
+    "rate_over_time_desc": (
+        "Från {first} till {last} steg svarsfrekvensen till {final} %. Tabellen nedan har varje värde.",
+        "From {first} to {last} the response rate rose to {final} %. The table below holds every value.",
+    ),
+    "day": ("Dag", "Day"),
+    "answered_so_far": ("Svarat hittills", "Answered so far"),
+    "response_rate_pct": ("Svarsfrekvens (%)", "Response rate (%)"),
 }
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from kundpuls.web.cases.demo import load_demo_cases
 from kundpuls.web.goals.demo import load_demo_goals
 from kundpuls.web.org.demo import load_demo_organisation
+from kundpuls.web.responses.actions import sync_to_lake
 from kundpuls.web.responses.demo import load_demo_responses
-from kundpuls.web.responses.lake import sync_to_lake
 from kundpuls.web.surveys.demo import load_demo_surveys
 
 

@@ -23,8 +23,7 @@ NOW = datetime(2026, 6, 30, 12, tzinfo=UTC)
 def load_results(lake_dir: Path) -> dict[str, int]:
     """Generate, import and sync the responses; returns responses per unit."""
     from kundpuls.web.org.models import Unit
-    from kundpuls.web.responses.actions import IncomingResponse, import_responses
-    from kundpuls.web.responses.lake import sync_to_lake
+    from kundpuls.web.responses.actions import IncomingResponse, import_responses, sync_to_lake
     from kundpuls.web.surveys.models import Distribution, Survey
     from kundpuls.web.surveys.queries import current_version, definition_of
 

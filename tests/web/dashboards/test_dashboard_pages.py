@@ -178,8 +178,7 @@ def test_segments_work_when_some_respondents_skipped_the_background_questions(
 
     from kundpuls.web.org.actors import DEMO
     from kundpuls.web.org.models import Unit
-    from kundpuls.web.responses.actions import IncomingResponse, import_responses
-    from kundpuls.web.responses.lake import sync_to_lake
+    from kundpuls.web.responses.actions import IncomingResponse, import_responses, sync_to_lake
     from kundpuls.web.surveys.models import Distribution, Survey
     from kundpuls.web.surveys.queries import current_version
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kundpuls.analytics.lake_manifest import lake_location, read_manifest
 from kundpuls.web.dashboards import queries
-from kundpuls.web.responses import lake
+from kundpuls.web.responses import actions as lake
 from kundpuls.web.responses.models import Response
 
 BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
@@ -49,7 +49,7 @@ def test_a_lake_younger_than_the_refresh_time_is_kept_and_an_older_one_synced(
     assert page.status_code == 200 and "Svar som kommit in till och med" in page.content.decode()
     assert _watermark() == before
     later = timezone.now() + timedelta(seconds=301)
-    with mock.patch("kundpuls.web.responses.lake.timezone.now", return_value=later):
+    with mock.patch("kundpuls.web.responses.actions.timezone.now", return_value=later):
         lake.bring_lake_up_to_date()
     assert _watermark() == newest
 

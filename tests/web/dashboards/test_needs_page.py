@@ -26,8 +26,7 @@ PASSWORD = "needs-password-1234"
 
 def _load() -> None:
     from kundpuls.web.org.models import Unit
-    from kundpuls.web.responses.actions import IncomingResponse, import_responses
-    from kundpuls.web.responses.lake import sync_to_lake
+    from kundpuls.web.responses.actions import IncomingResponse, import_responses, sync_to_lake
     from kundpuls.web.surveys.models import Distribution, Survey
     from kundpuls.web.surveys.queries import current_version, definition_of
 

@@ -49,7 +49,7 @@ def test_a_token_authenticates_and_an_unknown_or_revoked_one_gets_401(personas: 
 def test_a_manager_reads_her_unit_with_the_pages_numbers_and_nothing_else(
     personas: dict[str, Any], results: dict[str, int]
 ) -> None:
-    from kundpuls.web.dashboards.queries import unit_dashboard
+    from kundpuls.web.dashboards.queries import unit_results
     from kundpuls.web.org.models import Unit
     from kundpuls.web.surveys.models import Survey
     from kundpuls.web.surveys.queries import current_version, definition_of
@@ -62,10 +62,10 @@ def test_a_manager_reads_her_unit_with_the_pages_numbers_and_nothing_else(
     assert got.status_code == 200, got.content
     body = got.json()
     definition = definition_of(current_version(Survey.objects.get(key="nki")))
-    page = unit_dashboard(
+    page = unit_results(
         manager, Unit.objects.get(code="VOF-HT-N"), definition,
         period_kind="quarter", period="2026-Q2", segment=None, segment_value=None, language="sv",
-    ).report  # fmt: skip
+    )  # fmt: skip
     assert body["period"] == "2026-Q2" and body["threshold"] == page.threshold
     assert [h["value"]["estimate"] for h in body["headlines"]] == [h.value.estimate for h in page.headlines]
     assert body["headlines"][0]["value"]["ci_low"] == page.headlines[0].value.ci_low

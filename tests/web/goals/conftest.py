@@ -16,8 +16,7 @@ SCORES = {"VOF-HT-N": [9, 10] * 10, "VOF-HT-S": [3, 4] * 10, "VOF-HT-C": [5, 6, 
 
 @pytest.fixture
 def lake(db: None, settings: Any, tmp_path: Path) -> Path:
-    from kundpuls.web.responses.actions import submit_response
-    from kundpuls.web.responses.lake import sync_to_lake
+    from kundpuls.web.responses.actions import submit_response, sync_to_lake
     from kundpuls.web.surveys.models import Distribution
     from kundpuls.web.surveys.queries import current_version
 

@@ -62,8 +62,7 @@ def test_an_excel_cost_file_is_read_with_calamine_and_can_be_imported_again() ->
 
 def test_cost_per_served_customer_stands_beside_goal_status(lake: Path, personas: Any) -> None:
     from kundpuls.web.goals.actions import import_costs, set_goal
-    from kundpuls.web.goals.productivity import productivity_rows
-    from kundpuls.web.goals.queries import goal_statuses
+    from kundpuls.web.goals.queries import goal_statuses, productivity_rows
     from kundpuls.web.surveys.models import Survey
 
     import_costs(
@@ -187,12 +186,18 @@ def test_goal_pages_name_metrics_and_states_in_words_and_prefer_a_goal_with_an_e
     assert "Uppfyllt" in chart.content.decode()  # the legend speaks Swedish too
 
 
-def test_the_productivity_chart_says_so_when_no_unit_has_an_estimate() -> None:
-    from kundpuls.web.goals.productivity import productivity_svg
+def test_the_productivity_chart_says_so_when_no_unit_has_an_estimate(lake: Path, personas: Any) -> None:
+    from kundpuls.web.goals.actions import import_costs, set_goal
+    from kundpuls.web.surveys.models import Survey
 
-    row = {"cost_per_customer": 3000.0, "estimate": None, "ci_low": None, "ci_high": None}
-    svg = productivity_svg(
-        [{**row, "state": "no_data", "state_label": "Inga data"}],
-        x_title="Kostnad", y_title="Mått", state_title="Status", empty="Ingen enhet har en skattning",
-    )  # fmt: skip
-    assert "Ingen enhet har en skattning" in svg and "Inga data" not in svg
+    import_costs("k.csv", b"unit,period,cost,volume\nVOF-HT-N,2025-Q1,1200000,400\n", actor=CLI)
+    set_goal(_unit("VOF-HT"), "index:NKI", "2025", 60, survey=Survey.objects.get(key="nki"), actor=CLI)
+    client = Client()
+    client.force_login(personas["viewer"], backend=BACKEND)
+    page = client.get("/portal/mal/enheter/VOF-HT/?period=2025", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    productivity = page[page.index("Kostnad per betjänad kund och måluppfyllelse") :]
+    assert "1\xa0200\xa0000" in productivity  # the unit's costs are in the table
+    assert "Ingen enhet har både kostnadsuppgifter och en skattning" in productivity
+    assert "<svg" not in productivity
+    chart = client.get("/portal/mal/enheter/VOF-HT/produktivitet.svg?period=2025")
+    assert chart.status_code == 404

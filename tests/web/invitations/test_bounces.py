@@ -14,9 +14,10 @@ from typing import Any
 
 from typer.testing import CliRunner
 
+from kundpuls.web.invitations.actions import deliver, plan_invitations
 from kundpuls.web.invitations.bounce_reference import deliveries_named_in, message_id_for
 from kundpuls.web.invitations.bounces import PROCESSED_FOLDER, read_bounces
-from kundpuls.web.invitations.delivery import deliver, due_deliveries, plan_invitations
+from kundpuls.web.invitations.delivery import due_deliveries
 from kundpuls.web.invitations.models import Invitation
 from kundpuls.web.org.actors import CLI
 

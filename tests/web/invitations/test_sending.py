@@ -9,15 +9,15 @@ from unittest import mock
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from kundpuls.web.invitations.actions import record_answer, record_opt_out
-from kundpuls.web.invitations.delivery import (
-    SENDING_LEASE,
+from kundpuls.web.invitations.actions import (
     deliver,
-    due_deliveries,
     mark_stale_as_uncertain,
     plan_invitations,
     plan_reminders,
+    record_answer,
+    record_opt_out,
 )
+from kundpuls.web.invitations.delivery import SENDING_LEASE, due_deliveries
 from kundpuls.web.invitations.models import Delivery, DeliveryState, Invitation
 from kundpuls.web.invitations.queries import unit_rates
 from kundpuls.web.invitations.tasks import enqueue_due

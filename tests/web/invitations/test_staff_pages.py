@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -70,7 +69,8 @@ def test_only_those_who_manage_the_survey_may_send(personas: Any, invited: Any, 
 def test_the_rate_chart_has_a_text_alternative_and_its_data_as_a_table(
     personas: Any, invited: Any, settings: Any
 ) -> None:
-    from kundpuls.web.invitations.delivery import deliver, due_deliveries, plan_invitations
+    from kundpuls.web.invitations.actions import deliver, plan_invitations
+    from kundpuls.web.invitations.delivery import due_deliveries
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.KUNDPULS_MAIL_RATE = 1000.0
@@ -78,8 +78,11 @@ def test_the_rate_chart_has_a_text_alternative_and_its_data_as_a_table(
     for pk in due_deliveries(invited):
         deliver(pk)
     html = _client(personas, "admin").get(URL).content.decode()
-    assert '<svg role="img" aria-labelledby="chart-t chart-d"' in html
-    assert '<title id="chart-t">Ackumulerad svarsfrekvens per dag</title>' in html
+    figure = html[html.index('<figure class="chart" aria-labelledby="rate-cap">') :]
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in figure and 'role="img" focusable="false">' in figure
+    assert "<title>Ackumulerad svarsfrekvens per dag</title>" in figure
+    assert "steg svarsfrekvensen till 0,0 %. Tabellen nedan har varje värde.</desc>" in figure
+    assert '<figcaption id="rate-cap">Ackumulerad svarsfrekvens (svarat / inbjudna). Från ' in figure
     assert "<caption>Svarsfrekvens per dag (diagrammets data)</caption>" in html
     assert "<script" not in html.split("<main", 1)[-1] or "nonce" in html
 
@@ -100,8 +103,8 @@ def test_the_rate_over_time_is_cumulative_per_day_overall_and_per_unit(
 
     from django.utils import timezone
 
-    from kundpuls.web.invitations.actions import record_answer
-    from kundpuls.web.invitations.delivery import deliver, due_deliveries, plan_invitations
+    from kundpuls.web.invitations.actions import deliver, plan_invitations, record_answer
+    from kundpuls.web.invitations.delivery import due_deliveries
     from kundpuls.web.invitations.queries import rate_over_time
     from kundpuls.web.responses.models import Response
     from kundpuls.web.surveys.queries import current_version
@@ -134,4 +137,7 @@ def test_the_rate_over_time_is_cumulative_per_day_overall_and_per_unit(
     html = _client(personas, "admin").get(URL).content.decode()
     assert '<th scope="col">VOF-HT-N (%)</th>' in html
     assert "<td>66,7</td><td>100,0</td><td>50,0</td>" in html  # Swedish decimal comma
-    assert re.search(r"<circle cx=\"[0-9.]+\" cy=\"[0-9.]+\"", html), "SVG coordinates stay dot-decimal"
+    figure = html[html.index('<figure class="chart"') : html.index("</figure>")]
+    first = rows[0]["day"]
+    assert f">{first.day}/{first.month}</text>" in figure  # the first day on the time axis, Swedish style
+    assert "steg svarsfrekvensen till 66,7 %" in figure  # the description's numbers in Swedish

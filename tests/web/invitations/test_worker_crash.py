@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from kundpuls.web.invitations.actions import import_recipients
-from kundpuls.web.invitations.delivery import plan_invitations
+from kundpuls.web.invitations.actions import import_recipients, plan_invitations
 from kundpuls.web.invitations.models import Delivery, DeliveryState
 from kundpuls.web.invitations.recipients import table_from_text
 from kundpuls.web.invitations.tasks import enqueue_due

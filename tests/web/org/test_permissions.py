@@ -56,7 +56,8 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/arenden/regler/nki/": (200, 200, 403, 403, 403, LOGIN),
     "/portal/mal/": (200, 200, 200, 200, 200, LOGIN),
     "/portal/mal/enheter/VOF-HT-N/": (200, 200, 200, 403, 200, LOGIN),
-    "/portal/mal/enheter/KFF-BIB-HUV/produktivitet.svg": (200, 200, 403, 200, 403, LOGIN),
+    # allowed: 404, as the test database has no costs with estimates (the chart is drawn only with data)
+    "/portal/mal/enheter/KFF-BIB-HUV/produktivitet.svg": (404, 404, 403, 404, 403, LOGIN),
     # dashboards (an empty lake here: downloads answer 404 to those allowed, 403 to the others)
     "/portal/resultat/": (200, 200, 200, 200, 200, LOGIN),
     "/portal/resultat/enheter/VOF-HT-N/": (200, 200, 200, 403, 200, LOGIN),  # unit A

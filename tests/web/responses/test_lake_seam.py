@@ -10,8 +10,7 @@ import pytest
 
 from kundpuls.analytics.rollup import sufficient_statistics
 from kundpuls.web.org.actors import CLI
-from kundpuls.web.responses.actions import submit_response
-from kundpuls.web.responses.lake import erase, sync_to_lake
+from kundpuls.web.responses.actions import erase, submit_response, sync_to_lake
 from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.models import Distribution
 from kundpuls.web.surveys.queries import current_version

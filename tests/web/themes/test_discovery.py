@@ -49,7 +49,7 @@ DOGS = [
 
 @pytest.fixture
 def comments_in_lake(submit: Callable[..., int], settings: Any) -> int:
-    from kundpuls.web.responses.lake import sync_to_lake
+    from kundpuls.web.responses.actions import sync_to_lake
 
     texts = COFFEE + DOGS + ["Mycket bra bemötande av personalen.", "Lång väntetid i telefon."] * 4
     for i, text in enumerate(texts):
@@ -150,7 +150,7 @@ def test_a_proposal_can_be_merged_into_an_existing_theme(
 def test_comments_under_the_threshold_are_never_used(
     client_for: Callable[[str], Client], submit: Callable[..., int]
 ) -> None:
-    from kundpuls.web.responses.lake import sync_to_lake
+    from kundpuls.web.responses.actions import sync_to_lake
 
     for text in COFFEE[:3]:  # three respondents: under the comment threshold
         submit(2, text, unit="VOF-HT-S")

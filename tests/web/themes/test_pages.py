@@ -128,7 +128,7 @@ def test_download_and_upload_round_trip_and_bad_files_name_the_nodes(
 def test_the_list_counts_the_comments_each_theme_catches(
     client_for: Callable[[str], Client], submit: Callable[..., int]
 ) -> None:
-    from kundpuls.web.responses.lake import sync_to_lake
+    from kundpuls.web.responses.actions import sync_to_lake
 
     assert "Kommentarer (12 månader)" not in client_for("analyst").get("/portal/teman/").content.decode()
     comments = ["Otrevlig personal", "Lång väntetid och otrevlig personal"] + ["Bra!", "Tack"] * 3

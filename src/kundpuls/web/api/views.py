@@ -34,7 +34,7 @@ from kundpuls.web.language import page_language
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
-from kundpuls.web.responses.lake import bring_lake_up_to_date
+from kundpuls.web.responses.actions import bring_lake_up_to_date
 
 VERSION = 1
 View = Callable[..., HttpResponse]
@@ -213,7 +213,7 @@ def overview(request: HttpRequest, survey: str) -> HttpResponse:
         raise PermissionDenied
     definition = _definition(survey)
     kind, period = _period_arguments(request)
-    result, _table = queries.overview(
+    result = queries.overview(
         request.user,
         definition,
         period_kind=kind,
@@ -243,7 +243,7 @@ def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
     definition = _definition(survey)
     kind, period = _period_arguments(request)
     segment = request.GET.get("segment") or None
-    dashboard = queries.unit_dashboard(
+    report = queries.unit_results(
         request.user,
         target,
         definition,
@@ -253,7 +253,6 @@ def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
         segment_value=request.GET.get("value") or None if segment else None,
         language=page_language(),
     )
-    report = dashboard.report
     _check_period(period, report.periods)
     dashboard_actions.record_export(
         actor=actor_of(request), unit=target, survey=survey, kind="api", period=report.period

@@ -1,5 +1,6 @@
-"""Reads for the dashboards: unit reports with their charts, the overview (never a write: the lake is
-brought up to date by :func:`kundpuls.web.responses.lake.bring_lake_up_to_date`).
+"""Reads for the dashboards: unit reports and the overview (never a write: the lake is brought up to date
+by :func:`kundpuls.web.responses.actions.bring_lake_up_to_date`; never a drawing: the views hand what
+these return to :mod:`kundpuls.render`).
 
 Nothing here computes a statistic: :mod:`kundpuls.reports` does, from the lake. Results are cached in
 process per (lake generation, survey, unit, period, segment, language) by :mod:`kundpuls.reports.cache`.
@@ -7,7 +8,6 @@ process per (lake generation, survey, unit, period, segment, language) by :mod:`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -15,8 +15,6 @@ from django.conf import settings
 from kundpuls.analytics.lake_manifest import lake_location, manifest_exists, read_manifest
 from kundpuls.errors import NotFound
 from kundpuls.instruments import SurveyDefinition, stored_items
-from kundpuls.render.charts import RenderedChart, report_charts
-from kundpuls.render.tables import Table, overview_table, report_tables
 from kundpuls.reports import cache
 from kundpuls.reports.contracts import Overview, UnitReport
 from kundpuls.reports.overview import organisation_overview
@@ -26,15 +24,6 @@ from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.surveys.models import Survey
 from kundpuls.web.surveys.queries import current_version, definition_of
 from kundpuls.web.themes.queries import taxonomy_in_force
-
-
-@dataclass(frozen=True)
-class UnitDashboard:
-    """What the unit page shows: the report, its charts and every table."""
-
-    report: UnitReport
-    charts: tuple[RenderedChart, ...]
-    tables: tuple[Table, ...]
 
 
 def lake_dir() -> str:
@@ -74,7 +63,7 @@ def unit_names() -> dict[str, str]:
     return dict(Unit.objects.values_list("code", "name"))
 
 
-def unit_dashboard(
+def unit_results(
     user: Any,
     unit: Unit,
     definition: SurveyDefinition,
@@ -84,14 +73,14 @@ def unit_dashboard(
     segment: str | None,
     segment_value: str | None,
     language: str,
-) -> UnitDashboard:
-    """The unit's report with charts and tables; comments only for readers who may see them."""
+) -> UnitReport:
+    """The unit's report (cached per lake generation); comments only for readers who may see them."""
     comments = can(user, Capability.VIEW_COMMENTS, unit)
     lake = lake_dir()
     taxonomy = taxonomy_in_force()
     key = (
         *cache.lake_key(lake),
-        "dashboard",
+        "unit_report",
         definition.key,
         unit.code,
         period_kind,
@@ -103,8 +92,8 @@ def unit_dashboard(
         taxonomy.fingerprint,
     )
 
-    def compute() -> UnitDashboard:
-        report = unit_report(
+    def compute() -> UnitReport:
+        return unit_report(
             lake,
             definition,
             unit.code,
@@ -117,9 +106,6 @@ def unit_dashboard(
             include_comments=comments,
             staff_definition=staff_survey_for(definition),
             taxonomy=taxonomy,
-        )
-        return UnitDashboard(
-            report, tuple(report_charts(report, language)), tuple(report_tables(report, language))
         )
 
     return cache.cached(key, compute)
@@ -135,10 +121,10 @@ def overview(
     descending: bool,
     language: str,
     capability: Capability = Capability.VIEW_RESULTS,
-) -> tuple[Overview, Table]:
+) -> Overview:
     """The overview of every unit on which ``user`` has ``capability`` (seeing results by default)."""
     units = list(units_where(user, capability).order_by("path").values_list("code", flat=True))
-    result = organisation_overview(
+    return organisation_overview(
         lake_dir(),
         definition,
         units,
@@ -149,7 +135,6 @@ def overview(
         descending=descending,
         language=language,
     )
-    return result, overview_table(result, language)
 
 
 def unit_by_code(code: str) -> Unit:

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from kundpuls.errors import InvalidArgument, NotFound
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.render.labels import text
+from kundpuls.render.report_page import report_page
 from kundpuls.render.spreadsheets import tables_csv, tables_xlsx
+from kundpuls.render.tables import overview_table
 from kundpuls.render.unit_pdf import unit_report_pdf
 from kundpuls.web.dashboards import actions, queries
 from kundpuls.web.dashboards.forms import FilterForm
@@ -21,7 +23,8 @@ from kundpuls.web.language import page_language
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can
-from kundpuls.web.responses.lake import bring_lake_up_to_date, lake_updated_at
+from kundpuls.web.responses.actions import bring_lake_up_to_date
+from kundpuls.web.responses.queries import lake_updated_at
 from kundpuls.web.surveys.models import Survey
 
 EXPORT_TYPES = {
@@ -64,7 +67,7 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
     segment = probe.value("segment")
     language = page_language()
     try:
-        base = queries.unit_dashboard(
+        base = queries.unit_results(
             request.user,
             unit,
             definition,
@@ -82,7 +85,7 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
     form = FilterForm(
         request.GET,
         surveys=choices,
-        periods=list(base.report.periods),
+        periods=list(base.periods),
         segments=segments,
         segment_values=values,
     )
@@ -90,7 +93,7 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
     period = form.value("period")
     value = form.value("value") if segment else None
     try:
-        dashboard = queries.unit_dashboard(
+        report = queries.unit_results(
             request.user,
             unit,
             definition,
@@ -101,7 +104,8 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
             language=language,
         )
     except (NotFound, InvalidArgument):
-        dashboard = base
+        report = base
+    dashboard = report_page(report, language)
     context.update(
         form=form,
         dashboard=dashboard,
@@ -180,7 +184,7 @@ def _overview_context(
     probe.is_valid()
     kind = probe.value("kind", "quarter") or "quarter"
     language = page_language()
-    first, _table = queries.overview(
+    first = queries.overview(
         request.user,
         definition,
         period_kind=kind,
@@ -194,7 +198,7 @@ def _overview_context(
     form.is_valid()
     sort = form.value("sort", "tree") or "tree"
     descending = form.value("order") == "desc"
-    result, table = queries.overview(
+    result = queries.overview(
         request.user,
         definition,
         period_kind=kind,
@@ -216,7 +220,7 @@ def _overview_context(
     context.update(
         form=form,
         overview=result,
-        table=table,
+        table=overview_table(result, language),
         sort=sort,
         descending=descending,
         sort_links=sort_links,

@@ -11,7 +11,7 @@ from kundpuls.errors import KundpulsError
 from kundpuls.stats import compare
 from kundpuls.stats.goal_status import GoalStatus, count_states, goal_status
 from kundpuls.web.goals.labels import metric_label, state_label
-from kundpuls.web.goals.metrics import metric_results
+from kundpuls.web.goals.metrics import metric_results, served
 from kundpuls.web.goals.models import Goal, ImprovementAction
 from kundpuls.web.goals.periods import Period, parse_period
 from kundpuls.web.org.models import Unit, UnitKind
@@ -183,3 +183,39 @@ def _months_ahead(day: date, months: int) -> date:
     while m > 12:
         y, m = y + 1, m - 12
     return date(y, m, 1) - timedelta(days=1)
+
+
+def productivity_rows(rows: Sequence[GoalRow], period: str) -> list[dict[str, Any]]:
+    """One row per unit with cost data: cost per served customer and the status of its first goal that
+    has an estimate (else its first goal)."""
+    span = parse_period(period)
+    first: dict[int, GoalRow] = {}
+    for row in rows:
+        if row.unit.pk not in first or (
+            first[row.unit.pk].status.estimate is None and row.status.estimate is not None
+        ):
+            first[row.unit.pk] = row
+    out = []
+    for row in first.values():
+        volume = served(row.unit, span)
+        if volume is None or volume[1] == 0:
+            continue
+        cost, customers = volume
+        out.append(
+            {
+                "unit": row.unit.code,
+                "unit_name": row.unit.name,
+                "cost": cost,
+                "customers": customers,
+                "cost_per_customer": round(cost / customers, 2),
+                "metric": row.goal.metric,
+                "metric_label": row.metric_label,
+                "target": row.goal.target,
+                "estimate": row.status.estimate,
+                "ci_low": row.status.ci_low,
+                "ci_high": row.status.ci_high,
+                "state": str(row.status.state),
+                "state_label": row.state_label,
+            }
+        )
+    return out

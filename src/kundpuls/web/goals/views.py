@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kundpuls.errors import KundpulsError, NotFound, ValidationError
+from kundpuls.render.charts import RenderedChart
+from kundpuls.render.goal_charts import productivity_chart
 from kundpuls.web.goals import actions, queries
-from kundpuls.web.goals.labels import metric_label
+from kundpuls.web.goals.labels import STATE_LABELS, metric_label
 from kundpuls.web.goals.metrics import METRIC_KINDS, survey_definition
 from kundpuls.web.goals.models import ImprovementAction
 from kundpuls.web.goals.periods import parse_period
-from kundpuls.web.goals.productivity import productivity_rows, productivity_svg
 from kundpuls.web.language import page_language
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
@@ -76,6 +78,7 @@ def unit_goals(request: HttpRequest, code: str) -> HttpResponse:
     period = _period(request)
     units = queries.leaf_units_under(unit) or [unit]
     rows = queries.goal_statuses(units, period=period)
+    productivity = queries.productivity_rows(rows, period)
     actions = ImprovementAction.objects.filter(unit__path__startswith=unit.path).select_related(
         "owner", "survey"
     )
@@ -86,7 +89,8 @@ def unit_goals(request: HttpRequest, code: str) -> HttpResponse:
         "actions": [
             (a, queries.action_follow_up(a), metric_label(f"index:{a.driver}", a.survey)) for a in actions
         ],
-        "productivity": productivity_rows(rows, period),
+        "productivity": productivity,
+        "productivity_chart": _productivity_chart(productivity),
         "can_set_goals": can(request.user, Capability.MANAGE_SURVEYS, unit),
         "can_add_actions": can(request.user, Capability.HANDLE_CASES, unit),
         "metrics": _metric_choices(),
@@ -157,17 +161,18 @@ def _date(text: str | None) -> date:
         raise ValidationError(f"date: {text!r} is not YYYY-MM-DD", field="date", value=text) from None
 
 
+def _productivity_chart(rows: list[dict[str, Any]]) -> RenderedChart | None:
+    labels = {state: str(label) for state, label in STATE_LABELS.items()}
+    return productivity_chart(rows, state_labels=labels, language=page_language())
+
+
 @login_required
-def productivity_chart(request: HttpRequest, code: str) -> HttpResponse:
+def productivity_svg(request: HttpRequest, code: str) -> HttpResponse:
+    """The productivity chart on its own, as an SVG file (404 while no unit has costs and an estimate)."""
     unit = _unit(request, code)
     period = _period(request)
     rows = queries.goal_statuses(queries.leaf_units_under(unit) or [unit], period=period)
-    svg = productivity_svg(
-        productivity_rows(rows, period),
-        x_title=_("Cost per served customer (SEK)"),
-        y_title=_("Goal metric"),
-        state_title=_("Goal status"),
-        empty=_("No unit has both cost data and an estimate in this period."),
-        language=page_language(),
-    )
-    return HttpResponse(svg, content_type="image/svg+xml")
+    chart = _productivity_chart(queries.productivity_rows(rows, period))
+    if chart is None:
+        raise Http404(_("No unit has both cost data and an estimate in this period."))
+    return HttpResponse(chart.svg, content_type="image/svg+xml")

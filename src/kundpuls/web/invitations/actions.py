@@ -1,4 +1,5 @@
-"""Writes of the invitations app: importing a list, progress, answers, opt-outs, bounces, retention.
+"""Writes of the invitations app: importing a list, progress, answers, opt-outs, bounces, retention, and
+sending (planning the mails and the worker's steps of :mod:`kundpuls.web.invitations.delivery`).
 
 Every change leaves an audit event (:func:`kundpuls.web.org.actions.record_audit`); audit details never
 hold contact data (counts and ids only).
@@ -6,25 +7,48 @@ hold contact data (counts and ids only).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
 from kundpuls.web.collect.state import RespondentState
-from kundpuls.web.invitations.models import Invitation, InvitationBackground, InvitationContact
+from kundpuls.web.invitations.delivery import (
+    BACKOFF_SECONDS,
+    MAX_ATTEMPTS,
+    SENDING_LEASE,
+    Outcome,
+    eligible,
+    is_permanent,
+    is_temporary,
+    wait_for_rate,
+    worker_label,
+)
+from kundpuls.web.invitations.mail import build_message
+from kundpuls.web.invitations.models import (
+    Delivery,
+    DeliveryState,
+    Invitation,
+    InvitationBackground,
+    InvitationContact,
+)
 from kundpuls.web.invitations.recipients import RecipientRow, read_recipients
 from kundpuls.web.invitations.tokens import hash_token, token_for
 from kundpuls.web.org.actions import record_audit
-from kundpuls.web.org.actors import RESPONDENT, Actor
+from kundpuls.web.org.actors import RESPONDENT, WORKER, Actor
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, require
 from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.actions import open_distribution
 from kundpuls.web.surveys.models import Channel, Survey
+
+log = logging.getLogger("kundpuls.invitations")
 
 
 @dataclass(frozen=True)
@@ -173,3 +197,106 @@ def apply_retention(*, actor: Actor, now: datetime | None = None) -> RetentionSu
             cleared += Invitation.objects.filter(survey=survey, progress__isnull=False).update(progress=None)
             record_audit(actor, "invitations.retention", survey.key, days=retention_days())
     return RetentionSummary([s.key for s in surveys], deleted, cleared)
+
+
+# ------------------------------------------------------------------ sending (see invitations.delivery)
+
+
+def plan_invitations(survey: Survey, *, actor: Actor) -> int:
+    """A step-0 delivery for every eligible invitation that has none yet; returns how many were added."""
+    require(actor, Capability.MANAGE_SURVEYS, survey.owner)
+    invitations = Invitation.objects.filter(eligible(), survey=survey).exclude(deliveries__step=0)
+    rows = [Delivery(invitation_id=pk, step=0) for pk in invitations.values_list("pk", flat=True)]
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    if rows:
+        record_audit(actor, "invitations.plan", survey.key, step=0, planned=len(rows))
+    return len(rows)
+
+
+def plan_reminders(
+    survey: Survey, *, actor: Actor, after_days: int, max_reminders: int, now: datetime | None = None
+) -> int:
+    """The next reminder for everyone who has not answered, ``after_days`` after their last mail.
+
+    At most ``max_reminders`` reminders per person; only invitations whose last step was sent get one.
+    """
+    require(actor, Capability.MANAGE_SURVEYS, survey.owner)
+    now = now or timezone.now()
+    latest = (
+        Invitation.objects.filter(eligible(), survey=survey)
+        .annotate(last_step=Max("deliveries__step"))
+        .filter(last_step__isnull=False, last_step__lt=max_reminders)
+        .values_list("pk", "last_step")
+    )
+    due = dict(latest)
+    sent = Delivery.objects.filter(
+        invitation_id__in=list(due), state=DeliveryState.SENT, sent_at__lte=now - timedelta(days=after_days)
+    ).values_list("invitation_id", "step")
+    rows = [Delivery(invitation_id=pk, step=step + 1) for pk, step in sent if due.get(pk) == step]
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    if rows:
+        record_audit(actor, "invitations.plan", survey.key, step="reminder", planned=len(rows))
+    return len(rows)
+
+
+def mark_stale_as_uncertain(*, now: datetime | None = None) -> int:
+    """Rows left ``sending`` longer than the lease (their worker died): ``uncertain``, never resent."""
+    now = now or timezone.now()
+    return Delivery.objects.filter(state=DeliveryState.SENDING, claimed_at__lt=now - SENDING_LEASE).update(
+        state=DeliveryState.UNCERTAIN, last_error="worker stopped while sending"
+    )
+
+
+def deliver(delivery_id: int) -> Outcome:
+    """Send one planned mail, following the state machine above; safe to call any number of times."""
+    now = timezone.now()
+    delivery = (
+        Delivery.objects.select_related("invitation__survey", "invitation__unit")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None or delivery.state != DeliveryState.PENDING:
+        return Outcome(delivery_id, delivery.state if delivery else "missing")
+    if delivery.not_before is not None and delivery.not_before > now:
+        return Outcome(delivery_id, "not_due")  # the task queued with the back-off will send it
+    invitation = delivery.invitation
+    contact = InvitationContact.objects.filter(invitation=invitation).first()
+    if contact is None or not Invitation.objects.filter(eligible(), pk=invitation.pk).exists():
+        Delivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING).update(
+            state=DeliveryState.SKIPPED
+        )
+        return Outcome(delivery_id, DeliveryState.SKIPPED)
+    message = build_message(invitation, contact, step=delivery.step, delivery_id=delivery.pk)
+    # The claim: a conditional update that exactly one caller wins, committed before any SMTP traffic.
+    claimed = Delivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING).update(
+        state=DeliveryState.SENDING, claimed_at=now, claimed_by=worker_label(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return Outcome(delivery_id, "taken")
+    wait_for_rate()
+    try:
+        get_connection(fail_silently=False).send_messages([message])
+    except Exception as exc:  # every outcome of an SMTP conversation is classified below
+        return _after_failure(delivery, exc)
+    Delivery.objects.filter(pk=delivery_id, state=DeliveryState.SENDING).update(
+        state=DeliveryState.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return Outcome(delivery_id, DeliveryState.SENT)
+
+
+def _after_failure(delivery: Delivery, exc: Exception) -> Outcome:
+    error = f"{type(exc).__name__}: {exc}"[:300]
+    attempts = delivery.attempts + 1
+    if is_temporary(exc) and attempts < MAX_ATTEMPTS:
+        retry_at = timezone.now() + timedelta(seconds=BACKOFF_SECONDS * 2 ** (attempts - 1))
+        Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
+            state=DeliveryState.PENDING, not_before=retry_at, last_error=error
+        )
+        log.info("delivery %s: temporary failure, retry at %s", delivery.pk, retry_at.isoformat())
+        return Outcome(delivery.pk, DeliveryState.PENDING, retry_at)
+    state = DeliveryState.FAILED if (is_temporary(exc) or is_permanent(exc)) else DeliveryState.UNCERTAIN
+    Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(state=state, last_error=error)
+    if is_permanent(exc):
+        record_bounce(delivery.invitation, reason=error, actor=WORKER)
+    log.warning("delivery %s: %s", delivery.pk, state)
+    return Outcome(delivery.pk, state)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
-from kundpuls.web.invitations.delivery import deliver, mark_stale_as_uncertain, waiting_deliveries
+from kundpuls.web.invitations.actions import deliver, mark_stale_as_uncertain
+from kundpuls.web.invitations.delivery import waiting_deliveries
 from kundpuls.web.surveys.models import Survey
 
 

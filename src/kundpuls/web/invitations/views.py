@@ -19,14 +19,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kundpuls.errors import ImportRowsError, KundpulsError, NotFound
 from kundpuls.instruments import first_page_key
+from kundpuls.render.invitation_charts import response_rate_chart
 from kundpuls.web.collect.state import BadState, RespondentState
 from kundpuls.web.collect.views import Flow, handle_post, render_page
 from kundpuls.web.invitations import actions, queries
-from kundpuls.web.invitations.chart import rate_chart
-from kundpuls.web.invitations.delivery import plan_invitations, plan_reminders
 from kundpuls.web.invitations.models import Invitation
 from kundpuls.web.invitations.recipients import table_from_file
 from kundpuls.web.invitations.tasks import enqueue_due
+from kundpuls.web.language import page_language
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.permissions import Capability, can
 from kundpuls.web.responses.actions import Receipt
@@ -227,7 +227,7 @@ def status_page(request: HttpRequest, key: str) -> HttpResponse:
         "survey": survey,
         "rates": rates,
         "over_time": over_time,
-        "chart": rate_chart(over_time),
+        "chart": response_rate_chart(over_time, page_language()),
         "deliveries": queries.delivery_counts(survey),
         "errors": errors,
     }
@@ -247,14 +247,14 @@ def send(request: HttpRequest, key: str) -> HttpResponse:
     """Plan the invitations (or the next reminders) and queue one background task per mail."""
     survey = _survey_for(request, key)
     if request.POST.get("what") == "remind":
-        plan_reminders(
+        actions.plan_reminders(
             survey,
             after_days=_whole_number(request.POST.get("after_days"), 7),
             max_reminders=_whole_number(request.POST.get("max_reminders"), 2),
             actor=actor_of(request),
         )
     else:
-        plan_invitations(survey, actor=actor_of(request))
+        actions.plan_invitations(survey, actor=actor_of(request))
     queued = enqueue_due(survey)
     messages.success(request, _("%(n)d mails queued.") % {"n": queued})
     return redirect("invitations:status", key=survey.key)

@@ -24,7 +24,7 @@ from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.surveys.models import Survey
-from kundpuls.web.themes import actions, discovery, queries
+from kundpuls.web.themes import actions, queries
 from kundpuls.web.themes.forms import AcceptForm, DiscoveryForm, ThemeForm, UploadForm
 from kundpuls.web.themes.problems import TaxonomyInvalid
 
@@ -222,7 +222,7 @@ def discover(request: HttpRequest) -> HttpResponse:
         survey = Survey.objects.get(key=form.cleaned_data["survey"])
         unit = Unit.objects.get(code=form.cleaned_data["unit"])
         try:
-            run = discovery.run_discovery(
+            run = actions.run_discovery(
                 survey, unit, actor=actor_of(request), period=form.cleaned_data["period"]
             )
         except KundpulsError as exc:
@@ -285,7 +285,7 @@ def discovery_accept(request: HttpRequest, pk: int, index: int) -> HttpResponse:
         data = form.cleaned_data
         new = data["target"] == AcceptForm.NEW
         try:
-            revision = discovery.accept(
+            revision = actions.accept_proposal(
                 run,
                 index - 1,
                 actor=actor_of(request),

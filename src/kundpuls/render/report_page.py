@@ -1,0 +1,36 @@
+"""What a results page shows of a unit report: its charts and tables, drawn once per report.
+
+The web views read a :class:`~kundpuls.reports.contracts.UnitReport` (cached per lake generation by
+:mod:`kundpuls.reports.cache`) and hand it here. Drawing the charts costs more than serving the report from
+the cache, so the drawn page is cached too, keyed by the report object itself: a cached report is the same
+object on every hit, and while the page's entry holds its report no other object can take its ``id``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kundpuls.render.charts import RenderedChart, report_charts
+from kundpuls.render.tables import Table, report_tables
+from kundpuls.reports import cache
+from kundpuls.reports.contracts import UnitReport
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    """A unit report with every chart and table drawn for one language."""
+
+    report: UnitReport
+    charts: tuple[RenderedChart, ...]
+    tables: tuple[Table, ...]
+
+
+def report_page(report: UnitReport, language: str = "sv") -> ReportPage:
+    """The charts and tables of ``report`` in ``language`` (drawn on the first call for this report)."""
+
+    def draw() -> ReportPage:
+        return ReportPage(
+            report, tuple(report_charts(report, language)), tuple(report_tables(report, language))
+        )
+
+    return cache.cached(("report_page", id(report), language), draw)
