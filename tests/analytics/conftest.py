@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from kundpuls.analytics.lake_manifest import lake_location, read_manifest
+from kundpuls.analytics.lake.manifest import lake_location, read_manifest
 
 SMALL_TREE = {
     "10": "/1/2/10/",

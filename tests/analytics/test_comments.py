@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from kundpuls.analytics.comments import period_comments, unit_comments
-from kundpuls.analytics.lake_sync import sync_lake
+from kundpuls.analytics.lake.sync import sync_lake
 from kundpuls.errors import InvalidArgument, NotFound
 
 from .conftest import SMALL_TREE, ListSource, make_records

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from kundpuls.analytics.cross_products import cross_products
-from kundpuls.analytics.lake_sync import sync_lake
+from kundpuls.analytics.lake.sync import sync_lake
 from kundpuls.errors import InvalidArgument
 
 from .conftest import ITEMS, SMALL_TREE, ListSource, make_records

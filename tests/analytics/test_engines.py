@@ -10,7 +10,7 @@ import pytest
 from kundpuls.analytics.comments import unit_comments
 from kundpuls.analytics.cross_products import cross_products
 from kundpuls.analytics.engines import DuckDBEngine, resolve_engine
-from kundpuls.analytics.lake_sync import sync_lake
+from kundpuls.analytics.lake.sync import sync_lake
 from kundpuls.analytics.rollup import sufficient_statistics
 from kundpuls.errors import ConfigurationError
 from system_tools import require_module, require_tool

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from kundpuls.analytics.index_tables import index_table
-from kundpuls.analytics.lake_sync import sync_lake
+from kundpuls.analytics.lake.sync import sync_lake
 from kundpuls.analytics.rollup import sufficient_statistics
 from kundpuls.errors import InvalidArgument
 from kundpuls.stats.indices import nps, satisfaction_index

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from kundpuls.analytics.lake_sync import sync_lake
+from kundpuls.analytics.lake.sync import sync_lake
 from kundpuls.analytics.respondent_answers import respondent_answers
 from kundpuls.errors import InvalidArgument, NotFound
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kundpuls.analytics.lake_layout import month_from_index, month_index
-from kundpuls.analytics.lake_sync import sync_lake
+from kundpuls.analytics.lake.layout import month_from_index, month_index
+from kundpuls.analytics.lake.sync import sync_lake
 from kundpuls.analytics.periods import period_table
 from kundpuls.analytics.rollup import sufficient_statistics
 from kundpuls.analytics.unit_tree import UnitTree

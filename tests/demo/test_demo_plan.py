@@ -13,7 +13,7 @@ from kundpuls.demo.responses import GeneratedResponses
 from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import load_template, validate_answers
 
-from .test_responses import index_scores
+from .responses.test_generate import index_scores
 
 
 def _leaf_units(owner: str) -> list[str]:

@@ -7,7 +7,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from kundpuls.analytics.lake_manifest import lake_location, read_manifest
+from kundpuls.analytics.lake.manifest import lake_location, read_manifest
 from kundpuls.analytics.rollup import sufficient_statistics
 from kundpuls.demo.lake import AGE_GROUPS, NPS_ITEM, RATING_ITEMS, demo_unit_paths, generate_lake
 from kundpuls.errors import InvalidArgument

@@ -18,8 +18,8 @@ import pandas as pd
 import pyarrow as pa
 
 from kundpuls.analytics.engines import Engine, resolve_engine
-from kundpuls.analytics.lake_layout import COMMENTS, RESPONSES
-from kundpuls.analytics.lake_manifest import LakeLocation
+from kundpuls.analytics.lake.layout import COMMENTS, RESPONSES
+from kundpuls.analytics.lake.manifest import LakeLocation
 from kundpuls.analytics.periods import period_table
 from kundpuls.analytics.query_specs import COMMENTS_SQL, RESPONDENTS_SQL
 from kundpuls.analytics.rollup import DEFAULT_THRESHOLD, lake_unit_tree, open_lake

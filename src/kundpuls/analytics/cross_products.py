@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kundpuls.analytics.engines import Engine
-from kundpuls.analytics.lake_manifest import LakeLocation
+from kundpuls.analytics.lake.manifest import LakeLocation
 from kundpuls.analytics.query_specs import CrossProductQuery
 from kundpuls.analytics.rollup import DEFAULT_THRESHOLD, lake_unit_tree, open_lake, run_grouped_query
 from kundpuls.analytics.suppression import suppressed_cells

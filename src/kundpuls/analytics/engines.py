@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import pyarrow as pa
 import pyarrow.dataset as pads
 
-from kundpuls.analytics.lake_manifest import LakeLocation
+from kundpuls.analytics.lake.manifest import LakeLocation
 from kundpuls.errors import ConfigurationError
 
 #: DuckDB settings: never install or load an extension on demand (nothing may download at run time).

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
-from kundpuls.analytics.lake_layout import check_month, month_from_index, month_index, quarter_of
+from kundpuls.analytics.lake.layout import check_month, month_from_index, month_index, quarter_of
 from kundpuls.analytics.period_kinds import PERIOD_KINDS
 from kundpuls.errors import InvalidArgument
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kundpuls.analytics.lake_layout import background_column, check_key, check_survey_key, item_column
+from kundpuls.analytics.lake.layout import background_column, check_key, check_survey_key, item_column
 from kundpuls.analytics.period_kinds import PERIOD_KINDS
 from kundpuls.errors import InvalidArgument
 

@@ -21,8 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kundpuls.analytics.engines import Engine, resolve_engine
-from kundpuls.analytics.lake_layout import RESPONSES, background_column, item_column
-from kundpuls.analytics.lake_manifest import LakeLocation
+from kundpuls.analytics.lake.layout import RESPONSES, background_column, item_column
+from kundpuls.analytics.lake.manifest import LakeLocation
 from kundpuls.analytics.periods import period_table
 from kundpuls.analytics.query_specs import RespondentAnswersQuery
 from kundpuls.analytics.rollup import DEFAULT_THRESHOLD, lake_unit_tree, open_lake

@@ -23,8 +23,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kundpuls.analytics.engines import Engine, resolve_engine
-from kundpuls.analytics.lake_layout import RESPONSES, background_column, item_column
-from kundpuls.analytics.lake_manifest import LakeLocation, Manifest, lake_location, read_current_manifest
+from kundpuls.analytics.lake.layout import RESPONSES, background_column, item_column
+from kundpuls.analytics.lake.manifest import LakeLocation, Manifest, lake_location, read_current_manifest
 from kundpuls.analytics.periods import period_table
 from kundpuls.analytics.query_specs import MomentsQuery
 from kundpuls.analytics.suppression import suppressed_cells

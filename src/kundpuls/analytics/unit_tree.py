@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 import pyarrow as pa
 
-from kundpuls.analytics.lake_layout import split_unit_path
+from kundpuls.analytics.lake.layout import split_unit_path
 from kundpuls.analytics.unit_paths import path_from_segments
 from kundpuls.errors import NotFound, ValidationError
 

@@ -235,7 +235,7 @@ def generate(
 
 def info(lake: LakeOption = None, as_json: JsonOption = False) -> None:
     """Visa sjöns manifest i sammandrag / summarise the lake's manifest."""
-    from kundpuls.analytics.lake_manifest import lake_location, read_manifest
+    from kundpuls.analytics.lake.manifest import lake_location, read_manifest
 
     lake = lake_or_default(lake)
 
@@ -279,7 +279,7 @@ def info(lake: LakeOption = None, as_json: JsonOption = False) -> None:
 
 def migrate(lake: LakeOption = None, as_json: JsonOption = False) -> None:
     """Uppgradera sjön till aktuell schemaversion / migrate the lake to the current schema version."""
-    from kundpuls.analytics.lake_migration import migrate_lake
+    from kundpuls.analytics.lake.migration import migrate_lake
 
     lake = lake_or_default(lake)
 
@@ -301,7 +301,7 @@ def compact(
     as_json: JsonOption = False,
 ) -> None:
     """Slå ihop små filer per partition / merge small files per partition."""
-    from kundpuls.analytics.lake_erasure import compact_lake
+    from kundpuls.analytics.lake.erasure import compact_lake
 
     lake = lake_or_default(lake)
 
@@ -328,7 +328,7 @@ def erase(
     as_json: JsonOption = False,
 ) -> None:
     """Radera svar ur sjön (GDPR, gallring) / erase responses from the lake."""
-    from kundpuls.analytics.lake_erasure import erase_responses
+    from kundpuls.analytics.lake.erasure import erase_responses
 
     lake = lake_or_default(lake)
 

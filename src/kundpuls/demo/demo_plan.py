@@ -27,7 +27,7 @@ E-service needs (Samhällsbyggnadsförvaltningen, ≈ 1 500 responses)
     Known Kano categories: following the matter online is a must-be, digital signing one-dimensional,
     ordering map material and a text message on the decision attractive, a chat indifferent. The fast
     track's reference price has a median of 1 500 kr (spread 0.35), so the true price points are PMC ≈ 871,
-    OPP 1 350, IDP ≈ 1 481 and PME ≈ 2 295 kr (:func:`kundpuls.demo.responses_needs.true_price_points`).
+    OPP 1 350, IDP ≈ 1 481 and PME ≈ 2 295 kr (:func:`kundpuls.demo.responses.needs.true_price_points`).
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ from kundpuls.demo.responses import (
     UnitProfile,
     generate_responses,
 )
-from kundpuls.demo.responses_comments import CommentSource
-from kundpuls.demo.responses_time import DAYS_PER_MONTH, add_months, day_weights
+from kundpuls.demo.responses.comments import CommentSource
+from kundpuls.demo.responses.time import DAYS_PER_MONTH, add_months, day_weights
 from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import SurveyDefinition
 

@@ -20,10 +20,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kundpuls.analytics.lake_layout import month_from_index, month_index
-from kundpuls.analytics.lake_manifest import lake_location, read_manifest
-from kundpuls.analytics.lake_sync import append_batch, create_lake
-from kundpuls.analytics.lake_writer import remove_orphans, writer_lock
+from kundpuls.analytics.lake.layout import month_from_index, month_index
+from kundpuls.analytics.lake.manifest import lake_location, read_manifest
+from kundpuls.analytics.lake.sync import append_batch, create_lake
+from kundpuls.analytics.lake.writer import remove_orphans, writer_lock
 from kundpuls.analytics.unit_paths import path_segments
 from kundpuls.errors import InvalidArgument
 

@@ -2,7 +2,7 @@
 
 The standalone report (``kundpuls report responses.csv --survey survey.yaml``) has no server and no
 database: the table is written to a lake in a temporary folder through the lake's own sync
-(:func:`kundpuls.analytics.lake_sync.sync_lake`), so its numbers come from exactly the same code path as
+(:func:`kundpuls.analytics.lake.sync.sync_lake`), so its numbers come from exactly the same code path as
 the web's.
 """
 
@@ -18,8 +18,8 @@ from typing import Any
 import pandas as pd
 
 from kundpuls.analytics.item_metadata import lake_item_metadata
-from kundpuls.analytics.lake_manifest import lake_location, manifest_exists, read_manifest
-from kundpuls.analytics.lake_sync import SyncReport, sync_lake
+from kundpuls.analytics.lake.manifest import lake_location, manifest_exists, read_manifest
+from kundpuls.analytics.lake.sync import SyncReport, sync_lake
 from kundpuls.analytics.unit_paths import path_from_segments
 from kundpuls.errors import ValidationError
 from kundpuls.instruments import SurveyDefinition, stored_items

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from kundpuls.analytics.lake_manifest import lake_location, read_manifest
+from kundpuls.analytics.lake.manifest import lake_location, read_manifest
 from kundpuls.web.dashboards import queries
 from kundpuls.web.responses import actions as lake
 from kundpuls.web.responses.models import Response

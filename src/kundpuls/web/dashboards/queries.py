@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 
-from kundpuls.analytics.lake_manifest import lake_location, manifest_exists, read_manifest
+from kundpuls.analytics.lake.manifest import lake_location, manifest_exists, read_manifest
 from kundpuls.errors import NotFound
 from kundpuls.instruments import SurveyDefinition, stored_items
 from kundpuls.reports import cache

@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from kundpuls.analytics.lake_erasure import ErasureReport, erase_responses
-from kundpuls.analytics.lake_manifest import lake_location, manifest_exists, read_manifest
-from kundpuls.analytics.lake_sync import SyncReport, sync_lake
+from kundpuls.analytics.lake.erasure import ErasureReport, erase_responses
+from kundpuls.analytics.lake.manifest import lake_location, manifest_exists, read_manifest
+from kundpuls.analytics.lake.sync import SyncReport, sync_lake
 from kundpuls.errors import ImportRowsError, RowError
 from kundpuls.instruments import (
     AnswerErrors,

@@ -1,6 +1,6 @@
 """The seam between stored responses and the analytics lake: records in the lake's layout, read in id order.
 
-:func:`fetch_responses` is the ``fetch`` function :func:`kundpuls.analytics.lake_sync.sync_lake` calls; it
+:func:`fetch_responses` is the ``fetch`` function :func:`kundpuls.analytics.lake.sync.sync_lake` calls; it
 reads the transactional tables (responses, units, survey versions) and never contact details. Each stored
 item goes where analysis wants it: numeric items (ratings, matrix rows, prices, yes/no as 1/0) to
 ``answers``, categorical items (background questions, single choices, Kano answers) to ``background``, open
@@ -80,7 +80,7 @@ def lake_record(
 
 
 def response_fetcher(*, settle_seconds: float = 5.0) -> Callable[[int | None, int], list[dict[str, Any]]]:
-    """A ``fetch`` for :func:`kundpuls.analytics.lake_sync.sync_lake` that leaves the newest rows for later.
+    """A ``fetch`` for :func:`kundpuls.analytics.lake.sync.sync_lake` that leaves the newest rows for later.
 
     Ids are handed out when a row is inserted, but become visible when its transaction commits, so a
     row with a lower id can appear after one with a higher id. Rows stored during the last

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 
-from kundpuls.analytics.lake_manifest import lake_location, manifest_exists, read_manifest
+from kundpuls.analytics.lake.manifest import lake_location, manifest_exists, read_manifest
 
 
 def stamp_time(stamp: str) -> datetime | None:

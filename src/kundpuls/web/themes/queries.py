@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
-from kundpuls.analytics.lake_manifest import lake_location, manifest_exists
+from kundpuls.analytics.lake.manifest import lake_location, manifest_exists
 from kundpuls.errors import NotFound, PermissionDenied
 from kundpuls.reports.theme_counts import ThemeCounts, theme_counts
 from kundpuls.text.taxonomy import Taxonomy, default_taxonomy, taxonomy_from_yaml

@@ -4,7 +4,7 @@ The seam to the Django side is one function the caller writes::
 
     def fetch(after: int | None, limit: int) -> list[dict] | pyarrow.Table:
         # up to `limit` responses with response_id > after (all when after is None),
-        # ordered by response_id, in the record layout of kundpuls.analytics.lake_records
+        # ordered by response_id, in the record layout of kundpuls.analytics.lake.records
 
 and one call: ``sync_lake(settings.KUNDPULS_LAKE_DIR, fetch)``. The manifest keeps the high-water mark (the
 largest ``response_id`` committed). Each batch is written and committed on its own (files first, manifest
@@ -21,8 +21,8 @@ from typing import Any
 
 import pyarrow.compute as pc
 
-from kundpuls.analytics.lake_layout import COMMENTS, RESPONSES
-from kundpuls.analytics.lake_manifest import (
+from kundpuls.analytics.lake.layout import COMMENTS, RESPONSES
+from kundpuls.analytics.lake.manifest import (
     LakeLocation,
     Manifest,
     lake_location,
@@ -30,8 +30,8 @@ from kundpuls.analytics.lake_manifest import (
     read_manifest,
     write_manifest,
 )
-from kundpuls.analytics.lake_records import ResponseBatch, normalise_batch
-from kundpuls.analytics.lake_writer import commit, remove_orphans, write_partitioned, writer_lock
+from kundpuls.analytics.lake.records import ResponseBatch, normalise_batch
+from kundpuls.analytics.lake.writer import commit, remove_orphans, write_partitioned, writer_lock
 from kundpuls.errors import ConfigurationError, InvalidArgument, ValidationError
 
 Fetch = Callable[[int | None, int], ResponseBatch]
@@ -68,7 +68,7 @@ def sync_lake(
     Parameters
     ----------
     lake_dir : str, path or LakeLocation
-        The lake folder or URI (see :func:`kundpuls.analytics.lake_manifest.lake_location`).
+        The lake folder or URI (see :func:`kundpuls.analytics.lake.manifest.lake_location`).
     fetch : callable ``(after, limit) -> batch``
         Returns up to ``limit`` responses with ``response_id > after`` (``after`` is None on the first
         sync), in ascending ``response_id`` order, as dict records or a flat Arrow table. An empty batch,

@@ -18,15 +18,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from kundpuls.analytics.lake_layout import TABLES, part_file_name, partition_dir
-from kundpuls.analytics.lake_manifest import (
+from kundpuls.analytics.lake.layout import TABLES, part_file_name, partition_dir
+from kundpuls.analytics.lake.manifest import (
     LakeFile,
     LakeLocation,
     Manifest,
     lake_location,
     read_current_manifest,
 )
-from kundpuls.analytics.lake_writer import commit, remove_orphans, write_parquet_atomically, writer_lock
+from kundpuls.analytics.lake.writer import commit, remove_orphans, write_parquet_atomically, writer_lock
 from kundpuls.errors import InvalidArgument
 
 

@@ -22,7 +22,7 @@ from kundpuls.demo.responses import (
     generate_responses,
     submission_id,
 )
-from kundpuls.demo.responses_model import latent_model
+from kundpuls.demo.responses.model import latent_model
 from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import (
     DONT_KNOW,

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kundpuls.demo.responses_model import LatentModel
-from kundpuls.demo.responses_needs import NeedsTruth
+from kundpuls.demo.responses.model import LatentModel
+from kundpuls.demo.responses.needs import NeedsTruth
 from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import DONT_KNOW
 

@@ -8,7 +8,7 @@ import pytest
 
 from kundpuls.demo.demo_plan import SERVICE_NEEDS_KANO, demo_plan
 from kundpuls.demo.responses import UnitProfile, generate_responses
-from kundpuls.demo.responses_needs import expected_kano_shares, true_price_points
+from kundpuls.demo.responses.needs import expected_kano_shares, true_price_points
 from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import load_template, validate_answers
 from kundpuls.stats.kano import kano

@@ -18,7 +18,7 @@ layout. A mapping looks like this (``survey`` may be spelt ``survey_key``; optio
         "comments": {"q_open": "Bra bemötande"},   # open text, already redacted
     }
 
-The flat layout uses the column names of :mod:`kundpuls.analytics.lake_layout`: the fixed columns,
+The flat layout uses the column names of :mod:`kundpuls.analytics.lake.layout`: the fixed columns,
 ``item_<key>``, ``bg_<name>`` and ``comment_<key>`` (the writer moves comments to their own table).
 """
 
@@ -31,7 +31,7 @@ from typing import Any, TypeAlias
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kundpuls.analytics.lake_layout import (
+from kundpuls.analytics.lake.layout import (
     BACKGROUND_PREFIX,
     COMMENT_COLUMNS,
     COMMENT_PREFIX,

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtri
 
-from kundpuls.demo.responses_needs import PRICE_NOISE, PRICE_STEPS
+from kundpuls.demo.responses.needs import PRICE_NOISE, PRICE_STEPS
 from kundpuls.demo.structural import RatingScale
 from kundpuls.instruments import DONT_KNOW, StoredItem, SurveyDefinition
 

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from kundpuls.analytics.lake_layout import (
+from kundpuls.analytics.lake.layout import (
     BACKGROUND_PREFIX,
     COMMENTS,
     ITEM_PREFIX,
@@ -36,7 +36,7 @@ from kundpuls.analytics.lake_layout import (
     part_file_name,
     partition_dir,
 )
-from kundpuls.analytics.lake_manifest import (
+from kundpuls.analytics.lake.manifest import (
     LakeFile,
     LakeLocation,
     Manifest,

@@ -19,7 +19,7 @@ from typing import Any
 
 import pyarrow.fs as pafs
 
-from kundpuls.analytics.lake_layout import MANIFEST_NAME, SCHEMA_VERSION, TABLES
+from kundpuls.analytics.lake.layout import MANIFEST_NAME, SCHEMA_VERSION, TABLES
 from kundpuls.errors import ConfigurationError, NotFound, ValidationError
 
 FORMAT = "kundpuls-lake"

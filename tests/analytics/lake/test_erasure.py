@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kundpuls.analytics import lake_writer
-from kundpuls.analytics.lake_erasure import compact_lake, erase_responses
-from kundpuls.analytics.lake_manifest import lake_location, read_manifest
-from kundpuls.analytics.lake_sync import sync_lake
+from kundpuls.analytics.lake import writer as lake_writer
+from kundpuls.analytics.lake.erasure import compact_lake, erase_responses
+from kundpuls.analytics.lake.manifest import lake_location, read_manifest
+from kundpuls.analytics.lake.sync import sync_lake
 from kundpuls.errors import InvalidArgument
 
-from .conftest import ListSource, make_records, read_lake_table
+from ..conftest import ListSource, make_records, read_lake_table
 
 
 @pytest.fixture

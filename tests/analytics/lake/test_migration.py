@@ -9,14 +9,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from kundpuls.analytics.lake_layout import MANIFEST_NAME, SCHEMA_VERSION
-from kundpuls.analytics.lake_migration import lake_schema_version, migrate_lake, rebuild_lake
-from kundpuls.analytics.lake_records import flatten_records
-from kundpuls.analytics.lake_sync import sync_lake
+from kundpuls.analytics.lake.layout import MANIFEST_NAME, SCHEMA_VERSION
+from kundpuls.analytics.lake.migration import lake_schema_version, migrate_lake, rebuild_lake
+from kundpuls.analytics.lake.records import flatten_records
+from kundpuls.analytics.lake.sync import sync_lake
 from kundpuls.analytics.rollup import sufficient_statistics
 from kundpuls.errors import ConfigurationError, NotFound
 
-from .conftest import ITEMS, ListSource, make_records, read_lake_table
+from ..conftest import ITEMS, ListSource, make_records, read_lake_table
 
 
 def _write_version_0(root, records):

@@ -1,14 +1,14 @@
 """Synthetic survey responses from a known structural model (seeded, pure, vectorised).
 
 :func:`generate_responses` fills a survey version with responses for a set of units over a period. Behind
-the answers is a true latent model derived from the survey's codebook (:mod:`.responses_model`): driver
+the answers is a true latent model derived from the survey's codebook (:mod:`.model`): driver
 constructs with known standardised paths into the outcome (NKI, the patient survey's overall impression),
 items with known loadings. Units shift constructs (a level per unit), dated changes shift them from a day
 on, and shifts of a driver pass on to the outcome through the paths (``Δη = δ (I − B)⁻¹``). Answers are
-the discretised items (:mod:`.responses_answers`) with "vet ej", skipped optional questions, background
-answers, consent with fake contact data (:mod:`.responses_contact`) and comments written by
-:mod:`kundpuls.demo.comments` from the same true scores (:mod:`.responses_comments`). Arrival times follow
-seasons, weekdays and office hours (:mod:`.responses_time`).
+the discretised items (:mod:`.answers`) with "vet ej", skipped optional questions, background
+answers, consent with fake contact data (:mod:`.contact`) and comments written by
+:mod:`kundpuls.demo.comments` from the same true scores (:mod:`.comments`). Arrival times follow
+seasons, weekdays and office hours (:mod:`.time`).
 
 Every answer set validates with :func:`kundpuls.instruments.validate_answers`; the same arguments give
 the same responses, down to the submission ids (``uuid5`` of seed, survey key and position), so loading
@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from kundpuls.demo.responses_answers import (
+from kundpuls.demo.responses.answers import (
     ABSENT,
     blank_out,
     categorical_values,
@@ -47,30 +47,30 @@ from kundpuls.demo.responses_answers import (
     other_values,
     question_options,
 )
-from kundpuls.demo.responses_comments import (
+from kundpuls.demo.responses.comments import (
     CommentSource,
     commenters,
     default_comment_source,
     driver_scores,
     write_comments,
 )
-from kundpuls.demo.responses_contact import consent_answers, fake_contacts
-from kundpuls.demo.responses_model import LatentModel, latent_model
-from kundpuls.demo.responses_needs import (
+from kundpuls.demo.responses.contact import consent_answers, fake_contacts
+from kundpuls.demo.responses.model import LatentModel, latent_model
+from kundpuls.demo.responses.needs import (
     NeedsTruth,
     check_kano_categories,
     expected_kano_shares,
     kano_answer_pairs,
     true_price_points,
 )
-from kundpuls.demo.responses_results import (
+from kundpuls.demo.responses.results import (
     DatedChange,
     GeneratedResponse,
     GeneratedResponses,
     GenerationTruth,
     UnitProfile,
 )
-from kundpuls.demo.responses_time import submission_times
+from kundpuls.demo.responses.time import submission_times
 from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import (
     DONT_KNOW,
@@ -167,14 +167,14 @@ def generate_responses(
     seed
         Same seed and arguments, same responses (and submission ids).
     paths, levels, driver_correlation
-        The true model (see :func:`kundpuls.demo.responses_model.latent_model`).
+        The true model (see :func:`kundpuls.demo.responses.model.latent_model`).
     dont_know_rate
         Mean rate of "vet ej" on items that allow it; each item's rate is this times a factor drawn
         uniformly in [0.5, 1.5] (recorded in the truth); ``dont_know_rates`` sets items' rates exactly.
     skip_rate
         Rate of leaving an optional item unanswered (the consent question: five times this).
     comment_rate
-        Share of respondents answering a text question (:mod:`.responses_comments`).
+        Share of respondents answering a text question (:mod:`.comments`).
     personal_data_rate
         Share of comments the comment generator plants personal data in.
     consent_rate
@@ -187,13 +187,13 @@ def generate_responses(
         Local time zone of the weekday/hour pattern and the timestamps.
     comments
         The comment generator: ``"default"`` (:mod:`kundpuls.demo.comments`), a
-        :class:`~kundpuls.demo.responses_comments.CommentSource`, or ``None`` for no comments.
+        :class:`~kundpuls.demo.responses.comments.CommentSource`, or ``None`` for no comments.
     kano_categories, kano_purity
         True category (A, O, M, I) of Kano questions by key, and the share of respondents who share it
         (:mod:`.responses_needs`); Kano questions not named are answered uniformly at random.
     price_reference, price_spread
         Median and log-scale spread of the respondents' reference prices for the price modules; the true
-        price points follow (:func:`kundpuls.demo.responses_needs.true_price_points`).
+        price points follow (:func:`kundpuls.demo.responses.needs.true_price_points`).
 
     Returns
     -------

@@ -9,13 +9,13 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from kundpuls.analytics import lake_writer
-from kundpuls.analytics.lake_manifest import lake_location, read_manifest
-from kundpuls.analytics.lake_records import flatten_records
-from kundpuls.analytics.lake_sync import sync_lake
+from kundpuls.analytics.lake import writer as lake_writer
+from kundpuls.analytics.lake.manifest import lake_location, read_manifest
+from kundpuls.analytics.lake.records import flatten_records
+from kundpuls.analytics.lake.sync import sync_lake
 from kundpuls.errors import ValidationError
 
-from .conftest import ITEMS, ListSource, make_records, read_lake_table
+from ..conftest import ITEMS, ListSource, make_records, read_lake_table
 
 
 def _data_files(root: Any) -> list[str]:

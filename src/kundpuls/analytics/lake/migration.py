@@ -7,7 +7,7 @@ Version history
     optionally ``comments/…``), e.g. an export from an earlier tool. Files need the required fields
     (response_id, submission_id, unit_code, unit_path, submitted_at); missing optional columns are added.
 1
-    The current layout (:mod:`kundpuls.analytics.lake_layout`) with ``_kundpuls_lake.json``.
+    The current layout (:mod:`kundpuls.analytics.lake.layout`) with ``_kundpuls_lake.json``.
 
 A migration step rewrites every file into the next version's layout and writes the new manifest last, so
 an interrupted migration can simply be run again. When the source data is still in the database, a
@@ -28,8 +28,8 @@ import pyarrow.compute as pc
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from kundpuls.analytics.lake_layout import COMMENT_COLUMNS, COMMENTS, RESPONSES, SCHEMA_VERSION
-from kundpuls.analytics.lake_manifest import (
+from kundpuls.analytics.lake.layout import COMMENT_COLUMNS, COMMENTS, RESPONSES, SCHEMA_VERSION
+from kundpuls.analytics.lake.manifest import (
     LakeLocation,
     Manifest,
     lake_location,
@@ -37,9 +37,9 @@ from kundpuls.analytics.lake_manifest import (
     read_manifest,
     write_manifest,
 )
-from kundpuls.analytics.lake_records import normalise_batch
-from kundpuls.analytics.lake_sync import SurveyItems, SyncReport, sync_lake
-from kundpuls.analytics.lake_writer import commit, write_partitioned, writer_lock
+from kundpuls.analytics.lake.records import normalise_batch
+from kundpuls.analytics.lake.sync import SurveyItems, SyncReport, sync_lake
+from kundpuls.analytics.lake.writer import commit, write_partitioned, writer_lock
 from kundpuls.errors import ConfigurationError, NotFound
 
 
