@@ -45,10 +45,6 @@ class ThemeTerms:
     phrases: tuple[str, ...] = ()
     parts: tuple[str, ...] = ()
 
-    def is_empty(self) -> bool:
-        """True if there is no term at all."""
-        return not (self.words or self.phrases or self.parts)
-
 
 @dataclass(frozen=True)
 class Theme:

@@ -48,7 +48,3 @@ def parse_period(text: str) -> Period:
     if not 1 <= month <= 12:
         raise ValidationError(f"period: month {month} is not 01–12", field="period", value=text)
     return Period(f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month))
-
-
-def periods_overlap(a: Period, b: Period) -> bool:
-    return a.start <= b.end and b.start <= a.end
