@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 
+from database_url import url_of_test_database as database_url
 from kundpuls.web.org.actors import CLI
 
 from .conftest import RULES, answers
@@ -48,16 +48,8 @@ print("not killed")
 """
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    user, host, port = db.get("USER") or "postgres", db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    return f"postgresql://{user}@{host}:{port}/{db['NAME']}"
-
-
 def _store_and_die(submission_id: uuid.UUID) -> None:
-    env = {**os.environ, "KUNDPULS_DATABASE_URL": _database_url(), "PYTHONPATH": str(REPO / "src")}
+    env = {**os.environ, "KUNDPULS_DATABASE_URL": database_url(), "PYTHONPATH": str(REPO / "src")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     job = json.dumps({"submission_id": str(submission_id), "answers": answers(2, consent=True)})
     result = subprocess.run(

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 
+from database_url import url_of_test_database as database_url
 from kundpuls.web.invitations.actions import import_recipients, plan_invitations
 from kundpuls.web.invitations.models import Delivery, DeliveryState
 from kundpuls.web.invitations.recipients import table_from_text
@@ -24,18 +24,10 @@ RECIPIENTS = 24
 REPO = Path(__file__).resolve().parents[3]
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    user, host, port = db.get("USER") or "postgres", db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    return f"postgresql://{user}@{host}:{port}/{db['NAME']}"
-
-
 def _worker(sink: Any, *extra: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
-        "KUNDPULS_DATABASE_URL": _database_url(),
+        "KUNDPULS_DATABASE_URL": database_url(),
         "KUNDPULS_SMTP_HOST": "127.0.0.1",
         "KUNDPULS_SMTP_PORT": str(sink.port),
         "KUNDPULS_MAIL_RATE": "15",  # about 1.6 s for the batch: time to kill it in the middle

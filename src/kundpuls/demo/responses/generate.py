@@ -64,7 +64,6 @@ from kundpuls.demo.responses.needs import (
     true_price_points,
 )
 from kundpuls.demo.responses.results import (
-    DatedChange,
     GeneratedResponse,
     GeneratedResponses,
     GenerationTruth,
@@ -531,16 +530,3 @@ def _shown_only(definition: SurveyDefinition, row: dict[str, Any]) -> dict[str, 
                         kept[item.key] = value
                         state[item.key] = None if value == DONT_KNOW else value
     return kept
-
-
-__all__ = [
-    "STOCKHOLM",
-    "SUBMISSION_NAMESPACE",
-    "DatedChange",
-    "GeneratedResponse",
-    "GeneratedResponses",
-    "GenerationTruth",
-    "UnitProfile",
-    "generate_responses",
-    "submission_id",
-]

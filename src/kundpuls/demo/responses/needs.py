@@ -22,16 +22,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kundpuls.errors import InvalidArgument
+from kundpuls.stats.kano import ANSWERS, EVALUATION_TABLE
 
-#: The Kano evaluation table (rows functional, columns dysfunctional; like … dislike), docs/methods.md §4.1.
-KANO_TABLE = (
-    ("Q", "A", "A", "A", "O"),
-    ("R", "I", "I", "I", "M"),
-    ("R", "I", "I", "I", "M"),
-    ("R", "I", "I", "I", "M"),
-    ("R", "R", "R", "R", "Q"),
-)
-KANO_ANSWER_VALUES = ("like", "expect", "neutral", "live_with", "dislike")
+#: The Kano evaluation table (rows functional, columns dysfunctional; like … dislike), docs/methods.md §4.1:
+#: the analysis' own, so the demo's answers mean what the analysis reads.
+KANO_TABLE = EVALUATION_TABLE
+KANO_ANSWER_VALUES = ANSWERS
 #: The categories of respondents who do not share the feature's true category.
 KANO_NOISE: Mapping[str, float] = {"A": 0.25, "O": 0.2, "M": 0.2, "I": 0.3, "R": 0.05}
 #: Each price question's multiple of the respondent's reference price.
