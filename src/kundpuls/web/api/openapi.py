@@ -182,7 +182,31 @@ def document() -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "security": [{"token": []}],
         "paths": {
-            "/": {"get": {"summary": "What the API offers", "responses": {"200": _json({}, "Index")}}},
+            "/": {
+                "get": {
+                    "summary": "What the API offers",
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["version", "user", "endpoints", "openapi"],
+                                "properties": {
+                                    "version": {"type": "integer"},
+                                    "user": {"type": "string"},
+                                    "endpoints": {
+                                        "type": "object",
+                                        "additionalProperties": {"type": "string"},
+                                    },
+                                    "openapi": {"type": "string"},
+                                    "documentation": {"type": "string"},
+                                },
+                            },
+                            "Index",
+                        ),
+                        "401": _ERRORS["401"],
+                    },
+                }
+            },
             "/units/": {
                 "get": {
                     "summary": "Units whose results the person may see",
@@ -252,7 +276,18 @@ def document() -> dict[str, Any]:
                                     "already_stored": {"type": "integer"},
                                 },
                             },
-                            "Stored (200 when every response was stored before)",
+                            "Stored",
+                        ),
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["stored", "already_stored"],
+                                "properties": {
+                                    "stored": {"const": 0},
+                                    "already_stored": {"type": "integer"},
+                                },
+                            },
+                            "Every response was stored before: nothing new",
                         ),
                         **_ERRORS,
                     },
