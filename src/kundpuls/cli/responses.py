@@ -42,7 +42,7 @@ def erase_command(
     subject: Annotated[
         str,
         typer.Argument(
-            help="Inlämnings-id, kvittokod eller e-postadress / submission id, receipt code or e-mail address."
+            help="Inlämnings-id, kvittokod eller e-post / submission id, receipt code or e-mail address."
         ),
     ],
     dry_run: Annotated[

@@ -10,8 +10,8 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from kundpuls.web.cases.erasure import CaseTombstones
         from kundpuls.web.cases.responses_stored import open_cases_after_commit
-        from kundpuls.web.responses.erasure import PARTICIPANTS
         from kundpuls.web.cases.theme_usage import theme_usage_in_cases
+        from kundpuls.web.responses.erasure import PARTICIPANTS
         from kundpuls.web.responses.signals import responses_stored
         from kundpuls.web.themes.queries import USAGE_PROVIDERS
 

@@ -25,10 +25,10 @@ from kundpuls.instruments import (
     stored_items,
     validate_answers,
 )
+from kundpuls.reports import cache as report_cache
 from kundpuls.text.redaction import redact
 from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.actors import Actor
-from kundpuls.reports import cache as report_cache
 from kundpuls.web.org.permissions import Capability, require, require_some_unit
 from kundpuls.web.responses.erasure import PARTICIPANTS, ErasurePlan, Subject, plan_erasure
 from kundpuls.web.responses.lake_source import published_item_metadata, response_fetcher

@@ -137,7 +137,9 @@ class ErasurePlan:
 
 def _direct_responses(subject: Subject) -> set[int]:
     if subject.kind == "submission":
-        return set(Response.objects.filter(submission_id=uuid.UUID(subject.value)).values_list("pk", flat=True))
+        return set(
+            Response.objects.filter(submission_id=uuid.UUID(subject.value)).values_list("pk", flat=True)
+        )
     if subject.kind == "receipt":
         found = list(
             Response.objects.filter(submission_id__istartswith=subject.value.lower()).values_list(
@@ -179,8 +181,11 @@ def plan_erasure(subject: Subject) -> ErasurePlan:
     for participant in PARTICIPANTS:  # an invited person's responses are found through the invitations
         ids |= participant.find(subject, ids).response_ids
     findings = [participant.find(subject, ids) for participant in PARTICIPANTS]
-    responses = list(Response.objects.filter(pk__in=ids).only("pk", "submission_id", "unit_id", "version_id",
-                                                                 "answers", "submitted_at"))
+    responses = list(
+        Response.objects.filter(pk__in=ids).only(
+            "pk", "submission_id", "unit_id", "version_id", "answers", "submitted_at"
+        )
+    )
     unit_ids = {r.unit_id for r in responses}.union(*(f.unit_ids for f in findings))
     counts: dict[str, int] = {
         "responses": len(responses),
