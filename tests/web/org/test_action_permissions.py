@@ -252,6 +252,12 @@ def _erase(actor: Any) -> object:
     return erase(parse_subject(str(submission)), actor=actor)
 
 
+def _purge_unused_contacts(actor: Any) -> object:
+    from kundpuls.web.cases.actions import purge_unused_contact_details
+
+    return purge_unused_contact_details(actor=actor)
+
+
 # action -> (a persona that may, a persona that may not)
 MATRIX: dict[str, tuple[Callable[[Any], object], str, str]] = {
     "goals.set_goal": (_set_goal, "analyst", "manager_a"),
@@ -274,6 +280,7 @@ MATRIX: dict[str, tuple[Callable[[Any], object], str, str]] = {
     "invitations.apply_retention": (_retention, "admin", "analyst"),
     "invitations.plan_invitations": (_plan_invitations, "analyst", "viewer"),
     "responses.erase": (_erase, "admin", "manager_a"),
+    "cases.purge_unused_contact_details": (_purge_unused_contacts, "admin", "analyst"),
 }
 
 
