@@ -351,7 +351,9 @@ def purge_contact_details(*, actor: Actor, now: datetime | None = None) -> int:
     purged = 0
     for case in due:
         with transaction.atomic():
-            deleted, _ = ContactDetails.objects.filter(response_id=case.response_id).delete()
+            deleted = 0
+            if case.response_id is not None:  # a tombstone's went with the erasure
+                deleted, _ = ContactDetails.objects.filter(response_id=case.response_id).delete()
             case.contact_deleted_at = now
             case.save(update_fields=["contact_deleted_at"])
             _event(case, SYSTEM, "contact_deleted", now, deleted=deleted)

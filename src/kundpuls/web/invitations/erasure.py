@@ -33,7 +33,7 @@ class InvitedPeople:
 
     def find(self, subject: Subject, response_ids: frozenset[int]) -> Found:
         invitations = _invitations(subject, response_ids)
-        answered = invitations.exclude(response_id=None).values_list("response_id", flat=True)
+        answered = invitations.exclude(response__isnull=True).values_list("response_id", flat=True)
         return Found(
             response_ids=frozenset(answered),
             unit_ids=frozenset(invitations.values_list("unit_id", flat=True)),

@@ -90,9 +90,7 @@ def erasure(request: HttpRequest) -> HttpResponse:
     erased = result.plan.counts.get("responses", 0)
     messages.success(
         request,
-        _(
-            "Erased: %(responses)d responses and everything connected with them (see the audit log)."
-        )
+        _("Erased: %(responses)d responses and everything connected with them (see the audit log).")
         % {"responses": erased},
     )
     return redirect("responses:erasure")
