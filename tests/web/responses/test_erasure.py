@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 import typer
 from django.db import connection
+from django.test import Client
 from tests.system_tools import require_tool
 from typer.testing import CliRunner
 
@@ -145,7 +146,9 @@ def test_erasure_leaves_no_trace_in_database_lake_cache_or_report(lake_dir: Path
     assert Response.objects.filter(unit__code="VOF-HT-N").count() >= 10
 
 
-def test_a_response_with_a_case_is_erased_and_the_case_stays_as_a_tombstone(lake_dir: Path) -> None:
+def test_a_response_with_a_case_is_erased_and_the_case_stays_as_a_tombstone(
+    lake_dir: Path, personas: dict[str, Any]
+) -> None:
     from kundpuls.web.cases.actions import add_note, close_without_contact, open_cases_for_many, save_rules
     from kundpuls.web.cases.models import Case, CaseEvent
     from kundpuls.web.surveys.models import Survey
@@ -171,6 +174,10 @@ def test_a_response_with_a_case_is_erased_and_the_case_stays_as_a_tombstone(lake
     assert not tombstone.notes.exists()
     assert CaseEvent.objects.filter(case=tombstone, kind="erased").exists()
     assert _rows_mentioning(PHONE) == {} and _rows_mentioning(EMAIL) == {} and _rows_mentioning(MARKER) == {}
+    client = Client()
+    client.force_login(personas["admin"], backend="kundpuls.web.accounts.backends.EmailBackend")
+    page = client.get(f"/portal/arenden/{case.pk}/")
+    assert page.status_code == 200 and EMAIL not in page.content.decode()
 
 
 def test_the_audit_event_counts_and_names_the_receipt_but_holds_nothing_personal(lake_dir: Path) -> None:
