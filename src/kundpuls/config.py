@@ -70,6 +70,7 @@ class Config:
     bounce_maildir: Path | None = None
     contact_retention_days: int = 30
     case_contact_retention_days: int = 30
+    unused_contact_retention_days: int = 30
     # Rate limits on the public respondent pages, per client address and minute (0: no limit).
     rate_limit_posts: int = 120
     rate_limit_gets: int = 600
@@ -287,6 +288,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         else None,
         contact_retention_days=int(_number(env, "KUNDPULS_CONTACT_RETENTION_DAYS", "30", minimum=0)),
         case_contact_retention_days=_whole(env, "KUNDPULS_CASE_CONTACT_RETENTION_DAYS", "30"),
+        unused_contact_retention_days=_whole(env, "KUNDPULS_UNUSED_CONTACT_RETENTION_DAYS", "30"),
         rate_limit_posts=_whole(env, "KUNDPULS_RATE_LIMIT_POSTS", "120"),
         rate_limit_gets=_whole(env, "KUNDPULS_RATE_LIMIT_GETS", "600"),
         trusted_proxies=_whole(env, "KUNDPULS_TRUSTED_PROXIES", "0"),

@@ -105,6 +105,13 @@ SETTINGS: tuple[Setting, ...] = (
         _LIMITS,
     ),
     Setting(
+        "KUNDPULS_UNUSED_CONTACT_RETENTION_DAYS",
+        "days the contact details of a response that opened no follow-up case are kept after it was stored "
+        "(deleted by `kundpuls cases purge-contacts` once its follow-up was handled; 0: at the next run)",
+        "`30`",
+        _LIMITS,
+    ),
+    Setting(
         "KUNDPULS_RATE_LIMIT_POSTS",
         "answer pages sent per minute from one address (0: off)",
         "`120`",

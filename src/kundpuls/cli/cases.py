@@ -108,13 +108,19 @@ def overdue_command(json: JsonOption = False) -> None:
 
 @cases_app.command("purge-contacts")
 def purge_command(json: JsonOption = False) -> None:
-    """Delete contact details of cases closed longer ago than KUNDPULS_CASE_CONTACT_RETENTION_DAYS."""
+    """Delete contact details of cases closed longer ago than KUNDPULS_CASE_CONTACT_RETENTION_DAYS, and of
+    responses that opened no case, KUNDPULS_UNUSED_CONTACT_RETENTION_DAYS after they were stored."""
     setup_django()
-    from kundpuls.web.cases.actions import purge_contact_details
+    from kundpuls.web.cases.actions import purge_contact_details, purge_unused_contact_details
     from kundpuls.web.org.actors import CLI
 
     purged = purge_contact_details(actor=CLI)
-    emit_json({"purged": purged}) if json else typer.echo(f"Raderade kontaktuppgifter / purged: {purged}")
+    unused = purge_unused_contact_details(actor=CLI)
+    if json:
+        emit_json({"purged": purged, "without_case": unused})
+    else:
+        typer.echo(f"Raderade kontaktuppgifter för avslutade ärenden / purged for closed cases: {purged}")
+        typer.echo(f"Raderade kontaktuppgifter utan ärende / purged without a case: {unused}")
 
 
 @cases_app.command("rules")

@@ -30,6 +30,7 @@ TOPICS: tuple[str, ...] = (
     "kundpuls.cli.pls",
     "kundpuls.cli.text",
     "kundpuls.cli.cases",
+    "kundpuls.cli.responses",
     "kundpuls.cli.goals",
     "kundpuls.cli.report",
     "kundpuls.cli.api",

@@ -24,6 +24,8 @@ KUNDPULS_LAKE_SETTLE_SECONDS = CONFIG.lake_settle_seconds
 KUNDPULS_LAKE_REFRESH_SECONDS = CONFIG.lake_refresh_seconds
 # follow-up cases: days a closed case keeps the respondent's contact details (issue 10)
 KUNDPULS_CASE_CONTACT_RETENTION_DAYS = CONFIG.case_contact_retention_days
+# days the contact details of a consenting respondent whose answers opened no case are kept (issue 17)
+KUNDPULS_UNUSED_CONTACT_RETENTION_DAYS = CONFIG.unused_contact_retention_days
 KUNDPULS_RATE_LIMIT_POSTS = CONFIG.rate_limit_posts
 KUNDPULS_RATE_LIMIT_GETS = CONFIG.rate_limit_gets
 KUNDPULS_TRUSTED_PROXIES = CONFIG.trusted_proxies

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pandas as pd
 import pytest
 
 from kundpuls.analytics.lake import writer as lake_writer
 from kundpuls.analytics.lake.erasure import compact_lake, erase_responses
+from kundpuls.analytics.lake.layout import submission_key
 from kundpuls.analytics.lake.manifest import lake_location, read_manifest
 from kundpuls.analytics.lake.sync import sync_lake
 from kundpuls.errors import InvalidArgument
@@ -34,6 +37,20 @@ def test_erasure_removes_the_responses_and_their_comments_and_keeps_everything_e
     assert not set(gone) & set(read_lake_table(lake, "comments")["submission_id"])
     kept = before[~before["submission_id"].isin(gone)].reset_index(drop=True)
     pd.testing.assert_frame_equal(after, kept)
+
+
+def test_erasure_finds_a_uuid_written_with_or_without_dashes(tmp_path):
+    """Issue 17: the sync stores 32 hex digits; ``lake erase --id`` with the dashed form erased nothing."""
+    records = make_records(20, seed=43)
+    ids = [uuid.UUID(int=i + 1) for i in range(len(records))]
+    for record, submission in zip(records, ids, strict=True):
+        record["submission_id"] = submission_key(submission)
+    sync_lake(tmp_path, ListSource(records), batch_size=40)
+    dashed, bare_upper = str(ids[0]), ids[1].hex.upper()
+    assert "-" in dashed
+    report = erase_responses(tmp_path, [dashed, bare_upper])
+    assert report.responses_erased == 2
+    assert not {ids[0].hex, ids[1].hex} & set(read_lake_table(tmp_path)["submission_id"])
 
 
 def test_erasure_is_idempotent(synced):

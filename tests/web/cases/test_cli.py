@@ -46,7 +46,10 @@ def test_cases_rules_reports_a_bad_path_as_json(tmp_path: Path) -> None:
 
 
 def test_cases_overdue_and_purge_report_counts() -> None:
-    expected = {"overdue": {"mailed": 0, "followups_completed": 0}, "purge-contacts": {"purged": 0}}
+    expected = {
+        "overdue": {"mailed": 0, "followups_completed": 0},
+        "purge-contacts": {"purged": 0, "without_case": 0},
+    }
     for command, counts in expected.items():
         result = CliRunner().invoke(_app(), ["cases", command, "--json"])
         assert result.exit_code == 0 and json.loads(result.stdout) == counts

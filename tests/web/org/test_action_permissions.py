@@ -236,6 +236,28 @@ def _purge_contacts(actor: Any) -> object:
     return purge_contact_details(actor=actor)
 
 
+def _erase(actor: Any) -> object:
+    import uuid
+
+    from kundpuls.web.responses.actions import erase, submit_response
+    from kundpuls.web.responses.erasure import parse_subject
+    from kundpuls.web.surveys.models import Distribution
+    from kundpuls.web.surveys.queries import current_version
+
+    distribution = Distribution.objects.get(survey__key="nki", unit__code="VOF-HT-N", closed_at__isnull=True)
+    submission = uuid.uuid4()
+    answers = {"tjanst": "socialtjanst", "nki_helhet": 8, "nki_forvantan": 8, "nki_ideal": 8}
+    version = current_version(distribution.survey)
+    submit_response(version=version, distribution=distribution, submission_id=submission, answers=answers)
+    return erase(parse_subject(str(submission)), actor=actor)
+
+
+def _purge_unused_contacts(actor: Any) -> object:
+    from kundpuls.web.cases.actions import purge_unused_contact_details
+
+    return purge_unused_contact_details(actor=actor)
+
+
 # action -> (a persona that may, a persona that may not)
 MATRIX: dict[str, tuple[Callable[[Any], object], str, str]] = {
     "goals.set_goal": (_set_goal, "analyst", "manager_a"),
@@ -257,6 +279,8 @@ MATRIX: dict[str, tuple[Callable[[Any], object], str, str]] = {
     "themes.save_theme": (_save_theme, "analyst", "manager_a"),
     "invitations.apply_retention": (_retention, "admin", "analyst"),
     "invitations.plan_invitations": (_plan_invitations, "analyst", "viewer"),
+    "responses.erase": (_erase, "admin", "manager_a"),
+    "cases.purge_unused_contact_details": (_purge_unused_contacts, "admin", "analyst"),
 }
 
 

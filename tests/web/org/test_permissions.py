@@ -78,6 +78,8 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/teman/upptack/": (200, 200, 403, 403, 403, LOGIN),
     "/portal/teman/upptack/999/": (404, 404, 403, 403, 403, LOGIN),  # runs: tests/web/themes
     # the read API (session here; tokens in tests/web/dashboards/test_results_api.py); an empty lake: 404
+    # a data-protection request (issue 17): administrators only; the flow is tested in tests/web/responses
+    "/portal/dataskydd/": (200, 403, 403, 403, 403, LOGIN),
     "/api/v1/": (200, 200, 200, 200, 200, 401),
     "/api/v1/openapi.json": (200, 200, 200, 200, 200, 200),  # the description holds no data
     "/portal/api-nycklar/": (200, 200, 200, 200, 200, LOGIN),  # one's own tokens
@@ -146,6 +148,7 @@ ROUTES_COVERED = {
     "api:surveys",
     "api:overview",
     "api:unit",
+    "responses:erasure",
 }
 
 
@@ -216,6 +219,7 @@ def test_every_portal_route_is_in_the_matrix() -> None:
                     "themes",
                     "api",
                     "api_tokens",
+                    "responses",
                 }:
                     walk(p.url_patterns, f"{p.namespace}:")
             elif p.name:
@@ -225,7 +229,9 @@ def test_every_portal_route_is_in_the_matrix() -> None:
     uncovered = {
         n
         for n in names
-        if n.startswith(("org:", "surveys:", "cases:", "goals:", "invitations:", "dashboards:", "themes:"))
+        if n.startswith(
+            ("org:", "surveys:", "cases:", "goals:", "invitations:", "dashboards:", "themes:", "responses:")
+        )
         or n == "healthz"
     } - ROUTES_COVERED
     assert not uncovered, f"add these routes to MATRIX: {sorted(uncovered)}"

@@ -11,6 +11,7 @@ import pytest
 from kundpuls.analytics.rollup import sufficient_statistics
 from kundpuls.web.org.actors import CLI
 from kundpuls.web.responses.actions import erase, submit_response, sync_to_lake
+from kundpuls.web.responses.erasure import parse_subject
 from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.models import Distribution
 from kundpuls.web.surveys.queries import current_version
@@ -66,9 +67,9 @@ def test_sync_appends_new_responses_once_and_rolls_them_up(lake_dir: Path) -> No
 def test_erasure_removes_a_response_from_database_and_lake(lake_dir: Path) -> None:
     ids = _submit(8)
     sync_to_lake()
-    report = erase([ids[0].hex], actor=CLI)
-    assert report.responses_erased == 1
-    assert report.comments_erased == 1
+    result = erase(parse_subject(str(ids[0])), actor=CLI)  # the dashed form (issue 17)
+    assert result.lake is not None
+    assert (result.lake.responses_erased, result.lake.comments_erased) == (1, 1)
     assert not Response.objects.filter(submission_id=ids[0]).exists()
     stats = sufficient_statistics(lake_dir, "nki", items=["nki_helhet"], period="all", threshold=1)
     assert stats.table.set_index("unit").loc["VOF-HT-N", "n"] == 7

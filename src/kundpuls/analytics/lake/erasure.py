@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from kundpuls.analytics.lake.layout import TABLES, part_file_name, partition_dir
+from kundpuls.analytics.lake.layout import TABLES, part_file_name, partition_dir, submission_keys
 from kundpuls.analytics.lake.manifest import (
     LakeFile,
     LakeLocation,
@@ -64,13 +64,14 @@ def erase_responses(
     ----------
     lake_dir : str, path or LakeLocation
     submission_ids : iterable of str
+        A UUID may be written with or without dashes (:func:`~kundpuls.analytics.lake.layout.submission_key`).
     filesystem : pyarrow.fs.FileSystem, optional
 
     Returns
     -------
     ErasureReport
     """
-    ids = sorted({str(i) for i in submission_ids})
+    ids = submission_keys(submission_ids)
     if not ids:
         raise InvalidArgument(
             "submission_ids: give at least one submission id", field="submission_ids", value=ids

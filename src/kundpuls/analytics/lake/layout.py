@@ -16,6 +16,8 @@ lists, and every file also carries ``survey_key`` and ``period_month`` as ordina
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Iterable
 
 import pyarrow as pa
 
@@ -157,3 +159,21 @@ def month_index(month: str) -> int:
 def month_from_index(index: int) -> str:
     """Inverse of :func:`month_index`."""
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def submission_key(value: object) -> str:
+    """The lake's spelling of a submission id: a UUID in any form (with or without dashes, braces, upper
+    case) becomes its 32 lower-case hex digits, as the database sync writes it; any other id (an imported
+    lake's own ids) is kept as given, without surrounding blanks. Erasure and sync both spell ids this way."""
+    text = str(value).strip()
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    try:
+        return uuid.UUID(text).hex
+    except ValueError:
+        return text
+
+
+def submission_keys(values: Iterable[object]) -> list[str]:
+    """:func:`submission_key` of each value, without repeats or empty ones, sorted."""
+    return sorted({key for key in map(submission_key, values) if key})

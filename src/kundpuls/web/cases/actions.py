@@ -351,12 +351,36 @@ def purge_contact_details(*, actor: Actor, now: datetime | None = None) -> int:
     purged = 0
     for case in due:
         with transaction.atomic():
-            deleted, _ = ContactDetails.objects.filter(response_id=case.response_id).delete()
+            deleted = 0
+            if case.response_id is not None:  # a tombstone's went with the erasure
+                deleted, _ = ContactDetails.objects.filter(response_id=case.response_id).delete()
             case.contact_deleted_at = now
             case.save(update_fields=["contact_deleted_at"])
             _event(case, SYSTEM, "contact_deleted", now, deleted=deleted)
         purged += 1
     return purged
+
+
+def purge_unused_contact_details(*, actor: Actor, now: datetime | None = None) -> int:
+    """Delete the contact details of responses that opened no case, ``KUNDPULS_UNUSED_CONTACT_RETENTION_DAYS``
+    after they were stored and once their follow-up was handled (``followup_pending`` cleared: no rule can
+    open a case for them any more); returns how many. A consent to be contacted is only used for a case.
+
+    It spans every unit: ``administer`` everywhere (a superuser or an operator); one audit event counts.
+    """
+    require(actor, Capability.ADMINISTER, None)
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.KUNDPULS_UNUSED_CONTACT_RETENTION_DAYS)
+    with transaction.atomic():
+        due = ContactDetails.objects.filter(
+            response__case__isnull=True,
+            response__followup_pending=False,
+            response__stored_at__lte=cutoff,
+        )
+        deleted, _ = ContactDetails.objects.filter(pk__in=list(due.values_list("pk", flat=True))).delete()
+        if deleted:
+            record_audit(actor, "cases.unused_contacts_deleted", "", deleted=deleted)
+    return deleted
 
 
 def rules_as_text(ruleset: AlertRuleSet | None) -> str:

@@ -83,14 +83,15 @@ def _handler(case: Case) -> Actor:
 
 
 def _root_causes(case: Case) -> list[str]:
-    comment = next((v for k, v in case.response.answers.items() if k.startswith("kommentar")), "")
+    answers = case.response.answers if case.response is not None else {}  # a tombstone has none
+    comment = next((v for k, v in answers.items() if k.startswith("kommentar")), "")
     found = sorted(comment_themes(comment)) if isinstance(comment, str) and comment else []
     return found[:2] or ["bemotande"]
 
 
 def _move_along(case: Case, now: datetime) -> None:
     """Take an opened case as far as its unit would have by ``now``, decided by its response's id."""
-    roll = (case.response_id * 2654435761) % 100  # a fixed spread over 0–99 from the id
+    roll = ((case.response_id or case.pk) * 2654435761) % 100  # a fixed spread over 0–99 from the id
     opened = case.opened_at
     age = now - opened
     handler = _handler(case)

@@ -48,9 +48,16 @@ class CaseStatus(models.TextChoices):
 
 
 class Case(models.Model):
-    """A respondent who consented to contact and whose answers triggered an alert rule."""
+    """A respondent who consented to contact and whose answers triggered an alert rule.
 
-    response = models.OneToOneField(Response, on_delete=models.PROTECT, related_name="case")
+    When the respondent's data are erased (a data-protection request, ``kundpuls responses erase``) the case
+    stays as a *tombstone*: ``response`` becomes null, its notes and close reason go, and what remains is
+    the status, the dates, the unit, the survey, the triggered rule keys, the root causes and the staff's
+    improvement action — enough for the follow-up statistics, nothing about the person. ``PROTECT`` stays:
+    only the erasure, which detaches the case first, may delete a response that has a case.
+    """
+
+    response = models.OneToOneField(Response, on_delete=models.PROTECT, null=True, related_name="case")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases")
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="cases")
     rules = models.JSONField(_("triggered rules"), default=list)
@@ -74,6 +81,7 @@ class Case(models.Model):
     improvement = models.TextField(_("improvement action"), blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
     contact_deleted_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("case")

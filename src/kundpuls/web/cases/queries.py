@@ -59,7 +59,7 @@ def may_see_contact(user: Any, case: Case) -> bool:
 
 def contact_for(user: Any, case: Case) -> dict[str, Any] | None:
     """The respondent's contact details when ``user`` may see them now, else ``None``."""
-    if not may_see_contact(user, case):
+    if not may_see_contact(user, case) or case.response_id is None:  # a tombstone has no contact
         return None
     details = ContactDetails.objects.filter(response_id=case.response_id).first()
     return dict(details.data) if details else None

@@ -6,3 +6,10 @@ class InvitationsConfig(AppConfig):
     name = "kundpuls.web.invitations"
     label = "invitations"
     verbose_name = _("Invitations")
+
+    def ready(self) -> None:
+        from kundpuls.web.invitations.erasure import InvitedPeople
+        from kundpuls.web.responses.erasure import PARTICIPANTS
+
+        if not any(isinstance(p, InvitedPeople) for p in PARTICIPANTS):
+            PARTICIPANTS.append(InvitedPeople())

@@ -18,4 +18,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "can_manage_surveys": can(user, Capability.MANAGE_SURVEYS),
         "can_edit_taxonomy": may_edit_taxonomy(user),
+        "can_administer": can(user, Capability.ADMINISTER),
     }

@@ -4,7 +4,7 @@ erasing responses, and keeping the analytics lake in step with the database (wit
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,7 +17,7 @@ from django.utils import timezone
 from kundpuls.analytics.lake.erasure import ErasureReport, erase_responses
 from kundpuls.analytics.lake.manifest import lake_location, manifest_exists, read_manifest
 from kundpuls.analytics.lake.sync import SyncReport, sync_lake
-from kundpuls.errors import ImportRowsError, RowError
+from kundpuls.errors import ImportRowsError, NotFound, RowError
 from kundpuls.instruments import (
     AnswerErrors,
     SurveyDefinition,
@@ -25,10 +25,12 @@ from kundpuls.instruments import (
     stored_items,
     validate_answers,
 )
+from kundpuls.reports import cache as report_cache
 from kundpuls.text.redaction import redact
 from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.actors import Actor
-from kundpuls.web.org.permissions import Capability, require
+from kundpuls.web.org.permissions import Capability, require, require_some_unit
+from kundpuls.web.responses.erasure import PARTICIPANTS, ErasurePlan, Subject, plan_erasure
 from kundpuls.web.responses.lake_source import published_item_metadata, response_fetcher
 from kundpuls.web.responses.models import ContactDetails, Response
 from kundpuls.web.responses.queries import stamp_time
@@ -294,14 +296,70 @@ def bring_lake_up_to_date(max_age_seconds: float | None = None) -> None:
     sync_to_lake()
 
 
-def erase(submission_ids: Iterable[str], *, actor: Actor) -> ErasureReport:
-    """Delete responses (GDPR request, retention) from the database, then rewrite the lake partitions.
+@dataclass(frozen=True)
+class ErasureResult:
+    """What :func:`erase` removed: the plan's counts (database) and the lake's rewrite."""
 
-    Any response of any unit may go, so it needs ``administer`` everywhere (a superuser or an operator).
+    plan: ErasurePlan
+    lake: ErasureReport | None
+
+    def summary(self) -> dict[str, Any]:
+        lake = None
+        if self.lake is not None:
+            lake = {
+                "responses": self.lake.responses_erased,
+                "comments": self.lake.comments_erased,
+                "partitions_rewritten": self.lake.partitions_rewritten,
+            }
+        return {**self.plan.summary(), "erased": True, "lake": lake}
+
+
+def _erase_from_lake(submission_ids: tuple[str, ...]) -> ErasureReport | None:
+    location = lake_location(str(settings.KUNDPULS_LAKE_DIR))
+    if not submission_ids or not manifest_exists(location):
+        return None
+    report = erase_responses(location, submission_ids)
+    report_cache.clear()  # results computed from the erased rows (comments included) are forgotten
+    return report
+
+
+def erase(subject: Subject, *, actor: Actor) -> ErasureResult:
+    """Erase everything kept about ``subject`` (a data-protection request; see :func:`plan_erasure`).
+
+    In one transaction: every participating app erases its part (a follow-up case becomes a tombstone, the
+    invitation loses its contact data, progress and link), then the responses go with their answers,
+    comments, contact details and list background; an audit event records the kind of request, the counts
+    and the receipts — never an answer or an e-mail address. After the commit the lake's partitions are
+    rewritten without the responses and the cache of report results is emptied.
+
+    Needs ``administer`` on the unit of every response and invitation found; an actor who administers no
+    unit is refused before anything is looked up.
+
+    Raises
+    ------
+    kundpuls.errors.NotFound
+        When nothing is kept about the subject.
+    AmbiguousReceipt
+        When a receipt code matches more than one response.
     """
-    require(actor, Capability.ADMINISTER, None)
-    ids = [str(i).replace("-", "") for i in submission_ids]
+    require_some_unit(actor, Capability.ADMINISTER)
+    now = timezone.now()
     with transaction.atomic():
-        deleted, _ = Response.objects.filter(submission_id__in=ids).delete()
-        record_audit(actor, "responses.erase", "", count=deleted)
-    return erase_responses(settings.KUNDPULS_LAKE_DIR, ids)
+        plan = plan_erasure(subject)
+        for unit in plan.units:
+            require(actor, Capability.ADMINISTER, unit)
+        if plan.empty:
+            raise NotFound(f"subject: nothing is kept about this {subject.kind}")
+        for participant in PARTICIPANTS:
+            participant.erase(subject, plan.response_ids, actor=actor, now=now)
+        ContactDetails.objects.filter(response_id__in=plan.response_ids).delete()
+        Response.objects.filter(pk__in=plan.response_ids).delete()
+        record_audit(
+            actor,
+            "responses.erase",
+            ",".join(plan.receipts)[:200],
+            subject=subject.kind,
+            receipts=list(plan.receipts),
+            counts=dict(plan.counts),
+        )
+    return ErasureResult(plan=plan, lake=_erase_from_lake(plan.submission_ids))

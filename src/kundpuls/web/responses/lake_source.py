@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from kundpuls.analytics.item_metadata import lake_item_metadata
+from kundpuls.analytics.lake.layout import submission_key
 from kundpuls.analytics.unit_paths import path_from_segments, path_segments
 from kundpuls.instruments import stored_items
 from kundpuls.web.org.models import Unit
@@ -65,7 +66,7 @@ def lake_record(
             comments[key] = str(value)
     return {
         "response_id": response.pk,
-        "submission_id": response.submission_id.hex,
+        "submission_id": submission_key(response.submission_id),
         "survey": response.survey.key,
         "survey_version": response.version.number,
         "unit_code": response.unit.code,
