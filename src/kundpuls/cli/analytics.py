@@ -1,5 +1,6 @@
 """``kundpuls analyze`` and ``kundpuls lake …``: the response lake from the command line, without Django
-(``analyze`` asks the database only for the web lake's survey thresholds, :mod:`kundpuls.cli.survey_threshold`).
+(``analyze`` asks the database only for the web lake's survey thresholds:
+:mod:`kundpuls.cli.survey_threshold`).
 
 kundpuls lake generate --rows 1000000 --out big-lake --seed 1
 kundpuls analyze --survey demo --by unit,quarter,age_group --rollup --out index.xlsx

@@ -68,7 +68,7 @@ def _web_setting_and_definition(survey: str) -> tuple[int, SurveyDefinition | No
 
 
 def analysis_threshold(lake: str, survey: str, asked: int | None) -> tuple[int, str]:
-    """``(threshold, where it comes from)`` for ``kundpuls analyze --lake lake --survey survey [--threshold]``.
+    """``(threshold, where it comes from)`` for ``kundpuls analyze --lake L --survey S [--threshold T]``.
 
     Raises
     ------

@@ -31,7 +31,7 @@ def lake_dir() -> str:
 
 
 def threshold_setting() -> int:
-    """``KUNDPULS_ANONYMITY_THRESHOLD``, which :mod:`kundpuls.reports.anonymity` resolves with each survey's."""
+    """``KUNDPULS_ANONYMITY_THRESHOLD``; :mod:`kundpuls.reports.anonymity` resolves it with each survey's."""
     return int(settings.KUNDPULS_ANONYMITY_THRESHOLD)
 
 

@@ -73,7 +73,7 @@ def check_metric(metric: str, survey: Survey | None) -> None:
 
 
 def _threshold(definition: SurveyDefinition | None) -> int:
-    """The survey's threshold resolved with ``KUNDPULS_ANONYMITY_THRESHOLD`` (the setting alone without one)."""
+    """The survey's threshold resolved with ``KUNDPULS_ANONYMITY_THRESHOLD`` (no survey: the setting)."""
     return survey_thresholds(definition, setting=int(settings.KUNDPULS_ANONYMITY_THRESHOLD)).groups
 
 
