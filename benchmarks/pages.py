@@ -148,7 +148,13 @@ def main() -> None:
             cache.clear()  # every run starts cold, as a fresh `kundpuls report --all-units` does
             t = time.perf_counter()
             written = write_unit_reports(
-                lake, definition, units, Path(folder) / f"pdf-{run_jobs}", names=unit_names(), jobs=run_jobs
+                lake,
+                definition,
+                units,
+                Path(folder) / f"pdf-{run_jobs}",
+                names=unit_names(),
+                jobs=run_jobs,
+                threshold_setting=7,
             )
             batch_by_jobs[run_jobs] = time.perf_counter() - t
         batch = batch_by_jobs[jobs]

@@ -138,6 +138,23 @@ def lake_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path(env.get("KUNDPULS_LAKE_DIR") or data_dir(env) / "lake").expanduser().resolve()
 
 
+def anonymity_threshold(env: Mapping[str, str] | None = None) -> int:
+    """``KUNDPULS_ANONYMITY_THRESHOLD`` (default 7; needs no secret, no Django): the installation's floor.
+
+    Each survey's results are shown with the larger of this and its codebook's own threshold
+    (:func:`kundpuls.reports.anonymity.survey_thresholds`).
+    """
+    env = os.environ if env is None else env
+    raw = env.get("KUNDPULS_ANONYMITY_THRESHOLD") or "7"
+    try:
+        threshold = int(raw)
+    except ValueError:
+        threshold = 0
+    if threshold < 1:
+        raise ConfigurationError(f"KUNDPULS_ANONYMITY_THRESHOLD: expected a whole number ≥ 1, got {raw!r}")
+    return threshold
+
+
 def secret_key(env: Mapping[str, str], folder: Path, *, debug: bool) -> tuple[str, str]:
     """The secret key and where it came from — the one place that decides it, for server and CLI alike.
 
@@ -244,15 +261,6 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     if not env.get("KUNDPULS_ALLOWED_HOSTS"):  # by default the links' own host is served too
         links_host = urlsplit(links_url).hostname
         hosts += (links_host,) if links_host and links_host not in hosts else ()
-    threshold_raw = env.get("KUNDPULS_ANONYMITY_THRESHOLD") or "7"
-    try:
-        threshold = int(threshold_raw)
-    except ValueError:
-        threshold = 0
-    if threshold < 1:
-        raise ConfigurationError(
-            f"KUNDPULS_ANONYMITY_THRESHOLD: expected a whole number ≥ 1, got {threshold_raw!r}"
-        )
     settle_raw = env.get("KUNDPULS_LAKE_SETTLE_SECONDS") or "5"
     try:
         settle = float(settle_raw)
@@ -272,7 +280,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         allowed_hosts=tuple(h for h in hosts if h),
         lake_dir=lake_dir(env),
         base_url=links_url,
-        anonymity_threshold=threshold,
+        anonymity_threshold=anonymity_threshold(env),
         lake_settle_seconds=settle,
         lake_refresh_seconds=_whole(env, "KUNDPULS_LAKE_REFRESH_SECONDS", "300"),
         # Invitations: outgoing mail and the retention of contact data (issue 4).

@@ -91,7 +91,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("KUNDPULS_MAIL_FROM", "sender address of invitations", "`kundpuls@localhost`", _MAIL),
     Setting("KUNDPULS_MAIL_RATE", "at most this many invitation mails per second", "`5`", _MAIL),
     Setting("KUNDPULS_BOUNCE_MAILDIR", "Maildir where bounces to the sender address arrive", "none", _MAIL),
-    Setting("KUNDPULS_ANONYMITY_THRESHOLD", "smallest group whose numbers are shown", "`7`", _LIMITS),
+    Setting(
+        "KUNDPULS_ANONYMITY_THRESHOLD",
+        "smallest group whose numbers are shown, for every survey: a survey uses the larger of this and its "
+        "codebook's `anonymity_threshold` on every page, report, download, the API, goals and `analyze`",
+        "`7`",
+        _LIMITS,
+    ),
     Setting(
         "KUNDPULS_CONTACT_RETENTION_DAYS",
         "days after a survey closes before invitation contact data are deleted",

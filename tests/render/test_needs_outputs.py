@@ -51,8 +51,8 @@ def reports(needs_lake: Any) -> dict[str, Any]:
     period, _ = _small_quarter(needs_lake)
     lake, definition = needs_lake.path, needs_lake.definition
     return {
-        "A": unit_report(lake, definition, "A", period="2025-Q3"),
-        SMALL: unit_report(lake, definition, SMALL, period=period),
+        "A": unit_report(lake, definition, "A", period="2025-Q3", threshold_setting=7),
+        SMALL: unit_report(lake, definition, SMALL, period=period, threshold_setting=7),
     }
 
 

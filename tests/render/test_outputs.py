@@ -47,12 +47,29 @@ def _numbers(text: str) -> set[str]:
 def reports(small_lake: Any) -> dict[str, Any]:
     period, _ = _hidden_case(small_lake)
     return {
-        "A": unit_report(small_lake.path, small_lake.definition, "A", names=small_lake.names, period=PERIOD),
+        "A": unit_report(
+            small_lake.path,
+            small_lake.definition,
+            "A",
+            names=small_lake.names,
+            period=PERIOD,
+            threshold_setting=7,
+        ),
         SMALL: unit_report(
-            small_lake.path, small_lake.definition, SMALL, names=small_lake.names, period=period
+            small_lake.path,
+            small_lake.definition,
+            SMALL,
+            names=small_lake.names,
+            period=period,
+            threshold_setting=7,
         ),
         "A-hidden-period": unit_report(
-            small_lake.path, small_lake.definition, "A", names=small_lake.names, period=period
+            small_lake.path,
+            small_lake.definition,
+            "A",
+            names=small_lake.names,
+            period=period,
+            threshold_setting=7,
         ),
     }
 

@@ -35,12 +35,18 @@ def test_two_workers_write_what_one_process_writes(small_lake: Any, tmp_path: Pa
     require_tool("pdftotext")
     units = UNITS
     seen: list[str] = []
-    common = {"names": small_lake.names, "period": "2025-Q3"}
+    common = {"names": small_lake.names, "period": "2025-Q3", "threshold_setting": 7}
     serial = write_unit_reports(
         small_lake.path, small_lake.definition, units, tmp_path / "one", jobs=1, **common
     )
     parallel = write_unit_reports(
-        small_lake.path, small_lake.definition, units, tmp_path / "two", jobs=2, advance=seen.append, **common
+        small_lake.path,
+        small_lake.definition,
+        units,
+        tmp_path / "two",
+        jobs=2,
+        advance=seen.append,
+        **common,
     )
     assert [w["unit"] for w in parallel] == units and sorted(seen) == sorted(units)
     assert parallel[-1] == {"unit": "NOSUCHUNIT", "file": None, "skipped": "no responses"}
@@ -63,6 +69,7 @@ def _settings(small_lake: Any, out: Path) -> BatchSettings:
         period_kind="quarter",
         language="sv",
         single_file=None,
+        threshold_setting=7,
     )
 
 
@@ -72,7 +79,7 @@ def test_a_spawned_worker_writes_what_this_process_writes(small_lake: Any, tmp_p
     require_tool("pdftotext")
     here = write_unit_reports(
         small_lake.path, small_lake.definition, UNITS, tmp_path / "here", jobs=1,
-        names=small_lake.names, period="2025-Q3",
+        names=small_lake.names, period="2025-Q3", threshold_setting=7,
     )  # fmt: skip
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         there = pool.apply(write_some_reports, (_settings(small_lake, tmp_path / "worker"), UNITS))
@@ -113,4 +120,6 @@ def test_workers_get_units_only_once_started_and_hand_back_every_report(
 
 def test_jobs_must_be_positive(small_lake: Any, tmp_path: Path) -> None:
     with pytest.raises(InvalidArgument, match="jobs"):
-        write_unit_reports(small_lake.path, small_lake.definition, ["A"], tmp_path, jobs=0)
+        write_unit_reports(
+            small_lake.path, small_lake.definition, ["A"], tmp_path, jobs=0, threshold_setting=7
+        )

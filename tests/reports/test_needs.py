@@ -34,7 +34,7 @@ def _respondents(frame: pd.DataFrame, units: set[str] | None, period: str | None
 
 
 def test_the_kano_section_equals_kundpuls_stats_on_the_same_respondents(needs_lake: SmallLake) -> None:
-    report = unit_report(needs_lake.path, needs_lake.definition, "A", period="2025-Q3")
+    report = unit_report(needs_lake.path, needs_lake.definition, "A", period="2025-Q3", threshold_setting=7)
     rows = _respondents(needs_lake.frame, {"A"}, "2025-Q3")
     pairs = kano_pairs(needs_lake.definition)
     direct = kano(
@@ -55,7 +55,7 @@ def test_the_kano_section_equals_kundpuls_stats_on_the_same_respondents(needs_la
 
 
 def test_the_price_section_equals_kundpuls_stats_and_finds_the_true_points(needs_lake: SmallLake) -> None:
-    report = unit_report(needs_lake.path, needs_lake.definition, "A", period="2025-Q3")
+    report = unit_report(needs_lake.path, needs_lake.definition, "A", period="2025-Q3", threshold_setting=7)
     module = price_modules(needs_lake.definition)[0]
     rows = _respondents(needs_lake.frame, {"A"}, "2025-Q3")
     answered = rows[[module[p] for p in (*PARTS, "intent_cheap", "intent_expensive")]].notna().any(axis=1)
@@ -87,7 +87,9 @@ def test_the_price_section_equals_kundpuls_stats_and_finds_the_true_points(needs
 
 
 def test_the_whole_year_finds_every_true_kano_category_at_the_top(needs_lake: SmallLake) -> None:
-    report = unit_report(needs_lake.path, needs_lake.definition, "ALL", period="2025", period_kind="year")
+    report = unit_report(
+        needs_lake.path, needs_lake.definition, "ALL", period="2025", period_kind="year", threshold_setting=7
+    )
     assert report.kano is not None
     assert {f.key: f.category for f in report.kano.features} == NEEDS_KANO
     truth = needs_lake.generated.truth.needs.price_points
@@ -100,7 +102,7 @@ def test_the_whole_year_finds_every_true_kano_category_at_the_top(needs_lake: Sm
 def test_sections_are_hidden_with_no_numbers_under_the_threshold(needs_lake: SmallLake) -> None:
     small = _respondents(needs_lake.frame, {SMALL}, "2025-Q2")
     assert 0 < len(small) < 7
-    report = unit_report(needs_lake.path, needs_lake.definition, SMALL, period="2025-Q2")
+    report = unit_report(needs_lake.path, needs_lake.definition, SMALL, period="2025-Q2", threshold_setting=7)
     assert report.kano is not None and report.kano.suppressed and report.kano.respondents is None
     for feature in report.kano.features:
         assert feature.suppressed and feature.n is None and feature.shares == () and feature.category is None
@@ -110,12 +112,12 @@ def test_sections_are_hidden_with_no_numbers_under_the_threshold(needs_lake: Sma
 
 
 def test_a_survey_without_the_modules_has_no_sections(small_lake: SmallLake) -> None:
-    report = unit_report(small_lake.path, small_lake.definition, "A")
+    report = unit_report(small_lake.path, small_lake.definition, "A", threshold_setting=7)
     assert report.kano is None and report.prices == ()
 
 
 def test_a_segment_restricts_the_kano_respondents(needs_lake: SmallLake) -> None:
-    whole = unit_report(needs_lake.path, needs_lake.definition, "A", period="2025-Q3")
+    whole = unit_report(needs_lake.path, needs_lake.definition, "A", period="2025-Q3", threshold_setting=7)
     part = unit_report(
         needs_lake.path,
         needs_lake.definition,
@@ -123,6 +125,7 @@ def test_a_segment_restricts_the_kano_respondents(needs_lake: SmallLake) -> None
         period="2025-Q3",
         segment="etjanst",
         segment_value="bygglov",
+        threshold_setting=7,
     )
     rows = _respondents(needs_lake.frame, {"A"}, "2025-Q3")
     expected = int((rows["etjanst"] == "bygglov").sum())

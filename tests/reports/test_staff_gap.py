@@ -13,7 +13,7 @@ from kundpuls.reports.unit_report import unit_report
 
 def test_the_gap_is_staff_minus_customers_for_every_mirrored_item(staff_lake: Any) -> None:
     staff = load_template("staff")
-    rows = staff_customer_gaps(staff_lake.path, staff_lake.definition, staff, "A")
+    rows = staff_customer_gaps(staff_lake.path, staff_lake.definition, staff, "A", threshold_setting=7)
     mirrored = {m.customer_item for m in staff.codebook.mirrors if m.customer_survey == "nki"}
     assert rows and {r.key for r in rows} <= mirrored
     for row in rows:
@@ -29,7 +29,9 @@ def test_the_gap_is_staff_minus_customers_for_every_mirrored_item(staff_lake: An
 
 
 def test_a_staff_side_under_the_threshold_is_hidden(staff_lake: Any) -> None:
-    rows = staff_customer_gaps(staff_lake.path, staff_lake.definition, load_template("staff"), "B")
+    rows = staff_customer_gaps(
+        staff_lake.path, staff_lake.definition, load_template("staff"), "B", threshold_setting=7
+    )
     # B's staff answered a handful of times in the year: no year has both sides shown, so no rows at all
     assert rows == ()
     for row in rows:
@@ -39,5 +41,11 @@ def test_a_staff_side_under_the_threshold_is_hidden(staff_lake: Any) -> None:
 
 
 def test_the_unit_report_carries_the_gap_rows(staff_lake: Any) -> None:
-    report = unit_report(staff_lake.path, staff_lake.definition, "A", staff_definition=load_template("staff"))
+    report = unit_report(
+        staff_lake.path,
+        staff_lake.definition,
+        "A",
+        staff_definition=load_template("staff"),
+        threshold_setting=7,
+    )
     assert report.gaps

@@ -31,7 +31,12 @@ def _index_values(small_lake: SmallLake, index: str) -> pd.Series:
 
 def test_the_headline_equals_the_mean_and_t_or_z_interval_of_the_respondents(small_lake: SmallLake) -> None:
     report = unit_report(
-        small_lake.path, small_lake.definition, "A", names=small_lake.names, period="2025-Q3"
+        small_lake.path,
+        small_lake.definition,
+        "A",
+        names=small_lake.names,
+        period="2025-Q3",
+        threshold_setting=7,
     )
     frame = small_lake.frame
     values = _index_values(small_lake, "NKI")[
@@ -48,7 +53,9 @@ def test_the_headline_equals_the_mean_and_t_or_z_interval_of_the_respondents(sma
 
 
 def test_a_planted_change_is_flagged_significant_and_its_direction_is_right(small_lake: SmallLake) -> None:
-    report = unit_report(small_lake.path, small_lake.definition, CHANGED, period="2025-Q3")
+    report = unit_report(
+        small_lake.path, small_lake.definition, CHANGED, period="2025-Q3", threshold_setting=7
+    )
     bem = next(h for h in report.headlines if h.value.key == "BEMOTANDE")
     assert bem.change is not None and bem.change.previous_period == "2025-Q2"
     assert bem.change.significant
@@ -56,14 +63,14 @@ def test_a_planted_change_is_flagged_significant_and_its_direction_is_right(smal
 
 
 def test_a_change_is_not_called_significant_when_nothing_changed(small_lake: SmallLake) -> None:
-    report = unit_report(small_lake.path, small_lake.definition, "A", period="2025-Q2")
+    report = unit_report(small_lake.path, small_lake.definition, "A", period="2025-Q2", threshold_setting=7)
     flagged = [h.value.key for h in report.headlines if h.change is not None and h.change.significant]
     # five indices at the 5 % level: at most one false alarm is plausible; this seed gives none
     assert len(flagged) <= 1
 
 
 def test_it_suppresses_groups_under_the_threshold(small_lake: SmallLake) -> None:
-    report = unit_report(small_lake.path, small_lake.definition, SMALL, period="2025-Q3")
+    report = unit_report(small_lake.path, small_lake.definition, SMALL, period="2025-Q3", threshold_setting=7)
     for headline in report.headlines:
         value = headline.value
         assert value.suppressed
@@ -74,7 +81,7 @@ def test_it_suppresses_groups_under_the_threshold(small_lake: SmallLake) -> None
 
 
 def test_the_funnel_shows_siblings_and_hides_small_ones(small_lake: SmallLake) -> None:
-    report = unit_report(small_lake.path, small_lake.definition, "A", period="2025-Q3")
+    report = unit_report(small_lake.path, small_lake.definition, "A", period="2025-Q3", threshold_setting=7)
     assert report.funnel is not None
     codes = {p.unit_code: p for p in report.funnel.points}
     assert {"A", "B", "C", "D"} <= set(codes)
@@ -88,7 +95,7 @@ def test_the_funnel_shows_siblings_and_hides_small_ones(small_lake: SmallLake) -
 def test_the_funnel_gives_each_shown_sibling_its_shrunk_estimate_beside_the_raw_one(
     small_lake: SmallLake,
 ) -> None:
-    report = unit_report(small_lake.path, small_lake.definition, "A", period="2025-Q3")
+    report = unit_report(small_lake.path, small_lake.definition, "A", period="2025-Q3", threshold_setting=7)
     assert report.funnel is not None
     shown = [p for p in report.funnel.points if not p.suppressed]
     frame = small_lake.frame
@@ -119,7 +126,7 @@ def test_the_funnel_gives_each_shown_sibling_its_shrunk_estimate_beside_the_raw_
 
 
 def test_the_driver_analysis_finds_the_true_strongest_driver_at_the_top_level(small_lake: SmallLake) -> None:
-    report = unit_report(small_lake.path, small_lake.definition, "ALL", period="2025-Q3")
+    report = unit_report(small_lake.path, small_lake.definition, "ALL", period="2025-Q3", threshold_setting=7)
     assert report.drivers is not None
     strongest = max(report.drivers.rows, key=lambda r: r.effect)
     assert strongest.key == small_lake.generated.truth.strongest_driver
@@ -130,7 +137,7 @@ def test_the_driver_analysis_finds_the_true_strongest_driver_at_the_top_level(sm
 def test_comparison_has_unit_parent_and_whole_organisation_only_when_they_exist(
     small_lake: SmallLake,
 ) -> None:
-    report = unit_report(small_lake.path, small_lake.definition, "A", period="2025-Q3")
+    report = unit_report(small_lake.path, small_lake.definition, "A", period="2025-Q3", threshold_setting=7)
     roles = {r.role for r in report.comparison}
     assert roles == {"unit", "parent"}  # A hangs directly under the root: the parent is the organisation
     nki = [r for r in report.comparison if r.value.key == "NKI"]
@@ -138,21 +145,34 @@ def test_comparison_has_unit_parent_and_whole_organisation_only_when_they_exist(
 
 
 def test_comments_are_grouped_by_theme_when_enough_people_responded(small_lake: SmallLake) -> None:
-    report = unit_report(small_lake.path, small_lake.definition, CHANGED, period="2025-Q3")
+    report = unit_report(
+        small_lake.path, small_lake.definition, CHANGED, period="2025-Q3", threshold_setting=7
+    )
     assert report.comments is not None and not report.comments.suppressed
     assert report.comments.comments > 0
     assert report.comments.themes
     assert all(t.count >= 1 and 0 < t.share <= 1 for t in report.comments.themes)
     hidden = unit_report(
-        small_lake.path, small_lake.definition, CHANGED, period="2025-Q3", include_comments=False
+        small_lake.path,
+        small_lake.definition,
+        CHANGED,
+        period="2025-Q3",
+        include_comments=False,
+        threshold_setting=7,
     )
     assert hidden.comments is None
 
 
 def test_a_segment_filters_every_number(small_lake: SmallLake) -> None:
-    whole = unit_report(small_lake.path, small_lake.definition, "ALL", period="2025-Q3")
+    whole = unit_report(small_lake.path, small_lake.definition, "ALL", period="2025-Q3", threshold_setting=7)
     women = unit_report(
-        small_lake.path, small_lake.definition, "ALL", period="2025-Q3", segment="kon", segment_value="woman"
+        small_lake.path,
+        small_lake.definition,
+        "ALL",
+        period="2025-Q3",
+        segment="kon",
+        segment_value="woman",
+        threshold_setting=7,
     )
     assert women.segment_value == "woman"
     assert women.headlines[0].value.n is not None and whole.headlines[0].value.n is not None
@@ -162,6 +182,6 @@ def test_a_segment_filters_every_number(small_lake: SmallLake) -> None:
 
 def test_unknown_units_and_periods_are_refused_by_name(small_lake: SmallLake) -> None:
     with pytest.raises(NotFound, match="NOPE"):
-        unit_report(small_lake.path, small_lake.definition, "NOPE")
+        unit_report(small_lake.path, small_lake.definition, "NOPE", threshold_setting=7)
     with pytest.raises(InvalidArgument, match="1999-Q1"):
-        unit_report(small_lake.path, small_lake.definition, "A", period="1999-Q1")
+        unit_report(small_lake.path, small_lake.definition, "A", period="1999-Q1", threshold_setting=7)

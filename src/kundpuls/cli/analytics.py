@@ -1,4 +1,6 @@
-"""``kundpuls analyze`` and ``kundpuls lake …``: the response lake from the command line, without Django.
+"""``kundpuls analyze`` and ``kundpuls lake …``: the response lake from the command line, without Django
+(``analyze`` asks the database only for the web lake's survey thresholds:
+:mod:`kundpuls.cli.survey_threshold`).
 
 kundpuls lake generate --rows 1000000 --out big-lake --seed 1
 kundpuls analyze --survey demo --by unit,quarter,age_group --rollup --out index.xlsx
@@ -135,7 +137,15 @@ def analyze(
     items: Annotated[str | None, typer.Option("--items", help="Frågor, kommaseparerade / items")] = None,
     start: Annotated[str | None, typer.Option("--from", help="Första månad YYYY-MM")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Sista månad YYYY-MM")] = None,
-    threshold: Annotated[int, typer.Option("--threshold", help="Anonymitetsgräns / anonymity threshold")] = 7,
+    threshold: Annotated[
+        int | None,
+        typer.Option(
+            "--threshold",
+            help="Anonymitetsgräns, minst enkätens / anonymity threshold, at least the survey's "
+            "(default: the larger of KUNDPULS_ANONYMITY_THRESHOLD and the survey's codebook)",
+            show_default=False,
+        ),
+    ] = None,
     confidence: Annotated[float, typer.Option("--confidence")] = 0.95,
     weighted: Annotated[bool, typer.Option("--weighted", help="Använd vikter / use survey weights")] = False,
     engine: Annotated[str, typer.Option("--engine", help="duckdb | spark")] = "duckdb",
@@ -144,10 +154,12 @@ def analyze(
     """Indextabell med konfidensintervall per enhet och period / index table with intervals."""
     from kundpuls.analytics.index_tables import index_table
     from kundpuls.analytics.rollup import sufficient_statistics
+    from kundpuls.cli.survey_threshold import analysis_threshold
 
     lake = lake_or_default(lake)
 
     try:
+        threshold, threshold_source = analysis_threshold(lake, survey, threshold)
         period, segment = parse_by(by)
         with _progress(not as_json) as progress:
             task = progress.add_task("Aggregerar / aggregating", total=3)
@@ -180,6 +192,7 @@ def analyze(
         "rows": len(table),
         "suppressed": int(table["suppressed"].sum()),
         "threshold": threshold,
+        "threshold_source": threshold_source,
         "out": None if out is None else str(out),
     }
     if as_json:

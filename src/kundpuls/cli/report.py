@@ -158,6 +158,7 @@ def _run(
     language: str,
     as_json: bool,
     jobs: int | None,
+    threshold_setting: int,
     taxonomy: Taxonomy | None = None,
 ) -> list[dict[str, Any]]:
     from kundpuls.render.unit_batch import write_unit_reports
@@ -174,6 +175,7 @@ def _run(
             definition,
             units,
             out,
+            threshold_setting=threshold_setting,
             names=names,
             period=period,
             period_kind=period_kind,
@@ -199,6 +201,7 @@ def _standalone(
     as_json: bool,
     jobs: int | None,
 ) -> list[dict[str, Any]]:
+    from kundpuls.config import anonymity_threshold
     from kundpuls.reports.frame_lake import ROOT_CODE, lake_from_frame, unit_code_for
 
     definition = _definition(survey)
@@ -224,6 +227,7 @@ def _standalone(
             language,
             as_json,
             jobs,
+            anonymity_threshold(),  # no database: the variable itself
         )
 
 
@@ -270,5 +274,16 @@ def _from_lake(
         raise InvalidArgument("--unit or --all-units: say which units to report", field="unit", value=None)
     taxonomy = taxonomy_in_force()  # the organisation's comment themes, as on the dashboard
     return _run(
-        lake, definition, chosen, out, unit_names(), period, period_kind, language, as_json, jobs, taxonomy
+        lake,
+        definition,
+        chosen,
+        out,
+        unit_names(),
+        period,
+        period_kind,
+        language,
+        as_json,
+        jobs,
+        int(settings.KUNDPULS_ANONYMITY_THRESHOLD),  # the web's setting, as the dashboards read it
+        taxonomy,
     )

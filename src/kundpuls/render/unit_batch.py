@@ -59,6 +59,7 @@ class BatchSettings:
 
     lake: str
     definition: SurveyDefinition
+    threshold_setting: int
     out: str
     names: Mapping[str, str]
     period: str | None
@@ -84,6 +85,7 @@ def _prepared(settings: BatchSettings, code: str) -> tuple[UnitReport, list[Rend
             settings.lake,
             settings.definition,
             code,
+            threshold_setting=settings.threshold_setting,
             names=settings.names,
             period=settings.period,
             period_kind=settings.period_kind,
@@ -156,6 +158,7 @@ def write_unit_reports(
     units: Sequence[str],
     out: Path,
     *,
+    threshold_setting: int,
     names: Mapping[str, str] | None = None,
     period: str | None = None,
     period_kind: str = "quarter",
@@ -170,6 +173,7 @@ def write_unit_reports(
     ``jobs`` processes share the units (this one and ``jobs − 1`` workers; default: one per two cores);
     ``advance(code)`` is called as each report is done, in the order they finish. The result is in the
     order of ``units``. ``taxonomy`` names the comment themes (default: the shipped taxonomy).
+    ``threshold_setting`` is ``KUNDPULS_ANONYMITY_THRESHOLD`` (:mod:`kundpuls.reports.anonymity`).
     """
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
@@ -177,6 +181,7 @@ def write_unit_reports(
     settings = BatchSettings(
         lake=os.fspath(lake),
         definition=definition,
+        threshold_setting=threshold_setting,
         out=os.fspath(out),
         names=dict(names or {}),
         period=period,

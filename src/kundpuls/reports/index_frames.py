@@ -30,6 +30,7 @@ from kundpuls.analytics.rollup import open_lake, resolve_query_items, sufficient
 from kundpuls.analytics.unit_tree import UnitTree
 from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import SurveyDefinition
+from kundpuls.reports.anonymity import survey_thresholds
 from kundpuls.stats.sufficient import mean_index_from_moments
 
 FRAME_COLUMNS = (
@@ -73,8 +74,14 @@ class IndexPlan:
         return labels.get(language) or labels.get("sv") or key
 
 
-def index_plan(definition: SurveyDefinition, *, available: Iterable[str] | None = None) -> IndexPlan:
-    """The indices of ``definition``'s codebook that can be computed (items present in ``available``)."""
+def index_plan(
+    definition: SurveyDefinition, *, threshold_setting: int, available: Iterable[str] | None = None
+) -> IndexPlan:
+    """The indices of ``definition``'s codebook that can be computed (items present in ``available``).
+
+    ``threshold_setting`` is ``KUNDPULS_ANONYMITY_THRESHOLD``: the plan's thresholds are the larger of it
+    and the codebook's (:func:`kundpuls.reports.anonymity.survey_thresholds`).
+    """
     codebook = definition.codebook
     known = set(available) if available is not None else None
     order = [codebook.main_index] if codebook.main_index else []
@@ -98,7 +105,7 @@ def index_plan(definition: SurveyDefinition, *, available: Iterable[str] | None 
     nps_item = codebook.nps if codebook.nps and (known is None or codebook.nps in known) else None
     if nps_item:
         labels["NPS"] = {"sv": "NPS", "en": "NPS"}
-    threshold = int(codebook.anonymity_threshold)
+    thresholds = survey_thresholds(definition, setting=threshold_setting)
     return IndexPlan(
         survey_key=definition.key,
         indices=tuple(indices),
@@ -109,15 +116,19 @@ def index_plan(definition: SurveyDefinition, *, available: Iterable[str] | None 
         main_index=codebook.main_index
         if codebook.main_index in indices
         else (indices[0] if indices else None),
-        threshold=threshold,
-        comment_threshold=max(threshold, int(codebook.comment_anonymity_threshold or threshold)),
+        threshold=thresholds.groups,
+        comment_threshold=thresholds.comments,
     )
 
 
-def plan_for_lake(lake: str | os.PathLike[str], definition: SurveyDefinition) -> IndexPlan:
+def plan_for_lake(
+    lake: str | os.PathLike[str], definition: SurveyDefinition, *, threshold_setting: int
+) -> IndexPlan:
     """:func:`index_plan` restricted to the items the lake holds for the survey."""
     _, manifest = open_lake(lake)
-    return index_plan(definition, available=manifest.survey_items(definition.key))
+    return index_plan(
+        definition, threshold_setting=threshold_setting, available=manifest.survey_items(definition.key)
+    )
 
 
 def index_frame(

@@ -18,6 +18,7 @@ def organisation_overview(
     definition: SurveyDefinition,
     units: Iterable[str],
     *,
+    threshold_setting: int,
     names: Mapping[str, str] | None = None,
     period: str | None = None,
     period_kind: str = "quarter",
@@ -28,10 +29,11 @@ def organisation_overview(
     """The main index of each of ``units`` (codes the reader may see) in ``period`` (default: the newest).
 
     Units without responses are listed with a hidden value. ``sort`` is one of :data:`SORT_KEYS`; hidden
-    values sort last whatever the direction.
+    values sort last whatever the direction. ``threshold_setting`` is ``KUNDPULS_ANONYMITY_THRESHOLD``: units
+    under the larger of it and the codebook's threshold are hidden (:mod:`kundpuls.reports.anonymity`).
     """
     names = dict(names or {})
-    plan = survey_plan(lake, definition)
+    plan = survey_plan(lake, definition, threshold_setting=threshold_setting)
     frame = survey_frame(lake, plan, period_kind=period_kind)
     periods = tuple(sorted(frame["period"].unique()))
     if period is None or period not in periods:

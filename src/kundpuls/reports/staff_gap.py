@@ -4,7 +4,8 @@ The staff survey's codebook names mirrored items (``mirrors: {item, customer_ite
 docs/methods.md §9.3). For the unit (its subtree) and the newest year in which both sides have enough answers,
 each side's item index ``100·(x − lo)/(hi − lo)`` comes from the lake's moments
 (:func:`kundpuls.stats.sufficient.mean_index_from_moments`), and the gap ``idx_staff − idx_customer`` with
-its z test from :func:`kundpuls.stats.compare`. A side under its survey's threshold is hidden.
+its z test from :func:`kundpuls.stats.compare`. A side under its survey's threshold (resolved with the
+setting, :mod:`kundpuls.reports.anonymity`) is hidden.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from kundpuls.analytics.rollup import open_lake, sufficient_statistics
 from kundpuls.errors import InsufficientData, InvalidArgument, NotFound
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports import cache
+from kundpuls.reports.anonymity import survey_thresholds
 from kundpuls.reports.contracts import GapRow, IndexValue
 from kundpuls.stats import IndexResult, compare
 from kundpuls.stats.sufficient import mean_index_from_moments
@@ -64,9 +66,14 @@ def staff_customer_gaps(
     staff: SurveyDefinition,
     unit: str,
     *,
+    threshold_setting: int,
     language: str = "sv",
 ) -> tuple[GapRow, ...]:
-    """Gap rows for every item of ``staff`` mirrored on ``customer`` (empty when there is nothing to show)."""
+    """Gap rows for every item of ``staff`` mirrored on ``customer`` (empty when there is nothing to show).
+
+    Each side is hidden under its survey's threshold resolved with ``threshold_setting``
+    (``KUNDPULS_ANONYMITY_THRESHOLD``, :func:`kundpuls.reports.anonymity.survey_thresholds`).
+    """
     mirrors = [m for m in staff.codebook.mirrors if (m.customer_survey or customer.key) == customer.key]
     if not mirrors:
         return ()
@@ -76,19 +83,24 @@ def staff_customer_gaps(
     pairs = [m for m in mirrors if m.item in staff_items and m.customer_item in customer_items]
     if not pairs:
         return ()
-    key = (*cache.lake_key(lake), "gaps", customer.key, staff.key, unit, language)
+    staff_threshold = survey_thresholds(staff, setting=threshold_setting).groups
+    customer_threshold = survey_thresholds(customer, setting=threshold_setting).groups
+    key = (
+        *cache.lake_key(lake),
+        "gaps",
+        customer.key,
+        staff.key,
+        unit,
+        language,
+        staff_threshold,
+        customer_threshold,
+    )
 
     def compute() -> tuple[GapRow, ...]:
         try:
-            staff_side = _item_results(
-                lake, staff.key, [m.item for m in pairs], unit, staff.codebook.anonymity_threshold
-            )
+            staff_side = _item_results(lake, staff.key, [m.item for m in pairs], unit, staff_threshold)
             customer_side = _item_results(
-                lake,
-                customer.key,
-                [m.customer_item for m in pairs],
-                unit,
-                customer.codebook.anonymity_threshold,
+                lake, customer.key, [m.customer_item for m in pairs], unit, customer_threshold
             )
         except (NotFound, InvalidArgument):
             return ()

@@ -23,7 +23,7 @@ from kundpuls.analytics.periods import period_table
 from kundpuls.analytics.rollup import open_lake
 from kundpuls.errors import InsufficientData, InvalidArgument
 from kundpuls.instruments import SurveyDefinition
-from kundpuls.reports.unit_report import survey_plan
+from kundpuls.reports.anonymity import survey_thresholds
 from kundpuls.text.discovery import ThemeProposal, discover_themes
 from kundpuls.text.taxonomy import Taxonomy
 
@@ -66,10 +66,15 @@ def discovery_periods(lake: str | os.PathLike[str], survey_key: str) -> list[str
 
 
 def releasable_comments(
-    lake: str | os.PathLike[str], definition: SurveyDefinition, unit: str, periods: list[str]
+    lake: str | os.PathLike[str],
+    definition: SurveyDefinition,
+    unit: str,
+    periods: list[str],
+    *,
+    threshold_setting: int,
 ) -> tuple[list[str], int, int]:
     """``(texts, hidden quarters, threshold)``: the comments of ``unit``'s subtree that may be shown."""
-    threshold = survey_plan(lake, definition).comment_threshold
+    threshold = survey_thresholds(definition, setting=threshold_setting).comments
     texts: list[str] = []
     hidden = 0
     for period in periods:
@@ -87,6 +92,7 @@ def propose_themes(
     unit: str,
     *,
     taxonomy: Taxonomy,
+    threshold_setting: int,
     period: str | None = None,
     n_themes: int = N_THEMES,
     max_comments: int = MAX_COMMENTS,
@@ -99,6 +105,8 @@ def propose_themes(
     ----------
     period : str, optional
         One quarter (``2026-Q2``); default every quarter with responses.
+    threshold_setting : int
+        ``KUNDPULS_ANONYMITY_THRESHOLD``; quarters under the survey's resolved comment threshold are left out.
     max_comments : int
         Size of the seeded random sample factorised (bounds the time).
     progress : callable, optional
@@ -117,7 +125,9 @@ def propose_themes(
         periods = [period]
     if progress:
         progress("reading")
-    texts, hidden, threshold = releasable_comments(lake, definition, unit, periods)
+    texts, hidden, threshold = releasable_comments(
+        lake, definition, unit, periods, threshold_setting=threshold_setting
+    )
     total = len(texts)
     if total > max_comments:
         chosen = np.sort(np.random.default_rng(seed).choice(total, size=max_comments, replace=False))

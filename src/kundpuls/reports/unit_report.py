@@ -59,17 +59,23 @@ FrameRow: TypeAlias = Mapping[str, Any] | pd.Series
 """One row of an index frame: a dictionary from :class:`FrameLookup` or a pandas row."""
 
 
-def survey_plan(lake: str | os.PathLike[str], definition: SurveyDefinition) -> IndexPlan:
-    """The survey's index plan for this lake (cached per lake generation)."""
-    key = (*cache.lake_key(lake), "plan", definition.key)
-    return cache.cached(key, lambda: plan_for_lake(lake, definition))
+def survey_plan(
+    lake: str | os.PathLike[str], definition: SurveyDefinition, *, threshold_setting: int
+) -> IndexPlan:
+    """The survey's index plan for this lake (cached per lake generation and threshold setting).
+
+    ``threshold_setting`` is ``KUNDPULS_ANONYMITY_THRESHOLD`` as the caller reads it (the web's settings, the
+    command line's configuration); :mod:`kundpuls.reports.anonymity` resolves it with the codebook's.
+    """
+    key = (*cache.lake_key(lake), "plan", definition.key, threshold_setting)
+    return cache.cached(key, lambda: plan_for_lake(lake, definition, threshold_setting=threshold_setting))
 
 
 def survey_frame(
     lake: str | os.PathLike[str], plan: IndexPlan, *, period_kind: str, segment: str | None = None
 ) -> pd.DataFrame:
     """Every unit and period (:func:`index_frame`), cached per lake generation, survey, period and segment."""
-    key = (*cache.lake_key(lake), "frame", plan.survey_key, period_kind, segment)
+    key = (*cache.lake_key(lake), "frame", plan.survey_key, plan.threshold, period_kind, segment)
     return cache.cached(key, lambda: index_frame(lake, plan, period_kind=period_kind, segment=segment))
 
 
@@ -77,7 +83,7 @@ def survey_lookup(
     lake: str | os.PathLike[str], plan: IndexPlan, *, period_kind: str, segment: str | None = None
 ) -> FrameLookup:
     """:func:`survey_frame` indexed for constant-time lookups (cached beside it)."""
-    key = (*cache.lake_key(lake), "lookup", plan.survey_key, period_kind, segment)
+    key = (*cache.lake_key(lake), "lookup", plan.survey_key, plan.threshold, period_kind, segment)
     return cache.cached(
         key, lambda: frame_lookup(survey_frame(lake, plan, period_kind=period_kind, segment=segment))
     )
@@ -244,7 +250,7 @@ def driver_table(
     _, manifest = open_lake(lake)
     if any(i not in manifest.survey_items(plan.survey_key) for i in items):
         return None
-    key = (*cache.lake_key(lake), "drivers", plan.survey_key, items)
+    key = (*cache.lake_key(lake), "drivers", plan.survey_key, plan.threshold, items)
     return cache.cached(
         key, lambda: cross_products(lake, plan.survey_key, items, period="all", threshold=plan.threshold)
     )
@@ -401,6 +407,7 @@ def unit_report(
     definition: SurveyDefinition,
     unit: str,
     *,
+    threshold_setting: int,
     names: Mapping[str, str] | None = None,
     period: str | None = None,
     period_kind: str = "quarter",
@@ -421,6 +428,9 @@ def unit_report(
         The survey; its codebook names the indices, the main index, NPS and the driver model.
     unit : str
         Unit code.
+    threshold_setting : int
+        ``KUNDPULS_ANONYMITY_THRESHOLD``; the report hides groups under the larger of it and the codebook's
+        threshold (:func:`kundpuls.reports.anonymity.survey_thresholds`), comments likewise.
     names : mapping, optional
         ``{unit code: display name}``.
     period : str, optional
@@ -445,7 +455,7 @@ def unit_report(
         When the lake has no responses for the unit.
     """
     names = dict(names or {})
-    plan = survey_plan(lake, definition)
+    plan = survey_plan(lake, definition, threshold_setting=threshold_setting)
     if segment and segment_value is None:
         segment = None
     found = survey_lookup(lake, plan, period_kind=period_kind, segment=segment)
@@ -514,7 +524,9 @@ def unit_report(
         else None
     )
     gaps = (
-        staff_customer_gaps(lake, definition, staff_definition, unit, language=language)
+        staff_customer_gaps(
+            lake, definition, staff_definition, unit, threshold_setting=threshold_setting, language=language
+        )
         if staff_definition is not None and not segment
         else ()
     )

@@ -110,7 +110,11 @@ def test_a_proposal_is_accepted_as_a_new_theme_and_comments_get_it_afterwards(
     version = current_version(Survey.objects.get(key="nki"))
     assert version is not None
     report = unit_report(
-        str(settings.KUNDPULS_LAKE_DIR), definition_of(version), "VOF-HT-N", taxonomy=taxonomy
+        str(settings.KUNDPULS_LAKE_DIR),
+        definition_of(version),
+        "VOF-HT-N",
+        taxonomy=taxonomy,
+        threshold_setting=7,
     )
     assert report.comments is not None
     themes = {t.key: t.count for t in report.comments.themes}

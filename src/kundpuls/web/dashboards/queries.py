@@ -30,6 +30,11 @@ def lake_dir() -> str:
     return str(settings.KUNDPULS_LAKE_DIR)
 
 
+def threshold_setting() -> int:
+    """``KUNDPULS_ANONYMITY_THRESHOLD``; :mod:`kundpuls.reports.anonymity` resolves it with each survey's."""
+    return int(settings.KUNDPULS_ANONYMITY_THRESHOLD)
+
+
 def surveys_with_results() -> list[tuple[Survey, SurveyDefinition]]:
     """Published surveys whose responses are in the lake (key order)."""
     location = lake_location(lake_dir())
@@ -78,10 +83,12 @@ def unit_results(
     comments = can(user, Capability.VIEW_COMMENTS, unit)
     lake = lake_dir()
     taxonomy = taxonomy_in_force()
+    setting = threshold_setting()
     key = (
         *cache.lake_key(lake),
         "unit_report",
         definition.key,
+        setting,
         unit.code,
         period_kind,
         period,
@@ -97,6 +104,7 @@ def unit_results(
             lake,
             definition,
             unit.code,
+            threshold_setting=setting,
             names=unit_names(),
             period=period,
             period_kind=period_kind,
@@ -128,6 +136,7 @@ def overview(
         lake_dir(),
         definition,
         units,
+        threshold_setting=threshold_setting(),
         names=unit_names(),
         period=period,
         period_kind=period_kind,
@@ -148,6 +157,6 @@ def segment_values(definition: SurveyDefinition, period_kind: str, segment: str)
     """Values of background variable ``segment`` present in the lake (a skipped question is NaN: left out)."""
     if segment not in segment_choices(definition):
         return []
-    plan = survey_plan(lake_dir(), definition)
+    plan = survey_plan(lake_dir(), definition, threshold_setting=threshold_setting())
     frame = survey_frame(lake_dir(), plan, period_kind=period_kind, segment=segment)
     return sorted(v for v in frame["segment"].unique() if isinstance(v, str) and v and v != "None")

@@ -26,6 +26,7 @@ from kundpuls.analytics.rollup import open_lake, resolve_query_items, sufficient
 from kundpuls.analytics.unit_paths import path_segments
 from kundpuls.errors import KundpulsError, ValidationError
 from kundpuls.instruments import SurveyDefinition
+from kundpuls.reports.anonymity import survey_thresholds
 from kundpuls.stats import IndexResult, mean_index_from_moments, proportion_from_counts
 from kundpuls.web.cases.queries import share_closed_in_time
 from kundpuls.web.goals.models import UnitCost
@@ -72,8 +73,8 @@ def check_metric(metric: str, survey: Survey | None) -> None:
 
 
 def _threshold(definition: SurveyDefinition | None) -> int:
-    own = definition.codebook.anonymity_threshold if definition is not None else 0
-    return max(int(settings.KUNDPULS_ANONYMITY_THRESHOLD), int(own or 0))
+    """The survey's threshold resolved with ``KUNDPULS_ANONYMITY_THRESHOLD`` (no survey: the setting)."""
+    return survey_thresholds(definition, setting=int(settings.KUNDPULS_ANONYMITY_THRESHOLD)).groups
 
 
 def index_results(
@@ -221,13 +222,12 @@ def metric_results(
             found = index_results(survey, metric[6:], period, lake_codes)
         elif metric == "response_rate":
             answered = respondents(survey, period, lake_codes)
+            threshold = _threshold(survey_definition(survey))
             for unit in units:
                 volume = served(unit, period)
                 if volume and volume[1] > 0:
                     k = min(answered.get(unit.code, 0), volume[1])
-                    found[unit.code] = proportion_from_counts(
-                        [k], [volume[1]], threshold=_threshold(None)
-                    ).result(0)
+                    found[unit.code] = proportion_from_counts([k], [volume[1]], threshold=threshold).result(0)
     except KundpulsError:  # no lake yet, survey without responses …: no data
         found = {}
     return {code: found.get(code, _empty()) for code in codes}

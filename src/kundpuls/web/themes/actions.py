@@ -236,6 +236,7 @@ def run_discovery(survey: Survey, unit: Unit, *, actor: Actor, period: str = "")
             definition_of(version),
             unit.code,
             taxonomy=queries.taxonomy_in_force(),
+            threshold_setting=settings.KUNDPULS_ANONYMITY_THRESHOLD,
             period=period or None,
         )
     except (InvalidArgument, LookupError) as exc:  # a period without data, a unit without responses
