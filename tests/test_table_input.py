@@ -1,7 +1,8 @@
-"""The one bounded table reader: limits, encodings, strict quoting, xlsx zip bombs; fuzzed for foreign errors."""
+"""The one bounded table reader: limits, encodings, strict quoting, xlsx zip bombs; fuzzed."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import time
 import zipfile
@@ -96,7 +97,11 @@ def test_an_xlsx_is_read_with_numbers_and_dates_as_text() -> None:
     from datetime import date
 
     content = _xlsx([["unit", "cost", "day", None], ["X", 1200000, date(2026, 1, 31)], [None, 2.5]])
-    assert read_table("k.xlsx", content) == [["unit", "cost", "day"], ["X", "1200000", "2026-01-31"], ["", "2.5"]]
+    assert read_table("k.xlsx", content) == [
+        ["unit", "cost", "day"],
+        ["X", "1200000", "2026-01-31"],
+        ["", "2.5"],
+    ]
 
 
 def test_an_xlsx_zip_bomb_is_refused_from_the_zip_directory() -> None:
@@ -142,7 +147,9 @@ def _join(rows: list[list[str]], delimiter: str) -> str:
 
 @settings(max_examples=150, deadline=None)
 @given(rows=_ROWS, delimiter=st.sampled_from([",", ";", "\t"]), encoding=st.sampled_from(["utf-8", "utf-16"]))
-def test_fuzz_csv_text_gives_only_documented_errors(rows: list[list[str]], delimiter: str, encoding: str) -> None:
+def test_fuzz_csv_text_gives_only_documented_errors(
+    rows: list[list[str]], delimiter: str, encoding: str
+) -> None:
     text = _join(rows, delimiter)
     try:
         content = text.encode(encoding, errors="surrogatepass")
@@ -155,10 +162,8 @@ def test_fuzz_csv_text_gives_only_documented_errors(rows: list[list[str]], delim
 @settings(max_examples=150, deadline=None)
 @given(content=st.binary(max_size=2_000), suffix=st.sampled_from([".csv", ".xlsx", ".txt", ".ods"]))
 def test_fuzz_bytes_give_only_documented_errors(content: bytes, suffix: str) -> None:
-    try:
+    with contextlib.suppress(_DOCUMENTED):
         read_table("f" + suffix, content)
-    except _DOCUMENTED:
-        pass
 
 
 @settings(max_examples=40, deadline=None)
@@ -167,7 +172,5 @@ def test_fuzz_damaged_workbooks_give_only_documented_errors(content: bytes, at: 
     workbook = bytearray(_xlsx([["unit", "cost"], ["X", 1]]))
     at %= len(workbook)
     workbook[at : at + len(content)] = content
-    try:
+    with contextlib.suppress(_DOCUMENTED):
         read_table("f.xlsx", bytes(workbook))
-    except _DOCUMENTED:
-        pass

@@ -1,4 +1,4 @@
-"""Issue 17: unit files with 128 KB fields or an unclosed quote are row errors, never a new unit or a traceback."""
+"""Issue 17: unit files with 128 KB fields or an unclosed quote are row errors, never a new unit."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def test_units_import_cli_answers_128_kb_fields_with_a_row_error(tmp_path: Path)
     app = typer.Typer()
     app.add_typer(units_app, name="units")
     result = CliRunner().invoke(app, ["units", "import", str(path)])
-    assert result.exit_code == 2 and result.exception is None or isinstance(result.exception, SystemExit)
+    assert (result.exit_code == 2 and result.exception is None) or isinstance(result.exception, SystemExit)
     assert "rad 2" in result.output and len(result.output) < 2_000
 
 
