@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 BRIEF_CHARS = 80
+MAX_LISTED_ERRORS = 50
 _BRIEF = reprlib.Repr()
 _BRIEF.maxlevel = 3
 _BRIEF.maxtuple = _BRIEF.maxlist = _BRIEF.maxdict = _BRIEF.maxset = 4
@@ -68,26 +69,46 @@ class DefinitionError(ValidationError):
     """A survey definition, model file or rule set is invalid; ``field`` is the path of the node."""
 
 
+def clip(text: str, limit: int = BRIEF_CHARS) -> str:
+    """``text`` cut to at most ``limit`` characters (the last one an ellipsis when cut)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class RowError:
-    """One problem in one row of an imported file (row numbers count the header as row 1)."""
+    """One problem in one row of an imported file (row numbers count the header as row 1).
+
+    ``value`` and ``column`` are kept to at most ``BRIEF_CHARS`` characters: a 100,000-character cell is
+    quoted by its beginning, so no error message, page or JSON document grows with the upload.
+    """
 
     row: int
     column: str
     value: str
     message: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", clip(str(self.value)))
+        object.__setattr__(self, "column", clip(str(self.column)))
+
     def __str__(self) -> str:
         return f"rad {self.row}, kolumn {self.column!r}, värde {self.value!r}: {self.message}"
 
 
 class ImportRowsError(ValidationError):
-    """A file import found bad rows; nothing was imported. ``errors`` lists every bad row."""
+    """A file import found bad rows; nothing was imported.
+
+    ``errors`` lists every bad row; ``listed`` the first ``MAX_LISTED_ERRORS`` of them and ``unlisted`` how
+    many more there are — what a message, a page or a JSON answer shows.
+    """
 
     def __init__(self, errors: Sequence[RowError]) -> None:
         self.errors = list(errors)
-        lines = "\n".join(str(e) for e in self.errors)
-        super().__init__(f"{len(self.errors)} fel, inget importerades:\n{lines}")
+        self.listed = self.errors[:MAX_LISTED_ERRORS]
+        self.unlisted = len(self.errors) - len(self.listed)
+        lines = "\n".join(str(e) for e in self.listed)
+        more = f"\n… och {self.unlisted} fel till / and {self.unlisted} more" if self.unlisted else ""
+        super().__init__(f"{len(self.errors)} fel, inget importerades:\n{lines}{more}")
 
 
 class InsufficientData(KundpulsError, ValueError):

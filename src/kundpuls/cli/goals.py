@@ -10,7 +10,7 @@ import typer
 
 from kundpuls.cli.django_setup import setup_django
 from kundpuls.cli.output import emit_json, fail
-from kundpuls.errors import ImportRowsError, KundpulsError
+from kundpuls.errors import KundpulsError
 
 goals_app = typer.Typer(help="Mål och måluppfyllelse / goals and fulfilment.", no_args_is_help=True)
 costs_app = typer.Typer(help="Kostnad och volym per enhet / unit cost and volume.", no_args_is_help=True)
@@ -92,20 +92,14 @@ def costs_import_command(
 ) -> None:
     """Import unit cost and customers served per period; nothing is imported unless every row is valid."""
     setup_django()
+    from kundpuls.table_input import file_bytes
     from kundpuls.web.goals.actions import import_costs
     from kundpuls.web.org.actors import CLI
 
     try:
-        summary = import_costs(file.name, file.read_bytes(), actor=CLI)
-    except ImportRowsError as exc:
-        if json:
-            fail(exc, as_json=True)
-        typer.echo(f"{len(exc.errors)} fel – inget importerades / errors – nothing imported:", err=True)
-        for error in exc.errors:
-            typer.echo(f"  {error}", err=True)
-        raise typer.Exit(2) from None
-    except (KundpulsError, OSError) as exc:
-        fail(exc if isinstance(exc, KundpulsError) else str(exc), as_json=json)
+        summary = import_costs(file.name, file_bytes(file), actor=CLI)
+    except KundpulsError as exc:
+        fail(exc, as_json=json)
     emit_json(summary) if json else typer.echo(
         f"Nya / created: {summary['created']}, ändrade / updated: {summary['updated']}"
     )

@@ -30,8 +30,15 @@ def fail(error: KundpulsError | str, *, as_json: bool = False, code: int = 2) ->
     if as_json:
         payload: dict[str, Any] = {"error": message}
         if isinstance(error, ImportRowsError):
-            payload["errors"] = [e.__dict__ for e in error.errors]
+            payload["errors"] = [e.__dict__ for e in error.listed]
+            payload["more_errors"] = error.unlisted
         emit_json(payload)
+    elif isinstance(error, ImportRowsError):
+        typer.echo(f"{len(error.errors)} fel – inget importerades / errors – nothing imported:", err=True)
+        for row_error in error.listed:
+            typer.echo(f"  {row_error}", err=True)
+        if error.unlisted:
+            typer.echo(f"  … och {error.unlisted} fel till / and {error.unlisted} more", err=True)
     else:
         typer.echo(f"Fel / error: {message}", err=True)
     raise typer.Exit(code)

@@ -10,34 +10,26 @@ import typer
 
 from kundpuls.cli.django_setup import setup_django
 from kundpuls.cli.output import emit_json, fail
-from kundpuls.errors import ImportRowsError, KundpulsError
+from kundpuls.errors import KundpulsError
 
 units_app = typer.Typer(help="Enhetsträdet / the unit tree.", no_args_is_help=True)
 
 
 @units_app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="CSV file: code,name,kind,parent_code,valid_from,valid_to.")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV or Excel: code,name,kind,parent_code,valid_from,valid_to.")
+    ],
     json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Create or update units from a file; nothing is imported unless every row is valid."""
     setup_django()
+    from kundpuls.table_input import read_table_file
     from kundpuls.web.org.actions import import_units
     from kundpuls.web.org.actors import CLI
 
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"file: cannot read {str(file)!r} as UTF-8 text ({exc})", as_json=json)
-    try:
-        summary = import_units(text, actor=CLI)
-    except ImportRowsError as exc:
-        if json:
-            fail(exc, as_json=True)
-        typer.echo(f"{len(exc.errors)} fel – inget importerades / errors – nothing imported:", err=True)
-        for error in exc.errors:
-            typer.echo(f"  {error}", err=True)
-        raise typer.Exit(2) from None
+        summary = import_units(read_table_file(file), actor=CLI)
     except KundpulsError as exc:
         fail(exc, as_json=json)
     if json:

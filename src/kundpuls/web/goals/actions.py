@@ -8,7 +8,8 @@ from typing import Any
 from django.db import transaction
 
 from kundpuls.errors import ValidationError
-from kundpuls.web.goals.cost_import import read_cost_rows, table_from_file
+from kundpuls.table_input import read_table
+from kundpuls.web.goals.cost_import import read_cost_rows
 from kundpuls.web.goals.metrics import check_metric, survey_definition
 from kundpuls.web.goals.models import Goal, ImprovementAction, UnitCost
 from kundpuls.web.goals.periods import parse_period
@@ -114,9 +115,13 @@ def mark_action_done(action: ImprovementAction, done: date, *, actor: Actor) -> 
 
 @transaction.atomic
 def import_costs(name: str, content: bytes, *, actor: Actor) -> dict[str, int]:
-    """Import unit cost and volume per period: all rows or none (``ImportRowsError`` lists bad rows)."""
+    """Import unit cost and volume per period: all rows or none (``ImportRowsError`` lists bad rows).
+
+    The file is read within the limits of :mod:`kundpuls.table_input` (a ``TableInputError`` otherwise).
+    """
+    table = read_table(name, content)
     units = {u.code: u for u in Unit.objects.all()}
-    rows = read_cost_rows(table_from_file(name, content), set(units))
+    rows = read_cost_rows(table, set(units))
     for row in rows:
         require(actor, Capability.MANAGE_SURVEYS, units[row.unit])
     created = updated = 0

@@ -1,24 +1,25 @@
-"""Reading a unit cost and volume file (CSV or Excel via python-calamine): columns unit, period, cost, volume.
+"""Reading a unit cost and volume file (CSV or Excel, read by :mod:`kundpuls.table_input`): columns unit,
+period, cost, volume.
 
 Rows are validated one by one; :func:`read_cost_rows` raises :class:`~kundpuls.errors.ImportRowsError`
-listing every bad row (row numbers count the header as row 1), so an import stores all rows or none.
+listing every bad row (row numbers count the header as row 1), so an import stores all rows or none. A cost
+is a finite number of kronor, ``0 ≤ cost < MAX_COST`` (10^12), with a decimal point or a Swedish decimal
+comma and spaces between thousands, rounded to öre; a volume is a whole number ``0 ≤ volume ≤ MAX_VOLUME``
+(the largest value the database column holds).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
-from typing import Any
-
-from python_calamine import CalamineWorkbook
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from kundpuls.errors import ImportRowsError, RowError, ValidationError
 from kundpuls.web.goals.periods import parse_period
 
 COLUMNS = ("unit", "period", "cost", "volume")
+MAX_COST = Decimal(10) ** 12
+MAX_VOLUME = 2_147_483_647
+_NUMBER_CHARS = 40  # longer than any cost below MAX_COST with öre, spaces and a sign
 
 
 @dataclass(frozen=True)
@@ -29,27 +30,58 @@ class CostRow:
     volume: int
 
 
-def table_from_file(name: str, content: bytes) -> list[list[Any]]:
-    """Rows of the first sheet (.xlsx/.xls/.ods) or of a CSV (``,`` or ``;``, UTF-8 with or without BOM)."""
-    if Path(name).suffix.lower() in {".xlsx", ".xlsm", ".xls", ".ods"}:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        return [list(r) for r in workbook.get_sheet_by_index(0).to_python(skip_empty_area=True)]
-    text = content.decode("utf-8-sig")
-    dialect = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=dialect) if any(c.strip() for c in row)]
+def parse_cost(text: str) -> Decimal:
+    """``text`` as kronor rounded to öre; ``ValueError`` unless a finite number with 0 ≤ cost < 10^12.
+
+    Only plain decimal notation is read (no exponent), so ``1E+999999999`` never becomes a number.
+    """
+    plain = _plain_number(text)
+    try:
+        cost = Decimal(plain)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not (0 <= cost < MAX_COST):
+        raise ValueError(text)
+    return cost.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def read_cost_rows(table: list[list[Any]], known_units: set[str]) -> list[CostRow]:
+def parse_volume(text: str) -> int:
+    """``text`` as a whole number 0 ≤ volume ≤ MAX_VOLUME (``"400"``, ``"1 200"``, ``"400.0"`` from Excel)."""
+    plain = _plain_number(text)
+    try:
+        value = Decimal(plain)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if value != value.to_integral_value() or not (0 <= value <= MAX_VOLUME):
+        raise ValueError(text)
+    return int(value)
+
+
+def _plain_number(text: str) -> str:
+    """Digits with at most one decimal separator: spaces (also no-break) between thousands go, ',' → '.'."""
+    plain = str(text).replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace(",", ".")
+    if not plain or len(plain) > _NUMBER_CHARS or plain.count(".") > 1:
+        raise ValueError(text)
+    if not plain.replace(".", "").lstrip("-+").isdigit() or not plain.replace(".", "").lstrip("-+").isascii():
+        raise ValueError(text)
+    return plain
+
+
+def read_cost_rows(table: list[list[str]], known_units: set[str]) -> list[CostRow]:
     if not table:
-        raise ValidationError("file: empty", field="file", value="")
+        raise ValidationError("file: tom / empty", field="file", value="")
     header = [str(c).strip().lower() for c in table[0]]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise ValidationError(f"columns: missing {missing}", field="columns", value=header)
+        raise ImportRowsError(
+            [RowError(1, c, ",".join(header), "kolumnen saknas / column is missing") for c in missing]
+        )
     at = {c: header.index(c) for c in COLUMNS}
     rows, errors = [], []
     seen: set[tuple[str, str]] = set()
     for number, raw in enumerate(table[1:], start=2):
+        if not any(raw):
+            continue
         cells = {c: (raw[at[c]] if at[c] < len(raw) else "") for c in COLUMNS}
         unit = str(cells["unit"]).strip()
         ok = True
@@ -64,26 +96,26 @@ def read_cost_rows(table: list[list[Any]], known_units: set[str]) -> list[CostRo
             )
             ok, period = False, ""
         try:
-            cost = Decimal(str(cells["cost"]).replace(" ", "").replace(",", "."))
-            if cost < 0 or not cost.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
+            cost = parse_cost(str(cells["cost"]))
+        except ValueError:
             errors.append(
-                RowError(number, "cost", str(cells["cost"]), "kostnad: ett tal ≥ 0 / cost: a number ≥ 0")
+                RowError(
+                    number,
+                    "cost",
+                    str(cells["cost"]),
+                    "kostnad: ett tal 0 ≤ kostnad < 10^12 / cost: a number 0 ≤ cost < 10^12",
+                )
             )
             ok, cost = False, Decimal(0)
         try:
-            volume_value = float(str(cells["volume"]).replace(" ", "").replace(",", "."))
-            if volume_value < 0 or volume_value != int(volume_value):
-                raise ValueError
-            volume = int(volume_value)
+            volume = parse_volume(str(cells["volume"]))
         except ValueError:
             errors.append(
                 RowError(
                     number,
                     "volume",
                     str(cells["volume"]),
-                    "volym: ett heltal ≥ 0 / volume: a whole number ≥ 0",
+                    f"volym: ett heltal 0–{MAX_VOLUME} / volume: a whole number 0–{MAX_VOLUME}",
                 )
             )
             ok, volume = False, 0

@@ -71,7 +71,13 @@ class UnitCost(models.Model):
 
     class Meta:
         ordering = ["unit__path", "period"]
-        constraints = [models.UniqueConstraint(fields=["unit", "period"], name="unit_cost_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period"], name="unit_cost_unique"),
+            # the bounds of the cost import (goals/cost_import.py), held by the database as well
+            models.CheckConstraint(
+                condition=models.Q(cost__gte=0, cost__lt=10**12, volume__gte=0), name="unit_cost_in_range"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.period}"

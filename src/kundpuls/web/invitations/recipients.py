@@ -10,15 +10,13 @@ imported unless the whole list is valid.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from kundpuls.errors import ImportRowsError, RowError, ValidationError
+from kundpuls.errors import ImportRowsError, RowError
+from kundpuls.table_input import Table, read_csv_text, read_table, read_table_file
 
 ALIASES = {
     "email": "email",
@@ -38,6 +36,8 @@ ALIASES = {
 }
 LANGUAGES = ("sv", "en")
 EMAIL_PATTERN = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\".]{2,}$")
+MAX_EMAIL_CHARS = 254  # RFC 5321's limit on a path, and the model field's
+MAX_NAME_CHARS = 200
 BACKGROUND_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
@@ -51,47 +51,22 @@ class RecipientRow:
     background: dict[str, str] = field(default_factory=dict)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():  # calamine returns integers as floats
-        return str(int(value))
-    return str(value).strip()
+def table_from_file(path: Path) -> Table:
+    """The cells of a CSV (comma, semicolon or tab) or Excel (.xlsx, first sheet) file, header first.
+
+    Read by :func:`kundpuls.table_input.read_table_file` within its limits (``TableInputError`` otherwise).
+    """
+    return read_table_file(path)
 
 
-def table_from_file(path: Path) -> list[list[str]]:
-    """The cells of a CSV (UTF-8, comma or semicolon) or Excel (first sheet) file, header first."""
-    suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
-        from python_calamine import CalamineWorkbook
-
-        try:
-            workbook = CalamineWorkbook.from_path(str(path))
-            sheet = workbook.get_sheet_by_index(0)
-            return [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=True)]
-        except Exception as exc:  # calamine raises its own error types for damaged or foreign files
-            raise ValidationError(
-                f"file: {path.name!r} is not a readable Excel file ({type(exc).__name__})",
-                field="file",
-                value=path.name,
-            ) from exc
-    if suffix not in {".csv", ".txt"}:
-        raise ValidationError(
-            f"file: expected .csv or .xlsx, got {path.name!r}", field="file", value=path.name
-        )
-    try:
-        return table_from_text(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ValidationError(
-            f"file: {path.name!r} is not UTF-8 text (save the CSV as UTF-8)", field="file", value=path.name
-        ) from exc
+def table_from_upload(name: str, content: bytes) -> Table:
+    """:func:`table_from_file` for an uploaded file's name and bytes."""
+    return read_table(name, content)
 
 
-def table_from_text(text: str) -> list[list[str]]:
-    text = text.removeprefix("\ufeff")
-    header = text.split("\n", 1)[0]
-    delimiter = ";" if header.count(";") > header.count(",") else ","
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+def table_from_text(text: str) -> Table:
+    """:func:`table_from_file` for CSV text."""
+    return read_csv_text(text)
 
 
 def read_recipients(
@@ -128,7 +103,7 @@ def read_recipients(
         email = values.get("email", "").lower()
         unit_code = values.get("unit", "")
         language = (values.get("language") or "sv").lower()
-        if not EMAIL_PATTERN.match(email):
+        if len(email) > MAX_EMAIL_CHARS or not EMAIL_PATTERN.match(email):
             errors.append(RowError(number, "email", values.get("email", ""), "not a valid e-mail address"))
         elif email in seen:
             errors.append(RowError(number, "email", email, f"duplicate of row {seen[email]}"))
@@ -140,6 +115,10 @@ def read_recipients(
             errors.append(RowError(number, "unit", unit_code, "unknown unit code"))
         elif not units[unit_code]:
             errors.append(RowError(number, "unit", unit_code, "unit outside the survey owner's organisation"))
+        if len(values.get("name", "")) > MAX_NAME_CHARS:
+            errors.append(
+                RowError(number, "name", values.get("name", ""), f"longer than {MAX_NAME_CHARS} characters")
+            )
         if language not in LANGUAGES:
             errors.append(RowError(number, "language", language, "expected sv or en"))
         background = {k: v for k, v in values.items() if k not in ALIASES.values() and v != ""}

@@ -3,9 +3,6 @@ unsubscribe; and the staff page ``/portal/inbjudningar/<key>/`` (upload, send, r
 
 from __future__ import annotations
 
-from pathlib import Path
-from tempfile import NamedTemporaryFile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,14 +14,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kundpuls.errors import ImportRowsError, KundpulsError, NotFound
+from kundpuls.errors import ImportRowsError, KundpulsError, NotFound, clip
 from kundpuls.instruments import first_page_key
 from kundpuls.render.invitation_charts import response_rate_chart
+from kundpuls.table_input import DEFAULT_LIMITS, TableInputError
 from kundpuls.web.collect.state import BadState, RespondentState
 from kundpuls.web.collect.views import Flow, handle_post, render_page
 from kundpuls.web.invitations import actions, queries
 from kundpuls.web.invitations.models import Invitation
-from kundpuls.web.invitations.recipients import table_from_file
+from kundpuls.web.invitations.recipients import table_from_upload
 from kundpuls.web.invitations.tasks import enqueue_due
 from kundpuls.web.language import page_language
 from kundpuls.web.org.actors import actor_of
@@ -198,6 +196,7 @@ def _survey_for(request: HttpRequest, key: str) -> Survey:
 def status_page(request: HttpRequest, key: str) -> HttpResponse:
     survey = _survey_for(request, key)
     errors: list[object] = []
+    more_errors = 0
     if request.method == "POST":
         upload = request.FILES.get("recipients")
         if upload is None:
@@ -205,22 +204,23 @@ def status_page(request: HttpRequest, key: str) -> HttpResponse:
                 {"row": 1, "column": "recipients", "value": "", "message": _("Choose a file to upload.")}
             ]
         else:
-            suffix = Path(upload.name or "list.csv").suffix.lower()
-            with NamedTemporaryFile(suffix=suffix) as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-                handle.flush()
-                try:
-                    summary = actions.import_recipients(
-                        survey, table_from_file(Path(handle.name)), actor=actor_of(request)
+            name = clip(upload.name or "list.csv")
+            try:
+                if upload.size is not None and upload.size > DEFAULT_LIMITS.max_bytes:
+                    raise TableInputError(
+                        f"filen är större än {DEFAULT_LIMITS.max_bytes:,} byte / the file is larger than "
+                        f"{DEFAULT_LIMITS.max_bytes:,} bytes",
+                        limit="max_bytes",
                     )
-                except ImportRowsError as exc:
-                    errors = list(exc.errors)
-                except KundpulsError as exc:
-                    errors = [{"row": 1, "column": "recipients", "value": upload.name, "message": str(exc)}]
-                else:
-                    messages.success(request, _("%(n)d recipients invited.") % {"n": summary.invited})
-                    return redirect("invitations:status", key=survey.key)
+                table = table_from_upload(name, upload.read(DEFAULT_LIMITS.max_bytes + 1))
+                summary = actions.import_recipients(survey, table, actor=actor_of(request))
+            except ImportRowsError as exc:
+                errors, more_errors = list(exc.listed), exc.unlisted
+            except KundpulsError as exc:
+                errors = [{"row": 1, "column": "recipients", "value": name, "message": clip(str(exc), 300)}]
+            else:
+                messages.success(request, _("%(n)d recipients invited.") % {"n": summary.invited})
+                return redirect("invitations:status", key=survey.key)
     rates = queries.unit_rates(survey)
     over_time = queries.rate_over_time(survey)
     context = {
@@ -230,6 +230,7 @@ def status_page(request: HttpRequest, key: str) -> HttpResponse:
         "chart": response_rate_chart(over_time, page_language()),
         "deliveries": queries.delivery_counts(survey),
         "errors": errors,
+        "more_errors": more_errors,
     }
     return render(request, "invitations/status.html", context, status=400 if errors else 200)
 

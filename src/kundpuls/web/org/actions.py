@@ -16,6 +16,7 @@ from django.db.models.functions import Cast, Concat, Substr
 
 from kundpuls.errors import ValidationError
 from kundpuls.render.formula_guard import csv_record
+from kundpuls.table_input import Table
 from kundpuls.web.accounts.models import User
 from kundpuls.web.org.actors import Actor, actor_label, user_of
 from kundpuls.web.org.models import AuditEvent, Role, Unit, UnitEvent
@@ -92,8 +93,10 @@ def _move_subtree(unit: Unit, new_parent: Unit | None) -> None:
 
 
 @transaction.atomic
-def import_units(text: str, *, actor: Actor) -> ImportSummary:
+def import_units(source: str | Table, *, actor: Actor) -> ImportSummary:
     """Create or update units from a unit file; all rows or none (see :mod:`kundpuls.web.org.unit_import`).
+
+    ``source`` is the CSV text or a table read by :func:`kundpuls.table_input.read_table`.
 
     The file may touch any unit, so it needs ``administer`` everywhere (a superuser or an operator).
 
@@ -103,7 +106,7 @@ def import_units(text: str, *, actor: Actor) -> ImportSummary:
     require(actor, Capability.ADMINISTER, None)
     existing = {u.code: u for u in Unit.objects.select_for_update(of=("self",)).select_related("parent")}
     existing_parents = {code: (u.parent.code if u.parent else None) for code, u in existing.items()}
-    rows = read_unit_rows(text, existing_parents)
+    rows = read_unit_rows(source, existing_parents)
 
     units: dict[str, Unit] = dict(existing)
     events: list[UnitEvent] = []

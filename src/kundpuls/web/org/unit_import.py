@@ -1,4 +1,5 @@
-"""Reading and validating a unit file (CSV, comma or semicolon separated, UTF-8) before anything is stored.
+"""Reading and validating a unit file (CSV or Excel, read by :mod:`kundpuls.table_input`) before anything is
+stored.
 
 Columns: ``code`` and ``name`` (required), ``kind``, ``parent_code``, ``valid_from``, ``valid_to`` (ISO
 dates). Each bad row gives one :class:`~kundpuls.errors.RowError` per offending column (row numbers count
@@ -8,8 +9,6 @@ them, so that nothing is imported unless everything is valid.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,12 +18,14 @@ from django.utils.translation import gettext as _
 
 from kundpuls.errors import ImportRowsError, RowError
 from kundpuls.render.formula_guard import restore_csv_cell
+from kundpuls.table_input import Table, read_csv_text
 from kundpuls.web.org.models import UnitKind
 from kundpuls.web.org.tree import find_cycle
 
 COLUMNS = ("code", "name", "kind", "parent_code", "valid_from", "valid_to")
 REQUIRED = ("code", "name")
 CODE_PATTERN = re.compile(r"^[\w.\-]{1,64}$")
+MAX_NAME_CHARS = 200  # Unit.name
 
 
 @dataclass(frozen=True)
@@ -44,27 +45,25 @@ def _parse_date(value: str) -> date | None:
     return date.fromisoformat(value)
 
 
-def _delimiter(text: str) -> str:
-    """Semicolon for files from Swedish Excel (their header has more ';' than ','), else comma."""
-    header = text.split("\n", 1)[0]
-    return ";" if header.count(";") > header.count(",") else ","
-
-
-def _sniff_rows(text: str) -> list[dict[str, str]]:
-    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
+def _records(table: Table) -> list[tuple[int, dict[str, str]]]:
+    """(row number, column → cell) of every non-empty row after the header."""
+    header = [h.strip().lower() for h in table[0]] if table else []
     # the export quotes formula-like names ('=…, render.formula_guard); reading our own file takes it off
     return [
-        {(k or "").strip().lower(): restore_csv_cell((v or "").strip()) for k, v in row.items()}
-        for row in reader
+        (number, {name: restore_csv_cell(cell) for name, cell in zip(header, cells, strict=False) if name})
+        for number, cells in enumerate(table[1:], start=2)
+        if any(cells)
     ]
 
 
-def read_unit_rows(text: str, existing_parents: Mapping[str, str | None]) -> list[UnitRow]:
-    """Validate the file ``text`` against the units already stored (``code -> parent code``)."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=_delimiter(text)), [])
-    header_names = {h.strip().lower() for h in header}
+def read_unit_rows(source: str | Table, existing_parents: Mapping[str, str | None]) -> list[UnitRow]:
+    """Validate a unit file against the units already stored (``code -> parent code``).
+
+    ``source`` is the CSV text or a table from :func:`kundpuls.table_input.read_table`; reading the text
+    may raise :class:`~kundpuls.table_input.TableInputError` or ``ImportRowsError`` (bad quoting, long cells).
+    """
+    table = read_csv_text(source) if isinstance(source, str) else source
+    header_names = {h.strip().lower() for h in table[0]} if table else set()
     missing = [c for c in REQUIRED if c not in header_names]
     if missing:
         raise ImportRowsError(
@@ -77,7 +76,7 @@ def read_unit_rows(text: str, existing_parents: Mapping[str, str | None]) -> lis
     rows: list[UnitRow] = []
     first_row_of: dict[str, int] = {}
     kinds = set(UnitKind.values)
-    for number, raw in enumerate(_sniff_rows(text), start=2):
+    for number, raw in _records(table):
         row_errors: list[RowError] = []
         code, name = raw.get("code", ""), raw.get("name", "")
         kind = raw.get("kind", "") or UnitKind.UNIT
@@ -94,6 +93,8 @@ def read_unit_rows(text: str, existing_parents: Mapping[str, str | None]) -> lis
             )
         if not name:
             row_errors.append(RowError(number, "name", name, _("a name is required")))
+        elif len(name) > MAX_NAME_CHARS:
+            row_errors.append(RowError(number, "name", name, _("longer than %d characters") % MAX_NAME_CHARS))
         if kind not in kinds:
             row_errors.append(
                 RowError(number, "kind", kind, _("unknown kind; use one of %s") % ", ".join(sorted(kinds)))
