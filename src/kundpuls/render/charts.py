@@ -49,10 +49,12 @@ def drawn(
     title: str,
     description: str,
     table: tb.Table | None,
+    shape_arguments: tuple[float | str, ...] = (),
 ) -> RenderedChart:
-    """The chart ``key``: ``shape`` (compiled once per language) drawn with one report's rows and texts."""
+    """The chart ``key``: ``shape`` (compiled once per language and ``shape_arguments``) drawn with one
+    report's rows and texts."""
     svg = render_shape(
-        compiled_shape(shape, language),
+        compiled_shape(shape, language, *shape_arguments),
         data=data,
         texts=texts,
         title=title,
@@ -75,7 +77,7 @@ def _trend_shape(language: str) -> alt.LayerChart:
         .mark_line(point=True, color=ACCENT)
         .encode(x=x, y=alt.Y("estimate:Q", title=slot("label")))
     )
-    # Invisible points at the ends of the value axis: 5 points beyond the data, within 0–100.
+    # Invisible points at the ends of the value axis: 5 points beyond the data, within the index's scale.
     bounds = (
         alt.Chart(alt.NamedData("bounds")).mark_point(opacity=0).encode(y=alt.Y("v:Q", title=slot("label")))
     )
@@ -101,6 +103,7 @@ def trend_chart(report: UnitReport, language: str = "sv") -> RenderedChart | Non
     values = [(p.value.ci_low or 0.0, p.value.estimate or 0.0, p.value.ci_high or 0.0) for p in shown]
     lo = round(min(min(v) for v in values), 1) - 5
     hi = round(max(max(v) for v in values), 1) + 5
+    floor, ceiling = value_domain(shown[0].value.kind)
     title = f"{text('trend', language)}: {label}"
     last = shown[-1]
     description = text(
@@ -116,7 +119,7 @@ def trend_chart(report: UnitReport, language: str = "sv") -> RenderedChart | Non
         "trend",
         _trend_shape,
         language,
-        data={"trend": rows, "bounds": [{"v": max(0.0, lo)}, {"v": min(100.0, hi)}]},
+        data={"trend": rows, "bounds": [{"v": max(floor, lo)}, {"v": min(ceiling, hi)}]},
         texts={"title": title, "label": label},
         title=title,
         description=description,
@@ -124,13 +127,19 @@ def trend_chart(report: UnitReport, language: str = "sv") -> RenderedChart | Non
     )
 
 
-def _comparison_shape(language: str) -> alt.LayerChart:
+def value_domain(kind: str) -> tuple[float, float]:
+    """The whole scale of an index kind: NPS runs from −100 to 100, every other index from 0 to 100."""
+    return (-100.0, 100.0) if kind == "nps" else (0.0, 100.0)
+
+
+def _comparison_shape(language: str, low: float = 0.0, high: float = 100.0) -> alt.LayerChart:
     y = alt.Y("group:N", title=None, sort=None)
     data = alt.NamedData("groups")
+    scale = alt.Scale(domain=[low, high])
     bars = (
         alt.Chart(data)
         .mark_rule(color=GREY, strokeWidth=2)
-        .encode(y=y, x=alt.X("low:Q", title=slot("label"), scale=alt.Scale(domain=[0, 100])), x2="high:Q")
+        .encode(y=y, x=alt.X("low:Q", title=slot("label"), scale=scale), x2="high:Q")
     )
     points = (
         alt.Chart(data)
@@ -175,6 +184,7 @@ def comparison_chart(report: UnitReport, language: str = "sv") -> RenderedChart 
         "comparison",
         _comparison_shape,
         language,
+        shape_arguments=value_domain(shown[0].value.kind),
         data={"groups": rows},
         texts={"title": title, "label": label},
         title=title,
@@ -285,32 +295,32 @@ def _priority_shape(language: str) -> alt.LayerChart:
         .mark_rule(color=GREY, strokeDash=[4, 3])
         .encode(y=alt.Y("c:Q", title=y_title))
     )
-    return (vcut + hcut + dots + names).properties(
-        width=WIDTH, height=HEIGHT, title=text("drivers", language)
-    )
+    return (vcut + hcut + dots + names).properties(width=WIDTH, height=HEIGHT, title=slot("title"))
+
+
+def priority_rows(report: UnitReport, language: str = "sv") -> list[dict[str, float | str]]:
+    """The points of the priority matrix: each area's index of the window (y) and effect (x), unrounded."""
+    if report.drivers is None:
+        return []
+    return [
+        {"area": r.label, "score": r.score, "effect": r.effect, "quadrant": text(r.quadrant, language)}
+        for r in report.drivers.rows
+    ]
 
 
 def priority_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
-    """Effect (x) × score (y) per driver area with the cut lines at the means (SCB priority matrix)."""
+    """Effect (x) × index (y) per driver area over the drivers' window, cut at the means (SCB matrix)."""
     drivers = report.drivers
     if drivers is None:
         return None
-    rows = [
-        {
-            "area": r.label,
-            "score": round(r.score, 1),
-            "effect": round(r.effect, 2),
-            "quadrant": text(r.quadrant, language),
-        }
-        for r in drivers.rows
-    ]
-    title = text("drivers", language)
-    priority = [r.label for r in drivers.rows if r.quadrant == "Prioritera"]
+    title = text("drivers_window", language, window=drivers.window)
+    priority = [r.label for r in drivers.improve_first()]
     description = text(
         "drivers_desc",
         language,
         outcome=drivers.outcome,
         n=drivers.n,
+        window=drivers.window,
         priority=", ".join(priority) or text("none", language),
     )
     return drawn(
@@ -318,11 +328,11 @@ def priority_chart(report: UnitReport, language: str = "sv") -> RenderedChart | 
         _priority_shape,
         language,
         data={
-            "areas": rows,
+            "areas": priority_rows(report, language),
             "effect_cut": [{"c": drivers.effect_cut}],
             "score_cut": [{"c": drivers.score_cut}],
         },
-        texts={},
+        texts={"title": title},
         title=title,
         description=description,
         table=tb.driver_table(report, language),

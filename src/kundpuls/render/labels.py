@@ -66,12 +66,29 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "No unit lies outside the 95 % limits.",
     ),
     "funnel_some_outside": ("Utanför 95 %-gränserna: {units}.", "Outside the 95 % limits: {units}."),
+    "drivers_window": ("Prioriteringsmatris {window}", "Priority matrix {window}"),
     "drivers_desc": (
-        "Områdenas betygsindex (lodrätt) mot effekten på {outcome} av +5 indexenheter (vågrätt), n = {n}. "
-        "Prioritera: {priority}.",
-        "Score of each area (vertical) against the effect on {outcome} of +5 index points "
-        "(horizontal), n = {n}. "
-        "Priority: {priority}.",
+        "Områdenas index {window} (lodrätt) mot effekten på {outcome} av +5 indexenheter (vågrätt), "
+        "n = {n}, 12 månader till och med rapportens period. Prioritera: {priority}.",
+        "Index of each area {window} (vertical) against the effect on {outcome} of +5 index points "
+        "(horizontal), n = {n}, the 12 months up to the report's period. Priority: {priority}.",
+    ),
+    "improve_window": (
+        "Enligt prioriteringsmatrisen för {window} (12 månader till och med rapportens period): områden "
+        "som betyder mycket för helheten men har lågt betyg, viktigast först.",
+        "From the priority matrix for {window} (the 12 months up to the report's period): areas that "
+        "matter much for the whole but score low, most important first.",
+    ),
+    "improve_area": (
+        "{area}: index {score} av 100 ({window}); höjs det 5 enheter väntas {outcome} öka {effect} enheter.",
+        "{area}: index {score} of 100 ({window}); raising it by 5 points is expected to raise {outcome} "
+        "by {effect} points.",
+    ),
+    "improve_none": (
+        "Inget område behöver förbättras först för {window}: inget område har både stor effekt på "
+        "{outcome} och lågt betyg. Håll nivån på de områden som betyder mest.",
+        "No area needs improving first for {window}: no area both has a large effect on {outcome} and "
+        "scores low. Keep up the areas that matter most.",
     ),
     "themes_desc": (
         "Antal kommentarer per tema, {count} kommentarer totalt. Vanligast: {top}.",

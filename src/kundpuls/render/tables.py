@@ -119,7 +119,7 @@ def driver_table(report: UnitReport, language: str = "sv") -> Table | None:
     t = lambda k: text(k, language)  # noqa: E731
     return Table(
         "drivers",
-        f"{t('drivers')} (n = {report.drivers.n}, {report.drivers.scope_name})",
+        f"{t('drivers')} {report.drivers.window} (n = {report.drivers.n}, {report.drivers.scope_name})",
         (t("area"), t("score"), t("effect"), t("quadrant")),
         tuple((r.label, _round(r.score), _round(r.effect, 2), t(r.quadrant)) for r in report.drivers.rows),
     )

@@ -39,25 +39,29 @@ def _cells(table: Table, language: str) -> dict[str, Any]:
 
 
 def improvement_sentences(report: UnitReport, language: str = "sv") -> list[str]:
-    """The three most important improvement areas in plain words."""
-    if report.drivers is None:
+    """The areas in the matrix's "Prioritera" quadrant in plain words, the most important first.
+
+    When no area is there, one sentence says so (other quadrants are not advice to improve first).
+    """
+    drivers = report.drivers
+    if drivers is None:
         return []
-    out = []
-    for row in report.drivers.improvement_areas(3):
-        if language == "en":
-            out.append(
-                f"{row.label}: scores {number(row.score, language)} of 100; "
-                f"raising it by 5 points is expected "
-                f"to raise {report.drivers.outcome} by {number(row.effect, language, digits=1)} points "
-                f"({text(row.quadrant, language).lower()})."
-            )
-        else:
-            out.append(
-                f"{row.label}: betyget är {number(row.score, language)} av 100; höjs det 5 enheter väntas "
-                f"{report.drivers.outcome} öka {number(row.effect, language, digits=1)} enheter "
-                f"({text(row.quadrant, language).lower()})."
-            )
-    return out
+    window = drivers.window
+    areas = drivers.improve_first()
+    if not areas:
+        return [text("improve_none", language, window=window, outcome=drivers.outcome)]
+    return [
+        text(
+            "improve_area",
+            language,
+            area=row.label,
+            score=number(row.score, language),
+            window=window,
+            outcome=drivers.outcome,
+            effect=number(row.effect, language, digits=1),
+        )
+        for row in areas
+    ]
 
 
 def unit_report_pdf(
@@ -101,6 +105,9 @@ def unit_report_pdf(
         "headings": _HEADINGS["en" if language == "en" else "sv"],
         "headline_table": _cells(headline_table(report, language), language),
         "improvements": improvement_sentences(report, language),
+        "improve_window": ""
+        if report.drivers is None
+        else text("improve_window", language, window=report.drivers.window),
         "no_drivers": no_drivers,
         "charts": [
             {

@@ -125,6 +125,10 @@ class Funnel:
         return next((p for p in self.points if p.is_focus), None)
 
 
+#: The priority-matrix quadrant of high effect and low score: the areas to improve first.
+PRIORITISE = "Prioritera"
+
+
 @dataclass(frozen=True)
 class DriverRow:
     """One driver area: its score (index) and effect (effektmått: NKI points per +5 on the area)."""
@@ -149,11 +153,22 @@ class DriverReport:
     scope_code: str
     scope_name: str
     method: str
+    window_start: str = ""
+    window_end: str = ""
 
-    def improvement_areas(self, count: int = 3) -> tuple[DriverRow, ...]:
-        """The areas to improve first: "Prioritera" first, then by effect × room to grow."""
-        ranked = sorted(self.rows, key=lambda r: (r.quadrant != "Prioritera", -r.effect * (100 - r.score)))
-        return tuple(ranked[:count])
+    @property
+    def window(self) -> str:
+        """The months the matrix stands on, ``2025-07–2026-06``."""
+        return f"{self.window_start}–{self.window_end}"
+
+    def improve_first(self) -> tuple[DriverRow, ...]:
+        """The areas the matrix says to improve ("Prioritera"), the largest effect first (then lowest score).
+
+        Empty when no area is in "Prioritera": then no area both matters much and scores low, and the other
+        quadrants ("Bevara", "Lägre prioritet", "Förbättra om möjligt") are not advice to improve first.
+        """
+        chosen = [r for r in self.rows if r.quadrant == PRIORITISE]
+        return tuple(sorted(chosen, key=lambda r: (-r.effect, r.score)))
 
 
 @dataclass(frozen=True)

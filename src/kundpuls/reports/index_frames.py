@@ -17,7 +17,7 @@ cached frame (see :mod:`kundpuls.reports.cache`).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +72,18 @@ class IndexPlan:
         """The label of index ``key`` in ``language`` (falls back to Swedish, then the key)."""
         labels = self.labels.get(key, {})
         return labels.get(language) or labels.get("sv") or key
+
+
+def index_coefficients(
+    plan: IndexPlan, key: str, scales: Mapping[str, tuple[float, float]]
+) -> tuple[np.ndarray, float]:
+    """``(c, d)`` of index ``key``: its 0–100 value is ``c · x − d`` for answers ``x`` to ``plan.items[key]``."""
+    items = plan.items[key]
+    lo = np.array([scales.get(i, (1.0, 10.0))[0] for i in items])
+    hi = np.array([scales.get(i, (1.0, 10.0))[1] for i in items])
+    w = np.array([plan.weights[key][i] for i in items])
+    c = w * 100.0 / (hi - lo)
+    return c, float(c @ lo)
 
 
 def index_plan(
@@ -167,11 +179,7 @@ def index_frame(
         groups = cp.groups.reset_index(drop=True)
         if groups.empty:
             continue
-        lo = np.array([scales.get(i, (1.0, 10.0))[0] for i in items])
-        hi = np.array([scales.get(i, (1.0, 10.0))[1] for i in items])
-        w = np.array([plan.weights[key][i] for i in items])
-        c = w * 100.0 / (hi - lo)
-        d = float(c @ lo)
+        c, d = index_coefficients(plan, key, scales)
         n = groups["n"].to_numpy(dtype=np.float64, na_value=0.0)
         hidden = groups["suppressed"].to_numpy(dtype=bool)
         sums = np.nan_to_num(cp.sums)

@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 
 from kundpuls.analytics.comments import PeriodComments, period_comments
-from kundpuls.analytics.cross_products import CrossProducts, cross_products
 from kundpuls.analytics.rollup import open_lake
 from kundpuls.analytics.unit_paths import parent_path, path_segments
 from kundpuls.errors import ConvergenceError, InsufficientData, InvalidArgument, NotFound
@@ -41,19 +40,17 @@ from kundpuls.reports.contracts import (
     TrendPoint,
     UnitReport,
 )
+from kundpuls.reports.driver_window import driver_window, drivers_in_window
 from kundpuls.reports.frame_lookup import FrameLookup, frame_lookup
 from kundpuls.reports.index_frames import FRAME_COLUMNS, IndexPlan, index_frame, plan_for_lake
 from kundpuls.reports.needs import needs_sections
 from kundpuls.reports.staff_gap import staff_customer_gaps
-from kundpuls.stats import change_in_mean, change_in_nps, funnel_means, priority_matrix
-from kundpuls.stats.pls.moments import drivers_from_moments
+from kundpuls.stats import change_in_mean, change_in_nps, funnel_means
 from kundpuls.stats.shrinkage import ShrinkageResult, shrink_means
 from kundpuls.text.taxonomy import Taxonomy, default_taxonomy
 from kundpuls.text.themes import ThemeAssignment, assign_themes
 
 SIGNIFICANCE = 0.05
-DRIVER_MIN_N = 50
-EFFECT_STEP = 5.0
 
 FrameRow: TypeAlias = Mapping[str, Any] | pd.Series
 """One row of an index frame: a dictionary from :class:`FrameLookup` or a pandas row."""
@@ -239,98 +236,6 @@ def _shrunk_means(shown: pd.DataFrame) -> tuple[dict[str, dict[str, float]], Shr
     return per_unit, fit
 
 
-def driver_table(
-    lake: str | os.PathLike[str], definition: SurveyDefinition, plan: IndexPlan
-) -> CrossProducts | None:
-    """Cross products of every driver-model item for every unit over the whole history (cached)."""
-    model = definition.codebook.driver_model
-    if model is None:
-        return None
-    items = tuple(dict.fromkeys(i for c in model.constructs.values() for i in c.indicators))
-    _, manifest = open_lake(lake)
-    if any(i not in manifest.survey_items(plan.survey_key) for i in items):
-        return None
-    key = (*cache.lake_key(lake), "drivers", plan.survey_key, plan.threshold, items)
-    return cache.cached(
-        key, lambda: cross_products(lake, plan.survey_key, items, period="all", threshold=plan.threshold)
-    )
-
-
-def _drivers(
-    lake: str | os.PathLike[str],
-    definition: SurveyDefinition,
-    plan: IndexPlan,
-    path: str,
-    names: Mapping[str, str],
-    language: str,
-) -> DriverReport | None:
-    """PLS driver analysis (effektmått, priority matrix) of the unit, or its nearest ancestor with n ≥ 50.
-
-    The survey's PLS model is fitted on the group's item means and covariance from the lake's cross
-    products (:func:`kundpuls.stats.pls.moments.drivers_from_moments`: the same result as fitting the
-    respondents' rows), so no answers leave the analytics engine.
-    """
-    cp = driver_table(lake, definition, plan)
-    model = definition.codebook.driver_model
-    if cp is None or model is None:
-        return None
-    groups = cp.groups.reset_index(drop=True)
-    chain = path_segments(path)[::-1]
-    chosen = None
-    for code in chain:
-        hit = groups.index[(groups["unit"] == code) & ~groups["suppressed"].astype(bool)]
-        if len(hit) and float(groups.loc[hit[0], "n"]) >= DRIVER_MIN_N:
-            chosen = int(hit[0])
-            break
-    if chosen is None:
-        return None
-    _, manifest = open_lake(lake)
-    meta = manifest.survey_items(plan.survey_key)
-    scales = {i: (float(meta[i].get("min", 1)), float(meta[i].get("max", 10))) for i in cp.items}
-    n = int(groups.loc[chosen, "n"])
-    try:
-        found = drivers_from_moments(
-            model.as_model_file(),
-            list(cp.items),
-            cp.means()[chosen],
-            cp.covariance(chosen),
-            n,
-            target=model.outcome,
-            scales=scales,
-            step=EFFECT_STEP,
-        )
-    except (ConvergenceError, InsufficientData, InvalidArgument):  # e.g. a negative weight: no 0–100 index
-        return None
-    drivers = [d for d in model.drivers if d in found.effects]
-    if not drivers:
-        return None
-    labels = [plan.label(d, language) for d in drivers]
-    effects = np.array([found.effects[d] for d in drivers])
-    scores = np.array([found.scores[d] for d in drivers])
-    matrix = priority_matrix(effects, scores, labels=labels)
-    rows = tuple(
-        DriverRow(key, label, float(score), float(effect), name)
-        for key, label, score, effect, name in zip(drivers, labels, scores, effects, matrix.name, strict=True)
-    )
-    code = str(groups.loc[chosen, "unit"])
-    return DriverReport(
-        outcome=model.outcome,
-        rows=rows,
-        score_cut=float(matrix.y_cut),
-        effect_cut=float(matrix.x_cut),
-        n=n,
-        r_squared=found.r_squared,
-        scope_code=code,
-        scope_name=names.get(code, code),
-        method=(
-            f"PLS path model of {model.outcome} (standardised, path scheme) on the listwise-complete item "
-            "covariances of all periods; indices from normalised outer weights; "
-            f"effect = {EFFECT_STEP:g} × total effect × sd ratio (effektmått); SCB priority matrix, cuts at "
-            "the means"
-        ),
-    )
-
-
 @dataclass(frozen=True)
 class _PeriodThemes:
     """A period's comments of every unit (:class:`PeriodComments`) and the themes of each comment."""
@@ -489,8 +394,9 @@ def unit_report(
     path = found.paths[unit]
     if main:
         label = plan.label(main, language)
+        main_kind = "nps" if main == "NPS" else "index"
         trend = tuple(
-            TrendPoint(p, index_value(found.row(unit, main, p, value_of_segment), main, label, "index"))
+            TrendPoint(p, index_value(found.row(unit, main, p, value_of_segment), main, label, main_kind))
             for p in periods
         )
         chain = path_segments(path)
@@ -517,7 +423,8 @@ def unit_report(
             )
         comparison = tuple(rows)
     funnel = None if segment else _funnel(found, plan, unit, path, period, names)
-    drivers = _drivers(lake, definition, plan, path, names, language)
+    window = driver_window(lake, plan.survey_key, period, period_kind)
+    drivers = drivers_in_window(lake, definition, plan, path, window, names, language)
     comments = (
         _comments(lake, plan, unit, period, period_kind, language, taxonomy or default_taxonomy())
         if include_comments and not segment
