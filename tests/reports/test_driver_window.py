@@ -31,7 +31,9 @@ def test_the_window_is_the_twelve_months_up_to_the_end_of_the_period(small_lake:
         driver_window(small_lake.path, survey, "2031-Q1", "quarter")
 
 
-@pytest.mark.parametrize(("unit", "period", "kind"), [("ALL", "2025-Q3", "quarter"), ("B", "2025-11", "month")])
+@pytest.mark.parametrize(
+    ("unit", "period", "kind"), [("ALL", "2025-Q3", "quarter"), ("B", "2025-11", "month")]
+)
 def test_the_matrix_plots_the_window_index_of_each_area(
     small_lake: SmallLake, unit: str, period: str, kind: str
 ) -> None:

@@ -39,7 +39,9 @@ EFFECT_STEP = 5.0
 WINDOW_MONTHS = 12
 
 
-def driver_window(lake: str | os.PathLike[str], survey: str, period: str, period_kind: str) -> tuple[str, str]:
+def driver_window(
+    lake: str | os.PathLike[str], survey: str, period: str, period_kind: str
+) -> tuple[str, str]:
     """``(first month, last month)`` of the twelve months ending with the last month of ``period``."""
     _, manifest = open_lake(lake)
     table = period_table(manifest.months(survey), period_kind)

@@ -77,7 +77,7 @@ class IndexPlan:
 def index_coefficients(
     plan: IndexPlan, key: str, scales: Mapping[str, tuple[float, float]]
 ) -> tuple[np.ndarray, float]:
-    """``(c, d)`` of index ``key``: its 0–100 value is ``c · x − d`` for answers ``x`` to ``plan.items[key]``."""
+    """``(c, d)`` of index ``key``: its 0–100 value is ``c · x − d`` for answers ``x`` to its items."""
     items = plan.items[key]
     lo = np.array([scales.get(i, (1.0, 10.0))[0] for i in items])
     hi = np.array([scales.get(i, (1.0, 10.0))[1] for i in items])

@@ -20,9 +20,8 @@ import numpy as np
 import pandas as pd
 
 from kundpuls.analytics.comments import PeriodComments, period_comments
-from kundpuls.analytics.rollup import open_lake
 from kundpuls.analytics.unit_paths import parent_path, path_segments
-from kundpuls.errors import ConvergenceError, InsufficientData, InvalidArgument, NotFound
+from kundpuls.errors import InsufficientData, InvalidArgument, NotFound
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports import cache
 from kundpuls.reports.contracts import (
@@ -30,8 +29,6 @@ from kundpuls.reports.contracts import (
     CommentSummary,
     CommentTheme,
     ComparisonRow,
-    DriverReport,
-    DriverRow,
     Funnel,
     FunnelLimit,
     FunnelPoint,
