@@ -211,3 +211,24 @@ def test_segments_work_when_some_respondents_skipped_the_background_questions(
             assert response.status_code == 200, (segment, suffix)
     page = client.get(UNIT_A, {"survey": "nki", "segment": "kon"}).content.decode()
     assert "nan" not in re.findall(r'<option value="([^"]*)"', page)
+
+
+@pytest.mark.django_db
+def test_the_unit_page_names_the_matrix_window_and_lists_only_prioritised_areas(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    html = _client(personas, "manager_a").get(UNIT_A + "?survey=nki").content.decode()
+    window = re.search(r"Prioriteringsmatris (\d{4}-\d{2}–\d{4}-\d{2})", html)
+    assert window is not None
+    assert f"under {window.group(1)}, de 12 månaderna till och med vald period" in html
+    section = html.split('id="drivers-h"', 1)[1].split("</section>", 1)[0]
+    table = re.findall(
+        r"<tr><th[^>]*>([^<]+)</th><td[^>]*>([^<]+)</td><td[^>]*>[^<]+</td><td[^>]*>([^<]+)</td>", section
+    )
+    assert table, "the matrix's data table"
+    prioritised = {area: score for area, score, quadrant in table if quadrant == "Prioritera"}
+    listed = re.findall(r"<li>([^:<]+): index ([^;]+);", section.split('class="improve-first"', 1)[-1])
+    if prioritised:
+        assert dict(listed) == prioritised  # same areas, same index values as the matrix's table
+    else:
+        assert "Inget område behöver förbättras först" in section and not listed
