@@ -263,6 +263,36 @@ def test_contact_fields_are_checked_after_a_yes() -> None:
     ]
 
 
+OPTIONAL_CONTACT = parse_definition(
+    survey(
+        rating("q1"),
+        {
+            "type": "consent",
+            "key": "kontakt_ok",
+            "text": text("Får vi kontakta dig?"),
+            "purpose": text("För att följa upp ditt svar."),
+            "contact_fields": [
+                {"key": "namn", "kind": "name", "text": text("Namn")},
+                {"key": "telefon", "kind": "phone", "text": text("Telefon")},
+            ],
+        },
+    )
+)
+
+
+@pytest.mark.parametrize("empty", [{}, {"namn": "", "telefon": "  "}])
+def test_a_yes_without_any_contact_detail_is_refused_on_the_first_contact_field(
+    empty: dict[str, str],
+) -> None:
+    with pytest.raises(AnswerErrors) as caught:
+        validate_answers(OPTIONAL_CONTACT, {"q1": 3, "kontakt_ok": "ja", **empty})
+    (error,) = caught.value.errors
+    assert (error.field, error.code) == ("namn", "contact_missing")
+    assert "minst en kontaktuppgift" in error.hint("sv") and "at least one contact detail" in error.hint("en")
+    assert validate_answers(OPTIONAL_CONTACT, {"kontakt_ok": "ja", "telefon": "070-123 45 67"}).consented
+    assert validate_answers(OPTIONAL_CONTACT, {"kontakt_ok": "nej"}).contact == {}
+
+
 def test_every_problem_is_reported_at_once_with_messages_in_both_languages() -> None:
     definition = parse_definition(
         survey(rating("q1", required=True), single("s"), open_text("k", max_length=3))

@@ -171,6 +171,10 @@ def _question(
                     errors.append(AnswerError("required", field=contact.key, value=None))
                 continue
             result.contact[contact.key] = cleaned
+        given = any(not values.is_blank(raw.get(c.key, UNANSWERED)) for c in question.contact_fields)
+        required = any(c.required for c in question.contact_fields)  # a missing one is reported above
+        if question.contact_fields and not given and not required:  # "yes, contact me", but no way to
+            errors.append(AnswerError("contact_missing", field=question.contact_fields[0].key, value=None))
 
 
 def _item_value(question: Question, item: StoredItem, value: object) -> Any:

@@ -66,6 +66,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Skriv ett telefonnummer med 6–20 siffror, till exempel 070-123 45 67.",
         "Enter a phone number with 6–20 digits, for example +46 70 123 45 67.",
     ),
+    "contact_missing": (
+        "Du har svarat ja till att bli kontaktad: fyll i minst en kontaktuppgift, eller svara nej.",
+        "You said yes to being contacted: fill in at least one contact detail, or answer no.",
+    ),
     "not_an_answer_set": (
         "Svaren måste vara en samling av fråga–svar-par.",
         "The answers must be a mapping from question to answer.",

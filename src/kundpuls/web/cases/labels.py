@@ -29,15 +29,24 @@ def event_label(kind: str) -> str:
     return str(EVENT_LABELS.get(kind, kind))
 
 
-def rule_labels(case: Case, language: str) -> list[str]:
-    """The case's triggered rules by the labels of its survey's rule set (a rule without one by its key)."""
-    ruleset = AlertRuleSet.objects.filter(survey_id=case.survey_id).first()
+def rule_label_map(survey_id: int, language: str) -> dict[str, str]:
+    """Rule key → its label in ``language`` (Swedish when it has none) for one survey's rule set."""
+    ruleset = AlertRuleSet.objects.filter(survey_id=survey_id).first()
     rules: list[Any] = (ruleset.rules or {}).get("rules", []) if ruleset is not None else []
     labels: dict[str, str] = {}
     for rule in rules:
         if isinstance(rule, dict) and isinstance(rule.get("label"), dict):
             label = rule["label"]
             labels[str(rule.get("key"))] = str(label.get(language) or label.get("sv") or rule.get("key"))
+    return labels
+
+
+def rule_labels(case: Case, language: str, *, known: dict[str, str] | None = None) -> list[str]:
+    """The case's triggered rules by the labels of its survey's rule set (a rule without one by its key).
+
+    ``known`` is :func:`rule_label_map` of the case's survey when the caller already has it (a list).
+    """
+    labels = known if known is not None else rule_label_map(case.survey_id, language)
     return [labels.get(key, key) for key in case.rules]
 
 

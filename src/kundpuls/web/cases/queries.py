@@ -18,8 +18,8 @@ from kundpuls.web.themes.queries import taxonomy_in_force
 
 
 def cases_for(user: Any, *, status: str | None = None, unit: Unit | None = None) -> QuerySet[Case]:
-    """Cases of the units where ``user`` handles cases (optionally one status or one unit's subtree)."""
-    query = Case.objects.filter(unit__in=units_where(user, Capability.HANDLE_CASES)).select_related(
+    """Cases of the units where ``user`` may read cases (optionally one status or one unit's subtree)."""
+    query = Case.objects.filter(unit__in=units_where(user, Capability.VIEW_CASES)).select_related(
         "unit", "assignee", "survey"
     )
     if status:
@@ -30,7 +30,9 @@ def cases_for(user: Any, *, status: str | None = None, unit: Unit | None = None)
 
 
 def case_by_id(pk: int) -> Case:
-    case = Case.objects.select_related("unit", "assignee", "survey", "response").filter(pk=pk).first()
+    case = (
+        Case.objects.select_related("unit", "assignee", "survey", "response__version").filter(pk=pk).first()
+    )
     if case is None:
         raise NotFound(f"case: no case {pk}")
     return case

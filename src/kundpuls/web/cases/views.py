@@ -20,6 +20,7 @@ from kundpuls.errors import KundpulsError, NotFound
 from kundpuls.render.formula_guard import csv_row
 from kundpuls.web.accounts.models import User
 from kundpuls.web.cases import actions, labels, queries
+from kundpuls.web.cases.dialogue import dialogue_of
 from kundpuls.web.cases.models import AlertRuleSet, Case, CaseStatus
 from kundpuls.web.language import page_language
 from kundpuls.web.org.actors import actor_of
@@ -29,28 +30,54 @@ from kundpuls.web.surveys.queries import survey_by_key
 from kundpuls.web.themes.queries import taxonomy_in_force
 
 
-def _case_for(request: HttpRequest, pk: int) -> Case:
+def _refuse(request: HttpRequest, reason: str) -> PermissionDenied:
+    """A 403 whose page says why (``templates/403.html`` shows ``request.refusal_reason``)."""
+    request.refusal_reason = reason  # type: ignore[attr-defined]
+    return PermissionDenied(reason)
+
+
+def _case_for(request: HttpRequest, pk: int, *, to_change: bool = False) -> Case:
     try:
         case = queries.case_by_id(pk)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    if not can(request.user, Capability.HANDLE_CASES, case.unit):
-        raise PermissionDenied
+    if not can(request.user, Capability.VIEW_CASES, case.unit):
+        raise _refuse(request, _("Your role does not cover the follow-up cases of this unit."))
+    if to_change and not can(request.user, Capability.HANDLE_CASES, case.unit):
+        raise _refuse(
+            request,
+            _(
+                "You may read this case but not change it: "
+                "only the unit's managers and administrators handle cases."
+            ),
+        )
     return case
 
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, Capability.HANDLE_CASES):
-        raise PermissionDenied
+    if not can(request.user, Capability.VIEW_CASES):
+        raise _refuse(
+            request, _("Your role does not include follow-up cases. Ask an administrator if you need them.")
+        )
     status = request.GET.get("status") or None
     if status not in (None, *CaseStatus.values):
         status = None
     today = timezone.localdate()
-    rows = [
-        {**queries.case_row(c, today=today), "status_label": c.get_status_display()}
-        for c in queries.cases_for(request.user, status=status)
-    ]
+    language = page_language()
+    rule_names: dict[int, dict[str, str]] = {}
+    rows = []
+    for c in queries.cases_for(request.user, status=status):
+        if c.survey_id not in rule_names:
+            rule_names[c.survey_id] = labels.rule_label_map(c.survey_id, language)
+        rows.append(
+            {
+                **queries.case_row(c, today=today),
+                "unit_name": c.unit.name,
+                "status_label": c.get_status_display(),
+                "reasons": labels.rule_labels(c, language, known=rule_names[c.survey_id]),
+            }
+        )
     return render(
         request, "cases/list.html", {"rows": rows, "status": status, "statuses": CaseStatus.choices}
     )
@@ -59,6 +86,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for(request, pk)
+    may_handle = can(request.user, Capability.HANDLE_CASES, case.unit)
     handlers = [
         u
         for u in User.objects.filter(is_active=True, roles__unit_id__in=case.unit.ancestor_ids()).distinct()
@@ -68,7 +96,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     taxonomy = taxonomy_in_force()
     context = {
         "case": case,
-        "contact": queries.contact_for(request.user, case),
+        "may_handle": may_handle,
+        "dialogue": dialogue_of(case, queries.contact_for(request.user, case), language),
         "overdue": queries.is_overdue(case),
         "rule_labels": labels.rule_labels(case, language),
         "root_causes": labels.theme_labels(list(case.root_causes), taxonomy, language),
@@ -86,7 +115,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_act(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_for(request, pk)
+    case = _case_for(request, pk, to_change=True)
     what = request.POST.get("action", "")
     try:
         if what == "assign":

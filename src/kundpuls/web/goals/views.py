@@ -67,7 +67,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "period": period,
         "rows": rows,
         "rollup": rollup,
-        "can_handle_cases": can(request.user, Capability.HANDLE_CASES),
+        "can_view_cases": can(request.user, Capability.VIEW_CASES),
     }
     return render(request, "goals/overview.html", context)
 

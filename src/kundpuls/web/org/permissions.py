@@ -9,13 +9,16 @@ capability                admin  analyst  manager  viewer
 ========================  =====  =======  =======  ======
 view_results                x       x        x       x
 view_comments               x       x        x
+view_cases                  x       x        x
 handle_cases                x                x
 manage_surveys              x       x
 export                      x       x        x
 administer                  x
 ========================  =====  =======  =======  ======
 
-Superusers may do everything everywhere.
+Superusers may do everything everywhere. ``view_cases`` reads follow-up cases (the list, a case page
+with the answers that opened it); every change to a case needs ``handle_cases``, so an analyst (the
+quality strategist) reads the cases of their subtree but changes none.
 
 The organisation's comment-theme taxonomy (:mod:`kundpuls.web.themes`) is shared by every unit, so it is
 edited with ``manage_surveys`` held on a *root* unit (administrators and analysts of a whole
@@ -38,6 +41,7 @@ from kundpuls.web.org.models import Role, RoleKind, Unit
 class Capability(StrEnum):
     VIEW_RESULTS = "view_results"
     VIEW_COMMENTS = "view_comments"
+    VIEW_CASES = "view_cases"
     HANDLE_CASES = "handle_cases"
     MANAGE_SURVEYS = "manage_surveys"
     EXPORT = "export"
@@ -47,10 +51,22 @@ class Capability(StrEnum):
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     RoleKind.ADMIN: frozenset(Capability),
     RoleKind.ANALYST: frozenset(
-        {Capability.VIEW_RESULTS, Capability.VIEW_COMMENTS, Capability.MANAGE_SURVEYS, Capability.EXPORT}
+        {
+            Capability.VIEW_RESULTS,
+            Capability.VIEW_COMMENTS,
+            Capability.VIEW_CASES,
+            Capability.MANAGE_SURVEYS,
+            Capability.EXPORT,
+        }
     ),
     RoleKind.MANAGER: frozenset(
-        {Capability.VIEW_RESULTS, Capability.VIEW_COMMENTS, Capability.HANDLE_CASES, Capability.EXPORT}
+        {
+            Capability.VIEW_RESULTS,
+            Capability.VIEW_COMMENTS,
+            Capability.VIEW_CASES,
+            Capability.HANDLE_CASES,
+            Capability.EXPORT,
+        }
     ),
     RoleKind.VIEWER: frozenset({Capability.VIEW_RESULTS}),
 }
