@@ -9,7 +9,9 @@ Every check returns located :class:`~kundpuls.errors.DefinitionError` objects in
 - scales: ``min < max``, at most 101 points; multiple choice: ``min_choices ≤ max_choices ≤ options``;
 - languages: when English is offered every text has an English version;
 - conditions: refer only to earlier items (not to a matrix, Kano or price key as a whole), compare like
-  with like, use existing options (see :mod:`kundpuls.instruments.expression_types`);
+  with like, use existing options (see :mod:`kundpuls.instruments.expression_types`); a block's or a
+  question's condition refers only to items of *earlier pages*, since a respondent page is sent whole
+  (without JavaScript nothing appears on a page after an answer on it);
 - at most one consent question;
 - the codebook: see :mod:`kundpuls.instruments.codebook_validation`.
 """
@@ -22,6 +24,7 @@ from kundpuls.errors import DefinitionError
 from kundpuls.instruments.codebook_validation import codebook_errors
 from kundpuls.instruments.exceptions import definition_error
 from kundpuls.instruments.expression_types import ReferenceType, check_expression
+from kundpuls.instruments.expressions import references
 from kundpuls.instruments.items import StoredItem, iter_items, question_items
 from kundpuls.instruments.localized import LocalizedText
 from kundpuls.instruments.model import (
@@ -279,18 +282,47 @@ def _condition_errors(definition: SurveyDefinition) -> list[DefinitionError]:
             known[question.key] = ReferenceType("group", parts)
     errors: list[DefinitionError] = []
 
-    def check(condition: Condition | None, path: str) -> None:
+    def check(
+        condition: Condition | None, path: str, what: str = "", on_page: dict[str, str] | None = None
+    ) -> None:
         if condition is None:
             return
-        for problem in check_expression(condition.expression, condition.source, known):
+        problems = check_expression(condition.expression, condition.source, known)
+        for problem in problems:
             errors.append(problem.at(f"{path}.show_if"))
+        if not problems and on_page:
+            errors.extend(_same_page_errors(condition, f"{path}.show_if", what, on_page))
 
     for p, page in enumerate(definition.pages):
         check(page.show_if, f"pages[{p}]")
+        on_page: dict[str, str] = {}  # item key -> key of the question that asks it, on this page so far
         for b, block in enumerate(page.blocks):
-            check(block.show_if, f"pages[{p}].blocks[{b}]")
+            check(block.show_if, f"pages[{p}].blocks[{b}]", f"block {block.key!r}", on_page)
             for q, question in enumerate(block.questions):
-                check(question.show_if, f"pages[{p}].blocks[{b}].questions[{q}]")
+                where = f"pages[{p}].blocks[{b}].questions[{q}]"
+                check(question.show_if, where, f"question {question.key!r}", on_page)
                 for item in question_items(question):
                     known[item.key] = reference_type(item)
+                    on_page[item.key] = question.key
     return errors
+
+
+def _same_page_errors(
+    condition: Condition, path: str, what: str, on_page: dict[str, str]
+) -> list[DefinitionError]:
+    """A condition on an answer given on the same page: the page is sent whole, so it would never show."""
+    keys = dict.fromkeys(reference.key for reference in references(condition.expression))
+    return [
+        definition_error(
+            path,
+            f"{what} depends on {key!r}{_asked_by(key, on_page[key])} on the same page; a page is "
+            f"sent whole, so move {what} to a later page (condition {condition.source!r})",
+            key,
+        )
+        for key in keys
+        if key in on_page
+    ]
+
+
+def _asked_by(item: str, question: str) -> str:
+    return "" if item == question else f" (asked by question {question!r})"
