@@ -324,7 +324,9 @@ def test_a_full_nki_response_round_trips() -> None:
 
 
 def test_an_earlier_answer_of_the_same_page_does_not_leak_into_its_result() -> None:
-    definition = parse_definition(paged([rating("q1"), rating("q2")], [open_text("varfor", show_if="q1 <= 4")]))
+    definition = parse_definition(
+        paged([rating("q1"), rating("q2")], [open_text("varfor", show_if="q1 <= 4")])
+    )
     # the respondent first answered 2 (so "varfor" was asked), went back and cleared the rating
     result = validate_page_answers(definition, "p1", {"q1": ""}, previous={"q1": 2, "varfor": "x"})
     assert result == ValidatedAnswers()

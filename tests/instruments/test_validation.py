@@ -295,3 +295,18 @@ def test_a_block_condition_on_a_matrix_row_of_the_same_page_names_the_matrix() -
 
 def test_a_condition_on_an_earlier_page_is_accepted() -> None:
     parse_definition(paged([rating("q1")], [open_text("varfor", show_if="q1 <= 4")]))
+
+
+def test_a_placeholder_that_nothing_fills_is_refused_naming_the_text_and_the_placeholder() -> None:
+    field, message = only_problem(survey(rating("q1") | {"text": text("Hur nöjd är du med {tjanst}?")}))
+    assert field == f"{Q}[0].text.sv"
+    assert "'Hur nöjd är du med {tjanst}?' has the placeholder '{tjanst}'" in message
+
+
+def test_a_price_question_fills_its_product_and_refuses_other_placeholders() -> None:
+    price = {"type": "price", "key": "pris", "text": text("Pris"), "product": text("årskortet")}
+    parse_definition(survey(price))  # the default texts hold {product}: filled, so valid
+    price["texts"] = {"too_cheap": text("Vid vilket pris blir {produkt} för billig?")}
+    field, message = only_problem(survey(price))
+    assert field == f"{Q}[0].texts.too_cheap.sv"
+    assert "{produkt}" in message

@@ -31,6 +31,23 @@ KANO_PARTS: tuple[str, ...] = ("functional", "dysfunctional")
 PRICE_PARTS: tuple[str, ...] = ("too_cheap", "cheap", "expensive", "too_expensive")
 INTENT_PARTS: tuple[str, ...] = ("intent_cheap", "intent_expensive")
 
+#: The one placeholder a definition's texts may hold: in a price question's texts, filled from ``product``.
+PRODUCT_PLACEHOLDER = "{product}"
+
+#: How a currency code is shown next to a price field, per language (other codes are shown as they are).
+CURRENCY_LABELS: dict[str, dict[str, str]] = {
+    "SEK": {"sv": "kr", "en": "SEK"},
+    "NOK": {"sv": "NOK", "en": "NOK"},
+    "DKK": {"sv": "DKK", "en": "DKK"},
+    "EUR": {"sv": "euro", "en": "EUR"},
+}
+
+
+def currency_label(code: str, language: str) -> str:
+    """The currency ``code`` as a respondent reads it: ``"kr"`` for SEK on a Swedish page."""
+    return CURRENCY_LABELS.get(code, {}).get(language, code)
+
+
 DEFAULT_PRICE_TEXTS: dict[str, LocalizedText] = {
     "too_cheap": LocalizedText(
         "Vid vilket pris skulle {product} vara så billig att du tvivlar på kvaliteten?",

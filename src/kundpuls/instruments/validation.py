@@ -8,6 +8,7 @@ Every check returns located :class:`~kundpuls.errors.DefinitionError` objects in
   question and ``dont_know`` is reserved;
 - scales: ``min < max``, at most 101 points; multiple choice: ``min_choices ≤ max_choices ≤ options``;
 - languages: when English is offered every text has an English version;
+- placeholders: no text as shown holds a ``{name}`` (a price question's ``{product}`` is filled first);
 - conditions: refer only to earlier items (not to a matrix, Kano or price key as a whole), compare like
   with like, use existing options (see :mod:`kundpuls.instruments.expression_types`); a block's or a
   question's condition refers only to items of *earlier pages*, since a respondent page is sent whole
@@ -18,6 +19,7 @@ Every check returns located :class:`~kundpuls.errors.DefinitionError` objects in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from kundpuls.errors import DefinitionError
@@ -41,7 +43,10 @@ from kundpuls.instruments.model import (
     SingleChoiceQuestion,
     SurveyDefinition,
 )
-from kundpuls.instruments.presets import DONT_KNOW, MAX_SCALE_POINTS
+from kundpuls.instruments.presets import DONT_KNOW, MAX_SCALE_POINTS, PRODUCT_PLACEHOLDER
+
+#: A ``{name}`` (or a stray pair of braces) in a text as shown.
+PLACEHOLDER = re.compile(r"\{[^{}]{0,40}\}")
 
 
 def semantic_errors(definition: SurveyDefinition) -> list[DefinitionError]:
@@ -50,6 +55,7 @@ def semantic_errors(definition: SurveyDefinition) -> list[DefinitionError]:
     errors += _key_errors(definition)
     errors += _question_errors(definition)
     errors += _language_errors(definition)
+    errors += _placeholder_errors(definition)
     errors += _condition_errors(definition)
     errors += codebook_errors(definition)
     return errors
@@ -237,8 +243,8 @@ def _question_texts(path: str, question: Question) -> Iterator[tuple[str, Locali
         yield f"{path}.dysfunctional", question.dysfunctional
     if isinstance(question, PriceQuestion):
         yield f"{path}.product", question.product
-        for part, text in question.texts.items():
-            yield f"{path}.texts.{part}", text
+        for part in question.texts:  # as shown: with the product filled in
+            yield f"{path}.texts.{part}", question.filled_text(part)
     if isinstance(question, ConsentQuestion):
         yield f"{path}.purpose", question.purpose
         for i, contact in enumerate(question.contact_fields):
@@ -255,6 +261,30 @@ def _language_errors(definition: SurveyDefinition) -> list[DefinitionError]:
         for path, text in _texts(definition)
         if text is not None and not text.en
     ]
+
+
+def _placeholder_errors(definition: SurveyDefinition) -> list[DefinitionError]:
+    """A ``{name}`` left in a text as shown: nothing fills it, so the respondent would read it raw."""
+    errors = []
+    for path, text in _texts(definition):
+        if text is None:
+            continue
+        for language, shown in (("sv", text.sv), ("en", text.en)):
+            for placeholder in dict.fromkeys(PLACEHOLDER.findall(shown or "")):
+                errors.append(
+                    definition_error(
+                        f"{path}.{language}",
+                        f"the text {_short(shown or '')!r} has the placeholder {placeholder!r}, which nothing "
+                        f"fills (only {PRODUCT_PLACEHOLDER} in a price question's texts is filled, from its "
+                        "product); write the text out",
+                        shown,
+                    )
+                )
+    return errors
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # ----------------------------------------------------------------------------------------------- conditions

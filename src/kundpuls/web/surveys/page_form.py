@@ -24,7 +24,7 @@ from kundpuls.instruments.model import (
     SingleChoiceQuestion,
     TextQuestion,
 )
-from kundpuls.instruments.presets import DEFAULT_DONT_KNOW_TEXT
+from kundpuls.instruments.presets import DEFAULT_DONT_KNOW_TEXT, currency_label
 from kundpuls.web.surveys.markup import question_html
 
 YES_NO = {"sv": (("yes", "Ja"), ("no", "Nej")), "en": (("yes", "Yes"), ("no", "No"))}
@@ -140,7 +140,7 @@ def _input(question: Question, item: StoredItem, values: dict[str, Any], languag
         return base
     if item.kind == "numeric":
         base.widget = "number"
-        base.unit = item.unit or ""
+        base.unit = currency_label(item.unit, language) if item.unit else ""
         base.value = "" if item.key not in values or raw is None else _shown_value(raw)
         return base
     if item.kind in {"choice", "choices"}:
