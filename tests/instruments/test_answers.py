@@ -330,3 +330,13 @@ def test_an_earlier_answer_of_the_same_page_does_not_leak_into_its_result() -> N
     # the respondent first answered 2 (so "varfor" was asked), went back and cleared the rating
     result = validate_page_answers(definition, "p1", {"q1": ""}, previous={"q1": 2, "varfor": "x"})
     assert result == ValidatedAnswers()
+
+
+def test_a_price_hint_names_the_currency_as_a_swedish_reader_writes_it() -> None:
+    price = {"type": "price", "key": "pris", "text": text("Pris"), "product": text("årskortet")}
+    definition = parse_definition(survey(price))
+    with pytest.raises(AnswerErrors) as caught:
+        validate_answers(definition, {"pris_too_cheap": "gratis"})
+    error = caught.value.errors[0]
+    assert "Skriv ett belopp i kr," in error.hint("sv")
+    assert "Enter an amount in SEK," in error.hint("en")
