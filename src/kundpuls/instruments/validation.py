@@ -274,9 +274,9 @@ def _placeholder_errors(definition: SurveyDefinition) -> list[DefinitionError]:
                 errors.append(
                     definition_error(
                         f"{path}.{language}",
-                        f"the text {_short(shown or '')!r} has the placeholder {placeholder!r}, which nothing "
-                        f"fills (only {PRODUCT_PLACEHOLDER} in a price question's texts is filled, from its "
-                        "product); write the text out",
+                        f"the text {_short(shown or '')!r} has the placeholder {placeholder!r}, which "
+                        f"nothing fills (only {PRODUCT_PLACEHOLDER} in a price question's texts is "
+                        "filled, from its product); write the text out",
                         shown,
                     )
                 )
