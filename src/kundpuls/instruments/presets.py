@@ -48,9 +48,11 @@ def currency_label(code: str, language: str) -> str:
     return CURRENCY_LABELS.get(code, {}).get(language, code)
 
 
+# The Swedish texts use "kosta", not an adjective, so they read right with any product ("årskortet",
+# "en tjänst"): "så billig" would not agree with a neuter product.
 DEFAULT_PRICE_TEXTS: dict[str, LocalizedText] = {
     "too_cheap": LocalizedText(
-        "Vid vilket pris skulle {product} vara så billig att du tvivlar på kvaliteten?",
+        "Vid vilket pris skulle {product} kosta så lite att du tvivlar på kvaliteten?",
         "At what price would {product} be so cheap that you would doubt its quality?",
     ),
     "cheap": LocalizedText(
@@ -58,11 +60,11 @@ DEFAULT_PRICE_TEXTS: dict[str, LocalizedText] = {
         "At what price would {product} be a bargain, a great buy for the money?",
     ),
     "expensive": LocalizedText(
-        "Vid vilket pris börjar {product} bli dyr, men du kan ändå tänka dig att köpa?",
+        "Vid vilket pris börjar du tycka att {product} kostar mycket, men kan ändå tänka dig att köpa?",
         "At what price would {product} start to seem expensive, but you would still consider it?",
     ),
     "too_expensive": LocalizedText(
-        "Vid vilket pris skulle {product} vara så dyr att du inte alls kan tänka dig att köpa?",
+        "Vid vilket pris skulle {product} kosta så mycket att du inte alls kan tänka dig att köpa?",
         "At what price would {product} be so expensive that you would not consider buying it?",
     ),
     "intent_cheap": LocalizedText(
