@@ -85,14 +85,14 @@ def test_a_required_question_must_be_answered_and_dont_know_counts_as_an_answer(
 
 def test_a_hidden_required_question_is_not_required_and_its_answer_is_dropped() -> None:
     definition = parse_definition(
-        survey(yes_no("besokt", required=True), rating("betyg", required=True, show_if="besokt"))
+        paged([yes_no("besokt", required=True)], [rating("betyg", required=True, show_if="besokt")])
     )
     assert validate_answers(definition, {"besokt": "nej", "betyg": 3}).answers == {"besokt": False}
     assert errors_of(definition, {"besokt": "ja"}) == [("betyg", "required", None)]
 
 
 def test_a_hidden_answer_is_dropped_even_when_invalid() -> None:
-    definition = parse_definition(survey(rating("q1"), open_text("varfor", show_if="q1 <= 4")))
+    definition = parse_definition(paged([rating("q1")], [open_text("varfor", show_if="q1 <= 4")]))
     assert validate_answers(definition, {"q1": 9, "varfor": 12345}).answers == {"q1": 9}
 
 
@@ -107,7 +107,7 @@ def test_hidden_pages_and_blocks_drop_their_answers() -> None:
 
 def test_a_condition_on_a_dont_know_answer_is_false() -> None:
     definition = parse_definition(
-        survey(rating("q1", dont_know=True), open_text("varfor", show_if="q1 <= 4"))
+        paged([rating("q1", dont_know=True)], [open_text("varfor", show_if="q1 <= 4")])
     )
     assert validate_answers(definition, {"q1": "dont_know", "varfor": "x"}).answers == {"q1": None}
 
@@ -353,10 +353,20 @@ def test_a_full_nki_response_round_trips() -> None:
     assert validate_answers(definition, result.as_input()) == result
 
 
-def test_an_earlier_answer_on_the_same_page_does_not_leak_into_its_conditions() -> None:
+def test_an_earlier_answer_of_the_same_page_does_not_leak_into_its_result() -> None:
     definition = parse_definition(
-        paged([rating("q1"), open_text("varfor", show_if="q1 <= 4", required=True)])
+        paged([rating("q1"), rating("q2")], [open_text("varfor", show_if="q1 <= 4")])
     )
     # the respondent first answered 2 (so "varfor" was asked), went back and cleared the rating
     result = validate_page_answers(definition, "p1", {"q1": ""}, previous={"q1": 2, "varfor": "x"})
     assert result == ValidatedAnswers()
+
+
+def test_a_price_hint_names_the_currency_as_a_swedish_reader_writes_it() -> None:
+    price = {"type": "price", "key": "pris", "text": text("Pris"), "product": text("årskortet")}
+    definition = parse_definition(survey(price))
+    with pytest.raises(AnswerErrors) as caught:
+        validate_answers(definition, {"pris_too_cheap": "gratis"})
+    error = caught.value.errors[0]
+    assert "Skriv ett belopp i kr," in error.hint("sv")
+    assert "Enter an amount in SEK," in error.hint("en")

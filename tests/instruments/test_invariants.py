@@ -137,7 +137,12 @@ def definitions(draw: st.DrawFn) -> dict[str, Any]:
         questions.append(question)
         earlier += new_items
     cut = draw(st.integers(1, len(questions)))
-    pages = [questions[:cut], questions[cut:]] if cut < len(questions) else [questions]
+    pages: list[list[dict[str, Any]]] = [[]]
+    for i, question in enumerate(questions):
+        # a condition refers to earlier pages only (a page is sent whole), so it starts a page
+        if pages[-1] and (i == cut or "show_if" in question):
+            pages.append([])
+        pages[-1].append(question)
     return {
         "key": "generated",
         "title": _text("Genererad"),

@@ -64,11 +64,12 @@ def test_visible_questions_follow_the_answers_so_far() -> None:
 
 def test_visible_blocks_keep_the_block_for_titles_and_leave_out_empty_blocks() -> None:
     definition = load_template("nps")
-    shown = visible_blocks(definition, "nps", {"rekommendera": 9})
-    assert [b.block.key for b in shown] == ["rekommendation"]
-    assert [q.key for q in shown[0].questions] == ["rekommendera", "skal_hogt"]
-    low = visible_blocks(definition, "nps", {"rekommendera": 3})
-    assert [b.block.key for b in low] == ["rekommendation", "kontakt"]
+    shown = visible_blocks(definition, "foljdfragor", {"rekommendera": 9})
+    assert [b.block.key for b in shown] == ["anledning"]
+    assert [q.key for q in shown[0].questions] == ["skal_hogt"]
+    low = visible_blocks(definition, "foljdfragor", {"rekommendera": 3})
+    assert [b.block.key for b in low] == ["anledning", "kontakt"]
+    assert [q.key for q in low[0].questions] == ["skal_lagt"]
 
 
 def test_progress_counts_only_the_pages_shown() -> None:

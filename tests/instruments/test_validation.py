@@ -276,3 +276,37 @@ def test_a_condition_on_a_matrix_key_names_its_rows() -> None:
     field, message = only_problem(survey(matrix("bem", ("bem1", "bem2")), rating("q2", show_if="bem <= 4")))
     assert field == f"{Q}[1].show_if"
     assert "'bem' names a group of items; refer to one of them: bem1, bem2" in message
+
+
+def test_a_condition_on_an_answer_of_the_same_page_is_refused_naming_the_question_and_the_item() -> None:
+    field, message = only_problem(survey(rating("q1"), open_text("varfor", show_if="q1 <= 4")))
+    assert field == f"{Q}[1].show_if"
+    assert "question 'varfor' depends on 'q1' on the same page" in message
+    assert "move question 'varfor' to a later page" in message
+
+
+def test_a_block_condition_on_a_matrix_row_of_the_same_page_names_the_matrix() -> None:
+    data = survey(matrix("bem", ("bem1", "bem2")))
+    data["pages"][0]["blocks"].append({"key": "b2", "show_if": "bem2 <= 2", "questions": [rating("q2")]})
+    field, message = only_problem(data)
+    assert field == "pages[0].blocks[1].show_if"
+    assert "block 'b2' depends on 'bem2' (asked by question 'bem') on the same page" in message
+
+
+def test_a_condition_on_an_earlier_page_is_accepted() -> None:
+    parse_definition(paged([rating("q1")], [open_text("varfor", show_if="q1 <= 4")]))
+
+
+def test_a_placeholder_that_nothing_fills_is_refused_naming_the_text_and_the_placeholder() -> None:
+    field, message = only_problem(survey(rating("q1") | {"text": text("Hur nöjd är du med {tjanst}?")}))
+    assert field == f"{Q}[0].text.sv"
+    assert "'Hur nöjd är du med {tjanst}?' has the placeholder '{tjanst}'" in message
+
+
+def test_a_price_question_fills_its_product_and_refuses_other_placeholders() -> None:
+    price = {"type": "price", "key": "pris", "text": text("Pris"), "product": text("årskortet")}
+    parse_definition(survey(price))  # the default texts hold {product}: filled, so valid
+    price["texts"] = {"too_cheap": text("Vid vilket pris blir {produkt} för billig?")}
+    field, message = only_problem(survey(price))
+    assert field == f"{Q}[0].texts.too_cheap.sv"
+    assert "{produkt}" in message

@@ -169,7 +169,7 @@ def question_items(question: Question, *, page_key: str = "", block_key: str = "
                     StoredItem(
                         key=question.part_key(part),
                         kind="numeric",
-                        text=question.texts[part],
+                        text=question.filled_text(part),
                         part=part,
                         scale_min=INTENT_SCALE_MIN,
                         scale_max=INTENT_SCALE_MAX,
@@ -183,7 +183,7 @@ def question_items(question: Question, *, page_key: str = "", block_key: str = "
                     StoredItem(
                         key=question.part_key(part),
                         kind="numeric",
-                        text=question.texts[part],
+                        text=question.filled_text(part),
                         part=part,
                         scale_min=0,
                         scale_max=MAX_PRICE,

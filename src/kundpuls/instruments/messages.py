@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kundpuls.instruments.presets import currency_label
+
 #: code → (Swedish template, English template); placeholders are filled from the error's params.
 MESSAGES: dict[str, tuple[str, str]] = {
     "required": ("Frågan behöver besvaras.", "Please answer this question."),
@@ -88,6 +90,8 @@ def render_hint(code: str, language: str, **params: Any) -> str:
     if templates is None:
         return code
     template = templates[1] if language == "en" else templates[0]
+    if "currency" in params:  # "kr" on a Swedish page, not "SEK"
+        params = {**params, "currency": currency_label(str(params["currency"]), language)}
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):

@@ -25,6 +25,7 @@ from kundpuls.instruments.presets import (
     INTENT_PARTS,
     KANO_ANSWERS,
     PRICE_PARTS,
+    PRODUCT_PLACEHOLDER,
 )
 
 
@@ -205,9 +206,17 @@ class PriceQuestion(QuestionBase):
         """Stored key of ``part``."""
         return f"{self.key}_{part}"
 
+    def filled_text(self, part: str) -> LocalizedText:
+        """The question text of ``part`` in both languages with ``{product}`` filled in."""
+        text = self.texts[part]
+        return LocalizedText(
+            text.sv.replace(PRODUCT_PLACEHOLDER, self.product.sv),
+            text.en.replace(PRODUCT_PLACEHOLDER, self.product.in_language("en")) if text.en else None,
+        )
+
     def part_text(self, part: str, language: str) -> str:
         """The question text of ``part`` in ``language`` with the product filled in."""
-        return self.texts[part].in_language(language).replace("{product}", self.product.in_language(language))
+        return self.filled_text(part).in_language(language)
 
 
 @dataclass(frozen=True, kw_only=True)

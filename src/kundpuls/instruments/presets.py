@@ -31,9 +31,28 @@ KANO_PARTS: tuple[str, ...] = ("functional", "dysfunctional")
 PRICE_PARTS: tuple[str, ...] = ("too_cheap", "cheap", "expensive", "too_expensive")
 INTENT_PARTS: tuple[str, ...] = ("intent_cheap", "intent_expensive")
 
+#: The one placeholder a definition's texts may hold: in a price question's texts, filled from ``product``.
+PRODUCT_PLACEHOLDER = "{product}"
+
+#: How a currency code is shown next to a price field, per language (other codes are shown as they are).
+CURRENCY_LABELS: dict[str, dict[str, str]] = {
+    "SEK": {"sv": "kr", "en": "SEK"},
+    "NOK": {"sv": "NOK", "en": "NOK"},
+    "DKK": {"sv": "DKK", "en": "DKK"},
+    "EUR": {"sv": "euro", "en": "EUR"},
+}
+
+
+def currency_label(code: str, language: str) -> str:
+    """The currency ``code`` as a respondent reads it: ``"kr"`` for SEK on a Swedish page."""
+    return CURRENCY_LABELS.get(code, {}).get(language, code)
+
+
+# The Swedish texts use "kosta", not an adjective, so they read right with any product ("årskortet",
+# "en tjänst"): "så billig" would not agree with a neuter product.
 DEFAULT_PRICE_TEXTS: dict[str, LocalizedText] = {
     "too_cheap": LocalizedText(
-        "Vid vilket pris skulle {product} vara så billig att du tvivlar på kvaliteten?",
+        "Vid vilket pris skulle {product} kosta så lite att du tvivlar på kvaliteten?",
         "At what price would {product} be so cheap that you would doubt its quality?",
     ),
     "cheap": LocalizedText(
@@ -41,11 +60,11 @@ DEFAULT_PRICE_TEXTS: dict[str, LocalizedText] = {
         "At what price would {product} be a bargain, a great buy for the money?",
     ),
     "expensive": LocalizedText(
-        "Vid vilket pris börjar {product} bli dyr, men du kan ändå tänka dig att köpa?",
+        "Vid vilket pris börjar du tycka att {product} kostar mycket, men kan ändå tänka dig att köpa?",
         "At what price would {product} start to seem expensive, but you would still consider it?",
     ),
     "too_expensive": LocalizedText(
-        "Vid vilket pris skulle {product} vara så dyr att du inte alls kan tänka dig att köpa?",
+        "Vid vilket pris skulle {product} kosta så mycket att du inte alls kan tänka dig att köpa?",
         "At what price would {product} be so expensive that you would not consider buying it?",
     ),
     "intent_cheap": LocalizedText(

@@ -8,20 +8,25 @@ Every check returns located :class:`~kundpuls.errors.DefinitionError` objects in
   question and ``dont_know`` is reserved;
 - scales: ``min < max``, at most 101 points; multiple choice: ``min_choices ≤ max_choices ≤ options``;
 - languages: when English is offered every text has an English version;
+- placeholders: no text as shown holds a ``{name}`` (a price question's ``{product}`` is filled first);
 - conditions: refer only to earlier items (not to a matrix, Kano or price key as a whole), compare like
-  with like, use existing options (see :mod:`kundpuls.instruments.expression_types`);
+  with like, use existing options (see :mod:`kundpuls.instruments.expression_types`); a block's or a
+  question's condition refers only to items of *earlier pages*, since a respondent page is sent whole
+  (without JavaScript nothing appears on a page after an answer on it);
 - at most one consent question;
 - the codebook: see :mod:`kundpuls.instruments.codebook_validation`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from kundpuls.errors import DefinitionError
 from kundpuls.instruments.codebook_validation import codebook_errors
 from kundpuls.instruments.exceptions import definition_error
 from kundpuls.instruments.expression_types import ReferenceType, check_expression
+from kundpuls.instruments.expressions import references
 from kundpuls.instruments.items import StoredItem, iter_items, question_items
 from kundpuls.instruments.localized import LocalizedText
 from kundpuls.instruments.model import (
@@ -38,7 +43,10 @@ from kundpuls.instruments.model import (
     SingleChoiceQuestion,
     SurveyDefinition,
 )
-from kundpuls.instruments.presets import DONT_KNOW, MAX_SCALE_POINTS
+from kundpuls.instruments.presets import DONT_KNOW, MAX_SCALE_POINTS, PRODUCT_PLACEHOLDER
+
+#: A ``{name}`` (or a stray pair of braces) in a text as shown.
+PLACEHOLDER = re.compile(r"\{[^{}]{0,40}\}")
 
 
 def semantic_errors(definition: SurveyDefinition) -> list[DefinitionError]:
@@ -47,6 +55,7 @@ def semantic_errors(definition: SurveyDefinition) -> list[DefinitionError]:
     errors += _key_errors(definition)
     errors += _question_errors(definition)
     errors += _language_errors(definition)
+    errors += _placeholder_errors(definition)
     errors += _condition_errors(definition)
     errors += codebook_errors(definition)
     return errors
@@ -234,8 +243,8 @@ def _question_texts(path: str, question: Question) -> Iterator[tuple[str, Locali
         yield f"{path}.dysfunctional", question.dysfunctional
     if isinstance(question, PriceQuestion):
         yield f"{path}.product", question.product
-        for part, text in question.texts.items():
-            yield f"{path}.texts.{part}", text
+        for part in question.texts:  # as shown: with the product filled in
+            yield f"{path}.texts.{part}", question.filled_text(part)
     if isinstance(question, ConsentQuestion):
         yield f"{path}.purpose", question.purpose
         for i, contact in enumerate(question.contact_fields):
@@ -252,6 +261,30 @@ def _language_errors(definition: SurveyDefinition) -> list[DefinitionError]:
         for path, text in _texts(definition)
         if text is not None and not text.en
     ]
+
+
+def _placeholder_errors(definition: SurveyDefinition) -> list[DefinitionError]:
+    """A ``{name}`` left in a text as shown: nothing fills it, so the respondent would read it raw."""
+    errors = []
+    for path, text in _texts(definition):
+        if text is None:
+            continue
+        for language, shown in (("sv", text.sv), ("en", text.en)):
+            for placeholder in dict.fromkeys(PLACEHOLDER.findall(shown or "")):
+                errors.append(
+                    definition_error(
+                        f"{path}.{language}",
+                        f"the text {_short(shown or '')!r} has the placeholder {placeholder!r}, which "
+                        f"nothing fills (only {PRODUCT_PLACEHOLDER} in a price question's texts is "
+                        "filled, from its product); write the text out",
+                        shown,
+                    )
+                )
+    return errors
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # ----------------------------------------------------------------------------------------------- conditions
@@ -279,18 +312,47 @@ def _condition_errors(definition: SurveyDefinition) -> list[DefinitionError]:
             known[question.key] = ReferenceType("group", parts)
     errors: list[DefinitionError] = []
 
-    def check(condition: Condition | None, path: str) -> None:
+    def check(
+        condition: Condition | None, path: str, what: str = "", on_page: dict[str, str] | None = None
+    ) -> None:
         if condition is None:
             return
-        for problem in check_expression(condition.expression, condition.source, known):
+        problems = check_expression(condition.expression, condition.source, known)
+        for problem in problems:
             errors.append(problem.at(f"{path}.show_if"))
+        if not problems and on_page:
+            errors.extend(_same_page_errors(condition, f"{path}.show_if", what, on_page))
 
     for p, page in enumerate(definition.pages):
         check(page.show_if, f"pages[{p}]")
+        on_page: dict[str, str] = {}  # item key -> key of the question that asks it, on this page so far
         for b, block in enumerate(page.blocks):
-            check(block.show_if, f"pages[{p}].blocks[{b}]")
+            check(block.show_if, f"pages[{p}].blocks[{b}]", f"block {block.key!r}", on_page)
             for q, question in enumerate(block.questions):
-                check(question.show_if, f"pages[{p}].blocks[{b}].questions[{q}]")
+                where = f"pages[{p}].blocks[{b}].questions[{q}]"
+                check(question.show_if, where, f"question {question.key!r}", on_page)
                 for item in question_items(question):
                     known[item.key] = reference_type(item)
+                    on_page[item.key] = question.key
     return errors
+
+
+def _same_page_errors(
+    condition: Condition, path: str, what: str, on_page: dict[str, str]
+) -> list[DefinitionError]:
+    """A condition on an answer given on the same page: the page is sent whole, so it would never show."""
+    keys = dict.fromkeys(reference.key for reference in references(condition.expression))
+    return [
+        definition_error(
+            path,
+            f"{what} depends on {key!r}{_asked_by(key, on_page[key])} on the same page; a page is "
+            f"sent whole, so move {what} to a later page (condition {condition.source!r})",
+            key,
+        )
+        for key in keys
+        if key in on_page
+    ]
+
+
+def _asked_by(item: str, question: str) -> str:
+    return "" if item == question else f" (asked by question {question!r})"

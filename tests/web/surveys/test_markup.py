@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from itertools import product
 from typing import Any
 
 import pytest
 from django.utils import translation
 
-from kundpuls.instruments import load_template
-from kundpuls.instruments.items import question_items
+from kundpuls.instruments import load_template, visible_questions
+from kundpuls.instruments.expressions import references
+from kundpuls.instruments.items import iter_items, question_items
 from kundpuls.instruments.library import template_keys
 from kundpuls.web.surveys.page_form import page_view
 
@@ -52,12 +54,39 @@ def _pages() -> list[tuple[str, str, str]]:
     ]
 
 
+def _most_shown(definition: Any, page: str) -> dict[str, Any]:
+    """Answers to earlier pages under which the page shows the most questions (follow-ups included)."""
+    items = {item.key: item for item in iter_items(definition)}
+    keys = sorted(
+        {
+            ref.key
+            for condition in _page_conditions(definition.page(page))
+            for ref in references(condition.expression)
+        }
+    )
+
+    def candidates(item: Any) -> list[Any]:
+        if item.kind == "numeric" and item.integer:
+            return list(range(int(item.scale_min), int(item.scale_max) + 1))
+        if item.kind == "choice":
+            return list(item.options)
+        return [True, False] if item.kind == "boolean" else [None]
+
+    sets = [dict(zip(keys, values, strict=True)) for values in product(*(candidates(items[k]) for k in keys))]
+    return max(sets, key=lambda answers: len(visible_questions(definition, page, answers)))
+
+
+def _page_conditions(page: Any) -> list[Any]:
+    found = [block.show_if for block in page.blocks] + [q.show_if for q in page.questions()]
+    return [condition for condition in found if condition is not None]
+
+
 @pytest.mark.parametrize(("template", "page", "language"), _pages())
 def test_every_control_of_every_template_page_is_labelled_and_its_errors_linked(
     template: str, page: str, language: str
 ) -> None:
     definition = load_template(template)
-    answers: dict[str, Any] = {}
+    answers = _most_shown(definition, page)
     errors: dict[str, list[str]] = {}
     for question in definition.page(page).questions():
         for item in question_items(question):

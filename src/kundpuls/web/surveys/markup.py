@@ -75,10 +75,12 @@ def input_html(i: Input) -> str:
         return f"<textarea {attributes}>{escape(i.value)}</textarea>"
     if i.widget == "number":
         unit = f" <span>{escape(i.unit)}</span>" if i.unit else ""
-        return (
+        field = (
             f'<input type="text" inputmode="decimal" id="{ident}" name="{name}" value="{escape(i.value)}" '
-            f'class="num"{_invalid(i)}>{unit}'
+            f'class="num"{_invalid(i)}>'
         )
+        # the unit stays on the line of its field
+        return f'<span class="amount">{field}{unit}</span>' if unit else field
     return f'<input type="text" id="{ident}" name="{name}" value="{escape(i.value)}"{length}{_invalid(i)}>'
 
 

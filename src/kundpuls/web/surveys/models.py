@@ -69,6 +69,14 @@ class SurveyVersion(models.Model):
         return self.published_at is not None
 
 
+class SurveyStatus(models.TextChoices):
+    """Where a survey stands (derived, not stored): the value goes to the CLI, the label to the pages."""
+
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+    CLOSED = "closed", _("closed")
+
+
 class Channel(models.TextChoices):
     LINK = "link", _("Open link")
     QR = "qr", _("QR code")

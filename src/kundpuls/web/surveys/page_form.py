@@ -13,7 +13,7 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.safestring import SafeString
 
-from kundpuls.instruments import DONT_KNOW, StoredItem, SurveyDefinition, visible_blocks
+from kundpuls.instruments import DONT_KNOW, StoredItem, SurveyDefinition, VisibleBlock, visible_blocks
 from kundpuls.instruments.items import question_items
 from kundpuls.instruments.model import (
     BackgroundQuestion,
@@ -24,7 +24,7 @@ from kundpuls.instruments.model import (
     SingleChoiceQuestion,
     TextQuestion,
 )
-from kundpuls.instruments.presets import DEFAULT_DONT_KNOW_TEXT
+from kundpuls.instruments.presets import DEFAULT_DONT_KNOW_TEXT, currency_label
 from kundpuls.web.surveys.markup import question_html
 
 YES_NO = {"sv": (("yes", "Ja"), ("no", "Nej")), "en": (("yes", "Yes"), ("no", "No"))}
@@ -67,6 +67,7 @@ class QuestionView:
     grouped: bool  # several inputs under one legend (matrix, Kano, price)
     purpose: str = ""
     contact_inputs: list[Input] = field(default_factory=list)
+    condition: str = ""  # the show-if of the question or its block (shown to staff in the preview)
 
     @property
     def errors(self) -> list[str]:
@@ -140,7 +141,7 @@ def _input(question: Question, item: StoredItem, values: dict[str, Any], languag
         return base
     if item.kind == "numeric":
         base.widget = "number"
-        base.unit = item.unit or ""
+        base.unit = currency_label(item.unit, language) if item.unit else ""
         base.value = "" if item.key not in values or raw is None else _shown_value(raw)
         return base
     if item.kind in {"choice", "choices"}:
@@ -166,12 +167,22 @@ def page_view(
     language: str,
     errors: dict[str, list[str]] | None = None,
     contact: dict[str, str] | None = None,
+    every_question: bool = False,
 ) -> list[BlockView]:
-    """The blocks of ``page_key`` with their questions, filled with ``answers`` and ``errors``."""
+    """The blocks of ``page_key`` with their questions, filled with ``answers`` and ``errors``.
+
+    ``every_question`` (the staff preview) shows the questions whose conditions are false too, each with
+    its condition in ``condition``.
+    """
     errors = errors or {}
     contact = contact or {}
     blocks = []
-    for shown in visible_blocks(definition, page_key, answers):
+    if every_question:
+        page = definition.page(page_key)
+        shown_blocks = [VisibleBlock(block, block.questions) for block in page.blocks]
+    else:
+        shown_blocks = visible_blocks(definition, page_key, answers)
+    for shown in shown_blocks:
         questions = []
         for question in shown.questions:
             items = question_items(question)
@@ -185,6 +196,11 @@ def page_view(
                 required=question.required,
                 inputs=inputs,
                 grouped=len(inputs) > 1,
+                condition=" and ".join(
+                    f"({c.source})" if " or " in c.source else c.source
+                    for c in (shown.block.show_if, question.show_if)
+                    if c is not None
+                ),
             )
             if isinstance(question, ConsentQuestion):
                 view.purpose = question.purpose.in_language(language)

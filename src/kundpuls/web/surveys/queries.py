@@ -11,7 +11,7 @@ from django.db.models.functions import TruncDate
 
 from kundpuls.errors import NotFound
 from kundpuls.instruments import SurveyDefinition, parse_definition
-from kundpuls.web.surveys.models import Distribution, Survey, SurveyVersion
+from kundpuls.web.surveys.models import Distribution, Survey, SurveyStatus, SurveyVersion
 
 
 @lru_cache(maxsize=256)
@@ -43,6 +43,12 @@ def current_version(survey: Survey) -> SurveyVersion | None:
     return survey.versions.filter(published_at__isnull=False).order_by("-number").first()
 
 
+def _status(closed: bool, published: bool) -> SurveyStatus:
+    if closed:
+        return SurveyStatus.CLOSED
+    return SurveyStatus.PUBLISHED if published else SurveyStatus.DRAFT
+
+
 def survey_rows() -> list[dict[str, Any]]:
     """Every survey with its versions, open distributions and response count (for ``surveys list``)."""
     rows = []
@@ -59,7 +65,7 @@ def survey_rows() -> list[dict[str, Any]]:
                 "owner": survey.owner.code,
                 "versions": len(versions),
                 "published_version": max(published) if published else None,
-                "status": "closed" if survey.closed_at else ("published" if published else "draft"),
+                "status": _status(survey.closed_at is not None, bool(published)),
                 "open_distributions": survey.distributions.filter(closed_at__isnull=True).count(),
                 "responses": survey.n_responses,
             }

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kundpuls.errors import KundpulsError, NotFound
-from kundpuls.instruments import first_page_key, parse_definition
+from kundpuls.instruments import SurveyDefinition, first_page_key, parse_definition
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
@@ -87,6 +87,14 @@ def survey_detail(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "surveys/detail.html", context)
 
 
+def _page_title(definition: SurveyDefinition, page_key: str, language: str) -> str:
+    """A page as staff name it: its title, else "Sida 2" (never its key)."""
+    page = definition.page(page_key)
+    if page.title is not None:
+        return page.title.in_language(language)
+    return _("Page %(number)d") % {"number": definition.page_position(page_key) + 1}
+
+
 @login_required
 def survey_preview(request: HttpRequest, key: str) -> HttpResponse:
     survey = _survey_for(request, key)
@@ -102,10 +110,10 @@ def survey_preview(request: HttpRequest, key: str) -> HttpResponse:
         "survey": survey,
         "version": version,
         "title": definition.title.in_language(language or "sv"),
-        "page": definition.page(page_key),
-        "page_keys": definition.page_keys,
+        "page_title": _page_title(definition, page_key, language or "sv"),
+        "pages": [(key, _page_title(definition, key, language or "sv")) for key in definition.page_keys],
         "current": page_key,
-        "blocks": page_view(definition, page_key, {}, language=language or "sv"),
+        "blocks": page_view(definition, page_key, {}, language=language or "sv", every_question=True),
     }
     return render(request, "surveys/preview.html", context)
 
