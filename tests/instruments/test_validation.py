@@ -293,6 +293,16 @@ def test_a_block_condition_on_a_matrix_row_of_the_same_page_names_the_matrix() -
     assert "block 'b2' depends on 'bem2' (asked by question 'bem') on the same page" in message
 
 
+def test_a_version_stored_before_these_rules_still_reads() -> None:
+    """An upgrade never makes a stored survey unreadable: a version saved with a same-page condition (as the
+    NPS template was) loads as stored; only new definitions are held to the rule."""
+    data = survey(rating("q1"), open_text("varfor", show_if="q1 <= 4"))
+    with pytest.raises(DefinitionErrors):
+        parse_definition(data)
+    stored = parse_definition(data, stored=True)
+    assert [q.key for q in stored.questions()] == ["q1", "varfor"]
+
+
 def test_a_condition_on_an_earlier_page_is_accepted() -> None:
     parse_definition(paged([rating("q1")], [open_text("varfor", show_if="q1 <= 4")]))
 

@@ -104,8 +104,11 @@ def definition_from_json(text: str) -> SurveyDefinition:
     return parse_definition(read_json(text))
 
 
-def parse_definition(data: object) -> SurveyDefinition:
+def parse_definition(data: object, *, stored: bool = False) -> SurveyDefinition:
     """Validate raw definition data (from YAML or JSON) and build the model.
+
+    ``stored=True`` reads a version stored before (``semantic_errors(..., authoring=False)`` in
+    :mod:`kundpuls.instruments.validation`): rules added for new definitions do not make it unreadable.
 
     Raises
     ------
@@ -117,7 +120,7 @@ def parse_definition(data: object) -> SurveyDefinition:
         raise DefinitionErrors(problems)
     builder = _Builder()
     definition = builder.definition(data)  # type: ignore[arg-type]  # the schema guarantees a mapping
-    problems = builder.errors + semantic_errors(definition)
+    problems = builder.errors + semantic_errors(definition, authoring=not stored)
     if problems:
         raise DefinitionErrors(problems)
     return definition

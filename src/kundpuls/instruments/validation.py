@@ -49,14 +49,20 @@ from kundpuls.instruments.presets import DONT_KNOW, MAX_SCALE_POINTS, PRODUCT_PL
 PLACEHOLDER = re.compile(r"\{[^{}]{0,40}\}")
 
 
-def semantic_errors(definition: SurveyDefinition) -> list[DefinitionError]:
-    """Every problem with the meaning of a structurally valid definition."""
+def semantic_errors(definition: SurveyDefinition, *, authoring: bool = True) -> list[DefinitionError]:
+    """Every problem with the meaning of a structurally valid definition.
+
+    ``authoring=False`` is for a version stored before: the rules added later for new definitions (no
+    condition on an answer of the same page, no unfilled placeholder) are not applied to it, so an upgrade
+    never makes a stored survey unreadable; the rules that give its answers their meaning all still hold.
+    """
     errors: list[DefinitionError] = []
     errors += _key_errors(definition)
     errors += _question_errors(definition)
     errors += _language_errors(definition)
-    errors += _placeholder_errors(definition)
-    errors += _condition_errors(definition)
+    if authoring:
+        errors += _placeholder_errors(definition)
+    errors += _condition_errors(definition, same_page=authoring)
     errors += codebook_errors(definition)
     return errors
 
@@ -303,7 +309,7 @@ def reference_type(item: StoredItem) -> ReferenceType:
     return ReferenceType("text")
 
 
-def _condition_errors(definition: SurveyDefinition) -> list[DefinitionError]:
+def _condition_errors(definition: SurveyDefinition, *, same_page: bool = True) -> list[DefinitionError]:
     all_items = {item.key: item for item in iter_items(definition)}
     known: dict[str, ReferenceType] = {key: ReferenceType("later") for key in all_items}
     for question in definition.questions():
@@ -320,7 +326,7 @@ def _condition_errors(definition: SurveyDefinition) -> list[DefinitionError]:
         problems = check_expression(condition.expression, condition.source, known)
         for problem in problems:
             errors.append(problem.at(f"{path}.show_if"))
-        if not problems and on_page:
+        if not problems and on_page and same_page:
             errors.extend(_same_page_errors(condition, f"{path}.show_if", what, on_page))
 
     for p, page in enumerate(definition.pages):

@@ -17,7 +17,7 @@ from kundpuls.web.surveys.models import Distribution, Survey, SurveyStatus, Surv
 @lru_cache(maxsize=256)
 def _published_definition(version_pk: int, published_at: str) -> SurveyDefinition:
     version = SurveyVersion.objects.get(pk=version_pk)
-    return parse_definition(version.definition)
+    return parse_definition(version.definition, stored=True)
 
 
 def definition_of(version: SurveyVersion) -> SurveyDefinition:
@@ -28,7 +28,7 @@ def definition_of(version: SurveyVersion) -> SurveyDefinition:
     """
     if version.published_at is not None:
         return _published_definition(version.pk, version.published_at.isoformat())
-    return parse_definition(version.definition)
+    return parse_definition(version.definition, stored=True)
 
 
 def survey_by_key(key: str) -> Survey:
