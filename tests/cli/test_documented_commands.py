@@ -22,6 +22,9 @@ import pytest
 
 import kundpuls
 
+# Each test runs real `kundpuls` processes (one starts `kundpuls serve`): not part of `make test-fast`.
+pytestmark = [pytest.mark.slow, pytest.mark.server]
+
 _BUILD = """
 import os
 from datetime import UTC, datetime, timedelta
