@@ -2,7 +2,8 @@
 
 Generated requests (paths, query strings, bodies, headers) go to the Django application in-process, with a
 token of an analyst over the results fixture; every response must match the documented status codes,
-content types, headers and schemas, and none may be a server error.
+content types, headers and schemas, and none may be a server error (every check runs but the one that
+wants every schema-valid request accepted: see the test).
 """
 
 from __future__ import annotations
@@ -44,4 +45,9 @@ def token(personas: dict[str, Any], results: dict[str, int]) -> str:
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_route_keeps_its_documented_contract(case: Any, token: str) -> None:
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+    # Every check but "a schema-valid request is accepted": a batch for a survey or unit that does not exist,
+    # or with text a database cannot hold (a NUL), is rightly refused, and the schema cannot list which exist.
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {token}"},
+        excluded_checks=[schemathesis.checks.positive_data_acceptance],
+    )

@@ -194,3 +194,14 @@ def test_a_batch_cannot_attach_contact_details_to_a_response_stored_before(perso
     stored_before = Response.objects.get(submission_id=earlier["submission_id"])
     assert not ContactDetails.objects.filter(response=stored_before).exists()
     assert not stored_before.consented and not stored_before.followup_pending
+
+
+@pytest.mark.parametrize("text", ["nki\u0000", "nki\ud8f6"], ids=["nul", "lone-surrogate"])
+def test_text_that_cannot_be_stored_is_a_400_naming_the_body(personas: dict[str, Any], text: str) -> None:
+    """Found by schemathesis on PostgreSQL: a NUL in any string of a batch was a 500 (text cannot hold it)."""
+    token = _token(personas["analyst"])
+    row = {"unit": "VOF-HT-N", "submission_id": str(uuid.uuid4()), "answers": _answers(8, kommentar=text)}
+    for body in ({"survey": text, "responses": [row]}, {"survey": "nki", "responses": [row]}):
+        answer = _post(json.dumps(body), token)
+        assert answer.status_code == 400, answer.content
+        assert answer.json()["error"]["field"] == "body"

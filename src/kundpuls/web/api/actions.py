@@ -137,7 +137,31 @@ def _parse(body: bytes) -> dict[str, Any]:
         raise InvalidArgument(_("body: not JSON (%(error)s)") % {"error": exc}, field="body") from None
     if not isinstance(data, dict):
         raise InvalidArgument(_("body: expected a JSON object"), field="body", value=type(data).__name__)
+    if not _storable(data):
+        raise InvalidArgument(
+            _("body: text may not contain NUL characters or unpaired UTF-16 surrogates"), field="body"
+        )
     return data
+
+
+def _storable(value: Any) -> bool:
+    """Every string (key or value) can be stored as text: no NUL (PostgreSQL refuses it) and valid UTF-8.
+
+    The body's nesting is bounded before parsing (``json_body``), so the recursion is too.
+    """
+    if isinstance(value, str):
+        if "\x00" in value:
+            return False
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_storable(k) and _storable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_storable(v) for v in value)
+    return True
 
 
 def _timestamp(raw: Any) -> datetime | None:
