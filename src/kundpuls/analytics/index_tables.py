@@ -4,7 +4,8 @@ Rating items are reported as a 0–100 index, ``idx(x) = 100·(x − lo)/(hi −
 conventions); since the engines return raw-scale moments, they are mapped linearly first:
 ``Σidx = a(Σx − n·lo)`` and ``Σidx² = a²(Σx² − 2·lo·Σx + n·lo²)`` with ``a = 100/(hi − lo)`` (weighted:
 ``Σw`` in place of ``n``). NPS items are reported as ``100·(P − D)/n`` from category counts (docs/methods.md
-§3.1). Mean intervals: t/z on the mean (§1.8, Kish ``n_eff`` when weighted, §7.3–7.4).
+§3.1). Shares (yes/no items and positive-answer indicators, stored as 1/0) as ``100·x/n`` with a Wilson
+interval (§3.2). Mean intervals: t/z on the mean (§1.8, Kish ``n_eff`` when weighted, §7.3–7.4).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pandas as pd
 
 from kundpuls.analytics.rollup import SufficientStatistics, long_group_columns
 from kundpuls.errors import InvalidArgument
-from kundpuls.stats.sufficient import mean_index_from_moments, nps_from_counts
+from kundpuls.stats.sufficient import mean_index_from_moments, nps_from_counts, proportion_from_counts
 
 RESULT_COLUMNS = ("estimate", "ci_low", "ci_high", "n", "n_eff", "method", "suppressed")
 
@@ -93,6 +94,19 @@ def index_table(
                 method=nps_method,
                 confidence=confidence,
                 threshold=stats.threshold,
+            )
+        elif stats.kinds.get(key, "rating") == "share" and use_weights:
+            result = proportion_from_counts(
+                values("wsum_x"),
+                n,
+                confidence=confidence,
+                threshold=stats.threshold,
+                weight_sum=values("weight_sum"),
+                weight_sq_sum=values("weight_sq_sum"),
+            )
+        elif stats.kinds.get(key, "rating") == "share":
+            result = proportion_from_counts(
+                values("sum"), n, confidence=confidence, threshold=stats.threshold
             )
         else:
             lo, hi = _scale(stats, key)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -32,6 +32,8 @@ from kundpuls.analytics.unit_tree import UnitTree
 from kundpuls.errors import InvalidArgument, NotFound
 
 DEFAULT_THRESHOLD = 7
+#: What an item is reported as: a 0–100 index of a rating, an NPS, or a share of 1/0 answers.
+ITEM_KINDS = ("rating", "nps", "share")
 
 #: Statistic columns of the long table, in order; integers are nullable (suppressed cells are empty).
 STAT_COLUMNS = (
@@ -69,7 +71,7 @@ class StatisticArrays:
 
     groups: Mapping[str, Any]  # column -> pandas Categorical or numpy array, one entry per group
     items: tuple[str, ...]
-    kinds: tuple[str, ...]  # "rating" | "nps" per item
+    kinds: tuple[str, ...]  # "rating" | "nps" | "share" per item
     stats: Mapping[str, np.ndarray]  # STAT_COLUMNS name -> float array (groups, items), if queried
     hidden: np.ndarray  # bool (groups, items)
 
@@ -90,7 +92,7 @@ class SufficientStatistics:
     scales : mapping
         ``{item: (min, max)}`` of the items with a known scale.
     kinds : mapping
-        ``{item: "rating" | "nps"}``.
+        ``{item: "rating" | "nps" | "share"}`` (a share: a 0/1 item, reported with a Wilson interval).
     threshold : int
     """
 
@@ -136,8 +138,8 @@ def long_group_columns(arrays: StatisticArrays) -> dict[str, Any]:
             columns[name] = np.repeat(values, k)
     item_codes = np.tile(np.arange(k), arrays.rows)
     columns["item"] = pd.Categorical.from_codes(item_codes, categories=list(arrays.items))
-    kind_codes = np.asarray([1 if kind == "nps" else 0 for kind in arrays.kinds], dtype=np.int64)
-    columns["kind"] = pd.Categorical.from_codes(kind_codes[item_codes], categories=["rating", "nps"])
+    kind_codes = np.asarray([ITEM_KINDS.index(kind) for kind in arrays.kinds], dtype=np.int64)
+    columns["kind"] = pd.Categorical.from_codes(kind_codes[item_codes], categories=list(ITEM_KINDS))
     return columns
 
 
@@ -194,7 +196,10 @@ def resolve_query_items(
         nps = tuple(k for k in chosen if meta.get(k, {}).get("kind") == "nps")
     else:
         nps = tuple(nps_items)
-    kinds = {k: ("nps" if k in nps else "rating") for k in chosen}
+    kinds = {
+        k: "nps" if k in nps else ("share" if meta.get(k, {}).get("kind") == "share" else "rating")
+        for k in chosen
+    }
     found: dict[str, tuple[float, float]] = {}
     for key in chosen:
         if scales is not None and key in scales:
@@ -294,6 +299,7 @@ def sufficient_statistics(
     arrays = _statistic_arrays(
         wide, query, unit_tree, threshold=threshold, complementary=complementary and rollup
     )
+    arrays = replace(arrays, kinds=tuple(kinds[key] for key in arrays.items))
     return SufficientStatistics(arrays, query, found_scales, kinds, threshold)
 
 

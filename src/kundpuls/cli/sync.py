@@ -20,6 +20,14 @@ def sync_command(
             help="Leave responses stored in the last N seconds for the next run (default from config)."
         ),
     ] = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="Write every response into a new lake and swap it in (after an upgrade that derives "
+            "new columns).",
+        ),
+    ] = False,
     json: Annotated[bool, typer.Option("--json", help="Print the sync report as JSON.")] = False,
 ) -> None:
     """Bring the response lake up to date with the database (safe to run again or after a crash)."""
@@ -28,7 +36,7 @@ def sync_command(
 
     try:
         if json:
-            report = sync_to_lake(batch_size=batch_size, settle_seconds=settle_seconds)
+            report = sync_to_lake(batch_size=batch_size, settle_seconds=settle_seconds, rebuild=rebuild)
         else:
             from rich.progress import Progress
 
@@ -37,6 +45,7 @@ def sync_command(
                 report = sync_to_lake(
                     batch_size=batch_size,
                     settle_seconds=settle_seconds,
+                    rebuild=rebuild,
                     progress=lambda done, _mark: bar.update(task, completed=done),
                 )
     except KundpulsError as exc:

@@ -246,7 +246,10 @@ def funnel_chart(report: UnitReport, language: str = "sv") -> RenderedChart | No
             ("hi998", lim.upper_998),
         )
     ]
-    title = f"{text('funnel', language)} ({funnel.index_key} {report.period})"
+    label = next(
+        (h.value.label for h in report.headlines if h.value.key == funnel.index_key), funnel.index_key
+    )
+    title = f"{text('funnel', language)} ({label} {report.period})"
     outside = [p.unit_name for p in shown if p.outside_95]
     note = (
         text("funnel_some_outside", language, units=", ".join(outside))
@@ -256,7 +259,7 @@ def funnel_chart(report: UnitReport, language: str = "sv") -> RenderedChart | No
     description = text(
         "funnel_desc",
         language,
-        index=funnel.index_key,
+        index=label,
         period=report.period,
         count=len(shown),
         target=number(funnel.target, language),
@@ -267,7 +270,7 @@ def funnel_chart(report: UnitReport, language: str = "sv") -> RenderedChart | No
         _funnel_shape,
         language,
         data={"limits": limits, "target": [{"t": funnel.target}], "points": points},
-        texts={"title": title, "index": funnel.index_key},
+        texts={"title": title, "index": label},
         title=title,
         description=description,
         table=tb.funnel_table(report, language),

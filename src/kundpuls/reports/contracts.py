@@ -339,7 +339,11 @@ class OverviewRow:
 
 @dataclass(frozen=True)
 class Overview:
-    """The main index of every visible unit in one period."""
+    """One index (the main one unless another was asked for) of every visible unit in one period.
+
+    ``indices`` lists every index the survey reports as ``(key, label)``, the main one first: the choices
+    for ``index_key``. ``index_kind`` is ``"index"`` (0–100), ``"share"`` (percent positive) or ``"nps"``.
+    """
 
     survey_key: str
     period: str
@@ -349,3 +353,5 @@ class Overview:
     index_label: str
     threshold: int
     rows: tuple[OverviewRow, ...]
+    index_kind: str = "index"
+    indices: tuple[tuple[str, str], ...] = ()

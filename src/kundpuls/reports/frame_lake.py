@@ -20,6 +20,7 @@ import pandas as pd
 from kundpuls.analytics.item_metadata import lake_item_metadata
 from kundpuls.analytics.lake.manifest import lake_location, manifest_exists, read_manifest
 from kundpuls.analytics.lake.sync import SyncReport, sync_lake
+from kundpuls.analytics.positive_shares import derived_answers, is_derived_column, share_dimensions
 from kundpuls.analytics.unit_paths import path_from_segments
 from kundpuls.errors import ValidationError
 from kundpuls.instruments import SurveyDefinition, stored_items
@@ -43,6 +44,10 @@ def _number(value: Any) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
+
+
+def _missing_as_none(value: Any) -> Any:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
 def _timestamp(value: Any, row: int, column: str) -> datetime:
@@ -88,8 +93,10 @@ def lake_from_frame(
         The sync report and ``{unit code: unit name}``.
     """
     items = lake_item_metadata(definition)
-    numeric = [k for k in items if k in frame.columns]
-    if not numeric:
+    numeric = [k for k in items if k in frame.columns and not is_derived_column(k)]
+    dimensions = share_dimensions(definition)
+    scored = {item for dimension in dimensions for item in dimension.items if item in frame.columns}
+    if not numeric and not scored:
         raise ValidationError(
             f"responses: no column is a numeric item of survey {definition.key!r}",
             field="columns",
@@ -118,7 +125,11 @@ def lake_from_frame(
     location = lake_location(lake_dir)
     offset = (read_manifest(location).watermark or 0) if manifest_exists(location) else 0
     records: list[dict[str, Any]] = []
-    for position, (row, code) in enumerate(zip(frame.to_dict("records"), codes, strict=True), start=1):
+    rows = frame.to_dict("records")
+    derived = derived_answers(
+        dimensions, [{k: _missing_as_none(row[k]) for k in scored if k in row} for row in rows]
+    )
+    for position, (row, code) in enumerate(zip(rows, codes, strict=True), start=1):
         when = _timestamp(row[time_column], position, time_column) if time_column in frame.columns else now
         records.append(
             {
@@ -131,7 +142,7 @@ def lake_from_frame(
                 "submitted_at": when,
                 "channel": "import",
                 "language": str(row.get("language") or "sv"),
-                "answers": {k: _number(row.get(k)) for k in numeric},
+                "answers": {k: _number(row.get(k)) for k in numeric} | derived[position - 1],
                 "background": {k: (None if pd.isna(row.get(k)) else str(row.get(k))) for k in choices},
                 "comments": {k: str(row[k]) for k in texts if isinstance(row.get(k), str) and row[k].strip()},
             }

@@ -9,6 +9,11 @@ exactly: ``Σidx = cᵀΣx − n·d`` and ``Σidx² = cᵀ(Σxxᵀ)c − 2d·c�
 above; docs/methods.md §1.8) and the anonymity threshold. Respondents who skipped an item of the index are
 left out of it (listwise; the codebook's ``min_answered`` rule is approximated by "all items").
 
+A ``positive_share`` index (the patient survey's dimensions, docs/methods.md §10.2) is one lake column, the
+respondents' weighted shares of positive answers on 0–1 (:mod:`kundpuls.analytics.positive_shares`), so it
+takes the same path with ``c = 100``, ``d = 0``: 100 × the mean respondent score; a dimension of one question
+is a plain share with a Wilson interval (§3.2). Its rows have ``kind`` ``"share"``.
+
 NPS comes from promoter/detractor counts (:func:`kundpuls.analytics.index_tables.index_table`).
 The result is one long frame for **all** units and periods, so a page for one unit is a lookup in a
 cached frame (see :mod:`kundpuls.reports.cache`).
@@ -18,7 +23,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -26,12 +31,13 @@ import pandas as pd
 from kundpuls.analytics.cross_products import cross_products
 from kundpuls.analytics.index_tables import index_table
 from kundpuls.analytics.period_kinds import REPORT_PERIOD_KINDS
+from kundpuls.analytics.positive_shares import dimension_column
 from kundpuls.analytics.rollup import open_lake, resolve_query_items, sufficient_statistics
 from kundpuls.analytics.unit_tree import UnitTree
 from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports.anonymity import survey_thresholds
-from kundpuls.stats.sufficient import mean_index_from_moments
+from kundpuls.stats.sufficient import mean_index_from_moments, proportion_from_counts
 
 FRAME_COLUMNS = (
     "unit",
@@ -67,6 +73,12 @@ class IndexPlan:
     main_index: str | None
     threshold: int
     comment_threshold: int
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    def kind(self, key: str) -> str:
+        """How index ``key`` is reported: ``"index"`` (0–100 mean), ``"share"`` (percent positive) or
+        ``"nps"``."""
+        return "nps" if key == "NPS" else self.kinds.get(key, "index")
 
     def label(self, key: str, language: str = "sv") -> str:
         """The label of index ``key`` in ``language`` (falls back to Swedish, then the key)."""
@@ -102,18 +114,27 @@ def index_plan(
     labels: dict[str, dict[str, str]] = {}
     items: dict[str, tuple[str, ...]] = {}
     weights: dict[str, dict[str, float]] = {}
+    kinds: dict[str, str] = {}
     for key in order:
         if key is None:
             continue
         index = codebook.indices[key]
-        if index.kind != "scale_mean":
+        if index.kind == "positive_share":
+            column = dimension_column(key)
+            index_items: tuple[str, ...] = (column,)
+            index_weights = {column: 1.0}
+            kinds[key] = "share"
+        elif index.kind == "scale_mean":
+            index_items = tuple(index.items)
+            index_weights = index.normalised_weights()
+        else:
             continue
-        if known is not None and not set(index.items) <= known:
+        if known is not None and not set(index_items) <= known:
             continue
         indices.append(key)
         labels[key] = index.label.as_dict() if index.label is not None else {"sv": key}
-        items[key] = tuple(index.items)
-        weights[key] = index.normalised_weights()
+        items[key] = index_items
+        weights[key] = index_weights
     nps_item = codebook.nps if codebook.nps and (known is None or codebook.nps in known) else None
     if nps_item:
         labels["NPS"] = {"sv": "NPS", "en": "NPS"}
@@ -130,6 +151,7 @@ def index_plan(
         else (indices[0] if indices else None),
         threshold=thresholds.groups,
         comment_threshold=thresholds.comments,
+        kinds={key: kind for key, kind in kinds.items() if key in indices},
     )
 
 
@@ -163,7 +185,7 @@ def index_frame(
             value=period_kind,
         )
     _, manifest = open_lake(lake)
-    _, _, scales, _ = resolve_query_items(manifest, plan.survey_key)
+    _, _, scales, item_kinds = resolve_query_items(manifest, plan.survey_key)
     parts: list[pd.DataFrame] = []
     for key in plan.indices:
         items = plan.items[key]
@@ -186,7 +208,14 @@ def index_frame(
         products = np.nan_to_num(cp.products)
         total = sums @ c - n * d
         total_sq = np.einsum("i,gij,j->g", c, products, c) - 2 * d * (sums @ c) + n * d * d
-        result = mean_index_from_moments(n, total, total_sq, confidence=confidence, threshold=plan.threshold)
+        if len(items) == 1 and item_kinds.get(items[0]) == "share":
+            result = proportion_from_counts(
+                np.rint(sums[:, 0]), n, confidence=confidence, threshold=plan.threshold
+            )
+        else:
+            result = mean_index_from_moments(
+                n, total, total_sq, confidence=confidence, threshold=plan.threshold
+            )
         shown = ~(hidden | result.suppressed)
         se = result.se if result.se is not None else np.full(len(n), np.nan)
         part = pd.DataFrame(
@@ -198,7 +227,7 @@ def index_frame(
                 "period_start": groups["period_start"].astype(str),
                 "segment": groups["segment"].astype(str) if segment else "",
                 "index": key,
-                "kind": "index",
+                "kind": plan.kind(key),
                 "estimate": np.where(shown, result.estimate, np.nan),
                 "ci_low": np.where(shown, result.ci_low, np.nan),
                 "ci_high": np.where(shown, result.ci_high, np.nan),

@@ -1,4 +1,4 @@
-"""The organisation overview: the main index of every visible unit in one period, with significant change."""
+"""The organisation overview: one index of every visible unit in one period, with its change."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable, Mapping
 
 from kundpuls.analytics.unit_paths import path_segments
+from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports.contracts import Overview, OverviewRow
 from kundpuls.reports.unit_report import change_between, index_value, survey_frame, survey_plan
@@ -25,8 +26,12 @@ def organisation_overview(
     sort: str = "tree",
     descending: bool = False,
     language: str = "sv",
+    index: str | None = None,
 ) -> Overview:
-    """The main index of each of ``units`` (codes the reader may see) in ``period`` (default: the newest).
+    """One index of each of ``units`` (codes the reader may see) in ``period`` (default: the newest).
+
+    ``index`` is a key of the survey's indices (``"NPS"`` for NPS; default: the main index); an unknown key
+    raises :class:`~kundpuls.errors.InvalidArgument` naming the keys there are.
 
     Units without responses are listed with a hidden value. ``sort`` is one of :data:`SORT_KEYS`; hidden
     values sort last whatever the direction. ``threshold_setting`` is ``KUNDPULS_ANONYMITY_THRESHOLD``: units
@@ -39,7 +44,15 @@ def organisation_overview(
     if period is None or period not in periods:
         period = periods[-1] if periods else ""
     previous = [p for p in periods if p < period]
-    index = plan.main_index or ""
+    keys = [*plan.indices, *(["NPS"] if plan.nps_item else [])]
+    if index is not None and index not in keys:
+        raise InvalidArgument(
+            f"index: {index[:40]!r} is not an index of survey {plan.survey_key!r}; "
+            f"indices: {', '.join(keys) or 'none'}",
+            field="index",
+            value=index[:40],
+        )
+    index = index or plan.main_index or ""
     label = plan.label(index, language)
     main = frame[(frame["index"] == index) & (frame["segment"] == "")]
     paths = dict(zip(main["unit"], main["unit_path"], strict=False))
@@ -61,12 +74,23 @@ def organisation_overview(
                 unit_name=names.get(code, code),
                 depth=max(len(parts) - 1, 0),
                 parent_code=parts[-2] if len(parts) > 1 else None,
-                value=index_value(row, index, label, "index"),
+                value=index_value(row, index, label, plan.kind(index)),
                 change=change,
             )
         )
     rows = _sorted(rows, sort, descending, paths)
-    return Overview(plan.survey_key, period, period_kind, periods, index, label, plan.threshold, tuple(rows))
+    return Overview(
+        plan.survey_key,
+        period,
+        period_kind,
+        periods,
+        index,
+        label,
+        plan.threshold,
+        tuple(rows),
+        index_kind=plan.kind(index),
+        indices=tuple((key, plan.label(key, language)) for key in keys),
+    )
 
 
 def _sorted(

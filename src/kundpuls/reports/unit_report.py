@@ -378,7 +378,7 @@ def unit_report(
         keys.insert(1 if keys else 0, "NPS")
     headlines = []
     for key in keys:
-        kind = "nps" if key == "NPS" else "index"
+        kind = plan.kind(key)
         row = found.row(unit, key, period, value_of_segment)
         change = None
         if previous_period is not None:
@@ -391,7 +391,7 @@ def unit_report(
     path = found.paths[unit]
     if main:
         label = plan.label(main, language)
-        main_kind = "nps" if main == "NPS" else "index"
+        main_kind = plan.kind(main)
         trend = tuple(
             TrendPoint(p, index_value(found.row(unit, main, p, value_of_segment), main, label, main_kind))
             for p in periods
@@ -413,7 +413,7 @@ def unit_report(
                         found.row(code, k, period, value_of_segment),
                         k,
                         plan.label(k, language),
-                        "nps" if k == "NPS" else "index",
+                        plan.kind(k),
                     ),
                 )
                 for k in keys

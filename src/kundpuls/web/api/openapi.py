@@ -233,8 +233,18 @@ def document() -> dict[str, Any]:
             },
             "/results/{survey}/": {
                 "get": {
-                    "summary": "The main index of every unit the person may export, in one period",
-                    "parameters": [survey_parameter, *_PERIOD],
+                    "summary": "One index (default: the main one) of every unit the person may export, "
+                    "in one period",
+                    "parameters": [
+                        survey_parameter,
+                        *_PERIOD,
+                        {
+                            "name": "index",
+                            "in": "query",
+                            "description": "a key from 'indices' (NPS: 'NPS'); default: the main index",
+                            "schema": {"type": "string"},
+                        },
+                    ],
                     "responses": {
                         "200": _json({"$ref": "#/components/schemas/Overview"}, "Overview"),
                         **_ERRORS,

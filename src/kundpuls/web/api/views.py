@@ -222,6 +222,7 @@ def overview(request: HttpRequest, survey: str) -> HttpResponse:
         descending=False,
         language=page_language(),
         capability=Capability.EXPORT,
+        index=request.GET.get("index") or None,
     )
     _check_period(period, result.periods)
     dashboard_actions.record_export(

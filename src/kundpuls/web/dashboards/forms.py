@@ -39,6 +39,7 @@ class FilterForm(forms.Form):
         segments: list[tuple[str, str]] | None = None,
         segment_values: list[str] | None = None,
         sortable: bool = False,
+        indices: list[tuple[str, str]] | None = None,
     ) -> None:
         super().__init__(data)
         survey_field = cast(forms.ChoiceField, self.fields["survey"])
@@ -53,6 +54,10 @@ class FilterForm(forms.Form):
                 label=_("Segment value"),
                 required=False,
                 choices=[("", "–")] + [(v, v) for v in (segment_values or [])],
+            )
+        if indices is not None and len(indices) > 1:
+            self.fields["index"] = forms.ChoiceField(
+                label=_("Index"), required=False, choices=[("", _("Main index")), *indices]
             )
         if sortable:
             self.fields["sort"] = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)

@@ -42,11 +42,31 @@ def surveys_with_results() -> list[tuple[Survey, SurveyDefinition]]:
         return []
     in_lake = set(read_manifest(location).survey_keys())
     found = []
-    for survey in Survey.objects.filter(key__in=in_lake).order_by("key"):
+    for survey in Survey.objects.filter(key__in=in_lake).select_related("owner").order_by("key"):
         version = current_version(survey)
         if version is not None:
             found.append((survey, definition_of(version)))
     return found
+
+
+def surveys_for(
+    user: Any, available: list[tuple[Survey, SurveyDefinition]]
+) -> list[tuple[Survey, SurveyDefinition]]:
+    """``available`` with the surveys of ``user``'s own organisations first.
+
+    A survey belongs to the organisation (root unit) of its owner unit; a person whose units lie in the
+    region sees the region's surveys first, so a results page does not open on another organisation's
+    survey that was never run in their units.
+    """
+    roots = {
+        path.strip("/").split("/")[0]
+        for path in units_where(user, Capability.VIEW_RESULTS).values_list("path", flat=True)
+    }
+
+    def own(entry: tuple[Survey, SurveyDefinition]) -> bool:
+        return entry[0].owner.path.strip("/").split("/")[0] in roots
+
+    return sorted(available, key=lambda entry: not own(entry))
 
 
 def staff_survey_for(definition: SurveyDefinition) -> SurveyDefinition | None:
@@ -129,6 +149,7 @@ def overview(
     descending: bool,
     language: str,
     capability: Capability = Capability.VIEW_RESULTS,
+    index: str | None = None,
 ) -> Overview:
     """The overview of every unit on which ``user`` has ``capability`` (seeing results by default)."""
     units = list(units_where(user, capability).order_by("path").values_list("code", flat=True))
@@ -143,6 +164,7 @@ def overview(
         sort=sort,
         descending=descending,
         language=language,
+        index=index,
     )
 
 

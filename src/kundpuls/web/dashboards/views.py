@@ -35,7 +35,7 @@ EXPORT_TYPES = {
 
 def _survey(request: HttpRequest) -> tuple[list[tuple[Survey, SurveyDefinition]], SurveyDefinition | None]:
     bring_lake_up_to_date()
-    available = queries.surveys_with_results()
+    available = queries.surveys_for(request.user, queries.surveys_with_results())
     wanted = request.GET.get("survey")
     for survey, definition in available:
         if survey.key == wanted:
@@ -194,7 +194,13 @@ def _overview_context(
         language=language,
         capability=capability,
     )
-    form = FilterForm(request.GET, surveys=choices, periods=list(first.periods), sortable=True)
+    form = FilterForm(
+        request.GET,
+        surveys=choices,
+        periods=list(first.periods),
+        sortable=True,
+        indices=list(first.indices),
+    )
     form.is_valid()
     sort = form.value("sort", "tree") or "tree"
     descending = form.value("order") == "desc"
@@ -207,6 +213,7 @@ def _overview_context(
         descending=descending,
         language=language,
         capability=capability,
+        index=form.value("index"),
     )
     params = request.GET.copy()
     sort_links = {}

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kundpuls.analytics.lake.erasure import ErasureReport, erase_responses
 from kundpuls.analytics.lake.manifest import lake_location, manifest_exists, read_manifest
+from kundpuls.analytics.lake.migration import rebuild_lake
 from kundpuls.analytics.lake.sync import SyncReport, sync_lake
 from kundpuls.errors import ImportRowsError, NotFound, RowError
 from kundpuls.instruments import (
@@ -254,14 +255,25 @@ def sync_to_lake(
     batch_size: int = 50_000,
     progress: Callable[[int, int | None], None] | None = None,
     settle_seconds: float | None = None,
+    rebuild: bool = False,
 ) -> SyncReport:
     """Append every settled response newer than the lake's high-water mark (see :func:`sync_lake`).
 
     ``settle_seconds`` (default ``KUNDPULS_LAKE_SETTLE_SECONDS``): responses stored more recently wait for
-    the next sync (see :func:`kundpuls.web.responses.lake_source.response_fetcher`).
+    the next sync (see :func:`kundpuls.web.responses.lake_source.response_fetcher`). ``rebuild`` writes
+    every response into a new lake and swaps it in when complete (readers keep the old one meanwhile): after
+    an upgrade that derives new columns, e.g. the patient survey's dimension scores.
     """
     if settle_seconds is None:
         settle_seconds = settings.KUNDPULS_LAKE_SETTLE_SECONDS
+    if rebuild:
+        return rebuild_lake(
+            str(settings.KUNDPULS_LAKE_DIR),
+            response_fetcher(settle_seconds=settle_seconds),
+            batch_size=batch_size,
+            progress=progress,
+            survey_items=published_item_metadata(),
+        )
     return sync_lake(
         settings.KUNDPULS_LAKE_DIR,
         response_fetcher(settle_seconds=settle_seconds),

@@ -4,7 +4,10 @@
 reads the transactional tables (responses, units, survey versions) and never contact details. Each stored
 item goes where analysis wants it: numeric items (ratings, matrix rows, prices, yes/no as 1/0) to
 ``answers``, categorical items (background questions, single choices, Kano answers) to ``background``, open
-text (already redacted when it was stored) to ``comments``.
+text (already redacted when it was stored) to ``comments``. A survey whose codebook has positive-share
+dimensions (the patient survey) also gets each dimension's respondent score and each of its questions'
+positive indicator as numbers (:mod:`kundpuls.analytics.positive_shares`), scored with the codebook of the
+version the response was given on.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.utils import timezone
 
 from kundpuls.analytics.item_metadata import lake_item_metadata
 from kundpuls.analytics.lake.layout import submission_key
+from kundpuls.analytics.positive_shares import ShareDimension, derived_answers, share_dimensions
 from kundpuls.analytics.unit_paths import path_from_segments, path_segments
 from kundpuls.instruments import stored_items
 from kundpuls.web.org.models import Unit
@@ -25,18 +29,26 @@ from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.models import SurveyVersion
 from kundpuls.web.surveys.queries import definition_of
 
+ItemKinds = dict[str, tuple[str, str | None]]
+
+
+def _layout(version: SurveyVersion) -> tuple[ItemKinds, tuple[ShareDimension, ...]]:
+    definition = definition_of(version)
+    kinds: ItemKinds = {item.key: (item.kind, item.question_type) for item in stored_items(definition)}
+    return kinds, share_dimensions(definition)
+
 
 @lru_cache(maxsize=256)
-def _cached_item_kinds(version_pk: int, published_at: str) -> dict[str, tuple[str, str | None]]:
-    version = SurveyVersion.objects.get(pk=version_pk)
-    return {item.key: (item.kind, item.question_type) for item in stored_items(definition_of(version))}
+def _cached_layout(version_pk: int, published_at: str) -> tuple[ItemKinds, tuple[ShareDimension, ...]]:
+    return _layout(SurveyVersion.objects.get(pk=version_pk))
 
 
-def _item_kinds(version: SurveyVersion) -> dict[str, tuple[str, str | None]]:
-    """item key -> (kind, question type) for one version (cached while it is published, hence frozen)."""
+def _version_layout(version: SurveyVersion) -> tuple[ItemKinds, tuple[ShareDimension, ...]]:
+    """item key -> (kind, question type), and the positive-share dimensions, of one version (cached while
+    it is published, hence frozen)."""
     if version.published_at is None:
-        return {item.key: (item.kind, item.question_type) for item in stored_items(definition_of(version))}
-    return _cached_item_kinds(version.pk, version.published_at.isoformat())
+        return _layout(version)
+    return _cached_layout(version.pk, version.published_at.isoformat())
 
 
 def _code_paths() -> dict[int, str]:
@@ -48,9 +60,7 @@ def _code_paths() -> dict[int, str]:
     return paths
 
 
-def lake_record(
-    response: Response, kinds: dict[str, tuple[str, str | None]], unit_path: str
-) -> dict[str, Any]:
+def lake_record(response: Response, kinds: ItemKinds, unit_path: str) -> dict[str, Any]:
     answers: dict[str, float | None] = {}
     background: dict[str, str | None] = {}
     comments: dict[str, str] = {}
@@ -110,7 +120,16 @@ def fetch_responses(
     if not rows:
         return []
     paths = _code_paths()
-    return [lake_record(r, _item_kinds(r.version), paths[r.unit_id]) for r in rows]
+    layouts = {r.version_id: _version_layout(r.version) for r in rows}
+    records = [lake_record(r, layouts[r.version_id][0], paths[r.unit_id]) for r in rows]
+    for version_id, (_, dimensions) in layouts.items():
+        if not dimensions:
+            continue
+        positions = [i for i, r in enumerate(rows) if r.version_id == version_id]
+        derived = derived_answers(dimensions, [rows[i].answers for i in positions])
+        for position, values in zip(positions, derived, strict=True):
+            records[position]["answers"].update(values)
+    return records
 
 
 def published_item_metadata() -> dict[str, dict[str, dict[str, Any]]]:
