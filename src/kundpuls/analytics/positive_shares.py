@@ -10,6 +10,10 @@ surface reads them as any other item on a known scale: a dimension's value is 10
 with the mean interval of §1.8, a question's share is 100 × the share of positive answers with a Wilson
 interval (§3.2).
 
+The codebook's CSAT and CES items are reported the same way, as one-question shares (docs/methods.md §3.2):
+CSAT the top-2-box share (the scale's two highest answers), CES the share agreeing (answers above the scale's
+midpoint: 5–7 on CES 2.0's 1–7), each with a Wilson interval; they are the dimensions ``CSAT`` and ``CES``.
+
 The score is computed when the response is written, with the codebook of the survey version it was given on,
 so a later version with other weights changes only the responses given on it.
 """
@@ -23,6 +27,8 @@ from typing import Any
 import numpy as np
 
 from kundpuls.instruments import SurveyDefinition
+from kundpuls.instruments.items import item_map
+from kundpuls.instruments.localized import LocalizedText
 from kundpuls.stats.patient_survey import respondent_dimension_scores
 
 INDICATOR_PREFIX = "pos__"
@@ -54,14 +60,44 @@ class ShareDimension:
     items: tuple[str, ...]
     weights: tuple[float, ...]
     positive: Mapping[str, frozenset[str]]
+    label: LocalizedText | None = None
 
     @property
     def column(self) -> str:
         return dimension_column(self.index)
 
 
+#: The labels of the CSAT and CES shares.
+SCALE_SHARE_LABELS = {
+    "CSAT": LocalizedText("CSAT, andel nöjda", "CSAT, share satisfied"),
+    "CES": LocalizedText("CES, andel som tyckte det var enkelt", "CES, share who found it easy"),
+}
+
+
+def scale_share_dimensions(definition: SurveyDefinition) -> tuple[ShareDimension, ...]:
+    """The codebook's CSAT item as its top-2-box share, its CES item as the share agreeing (§3.2)."""
+    items = item_map(definition)
+    dimensions = []
+    for name, key in (("CSAT", definition.codebook.csat), ("CES", definition.codebook.ces)):
+        item = items.get(key or "")
+        if item is None or item.scale_min is None or item.scale_max is None:
+            continue
+        lo, hi = int(item.scale_min), int(item.scale_max)
+        positive = range(hi - 1, hi + 1) if name == "CSAT" else range(int((lo + hi) // 2) + 1, hi + 1)
+        dimensions.append(
+            ShareDimension(
+                index=name,
+                items=(item.key,),
+                weights=(1.0,),
+                positive={item.key: frozenset(_answer_text(v) for v in positive)},
+                label=SCALE_SHARE_LABELS[name],
+            )
+        )
+    return tuple(dimensions)
+
+
 def share_dimensions(definition: SurveyDefinition) -> tuple[ShareDimension, ...]:
-    """The ``positive_share`` indices of ``definition``'s codebook, in codebook order."""
+    """The ``positive_share`` indices of ``definition``'s codebook in codebook order, then CSAT and CES."""
     dimensions = []
     for key, index in definition.codebook.indices.items():
         if index.kind != "positive_share":
@@ -76,9 +112,10 @@ def share_dimensions(definition: SurveyDefinition) -> tuple[ShareDimension, ...]
                     item: frozenset(_answer_text(v) for v in index.positive.get(item, ()))
                     for item in index.items
                 },
+                label=index.label,
             )
         )
-    return tuple(dimensions)
+    return (*dimensions, *scale_share_dimensions(definition))
 
 
 def _answer_text(value: Any) -> str:

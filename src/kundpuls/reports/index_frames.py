@@ -31,7 +31,7 @@ import pandas as pd
 from kundpuls.analytics.cross_products import cross_products
 from kundpuls.analytics.index_tables import index_table
 from kundpuls.analytics.period_kinds import REPORT_PERIOD_KINDS
-from kundpuls.analytics.positive_shares import dimension_column
+from kundpuls.analytics.positive_shares import share_dimensions
 from kundpuls.analytics.rollup import open_lake, resolve_query_items, sufficient_statistics
 from kundpuls.analytics.unit_tree import UnitTree
 from kundpuls.errors import InvalidArgument
@@ -110,6 +110,8 @@ def index_plan(
     known = set(available) if available is not None else None
     order = [codebook.main_index] if codebook.main_index else []
     order += [k for k in codebook.indices if k not in order]
+    shares = {dimension.index: dimension for dimension in share_dimensions(definition)}
+    order += [k for k in shares if k not in order]
     indices: list[str] = []
     labels: dict[str, dict[str, str]] = {}
     items: dict[str, tuple[str, ...]] = {}
@@ -118,13 +120,14 @@ def index_plan(
     for key in order:
         if key is None:
             continue
-        index = codebook.indices[key]
-        if index.kind == "positive_share":
-            column = dimension_column(key)
+        index = codebook.indices.get(key)
+        label = index.label if index is not None else shares[key].label
+        if key in shares:
+            column = shares[key].column
             index_items: tuple[str, ...] = (column,)
             index_weights = {column: 1.0}
             kinds[key] = "share"
-        elif index.kind == "scale_mean":
+        elif index is not None and index.kind == "scale_mean":
             index_items = tuple(index.items)
             index_weights = index.normalised_weights()
         else:
@@ -132,7 +135,7 @@ def index_plan(
         if known is not None and not set(index_items) <= known:
             continue
         indices.append(key)
-        labels[key] = index.label.as_dict() if index.label is not None else {"sv": key}
+        labels[key] = label.as_dict() if label is not None else {"sv": key}
         items[key] = index_items
         weights[key] = index_weights
     nps_item = codebook.nps if codebook.nps and (known is None or codebook.nps in known) else None
