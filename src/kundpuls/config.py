@@ -58,7 +58,7 @@ class Config:
     base_url: str
     anonymity_threshold: int
     lake_settle_seconds: float = 5.0
-    lake_refresh_seconds: int = 300
+    lake_refresh_seconds: int = 30
     # Invitations: outgoing mail and the retention of contact data (issue 4).
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -282,7 +282,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         base_url=links_url,
         anonymity_threshold=anonymity_threshold(env),
         lake_settle_seconds=settle,
-        lake_refresh_seconds=_whole(env, "KUNDPULS_LAKE_REFRESH_SECONDS", "300"),
+        lake_refresh_seconds=_whole(env, "KUNDPULS_LAKE_REFRESH_SECONDS", "30"),
         # Invitations: outgoing mail and the retention of contact data (issue 4).
         smtp_host=(env.get("KUNDPULS_SMTP_HOST") or "").strip() or None,
         smtp_port=int(_number(env, "KUNDPULS_SMTP_PORT", "25", minimum=1)),

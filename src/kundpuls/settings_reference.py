@@ -68,8 +68,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "KUNDPULS_LAKE_REFRESH_SECONDS",
-        "a results page syncs new responses into a lake older than this",
-        "`300`",
+        "how often each server worker syncs new responses into the lake in the background (0: never; "
+        "pages only read)",
+        "`30`",
         _LAKE,
     ),
     Setting(

@@ -138,9 +138,7 @@ def test_patient_dimensions_equal_a_direct_computation_and_the_documented_method
                     for item in spec.items
                 ]
             ).T
-            documented = npe_dimension(
-                indicators, weights=[spec.normalised_weights()[i] for i in spec.items]
-            )
+            documented = npe_dimension(indicators, weights=[spec.normalised_weights()[i] for i in spec.items])
             assert found["estimate"].iloc[0] == pytest.approx(documented.estimate, abs=1e-9)
             assert found["ci_low"].iloc[0] == pytest.approx(documented.ci_low, abs=1e-9)
             assert found["ci_high"].iloc[0] == pytest.approx(documented.ci_high, abs=1e-9)

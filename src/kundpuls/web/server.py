@@ -22,6 +22,13 @@ class _KundpulsServer(BaseApplication):
         return application
 
 
+def _start_refresher(worker: Any) -> None:
+    """gunicorn's post-fork hook: every worker keeps the lake fresh in a thread of its own."""
+    from kundpuls.web.responses.refresher import start_lake_refresher
+
+    start_lake_refresher()
+
+
 def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
     """Serve the WSGI application until interrupted (threads per worker for I/O-bound requests)."""
     _KundpulsServer(
@@ -36,5 +43,6 @@ def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
             "timeout": 60,
             "graceful_timeout": 10,
             "preload_app": True,
+            "post_worker_init": _start_refresher,
         }
     ).run()

@@ -1,27 +1,36 @@
-"""Results pages take in new responses at most every KUNDPULS_LAKE_REFRESH_SECONDS (a sync empties caches)."""
+"""Results pages only read: new responses reach the lake through the background refresher (issue 16)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+import uuid
 from typing import Any
-from unittest import mock
 
 import pytest
+from django.db import connection
 from django.test import Client
-from django.utils import timezone
+from django.test.utils import CaptureQueriesContext
 
 from kundpuls.analytics.lake.manifest import lake_location, read_manifest
 from kundpuls.web.dashboards import queries
 from kundpuls.web.responses import actions as lake
 from kundpuls.web.responses.models import Response
+from kundpuls.web.responses.refresher import refresh_once, start_lake_refresher
 
 BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
+RESULT_PAGES = (
+    "/portal/resultat/",
+    "/portal/resultat/?index=BEMOTANDE",
+    "/portal/resultat/enheter/VOF-HT-N/",
+    "/portal/resultat/enheter/VOF-HT-N/?kind=month",
+    "/portal/enheter/VOF-HT-N/",
+    "/portal/",
+)
 
 
 def _store_one_more() -> int:
     """A copy of a stored response under a new submission id (the database moves past the lake)."""
-    import uuid
-
     latest = Response.objects.order_by("-pk").first()
     assert latest is not None
     latest.pk = None
@@ -30,39 +39,49 @@ def _store_one_more() -> int:
     return int(latest.pk)
 
 
-def _watermark() -> int | None:
-    return read_manifest(lake_location(queries.lake_dir())).watermark
+def _manifest() -> tuple[int | None, int]:
+    manifest = read_manifest(lake_location(queries.lake_dir()))
+    return manifest.watermark, manifest.generation
 
 
 @pytest.mark.django_db
-def test_a_lake_younger_than_the_refresh_time_is_kept_and_an_older_one_synced(
+def test_a_results_page_writes_nothing_to_the_database_or_the_lake(
     settings: Any, personas: dict[str, Any], results: dict[str, int]
 ) -> None:
-    settings.KUNDPULS_LAKE_REFRESH_SECONDS = 300
-    before = _watermark()
-    newest = _store_one_more()
-    lake.bring_lake_up_to_date()
-    assert _watermark() == before  # the lake was written moments ago: kept, its cache stays warm
+    settings.KUNDPULS_LAKE_SETTLE_SECONDS = 0
+    before = _manifest()
+    _store_one_more()  # something the page could be tempted to sync
     client = Client()
     client.force_login(personas["manager_a"], backend=BACKEND)
-    page = client.get("/portal/resultat/enheter/VOF-HT-N/")
-    assert page.status_code == 200 and "Svar som kommit in till och med" in page.content.decode()
-    assert _watermark() == before
-    later = timezone.now() + timedelta(seconds=301)
-    with mock.patch("kundpuls.web.responses.actions.timezone.now", return_value=later):
-        lake.bring_lake_up_to_date()
-    assert _watermark() == newest
+    client.get("/portal/")  # the session is written at login, not by the pages below
+    for path in RESULT_PAGES:
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(path)
+        assert page.status_code == 200, path
+        writes = [q["sql"] for q in captured.captured_queries if WRITE.match(q["sql"])]
+        assert writes == [], (path, writes)
+        assert _manifest() == before, path
 
 
 @pytest.mark.django_db
-def test_the_report_command_and_a_zero_refresh_time_take_in_everything_at_once(
-    settings: Any, results: dict[str, int]
-) -> None:
-    settings.KUNDPULS_LAKE_REFRESH_SECONDS = 300
+def test_the_refresher_takes_in_every_new_response(settings: Any, results: dict[str, int]) -> None:
+    settings.KUNDPULS_LAKE_SETTLE_SECONDS = 0
+    newest = _store_one_more()
+    refresh_once()
+    assert _manifest()[0] == newest
+    generation = _manifest()[1]
+    refresh_once()  # nothing new: nothing written
+    assert _manifest()[1] == generation
+
+
+@pytest.mark.django_db
+def test_the_report_command_takes_in_everything_at_once(settings: Any, results: dict[str, int]) -> None:
+    settings.KUNDPULS_LAKE_SETTLE_SECONDS = 0
     newest = _store_one_more()
     lake.bring_lake_up_to_date(max_age_seconds=0)  # what `kundpuls report` asks for
-    assert _watermark() == newest
+    assert _manifest()[0] == newest
+
+
+def test_a_zero_interval_leaves_refreshing_to_the_worker(settings: Any) -> None:
     settings.KUNDPULS_LAKE_REFRESH_SECONDS = 0
-    newest = _store_one_more()
-    lake.bring_lake_up_to_date()
-    assert _watermark() == newest
+    assert start_lake_refresher() is None

@@ -34,7 +34,6 @@ from kundpuls.web.language import page_language
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
-from kundpuls.web.responses.actions import bring_lake_up_to_date
 
 VERSION = 1
 View = Callable[..., HttpResponse]
@@ -112,7 +111,6 @@ def api_write(view: View) -> View:
 
 
 def _definition(key: str) -> SurveyDefinition:
-    bring_lake_up_to_date()
     for survey, definition in queries.surveys_with_results():
         if survey.key == key:
             return definition
@@ -172,7 +170,6 @@ def surveys(request: HttpRequest) -> HttpResponse:
     """Surveys with results in the lake, with their indices."""
     if not can(request.user, Capability.VIEW_RESULTS):
         raise PermissionDenied
-    bring_lake_up_to_date()
     language = page_language()
     found = []
     for survey, definition in queries.surveys_with_results():

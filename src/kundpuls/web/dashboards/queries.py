@@ -1,5 +1,5 @@
-"""Reads for the dashboards: unit reports and the overview (never a write: the lake is brought up to date
-by :func:`kundpuls.web.responses.actions.bring_lake_up_to_date`; never a drawing: the views hand what
+"""Reads for the dashboards: unit reports and the overview (never a write: the lake is kept up to date
+in the background by :mod:`kundpuls.web.responses.refresher`; never a drawing: the views hand what
 these return to :mod:`kundpuls.render`).
 
 Nothing here computes a statistic: :mod:`kundpuls.reports` does, from the lake. Results are cached in

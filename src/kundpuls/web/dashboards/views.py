@@ -23,7 +23,6 @@ from kundpuls.web.language import page_language
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can
-from kundpuls.web.responses.actions import bring_lake_up_to_date
 from kundpuls.web.responses.queries import lake_updated_at
 from kundpuls.web.surveys.models import Survey
 
@@ -34,7 +33,6 @@ EXPORT_TYPES = {
 
 
 def _survey(request: HttpRequest) -> tuple[list[tuple[Survey, SurveyDefinition]], SurveyDefinition | None]:
-    bring_lake_up_to_date()
     available = queries.surveys_for(request.user, queries.surveys_with_results())
     wanted = request.GET.get("survey")
     for survey, definition in available:

@@ -287,11 +287,10 @@ def bring_lake_up_to_date(max_age_seconds: float | None = None) -> None:
     """Sync the lake when the database holds responses newer than its watermark and the lake is older than
     ``max_age_seconds`` (default ``KUNDPULS_LAKE_REFRESH_SECONDS``; 0: whenever there are new responses).
 
-    Every sync starts a new lake generation, which empties the cache of report results (the index frames,
-    driver cross products, comments): the next page costs seconds instead of milliseconds. Results pages
-    therefore accept a lake a few minutes old, and say how old
-    (:func:`kundpuls.web.responses.queries.lake_updated_at`); the batch report command asks for everything
-    (0).
+    Called by the server's background refresher (:mod:`kundpuls.web.responses.refresher`) and the batch
+    report command, both with 0; never by a page, which only reads and says how old the lake is
+    (:func:`kundpuls.web.responses.queries.lake_updated_at`). Every sync starts a new lake generation,
+    which empties the cache of report results (the index frames, driver cross products, comments).
     """
     newest = Response.objects.aggregate(newest=Max("pk"))["newest"]
     if newest is None:
