@@ -149,11 +149,17 @@ def analyze(
     confidence: Annotated[float, typer.Option("--confidence")] = 0.95,
     weighted: Annotated[bool, typer.Option("--weighted", help="Använd vikter / use survey weights")] = False,
     engine: Annotated[str, typer.Option("--engine", help="duckdb | spark")] = "duckdb",
+    indices: Annotated[
+        bool,
+        typer.Option(
+            "--indices",
+            help="Enkätens index (som sidorna, rapporterna och API:t) i stället för frågor / the survey's "
+            "indices (as the pages, reports and API show them) instead of items; rolls up",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Indextabell med konfidensintervall per enhet och period / index table with intervals."""
-    from kundpuls.analytics.index_tables import index_table
-    from kundpuls.analytics.rollup import sufficient_statistics
     from kundpuls.cli.survey_threshold import analysis_threshold
 
     lake = lake_or_default(lake)
@@ -161,12 +167,14 @@ def analyze(
     try:
         threshold, threshold_source = analysis_threshold(lake, survey, threshold)
         period, segment = parse_by(by)
-        with _progress(not as_json) as progress:
-            task = progress.add_task("Aggregerar / aggregating", total=3)
-            stats = sufficient_statistics(
+        if indices:
+            table = _index_rows(lake, survey, period, segment, threshold, confidence)
+            rollup = True
+        else:
+            table = _item_rows(
                 lake,
                 survey,
-                items=None if items is None else [i.strip() for i in items.split(",") if i.strip()],
+                items=items,
                 period=period,
                 segment=segment,
                 rollup=rollup,
@@ -174,14 +182,12 @@ def analyze(
                 start=start,
                 end=end,
                 threshold=threshold,
+                confidence=confidence,
                 engine=engine,
+                show_progress=not as_json,
             )
-            progress.update(task, advance=1, description="Intervall / intervals")
-            table = index_table(stats, confidence=confidence)
-            progress.update(task, advance=1, description="Skriver / writing")
-            if out is not None:
-                write_table(table, out)
-            progress.update(task, advance=1)
+        if out is not None:
+            write_table(table, out)
     except KundpulsError as error:
         fail(error, as_json=as_json)
     summary: dict[str, Any] = {
@@ -204,6 +210,63 @@ def analyze(
         typer.echo(f"{len(table):,} rader skrivna till {out} ({summary['suppressed']:,} undertryckta)")
     else:
         typer.echo(table.to_string(max_rows=60, index=False))
+
+
+def _item_rows(
+    lake: str,
+    survey: str,
+    *,
+    items: str | None,
+    period: str,
+    segment: str | None,
+    rollup: bool,
+    weighted: bool,
+    start: str | None,
+    end: str | None,
+    threshold: int,
+    confidence: float,
+    engine: str,
+    show_progress: bool,
+) -> Any:
+    """Every item per unit × period (× segment): means, NPS and shares with their intervals."""
+    from kundpuls.analytics.index_tables import index_table
+    from kundpuls.analytics.rollup import sufficient_statistics
+
+    with _progress(show_progress) as progress:
+        task = progress.add_task("Aggregerar / aggregating", total=2)
+        stats = sufficient_statistics(
+            lake,
+            survey,
+            items=None if items is None else [i.strip() for i in items.split(",") if i.strip()],
+            period=period,
+            segment=segment,
+            rollup=rollup,
+            weighted=weighted,
+            start=start,
+            end=end,
+            threshold=threshold,
+            engine=engine,
+        )
+        progress.update(task, advance=1, description="Intervall / intervals")
+        table = index_table(stats, confidence=confidence)
+        progress.update(task, advance=1)
+    return table
+
+
+def _index_rows(
+    lake: str, survey: str, period: str, segment: str | None, threshold: int, confidence: float
+) -> Any:
+    """The survey's indices per unit (rolled up) × period (× segment): the frame every surface reads."""
+    from dataclasses import replace
+
+    from kundpuls.cli.survey_threshold import survey_codebook
+    from kundpuls.reports.index_frames import index_frame, plan_for_lake
+
+    definition = survey_codebook(lake, survey)
+    plan = replace(plan_for_lake(lake, definition, threshold_setting=threshold), threshold=threshold)
+    frame = index_frame(lake, plan, period_kind=period, segment=segment, confidence=confidence)
+    frame.insert(frame.columns.get_loc("index") + 1, "label", frame["index"].map(plan.label))
+    return frame.drop(columns=["sd", "promoters", "detractors"])
 
 
 def _records(table: Any) -> list[dict[str, Any]]:

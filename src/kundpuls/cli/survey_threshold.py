@@ -97,3 +97,22 @@ def analysis_threshold(lake: str, survey: str, asked: int | None) -> tuple[int, 
             value=asked,
         )
     return asked, f"--threshold {asked} (at least {resolved}: {source})"
+
+
+def survey_codebook(lake: str, survey: str) -> SurveyDefinition:
+    """``survey``'s published definition for the web's own lake (its codebook names the indices).
+
+    Raises
+    ------
+    InvalidArgument
+        For any other lake, or a survey with no published version: no codebook is known.
+    """
+    web = _web_setting_and_definition(survey) if _web_lake(lake) else None
+    if web is None or web[1] is None:
+        raise InvalidArgument(
+            f"--indices: no published codebook of survey {survey!r} for the lake {lake!r}; "
+            "indices are known for the web's own lake (leave --lake out)",
+            field="indices",
+            value=survey,
+        )
+    return web[1]
