@@ -327,7 +327,11 @@ class UnitReport:
 
 @dataclass(frozen=True)
 class OverviewRow:
-    """One unit on the organisation overview."""
+    """One unit on the organisation overview.
+
+    ``measured`` is False for a unit with no responses to the survey in any period (the survey is not run
+    there), as against a unit whose value is hidden because too few answered this period.
+    """
 
     unit_code: str
     unit_name: str
@@ -335,6 +339,7 @@ class OverviewRow:
     parent_code: str | None
     value: IndexValue
     change: Change | None
+    measured: bool = True
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,7 @@ def organisation_overview(
                 parent_code=parts[-2] if len(parts) > 1 else None,
                 value=index_value(row, index, label, plan.kind(index)),
                 change=change,
+                measured=code in paths,
             )
         )
     rows = _sorted(rows, sort, descending, paths)

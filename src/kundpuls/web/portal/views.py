@@ -8,15 +8,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kundpuls.errors import NotFound
+from kundpuls.web.language import page_language
 from kundpuls.web.org import queries
 from kundpuls.web.org.permissions import Capability, can
+from kundpuls.web.portal.start import start_page
 from kundpuls.web.surveys.queries import open_distributions_for_unit
 
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
+    """The start page: what needs attention today, then every unit the person may see."""
     rows = queries.visible_tree(request.user)
-    return render(request, "org/overview.html", {"rows": rows})
+    page = start_page(request.user, language=page_language())
+    return render(request, "portal/start.html", {"rows": rows, "start": page})
 
 
 @login_required

@@ -1,0 +1,110 @@
+"""The start page per person (issue 18): her units' results (the overview's numbers), her cases, her goals."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from kundpuls.render.labels import number
+
+pytestmark = pytest.mark.django_db
+BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
+PERIOD = "2026-Q2"  # conftest.py: the newest quarter of the test responses
+
+
+def _page(person: Any) -> str:
+    client = Client()
+    client.force_login(person, backend=BACKEND)
+    got = client.get("/portal/")
+    assert got.status_code == 200
+    return got.content.decode()
+
+
+def _section(html: str, survey: str) -> str:
+    found = re.search(rf'<section aria-labelledby="survey-{survey}-h">(.*?)</section>', html, re.S)
+    assert found is not None, f"no {survey} section"
+    return found.group(1)
+
+
+def _overview_value(person: Any, unit: str) -> dict[str, Any]:
+    client = Client()
+    client.force_login(person, backend=BACKEND)
+    body = client.get("/portal/resultat/", {"survey": "nki"})
+    assert body.status_code == 200
+    from kundpuls.web.dashboards import queries
+    from kundpuls.web.surveys.models import Survey
+    from kundpuls.web.surveys.queries import current_version, definition_of
+
+    definition = definition_of(current_version(Survey.objects.get(key="nki")))
+    overview = queries.overview(
+        person, definition, period_kind="quarter", period=None, sort="tree", descending=False, language="sv"
+    )
+    row = next(r for r in overview.rows if r.unit_code == unit)
+    return {
+        "estimate": row.value.estimate,
+        "ci_low": row.value.ci_low,
+        "ci_high": row.value.ci_high,
+        "n": row.value.n,
+    }
+
+
+def test_a_manager_sees_her_units_numbers_as_the_results_pages_show_them(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    manager = personas["manager_a"]
+    section = _section(_page(manager), "nki")
+    value = _overview_value(manager, "VOF-HT-N")
+    text = re.sub(r"<[^>]+>", "", section)
+    low, high = number(value["ci_low"], "sv"), number(value["ci_high"], "sv")
+    shown = f"{number(value['estimate'], 'sv')} ({low}–{high}, n = {value['n']})"
+    assert shown in " ".join(text.split())
+    assert "Hemtjänst Norr" in text
+    assert "Hemtjänst Söder" not in text and "Huvudbiblioteket" not in text  # not her units
+
+
+def test_each_person_sees_exactly_their_open_and_overdue_cases(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kundpuls.web.cases.models import Case
+    from kundpuls.web.org.models import Unit
+    from kundpuls.web.surveys.models import Survey
+
+    survey = Survey.objects.get(key="nki")
+    overdue = timezone.localdate() - timedelta(days=3)
+    for code, due in (("VOF-HT-N", overdue), ("VOF-HT-N", overdue), ("KFF-BIB-HUV", overdue)):
+        Case.objects.create(
+            unit=Unit.objects.get(code=code),
+            survey=survey,
+            due_date=due,
+            rules=["low_nki"],
+            opened_at=timezone.now() - timedelta(days=10),
+        )
+    manager_a = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", _page(personas["manager_a"])))
+    manager_b = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", _page(personas["manager_b"])))
+    assert "2 uppföljningsärenden är försenade" in manager_a
+    assert "1 uppföljningsärende är försenat" in manager_b
+    viewer = _page(personas["viewer"])
+    assert "försenat" not in viewer and "försenade" not in viewer  # a viewer reads no cases
+
+
+def test_an_analyst_sees_units_with_too_few_answers_but_not_units_that_never_ran_the_survey(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    from kundpuls.web.org.models import Unit
+
+    section = _section(_page(personas["analyst"]), "nki")
+    hidden = section.split("färre än 7 svar", 1)[-1].split("</p>", 1)[0]
+    assert Unit.objects.get(code="VOF-DAG").name in hidden  # answered, but too few
+    with_answers = {
+        path for code in results for path in Unit.objects.get(code=code).path.strip("/").split("/")
+    }
+    never = [u for u in Unit.objects.filter(path__startswith="/") if str(u.pk) not in with_answers]
+    assert never
+    assert not [u.name for u in never if u.name in hidden]  # never ran the survey: not "too few"
