@@ -23,6 +23,8 @@ from kundpuls.render.vega_svg import Rows, compiled_shape, render_shape, slot
 from kundpuls.reports.contracts import UnitReport
 
 WIDTH = 520
+#: A funnel plot needs this many comparable units with a value to say anything.
+MIN_FUNNEL_UNITS = 4
 HEIGHT = 240
 ACCENT = "#1f5a96"
 GREY = "#6b6b6b"
@@ -81,13 +83,13 @@ def _trend_shape(language: str) -> alt.LayerChart:
     bounds = (
         alt.Chart(alt.NamedData("bounds")).mark_point(opacity=0).encode(y=alt.Y("v:Q", title=slot("label")))
     )
-    return (band + line + bounds).properties(width=WIDTH, height=HEIGHT, title=slot("title"))
+    return (band + line + bounds).properties(width=WIDTH, height=HEIGHT)
 
 
 def trend_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
     """The main index per period: a line with a 95 % interval band (hidden periods left out)."""
     shown = [p for p in report.trend if not p.value.suppressed]
-    if not shown:
+    if len(shown) < 2:  # one point is no trend (omitted_charts says so)
         return None
     label = report.trend[0].value.label
     rows = [
@@ -151,7 +153,7 @@ def _comparison_shape(language: str, low: float = 0.0, high: float = 100.0) -> a
         .mark_text(dx=0, dy=-10, color="#222")
         .encode(y=y, x=alt.X("estimate:Q", title=slot("label")), text="estimate:Q")
     )
-    return (bars + points + labels).properties(width=WIDTH, height=alt.Step(40), title=slot("title"))
+    return (bars + points + labels).properties(width=WIDTH, height=alt.Step(40))
 
 
 def comparison_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
@@ -217,7 +219,7 @@ def _funnel_shape(language: str) -> alt.LayerChart:
             ),
         )
     )
-    return (lines + target + dots).properties(width=WIDTH, height=HEIGHT, title=slot("title"))
+    return (lines + target + dots).properties(width=WIDTH, height=HEIGHT)
 
 
 def funnel_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
@@ -226,6 +228,8 @@ def funnel_chart(report: UnitReport, language: str = "sv") -> RenderedChart | No
     if funnel is None:
         return None
     shown = [p for p in funnel.points if not p.suppressed]
+    if len(shown) < MIN_FUNNEL_UNITS:  # too few units to compare (omitted_charts says so)
+        return None
     focus, other = text("funnel_focus", language), text("funnel_other", language)
     points = [
         {
@@ -298,7 +302,7 @@ def _priority_shape(language: str) -> alt.LayerChart:
         .mark_rule(color=GREY, strokeDash=[4, 3])
         .encode(y=alt.Y("c:Q", title=y_title))
     )
-    return (vcut + hcut + dots + names).properties(width=WIDTH, height=HEIGHT, title=slot("title"))
+    return (vcut + hcut + dots + names).properties(width=WIDTH, height=HEIGHT)
 
 
 def priority_rows(report: UnitReport, language: str = "sv") -> list[dict[str, float | str]]:
@@ -420,6 +424,19 @@ def theme_chart(report: UnitReport, language: str = "sv") -> RenderedChart | Non
         description=description,
         table=tb.theme_table(report, language),
     )
+
+
+def omitted_charts(report: UnitReport, language: str = "sv") -> list[str]:
+    """Why a chart the page would show is left out: it could not say anything with these data."""
+    notes = []
+    if sum(1 for p in report.trend if not p.value.suppressed) == 1:
+        notes.append(text("no_trend", language))
+    if (
+        report.funnel is not None
+        and 0 < sum(1 for p in report.funnel.points if not p.suppressed) < MIN_FUNNEL_UNITS
+    ):
+        notes.append(text("no_funnel", language, k=MIN_FUNNEL_UNITS))
+    return notes
 
 
 def report_charts(report: UnitReport, language: str = "sv") -> list[RenderedChart]:

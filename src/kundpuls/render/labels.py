@@ -5,6 +5,26 @@ from __future__ import annotations
 SUPPRESSED_MARK = "–"
 
 _TEXTS: dict[str, tuple[str, str]] = {
+    # The opening sentence of a unit's results (render/summary.py)
+    "summary_value": ("{label} {value} ({low}–{high}, n = {n})", "{label} {value} ({low}–{high}, n = {n})"),
+    "summary_hidden": (
+        "{label}: färre än {t} svar under {period}, så inget värde visas",
+        "{label}: fewer than {t} responses in {period}, so no value is shown",
+    ),
+    "summary_rise": (", en tydlig ökning med {d} sedan {p}", ", a clear rise of {d} since {p}"),
+    "summary_fall": (", en tydlig minskning med {d} sedan {p}", ", a clear fall of {d} since {p}"),
+    "summary_steady": (", ingen tydlig förändring sedan {p}", ", no clear change since {p}"),
+    "summary_improve": ("; förbättra {area} först", "; improve {area} first"),
+    "no_trend": (
+        "Ingen utveckling över tid visas: bara en period har tillräckligt många svar.",
+        "No trend is shown: only one period has enough responses.",
+    ),
+    "no_funnel": (
+        "Inget trattdiagram: färre än {k} jämförbara enheter har tillräckligt många svar, så en jämförelse "
+        "säger inget.",
+        "No funnel plot: fewer than {k} comparable units have enough responses for a comparison to say "
+        "anything.",
+    ),
     "index": ("Index", "Index"),
     "estimate": ("Värde", "Value"),
     "ci_low": ("KI nedre", "CI low"),

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kundpuls.render.charts import RenderedChart, report_charts
+from kundpuls.render.charts import RenderedChart, omitted_charts, report_charts
+from kundpuls.render.summary import unit_summary
 from kundpuls.render.tables import Table, report_tables
 from kundpuls.reports import cache
 from kundpuls.reports.contracts import UnitReport
@@ -23,6 +24,8 @@ class ReportPage:
     report: UnitReport
     charts: tuple[RenderedChart, ...]
     tables: tuple[Table, ...]
+    summary: str = ""
+    omitted: tuple[str, ...] = ()
 
 
 def report_page(report: UnitReport, language: str = "sv") -> ReportPage:
@@ -30,7 +33,11 @@ def report_page(report: UnitReport, language: str = "sv") -> ReportPage:
 
     def draw() -> ReportPage:
         return ReportPage(
-            report, tuple(report_charts(report, language)), tuple(report_tables(report, language))
+            report,
+            tuple(report_charts(report, language)),
+            tuple(report_tables(report, language)),
+            unit_summary(report, language),
+            tuple(omitted_charts(report, language)),
         )
 
     return cache.cached(("report_page", id(report), language), draw)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from kundpuls.render.charts import RenderedChart, report_charts
+from kundpuls.render.charts import RenderedChart, omitted_charts, report_charts
 from kundpuls.render.labels import SUPPRESSED_MARK, number, text
 from kundpuls.render.needs_charts import needs_notes, pdf_table
+from kundpuls.render.summary import unit_summary
 from kundpuls.render.tables import Table, headline_table
 from kundpuls.render.typst_pdf import compile_pdf
 from kundpuls.reports.contracts import UnitReport
@@ -97,10 +98,12 @@ def unit_report_pdf(
         notes.append(f"Funnel: {report.funnel.method}.")
     notes.extend(needs_notes(report, language))
     notes.append(text("suppressed_note", language, threshold=report.threshold))
+    notes.extend(omitted_charts(report, language))
     data = {
         "language": language,
         "title": report.unit_name,
         "subtitle": subtitle,
+        "summary": unit_summary(report, language),
         "footer": footer,
         "headings": _HEADINGS["en" if language == "en" else "sv"],
         "headline_table": _cells(headline_table(report, language), language),

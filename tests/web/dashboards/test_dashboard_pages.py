@@ -32,13 +32,18 @@ def test_a_manager_sees_her_unit_with_indices_charts_tables_and_comments(
     assert page.status_code == 200
     html = page.content.decode()
     assert "Hemtjänst Norr" in html
-    assert html.count("<svg") >= 4  # trend, comparison, funnel, priority (+ themes)
-    assert html.count("<caption>") >= 4
+    assert html.count("<svg") >= 3  # trend, comparison, priority (+ themes)
+    assert html.count("<caption>") >= 3
     assert 'role="img"' in html and "<desc>" in html
     assert "Vad kunderna skrev" in html or "What customers wrote" in html
-    # the unit's empirical-Bayes estimate beside the funnel, in the page's language
-    assert 'class="shrunk-estimate"' in html
-    assert "Justerat för enhetens storlek" in html or "Adjusted for the unit's size" in html
+    # the opening sentence: the main index with its interval and n, and its change
+    summary = re.search(r'<p class="summary">([^<]*)</p>', html)
+    assert (
+        summary is not None and summary.group(1).startswith("Nöjd-Kund-Index ") and "n = " in summary.group(1)
+    )
+    # three sibling units say nothing in a funnel plot: it is left out and the page says why
+    assert "Inget trattdiagram: färre än 4 jämförbara enheter" in html
+    assert 'id="funnel-h"' not in html and 'class="shrunk-estimate"' not in html
     assert "rapport.pdf" in html and "tabeller.xlsx" in html
     assert "<script" not in html.split("</header>", 1)[1]  # no inline scripts in the content
     assert ' style="' not in html  # strict CSP: no inline styles

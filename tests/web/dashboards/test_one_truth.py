@@ -99,7 +99,12 @@ def test_the_unit_page_and_the_overview_page_show_the_same_numbers(
 
 
 def _row_with(lines: list[str], label: str) -> str:
-    return next(line for line in lines if line.strip().startswith(label))
+    """The table row of ``label`` (not the opening sentence, which names the main index too)."""
+    return next(
+        line
+        for line in lines
+        if line.strip().startswith(label) and "n =" not in line and len(re.findall(r"\d+,\d", line)) >= 3
+    )
 
 
 def test_the_pdf_excel_and_csv_show_the_same_numbers(
