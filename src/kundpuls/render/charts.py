@@ -247,7 +247,7 @@ def funnel_chart(report: UnitReport, language: str = "sv") -> RenderedChart | No
         )
     ]
     title = f"{text('funnel', language)} ({funnel.index_key} {report.period})"
-    outside = [p.unit_name for p in shown if p.outside_95]
+    outside = [p.unit_name for p in shown if p.outlier]
     note = (
         text("funnel_some_outside", language, units=", ".join(outside))
         if outside
