@@ -121,6 +121,7 @@ def score_dataset(definition: SurveyDefinition, seed: int, workdir: Path) -> dic
     out: dict[str, Any] = defaultdict(int)
     out["recall"] = []
     out["funnel"] = []
+    out["pages"] = []  # (period, unit, main index?, flagged, flagged at p < 0.05, wrong) per change test
     periods = [p.label for p in truth.periods]
     reports: dict[tuple[str, str], UnitReport] = {}
     with warnings.catch_warnings():
@@ -177,10 +178,14 @@ def _score_changes(
         out["tests"] += 1
         is_null = abs(true) < NULL
         out["true_nulls"] += int(is_null)
-        for prefix, flagged in (("", change.significant), ("baseline_", (change.p_value or 1.0) < 0.05)):
+        wrong = is_null or np.sign(change.difference) != np.sign(true)
+        baseline = (change.p_value or 1.0) < 0.05
+        out["pages"].append(
+            (period, code, key == report.main_index, change.significant, baseline, bool(wrong))
+        )
+        for prefix, flagged in (("", change.significant), ("baseline_", baseline)):
             if flagged:
                 out[f"{prefix}flags"] += 1
-                wrong = is_null or np.sign(change.difference) != np.sign(true)
                 out[f"{prefix}false_flags"] += int(wrong)
         plan = planted["changes"].get(code)
         if plan is not None and plan[0] == key and plan[1] == period:
@@ -304,6 +309,28 @@ def summarise(results: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
         flags = r.get(f"{prefix}{what}", 0)
         return r.get(f"{prefix}false_{what}", 0) / flags if flags else 0.0
 
+    def page_fdr(column: int, page: Any) -> float:
+        """Mean over pages of false / flags shown (0 on a page without flags): the FDR of that surface."""
+        shares = []
+        for r in results:
+            pages: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
+            for row in r["pages"]:
+                key = page(row)
+                if key is None:
+                    continue
+                entry = pages[key]  # a page without flags counts too, with no false ones
+                if row[column]:
+                    entry[0] += 1
+                    entry[1] += int(row[5])
+            shares += [false / flags if flags else 0.0 for flags, false in pages.values()]
+        return float(np.mean(shares)) if shares else 0.0
+
+    surfaces = {
+        "period": lambda row: row[0],  # every unit × index of a period: the family BH is run on
+        "unit_page": lambda row: (row[0], row[1]),  # a unit's report: its index cards
+        "overview": lambda row: row[0] if row[2] else None,  # the overview: every unit's main index
+    }
+
     recall = [x for r in results for x in r["recall"]]
     recall_planted: dict[str, Any] = {}
     for size in CHANGE_SIZES:
@@ -335,11 +362,14 @@ def summarise(results: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
         "true_nulls": total("true_nulls"),
         "flags": total("flags"),
         "false_flags": total("false_flags"),
-        "fdr": float(np.mean([fdp(r, "", "flags") for r in results])),
+        "fdr": page_fdr(3, surfaces["period"]),
+        "fdr_by_surface": {name: page_fdr(3, page) for name, page in surfaces.items()},
+        "fdr_per_dataset": float(np.mean([fdp(r, "", "flags") for r in results])),
         "false_flag_share": total("false_flags") / total("flags") if total("flags") else 0.0,
         "baseline_flags": total("baseline_flags"),
         "baseline_false_flags": total("baseline_false_flags"),
-        "baseline_fdr": float(np.mean([fdp(r, "baseline_", "flags") for r in results])),
+        "baseline_fdr": page_fdr(4, surfaces["period"]),
+        "baseline_fdr_by_surface": {name: page_fdr(4, page) for name, page in surfaces.items()},
         "recall_planted": recall_planted,
         "surface_disagreements": total("surface_disagreements"),
         "outliers": total("outliers"),
