@@ -108,7 +108,7 @@ def _index_specs(definition: SurveyDefinition, truth: GenerationTruth) -> dict[s
     for key, index in codebook.indices.items():
         if index.kind != "scale_mean":
             continue
-        parts = []
+        parts: list[tuple[str, float, int, int, float]] = []
         for item_key, weight in index.normalised_weights().items():
             item = items.get(item_key)
             if (
@@ -190,7 +190,7 @@ class TruthTable:
 
 
 def _ancestors(unit: str, parents: Mapping[str, str]) -> list[str]:
-    chain = []
+    chain: list[str] = []
     while unit in parents and len(chain) < 64:
         unit = parents[unit]
         chain.append(unit)
@@ -300,8 +300,9 @@ def true_priorities(truth: GenerationTruth, scores: Mapping[str, float | None]) 
     if not paths:
         return []
     effect_cut = float(np.mean(list(paths.values())))
-    score_cut = float(np.mean([scores[k] for k in paths]))  # type: ignore[misc]
-    chosen = [k for k in paths if paths[k] >= effect_cut and float(scores[k]) < score_cut]  # type: ignore[arg-type]
+    known = {k: float(v) for k, v in scores.items() if v is not None and k in paths}
+    score_cut = float(np.mean(list(known.values())))
+    chosen = [k for k in paths if paths[k] >= effect_cut and known[k] < score_cut]
     return sorted(chosen, key=lambda k: -paths[k])
 
 

@@ -11,6 +11,7 @@ many changes are looked at.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping
 from dataclasses import replace
 from typing import TypeVar
@@ -31,19 +32,15 @@ def flag_changes(
     ``changes`` is one family (a period's units × indices); ``None`` (no test possible: a hidden side)
     stays ``None`` and does not count. A change whose p-value is missing is never flagged.
     """
-    keys = [key for key, change in changes.items() if change is not None]
-    p = np.array(
-        [
-            np.nan if (v := changes[key].p_value) is None or not np.isfinite(v) else float(v)  # type: ignore[union-attr]
-            for key in keys
-        ],
-        dtype=float,
-    )
-    adjusted = bh_adjust(p)
+    present = {key: change for key, change in changes.items() if change is not None}
+    keys = list(present)
+    p = [
+        math.nan if (v := present[key].p_value) is None or not math.isfinite(v) else float(v) for key in keys
+    ]
+    adjusted = bh_adjust(np.asarray(p, dtype=float))
     out: dict[K, Change | None] = dict(changes)
     for key, value in zip(keys, adjusted.tolist(), strict=True):
-        change = changes[key]
-        assert change is not None
+        change = present[key]
         known = not np.isnan(value)
         out[key] = replace(
             change, q_value=float(value) if known else None, significant=bool(known and value <= q)
