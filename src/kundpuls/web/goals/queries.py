@@ -176,8 +176,8 @@ def action_follow_ups(actions: Iterable[ImprovementAction], *, months: int = 3) 
     """
     found = [action_follow_up(action, months=months) for action in actions]
     compared = [f for f in found if f["state"] == "compared" and f.get("p_value") is not None]
-    flags = bh_reject([float(f["p_value"]) for f in compared]) if compared else []
-    for follow_up, flag in zip(compared, flags, strict=True):
+    flags = bh_reject([float(f["p_value"]) for f in compared])
+    for follow_up, flag in zip(compared, flags.tolist(), strict=True):
         follow_up["significant"] = bool(flag)
     return found
 
