@@ -429,6 +429,8 @@ def main() -> None:
         f"baseline p < 0.05 per test: {summary['baseline_flags']} ({summary['baseline_false_flags']} false), "
         f"FDR {summary['baseline_fdr']:.3f}"
     )
+    by_surface = ", ".join(f"{k} {v:.3f}" for k, v in summary["fdr_by_surface"].items())
+    print(f"  FDR per page: {by_surface}; pooled share of false flags {summary['false_flag_share']:.3f}")
     for size, entry in summary["recall_planted"].items():
         print(
             f"  planted change {size} SD, n >= 50: recall {entry['recall_n>=50']} "
