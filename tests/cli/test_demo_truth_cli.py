@@ -32,6 +32,7 @@ def test_the_demo_truth_names_the_story_and_the_lake_agrees_with_it(settings: An
     surveys = json.loads(path.read_text(encoding="utf-8"))["surveys"]
     assert set(surveys) == {"nki", "patient", "staff", "tjanstebehov"}
     nki = surveys["nki"]
+    assert set(nki["periods"]) == {"month", "quarter", "year"}
     assert nki["strongest_drivers"][0] == "BEMOTANDE"
     rows = nki["periods"]["quarter"]["values"]
     value = {(r["unit"], r["period"], r["index"]): r for r in rows}

@@ -149,8 +149,9 @@ def demo(
         Path | None,
         typer.Option(
             "--truth",
-            help="Also write the truth behind the demo data to this JSON file: every unit's, period's "
-            "and index's true value and change, the drivers by true strength, the demo goals' true states.",
+            help="Also write the truth behind the demo data to this JSON file: every unit's, month's, "
+            "quarter's, year's and index's true value and change, the drivers by true strength, the demo "
+            "goals' true states.",
             dir_okay=False,
         ),
     ] = None,
@@ -209,7 +210,7 @@ def _write_demo_truth(path: Path) -> None:
         if survey is not None and metric.startswith("index:"):
             goals.setdefault(survey, []).append((unit, metric.removeprefix("index:"), float(target)))
     try:
-        write_truth(path, {"surveys": demo_truth(goals=goals)})
+        write_truth(path, {"surveys": demo_truth(period_kinds=("month", "quarter", "year"), goals=goals)})
     except OSError as error:
         fail(f"--truth: cannot write {str(path)!r}: {error.strerror}")
 
