@@ -137,6 +137,14 @@ def change_between(before: FrameRow | None, after: FrameRow | None, key: str, pr
     )
 
 
+def headline_keys(plan: IndexPlan) -> list[str]:
+    """The indices a unit report shows as headlines, in order (NPS second): also the change flags' family."""
+    keys = list(plan.indices)
+    if plan.nps_item:
+        keys.insert(1 if keys else 0, "NPS")
+    return keys
+
+
 def period_changes(
     lake: str | os.PathLike[str],
     plan: IndexPlan,
@@ -170,7 +178,7 @@ def period_changes(
         previous = [p for p in found.periods if p < period]
         if not previous:
             return {}
-        keys = [*plan.indices, *(["NPS"] if plan.nps_item else [])]
+        keys = headline_keys(plan)
         tests = {
             (unit, k): change_between(
                 found.row(unit, k, previous[-1], segment_value),
@@ -423,9 +431,7 @@ def unit_report(
         raise InvalidArgument(
             f"period: {period!r} has no data; periods: {', '.join(periods)}", field="period", value=period
         )
-    keys = list(plan.indices)
-    if plan.nps_item:
-        keys.insert(1 if keys else 0, "NPS")
+    keys = headline_keys(plan)
     changes = period_changes(
         lake, plan, period, period_kind=period_kind, segment=segment, segment_value=value_of_segment
     )
