@@ -15,6 +15,7 @@ from kundpuls.web.org.actors import CLI
 
 BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
 BEFORE, AFTER = datetime(2025, 11, 14, 10, tzinfo=UTC), datetime(2026, 4, 15, 10, tzinfo=UTC)
+NKI_ITEMS = ("nki_helhet", "nki_forvantan", "nki_ideal")
 BASE = [6, 7, 8, 7, 6, 8, 7, 7, 6, 8, 7, 7, 6, 8, 7, 9, 5, 7, 8, 6]
 # unit -> how many of its 20 respondents answer one point higher after the action (None: all +3, at most 10)
 RAISED = {"VOF-HT-N": None, "VOF-HT-S": 13, "VOF-HT-C": 14, "KFF-BIB-HUV": 5}
@@ -46,7 +47,7 @@ def follow_ups(db: None, settings: Any, tmp_path: Path, personas: dict[str, Any]
                     version=version,  # type: ignore[arg-type]
                     distribution=distribution,
                     submission_id=uuid.uuid4(),
-                    answers={"tjanst": "socialtjanst", "nki_helhet": score, "nki_forvantan": score, "nki_ideal": score},
+                    answers={"tjanst": "socialtjanst", **dict.fromkeys(NKI_ITEMS, score)},
                     submitted_at=when,
                 )  # fmt: skip
         action = add_improvement_action(
