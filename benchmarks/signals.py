@@ -62,8 +62,9 @@ from kundpuls.instruments import SurveyDefinition, load_template
 from kundpuls.reports import cache
 from kundpuls.reports.contracts import UnitReport
 from kundpuls.reports.frame_lake import ROOT_CODE, lake_from_frame
+from kundpuls.reports.frame_lookup import FrameLookup
 from kundpuls.reports.overview import organisation_overview
-from kundpuls.reports.unit_report import unit_report
+from kundpuls.reports.unit_report import survey_lookup, survey_plan, unit_report
 from kundpuls.stats.goal_status import GoalState, goal_status
 
 START, END = datetime(2025, 1, 1, tzinfo=STOCKHOLM), datetime(2026, 1, 1, tzinfo=STOCKHOLM)
@@ -149,8 +150,9 @@ def score_dataset(definition: SurveyDefinition, seed: int, workdir: Path) -> dic
                     row.change is not None and card is not None and row.change.significant != card.significant
                 ):
                     out["surface_disagreements"] += 1
+    found = survey_lookup(lake, survey_plan(lake, definition, threshold_setting=7), period_kind="quarter")
     for (code, period), report in reports.items():
-        _score_changes(out, report, code, period, truth, planted)
+        _score_changes(out, report, code, period, truth, planted, found)
         _score_goal(out, report, code, period, truth, rng)
     for period in periods[1:] if len(periods) > 1 else periods:
         _score_funnel(out, reports, period, truth, units, planted)
@@ -169,8 +171,8 @@ def _score_changes(
     period: str,
     truth: TruthTable,
     planted: dict[str, Any],
+    found: FrameLookup,
 ) -> None:
-    n_by_key = {h.value.key: h.value.n for h in report.headlines}
     for headline in report.headlines:
         change = headline.change
         if change is None or change.difference is None:
@@ -193,12 +195,8 @@ def _score_changes(
                 out[f"{prefix}false_flags"] += int(wrong)
         plan = planted["changes"].get(code)
         if plan is not None and plan[0] == key and plan[1] == period:
-            before_n = _n_before(report, key)
-            n = (
-                min(x for x in (n_by_key.get(key), before_n) if x is not None)
-                if before_n
-                else n_by_key.get(key) or 0
-            )
+            sides = [found.row(code, key, p) for p in (change.previous_period, period)]
+            n = min(int(row["n"]) if row is not None else 0 for row in sides)  # the smaller quarter
             out["recall"].append(
                 {
                     "size": abs(plan[2]),
@@ -209,15 +207,6 @@ def _score_changes(
                     ),
                 }
             )
-
-
-def _n_before(report: UnitReport, key: str) -> int | None:
-    if key != report.main_index:
-        # the trend holds only the main index; others: the before n is near the after n (same volume)
-        return None
-    labels = [p.period for p in report.trend]
-    i = labels.index(report.period)
-    return report.trend[i - 1].value.n if i > 0 else None
 
 
 def _score_goal(
