@@ -41,6 +41,12 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "limit_998": ("99,8 %-gräns", "99.8 % limit"),
     "outside": ("Avviker tydligt", "Clearly different"),
     "suppressed": ("Dolt (för få svar)", "Hidden (too few responses)"),
+    "clear_change_note": (
+        "Tydlig förändring: en förändring som står sig när högst 5 % av alla förändringar som markeras för "
+        "perioden, i alla enheter och index, får vara slump.",
+        "Clear change: a change that remains when at most 5 % of all changes marked for the period, across "
+        "every unit and index, may be chance.",
+    ),
     "suppressed_note": (
         "– betyder att gruppen har färre än {threshold} svar och därför inte visas.",
         "– means the group has fewer than {threshold} responses and is not shown.",

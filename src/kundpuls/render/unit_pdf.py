@@ -97,6 +97,7 @@ def unit_report_pdf(
         notes.append(f"Funnel: {report.funnel.method}.")
     notes.extend(needs_notes(report, language))
     notes.append(text("suppressed_note", language, threshold=report.threshold))
+    notes.append(text("clear_change_note", language))
     data = {
         "language": language,
         "title": report.unit_name,
