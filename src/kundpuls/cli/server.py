@@ -145,6 +145,16 @@ def demo(
         bool, typer.Option("--serve/--no-serve", help="Start the server afterwards.")
     ] = True,
     json: Annotated[bool, typer.Option("--json", help="Print what was loaded as JSON.")] = False,
+    truth: Annotated[
+        Path | None,
+        typer.Option(
+            "--truth",
+            help="Also write the truth behind the demo data to this JSON file: every unit's, month's, "
+            "quarter's, year's and index's true value and change, the drivers by true strength, the demo "
+            "goals' true states.",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Set up the demo (database, demo organisation, users, data) and serve it (default 127.0.0.1:8000)."""
     _demo_environment()
@@ -158,6 +168,9 @@ def demo(
 
     call_command("migrate", interactive=False, verbosity=0)
     loaded = load_demo(progress=not json)
+    if truth is not None:
+        _write_demo_truth(truth)
+        loaded["truth"] = str(truth)
     logins = [
         {"email": u.email, "password": DEMO_PASSWORD, "role": u.role, "persona": u.persona} for u in USERS
     ]
@@ -184,6 +197,22 @@ def demo(
             console.print("Demon är laddad / demo loaded; [bold]kundpuls demo[/bold] startar / serves it")
     if serve_after:
         serve(host=host, port=port)
+
+
+def _write_demo_truth(path: Path) -> None:
+    """The demo's truth (:func:`kundpuls.web.responses.demo.demo_truth`) with the demo goals, as JSON."""
+    from kundpuls.demo.truth import write_truth
+    from kundpuls.web.goals.demo import GOALS
+    from kundpuls.web.responses.demo import demo_truth
+
+    goals: dict[str, list[tuple[str, str, float]]] = {}
+    for unit, metric, survey, target in GOALS:
+        if survey is not None and metric.startswith("index:"):
+            goals.setdefault(survey, []).append((unit, metric.removeprefix("index:"), float(target)))
+    try:
+        write_truth(path, {"surveys": demo_truth(period_kinds=("month", "quarter", "year"), goals=goals)})
+    except OSError as error:
+        fail(f"--truth: cannot write {str(path)!r}: {error.strerror}")
 
 
 def register(app: typer.Typer) -> None:

@@ -254,7 +254,7 @@ def funnel_chart(report: UnitReport, language: str = "sv") -> RenderedChart | No
         (h.value.label for h in report.headlines if h.value.key == funnel.index_key), funnel.index_key
     )
     title = f"{text('funnel', language)} ({label} {report.period})"
-    outside = [p.unit_name for p in shown if p.outside_95]
+    outside = [p.unit_name for p in shown if p.outlier]
     note = (
         text("funnel_some_outside", language, units=", ".join(outside))
         if outside

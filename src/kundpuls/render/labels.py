@@ -35,7 +35,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "role": ("Jämförelse", "Comparison"),
     "change": ("Förändring", "Change"),
     "p_value": ("p-värde", "p value"),
-    "significant": ("Säker förändring", "Significant change"),
+    "significant": ("Tydlig förändring", "Clear change"),
     "yes": ("ja", "yes"),
     "no": ("nej", "no"),
     "role_unit": ("Enheten", "This unit"),
@@ -59,8 +59,14 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "target": ("Medelvärde", "Average"),
     "limit_95": ("95 %-gräns", "95 % limit"),
     "limit_998": ("99,8 %-gräns", "99.8 % limit"),
-    "outside": ("Utanför gränserna", "Outside the limits"),
+    "outside": ("Avviker tydligt", "Clearly different"),
     "suppressed": ("Dolt (för få svar)", "Hidden (too few responses)"),
+    "clear_change_note": (
+        "Tydlig förändring: en förändring som står sig när högst 5 % av alla förändringar som markeras för "
+        "perioden, i alla enheter och index, får vara slump.",
+        "Clear change: a change that remains when at most 5 % of all changes marked for the period, across "
+        "every unit and index, may be chance.",
+    ),
     "suppressed_note": (
         "– betyder att gruppen har färre än {threshold} svar och därför inte visas.",
         "– means the group has fewer than {threshold} responses and is not shown.",
@@ -77,15 +83,17 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "funnel_desc": (
         "{index} {period} för {count} jämförbara enheter mot antal svar. Linjerna är kontrollgränser runt "
-        "medelvärdet {target}; bara punkter utanför gränserna skiljer sig säkert. {outside}",
+        "medelvärdet {target}. En enhet avviker tydligt när skillnaden består även när högst 5 % av alla "
+        "markeringar får vara slump. {outside}",
         "{index} {period} for {count} sibling units against the number of responses. The lines are control "
-        "limits around the average {target}; only points outside them differ for sure. {outside}",
+        "limits around the average {target}. A unit differs clearly when the difference remains with at "
+        "most 5 % of all marks allowed to be chance. {outside}",
     ),
     "funnel_none_outside": (
-        "Ingen enhet ligger utanför 95 %-gränserna.",
-        "No unit lies outside the 95 % limits.",
+        "Ingen enhet avviker tydligt från medelvärdet.",
+        "No unit differs clearly from the average.",
     ),
-    "funnel_some_outside": ("Utanför 95 %-gränserna: {units}.", "Outside the 95 % limits: {units}."),
+    "funnel_some_outside": ("Avviker tydligt: {units}.", "Differ clearly: {units}."),
     "drivers_window": ("Prioriteringsmatris {window}", "Priority matrix {window}"),
     "drivers_desc": (
         "Områdenas index {window} (lodrätt) mot effekten på {outcome} av +5 indexenheter (vågrätt), "

@@ -107,7 +107,7 @@ def funnel_table(report: UnitReport, language: str = "sv") -> Table | None:
     t = lambda k: text(k, language)  # noqa: E731
     rows = []
     for p in report.funnel.points:
-        outside = None if p.suppressed else (t("yes") if p.outside_95 else t("no"))
+        outside = None if p.suppressed else (t("yes") if p.outlier else t("no"))
         rows.append((p.unit_name, None if p.suppressed else _round(p.estimate), p.n, outside))
     return Table("funnel", t("funnel"), (t("unit"), t("estimate"), t("n"), t("outside")), tuple(rows))
 

@@ -99,6 +99,7 @@ def unit_report_pdf(
     notes.extend(needs_notes(report, language))
     notes.append(text("suppressed_note", language, threshold=report.threshold))
     notes.extend(omitted_charts(report, language))
+    notes.append(text("clear_change_note", language))
     data = {
         "language": language,
         "title": report.unit_name,

@@ -32,7 +32,12 @@ class IndexValue:
 
 @dataclass(frozen=True)
 class Change:
-    """Change of an index since the previous period (after − before) and whether it is significant."""
+    """Change of an index since the previous period (after − before) and whether it is flagged.
+
+    ``p_value`` is the test's own; ``q_value`` the Benjamini–Hochberg adjusted p-value across every unit ×
+    index of the period, and ``significant`` (a *clear change*, "tydlig förändring") is ``q_value ≤ 0.05``
+    (:mod:`kundpuls.reports.change_flags`, docs/statistics.md).
+    """
 
     key: str
     previous_period: str
@@ -42,6 +47,7 @@ class Change:
     p_value: float | None
     significant: bool
     method: str = ""
+    q_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,10 @@ class FunnelPoint:
     ``shrunk_estimate`` with ``shrunk_ci_low``/``shrunk_ci_high`` is the empirical-Bayes estimate beside the
     raw one (docs/methods.md §8.2): pulled towards the siblings' pooled mean, more for small units; None when
     the point is suppressed or its spread is unknown.
+
+    ``outside_95``/``outside_998`` say where the point lies against the drawn limits; ``outlier`` is the
+    flag a reader is told about: the unit differs from the target with the false discovery rate kept at 5 %
+    across the shown siblings (Benjamini–Hochberg, docs/statistics.md).
     """
 
     unit_code: str
@@ -90,6 +100,7 @@ class FunnelPoint:
     shrunk_estimate: float | None = None
     shrunk_ci_low: float | None = None
     shrunk_ci_high: float | None = None
+    outlier: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""The organisation overview: one index of every visible unit in one period, with its change."""
+"""The organisation overview: one index (the main one unless another is asked for) of every visible unit
+in one period, with its flagged change.
+
+The flags are those of :func:`kundpuls.reports.unit_report.period_changes` (one family per period), so a
+unit shows the same flag here as on its own page."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from kundpuls.analytics.unit_paths import path_segments
 from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports.contracts import Overview, OverviewRow
-from kundpuls.reports.unit_report import change_between, index_value, survey_frame, survey_plan
+from kundpuls.reports.unit_report import index_value, period_changes, survey_frame, survey_plan
 
 SORT_KEYS = ("tree", "name", "estimate", "n", "change")
 
@@ -60,12 +64,11 @@ def organisation_overview(
     by_unit = {
         (str(r["unit"]), str(r["period"])): r for _, r in main[main["period"].isin(wanted)].iterrows()
     }  # one pass over the period's rows instead of one filter per unit
+    changes = period_changes(lake, plan, period, period_kind=period_kind) if period else {}
     rows = []
     for code in units:
         row = by_unit.get((code, period))
-        change = (
-            change_between(by_unit.get((code, previous[-1])), row, index, previous[-1]) if previous else None
-        )
+        change = changes.get((code, index))
         path = paths.get(code, "")
         parts = path_segments(path)
         rows.append(

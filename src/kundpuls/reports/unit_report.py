@@ -24,6 +24,7 @@ from kundpuls.analytics.unit_paths import parent_path, path_segments
 from kundpuls.errors import InsufficientData, InvalidArgument, NotFound
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports import cache
+from kundpuls.reports.change_flags import flag_changes
 from kundpuls.reports.contracts import (
     Change,
     CommentSummary,
@@ -136,6 +137,63 @@ def change_between(before: FrameRow | None, after: FrameRow | None, key: str, pr
     )
 
 
+def headline_keys(plan: IndexPlan) -> list[str]:
+    """The indices a unit report shows as headlines, in order (NPS second): also the change flags' family."""
+    keys = list(plan.indices)
+    if plan.nps_item:
+        keys.insert(1 if keys else 0, "NPS")
+    return keys
+
+
+def period_changes(
+    lake: str | os.PathLike[str],
+    plan: IndexPlan,
+    period: str,
+    *,
+    period_kind: str,
+    segment: str | None = None,
+    segment_value: str | None = None,
+) -> dict[tuple[str, str], Change | None]:
+    """Every unit's change of every index from the previous period to ``period``, flagged as one family.
+
+    ``{(unit, index key): Change | None}``; the flags come from
+    :func:`kundpuls.reports.change_flags.flag_changes` (Benjamini–Hochberg across all of them), so the
+    unit page, the overview, the PDF, the tables and the API show the same flags (cached per lake
+    generation, survey, period and segment value).
+    """
+    segment_value = segment_value if segment else None
+    key = (
+        *cache.lake_key(lake),
+        "changes",
+        plan.survey_key,
+        plan.threshold,
+        period_kind,
+        segment,
+        segment_value,
+        period,
+    )
+
+    def compute() -> dict[tuple[str, str], Change | None]:
+        found = survey_lookup(lake, plan, period_kind=period_kind, segment=segment)
+        previous = [p for p in found.periods if p < period]
+        if not previous:
+            return {}
+        keys = headline_keys(plan)
+        tests = {
+            (unit, k): change_between(
+                found.row(unit, k, previous[-1], segment_value),
+                found.row(unit, k, period, segment_value),
+                k,
+                previous[-1],
+            )
+            for unit in found.unit_periods
+            for k in keys
+        }
+        return flag_changes(tests)
+
+    return cache.cached(key, compute)
+
+
 def _funnel(
     found: FrameLookup, plan: IndexPlan, unit: str, path: str, period: str, names: Mapping[str, str]
 ) -> Funnel | None:
@@ -157,6 +215,7 @@ def _funnel(
         )
     out95 = result.outside(0.95)
     out998 = result.outside(0.998)
+    flagged = result.outliers()
     shrunk, fit = _shrunk_means(shown)
     points = [
         FunnelPoint(
@@ -169,9 +228,10 @@ def _funnel(
             outside_95=bool(o95),
             outside_998=bool(o998),
             **shrunk.get(code, {}),
+            outlier=bool(flag),
         )
-        for code, est, n, o95, o998 in zip(
-            shown["unit"], shown["estimate"], shown["n"], out95, out998, strict=True
+        for code, est, n, o95, o998, flag in zip(
+            shown["unit"], shown["estimate"], shown["n"], out95, out998, flagged, strict=True
         )
     ]
     points += [
@@ -371,19 +431,15 @@ def unit_report(
         raise InvalidArgument(
             f"period: {period!r} has no data; periods: {', '.join(periods)}", field="period", value=period
         )
-    previous = [p for p in periods if p < period]
-    previous_period = previous[-1] if previous else None
-    keys = list(plan.indices)
-    if plan.nps_item:
-        keys.insert(1 if keys else 0, "NPS")
+    keys = headline_keys(plan)
+    changes = period_changes(
+        lake, plan, period, period_kind=period_kind, segment=segment, segment_value=value_of_segment
+    )
     headlines = []
     for key in keys:
         kind = plan.kind(key)
         row = found.row(unit, key, period, value_of_segment)
-        change = None
-        if previous_period is not None:
-            before = found.row(unit, key, previous_period, value_of_segment)
-            change = change_between(before, row, key, previous_period)
+        change = changes.get((unit, key))
         headlines.append(Headline(index_value(row, key, plan.label(key, language), kind), change))
     main = plan.main_index or (keys[0] if keys else None)
     trend: tuple[TrendPoint, ...] = ()
@@ -449,7 +505,9 @@ def unit_report(
     notes = (
         f"Anonymity threshold: groups with fewer than {plan.threshold} respondents are not shown "
         f"(comments: {plan.comment_threshold}).",
-        "Intervals are 95 % confidence intervals; a change is marked only when p < 0.05.",
+        "Intervals are 95 % confidence intervals. A clear change is one that remains when the false "
+        "discovery rate is kept at 5 % across every unit and index of the period (Benjamini–Hochberg): "
+        "of all changes marked, about one in twenty may be chance.",
     )
     return UnitReport(
         survey_key=plan.survey_key,

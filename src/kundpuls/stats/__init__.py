@@ -19,6 +19,7 @@ from kundpuls.stats.indices import (
     top_box,
 )
 from kundpuls.stats.kano import KanoFeature, KanoResult, kano
+from kundpuls.stats.multiplicity import FALSE_DISCOVERY_RATE, bh_adjust, bh_reject
 from kundpuls.stats.patient_survey import npe_dimension, respondent_dimension_scores
 from kundpuls.stats.price import PriceSensitivity, price_sensitivity
 from kundpuls.stats.priority import ImpactResult, Quadrants, impact, importance_performance, priority_matrix
@@ -33,6 +34,7 @@ from kundpuls.stats.sufficient import (
 )
 
 __all__ = [
+    "FALSE_DISCOVERY_RATE",
     "Comparison",
     "EffortScore",
     "FunnelResult",
@@ -46,6 +48,8 @@ __all__ = [
     "ServqualResult",
     "ShrinkageResult",
     "StaffCustomerGap",
+    "bh_adjust",
+    "bh_reject",
     "bottom_box",
     "change_in_mean",
     "change_in_nps",

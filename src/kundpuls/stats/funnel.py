@@ -25,6 +25,7 @@ from scipy import stats as sps
 
 from kundpuls.errors import InsufficientData, InvalidArgument, SmallSampleWarning
 from kundpuls.stats.intervals import z_value
+from kundpuls.stats.multiplicity import FALSE_DISCOVERY_RATE, bh_reject
 from kundpuls.stats.validation import FloatArray, as_float_array, check_non_negative, check_threshold
 
 if TYPE_CHECKING:
@@ -95,6 +96,33 @@ class FunnelResult:
             )
         with np.errstate(invalid="ignore"):
             return np.asarray((self.estimate < lower[level]) | (self.estimate > upper[level]))
+
+    def p_values(self) -> FloatArray:
+        """Two-sided p-value of each unit against the target, on the scale of the limits drawn.
+
+        With overdispersion (``od_lower`` present): ``(y_i − θ₀)/√(SE_i² + τ²)``, on the arcsine scale for
+        shares; otherwise the plain ``z``. A unit outside the (two-sided) limits of level ``L`` has
+        ``p < 1 − L``. NaN for suppressed units.
+        """
+        if self.od_lower is None:
+            z = self.z
+        else:
+            safe_n = np.where(self.n > 0, self.n, np.nan).astype(float)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                if self.kind == "proportion":
+                    y = np.arcsin(np.sqrt(np.clip(self.estimate, 0.0, 1.0)))
+                    z = (y - np.arcsin(np.sqrt(self.target))) / np.sqrt(1.0 / (4.0 * safe_n) + self.tau2)
+                else:
+                    z = (self.estimate - self.target) / np.sqrt(self.sigma**2 / safe_n + self.tau2)
+        return np.asarray(2.0 * sps.norm.sf(np.abs(z)))
+
+    def outliers(self, *, q: float = FALSE_DISCOVERY_RATE) -> np.ndarray:
+        """Units that differ from the target with the false discovery rate ``q`` kept across the shown units.
+
+        Benjamini–Hochberg (:mod:`kundpuls.stats.multiplicity`) on :meth:`p_values`: among the units a
+        funnel flags, at most a share ``q`` is expected to be as good as the target (docs/statistics.md).
+        """
+        return bh_reject(self.p_values(), q=q)
 
     def limits_at(
         self, n: ArrayLike, level: float, *, overdispersed: bool = False

@@ -320,6 +320,9 @@ def generate_responses(
             price_spread=price_spread,
             price_points=true_price_points(price_reference),
         ),
+        volumes={u.code: float(u.volume) for u in units},
+        open_periods=None if open_periods is None else tuple((a, b) for a, b in open_periods),
+        zone=zone,
     )
     return GeneratedResponses(survey_key=definition.key, responses=responses, truth=truth, scores=scores)
 

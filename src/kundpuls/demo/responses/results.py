@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -109,6 +109,11 @@ class GenerationTruth:
     english_share: float
     personal_data_rate: float
     needs: NeedsTruth = field(default_factory=NeedsTruth)
+    #: Expected responses per month of every unit, the days the survey is open (``None``: always) and the
+    #: time zone of the arrival pattern: what :mod:`kundpuls.demo.truth` weighs a period's days with.
+    volumes: dict[str, float] = field(default_factory=dict)
+    open_periods: tuple[tuple[date, date], ...] | None = None
+    zone: tzinfo | None = None
 
     @property
     def outcome(self) -> str | None:

@@ -152,7 +152,12 @@ def unit_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     dashboard = _unit_context(request, target)["dashboard"]
     if dashboard is None:
         raise Http404(_("No results for this unit yet."))
-    note = text("suppressed_note", page_language(), threshold=dashboard.report.threshold)
+    note = " ".join(
+        (
+            text("suppressed_note", page_language(), threshold=dashboard.report.threshold),
+            text("clear_change_note", page_language()),
+        )
+    )
     body: bytes | str = (
         tables_xlsx(dashboard.tables, note=note) if fmt == "xlsx" else tables_csv(dashboard.tables, note=note)
     )
@@ -255,7 +260,12 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
     context = _overview_context(request, Capability.EXPORT)
     if context["overview"] is None:
         raise Http404(_("No results yet."))
-    note = text("suppressed_note", page_language(), threshold=context["overview"].threshold)
+    note = " ".join(
+        (
+            text("suppressed_note", page_language(), threshold=context["overview"].threshold),
+            text("clear_change_note", page_language()),
+        )
+    )
     table = context["table"]
     body: bytes | str = tables_xlsx([table], note=note) if fmt == "xlsx" else tables_csv([table], note=note)
     actions.record_export(

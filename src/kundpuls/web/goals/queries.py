@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from kundpuls.errors import KundpulsError
-from kundpuls.stats import compare
+from kundpuls.stats import bh_reject, compare
 from kundpuls.stats.goal_status import GoalStatus, count_states, goal_status
 from kundpuls.web.goals.labels import metric_label, state_label
 from kundpuls.web.goals.metrics import metric_results, served
@@ -162,8 +162,24 @@ def action_follow_up(action: ImprovementAction, *, months: int = 3) -> dict[str,
         "difference": comparison.difference,
         "ci_low": comparison.ci_low,
         "ci_high": comparison.ci_high,
+        "p_value": comparison.p_value,
         "significant": comparison.significant,
     }
+
+
+def action_follow_ups(actions: Iterable[ImprovementAction], *, months: int = 3) -> list[dict[str, Any]]:
+    """:func:`action_follow_up` of every action a page lists, flagged as one family.
+
+    ``significant`` (shown as a *clear change*) keeps the false discovery rate at 5 % across the listed
+    follow-ups (Benjamini–Hochberg, :mod:`kundpuls.stats.multiplicity`), as the results pages do for
+    their changes (docs/statistics.md, *What a flag means*).
+    """
+    found = [action_follow_up(action, months=months) for action in actions]
+    compared = [f for f in found if f["state"] == "compared" and f.get("p_value") is not None]
+    flags = bh_reject([float(f["p_value"]) for f in compared])
+    for follow_up, flag in zip(compared, flags.tolist(), strict=True):
+        follow_up["significant"] = bool(flag)
+    return found
 
 
 def _months_back(day: date, months: int) -> date:

@@ -87,7 +87,8 @@ def unit_goals(request: HttpRequest, code: str) -> HttpResponse:
         "period": period,
         "rows": rows,
         "actions": [
-            (a, queries.action_follow_up(a), metric_label(f"index:{a.driver}", a.survey)) for a in actions
+            (a, follow_up, metric_label(f"index:{a.driver}", a.survey))
+            for a, follow_up in zip(actions, queries.action_follow_ups(actions), strict=True)
         ],
         "productivity": productivity,
         "productivity_chart": _productivity_chart(productivity),

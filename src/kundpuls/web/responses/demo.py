@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
+from typing import Any
+
 from django.utils import timezone
 
 from kundpuls.demo.demo_plan import DEMO_OWNERS, demo_plan
+from kundpuls.demo.truth import survey_truth
 from kundpuls.web.org.actors import DEMO
 from kundpuls.web.org.models import Unit
 from kundpuls.web.responses.actions import IncomingResponse, import_responses
@@ -47,3 +52,48 @@ def load_demo_responses() -> dict[str, int]:
         report = import_responses(version, rows, actor=DEMO)
         counts[key] = report.stored + report.already_stored
     return counts
+
+
+def demo_truth(
+    *, period_kinds: Iterable[str] = ("quarter",), goals: Mapping[str, Sequence[tuple[str, str, float]]] = {}
+) -> dict[str, Any]:
+    """The truth behind the loaded demo responses, per survey key (:func:`kundpuls.demo.truth.survey_truth`).
+
+    The plan is rebuilt as the loader made it: from the survey's publication time (the data's start) to
+    just after its newest stored response (the loader's ``now``, to within hours; the truth weighs whole
+    days). Parents come from the unit tree, so roll-ups have their true values too. ``goals`` maps a
+    survey key to ``(unit, index, target)`` whose true state is stated per period.
+    """
+    found: dict[str, Any] = {}
+    for key, owner_code in DEMO_OWNERS.items():
+        survey = Survey.objects.filter(key=key).first()
+        version = None if survey is None else current_version(survey)
+        if version is None or version.published_at is None:
+            continue
+        stored = Response.objects.filter(survey=survey).order_by("-submitted_at")
+        newest = stored.values_list("submitted_at", flat=True).first()
+        if newest is None:
+            continue
+        units = leaf_units(Unit.objects.get(code=owner_code))
+        open_links = Distribution.objects.filter(survey=survey, closed_at__isnull=True)
+        links = set(open_links.values_list("unit__code", flat=True))
+        plan = demo_plan(
+            key,
+            [u.code for u in units if u.code in links],
+            now=newest + timedelta(seconds=1),
+            start=version.published_at,
+        )
+        definition = definition_of(version)
+        generated = plan.generate(definition, comments=None)
+        parents = {
+            code: parent
+            for code, parent in Unit.objects.filter(parent__isnull=False).values_list("code", "parent__code")
+        }
+        found[key] = survey_truth(
+            definition,
+            generated.truth,
+            period_kinds=period_kinds,
+            parents=parents,
+            goals=tuple(goals.get(key, ())),
+        )
+    return found
