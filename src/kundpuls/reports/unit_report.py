@@ -364,6 +364,25 @@ def _comments(
     return CommentSummary(False, respondents, int(rows.size), tuple(themes), plan.comment_threshold)
 
 
+def _notes(threshold: int, comment_threshold: int, language: str) -> tuple[str, ...]:
+    """What a reader needs to know to read the numbers, in plain words of ``language``."""
+    if language == "en":
+        return (
+            f"Anonymity threshold: groups with fewer than {threshold} respondents are not shown "
+            f"(comments: {comment_threshold}).",
+            "Intervals are 95 % confidence intervals. A clear change is one that remains when the false "
+            "discovery rate is kept at 5 % across every unit and index of the period (Benjamini–Hochberg): "
+            "of all changes marked, about one in twenty may be chance.",
+        )
+    return (
+        f"Anonymitetsgräns: grupper med färre än {threshold} svarande visas inte (kommentarer: "
+        f"{comment_threshold}).",
+        "Intervallen är 95 %-konfidensintervall. En tydlig förändring är en som står sig när högst 5 % av "
+        "alla förändringar som markeras för perioden, i alla enheter och index, får vara slump "
+        "(Benjamini–Hochberg): ungefär en av tjugo markeringar kan vara slumpen.",
+    )
+
+
 def unit_report(
     lake: str | os.PathLike[str],
     definition: SurveyDefinition,
@@ -502,13 +521,7 @@ def unit_report(
         language=language,
     )
     title = definition.title.in_language(language) if definition.title else plan.survey_key
-    notes = (
-        f"Anonymity threshold: groups with fewer than {plan.threshold} respondents are not shown "
-        f"(comments: {plan.comment_threshold}).",
-        "Intervals are 95 % confidence intervals. A clear change is one that remains when the false "
-        "discovery rate is kept at 5 % across every unit and index of the period (Benjamini–Hochberg): "
-        "of all changes marked, about one in twenty may be chance.",
-    )
+    notes = _notes(plan.threshold, plan.comment_threshold, language)
     return UnitReport(
         survey_key=plan.survey_key,
         survey_title=title,

@@ -37,7 +37,7 @@ class FilterForm(forms.Form):
         surveys: list[tuple[str, str]],
         periods: list[str] | None = None,
         segments: list[tuple[str, str]] | None = None,
-        segment_values: list[str] | None = None,
+        segment_values: list[tuple[str, str]] | None = None,
         sortable: bool = False,
         indices: list[tuple[str, str]] | None = None,
     ) -> None:
@@ -53,7 +53,7 @@ class FilterForm(forms.Form):
             self.fields["value"] = forms.ChoiceField(
                 label=_("Segment value"),
                 required=False,
-                choices=[("", "–")] + [(v, v) for v in (segment_values or [])],
+                choices=[("", "–"), *(segment_values or [])],
             )
         if indices is not None and len(indices) > 1:
             self.fields["index"] = forms.ChoiceField(

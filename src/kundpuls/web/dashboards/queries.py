@@ -84,6 +84,20 @@ def segment_choices(definition: SurveyDefinition) -> list[str]:
     return [i.key for i in stored_items(definition) if i.kind == "choice" and i.question_type == "background"]
 
 
+def segment_labels(definition: SurveyDefinition, language: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """Each background variable's label (its question) and its values' labels, from the codebook."""
+    labels: dict[str, tuple[str, dict[str, str]]] = {}
+    for item in stored_items(definition):
+        if item.key not in segment_choices(definition):
+            continue
+        values = {
+            value: text.in_language(language)
+            for value, text in zip(item.options or (), item.option_texts or (), strict=False)
+        }
+        labels[item.key] = (item.text.in_language(language), values)
+    return labels
+
+
 def unit_names() -> dict[str, str]:
     return dict(Unit.objects.values_list("code", "name"))
 

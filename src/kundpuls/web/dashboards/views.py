@@ -58,12 +58,13 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
     if definition is None:
         context["form"] = FilterForm(request.GET, surveys=choices)
         return context
-    segments = [(k, k) for k in queries.segment_choices(definition)]
+    language = page_language()
+    labels = queries.segment_labels(definition, language)
+    segments = [(k, labels.get(k, (k, {}))[0]) for k in queries.segment_choices(definition)]
     probe = FilterForm(request.GET, surveys=choices, segments=segments)
     probe.is_valid()
     kind = probe.value("kind", "quarter") or "quarter"
     segment = probe.value("segment")
-    language = page_language()
     try:
         base = queries.unit_results(
             request.user,
@@ -79,7 +80,12 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
         context["form"] = FilterForm(request.GET, surveys=choices)
         context["survey_key"] = definition.key
         return context
-    values = queries.segment_values(definition, kind, segment) if segment else []
+    value_labels = labels.get(segment or "", ("", {}))[1]
+    values = (
+        [(v, value_labels.get(v, v)) for v in queries.segment_values(definition, kind, segment)]
+        if segment
+        else []
+    )
     form = FilterForm(
         request.GET,
         surveys=choices,
@@ -111,6 +117,8 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
         can_export=can(request.user, Capability.EXPORT, unit),
         query=request.GET.urlencode(),
         suppressed_note=text("suppressed_note", language, threshold=dashboard.report.threshold),
+        segment_label=labels.get(report.segment or "", ("", {}))[0],
+        segment_value_label=value_labels.get(report.segment_value or "", report.segment_value),
     )
     return context
 

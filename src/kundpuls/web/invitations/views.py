@@ -21,7 +21,7 @@ from kundpuls.table_input import DEFAULT_LIMITS, TableInputError
 from kundpuls.web.collect.state import BadState, RespondentState
 from kundpuls.web.collect.views import Flow, handle_post, render_page
 from kundpuls.web.invitations import actions, queries
-from kundpuls.web.invitations.models import Invitation
+from kundpuls.web.invitations.models import DeliveryState, Invitation
 from kundpuls.web.invitations.recipients import table_from_upload
 from kundpuls.web.invitations.tasks import enqueue_due
 from kundpuls.web.language import page_language
@@ -228,7 +228,9 @@ def status_page(request: HttpRequest, key: str) -> HttpResponse:
         "rates": rates,
         "over_time": over_time,
         "chart": response_rate_chart(over_time, page_language()),
-        "deliveries": queries.delivery_counts(survey),
+        "deliveries": [
+            (DeliveryState(state).label, n) for state, n in queries.delivery_counts(survey).items()
+        ],
         "errors": errors,
         "more_errors": more_errors,
     }
