@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from kundpuls.instruments import kano_pairs
 from kundpuls.render.charts import report_charts
 from kundpuls.render.labels import number
-from kundpuls.render.spreadsheets import tables_csv, tables_xlsx
+from kundpuls.render.spreadsheets import sheet_name, tables_csv, tables_xlsx
 from kundpuls.render.tables import report_tables
 from kundpuls.render.unit_pdf import unit_report_pdf
 from kundpuls.reports.unit_report import unit_report
@@ -81,8 +81,11 @@ def test_exports_hold_the_kano_table_and_the_price_points_and_curves(reports) ->
     (section,) = report.prices
     assert points["Optimalt pris (OPP)"] == round(section.opp)
     book = load_workbook(io.BytesIO(tables_xlsx(list(tables.values()))))
-    assert {"kano", "price-points-snabbspar", "price-snabbspar"} <= set(book.sheetnames)
-    assert book["kano"].max_row == 2 + len(report.kano.features)
+    names = {key: sheet_name(table) for key, table in tables.items()}
+    assert len(set(names.values())) == len(names)  # every sheet has its own Swedish name
+    assert {names[k] for k in ("kano", "price-points-snabbspar", "price-snabbspar")} <= set(book.sheetnames)
+    assert not {"kano", "price-points-snabbspar", "price-snabbspar"} & set(book.sheetnames)
+    assert book[names["kano"]].max_row == 2 + len(report.kano.features)
     assert "Prispunkter" in tables_csv(list(tables.values()))
 
 

@@ -25,6 +25,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "No funnel plot: fewer than {k} comparable units have enough responses for a comparison to say "
         "anything.",
     ),
+    "note_sheet": ("Om tabellerna", "About the tables"),
     "index": ("Index", "Index"),
     "estimate": ("Värde", "Value"),
     "ci_low": ("KI nedre", "CI low"),

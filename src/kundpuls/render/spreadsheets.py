@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from kundpuls.render.formula_guard import csv_row, xlsx_strings
-from kundpuls.render.labels import SUPPRESSED_MARK
+from kundpuls.render.labels import SUPPRESSED_MARK, text
 from kundpuls.render.tables import Table
 
 _SHEET_BAD = re.compile(r"[\[\]\*\?/\\:]")
@@ -25,15 +25,24 @@ def _cell(value: object) -> object:
     return SUPPRESSED_MARK if value is None else value
 
 
-def tables_xlsx(tables: Sequence[Table], *, note: str = "") -> bytes:
-    """An XLSX workbook with one sheet per table (caption in row 1, header in row 2) and a note sheet."""
+def sheet_name(table: Table, language: str = "sv") -> str:
+    """A sheet's name in the reader's language: the table's name (``labels``), else its caption."""
+    name = text(table.key, language)
+    if name == table.key:
+        name = table.caption
+    return _SHEET_BAD.sub("-", name).strip()[:31] or "1"
+
+
+def tables_xlsx(tables: Sequence[Table], *, note: str = "", language: str = "sv") -> bytes:
+    """An XLSX workbook with one sheet per table (caption in row 1, header in row 2) and a note sheet,
+    sheets named in ``language``."""
     book = Workbook()
     first = book.active
     if first is not None:
         book.remove(first)
     used: set[str] = set()
     for table in tables:
-        name = _SHEET_BAD.sub("-", table.key)[:31] or "table"
+        name = sheet_name(table, language)
         while name in used:
             name = (name[:28] + f"-{len(used)}")[:31]
         used.add(name)
@@ -49,7 +58,7 @@ def tables_xlsx(tables: Sequence[Table], *, note: str = "") -> bytes:
             width = max(len(str(c.value or "")) for c in column[1:]) if len(column) > 1 else 10
             sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 50)
     if note:
-        sheet = book.create_sheet("note")
+        sheet = book.create_sheet(text("note_sheet", language))
         sheet.append([note])
     xlsx_strings(book.worksheets)
     out = io.BytesIO()

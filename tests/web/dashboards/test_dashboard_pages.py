@@ -76,8 +76,8 @@ def test_downloads_are_pdf_xlsx_and_csv_with_the_page_numbers_and_leave_audit_ev
     xlsx = client.get(UNIT_A + "tabeller.xlsx?survey=nki")
     assert xlsx.status_code == 200
     book = load_workbook(io.BytesIO(xlsx.content))
-    assert {"headlines", "trend", "comparison"} <= set(book.sheetnames)
-    headline_sheet = book["headlines"]
+    assert {"Index", "Utveckling över tid", "Jämförelse"} <= set(book.sheetnames)  # named in Swedish
+    headline_sheet = book["Index"]
     assert headline_sheet.cell(row=3, column=5).value >= 7  # n of the main index
     csv = client.get(UNIT_A + "tabeller.csv?survey=nki")
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")

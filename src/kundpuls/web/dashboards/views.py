@@ -167,7 +167,9 @@ def unit_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         )
     )
     body: bytes | str = (
-        tables_xlsx(dashboard.tables, note=note) if fmt == "xlsx" else tables_csv(dashboard.tables, note=note)
+        tables_xlsx(dashboard.tables, note=note, language=page_language())
+        if fmt == "xlsx"
+        else tables_csv(dashboard.tables, note=note)
     )
     actions.record_export(
         actor=actor_of(request),
@@ -275,7 +277,11 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
         )
     )
     table = context["table"]
-    body: bytes | str = tables_xlsx([table], note=note) if fmt == "xlsx" else tables_csv([table], note=note)
+    body: bytes | str = (
+        tables_xlsx([table], note=note, language=page_language())
+        if fmt == "xlsx"
+        else tables_csv([table], note=note)
+    )
     actions.record_export(
         None,
         actor=actor_of(request),
