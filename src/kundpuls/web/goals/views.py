@@ -99,9 +99,11 @@ def unit_goals(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "goals/unit.html", context)
 
 
-def _metric_choices() -> list[tuple[str, str, str]]:
-    """(survey key, metric, label) offered in the goal form: every codebook index, NPS, rates."""
-    choices: list[tuple[str, str, str]] = [("", "cases_in_time", metric_label("cases_in_time", None))]
+def _metric_choices() -> list[tuple[str, str, str, str]]:
+    """(survey key, metric, label, survey title) offered in the goal form: every codebook index, NPS, rates."""
+    choices: list[tuple[str, str, str, str]] = [
+        ("", "cases_in_time", metric_label("cases_in_time", None), "")
+    ]
     for survey in Survey.objects.filter(versions__published_at__isnull=False).distinct():
         try:
             codebook = survey_definition(survey).codebook
@@ -109,7 +111,7 @@ def _metric_choices() -> list[tuple[str, str, str]]:
             continue
         metrics = [f"index:{name}" for name in codebook.indices]
         metrics += [m for m in METRIC_KINDS if m != "cases_in_time" and (m != "nps" or codebook.nps)]
-        choices += [(survey.key, m, metric_label(m, survey)) for m in metrics]
+        choices += [(survey.key, m, metric_label(m, survey), survey.title) for m in metrics]
     return choices
 
 
