@@ -100,7 +100,7 @@ def unit_goals(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _metric_choices() -> list[tuple[str, str, str, str]]:
-    """(survey key, metric, label, survey title) offered in the goal form: every codebook index, NPS, rates."""
+    """(survey key, metric, label, survey title) offered in the goal form: codebook indices, NPS, rates."""
     choices: list[tuple[str, str, str, str]] = [
         ("", "cases_in_time", metric_label("cases_in_time", None), "")
     ]
