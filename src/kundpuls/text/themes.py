@@ -18,9 +18,10 @@ from scipy import sparse
 from scipy import stats as sps
 
 from kundpuls.errors import InvalidArgument
+from kundpuls.text.compounds import CompoundSplitter
 from kundpuls.text.corpus import Corpus, LanguageChoice, build_corpus
-from kundpuls.text.taxonomy import Taxonomy, default_taxonomy
-from kundpuls.text.tokens import LANGUAGES, stems, tokenise
+from kundpuls.text.taxonomy import Taxonomy, ThemeTerms, default_taxonomy
+from kundpuls.text.tokens import LANGUAGES, stems, stop_words, tokenise
 
 DEFAULT_MIN_N = 7
 """Cells of the theme × score table with fewer comments than this show no mean (anonymity threshold)."""
@@ -137,6 +138,76 @@ def _prefix_filter(
     return positions[keep]
 
 
+def _compound_matches(
+    corpus: Corpus,
+    taxonomy: Taxonomy,
+    word_rules: dict[tuple[str, str], list[tuple[int, str]]],
+    listed_words: set[tuple[str, str]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """(comment, theme) pairs raised by a part of a Swedish compound token (see :mod:`.compounds`).
+
+    Each distinct token of the Swedish comments is split once; a part raises a theme when its stem is a
+    taxonomy word's stem (with the short-stem prefix rule) and the part is no stop word unless listed.
+    """
+    splitter = theme_splitter(taxonomy)
+    stop = stop_words("sv")
+    doc = corpus.doc_index()
+    sv_positions = np.flatnonzero((corpus.languages != "en")[doc])
+    if sv_positions.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    token_rows: list[int] = []
+    token_cols: list[int] = []
+    for v in np.unique(corpus.token_ids[sv_positions]).tolist():
+        parts = splitter.split(str(corpus.vocabulary[v]))
+        if len(parts) < 2:
+            continue
+        for part in parts:
+            if part in stop and ("sv", part) not in listed_words:
+                continue
+            part_stem = stems([part], language="sv")[0]
+            for j, prefix in word_rules.get(("sv", part_stem), ()):
+                if part.startswith(prefix):
+                    token_rows.append(v)
+                    token_cols.append(j)
+    if not token_rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    token_theme = sparse.csr_matrix(
+        (np.ones(len(token_rows), dtype=np.int32), (token_rows, token_cols)),
+        shape=(len(corpus.vocabulary), len(taxonomy.themes)),
+    )
+    doc_token = sparse.csr_matrix(
+        (np.ones(sv_positions.size, dtype=np.int32), (doc[sv_positions], corpus.token_ids[sv_positions])),
+        shape=(corpus.n_docs, len(corpus.vocabulary)),
+    )
+    coo = (doc_token @ token_theme).tocoo()
+    return coo.row.astype(np.int64), coo.col.astype(np.int64)
+
+
+_SPLITTERS: dict[str, CompoundSplitter] = {}
+
+
+def theme_splitter(taxonomy: Taxonomy) -> CompoundSplitter:
+    """The compound splitter for ``taxonomy``: the shipped lexicon plus its Swedish words (cached)."""
+    splitter = _SPLITTERS.get(taxonomy.fingerprint)
+    if splitter is None:
+        words = {
+            token
+            for theme in taxonomy.themes
+            for token in (
+                tok
+                for term in (
+                    *theme.terms.get("sv", ThemeTerms()).words,
+                    *theme.terms.get("sv", ThemeTerms()).parts,
+                )
+                for tok in tokenise(term)
+            )
+        }
+        if len(_SPLITTERS) > 32:
+            _SPLITTERS.clear()
+        splitter = _SPLITTERS[taxonomy.fingerprint] = CompoundSplitter(words)
+    return splitter
+
+
 def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) -> ThemeAssignment:
     """Match a :class:`Corpus` against ``taxonomy`` (the default taxonomy if None)."""
     taxonomy = taxonomy or default_taxonomy()
@@ -199,6 +270,13 @@ def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) ->
                 coo = (doc_stem @ stem_theme).tocoo()
                 rows.append(coo.row.astype(np.int64))
                 cols.append(coo.col.astype(np.int64))
+
+    # compounds: a Swedish token whose parts are taxonomy words ("telefonkön" → telefon + kö)
+    if word_rules:
+        compound_docs, compound_themes = _compound_matches(corpus, taxonomy, word_rules, listed_words)
+        if compound_docs.size:
+            rows.append(compound_docs)
+            cols.append(compound_themes)
 
     # phrases: map phrase stems to small ids, then compare rolling n-gram keys
     if phrase_specs:

@@ -1,0 +1,255 @@
+"""Polarity of a comment and of each clause: praise, complaint or neutral, Swedish first and English.
+
+A lexicon method, transparent and editable like the theme taxonomy (``data/polarity.yaml``); nothing is
+learnt or downloaded. A comment is cut into clauses at sentence punctuation, commas and the words that turn
+a sentence ("men", "but"). In each clause, from left to right:
+
+1. a listed **phrase** (matched on stems, longest first) counts +1 or −1 as listed, whatever precedes it:
+   "inga problem", "inget att klaga på" and "no problem" are praise; "inget svar", "aldrig svar", "tog lång
+   tid" and "not helpful" are complaints;
+2. a **negator** ("inte", "aldrig", "ingen", "not", "never", "n't" …) turns the next evaluative word within
+   three words: "inte bra" −1, "inte dåligt" +1, "behövde inte vänta" +1, "didn't help" −1;
+3. an evaluative **word** counts +1 or −1 (matched by Snowball stem, short stems also by their first
+   letters, and as the parts of a Swedish compound: "jättebra" = jätte + bra);
+4. a negator that turns no evaluative word is itself a complaint (−1): "de svarade inte", "ringde aldrig",
+   "fick ingen kallelse" — in service feedback an unmet expectation is what a bare negation says.
+
+The clause's score is the sum. A comment's score is the sum of its clauses' scores, a clause that opens with
+a turning word counting 1.5 times (what follows "men"/"but" is what the writer wants said); above zero the
+comment is **praise**, below zero a **complaint**, zero **neutral**. How the method reads the labelled set
+is measured by ``benchmarks/comments.py`` (see docs/comments.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from kundpuls.errors import InvalidArgument
+from kundpuls.text.compounds import CompoundSplitter
+from kundpuls.text.tokens import LANGUAGES, Language, check_language, stems, tokenise
+from kundpuls.yaml_input import load_yaml
+
+Polarity = Literal["praise", "complaint", "neutral"]
+POLARITIES: tuple[Polarity, ...] = ("praise", "complaint", "neutral")
+NEGATION_SCOPE = 3
+"""A negator turns an evaluative word at most this many words after it."""
+CONTRAST_WEIGHT = 1.5
+"""The weight of a clause that opens with a turning word ("men", "but")."""
+SHORT_STEM = 4
+
+# clause boundaries: sentence punctuation, commas, dashes between words, line breaks
+_CLAUSE_BREAK = re.compile(r"[.!?;:\n\r,()]+|\s[-–—]\s")
+
+
+@dataclass(frozen=True)
+class PolarityLexicon:
+    """The words and phrases of one language, stemmed once."""
+
+    language: Language
+    words: dict[str, list[tuple[int, str]]]  # stem -> [(value, required prefix)]
+    phrases: dict[tuple[str, ...], int]  # stems -> value
+    longest_phrase: int
+    negators: frozenset[str]
+    contrast: frozenset[str]
+    splitter: CompoundSplitter | None
+
+    def word_value(self, token: str, token_stem: str) -> int:
+        """+1, −1 or 0 for one token (by stem, then by the parts of a Swedish compound)."""
+        value = self._stem_value(token, token_stem)
+        if value or self.splitter is None:
+            return value
+        parts = self.splitter.split(token)
+        if len(parts) < 2:
+            return 0
+        total = sum(
+            self._stem_value(p, s) for p, s in zip(parts, stems(list(parts), language="sv"), strict=True)
+        )
+        return (total > 0) - (total < 0)
+
+    def _stem_value(self, token: str, token_stem: str) -> int:
+        for value, prefix in self.words.get(token_stem, ()):
+            if token.startswith(prefix):
+                return value
+        return 0
+
+
+def _lexicon_data() -> dict[str, dict[str, list[str]]]:
+    text = resources.files("kundpuls.text").joinpath("data", "polarity.yaml").read_text(encoding="utf-8")
+    data = load_yaml(text, field="polarity")
+    if not isinstance(data, dict):
+        raise InvalidArgument(
+            "polarity: the lexicon must be a mapping of languages", field="polarity", value=data
+        )
+    return data
+
+
+@cache
+def polarity_lexicon(language: Language = "sv") -> PolarityLexicon:
+    """The shipped polarity lexicon of ``language`` (``data/polarity.yaml``), stemmed."""
+    check_language(language)
+    spec = _lexicon_data()[language]
+    words: dict[str, list[tuple[int, str]]] = {}
+    for key, value in (("positive", 1), ("negative", -1)):
+        for word in spec.get(key, []):
+            token = tokenise(str(word))
+            if len(token) != 1:
+                continue
+            s = stems(token, language=language)[0]
+            prefix = token[0][: len(s) + 1] if len(s) <= SHORT_STEM else ""
+            words.setdefault(s, []).append((value, prefix))
+    phrases: dict[tuple[str, ...], int] = {}
+    for key, value in (("positive_phrases", 1), ("negative_phrases", -1)):
+        for phrase in spec.get(key, []):
+            phrases[tuple(stems(tokenise(str(phrase)), language=language))] = value
+    splitter = None
+    if language == "sv":
+        splitter = CompoundSplitter(
+            tok for key in ("positive", "negative") for w in spec.get(key, []) for tok in tokenise(str(w))
+        )
+    return PolarityLexicon(
+        language=language,
+        words=words,
+        phrases=phrases,
+        longest_phrase=max((len(p) for p in phrases), default=1),
+        negators=frozenset(spec.get("negators", [])),
+        contrast=frozenset(spec.get("contrast", [])),
+        splitter=splitter,
+    )
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of a comment: its text, its score and whether it opens with a turning word."""
+
+    text: str
+    score: float
+    contrast: bool
+
+
+def split_clauses(text: str, *, language: Language = "sv") -> list[str]:
+    """Cut ``text`` into clauses at punctuation, commas and turning words ("men", "but")."""
+    contrast = polarity_lexicon(language).contrast
+    clauses: list[str] = []
+    for piece in _CLAUSE_BREAK.split(text):
+        words = piece.split()
+        current: list[str] = []
+        for word in words:
+            if current and word.lower().strip("\"'") in contrast:
+                clauses.append(" ".join(current))
+                current = []
+            current.append(word)
+        if current:
+            clauses.append(" ".join(current))
+    return clauses
+
+
+def clause_score(text: str, *, language: Language = "sv") -> float:
+    """The polarity score of one clause (see the module docstring for the rules)."""
+    lexicon = polarity_lexicon(language)
+    tokens = tokenise(text)
+    token_stems = stems(tokens, language=language)
+    score = 0.0
+    negation: int | None = None  # position of a negator not yet resolved
+    i = 0
+    n = len(tokens)
+    while i < n:
+        if negation is not None and i - negation > NEGATION_SCOPE:
+            score -= 1  # a negation that turned nothing: an unmet expectation
+            negation = None
+        matched = 0
+        for length in range(min(lexicon.longest_phrase, n - i), 1, -1):
+            value = lexicon.phrases.get(tuple(token_stems[i : i + length]))
+            if value is not None:
+                score += value
+                matched = length
+                negation = None
+                break
+        if matched:
+            i += matched
+            continue
+        token = tokens[i]
+        if token in lexicon.negators:
+            if negation is not None:
+                score -= 1
+            negation = i
+            i += 1
+            continue
+        value = lexicon.word_value(token, token_stems[i])
+        if value:
+            if negation is not None:
+                value = -value
+                negation = None
+            score += value
+        i += 1
+    if negation is not None:
+        score -= 1
+    return score
+
+
+def read_clauses(text: str, *, language: Language = "sv") -> list[Clause]:
+    """The clauses of ``text`` with their scores."""
+    contrast = polarity_lexicon(language).contrast
+    out = []
+    for clause in split_clauses(text, language=language):
+        first = clause.split(maxsplit=1)[0].lower().strip("\"'") if clause.strip() else ""
+        out.append(Clause(clause, clause_score(clause, language=language), first in contrast))
+    return out
+
+
+def polarity_of_score(score: float) -> Polarity:
+    """``"praise"`` above zero, ``"complaint"`` below, ``"neutral"`` at zero."""
+    return "praise" if score > 0 else "complaint" if score < 0 else "neutral"
+
+
+def comment_score(clauses: Iterable[Clause]) -> float:
+    """The comment's score: its clauses' scores, a clause after a turning word weighted 1.5."""
+    return sum(c.score * (CONTRAST_WEIGHT if c.contrast else 1.0) for c in clauses)
+
+
+def comment_polarity(text: str, *, language: str = "sv") -> Polarity:
+    """Praise, complaint or neutral for one comment in ``language`` (``"sv"`` or ``"en"``).
+
+    Examples
+    --------
+    >>> comment_polarity("Personalen var inte trevlig")
+    'complaint'
+    >>> comment_polarity("Inga problem alls, tack!")
+    'praise'
+    >>> comment_polarity("The staff were not helpful", language="en")
+    'complaint'
+    """
+    lang = check_language(language)
+    return polarity_of_score(comment_score(read_clauses(text, language=lang)))
+
+
+def comment_polarities(texts: Sequence[str], languages: Sequence[str]) -> list[Polarity]:
+    """:func:`comment_polarity` of each comment, each in its language."""
+    if len(texts) != len(languages):
+        raise InvalidArgument(
+            f"languages: length {len(languages)} does not match {len(texts)} comments",
+            field="languages",
+            value=len(languages),
+        )
+    return [comment_polarity(t, language=lang) for t, lang in zip(texts, languages, strict=True)]
+
+
+__all__ = [
+    "LANGUAGES",
+    "POLARITIES",
+    "Clause",
+    "Polarity",
+    "PolarityLexicon",
+    "clause_score",
+    "comment_polarities",
+    "comment_polarity",
+    "comment_score",
+    "polarity_lexicon",
+    "polarity_of_score",
+    "read_clauses",
+    "split_clauses",
+]
