@@ -4,15 +4,21 @@ A lexicon method, transparent and editable like the theme taxonomy (``data/polar
 learnt or downloaded. A comment is cut into clauses at sentence punctuation, commas and the words that turn
 a sentence ("men", "but"). In each clause, from left to right:
 
-1. a listed **phrase** (matched on stems, longest first) counts +1 or −1 as listed, whatever precedes it:
-   "inga problem", "inget att klaga på" and "no problem" are praise; "inget svar", "aldrig svar", "tog lång
-   tid" and "not helpful" are complaints;
+1. a listed **phrase** (matched on stems, longest first) counts +1, −1 or 0 as listed, whatever precedes
+   it: "inga problem", "inget att klaga på" and "no problem" are praise; "inget svar", "aldrig svar", "tog
+   lång tid" and "not helpful" are complaints; "ingen kommentar" and "waiting room" say nothing;
 2. a **negator** ("inte", "aldrig", "ingen", "not", "never", "n't" …) turns the next evaluative word within
-   three words: "inte bra" −1, "inte dåligt" +1, "behövde inte vänta" +1, "didn't help" −1;
+   three words, across stop words and degree words only: "inte bra" −1, "inte särskilt trevlig" −1,
+   "inte dåligt" +1, "behövde inte vänta" +1, "didn't help" −1; another content word ends its reach ("kunde
+   inte laga felet": the negation is about mending);
 3. an evaluative **word** counts +1 or −1 (matched by Snowball stem, short stems also by their first
    letters, and as the parts of a Swedish compound: "jättebra" = jätte + bra);
 4. a negator that turns no evaluative word is itself a complaint (−1): "de svarade inte", "ringde aldrig",
-   "fick ingen kallelse" — in service feedback an unmet expectation is what a bare negation says.
+   "fick ingen kallelse" — in service feedback an unmet expectation is what a bare negation says;
+5. a **duration** ("45 minuter", "tre veckor", "five months") is a complaint (−1, once per clause) unless
+   "inom", "bara", "within", "only" … precede it: a customer counts time when it was too long;
+6. a **question** ("Hur lång är handläggningstiden?", "Where can I read more?") says nothing (0), except
+   one that asks why ("Varför …?", "Why …?").
 
 The clause's score is the sum. A comment's score is the sum of its clauses' scores, a clause that opens with
 a turning word counting 1.5 times (what follows "men"/"but" is what the writer wants said); above zero the
@@ -31,7 +37,7 @@ from typing import Literal
 
 from kundpuls.errors import InvalidArgument
 from kundpuls.text.compounds import CompoundSplitter
-from kundpuls.text.tokens import LANGUAGES, Language, check_language, stems, tokenise
+from kundpuls.text.tokens import LANGUAGES, Language, check_language, stems, stop_words, tokenise
 from kundpuls.yaml_input import load_yaml
 
 Polarity = Literal["praise", "complaint", "neutral"]
@@ -44,6 +50,89 @@ SHORT_STEM = 4
 
 # clause boundaries: sentence punctuation, commas, dashes between words, line breaks
 _CLAUSE_BREAK = re.compile(r"[.!?;:\n\r,()]+|\s[-–—]\s")
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_NUMBER = (
+    r"(?:\d+|en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|femton|tjugo|trettio|fyrtio|flera|många|"
+    r"an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|several|"
+    r"many)"
+)
+_DURATION = re.compile(
+    r"(?i)(?<![\w])(?P<before>(?:\w+\s+){0,2})"
+    + _NUMBER
+    + r"\s+(?:minuter|minuters|timmar|timme|timmars|dagar|"
+    r"dygn|veckor|veckors|vecka|månader|månaders|månad|år|minutes|hours|hour|days|weeks|week|months|month|"
+    r"years)(?!\w)"
+)
+_NOT_TOO_LONG = re.compile(
+    r"(?i)\b(?:inom|bara|endast|redan|within|only|just|already|in\s+under|på\s+bara)\b"
+)
+_QUESTION_WORDS = {
+    "sv": frozenset(
+        {
+            "hur",
+            "var",
+            "vart",
+            "när",
+            "vad",
+            "vilka",
+            "vilken",
+            "vilket",
+            "finns",
+            "kan",
+            "går",
+            "får",
+            "ska",
+            "måste",
+            "gäller",
+            "är",
+            "har",
+        }
+    ),
+    "en": frozenset(
+        {
+            "how",
+            "where",
+            "when",
+            "what",
+            "which",
+            "who",
+            "is",
+            "are",
+            "can",
+            "could",
+            "do",
+            "does",
+            "will",
+            "should",
+            "may",
+        }
+    ),
+}
+_DEGREE_WORDS = frozenset(
+    {
+        "alls",
+        "särskilt",
+        "speciellt",
+        "riktigt",
+        "helt",
+        "direkt",
+        "så",
+        "jätte",
+        "super",
+        "very",
+        "really",
+        "particularly",
+        "at",
+        "all",
+        "so",
+        "too",
+        "that",
+        "quite",
+        "especially",
+        "even",
+        "ens",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +141,7 @@ class PolarityLexicon:
 
     language: Language
     words: dict[str, list[tuple[int, str]]]  # stem -> [(value, required prefix)]
-    phrases: dict[tuple[str, ...], int]  # stems -> value
+    phrases: dict[tuple[str, ...], int]  # stems -> value (+1, −1, 0)
     longest_phrase: int
     negators: frozenset[str]
     contrast: frozenset[str]
@@ -103,7 +192,7 @@ def polarity_lexicon(language: Language = "sv") -> PolarityLexicon:
             prefix = token[0][: len(s) + 1] if len(s) <= SHORT_STEM else ""
             words.setdefault(s, []).append((value, prefix))
     phrases: dict[tuple[str, ...], int] = {}
-    for key, value in (("positive_phrases", 1), ("negative_phrases", -1)):
+    for key, value in (("positive_phrases", 1), ("negative_phrases", -1), ("neutral_phrases", 0)):
         for phrase in spec.get(key, []):
             phrases[tuple(stems(tokenise(str(phrase)), language=language))] = value
     splitter = None
@@ -133,7 +222,22 @@ class Clause:
 
 def split_clauses(text: str, *, language: Language = "sv") -> list[str]:
     """Cut ``text`` into clauses at punctuation, commas and turning words ("men", "but")."""
+    return [clause for _, clause in _clauses_with_questions(text, language)]
+
+
+def _clauses_with_questions(text: str, language: Language) -> list[tuple[bool, str]]:
+    """(in a question, clause) for each clause of ``text``."""
     contrast = polarity_lexicon(language).contrast
+    out: list[tuple[bool, str]] = []
+    for sentence in _SENTENCE.findall(text):
+        words = sentence.split()
+        first = words[0].lower().strip("\"'") if words else ""
+        question = sentence.rstrip().endswith("?") and first in _QUESTION_WORDS[language]
+        out.extend((question, clause) for clause in _split_sentence(sentence, contrast))
+    return out
+
+
+def _split_sentence(text: str, contrast: frozenset[str]) -> list[str]:
     clauses: list[str] = []
     for piece in _CLAUSE_BREAK.split(text):
         words = piece.split()
@@ -151,9 +255,14 @@ def split_clauses(text: str, *, language: Language = "sv") -> list[str]:
 def clause_score(text: str, *, language: Language = "sv") -> float:
     """The polarity score of one clause (see the module docstring for the rules)."""
     lexicon = polarity_lexicon(language)
+    stop = stop_words(language)
     tokens = tokenise(text)
     token_stems = stems(tokens, language=language)
     score = 0.0
+    for match in _DURATION.finditer(text):
+        if not _NOT_TOO_LONG.search(match.group("before")):
+            score -= 1
+            break
     negation: int | None = None  # position of a negator not yet resolved
     i = 0
     n = len(tokens)
@@ -185,6 +294,9 @@ def clause_score(text: str, *, language: Language = "sv") -> float:
                 value = -value
                 negation = None
             score += value
+        elif negation is not None and token not in stop and token not in _DEGREE_WORDS:
+            score -= 1  # the negation is about this word ("kunde inte laga"): an unmet expectation
+            negation = None
         i += 1
     if negation is not None:
         score -= 1
@@ -195,9 +307,10 @@ def read_clauses(text: str, *, language: Language = "sv") -> list[Clause]:
     """The clauses of ``text`` with their scores."""
     contrast = polarity_lexicon(language).contrast
     out = []
-    for clause in split_clauses(text, language=language):
+    for question, clause in _clauses_with_questions(text, language):
         first = clause.split(maxsplit=1)[0].lower().strip("\"'") if clause.strip() else ""
-        out.append(Clause(clause, clause_score(clause, language=language), first in contrast))
+        score = 0.0 if question else clause_score(clause, language=language)
+        out.append(Clause(clause, score, first in contrast))
     return out
 
 
