@@ -15,10 +15,11 @@ a sentence ("men", "but"). In each clause, from left to right:
    letters, and as the parts of a Swedish compound: "jättebra" = jätte + bra);
 4. a negator that turns no evaluative word is itself a complaint (−1): "de svarade inte", "ringde aldrig",
    "fick ingen kallelse" — in service feedback an unmet expectation is what a bare negation says;
-5. a **duration** ("45 minuter", "tre veckor", "five months") is a complaint (−1, once per clause) unless
-   "inom", "bara", "within", "only" … precede it: a customer counts time when it was too long;
+5. a **duration** ("45 minuter", "tre veckor", "five months") is a mild complaint (−0.5, once per clause)
+   unless "inom", "bara", "within", "only" … precede it: a customer counts time when it was too long;
 6. a **question** ("Hur lång är handläggningstiden?", "Where can I read more?") says nothing (0), except
-   one that asks why ("Varför …?", "Why …?").
+   one that asks why ("Varför …?", "Why …?");
+7. a negative word shortly after a word that resolves ("löste problemet", "fixed the issue") counts 0.
 
 The clause's score is the sum. A comment's score is the sum of its clauses' scores, a clause that opens with
 a turning word counting 1.5 times (what follows "men"/"but" is what the writer wants said); above zero the
@@ -46,6 +47,8 @@ NEGATION_SCOPE = 3
 """A negator turns an evaluative word at most this many words after it."""
 CONTRAST_WEIGHT = 1.5
 """The weight of a clause that opens with a turning word ("men", "but")."""
+DURATION_WEIGHT = 0.5
+"""What a counted duration ("tre veckor") weighs: less than a word, so that a verdict outweighs it."""
 SHORT_STEM = 4
 
 # clause boundaries: sentence punctuation, commas, dashes between words, line breaks
@@ -70,6 +73,7 @@ _QUESTION_WORDS = {
     "sv": frozenset(
         {
             "hur",
+            "vem",
             "var",
             "vart",
             "när",
@@ -145,6 +149,7 @@ class PolarityLexicon:
     longest_phrase: int
     negators: frozenset[str]
     contrast: frozenset[str]
+    resolvers: frozenset[str]
     splitter: CompoundSplitter | None
 
     def word_value(self, token: str, token_stem: str) -> int:
@@ -177,6 +182,11 @@ def _lexicon_data() -> dict[str, dict[str, list[str]]]:
     return data
 
 
+def _strings(spec: dict[str, list[object]], key: str) -> list[str]:
+    """The strings listed under ``key`` (YAML reads a bare ``no`` as a boolean: write it quoted)."""
+    return [item for item in spec.get(key, []) or [] if isinstance(item, str)]
+
+
 @cache
 def polarity_lexicon(language: Language = "sv") -> PolarityLexicon:
     """The shipped polarity lexicon of ``language`` (``data/polarity.yaml``), stemmed."""
@@ -184,8 +194,8 @@ def polarity_lexicon(language: Language = "sv") -> PolarityLexicon:
     spec = _lexicon_data()[language]
     words: dict[str, list[tuple[int, str]]] = {}
     for key, value in (("positive", 1), ("negative", -1)):
-        for word in spec.get(key, []):
-            token = tokenise(str(word))
+        for word in _strings(spec, key):
+            token = tokenise(word)
             if len(token) != 1:
                 continue
             s = stems(token, language=language)[0]
@@ -193,20 +203,21 @@ def polarity_lexicon(language: Language = "sv") -> PolarityLexicon:
             words.setdefault(s, []).append((value, prefix))
     phrases: dict[tuple[str, ...], int] = {}
     for key, value in (("positive_phrases", 1), ("negative_phrases", -1), ("neutral_phrases", 0)):
-        for phrase in spec.get(key, []):
-            phrases[tuple(stems(tokenise(str(phrase)), language=language))] = value
+        for phrase in _strings(spec, key):
+            phrases[tuple(stems(tokenise(phrase), language=language))] = value
     splitter = None
     if language == "sv":
         splitter = CompoundSplitter(
-            tok for key in ("positive", "negative") for w in spec.get(key, []) for tok in tokenise(str(w))
+            tok for key in ("positive", "negative") for w in _strings(spec, key) for tok in tokenise(w)
         )
     return PolarityLexicon(
         language=language,
         words=words,
         phrases=phrases,
         longest_phrase=max((len(p) for p in phrases), default=1),
-        negators=frozenset(spec.get("negators", [])),
-        contrast=frozenset(spec.get("contrast", [])),
+        negators=frozenset(_strings(spec, "negators")),
+        contrast=frozenset(_strings(spec, "contrast")),
+        resolvers=frozenset(_strings(spec, "resolvers")),
         splitter=splitter,
     )
 
@@ -261,8 +272,9 @@ def clause_score(text: str, *, language: Language = "sv") -> float:
     score = 0.0
     for match in _DURATION.finditer(text):
         if not _NOT_TOO_LONG.search(match.group("before")):
-            score -= 1
+            score -= DURATION_WEIGHT
             break
+    resolved_at: int | None = None  # position of a word such as "fixade", "solved"
     negation: int | None = None  # position of a negator not yet resolved
     i = 0
     n = len(tokens)
@@ -288,7 +300,16 @@ def clause_score(text: str, *, language: Language = "sv") -> float:
             negation = i
             i += 1
             continue
+        if token in lexicon.resolvers:
+            resolved_at = i
         value = lexicon.word_value(token, token_stems[i])
+        if (
+            value < 0
+            and resolved_at is not None
+            and 0 < i - resolved_at <= NEGATION_SCOPE
+            and negation is None
+        ):
+            value = 0  # the problem that was fixed ("löste problemet", "fixed the issue")
         if value:
             if negation is not None:
                 value = -value
