@@ -33,7 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from kundpuls.text.polarity import POLARITIES, polarity_lexicon, polarity_of_score, split_clauses  # noqa: E402
+from kundpuls.text.polarity import POLARITIES, polarity_lexicon, polarity_of_score  # noqa: E402
 from kundpuls.text.reading import read_comments  # noqa: E402
 from kundpuls.text.taxonomy import Taxonomy, default_taxonomy  # noqa: E402
 from kundpuls.text.themes import assign_themes  # noqa: E402
@@ -197,6 +197,12 @@ def _fmt(value: float | None) -> str:
     return "  –  " if value is None else f"{value:5.3f}"
 
 
+def _row(name: str, m: dict[str, Any], b: dict[str, Any], meets: bool) -> str:
+    figures = f"{m['support']:4d} {_fmt(m['precision']):>9} {_fmt(m['recall']):>7} {_fmt(m['f1']):>6}"
+    baseline_figures = f"{_fmt(b['precision'])} / {_fmt(b['recall'])}"
+    return f"  {name:22} {figures}   {baseline_figures}{'' if meets else '   < target'}"
+
+
 def report(name: str, result: dict[str, Any], base: dict[str, Any], taxonomy: Taxonomy, say: Any) -> bool:
     """Print the figures of one part; True if every theme and polarity with support meets the target."""
     ok = True
@@ -204,29 +210,22 @@ def report(name: str, result: dict[str, Any], base: dict[str, Any], taxonomy: Ta
     say(f"  {'theme':22} {'n':>4} {'precision':>9} {'recall':>7} {'F1':>6}   baseline P / R")
     for key, m in result["themes"].items():
         b = base["themes"][key]
-        meets = m["support"] == 0 or (m["precision"] or 0) >= TARGET and (m["recall"] or 0) >= TARGET
+        meets = m["support"] == 0 or ((m["precision"] or 0) >= TARGET and (m["recall"] or 0) >= TARGET)
         ok &= meets
         label = taxonomy.theme(key).label_in("sv")
-        say(
-            f"  {label:22} {m['support']:4d} {_fmt(m['precision']):>9} {_fmt(m['recall']):>7} {_fmt(m['f1']):>6}"
-            f"   {_fmt(b['precision'])} / {_fmt(b['recall'])}{'' if meets else '   < target'}"
-        )
+        say(_row(label, m, b, meets))
     say(f"  {'polarity':22} {'n':>4} {'precision':>9} {'recall':>7} {'F1':>6}   baseline P / R")
     for pol, m in result["polarity"].items():
         b = base["polarity"][pol]
-        meets = m["support"] == 0 or (m["precision"] or 0) >= TARGET and (m["recall"] or 0) >= TARGET
+        meets = m["support"] == 0 or ((m["precision"] or 0) >= TARGET and (m["recall"] or 0) >= TARGET)
         ok &= meets
-        say(
-            f"  {pol:22} {m['support']:4d} {_fmt(m['precision']):>9} {_fmt(m['recall']):>7} {_fmt(m['f1']):>6}"
-            f"   {_fmt(b['precision'])} / {_fmt(b['recall'])}{'' if meets else '   < target'}"
-        )
+        say(_row(pol, m, b, meets))
     say(
         f"  theme polarity right where the theme was found: {_fmt(result['theme_polarity_agreement'])}"
         f" of {result['theme_polarity_pairs']}"
     )
-    say(
-        f"  mean F1 {mean_f1(result):.3f}, baseline {mean_f1(base):.3f} → ×{mean_f1(result) / mean_f1(base):.2f}"
-    )
+    ours, theirs = mean_f1(result), mean_f1(base)
+    say(f"  mean F1 {ours:.3f}, baseline {theirs:.3f} → ×{ours / theirs:.2f}")
     say(f"  comments with any error: {len(result['errors'])}; target ≥ {TARGET} met: {'yes' if ok else 'no'}")
     return ok
 
@@ -278,9 +277,9 @@ def main() -> None:
         all_ok &= report(part, got, base, taxonomy, say)
         if args.errors:
             for e in got["errors"]:
-                say(
-                    f"    #{e['id']} {e['text']!r}\n       labelled {e['polarity']} {e['themes']}\n       read     {e['read']} {e['found']}"
-                )
+                say(f"    #{e['id']} {e['text']!r}")
+                say(f"       labelled {e['polarity']} {e['themes']}")
+                say(f"       read     {e['read']} {e['found']}")
         result["parts"][part] = {
             **{k: v for k, v in got.items() if k != "errors"},
             "errors": len(got["errors"]),
@@ -295,14 +294,14 @@ def main() -> None:
         misfiled.append(
             {"text": text, "read": reading.themes_of(0), "polarity": str(reading.polarity[0]), "right": right}
         )
-        say(
-            f"  issue example {text!r}: {reading.themes_of(0)} {reading.polarity[0]} → {'right' if right else 'WRONG'}"
-        )
+        verdict = "right" if right else "WRONG"
+        say(f"  issue example {text!r}: {reading.themes_of(0)} {reading.polarity[0]} → {verdict}")
     rows = 2_000 if args.quick else args.rows
     timing = speed(rows, taxonomy)
     say(
         f"  speed on {rows:,} synthetic comments: read_comments {timing['read_per_s']:,.0f} comments/s, "
-        f"assign_themes alone {timing['themes_per_s']:,.0f}/s (polarity costs ×{1 / timing['ratio']:.1f} the time)"
+        f"assign_themes alone {timing['themes_per_s']:,.0f}/s "
+        f"(polarity costs ×{1 / timing['ratio']:.1f} the time)"
     )
     result.update(misfiled=misfiled, speed=timing, meets_target=all_ok and all(m["right"] for m in misfiled))
     if args.json:

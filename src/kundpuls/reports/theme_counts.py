@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from kundpuls.analytics.comments import period_comments
 from kundpuls.analytics.rollup import open_lake
 from kundpuls.reports import cache
-from kundpuls.text.taxonomy import Taxonomy
 from kundpuls.text.reading import read_comments
+from kundpuls.text.taxonomy import Taxonomy
 
 
 @dataclass(frozen=True)

@@ -172,7 +172,7 @@ class PolarityLexicon:
         return 0
 
 
-def _lexicon_data() -> dict[str, dict[str, list[str]]]:
+def _lexicon_data() -> dict[str, dict[str, list[object]]]:
     text = resources.files("kundpuls.text").joinpath("data", "polarity.yaml").read_text(encoding="utf-8")
     data = load_yaml(text, field="polarity")
     if not isinstance(data, dict):

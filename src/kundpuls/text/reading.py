@@ -60,7 +60,7 @@ class CommentReading:
 
     def theme_counts(self) -> dict[str, dict[str, int]]:
         """Per theme key: how many comments raised it as ``praise``, ``complaint``, ``neutral``."""
-        out = {}
+        out: dict[str, dict[str, int]] = {}
         for j, key in enumerate(self.assignment.keys):
             column = self.theme_polarity[:, j]
             out[key] = {p: int((column == _CODES[p]).sum()) for p in POLARITIES}
