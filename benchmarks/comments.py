@@ -1,12 +1,13 @@
 """Benchmark of reading comments right: themes and polarity against a labelled set written for Kundpuls.
 
-    python benchmarks/comments.py [--quick] [--json] [--part heldout|tuning|both] [--rows N]
+    python benchmarks/comments.py [--quick] [--json] [--part heldout2|heldout|tuning|both|all] [--rows N]
 
-The labelled set (``tests/text/data/comments_tuning.jsonl`` and ``comments_heldout.jsonl``, see the README
-beside them) gives each comment its language, its polarity (praise, complaint, neutral) and its themes, each
-with a polarity. :func:`kundpuls.text.reading.read_comments` reads every comment (in its labelled
-language) with the shipped taxonomy and polarity lexicon, and the benchmark reports, for the part asked
-(default: the **held-out** part, never used for tuning):
+The labelled set (``tests/text/data/comments_tuning.jsonl``, ``comments_heldout.jsonl`` and
+``comments_heldout2.jsonl``, see the README beside them) gives each comment its language, its polarity
+(praise, complaint, neutral) and its themes, each with a polarity.
+:func:`kundpuls.text.reading.read_comments` reads every comment (in its labelled language) with the
+shipped taxonomy and polarity lexicon, and the benchmark reports, for the part asked
+(default: ``heldout2``, the held-out part written last; no held-out part was used for tuning):
 
 - precision and recall of each theme (a comment either raises the theme or not);
 - precision and recall of each polarity (the comment's polarity);
@@ -40,42 +41,63 @@ from kundpuls.text.themes import assign_themes  # noqa: E402
 from kundpuls.text.tokens import stems, tokenise  # noqa: E402
 
 DATA = ROOT / "tests" / "text" / "data"
-PARTS = {"tuning": DATA / "comments_tuning.jsonl", "heldout": DATA / "comments_heldout.jsonl"}
+PARTS = {
+    "tuning": DATA / "comments_tuning.jsonl",
+    "heldout": DATA / "comments_heldout.jsonl",
+    "heldout2": DATA / "comments_heldout2.jsonl",
+}
 TARGET = 0.85
-# The documented floor (docs/comments.md): (precision, recall) per theme and polarity, the figures measured
-# when the method was last changed, rounded down to 0.05. tests/text/test_comment_benchmark.py keeps them.
+# The documented floor (docs/comments.md): (precision, recall) per part, theme and polarity, the figures
+# measured when the method was last changed, rounded down to 0.05;
+# tests/text/test_comment_benchmark.py keeps them.
 FLOORS: dict[str, dict[str, tuple[float, float]]] = {
     "heldout": {
         "bemotande": (0.90, 0.70),
         "vantetid": (0.90, 0.75),
-        "tillganglighet": (0.90, 0.80),
+        "tillganglighet": (0.85, 0.80),
         "information": (0.60, 0.50),
-        "kompetens": (0.70, 0.65),
+        "kompetens": (0.75, 0.65),
         "pris": (0.75, 1.00),
-        "lokaler": (0.65, 0.85),
-        "digitala_tjanster": (0.85, 0.90),
+        "lokaler": (0.70, 0.90),
+        "digitala_tjanster": (0.80, 0.90),
         "parkering": (1.00, 1.00),
         "kontinuitet": (1.00, 0.75),
         "kollektivtrafik": (0.90, 1.00),
         "praise": (0.95, 0.75),
         "complaint": (0.95, 0.80),
-        "neutral": (0.25, 0.80),
+        "neutral": (0.20, 0.80),
+    },
+    "heldout2": {
+        "bemotande": (0.80, 0.70),
+        "vantetid": (0.75, 0.60),
+        "tillganglighet": (0.70, 0.75),
+        "information": (0.55, 0.50),
+        "kompetens": (1.00, 0.75),
+        "pris": (1.00, 1.00),
+        "lokaler": (0.55, 0.70),
+        "digitala_tjanster": (0.70, 1.00),
+        "parkering": (1.00, 1.00),
+        "kontinuitet": (1.00, 0.60),
+        "kollektivtrafik": (1.00, 0.85),
+        "praise": (0.95, 0.80),
+        "complaint": (0.95, 0.75),
+        "neutral": (0.25, 1.00),
     },
     "tuning": {
         "bemotande": (0.95, 0.90),
         "vantetid": (0.95, 0.95),
         "tillganglighet": (0.90, 0.95),
-        "information": (0.95, 0.95),
+        "information": (0.90, 0.95),
         "kompetens": (1.00, 0.95),
         "pris": (0.90, 1.00),
-        "lokaler": (0.95, 0.95),
-        "digitala_tjanster": (0.85, 1.00),
+        "lokaler": (0.90, 0.95),
+        "digitala_tjanster": (0.80, 1.00),
         "parkering": (1.00, 1.00),
         "kontinuitet": (0.95, 1.00),
         "kollektivtrafik": (1.00, 1.00),
         "praise": (1.00, 0.95),
         "complaint": (1.00, 0.95),
-        "neutral": (0.80, 1.00),
+        "neutral": (0.70, 1.00),
     },
 }
 MISFILED = (
@@ -86,7 +108,7 @@ MISFILED = (
 
 
 def load(part: str) -> list[dict[str, Any]]:
-    """The labelled comments of ``part`` (``tuning`` or ``heldout``)."""
+    """The labelled comments of ``part`` (``tuning``, ``heldout`` or ``heldout2``)."""
     with PARTS[part].open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
@@ -257,7 +279,12 @@ def main() -> None:
         "--quick", action="store_true", help="the speed run on 2,000 comments instead of 20,000"
     )
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--part", choices=["heldout", "tuning", "both"], default="heldout")
+    parser.add_argument(
+        "--part",
+        choices=["heldout", "heldout2", "tuning", "both", "all"],
+        default="heldout2",
+        help="heldout2 (default): the part written last; both: tuning and heldout; all: every part",
+    )
     parser.add_argument("--rows", type=int, default=20_000, help="synthetic comments for the speed run")
     parser.add_argument("--errors", action="store_true", help="list every comment read wrong")
     args = parser.parse_args()
@@ -267,7 +294,9 @@ def main() -> None:
         print(line, file=out, flush=True)
 
     taxonomy = default_taxonomy()
-    parts = ["tuning", "heldout"] if args.part == "both" else [args.part]
+    parts = {"both": ["tuning", "heldout"], "all": ["tuning", "heldout", "heldout2"]}.get(
+        args.part, [args.part]
+    )
     result: dict[str, Any] = {"target": TARGET, "parts": {}}
     all_ok = True
     for part in parts:

@@ -49,6 +49,8 @@ ENDINGS: tuple[str, ...] = (
     "are",
     "ast",
     "aste",
+    "met",
+    "men",
 )
 """Inflectional endings allowed after the last part (kö·n, avgift·en, hiss·arna, bra·st?)."""
 

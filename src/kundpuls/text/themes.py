@@ -186,11 +186,13 @@ def _compound_matches(
     word_rules: dict[tuple[str, str], list[tuple[int, str]]],
     listed_words: set[tuple[str, str]],
     covered: np.ndarray,
+    listed_stems: set[tuple[str, str]],
 ) -> tuple[np.ndarray, np.ndarray]:
     """(comment, theme) pairs raised by a part of a Swedish compound token (see :mod:`.compounds`).
 
     Each distinct token of the Swedish comments is split once; a part raises a theme when its stem is a
-    taxonomy word's stem (with the short-stem prefix rule) and the part is no stop word unless listed.
+    taxonomy word's stem (with the short-stem prefix rule) and the part is no stop word unless listed. A
+    token that is itself a taxonomy word ("handikapptoalett") is matched whole and not by its parts.
     """
     splitter = theme_splitter(taxonomy)
     stop = stop_words("sv")
@@ -201,8 +203,9 @@ def _compound_matches(
     token_rows: list[int] = []
     token_cols: list[int] = []
     for v in np.unique(corpus.token_ids[sv_positions]).tolist():
-        parts = splitter.split(str(corpus.vocabulary[v]))
-        if len(parts) < 2:
+        token = str(corpus.vocabulary[v])
+        parts = splitter.split(token)
+        if len(parts) < 2 or ("sv", stems([token], language="sv")[0]) in listed_stems:
             continue
         for part in parts:
             if part in stop and ("sv", part) not in listed_words:
@@ -320,12 +323,13 @@ def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) ->
 
     weak_rows: list[np.ndarray] = []
     weak_cols: list[np.ndarray] = []
+    listed_stems = set(word_rules) | set(weak_rules)  # a listed word is matched whole, not by its parts
     for rules, out_rows, out_cols in ((word_rules, rows, cols), (weak_rules, weak_rows, weak_cols)):
         if not rules:
             continue
         r, c = _word_matches(corpus, rules, listed_words, n_themes, covered)
         # compounds: a Swedish token whose parts are taxonomy words ("telefonkön" → telefon + kö)
-        cr, cc = _compound_matches(corpus, taxonomy, rules, listed_words, covered)
+        cr, cc = _compound_matches(corpus, taxonomy, rules, listed_words, covered, listed_stems)
         out_rows.extend((r, cr))
         out_cols.extend((c, cc))
 
