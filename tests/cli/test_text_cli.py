@@ -191,3 +191,29 @@ def test_redact_neutralises_comments_a_spreadsheet_would_run_as_formulas(tmp_pat
     result = runner.invoke(_app(), ["text", "redact", str(path)])
     assert result.exit_code == 0
     assert result.stdout.splitlines() == ["text", '"\'=HYPERLINK(""http://x.example"",""Klicka"")"', "-5"]
+
+
+def test_themes_with_polarity_counts_praise_and_complaints_per_comment_and_theme(tmp_path: Path) -> None:
+    path = tmp_path / "kommentarer.csv"
+    pd.DataFrame(
+        {
+            "kommentar": [
+                "Telefonkön var helt orimlig",
+                "Trevlig personal men telefonkön var orimlig",
+                "Jättebra bemötande, tack!",
+                "Ingen kommentar",
+            ]
+        }
+    ).to_csv(path, index=False)
+    result = runner.invoke(
+        _app(), ["text", "themes", str(path), "--text-column", "kommentar", "--polarity", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    document = _json(result.stdout)
+    assert document["polarity"] == {"praise": 1, "complaint": 2, "neutral": 1}
+    themes = {t["theme"]: t for t in document["themes"]}
+    assert (themes["vantetid"]["complaints"], themes["vantetid"]["praise"]) == (2, 0)
+    assert (themes["bemotande"]["complaints"], themes["bemotande"]["praise"]) == (0, 2)
+    assert themes["pris"]["n"] == 0  # "orimlig" is a weak word: the queue is named
+    human = runner.invoke(_app(), ["text", "themes", str(path), "--text-column", "kommentar", "--polarity"])
+    assert human.exit_code == 0 and "klagomål" in human.stdout

@@ -138,7 +138,7 @@ dates = st.dates(
 
 @settings(max_examples=80, deadline=None)
 @given(day=dates, serial=st.integers(0, 999), separator=st.sampled_from(["-", "", "+"]), long=st.booleans())
-def test_every_valid_identity_number_is_found_and_a_wrong_check_digit_is_not(
+def test_every_identity_number_is_found_also_with_a_wrong_check_digit_where_a_personnummer_stands(
     day: object, serial: int, separator: str, long: bool
 ) -> None:
     yymmdd = day.strftime("%y%m%d")  # type: ignore[attr-defined]
@@ -149,7 +149,11 @@ def test_every_valid_identity_number_is_found_and_a_wrong_check_digit_is_not(
     result = redact(f"Mitt personnummer är {number}, tack.")
     assert [(f.kind, f.start, f.end) for f in result.found] == [("PERSONNUMMER", 21, 21 + len(number))]
     wrong = f"{prefix}{yymmdd}{separator}{serial:03d}{(check + 1) % 10}"
-    assert all(f.kind != "PERSONNUMMER" for f in redact(f"Mitt personnummer är {wrong}, tack.").found)
+    # a mistyped personnummer after "personnummer" identifies the person too (issue 18)
+    found = redact(f"Mitt personnummer är {wrong}, tack.").found
+    assert [(f.kind, f.start, f.end) for f in found] == [("PERSONNUMMER", 21, 21 + len(wrong))]
+    # after a word naming another kind of number it is that number
+    assert all(f.kind != "PERSONNUMMER" for f in redact(f"Fakturanummer {wrong} stämmer inte.").found)
 
 
 comment_text = st.text(
@@ -218,3 +222,42 @@ def test_every_ordinary_email_address_is_found_whole(local: str, domain: str) ->
     address = f"{local}@{domain}"
     result = redact(f"Skriv till {address} tack")
     assert [(f.kind, f.start, f.end) for f in result.found] == [("E-POST", 11, 11 + len(address))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the issue's example: a wrong check digit, written as a personnummer
+        (
+            "Mitt personnummer 19650312-1234 står fel i brevet.",
+            "Mitt personnummer [PERSONNUMMER] står fel i brevet.",
+        ),
+        ("Ni skrev 19650312-1234 på kallelsen.", "Ni skrev [PERSONNUMMER] på kallelsen."),
+        ("Ni skrev 650312-1234 på kallelsen.", "Ni skrev [PERSONNUMMER] på kallelsen."),
+        ("Born 196503121234, please check.", "Born [PERSONNUMMER], please check."),
+        ("pnr 6503121234 fel", "pnr [PERSONNUMMER] fel"),
+        # a valid personnummer, of course
+        ("Pnr 811218-9876 tack", "Pnr [PERSONNUMMER] tack"),
+    ],
+)
+def test_a_date_shaped_number_with_a_wrong_check_digit_where_a_personnummer_stands_is_redacted(
+    text: str, expected: str
+) -> None:
+    assert redact(text).text == expected
+    assert not is_valid_identity_number("19650312-1234")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fakturanummer 670712-0012 stämmer inte.",  # another kind of number named before it
+        "OCR 19650312-1234 gick inte att betala.",
+        "Ordernummer 1234567890 har inte levererats.",  # bare ten digits, no date, no support
+        "Referensnummer 6503121234 hittades inte.",  # bare ten digits, date-shaped but no support
+        "Vi ringde 2024-03-15 och fick ärende 2024-1234.",
+        "Ärendet 651312-1234 gäller månad 13, ingen dag finns.",  # not date-shaped: month 13
+        "Det kostade 1 250 kr för 12 besök.",
+    ],
+)
+def test_ordinary_numbers_stay(text: str) -> None:
+    assert all(f.kind != "PERSONNUMMER" for f in redact(text).found)

@@ -238,6 +238,13 @@ def themes_command(
     language: LanguageOpt = "auto",
     sep: SepOpt = ",",
     seed: Annotated[int, typer.Option("--seed", help="Frö för temaförslag / seed for discovery")] = 0,
+    polarity: Annotated[
+        bool,
+        typer.Option(
+            "--polarity",
+            help="Beröm och klagomål per kommentar och tema / praise and complaints per comment and theme",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Teman per kommentar, tema × betyg och förslag på nya teman / themes, theme × score, new themes."""
@@ -260,6 +267,21 @@ def themes_command(
         "themes": _records(assignment.summary()),
         "unassigned": int(assignment.unassigned().sum()),
     }
+    if polarity:
+        from kundpuls.text.reading import read_comments
+
+        with _stderr().status("Läser tonen / reading polarity"):
+            reading = read_comments(
+                frame[text_column].fillna("").astype(str).tolist(), taxonomy, languages=list(corpus.languages)
+            )
+        by_theme = reading.theme_counts()
+        for row in document["themes"]:
+            row.update(
+                complaints=by_theme[row["theme"]]["complaint"],
+                praise=by_theme[row["theme"]]["praise"],
+                neutral=by_theme[row["theme"]]["neutral"],
+            )
+        document["polarity"] = reading.polarity_counts()
     if score_column:
         groups = frame[group_column].to_numpy() if group_column else None
         table = theme_score_table(
@@ -296,11 +318,18 @@ def themes_command(
         return
     console = Console()
     table_view = Table(title=f"Teman / themes ({len(frame)} kommentarer, {document['unassigned']} utan tema)")
-    for col in ("tema", "antal", "andel"):
+    for col in ("tema", "antal", "andel", *(("klagomål", "beröm") if polarity else ())):
         table_view.add_column(col)
     for row in document["themes"]:
-        table_view.add_row(row["label"], str(row["n"]), f"{row['share']:.1%}")
+        extra = (str(row["complaints"]), str(row["praise"])) if polarity else ()
+        table_view.add_row(row["label"], str(row["n"]), f"{row['share']:.1%}", *extra)
     console.print(table_view)
+    if "polarity" in document:
+        counts = document["polarity"]
+        console.print(
+            f"Beröm / praise {counts['praise']}, klagomål / complaint {counts['complaint']}, "
+            f"neutrala / neutral {counts['neutral']}"
+        )
     if "theme_scores" in document:
         scores = Table(title="Tema × betyg / theme × score")
         for col in ("grupp", "tema", "n", "andel", "medel", "95 % KI", "övriga"):

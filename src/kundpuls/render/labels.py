@@ -57,6 +57,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "theme": ("Tema", "Theme"),
     "comments": ("Kommentarer", "Comments"),
     "share": ("Andel", "Share"),
+    "complaints": ("Klagomål", "Complaints"),
+    "praise": ("Beröm", "Praise"),
     "target": ("Medelvärde", "Average"),
     "limit_95": ("95 %-gräns", "95 % limit"),
     "limit_998": ("99,8 %-gräns", "99.8 % limit"),

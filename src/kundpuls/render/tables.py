@@ -126,15 +126,19 @@ def driver_table(report: UnitReport, language: str = "sv") -> Table | None:
 
 
 def theme_table(report: UnitReport, language: str = "sv") -> Table | None:
-    """Comment themes with counts (only when the comments are shown)."""
+    """Comment themes with counts, the share of the unit's comments in percent, complaints and praise (only
+    when the comments are shown)."""
     if report.comments is None or report.comments.suppressed:
         return None
     t = lambda k: text(k, language)  # noqa: E731
     return Table(
         "themes",
         t("themes"),
-        (t("theme"), t("comments"), t("share")),
-        tuple((th.label, th.count, round(th.share, 3)) for th in report.comments.themes),
+        (t("theme"), t("comments"), f"{t('share')} (%)", t("complaints"), t("praise")),
+        tuple(
+            (th.label, th.count, _percent(th.share), th.complaints, th.praise)
+            for th in report.comments.themes
+        ),
     )
 
 

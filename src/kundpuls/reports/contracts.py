@@ -184,13 +184,17 @@ class DriverReport:
 
 @dataclass(frozen=True)
 class CommentTheme:
-    """A comment theme: how many comments raised it and a few example comments (already redacted)."""
+    """A comment theme: how many comments raised it (``share`` of the unit's comments, 0–1; ``complaints``
+    and ``praise`` of them by the polarity of the sentences that raise it) and a few example comments
+    (already redacted)."""
 
     key: str
     label: str
     count: int
     share: float
     examples: tuple[str, ...]
+    complaints: int = 0
+    praise: int = 0
 
 
 @dataclass(frozen=True)

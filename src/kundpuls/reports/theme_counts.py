@@ -1,7 +1,8 @@
 """How many comments each theme of a taxonomy catches: the numbers beside the taxonomy editor.
 
 Every survey's comments of its last twelve months with responses (the ``rolling12`` period ending in its
-newest month), given themes by the taxonomy, counted per theme, with the comments that got none. Only
+newest month), given themes by the taxonomy, counted per theme — in all, as complaints and as praise
+(:func:`kundpuls.text.reading.read_comments`) — with the comments that got none. Only
 counts over the whole organisation leave this module, never a text. Cached per lake generation and
 taxonomy, like every report.
 """
@@ -9,23 +10,26 @@ taxonomy, like every report.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kundpuls.analytics.comments import period_comments
 from kundpuls.analytics.rollup import open_lake
 from kundpuls.reports import cache
+from kundpuls.text.reading import read_comments
 from kundpuls.text.taxonomy import Taxonomy
-from kundpuls.text.themes import assign_themes
 
 
 @dataclass(frozen=True)
 class ThemeCounts:
-    """``counts[key]`` comments raised theme ``key``; ``without_theme`` raised none (of ``comments``)."""
+    """``counts[key]`` comments raised theme ``key`` (``complaints[key]`` of them as a complaint,
+    ``praise[key]`` as praise); ``without_theme`` raised none (of ``comments``)."""
 
     periods: dict[str, str]  # survey -> "R12 YYYY-MM"
     comments: int
     counts: dict[str, int]
     without_theme: int
+    complaints: dict[str, int] = field(default_factory=dict)
+    praise: dict[str, int] = field(default_factory=dict)
 
     def share(self, key: str) -> float | None:
         """Percent of all comments that raised theme ``key`` (None without comments)."""
@@ -43,6 +47,7 @@ def theme_counts(lake: str | os.PathLike[str], taxonomy: Taxonomy) -> ThemeCount
     def compute() -> ThemeCounts:
         _, manifest = open_lake(lake)
         texts: list[str] = []
+        languages: list[str] = []
         periods: dict[str, str] = {}
         for survey in manifest.survey_keys():
             months = manifest.months(survey)
@@ -51,11 +56,23 @@ def theme_counts(lake: str | os.PathLike[str], taxonomy: Taxonomy) -> ThemeCount
             periods[survey] = f"R12 {max(months)}"
             found = period_comments(lake, survey, periods[survey], kind="rolling12")
             texts += [str(text) for text in found.comments["text"].tolist()]
+            languages += [str(lang) for lang in found.comments["language"].tolist()]
         counts = dict.fromkeys(taxonomy.keys, 0)
         if not texts:
             return ThemeCounts(periods, 0, counts, 0)
-        assignment = assign_themes(texts, taxonomy)
+        # the language each comment was written in where it is known, else detected
+        known = all(lang in ("sv", "en") for lang in languages)
+        reading = read_comments(texts, taxonomy, languages=languages if known else None)
+        assignment = reading.assignment
         counts.update(zip(assignment.keys, (int(n) for n in assignment.counts()), strict=True))
-        return ThemeCounts(periods, len(texts), counts, int(assignment.unassigned().sum()))
+        by_polarity = reading.theme_counts()
+        return ThemeCounts(
+            periods,
+            len(texts),
+            counts,
+            int(assignment.unassigned().sum()),
+            complaints={key: by_polarity[key]["complaint"] for key in assignment.keys},
+            praise={key: by_polarity[key]["praise"] for key in assignment.keys},
+        )
 
     return cache.cached(key, compute)

@@ -45,8 +45,8 @@ from kundpuls.reports.needs import needs_sections
 from kundpuls.reports.staff_gap import staff_customer_gaps
 from kundpuls.stats import change_in_mean, change_in_nps, funnel_means
 from kundpuls.stats.shrinkage import ShrinkageResult, shrink_means
+from kundpuls.text.reading import CommentReading, read_comments
 from kundpuls.text.taxonomy import Taxonomy, default_taxonomy
-from kundpuls.text.themes import ThemeAssignment, assign_themes
 
 SIGNIFICANCE = 0.05
 
@@ -299,7 +299,7 @@ class _PeriodThemes:
 
     comments: PeriodComments
     texts: tuple[str, ...]
-    assignment: ThemeAssignment
+    reading: CommentReading
 
 
 def _period_themes(
@@ -321,7 +321,11 @@ def _period_themes(
             lake, plan.survey_key, period, kind=period_kind, threshold=plan.comment_threshold
         )
         texts = tuple(str(t) for t in found.comments["text"].tolist())
-        return _PeriodThemes(found, texts, assign_themes(texts, taxonomy))
+        languages = [str(lang) for lang in found.comments["language"].tolist()]
+        known = all(lang in ("sv", "en") for lang in languages)  # else detected per comment
+        return _PeriodThemes(
+            found, texts, read_comments(texts, taxonomy, languages=languages if known else None)
+        )
 
     return cache.cached(key, compute)
 
@@ -344,9 +348,11 @@ def _comments(
     rows = found.rows_of(unit)[::-1]  # newest first
     if rows.size == 0:
         return CommentSummary(False, respondents, 0, (), plan.comment_threshold)
-    matrix = period_themes.assignment.matrix[rows]
+    reading = period_themes.reading
+    matrix = reading.assignment.matrix[rows]
     counts = np.asarray(matrix.sum(axis=0)).ravel().astype(np.int64)
-    keys = period_themes.assignment.keys
+    polarity = reading.theme_polarity[rows]
+    keys = reading.assignment.keys
     themes = []
     for j in np.argsort(-counts, kind="stable"):
         if counts[j] == 0:
@@ -359,6 +365,8 @@ def _comments(
                 int(counts[j]),
                 float(counts[j] / rows.size),
                 tuple(period_themes.texts[rows[d]] for d in docs),
+                complaints=int((polarity[:, j] == 2).sum()),
+                praise=int((polarity[:, j] == 1).sum()),
             )
         )
     return CommentSummary(False, respondents, int(rows.size), tuple(themes), plan.comment_threshold)

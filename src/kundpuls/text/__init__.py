@@ -7,7 +7,10 @@ No Django, no database, nothing downloaded at run time. The public API:
 - :func:`build_corpus` (:mod:`.corpus`): a vectorised, tokenised corpus shared by the analyses;
 - :func:`default_taxonomy`, :func:`load_taxonomy`, :func:`parse_taxonomy`, :func:`taxonomy_problems`,
   :func:`merge_theme_terms` (:mod:`.taxonomy`);
-- :func:`assign_themes`, :func:`theme_score_table` (:mod:`.themes`);
+- :func:`assign_themes`, :func:`theme_score_table` (:mod:`.themes`), :func:`split_compound`
+  (:mod:`.compounds`);
+- :func:`comment_polarity` (:mod:`.polarity`), :func:`read_comments` (:mod:`.reading`): praise, complaint or
+  neutral per comment and per theme;
 - :func:`weighted_log_odds`, :func:`distinguishing_terms`, :func:`distinguishing_themes` (:mod:`.log_odds`);
 - :func:`discover_themes`, :func:`accept_proposal` (:mod:`.discovery`);
 - :func:`comments_by_group`, :func:`releasable_comments` (:mod:`.anonymity`).
@@ -56,6 +59,9 @@ _EXPORTS: dict[str, str] = {
     ),
     **dict.fromkeys(["normalise", "stem", "stems", "stop_words", "tokenise"], "tokens"),
     **dict.fromkeys(["ThemeProposal", "accept_proposal", "discover_themes"], "discovery"),
+    **dict.fromkeys(["CompoundSplitter", "split_compound"], "compounds"),
+    **dict.fromkeys(["POLARITIES", "Polarity", "comment_polarities", "comment_polarity"], "polarity"),
+    **dict.fromkeys(["CommentReading", "read_comments"], "reading"),
 }
 __all__ = sorted(_EXPORTS)
 

@@ -8,6 +8,13 @@ A taxonomy maps theme keys to a label and, per language (``sv``, ``en``), three 
     Two to four words, stemmed word by word, matched as a consecutive sequence.
 ``parts``
     Parts of compound words, matched as a substring of any token ("väntetid" in "telefonväntetiden").
+``weak``
+    Single words like ``words`` that raise the theme only in a comment where no other term raised any
+    theme: words that say something about the theme when nothing else is named, but usually qualify
+    another theme ("snabbt", "svar", "orimlig": "Telefonkön var helt orimlig" is about waiting, not price).
+
+Swedish tokens are also split into their compound parts (:mod:`kundpuls.text.compounds`), and each part
+is matched like a word ("telefonkön" → telefon + kö raises what "kö" raises).
 
 :func:`parse_taxonomy` validates a mapping (e.g. loaded from YAML by a staff page) and raises
 :class:`~kundpuls.errors.DefinitionError` whose ``field`` is the path of the offending node
@@ -32,7 +39,7 @@ from kundpuls.errors import DefinitionError
 from kundpuls.text.tokens import LANGUAGES, Language, tokenise
 from kundpuls.yaml_input import load_yaml
 
-TERM_KINDS: tuple[str, ...] = ("words", "phrases", "parts")
+TERM_KINDS: tuple[str, ...] = ("words", "phrases", "parts", "weak")
 MAX_PHRASE_WORDS = 4
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 
@@ -44,6 +51,7 @@ class ThemeTerms:
     words: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
     parts: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,11 +197,11 @@ def _check_text_map(node: object, path: str, bad: Any, *, required: bool) -> Non
 
 def _check_terms(node: object, path: str, bad: Any) -> None:
     if not isinstance(node, Mapping):
-        bad(path, "must be a mapping with words, phrases and/or parts", node, "terms_type")
+        bad(path, "must be a mapping with words, phrases, parts and/or weak", node, "terms_type")
         return
     for k in node:
         if k not in TERM_KINDS:
-            bad(f"{path}.{k}", "unknown key (allowed: words, phrases, parts)", k, "unknown_key")
+            bad(f"{path}.{k}", "unknown key (allowed: words, phrases, parts, weak)", k, "unknown_key")
     for kind in TERM_KINDS:
         items = node.get(kind, [])
         if items is None:
@@ -207,7 +215,7 @@ def _check_terms(node: object, path: str, bad: Any) -> None:
                 bad(item_path, "must be a non-empty string", item, "empty")
                 continue
             n_tokens = len(tokenise(item))
-            if kind == "words" and n_tokens != 1:
+            if kind in ("words", "weak") and n_tokens != 1:
                 bad(
                     item_path,
                     f"a word must be exactly one word; {item!r} has {n_tokens} (use phrases)",

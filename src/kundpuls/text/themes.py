@@ -18,9 +18,10 @@ from scipy import sparse
 from scipy import stats as sps
 
 from kundpuls.errors import InvalidArgument
+from kundpuls.text.compounds import CompoundSplitter
 from kundpuls.text.corpus import Corpus, LanguageChoice, build_corpus
-from kundpuls.text.taxonomy import Taxonomy, default_taxonomy
-from kundpuls.text.tokens import LANGUAGES, stems, tokenise
+from kundpuls.text.taxonomy import Taxonomy, ThemeTerms, default_taxonomy
+from kundpuls.text.tokens import LANGUAGES, stems, stop_words, tokenise
 
 DEFAULT_MIN_N = 7
 """Cells of the theme × score table with fewer comments than this show no mean (anonymity threshold)."""
@@ -137,6 +138,122 @@ def _prefix_filter(
     return positions[keep]
 
 
+def _word_matches(
+    corpus: Corpus,
+    word_rules: dict[tuple[str, str], list[tuple[int, str]]],
+    listed_words: set[tuple[str, str]],
+    n_themes: int,
+    covered: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(comment, theme) pairs raised by a token whose stem is a taxonomy word's stem (outside phrases)."""
+    empty = np.zeros(0, dtype=np.int64)
+    doc = corpus.doc_index()
+    pair_rows, pair_cols = [], []
+    for k, (lang, s) in enumerate(zip(corpus.stem_languages, corpus.stem_vocabulary, strict=True)):
+        for j, _ in word_rules.get((str(lang), str(s)), ()):
+            pair_rows.append(k)
+            pair_cols.append(j)
+    if not pair_rows:
+        return empty, empty
+    stem_theme = sparse.csr_matrix(
+        (np.ones(len(pair_rows), dtype=np.int32), (pair_rows, pair_cols)), shape=(corpus.n_stems, n_themes)
+    )
+    hit = np.zeros(corpus.n_stems, dtype=bool)
+    hit[pair_rows] = True
+    # a stop word counts only if the taxonomy lists that very word ("för" is not "föraren")
+    listed = np.zeros((len(LANGUAGES), len(corpus.vocabulary)), dtype=bool)
+    vocab_index = {str(v): i for i, v in enumerate(corpus.vocabulary)}
+    for lang, word in listed_words:
+        if word in vocab_index:
+            listed[0 if lang == "sv" else 1, vocab_index[word]] = True
+    is_en = (corpus.languages == "en")[doc]
+    listed_here = np.where(is_en, listed[1][corpus.token_ids], listed[0][corpus.token_ids])
+    positions = np.flatnonzero(hit[corpus.stem_ids] & (listed_here | ~corpus.position_is_stop()) & ~covered)
+    positions = _prefix_filter(corpus, positions, word_rules)
+    if not positions.size:
+        return empty, empty
+    doc_stem = sparse.csr_matrix(
+        (np.ones(positions.size, dtype=np.int32), (doc[positions], corpus.stem_ids[positions])),
+        shape=(corpus.n_docs, corpus.n_stems),
+    )
+    coo = (doc_stem @ stem_theme).tocoo()
+    return coo.row.astype(np.int64), coo.col.astype(np.int64)
+
+
+def _compound_matches(
+    corpus: Corpus,
+    taxonomy: Taxonomy,
+    word_rules: dict[tuple[str, str], list[tuple[int, str]]],
+    listed_words: set[tuple[str, str]],
+    covered: np.ndarray,
+    listed_stems: set[tuple[str, str]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """(comment, theme) pairs raised by a part of a Swedish compound token (see :mod:`.compounds`).
+
+    Each distinct token of the Swedish comments is split once; a part raises a theme when its stem is a
+    taxonomy word's stem (with the short-stem prefix rule) and the part is no stop word unless listed. A
+    token that is itself a taxonomy word ("handikapptoalett") is matched whole and not by its parts.
+    """
+    splitter = theme_splitter(taxonomy)
+    stop = stop_words("sv")
+    doc = corpus.doc_index()
+    sv_positions = np.flatnonzero((corpus.languages != "en")[doc] & ~covered)
+    if sv_positions.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    token_rows: list[int] = []
+    token_cols: list[int] = []
+    for v in np.unique(corpus.token_ids[sv_positions]).tolist():
+        token = str(corpus.vocabulary[v])
+        parts = splitter.split(token)
+        if len(parts) < 2 or ("sv", stems([token], language="sv")[0]) in listed_stems:
+            continue
+        for part in parts:
+            if part in stop and ("sv", part) not in listed_words:
+                continue
+            part_stem = stems([part], language="sv")[0]
+            for j, prefix in word_rules.get(("sv", part_stem), ()):
+                if part.startswith(prefix):
+                    token_rows.append(v)
+                    token_cols.append(j)
+    if not token_rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    token_theme = sparse.csr_matrix(
+        (np.ones(len(token_rows), dtype=np.int32), (token_rows, token_cols)),
+        shape=(len(corpus.vocabulary), len(taxonomy.themes)),
+    )
+    doc_token = sparse.csr_matrix(
+        (np.ones(sv_positions.size, dtype=np.int32), (doc[sv_positions], corpus.token_ids[sv_positions])),
+        shape=(corpus.n_docs, len(corpus.vocabulary)),
+    )
+    coo = (doc_token @ token_theme).tocoo()
+    return coo.row.astype(np.int64), coo.col.astype(np.int64)
+
+
+_SPLITTERS: dict[str, CompoundSplitter] = {}
+
+
+def theme_splitter(taxonomy: Taxonomy) -> CompoundSplitter:
+    """The compound splitter for ``taxonomy``: the shipped lexicon plus its Swedish words (cached)."""
+    splitter = _SPLITTERS.get(taxonomy.fingerprint)
+    if splitter is None:
+        words = {
+            token
+            for theme in taxonomy.themes
+            for token in (
+                tok
+                for term in (
+                    *theme.terms.get("sv", ThemeTerms()).words,
+                    *theme.terms.get("sv", ThemeTerms()).parts,
+                )
+                for tok in tokenise(term)
+            )
+        }
+        if len(_SPLITTERS) > 32:
+            _SPLITTERS.clear()
+        splitter = _SPLITTERS[taxonomy.fingerprint] = CompoundSplitter(words)
+    return splitter
+
+
 def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) -> ThemeAssignment:
     """Match a :class:`Corpus` against ``taxonomy`` (the default taxonomy if None)."""
     taxonomy = taxonomy or default_taxonomy()
@@ -149,58 +266,31 @@ def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) ->
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
 
-    # words: (language, surface token) -> themes, via the stem; short stems also need the word's prefix
+    # words: (language, surface token) -> themes, via the stem; short stems also need the word's prefix.
+    # Weak words count only in a comment where no other term (word, phrase, part) raised any theme.
     word_rules: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    weak_rules: dict[tuple[str, str], list[tuple[int, str]]] = {}
     listed_words: set[tuple[str, str]] = set()
     phrase_specs: list[tuple[int, tuple[int, ...]]] = []
     part_patterns: dict[tuple[str, int], list[str]] = {}
     for j, theme in enumerate(taxonomy.themes):
         for lang, terms in theme.terms.items():
-            for word in terms.words:
-                for token in tokenise(word):
-                    listed_words.add((lang, token))
-                    s = stems([token], language=lang)[0]  # type: ignore[arg-type]
-                    prefix = token[: len(s) + 1] if len(s) <= SHORT_STEM else ""
-                    word_rules.setdefault((lang, s), []).append((j, prefix))
+            for rules, listed_terms in ((word_rules, terms.words), (weak_rules, terms.weak)):
+                for word in listed_terms:
+                    for token in tokenise(word):
+                        listed_words.add((lang, token))
+                        s = stems([token], language=lang)[0]  # type: ignore[arg-type]
+                        prefix = token[: len(s) + 1] if len(s) <= SHORT_STEM else ""
+                        rules.setdefault((lang, s), []).append((j, prefix))
             for phrase in terms.phrases:
                 ids = tuple(stem_index.get((lang, s), -1) for s in stems(tokenise(phrase), language=lang))  # type: ignore[arg-type]
                 if ids and min(ids) >= 0:
                     phrase_specs.append((j, ids))
             if terms.parts:
                 part_patterns.setdefault((lang, j), []).extend(terms.parts)
-    if word_rules:
-        pair_rows, pair_cols = [], []
-        for k, (lang, s) in enumerate(zip(corpus.stem_languages, corpus.stem_vocabulary, strict=True)):
-            for j, _ in word_rules.get((str(lang), str(s)), ()):
-                pair_rows.append(k)
-                pair_cols.append(j)
-        if pair_rows:
-            stem_theme = sparse.csr_matrix(
-                (np.ones(len(pair_rows), dtype=np.int32), (pair_rows, pair_cols)),
-                shape=(corpus.n_stems, n_themes),
-            )
-            hit = np.zeros(corpus.n_stems, dtype=bool)
-            hit[pair_rows] = True
-            # a stop word counts only if the taxonomy lists that very word ("för" is not "föraren")
-            listed = np.zeros((len(LANGUAGES), len(corpus.vocabulary)), dtype=bool)
-            vocab_index = {str(v): i for i, v in enumerate(corpus.vocabulary)}
-            for lang, word in listed_words:
-                if word in vocab_index:
-                    listed[0 if lang == "sv" else 1, vocab_index[word]] = True
-            is_en = (corpus.languages == "en")[doc]
-            listed_here = np.where(is_en, listed[1][corpus.token_ids], listed[0][corpus.token_ids])
-            positions = np.flatnonzero(hit[corpus.stem_ids] & (listed_here | ~corpus.position_is_stop()))
-            positions = _prefix_filter(corpus, positions, word_rules)
-            if positions.size:
-                doc_stem = sparse.csr_matrix(
-                    (np.ones(positions.size, dtype=np.int32), (doc[positions], corpus.stem_ids[positions])),
-                    shape=(corpus.n_docs, corpus.n_stems),
-                )
-                coo = (doc_stem @ stem_theme).tocoo()
-                rows.append(coo.row.astype(np.int64))
-                cols.append(coo.col.astype(np.int64))
-
-    # phrases: map phrase stems to small ids, then compare rolling n-gram keys
+    # phrases first: map phrase stems to small ids, then compare rolling n-gram keys. The words of a
+    # matched phrase count for the phrase only ("waiting room" is premises, not waiting time).
+    covered = np.zeros(corpus.token_ids.shape[0], dtype=bool)
     if phrase_specs:
         phrase_stems = sorted({s for _, ids in phrase_specs for s in ids})
         local = np.zeros(corpus.n_stems, dtype=np.int64)
@@ -219,6 +309,8 @@ def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) ->
             wanted_keys = np.asarray(sorted(wanted), dtype=np.int64)
             slot = np.minimum(np.searchsorted(wanted_keys, keys), wanted_keys.size - 1)
             hit = wanted_keys[slot] == keys
+            for k in range(length):
+                covered[positions[hit] + k] = True
             hit_docs, hit_slots = doc[positions[hit]], slot[hit]
             order = np.argsort(hit_slots, kind="stable")
             hit_docs, hit_slots = hit_docs[order], hit_slots[order]
@@ -228,6 +320,18 @@ def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) ->
                 for j in wanted[key]:
                     rows.append(docs)
                     cols.append(np.full(docs.size, j, dtype=np.int64))
+
+    weak_rows: list[np.ndarray] = []
+    weak_cols: list[np.ndarray] = []
+    listed_stems = set(word_rules) | set(weak_rules)  # a listed word is matched whole, not by its parts
+    for rules, out_rows, out_cols in ((word_rules, rows, cols), (weak_rules, weak_rows, weak_cols)):
+        if not rules:
+            continue
+        r, c = _word_matches(corpus, rules, listed_words, n_themes, covered)
+        # compounds: a Swedish token whose parts are taxonomy words ("telefonkön" → telefon + kö)
+        cr, cc = _compound_matches(corpus, taxonomy, rules, listed_words, covered, listed_stems)
+        out_rows.extend((r, cr))
+        out_cols.extend((c, cc))
 
     # parts: substring scan of the vocabulary, per language of the comment
     if part_patterns:
@@ -252,6 +356,12 @@ def assign_themes_to_corpus(corpus: Corpus, taxonomy: Taxonomy | None = None) ->
         c = np.concatenate(cols)
     else:
         r = c = np.zeros(0, dtype=np.int64)
+    if weak_rows:
+        wr, wc = np.concatenate(weak_rows), np.concatenate(weak_cols)
+        has_strong = np.zeros(corpus.n_docs, dtype=bool)
+        has_strong[r] = True
+        keep = ~has_strong[wr]
+        r, c = np.concatenate([r, wr[keep]]), np.concatenate([c, wc[keep]])
     matrix = sparse.csr_matrix(
         (np.ones(r.size, dtype=bool), (r, c)), shape=(corpus.n_docs, n_themes), dtype=bool
     )

@@ -141,5 +141,7 @@ def test_the_list_counts_the_comments_each_theme_catches(
     row = {
         key: page[page.index(f">{key}</a>") :].split("</tr>")[0] for key in ("bemotande", "vantetid", "pris")
     }
-    assert "<td>2 (25,0 %)</td>" in row["bemotande"] and "<td>1 (12,5 %)</td>" in row["vantetid"]
+    # shares in percent, and how many of the theme's comments are complaints and praise
+    assert '<td>2 (25,0 %)<br><span class="muted">2 klagomål, 0 beröm</span></td>' in row["bemotande"]
+    assert '<td>1 (12,5 %)<br><span class="muted">1 klagomål, 0 beröm</span></td>' in row["vantetid"]
     assert "<td>0 (0,0 %)</td>" in row["pris"]

@@ -16,6 +16,7 @@ KIND_LABELS = {
     "words": _("Words (one per line; every inflection matches)"),
     "phrases": _("Phrases (2–4 words, one per line)"),
     "parts": _("Word parts (matched inside compound words, one per line)"),
+    "weak": _("Weak words (count only when no other term in the comment raises a theme; one per line)"),
 }
 LANGUAGE_NAMES = {"sv": _("Swedish"), "en": _("English")}
 _PATH = re.compile(r"^themes\.[^.]+(?:\.(?P<rest>.+))?$")

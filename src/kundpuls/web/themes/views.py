@@ -71,6 +71,8 @@ def theme_list(request: HttpRequest) -> HttpResponse:
                 "usage": usage.get(theme.key),
                 "comments": None if counted is None else counted.counts.get(theme.key, 0),
                 "share": None if counted is None else counted.share(theme.key),
+                "complaints": None if counted is None else counted.complaints.get(theme.key, 0),
+                "praise": None if counted is None else counted.praise.get(theme.key, 0),
             }
         )
     context = {"rows": rows, "revision": queries.current_revision(), "counted": counted}
