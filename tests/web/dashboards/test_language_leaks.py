@@ -42,12 +42,13 @@ PAGES = (
     "/portal/api-nycklar/",
 )
 
-#: English interface words that must not stand on a Swedish page (whole words, case as written).
+#: English interface words that must not stand on a Swedish page (whole words, case as written; not
+#: words that are Swedish too, such as "sent" or "Status").
 ENGLISH = (
     "Results", "Survey", "Surveys", "Unit", "Units", "Download", "Hidden", "Significant", "Clear change",
     "Save", "Delete", "Cancel", "Overdue", "Responses", "Comments", "Theme", "Themes", "Goal", "Goals",
     "Show", "Filters", "Sort by", "Ascending", "Descending", "Newest", "Segment", "Change", "Target",
-    "published", "draft", "closed", "pending", "sending", "sent", "uncertain", "not_met", "no_data",
+    "published", "draft", "closed", "pending", "sending", "uncertain", "not_met", "no_data",
     "suppressed", "Open", "Closed", "Owner", "Due date", "Action", "Driver", "Improve", "the", "and",
     "with", "your", "you", "per unit", "Log out", "Trend over time", "Comparison",
 )  # fmt: skip
