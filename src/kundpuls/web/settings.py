@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     # the comment-theme taxonomy: revisions, staff pages, discovery of new themes (issue 8)
     "kundpuls.web.themes",
     "kundpuls.web.api",
+    # scheduled jobs, their status page and /metrics (issue 21)
+    "kundpuls.web.operations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -121,6 +123,19 @@ def _databases() -> dict[str, dict[str, Any]]:
 
 
 DATABASES = _databases()
+
+# One cache for every server process when KUNDPULS_CACHE_URL names Redis (rate limits exact across
+# processes and machines); else each process keeps its own in memory (issue 21).
+if CONFIG.cache_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CONFIG.cache_url,
+            "KEY_PREFIX": "kundpuls",
+        }
+    }
+SCHEDULED_JOB_SECONDS = dict(CONFIG.job_intervals)
+KUNDPULS_METRICS_TOKEN = CONFIG.metrics_token
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
