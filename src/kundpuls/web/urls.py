@@ -21,6 +21,7 @@ urlpatterns = [
     path("portal/dataskydd/", include("kundpuls.web.responses.urls")),
     path("api/v1/", include("kundpuls.web.api.urls")),
     path("portal/api-nycklar/", include("kundpuls.web.api.portal_urls")),
+    path("portal/drift/", include("kundpuls.web.operations.urls")),
     path("", include("kundpuls.web.invitations.urls")),  # /i/<token>/ and /portal/inbjudningar/ (issue 4)
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -96,7 +96,7 @@ JOBS: dict[str, Job] = {
 
 
 def interval_of(name: str) -> int:
-    """Seconds between runs of job ``name`` (0: off), from its variable (:data:`kundpuls.config.JOB_INTERVALS`)."""
+    """Seconds between runs of job ``name`` (0: off), as :data:`kundpuls.config.JOB_INTERVALS` reads them."""
     return int(settings.SCHEDULED_JOB_SECONDS.get(name, 0))
 
 

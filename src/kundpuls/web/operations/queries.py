@@ -77,3 +77,34 @@ def job_statuses(now: datetime | None = None) -> list[JobStatus]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class LakeState:
+    """How far the lake is behind the database: its last commit and the responses not in it yet."""
+
+    generation: int
+    watermark: int | None
+    updated_at: datetime | None
+    responses_waiting: int
+    error: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def lake_state() -> LakeState:
+    """The lake's manifest (generation, high-water mark, last commit) and how many stored responses wait."""
+    from django.conf import settings
+
+    from kundpuls.analytics.lake.manifest import lake_location, read_manifest
+    from kundpuls.errors import KundpulsError
+    from kundpuls.web.responses.models import Response
+
+    try:
+        manifest = read_manifest(lake_location(settings.KUNDPULS_LAKE_DIR), missing_ok=True)
+    except (KundpulsError, OSError, ValueError) as exc:
+        return LakeState(0, None, None, Response.objects.count(), error=type(exc).__name__)
+    updated = datetime.fromisoformat(manifest.updated_at) if manifest.updated_at else None
+    waiting = Response.objects.filter(pk__gt=manifest.watermark or 0).count()
+    return LakeState(manifest.generation, manifest.watermark, updated, waiting)
