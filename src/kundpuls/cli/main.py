@@ -35,6 +35,7 @@ TOPICS: tuple[str, ...] = (
     "kundpuls.cli.report",
     "kundpuls.cli.api",
     "kundpuls.cli.jobs",
+    "kundpuls.cli.backup",
     "kundpuls.cli.reference",
 )
 
