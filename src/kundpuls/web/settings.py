@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kundpuls.web.request_metrics.RequestMetricsMiddleware",  # first: it times the whole request (issue 21)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kundpuls.web.ratelimit.RespondentRateLimitMiddleware",
@@ -201,7 +202,7 @@ CSRF_COOKIE_SECURE = _HTTPS
 # With an https base URL every plain-http request is redirected (behind a proxy that sets
 # X-Forwarded-Proto); the health check stays reachable over http for load balancers.
 SECURE_SSL_REDIRECT = _HTTPS
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _HTTPS else None
 SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
