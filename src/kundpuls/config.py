@@ -365,6 +365,16 @@ def get_config() -> Config:
     return load_config()
 
 
+def release_version() -> str:
+    """The installed Kundpuls release (``pyproject.toml``; its changes are in ``CHANGELOG.md``)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kundpuls")
+    except PackageNotFoundError:  # a source tree without an installed package
+        return "unknown"
+
+
 CHART_FONTS = ("bundled", "system")
 
 

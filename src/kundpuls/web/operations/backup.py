@@ -32,7 +32,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -40,6 +39,7 @@ from django.conf import settings
 from django.db import connection
 
 from kundpuls.analytics.lake.layout import MANIFEST_NAME
+from kundpuls.config import release_version
 from kundpuls.errors import ConfigurationError, InvalidArgument, KundpulsError
 
 FORMAT = "kundpuls-backup/1"
@@ -65,13 +65,6 @@ class BackupSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
-
-
-def kundpuls_version() -> str:
-    try:
-        return version("kundpuls")
-    except PackageNotFoundError:  # a source tree without an installed package
-        return "unknown"
 
 
 def settings_that_matter() -> dict[str, Any]:
@@ -221,7 +214,7 @@ def create_backup(out: Path) -> BackupSummary:
         members = {member: database} | {LAKE_PREFIX + p: folder / "lake" / p for p in lake_files}
         manifest = {
             "format": FORMAT,
-            "kundpuls_version": kundpuls_version(),
+            "kundpuls_version": release_version(),
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "vendor": connection.vendor,
             "database_member": member,
