@@ -158,3 +158,89 @@ def _count(table: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")
         return int(cursor.fetchone()[0])
+
+
+@pytest.mark.server
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_taken_while_20_respondents_answer_and_the_lake_syncs_restores_whole_responses(
+    tmp_path: Path, restored_database: tuple[str, Any]
+) -> None:
+    import threading
+
+    from django.conf import settings
+    from django.db import connections
+
+    lake = Path(settings.KUNDPULS_LAKE_DIR)
+    _submit(10, "VOF-HT-N", 6)
+    sync_to_lake()
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def respondent(n: int) -> None:
+        try:
+            while not stop.is_set():
+                _submit(1, ("VOF-HT-N", "VOF-HT-S")[n % 2], 1 + n % 10)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def worker() -> None:
+        try:
+            while not stop.is_set():
+                # as in production (KUNDPULS_LAKE_SETTLE_SECONDS, default 5): a response whose transaction
+                # commits after a later one's must not be passed by the watermark
+                sync_to_lake(settle_seconds=2)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=respondent, args=(n,)) for n in range(20)]
+    threads.append(threading.Thread(target=worker))
+    for thread in threads:
+        thread.start()
+    backup = tmp_path / "busy.backup"
+    try:
+        made = _kundpuls(
+            "backup",
+            "--out",
+            str(backup),
+            "--json",
+            env={"KUNDPULS_DATABASE_URL": database_url(), "KUNDPULS_LAKE_DIR": str(lake)},
+        )
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert not errors, errors[:3]
+    assert made.returncode == 0, made.stderr[-3000:]
+
+    url, query = restored_database
+    restored_lake = tmp_path / "restored" / "lake"
+    there = {
+        "KUNDPULS_DATABASE_URL": url,
+        "KUNDPULS_LAKE_DIR": str(restored_lake),
+        "KUNDPULS_DATA_DIR": str(tmp_path / "restored"),
+    }
+    done = _kundpuls("restore", str(backup), "--json", env=there)
+    assert done.returncode == 0, done.stderr[-3000:]
+    original = {
+        r.submission_id.hex: r.answers for r in Response.objects.only("submission_id", "answers").iterator()
+    }
+    restored = {
+        str(s).replace("-", ""): json.loads(a) if isinstance(a, str) else a
+        for s, a in query("SELECT submission_id, answers FROM responses_response")
+    }
+    assert 10 < len(restored) <= len(original), "a snapshot from the middle of the answering"
+    assert all(original[s] == answers for s, answers in restored.items()), "every response whole, as stored"
+    assert _kundpuls("migrate", env=there).returncode == 0
+    synced = _kundpuls("sync", "--json", env=there)
+    assert synced.returncode == 0, synced.stderr[-2000:]
+    counted = sufficient_statistics(
+        restored_lake, "nki", items=["nki_helhet"], period="all", threshold=1
+    ).table
+    assert int(counted.loc[counted["unit"] == "VOF", "n"].max()) == len(restored), (
+        "after the restore and a sync the lake holds each restored response once"
+    )
