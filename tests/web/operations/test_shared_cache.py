@@ -20,6 +20,7 @@ from system_tools import unavailable
 REPO = Path(__file__).resolve().parents[3]
 REDIS_URL = os.environ.get("KUNDPULS_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
 LIMIT = 7
+TOKEN = "shared-metrics-token-" + "s" * 20
 
 
 @pytest.fixture
@@ -55,6 +56,7 @@ def _serve(port: int, data_dir: Path, cache_url: str) -> subprocess.Popen[bytes]
         "KUNDPULS_DATA_DIR": str(data_dir),
         "KUNDPULS_CACHE_URL": cache_url,
         "KUNDPULS_RATE_LIMIT_GETS": str(LIMIT),
+        "KUNDPULS_METRICS_TOKEN": TOKEN,
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.Popen(
@@ -111,6 +113,19 @@ def test_two_servers_with_one_redis_hold_the_rate_limit_exactly(redis_url: str, 
         assert statuses.count(429) == 2 * LIMIT, "both servers refuse once the shared count is reached"
         assert {s for i, s in enumerate(statuses) if i % 2 == 0} == {200, 429}
         assert {s for i, s in enumerate(statuses) if i % 2 == 1} == {200, 429}
+        # /metrics of either server counts the requests of both (the counts live in Redis)
+        scrape = urllib.request.Request(
+            f"http://127.0.0.1:{ports[1]}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}
+        )
+        with urllib.request.urlopen(scrape, timeout=10) as response:
+            text = response.read().decode()
+        counted = {
+            line.split(" ")[0]: float(line.split(" ")[1])
+            for line in text.splitlines()
+            if line.startswith('kundpuls_http_requests_total{group="respondent"')
+        }
+        assert counted['kundpuls_http_requests_total{group="respondent",status="2xx"}'] >= LIMIT
+        assert sum(counted.values()) >= len(statuses)
     finally:
         for server in servers:
             server.terminate()
