@@ -81,6 +81,7 @@ class Config:
     job_intervals: tuple[tuple[str, int], ...] = ()
     cache_url: str | None = None
     metrics_token: str | None = None
+    log_format: str = "plain"
 
     @property
     def uses_sqlite(self) -> bool:
@@ -347,7 +348,15 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         job_intervals=job_intervals(env),
         cache_url=cache_url(env),
         metrics_token=_metrics_token(env),
+        log_format=_log_format(env),
     )
+
+
+def _log_format(env: Mapping[str, str]) -> str:
+    raw = (env.get("KUNDPULS_LOG_FORMAT") or "plain").strip().lower()
+    if raw not in ("plain", "json"):
+        raise ConfigurationError(f"KUNDPULS_LOG_FORMAT: expected plain or json, got {raw!r}")
+    return raw
 
 
 def _metrics_token(env: Mapping[str, str]) -> str | None:

@@ -174,6 +174,12 @@ SETTINGS: tuple[Setting, ...] = (
         _OPERATIONS,
     ),
     Setting(
+        "KUNDPULS_LOG_FORMAT",
+        "`plain` or `json` (one JSON object a line: time, level, logger, message, request id)",
+        "`plain`",
+        _OPERATIONS,
+    ),
+    Setting(
         "KUNDPULS_METRICS_TOKEN",
         "bearer token (20–200 characters) that `/metrics` asks for; without it `/metrics` answers 404",
         "none: `/metrics` is off",

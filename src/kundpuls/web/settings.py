@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "kundpuls.web.request_metrics.RequestMetricsMiddleware",  # first: it times the whole request (issue 21)
+    "kundpuls.web.request_log.RequestIdMiddleware",  # every log line of a request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kundpuls.web.ratelimit.RespondentRateLimitMiddleware",
@@ -246,8 +247,24 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "kundpuls.web.request_log.JsonFormatter"},
+    },
+    "filters": {"request_id": {"()": "kundpuls.web.request_log.RequestIdFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": CONFIG.log_format,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"kundpuls": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    # django.template logs a whole template context at DEBUG (form values: an e-mail typed into a page):
+    # kept at INFO even when someone lowers the root level to DEBUG (issue 21, no personal data in logs)
+    "loggers": {
+        "kundpuls": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+        "django.template": {"level": "INFO"},
+    },
 }
