@@ -77,6 +77,11 @@ class Config:
     trusted_proxies: int = 0
     # Where the secret key came from: one of SECRET_SOURCES (see secret_key()).
     secret_key_source: str = "environment"
+    # Operations (issue 21): seconds between runs of each scheduled job (0: off), a shared cache, metrics.
+    job_intervals: tuple[tuple[str, int], ...] = ()
+    cache_url: str | None = None
+    metrics_token: str | None = None
+    log_format: str = "plain"
 
     @property
     def uses_sqlite(self) -> bool:
@@ -124,6 +129,46 @@ def _whole(env: Mapping[str, str], name: str, default: str) -> int:
     if not raw.isdigit():
         raise ConfigurationError(f"{name}: expected a whole number ≥ 0, got {raw!r}")
     return int(raw)
+
+
+JOB_INTERVALS: dict[str, tuple[str, int]] = {
+    "sync": ("KUNDPULS_JOB_SYNC_SECONDS", 300),
+    "bounces": ("KUNDPULS_JOB_BOUNCES_SECONDS", 900),
+    "overdue": ("KUNDPULS_JOB_OVERDUE_SECONDS", 3600),
+    "invitation-retention": ("KUNDPULS_JOB_INVITATION_RETENTION_SECONDS", 86400),
+    "case-contacts": ("KUNDPULS_JOB_CASE_CONTACTS_SECONDS", 86400),
+}
+"""The scheduled jobs of ``kundpuls worker``: name → (variable, default seconds between runs)."""
+MAX_JOB_INTERVAL = 31 * 86400
+
+
+def job_intervals(env: Mapping[str, str]) -> tuple[tuple[str, int], ...]:
+    """Seconds between runs of each job (0: off), each 0 or 10 s – 31 days."""
+    intervals = []
+    for job, (name, default) in JOB_INTERVALS.items():
+        raw = (env.get(name) or str(default)).strip()
+        value = int(raw) if raw.isdigit() else -1
+        if value != 0 and not 10 <= value <= MAX_JOB_INTERVAL:
+            raise ConfigurationError(
+                f"{name}: expected 0 (off) or whole seconds from 10 to {MAX_JOB_INTERVAL}, got {raw!r}"
+            )
+        intervals.append((job, value))
+    return tuple(intervals)
+
+
+def cache_url(env: Mapping[str, str]) -> str | None:
+    """``KUNDPULS_CACHE_URL``: a shared Redis cache (``redis://host:port/db``), None: each process's own."""
+    raw = (env.get("KUNDPULS_CACHE_URL") or "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if (
+        parts.scheme not in ("redis", "rediss", "unix")
+        or len(raw) > 500
+        or not (parts.hostname or parts.path)
+    ):
+        raise ConfigurationError(f"KUNDPULS_CACHE_URL: expected redis://host:port/db, got {raw!r}")
+    return raw
 
 
 def data_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -300,13 +345,43 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         rate_limit_posts=_whole(env, "KUNDPULS_RATE_LIMIT_POSTS", "120"),
         rate_limit_gets=_whole(env, "KUNDPULS_RATE_LIMIT_GETS", "600"),
         trusted_proxies=_whole(env, "KUNDPULS_TRUSTED_PROXIES", "0"),
+        job_intervals=job_intervals(env),
+        cache_url=cache_url(env),
+        metrics_token=_metrics_token(env),
+        log_format=_log_format(env),
     )
+
+
+def _log_format(env: Mapping[str, str]) -> str:
+    raw = (env.get("KUNDPULS_LOG_FORMAT") or "plain").strip().lower()
+    if raw not in ("plain", "json"):
+        raise ConfigurationError(f"KUNDPULS_LOG_FORMAT: expected plain or json, got {raw!r}")
+    return raw
+
+
+def _metrics_token(env: Mapping[str, str]) -> str | None:
+    token = _secret(env, "KUNDPULS_METRICS_TOKEN")
+    if token is not None and not 20 <= len(token) <= 200:
+        raise ConfigurationError(
+            f"KUNDPULS_METRICS_TOKEN: expected 20–200 characters, got {len(token)} characters"
+        )
+    return token
 
 
 @lru_cache(maxsize=1)
 def get_config() -> Config:
     """The process-wide configuration, read from the environment on first use."""
     return load_config()
+
+
+def release_version() -> str:
+    """The installed Kundpuls release (``pyproject.toml``; its changes are in ``CHANGELOG.md``)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kundpuls")
+    except PackageNotFoundError:  # a source tree without an installed package
+        return "unknown"
 
 
 CHART_FONTS = ("bundled", "system")

@@ -24,6 +24,7 @@ _CORE = "Core"
 _LAKE = "Response lake"
 _MAIL = "Invitations and mail"
 _LIMITS = "Limits and privacy"
+_OPERATIONS = "Operations: scheduled jobs, several servers, metrics"
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
@@ -135,6 +136,56 @@ SETTINGS: tuple[Setting, ...] = (
         "reverse proxies in front whose `X-Forwarded-For` counts (rate limits, login lockout)",
         "`0`",
         _LIMITS,
+    ),
+    Setting(
+        "KUNDPULS_JOB_SYNC_SECONDS",
+        "seconds between the worker's lake syncs (`kundpuls sync`; 0: off; else 10 s – 31 days)",
+        "`300`",
+        _OPERATIONS,
+    ),
+    Setting(
+        "KUNDPULS_JOB_BOUNCES_SECONDS",
+        "seconds between readings of returned mail (`kundpuls invitations bounces`; 0: off)",
+        "`900`",
+        _OPERATIONS,
+    ),
+    Setting(
+        "KUNDPULS_JOB_OVERDUE_SECONDS",
+        "seconds between overdue-case notices and interrupted follow-ups (`kundpuls cases overdue`; 0: off)",
+        "`3600`",
+        _OPERATIONS,
+    ),
+    Setting(
+        "KUNDPULS_JOB_INVITATION_RETENTION_SECONDS",
+        "seconds between deletions of invitation contact data (`kundpuls invitations retention`; 0: off)",
+        "`86400`",
+        _OPERATIONS,
+    ),
+    Setting(
+        "KUNDPULS_JOB_CASE_CONTACTS_SECONDS",
+        "seconds between deletions of case contact details (`kundpuls cases purge-contacts`; 0: off)",
+        "`86400`",
+        _OPERATIONS,
+    ),
+    Setting(
+        "KUNDPULS_CACHE_URL",
+        "a cache shared by every server process (`redis://host:6379/0`): rate limits, login throttling, "
+        "results",
+        "none: each process has its own",
+        _OPERATIONS,
+    ),
+    Setting(
+        "KUNDPULS_LOG_FORMAT",
+        "`plain` or `json` (one JSON object a line: time, level, logger, message, request id)",
+        "`plain`",
+        _OPERATIONS,
+    ),
+    Setting(
+        "KUNDPULS_METRICS_TOKEN",
+        "bearer token (20–200 characters) that `/metrics` asks for; without it `/metrics` answers 404",
+        "none: `/metrics` is off",
+        _OPERATIONS,
+        secret=True,
     ),
 )
 

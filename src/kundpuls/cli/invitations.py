@@ -146,8 +146,18 @@ def bounces_command(
 
 def worker_command(
     batch: Annotated[bool, typer.Option("--batch", help="Run every queued task, then stop.")] = False,
+    jobs: Annotated[
+        bool,
+        typer.Option(
+            "--jobs/--no-jobs", help="Also run the scheduled jobs (sync, bounces, overdue cases, retention)."
+        ),
+    ] = True,
 ) -> None:
-    """Run background tasks (invitation mails): Django's ``db_worker`` for the default queue.
+    """Run background tasks (invitation mails: Django's ``db_worker``) and the scheduled jobs.
+
+    The scheduled jobs (``kundpuls jobs status``; how often: docs/operations.md) run in a thread
+    beside the tasks, each under a lock shared by every worker on every machine; with ``--batch`` the jobs
+    that are due run once before the queued tasks.
 
     On start it also finishes the follow-up (alert rules, cases) of any stored response a crash interrupted.
 
@@ -159,12 +169,18 @@ def worker_command(
     from django.core.management import call_command
 
     from kundpuls.web.invitations.tasks import enqueue_due
+    from kundpuls.web.operations.actions import run_due_jobs
+    from kundpuls.web.operations.scheduler import start_scheduler
     from kundpuls.web.org.actors import WORKER
     from kundpuls.web.responses.actions import complete_pending_followups
 
     enqueue_due()
     complete_pending_followups(actor=WORKER)  # follow-ups a crash interrupted (a case per response at most)
 
+    if jobs and batch:
+        run_due_jobs(actor=WORKER)
+    elif jobs:
+        start_scheduler(actor=WORKER)
     arguments = ["--no-reload"] + (["--batch"] if batch else [])
     call_command("db_worker", *arguments)
 

@@ -34,6 +34,8 @@ TOPICS: tuple[str, ...] = (
     "kundpuls.cli.goals",
     "kundpuls.cli.report",
     "kundpuls.cli.api",
+    "kundpuls.cli.jobs",
+    "kundpuls.cli.backup",
     "kundpuls.cli.reference",
 )
 

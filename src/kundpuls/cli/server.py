@@ -215,7 +215,18 @@ def _write_demo_truth(path: Path) -> None:
         fail(f"--truth: cannot write {str(path)!r}: {error.strerror}")
 
 
+def version_command(
+    json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """The installed Kundpuls release (its changes: CHANGELOG.md; upgrade with ``kundpuls migrate``)."""
+    from kundpuls.config import release_version
+
+    release = release_version()
+    emit_json({"version": release}) if json else typer.echo(f"Kundpuls {release}")
+
+
 def register(app: typer.Typer) -> None:
+    app.command("version")(version_command)
     app.command("demo")(demo)
     app.command("serve")(serve)
     app.command("migrate")(migrate)

@@ -14,7 +14,7 @@ client cannot choose its own address).
 
 Counts live in Django's cache, per minute and address (fixed windows). The default cache is in the memory of
 each server process, so with W processes an address gets at most W times the limit; a shared cache
-(``CACHES`` with Redis or Memcached) makes it exact.
+(``KUNDPULS_CACHE_URL``, Redis) makes it exact.
 """
 
 from __future__ import annotations

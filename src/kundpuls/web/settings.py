@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     # the comment-theme taxonomy: revisions, staff pages, discovery of new themes (issue 8)
     "kundpuls.web.themes",
     "kundpuls.web.api",
+    # scheduled jobs, their status page and /metrics (issue 21)
+    "kundpuls.web.operations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kundpuls.web.request_metrics.RequestMetricsMiddleware",  # first: it times the whole request (issue 21)
+    "kundpuls.web.request_log.RequestIdMiddleware",  # every log line of a request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kundpuls.web.ratelimit.RespondentRateLimitMiddleware",
@@ -121,6 +125,19 @@ def _databases() -> dict[str, dict[str, Any]]:
 
 
 DATABASES = _databases()
+
+# One cache for every server process when KUNDPULS_CACHE_URL names Redis (rate limits exact across
+# processes and machines); else each process keeps its own in memory (issue 21).
+if CONFIG.cache_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CONFIG.cache_url,
+            "KEY_PREFIX": "kundpuls",
+        }
+    }
+SCHEDULED_JOB_SECONDS = dict(CONFIG.job_intervals)
+KUNDPULS_METRICS_TOKEN = CONFIG.metrics_token
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -186,7 +203,7 @@ CSRF_COOKIE_SECURE = _HTTPS
 # With an https base URL every plain-http request is redirected (behind a proxy that sets
 # X-Forwarded-Proto); the health check stays reachable over http for load balancers.
 SECURE_SSL_REDIRECT = _HTTPS
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _HTTPS else None
 SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
@@ -230,8 +247,24 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "kundpuls.web.request_log.JsonFormatter"},
+    },
+    "filters": {"request_id": {"()": "kundpuls.web.request_log.RequestIdFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": CONFIG.log_format,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"kundpuls": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    # django.template logs a whole template context at DEBUG (form values: an e-mail typed into a page):
+    # kept at INFO even when someone lowers the root level to DEBUG (issue 21, no personal data in logs)
+    "loggers": {
+        "kundpuls": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+        "django.template": {"level": "INFO"},
+    },
 }

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from kundpuls.web.health import healthz
+from kundpuls.web.operations import metrics as operations_metrics
 
 admin.site.site_header = "Kundpuls"
 admin.site.site_title = "Kundpuls"
@@ -10,6 +11,7 @@ admin.site.site_title = "Kundpuls"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:overview", permanent=False)),
     path("healthz", healthz, name="healthz"),
+    path("metrics", operations_metrics.metrics, name="metrics"),  # Prometheus, behind a token (issue 21)
     path("s/", include("kundpuls.web.collect.urls")),  # early: most requests are respondent pages
     path("konto/", include("kundpuls.web.accounts.urls")),
     path("portal/", include("kundpuls.web.portal.urls")),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("portal/dataskydd/", include("kundpuls.web.responses.urls")),
     path("api/v1/", include("kundpuls.web.api.urls")),
     path("portal/api-nycklar/", include("kundpuls.web.api.portal_urls")),
+    path("portal/drift/", include("kundpuls.web.operations.urls")),
     path("", include("kundpuls.web.invitations.urls")),  # /i/<token>/ and /portal/inbjudningar/ (issue 4)
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -80,6 +80,8 @@ MATRIX: dict[str, tuple[object, ...]] = {
     # the read API (session here; tokens in tests/web/dashboards/test_results_api.py); an empty lake: 404
     # a data-protection request (issue 17): administrators only; the flow is tested in tests/web/responses
     "/portal/dataskydd/": (200, 403, 403, 403, 403, LOGIN),
+    # the operations status page (issue 21): superusers only (the admin persona is one)
+    "/portal/drift/": (200, 403, 403, 403, 403, LOGIN),
     "/api/v1/": (200, 200, 200, 200, 200, 401),
     "/api/v1/openapi.json": (200, 200, 200, 200, 200, 200),  # the description holds no data
     "/portal/api-nycklar/": (200, 200, 200, 200, 200, LOGIN),  # one's own tokens
@@ -92,6 +94,7 @@ MATRIX: dict[str, tuple[object, ...]] = {
 
 ROUTES_COVERED = {
     "portal:overview",
+    "operations:status",
     "portal:unit",
     "healthz",
     "accounts:login",
@@ -220,6 +223,7 @@ def test_every_portal_route_is_in_the_matrix() -> None:
                     "api",
                     "api_tokens",
                     "responses",
+                    "operations",
                 }:
                     walk(p.url_patterns, f"{p.namespace}:")
             elif p.name:
@@ -230,7 +234,17 @@ def test_every_portal_route_is_in_the_matrix() -> None:
         n
         for n in names
         if n.startswith(
-            ("org:", "surveys:", "cases:", "goals:", "invitations:", "dashboards:", "themes:", "responses:")
+            (
+                "org:",
+                "surveys:",
+                "cases:",
+                "goals:",
+                "invitations:",
+                "dashboards:",
+                "themes:",
+                "responses:",
+                "operations:",
+            )
         )
         or n == "healthz"
     } - ROUTES_COVERED

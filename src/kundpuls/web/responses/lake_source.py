@@ -110,13 +110,18 @@ def response_fetcher(*, settle_seconds: float = 5.0) -> Callable[[int | None, in
 def fetch_responses(
     after: int | None, limit: int, *, stored_before: datetime | None = None
 ) -> list[dict[str, Any]]:
-    """Up to ``limit`` responses with an id above ``after``, in id order, as lake records."""
+    """Up to ``limit`` responses with an id above ``after``, in id order, as lake records; with
+    ``stored_before``, only those up to the first one stored at or after it."""
     query = Response.objects.select_related("survey", "version", "unit").order_by("pk")
     if after is not None:
         query = query.filter(pk__gt=after)
-    if stored_before is not None:
-        query = query.filter(stored_at__lt=stored_before)
     rows = list(query[:limit])
+    if stored_before is not None:
+        # Stop at the first row not yet settled, never skip it: with concurrent writers a row with a lower id
+        # can carry a later stored_at than the next one, and a filter on stored_at would let the high-water
+        # mark pass it for good (found with 20 concurrent respondents on PostgreSQL).
+        settled = next((i for i, r in enumerate(rows) if r.stored_at >= stored_before), len(rows))
+        rows = rows[:settled]
     if not rows:
         return []
     paths = _code_paths()

@@ -1,0 +1,110 @@
+"""The jobs' state for the status page, ``kundpuls jobs status`` and ``/metrics``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from kundpuls.web.operations.jobs import JOBS, interval_of
+from kundpuls.web.operations.models import JobRecord
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    name: str
+    label: str
+    command: str
+    interval_seconds: int
+    enabled: bool
+    last_started_at: datetime | None
+    last_finished_at: datetime | None
+    last_duration_seconds: float | None
+    last_outcome: str
+    last_detail: dict[str, Any]
+    last_success_at: datetime | None
+    last_run_by: str
+    runs: int
+    failures: int
+    running_on: str
+    next_due_at: datetime | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _detail(raw: str) -> dict[str, Any]:
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        return {"text": raw}
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def job_statuses(now: datetime | None = None) -> list[JobStatus]:
+    """Every job in schedule order, with its last run (nothing yet for a job that never ran)."""
+    now = now or timezone.now()
+    records = {r.name: r for r in JobRecord.objects.filter(name__in=list(JOBS))}
+    rows = []
+    for name, job in JOBS.items():
+        record = records.get(name) or JobRecord(name=name)
+        interval = interval_of(name)
+        next_due = None
+        if interval > 0:
+            started = record.last_started_at
+            next_due = now if started is None else max(now, started + timedelta(seconds=interval))
+        rows.append(
+            JobStatus(
+                name=name,
+                label=str(job.label),
+                command=job.command,
+                interval_seconds=interval,
+                enabled=interval > 0,
+                last_started_at=record.last_started_at,
+                last_finished_at=record.last_finished_at,
+                last_duration_seconds=record.last_duration_seconds,
+                last_outcome=record.last_outcome,
+                last_detail=_detail(record.last_detail),
+                last_success_at=record.last_success_at,
+                last_run_by=record.last_run_by,
+                runs=record.runs,
+                failures=record.failures,
+                running_on=record.lease_owner,
+                next_due_at=next_due,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class LakeState:
+    """How far the lake is behind the database: its last commit and the responses not in it yet."""
+
+    generation: int
+    watermark: int | None
+    updated_at: datetime | None
+    responses_waiting: int
+    error: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def lake_state() -> LakeState:
+    """The lake's manifest (generation, high-water mark, last commit) and how many stored responses wait."""
+    from django.conf import settings
+
+    from kundpuls.analytics.lake.manifest import lake_location, read_manifest
+    from kundpuls.errors import KundpulsError
+    from kundpuls.web.responses.models import Response
+
+    try:
+        manifest = read_manifest(lake_location(settings.KUNDPULS_LAKE_DIR), missing_ok=True)
+    except (KundpulsError, OSError, ValueError) as exc:
+        return LakeState(0, None, None, Response.objects.count(), error=type(exc).__name__)
+    updated = datetime.fromisoformat(manifest.updated_at) if manifest.updated_at else None
+    waiting = Response.objects.filter(pk__gt=manifest.watermark or 0).count()
+    return LakeState(manifest.generation, manifest.watermark, updated, waiting)
