@@ -157,5 +157,60 @@ def import_command(
         _describe_import(summary)
 
 
+@responses_app.command("export")
+def export_command(
+    survey: Annotated[str, typer.Option("--survey", help="Enkätens nyckel / the survey's key.")],
+    file_format: Annotated[str, typer.Option("--format", help="csv, xlsx, sav eller/or parquet.")],
+    out: Annotated[Path, typer.Option("--out", help="Filen som skrivs / the file to write.")],
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help="Enhetskod: enheten och dess underenheter / unit and subtree."),
+    ] = None,
+    first: Annotated[str | None, typer.Option("--from", help="Första månad / first month, YYYY-MM.")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Sista månad / last month, YYYY-MM.")] = None,
+    json: JsonOption = False,
+) -> None:
+    """Exportera svar per svarande med kodbok / export respondent-level data with its codebook."""
+    setup_django()
+    from kundpuls.web.org.actors import CLI
+    from kundpuls.web.org.models import Unit
+    from kundpuls.web.responses.actions import export_responses
+    from kundpuls.web.responses.export import parse_month
+    from kundpuls.web.surveys.queries import survey_by_key
+
+    try:
+        target = survey_by_key(survey)
+        scope = None
+        if unit is not None:
+            scope = Unit.objects.filter(code=unit).first()
+            if scope is None:
+                raise NotFound(f"unit: no unit {unit!r}")
+        result = export_responses(
+            target,
+            file_format=file_format,
+            actor=CLI,
+            unit=scope,
+            first_month=parse_month(first, field="from"),
+            last_month=parse_month(last, field="to"),
+        )
+        codebook = out.with_name(f"{out.stem}-kodbok.csv")
+        try:
+            out.write_bytes(result.content)
+            codebook.write_bytes(result.codebook)
+        except OSError as exc:
+            raise InvalidArgument(
+                f"out: cannot write {str(out)!r} ({type(exc).__name__})", field="out", value=str(out)
+            ) from exc
+    except NotFound as exc:
+        fail(exc, as_json=json, code=1)
+    except KundpulsError as exc:
+        fail(exc, as_json=json)
+    summary = {**result.summary(), "out": str(out), "codebook": str(codebook)}
+    if json:
+        emit_json(summary)
+    else:
+        typer.echo(f"{summary['rows']} svar / responses → {out} (kodbok / codebook: {codebook})")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(responses_app, name="responses")

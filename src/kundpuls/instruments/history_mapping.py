@@ -453,7 +453,7 @@ def raw_answers(
         if role.role == "option":
             sources.setdefault(item.key, (role.column, cell))
             chosen = answers.setdefault(item.key, [])
-            word = normalised(overrides.get(cell) or labels.get(cell) or cell)
+            word = _yes_no_word(overrides.get(cell), cell, labels.get(cell))
             if word in _CHOSEN:
                 chosen.append(role.option)
             elif word not in _NOT_CHOSEN:
@@ -479,9 +479,18 @@ def recode(cell: str, item: StoredItem, label: str | None = None) -> Any:
         return DONT_KNOW
     if item.kind == "choice":
         return _choice(cell, item, label)
-    if item.kind == "boolean" and label is not None:
-        return label
+    if item.kind == "boolean":
+        return _yes_no_word(None, cell, label)
     return cell
+
+
+def _yes_no_word(*candidates: str | None) -> str:
+    """The first candidate that says yes or no (a cell "1", a label "Ja"), else the first one given."""
+    given = [c for c in candidates if c is not None]
+    for candidate in given:
+        if normalised(candidate) in _CHOSEN | _NOT_CHOSEN:
+            return normalised(candidate)
+    return given[0] if given else ""
 
 
 def _choice(cell: str, item: StoredItem, label: str | None) -> str:

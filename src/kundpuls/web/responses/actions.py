@@ -4,9 +4,10 @@ erasing responses, and keeping the analytics lake in step with the database (wit
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils import timezone
 from kundpuls.analytics.lake.erasure import ErasureReport, erase_responses
 from kundpuls.analytics.lake.manifest import lake_location, manifest_exists, read_manifest
 from kundpuls.analytics.lake.sync import SyncReport, sync_lake
-from kundpuls.errors import ImportRowsError, NotFound, RowError
+from kundpuls.errors import ImportRowsError, InvalidArgument, NotFound, RowError
 from kundpuls.instruments import (
     AnswerErrors,
     SurveyDefinition,
@@ -29,14 +30,16 @@ from kundpuls.reports import cache as report_cache
 from kundpuls.text.redaction import redact
 from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.actors import Actor
+from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, require, require_some_unit
+from kundpuls.web.responses import export as export_module
 from kundpuls.web.responses.erasure import PARTICIPANTS, ErasurePlan, Subject, plan_erasure
 from kundpuls.web.responses.lake_source import published_item_metadata, response_fetcher
 from kundpuls.web.responses.models import ContactDetails, Response
 from kundpuls.web.responses.queries import stamp_time
 from kundpuls.web.responses.signals import responses_stored
-from kundpuls.web.surveys.models import Distribution, SurveyVersion
-from kundpuls.web.surveys.queries import definition_of
+from kundpuls.web.surveys.models import Distribution, Survey, SurveyVersion
+from kundpuls.web.surveys.queries import current_version, definition_of
 
 if TYPE_CHECKING:
     from kundpuls.web.responses.history import History
@@ -335,6 +338,87 @@ def import_history(
         history.per_unit(),
         first,
         last,
+    )
+
+
+def export_responses(
+    survey: Survey,
+    *,
+    file_format: str,
+    actor: Actor,
+    unit: Unit | None = None,
+    first_month: date | None = None,
+    last_month: date | None = None,
+) -> export_module.ExportResult:
+    """Respondent-level data of ``survey`` (see :mod:`kundpuls.web.responses.export`).
+
+    The selection is the survey's responses in ``unit``'s subtree (default: the whole organisation of the
+    survey) submitted from ``first_month`` to ``last_month`` (inclusive, local time). Needs ``export`` on
+    every unit with a response in it (and on ``unit``). Refused (:class:`SelectionTooSmall`) when a unit ×
+    quarter group of the file, or the rest of a quarter the file leaves out, holds fewer respondents than
+    the survey's anonymity threshold. An audit event records who exported what (never an answer).
+    """
+    from kundpuls.reports.anonymity import survey_thresholds
+
+    export = export_module
+
+    if file_format not in export.FORMATS:
+        raise InvalidArgument(
+            f"format: {file_format!r}; one of {', '.join(export.FORMATS)}", field="format", value=file_format
+        )
+    scope = unit or survey.owner
+    require(actor, Capability.EXPORT, scope)
+    version = current_version(survey)
+    if version is None:
+        raise NotFound(f"survey: {survey.key!r} has no published version")
+    definition = definition_of(version)
+    chosen = Response.objects.filter(survey=survey, unit__path__startswith=scope.path)
+    zone = timezone.get_current_timezone()
+    if first_month is not None:
+        chosen = chosen.filter(submitted_at__gte=datetime.combine(first_month, time(0), zone))
+    if last_month is not None:
+        chosen = chosen.filter(
+            submitted_at__lt=datetime.combine(export.month_after(last_month), time(0), zone)
+        )
+    responses = list(chosen.select_related("unit").order_by("submitted_at", "pk"))
+    if not responses:
+        raise NotFound(f"selection: no responses of {survey.key!r} in {scope.code} in these months")
+    for unit_of_row in {r.unit_id: r.unit for r in responses}.values():
+        require(actor, Capability.EXPORT, unit_of_row)
+    threshold = survey_thresholds(definition, setting=settings.KUNDPULS_ANONYMITY_THRESHOLD).groups
+    selected = Counter((r.unit.code, export.quarter_of(r.submitted_at)) for r in responses)
+    quarters = {quarter for _, quarter in selected}
+    start, end = export.quarter_bounds(responses[0].submitted_at, responses[-1].submitted_at)
+    everything = Response.objects.filter(
+        survey=survey, unit__path__startswith=scope.path, submitted_at__gte=start, submitted_at__lt=end
+    )
+    visible = Counter(
+        (code, quarter)
+        for code, moment in everything.values_list("unit__code", "submitted_at")
+        if (quarter := export.quarter_of(moment)) in quarters
+    )
+    problems = export.small_groups(dict(selected), dict(visible), threshold)
+    if problems:
+        raise export.SelectionTooSmall(problems, threshold)
+    table = export.export_table(definition, responses)
+    content = export.write(table, file_format)
+    record_audit(
+        actor,
+        "responses.export",
+        survey.key,
+        format=file_format,
+        unit=scope.code,
+        first_month=first_month.isoformat()[:7] if first_month else None,
+        last_month=last_month.isoformat()[:7] if last_month else None,
+        rows=len(responses),
+    )
+    return export.ExportResult(
+        content=content,
+        codebook=export.write_codebook(table),
+        file_format=file_format,
+        file_name=f"{survey.key}-{scope.code}-svar.{file_format}",
+        rows=len(responses),
+        units=tuple(sorted(set(table.units.values()))),
     )
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -29,9 +30,11 @@ from kundpuls.instruments.history_mapping import (
     plan_columns,
     raw_answers,
 )
-from kundpuls.table_input import LabelledTable, TableLimits, read_labelled_table
+from kundpuls.render.formula_guard import restore_csv_cell
+from kundpuls.table_input import CSV_SUFFIXES, LabelledTable, TableLimits, read_labelled_table
 from kundpuls.web.org.models import Unit
 from kundpuls.web.responses.actions import prepare_answers
+from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.models import Channel, Survey, SurveyVersion
 from kundpuls.web.surveys.queries import current_version, definition_of
 from kundpuls.yaml_input import load_yaml
@@ -46,8 +49,8 @@ HISTORY_LIMITS = TableLimits(
     max_cell_chars=4_096,
 )
 MAX_MAPPING_CHARS = 100_000
-#: The channels an imported response may have (the web's own channels are the web's).
-IMPORT_CHANNELS = (Channel.IMPORT, Channel.PAPER, Channel.PHONE, Channel.KIOSK, Channel.LINK)
+#: The channels an imported response may have (default ``import``; an export names each response's own).
+IMPORT_CHANNELS: tuple[str, ...] = tuple(Channel.values)
 #: A namespace of its own, so an id from a file never collides with a submission id made elsewhere.
 HISTORY_NAMESPACE = uuid.UUID("6f1d5a52-3c1e-4f8e-9a55-6b8f3a0e2d71")
 EARLIEST = date(1990, 1, 1)
@@ -56,6 +59,30 @@ EARLIEST = date(1990, 1, 1)
 def submission_id_for(survey_key: str, response_id: str) -> uuid.UUID:
     """The submission id of the file's response ``response_id`` in ``survey_key`` (the same every run)."""
     return uuid.uuid5(HISTORY_NAMESPACE, f"{survey_key}\n{response_id}")
+
+
+def _own_responses(survey: Survey, plan: ColumnPlan, body: list[list[str]]) -> set[str]:
+    """The ids of the file that are submission ids of this survey's own responses (its own export read
+    back): those rows are the responses they name, so importing an export into its survey adds nothing."""
+    index = plan.special_index("id")
+    if index is None:
+        return set()
+    ids = set()
+    for cells in body:
+        try:
+            ids.add(uuid.UUID(cells[index]))
+        except (ValueError, IndexError):
+            continue
+    found = set()
+    for start in range(0, len(ids), 5000):
+        chunk = list(ids)[start : start + 5000]
+        found |= {
+            str(sid)
+            for sid in Response.objects.filter(survey=survey, submission_id__in=chunk).values_list(
+                "submission_id", flat=True
+            )
+        }
+    return found
 
 
 def read_mapping(text: str | None) -> HistoryMapping:
@@ -105,6 +132,8 @@ def plan_file(
                                         "the survey has no published version")])  # fmt: skip
     definition = definition_of(version)
     table = read_labelled_table(name, content, limits=HISTORY_LIMITS)
+    if Path(name).suffix.lower() in CSV_SUFFIXES:  # a cell our own CSV export guarded comes back as typed
+        table = replace(table, rows=[[restore_csv_cell(cell) for cell in row] for row in table.rows])
     if not table.rows:
         raise ImportRowsError([RowError(1, "", "", "filen är tom / the file is empty")])
     plan = plan_columns(definition, table.rows[0], variable_labels=table.variable_labels, mapping=mapping)
@@ -120,6 +149,7 @@ def read_history(survey: Survey, name: str, content: bytes, mapping: HistoryMapp
     body = table.rows[1:]
     units = _units(survey, plan, body, table)
     checker = _RowChecker(survey, definition, plan, header, table, mapping, units)
+    checker.own = _own_responses(survey, plan, body)
     rows = [checker.check(number, cells) for number, cells in enumerate(body, start=2)]
     checker.duplicate_ids()
     if checker.problems:
@@ -167,6 +197,7 @@ class _RowChecker:
         self.problems: list[RowError] = []
         self.ids: dict[str, list[int]] = {}
         self.now = timezone.now()
+        self.own: set[str] = set()
 
     def _special(self, name: str, cells: list[str]) -> tuple[str, str]:
         """(column, cell) of the special column ``name``, or ("", the mapping's default)."""
@@ -190,7 +221,7 @@ class _RowChecker:
         unit = self._unit(number, cells)
         submitted = self._submitted(number, cells)
         language = self._choice(number, cells, "language", self.definition.languages, "sv")
-        channel = self._choice(number, cells, "channel", tuple(IMPORT_CHANNELS), Channel.IMPORT)
+        channel = self._choice(number, cells, "channel", IMPORT_CHANNELS, Channel.IMPORT)
         answers, sources = raw_answers(
             self.plan, self.definition, cells, value_labels=self.table.value_labels, mapping=self.mapping
         )
@@ -205,7 +236,9 @@ class _RowChecker:
             return None
         return HistoryRow(
             row=number,
-            submission_id=submission_id_for(self.survey.key, response_id),
+            submission_id=uuid.UUID(response_id)
+            if response_id in self.own
+            else submission_id_for(self.survey.key, response_id),
             unit=unit,
             channel=channel,
             language=language,
