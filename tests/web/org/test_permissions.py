@@ -80,6 +80,11 @@ MATRIX: dict[str, tuple[object, ...]] = {
     # the read API (session here; tokens in tests/web/dashboards/test_results_api.py); an empty lake: 404
     # a data-protection request (issue 17): administrators only; the flow is tested in tests/web/responses
     "/portal/dataskydd/": (200, 403, 403, 403, 403, LOGIN),
+    # respondent data (issue 20): old responses in with manage_surveys, data out with export on a unit
+    "/portal/svarsdata/nki/import/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/svarsdata/nki/export/": (200, 200, 200, 200, 403, LOGIN),
+    "/portal/svarsdata/patient/export/": (200, 403, 403, 403, 403, LOGIN),
+    "/portal/svarsdata/finns-inte/import/": (404, 404, 404, 404, 404, LOGIN),
     "/api/v1/": (200, 200, 200, 200, 200, 401),
     "/api/v1/openapi.json": (200, 200, 200, 200, 200, 200),  # the description holds no data
     "/portal/api-nycklar/": (200, 200, 200, 200, 200, LOGIN),  # one's own tokens
@@ -149,6 +154,8 @@ ROUTES_COVERED = {
     "api:overview",
     "api:unit",
     "responses:erasure",
+    "responsedata:import",
+    "responsedata:export",
 }
 
 

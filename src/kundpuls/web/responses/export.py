@@ -238,8 +238,7 @@ class SelectionTooSmall(ValidationError):
 
     def __init__(self, groups: list[dict[str, Any]], threshold: int) -> None:
         listed = "; ".join(
-            f"{g['unit']} {g['quarter']}: "
-            + (f"{g['n']} svar i urvalet" if g["group"] == "selected" else f"{g['n']} svar utanför urvalet")
+            f"{g['unit']} {g['quarter']} ({'i urvalet' if g['group'] == 'selected' else 'utanför urvalet'})"
             for g in groups[:10]
         )
         super().__init__(
