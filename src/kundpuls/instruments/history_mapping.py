@@ -107,7 +107,7 @@ def parse_mapping(data: object) -> HistoryMapping:
     if unknown:
         raise MappingError(
             f"mapping: unknown key {brief(unknown[0])}; allowed: {', '.join(sorted(MAPPING_KEYS))}",
-            field=str(unknown[0]),
+            field="mapping",
             value=unknown[0],
         )
     special = {name: _text(data[name], name) for name in SPECIAL_COLUMNS if data.get(name) is not None}
