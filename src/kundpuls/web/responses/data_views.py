@@ -184,10 +184,10 @@ def history_import(request: HttpRequest, key: str) -> HttpResponse:
                 % {"stored": report.stored, "already": report.already_stored},
             )
             return redirect("surveys:detail", key=survey.key)
-        report = import_history(history, actor=actor_of(request), dry_run=True).summary()
-        names = dict(Unit.objects.filter(code__in=report["per_unit"]).values_list("code", "name"))
-        context["report"] = report
-        context["per_unit"] = [(names.get(code, code), n) for code, n in report["per_unit"].items()]
+        checked = import_history(history, actor=actor_of(request), dry_run=True).summary()
+        names = dict(Unit.objects.filter(code__in=checked["per_unit"]).values_list("code", "name"))
+        context["report"] = checked
+        context["per_unit"] = [(names.get(code, code), n) for code, n in checked["per_unit"].items()]
     except ImportRowsError as exc:
         context["problems"] = exc.listed
         context["more_problems"] = exc.unlisted
