@@ -40,7 +40,7 @@ def _walk(client: Client, link: Any, fill: Any, contact: dict[str, str]) -> Any:
     while True:
         html = _html(page)
         assert 'autocomplete="off"' in html and 'autocomplete="email"' not in html
-        assert f'http-equiv="refresh" content="300;url={link.public_path}"' in html  # an idle page resets
+        assert f'http-equiv="refresh" content="900;url={link.public_path}"' in html  # an idle page resets
         data = fill(definition, key, answers, contact=contact)
         state = STATE.search(html).group(1)  # type: ignore[union-attr]
         page = client.post(link.public_path, {**data, "state": state, "action": "next"})

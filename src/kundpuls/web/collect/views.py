@@ -2,7 +2,9 @@
 
 A distribution on the ``kiosk`` channel (a tablet at the counter) keeps nothing between respondents: its
 thank-you page shows no receipt and starts the survey again by itself after ``KIOSK_RESTART_SECONDS``; a
-page left alone for ``KIOSK_IDLE_SECONDS`` starts again too (its answers are dropped, never stored); the
+page left alone for ``KIOSK_IDLE_SECONDS`` (15 minutes: generous, since a timed reset is hard on a slow
+reader — WCAG 2.2.1 allows it only where it is essential, as here on a shared device) starts again too
+(its answers are dropped, never stored); the
 pages are sent with ``Cache-Control: no-store`` (no going back to the previous respondent's page) and with
 autocomplete off (the browser keeps no contact details to offer the next one).
 """
@@ -126,7 +128,7 @@ def _summary_text(targets: dict[str, tuple[str, str]], key: str, hint: str) -> s
 
 
 KIOSK_RESTART_SECONDS = 10
-KIOSK_IDLE_SECONDS = 300
+KIOSK_IDLE_SECONDS = 900
 _AUTOCOMPLETE = re.compile(r'autocomplete="(?:name|email|tel)"')
 
 
