@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "kundpuls.web.dashboards",
     # the comment-theme taxonomy: revisions, staff pages, discovery of new themes (issue 8)
     "kundpuls.web.themes",
+    # webhooks (issue 20): signed POSTs of events to other systems, delivered by the worker
+    "kundpuls.web.webhooks",
     "kundpuls.web.api",
     "django.contrib.admin",
     "django.contrib.auth",

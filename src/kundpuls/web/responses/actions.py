@@ -37,7 +37,7 @@ from kundpuls.web.responses.erasure import PARTICIPANTS, ErasurePlan, Subject, p
 from kundpuls.web.responses.lake_source import published_item_metadata, response_fetcher
 from kundpuls.web.responses.models import ContactDetails, Response
 from kundpuls.web.responses.queries import stamp_time
-from kundpuls.web.responses.signals import responses_stored
+from kundpuls.web.responses.signals import responses_created, responses_stored
 from kundpuls.web.surveys.models import Distribution, Survey, SurveyVersion
 from kundpuls.web.surveys.queries import current_version, definition_of
 
@@ -147,6 +147,7 @@ def submit_response(
             )
             if validated.contact:
                 ContactDetails.objects.create(response=response, data=validated.contact)
+            responses_created.send(sender=Response, submission_ids=[submission_id])  # webhooks, atomically
             if validated.consented:  # follow-up cases (issue 10) are opened only for those who consented
                 transaction.on_commit(lambda: _open_cases([response.pk]))
     except IntegrityError:
@@ -240,6 +241,8 @@ def import_responses(
                 batch_size=batch_size,
             )
         if stored:
+            new_ids = [row.submission_id for row, _ in prepared if row.submission_id not in already]
+            responses_created.send(sender=Response, submission_ids=new_ids)  # webhooks, atomically
             created = list(
                 Response.objects.filter(
                     submission_id__in=[
