@@ -34,6 +34,7 @@ TOPICS: tuple[str, ...] = (
     "kundpuls.cli.goals",
     "kundpuls.cli.report",
     "kundpuls.cli.api",
+    "kundpuls.cli.webhooks",
     "kundpuls.cli.reference",
 )
 

@@ -243,3 +243,36 @@ def test_a_case_opened_and_closed_is_two_events(receiver: Receiver) -> None:
         json.loads(body) for headers, body in receiver.requests if headers["Kundpuls-Event"] == "case.closed"
     )
     assert closed["data"]["without_contact"] is True and closed["data"]["unit"] == "VOF-HT-N"
+
+
+@pytest.mark.django_db
+def test_the_commands_add_list_show_deliveries_and_remove(receiver: Receiver) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from kundpuls.cli import webhooks as webhooks_cli
+
+    app = typer.Typer()
+    webhooks_cli.register(app)
+    run = CliRunner().invoke
+    added = run(
+        app, ["webhooks", "add", receiver.url, "--event", "response.stored", "--unit", "EXK", "--json"]
+    )
+    assert added.exit_code == 0, added.output
+    document = json.loads(added.stdout)
+    assert len(document["secret"]) == 64 and document["events"] == ["response.stored"]
+    assert [row["url"] for row in json.loads(run(app, ["webhooks", "list", "--json"]).stdout)] == [
+        receiver.url
+    ]
+    _store(["VOF-HT-N"])
+    _deliver_all()
+    deliveries = json.loads(run(app, ["webhooks", "deliveries", "--json"]).stdout)
+    assert [(d["event"], d["status"], d["attempts"], d["last_status_code"]) for d in deliveries] == [
+        ("response.stored", "delivered", 1, 200)
+    ]
+    assert deliveries[0]["event_id"] == receiver.requests[0][0]["Kundpuls-Event-Id"]
+    bad = run(app, ["webhooks", "add", "ftp://x", "--event", "response.stored", "--unit", "EXK", "--json"])
+    assert bad.exit_code == 2 and "url" in json.loads(bad.stdout)["error"]
+    assert run(app, ["webhooks", "remove", str(document["id"]), "--json"]).exit_code == 0
+    assert json.loads(run(app, ["webhooks", "list", "--json"]).stdout) == []
+    assert run(app, ["webhooks", "remove", str(document["id"])]).exit_code == 1
