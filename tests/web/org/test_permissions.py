@@ -85,6 +85,7 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/svarsdata/nki/export/": (200, 200, 200, 200, 403, LOGIN),
     "/portal/svarsdata/patient/export/": (200, 403, 403, 403, 403, LOGIN),
     "/portal/svarsdata/finns-inte/import/": (404, 404, 404, 404, 404, LOGIN),
+    "/portal/webhooks/": (200, 403, 403, 403, 403, LOGIN),  # administrators register addresses
     "/api/v1/": (200, 200, 200, 200, 200, 401),
     "/api/v1/openapi.json": (200, 200, 200, 200, 200, 200),  # the description holds no data
     "/portal/api-nycklar/": (200, 200, 200, 200, 200, LOGIN),  # one's own tokens
@@ -156,6 +157,8 @@ ROUTES_COVERED = {
     "responses:erasure",
     "responsedata:import",
     "responsedata:export",
+    "webhooks:list",
+    "webhooks:remove",  # POST only: tested per persona in tests/web/webhooks
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kundpuls.web.webhooks.models import Webhook, WebhookDelivery
+from kundpuls.web.webhooks.models import DeliveryStatus, Webhook, WebhookDelivery
 
 
 def webhook_rows(units_paths: list[str] | None = None) -> list[dict[str, Any]]:
@@ -33,6 +33,7 @@ def delivery_rows(webhook_ids: list[int] | None = None, *, limit: int = 100) -> 
             "event_id": str(d.event.event_id),
             "event": d.event.kind,
             "status": d.status,
+            "status_label": str(DeliveryStatus(d.status).label),
             "attempts": d.attempts,
             "last_status_code": d.last_status_code,
             "last_error": d.last_error,
