@@ -86,6 +86,9 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/svarsdata/patient/export/": (200, 403, 403, 403, 403, LOGIN),
     "/portal/svarsdata/finns-inte/import/": (404, 404, 404, 404, 404, LOGIN),
     "/portal/webhooks/": (200, 403, 403, 403, 403, LOGIN),  # administrators register addresses
+    "/portal/telefon/nki/": (200, 200, 403, 403, 403, LOGIN),  # phone interviews: manage_surveys
+    "/portal/telefon/nki/VOF-HT-N/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/telefon/patient/RGX-VC-CEN/": (200, 403, 403, 403, 403, LOGIN),
     "/api/v1/": (200, 200, 200, 200, 200, 401),
     "/api/v1/openapi.json": (200, 200, 200, 200, 200, 200),  # the description holds no data
     "/portal/api-nycklar/": (200, 200, 200, 200, 200, LOGIN),  # one's own tokens
@@ -159,6 +162,8 @@ ROUTES_COVERED = {
     "responsedata:export",
     "webhooks:list",
     "webhooks:remove",  # POST only: tested per persona in tests/web/webhooks
+    "interview:start",
+    "interview:walk",
 }
 
 

@@ -149,6 +149,10 @@ class Flow:
 
     save_state: Callable[[RespondentState], None] | None = None
     finish: Callable[[Receipt], HttpResponse] | None = None
+    # a staff page walking the survey for someone else (the phone interviewer): its own template (with the
+    # staff menu and a CSRF token, so rendered with the request) and what it adds to the context
+    template: str | None = None
+    extra: dict[str, Any] | None = None
 
 
 OPEN_LINK = Flow()
@@ -218,6 +222,13 @@ def render_page(
             },
             status=400,
         )
+    if flow.template is not None:
+        from django.shortcuts import render
+
+        with translation.override(language):
+            staff_page = render(request, flow.template, {**context, **(flow.extra or {}), "lang": language})
+        staff_page.status_code = status
+        return staff_page
     page_response = _render(request, "collect/page.html", context, language, status)
     return _kiosk(page_response) if context["kiosk"] else page_response
 
