@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "kundpuls.web.themes",
     # webhooks (issue 20): signed POSTs of events to other systems, delivered by the worker
     "kundpuls.web.webhooks",
+    # paper questionnaires typed in by staff, with double entry (issue 20)
+    "kundpuls.web.paper",
     "kundpuls.web.api",
     "django.contrib.admin",
     "django.contrib.auth",

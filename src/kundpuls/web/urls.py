@@ -22,6 +22,7 @@ urlpatterns = [
     path("portal/svarsdata/", include("kundpuls.web.responses.data_urls")),  # import and export (issue 20)
     path("portal/webhooks/", include("kundpuls.web.webhooks.urls")),
     path("portal/telefon/", include("kundpuls.web.collect.interview_urls")),  # phone interviews (issue 20)
+    path("portal/papper/", include("kundpuls.web.paper.urls")),  # paper questionnaires typed in (issue 20)
     path("api/v1/", include("kundpuls.web.api.urls")),
     path("portal/api-nycklar/", include("kundpuls.web.api.portal_urls")),
     path("", include("kundpuls.web.invitations.urls")),  # /i/<token>/ and /portal/inbjudningar/ (issue 4)

@@ -89,6 +89,7 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/telefon/nki/": (200, 200, 403, 403, 403, LOGIN),  # phone interviews: manage_surveys
     "/portal/telefon/nki/VOF-HT-N/": (200, 200, 403, 403, 403, LOGIN),
     "/portal/telefon/patient/RGX-VC-CEN/": (200, 403, 403, 403, 403, LOGIN),
+    "/portal/papper/nki/VOF-HT-N/": (200, 200, 403, 403, 403, LOGIN),  # paper forms typed in
     "/api/v1/": (200, 200, 200, 200, 200, 401),
     "/api/v1/openapi.json": (200, 200, 200, 200, 200, 200),  # the description holds no data
     "/portal/api-nycklar/": (200, 200, 200, 200, 200, LOGIN),  # one's own tokens
@@ -164,6 +165,7 @@ ROUTES_COVERED = {
     "webhooks:remove",  # POST only: tested per persona in tests/web/webhooks
     "interview:start",
     "interview:walk",
+    "paper:entry",
 }
 
 
