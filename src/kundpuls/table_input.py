@@ -16,7 +16,12 @@ file as stripped strings, header row first, and refuses before it spends time or
 * **Excel** other than ``.xlsx``/``.xlsm`` (``.xls`` and ``.ods``: save as ``.xlsx`` or CSV); a workbook
   whose zip members expand to more than ``max_unzipped_bytes`` (default 50 MB) — checked from the zip
   directory before anything is decompressed, so a zip bomb costs microseconds; the first sheet is then
-  read in streaming mode (openpyxl ``read_only``) row by row under the limits above.
+  read in streaming mode (openpyxl ``read_only``) row by row under the limits above;
+* **SPSS** (``.sav``/``.zsav``, only through :func:`read_labelled_table`, which also gives the variable and
+  value labels): a file whose header declares more rows or columns than allowed, or whose rows would take
+  more than ``max_unzipped_bytes`` once decompressed (rows × the variables' storage widths) — all read
+  from the header before any row is; then at most ``max_rows + 1`` rows are read. User-missing codes (a
+  "vet ej" coded 99) are kept as their codes, so a label can still say what they mean.
 
 A problem with the file as a whole is a :class:`TableInputError` (``field="file"``, ``limit`` names the
 limit); problems with cells are :class:`~kundpuls.errors.RowError` s in one
@@ -39,6 +44,7 @@ from kundpuls.errors import ImportRowsError, RowError, ValidationError, clip
 CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 OLD_SPREADSHEET_SUFFIXES = frozenset({".xls", ".ods", ".xlsb", ".numbers"})
+SPSS_SUFFIXES = frozenset({".sav", ".zsav"})
 Table = list[list[str]]
 
 
@@ -331,3 +337,107 @@ def _bounded(rows: Iterator[list[str]], limits: TableLimits) -> Table:
     if errors:
         raise ImportRowsError(errors)
     return table
+
+
+# ----------------------------------------------------------------------------- tables with labels (SPSS)
+
+
+@dataclass(frozen=True)
+class LabelledTable:
+    """A table with what a statistics file says about its columns (empty for CSV and Excel).
+
+    ``variable_labels``: column → its label (an SPSS variable label, "Hur nöjd är du …");
+    ``value_labels``: column → {cell as :attr:`rows` spell it ("1") → its label ("Mycket nöjd")}.
+    """
+
+    rows: Table
+    variable_labels: dict[str, str] = field(default_factory=dict)
+    value_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def read_labelled_table(name: str, content: bytes, *, limits: TableLimits = DEFAULT_LIMITS) -> LabelledTable:
+    """:func:`read_table` that also reads SPSS ``.sav`` files, with their variable and value labels.
+
+    Raises
+    ------
+    TableInputError, kundpuls.errors.ImportRowsError
+        As :func:`read_table`; for ``.sav`` also a file that is not a readable SPSS file.
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix not in SPSS_SUFFIXES:
+        if suffix not in CSV_SUFFIXES | EXCEL_SUFFIXES | OLD_SPREADSHEET_SUFFIXES:
+            raise TableInputError(
+                f"väntade .csv, .xlsx eller .sav, fick {clip(name)!r} / expected .csv, .xlsx or .sav",
+                limit="file_kind",
+                value=name,
+            )
+        return LabelledTable(read_table(name, content, limits=limits))
+    if len(content) > limits.max_bytes:
+        raise _too_large(len(content), limits)
+    return _spss_table(content, suffix, limits)
+
+
+def _spss_table(content: bytes, suffix: str, limits: TableLimits) -> LabelledTable:
+    import tempfile
+
+    import pyreadstat
+
+    with tempfile.TemporaryDirectory(prefix="kundpuls-sav-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(content)
+        try:
+            _, meta = pyreadstat.read_sav(str(path), metadataonly=True)
+        except Exception as exc:  # pyreadstat raises its own errors (and others) for damaged or foreign files
+            raise _not_spss(exc) from exc
+        declared_rows = int(meta.number_rows) if meta.number_rows is not None else -1
+        if declared_rows > limits.max_rows:
+            raise _too_many_rows(limits)
+        if len(meta.column_names) > limits.max_columns:
+            raise TableInputError(
+                f"filen har {len(meta.column_names):,} variabler, högst {limits.max_columns:,} går / "
+                f"the file has more than {limits.max_columns:,} variables",
+                limit="max_columns",
+                value=len(meta.column_names),
+            )
+        width = sum(int(w or 8) for w in (meta.variable_storage_width or {}).values()) or 8
+        if max(declared_rows, 0) * width > limits.max_unzipped_bytes:
+            raise TableInputError(
+                f"raderna tar mer än {limits.max_unzipped_bytes:,} byte uppackade / "
+                f"the rows take more than {limits.max_unzipped_bytes:,} bytes decompressed",
+                limit="max_unzipped_bytes",
+                value=declared_rows * width,
+            )
+        try:
+            frame, meta = pyreadstat.read_sav(str(path), user_missing=True, row_limit=limits.max_rows + 1)
+        except Exception as exc:
+            raise _not_spss(exc) from exc
+    columns = [str(c) for c in frame.columns]
+    records = frame.itertuples(index=False, name=None)
+    rows: Iterator[list[str]] = iter([columns, *([_spss_cell(v) for v in r] for r in records)])
+    table = _bounded(rows, limits)
+    variable_labels = {str(k): str(v) for k, v in (meta.column_names_to_labels or {}).items() if v}
+    value_labels = {
+        str(column): {_spss_cell(code): str(label) for code, label in labels.items()}
+        for column, labels in (meta.variable_value_labels or {}).items()
+    }
+    return LabelledTable(table, variable_labels, value_labels)
+
+
+def _not_spss(exc: BaseException) -> TableInputError:
+    return TableInputError(
+        f"inte en läsbar SPSS-fil (.sav) ({type(exc).__name__}) / not a readable SPSS file (.sav)",
+        limit="unreadable",
+    )
+
+
+def _spss_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:  # NaN: system-missing
+        return ""
+    to_datetime = getattr(value, "to_pydatetime", None)  # a pandas Timestamp (NaT is "missing")
+    if to_datetime is not None:
+        if str(value) == "NaT":
+            return ""
+        value = to_datetime()
+    return _excel_cell(value)

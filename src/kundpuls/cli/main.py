@@ -36,6 +36,7 @@ TOPICS: tuple[str, ...] = (
     "kundpuls.cli.api",
     "kundpuls.cli.jobs",
     "kundpuls.cli.backup",
+    "kundpuls.cli.webhooks",
     "kundpuls.cli.reference",
 )
 

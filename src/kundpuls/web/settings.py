@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "kundpuls.web.dashboards",
     # the comment-theme taxonomy: revisions, staff pages, discovery of new themes (issue 8)
     "kundpuls.web.themes",
+    # webhooks (issue 20): signed POSTs of events to other systems, delivered by the worker
+    "kundpuls.web.webhooks",
+    # paper questionnaires typed in by staff, with double entry (issue 20)
+    "kundpuls.web.paper",
     "kundpuls.web.api",
     # scheduled jobs, their status page and /metrics (issue 21)
     "kundpuls.web.operations",

@@ -21,6 +21,10 @@ urlpatterns = [
     path("portal/resultat/", include("kundpuls.web.dashboards.urls")),
     path("portal/teman/", include("kundpuls.web.themes.urls")),
     path("portal/dataskydd/", include("kundpuls.web.responses.urls")),
+    path("portal/svarsdata/", include("kundpuls.web.responses.data_urls")),  # import and export (issue 20)
+    path("portal/webhooks/", include("kundpuls.web.webhooks.urls")),
+    path("portal/telefon/", include("kundpuls.web.collect.interview_urls")),  # phone interviews (issue 20)
+    path("portal/papper/", include("kundpuls.web.paper.urls")),  # paper questionnaires typed in (issue 20)
     path("api/v1/", include("kundpuls.web.api.urls")),
     path("portal/api-nycklar/", include("kundpuls.web.api.portal_urls")),
     path("portal/drift/", include("kundpuls.web.operations.urls")),

@@ -82,6 +82,16 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/dataskydd/": (200, 403, 403, 403, 403, LOGIN),
     # the operations status page (issue 21): superusers only (the admin persona is one)
     "/portal/drift/": (200, 403, 403, 403, 403, LOGIN),
+    # respondent data (issue 20): old responses in with manage_surveys, data out with export on a unit
+    "/portal/svarsdata/nki/import/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/svarsdata/nki/export/": (200, 200, 200, 200, 403, LOGIN),
+    "/portal/svarsdata/patient/export/": (200, 403, 403, 403, 403, LOGIN),
+    "/portal/svarsdata/finns-inte/import/": (404, 404, 404, 404, 404, LOGIN),
+    "/portal/webhooks/": (200, 403, 403, 403, 403, LOGIN),  # administrators register addresses
+    "/portal/telefon/nki/": (200, 200, 403, 403, 403, LOGIN),  # phone interviews: manage_surveys
+    "/portal/telefon/nki/VOF-HT-N/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/telefon/patient/RGX-VC-CEN/": (200, 403, 403, 403, 403, LOGIN),
+    "/portal/papper/nki/VOF-HT-N/": (200, 200, 403, 403, 403, LOGIN),  # paper forms typed in
     "/api/v1/": (200, 200, 200, 200, 200, 401),
     "/api/v1/openapi.json": (200, 200, 200, 200, 200, 200),  # the description holds no data
     "/portal/api-nycklar/": (200, 200, 200, 200, 200, LOGIN),  # one's own tokens
@@ -152,6 +162,13 @@ ROUTES_COVERED = {
     "api:overview",
     "api:unit",
     "responses:erasure",
+    "responsedata:import",
+    "responsedata:export",
+    "webhooks:list",
+    "webhooks:remove",  # POST only: tested per persona in tests/web/webhooks
+    "interview:start",
+    "interview:walk",
+    "paper:entry",
 }
 
 

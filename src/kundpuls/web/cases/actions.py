@@ -29,6 +29,7 @@ from kundpuls.web.responses.models import ContactDetails, Response
 from kundpuls.web.surveys.models import Survey, SurveyVersion
 from kundpuls.web.surveys.queries import definition_of
 from kundpuls.web.themes.queries import taxonomy_in_force
+from kundpuls.web.webhooks.events import emit
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +113,21 @@ def _event(case: Case, actor: Actor, kind: str, at: datetime, **details: Any) ->
         at=at,
     )
     record_audit(actor, f"cases.{kind}", f"case:{case.pk}", **details)
+    webhook_kind = {"opened": "case.opened", "closed": "case.closed", "closed_without_contact": "case.closed"}
+    if kind in webhook_kind:  # other systems hear about it (issue 20), in this transaction
+        emit(
+            webhook_kind[kind],
+            unit_path=case.unit.path,
+            subject=f"case:{case.pk}:{webhook_kind[kind]}",
+            data={
+                "case": case.pk,
+                "unit": case.unit.code,
+                "survey": case.survey.key,
+                "status": str(case.status),
+                "without_contact": kind == "closed_without_contact",
+                "at": at.isoformat(),
+            },
+        )
 
 
 def open_cases_for(response_id: int, *, now: datetime | None = None) -> Case | None:

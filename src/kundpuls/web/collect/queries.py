@@ -39,7 +39,7 @@ _READ: tuple[tuple[type[Model], str, tuple[str, ...]], ...] = (
     (SurveyVersion, "v", ("id", "survey_id", "number", "published_at")),
 )
 _RECEIPT_READ: tuple[tuple[type[Model], str, tuple[str, ...]], ...] = (
-    (Response, "r", ("id", "submission_id", "language")),
+    (Response, "r", ("id", "submission_id", "language", "channel")),  # channel: a kiosk restarts
     (SurveyVersion, "v", ("id", "survey_id", "number", "published_at")),
 )
 

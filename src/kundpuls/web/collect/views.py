@@ -1,7 +1,17 @@
-"""Respondent pages: ``/s/<token>/`` (the survey, page by page) and ``/s/<token>/tack/<receipt>/``."""
+"""Respondent pages: ``/s/<token>/`` (the survey, page by page) and ``/s/<token>/tack/<receipt>/``.
+
+A distribution on the ``kiosk`` channel (a tablet at the counter) keeps nothing between respondents: its
+thank-you page shows no receipt and starts the survey again by itself after ``KIOSK_RESTART_SECONDS``; a
+page left alone for ``KIOSK_IDLE_SECONDS`` (15 minutes: generous, since a timed reset is hard on a slow
+reader — WCAG 2.2.1 allows it only where it is essential, as here on a shared device) starts again too
+(its answers are dropped, never stored); the
+pages are sent with ``Cache-Control: no-store`` (no going back to the previous respondent's page) and with
+autocomplete off (the browser keeps no contact details to offer the next one).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -117,6 +127,18 @@ def _summary_text(targets: dict[str, tuple[str, str]], key: str, hint: str) -> s
     return f"{targets[key][1]}: {hint}" if key in targets else hint
 
 
+KIOSK_RESTART_SECONDS = 10
+KIOSK_IDLE_SECONDS = 900
+_AUTOCOMPLETE = re.compile(r'autocomplete="(?:name|email|tel)"')
+
+
+def _kiosk(response: HttpResponse) -> HttpResponse:
+    """A kiosk page: nothing for the browser to keep or offer to the next respondent."""
+    response.content = _AUTOCOMPLETE.sub('autocomplete="off"', response.content.decode()).encode()
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @dataclass(frozen=True)
 class Flow:
     """What a respondent flow other than the open link (a personal invitation) adds to the pages.
@@ -127,6 +149,10 @@ class Flow:
 
     save_state: Callable[[RespondentState], None] | None = None
     finish: Callable[[Receipt], HttpResponse] | None = None
+    # a staff page walking the survey for someone else (the phone interviewer): its own template (with the
+    # staff menu and a CSRF token, so rendered with the request) and what it adds to the context
+    template: str | None = None
+    extra: dict[str, Any] | None = None
 
 
 OPEN_LINK = Flow()
@@ -181,6 +207,9 @@ def render_page(
         "is_last": next_page_key(definition, state.page, values) is None,
         "summary": summary,
         "unit": distribution.unit.name,
+        "kiosk": distribution.channel == Channel.KIOSK,
+        "restart_url": distribution.public_path,
+        "idle_seconds": KIOSK_IDLE_SECONDS,
     }
     status = 200 if not errors or _wants_html(request) else 400
     if errors and not _wants_html(request):
@@ -193,7 +222,15 @@ def render_page(
             },
             status=400,
         )
-    return _render(request, "collect/page.html", context, language, status)
+    if flow.template is not None:
+        from django.shortcuts import render
+
+        with translation.override(language):
+            staff_page = render(request, flow.template, {**context, **(flow.extra or {}), "lang": language})
+        staff_page.status_code = status
+        return staff_page
+    page_response = _render(request, "collect/page.html", context, language, status)
+    return _kiosk(page_response) if context["kiosk"] else page_response
 
 
 @gzip_page
@@ -319,9 +356,14 @@ def thanks(request: HttpRequest, token: str, receipt: str) -> HttpResponse:
         return _unavailable(request, "unknown", 404)
     definition = definition_of(response.version)
     language = _language(request, definition, response.language)
+    kiosk = response.channel == Channel.KIOSK
     context = {
         "title": definition.title.in_language(language),
         "outro": definition.outro.in_language(language) if definition.outro else "",
         "receipt": response.receipt,
+        "kiosk": kiosk,
+        "restart_url": f"/s/{token}/",
+        "restart_seconds": KIOSK_RESTART_SECONDS,
     }
-    return _render(request, "collect/thanks.html", context, language)
+    page = _render(request, "collect/thanks.html", context, language)
+    return _kiosk(page) if kiosk else page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -18,6 +19,7 @@ from kundpuls.web.org.actors import Actor, user_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, require
 from kundpuls.web.surveys.models import Survey
+from kundpuls.web.webhooks.events import emit
 
 
 @transaction.atomic
@@ -55,13 +57,33 @@ def set_goal(
         },
     )
     record_audit(actor, "goals.set", unit.code, metric=metric, period=label, goal=value)
+    _goal_changed(goal, removed=False)
     return goal
+
+
+def _goal_changed(goal: Goal, *, removed: bool) -> None:
+    """``goal.changed`` for webhooks (issue 20), in the transaction of the change."""
+    emit(
+        "goal.changed",
+        unit_path=goal.unit.path,
+        subject=f"goal:{goal.pk}:{uuid.uuid4()}",
+        data={
+            "unit": goal.unit.code,
+            "survey": goal.survey.key if goal.survey is not None else None,
+            "metric": goal.metric,
+            "period": goal.period,
+            "target": goal.target,
+            "higher_is_better": goal.higher_is_better,
+            "removed": removed,
+        },
+    )
 
 
 @transaction.atomic
 def remove_goal(goal: Goal, *, actor: Actor) -> None:
     require(actor, Capability.MANAGE_SURVEYS, goal.unit)
     record_audit(actor, "goals.remove", goal.unit.code, metric=goal.metric, period=goal.period)
+    _goal_changed(goal, removed=True)
     goal.delete()
 
 

@@ -4,10 +4,11 @@ erasing responses, and keeping the analytics lake in step with the database (wit
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,7 +19,7 @@ from kundpuls.analytics.lake.erasure import ErasureReport, erase_responses
 from kundpuls.analytics.lake.manifest import lake_location, manifest_exists, read_manifest
 from kundpuls.analytics.lake.migration import rebuild_lake
 from kundpuls.analytics.lake.sync import SyncReport, sync_lake
-from kundpuls.errors import ImportRowsError, NotFound, RowError
+from kundpuls.errors import ImportRowsError, InvalidArgument, NotFound, RowError
 from kundpuls.instruments import (
     AnswerErrors,
     SurveyDefinition,
@@ -30,14 +31,19 @@ from kundpuls.reports import cache as report_cache
 from kundpuls.text.redaction import redact
 from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.actors import Actor
+from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, require, require_some_unit
+from kundpuls.web.responses import export as export_module
 from kundpuls.web.responses.erasure import PARTICIPANTS, ErasurePlan, Subject, plan_erasure
 from kundpuls.web.responses.lake_source import published_item_metadata, response_fetcher
 from kundpuls.web.responses.models import ContactDetails, Response
 from kundpuls.web.responses.queries import stamp_time
-from kundpuls.web.responses.signals import responses_stored
-from kundpuls.web.surveys.models import Distribution, SurveyVersion
-from kundpuls.web.surveys.queries import definition_of
+from kundpuls.web.responses.signals import responses_created, responses_stored
+from kundpuls.web.surveys.models import Distribution, Survey, SurveyVersion
+from kundpuls.web.surveys.queries import current_version, definition_of
+
+if TYPE_CHECKING:
+    from kundpuls.web.responses.history import History
 
 
 def _open_cases(response_ids: list[int]) -> None:
@@ -142,6 +148,7 @@ def submit_response(
             )
             if validated.contact:
                 ContactDetails.objects.create(response=response, data=validated.contact)
+            responses_created.send(sender=Response, submission_ids=[submission_id])  # webhooks, atomically
             if validated.consented:  # follow-up cases (issue 10) are opened only for those who consented
                 transaction.on_commit(lambda: _open_cases([response.pk]))
     except IntegrityError:
@@ -235,6 +242,8 @@ def import_responses(
                 batch_size=batch_size,
             )
         if stored:
+            new_ids = [row.submission_id for row, _ in prepared if row.submission_id not in already]
+            responses_created.send(sender=Response, submission_ids=new_ids)  # webhooks, atomically
             created = list(
                 Response.objects.filter(
                     submission_id__in=[
@@ -245,6 +254,176 @@ def import_responses(
             )
             transaction.on_commit(lambda: _open_cases(created))  # follow-up cases (issue 10)
     return ImportReport(stored=stored, already_stored=len(prepared) - stored)
+
+
+@dataclass(frozen=True)
+class HistoryReport:
+    """What an import of old responses did (or, in a dry run, would do)."""
+
+    survey: str
+    rows: int
+    stored: int
+    already_stored: int
+    dry_run: bool
+    per_unit: dict[str, int]
+    first_submitted: datetime | None
+    last_submitted: datetime | None
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "survey": self.survey,
+            "rows": self.rows,
+            "stored": self.stored,
+            "already_stored": self.already_stored,
+            "dry_run": self.dry_run,
+            "per_unit": self.per_unit,
+            "first_submitted": self.first_submitted.isoformat() if self.first_submitted else None,
+            "last_submitted": self.last_submitted.isoformat() if self.last_submitted else None,
+        }
+
+
+def import_history(
+    history: History, *, actor: Actor, dry_run: bool = False, file_name: str = ""
+) -> HistoryReport:
+    """Store the checked rows of a file of old responses (``history.read_history``).
+
+    All or nothing, in one transaction: a distribution per unit and channel is opened (``import``,
+    ``paper`` …; an open one is reused), then every row is stored with its own submission time through
+    :func:`import_responses`; rows whose id was imported before are left as they are, so running the same
+    file again stores nothing new. Needs ``manage_surveys`` on every unit of the file. A dry run checks
+    the same and writes nothing; a real run leaves an audit event.
+    """
+    from kundpuls.web.surveys.actions import open_distribution
+
+    units = {row.unit.pk: row.unit for row in history.rows}
+    for unit in units.values():
+        require(actor, Capability.MANAGE_SURVEYS, unit)
+    ids = [row.submission_id for row in history.rows]
+    moments = [row.submitted_at for row in history.rows]
+    first, last = (min(moments), max(moments)) if moments else (None, None)
+    if dry_run:
+        already = Response.objects.filter(submission_id__in=ids).count()
+        return HistoryReport(history.survey.key, len(ids), 0, already, True, history.per_unit(), first, last)
+    with transaction.atomic():
+        links: dict[tuple[int, str], Distribution] = {}
+        for row in history.rows:
+            key = (row.unit.pk, row.channel)
+            if key not in links:
+                links[key] = open_distribution(history.survey, row.unit, channel=row.channel, actor=actor)
+        report = import_responses(
+            history.version,
+            [
+                IncomingResponse(
+                    distribution=links[(row.unit.pk, row.channel)],
+                    submission_id=row.submission_id,
+                    answers=row.answers,
+                    language=row.language,
+                    submitted_at=row.submitted_at,
+                )
+                for row in history.rows
+            ],
+            actor=actor,
+        )
+        record_audit(
+            actor,
+            "responses.import_history",
+            history.survey.key,
+            file=file_name[:200],
+            rows=len(ids),
+            stored=report.stored,
+            already_stored=report.already_stored,
+        )
+    return HistoryReport(
+        history.survey.key,
+        len(ids),
+        report.stored,
+        report.already_stored,
+        False,
+        history.per_unit(),
+        first,
+        last,
+    )
+
+
+def export_responses(
+    survey: Survey,
+    *,
+    file_format: str,
+    actor: Actor,
+    unit: Unit | None = None,
+    first_month: date | None = None,
+    last_month: date | None = None,
+) -> export_module.ExportResult:
+    """Respondent-level data of ``survey`` (see :mod:`kundpuls.web.responses.export`).
+
+    The selection is the survey's responses in ``unit``'s subtree (default: the whole organisation of the
+    survey) submitted from ``first_month`` to ``last_month`` (inclusive, local time). Needs ``export`` on
+    every unit with a response in it (and on ``unit``). Refused (:class:`SelectionTooSmall`) when a unit ×
+    quarter group of the file, or the rest of a quarter the file leaves out, holds fewer respondents than
+    the survey's anonymity threshold. An audit event records who exported what (never an answer).
+    """
+    from kundpuls.reports.anonymity import survey_thresholds
+
+    export = export_module
+
+    if file_format not in export.FORMATS:
+        raise InvalidArgument(
+            f"format: {file_format!r}; one of {', '.join(export.FORMATS)}", field="format", value=file_format
+        )
+    scope = unit or survey.owner
+    require(actor, Capability.EXPORT, scope)
+    version = current_version(survey)
+    if version is None:
+        raise NotFound(f"survey: {survey.key!r} has no published version")
+    definition = definition_of(version)
+    chosen = Response.objects.filter(survey=survey, unit__path__startswith=scope.path)
+    zone = timezone.get_current_timezone()
+    if first_month is not None:
+        chosen = chosen.filter(submitted_at__gte=datetime.combine(first_month, time(0), zone))
+    if last_month is not None:
+        chosen = chosen.filter(
+            submitted_at__lt=datetime.combine(export.month_after(last_month), time(0), zone)
+        )
+    responses = list(chosen.select_related("unit").order_by("submitted_at", "pk"))
+    if not responses:
+        raise NotFound(f"selection: no responses of {survey.key!r} in {scope.code} in these months")
+    for unit_of_row in {r.unit_id: r.unit for r in responses}.values():
+        require(actor, Capability.EXPORT, unit_of_row)
+    threshold = survey_thresholds(definition, setting=settings.KUNDPULS_ANONYMITY_THRESHOLD).groups
+    selected = Counter((r.unit.code, export.quarter_of(r.submitted_at)) for r in responses)
+    quarters = {quarter for _, quarter in selected}
+    start, end = export.quarter_bounds(responses[0].submitted_at, responses[-1].submitted_at)
+    everything = Response.objects.filter(
+        survey=survey, unit__path__startswith=scope.path, submitted_at__gte=start, submitted_at__lt=end
+    )
+    visible = Counter(
+        (code, quarter)
+        for code, moment in everything.values_list("unit__code", "submitted_at")
+        if (quarter := export.quarter_of(moment)) in quarters
+    )
+    problems = export.small_groups(dict(selected), dict(visible), threshold)
+    if problems:
+        raise export.SelectionTooSmall(problems, threshold)
+    table = export.export_table(definition, responses)
+    content = export.write(table, file_format)
+    record_audit(
+        actor,
+        "responses.export",
+        survey.key,
+        format=file_format,
+        unit=scope.code,
+        first_month=first_month.isoformat()[:7] if first_month else None,
+        last_month=last_month.isoformat()[:7] if last_month else None,
+        rows=len(responses),
+    )
+    return export.ExportResult(
+        content=content,
+        codebook=export.write_codebook(table),
+        file_format=file_format,
+        file_name=f"{survey.key}-{scope.code}-svar.{file_format}",
+        rows=len(responses),
+        units=tuple(sorted(set(table.units.values()))),
+    )
 
 
 # ------------------------------------------------------------------------- the lake and erasure

@@ -46,7 +46,12 @@ class OpenForUnitsForm(forms.Form):
         label=_("Units"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     channel = forms.ChoiceField(
-        label=_("Channel"), choices=[(Channel.LINK, _("Open link")), (Channel.QR, _("QR code"))]
+        label=_("Channel"),
+        choices=[
+            (Channel.LINK, _("Open link")),
+            (Channel.QR, _("QR code")),
+            (Channel.KIOSK, _("Tablet at the counter (kiosk: restarts after each respondent)")),
+        ],
     )
 
     def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:

@@ -83,6 +83,9 @@ class Channel(models.TextChoices):
     INVITATION = "invitation", _("Personal invitation")
     API = "api", _("API")
     IMPORT = "import", _("Import")
+    PAPER = "paper", _("Paper questionnaire")
+    PHONE = "phone", _("Phone interview")
+    KIOSK = "kiosk", _("Kiosk")
 
 
 def _new_token() -> str:

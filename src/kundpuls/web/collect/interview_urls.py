@@ -1,0 +1,9 @@
+from django.urls import path
+
+from kundpuls.web.collect import interview
+
+app_name = "interview"
+urlpatterns = [
+    path("<slug:key>/", interview.choose_unit, name="start"),
+    path("<slug:key>/<str:unit_code>/", interview.interview, name="walk"),
+]

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from kundpuls.web.paper import views
+
+app_name = "paper"
+urlpatterns = [
+    path("<slug:key>/<str:unit_code>/", views.paper_entry, name="entry"),
+]

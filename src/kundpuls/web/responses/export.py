@@ -1,0 +1,421 @@
+"""Respondent data out: one row per response, its codebook, and the files an analyst opens.
+
+:func:`export_table` builds the rows and the codebook of a selection (a survey, optionally a unit's subtree
+and a range of months); the writers turn them into CSV, Excel, SPSS ``.sav`` (variable labels from the
+items' texts, value labels from the options and scales, "vet ej" as a declared missing code) or Parquet.
+What leaves is what the results already rest on, never more:
+
+* no contact data, and not the consent question (it belongs to contact data);
+* comments as they are stored: with personal data already replaced by placeholders;
+* the unit's code, the submission time (local, to the second), language and channel.
+
+The columns are the import's (:mod:`kundpuls.web.responses.history`): ``id``, ``unit``, ``submitted``,
+``language``, ``channel``, then one column per stored item (a multiple choice as ``KEY_OPTION`` 0/1
+columns), so a file exported from one survey imports into another with the same questions. The checks of
+permission and anonymity, and the audit event, are in :func:`kundpuls.web.responses.actions.export_responses`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+
+from kundpuls.errors import InvalidArgument, ValidationError
+from kundpuls.instruments import DONT_KNOW, StoredItem, SurveyDefinition
+from kundpuls.instruments.history_mapping import importable_items
+from kundpuls.render.formula_guard import csv_row, xlsx_strings
+from kundpuls.web.responses.models import Response
+
+FORMATS = ("csv", "xlsx", "sav", "parquet")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "sav": "application/x-spss-sav",
+    "parquet": "application/vnd.apache.parquet",
+}
+FIXED_COLUMNS = ("id", "unit", "submitted", "language", "channel")
+FIXED_LABELS = {
+    "id": "Svarets id / response id",
+    "unit": "Enhet (kod) / unit code",
+    "submitted": "Inskickad (lokal tid) / submitted (local time)",
+    "language": "Språk / language",
+    "channel": "Kanal / channel",
+}
+CHOSEN_LABELS = {0: "Ej vald / not chosen", 1: "Vald / chosen"}
+YES_NO_LABELS = {0: "Nej / no", 1: "Ja / yes"}
+DONT_KNOW_LABEL = "Vet ej / ej aktuellt"
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One column of the export: its name, label, kind and (for SPSS) its codes and their labels."""
+
+    name: str
+    label: str
+    kind: str  # text, number, date, or the item kind
+    item: StoredItem | None = None
+    option: str | None = None
+    codes: dict[str, int] | None = None  # stored value -> SPSS code (choices)
+    value_labels: dict[int, str] | None = None
+    missing_code: int | None = None  # the code of "vet ej" (declared missing in SPSS)
+
+
+def variables(definition: SurveyDefinition) -> list[Variable]:
+    """The columns of an export of ``definition``, in order."""
+    result = [
+        Variable(name, FIXED_LABELS[name], "date" if name == "submitted" else "text")
+        for name in FIXED_COLUMNS
+    ]
+    for item in importable_items(definition).values():
+        label = item.text.sv
+        if item.kind == "choices":
+            for value, text in zip(item.options or (), item.option_texts or (), strict=False):
+                result.append(
+                    Variable(
+                        f"{item.question_key}_{value}",
+                        f"{label}: {text.sv}",
+                        "chosen",
+                        item=item,
+                        option=value,
+                        value_labels=dict(CHOSEN_LABELS),
+                    )
+                )
+        elif item.kind == "choice":
+            options = item.options or ()
+            numeric = all(o.lstrip("-").isdigit() and len(o) < 9 for o in options)
+            codes = {o: int(o) if numeric else i for i, o in enumerate(options, start=1)}
+            labels = {codes[o]: t.sv for o, t in zip(options, item.option_texts or (), strict=False)}
+            missing = _missing_code(set(codes.values()), 0, max(codes.values(), default=0))
+            if item.allows_dont_know:
+                labels[missing] = DONT_KNOW_LABEL
+            result.append(Variable(item.key, label, "choice", item, None, codes, labels, missing))
+        elif item.kind == "numeric":
+            low, high = int(item.scale_min or 0), int(item.scale_max or 0)
+            labels = {}
+            if item.min_label is not None and item.integer:
+                labels[low] = item.min_label.sv
+            if item.max_label is not None and item.integer:
+                labels[high] = item.max_label.sv
+            missing = _missing_code(set(), low, high)
+            if item.allows_dont_know:
+                labels[missing] = DONT_KNOW_LABEL
+            result.append(Variable(item.key, label, "numeric", item, None, None, labels, missing))
+        elif item.kind == "boolean":
+            result.append(Variable(item.key, label, "boolean", item, value_labels=dict(YES_NO_LABELS)))
+        else:
+            result.append(Variable(item.key, label, "text", item))
+    return result
+
+
+def _missing_code(used: set[int], low: int, high: int) -> int:
+    """The code of "vet ej": 99 when it is outside the scale and unused, else one below the scale."""
+    return 99 if high < 99 and low <= 99 and 99 not in used and not low <= 99 <= high else min(low, 0) - 1
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """The selection as rows of stored values (``None``: unanswered, :data:`DONT_KNOW`: "vet ej")."""
+
+    variables: list[Variable]
+    rows: list[list[Any]]
+    units: dict[int, str]  # unit pk -> code, every unit with a row
+
+
+def export_table(definition: SurveyDefinition, responses: Iterable[Response]) -> ExportTable:
+    """One row per response in ``responses`` (with ``unit`` loaded), in the columns of :func:`variables`."""
+    columns = variables(definition)
+    rows: list[list[Any]] = []
+    units: dict[int, str] = {}
+    for response in responses:
+        units[response.unit_id] = response.unit.code
+        answers = response.answers
+        row: list[Any] = [
+            str(response.submission_id),
+            response.unit.code,
+            timezone.localtime(response.submitted_at).replace(tzinfo=None, microsecond=0),
+            response.language,
+            response.channel,
+        ]
+        for variable in columns[len(FIXED_COLUMNS) :]:
+            item = variable.item
+            assert item is not None
+            if item.key not in answers:
+                row.append(None)
+                continue
+            value = answers[item.key]
+            if variable.kind == "chosen":
+                row.append(None if value is None else int(variable.option in (value or [])))
+            elif value is None:
+                row.append(DONT_KNOW if item.kind != "text" else None)
+            elif variable.kind == "boolean":
+                row.append(int(bool(value)))
+            else:
+                row.append(value)
+        rows.append(row)
+    return ExportTable(columns, rows, units)
+
+
+def parse_month(text: str | None, *, field: str) -> date | None:
+    """``YYYY-MM`` as the first day of that month; :class:`InvalidArgument` names ``field`` and the value."""
+    if text is None or not str(text).strip():
+        return None
+    try:
+        year, month = str(text).strip().split("-")
+        if len(year) != 4 or len(month) != 2:
+            raise ValueError(text)
+        return date(int(year), int(month), 1)
+    except ValueError:
+        raise InvalidArgument(
+            f"{field}: {str(text)[:40]!r} is not a month (YYYY-MM)", field=field, value=str(text)[:40]
+        ) from None
+
+
+def month_after(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def quarter_of(moment: datetime) -> str:
+    """The quarter of a stored time, as the results count it (local time): ``"2024-Q1"``."""
+    local = timezone.localtime(moment)
+    return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
+
+
+def small_groups(
+    selected: dict[tuple[str, str], int], visible: dict[tuple[str, str], int], threshold: int
+) -> list[dict[str, Any]]:
+    """The unit × quarter groups that would reveal fewer than ``threshold`` respondents: a group of the
+    file itself, or what the results of the whole quarter (``visible``, which the person already sees)
+    minus the file leave — the difference of two allowed numbers is a group too."""
+    problems = []
+    for (unit, quarter), total in sorted(visible.items()):
+        chosen = selected.get((unit, quarter), 0)
+        for what, n in (("selected", chosen), ("left_out", total - chosen)):
+            if 0 < n < threshold:
+                problems.append({"unit": unit, "quarter": quarter, "group": what, "n": n})
+    return problems
+
+
+def quarter_bounds(first: datetime, last: datetime) -> tuple[datetime, datetime]:
+    """The start of ``first``'s quarter and the end of ``last``'s (local time)."""
+    zone = timezone.get_current_timezone()
+    a, b = timezone.localtime(first), timezone.localtime(last)
+    start = date(a.year, (a.month - 1) // 3 * 3 + 1, 1)
+    end_month = date(b.year, (b.month - 1) // 3 * 3 + 3, 1)
+    return (
+        datetime.combine(start, datetime.min.time(), zone),
+        datetime.combine(month_after(end_month), datetime.min.time(), zone),
+    )
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """A file of respondent data and its codebook (CSV), with what it holds."""
+
+    content: bytes
+    codebook: bytes
+    file_format: str
+    file_name: str
+    rows: int
+    units: tuple[str, ...]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "format": self.file_format,
+            "file": self.file_name,
+            "rows": self.rows,
+            "units": list(self.units),
+        }
+
+
+class SelectionTooSmall(ValidationError):
+    """An export refused because it would reveal a group below the anonymity threshold."""
+
+    def __init__(self, groups: list[dict[str, Any]], threshold: int) -> None:
+        listed = "; ".join(
+            f"{g['unit']} {g['quarter']} ({'i urvalet' if g['group'] == 'selected' else 'utanför urvalet'})"
+            for g in groups[:10]
+        )
+        super().__init__(
+            f"selection: urvalet skulle visa grupper under anonymitetsgränsen {threshold} ({listed}); "
+            "välj hela kvartal eller en större enhet / the selection would reveal groups below the "
+            f"threshold {threshold}; choose whole quarters or a larger unit",
+            field="selection",
+            value=[g["unit"] for g in groups[:10]],
+        )
+        self.groups = groups
+        self.threshold = threshold
+
+
+# ------------------------------------------------------------------------------------------ writers
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def write_csv(table: ExportTable) -> bytes:
+    """UTF-8 with a byte-order mark (Excel opens it right), formula-like text behind a quote."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow([v.name for v in table.variables])
+    for row in table.rows:
+        writer.writerow(csv_row(_plain(value) for value in row))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def write_xlsx(table: ExportTable) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Svar"
+    sheet.append([v.name for v in table.variables])
+    for row in table.rows:
+        sheet.append(row)
+    labels = book.create_sheet("Kodbok")
+    for line in codebook_rows(table):
+        labels.append(line)
+    xlsx_strings(book.worksheets)  # a comment that begins with "=" stays text
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _spss_value(variable: Variable, value: Any) -> Any:
+    if value is None:
+        return None
+    if value == DONT_KNOW and variable.missing_code is not None:
+        return variable.missing_code
+    if variable.kind == "choice" and variable.codes is not None:
+        return variable.codes.get(str(value))
+    return value
+
+
+def write_sav(table: ExportTable, path: str) -> None:
+    """An SPSS file: variable labels, value labels and "vet ej" as a declared missing code."""
+    import pandas as pd
+    import pyreadstat
+
+    data: dict[str, Any] = {}
+    for index, variable in enumerate(table.variables):
+        cells = [_spss_value(variable, row[index]) for row in table.rows]
+        if variable.kind in ("text",):
+            data[variable.name] = pd.Series([None if c is None else str(c) for c in cells], dtype="object")
+        elif variable.kind == "date":
+            data[variable.name] = pd.to_datetime(pd.Series(cells, dtype="object"))
+        else:
+            data[variable.name] = pd.Series(
+                [float("nan") if c is None else float(c) for c in cells], dtype="float64"
+            )
+    frame = pd.DataFrame(data)
+    pyreadstat.write_sav(
+        frame,
+        path,
+        column_labels={v.name: v.label[:250] for v in table.variables},
+        variable_value_labels={
+            v.name: {float(code): text[:120] for code, text in v.value_labels.items()}
+            for v in table.variables
+            if v.value_labels
+        },
+        missing_ranges={
+            v.name: [float(v.missing_code)]
+            for v in table.variables
+            if v.missing_code is not None and v.value_labels and v.missing_code in v.value_labels
+        },
+    )
+
+
+def write_parquet(table: ExportTable) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns: dict[str, Any] = {}
+    for index, variable in enumerate(table.variables):
+        cells = [row[index] for row in table.rows]
+        if (
+            variable.kind in ("numeric", "choice", "text")
+            or variable.kind == "chosen"
+            or variable.kind == "boolean"
+        ):
+            if variable.kind in ("chosen", "boolean"):
+                columns[variable.name] = pa.array(cells, type=pa.int8())
+            elif variable.kind == "numeric":
+                columns[variable.name] = pa.array([_number_or_text(c) for c in cells], type=pa.string())
+            else:
+                columns[variable.name] = pa.array(
+                    [None if c is None else str(c) for c in cells], type=pa.string()
+                )
+        elif variable.kind == "date":
+            columns[variable.name] = pa.array(cells, type=pa.timestamp("s"))
+        else:
+            columns[variable.name] = pa.array(
+                [None if c is None else str(c) for c in cells], type=pa.string()
+            )
+    out = io.BytesIO()
+    pq.write_table(pa.table(columns), out)
+    return out.getvalue()
+
+
+def _number_or_text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def codebook_rows(table: ExportTable) -> list[list[Any]]:
+    """The codebook: a row per variable (name, label, kind, scale) and a row per labelled value."""
+    rows: list[list[Any]] = [["variable", "label", "kind", "value", "value_label"]]
+    for variable in table.variables:
+        kind = variable.item.question_type if variable.item is not None else variable.kind
+        rows.append([variable.name, variable.label, kind, "", ""])
+        item = variable.item
+        if variable.kind == "choice" and item is not None:
+            for option, text in zip(item.options or (), item.option_texts or (), strict=False):
+                code = (variable.codes or {}).get(option)
+                rows.append([variable.name, "", "", option, f"{text.sv} (SPSS {code})"])
+        elif variable.value_labels:
+            for number, label in sorted(variable.value_labels.items()):
+                if number != variable.missing_code:
+                    rows.append([variable.name, "", "", number, label])
+        if (
+            variable.missing_code is not None
+            and variable.value_labels
+            and variable.missing_code in variable.value_labels
+        ):
+            rows.append(
+                [variable.name, "", "", DONT_KNOW, f"{DONT_KNOW_LABEL} (SPSS {variable.missing_code})"]
+            )
+    return rows
+
+
+def write_codebook(table: ExportTable) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    for row in codebook_rows(table):
+        writer.writerow(csv_row(row))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def write(table: ExportTable, file_format: str) -> bytes:
+    """The export in ``file_format`` (one of :data:`FORMATS`) as bytes."""
+    if file_format == "csv":
+        return write_csv(table)
+    if file_format == "xlsx":
+        return write_xlsx(table)
+    if file_format == "parquet":
+        return write_parquet(table)
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="kundpuls-export-") as folder:
+        path = Path(folder) / "export.sav"
+        write_sav(table, str(path))
+        return path.read_bytes()

@@ -1,0 +1,43 @@
+"""The phone interviewer's page in Chromium at a phone's and a desktop's width: axe-core clean, no sideways
+scroll, the script beside the questions, an empty page refused with the respondent pages' summary."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_interview_page_reads_well_and_checks_answers(
+    new_page: Callable[..., Any],
+    live_server: Any,
+    settings: Any,
+    width: int,
+    assert_accessible: Callable[[Any], None],
+    assert_no_horizontal_scroll: Callable[[Any], None],
+) -> None:
+    from kundpuls.demo.organisation import DEMO_PASSWORD
+
+    settings.KUNDPULS_DEMO = True
+    page = new_page(width=width, height=900)
+    page.goto(live_server.url + "/konto/logga-in/")
+    page.locator("input[name=username]").fill("analytiker@kundpuls.example")
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.locator("form.stack button[type=submit]").click()
+    page.goto(live_server.url + "/portal/telefon/nki/VOF-HT-N/")
+    assert "Manus" in page.locator("aside").inner_text()
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    folder = os.environ.get("KUNDPULS_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"phone-{width}.png"), full_page=True)
+    page.get_by_role("button", name="Nästa").click()
+    page.wait_for_selector("#errors")
+    assert_accessible(page)
