@@ -29,6 +29,9 @@ REVIEWED: dict[tuple[str, str, int], str] = {
     ("cases", "0002_case_tombstone", 1): "AlterNullOnly: on PostgreSQL only DROP NOT NULL (catalogue)",
     ("goals", "0002_unit_cost_in_range", 0): "unit costs: one row per unit and period (small)",
     ("goals", "0002_unit_cost_in_range", 1): "unit costs: one row per unit and period (small)",
+    # the channel fields gain choices (paper, phone, kiosk): choices live in Python, PostgreSQL gets no SQL
+    ("responses", "0005_channels_paper_phone_kiosk", 0): "choices only: no SQL on PostgreSQL",
+    ("surveys", "0002_channels_paper_phone_kiosk", 0): "choices only: no SQL on PostgreSQL",
 }
 
 
