@@ -21,7 +21,7 @@ hides the others in an index frame, so every surface that reads the frame shows 
 from __future__ import annotations
 
 import os
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -58,8 +58,19 @@ class ReleasedCells:
             value = ""
         return bool(self.cells.get((unit, period, segment, value), False))
 
+    def released_window(self, unit: str, months: Iterable[str]) -> bool:
+        """Whether a result over any run of ``months`` (a follow-up window) may be shown for ``unit``.
 
-def _own_counts(lake: str | os.PathLike[str], plan: IndexPlan, key: str, segment: str | None) -> pd.DataFrame:
+        Only when every month of it with respondents is released itself: the window then adds nothing a
+        reader could not sum already, and no hidden month can be recovered as the window minus the rest.
+        """
+        cells = [(unit, month, "", "") for month in months]
+        return all(self.counts.get(c, 0) == 0 or self.cells.get(c, False) for c in cells)
+
+
+def _own_counts(
+    lake: str | os.PathLike[str], plan: IndexPlan, key: str, items: tuple[str, ...], segment: str | None
+) -> pd.DataFrame:
     """Respondents of each unit's own responses per month (and value): ``unit, period, segment, n``."""
     if key == "NPS":
         item = plan.nps_item or ""
@@ -78,7 +89,7 @@ def _own_counts(lake: str | os.PathLike[str], plan: IndexPlan, key: str, segment
         table = cross_products(
             lake,
             plan.survey_key,
-            plan.items[key],
+            items,
             period="month",
             segment=segment,
             rollup=False,
@@ -94,13 +105,22 @@ def _own_counts(lake: str | os.PathLike[str], plan: IndexPlan, key: str, segment
     return frame
 
 
-def released_cells(lake: str | os.PathLike[str], plan: IndexPlan, key: str) -> ReleasedCells:
-    """The cells of index ``key`` (or ``"NPS"``) that may be released (cached per lake generation)."""
-    cache_key: Hashable = (*cache.lake_key(lake), "released", plan.survey_key, plan.threshold, key)
-    return cache.cached(cache_key, lambda: _released_cells(lake, plan, key))
+def released_cells(
+    lake: str | os.PathLike[str], plan: IndexPlan, key: str, *, items: tuple[str, ...] | None = None
+) -> ReleasedCells:
+    """The cells of index ``key`` (or ``"NPS"``) that may be released (cached per lake generation).
+
+    ``items`` names another set of items whose listwise-complete respondents form the cells (the driver
+    model's items: :func:`kundpuls.reports.driver_window.drivers_in_window`); ``key`` then only names it.
+    """
+    chosen = items if items is not None else plan.items.get(key, ())
+    cache_key: Hashable = (*cache.lake_key(lake), "released", plan.survey_key, plan.threshold, key, chosen)
+    return cache.cached(cache_key, lambda: _released_cells(lake, plan, key, chosen))
 
 
-def _released_cells(lake: str | os.PathLike[str], plan: IndexPlan, key: str) -> ReleasedCells:
+def _released_cells(
+    lake: str | os.PathLike[str], plan: IndexPlan, key: str, items: tuple[str, ...]
+) -> ReleasedCells:
     _, manifest = open_lake(lake)
     tree = lake_unit_tree(manifest)
     variables = sorted(manifest.surveys.get(plan.survey_key, {}).get("background", []))
@@ -116,9 +136,9 @@ def _released_cells(lake: str | os.PathLike[str], plan: IndexPlan, key: str) -> 
     own_at = {u: len(codes) + k for k, u in enumerate(internal)}
 
     segments: list[tuple[str, str | None]] = [("", "")]
-    parts = {"": _own_counts(lake, plan, key, None)}
+    parts = {"": _own_counts(lake, plan, key, items, None)}
     for variable in variables:
-        parts[variable] = _own_counts(lake, plan, key, variable)
+        parts[variable] = _own_counts(lake, plan, key, items, variable)
         values = sorted({v for v in parts[variable]["segment"] if isinstance(v, str)})
         segments += [(variable, v) for v in values] + [(variable, None)]
     segment_at = {s: i for i, s in enumerate(segments)}
