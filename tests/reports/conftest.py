@@ -67,7 +67,13 @@ def staff_lake(tmp_path_factory: pytest.TempPathFactory) -> SmallLake:
     path = tmp_path_factory.mktemp("gaps") / "lake"
     generated = generate_responses(customers, units, start=start, end=end, seed=3)
     _, names = lake_from_frame(generated.frame(), customers, path)
-    staff_units = [UnitProfile(code="A", volume=30), UnitProfile(code="B", volume=0.4)]
+    # staff C is there so that B's few answers are protected by hiding C (the smaller of B's siblings),
+    # not A: the whole organisation minus A would otherwise be B (docs/methods.md, conventions)
+    staff_units = [
+        UnitProfile(code="A", volume=30),
+        UnitProfile(code="B", volume=0.4),
+        UnitProfile(code="C", volume=20),
+    ]
     staff_generated = generate_responses(staff, staff_units, start=start, end=end, seed=4)
     lake_from_frame(staff_generated.frame(), staff, path)
     cache.clear()

@@ -8,12 +8,18 @@ therefore hides, for each shown parent, the smallest shown children until the hi
 at least ``threshold`` respondents (or none); a parent without such a child is hidden itself, which its
 own parent then takes into account. Parents are handled from the deepest level up, so one pass suffices.
 
-This protects one table: each (period, segment, item) slice of the unit tree. Differences between tables
-(a month against its quarter, a segment against the total) are not covered; report such combinations
-with a stricter threshold.
+:func:`suppressed_cells` protects one table: each (period, segment, item) slice of the unit tree.
+:func:`linked_suppression` protects every table a reader can ask for at once (docs/methods.md, conventions
+on anonymity): cells linked by exact sums — a parent unit and its children, a quarter and its months, a
+year and its quarters, a total and the values of a background variable — are one system of equations,
+and a cell is released only if no group of 1 … ``threshold − 1`` respondents follows from the released
+cells by differencing, however many steps the differencing takes.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -89,3 +95,194 @@ def suppressed_cells(
             stuck = need & ~has_candidate
             hidden[:, parents] |= stuck
     return hidden
+
+
+@dataclass(frozen=True)
+class Relations:
+    """Exact sums between cells: ``cell[parent[r]] = Σ cell[member_cell[m]]`` for ``member_relation[m] == r``.
+
+    Built with :func:`grid_relations`; every part of a parent is a member (a unit's own responses and the
+    respondents who skipped a background question are cells of their own, never released), so each sum
+    is exact.
+    """
+
+    parent: NDArray[np.int64]
+    member_relation: NDArray[np.int64]
+    member_cell: NDArray[np.int64]
+
+    @classmethod
+    def join(cls, parts: Sequence[Relations]) -> Relations:
+        """One set of relations from several (relation numbers are renumbered)."""
+        offsets = np.cumsum([0] + [len(p.parent) for p in parts])
+        return cls(
+            np.concatenate([p.parent for p in parts] or [np.zeros(0, np.int64)]).astype(np.int64),
+            np.concatenate(
+                [p.member_relation + o for p, o in zip(parts, offsets, strict=False)]
+                or [np.zeros(0, np.int64)]
+            ).astype(np.int64),
+            np.concatenate([p.member_cell for p in parts] or [np.zeros(0, np.int64)]).astype(np.int64),
+        )
+
+
+def grid_relations(shape: tuple[int, ...], axis: int, sums: Sequence[tuple[int, Sequence[int]]]) -> Relations:
+    """Relations of a grid of cells (flattened in C order) along one ``axis``.
+
+    ``sums`` lists ``(parent position, child positions)`` on that axis (a quarter and its months, a unit
+    and its children); each holds for every combination of positions on the other axes.
+    """
+    index = np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape)
+    lines = np.moveaxis(index, axis, -1).reshape(-1, shape[axis])
+    parents, relations, cells = [], [], []
+    count = 0
+    for parent, children in sums:
+        kids = np.asarray(children, dtype=np.int64)
+        if kids.size == 0:
+            continue
+        ids = count + np.arange(lines.shape[0], dtype=np.int64)
+        parents.append(lines[:, parent])
+        relations.append(np.repeat(ids, kids.size))
+        cells.append(lines[:, kids].ravel())
+        count += lines.shape[0]
+    empty = np.zeros(0, dtype=np.int64)
+    return Relations(
+        np.concatenate(parents) if parents else empty,
+        np.concatenate(relations) if relations else empty,
+        np.concatenate(cells) if cells else empty,
+    )
+
+
+def derivable(released: NDArray[np.bool_], relations: Relations) -> NDArray[np.bool_]:
+    """The cells a reader knows: the released ones and every cell that follows from them by differencing.
+
+    A relation whose members and parent are all known but one gives that one (the parent as the sum, a
+    member as the parent minus the others); repeated until nothing new follows.
+    """
+    known = released.copy()
+    sizes = np.bincount(relations.member_relation, minlength=len(relations.parent))
+    while True:
+        unknown_members = sizes - np.bincount(
+            relations.member_relation, weights=known[relations.member_cell], minlength=len(relations.parent)
+        ).astype(np.int64)
+        parent_unknown = ~known[relations.parent]
+        # the parent follows from known members; one unknown member follows from a known parent
+        new_parents = relations.parent[parent_unknown & (unknown_members == 0)]
+        single = (~parent_unknown) & (unknown_members == 1)
+        pick = single[relations.member_relation] & ~known[relations.member_cell]
+        new_members = relations.member_cell[pick]
+        before = int(known.sum())
+        known[new_parents] = True
+        known[new_members] = True
+        if int(known.sum()) == before:
+            return known
+
+
+def linked_suppression(
+    counts: NDArray[np.int64],
+    releasable: NDArray[np.bool_],
+    relations: Relations,
+    *,
+    threshold: int,
+) -> NDArray[np.bool_]:
+    """Which cells to release so that no group of 1 … ``threshold − 1`` respondents can be recovered.
+
+    Parameters
+    ----------
+    counts : ndarray of int (cells,)
+        Respondents of every cell (flattened grid), including the cells never released on their own.
+    releasable : ndarray of bool (cells,)
+        Cells a reader could be given at all (False: a unit's own responses, cells without a table).
+    relations : Relations
+        The exact sums between cells.
+    threshold : int
+        The survey's anonymity threshold (:func:`kundpuls.reports.anonymity.survey_thresholds`).
+
+    Returns
+    -------
+    ndarray of bool (cells,): True where the cell may be released.
+
+    The rule, applied until it holds everywhere (each step hides a cell or marks one, so it ends):
+
+    1. A cell with fewer than ``threshold`` respondents is not released (primary suppression).
+    2. In every relation whose parent the reader knows (released, or derived from released cells), the
+       members she does not know hold together 0 or at least ``threshold`` respondents.
+    3. No cell the reader can derive holds 1 … ``threshold − 1`` respondents.
+
+    A relation that breaks 2 or 3 loses its smallest released member (complementary suppression, the
+    smallest first so that as little as possible is hidden). When it has no released member left, the
+    derivation of its smallest derived member is cut instead: that member is marked, and every relation
+    that derives a marked cell is treated like one that derives a small cell. Only when neither is
+    possible is the relation's parent hidden.
+    """
+    released = releasable & (counts >= threshold)
+    n_rel = len(relations.parent)
+    if n_rel == 0:
+        return released
+    small = (counts > 0) & (counts < threshold)
+    marked = np.zeros_like(released)
+    member_counts = counts[relations.member_cell]
+    sizes = np.bincount(relations.member_relation, minlength=n_rel)
+
+    def per_relation(values: NDArray[np.generic]) -> NDArray[np.float64]:
+        return np.asarray(
+            np.bincount(relations.member_relation, weights=values, minlength=n_rel), dtype=np.float64
+        )
+
+    def smallest(relation: NDArray[np.int64], cell: NDArray[np.int64]) -> tuple[NDArray[np.int64], ...]:
+        """Per relation, its member with the fewest respondents: (relations, cells)."""
+        order = np.lexsort((cell, counts[cell], relation))
+        _, first = np.unique(relation[order], return_index=True)
+        return relation[order][first], cell[order][first]
+
+    def mend(
+        leaking: NDArray[np.bool_],
+        known: NDArray[np.bool_],
+        exposed: NDArray[np.bool_],
+        *,
+        cut_first: bool,
+        force: bool,
+    ) -> bool:
+        """Hide or mark one cell in each leaking relation; whether anything changed.
+
+        A member is preferred to the parent, the smallest first: a released member is hidden, a derived
+        one marked (its derivation is then cut where it starts). ``cut_first`` tries derived members
+        before released ones: where a small cell is derived, the complementary cells hidden so far are
+        usually what derives it, and cutting their derivation hides a rectangle instead of a chain.
+        """
+        before = (int(released.sum()), int(marked.sum()))
+        cell, relation, parent = relations.member_cell, relations.member_relation, relations.parent
+        usable = leaking[relation] & (member_counts > 0)
+        derived = known & ~released & ~exposed
+        rest = leaking.copy()
+        for hide in (False, True) if cut_first else (True, False):
+            take = usable & rest[relation] & (released[cell] if hide else derived[cell])
+            done, chosen = smallest(relation[take], cell[take])
+            if hide:
+                released[chosen] = False
+            else:
+                marked[chosen] = True
+            rest[done] = False
+        # then the parent (hidden when released, its derivation cut when derived), unless a member's
+        # derivation is being cut elsewhere already: that one waits unless nothing else can change
+        if not force:
+            rest &= per_relation((marked & known)[cell]) == 0
+        released[parent[rest & released[parent]]] = False
+        marked[parent[rest & derived[parent]]] = True
+        return (int(released.sum()), int(marked.sum())) != before
+
+    while True:
+        known = derivable(released, relations)
+        hidden_sum = per_relation(np.where(known[relations.member_cell], 0, member_counts))
+        sums_leak = known[relations.parent] & (hidden_sum > 0) & (hidden_sum < threshold)
+        exposed = known & (small | marked)
+        if sums_leak.any() and mend(sums_leak, known, exposed, cut_first=True, force=False):
+            continue  # a derived cell is mended only once no sum leaks: one fix often mends both
+        full = known[relations.parent] & (per_relation(known[relations.member_cell]) == sizes)
+        # a relation derives an exposed cell from the others when it is its only exposed cell (with two,
+        # each needs the other: cutting their other derivations leaves rule 2 to check their sum)
+        derives = full & (exposed[relations.parent] + per_relation(exposed[relations.member_cell]) == 1)
+        leaking = sums_leak | derives
+        if not leaking.any():
+            return released
+        if not any(mend(leaking, known, exposed, cut_first=True, force=force) for force in (False, True)):
+            released[:] = False  # cannot happen with exact sums; rather release nothing than leak
+            return released

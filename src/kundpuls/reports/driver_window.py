@@ -30,6 +30,7 @@ from kundpuls.errors import ConvergenceError, InsufficientData, InvalidArgument
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports import cache
 from kundpuls.reports.contracts import DriverReport, DriverRow
+from kundpuls.reports.disclosure import released_cells
 from kundpuls.reports.index_frames import IndexPlan, index_coefficients
 from kundpuls.stats import priority_matrix
 from kundpuls.stats.pls.moments import drivers_from_moments
@@ -116,10 +117,20 @@ def drivers_in_window(
     if cp is None or model is None:
         return None
     groups = cp.groups.reset_index(drop=True)
+    # the windows of consecutive periods overlap: shown only where each month of the window is a released
+    # cell of the same respondents (the driver items answered), a window adds nothing to those cells, and
+    # no month is recovered as one window minus another (docs/methods.md, conventions on anonymity)
+    released = released_cells(lake, plan, "drivers", items=cp.items)
+    first, last = month_index(window[0]), month_index(window[1])
+    months = [month_from_index(i) for i in range(first, last + 1)]
     chosen = None
     for code in path_segments(path)[::-1]:
         hit = groups.index[(groups["unit"] == code) & ~groups["suppressed"].astype(bool)]
-        if len(hit) and float(groups.loc[hit[0], "n"]) >= DRIVER_MIN_N:
+        if (
+            len(hit)
+            and float(groups.loc[hit[0], "n"]) >= DRIVER_MIN_N
+            and released.released_window(code, months)
+        ):
             chosen = int(hit[0])
             break
     if chosen is None:

@@ -37,6 +37,7 @@ from kundpuls.analytics.unit_tree import UnitTree
 from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports.anonymity import survey_thresholds
+from kundpuls.reports.disclosure import apply_disclosure
 from kundpuls.stats.sufficient import mean_index_from_moments, proportion_from_counts
 
 FRAME_COLUMNS = (
@@ -179,7 +180,10 @@ def index_frame(
 ) -> pd.DataFrame:
     """Every index of ``plan`` for every unit (rolled up through the tree) × period (× segment).
 
-    Returns a frame with :data:`FRAME_COLUMNS`; suppressed rows have no numbers (not even ``n``).
+    Returns a frame with :data:`FRAME_COLUMNS`; suppressed rows have no numbers (not even ``n``). With the
+    lake's own tree, a row is also hidden when another table a reader can ask for (another period kind,
+    a segment, the parent) would let her recover a small group from it
+    (:mod:`kundpuls.reports.disclosure`).
     """
     if period_kind not in REPORT_PERIOD_KINDS:
         raise InvalidArgument(
@@ -249,8 +253,10 @@ def index_frame(
         )
     if not parts:
         return pd.DataFrame({c: [] for c in FRAME_COLUMNS})
-    frame = pd.concat(parts, ignore_index=True)
-    return frame.loc[:, list(FRAME_COLUMNS)]
+    frame = pd.concat(parts, ignore_index=True).loc[:, list(FRAME_COLUMNS)]
+    if tree is None:  # the lake's own tree: the tables every surface reads, linked across outputs
+        frame = apply_disclosure(frame, lake, plan, segment)
+    return frame
 
 
 def _nps_part(

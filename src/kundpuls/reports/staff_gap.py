@@ -20,6 +20,8 @@ from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports import cache
 from kundpuls.reports.anonymity import survey_thresholds
 from kundpuls.reports.contracts import GapRow, IndexValue
+from kundpuls.reports.disclosure import released_cells
+from kundpuls.reports.index_frames import plan_for_lake
 from kundpuls.stats import IndexResult, compare
 from kundpuls.stats.sufficient import mean_index_from_moments
 
@@ -50,6 +52,30 @@ def _item_results(
         )
         found[(period, item)] = arrays.result(0)
     return found
+
+
+def _released_only(
+    lake: str | os.PathLike[str],
+    definition: SurveyDefinition,
+    threshold_setting: int,
+    unit: str,
+    found: dict[tuple[str, str], IndexResult],
+) -> None:
+    """Hide (in place) each item's year that the survey's results do not release for ``unit``.
+
+    An item's yearly mean is a cell of the linked tables of that item's respondents
+    (:func:`kundpuls.reports.disclosure.released_cells`): a parent's gap minus its children's, or a year
+    against the months of the same item elsewhere, then recovers no small group.
+    """
+    plan = plan_for_lake(lake, definition, threshold_setting=threshold_setting)
+    for (period, item), result in list(found.items()):
+        if result.suppressed:
+            continue
+        cells = released_cells(lake, plan, f"item:{item}", items=(item,))
+        if not cells.released(unit, period):
+            found[(period, item)] = IndexResult.build(
+                estimate=None, ci_low=None, ci_high=None, n=0, n_eff=0.0, method="", suppressed=True
+            )
 
 
 def _value(result: IndexResult | None, key: str, label: str) -> IndexValue:
@@ -104,6 +130,8 @@ def staff_customer_gaps(
             )
         except (NotFound, InvalidArgument):
             return ()
+        _released_only(lake, staff, threshold_setting, unit, staff_side)
+        _released_only(lake, customer, threshold_setting, unit, customer_side)
         years = sorted(
             {p for (p, i), r in staff_side.items() if not r.suppressed}
             & {p for (p, i), r in customer_side.items() if not r.suppressed}

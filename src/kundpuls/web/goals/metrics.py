@@ -22,11 +22,14 @@ from django.conf import settings
 
 from kundpuls.analytics.cross_products import cross_products
 from kundpuls.analytics.index_tables import index_table
+from kundpuls.analytics.lake.layout import month_from_index, month_index
 from kundpuls.analytics.rollup import open_lake, resolve_query_items, sufficient_statistics
 from kundpuls.analytics.unit_paths import path_segments
 from kundpuls.errors import KundpulsError, ValidationError
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports.anonymity import survey_thresholds
+from kundpuls.reports.disclosure import released_cells
+from kundpuls.reports.unit_report import survey_plan
 from kundpuls.stats import IndexResult, mean_index_from_moments, proportion_from_counts
 from kundpuls.web.cases.queries import share_closed_in_time
 from kundpuls.web.goals.models import UnitCost
@@ -40,6 +43,39 @@ METRIC_KINDS = ("nps", "response_rate", "cases_in_time")
 
 def _empty() -> IndexResult:
     return IndexResult(None, None, None, 0, 0.0, "no data", False)
+
+
+def _hidden(method: str) -> IndexResult:
+    """A suppressed result: no numbers, not even n."""
+    return IndexResult(None, None, None, 0, 0.0, method, True)
+
+
+def _released_only(
+    definition: SurveyDefinition, key: str, period: Period, results: dict[str, IndexResult]
+) -> dict[str, IndexResult]:
+    """``results`` with every cell the survey's results do not release hidden (docs/methods.md, anonymity).
+
+    A goal's period is a month, a quarter or a year, so its numbers are cells of the tables the unit page
+    and the API read: :func:`kundpuls.reports.disclosure.released_cells` decides for them all at once, so
+    that no goal shows a number that could be differenced with a page. An improvement action's follow-up
+    window (months before and after) is shown only when each of its months is released.
+    """
+    lake = settings.KUNDPULS_LAKE_DIR
+    plan = survey_plan(lake, definition, threshold_setting=int(settings.KUNDPULS_ANONYMITY_THRESHOLD))
+    if (key == "NPS" and not plan.nps_item) or (key != "NPS" and key not in plan.indices):
+        return {c: _hidden(r.method) if r.suppressed else r for c, r in results.items()}
+    found = released_cells(lake, plan, key)
+    calendar = period.label[:4].isdigit()  # a goal's year, quarter or month; else a follow-up window
+    months = [
+        month_from_index(i) for i in range(month_index(period.start_month), month_index(period.end_month) + 1)
+    ]
+    out = {}
+    for code, result in results.items():
+        has_numbers = result.estimate is not None or result.suppressed
+        allowed = found.released(code, period.label) if calendar else found.released_window(code, months)
+        shown = not result.suppressed and allowed
+        out[code] = _hidden(result.method) if has_numbers and not shown else result
+    return out
 
 
 def survey_definition(survey: Survey) -> SurveyDefinition:
@@ -116,9 +152,11 @@ def index_results(
     for i, code in enumerate(groups["unit"]):
         result = arrays.result(i)
         if suppressed[i] and not result.suppressed:  # complementary suppression through the tree
-            result = IndexResult(None, None, None, int(n[i]), float(n[i]), result.method, True)
+            result = _hidden(result.method)
         out[str(code)] = result
-    return {code: out.get(code, _empty()) for code in unit_codes}
+    return _released_only(
+        definition, index_name, period, {code: out.get(code, _empty()) for code in unit_codes}
+    )
 
 
 def nps_results(survey: Survey, period: Period, unit_codes: Sequence[str]) -> dict[str, IndexResult]:
@@ -135,7 +173,7 @@ def nps_results(survey: Survey, period: Period, unit_codes: Sequence[str]) -> di
         units=list(unit_codes),
         threshold=_threshold(definition),
     )
-    return _results_by_unit(index_table(stats))
+    return _released_only(definition, "NPS", period, _results_by_unit(index_table(stats)))
 
 
 def _results_by_unit(table: Any) -> dict[str, IndexResult]:

@@ -1,0 +1,227 @@
+"""Disclosure control across every table of a survey's results: which cells may leave at all.
+
+A reader can ask for the same index by month, quarter and year, for every unit she may see and its
+parent, and split by every background variable (the unit page, the overview, the API, the PDF, the Excel
+and CSV files and the goals all read these tables). The numbers are linked by exact sums, so a cell
+hidden in one table could be recovered from others: a quarter minus its shown months, a year minus its
+quarters, a total minus the shown values of a background variable, a parent minus its children.
+:func:`released_cells` puts every cell of every such table for one index into one grid
+
+* units: every unit of the lake's tree (rolled up) and, for a unit with children, its own responses (a
+  cell of its own, never released),
+* periods: every month, quarter and year with responses,
+* segments: the whole group and every value of every background variable (those who skipped the question
+  are a value of their own),
+
+with the sums between them, and lets :func:`kundpuls.analytics.suppression.linked_suppression` decide
+which cells are released (docs/methods.md, conventions on anonymity). :func:`apply_disclosure` then
+hides the others in an index frame, so every surface that reads the frame shows the same cells.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from kundpuls.analytics.cross_products import cross_products
+from kundpuls.analytics.lake.layout import quarter_of
+from kundpuls.analytics.rollup import lake_unit_tree, open_lake, sufficient_statistics
+from kundpuls.analytics.suppression import Relations, grid_relations, linked_suppression
+from kundpuls.reports import cache
+
+if TYPE_CHECKING:
+    from kundpuls.reports.index_frames import IndexPlan
+
+#: The label of "no answer to the background question" in index frames (pandas' text of None and NaN).
+MISSING_VALUE_LABELS = ("None", "nan", "<NA>")
+
+
+@dataclass(frozen=True)
+class ReleasedCells:
+    """For one index: which (unit, period, segment variable, value) cells may be shown.
+
+    ``segment`` is ``""`` for the whole group (then ``value`` is ``""``); a value of ``None`` (no answer)
+    is looked up under any of :data:`MISSING_VALUE_LABELS`. Cells the grid does not know are not shown.
+    """
+
+    cells: Mapping[tuple[str, str, str, str], bool]
+    counts: Mapping[tuple[str, str, str, str], int]
+    threshold: int
+
+    def released(self, unit: str, period: str, segment: str = "", value: str = "") -> bool:
+        if segment and value in MISSING_VALUE_LABELS:
+            value = ""
+        return bool(self.cells.get((unit, period, segment, value), False))
+
+    def released_window(self, unit: str, months: Iterable[str]) -> bool:
+        """Whether a result over any run of ``months`` (a follow-up window) may be shown for ``unit``.
+
+        Only when every month of it with respondents is released itself: the window then adds nothing a
+        reader could not sum already, and no hidden month can be recovered as the window minus the rest.
+        """
+        cells = [(unit, month, "", "") for month in months]
+        return all(self.counts.get(c, 0) == 0 or self.cells.get(c, False) for c in cells)
+
+
+def _own_counts(
+    lake: str | os.PathLike[str], plan: IndexPlan, key: str, items: tuple[str, ...], segment: str | None
+) -> pd.DataFrame:
+    """Respondents of each unit's own responses per month (and value): ``unit, period, segment, n``."""
+    if key == "NPS":
+        item = plan.nps_item or ""
+        table = sufficient_statistics(
+            lake,
+            plan.survey_key,
+            items=[item],
+            nps_items=[item],
+            period="month",
+            segment=segment,
+            rollup=False,
+            threshold=1,
+            complementary=False,
+        ).table
+    else:
+        table = cross_products(
+            lake,
+            plan.survey_key,
+            items,
+            period="month",
+            segment=segment,
+            rollup=False,
+            threshold=1,
+            complementary=False,
+        ).groups
+    columns = ["unit", "period", "n"] + (["segment"] if segment else [])
+    frame = pd.DataFrame({c: table[c] for c in columns})
+    frame["segment"] = [None if pd.isna(v) else str(v) for v in frame["segment"]] if segment else None
+    frame["unit"] = frame["unit"].astype(str)
+    frame["period"] = frame["period"].astype(str)
+    frame["n"] = frame["n"].to_numpy(dtype=np.int64, na_value=0)
+    return frame
+
+
+def released_cells(
+    lake: str | os.PathLike[str], plan: IndexPlan, key: str, *, items: tuple[str, ...] | None = None
+) -> ReleasedCells:
+    """The cells of index ``key`` (or ``"NPS"``) that may be released (cached per lake generation).
+
+    ``items`` names another set of items whose listwise-complete respondents form the cells (the driver
+    model's items: :func:`kundpuls.reports.driver_window.drivers_in_window`); ``key`` then only names it.
+    """
+    chosen = items if items is not None else plan.items.get(key, ())
+    cache_key: Hashable = (*cache.lake_key(lake), "released", plan.survey_key, plan.threshold, key, chosen)
+    return cache.cached(cache_key, lambda: _released_cells(lake, plan, key, chosen))
+
+
+def _released_cells(
+    lake: str | os.PathLike[str], plan: IndexPlan, key: str, items: tuple[str, ...]
+) -> ReleasedCells:
+    _, manifest = open_lake(lake)
+    tree = lake_unit_tree(manifest)
+    variables = sorted(manifest.surveys.get(plan.survey_key, {}).get("background", []))
+    months = manifest.months(plan.survey_key)
+    quarters = sorted({quarter_of(m) for m in months})
+    years = sorted({m[:4] for m in months})
+    periods = [*months, *quarters, *years]
+    period_at = {p: i for i, p in enumerate(periods)}
+    codes = list(tree.codes)
+    unit_at = {c: i for i, c in enumerate(codes)}
+    _, parent, depth = tree.arrays()
+    internal = sorted({int(p) for p in parent if p >= 0})
+    own_at = {u: len(codes) + k for k, u in enumerate(internal)}
+
+    segments: list[tuple[str, str | None]] = [("", "")]
+    parts = {"": _own_counts(lake, plan, key, items, None)}
+    for variable in variables:
+        parts[variable] = _own_counts(lake, plan, key, items, variable)
+        values = sorted({v for v in parts[variable]["segment"] if isinstance(v, str)})
+        segments += [(variable, v) for v in values] + [(variable, None)]
+    segment_at = {s: i for i, s in enumerate(segments)}
+
+    # each unit's own respondents per month and segment cell
+    own = np.zeros((len(codes), len(months), len(segments)), dtype=np.int64)
+    month_at = {m: i for i, m in enumerate(months)}
+    for variable, frame in parts.items():
+        if frame.empty:
+            continue
+        u = frame["unit"].map(unit_at).to_numpy()
+        m = frame["period"].map(month_at).to_numpy()
+        answers: list[str | None] = (
+            [v if isinstance(v, str) else None for v in frame["segment"]] if variable else [""] * len(frame)
+        )
+        s = np.array([segment_at[(variable, v)] for v in answers], dtype=np.int64)
+        np.add.at(own, (u, m, s), frame["n"].to_numpy(dtype=np.int64))
+    rolled = own.copy()
+    for level in range(int(depth.max(initial=0)), 0, -1):
+        at = np.flatnonzero(depth == level)
+        np.add.at(rolled, parent[at], rolled[at])
+    units = np.concatenate([rolled, own[internal]], axis=0)
+
+    def summed(groups: list[list[int]]) -> np.ndarray:
+        return np.stack([units[:, g].sum(axis=1) for g in groups], 1) if groups else units[:, :0]
+
+    by_period = np.concatenate(
+        [
+            units,
+            summed([[month_at[m] for m in months if quarter_of(m) == q] for q in quarters]),
+            summed([[month_at[m] for m in months if m[:4] == y] for y in years]),
+        ],
+        axis=1,
+    )
+    shape = by_period.shape
+    unit_sums = [(u, [int(c) for c in np.flatnonzero(parent == u)] + [own_at[u]]) for u in internal]
+    period_sums = [(period_at[q], [period_at[m] for m in months if quarter_of(m) == q]) for q in quarters] + [
+        (period_at[y], [period_at[q] for q in quarters if q[:4] == y]) for y in years
+    ]
+    segment_sums = [(0, [i for i, (v, _) in enumerate(segments) if v == variable]) for variable in variables]
+    relations = Relations.join(
+        [
+            grid_relations(shape, 0, unit_sums),
+            grid_relations(shape, 1, period_sums),
+            grid_relations(shape, 2, segment_sums),
+        ]
+    )
+    releasable = np.zeros(shape, dtype=bool)
+    releasable[: len(codes)] = True
+    released = linked_suppression(
+        by_period.ravel(), releasable.ravel(), relations, threshold=plan.threshold
+    ).reshape(shape)
+    cells: dict[tuple[str, str, str, str], bool] = {}
+    counts: dict[tuple[str, str, str, str], int] = {}
+    for i, code in enumerate(codes):
+        for j, period in enumerate(periods):
+            for k, (variable, value) in enumerate(segments):
+                cell = (code, period, variable, value or "")
+                cells[cell] = bool(released[i, j, k])
+                counts[cell] = int(by_period[i, j, k])
+    return ReleasedCells(cells, counts, plan.threshold)
+
+
+def apply_disclosure(
+    frame: pd.DataFrame, lake: str | os.PathLike[str], plan: IndexPlan, segment: str | None
+) -> pd.DataFrame:
+    """``frame`` (an index frame) with every cell :func:`released_cells` does not release hidden."""
+    if frame.empty:
+        return frame
+    keep = np.ones(len(frame), dtype=bool)
+    for key in frame["index"].unique():
+        found = released_cells(lake, plan, str(key))
+        rows = np.flatnonzero((frame["index"] == key).to_numpy())
+        part = frame.iloc[rows]
+        keep[rows] = [
+            found.released(str(u), str(p), segment or "", str(v) if segment else "")
+            for u, p, v in zip(part["unit"], part["period"], part["segment"], strict=True)
+        ]
+    hide = ~keep & ~frame["suppressed"].to_numpy(dtype=bool)
+    if not hide.any():
+        return frame
+    frame = frame.copy()
+    for column in ("estimate", "ci_low", "ci_high", "n", "sd", "promoters", "detractors"):
+        frame.loc[hide, column] = np.nan
+    frame.loc[hide, "suppressed"] = True
+    return frame
