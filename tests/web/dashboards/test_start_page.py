@@ -100,7 +100,8 @@ def test_an_analyst_sees_units_with_too_few_answers_but_not_units_that_never_ran
     from kundpuls.web.org.models import Unit
 
     section = _section(_page(personas["analyst"]), "nki")
-    hidden = section.split("färre än 7 svar", 1)[-1].split("</p>", 1)[0]
+    hidden = section.split("inte visas den här perioden", 1)[-1].split("</h3>", 1)[-1]
+    hidden = hidden.split("</p>", 2)[1]  # the note, then the list of units
     assert Unit.objects.get(code="VOF-DAG").name in hidden  # answered, but too few
     with_answers = {
         path for code in results for path in Unit.objects.get(code=code).path.strip("/").split("/")
