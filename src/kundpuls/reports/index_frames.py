@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kundpuls.analytics.cross_products import cross_products
+from kundpuls.analytics.cross_products import CrossProducts, cross_products
 from kundpuls.analytics.index_tables import index_table
 from kundpuls.analytics.period_kinds import REPORT_PERIOD_KINDS
 from kundpuls.analytics.positive_shares import share_dimensions
@@ -38,7 +38,8 @@ from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports.anonymity import survey_thresholds
 from kundpuls.reports.disclosure import apply_disclosure
-from kundpuls.stats.sufficient import mean_index_from_moments, proportion_from_counts
+from kundpuls.stats.results import IndexResult
+from kundpuls.stats.sufficient import IndexArrays, mean_index_from_moments, proportion_from_counts
 
 FRAME_COLUMNS = (
     "unit",
@@ -97,6 +98,70 @@ def index_coefficients(
     w = np.array([plan.weights[key][i] for i in items])
     c = w * 100.0 / (hi - lo)
     return c, float(c @ lo)
+
+
+def index_arrays(
+    cp: CrossProducts,
+    plan: IndexPlan,
+    key: str,
+    scales: Mapping[str, tuple[float, float]],
+    item_kinds: Mapping[str, str],
+    *,
+    confidence: float = 0.95,
+) -> IndexArrays:
+    """Index ``key`` with its interval for every group of ``cp`` (the one home of the index arithmetic).
+
+    A mean index from the moments ``Σidx = cᵀΣx − n·d`` and ``Σidx² = cᵀ(Σxxᵀ)c − 2d·cᵀΣx + n·d²``; a
+    one-question share (1/0 answers) as a proportion with a Wilson interval.
+    """
+    items = plan.items[key]
+    c, d = index_coefficients(plan, key, scales)
+    n = cp.groups["n"].to_numpy(dtype=np.float64, na_value=0.0)
+    sums = np.nan_to_num(cp.sums)
+    products = np.nan_to_num(cp.products)
+    if len(items) == 1 and item_kinds.get(items[0]) == "share":
+        return proportion_from_counts(np.rint(sums[:, 0]), n, confidence=confidence, threshold=plan.threshold)
+    total = sums @ c - n * d
+    total_sq = np.einsum("i,gij,j->g", c, products, c) - 2 * d * (sums @ c) + n * d * d
+    return mean_index_from_moments(n, total, total_sq, confidence=confidence, threshold=plan.threshold)
+
+
+def window_results(
+    lake: str | os.PathLike[str],
+    plan: IndexPlan,
+    key: str,
+    *,
+    start: str,
+    end: str,
+    units: Iterable[str],
+    confidence: float = 0.95,
+) -> dict[str, IndexResult]:
+    """Index ``key`` per unit (rolled up) over the months ``start``–``end`` (``YYYY-MM``, both included):
+    the same arithmetic as the frame, for a window no report period covers (a goal's follow-up)."""
+    _, manifest = open_lake(lake)
+    _, _, scales, item_kinds = resolve_query_items(manifest, plan.survey_key)
+    cp = cross_products(
+        lake,
+        plan.survey_key,
+        plan.items[key],
+        period="all",
+        start=start,
+        end=end,
+        units=list(units),
+        threshold=plan.threshold,
+    )
+    groups = cp.groups.reset_index(drop=True)
+    if groups.empty:
+        return {}
+    arrays = index_arrays(cp, plan, key, scales, item_kinds, confidence=confidence)
+    hidden = groups["suppressed"].to_numpy(dtype=bool)
+    out = {}
+    for i, code in enumerate(groups["unit"]):
+        result = arrays.result(i)
+        if hidden[i] and not result.suppressed:  # complementary suppression through the tree
+            result = IndexResult(None, None, None, 0, 0.0, result.method, True)
+        out[str(code)] = result
+    return out
 
 
 def index_plan(
@@ -208,21 +273,9 @@ def index_frame(
         groups = cp.groups.reset_index(drop=True)
         if groups.empty:
             continue
-        c, d = index_coefficients(plan, key, scales)
         n = groups["n"].to_numpy(dtype=np.float64, na_value=0.0)
         hidden = groups["suppressed"].to_numpy(dtype=bool)
-        sums = np.nan_to_num(cp.sums)
-        products = np.nan_to_num(cp.products)
-        total = sums @ c - n * d
-        total_sq = np.einsum("i,gij,j->g", c, products, c) - 2 * d * (sums @ c) + n * d * d
-        if len(items) == 1 and item_kinds.get(items[0]) == "share":
-            result = proportion_from_counts(
-                np.rint(sums[:, 0]), n, confidence=confidence, threshold=plan.threshold
-            )
-        else:
-            result = mean_index_from_moments(
-                n, total, total_sq, confidence=confidence, threshold=plan.threshold
-            )
+        result = index_arrays(cp, plan, key, scales, item_kinds, confidence=confidence)
         shown = ~(hidden | result.suppressed)
         se = result.se if result.se is not None else np.full(len(n), np.nan)
         part = pd.DataFrame(

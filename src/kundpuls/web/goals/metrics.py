@@ -1,12 +1,9 @@
 """Metric results for goals, read from the analytics lake (never from the transactional response tables).
 
-- ``index:<NAME>``: a codebook index ``Σ wᵢ·idx(xᵢ)`` (weights normalised, ``idx`` the 0–100 map of each
-  item's scale) over the respondents who answered every item of the index (listwise complete, from the
-  lake's cross products :func:`kundpuls.analytics.cross_products.cross_products`). Its moments
-  ``Σc = Σᵢ wᵢaᵢ(Σxᵢ − n·loᵢ)`` and ``Σc² = Σᵢⱼ wᵢwⱼaᵢaⱼ(Σxᵢxⱼ − loⱼΣxᵢ − loᵢΣxⱼ + n·loᵢloⱼ)``
-  (``aᵢ = 100/(hiᵢ − loᵢ)``) go to :func:`kundpuls.stats.mean_index_from_moments` for the interval. (The
-  codebook's ``min_answered`` rule admits respondents with a missing item; goals use the complete ones.)
-- ``nps``: the codebook's NPS item via :func:`sufficient_statistics` + :func:`index_table` (adjusted Wald).
+- ``index:<NAME>`` and ``nps``: a goal's month, quarter or year is a cell of the index frame every results
+  surface reads (:mod:`kundpuls.reports.index_frames`), so a goal shows the dashboard's number; an
+  improvement action's follow-up window uses the frame's own arithmetic
+  (:func:`kundpuls.reports.index_frames.window_results`; NPS through :func:`index_table`).
 - ``response_rate``: respondents in the lake / customers served (the imported volume), a Wilson interval
   from :func:`kundpuls.stats.proportion_from_counts`.
 - ``cases_in_time``: follow-up cases due in the period and closed by their due date (Wilson interval).
@@ -20,17 +17,17 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 
-from kundpuls.analytics.cross_products import cross_products
 from kundpuls.analytics.index_tables import index_table
 from kundpuls.analytics.lake.layout import month_from_index, month_index
-from kundpuls.analytics.rollup import open_lake, resolve_query_items, sufficient_statistics
+from kundpuls.analytics.rollup import open_lake, sufficient_statistics
 from kundpuls.analytics.unit_paths import path_segments
 from kundpuls.errors import KundpulsError, ValidationError
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports.anonymity import survey_thresholds
 from kundpuls.reports.disclosure import released_cells
-from kundpuls.reports.unit_report import survey_plan
-from kundpuls.stats import IndexResult, mean_index_from_moments, proportion_from_counts
+from kundpuls.reports.index_frames import window_results
+from kundpuls.reports.unit_report import survey_lookup, survey_plan
+from kundpuls.stats import IndexResult, proportion_from_counts
 from kundpuls.web.cases.queries import share_closed_in_time
 from kundpuls.web.goals.models import UnitCost
 from kundpuls.web.goals.periods import Period
@@ -113,53 +110,70 @@ def _threshold(definition: SurveyDefinition | None) -> int:
     return survey_thresholds(definition, setting=int(settings.KUNDPULS_ANONYMITY_THRESHOLD)).groups
 
 
+def _period_kind(period: Period) -> str | None:
+    """The report period kind of a goal's period (``2026``, ``2026-Q2``, ``2026-05``); None for a window."""
+    label = period.label
+    if len(label) == 4 and label.isdigit():
+        return "year"
+    if len(label) == 7 and label[4:6] == "-Q":
+        return "quarter"
+    if len(label) == 7 and label[4] == "-" and label[5:].isdigit():
+        return "month"
+    return None
+
+
+def _row_result(row: dict[str, Any] | None) -> IndexResult:
+    if row is None:
+        return _empty()
+    if bool(row["suppressed"]):
+        return _hidden(str(row["method"]))
+    n = int(row["n"])
+    return IndexResult(
+        float(row["estimate"]),
+        None if row["ci_low"] != row["ci_low"] else float(row["ci_low"]),
+        None if row["ci_high"] != row["ci_high"] else float(row["ci_high"]),
+        n,
+        float(n),
+        str(row["method"]),
+        False,
+    )
+
+
 def index_results(
     survey: Survey, index_name: str, period: Period, unit_codes: Sequence[str]
 ) -> dict[str, IndexResult]:
-    """A codebook index per unit (rolled up over each unit's subtree) for ``period``."""
+    """A codebook index (or ``"NPS"``) per unit (rolled up over each unit's subtree) for ``period``.
+
+    A month, quarter or year is read from the index frame every results surface reads
+    (:func:`kundpuls.reports.unit_report.survey_lookup`), so a goal shows the dashboard's number; a
+    follow-up window of months is computed with the frame's own arithmetic
+    (:func:`kundpuls.reports.index_frames.window_results`).
+    """
     definition = survey_definition(survey)
-    index = definition.codebook.indices[index_name]
     lake = settings.KUNDPULS_LAKE_DIR
-    _, manifest = open_lake(lake)
-    _, _, scales, _ = resolve_query_items(manifest, survey.key, items=list(index.items))
-    products = cross_products(
-        lake,
-        survey.key,
-        list(index.items),
-        period="all",
-        start=period.start_month,
-        end=period.end_month,
-        units=list(unit_codes),
-        threshold=_threshold(definition),
-    )
-    weights = index.normalised_weights()
-    w = np.array([weights[k] for k in index.items])
-    lo = np.array([scales[k][0] for k in index.items])
-    a = np.array([100.0 / (scales[k][1] - scales[k][0]) for k in index.items])
-    c = w * a
-    groups = products.groups
-    n = groups["n"].to_numpy(dtype=np.float64, na_value=0.0)
-    sums = np.nan_to_num(products.sums)
-    prods = np.nan_to_num(products.products)
-    total = (sums - n[:, None] * lo[None, :]) @ c
-    centred = prods - lo[None, None, :] * sums[:, :, None] - lo[None, :, None] * sums[:, None, :]
-    centred = centred + n[:, None, None] * np.outer(lo, lo)[None, :, :]
-    total_sq = np.einsum("i,gij,j->g", c, centred, c)
-    suppressed = groups["suppressed"].to_numpy(dtype=bool)
-    threshold = _threshold(definition)
-    arrays = mean_index_from_moments(n.astype(np.int64), total, total_sq, threshold=threshold)
-    out = {}
-    for i, code in enumerate(groups["unit"]):
-        result = arrays.result(i)
-        if suppressed[i] and not result.suppressed:  # complementary suppression through the tree
-            result = _hidden(result.method)
-        out[str(code)] = result
-    return _released_only(
-        definition, index_name, period, {code: out.get(code, _empty()) for code in unit_codes}
-    )
+    plan = survey_plan(lake, definition, threshold_setting=int(settings.KUNDPULS_ANONYMITY_THRESHOLD))
+    if index_name != "NPS" and index_name not in plan.indices:
+        return {code: _empty() for code in unit_codes}
+    kind = _period_kind(period)
+    if kind is not None:
+        found = survey_lookup(lake, plan, period_kind=kind)
+        out = {code: _row_result(found.row(code, index_name, period.label)) for code in unit_codes}
+    elif index_name == "NPS":
+        return _window_nps(survey, period, unit_codes)
+    else:
+        results = window_results(
+            lake, plan, index_name, start=period.start_month, end=period.end_month, units=unit_codes
+        )
+        out = {code: results.get(code, _empty()) for code in unit_codes}
+    return _released_only(definition, index_name, period, out)
 
 
 def nps_results(survey: Survey, period: Period, unit_codes: Sequence[str]) -> dict[str, IndexResult]:
+    """NPS per unit for ``period`` (as :func:`index_results`)."""
+    return index_results(survey, "NPS", period, unit_codes)
+
+
+def _window_nps(survey: Survey, period: Period, unit_codes: Sequence[str]) -> dict[str, IndexResult]:
     definition = survey_definition(survey)
     item = definition.codebook.nps
     stats = sufficient_statistics(
