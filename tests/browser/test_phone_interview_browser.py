@@ -41,3 +41,38 @@ def test_the_interview_page_reads_well_and_checks_answers(
     page.get_by_role("button", name="Nästa").click()
     page.wait_for_selector("#errors")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_paper_entry_page_is_typed_with_the_keyboard_and_shows_differences(
+    new_page: Callable[..., Any],
+    live_server: Any,
+    settings: Any,
+    width: int,
+    assert_accessible: Callable[[Any], None],
+    assert_no_horizontal_scroll: Callable[[Any], None],
+) -> None:
+    from kundpuls.demo.organisation import DEMO_PASSWORD
+    from kundpuls.web.responses.models import Response
+
+    settings.KUNDPULS_DEMO = True
+    page = new_page(width=width, height=900)
+    page.goto(live_server.url + "/konto/logga-in/")
+    page.locator("input[name=username]").fill("analytiker@kundpuls.example")
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.locator("form.stack button[type=submit]").click()
+    page.goto(live_server.url + "/portal/papper/nki/VOF-HT-N/")
+    assert page.evaluate("document.activeElement.id") == "form_id"  # the form id first
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    folder = os.environ.get("KUNDPULS_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"paper-{width}.png"), full_page=False)
+    page.keyboard.type("P-100")
+    page.locator("input[name=tjanst][value=skola]").check()
+    page.locator("input[name=nki_helhet][value='9']").check()
+    page.get_by_role("button", name="Spara formuläret").click()
+    page.wait_for_selector(".messages")
+    assert "P-100 är sparat" in page.locator(".messages").inner_text()
+    assert Response.objects.filter(channel="paper").count() == 1

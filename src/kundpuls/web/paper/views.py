@@ -1,7 +1,7 @@
 """The data-entry page for paper questionnaires (``/portal/papper/<survey>/<unit>/``).
 
 Made for the keyboard: the form id first (focused), then every question of every page in order on one
-page (tab moves through them; numbers are typed or chosen), one button. Answers are checked as on the
+page (tab moves from question to question, the arrow keys choose), one button. Answers are checked as on the
 respondent pages and problems named at their questions; a stored form clears the page for the next one.
 With "double entry" the first typing waits for a second by someone else; differences are shown side by
 side for resolution (:mod:`kundpuls.web.paper.actions`).
