@@ -81,6 +81,7 @@ def survey_detail(request: HttpRequest, key: str) -> HttpResponse:
         "versions": survey.versions.order_by("-number"),
         "current": queries.current_version(survey),
         "distributions": survey.distributions.filter(closed_at__isnull=True).select_related("unit"),
+        "closed_distributions": queries.closed_distributions(survey),
         "open_form": OpenForUnitsForm(units=units),
         "counts": queries.responses_per_unit_and_day(survey)[-60:],
     }
@@ -150,12 +151,63 @@ def survey_open(request: HttpRequest, key: str) -> HttpResponse:
     return redirect("surveys:detail", key=key)
 
 
+def _chosen_distributions(survey: Survey, raw: list[str]) -> list[Distribution]:
+    if not all(value.isdigit() for value in raw):
+        raise Http404("utskick: not a distribution number")
+    chosen = list(
+        survey.distributions.filter(pk__in=[int(v) for v in raw], closed_at__isnull=True).select_related(
+            "unit"
+        )
+    )
+    if len(chosen) != len(set(raw)):
+        raise Http404("utskick: no such open distribution of this survey")
+    return chosen
+
+
+@login_required
+def survey_close(request: HttpRequest, key: str) -> HttpResponse:
+    """Close one unit's link, several, or the whole survey: a confirmation page first (no JavaScript)."""
+    survey = _survey_for(request, key)
+    source = request.POST if request.method == "POST" else request.GET
+    whole = source.get("alla") == "1"
+    chosen = (
+        list(survey.distributions.filter(closed_at__isnull=True).select_related("unit"))
+        if whole
+        else _chosen_distributions(survey, source.getlist("utskick"))
+    )
+    if not whole and not chosen:
+        messages.error(request, _("Choose the link to close."))
+        return redirect("surveys:detail", key=key)
+    if request.method == "POST" and request.POST.get("bekrafta") == "1":
+        if whole:
+            actions.close_survey(survey, actor=actor_of(request))
+            messages.success(request, _("The survey is closed for every unit."))
+        else:
+            count = actions.close_distributions(survey, chosen, actor=actor_of(request))
+            messages.success(request, _("%(n)d link(s) closed.") % {"n": count})
+        return redirect("surveys:detail", key=key)
+    answers = dict(queries.responses_per_distribution(survey))
+    rows = [{"distribution": d, "responses": answers.get(d.pk, 0)} for d in chosen]
+    total = sum(answers.get(d.pk, 0) for d in chosen)
+    context = {"survey": survey, "whole": whole, "rows": rows, "total": total}
+    return render(request, "surveys/close.html", context)
+
+
 @login_required
 @require_POST
-def survey_close(request: HttpRequest, key: str) -> HttpResponse:
+def survey_reopen(request: HttpRequest, key: str) -> HttpResponse:
+    """Open a closed link again, under its old address."""
     survey = _survey_for(request, key)
-    actions.close_survey(survey, actor=actor_of(request))
-    messages.success(request, _("The survey is closed."))
+    raw = request.POST.get("utskick", "")
+    distribution = survey.distributions.filter(pk=int(raw) if raw.isdigit() else -1).first()
+    if distribution is None:
+        raise Http404("utskick: no such distribution of this survey")
+    try:
+        actions.reopen_distribution(distribution, actor=actor_of(request))
+    except KundpulsError as exc:
+        messages.error(request, str(exc).split(": ", 1)[-1])
+    else:
+        messages.success(request, _("The link of %(unit)s is open again.") % {"unit": distribution.unit.name})
     return redirect("surveys:detail", key=key)
 
 
