@@ -27,9 +27,15 @@ def _client(personas: dict[str, Any], who: str = "analyst") -> Client:
 
 def _form_data(question: dict[str, Any], **changes: Any) -> dict[str, Any]:
     """What the question form posts for ``question`` as stored, with ``changes``."""
-    data = {k: v for k, v in QuestionForm.initial_from(question).items() if v not in (None, False)}
+    data = {k: v for k, v in QuestionForm.initial_from(question).items() if v is not None and v is not False}
     data = {k: ("on" if v is True else v) for k, v in data.items()}
     return data | changes
+
+
+def _problems(html: str) -> list[str]:
+    import re
+
+    return re.findall(r"field-error[^>]*>([^<]*)", html) + re.findall(r"<li>([^<]*)</li>", html)
 
 
 def _draft(key: str) -> dict[str, Any]:
@@ -41,43 +47,54 @@ def test_template_edited_published_and_answered(personas: dict[str, Any]) -> Non
     owner = Unit.objects.get(code="VOF-HT-S")
     created = client.post(
         "/portal/enkater/skapa/",
-        {"start": "template", "template": "nps", "key": "nps-soder", "owner": owner.pk, "title_sv": ""},
+        {"start": "template", "template": "nps", "key": "nps_soder", "owner": owner.pk, "title_sv": ""},
     )
     assert created.status_code == 302, created.content.decode()[:3000]
-    assert created["Location"] == "/portal/enkater/nps-soder/redigera/"
-    assert Survey.objects.get(key="nps-soder").owner == owner
-    outline = client.get("/portal/enkater/nps-soder/redigera/").content.decode()
+    assert created["Location"] == "/portal/enkater/nps_soder/redigera/"
+    assert Survey.objects.get(key="nps_soder").owner == owner
+    outline = client.get("/portal/enkater/nps_soder/redigera/").content.decode()
     assert "Hur troligt är det att du skulle rekommendera oss" in outline
 
-    question = drafts.question_of(_draft("nps-soder"), "rekommendera")
-    url = "/portal/enkater/nps-soder/redigera/fraga/rekommendera/"
+    question = drafts.question_of(_draft("nps_soder"), "rekommendera")
+    url = "/portal/enkater/nps_soder/redigera/fraga/rekommendera/"
     assert client.get(url).status_code == 200
     saved = client.post(
         url,
-        _form_data(question, text_sv="Hur troligt är det att du rekommenderar hemtjänsten?", min_label_sv="Inte alls"),
+        _form_data(
+            question, text_sv="Hur troligt är det att du rekommenderar hemtjänsten?", min_label_sv="Inte alls"
+        ),
     )
     assert saved.status_code == 302, saved.content.decode()[:3000]
-    edited = drafts.question_of(_draft("nps-soder"), "rekommendera")
+    edited = drafts.question_of(_draft("nps_soder"), "rekommendera")
     assert edited["text"]["sv"] == "Hur troligt är det att du rekommenderar hemtjänsten?"
     assert edited["scale"]["min_label"]["sv"] == "Inte alls"
     assert edited["scale"]["min"] == 0 and edited["scale"]["max"] == 10
 
-    added = client.post("/portal/enkater/nps-soder/redigera/andra/", {"op": "add_page", "type": "yes_no", "title_sv": "Extra"})
+    added = client.post(
+        "/portal/enkater/nps_soder/redigera/andra/",
+        {"op": "add_page", "type": "yes_no", "title_sv": "Extra", "title_en": "Extra"},
+    )
     assert added.status_code == 302
     new_key = added["Location"].rstrip("/").rsplit("/", 1)[-1]
-    page_keys = [page["key"] for page in _draft("nps-soder")["pages"]]
+    page_keys = [page["key"] for page in _draft("nps_soder")["pages"]]
     assert len(page_keys) == 3
-    new_question = drafts.question_of(_draft("nps-soder"), new_key)
+    new_question = drafts.question_of(_draft("nps_soder"), new_key)
     client.post(
-        f"/portal/enkater/nps-soder/redigera/fraga/{new_key}/",
+        f"/portal/enkater/nps_soder/redigera/fraga/{new_key}/",
         _form_data(new_question, text_sv="Fick du hjälp i tid?", text_en="Did you get help in time?"),
     )
-    moved = client.post("/portal/enkater/nps-soder/redigera/andra/", {"op": "page_up", "target": page_keys[2]})
+    moved = client.post(
+        "/portal/enkater/nps_soder/redigera/andra/", {"op": "page_up", "target": page_keys[2]}
+    )
     assert moved.status_code == 302
-    assert [page["key"] for page in _draft("nps-soder")["pages"]] == [page_keys[0], page_keys[2], page_keys[1]]
+    assert [page["key"] for page in _draft("nps_soder")["pages"]] == [
+        page_keys[0],
+        page_keys[2],
+        page_keys[1],
+    ]
 
-    assert client.post("/portal/enkater/nps-soder/publicera/").status_code == 302
-    survey = Survey.objects.get(key="nps-soder")
+    assert client.post("/portal/enkater/nps_soder/publicera/").status_code == 302
+    survey = Survey.objects.get(key="nps_soder")
     version = survey.versions.get()
     assert version.published_at is not None
     parse_definition(version.definition)  # validates as an uploaded definition, new-definition rules included
@@ -96,12 +113,12 @@ def test_a_copy_for_another_owner_and_an_existing_key_is_refused(personas: dict[
     assert refused.status_code == 400
     assert "finns redan" in refused.content.decode()
     copied = client.post(
-        "/portal/enkater/skapa/", {"start": "copy", "source": "nki", "key": "nki-soder", "owner": owner.pk}
+        "/portal/enkater/skapa/", {"start": "copy", "source": "nki", "key": "nki_soder", "owner": owner.pk}
     )
     assert copied.status_code == 302
-    copy = Survey.objects.get(key="nki-soder")
+    copy = Survey.objects.get(key="nki_soder")
     assert copy.owner == owner
-    assert drafts.question_keys(_draft("nki-soder")) == drafts.question_keys(_draft("nki"))
+    assert drafts.question_keys(_draft("nki_soder")) == drafts.question_keys(_draft("nki"))
 
 
 def test_viewers_and_another_organisations_analyst_are_refused(personas: dict[str, Any]) -> None:
@@ -109,12 +126,22 @@ def test_viewers_and_another_organisations_analyst_are_refused(personas: dict[st
     analyst = _client(personas)
     assert analyst.get("/portal/enkater/patient/redigera/").status_code == 403
     first = drafts.question_keys(before)[0]
-    assert analyst.post("/portal/enkater/patient/redigera/andra/", {"op": "remove", "target": first}).status_code == 403
+    assert (
+        analyst.post("/portal/enkater/patient/redigera/andra/", {"op": "remove", "target": first}).status_code
+        == 403
+    )
     assert _draft("patient") == before
     viewer = _client(personas, "viewer")
-    for url in ("/portal/enkater/nki/redigera/", "/portal/enkater/nki/redigera/kodbok/", "/portal/enkater/skapa/"):
+    for url in (
+        "/portal/enkater/nki/redigera/",
+        "/portal/enkater/nki/redigera/kodbok/",
+        "/portal/enkater/skapa/",
+    ):
         assert viewer.get(url).status_code == 403
-    assert viewer.post("/portal/enkater/nki/redigera/andra/", {"op": "add_page", "type": "text"}).status_code == 403
+    assert (
+        viewer.post("/portal/enkater/nki/redigera/andra/", {"op": "add_page", "type": "text"}).status_code
+        == 403
+    )
 
 
 @pytest.mark.parametrize(
@@ -152,31 +179,79 @@ def test_problems_are_shown_next_to_their_field_in_swedish(
     assert _draft("nps") == before  # nothing saved
 
 
+def _first_rating(data: dict[str, Any]) -> str:
+    return next(
+        q["key"]
+        for page in data["pages"]
+        for block in page["blocks"]
+        for q in block["questions"]
+        if q["type"] == "rating"
+    )
+
+
 def test_a_changed_scale_of_a_published_question_is_refused_on_the_key(personas: dict[str, Any]) -> None:
-    publish(create_from_template("nps", owner=Unit.objects.get(code="EXK"), actor=CLI), actor=CLI)
     client = _client(personas)
-    question = drafts.question_of(_draft("nps"), "rekommendera")
+    versions = Survey.objects.get(key="nki").versions.count()
+    key = _first_rating(_draft("nki"))
+    question = drafts.question_of(_draft("nki"), key)
     response = client.post(
-        "/portal/enkater/nps/redigera/fraga/rekommendera/", _form_data(question, scale_min="1", scale_max="5")
+        f"/portal/enkater/nki/redigera/fraga/{key}/", _form_data(question, scale_min="1", scale_max="3")
     )
     assert response.status_code == 400
     html = response.content.decode()
+    assert 'id="id_key_error"' in html, _problems(html)
     error_at = html.index('id="id_key_error"')
     assert "ny nyckel" in html[error_at : error_at + 300]
-    assert Survey.objects.get(key="nps").versions.count() == 1
+    assert Survey.objects.get(key="nki").versions.count() == versions
+
+
+def test_a_key_with_responses_cannot_change(personas: dict[str, Any]) -> None:
+    import uuid
+
+    from django.utils import timezone
+
+    from kundpuls.web.responses.models import Response
+
+    client = _client(personas)
+    key = _first_rating(_draft("nki"))
+    survey = Survey.objects.get(key="nki")
+    Response.objects.create(
+        submission_id=uuid.uuid4(),
+        survey=survey,
+        version=survey.versions.filter(published_at__isnull=False).order_by("-number").first(),
+        unit=Unit.objects.get(code="VOF-HT-N"),
+        channel="link",
+        submitted_at=timezone.now(),
+        answers={key: 5},
+    )
+    question = drafts.question_of(_draft("nki"), key)
+    response = client.post(
+        f"/portal/enkater/nki/redigera/fraga/{key}/", _form_data(question, key="nytt_namn")
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "det finns redan svar" in html, _problems(html)
+    assert key in drafts.question_keys(_draft("nki"))
 
 
 def test_the_versions_page_says_what_changed(personas: dict[str, Any]) -> None:
     publish(create_from_template("nps", owner=Unit.objects.get(code="EXK"), actor=CLI), actor=CLI)
     client = _client(personas)
     question = drafts.question_of(_draft("nps"), "skal_hogt")
-    client.post("/portal/enkater/nps/redigera/fraga/skal_hogt/", _form_data(question, text_sv="Vad gjorde vi bra?"))
+    client.post(
+        "/portal/enkater/nps/redigera/fraga/skal_hogt/", _form_data(question, text_sv="Vad gjorde vi bra?")
+    )
     client.post("/portal/enkater/nps/redigera/andra/", {"op": "remove", "target": "skal_lagt"})
-    client.post("/portal/enkater/nps/redigera/andra/", {"op": "add_question", "type": "yes_no", "page": "nps"})
+    client.post(
+        "/portal/enkater/nps/redigera/andra/", {"op": "add_question", "type": "yes_no", "page": "nps"}
+    )
     assert Survey.objects.get(key="nps").versions.count() == 2
     html = client.get("/portal/enkater/nps/versioner/").content.decode()
     assert "Från version 1 till version 2" in html
-    assert "Frågetexten ändrades från “Vad är den viktigaste anledningen till ditt betyg?” till “Vad gjorde vi bra?”." in html
+    assert (
+        "Frågetexten ändrades från ”Vad är den viktigaste anledningen till ditt betyg?” "
+        "till ”Vad gjorde vi bra?”." in html
+    )
     assert "Frågan togs bort." in html
     assert "En ny fråga." in html
     same = client.get("/portal/enkater/nps/versioner/?fran=1&till=1").content.decode()
@@ -234,10 +309,11 @@ def test_the_codebook_tab_round_trip(personas: dict[str, Any]) -> None:
         "nps": "rekommendera",
         "index_name_0": "REK",
         "index_label_sv_0": "Rekommendation",
+        "index_label_en_0": "Recommendation",
         "index_items_0": ["rekommendera"],
     }
     saved = client.post("/portal/enkater/nps/redigera/kodbok/", data)
-    assert saved.status_code == 302, saved.content.decode()[:2000]
+    assert saved.status_code == 302, _problems(saved.content.decode())
     codebook = _draft("nps")["codebook"]
     assert codebook["anonymity_threshold"] == 5
     assert codebook["indices"]["REK"]["items"] == ["rekommendera"]

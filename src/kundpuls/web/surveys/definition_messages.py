@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kundpuls.errors import DefinitionError
 
@@ -19,45 +20,75 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, message in (
         (
             r"English text \(en\) is missing",
-            "The English text is missing (the survey is offered in English).",
+            gettext_noop("The English text is missing (the survey is offered in English)."),
         ),
-        (r"Swedish text \(sv\) is missing", "The Swedish text is missing."),
-        (r"must not be empty", "This must not be empty."),
-        (r"min (-?\d+) must be below max (-?\d+)", "The lowest value must be below the highest."),
-        (r"scale points; at most", "The scale has too many points (at most 101)."),
+        (r"Swedish text \(sv\) is missing", gettext_noop("The Swedish text is missing.")),
+        (r"must not be empty", gettext_noop("This must not be empty.")),
+        (
+            r"min (-?\d+) must be below max (-?\d+)",
+            gettext_noop("The lowest value must be below the highest."),
+        ),
+        (r"scale points; at most", gettext_noop("The scale has too many points (at most 101).")),
         (
             r"duplicate (?:key|stored key|page key|block key|contact field key) '([^']*)'",
-            "The key %s is already used in this survey.",
+            gettext_noop("The key %s is already used in this survey."),
         ),
-        (r"duplicate option value '([^']*)'", "The value %s is used by two options."),
+        (r"duplicate option value '([^']*)'", gettext_noop("The value %s is used by two options.")),
         (
             r"on the same page; a page is sent whole",
-            "The condition depends on an answer on the same page: move the question to a later page.",
+            gettext_noop(
+                "The condition depends on an answer on the same page: move the question to a later page."
+            ),
         ),
-        (r"has the placeholder '([^']*)'", "The text holds the placeholder %s, which nothing fills."),
-        (r"unknown item '([^']*)'", "%s is not a question of this survey."),
-        (r"needs at least (\d+) entr", "At least %s are needed."),
+        (
+            r"has the placeholder '([^']*)'",
+            gettext_noop("The text holds the placeholder %s, which nothing fills."),
+        ),
+        (r"unknown item '([^']*)'", gettext_noop("%s is not a question of this survey.")),
+        (r"needs at least (\d+) entr", gettext_noop("At least %s are needed.")),
         (
             r"scale changed from",
-            "The scale of a published question cannot change: use a new key for the new question.",
+            gettext_noop(
+                "The scale of a published question cannot change: use a new key for the new question."
+            ),
         ),
         (
             r"type changed from",
-            "The type of a published question cannot change: use a new key for the new question.",
+            gettext_noop(
+                "The type of a published question cannot change: use a new key for the new question."
+            ),
         ),
-        (r"scale turned round", "The scale of a published question cannot turn round: use a new key."),
-        (r"currency changed from", "The currency of a published price cannot change: use a new key."),
-        (r"is not valid: a key is", "A key is a letter, then letters, digits or _ (at most 40)."),
-        (r"index '([^']*)' is over non-numeric item", "An index may only hold rating questions."),
-        (r"min_answered (\d+) is more than", "More answers are required than the index has questions."),
-        (r"max_choices (\d+) is below min_choices", "The most choices must not be below the fewest."),
-        (r"is more than the (\d+) options", "More choices than there are options."),
-        (r"at most one consent question", "A survey has at most one consent question."),
+        (
+            r"scale turned round",
+            gettext_noop("The scale of a published question cannot turn round: use a new key."),
+        ),
+        (
+            r"currency changed from",
+            gettext_noop("The currency of a published price cannot change: use a new key."),
+        ),
+        (
+            r"is not valid: a key is",
+            gettext_noop("A key is a letter, then letters, digits or _ (at most 40)."),
+        ),
+        (
+            r"index '([^']*)' is over non-numeric item",
+            gettext_noop("An index may only hold rating questions."),
+        ),
+        (
+            r"min_answered (\d+) is more than",
+            gettext_noop("More answers are required than the index has questions."),
+        ),
+        (
+            r"max_choices (\d+) is below min_choices",
+            gettext_noop("The most choices must not be below the fewest."),
+        ),
+        (r"is more than the (\d+) options", gettext_noop("More choices than there are options.")),
+        (r"at most one consent question", gettext_noop("A survey has at most one consent question.")),
         (
             r"is below the anonymity threshold",
-            "The threshold for comments must not be below the anonymity threshold.",
+            gettext_noop("The threshold for comments must not be below the anonymity threshold."),
         ),
-        (r"main index '([^']*)' is not an index", "The main index must be one of the indices."),
+        (r"main index '([^']*)' is not an index", gettext_noop("The main index must be one of the indices.")),
     )
 )
 

@@ -197,6 +197,8 @@ def _rename_references(data: Definition, old: str, new: str) -> None:
             codebook[role] = new
     for index in codebook.get("indices", {}).values():
         index["items"] = [new if item == old else item for item in index["items"]]
+    for construct in codebook.get("driver_model", {}).get("constructs", {}).values():
+        construct["indicators"] = [new if item == old else item for item in construct["indicators"]]
 
 
 def add_question(data: Definition, page_key: str, question: dict[str, Any]) -> Definition:

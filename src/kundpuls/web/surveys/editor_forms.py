@@ -14,7 +14,7 @@ from kundpuls.web.org.models import Unit
 from kundpuls.web.surveys.forms import UnitChoiceField
 from kundpuls.web.surveys.question_form import KEY_RE, TEXT_MAX, TYPE_LABELS
 
-SURVEY_KEY_RE = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+SURVEY_KEY_RE = r"^[a-z][a-z0-9_]{0,39}$"
 
 
 def _pair(sv: str, en: str) -> dict[str, str] | None:
@@ -47,9 +47,14 @@ class StartForm(forms.Form):
     key = forms.RegexField(
         label=_("Key of the new survey"),
         regex=SURVEY_KEY_RE,
-        max_length=64,
-        help_text=_("Lower-case letters, digits, - and _; it appears in no address respondents see."),
-        error_messages={"invalid": _("Use lower-case letters, digits, - and _ (at most 64).")},
+        max_length=40,
+        help_text=_(
+            "A lower-case letter, then lower-case letters, digits and _; "
+            "it appears in no address respondents see."
+        ),
+        error_messages={
+            "invalid": _("Use lower-case letters, digits and _, starting with a letter (at most 40).")
+        },
     )
     title_sv = _text(_("Title (Swedish)"))
     title_en = _text(_("Title (English)"))
@@ -139,6 +144,7 @@ class AddQuestionForm(forms.Form):
 
 class AddPageForm(forms.Form):
     title_sv = _text(_("Title of the new page (Swedish)"))
+    title_en = _text(_("Title of the new page (English)"))
     type = forms.ChoiceField(label=_("Type of its first question"), choices=list(TYPE_LABELS.items()))
 
 

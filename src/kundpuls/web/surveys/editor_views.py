@@ -179,9 +179,10 @@ def editor_change(request: HttpRequest, key: str) -> HttpResponse:
                 raise ValidationError(_("Choose the type of the first question."), field="type", value=None)
             new_key = drafts.free_key(data, "fraga")
             title = page_form.cleaned_data["title_sv"].strip()
+            title_en = page_form.cleaned_data["title_en"].strip()
             data = drafts.add_page(
                 data,
-                {"sv": title} if title else None,
+                ({"sv": title} | ({"en": title_en} if title_en else {})) if title else None,
                 drafts.default_question(page_form.cleaned_data["type"], new_key),
             )
             then = redirect("surveys:editor_question", key=key, question=new_key)
