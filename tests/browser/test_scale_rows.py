@@ -1,5 +1,5 @@
-"""Rating scales fit one row of equal boxes on a phone: 0–10 (NPS), 1–10 with "vet ej" and 1–5 (CSAT) at 320 and
-375 px, with the end labels under the row's ends and "vet ej" on its own line."""
+"""Rating scales fit one row of equal boxes on a phone: 0–10 (NPS), 1–10 with "vet ej" and 1–5 (CSAT)
+at 320 and 375 px, with the end labels under the row's ends and "vet ej" on its own line."""
 
 from __future__ import annotations
 
@@ -20,12 +20,11 @@ ROW = """() => [...document.querySelectorAll('.scale .points')].map(row => {
 
 @pytest.fixture
 def scale_links(live_server: Any) -> dict[str, str]:
+    from kundpuls.instruments import parse_definition
     from kundpuls.web.org.actors import CLI
     from kundpuls.web.org.models import Unit
-    from kundpuls.web.surveys.actions import create_from_template, open_distribution, publish
-    from kundpuls.instruments import parse_definition
     from kundpuls.web.surveys import drafts
-    from kundpuls.web.surveys.actions import save_definition
+    from kundpuls.web.surveys.actions import create_from_template, open_distribution, publish, save_definition
 
     unit = Unit.objects.get(code="VOF-HT-N")
     links = {}
