@@ -147,8 +147,8 @@ def editor(request: HttpRequest, key: str) -> HttpResponse:
         "published": queries.current_version(survey),
         "form": form,
         "pages": _pages(data),
-        "add_question": AddQuestionForm(pages=_page_choices(data)),
-        "add_page": AddPageForm(),
+        "add_question": AddQuestionForm(pages=_page_choices(data), auto_id="id_fraga_%s"),
+        "add_page": AddPageForm(auto_id="id_sida_%s"),
         "english": "en" in data.get("languages", []),
     }
     return render(request, "surveys/editor/outline.html", context, status=status)
