@@ -137,3 +137,18 @@ def share_closed_in_time(unit: Unit, start: date, end: date) -> tuple[int, int]:
         if c.closed_at and timezone.localtime(c.closed_at).date() <= c.due_date
     )
     return in_time, due.count()
+
+
+def rule_items(survey: Any) -> list[tuple[str, str]]:
+    """The stored items of the survey's newest version an alert rule may test, as (key, "text (key)")."""
+    from kundpuls.instruments import stored_items
+    from kundpuls.web.surveys.queries import definition_of
+
+    version = survey.versions.order_by("-number").first()
+    if version is None:
+        return []
+    return [
+        (item.key, f"{item.text.sv[:70]} ({item.key})")
+        for item in stored_items(definition_of(version))
+        if item.kind in ("numeric", "choice", "text", "boolean")
+    ]
