@@ -319,3 +319,50 @@ def test_the_codebook_tab_round_trip(personas: dict[str, Any]) -> None:
     assert codebook["indices"]["REK"]["items"] == ["rekommendera"]
     refused = client.post("/portal/enkater/nps/redigera/kodbok/", data | {"anonymity_threshold": "2"})
     assert refused.status_code == 400
+
+
+@pytest.mark.parametrize("template", ["nki", "nps", "ces", "csat", "kano", "price", "insikt", "staff"])
+def test_every_question_of_every_template_saves_unchanged(personas: dict[str, Any], template: str) -> None:
+    """Each question type's form reads and writes everything the definition says (nothing lost)."""
+    from kundpuls.instruments import list_templates
+
+    if template not in {t.key for t in list_templates()}:
+        pytest.skip(f"no template {template}")
+    version = create_from_template(template, owner=Unit.objects.get(code="EXK"), actor=CLI)
+    key = version.survey.key
+    before = _draft(key)
+    client = _client(personas)
+    for question in drafts.question_keys(before):
+        stored = drafts.question_of(before, question)
+        response = client.post(f"/portal/enkater/{key}/redigera/fraga/{question}/", _form_data(stored))
+        assert response.status_code == 302, (question, _problems(response.content.decode()))
+        after = drafts.question_of(_draft(key), question)
+        assert after == stored, (
+            question,
+            {
+                k: (stored.get(k), after.get(k))
+                for k in stored.keys() | after.keys()
+                if stored.get(k) != after.get(k)
+            },
+        )
+    assert _draft(key) == before
+
+
+def test_a_question_of_every_type_is_added_and_saved(personas: dict[str, Any]) -> None:
+    create_from_template("nps", owner=Unit.objects.get(code="EXK"), actor=CLI)
+    client = _client(personas)
+    for kind in drafts.EDITOR_TYPES:
+        if kind == "consent":
+            continue  # the NPS template has its consent question (one per survey)
+        added = client.post(
+            "/portal/enkater/nps/redigera/andra/", {"op": "add_question", "type": kind, "page": "foljdfragor"}
+        )
+        assert added.status_code == 302, kind
+        key = added["Location"].rstrip("/").rsplit("/", 1)[-1]
+        stored = drafts.question_of(_draft("nps"), key)
+        assert stored["type"] == kind
+        assert client.get(added["Location"]).status_code == 200
+        saved = client.post(added["Location"], _form_data(stored, text_sv=f"Fråga av typen {kind}"))
+        assert saved.status_code == 302, (kind, _problems(saved.content.decode()))
+        assert drafts.question_of(_draft("nps"), key)["text"]["sv"] == f"Fråga av typen {kind}"
+    parse_definition(_draft("nps"))

@@ -276,6 +276,8 @@ class QuestionForm(forms.Form):
             question["show_if"] = data["show_if"].strip()
         if self.kind in _DONT_KNOW and data.get("dont_know"):
             question["dont_know"] = stored.get("dont_know") or True
+        elif self.kind not in _DONT_KNOW and stored.get("dont_know"):
+            question["dont_know"] = stored["dont_know"]  # kept as written in the definition file
         groups = GROUPS[self.kind]
         if "scale" in groups:
             question["scale"] = {
@@ -285,9 +287,11 @@ class QuestionForm(forms.Form):
                 "max_label": _pair(data.get("max_label_sv", ""), data.get("max_label_en", "")) or {"sv": ""},
             }
         if "options" in groups:
-            question["options"] = [
-                {"value": row["value"], "text": row["text"]} for row in self._rows("options", "value")
-            ]
+            options = [{"value": row["value"], "text": row["text"]} for row in self._rows("options", "value")]
+            if options or not stored.get("preset"):
+                question["options"] = options
+            else:  # a built-in option list (age bands …) stays one until options are written out
+                question["preset"] = stored["preset"]
         if "choices" in groups:
             question["min_choices"] = data.get("min_choices") if data.get("min_choices") is not None else 1
             if data.get("max_choices") is not None:
@@ -373,7 +377,7 @@ class QuestionForm(forms.Form):
         return data
 
 
-_DONT_KNOW = {"rating", "single_choice", "matrix", "yes_no"}
+_DONT_KNOW = {"rating", "single_choice", "multiple_choice", "matrix", "yes_no", "background"}
 _ROW_NAME = re.compile(r"^(options|items|contact)_")
 
 
