@@ -366,3 +366,23 @@ def test_a_question_of_every_type_is_added_and_saved(personas: dict[str, Any]) -
         assert saved.status_code == 302, (kind, _problems(saved.content.decode()))
         assert drafts.question_of(_draft("nps"), key)["text"]["sv"] == f"Fråga av typen {kind}"
     parse_definition(_draft("nps"))
+
+
+def test_conditions_are_read_in_words(personas: dict[str, Any]) -> None:
+    from django.utils import translation
+
+    from kundpuls.web.surveys.condition_reading import reading
+
+    create_from_template("nps", owner=Unit.objects.get(code="EXK"), actor=CLI)
+    data = _draft("nps")
+    with translation.override("sv"):
+        assert reading("rekommendera <= 6", data) == (
+            "”Hur troligt är det att du skulle rekommendera oss till en vän eller k…” är 0–6"
+        )
+        assert reading("rekommendera > 8 and kontakt_ok", data) == (
+            "”Hur troligt är det att du skulle rekommendera oss till en vän eller k…” är 9–10 "
+            "och ”Får vi kontakta dig om ditt svar?” är ja"
+        )
+        assert reading("rekommendera <= 6 or kontakt_ok", data) is None  # said as written
+    outline = _client(personas).get("/portal/enkater/nps/redigera/").content.decode()
+    assert "visas om ”Hur troligt" in outline

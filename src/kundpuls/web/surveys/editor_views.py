@@ -26,6 +26,7 @@ from kundpuls.instruments.loading import definition_to_dict
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.surveys import actions, drafts, queries, version_diff
+from kundpuls.web.surveys.condition_reading import reading
 from kundpuls.web.surveys.definition_messages import describe_path, in_language, split_by_field
 from kundpuls.web.surveys.editor_forms import (
     AddPageForm,
@@ -101,6 +102,9 @@ def _pages(data: dict[str, Any]) -> list[dict[str, Any]]:
                         "untranslated": not english and not question["text"].get("en"),
                         "required": question.get("required", False),
                         "show_if": question.get("show_if", ""),
+                        "reading": reading(question["show_if"], data, language=_language())
+                        if question.get("show_if")
+                        else None,
                     }
                 )
         pages.append(
@@ -251,6 +255,7 @@ def editor_question(request: HttpRequest, key: str, question: str) -> HttpRespon
         "kind": TYPE_LABELS[kind],
         "question_key": question,
         "english": "en" in data.get("languages", []),
+        "reading": reading(stored["show_if"], data, language=_language()) if stored.get("show_if") else None,
     }
     return render(request, "surveys/editor/question.html", context, status=400 if form.errors else 200)
 
