@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kundpuls.instruments import list_templates
 from kundpuls.web.org.models import Unit
 from kundpuls.web.surveys.forms import UnitChoiceField
-from kundpuls.web.surveys.question_form import KEY_RE, TEXT_MAX, TYPE_LABELS
+from kundpuls.web.surveys.question_form import KEY_RE, TEXT_MAX, TYPE_LABELS, PairedForm
 
 SURVEY_KEY_RE = r"^[a-z][a-z0-9_]{0,39}$"
 
@@ -87,7 +87,7 @@ class StartForm(forms.Form):
         return data
 
 
-class SurveyTextsForm(forms.Form):
+class SurveyTextsForm(PairedForm):
     """The survey's title, introduction and closing text, and whether it is offered in English."""
 
     title_sv = _text(_("Title (Swedish)"), required=True)
@@ -120,7 +120,7 @@ class SurveyTextsForm(forms.Form):
         return result
 
 
-class PageForm(forms.Form):
+class PageForm(PairedForm):
     title_sv = _text(_("Page title (Swedish)"))
     title_en = _text(_("Page title (English)"))
     intro_sv = _text(_("Page introduction (Swedish)"), rows=2)

@@ -59,6 +59,24 @@ GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
+def paired(fields: list[forms.BoundField]) -> list[list[forms.BoundField]]:
+    """Fields in groups: a Swedish field and its English one side by side, any other field alone."""
+    groups: list[list[forms.BoundField]] = []
+    for field in fields:
+        if field.name.endswith("_en") and groups and groups[-1][0].name == field.name[:-3] + "_sv":
+            groups[-1].append(field)
+        else:
+            groups.append([field])
+    return groups
+
+
+class PairedForm(forms.Form):
+    """A form whose template shows Swedish and English texts side by side (``groups``)."""
+
+    def groups(self) -> list[list[forms.BoundField]]:
+        return paired(list(self))
+
+
 def _text(label: Any, required: bool = False, widget: Any = None) -> forms.CharField:
     return forms.CharField(label=label, required=required, max_length=TEXT_MAX, widget=widget)
 
@@ -70,7 +88,7 @@ def _pair(sv: str, en: str) -> dict[str, str] | None:
     return {"sv": sv} | ({"en": en} if en else {})
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(PairedForm):
     """One question of ``kind``; ``initial_from`` fills it from the stored form, ``question`` writes it."""
 
     key = forms.RegexField(
@@ -177,6 +195,12 @@ class QuestionForm(forms.Form):
     def type_fields(self) -> list[forms.BoundField]:
         listed = {"key", "text_sv", "text_en", "help_sv", "help_en", "required", "dont_know", "show_if"}
         return [self[n] for n in self.fields if n not in listed and not _ROW_NAME.match(n)]
+
+    def basic_groups(self) -> list[list[forms.BoundField]]:
+        return paired(self.basic_fields())
+
+    def type_groups(self) -> list[list[forms.BoundField]]:
+        return paired(self.type_fields())
 
     def row_groups(self) -> list[dict[str, Any]]:
         headings = {
