@@ -81,9 +81,22 @@ def test_a_survey_from_blank_is_published_and_answered(personas: dict[str, Any])
     stored = drafts.question_of(Survey.objects.get(key="fran_grunden").versions.get().definition, follow_up)
     saved = client.post(
         page["Location"],
-        _form_data(stored, text_sv="Vad var bäst?", text_en="What was best?", show_if=f"{rating} >= 4"),
+        _form_data(
+            stored,
+            text_sv="Vad var bäst?",
+            text_en="What was best?",
+            cond_item=rating,
+            cond_op=">=",
+            cond_value="4",
+        ),
     )
     assert saved.status_code == 302
+    condition = drafts.question_of(
+        Survey.objects.get(key="fran_grunden").versions.get().definition, follow_up
+    )
+    assert condition["show_if"] == f"{rating} >= 4"  # built from the pickers
+    again = client.get(page["Location"]).content.decode()
+    assert f'<option value="{rating}" selected>' in again and '<option value="&gt;=" selected>' in again
     codebook = client.post(
         editor + "kodbok/",
         {

@@ -226,6 +226,7 @@ def editor_question(request: HttpRequest, key: str, question: str) -> HttpRespon
     form = QuestionForm(
         request.POST or None,
         kind=kind,
+        earlier=_earlier_items(data, p),
         rows=QuestionForm.row_counts_of(stored),
         initial=QuestionForm.initial_from(stored),
     )
@@ -291,6 +292,21 @@ def editor_page(request: HttpRequest, key: str, page: str) -> HttpResponse:
                 form.add_error(None, f"{describe_path(path)}: {in_language(problem)}")
     context = {"survey": survey, "form": form, "page_key": page}
     return render(request, "surveys/editor/page.html", context, status=400 if form.errors else 200)
+
+
+def _earlier_items(data: dict[str, Any], page: int) -> list[tuple[str, str, str]]:
+    """(key, "text (key)", kind) of the items on pages before ``page`` a condition may compare."""
+    try:
+        definition = parse_definition(data, stored=True)
+    except DefinitionErrors:
+        return []
+    before = set(definition.page_keys[:page])
+    language = _language()
+    return [
+        (item.key, f"{item.text.in_language(language)[:70]} ({item.key})", item.kind)
+        for item in stored_items(definition)
+        if item.page_key in before and item.kind in ("numeric", "choice", "boolean")
+    ]
 
 
 def _item_choices(data: dict[str, Any]) -> list[tuple[str, str]]:

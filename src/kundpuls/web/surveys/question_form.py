@@ -104,10 +104,31 @@ class QuestionForm(PairedForm):
     required = forms.BooleanField(label=_("An answer is required"), required=False)
     dont_know = forms.BooleanField(label=_('Offer "Vet ej / ej aktuellt"'), required=False)
     show_if = forms.CharField(
-        label=_("Shown only if (condition)"),
+        label=_("…or a condition written out"),
         required=False,
         max_length=500,
-        help_text=_("For example: rekommendera <= 6. The question must be on a later page."),
+        help_text=_(
+            "For example: rekommendera <= 6 or tjanst == 'bygglov'. "
+            "It may only use questions of earlier pages."
+        ),
+    )
+    cond_item = forms.ChoiceField(label=_("Shown only if the answer to"), required=False)
+    cond_op = forms.ChoiceField(
+        label=_("is"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("<=", _("at most")),
+            (">=", _("at least")),
+            ("==", _("equal to")),
+            ("!=", _("not equal to")),
+        ],
+    )
+    cond_value = forms.CharField(
+        label=_("the value"),
+        required=False,
+        max_length=100,
+        help_text=_("A number, an option's stored value, or ja/nej."),
     )
     scale_min = forms.IntegerField(label=_("Lowest value"), required=False, min_value=-100, max_value=100)
     scale_max = forms.IntegerField(label=_("Highest value"), required=False, min_value=-100, max_value=100)
@@ -139,9 +160,27 @@ class QuestionForm(PairedForm):
     purpose_sv = _text(_("Why we ask (Swedish)"), widget=forms.Textarea(attrs={"rows": 3}))
     purpose_en = _text(_("Why we ask (English)"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, kind: str, rows: dict[str, int] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        kind: str,
+        rows: dict[str, int] | None = None,
+        earlier: list[tuple[str, str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
+        self.earlier = {key: kind for key, _label, kind in earlier or []}
+        self.fields["cond_item"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (key, label) for key, label, _kind in earlier or []
+        ]
+        simple = _SIMPLE.match(self.initial.get("show_if", ""))
+        if not self.is_bound and simple and simple.group(1) in self.earlier:  # shown in the pickers
+            value = simple.group(3).strip("'")
+            value = {"true": "ja", "false": "nej"}.get(value, value)
+            self.initial.update(
+                {"cond_item": simple.group(1), "cond_op": simple.group(2), "cond_value": value, "show_if": ""}
+            )
         groups = GROUPS[kind]
         rows = rows or {}
         self.row_counts: dict[str, int] = {}
@@ -189,11 +228,24 @@ class QuestionForm(PairedForm):
     # -------------------------------------------------------------------------------- rendering helpers
 
     def basic_fields(self) -> list[forms.BoundField]:
-        names = ("key", "text_sv", "text_en", "help_sv", "help_en", "required", "dont_know", "show_if")
+        names = (
+            "key",
+            "text_sv",
+            "text_en",
+            "help_sv",
+            "help_en",
+            "required",
+            "dont_know",
+            "cond_item",
+            "cond_op",
+            "cond_value",
+            "show_if",
+        )
         return [self[n] for n in names if n in self.fields and (n != "dont_know" or self.kind in _DONT_KNOW)]
 
     def type_fields(self) -> list[forms.BoundField]:
         listed = {"key", "text_sv", "text_en", "help_sv", "help_en", "required", "dont_know", "show_if"}
+        listed |= {"cond_item", "cond_op", "cond_value"}
         return [self[n] for n in self.fields if n not in listed and not _ROW_NAME.match(n)]
 
     def basic_groups(self) -> list[list[forms.BoundField]]:
@@ -233,6 +285,7 @@ class QuestionForm(PairedForm):
             "show_if": question.get("show_if", ""),
             "dont_know": bool(question.get("dont_know")),
         }
+
         for name in ("text", "help", "functional", "dysfunctional", "product", "purpose"):
             value = question.get(name) or {}
             initial[f"{name}_sv"] = value.get("sv", "")
@@ -298,6 +351,8 @@ class QuestionForm(PairedForm):
         question["required"] = bool(data.get("required"))
         if data.get("show_if", "").strip():
             question["show_if"] = data["show_if"].strip()
+        elif data.get("cond_item") and data.get("cond_op"):
+            question["show_if"] = self._picked_condition()
         if self.kind in _DONT_KNOW and data.get("dont_know"):
             question["dont_know"] = stored.get("dont_know") or True
         elif self.kind not in _DONT_KNOW and stored.get("dont_know"):
@@ -355,6 +410,19 @@ class QuestionForm(PairedForm):
             ]
         return question
 
+    def _picked_condition(self) -> str:
+        """The pickers' condition: ``item op value`` (a choice's value quoted, ja/nej as true/false)."""
+        data = self.cleaned_data
+        item, op, value = data["cond_item"], data["cond_op"], (data.get("cond_value") or "").strip()
+        kind = self.earlier.get(item, "")
+        if kind == "boolean":
+            literal = "true" if value.casefold() in ("ja", "yes", "true", "1") else "false"
+        elif kind == "choice":
+            literal = "'" + value.replace("\\", "").replace("'", "") + "'"
+        else:
+            literal = value
+        return f"{item} {op} {literal}"
+
     def _rows(self, group: str, first: str) -> list[dict[str, Any]]:
         rows = []
         data = self.cleaned_data
@@ -389,6 +457,12 @@ class QuestionForm(PairedForm):
             for end in ("min_label_sv", "max_label_sv"):
                 if not (data.get(end) or "").strip():
                     self.add_error(end, _("Give the label in Swedish."))
+        if data.get("cond_item") and not data.get("cond_op") and not (data.get("show_if") or "").strip():
+            self.add_error("cond_op", _("Choose how the answer is compared."))
+        if data.get("cond_op") and not data.get("cond_item"):
+            self.add_error("cond_item", _("Choose the question the condition is about."))
+        if data.get("cond_op") and not (data.get("cond_value") or "").strip():
+            self.add_error("cond_value", _("Give the value to compare with."))
         for group, first in (("options", "value"), ("items", "key"), ("contact", "key")):
             if group not in groups:
                 continue
@@ -401,6 +475,7 @@ class QuestionForm(PairedForm):
         return data
 
 
+_SIMPLE = re.compile(r"^\s*([A-Za-z]\w*)\s*(<=|>=|==|!=)\s*(-?\d+(?:\.\d+)?|'[^']*'|true|false)\s*$")
 _DONT_KNOW = {"rating", "single_choice", "multiple_choice", "matrix", "yes_no", "background"}
 _ROW_NAME = re.compile(r"^(options|items|contact)_")
 
