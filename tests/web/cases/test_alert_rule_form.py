@@ -74,3 +74,25 @@ def test_a_value_outside_the_scale_is_shown_on_its_field(nki_rules: Any, persona
     assert 'href="#id_value_0_0"' in html
     assert AlertRuleSet.objects.get(survey__key="nki").rules == before
     assert _client(personas, "viewer").post("/portal/arenden/regler/nki/", _posted(before)).status_code == 403
+
+
+def test_the_page_says_how_last_months_responses_would_have_fared(
+    nki_rules: Any, submit: Any, personas: dict[str, Any]
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kundpuls.web.cases.queries import rules_preview
+
+    before = rules_preview(nki_rules)
+    submit(2, consent=True)  # low_overall fires, consented: a case
+    submit(2, consent=False)  # fires, but no case without consent
+    submit(9, consent=True)  # nothing fires
+    submit(2, consent=True, at=timezone.now() - timedelta(days=40))  # older than a month
+    after = rules_preview(nki_rules)
+    assert after["responses"] - before["responses"] == 3
+    assert after["fired"] - before["fired"] == 2
+    assert after["cases"] - before["cases"] == 1
+    page = _client(personas).get("/portal/arenden/regler/nki/").content.decode()
+    assert f"{after['fired']} av de {after['responses']} svaren" in page

@@ -227,6 +227,12 @@ def rules_edit(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request,
         "cases/rules.html",
-        {"survey": survey, "text": text, "error": None if form_post else error, "form": form},
+        {
+            "survey": survey,
+            "text": text,
+            "error": None if form_post else error,
+            "form": form,
+            "preview": queries.rules_preview(ruleset) if ruleset else None,
+        },
         status=400 if error else 200,
     )
