@@ -386,3 +386,15 @@ def test_conditions_are_read_in_words(personas: dict[str, Any]) -> None:
         assert reading("rekommendera <= 6 or kontakt_ok", data) is None  # said as written
     outline = _client(personas).get("/portal/enkater/nps/redigera/").content.decode()
     assert "visas om ”Hur troligt" in outline
+
+
+def test_a_template_used_again_on_the_upload_page_is_refused_with_a_way_on(personas: dict[str, Any]) -> None:
+    create_from_template("nps", owner=Unit.objects.get(code="EXK"), actor=CLI)
+    client = _client(personas)
+    again = client.post(
+        "/portal/enkater/ny/", {"template": "nps", "owner": Unit.objects.get(code="VOF-HT-S").pk}
+    )
+    assert again.status_code == 400
+    html = again.content.decode()
+    assert "finns redan" in html and "/portal/enkater/skapa/" in html
+    assert Survey.objects.get(key="nps").owner.code == "EXK"

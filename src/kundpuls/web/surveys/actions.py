@@ -187,8 +187,10 @@ def save_draft(
     return save_definition(definition, owner=survey.owner, actor=actor)
 
 
-def _refuse_existing_key(key: str) -> None:
-    if Survey.objects.filter(key=key).exists():
+def _refuse_existing_key(key: str, owner: Unit, actor: Actor) -> None:
+    existing = Survey.objects.select_related("owner").filter(key=key).first()
+    if existing is not None:
+        check_key_owner(existing, owner, actor)  # another organisation's key says so first
         raise ValidationError(
             _("key: a survey with the key %(key)r already exists; choose another key") % {"key": key},
             field="key",
@@ -200,7 +202,7 @@ def _refuse_existing_key(key: str) -> None:
 def create_survey(data: dict[str, Any], *, owner: Unit, actor: Actor) -> SurveyVersion:
     """A new survey (blank, from a template or copied) from the stored form ``data`` under a new key."""
     require(actor, Capability.MANAGE_SURVEYS, owner)
-    _refuse_existing_key(str(data.get("key")))
+    _refuse_existing_key(str(data.get("key")), owner, actor)
     return save_definition(parse_definition(data), owner=owner, actor=actor)
 
 

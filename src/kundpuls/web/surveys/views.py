@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kundpuls.errors import KundpulsError, NotFound
-from kundpuls.instruments import SurveyDefinition, first_page_key, parse_definition
+from kundpuls.instruments import (
+    SurveyDefinition,
+    definition_to_dict,
+    first_page_key,
+    load_template,
+    parse_definition,
+)
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
@@ -52,10 +58,9 @@ def survey_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         owner = form.cleaned_data["owner"]
         try:
-            if form.cleaned_data["template"]:
-                version = actions.create_from_template(
-                    form.cleaned_data["template"], owner=owner, actor=actor_of(request)
-                )
+            if form.cleaned_data["template"]:  # a second copy needs its own key: the editor's "skapa" page
+                data = definition_to_dict(load_template(form.cleaned_data["template"]))
+                version = actions.create_survey(data, owner=owner, actor=actor_of(request))
             else:
                 upload = form.cleaned_data["definition"]
                 if upload.size > MAX_YAML_CHARS:
