@@ -257,6 +257,10 @@ def test_the_versions_page_says_what_changed(personas: dict[str, Any]) -> None:
     same = client.get("/portal/enkater/nps/versioner/?fran=1&till=1").content.decode()
     assert "Inget ändrades." in same
     assert client.get("/portal/enkater/nps/versioner/?fran=9").status_code == 404
+    old = client.get("/portal/enkater/nps/forhandsgranska/?version=1&sida=foljdfragor").content.decode()
+    new = client.get("/portal/enkater/nps/forhandsgranska/?version=2&sida=foljdfragor").content.decode()
+    assert "Vad skulle vi behöva göra bättre?" in old and "Vad skulle vi behöva göra bättre?" not in new
+    assert client.get("/portal/enkater/nps/forhandsgranska/?version=x").status_code == 404
 
 
 def test_closing_one_units_link_asks_first_and_can_be_undone(personas: dict[str, Any]) -> None:

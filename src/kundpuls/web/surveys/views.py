@@ -104,7 +104,11 @@ def _page_title(definition: SurveyDefinition, page_key: str, language: str) -> s
 @login_required
 def survey_preview(request: HttpRequest, key: str) -> HttpResponse:
     survey = _survey_for(request, key)
-    version = survey.versions.order_by("-number").first()
+    wanted = request.GET.get("version", "")
+    if wanted and not wanted.isdigit():
+        raise Http404("version: not a version number")
+    versions = survey.versions.order_by("-number")
+    version = versions.filter(number=int(wanted)).first() if wanted else versions.first()
     if version is None:
         raise Http404
     definition = queries.definition_of(version)
