@@ -231,6 +231,7 @@ def test_a_key_with_responses_cannot_change(personas: dict[str, Any]) -> None:
     assert response.status_code == 400
     html = response.content.decode()
     assert "det finns redan svar" in html, _problems(html)
+    assert "Definitionen godtas inte" not in html
     assert key in drafts.question_keys(_draft("nki"))
 
 

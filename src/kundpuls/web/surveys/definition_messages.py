@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kundpuls.errors import DefinitionError
+from kundpuls.errors import DefinitionError, KundpulsError
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), message)
@@ -93,7 +93,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-def in_language(error: DefinitionError) -> str:
+def in_language(error: DefinitionError | KundpulsError) -> str:
     """The problem in the page's language (the common ones), else a translated lead and the message."""
     message = str(error)
     for pattern, text in _PATTERNS:
@@ -101,7 +101,10 @@ def in_language(error: DefinitionError) -> str:
         if match:
             translated = _(text)
             return translated % match.group(1) if "%s" in text and match.groups() else translated
-    detail = message.split(": ", 1)[1] if error.field and message.startswith(f"{error.field}: ") else message
+    field = getattr(error, "field", None)
+    detail = message.split(": ", 1)[1] if field and message.startswith(f"{field}: ") else message
+    if not isinstance(error, DefinitionError):  # the editor's own refusals are already in the page's language
+        return detail
     return _("The definition is not accepted: %(detail)s") % {"detail": detail}
 
 
