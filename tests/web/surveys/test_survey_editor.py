@@ -403,3 +403,17 @@ def test_a_template_used_again_on_the_upload_page_is_refused_with_a_way_on(perso
     html = again.content.decode()
     assert "finns redan" in html and "/portal/enkater/skapa/" in html
     assert Survey.objects.get(key="nps").owner.code == "EXK"
+
+
+def test_a_key_already_used_in_the_survey_is_refused_on_the_key(personas: dict[str, Any]) -> None:
+    create_from_template("nps", owner=Unit.objects.get(code="EXK"), actor=CLI)
+    before = _draft("nps")
+    response = _client(personas).post(
+        "/portal/enkater/nps/redigera/fraga/skal_hogt/",
+        _form_data(drafts.question_of(before, "skal_hogt"), key="skal_lagt"),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    error_at = html.index('id="id_key_error"')
+    assert "Nyckeln skal_lagt används redan i enkäten." in html[error_at : error_at + 200]
+    assert _draft("nps") == before
