@@ -417,3 +417,24 @@ def test_a_key_already_used_in_the_survey_is_refused_on_the_key(personas: dict[s
     error_at = html.index('id="id_key_error"')
     assert "Nyckeln skal_lagt används redan i enkäten." in html[error_at : error_at + 200]
     assert _draft("nps") == before
+
+
+def test_a_unit_and_its_subtree_close_together_after_confirmation(personas: dict[str, Any]) -> None:
+    client = _client(personas)
+    survey = Survey.objects.get(key="nki")
+    parent = Unit.objects.get(code="VOF-HT")
+    open_distribution(survey, parent, actor=CLI)
+    below = survey.distributions.filter(closed_at__isnull=True, unit__path__startswith=parent.path)
+    count = below.count()
+    assert count >= 2
+    first = below.get(unit=parent)
+    asked = client.get(f"/portal/enkater/nki/stang/?utskick={first.pk}").content.decode()
+    assert f"och alla enheter under den i stället ({count} länkar)" in asked
+    assert (
+        f"{count} öppna länkar stängs"
+        in client.get("/portal/enkater/nki/stang/?enhet=VOF-HT").content.decode()
+    )
+    client.post("/portal/enkater/nki/stang/", {"enhet": "VOF-HT", "bekrafta": "1"})
+    assert not below.exists()
+    assert survey.distributions.filter(closed_at__isnull=True).exists()  # other units keep their links
+    assert client.get("/portal/enkater/nki/stang/?enhet=FINNS-INTE").status_code == 404

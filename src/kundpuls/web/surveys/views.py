@@ -179,11 +179,16 @@ def survey_close(request: HttpRequest, key: str) -> HttpResponse:
     survey = _survey_for(request, key)
     source = request.POST if request.method == "POST" else request.GET
     whole = source.get("alla") == "1"
-    chosen = (
-        list(survey.distributions.filter(closed_at__isnull=True).select_related("unit"))
-        if whole
-        else _chosen_distributions(survey, source.getlist("utskick"))
-    )
+    subtree = Unit.objects.filter(code=source.get("enhet", "")).first() if source.get("enhet") else None
+    if source.get("enhet") and subtree is None:
+        raise Http404("enhet: no such unit")
+    open_links = survey.distributions.filter(closed_at__isnull=True).select_related("unit")
+    if whole:
+        chosen = list(open_links)
+    elif subtree is not None:  # a unit and every unit under it
+        chosen = list(open_links.filter(unit__path__startswith=subtree.path))
+    else:
+        chosen = _chosen_distributions(survey, source.getlist("utskick"))
     if not whole and not chosen:
         messages.error(request, _("Choose the link to close."))
         return redirect("surveys:detail", key=key)
@@ -198,7 +203,19 @@ def survey_close(request: HttpRequest, key: str) -> HttpResponse:
     answers = dict(queries.responses_per_distribution(survey))
     rows = [{"distribution": d, "responses": answers.get(d.pk, 0)} for d in chosen]
     total = sum(answers.get(d.pk, 0) for d in chosen)
-    context = {"survey": survey, "whole": whole, "rows": rows, "total": total}
+    below = None
+    if not whole and subtree is None and len(chosen) == 1:
+        unit = chosen[0].unit
+        count = open_links.filter(unit__path__startswith=unit.path).count()
+        below = {"unit": unit, "count": count} if count > 1 else None
+    context = {
+        "survey": survey,
+        "whole": whole,
+        "rows": rows,
+        "total": total,
+        "below": below,
+        "subtree": subtree,
+    }
     return render(request, "surveys/close.html", context)
 
 
