@@ -43,6 +43,18 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/enkater/nki/forhandsgranska/": (200, 200, 403, 403, 403, LOGIN),
     "/portal/enkater/patient/": (200, 403, 403, 403, 403, LOGIN),  # the region's survey
     "/portal/enkater/finns-inte/": (404, 404, 404, 404, 404, LOGIN),
+    # the survey editor (issue 19): who manages the survey's owner; the region's survey is not the analyst's
+    "/portal/enkater/skapa/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/enkater/nki/redigera/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/enkater/patient/redigera/": (200, 403, 403, 403, 403, LOGIN),
+    "/portal/enkater/nki/redigera/kodbok/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/enkater/patient/redigera/kodbok/": (200, 403, 403, 403, 403, LOGIN),
+    "/portal/enkater/nki/redigera/fraga/finns_inte/": (404, 404, 403, 403, 403, LOGIN),
+    "/portal/enkater/nki/redigera/sida/finns_inte/": (404, 404, 403, 403, 403, LOGIN),
+    "/portal/enkater/nki/versioner/": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/enkater/patient/versioner/": (200, 403, 403, 403, 403, LOGIN),
+    "/portal/enkater/nki/stang/?alla=1": (200, 200, 403, 403, 403, LOGIN),  # a confirmation page; POST closes
+    "/portal/enkater/patient/stang/?alla=1": (200, 403, 403, 403, 403, LOGIN),
     "DIST:nki:VOF-HT-N:svg": (200, 200, 200, 403, 200, LOGIN),  # unit A's QR code
     "DIST:nki:KFF-BIB-HUV:pdf": (200, 200, 403, 200, 403, LOGIN),  # unit B's poster
     "/portal/inbjudningar/nki/": (200, 200, 403, 403, 403, LOGIN),  # invitations: contact data, sending
@@ -117,6 +129,14 @@ ROUTES_COVERED = {
     "surveys:publish",
     "surveys:open",
     "surveys:close",
+    "surveys:reopen",  # POST only: tests/web/surveys/test_survey_editor.py
+    "surveys:editor_start",
+    "surveys:editor",
+    "surveys:editor_change",  # POST only: tests/web/surveys/test_survey_editor.py
+    "surveys:editor_question",
+    "surveys:editor_page",
+    "surveys:editor_codebook",
+    "surveys:versions",
     # invitations: the staff page; sending answers POST only (tested in tests/web/invitations); the
     # respondent routes need a personal token, not a role (tested in tests/web/invitations)
     "invitations:status",

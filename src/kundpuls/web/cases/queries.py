@@ -137,3 +137,49 @@ def share_closed_in_time(unit: Unit, start: date, end: date) -> tuple[int, int]:
         if c.closed_at and timezone.localtime(c.closed_at).date() <= c.due_date
     )
     return in_time, due.count()
+
+
+def rule_items(survey: Any) -> list[tuple[str, str]]:
+    """The stored items of the survey's newest version an alert rule may test, as (key, "text (key)")."""
+    from kundpuls.instruments import stored_items
+    from kundpuls.web.surveys.queries import definition_of
+
+    version = survey.versions.order_by("-number").first()
+    if version is None:
+        return []
+    return [
+        (item.key, f"{item.text.sv[:70]} ({item.key})")
+        for item in stored_items(definition_of(version))
+        if item.kind in ("numeric", "choice", "text", "boolean")
+    ]
+
+
+PREVIEW_DAYS = 30
+PREVIEW_LIMIT = 20_000
+
+
+def rules_preview(ruleset: Any, *, now: Any = None) -> dict[str, int]:
+    """How the stored rules would have acted on the survey's responses of the last 30 days: ``responses``
+    (how many, at most 20 000 of the newest), ``fired`` (a rule fires) and ``cases`` (a rule fires and the
+    respondent consented to contact: a case would have opened)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kundpuls.web.cases.actions import compiled_rules
+    from kundpuls.web.responses.models import Response
+
+    since = (now or timezone.now()) - timedelta(days=PREVIEW_DAYS)
+    rows = (
+        Response.objects.filter(survey_id=ruleset.survey_id, submitted_at__gte=since)
+        .select_related("version")
+        .order_by("-submitted_at")[:PREVIEW_LIMIT]
+    )
+    counts = {"responses": 0, "fired": 0, "cases": 0}
+    for response in rows:
+        counts["responses"] += 1
+        compiled = compiled_rules(ruleset, response.version)
+        if compiled is not None and compiled.matches(response.answers):
+            counts["fired"] += 1
+            counts["cases"] += int(response.consented)
+    return counts

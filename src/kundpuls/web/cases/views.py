@@ -16,12 +16,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kundpuls.errors import KundpulsError, NotFound
+from kundpuls.errors import KundpulsError, NotFound, ValidationError
 from kundpuls.render.formula_guard import csv_row
 from kundpuls.web.accounts.models import User
 from kundpuls.web.cases import actions, labels, queries
 from kundpuls.web.cases.dialogue import dialogue_of
 from kundpuls.web.cases.models import AlertRuleSet, Case, CaseStatus
+from kundpuls.web.cases.rule_form import AlertRulesForm, field_for
 from kundpuls.web.language import page_language
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.permissions import Capability, can
@@ -201,18 +202,37 @@ def rules_edit(request: HttpRequest, key: str) -> HttpResponse:
     ruleset = AlertRuleSet.objects.filter(survey=survey).first()
     text = actions.rules_as_text(ruleset)
     error = None
+    form_post = request.method == "POST" and "rules" not in request.POST
+    form = AlertRulesForm(
+        request.POST if form_post else None,
+        stored=ruleset.rules if ruleset else {"rules": []},
+        items=queries.rule_items(survey),
+    )
     if request.method == "POST":
-        text = request.POST.get("rules", "")
         try:
-            actions.save_rules(survey, text, actor=actor_of(request))
+            if form_post:
+                if not form.is_valid():
+                    raise ValidationError(_("Please correct the form"), field=None, value=None)
+                actions.save_rules(survey, form.rules(), actor=actor_of(request))
+            else:
+                text = request.POST.get("rules", "")
+                actions.save_rules(survey, text, actor=actor_of(request))
         except KundpulsError as exc:
             error = str(exc)
+            if form_post and form.is_valid():
+                form.add_error(field_for(form, getattr(exc, "field", None)), error)
         else:
             messages.success(request, _("The alert rules were saved."))
             return redirect("cases:rules", key=survey.key)
     return render(
         request,
         "cases/rules.html",
-        {"survey": survey, "text": text, "error": error},
+        {
+            "survey": survey,
+            "text": text,
+            "error": None if form_post else error,
+            "form": form,
+            "preview": queries.rules_preview(ruleset) if ruleset else None,
+        },
         status=400 if error else 200,
     )

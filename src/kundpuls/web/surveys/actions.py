@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundpuls.errors import ValidationError
 from kundpuls.instruments import (
@@ -13,6 +15,8 @@ from kundpuls.instruments import (
     check_new_version,
     definition_to_dict,
     load_template,
+    parse_definition,
+    stored_items,
 )
 from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.actors import Actor, user_of
@@ -145,3 +149,123 @@ def close_survey(survey: Survey, *, actor: Actor) -> Survey:
         survey.distributions.filter(closed_at__isnull=True).update(closed_at=now)
         record_audit(actor, "surveys.close", survey.key)
     return survey
+
+
+def _keys_with_responses(survey: Survey) -> set[str]:
+    """Stored item keys of every version of ``survey`` that has responses (their keys are frozen)."""
+    keys: set[str] = set()
+    for version in survey.versions.filter(responses__isnull=False).distinct():
+        keys.update(item.key for item in stored_items(definition_of(version)))
+    return keys
+
+
+@transaction.atomic
+def save_draft(
+    survey: Survey, data: dict[str, Any], *, renamed: tuple[str, str] | None = None, actor: Actor
+) -> SurveyVersion:
+    """Validate the edited stored form ``data`` exactly as an uploaded definition and save it as the draft.
+
+    The draft is the newest unpublished version (a new one after a publication: ``save_definition``).
+    ``renamed`` (old key, new key) is refused when responses already use the old key. Raises
+    :class:`~kundpuls.instruments.DefinitionErrors` (every problem, with its path) or ``ValidationError``.
+    """
+    require(actor, Capability.MANAGE_SURVEYS, survey.owner)
+    if data.get("key") != survey.key:
+        raise ValidationError(
+            f"key: the survey key {data.get('key')!r} must stay {survey.key!r}",
+            field="key",
+            value=data.get("key"),
+        )
+    if renamed is not None and renamed[0] != renamed[1] and renamed[0] in _keys_with_responses(survey):
+        raise ValidationError(
+            _("key: responses already use the key %(key)r; it cannot change (add a new question instead)")
+            % {"key": renamed[0]},
+            field="key",
+            value=renamed[1],
+        )
+    definition = parse_definition(data)
+    return save_definition(definition, owner=survey.owner, actor=actor)
+
+
+def _refuse_existing_key(key: str, owner: Unit, actor: Actor) -> None:
+    existing = Survey.objects.select_related("owner").filter(key=key).first()
+    if existing is not None:
+        check_key_owner(existing, owner, actor)  # another organisation's key says so first
+        raise ValidationError(
+            _("key: a survey with the key %(key)r already exists; choose another key") % {"key": key},
+            field="key",
+            value=key,
+        )
+
+
+@transaction.atomic
+def create_survey(data: dict[str, Any], *, owner: Unit, actor: Actor) -> SurveyVersion:
+    """A new survey (blank, from a template or copied) from the stored form ``data`` under a new key."""
+    require(actor, Capability.MANAGE_SURVEYS, owner)
+    _refuse_existing_key(str(data.get("key")), owner, actor)
+    return save_definition(parse_definition(data), owner=owner, actor=actor)
+
+
+@transaction.atomic
+def copy_survey(source: Survey, *, key: str, owner: Unit, actor: Actor) -> SurveyVersion:
+    """A new survey under ``key`` for ``owner`` with the newest version of ``source`` as its first draft."""
+    require(actor, Capability.MANAGE_SURVEYS, source.owner)
+    latest = source.versions.order_by("-number").first()
+    if latest is None:
+        raise ValidationError(
+            f"survey: {source.key!r} has no version to copy", field="survey", value=source.key
+        )
+    data = dict(latest.definition) | {"key": key}
+    version = create_survey(data, owner=owner, actor=actor)
+    record_audit(actor, "surveys.copy", key, source=source.key)
+    return version
+
+
+@transaction.atomic
+def close_distributions(survey: Survey, distributions: list[Distribution], *, actor: Actor) -> int:
+    """Close the given open distributions of ``survey`` (each needs ``manage_surveys`` on its unit)."""
+    closed = 0
+    for distribution in distributions:
+        if distribution.survey_id != survey.pk:
+            raise ValidationError(
+                f"distribution: {distribution.pk} is not a distribution of {survey.key!r}",
+                field="distribution",
+                value=distribution.pk,
+            )
+        if distribution.closed_at is None:
+            close_distribution(distribution, actor=actor)
+            closed += 1
+    return closed
+
+
+@transaction.atomic
+def reopen_distribution(distribution: Distribution, *, actor: Actor) -> Distribution:
+    """Open a closed distribution again under its old link (and the survey, if it was closed)."""
+    distribution = (
+        Distribution.objects.select_for_update().select_related("survey", "unit").get(pk=distribution.pk)
+    )
+    require(actor, Capability.MANAGE_SURVEYS, distribution.unit)
+    if distribution.closed_at is None:
+        return distribution
+    if Distribution.objects.filter(
+        survey=distribution.survey,
+        unit=distribution.unit,
+        channel=distribution.channel,
+        closed_at__isnull=True,
+    ).exists():
+        raise ValidationError(
+            _("distribution: %(unit)s already has an open link on this channel")
+            % {"unit": distribution.unit.name},
+            field="distribution",
+            value=distribution.pk,
+        )
+    survey = distribution.survey
+    if survey.closed_at is not None:
+        require(actor, Capability.MANAGE_SURVEYS, survey.owner)
+        survey.closed_at = None
+        survey.save(update_fields=["closed_at"])
+        record_audit(actor, "surveys.reopen", survey.key)
+    distribution.closed_at = None
+    distribution.save(update_fields=["closed_at"])
+    record_audit(actor, "surveys.reopen_distribution", survey.key, unit=distribution.unit.code)
+    return distribution

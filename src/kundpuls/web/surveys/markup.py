@@ -11,7 +11,7 @@ the page ("optional", the contact hint) are translated at render time, in the ac
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -34,22 +34,41 @@ def _errors(i: Input) -> str:
     return "".join(f'<p class="err" id="{escape(i.id)}-e">{escape(e)}</p>' for e in i.errors)
 
 
+def _ends(points: list[Any]) -> str:
+    if not points or not (points[0].note or points[-1].note):
+        return ""
+    return (
+        f'<p class="ends" aria-hidden="true"><span>{escape(points[0].note)}</span>'
+        f"<span>{escape(points[-1].note)}</span></p>"
+    )
+
+
 def choices_html(i: Input) -> str:
     """The options of a scale, radio or checkbox input (a scale shows its end-point labels under them)."""
     invalid = ' aria-invalid="true"' if i.errors else ""
     name = escape(i.key)
     parts = []
     if i.widget == "scale":
-        parts.append('<div class="scale">')
-        for c in i.choices:
+        # One row of equal boxes (docs: fits 0–10 at 320 px); the end labels are read with their points and
+        # shown once more, for the eye only, under the row's two ends; "vet ej" gets its own line.
+        points = [c for c in i.choices if c.value != DONT_KNOW]
+        extra = [c for c in i.choices if c.value == DONT_KNOW]
+        parts.append('<div class="scale"><div class="points">')
+        for c in points + extra:
+            if c in extra:
+                parts.append("</div>")
+                parts.append(_ends(points))
             css = "pt dk" if c.value == DONT_KNOW else "pt"
-            note = f"<small>{escape(c.note)}</small>" if c.note else ""
+            note = f'<small class="end">{escape(c.note)}</small>' if c.note else ""
             ident = escape(c.id)
             parts.append(
                 f'<label class="{css}" for="{ident}"><input type="radio" id="{ident}" '
                 f'name="{name}" value="{escape(c.value)}"{" checked" if c.checked else ""}{invalid}>'
                 f"<span>{escape(c.label)}</span>{note}</label>"
             )
+        if not extra:
+            parts.append("</div>")
+            parts.append(_ends(points))
     else:
         kind = "checkbox" if i.widget == "checkbox" else "radio"
         parts.append('<div class="opts">')

@@ -113,3 +113,21 @@ def open_distributions_for_unit(unit_pk: int) -> list[Distribution]:
         for d in Distribution.objects.select_related("survey").filter(unit_id=unit_pk, closed_at__isnull=True)
         if d.state() == "open"
     ]
+
+
+def responses_per_distribution(survey: Survey) -> list[tuple[int, int]]:
+    """(distribution pk, number of responses) for every distribution of ``survey`` with responses."""
+    rows = survey.responses.filter(distribution__isnull=False).values("distribution").annotate(n=Count("pk"))
+    return [(r["distribution"], r["n"]) for r in rows]
+
+
+def closed_distributions(survey: Survey) -> list[Distribution]:
+    """The closed links of ``survey`` whose unit and channel have no open link now (they may reopen)."""
+    open_now = set(survey.distributions.filter(closed_at__isnull=True).values_list("unit_id", "channel"))
+    latest: dict[tuple[int, str], Distribution] = {}
+    for d in (
+        survey.distributions.filter(closed_at__isnull=False).select_related("unit").order_by("closed_at")
+    ):
+        if (d.unit_id, d.channel) not in open_now:
+            latest[(d.unit_id, d.channel)] = d
+    return sorted(latest.values(), key=lambda d: d.unit.path)

@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kundpuls.errors import KundpulsError, NotFound
-from kundpuls.instruments import SurveyDefinition, first_page_key, parse_definition
+from kundpuls.instruments import (
+    SurveyDefinition,
+    definition_to_dict,
+    first_page_key,
+    load_template,
+    parse_definition,
+)
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
@@ -52,10 +58,9 @@ def survey_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         owner = form.cleaned_data["owner"]
         try:
-            if form.cleaned_data["template"]:
-                version = actions.create_from_template(
-                    form.cleaned_data["template"], owner=owner, actor=actor_of(request)
-                )
+            if form.cleaned_data["template"]:  # a second copy needs its own key: the editor's "skapa" page
+                data = definition_to_dict(load_template(form.cleaned_data["template"]))
+                version = actions.create_survey(data, owner=owner, actor=actor_of(request))
             else:
                 upload = form.cleaned_data["definition"]
                 if upload.size > MAX_YAML_CHARS:
@@ -81,6 +86,7 @@ def survey_detail(request: HttpRequest, key: str) -> HttpResponse:
         "versions": survey.versions.order_by("-number"),
         "current": queries.current_version(survey),
         "distributions": survey.distributions.filter(closed_at__isnull=True).select_related("unit"),
+        "closed_distributions": queries.closed_distributions(survey),
         "open_form": OpenForUnitsForm(units=units),
         "counts": queries.responses_per_unit_and_day(survey)[-60:],
     }
@@ -98,7 +104,11 @@ def _page_title(definition: SurveyDefinition, page_key: str, language: str) -> s
 @login_required
 def survey_preview(request: HttpRequest, key: str) -> HttpResponse:
     survey = _survey_for(request, key)
-    version = survey.versions.order_by("-number").first()
+    wanted = request.GET.get("version", "")
+    if wanted and not wanted.isdigit():
+        raise Http404("version: not a version number")
+    versions = survey.versions.order_by("-number")
+    version = versions.filter(number=int(wanted)).first() if wanted else versions.first()
     if version is None:
         raise Http404
     definition = queries.definition_of(version)
@@ -150,12 +160,80 @@ def survey_open(request: HttpRequest, key: str) -> HttpResponse:
     return redirect("surveys:detail", key=key)
 
 
+def _chosen_distributions(survey: Survey, raw: list[str]) -> list[Distribution]:
+    if not all(value.isdigit() for value in raw):
+        raise Http404("utskick: not a distribution number")
+    chosen = list(
+        survey.distributions.filter(pk__in=[int(v) for v in raw], closed_at__isnull=True).select_related(
+            "unit"
+        )
+    )
+    if len(chosen) != len(set(raw)):
+        raise Http404("utskick: no such open distribution of this survey")
+    return chosen
+
+
+@login_required
+def survey_close(request: HttpRequest, key: str) -> HttpResponse:
+    """Close one unit's link, several, or the whole survey: a confirmation page first (no JavaScript)."""
+    survey = _survey_for(request, key)
+    source = request.POST if request.method == "POST" else request.GET
+    whole = source.get("alla") == "1"
+    subtree = Unit.objects.filter(code=source.get("enhet", "")).first() if source.get("enhet") else None
+    if source.get("enhet") and subtree is None:
+        raise Http404("enhet: no such unit")
+    open_links = survey.distributions.filter(closed_at__isnull=True).select_related("unit")
+    if whole:
+        chosen = list(open_links)
+    elif subtree is not None:  # a unit and every unit under it
+        chosen = list(open_links.filter(unit__path__startswith=subtree.path))
+    else:
+        chosen = _chosen_distributions(survey, source.getlist("utskick"))
+    if not whole and not chosen:
+        messages.error(request, _("Choose the link to close."))
+        return redirect("surveys:detail", key=key)
+    if request.method == "POST" and request.POST.get("bekrafta") == "1":
+        if whole:
+            actions.close_survey(survey, actor=actor_of(request))
+            messages.success(request, _("The survey is closed for every unit."))
+        else:
+            count = actions.close_distributions(survey, chosen, actor=actor_of(request))
+            messages.success(request, _("%(n)d link(s) closed.") % {"n": count})
+        return redirect("surveys:detail", key=key)
+    answers = dict(queries.responses_per_distribution(survey))
+    rows = [{"distribution": d, "responses": answers.get(d.pk, 0)} for d in chosen]
+    total = sum(answers.get(d.pk, 0) for d in chosen)
+    below = None
+    if not whole and subtree is None and len(chosen) == 1:
+        unit = chosen[0].unit
+        count = open_links.filter(unit__path__startswith=unit.path).count()
+        below = {"unit": unit, "count": count} if count > 1 else None
+    context = {
+        "survey": survey,
+        "whole": whole,
+        "rows": rows,
+        "total": total,
+        "below": below,
+        "subtree": subtree,
+    }
+    return render(request, "surveys/close.html", context)
+
+
 @login_required
 @require_POST
-def survey_close(request: HttpRequest, key: str) -> HttpResponse:
+def survey_reopen(request: HttpRequest, key: str) -> HttpResponse:
+    """Open a closed link again, under its old address."""
     survey = _survey_for(request, key)
-    actions.close_survey(survey, actor=actor_of(request))
-    messages.success(request, _("The survey is closed."))
+    raw = request.POST.get("utskick", "")
+    distribution = survey.distributions.filter(pk=int(raw) if raw.isdigit() else -1).first()
+    if distribution is None:
+        raise Http404("utskick: no such distribution of this survey")
+    try:
+        actions.reopen_distribution(distribution, actor=actor_of(request))
+    except KundpulsError as exc:
+        messages.error(request, str(exc).split(": ", 1)[-1])
+    else:
+        messages.success(request, _("The link of %(unit)s is open again.") % {"unit": distribution.unit.name})
     return redirect("surveys:detail", key=key)
 
 

@@ -1,0 +1,287 @@
+"""Changes to a survey definition in its stored form (the dict of ``definition_to_dict``), for the editor.
+
+Each function takes the stored form and returns a changed deep copy; none validates (the editor's save,
+``actions.save_draft``, validates the whole result with ``instruments`` exactly as an uploaded file is
+validated). Questions are found by key (keys are unique in a survey); pages by key.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from kundpuls.errors import NotFound, ValidationError
+
+Definition = dict[str, Any]
+Position = tuple[int, int, int]
+
+#: Question types in the order the editor offers them (the definition model's types).
+EDITOR_TYPES: tuple[str, ...] = (
+    "rating",
+    "single_choice",
+    "multiple_choice",
+    "yes_no",
+    "text",
+    "matrix",
+    "background",
+    "kano",
+    "price",
+    "consent",
+)
+
+
+def _text(sv: str, en: str) -> dict[str, str]:
+    return {"sv": sv, "en": en}
+
+
+def default_question(kind: str, key: str) -> dict[str, Any]:
+    """A valid question of ``kind`` with neutral texts, for the editor to change."""
+    if kind not in EDITOR_TYPES:
+        raise ValidationError(f"type: unknown question type {kind!r}", field="type", value=kind)
+    data: dict[str, Any] = {"type": kind, "key": key, "text": _text("Ny fråga", "New question")}
+    data["required"] = False
+    two_options = [
+        {"value": "1", "text": _text("Alternativ 1", "Option 1")},
+        {"value": "2", "text": _text("Alternativ 2", "Option 2")},
+    ]
+    scale = {
+        "min": 1,
+        "max": 5,
+        "min_label": _text("Instämmer inte alls", "Strongly disagree"),
+        "max_label": _text("Instämmer helt", "Strongly agree"),
+    }
+    if kind == "rating":
+        data["scale"] = scale
+    elif kind == "single_choice":
+        data["options"] = two_options
+    elif kind == "multiple_choice":
+        data["options"] = two_options
+        data["min_choices"] = 1
+    elif kind == "text":
+        data["max_length"] = 1000
+        data["multiline"] = True
+    elif kind == "matrix":
+        data["scale"] = scale
+        data["items"] = [{"key": f"{key}_1", "text": _text("Första påståendet", "First statement")}]
+    elif kind == "background":
+        data["variable"] = "other"
+        data["options"] = two_options
+    elif kind == "kano":
+        data["text"] = _text("Ny funktion", "New feature")
+        data["functional"] = _text("Hur känns det om tjänsten har detta?", "How do you feel if it has this?")
+        data["dysfunctional"] = _text(
+            "Hur känns det om tjänsten inte har detta?", "How do you feel if it does not have this?"
+        )
+    elif kind == "price":
+        data["text"] = _text("Vad tycker du om priset?", "What do you think of the price?")
+        data["product"] = _text("tjänsten", "the service")
+        data["currency"] = "SEK"
+        data["intent"] = True
+    elif kind == "consent":
+        data["text"] = _text("Får vi kontakta dig om ditt svar?", "May we contact you about your answer?")
+        data["purpose"] = _text(
+            "Om du svarar ja hör vi av oss. Dina uppgifter sparas skilt från svaret.",
+            "If you answer yes we will get in touch. Your details are stored apart from your answer.",
+        )
+        data["contact_fields"] = [
+            {"key": f"{key}_telefon", "kind": "phone", "text": _text("Telefonnummer", "Phone number")}
+        ]
+    return data
+
+
+def blank_definition(key: str, title_sv: str, title_en: str | None = None) -> Definition:
+    """A new survey: one page with one open question (the editor's blank start)."""
+    title = {"sv": title_sv} | ({"en": title_en} if title_en else {})
+    return {
+        "format_version": 1,
+        "key": key,
+        "title": title,
+        "languages": ["sv", "en"] if title_en else ["sv"],
+        "pages": [
+            {
+                "key": "sida_1",
+                "blocks": [
+                    {
+                        "key": "sida_1_fragor",
+                        "questions": [
+                            {
+                                "type": "text",
+                                "key": "fraga_1",
+                                "text": {"sv": "Vad vill du berätta för oss?"}
+                                | ({"en": "What would you like to tell us?"} if title_en else {}),
+                                "required": False,
+                                "max_length": 1000,
+                                "multiline": True,
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+        "codebook": {"anonymity_threshold": 7},
+    }
+
+
+def question_keys(data: Definition) -> list[str]:
+    """Every question key in order."""
+    return [q["key"] for page in data["pages"] for block in page["blocks"] for q in block["questions"]]
+
+
+def all_keys(data: Definition) -> set[str]:
+    """Every key in the definition (pages, blocks, questions, matrix rows, contact fields), lower-cased."""
+    keys: set[str] = set()
+    for page in data["pages"]:
+        keys.add(page["key"].casefold())
+        for block in page["blocks"]:
+            keys.add(block["key"].casefold())
+            for question in block["questions"]:
+                keys.add(question["key"].casefold())
+                keys.update(item["key"].casefold() for item in question.get("items", []))
+                keys.update(item["key"].casefold() for item in question.get("contact_fields", []))
+    return keys
+
+
+def free_key(data: Definition, stem: str) -> str:
+    """``stem_1``, ``stem_2`` … the first not yet used anywhere in the definition."""
+    used = all_keys(data)
+    number = 1
+    while f"{stem}_{number}".casefold() in used:
+        number += 1
+    return f"{stem}_{number}"
+
+
+def find_question(data: Definition, key: str) -> Position:
+    """(page, block, question) indices of the question ``key``; :class:`NotFound` when there is none."""
+    for p, page in enumerate(data["pages"]):
+        for b, block in enumerate(page["blocks"]):
+            for q, question in enumerate(block["questions"]):
+                if question["key"] == key:
+                    return p, b, q
+    raise NotFound(f"question: no question with key {key!r}")
+
+
+def question_of(data: Definition, key: str) -> dict[str, Any]:
+    p, b, q = find_question(data, key)
+    return dict(data["pages"][p]["blocks"][b]["questions"][q])
+
+
+def page_index(data: Definition, key: str) -> int:
+    for p, page in enumerate(data["pages"]):
+        if page["key"] == key:
+            return p
+    raise NotFound(f"page: no page with key {key!r}")
+
+
+def replace_question(data: Definition, key: str, question: dict[str, Any]) -> Definition:
+    """The definition with question ``key`` replaced by ``question`` (whose key may differ)."""
+    result = copy.deepcopy(data)
+    p, b, q = find_question(result, key)
+    result["pages"][p]["blocks"][b]["questions"][q] = copy.deepcopy(question)
+    _rename_references(result, key, question["key"])
+    return result
+
+
+def _rename_references(data: Definition, old: str, new: str) -> None:
+    """A renamed question keeps its conditions and codebook entries (only before it has responses)."""
+    if old == new:
+        return
+    pattern = re.compile(rf"\b{re.escape(old)}\b")
+    for page in data["pages"]:
+        for node in (page, *page["blocks"], *(q for b in page["blocks"] for q in b["questions"])):
+            if "show_if" in node:
+                node["show_if"] = pattern.sub(new, node["show_if"])
+    codebook = data.get("codebook", {})
+    for role in ("nps", "csat", "ces"):
+        if codebook.get(role) == old:
+            codebook[role] = new
+    for index in codebook.get("indices", {}).values():
+        index["items"] = [new if item == old else item for item in index["items"]]
+    for construct in codebook.get("driver_model", {}).get("constructs", {}).values():
+        construct["indicators"] = [new if item == old else item for item in construct["indicators"]]
+
+
+def add_question(data: Definition, page_key: str, question: dict[str, Any]) -> Definition:
+    """The definition with ``question`` appended to the last block of page ``page_key``."""
+    result = copy.deepcopy(data)
+    result["pages"][page_index(result, page_key)]["blocks"][-1]["questions"].append(copy.deepcopy(question))
+    return result
+
+
+def remove_question(data: Definition, key: str) -> Definition:
+    """The definition without question ``key``; an emptied block (and an emptied page) goes too."""
+    result = copy.deepcopy(data)
+    p, b, q = find_question(result, key)
+    blocks = result["pages"][p]["blocks"]
+    del blocks[b]["questions"][q]
+    if not blocks[b]["questions"]:
+        del blocks[b]
+    if not blocks:
+        del result["pages"][p]
+    return result
+
+
+def move_question(data: Definition, key: str, step: int) -> Definition:
+    """Question ``key`` one place up (``step=-1``) or down (``+1``); past a block's end it goes to the
+    neighbouring block (on the neighbouring page at a page's end). At the very start or end: unchanged."""
+    result = copy.deepcopy(data)
+    p, b, q = find_question(result, key)
+    questions = result["pages"][p]["blocks"][b]["questions"]
+    target = q + step
+    if 0 <= target < len(questions):
+        questions[q], questions[target] = questions[target], questions[q]
+        return result
+    slots = [(pi, bi) for pi, page in enumerate(result["pages"]) for bi in range(len(page["blocks"]))]
+    where = slots.index((p, b)) + step
+    if not 0 <= where < len(slots):
+        return result
+    question = questions.pop(q)
+    np, nb = slots[where]
+    neighbour = result["pages"][np]["blocks"][nb]["questions"]
+    neighbour.insert(len(neighbour) if step < 0 else 0, question)
+    if not questions:
+        del result["pages"][p]["blocks"][b]
+        if not result["pages"][p]["blocks"]:
+            del result["pages"][p]
+    return result
+
+
+def add_page(data: Definition, title: dict[str, str] | None, question: dict[str, Any]) -> Definition:
+    """The definition with a new last page (titled ``title``) holding ``question``."""
+    result = copy.deepcopy(data)
+    key = free_key(result, "sida")
+    page: dict[str, Any] = {"key": key}
+    if title:
+        page["title"] = title
+    page["blocks"] = [{"key": f"{key}_fragor", "questions": [copy.deepcopy(question)]}]
+    result["pages"].append(page)
+    return result
+
+
+def move_page(data: Definition, key: str, step: int) -> Definition:
+    result = copy.deepcopy(data)
+    p = page_index(result, key)
+    target = p + step
+    if 0 <= target < len(result["pages"]):
+        pages = result["pages"]
+        pages[p], pages[target] = pages[target], pages[p]
+    return result
+
+
+def remove_page(data: Definition, key: str) -> Definition:
+    result = copy.deepcopy(data)
+    del result["pages"][page_index(result, key)]
+    return result
+
+
+def replace_page_texts(
+    data: Definition, key: str, *, title: dict[str, str] | None, intro: dict[str, str] | None
+) -> Definition:
+    result = copy.deepcopy(data)
+    page = result["pages"][page_index(result, key)]
+    for name, value in (("title", title), ("intro", intro)):
+        if value:
+            page[name] = value
+        else:
+            page.pop(name, None)
+    return result

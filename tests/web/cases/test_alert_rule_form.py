@@ -1,0 +1,98 @@
+"""Alert rules as a form: the stored rules show as rows, a saved form gives back the stored format, and a
+problem is shown on the field it belongs to."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.test import Client
+
+from kundpuls.web.cases.models import AlertRuleSet
+from kundpuls.web.cases.rule_form import AlertRulesForm
+from kundpuls.web.cases.rules import parse_rules
+from kundpuls.web.surveys.models import Survey
+from kundpuls.web.surveys.queries import current_version, definition_of
+
+BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
+
+
+def _client(personas: dict[str, Any], who: str = "analyst") -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="sv")
+    client.force_login(personas[who], backend=BACKEND)
+    return client
+
+
+def _posted(stored: dict[str, Any]) -> dict[str, Any]:
+    """What the form posts, unchanged, for the stored rules."""
+    form = AlertRulesForm(stored=stored, items=[])
+    return {name: value for name, value in form.initial.items() if value not in ("", None)}
+
+
+def test_the_rules_form_round_trip(nki_rules: Any, personas: dict[str, Any]) -> None:
+    client = _client(personas)
+    page = client.get("/portal/arenden/regler/nki/").content.decode()
+    assert 'name="rule_key_0" value="low_overall"' in page
+    assert re.search(r'<option value="nki_helhet" selected>', page)
+    stored = nki_rules.rules
+    unchanged = client.post("/portal/arenden/regler/nki/", _posted(stored))
+    assert unchanged.status_code == 302
+    ruleset = AlertRuleSet.objects.get(survey__key="nki")
+    assert ruleset.rules == stored  # the stored format, as it was
+
+    data = _posted(stored) | {
+        "rule_key_2": "detractor_like",
+        "rule_label_2": "Mycket missnöjd",
+        "item_2_0": "nki_helhet",
+        "op_2_0": "at_most",
+        "value_2_0": "2",
+        "op_0_1": "at_least",  # a second condition on the first rule
+        "item_0_1": "nki_forvantan",
+        "value_0_1": "1",
+    }
+    saved = client.post("/portal/arenden/regler/nki/", data)
+    assert saved.status_code == 302
+    rules = AlertRuleSet.objects.get(survey__key="nki").rules
+    assert rules["rules"][2] == {
+        "key": "detractor_like",
+        "label": {"sv": "Mycket missnöjd"},
+        "when": [{"item": "nki_helhet", "at_most": 2}],
+    }
+    assert rules["rules"][0]["when"][1] == {"item": "nki_forvantan", "at_least": 1}
+    survey = Survey.objects.get(key="nki")
+    version = current_version(survey)
+    assert version is not None
+    assert len(parse_rules(rules, definition_of(version))) == 3
+
+
+def test_a_value_outside_the_scale_is_shown_on_its_field(nki_rules: Any, personas: dict[str, Any]) -> None:
+    client = _client(personas)
+    before = AlertRuleSet.objects.get(survey__key="nki").rules
+    response = client.post("/portal/arenden/regler/nki/", _posted(before) | {"value_0_0": "99"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'href="#id_value_0_0"' in html
+    assert AlertRuleSet.objects.get(survey__key="nki").rules == before
+    assert _client(personas, "viewer").post("/portal/arenden/regler/nki/", _posted(before)).status_code == 403
+
+
+def test_the_page_says_how_last_months_responses_would_have_fared(
+    nki_rules: Any, submit: Any, personas: dict[str, Any]
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kundpuls.web.cases.queries import rules_preview
+
+    before = rules_preview(nki_rules)
+    submit(2, consent=True)  # low_overall fires, consented: a case
+    submit(2, consent=False)  # fires, but no case without consent
+    submit(9, consent=True)  # nothing fires
+    submit(2, consent=True, at=timezone.now() - timedelta(days=40))  # older than a month
+    after = rules_preview(nki_rules)
+    assert after["responses"] - before["responses"] == 3
+    assert after["fired"] - before["fired"] == 2
+    assert after["cases"] - before["cases"] == 1
+    page = _client(personas).get("/portal/arenden/regler/nki/").content.decode()
+    assert f"{after['fired']} av de {after['responses']} svaren" in page
