@@ -139,8 +139,8 @@ def share_closed_in_time(unit: Unit, start: date, end: date) -> tuple[int, int]:
     return in_time, due.count()
 
 
-def rule_items(survey: Any) -> list[tuple[str, str]]:
-    """The stored items of the survey's newest version an alert rule may test, as (key, "text (key)")."""
+def rule_items(survey: Any, language: str = "sv") -> list[tuple[str, str]]:
+    """The stored items of the survey's newest version an alert rule may test, as (key, question text)."""
     from kundpuls.instruments import stored_items
     from kundpuls.web.surveys.queries import definition_of
 
@@ -148,7 +148,7 @@ def rule_items(survey: Any) -> list[tuple[str, str]]:
     if version is None:
         return []
     return [
-        (item.key, f"{item.text.sv[:70]} ({item.key})")
+        (item.key, item.text.in_language(language)[:70])
         for item in stored_items(definition_of(version))
         if item.kind in ("numeric", "choice", "text", "boolean")
     ]

@@ -206,7 +206,7 @@ def rules_edit(request: HttpRequest, key: str) -> HttpResponse:
     form = AlertRulesForm(
         request.POST if form_post else None,
         stored=ruleset.rules if ruleset else {"rules": []},
-        items=queries.rule_items(survey),
+        items=queries.rule_items(survey, page_language()),
     )
     if request.method == "POST":
         try:
