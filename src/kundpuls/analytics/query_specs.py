@@ -17,7 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kundpuls.analytics.lake.layout import background_column, check_key, check_survey_key, item_column
+from kundpuls.analytics.lake.layout import (
+    background_column,
+    check_key,
+    check_survey_key,
+    item_column,
+    segment_column,
+)
 from kundpuls.analytics.period_kinds import PERIOD_KINDS
 from kundpuls.errors import InvalidArgument
 
@@ -170,8 +176,8 @@ class CrossProductQuery:
 def _two_step_sql(
     segment: str | None, base_aggregates: list[str], rollup_aggregates: list[str], *, where: str = ""
 ) -> str:
-    seg_select = f", {background_column(segment)} AS segment" if segment else ""
-    seg_group = f", {background_column(segment)}" if segment else ""
+    seg_select = f", {segment_column(segment)} AS segment" if segment else ""
+    seg_group = f", {segment_column(segment)}" if segment else ""
     seg_out = ", b.segment" if segment else ""
     where_clause = f"\n  WHERE {where}" if where else ""
     base = ",\n    ".join(base_aggregates)
@@ -242,7 +248,7 @@ class RespondentAnswersQuery:
         wanted = {item_column(k): "DOUBLE" for k in self.numeric}
         wanted.update({background_column(k): "STRING" for k in self.categorical})
         if self.segment:
-            wanted[background_column(self.segment)] = "STRING"
+            wanted[segment_column(self.segment)] = "STRING"
         return wanted
 
     def sql(self) -> str:
@@ -251,7 +257,7 @@ class RespondentAnswersQuery:
         select = ", ".join(f"r.{c}" for c in picked)
         answered = " OR ".join(f"r.{c} IS NOT NULL" for c in picked)
         segment_join = (
-            f"\n  JOIN segment_map s ON r.{background_column(self.segment)} = s.segment_value"
+            f"\n  JOIN segment_map s ON r.{segment_column(self.segment)} = s.segment_value"
             if self.segment
             else ""
         )

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kundpuls.analytics.engines import Engine, resolve_engine
-from kundpuls.analytics.lake.layout import RESPONSES, background_column, item_column
+from kundpuls.analytics.lake.layout import RESPONSES, item_column, segment_column, segment_names
 from kundpuls.analytics.lake.manifest import LakeLocation, Manifest, lake_location, read_current_manifest
 from kundpuls.analytics.periods import period_table
 from kundpuls.analytics.query_specs import MomentsQuery
@@ -288,7 +288,9 @@ def sufficient_statistics(
         start=start,
         end=end,
     )
-    if segment is not None and segment not in manifest.surveys.get(survey, {}).get("background", []):
+    if segment is not None and segment not in segment_names(
+        manifest.surveys.get(survey, {}).get("background", [])
+    ):
         raise InvalidArgument(
             f"segment: {segment!r} is not a background variable of survey {survey!r}",
             field="segment",
@@ -330,7 +332,7 @@ def run_grouped_query(
     needed = dict(columns or {})
     needed.update({item_column(k): "DOUBLE" for k in getattr(query, "items", ())})
     if getattr(query, "segment", None):
-        needed[background_column(query.segment)] = "STRING"
+        needed[segment_column(query.segment)] = "STRING"
     return resolve_engine(engine).execute(
         sql,
         lake=location,

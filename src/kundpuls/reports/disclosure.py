@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from kundpuls.analytics.cross_products import cross_products
-from kundpuls.analytics.lake.layout import quarter_of
+from kundpuls.analytics.lake.layout import quarter_of, segment_names
 from kundpuls.analytics.rollup import lake_unit_tree, open_lake, sufficient_statistics
 from kundpuls.analytics.suppression import Relations, grid_relations, linked_suppression
 from kundpuls.reports import cache
@@ -123,7 +123,8 @@ def _released_cells(
 ) -> ReleasedCells:
     _, manifest = open_lake(lake)
     tree = lake_unit_tree(manifest)
-    variables = sorted(manifest.surveys.get(plan.survey_key, {}).get("background", []))
+    # the channel is a segment too (the API and the unit page accept it), so it is in the grid
+    variables = segment_names(manifest.surveys.get(plan.survey_key, {}).get("background", []))
     months = manifest.months(plan.survey_key)
     quarters = sorted({quarter_of(m) for m in months})
     years = sorted({m[:4] for m in months})

@@ -134,6 +134,21 @@ def background_column(name: str) -> str:
     return BACKGROUND_PREFIX + check_key(name, field="background")
 
 
+#: The segment name that splits by the fixed ``channel`` column (how the answer came in: web link, paper,
+#: phone, kiosk, ...) rather than by a background variable ``bg_<name>``.
+CHANNEL_SEGMENT = "channel"
+
+
+def segment_column(name: str) -> str:
+    """Column a segment ``name`` groups by: ``channel`` for :data:`CHANNEL_SEGMENT`, else ``bg_<name>``."""
+    return CHANNEL_SEGMENT if name == CHANNEL_SEGMENT else background_column(name)
+
+
+def segment_names(background: list[str]) -> list[str]:
+    """Every segment a survey can be split by: its background variables and the channel."""
+    return sorted({*background, CHANNEL_SEGMENT})
+
+
 def partition_dir(table: str, survey: str, month: str) -> str:
     """Relative folder of one partition, e.g. ``responses/survey=demo/month=2024-03``."""
     return f"{table}/survey={check_survey_key(survey)}/month={check_month(month)}"

@@ -11,7 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 
+from kundpuls.analytics.lake.layout import CHANNEL_SEGMENT
 from kundpuls.analytics.lake.manifest import lake_location, manifest_exists, read_manifest
 from kundpuls.errors import NotFound
 from kundpuls.instruments import SurveyDefinition, stored_items
@@ -21,7 +24,7 @@ from kundpuls.reports.overview import organisation_overview
 from kundpuls.reports.unit_report import survey_frame, survey_plan, unit_report
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
-from kundpuls.web.surveys.models import Survey
+from kundpuls.web.surveys.models import Channel, Survey
 from kundpuls.web.surveys.queries import current_version, definition_of
 from kundpuls.web.themes.queries import taxonomy_in_force
 
@@ -80,8 +83,9 @@ def staff_survey_for(definition: SurveyDefinition) -> SurveyDefinition | None:
 
 
 def segment_choices(definition: SurveyDefinition) -> list[str]:
-    """Background variables of ``definition`` that can split the results."""
-    return [i.key for i in stored_items(definition) if i.kind == "choice" and i.question_type == "background"]
+    """Background variables of ``definition`` that can split the results, and the channel."""
+    keys = [i.key for i in stored_items(definition) if i.kind == "choice" and i.question_type == "background"]
+    return keys + ([CHANNEL_SEGMENT] if CHANNEL_SEGMENT not in keys else [])
 
 
 def segment_labels(definition: SurveyDefinition, language: str) -> dict[str, tuple[str, dict[str, str]]]:
@@ -95,6 +99,9 @@ def segment_labels(definition: SurveyDefinition, language: str) -> dict[str, tup
             for value, text in zip(item.options or (), item.option_texts or (), strict=False)
         }
         labels[item.key] = (item.text.in_language(language), values)
+    if CHANNEL_SEGMENT not in labels:
+        with translation.override(language):
+            labels[CHANNEL_SEGMENT] = (gettext("Channel"), {str(c.value): str(c.label) for c in Channel})
     return labels
 
 

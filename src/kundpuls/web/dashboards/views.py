@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from kundpuls.analytics.lake.layout import CHANNEL_SEGMENT
 from kundpuls.errors import InvalidArgument, NotFound
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.render.labels import text
@@ -119,6 +120,7 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
         suppressed_note=text("suppressed_note", language, threshold=dashboard.report.threshold),
         segment_label=labels.get(report.segment or "", ("", {}))[0],
         segment_value_label=value_labels.get(report.segment_value or "", report.segment_value),
+        channel_segment=segment == CHANNEL_SEGMENT,
     )
     return context
 
