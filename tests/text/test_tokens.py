@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kundpuls.errors import InvalidArgument
-from kundpuls.text.tokens import content_stems, normalise, stem, stems, stop_words, tokenise
+from kundpuls.text.tokens import normalise, stem, stems, stop_words, tokenise
 
 
 def test_it_tokenises_letters_only_and_lower_cases() -> None:
@@ -41,10 +41,6 @@ def test_it_keeps_verdict_words_out_of_the_stop_words() -> None:
     assert not {"inte", "bra", "sämre", "långsam", "lång"} & sv
     assert "mvh" in sv  # a domain addition
     assert "not" not in stop_words("en")
-
-
-def test_content_stems_drop_stop_words() -> None:
-    assert content_stems("Det var inte bra alls") == ["int", "bra", "all"]
 
 
 def test_it_rejects_an_unknown_language() -> None:

@@ -130,10 +130,3 @@ def render_shape(
     use_in_memory_fonts()
     svg = vl_convert.vega_to_svg(spec, allowed_base_urls=[], format_locale=number_locale(language))
     return accessible_svg(svg, title=title, description=description)
-
-
-def chart_svg(chart: alt.TopLevelMixin, *, language: str = "sv") -> str:
-    """Draw a one-off Altair chart in the house style to SVG (compiled on every call: for rare charts)."""
-    spec = vega_of(chart)
-    svg: str = vl_convert.vega_to_svg(spec, allowed_base_urls=[], format_locale=number_locale(language))
-    return svg

@@ -109,9 +109,3 @@ def stop_words(language: Language = "sv") -> frozenset[str]:
     keep = set(_data_lines("stopwords_keep.txt"))
     domain = set(_data_lines(f"stopwords_domain_{language}.txt"))
     return frozenset((base - keep) | domain)
-
-
-def content_stems(text: str, *, language: Language = "sv") -> list[str]:
-    """Tokenise ``text``, drop stop words and return the stems of the remaining tokens."""
-    stop = stop_words(language)
-    return stems([t for t in tokenise(text) if t not in stop], language=language)

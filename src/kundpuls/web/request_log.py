@@ -27,11 +27,6 @@ _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 HEADER = "X-Request-ID"
 
 
-def current_request_id() -> str:
-    """The id of the request this code runs for (``-`` outside one)."""
-    return _REQUEST_ID.get()
-
-
 class RequestIdMiddleware:
     """Gives the request its id for the logs and the response (early in the middleware list)."""
 
