@@ -108,4 +108,9 @@ def test_a_question_is_added_edited_and_moved_by_keyboard_alone(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     draft.refresh_from_db()
-    assert drafts.question_keys(draft.definition)[0] == "fraga_1"
+    assert _question_keys(draft.definition)[0] == "fraga_1"
+
+
+def _question_keys(data: dict[str, Any]) -> list[str]:
+    """Every question key of a draft definition, in order."""
+    return [q["key"] for page in data["pages"] for block in page["blocks"] for q in block["questions"]]

@@ -123,11 +123,6 @@ def blank_definition(key: str, title_sv: str, title_en: str | None = None) -> De
     }
 
 
-def question_keys(data: Definition) -> list[str]:
-    """Every question key in order."""
-    return [q["key"] for page in data["pages"] for block in page["blocks"] for q in block["questions"]]
-
-
 def all_keys(data: Definition) -> set[str]:
     """Every key in the definition (pages, blocks, questions, matrix rows, contact fields), lower-cased."""
     keys: set[str] = set()
