@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kundpuls.text.taxonomy import TERM_KINDS, Theme
 from kundpuls.text.tokens import LANGUAGES
@@ -18,7 +19,12 @@ KIND_LABELS = {
     "parts": _("Word parts (matched inside compound words, one per line)"),
     "weak": _("Weak words (count only when no other term in the comment raises a theme; one per line)"),
 }
-LANGUAGE_NAMES = {"sv": _("Swedish"), "en": _("English")}
+#: Language names inside a sentence ("Ord på svenska"): a context of their own, since a heading elsewhere
+#: writes them with a capital.
+LANGUAGE_NAMES = {
+    "sv": pgettext_lazy("language name in a sentence", "Swedish"),
+    "en": pgettext_lazy("language name in a sentence", "English"),
+}
 _PATH = re.compile(r"^themes\.[^.]+(?:\.(?P<rest>.+))?$")
 
 
