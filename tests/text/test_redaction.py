@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kundpuls.errors import InvalidArgument
-from kundpuls.text.identity_numbers import is_valid_identity_number, luhn_check_digit
+from kundpuls.text.identity_numbers import IDENTITY_NUMBER, _valid, luhn_check_digit
 from kundpuls.text.redaction import Finding, Redacted, apply_placeholders, redact, redact_many
 
 
@@ -118,6 +118,12 @@ pieces = st.sampled_from(
 @example(texts=["AnnaS", "PERS gata"])  # a genitive s in capitals: the prefilter once matched only "s"
 def test_the_vectorised_prefilter_never_skips_a_comment_with_personal_data(texts: list[str]) -> None:
     assert redact_many(texts) == [redact(t) for t in texts]
+
+
+def is_valid_identity_number(text: str) -> bool:
+    """The redactor's own test of a whole string: the pattern, a possible date and the check digit."""
+    match = IDENTITY_NUMBER.fullmatch(text.strip())
+    return match is not None and _valid(match)
 
 
 def test_the_luhn_digit_matches_skatteverkets_example() -> None:

@@ -1,4 +1,4 @@
-"""``kundpuls units import|export``: the unit tree as a file."""
+"""``kundpuls units import|export|merge``: the unit tree as a file, and merging two units."""
 
 from __future__ import annotations
 
@@ -60,6 +60,44 @@ def export_command(
     else:
         out.write_text(units_to_csv(rows), encoding="utf-8")
         typer.echo(f"{len(rows)} enheter skrivna till / units written to {out}", err=True)
+
+
+@units_app.command("merge")
+def merge_command(
+    source: Annotated[str, typer.Argument(help="Code of the unit that closes.")],
+    target: Annotated[str, typer.Argument(help="Code of the unit that takes over its children.")],
+    effective: Annotated[str, typer.Option("--effective", help="Day the merge takes effect, YYYY-MM-DD.")],
+    json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Merge one unit into another: the source closes on the day, its children move to the target.
+
+    The source keeps its responses and history (closed, pointing to the target); an audit event is written.
+    """
+    setup_django()
+    from datetime import date
+
+    from kundpuls.errors import ValidationError
+    from kundpuls.web.org.actions import merge_units
+    from kundpuls.web.org.actors import CLI
+    from kundpuls.web.org.queries import unit_by_code
+
+    try:
+        try:
+            day = date.fromisoformat(effective)
+        except ValueError:
+            raise ValidationError(
+                f"effective: {effective[:40]!r} is not a date (YYYY-MM-DD)",
+                field="effective",
+                value=effective[:40],
+            ) from None
+        merged = merge_units(unit_by_code(source), unit_by_code(target), effective=day, actor=CLI)
+    except KundpulsError as exc:
+        fail(exc, as_json=json)
+    result = {"source": merged.code, "target": target, "effective": day.isoformat(), "children_moved": True}
+    if json:
+        emit_json(result)
+    else:
+        typer.echo(f"{merged.code} sammanslagen med / merged into {target} från / from {day.isoformat()}")
 
 
 def register(app: typer.Typer) -> None:

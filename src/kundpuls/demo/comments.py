@@ -33,6 +33,7 @@ from kundpuls.demo.comment_phrases import (
     WAIT_SENTENCES,
 )
 from kundpuls.errors import InvalidArgument
+from kundpuls.text.identity_numbers import luhn_check_digit
 
 DRIVERS: tuple[str, ...] = tuple(PHRASES)
 """The drivers comments are written about (the default taxonomy's theme keys)."""
@@ -69,14 +70,6 @@ def _pick(rng: np.random.Generator, options: tuple[str, ...], n: int) -> np.ndar
     return np.asarray(options, dtype=object)[rng.integers(0, len(options), size=n)]
 
 
-def _luhn(digits: str) -> int:
-    total = 0
-    for i, ch in enumerate(digits):
-        p = int(ch) * (2 if i % 2 == 0 else 1)
-        total += p - 9 if p > 9 else p
-    return (10 - total % 10) % 10
-
-
 def _personal_sentences(rng: np.random.Generator, kinds: np.ndarray, langs: np.ndarray) -> list[str]:
     """One sentence with personal data of kind ``PERSONAL_DATA_KINDS[k]`` per entry (all draws vectorised)."""
     m = kinds.size
@@ -104,7 +97,7 @@ def _personal_sentences(rng: np.random.Generator, kinds: np.ndarray, langs: np.n
             out.append(f" Call me on {number}." if en else f" Ring mig på {number}.")
         elif kind == "PERSONNUMMER":
             body = f"{born[i, 0] % 100:02d}{born[i, 1]:02d}{born[i, 2]:02d}{born[i, 3]:03d}"
-            number = f"{body[:6]}-{body[6:]}{_luhn(body)}"
+            number = f"{body[:6]}-{body[6:]}{luhn_check_digit(body)}"
             out.append(f" My personal number is {number}." if en else f" Mitt personnummer är {number}.")
         elif kind == "E-POST":
             address = f"{first[i]}.{last[i]}@exempel.se".lower().translate(_ASCII)

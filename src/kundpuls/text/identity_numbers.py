@@ -56,17 +56,6 @@ def luhn_check_digit(digits: str) -> int:
     return (10 - total % 10) % 10
 
 
-def is_valid_identity_number(text: str) -> bool:
-    """Return True if ``text`` is a well-formed personnummer or samordningsnummer with a valid check digit.
-
-    Accepts 10 or 12 digits with or without a ``-``/``+`` separator, e.g. ``"811218-9876"`` or
-    ``"198112189876"``. The date part must be a possible month (01–12) and day (01–31, or 61–91 for a
-    samordningsnummer).
-    """
-    match = IDENTITY_NUMBER.fullmatch(text.strip())
-    return match is not None and _valid(match)
-
-
 def _date_shaped(match: re.Match[str]) -> bool:
     """True if the date part is a possible month (01–12) and day (01–31, or 61–91)."""
     date = match.group("date")

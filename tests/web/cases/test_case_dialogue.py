@@ -117,3 +117,38 @@ def test_an_erased_response_leaves_a_tombstone_page(
     erase(parse_subject(str(case.response.submission_id)), actor=CLI)
     page = _page(personas, "manager_a", f"/portal/arenden/{case.pk}/")
     assert "raderades" in page and COMMENT not in page and "Eva Persson" not in page
+
+
+def test_a_manager_moves_the_due_date_on_the_case_page_and_a_bad_date_is_named(
+    personas: dict[str, Any], case: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kundpuls.web.cases.models import CaseEvent
+
+    page = _page(personas, "manager_a", f"/portal/arenden/{case.pk}/")
+    assert 'name="due_date"' in page and "Flytta sista dag" in page
+    client = _client(personas, "manager_a")
+    new_due = timezone.localdate(case.opened_at) + timedelta(days=10)
+    client.post(f"/portal/arenden/{case.pk}/atgard/", {"action": "due_date", "due_date": new_due.isoformat()})
+    case.refresh_from_db()
+    assert case.due_date == new_due
+    assert CaseEvent.objects.filter(case=case, kind="due_date").count() == 1
+    for bad in ("2026-02-30", "imorgon", (new_due - timedelta(days=400)).isoformat()):
+        answer = client.post(
+            f"/portal/arenden/{case.pk}/atgard/",
+            {"action": "due_date", "due_date": bad},
+            HTTP_ACCEPT_LANGUAGE="sv",
+            follow=True,
+        )
+        assert answer.status_code == 200
+        assert "due_date" in answer.content.decode() and bad in answer.content.decode(), bad
+        case.refresh_from_db()
+        assert case.due_date == new_due
+    # an analyst reads the case but cannot move its deadline
+    refused = _client(personas, "analyst").post(
+        f"/portal/arenden/{case.pk}/atgard/", {"action": "due_date", "due_date": new_due.isoformat()}
+    )
+    assert refused.status_code in (403, 404)

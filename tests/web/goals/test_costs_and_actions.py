@@ -202,3 +202,30 @@ def test_the_productivity_chart_says_so_when_no_unit_has_an_estimate(lake: Path,
     assert "<svg" not in productivity
     chart = client.get("/portal/mal/enheter/VOF-HT/produktivitet.svg?period=2025")
     assert chart.status_code == 404
+
+
+def test_a_goal_is_removed_on_the_unit_page_only_by_those_who_set_goals(personas: Any) -> None:
+    from kundpuls.web.goals import actions
+    from kundpuls.web.goals.models import Goal
+    from kundpuls.web.org.models import AuditEvent
+
+    goal = actions.set_goal(_unit("VOF-HT-N"), "cases_in_time", "2026", "80", survey=None, actor=CLI)
+    other = actions.set_goal(_unit("VOF-HT-S"), "cases_in_time", "2026", "90", survey=None, actor=CLI)
+    url = "/portal/mal/enheter/VOF-HT-N/andra/"
+    for who in ("viewer", "manager_a", "manager_b"):
+        client = Client()
+        client.force_login(personas[who], backend=BACKEND)
+        assert client.post(url, {"action": "remove_goal", "goal": goal.pk}).status_code == 403
+    client = Client()
+    client.force_login(personas["analyst"], backend=BACKEND)
+    page = client.get("/portal/mal/enheter/VOF-HT-N/?period=2026", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Ta bort målet" in page and f'<option value="{goal.pk}">' in page
+    # another unit's goal is not removed through this unit's page; the reason names the field and value
+    answer = client.post(
+        url, {"action": "remove_goal", "goal": other.pk}, HTTP_ACCEPT_LANGUAGE="sv", follow=True
+    )
+    assert f"goal: {other.pk} är inte ett mål för den här enheten" in answer.content.decode()
+    assert Goal.objects.filter(pk=other.pk).exists()
+    client.post(url, {"action": "remove_goal", "goal": goal.pk})
+    assert not Goal.objects.filter(pk=goal.pk).exists()
+    assert AuditEvent.objects.filter(action="goals.remove", target="VOF-HT-N").count() == 1

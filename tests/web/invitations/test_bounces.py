@@ -12,12 +12,12 @@ from email.mime.text import MIMEText
 from pathlib import Path
 from typing import Any
 
+from tests.invitation_steps import due_deliveries
 from typer.testing import CliRunner
 
 from kundpuls.web.invitations.actions import deliver, plan_invitations
 from kundpuls.web.invitations.bounce_reference import deliveries_named_in, message_id_for
 from kundpuls.web.invitations.bounces import PROCESSED_FOLDER, read_bounces
-from kundpuls.web.invitations.delivery import due_deliveries
 from kundpuls.web.invitations.models import Invitation
 from kundpuls.web.org.actors import CLI
 

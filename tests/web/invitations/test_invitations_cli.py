@@ -11,13 +11,13 @@ from unittest import mock
 import pytest
 import typer
 from django.utils import timezone
+from tests.invitation_steps import due_deliveries
 from typer.testing import CliRunner
 
 from kundpuls.cli import invitations
 from kundpuls.config import load_config
 from kundpuls.errors import ConfigurationError
 from kundpuls.web.invitations.actions import deliver
-from kundpuls.web.invitations.delivery import due_deliveries
 from kundpuls.web.invitations.models import Delivery, Invitation, InvitationContact
 from kundpuls.web.org.actors import CLI
 from kundpuls.web.surveys.actions import close_survey

@@ -8,6 +8,7 @@ from unittest import mock
 
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from tests.invitation_steps import due_deliveries
 
 from kundpuls.web.invitations.actions import (
     deliver,
@@ -17,7 +18,7 @@ from kundpuls.web.invitations.actions import (
     record_answer,
     record_opt_out,
 )
-from kundpuls.web.invitations.delivery import SENDING_LEASE, due_deliveries
+from kundpuls.web.invitations.delivery import SENDING_LEASE
 from kundpuls.web.invitations.models import Delivery, DeliveryState, Invitation
 from kundpuls.web.invitations.queries import unit_rates
 from kundpuls.web.invitations.tasks import enqueue_due

@@ -51,6 +51,26 @@ def test_a_bad_list_shows_every_error_in_a_summary_linked_to_the_field_and_impor
     assert Invitation.objects.count() == 0
 
 
+def test_a_list_pasted_from_excel_is_invited_and_a_bad_paste_is_named_and_kept(
+    personas: Any, recipient_list: str
+) -> None:
+    client = _client(personas, "analyst")
+    bad = "email\tunit\nnot-an-address\tVOF-HT-N\n"
+    refused = client.post(URL, {"pasted": bad}, HTTP_ACCEPT_LANGUAGE="sv")
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "Rad 2, kolumn email (not-an-address)" in html
+    assert "not-an-address\tVOF-HT-N" in html  # the pasted text is kept to be corrected
+    assert Invitation.objects.count() == 0
+    empty = client.post(URL, {"pasted": "  "}, HTTP_ACCEPT_LANGUAGE="sv")
+    assert (
+        empty.status_code == 400
+        and "Välj en fil att ladda upp eller klistra in listan." in empty.content.decode()
+    )
+    pasted = recipient_list.replace(",", "\t")  # what a copy of Excel cells gives
+    assert client.post(URL, {"pasted": pasted}).status_code == 302
+    assert Invitation.objects.count() == 3
+
+
 def test_sending_from_the_page_plans_and_queues_one_task_per_mail(personas: Any, invited: Any) -> None:
     before = DBTaskResult.objects.count()
     response = _client(personas, "analyst").post(f"{URL}skicka/", {"what": "invite"})
@@ -69,8 +89,9 @@ def test_only_those_who_manage_the_survey_may_send(personas: Any, invited: Any, 
 def test_the_rate_chart_has_a_text_alternative_and_its_data_as_a_table(
     personas: Any, invited: Any, settings: Any
 ) -> None:
+    from tests.invitation_steps import due_deliveries
+
     from kundpuls.web.invitations.actions import deliver, plan_invitations
-    from kundpuls.web.invitations.delivery import due_deliveries
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.KUNDPULS_MAIL_RATE = 1000.0
@@ -102,9 +123,9 @@ def test_the_rate_over_time_is_cumulative_per_day_overall_and_per_unit(
     from unittest import mock
 
     from django.utils import timezone
+    from tests.invitation_steps import due_deliveries
 
     from kundpuls.web.invitations.actions import deliver, plan_invitations, record_answer
-    from kundpuls.web.invitations.delivery import due_deliveries
     from kundpuls.web.invitations.queries import rate_over_time
     from kundpuls.web.responses.models import Response
     from kundpuls.web.surveys.queries import current_version

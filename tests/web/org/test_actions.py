@@ -42,3 +42,37 @@ def test_a_unit_cannot_merge_into_itself_or_its_descendant() -> None:
         merge_units(vof, vof, effective=date(2026, 1, 1), actor=CLI)
     with pytest.raises(ValidationError):
         merge_units(vof, Unit.objects.get(code="VOF-DAG"), effective=date(2026, 1, 1), actor=CLI)
+
+
+@pytest.mark.django_db
+def test_units_merge_on_the_command_line_and_across_organisations_is_refused() -> None:
+    import json
+
+    import typer
+    from typer.testing import CliRunner
+
+    from kundpuls.cli.units import register
+
+    app = typer.Typer()
+    register(app)
+    runner = CliRunner()
+    roots = list(Unit.objects.filter(parent__isnull=True).order_by("pk"))
+    assert len(roots) >= 2, "the test organisation tree needs two organisations"
+    other = Unit.objects.filter(path__startswith=roots[1].path).exclude(pk=roots[1].pk).first() or roots[1]
+    refused = runner.invoke(
+        app, ["units", "merge", "VOF-HT-S", other.code, "--effective", "2026-01-01", "--json"]
+    )
+    assert refused.exit_code != 0
+    assert "another organisation" in refused.stdout and other.code in refused.stdout
+    bad_day = runner.invoke(app, ["units", "merge", "VOF-HT-S", "VOF-HT-N", "--effective", "1 jan", "--json"])
+    assert bad_day.exit_code != 0 and "effective" in bad_day.stdout and "1 jan" in bad_day.stdout
+    done = runner.invoke(
+        app, ["units", "merge", "VOF-HT-S", "VOF-HT-N", "--effective", "2026-01-01", "--json"]
+    )
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["source"] == "VOF-HT-S"
+    assert Unit.objects.get(code="VOF-HT-S").merged_into == Unit.objects.get(code="VOF-HT-N")
+    again = runner.invoke(
+        app, ["units", "merge", "VOF-HT-S", "VOF-HT-N", "--effective", "2026-01-01", "--json"]
+    )
+    assert again.exit_code != 0 and "already closed" in again.stdout

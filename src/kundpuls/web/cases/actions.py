@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundpuls.errors import DefinitionError, InvalidArgument
 from kundpuls.web.cases.models import AlertRuleSet, Case, CaseDeadline, CaseEvent, CaseNote, CaseStatus
@@ -34,6 +35,8 @@ from kundpuls.web.webhooks.events import emit
 logger = logging.getLogger(__name__)
 
 DEFAULT_DEADLINE_WORKING_DAYS = 2
+# A deadline is moved within a year of the day the case was opened (a bound on the input, not a policy).
+MAX_DUE_AHEAD = timedelta(days=365)
 
 # (fingerprint of the rules, version pk, taxonomy fingerprint) -> compiled rules (None: they do not fit).
 # Keyed by content, not by the rule set's id and revision: an id can come back after a rollback or a
@@ -220,6 +223,14 @@ def set_due_date(case: Case, due: date, *, actor: Actor, now: datetime | None = 
     """Move the deadline; a case overdue again later is mailed about again (a new overdue event)."""
     _require_handler(actor, case)
     _require_open(case)
+    opened = timezone.localdate(case.opened_at)
+    if not opened <= due <= opened + MAX_DUE_AHEAD:
+        raise InvalidArgument(
+            _("due_date: %(due)s is not between the day the case was opened (%(opened)s) and a year later")
+            % {"due": due.isoformat(), "opened": opened.isoformat()},
+            field="due_date",
+            value=due.isoformat(),
+        )
     case.due_date = due
     case.overdue_notified_at = None
     case.save(update_fields=["due_date", "overdue_notified_at"])
@@ -369,7 +380,7 @@ def purge_contact_details(*, actor: Actor, now: datetime | None = None) -> int:
         with transaction.atomic():
             deleted = 0
             if case.response_id is not None:  # a tombstone's went with the erasure
-                deleted, _ = ContactDetails.objects.filter(response_id=case.response_id).delete()
+                deleted, _rows = ContactDetails.objects.filter(response_id=case.response_id).delete()
             case.contact_deleted_at = now
             case.save(update_fields=["contact_deleted_at"])
             _event(case, SYSTEM, "contact_deleted", now, deleted=deleted)
@@ -393,7 +404,7 @@ def purge_unused_contact_details(*, actor: Actor, now: datetime | None = None) -
             response__followup_pending=False,
             response__stored_at__lte=cutoff,
         )
-        deleted, _ = ContactDetails.objects.filter(pk__in=list(due.values_list("pk", flat=True))).delete()
+        deleted, _rows = ContactDetails.objects.filter(pk__in=list(due.values_list("pk", flat=True))).delete()
         if deleted:
             record_audit(actor, "cases.unused_contacts_deleted", "", deleted=deleted)
     return deleted

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kundpuls.errors import KundpulsError, NotFound, ValidationError
+from kundpuls.errors import InvalidArgument, KundpulsError, NotFound, ValidationError
 from kundpuls.render.formula_guard import csv_row
 from kundpuls.web.accounts.models import User
 from kundpuls.web.cases import actions, labels, queries
@@ -122,6 +122,8 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
         if what == "assign":
             assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
             actions.assign(case, assignee, actor=actor_of(request))
+        elif what == "due_date":
+            actions.set_due_date(case, _due_date(request.POST.get("due_date", "")), actor=actor_of(request))
         elif what == "note":
             actions.add_note(case, request.POST.get("text", ""), actor=actor_of(request))
         elif what == "advance":
@@ -141,6 +143,17 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The case was updated."))
     return redirect("cases:detail", pk=case.pk)
+
+
+def _due_date(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError as exc:
+        raise InvalidArgument(
+            _("due_date: %(value)r is not a date (YYYY-MM-DD)") % {"value": raw[:40]},
+            field="due_date",
+            value=raw[:40],
+        ) from exc
 
 
 def _period(request: HttpRequest) -> tuple[date, date]:

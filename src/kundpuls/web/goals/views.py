@@ -20,7 +20,7 @@ from kundpuls.render.goal_charts import productivity_chart
 from kundpuls.web.goals import actions, queries
 from kundpuls.web.goals.labels import STATE_LABELS, metric_label
 from kundpuls.web.goals.metrics import METRIC_KINDS, survey_definition
-from kundpuls.web.goals.models import ImprovementAction
+from kundpuls.web.goals.models import Goal, ImprovementAction
 from kundpuls.web.goals.periods import parse_period
 from kundpuls.web.language import page_language
 from kundpuls.web.org.actors import actor_of
@@ -95,6 +95,7 @@ def unit_goals(request: HttpRequest, code: str) -> HttpResponse:
         "can_set_goals": can(request.user, Capability.MANAGE_SURVEYS, unit),
         "can_add_actions": can(request.user, Capability.HANDLE_CASES, unit),
         "metrics": _metric_choices(),
+        "own_goals": [r for r in rows if r.goal.unit_id == unit.pk],
     }
     return render(request, "goals/unit.html", context)
 
@@ -134,6 +135,18 @@ def unit_act(request: HttpRequest, code: str) -> HttpResponse:
                 survey=survey_by_key(survey_key) if survey_key else None,
                 actor=actor_of(request),
             )
+        elif what == "remove_goal":
+            if not can(request.user, Capability.MANAGE_SURVEYS, unit):
+                raise PermissionDenied
+            goal = Goal.objects.filter(pk=_whole(request.POST.get("goal")), unit=unit).first()
+            if goal is None:
+                raise ValidationError(
+                    _("goal: %(value)s is not a goal of this unit")
+                    % {"value": request.POST.get("goal", "")[:20]},
+                    field="goal",
+                    value=request.POST.get("goal", "")[:20],
+                )
+            actions.remove_goal(goal, actor=actor_of(request))
         elif what == "improvement":
             if not can(request.user, Capability.HANDLE_CASES, unit):
                 raise PermissionDenied
@@ -155,6 +168,10 @@ def unit_act(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.success(request, _("Saved."))
     return redirect("goals:unit", code=unit.code)
+
+
+def _whole(text: str | None) -> int:
+    return int(text) if text and text.isdigit() and len(text) < 12 else 0
 
 
 def _date(text: str | None) -> date:

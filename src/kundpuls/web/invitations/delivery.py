@@ -44,7 +44,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
 
 from kundpuls.web.invitations.models import Delivery, DeliveryState
 from kundpuls.web.surveys.models import Survey
@@ -85,16 +84,6 @@ def waiting_deliveries(survey: Survey | None = None) -> list[tuple[int, datetime
     if survey is not None:
         query = query.filter(invitation__survey=survey)
     return list(query.order_by("pk").values_list("pk", "not_before"))
-
-
-def due_deliveries(survey: Survey | None = None, *, now: datetime | None = None) -> list[int]:
-    now = now or timezone.now()
-    query = Delivery.objects.filter(state=DeliveryState.PENDING).filter(
-        Q(not_before__isnull=True) | Q(not_before__lte=now)
-    )
-    if survey is not None:
-        query = query.filter(invitation__survey=survey)
-    return list(query.order_by("pk").values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)

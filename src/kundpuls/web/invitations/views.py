@@ -22,7 +22,7 @@ from kundpuls.web.collect.state import BadState, RespondentState
 from kundpuls.web.collect.views import Flow, handle_post, render_page
 from kundpuls.web.invitations import actions, queries
 from kundpuls.web.invitations.models import DeliveryState, Invitation
-from kundpuls.web.invitations.recipients import table_from_upload
+from kundpuls.web.invitations.recipients import table_from_text, table_from_upload
 from kundpuls.web.invitations.tasks import enqueue_due
 from kundpuls.web.language import page_language
 from kundpuls.web.org.actors import actor_of
@@ -199,20 +199,29 @@ def status_page(request: HttpRequest, key: str) -> HttpResponse:
     more_errors = 0
     if request.method == "POST":
         upload = request.FILES.get("recipients")
-        if upload is None:
+        pasted = request.POST.get("pasted", "")
+        if upload is None and not pasted.strip():
             errors = [
-                {"row": 1, "column": "recipients", "value": "", "message": _("Choose a file to upload.")}
+                {
+                    "row": 1,
+                    "column": "recipients",
+                    "value": "",
+                    "message": _("Choose a file to upload or paste the list."),
+                }
             ]
         else:
-            name = clip(upload.name or "list.csv")
+            name = clip(upload.name or "list.csv") if upload is not None else _("pasted list")
             try:
-                if upload.size is not None and upload.size > DEFAULT_LIMITS.max_bytes:
+                if upload is None:
+                    table = table_from_text(pasted)
+                elif upload.size is not None and upload.size > DEFAULT_LIMITS.max_bytes:
                     raise TableInputError(
                         f"filen är större än {DEFAULT_LIMITS.max_bytes:,} byte / the file is larger than "
                         f"{DEFAULT_LIMITS.max_bytes:,} bytes",
                         limit="max_bytes",
                     )
-                table = table_from_upload(name, upload.read(DEFAULT_LIMITS.max_bytes + 1))
+                else:
+                    table = table_from_upload(name, upload.read(DEFAULT_LIMITS.max_bytes + 1))
                 summary = actions.import_recipients(survey, table, actor=actor_of(request))
             except ImportRowsError as exc:
                 errors, more_errors = list(exc.listed), exc.unlisted
@@ -233,6 +242,7 @@ def status_page(request: HttpRequest, key: str) -> HttpResponse:
         ],
         "errors": errors,
         "more_errors": more_errors,
+        "pasted": request.POST.get("pasted", "")[:20_000] if errors else "",
     }
     return render(request, "invitations/status.html", context, status=400 if errors else 200)
 

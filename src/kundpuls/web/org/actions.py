@@ -258,6 +258,18 @@ def merge_units(source: Unit, target: Unit, *, effective: date, actor: Actor) ->
         raise ValidationError(
             f"target: {target.code!r} lies inside {source.code!r}", field="target", value=target.code
         )
+    if source.ancestor_ids()[:1] != target.ancestor_ids()[:1]:
+        raise ValidationError(
+            f"target: {target.code!r} belongs to another organisation than {source.code!r}",
+            field="target",
+            value=target.code,
+        )
+    if source.valid_to is not None:
+        raise ValidationError(
+            f"source: {source.code!r} is already closed ({source.valid_to.isoformat()})",
+            field="source",
+            value=source.code,
+        )
     for child in list(source.children.all()):
         move_unit(child, target, effective=effective, actor=actor)
     source.valid_to = effective
