@@ -24,10 +24,12 @@ from kundpuls.instruments.items import item_map
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can
-from kundpuls.web.paper.actions import PaperOutcome, enter_paper_form, resolve_paper_form
+from kundpuls.web.paper.actions import MAX_COPIES, PaperOutcome, enter_paper_form, resolve_paper_form
 from kundpuls.web.paper.models import PaperEntry
+from kundpuls.web.paper.printing import print_questionnaires
+from kundpuls.web.paper.queries import printed_count, printed_version
 from kundpuls.web.surveys.actions import open_distribution
-from kundpuls.web.surveys.models import Channel, Distribution
+from kundpuls.web.surveys.models import Channel, Distribution, Survey, SurveyVersion
 from kundpuls.web.surveys.page_form import page_view, raw_page_answers
 from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
 
@@ -69,8 +71,7 @@ def _label(definition: SurveyDefinition, key: str) -> str:
     return key
 
 
-@login_required
-def paper_entry(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
+def _survey_and_unit(request: HttpRequest, key: str, unit_code: str) -> tuple[Survey, Unit, SurveyVersion]:
     try:
         survey = survey_by_key(key)
     except NotFound as exc:
@@ -81,24 +82,34 @@ def paper_entry(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
         raise Http404
     if not can(request.user, Capability.MANAGE_SURVEYS, unit):
         raise PermissionDenied
-    distribution = open_distribution(survey, unit, channel=Channel.PAPER, actor=actor_of(request))
-    definition = definition_of(version)
+    return survey, unit, version
+
+
+@login_required
+def paper_entry(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
+    survey, unit, version = _survey_and_unit(request, key, unit_code)
     context: dict[str, Any] = {"survey": survey, "unit": unit, "double": request.GET.get("dubbel") == "1"}
     if request.method != "POST":
-        context["blocks"] = _blocks(definition, {}, {})
+        context["blocks"] = _blocks(definition_of(version), {}, {})
+        context["form_id"] = request.GET.get("formular", "")[:40]
         return render(request, "paper/entry.html", context)
     form_id = request.POST.get("form_id", "")[:40]
     double = request.POST.get("double") == "1"
     context.update(form_id=form_id, double=double)
+    version = printed_version(form_id) or version  # a form is read with the version it was printed from
+    definition = definition_of(version)
+    try:  # the first entry opens the unit's paper distribution (a write: only on POST)
+        distribution = open_distribution(survey, unit, channel=Channel.PAPER, actor=actor_of(request))
+    except KundpulsError as exc:
+        context.update(blocks=_blocks(definition, {}, {}), error=str(exc))
+        return render(request, "paper/entry.html", context, status=400)
     if request.POST.get("step") == "resolve":
-        return _resolve(request, context, definition, version, distribution, form_id)
+        return _resolve(request, context, definition, distribution, form_id)
     raw: dict[str, Any] = {}
     for page in definition.page_keys:
         raw.update(raw_page_answers(definition, page, request.POST))
     try:
-        outcome = enter_paper_form(
-            version, distribution, form_id, raw, double=double, actor=actor_of(request)
-        )
+        outcome = enter_paper_form(distribution, form_id, raw, double=double, actor=actor_of(request))
     except AnswerErrors as exc:
         errors: dict[str, list[str]] = {}
         for error in exc.errors:
@@ -109,6 +120,37 @@ def paper_entry(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
         context.update(blocks=_blocks(definition, raw, {}), error=str(exc))
         return render(request, "paper/entry.html", context, status=400)
     return _after(request, context, definition, outcome, form_id)
+
+
+@login_required
+def print_forms(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
+    """The print page: how many copies in which language; the POST records the form ids and answers with
+    the PDF."""
+    survey, unit, version = _survey_and_unit(request, key, unit_code)
+    languages = definition_of(version).languages
+    context: dict[str, Any] = {
+        "survey": survey, "unit": unit, "languages": languages, "copies": 10, "language": "sv",
+        "max_copies": MAX_COPIES, "printed": printed_count(survey, unit),
+    }  # fmt: skip
+    if request.method != "POST":
+        return render(request, "paper/print.html", context)
+    raw_copies = request.POST.get("copies", "").strip()[:10]
+    language = request.POST.get("language", "sv")[:8]
+    context.update(copies=raw_copies, language=language)
+    try:
+        copies = int(raw_copies)
+    except ValueError:
+        context["error"] = _("Copies: “%(value)s” is not a whole number.") % {"value": raw_copies}
+        return render(request, "paper/print.html", context, status=400)
+    try:
+        run = print_questionnaires(survey, unit, copies=copies, language=language, actor=actor_of(request))
+    except KundpulsError as exc:
+        context["error"] = str(exc)
+        return render(request, "paper/print.html", context, status=400)
+    response = HttpResponse(run.pdf, content_type="application/pdf")
+    name = f"{survey.key}-{unit.code}-{language}-{len(run.form_ids)}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _after(
@@ -145,7 +187,6 @@ def _resolve(
     request: HttpRequest,
     context: dict[str, Any],
     definition: SurveyDefinition,
-    version: Any,
     distribution: Distribution,
     form_id: str,
 ) -> HttpResponse:
@@ -164,7 +205,7 @@ def _resolve(
             else:
                 chosen.pop(key, None)
     try:
-        outcome = resolve_paper_form(version, distribution, form_id, chosen, actor=actor_of(request))
+        outcome = resolve_paper_form(distribution, form_id, chosen, actor=actor_of(request))
     except (AnswerErrors, KundpulsError) as exc:
         messages.error(request, str(exc)[:300])
         return redirect(request.path)
