@@ -6,9 +6,9 @@ question and its options are read out as written, and that the consent question 
 with its purpose (a yes is the respondent's, never the interviewer's). Answers are validated exactly as on
 the respondent pages (the same page flow, :func:`kundpuls.web.collect.views.continue_post`) and stored once
 per interview (the signed state's submission id), in a distribution of the unit on the channel ``phone``
-(opened on the first interview, :func:`kundpuls.web.surveys.actions.open_distribution`, which needs
-``manage_surveys`` on the unit). After the last page the interviewer is back at the start of a new
-interview, with the receipt of the one just stored.
+(opened by the start page's button, a POST, :func:`kundpuls.web.surveys.actions.open_distribution`, which
+needs ``manage_surveys`` on the unit; a GET writes nothing). After the last page the interviewer is back at
+the start of a new interview, with the receipt of the one just stored.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from kundpuls.errors import NotFound
+from kundpuls.errors import KundpulsError, NotFound
 from kundpuls.instruments import first_page_key
 from kundpuls.web.collect.state import BadState, RespondentState
 from kundpuls.web.collect.views import Flow, continue_post, render_page
@@ -29,7 +29,7 @@ from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can
 from kundpuls.web.responses.actions import Receipt
 from kundpuls.web.surveys.actions import open_distribution
-from kundpuls.web.surveys.models import Channel, Survey, SurveyVersion
+from kundpuls.web.surveys.models import Channel, Distribution, Survey, SurveyVersion
 from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
 
 
@@ -67,7 +67,19 @@ def interview(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
     version = current_version(survey)
     if version is None or survey.closed_at is not None:
         raise Http404
-    distribution = open_distribution(survey, unit, channel=Channel.PHONE, actor=actor_of(request))
+    if request.method == "POST" and request.POST.get("action") == "start":
+        # the first interview opens the unit's phone distribution: a write, so only on POST
+        try:
+            open_distribution(survey, unit, channel=Channel.PHONE, actor=actor_of(request))
+        except KundpulsError as exc:
+            messages.error(request, str(exc))
+            return redirect("interview:start", key=survey.key)
+        return redirect("interview:walk", key=survey.key, unit_code=unit.code)
+    distribution = Distribution.objects.filter(
+        survey=survey, unit=unit, channel=Channel.PHONE, closed_at__isnull=True
+    ).first()
+    if distribution is None:  # not opened yet: the start page's button opens it (a POST)
+        return render(request, "collect/interview_start.html", {"survey": survey, "units": [unit]})
 
     def finish(receipt: Receipt) -> HttpResponse:
         messages.success(
