@@ -109,18 +109,22 @@ def status_command(survey: SurveyOption, json: JsonOption = False) -> None:
 
 @invitations_app.command("retention")
 def retention_command(json: JsonOption = False) -> None:
-    """Delete the contact data of surveys closed longer ago than KUNDPULS_CONTACT_RETENTION_DAYS."""
+    """Delete the contact data of surveys closed longer ago than KUNDPULS_CONTACT_RETENTION_DAYS, and waiting
+    paper entries (first of a double entry) that old."""
     setup_django()
     from kundpuls.web.invitations.actions import apply_retention, retention_days
     from kundpuls.web.org.actors import CLI
+    from kundpuls.web.paper.actions import apply_entry_retention
 
     summary = apply_retention(actor=CLI)
+    paper_entries = apply_entry_retention(actor=CLI)
     _emit(
         {
             "retention_days": retention_days(),
             "surveys": summary.surveys,
             "contacts_deleted": summary.contacts_deleted,
             "progress_cleared": summary.progress_cleared,
+            "paper_entries_deleted": paper_entries,
         },
         json,
     )

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from kundpuls.errors import InvalidArgument, ValidationError
 from kundpuls.web.org.actions import record_audit
@@ -187,3 +191,20 @@ def resolve_paper_form(
     receipt = _store(form, answers)
     record_audit(actor, "paper.resolve", form.form_id, unit=distribution.unit.code)
     return PaperOutcome("stored", receipt)
+
+
+def apply_entry_retention(*, actor: Actor, now: datetime | None = None) -> int:
+    """Delete waiting entries (first typings of a double entry, which may hold contact details) entered
+    ``KUNDPULS_CONTACT_RETENTION_DAYS`` ago or more, and those of a survey closed that long ago; the paper
+    form is still there to be typed again. Spans every survey, so it needs ``administer`` everywhere.
+    Returns how many were deleted."""
+    require(actor, Capability.ADMINISTER, None)
+    days = int(settings.KUNDPULS_CONTACT_RETENTION_DAYS)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    old = PaperEntry.objects.filter(
+        Q(entered_at__lte=cutoff) | Q(distribution__survey__closed_at__lte=cutoff)
+    )
+    deleted = old.delete()[0]
+    if deleted:
+        record_audit(actor, "paper.retention", "", deleted=deleted, days=days)
+    return deleted
