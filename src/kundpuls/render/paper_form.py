@@ -54,8 +54,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "unit": ("Gäller", "About"),
     "thanks": (
-        "Tack! Lämna formuläret där du fick det, eller skicka det i svarskuvertet.",
-        "Thank you! Hand the form in where you received it, or send it in the reply envelope.",
+        "Lämna formuläret där du fick det, eller skicka det i svarskuvertet.",
+        "Hand the form in where you received it, or send it in the reply envelope.",
     ),
 }
 
