@@ -167,7 +167,8 @@ def worker_command(
 
     On start it queues again every due mail still waiting: a worker killed between taking a task and
     claiming its mail leaves that task marked running forever, and its mail would otherwise never go out
-    (a second task for a mail is harmless: only one can claim it).
+    (a second task for a mail is harmless: only one can claim it). Webhook deliveries still waiting are
+    queued again the same way, after those left "sending" by a killed worker are put back.
     """
     setup_django()
     from django.core.management import call_command
@@ -177,8 +178,10 @@ def worker_command(
     from kundpuls.web.operations.scheduler import start_scheduler
     from kundpuls.web.org.actors import WORKER
     from kundpuls.web.responses.actions import complete_pending_followups
+    from kundpuls.web.webhooks.tasks import enqueue_waiting
 
     enqueue_due()
+    enqueue_waiting()
     complete_pending_followups(actor=WORKER)  # follow-ups a crash interrupted (a case per response at most)
 
     if jobs and batch:
