@@ -28,6 +28,7 @@ from kundpuls.web.paper.models import PaperEntry, PaperForm
 from kundpuls.web.paper.queries import paper_submission_id, printed_form
 from kundpuls.web.responses.actions import prepare_answers, submit_response
 from kundpuls.web.responses.models import Response
+from kundpuls.web.responses.references import PersonalReference, resolve_reference
 from kundpuls.web.surveys.actions import open_distribution
 from kundpuls.web.surveys.models import Channel, Distribution, Survey, SurveyVersion
 from kundpuls.web.surveys.queries import current_version, definition_of
@@ -41,8 +42,9 @@ MAX_COPIES = 500
 
 @dataclass(frozen=True)
 class PaperOutcome:
-    """``stored``, ``already_stored``, ``waiting`` (first of two entries) or ``differs`` (with the items
-    whose two entries differ: key → (entry 1, entry 2))."""
+    """``stored``, ``already_stored`` (this form), ``already_answered`` (the invited person it names, on
+    another channel), ``waiting`` (first of two entries) or ``differs`` (with the items whose two entries
+    differ: key → (entry 1, entry 2))."""
 
     status: str
     receipt: str = ""
@@ -92,16 +94,31 @@ def record_paper_forms(
     return version, distribution, form_ids
 
 
-def _store(form: PaperForm, answers: dict[str, Any]) -> str:
+#: The key under which a waiting entry keeps the personal reference typed with it (compared like an answer).
+REFERENCE_KEY = "_reference"
+
+
+def _person(form: PaperForm, reference: str) -> PersonalReference | None:
+    if not (reference or "").strip():
+        return None
+    distribution = form.distribution
+    return resolve_reference(reference, survey_id=distribution.survey_id, unit_id=distribution.unit_id)
+
+
+def _store(form: PaperForm, answers: dict[str, Any]) -> PaperOutcome:
+    """Store ``answers`` (with the personal reference, if any, under ``REFERENCE_KEY``) once: under the
+    invitation's submission id when a reference was typed, else under the form's."""
+    answers = dict(answers)
+    person = _person(form, str(answers.pop(REFERENCE_KEY, "") or ""))
+    submission = (
+        person.submission_id if person else paper_submission_id(form.distribution.survey.key, form.form_id)
+    )
     receipt = submit_response(
-        version=form.version,
-        distribution=form.distribution,
-        submission_id=paper_submission_id(form.distribution.survey.key, form.form_id),
-        answers=answers,
+        version=form.version, distribution=form.distribution, submission_id=submission, answers=answers
     )
     PaperForm.objects.filter(pk=form.pk).update(response_id=receipt.response_id)
     PaperEntry.objects.filter(distribution=form.distribution, form_id=form.form_id).delete()
-    return receipt.code
+    return PaperOutcome("stored" if receipt.created else "already_answered", receipt.code)
 
 
 def _already_stored(form: PaperForm) -> PaperOutcome | None:
@@ -122,10 +139,15 @@ def enter_paper_form(
     *,
     double: bool,
     actor: Actor,
+    reference: str = "",
 ) -> PaperOutcome:
     """Enter paper form ``form_id`` (see the module docstring): a form printed for ``distribution``'s survey
     and unit (:func:`printed_form`), validated against the survey version it was printed from; needs
     ``manage_surveys`` on the unit.
+
+    With an invited person's personal ``reference`` the answers are stored under the invitation's
+    submission id (:mod:`kundpuls.web.responses.references`): if that person has answered already, on
+    the web or by phone, nothing new is stored (``already_answered``).
 
     Raises :class:`~kundpuls.instruments.AnswerErrors` (every problem by item) as the respondent pages do.
     """
@@ -135,11 +157,21 @@ def enter_paper_form(
     done = _already_stored(form)
     if done is not None:
         return done
+    person = _person(form, reference)
+    if person is not None:
+        answered = Response.objects.filter(submission_id=person.submission_id).first()
+        if answered is not None:  # answered on another channel: this form is that person's, nothing new
+            PaperForm.objects.filter(pk=form.pk).update(response_id=answered.pk)
+            PaperEntry.objects.filter(distribution=form.distribution, form_id=form_id).delete()
+            record_audit(actor, "paper.enter", form_id, unit=distribution.unit.code, answered_before=True)
+            return PaperOutcome("already_answered", answered.receipt)
     validated = prepare_answers(definition_of(form.version), answers, language=form.language).as_input()
+    if person is not None:
+        validated[REFERENCE_KEY] = person.reference
     if not double:
-        receipt = _store(form, answers)
+        outcome = _store(form, {**answers, REFERENCE_KEY: person.reference if person else ""})
         record_audit(actor, "paper.enter", form_id, unit=distribution.unit.code, entry="single")
-        return PaperOutcome("stored", receipt)
+        return outcome
     distribution = form.distribution
     entries = list(PaperEntry.objects.select_for_update().filter(distribution=distribution, form_id=form_id))
     first = next((e for e in entries if e.number == 1), None)
@@ -164,7 +196,7 @@ def enter_paper_form(
         actor, "paper.enter", form_id, unit=distribution.unit.code, entry=2, differences=len(differences)
     )
     if not differences:
-        return PaperOutcome("stored", _store(form, validated))
+        return _store(form, validated)
     PaperEntry.objects.update_or_create(
         distribution=distribution, form_id=form_id, number=2,
         defaults={"answers": validated, "entered_by": user},
@@ -187,10 +219,14 @@ def resolve_paper_form(
         raise ValidationError(
             f"form_id: {form.form_id} has no two entries to resolve", field="form_id", value=form.form_id
         )
-    prepare_answers(definition_of(form.version), answers, language=form.language)
-    receipt = _store(form, answers)
+    prepare_answers(
+        definition_of(form.version),
+        {k: v for k, v in answers.items() if k != REFERENCE_KEY},
+        language=form.language,
+    )
+    outcome = _store(form, answers)
     record_audit(actor, "paper.resolve", form.form_id, unit=distribution.unit.code)
-    return PaperOutcome("stored", receipt)
+    return outcome
 
 
 def apply_entry_retention(*, actor: Actor, now: datetime | None = None) -> int:

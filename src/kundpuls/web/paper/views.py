@@ -24,7 +24,13 @@ from kundpuls.instruments.items import item_map
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can
-from kundpuls.web.paper.actions import MAX_COPIES, PaperOutcome, enter_paper_form, resolve_paper_form
+from kundpuls.web.paper.actions import (
+    MAX_COPIES,
+    REFERENCE_KEY,
+    PaperOutcome,
+    enter_paper_form,
+    resolve_paper_form,
+)
 from kundpuls.web.paper.models import PaperEntry
 from kundpuls.web.paper.printing import print_questionnaires
 from kundpuls.web.paper.queries import printed_count, printed_version
@@ -61,6 +67,8 @@ def _shown(definition: SurveyDefinition, key: str, value: Any) -> str:
 
 
 def _label(definition: SurveyDefinition, key: str) -> str:
+    if key == REFERENCE_KEY:
+        return _("Personal reference (from the invitation)")
     item = item_map(definition).get(key)
     if item is not None:
         return item.text.sv
@@ -94,8 +102,9 @@ def paper_entry(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
         context["form_id"] = request.GET.get("formular", "")[:40]
         return render(request, "paper/entry.html", context)
     form_id = request.POST.get("form_id", "")[:40]
+    reference = request.POST.get("reference", "")[:20]
     double = request.POST.get("double") == "1"
-    context.update(form_id=form_id, double=double)
+    context.update(form_id=form_id, double=double, reference=reference)
     version = printed_version(form_id) or version  # a form is read with the version it was printed from
     definition = definition_of(version)
     try:  # the first entry opens the unit's paper distribution (a write: only on POST)
@@ -109,7 +118,9 @@ def paper_entry(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
     for page in definition.page_keys:
         raw.update(raw_page_answers(definition, page, request.POST))
     try:
-        outcome = enter_paper_form(distribution, form_id, raw, double=double, actor=actor_of(request))
+        outcome = enter_paper_form(
+            distribution, form_id, raw, double=double, actor=actor_of(request), reference=reference
+        )
     except AnswerErrors as exc:
         errors: dict[str, list[str]] = {}
         for error in exc.errors:
@@ -174,6 +185,10 @@ def _after(
     text = {
         "stored": _("Form %(form)s is stored (receipt %(receipt)s). Next form."),
         "already_stored": _("Form %(form)s was stored before (receipt %(receipt)s); nothing new was stored."),
+        "already_answered": _(
+            "The invited person on form %(form)s has already answered on another channel (receipt "
+            "%(receipt)s); nothing new was stored."
+        ),
         "waiting": _(
             "Form %(form)s is entered once; it is stored when someone else has entered it a second time."
         ),
