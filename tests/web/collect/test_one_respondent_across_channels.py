@@ -170,3 +170,26 @@ def test_a_wrong_reference_is_named_and_nothing_stored(
     answer = staff.post(PAPER, {"form_id": form_id, "reference": invited[0].reference, **FORM})
     assert answer.status_code == 400 and "VOF-HT-S" in _error(answer)
     assert not Response.objects.exists()
+
+
+@pytest.mark.django_db
+def test_after_an_erasure_the_old_reference_stands_for_no_one(
+    personas: dict[str, Any], invited: list[Invitation], settings: Any, tmp_path: Any
+) -> None:
+    from kundpuls.reports import cache as report_cache
+    from kundpuls.web.responses.actions import erase
+    from kundpuls.web.responses.erasure import parse_subject
+
+    settings.KUNDPULS_LAKE_DIR = tmp_path / "lake"
+    report_cache.clear()
+    person = invited[0]
+    old = person.reference
+    erase(parse_subject("person0@example.se"), actor=CLI)
+    person.refresh_from_db()
+    assert person.reference != old
+    staff = _staff(personas)
+    (form_id,) = print_questionnaires(
+        Survey.objects.get(key="nki"), Unit.objects.get(code="VOF-HT-N"), copies=1, language="sv", actor=CLI
+    ).form_ids
+    answer = staff.post(PAPER, {"form_id": form_id, "reference": old, **FORM})
+    assert answer.status_code == 400 and old in _error(answer) and not Response.objects.exists()
