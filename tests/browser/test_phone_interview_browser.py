@@ -31,7 +31,9 @@ def test_the_interview_page_reads_well_and_checks_answers(
     page.locator("input[name=password]").fill(DEMO_PASSWORD)
     with page.expect_navigation():
         page.locator("form.stack button[type=submit]").click()
-    page.goto(live_server.url + "/portal/telefon/nki/VOF-HT-N/")
+    page.goto(live_server.url + "/portal/telefon/nki/")
+    with page.expect_navigation():  # the start button opens the unit's phone distribution (a POST)
+        page.get_by_role("button", name="Starta en intervju för Hemtjänst Norr").click()
     assert "Manus" in page.locator("aside").inner_text()
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
@@ -53,7 +55,14 @@ def test_the_paper_entry_page_is_typed_with_the_keyboard_and_shows_differences(
     assert_no_horizontal_scroll: Callable[[Any], None],
 ) -> None:
     from kundpuls.demo.organisation import DEMO_PASSWORD
+    from kundpuls.web.org.actors import CLI
+    from kundpuls.web.org.models import Unit
+    from kundpuls.web.paper.printing import print_questionnaires
     from kundpuls.web.responses.models import Response
+    from kundpuls.web.surveys.queries import survey_by_key
+
+    unit = Unit.objects.get(code="VOF-HT-N")
+    (form_id,) = print_questionnaires(survey_by_key("nki"), unit, copies=1, language="sv", actor=CLI).form_ids
 
     settings.KUNDPULS_DEMO = True
     page = new_page(width=width, height=900)
@@ -69,10 +78,16 @@ def test_the_paper_entry_page_is_typed_with_the_keyboard_and_shows_differences(
     folder = os.environ.get("KUNDPULS_SCREENSHOTS")
     if folder:
         page.screenshot(path=str(Path(folder) / f"paper-{width}.png"), full_page=False)
-    page.keyboard.type("P-100")
+    page.keyboard.type(form_id.lower())
     page.locator("input[name=tjanst][value=skola]").check()
     page.locator("input[name=nki_helhet][value='9']").check()
     page.get_by_role("button", name="Spara formuläret").click()
     page.wait_for_selector(".messages")
-    assert "P-100 är sparat" in page.locator(".messages").inner_text()
+    assert f"{form_id} är sparat" in page.locator(".messages").inner_text()
     assert Response.objects.filter(channel="paper").count() == 1
+    page.goto(live_server.url + "/portal/papper/nki/VOF-HT-N/utskrift/")
+    assert "1 exemplar, varav 1 är inmatade" in page.locator("main").inner_text()
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"paper-print-{width}.png"), full_page=True)

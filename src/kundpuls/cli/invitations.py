@@ -109,18 +109,22 @@ def status_command(survey: SurveyOption, json: JsonOption = False) -> None:
 
 @invitations_app.command("retention")
 def retention_command(json: JsonOption = False) -> None:
-    """Delete the contact data of surveys closed longer ago than KUNDPULS_CONTACT_RETENTION_DAYS."""
+    """Delete the contact data of surveys closed longer ago than KUNDPULS_CONTACT_RETENTION_DAYS, and waiting
+    paper entries (first of a double entry) that old."""
     setup_django()
     from kundpuls.web.invitations.actions import apply_retention, retention_days
     from kundpuls.web.org.actors import CLI
+    from kundpuls.web.paper.actions import apply_entry_retention
 
     summary = apply_retention(actor=CLI)
+    paper_entries = apply_entry_retention(actor=CLI)
     _emit(
         {
             "retention_days": retention_days(),
             "surveys": summary.surveys,
             "contacts_deleted": summary.contacts_deleted,
             "progress_cleared": summary.progress_cleared,
+            "paper_entries_deleted": paper_entries,
         },
         json,
     )
@@ -163,7 +167,8 @@ def worker_command(
 
     On start it queues again every due mail still waiting: a worker killed between taking a task and
     claiming its mail leaves that task marked running forever, and its mail would otherwise never go out
-    (a second task for a mail is harmless: only one can claim it).
+    (a second task for a mail is harmless: only one can claim it). Webhook deliveries still waiting are
+    queued again the same way, after those left "sending" by a killed worker are put back.
     """
     setup_django()
     from django.core.management import call_command
@@ -173,8 +178,10 @@ def worker_command(
     from kundpuls.web.operations.scheduler import start_scheduler
     from kundpuls.web.org.actors import WORKER
     from kundpuls.web.responses.actions import complete_pending_followups
+    from kundpuls.web.webhooks.tasks import enqueue_waiting
 
     enqueue_due()
+    enqueue_waiting()
     complete_pending_followups(actor=WORKER)  # follow-ups a crash interrupted (a case per response at most)
 
     if jobs and batch:

@@ -1,4 +1,5 @@
-"""``kundpuls surveys …``: templates, import, publish, open/close for units, links, QR codes and counts."""
+"""``kundpuls surveys …``: templates, import, publish, open/close for units, links, QR codes, paper
+questionnaires and counts."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import typer
 
 from kundpuls.cli.django_setup import setup_django
 from kundpuls.cli.output import emit_json, fail
-from kundpuls.errors import KundpulsError
+from kundpuls.errors import KundpulsError, NotFound
 
 surveys_app = typer.Typer(help="Enkäter / surveys.", no_args_is_help=True)
 
@@ -232,6 +233,40 @@ def qr_command(
         fail(exc)
     out.write_bytes(content)
     typer.echo(f"{out} ({len(content)} bytes)", err=True)
+
+
+@surveys_app.command("paper")
+def paper_command(
+    survey: Annotated[str, typer.Option(help="Survey key.")],
+    unit: Annotated[str, typer.Option(help="Unit code.")],
+    out: Annotated[Path, typer.Option(help="Output PDF file.")],
+    copies: Annotated[int, typer.Option(help="Number of copies, each with its own form id (1–500).")] = 1,
+    lang: Annotated[str, typer.Option(help="Language of the questionnaire: sv or en.")] = "sv",
+    json: JsonOption = False,
+) -> None:
+    """Print paper questionnaires (A4 PDF) of a survey's current version for a unit: one copy per new form
+    id, recorded so that the data-entry page accepts exactly these ids for this survey and unit."""
+    setup_django()
+    from kundpuls.web.org.actors import CLI
+    from kundpuls.web.org.models import Unit
+    from kundpuls.web.paper.printing import print_questionnaires
+    from kundpuls.web.surveys.queries import survey_by_key
+
+    try:
+        found = survey_by_key(survey)
+        unit_row = Unit.objects.filter(code=unit, path__startswith=found.owner.path).first()
+        if unit_row is None:
+            raise NotFound(f"unit: {unit!r} is not a unit of survey {survey!r}'s organisation")
+        run = print_questionnaires(found, unit_row, copies=copies, language=lang, actor=CLI)
+    except KundpulsError as exc:
+        fail(exc, as_json=json)
+    out.write_bytes(run.pdf)
+    result = {"file": str(out), "bytes": len(run.pdf), "version": run.version, "form_ids": run.form_ids}
+    if json:
+        emit_json(result)
+    else:
+        typer.echo(f"{out} ({len(run.pdf)} bytes): {len(run.form_ids)} copies, version {run.version}")
+        typer.echo("\n".join(run.form_ids))
 
 
 @surveys_app.command("counts")

@@ -10,7 +10,7 @@ from django.test import Client
 
 from kundpuls.instruments import first_page_key, next_page_key
 from kundpuls.web.responses.models import ContactDetails, Response
-from kundpuls.web.surveys.models import Survey
+from kundpuls.web.surveys.models import Distribution, Survey
 from kundpuls.web.surveys.queries import current_version, definition_of
 
 STATE = re.compile(r'name="state" value="([^"]+)"')
@@ -26,6 +26,7 @@ def _client(personas: dict[str, Any], who: str) -> Client:
 
 def _interview(client: Client, fill: Any, contact: dict[str, str] | None = None) -> Any:
     definition = definition_of(current_version(Survey.objects.get(key="nki")))  # type: ignore[arg-type]
+    assert client.post(URL, {"action": "start"})["Location"] == URL  # opens the distribution, once
     page = client.get(URL)
     assert page.status_code == 200
     html = page.content.decode()
@@ -68,8 +69,25 @@ def test_an_interview_is_stored_once_with_channel_phone_and_the_next_call_starts
 
 
 @pytest.mark.django_db
+def test_a_get_writes_nothing_and_the_start_button_opens_the_phone_distribution(
+    personas: dict[str, Any],
+) -> None:
+    client = _client(personas, "analyst")
+    phone = Distribution.objects.filter(survey__key="nki", unit__code="VOF-HT-N", channel="phone")
+    first = client.get(URL).content.decode()
+    assert not phone.exists() and 'name="state"' not in first
+    assert 'value="start"' in first and "Starta en intervju för Hemtjänst Norr" in first
+    assert client.post(URL, {"action": "start"}).status_code == 302 and phone.count() == 1
+    assert 'name="state"' in client.get(URL).content.decode()
+    client.post(URL, {"action": "start"})
+    assert phone.count() == 1
+    assert _client(personas, "viewer").post(URL, {"action": "start"}).status_code == 403
+
+
+@pytest.mark.django_db
 def test_a_bad_answer_is_named_as_on_the_web_and_a_foreign_state_is_refused(personas: dict[str, Any]) -> None:
     client = _client(personas, "admin")
+    client.post(URL, {"action": "start"})
     page = client.get(URL).content.decode()
     state = STATE.search(page).group(1)  # type: ignore[union-attr]
     again = client.post(URL, {"state": state, "action": "next"}).content.decode()

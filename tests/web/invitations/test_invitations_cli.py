@@ -86,6 +86,7 @@ def test_retention_deletes_the_contacts_of_long_closed_surveys(app: typer.Typer,
         "surveys": ["nki"],
         "contacts_deleted": 3,
         "progress_cleared": 0,
+        "paper_entries_deleted": 0,
     }
     assert not InvitationContact.objects.exists()
 

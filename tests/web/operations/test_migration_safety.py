@@ -32,6 +32,12 @@ REVIEWED: dict[tuple[str, str, int], str] = {
     # the channel fields gain choices (paper, phone, kiosk): choices live in Python, PostgreSQL gets no SQL
     ("responses", "0005_channels_paper_phone_kiosk", 0): "choices only: no SQL on PostgreSQL",
     ("surveys", "0002_channels_paper_phone_kiosk", 0): "choices only: no SQL on PostgreSQL",
+    # the personal reference (one respondent across channels): invitations are one row per invited person,
+    # tens of thousands rather than millions; the column is added empty, filled row by row once, then given
+    # its default (and the unique index, which the first step builds)
+    ("invitations", "0002_invitation_reference", 0): "invitations: one row per invited person (moderate)",
+    ("invitations", "0002_invitation_reference", 1): "invitations: filled once, row by row (moderate)",
+    ("invitations", "0002_invitation_reference", 2): "invitations: a Python default and NOT NULL (moderate)",
 }
 
 

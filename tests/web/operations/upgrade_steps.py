@@ -23,6 +23,7 @@ PREVIOUS_RELEASE = {
     "cases": "0001_initial",
     "goals": "0001_initial",
     "operations": None,  # the app did not exist
+    "paper": None,  # nor did this one
 }
 UNITS = ("VOF-HT-N", "VOF-HT-S")
 

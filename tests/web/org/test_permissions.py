@@ -104,6 +104,7 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/telefon/nki/VOF-HT-N/": (200, 200, 403, 403, 403, LOGIN),
     "/portal/telefon/patient/RGX-VC-CEN/": (200, 403, 403, 403, 403, LOGIN),
     "/portal/papper/nki/VOF-HT-N/": (200, 200, 403, 403, 403, LOGIN),  # paper forms typed in
+    "/portal/papper/nki/VOF-HT-N/utskrift/": (200, 200, 403, 403, 403, LOGIN),  # printing them: a POST
     "/api/v1/": (200, 200, 200, 200, 200, 401),
     "/api/v1/openapi.json": (200, 200, 200, 200, 200, 200),  # the description holds no data
     "/portal/api-nycklar/": (200, 200, 200, 200, 200, LOGIN),  # one's own tokens

@@ -6,12 +6,19 @@ question and its options are read out as written, and that the consent question 
 with its purpose (a yes is the respondent's, never the interviewer's). Answers are validated exactly as on
 the respondent pages (the same page flow, :func:`kundpuls.web.collect.views.continue_post`) and stored once
 per interview (the signed state's submission id), in a distribution of the unit on the channel ``phone``
-(opened on the first interview, :func:`kundpuls.web.surveys.actions.open_distribution`, which needs
-``manage_surveys`` on the unit). After the last page the interviewer is back at the start of a new
-interview, with the receipt of the one just stored.
+(opened by the start page's button, a POST, :func:`kundpuls.web.surveys.actions.open_distribution`, which
+needs ``manage_surveys`` on the unit; a GET writes nothing). After the last page the interviewer is back at
+the start of a new interview, with the receipt of the one just stored.
+
+An invited person on the line is interviewed under their invitation (``?referens=`` with the personal
+reference printed on the invitation, typed in the field on the first page): the answers are stored under
+the invitation's submission id, so a person who answered on the web or on paper is stored once
+(:mod:`kundpuls.web.responses.references`).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +27,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from kundpuls.errors import NotFound
+from kundpuls.errors import KundpulsError, NotFound
 from kundpuls.instruments import first_page_key
 from kundpuls.web.collect.state import BadState, RespondentState
 from kundpuls.web.collect.views import Flow, continue_post, render_page
@@ -28,8 +35,10 @@ from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can
 from kundpuls.web.responses.actions import Receipt
+from kundpuls.web.responses.models import Response
+from kundpuls.web.responses.references import resolve_reference
 from kundpuls.web.surveys.actions import open_distribution
-from kundpuls.web.surveys.models import Channel, Survey, SurveyVersion
+from kundpuls.web.surveys.models import Channel, Distribution, Survey, SurveyVersion
 from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
 
 
@@ -67,13 +76,29 @@ def interview(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
     version = current_version(survey)
     if version is None or survey.closed_at is not None:
         raise Http404
-    distribution = open_distribution(survey, unit, channel=Channel.PHONE, actor=actor_of(request))
+    if request.method == "POST" and request.POST.get("action") == "start":
+        # the first interview opens the unit's phone distribution: a write, so only on POST
+        try:
+            open_distribution(survey, unit, channel=Channel.PHONE, actor=actor_of(request))
+        except KundpulsError as exc:
+            messages.error(request, str(exc))
+            return redirect("interview:start", key=survey.key)
+        return redirect("interview:walk", key=survey.key, unit_code=unit.code)
+    distribution = Distribution.objects.filter(
+        survey=survey, unit=unit, channel=Channel.PHONE, closed_at__isnull=True
+    ).first()
+    if distribution is None:  # not opened yet: the start page's button opens it (a POST)
+        return render(request, "collect/interview_start.html", {"survey": survey, "units": [unit]})
 
     def finish(receipt: Receipt) -> HttpResponse:
-        messages.success(
-            request,
-            _("The interview is stored (receipt %(receipt)s). Next call.") % {"receipt": receipt.code},
-        )
+        if receipt.created:
+            text = _("The interview is stored (receipt %(receipt)s). Next call.")
+        else:  # an invited person who answered on another channel while the interview went on
+            text = _(
+                "This invited person had already answered on another channel (receipt %(receipt)s); "
+                "nothing new was stored. Next call."
+            )
+        messages.success(request, text % {"receipt": receipt.code})
         return redirect("interview:walk", key=survey.key, unit_code=unit.code)
 
     flow = Flow(
@@ -95,4 +120,24 @@ def interview(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
         raise Http404
     language = request.GET.get("lang") if request.GET.get("lang") in definition.languages else "sv"
     state = RespondentState.new(distribution.pk, version.pk, first, language or "sv")
+    reference = request.GET.get("referens", "").strip()[:20]
+    if reference:  # an invited person on the line: stored under the invitation's submission id, once
+        try:
+            person = resolve_reference(reference, survey_id=survey.pk, unit_id=unit.pk)
+        except KundpulsError as exc:
+            messages.error(request, str(exc))
+            return redirect("interview:walk", key=survey.key, unit_code=unit.code)
+        answered = Response.objects.filter(submission_id=person.submission_id).first()
+        if answered is not None:
+            messages.error(
+                request,
+                _(
+                    "The invited person with reference %(reference)s has already answered (receipt "
+                    "%(receipt)s); an interview would store nothing new."
+                )
+                % {"reference": person.reference, "receipt": answered.receipt},
+            )
+            return redirect("interview:walk", key=survey.key, unit_code=unit.code)
+        state = RespondentState(person.submission_id, distribution.pk, version.pk, first, state.language, {})
+        flow = replace(flow, extra={**(flow.extra or {}), "reference": person.reference})
     return render_page(request, distribution, definition, state, flow=flow)

@@ -13,3 +13,11 @@ class InvitationsConfig(AppConfig):
 
         if not any(isinstance(p, InvitedPeople) for p in PARTICIPANTS):
             PARTICIPANTS.append(InvitedPeople())
+
+        from kundpuls.web.invitations.references import answered_on_any_channel, invitation_of_reference
+        from kundpuls.web.responses.references import RESOLVERS
+        from kundpuls.web.responses.signals import responses_created
+
+        if invitation_of_reference not in RESOLVERS:
+            RESOLVERS.append(invitation_of_reference)
+        responses_created.connect(answered_on_any_channel, dispatch_uid="invitations-answered-on-any-channel")

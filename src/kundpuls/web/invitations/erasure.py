@@ -17,7 +17,13 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from kundpuls.web.invitations.models import Delivery, Invitation, InvitationBackground, InvitationContact
+from kundpuls.web.invitations.models import (
+    Delivery,
+    Invitation,
+    InvitationBackground,
+    InvitationContact,
+    new_reference,
+)
 from kundpuls.web.responses.erasure import Found, Subject
 
 
@@ -54,11 +60,14 @@ class InvitedPeople:
         backgrounds, _ = InvitationBackground.objects.filter(response_id__in=response_ids).delete()
         for invitation in invitations:
             invitation.token_hash = secrets.token_hex(32)  # the hash of no token: the link is dead
+            invitation.reference = new_reference()  # nor can the old reference be typed for them
             invitation.progress = None
             invitation.background = {}
             invitation.response = None
             invitation.expires_at = now
-            invitation.save(update_fields=["token_hash", "progress", "background", "response", "expires_at"])
+            invitation.save(
+                update_fields=["token_hash", "reference", "progress", "background", "response", "expires_at"]
+            )
         Delivery.objects.filter(invitation__in=invitations).update(last_error="")
         return {
             "invitations": len(invitations),

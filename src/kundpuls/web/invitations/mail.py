@@ -39,6 +39,7 @@ def build_message(
         "title": title,
         "unit": invitation.unit.name,
         "link": survey_link(invitation),
+        "reference": invitation.reference,
         "unsubscribe": unsubscribe_link(invitation),
         "reminder": step > 0,
         "closes_at": invitation.expires_at,

@@ -12,6 +12,7 @@ Three tables keep three kinds of data apart:
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.db import models
@@ -20,6 +21,15 @@ from django.utils.translation import gettext_lazy as _
 from kundpuls.web.org.models import Unit
 from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.models import Distribution, Survey
+
+#: The characters of a personal reference: capitals and digits without 0/O, 1/I/L (read out, typed by hand).
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_reference() -> str:
+    """A fresh personal reference ``K7MQ-4HXA`` (30**8 ≈ 6.6e11 of them; the column is unique)."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
 
 
 class Invitation(models.Model):
@@ -30,6 +40,8 @@ class Invitation(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="invitations")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     submission_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # printed on the invitation; typed by staff who take the same person's answers on paper or by phone
+    reference = models.CharField(max_length=9, unique=True, default=new_reference, editable=False)
     language = models.CharField(_("language"), max_length=8, default="sv")
     background = models.JSONField(_("background variables"), default=dict, blank=True)
     progress = models.JSONField(_("saved progress"), null=True, blank=True)

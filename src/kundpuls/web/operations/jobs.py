@@ -60,12 +60,14 @@ def _overdue(actor: Actor) -> dict[str, Any]:
 
 def _invitation_retention(actor: Actor) -> dict[str, Any]:
     from kundpuls.web.invitations.actions import apply_retention
+    from kundpuls.web.paper.actions import apply_entry_retention
 
     summary = apply_retention(actor=actor)
     return {
         "surveys": summary.surveys,
         "contacts_deleted": summary.contacts_deleted,
         "progress_cleared": summary.progress_cleared,
+        "paper_entries_deleted": apply_entry_retention(actor=actor),
     }
 
 

@@ -9,83 +9,170 @@ entries are deleted once the response is stored.
 
 from __future__ import annotations
 
-import re
+import secrets
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from kundpuls.errors import InvalidArgument, ValidationError
 from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.actors import Actor, user_of
+from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, require
-from kundpuls.web.paper.models import PaperEntry
-from kundpuls.web.paper.queries import paper_submission_id
+from kundpuls.web.paper.models import PaperEntry, PaperForm
+from kundpuls.web.paper.queries import paper_submission_id, printed_form
 from kundpuls.web.responses.actions import prepare_answers, submit_response
 from kundpuls.web.responses.models import Response
-from kundpuls.web.surveys.models import Distribution, SurveyVersion
-from kundpuls.web.surveys.queries import definition_of
+from kundpuls.web.responses.references import PersonalReference, resolve_reference
+from kundpuls.web.surveys.actions import open_distribution
+from kundpuls.web.surveys.models import Channel, Distribution, Survey, SurveyVersion
+from kundpuls.web.surveys.queries import current_version, definition_of
 
-FORM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+#: The characters of a printed form id: capitals and digits without 0/O, 1/I/L (read aloud and typed by
+#: hand), eight of them in two groups ("K7MQ-4HXA"): 30**8 ≈ 6.6e11 ids.
+FORM_ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+#: The most copies one print run records.
+MAX_COPIES = 500
 
 
 @dataclass(frozen=True)
 class PaperOutcome:
-    """``stored``, ``already_stored``, ``waiting`` (first of two entries) or ``differs`` (with the items
-    whose two entries differ: key → (entry 1, entry 2))."""
+    """``stored``, ``already_stored`` (this form), ``already_answered`` (the invited person it names, on
+    another channel), ``waiting`` (first of two entries) or ``differs`` (with the items whose two entries
+    differ: key → (entry 1, entry 2))."""
 
     status: str
     receipt: str = ""
     differences: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
 
-def _check_form_id(form_id: str) -> str:
-    form_id = (form_id or "").strip()
-    if not FORM_ID.match(form_id):
+def _new_form_id() -> str:
+    chars = "".join(secrets.choice(FORM_ID_ALPHABET) for _ in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+@transaction.atomic
+def record_paper_forms(
+    survey: Survey, unit: Unit, *, copies: int, language: str, actor: Actor
+) -> tuple[SurveyVersion, Distribution, list[str]]:
+    """Record ``copies`` new form ids for printing ``survey``'s current version for ``unit`` in
+    ``language`` (opening the unit's paper distribution); needs ``manage_surveys`` on the unit."""
+    require(actor, Capability.MANAGE_SURVEYS, unit)
+    if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= MAX_COPIES:
         raise InvalidArgument(
-            f"form_id: {form_id[:40]!r} is not a form id (letters, digits, - and _; at most 40)",
-            field="form_id",
-            value=form_id[:40],
+            f"copies: expected 1–{MAX_COPIES}, got {copies!r}", field="copies", value=copies
         )
-    return form_id.upper()
-
-
-def _store(version: SurveyVersion, distribution: Distribution, form_id: str, answers: dict[str, Any]) -> str:
-    receipt = submit_response(
-        version=version,
-        distribution=distribution,
-        submission_id=paper_submission_id(distribution.survey.key, form_id),
-        answers=answers,
+    version = current_version(survey)
+    if version is None or survey.closed_at is not None:
+        raise ValidationError(
+            f"survey: {survey.key!r} is not open for answers", field="survey", value=survey.key
+        )
+    languages = definition_of(version).languages
+    if language not in languages:
+        raise InvalidArgument(
+            f"language: survey {survey.key!r} is offered in {', '.join(languages)}, not {language!r}",
+            field="language",
+            value=language,
+        )
+    distribution = open_distribution(survey, unit, channel=Channel.PAPER, actor=actor)
+    ids: set[str] = set()
+    while len(ids) < copies:
+        ids |= {_new_form_id() for _ in range(copies - len(ids))}
+        ids -= set(PaperForm.objects.filter(form_id__in=ids).values_list("form_id", flat=True))
+    form_ids = sorted(ids)
+    user = user_of(actor)
+    PaperForm.objects.bulk_create(
+        PaperForm(form_id=f, distribution=distribution, version=version, language=language, printed_by=user)
+        for f in form_ids
     )
-    PaperEntry.objects.filter(distribution=distribution, form_id=form_id).delete()
-    return receipt.code
+    record_audit(actor, "paper.print", survey.key, unit=unit.code, copies=copies, language=language)
+    return version, distribution, form_ids
+
+
+#: The key under which a waiting entry keeps the personal reference typed with it (compared like an answer).
+REFERENCE_KEY = "_reference"
+
+
+def _person(form: PaperForm, reference: str) -> PersonalReference | None:
+    if not (reference or "").strip():
+        return None
+    distribution = form.distribution
+    return resolve_reference(reference, survey_id=distribution.survey_id, unit_id=distribution.unit_id)
+
+
+def _store(form: PaperForm, answers: dict[str, Any]) -> PaperOutcome:
+    """Store ``answers`` (with the personal reference, if any, under ``REFERENCE_KEY``) once: under the
+    invitation's submission id when a reference was typed, else under the form's."""
+    answers = dict(answers)
+    person = _person(form, str(answers.pop(REFERENCE_KEY, "") or ""))
+    submission = (
+        person.submission_id if person else paper_submission_id(form.distribution.survey.key, form.form_id)
+    )
+    receipt = submit_response(
+        version=form.version, distribution=form.distribution, submission_id=submission, answers=answers
+    )
+    PaperForm.objects.filter(pk=form.pk).update(response_id=receipt.response_id)
+    PaperEntry.objects.filter(distribution=form.distribution, form_id=form.form_id).delete()
+    return PaperOutcome("stored" if receipt.created else "already_answered", receipt.code)
+
+
+def _already_stored(form: PaperForm) -> PaperOutcome | None:
+    submission = paper_submission_id(form.distribution.survey.key, form.form_id)
+    stored = (
+        Response.objects.filter(pk=form.response_id).first()
+        if form.response_id is not None
+        else Response.objects.filter(submission_id=submission).first()
+    )
+    return PaperOutcome("already_stored", stored.receipt) if stored is not None else None
 
 
 @transaction.atomic
 def enter_paper_form(
-    version: SurveyVersion,
     distribution: Distribution,
     form_id: str,
     answers: dict[str, Any],
     *,
     double: bool,
     actor: Actor,
+    reference: str = "",
 ) -> PaperOutcome:
-    """Enter paper form ``form_id`` (see the module docstring); needs ``manage_surveys`` on the unit.
+    """Enter paper form ``form_id`` (see the module docstring): a form printed for ``distribution``'s survey
+    and unit (:func:`printed_form`), validated against the survey version it was printed from; needs
+    ``manage_surveys`` on the unit.
+
+    With an invited person's personal ``reference`` the answers are stored under the invitation's
+    submission id (:mod:`kundpuls.web.responses.references`): if that person has answered already, on
+    the web or by phone, nothing new is stored (``already_answered``).
 
     Raises :class:`~kundpuls.instruments.AnswerErrors` (every problem by item) as the respondent pages do.
     """
     require(actor, Capability.MANAGE_SURVEYS, distribution.unit)
-    form_id = _check_form_id(form_id)
-    submission = paper_submission_id(distribution.survey.key, form_id)
-    stored = Response.objects.filter(submission_id=submission).first()
-    if stored is not None:
-        return PaperOutcome("already_stored", stored.receipt)
-    validated = prepare_answers(definition_of(version), answers, language="sv").as_input()
+    form = printed_form(distribution, form_id)
+    form_id = form.form_id
+    done = _already_stored(form)
+    if done is not None:
+        return done
+    person = _person(form, reference)
+    if person is not None:
+        answered = Response.objects.filter(submission_id=person.submission_id).first()
+        if answered is not None:  # answered on another channel: this form is that person's, nothing new
+            PaperForm.objects.filter(pk=form.pk).update(response_id=answered.pk)
+            PaperEntry.objects.filter(distribution=form.distribution, form_id=form_id).delete()
+            record_audit(actor, "paper.enter", form_id, unit=distribution.unit.code, answered_before=True)
+            return PaperOutcome("already_answered", answered.receipt)
+    validated = prepare_answers(definition_of(form.version), answers, language=form.language).as_input()
+    if person is not None:
+        validated[REFERENCE_KEY] = person.reference
     if not double:
-        receipt = _store(version, distribution, form_id, answers)
+        outcome = _store(form, {**answers, REFERENCE_KEY: person.reference if person else ""})
         record_audit(actor, "paper.enter", form_id, unit=distribution.unit.code, entry="single")
-        return PaperOutcome("stored", receipt)
+        return outcome
+    distribution = form.distribution
     entries = list(PaperEntry.objects.select_for_update().filter(distribution=distribution, form_id=form_id))
     first = next((e for e in entries if e.number == 1), None)
     if first is None:
@@ -109,7 +196,7 @@ def enter_paper_form(
         actor, "paper.enter", form_id, unit=distribution.unit.code, entry=2, differences=len(differences)
     )
     if not differences:
-        return PaperOutcome("stored", _store(version, distribution, form_id, validated))
+        return _store(form, validated)
     PaperEntry.objects.update_or_create(
         distribution=distribution, form_id=form_id, number=2,
         defaults={"answers": validated, "entered_by": user},
@@ -119,17 +206,41 @@ def enter_paper_form(
 
 @transaction.atomic
 def resolve_paper_form(
-    version: SurveyVersion, distribution: Distribution, form_id: str, answers: dict[str, Any], *, actor: Actor
+    distribution: Distribution, form_id: str, answers: dict[str, Any], *, actor: Actor
 ) -> PaperOutcome:
     """Store ``answers`` (entry 1's and entry 2's, with each difference resolved) for a form whose two
     entries differ; needs ``manage_surveys`` on the unit."""
     require(actor, Capability.MANAGE_SURVEYS, distribution.unit)
-    form_id = _check_form_id(form_id)
-    if PaperEntry.objects.filter(distribution=distribution, form_id=form_id).count() < 2:
+    form = printed_form(distribution, form_id)
+    done = _already_stored(form)
+    if done is not None:
+        return done
+    if PaperEntry.objects.filter(distribution=form.distribution, form_id=form.form_id).count() < 2:
         raise ValidationError(
-            f"form_id: {form_id} has no two entries to resolve", field="form_id", value=form_id
+            f"form_id: {form.form_id} has no two entries to resolve", field="form_id", value=form.form_id
         )
-    prepare_answers(definition_of(version), answers, language="sv")
-    receipt = _store(version, distribution, form_id, answers)
-    record_audit(actor, "paper.resolve", form_id, unit=distribution.unit.code)
-    return PaperOutcome("stored", receipt)
+    prepare_answers(
+        definition_of(form.version),
+        {k: v for k, v in answers.items() if k != REFERENCE_KEY},
+        language=form.language,
+    )
+    outcome = _store(form, answers)
+    record_audit(actor, "paper.resolve", form.form_id, unit=distribution.unit.code)
+    return outcome
+
+
+def apply_entry_retention(*, actor: Actor, now: datetime | None = None) -> int:
+    """Delete waiting entries (first typings of a double entry, which may hold contact details) entered
+    ``KUNDPULS_CONTACT_RETENTION_DAYS`` ago or more, and those of a survey closed that long ago; the paper
+    form is still there to be typed again. Spans every survey, so it needs ``administer`` everywhere.
+    Returns how many were deleted."""
+    require(actor, Capability.ADMINISTER, None)
+    days = int(settings.KUNDPULS_CONTACT_RETENTION_DAYS)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    old = PaperEntry.objects.filter(
+        Q(entered_at__lte=cutoff) | Q(distribution__survey__closed_at__lte=cutoff)
+    )
+    deleted = old.delete()[0]
+    if deleted:
+        record_audit(actor, "paper.retention", "", deleted=deleted, days=days)
+    return deleted

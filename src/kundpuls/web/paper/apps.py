@@ -6,3 +6,10 @@ class PaperConfig(AppConfig):
     name = "kundpuls.web.paper"
     label = "paper"
     verbose_name = _("Paper questionnaires")
+
+    def ready(self) -> None:
+        from kundpuls.web.paper.erasure import WaitingPaperEntries
+        from kundpuls.web.responses.erasure import PARTICIPANTS
+
+        if not any(isinstance(p, WaitingPaperEntries) for p in PARTICIPANTS):
+            PARTICIPANTS.append(WaitingPaperEntries())

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from kundpuls.web.surveys.models import Distribution
+from kundpuls.web.responses.models import Response
+from kundpuls.web.surveys.models import Distribution, SurveyVersion
 
 
 class PaperEntry(models.Model):
@@ -26,3 +27,25 @@ class PaperEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form_id} #{self.number}"
+
+
+class PaperForm(models.Model):
+    """One printed copy of a paper questionnaire: its form id (unique), the survey version, unit (through
+    the paper distribution) and language it was printed for. The data-entry page accepts only recorded
+    ids, and only on the page of their survey and unit."""
+
+    form_id = models.CharField(max_length=40, unique=True)
+    distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE, related_name="paper_forms")
+    version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="paper_forms")
+    language = models.CharField(max_length=8)
+    printed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    printed_at = models.DateTimeField(auto_now_add=True)
+    response = models.OneToOneField(
+        Response, on_delete=models.SET_NULL, null=True, blank=True, related_name="paper_form"
+    )  # set when the form is stored, whichever submission id it was stored under
+
+    class Meta:
+        ordering = ["printed_at", "form_id"]
+
+    def __str__(self) -> str:
+        return self.form_id

@@ -24,10 +24,18 @@ from kundpuls.instruments.items import item_map
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can
-from kundpuls.web.paper.actions import PaperOutcome, enter_paper_form, resolve_paper_form
+from kundpuls.web.paper.actions import (
+    MAX_COPIES,
+    REFERENCE_KEY,
+    PaperOutcome,
+    enter_paper_form,
+    resolve_paper_form,
+)
 from kundpuls.web.paper.models import PaperEntry
+from kundpuls.web.paper.printing import print_questionnaires
+from kundpuls.web.paper.queries import printed_count, printed_version
 from kundpuls.web.surveys.actions import open_distribution
-from kundpuls.web.surveys.models import Channel, Distribution
+from kundpuls.web.surveys.models import Channel, Distribution, Survey, SurveyVersion
 from kundpuls.web.surveys.page_form import page_view, raw_page_answers
 from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
 
@@ -59,6 +67,8 @@ def _shown(definition: SurveyDefinition, key: str, value: Any) -> str:
 
 
 def _label(definition: SurveyDefinition, key: str) -> str:
+    if key == REFERENCE_KEY:
+        return _("Personal reference (from the invitation)")
     item = item_map(definition).get(key)
     if item is not None:
         return item.text.sv
@@ -69,8 +79,7 @@ def _label(definition: SurveyDefinition, key: str) -> str:
     return key
 
 
-@login_required
-def paper_entry(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
+def _survey_and_unit(request: HttpRequest, key: str, unit_code: str) -> tuple[Survey, Unit, SurveyVersion]:
     try:
         survey = survey_by_key(key)
     except NotFound as exc:
@@ -81,23 +90,36 @@ def paper_entry(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
         raise Http404
     if not can(request.user, Capability.MANAGE_SURVEYS, unit):
         raise PermissionDenied
-    distribution = open_distribution(survey, unit, channel=Channel.PAPER, actor=actor_of(request))
-    definition = definition_of(version)
+    return survey, unit, version
+
+
+@login_required
+def paper_entry(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
+    survey, unit, version = _survey_and_unit(request, key, unit_code)
     context: dict[str, Any] = {"survey": survey, "unit": unit, "double": request.GET.get("dubbel") == "1"}
     if request.method != "POST":
-        context["blocks"] = _blocks(definition, {}, {})
+        context["blocks"] = _blocks(definition_of(version), {}, {})
+        context["form_id"] = request.GET.get("formular", "")[:40]
         return render(request, "paper/entry.html", context)
     form_id = request.POST.get("form_id", "")[:40]
+    reference = request.POST.get("reference", "")[:20]
     double = request.POST.get("double") == "1"
-    context.update(form_id=form_id, double=double)
+    context.update(form_id=form_id, double=double, reference=reference)
+    version = printed_version(form_id) or version  # a form is read with the version it was printed from
+    definition = definition_of(version)
+    try:  # the first entry opens the unit's paper distribution (a write: only on POST)
+        distribution = open_distribution(survey, unit, channel=Channel.PAPER, actor=actor_of(request))
+    except KundpulsError as exc:
+        context.update(blocks=_blocks(definition, {}, {}), error=str(exc))
+        return render(request, "paper/entry.html", context, status=400)
     if request.POST.get("step") == "resolve":
-        return _resolve(request, context, definition, version, distribution, form_id)
+        return _resolve(request, context, definition, distribution, form_id)
     raw: dict[str, Any] = {}
     for page in definition.page_keys:
         raw.update(raw_page_answers(definition, page, request.POST))
     try:
         outcome = enter_paper_form(
-            version, distribution, form_id, raw, double=double, actor=actor_of(request)
+            distribution, form_id, raw, double=double, actor=actor_of(request), reference=reference
         )
     except AnswerErrors as exc:
         errors: dict[str, list[str]] = {}
@@ -109,6 +131,37 @@ def paper_entry(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
         context.update(blocks=_blocks(definition, raw, {}), error=str(exc))
         return render(request, "paper/entry.html", context, status=400)
     return _after(request, context, definition, outcome, form_id)
+
+
+@login_required
+def print_forms(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
+    """The print page: how many copies in which language; the POST records the form ids and answers with
+    the PDF."""
+    survey, unit, version = _survey_and_unit(request, key, unit_code)
+    languages = definition_of(version).languages
+    context: dict[str, Any] = {
+        "survey": survey, "unit": unit, "languages": languages, "copies": 10, "language": "sv",
+        "max_copies": MAX_COPIES, "printed": printed_count(survey, unit),
+    }  # fmt: skip
+    if request.method != "POST":
+        return render(request, "paper/print.html", context)
+    raw_copies = request.POST.get("copies", "").strip()[:10]
+    language = request.POST.get("language", "sv")[:8]
+    context.update(copies=raw_copies, language=language)
+    try:
+        copies = int(raw_copies)
+    except ValueError:
+        context["error"] = _("Copies: “%(value)s” is not a whole number.") % {"value": raw_copies}
+        return render(request, "paper/print.html", context, status=400)
+    try:
+        run = print_questionnaires(survey, unit, copies=copies, language=language, actor=actor_of(request))
+    except KundpulsError as exc:
+        context["error"] = str(exc)
+        return render(request, "paper/print.html", context, status=400)
+    response = HttpResponse(run.pdf, content_type="application/pdf")
+    name = f"{survey.key}-{unit.code}-{language}-{len(run.form_ids)}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _after(
@@ -132,6 +185,10 @@ def _after(
     text = {
         "stored": _("Form %(form)s is stored (receipt %(receipt)s). Next form."),
         "already_stored": _("Form %(form)s was stored before (receipt %(receipt)s); nothing new was stored."),
+        "already_answered": _(
+            "The invited person on form %(form)s has already answered on another channel (receipt "
+            "%(receipt)s); nothing new was stored."
+        ),
         "waiting": _(
             "Form %(form)s is entered once; it is stored when someone else has entered it a second time."
         ),
@@ -145,7 +202,6 @@ def _resolve(
     request: HttpRequest,
     context: dict[str, Any],
     definition: SurveyDefinition,
-    version: Any,
     distribution: Distribution,
     form_id: str,
 ) -> HttpResponse:
@@ -164,7 +220,7 @@ def _resolve(
             else:
                 chosen.pop(key, None)
     try:
-        outcome = resolve_paper_form(version, distribution, form_id, chosen, actor=actor_of(request))
+        outcome = resolve_paper_form(distribution, form_id, chosen, actor=actor_of(request))
     except (AnswerErrors, KundpulsError) as exc:
         messages.error(request, str(exc)[:300])
         return redirect(request.path)

@@ -5,7 +5,8 @@ dashes), the receipt code of the thank-you page (the first block of the submissi
 e-mail address of an invited person. :func:`plan_erasure` finds the responses and asks every app above this
 one what it holds about them — the apps register an :class:`ErasureParticipant` in
 :data:`PARTICIPANTS` from their ``ready()`` (this app must not import them): ``cases`` its follow-up cases,
-``invitations`` the invitation, its contact data and the background copied from the list. The plan holds
+``invitations`` the invitation, its contact data and the background copied from the list, ``paper`` the
+waiting entries of paper forms typed once. The plan holds
 counts, unit codes and dates, never an answer or a contact detail; the erasure itself is
 :func:`kundpuls.web.responses.actions.erase`.
 """

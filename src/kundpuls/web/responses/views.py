@@ -34,6 +34,7 @@ LABELS = {
     "invitations": gettext_lazy("Invitations"),
     "invitation_contacts": gettext_lazy("Invitation contact data"),
     "invitation_backgrounds": gettext_lazy("Background variables from the invitation list"),
+    "paper_entries": gettext_lazy("Paper forms typed once, waiting for their second entry"),
 }
 
 

@@ -93,10 +93,11 @@ class Attempt:
 
 
 def _claim(delivery_id: int, now: datetime) -> WebhookDelivery | None:
-    """Take a due delivery for this attempt (one worker at a time: the update is conditional)."""
+    """Take a due delivery for this attempt (one worker at a time: the update is conditional). While
+    ``sending``, ``next_attempt_at`` holds when the attempt began (:func:`release_stale_attempts`)."""
     claimed = WebhookDelivery.objects.filter(
         pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
-    ).update(status=DeliveryStatus.SENDING)
+    ).update(status=DeliveryStatus.SENDING, next_attempt_at=now)
     if not claimed:
         return None
     return WebhookDelivery.objects.select_related("webhook", "event").get(pk=delivery_id)
@@ -111,6 +112,36 @@ def _body(delivery: WebhookDelivery) -> bytes:
         "data": event.data,
     }
     return json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
+
+
+#: An attempt still ``sending`` this long after it began was cut off (a worker killed mid-attempt): no
+#: attempt lasts longer than the receiver's timeout.
+STALE_SECONDS = 6 * TIMEOUT_SECONDS
+
+
+def release_stale_attempts(*, actor: Actor, now: datetime | None = None) -> int:
+    """Put deliveries left ``sending`` by a worker that died mid-attempt back to ``pending``, due at once
+    (the worker calls this on start; operators only). The receiver may have got that attempt: it is sent
+    again with the same event id, which is what the receiver deduplicates by (docs/webhooks.md). Returns
+    how many were released."""
+    require(actor, Capability.ADMINISTER, None)
+    now = now or timezone.now()
+    stale = list(
+        WebhookDelivery.objects.filter(
+            status=DeliveryStatus.SENDING, next_attempt_at__lte=now - timedelta(seconds=STALE_SECONDS)
+        )
+    )
+    for delivery in stale:
+        note = {"at": now.isoformat(), "status": None, "error": "worker stopped during the attempt"}
+        released = WebhookDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+            status=DeliveryStatus.PENDING,
+            next_attempt_at=now,
+            last_error=note["error"],
+            log=[*delivery.log, note][-LOG_KEPT:],
+        )
+        if released:
+            record_audit(actor, "webhooks.release", str(delivery.pk), webhook=delivery.webhook_id)
+    return len(stale)
 
 
 def deliver(delivery_id: int, *, actor: Actor, now: datetime | None = None) -> Attempt:
