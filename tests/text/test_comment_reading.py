@@ -34,10 +34,15 @@ def test_a_single_theme_without_a_verdict_in_its_clause_takes_the_comments_polar
     assert reading.themes_of(0) == {"vantetid": "complaint"}
 
 
-def test_the_themes_equal_assign_themes_and_the_counts_add_up() -> None:
+def test_the_counts_add_up() -> None:
     texts = ["Otrevlig personal och lång kö", "Bra parkering", "Ingen kommentar", "The app keeps crashing"]
     reading = read_comments(texts)
-    assert reading.assignment.to_lists() == assign_themes(texts).to_lists()
+    assert reading.assignment.to_lists() == [
+        ["bemotande", "vantetid"],
+        ["parkering"],
+        [],
+        ["digitala_tjanster"],
+    ]
     counts = reading.theme_counts()
     assert counts["bemotande"] == {"praise": 0, "complaint": 1, "neutral": 0}
     assert counts["parkering"]["praise"] == 1

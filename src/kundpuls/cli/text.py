@@ -274,6 +274,9 @@ def themes_command(
             reading = read_comments(
                 frame[text_column].fillna("").astype(str).tolist(), taxonomy, languages=list(corpus.languages)
             )
+        # the learned reader files themes too (docs/comments.md §3b): report its themes
+        assignment = reading.assignment
+        document.update(themes=_records(assignment.summary()), unassigned=int(assignment.unassigned().sum()))
         by_theme = reading.theme_counts()
         for row in document["themes"]:
             row.update(

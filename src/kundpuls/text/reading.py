@@ -1,14 +1,15 @@
 """Reading comments: each comment's themes, its polarity and the polarity of each theme it raises.
 
-:func:`read_comments` gives the themes exactly as :func:`~kundpuls.text.themes.assign_themes` does (the
-whole comment against the taxonomy) and adds polarity (:mod:`kundpuls.text.polarity`):
+:func:`read_comments` weighs what the taxonomy (:mod:`kundpuls.text.themes`) and the polarity lexicon
+(:mod:`kundpuls.text.polarity`) say with the learned model of :mod:`kundpuls.text.learned` (fitted once per
+process by :func:`comment_model` on the labelled tuning part):
 
-- the comment's polarity: praise, complaint or neutral;
-- each raised theme's polarity: the sign of the summed scores of the comment's clauses that raise the theme
-  ("Trevlig personal men telefonkön var orimlig": Bemötande praise, Väntetid complaint). When those clauses
-  carry no verdict — or the theme is raised only across a clause boundary — and the comment raises that one
-  theme, the theme takes the comment's polarity ("Väntetiden. Helt oacceptabelt."); otherwise it is
-  neutral.
+- the comment's themes: the model's, for the themes it knows; a theme it does not know (one a person added)
+  is raised by the taxonomy alone, and a match only a person's edit of the taxonomy makes is always kept;
+- the comment's polarity: praise, complaint or neutral, by the model;
+- each raised theme's polarity: the sign of the summed lexicon scores of the comment's clauses that raise
+  the theme ("Trevlig personal men telefonkön var orimlig": Bemötande praise, Väntetid complaint); when those
+  clauses carry no verdict, or the theme is not raised in any one clause, the comment's polarity.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from scipy import sparse
 
 from kundpuls.errors import InvalidArgument
 from kundpuls.text.corpus import build_corpus
-from kundpuls.text.polarity import POLARITIES, Polarity, comment_score, polarity_of_score, read_clauses
+from kundpuls.text.learned import CommentModel, fit_comment_model, labelled_comments
+from kundpuls.text.polarity import POLARITIES, Polarity, comment_score, read_clauses
 from kundpuls.text.taxonomy import Taxonomy, default_taxonomy
 from kundpuls.text.themes import ThemeAssignment, assign_themes_to_corpus
 from kundpuls.text.tokens import LANGUAGES, check_language
@@ -71,6 +73,17 @@ class CommentReading:
         return {p: int((self.polarity == p).sum()) for p in POLARITIES}
 
 
+@dataclass(frozen=True, eq=False)
+class _LexiconReading:
+    """What the taxonomy and the lexicon alone say about each comment."""
+
+    assignment: ThemeAssignment
+    scores: np.ndarray
+    theme_sum: np.ndarray
+    theme_seen: np.ndarray
+    languages: np.ndarray
+
+
 def read_comments(
     texts: Sequence[str],
     taxonomy: Taxonomy | None = None,
@@ -89,6 +102,84 @@ def read_comments(
     """
     taxonomy = taxonomy or default_taxonomy()
     items = [str(t) for t in texts]
+    lexical = _read_lexicon(items, taxonomy, language=language, languages=languages)
+    raised, polarity = _learned_themes(items, lexical, taxonomy)
+    assignment = ThemeAssignment(
+        matrix=sparse.csr_matrix(raised, dtype=bool),
+        keys=lexical.assignment.keys,
+        labels=lexical.assignment.labels,
+    )
+    # a theme's polarity: its own clauses' verdict; without one, the comment's polarity
+    sign = np.sign(lexical.theme_sum)
+    comment_sign = np.where(polarity == "praise", 1, np.where(polarity == "complaint", -1, 0))
+    sign = np.where(sign == 0, comment_sign[:, None], sign)
+    codes = np.where(sign > 0, 1, np.where(sign < 0, 2, 3)).astype(np.int8)
+    theme_polarity = np.where(raised, codes, 0).astype(np.int8)
+    return CommentReading(
+        assignment=assignment,
+        polarity=polarity,
+        theme_polarity=theme_polarity,
+        scores=lexical.scores,
+        languages=lexical.languages,
+    )
+
+
+def _learned_themes(
+    items: list[str], lexical: _LexiconReading, taxonomy: Taxonomy
+) -> tuple[np.ndarray, np.ndarray]:
+    """Themes (comments × the taxonomy's themes) and polarity by the learned model.
+
+    The model was fitted with the shipped taxonomy; its taxonomy features are computed with the taxonomy in
+    force (a theme that taxonomy lacks gives an empty column). A theme the model does not know is raised by
+    the taxonomy alone, and a match that only the staff's edits to a known theme make (the shipped taxonomy
+    does not raise it there) is kept whatever the model says: an edit a person made is never overruled.
+    """
+    model = comment_model()
+    in_force = lexical.assignment.matrix.tocsc()
+    keys = taxonomy.keys
+    columns = [
+        in_force[:, keys.index(k)] if k in keys else sparse.csc_matrix((len(items), 1), dtype=bool)
+        for k in model.theme_keys
+    ]
+    lexicon = sparse.hstack(columns, format="csr") if columns else sparse.csr_matrix((len(items), 0))
+    learned, polarity = model.predict(items, lexical.languages, lexicon, lexical.scores)
+    raised = np.asarray(in_force.toarray(), dtype=bool)
+    edited = None
+    if taxonomy.fingerprint != default_taxonomy().fingerprint:
+        shipped = _assign_by_language(items, lexical.languages, default_taxonomy()).matrix.toarray()
+        edited = raised.copy()
+        for j, key in enumerate(keys):
+            if key in default_taxonomy().keys:
+                edited[:, j] &= ~shipped[:, default_taxonomy().keys.index(key)]
+    for j, key in enumerate(keys):
+        if key in model.learned_keys:
+            raised[:, j] = learned[:, model.theme_keys.index(key)]
+            if edited is not None:
+                raised[:, j] |= edited[:, j]
+    return raised, polarity
+
+
+_MODEL: list[CommentModel] = []
+
+
+def comment_model() -> CommentModel:
+    """The learned model (:mod:`kundpuls.text.learned`), fitted once per process with the shipped taxonomy."""
+    if not _MODEL:
+        taxonomy = default_taxonomy()
+        records = labelled_comments()
+        lexical = _read_lexicon([r.text for r in records], taxonomy, languages=[r.language for r in records])
+        _MODEL.append(fit_comment_model(records, taxonomy.keys, lexical.assignment.matrix, lexical.scores))
+    return _MODEL[0]
+
+
+def _read_lexicon(
+    items: list[str],
+    taxonomy: Taxonomy,
+    *,
+    language: str = "auto",
+    languages: Sequence[str] | None = None,
+) -> _LexiconReading:
+    """The taxonomy's themes, the lexicon's scores and each theme's clause scores of ``items``."""
     n = len(items)
     if languages is not None:
         if len(languages) != n:
@@ -123,7 +214,6 @@ def read_comments(
             clause_texts.append(clause.text)
             clause_langs.append(lang)
             clause_scores.append(clause.score)
-    polarity = np.asarray([polarity_of_score(s) for s in scores], dtype=object)
     theme_sum = np.zeros((n, n_themes), dtype=float)
     theme_seen = np.zeros((n, n_themes), dtype=bool)
     if clause_texts:
@@ -138,20 +228,7 @@ def read_comments(
             matrix = assign_themes_to_corpus(clause_corpus, taxonomy).matrix.tocoo()
             np.add.at(theme_sum, (owner_arr[rows[matrix.row]], matrix.col), score_arr[rows[matrix.row]])
             theme_seen[owner_arr[rows[matrix.row]], matrix.col] = True
-    raised = assignment.matrix.toarray()
-    single = raised.sum(axis=1) == 1
-    sign = np.sign(theme_sum)
-    fallback = (sign == 0) & single[:, None]
-    sign = np.where(fallback, np.sign(scores)[:, None], sign)
-    codes = np.where(sign > 0, 1, np.where(sign < 0, 2, 3)).astype(np.int8)
-    theme_polarity = np.where(raised, codes, 0).astype(np.int8)
-    return CommentReading(
-        assignment=assignment,
-        polarity=polarity,
-        theme_polarity=theme_polarity,
-        scores=scores,
-        languages=np.asarray(langs, dtype=object),
-    )
+    return _LexiconReading(assignment, scores, theme_sum, theme_seen, np.asarray(langs, dtype=object))
 
 
 def _assign_by_language(items: list[str], langs: np.ndarray, taxonomy: Taxonomy) -> ThemeAssignment:

@@ -1,0 +1,218 @@
+"""A small learned reader of comments: logistic regression on words, letter sequences and the lexicon.
+
+The taxonomy (:mod:`kundpuls.text.themes`) and the polarity lexicon (:mod:`kundpuls.text.polarity`) are
+rules a person can read and edit; alone they miss what customers say in words no list holds and are
+misled by words that name a subject in passing. This module learns, from the labelled comments of the
+tuning part shipped with the package (``data/comments_tuning.jsonl``), how much each piece of evidence
+counts, and keeps the rules as its strongest evidence:
+
+- **features** of a comment: its word stems and pairs of stems (in its language), its letter sequences
+  of 2–5 letters inside words (they catch inflections and compound parts: "telefonkön", "väntetiden"),
+  whether the taxonomy in force raises each theme, and the lexicon's polarity score (its sign and size);
+- **one logistic regression per theme** (does the comment raise it?) and **one for the comment's
+  polarity** (praise, complaint, neutral; multinomial). Everything is fitted with scikit-learn
+  (L2-regularised, deterministic) at first use in the process
+  (:func:`kundpuls.text.reading.comment_model`, with the shipped taxonomy): nothing is downloaded and no
+  weights file is shipped;
+- the themes the model knows are the labelled themes of the shipped taxonomy.
+  :func:`kundpuls.text.reading.read_comments` computes the taxonomy features with the taxonomy in force, so
+  a theme a person removed gives no evidence and is not raised, a theme a person added is raised by the
+  taxonomy alone, and a match only a person's edit makes is kept whatever the model says.
+
+:meth:`CommentModel.explain` lists the features that weighed most for one comment and theme, so that a
+quality manager can see why a comment was filed where it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from kundpuls.text.polarity import POLARITIES
+from kundpuls.text.tokens import Language, stems, tokenise
+
+THEME_C = 10.0
+"""Inverse regularisation strength of the theme models (chosen by cross-validation on the tuning part)."""
+POLARITY_C = 10.0
+"""Inverse regularisation strength of the polarity model."""
+LEXICON_WEIGHT = 0.3
+"""Scale of the lexicon features against the (row-normalised) word and letter features."""
+THEME_THRESHOLD = 0.3
+"""A theme is raised when its model's probability reaches this (below 0.5: each theme is rare, and a
+missed theme costs a manager as much as a wrong one)."""
+LATER_WEIGHT = 3.0
+"""Weight of the labelled comments written after the lexicon was tuned (ids from ``LEXICON_TUNED_BELOW``):
+on them the taxonomy's match is as reliable as on new text, on the older ones it is nearly perfect."""
+LEXICON_TUNED_BELOW = 1000
+
+
+@dataclass(frozen=True)
+class LabelledComment:
+    """One labelled comment: its text, language, polarity and themes (each with a polarity)."""
+
+    id: int
+    language: Language
+    text: str
+    polarity: str
+    themes: dict[str, str]
+
+
+def labelled_comments() -> list[LabelledComment]:
+    """The tuning part of the labelled set, shipped with the package (``data/comments_tuning.jsonl``)."""
+    text = resources.files("kundpuls.text").joinpath("data/comments_tuning.jsonl").read_text(encoding="utf-8")
+    out = []
+    for line in text.splitlines():
+        if line.strip():
+            r = json.loads(line)
+            out.append(LabelledComment(r["id"], r["language"], r["text"], r["polarity"], dict(r["themes"])))
+    return out
+
+
+def _stem_analyser(doc: str) -> list[str]:
+    """``doc`` is ``"<lang>\\t<text>"``: the stems and pairs of stems of the text in its language."""
+    lang, _, text = doc.partition("\t")
+    s = stems(tokenise(text), language=lang)  # type: ignore[arg-type]
+    return s + [f"{a} {b}" for a, b in pairwise(s)]
+
+
+@dataclass(frozen=True, eq=False)
+class CommentModel:
+    """Fitted theme and polarity models (see the module docstring)."""
+
+    theme_keys: tuple[str, ...]
+    """The taxonomy's theme keys, in the taxonomy's order, that the lexicon features refer to."""
+    learned_keys: tuple[str, ...]
+    """The theme keys with a fitted model (labelled in the tuning part and present in the taxonomy)."""
+    words: TfidfVectorizer
+    letters: TfidfVectorizer
+    theme_models: dict[str, LogisticRegression]
+    polarity_model: LogisticRegression
+
+    def features(
+        self,
+        texts: Sequence[str],
+        languages: Sequence[str] | np.ndarray,
+        lexicon_themes: Any,
+        lexicon_scores: np.ndarray,
+    ) -> sparse.csr_matrix:
+        """The feature matrix of ``texts`` (see :func:`_features`)."""
+        return _features(self.words, self.letters, texts, languages, lexicon_themes, lexicon_scores)
+
+    def predict(
+        self,
+        texts: Sequence[str],
+        languages: Sequence[str] | np.ndarray,
+        lexicon_themes: Any,
+        lexicon_scores: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Themes (bool, comments × ``theme_keys``) and polarity (praise/complaint/neutral) of ``texts``.
+
+        ``lexicon_themes`` is the taxonomy's comments × themes match (in ``theme_keys`` order) and
+        ``lexicon_scores`` the lexicon's polarity score of each comment. Themes without a model keep the
+        taxonomy's match.
+        """
+        raised = np.asarray(sparse.csr_matrix(lexicon_themes).toarray(), dtype=bool)
+        if not len(texts):
+            return raised, np.zeros(0, dtype=object)
+        x = self.features(texts, languages, lexicon_themes, lexicon_scores)
+        for key in self.learned_keys:
+            j = self.theme_keys.index(key)
+            raised[:, j] = self.theme_models[key].predict_proba(x)[:, 1] >= THEME_THRESHOLD
+        polarity = np.asarray(self.polarity_model.predict(x), dtype=object)
+        return raised, polarity
+
+    def explain(self, row: sparse.csr_matrix, key: str, *, top: int = 5) -> list[tuple[str, float]]:
+        """The ``top`` features of one comment's feature ``row`` that weighed most for theme ``key``."""
+        names = self.feature_names()
+        contributions = row.multiply(self.theme_models[key].coef_[0]).tocsr()
+        order = np.argsort(-np.abs(contributions.data))[:top]
+        return [(names[contributions.indices[i]], float(contributions.data[i])) for i in order]
+
+    def feature_names(self) -> list[str]:
+        """Names of the features, in column order: ``word:``, ``letters:``, ``taxonomy:`` and ``lexicon:``."""
+        return [
+            *(f"word:{w}" for w in self.words.get_feature_names_out()),
+            *(f"letters:{w}" for w in self.letters.get_feature_names_out()),
+            *(f"taxonomy:{k}" for k in self.theme_keys),
+            "lexicon:praise",
+            "lexicon:complaint",
+            "lexicon:none",
+            "lexicon:score",
+            "lexicon:question",
+        ]
+
+
+def _features(
+    words: TfidfVectorizer,
+    letters: TfidfVectorizer,
+    texts: Sequence[str],
+    languages: Sequence[str] | np.ndarray,
+    lexicon_themes: Any,
+    lexicon_scores: np.ndarray,
+) -> sparse.csr_matrix:
+    docs = [f"{lang}\t{text}" for lang, text in zip(languages, texts, strict=True)]
+    scores = np.asarray(lexicon_scores, dtype=float)
+    question = np.asarray([float(text.rstrip().endswith("?")) for text in texts])
+    lexicon = np.column_stack([scores > 0, scores < 0, scores == 0, np.tanh(scores / 2), question]).astype(
+        float
+    )
+    return sparse.hstack(
+        [
+            words.transform(docs),
+            letters.transform([t.lower() for t in texts]),
+            sparse.csr_matrix(lexicon_themes, dtype=float) * LEXICON_WEIGHT,
+            sparse.csr_matrix(lexicon) * LEXICON_WEIGHT,
+        ],
+        format="csr",
+    )
+
+
+def fit_comment_model(
+    records: Sequence[LabelledComment],
+    theme_keys: Sequence[str],
+    lexicon_themes: Any,
+    lexicon_scores: np.ndarray,
+    *,
+    theme_c: float = THEME_C,
+    polarity_c: float = POLARITY_C,
+    later_weight: float = LATER_WEIGHT,
+) -> CommentModel:
+    """Fit the models on ``records`` given the taxonomy's match and the lexicon's score of each."""
+    texts = [r.text for r in records]
+    languages = [r.language for r in records]
+    words = TfidfVectorizer(analyzer=_stem_analyser, sublinear_tf=True, min_df=1)
+    words.fit([f"{lang}\t{text}" for lang, text in zip(languages, texts, strict=True)])
+    letters = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
+    letters.fit([t.lower() for t in texts])
+    x = _features(words, letters, texts, languages, lexicon_themes, lexicon_scores)
+    weights = np.where(np.asarray([r.id for r in records]) > LEXICON_TUNED_BELOW, later_weight, 1.0)
+    labelled = {k for r in records for k in r.themes}
+    learned = tuple(k for k in theme_keys if k in labelled)
+    theme_models = {}
+    for key in learned:
+        y = np.asarray([key in r.themes for r in records])
+        theme_models[key] = LogisticRegression(C=theme_c, solver="liblinear").fit(x, y, sample_weight=weights)
+    polarity_model = LogisticRegression(C=polarity_c, max_iter=1000).fit(
+        x, np.asarray([r.polarity for r in records]), sample_weight=weights
+    )
+    assert set(polarity_model.classes_) <= set(POLARITIES)
+    return CommentModel(
+        theme_keys=tuple(theme_keys),
+        learned_keys=learned,
+        words=words,
+        letters=letters,
+        theme_models=theme_models,
+        polarity_model=polarity_model,
+    )
+
+
+__all__ = ["CommentModel", "LabelledComment", "fit_comment_model", "labelled_comments"]

@@ -1,0 +1,73 @@
+"""The learned reader (kundpuls.text.learned): fitted on the tuning part, and staff-edited taxonomies keep
+working — a theme the labelled set lacks is raised by the taxonomy, a removed theme never, an added term
+always."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from kundpuls.text.learned import labelled_comments
+from kundpuls.text.reading import _read_lexicon, comment_model, read_comments
+from kundpuls.text.taxonomy import default_taxonomy, merge_theme_terms, parse_taxonomy
+
+
+def test_the_model_learns_every_labelled_theme_of_the_shipped_taxonomy_from_the_tuning_part_only() -> None:
+    records = labelled_comments()
+    assert len(records) > 400
+    model = comment_model()
+    assert model.learned_keys == default_taxonomy().keys
+    assert set(model.polarity_model.classes_) == {"praise", "complaint", "neutral"}
+    held_out = Path(__file__).parent / "data" / "comments_heldout.jsonl"
+    held_out_ids = {json.loads(line)["id"] for line in held_out.read_text(encoding="utf-8").splitlines()}
+    assert len(held_out_ids) > 100
+    assert not held_out_ids & {r.id for r in records}
+
+
+def test_a_theme_a_person_added_is_raised_by_the_taxonomy_alone() -> None:
+    taxonomy = merge_theme_terms(
+        default_taxonomy(), "kaffe", language="sv", words=["kaffe"], label={"sv": "Kaffe", "en": "Coffee"}
+    )
+    reading = read_comments(["Fikarummet saknar kaffe", "Trevlig personal"], taxonomy, languages=["sv", "sv"])
+    assert "kaffe" in reading.themes_of(0)
+    assert "kaffe" not in reading.themes_of(1)
+    assert reading.assignment.keys[-1] == "kaffe"
+
+
+def test_a_removed_theme_is_never_raised() -> None:
+    mapping = default_taxonomy().to_mapping()
+    del mapping["themes"]["parkering"]
+    taxonomy = parse_taxonomy(mapping)
+    reading = read_comments(["Parkeringen är alltid full"], taxonomy, languages=["sv"])
+    assert "parkering" not in reading.assignment.keys
+    assert "parkering" not in reading.themes_of(0)
+    assert read_comments(["Parkeringen är alltid full"], languages=["sv"]).themes_of(0) == {
+        "parkering": "complaint"
+    }
+
+
+def test_a_term_a_person_added_to_a_learned_theme_is_never_overruled() -> None:
+    text = ["Gott fika i pausen"]
+    assert read_comments(text, languages=["sv"]).themes_of(0) == {}
+    taxonomy = merge_theme_terms(default_taxonomy(), "pris", language="sv", words=["fika"])
+    lexical = _read_lexicon(text, taxonomy, languages=["sv"])
+    alone, _ = comment_model().predict(text, lexical.languages, lexical.assignment.matrix, lexical.scores)
+    assert not alone[0, comment_model().theme_keys.index("pris")]  # the model alone would not raise it
+    assert read_comments(text, taxonomy, languages=["sv"]).themes_of(0) == {"pris": "praise"}
+
+
+def test_explain_names_the_features_that_weighed_most() -> None:
+    model = comment_model()
+    taxonomy = default_taxonomy()
+    from kundpuls.text.themes import assign_themes
+
+    texts = ["Telefonkön var helt orimlig"]
+    lexicon = assign_themes(texts, taxonomy, language="sv").matrix
+    row = model.features(texts, ["sv"], lexicon, np.asarray([-1.0]))
+    reasons = model.explain(row, "vantetid", top=5)
+    assert len(reasons) == 5
+    assert all(name.split(":")[0] in {"word", "letters", "taxonomy", "lexicon"} for name, _ in reasons)
+    assert any(name == "taxonomy:vantetid" and weight > 0 for name, weight in reasons)
+    assert abs(reasons[0][1]) >= abs(reasons[-1][1])
