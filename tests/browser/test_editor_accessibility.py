@@ -20,6 +20,7 @@ PAGES = {
     "versions": "/portal/enkater/nps/versioner/",
     "close one": "CLOSE",
     "survey page": "/portal/enkater/nps/",
+    "survey list": "/portal/enkater/",
     "alert rules": "/portal/arenden/regler/nps/",
 }
 
