@@ -116,6 +116,14 @@ def test_axe_core_finds_nothing_on_every_question_type_and_error_page(
     with page.expect_navigation():
         page.get_by_role("button", name="Spara kodboken").click()
     _check_refused(page, assert_accessible, tmp_path / f"codebook-errors-{width}.png")
+    # the alert rules form counting last month's responses against the rules as they stand in the form
+    page.goto(live_server.url + PAGES["alert rules"])
+    with page.expect_navigation():
+        page.get_by_role("button", name="Räkna hur den senaste månadens svar skulle ha utfallit").click()
+    assert "ännu inte sparade" in page.locator("[role=status]").inner_text()
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    page.screenshot(path=str(tmp_path / f"rules-preview-{width}.png"), full_page=True)
 
 
 def _check_refused(page: Any, assert_accessible: Callable[[Any], None], shot: Path) -> None:
