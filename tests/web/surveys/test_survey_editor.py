@@ -202,6 +202,7 @@ def test_a_changed_scale_of_a_published_question_is_refused_on_the_key(personas:
     assert 'id="id_key_error"' in html, _problems(html)
     error_at = html.index('id="id_key_error"')
     assert "ny nyckel" in html[error_at : error_at + 300]
+    assert f"En ledig nyckel: {key}_1." in html[error_at : error_at + 400]  # one is offered
     assert Survey.objects.get(key="nki").versions.count() == versions
 
 

@@ -243,7 +243,8 @@ def editor_question(request: HttpRequest, key: str, question: str) -> HttpRespon
             return redirect(f"{request.path.rsplit('/fraga/', 1)[0]}/#q-{changed['key']}")
         own = [pr for pr in problems if pr.field in (question, changed["key"])]  # a refused change of meaning
         for problem in own:
-            form.add_error("key", in_language(problem))
+            offer = _("A free key: %(key)s.") % {"key": drafts.free_key(data, question)}
+            form.add_error("key", f"{in_language(problem)} {offer}")
         rest_problems = [pr for pr in problems if pr not in own]
         placed, rest = split_by_field(rest_problems, f"pages[{p}].blocks[{b}].questions[{q}]", form.fields)
         for name, texts in placed.items():
