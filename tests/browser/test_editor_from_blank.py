@@ -232,7 +232,9 @@ def test_a_survey_built_from_blank_in_the_browser_is_answered_without_javascript
     assert "Vår service" not in staff.locator("main").inner_text()
     refresh_once()  # what the server's background refresher does every KUNDPULS_LAKE_REFRESH_SECONDS
     cache.clear()
-    staff.goto(results)
+    # the first page after a sync computes the frames from a cold cache: on a busy machine this can take
+    # longer than the default 10 s (speed is measured in benchmarks/, not asserted here)
+    staff.goto(results, timeout=120_000)
     text = staff.locator("main").inner_text()
     assert "Vår service" in text, text[:2000]
     card = staff.locator(".card", has_text="Service").first.inner_text()
