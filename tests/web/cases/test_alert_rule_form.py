@@ -96,3 +96,40 @@ def test_the_page_says_how_last_months_responses_would_have_fared(
     assert after["cases"] - before["cases"] == 1
     page = _client(personas).get("/portal/arenden/regler/nki/").content.decode()
     assert f"{after['fired']} av de {after['responses']} svaren" in page
+
+
+def test_the_rules_in_the_form_are_counted_before_they_are_saved(
+    nki_rules: Any, submit: Any, personas: dict[str, Any]
+) -> None:
+    """The preview button counts last month's responses against the form's rules and saves nothing."""
+    from kundpuls.web.cases.queries import preview_rules, rule_items
+
+    survey = Survey.objects.get(key="nki")
+    stored = AlertRuleSet.objects.get(survey=survey)
+    before = preview_rules(survey, stored.rules)
+    submit(4, consent=True)
+    submit(4, consent=False)
+    submit(9, consent=True)
+    wider = _posted(stored.rules) | {  # a new rule: NKI overall at most 4
+        "rule_key_2": "at_most_four",
+        "item_2_0": "nki_helhet",
+        "op_2_0": "at_most",
+        "value_2_0": "4",
+        "action": "preview",
+    }
+    form = AlertRulesForm(wider, stored=stored.rules, items=rule_items(survey))
+    assert form.is_valid(), form.errors
+    after = preview_rules(survey, form.rules())
+    assert after["responses"] - before["responses"] == 3
+    assert after["fired"] - before["fired"] == 2  # the two fours fire the new rule, the nine does not
+    assert after["cases"] - before["cases"] == 1  # one of them consented
+    assert preview_rules(survey, stored.rules)["fired"] == before["fired"]  # the saved rules: a four is fine
+    counted = _client(personas).post("/portal/arenden/regler/nki/", wider)
+    assert counted.status_code == 200
+    html = counted.content.decode()
+    assert f"(ännu inte sparade) skulle {after['fired']} av de {after['responses']} svaren" in html
+    assert AlertRuleSet.objects.get(survey=survey).rules == stored.rules  # nothing saved
+    assert AlertRuleSet.objects.get(survey=survey).revision == stored.revision
+    refused = _client(personas).post("/portal/arenden/regler/nki/", wider | {"value_2_0": "99"})
+    assert refused.status_code == 400 and 'href="#id_value_2_0"' in refused.content.decode()
+    assert "ännu inte sparade" not in refused.content.decode()

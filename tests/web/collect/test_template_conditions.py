@@ -67,7 +67,7 @@ def _form_value(value: Any) -> Any:
     return value if isinstance(value, list) else str(value)
 
 
-def _walk(template: str, triggers: dict[str, Any], fill: Any) -> list[str]:
+def _walk(template: str, triggers: dict[str, Any], fill: Any, *, language: str = "sv") -> list[str]:
     """The HTML of every page a respondent answering ``triggers`` (and valid answers elsewhere) is shown."""
     from kundpuls.web.org.models import Unit
     from kundpuls.web.surveys.actions import create_from_template, open_distribution, publish
@@ -81,7 +81,7 @@ def _walk(template: str, triggers: dict[str, Any], fill: Any) -> list[str]:
     link = open_distribution(version.survey, unit, actor=CLI)
     definition = definition_of(version)
     client = Client()
-    response = client.get(link.public_path)
+    response = client.get(link.public_path + ("?lang=en" if language == "en" else ""))
     pages = []
     for _ in range(len(definition.pages) + 1):
         assert response.status_code == 200, response.content.decode()[:300]
@@ -120,6 +120,8 @@ def test_a_respondent_whose_answer_meets_a_condition_sees_the_conditional_questi
     assert any(question.text.sv in html_lib.unescape(page) for page in pages), (
         f"{template}: {question.key!r} ({condition.source}) not shown to a respondent answering {triggers}"
     )
+    for page in pages:  # the pages behind a condition show no placeholder either
+        _assert_no_placeholder(page)
 
 
 @pytest.mark.django_db
@@ -136,10 +138,17 @@ def test_a_detractor_is_asked_why_and_may_be_contacted_and_a_promoter_is_not_off
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("language", ["sv", "en"])
 @pytest.mark.parametrize("template", template_keys())
-def test_no_page_of_a_template_shows_a_placeholder(template: str, fill: Any) -> None:
-    for page in _walk(template, {}, fill):
-        body = page[page.index("<main") :]
-        body = re.sub(r"<script.*?</script>|<style.*?</style>", "", body, flags=re.S)
-        text = re.sub(r"<[^>]+>", " ", body)
-        assert "{" not in text and "}" not in text, re.findall(r".{0,40}[{}].{0,40}", text)
+def test_no_page_of_a_template_shows_a_placeholder(template: str, language: str, fill: Any) -> None:
+    pages = _walk(template, {}, fill, language=language)
+    assert all(f'<html lang="{language}">' in page for page in pages)
+    for page in pages:
+        _assert_no_placeholder(page)
+
+
+def _assert_no_placeholder(page: str) -> None:
+    body = page[page.index("<main") :]
+    body = re.sub(r"<script.*?</script>|<style.*?</style>", "", body, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", body)
+    assert "{" not in text and "}" not in text, re.findall(r".{0,40}[{}].{0,40}", text)

@@ -53,6 +53,8 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/enkater/nki/redigera/sida/finns_inte/": (404, 404, 403, 403, 403, LOGIN),
     "/portal/enkater/nki/versioner/": (200, 200, 403, 403, 403, LOGIN),
     "/portal/enkater/patient/versioner/": (200, 403, 403, 403, 403, LOGIN),
+    "/portal/enkater/nki/definition.yaml": (200, 200, 403, 403, 403, LOGIN),
+    "/portal/enkater/patient/definition.yaml?version=1": (200, 403, 403, 403, 403, LOGIN),
     "/portal/enkater/nki/stang/?alla=1": (200, 200, 403, 403, 403, LOGIN),  # a confirmation page; POST closes
     "/portal/enkater/patient/stang/?alla=1": (200, 403, 403, 403, 403, LOGIN),
     "DIST:nki:VOF-HT-N:svg": (200, 200, 200, 403, 200, LOGIN),  # unit A's QR code
@@ -138,6 +140,7 @@ ROUTES_COVERED = {
     "surveys:editor_page",
     "surveys:editor_codebook",
     "surveys:versions",
+    "surveys:definition_file",
     # invitations: the staff page; sending answers POST only (tested in tests/web/invitations); the
     # respondent routes need a personal token, not a role (tested in tests/web/invitations)
     "invitations:status",

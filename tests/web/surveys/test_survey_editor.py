@@ -202,6 +202,7 @@ def test_a_changed_scale_of_a_published_question_is_refused_on_the_key(personas:
     assert 'id="id_key_error"' in html, _problems(html)
     error_at = html.index('id="id_key_error"')
     assert "ny nyckel" in html[error_at : error_at + 300]
+    assert f"En ledig nyckel: {key}_1." in html[error_at : error_at + 400]  # one is offered
     assert Survey.objects.get(key="nki").versions.count() == versions
 
 
@@ -443,3 +444,25 @@ def test_a_unit_and_its_subtree_close_together_after_confirmation(personas: dict
 def _question_keys(data: dict[str, Any]) -> list[str]:
     """Every question key of a draft definition, in order."""
     return [q["key"] for page in data["pages"] for block in page["blocks"] for q in block["questions"]]
+
+
+def test_every_version_downloads_as_a_definition_file_that_reads_back(personas: dict[str, Any]) -> None:
+    """The editor's survey leaves as the YAML file an upload reads: the same definition, per version."""
+    from kundpuls.web.surveys.actions import save_draft
+    from kundpuls.yaml_input import load_yaml
+
+    version = publish(create_from_template("nps", owner=Unit.objects.get(code="EXK"), actor=CLI), actor=CLI)
+    save_draft(version.survey, drafts.remove_question(version.definition, "kontakt_ok"), actor=CLI)
+    client = _client(personas)
+    files = {n: client.get(f"/portal/enkater/nps/definition.yaml?version={n}") for n in (1, 2)}
+    for number, response in files.items():
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == f'attachment; filename="nps-v{number}.yaml"'
+        text = response.content.decode()
+        stored = version.survey.versions.get(number=number).definition
+        assert parse_definition(load_yaml(text, field="definition")) == parse_definition(stored)
+    assert "kontakt_ok" in files[1].content.decode() and "kontakt_ok" not in files[2].content.decode()
+    assert "Får vi kontakta dig" in files[1].content.decode()  # Swedish as written, not escaped
+    assert client.get("/portal/enkater/nps/definition.yaml").content == files[2].content  # the newest
+    assert client.get("/portal/enkater/nps/definition.yaml?version=9").status_code == 404
+    assert client.get("/portal/enkater/nps/definition.yaml?version=x").status_code == 404

@@ -26,6 +26,44 @@ def test_the_survey_list_shows_the_status_in_swedish(personas: dict[str, Any]) -
     assert "<td>published</td>" not in html
 
 
+def test_the_survey_list_counts_open_links_and_responses_per_unit(personas: dict[str, Any]) -> None:
+    from kundpuls.web.surveys.actions import close_distribution, open_distribution
+
+    version = publish(create_from_template("nps", owner=Unit.objects.get(code="EXK"), actor=CLI), actor=CLI)
+    north, south = Unit.objects.get(code="VOF-HT-N"), Unit.objects.get(code="VOF-HT-S")
+    open_distribution(version.survey, north, actor=CLI)
+    closed = open_distribution(version.survey, south, actor=CLI)
+    responses = _store(version, closed, 2) + _store(
+        version, open_distribution(version.survey, north, actor=CLI), 1
+    )
+    close_distribution(closed, actor=CLI)
+    html = _client(personas).get("/portal/enkater/").content.decode()
+    row = html[html.index('href="/portal/enkater/nps/"') :]
+    row = row[: row.index("</tr>")]
+    assert "<summary>2 enheter</summary>" in row
+    assert f"<li>{north.name}: öppen, 1 svar</li>" in row
+    assert f"<li>{south.name}: stängd, 2 svar</li>" in row
+    first, second = sorted((north, south), key=lambda u: u.path)  # in the tree's order
+    assert row.index(f"<li>{first.name}") < row.index(f"<li>{second.name}")
+    assert responses == 3
+
+
+def _store(version: Any, distribution: Any, n: int) -> int:
+    """``n`` stored responses to ``distribution`` (through the product's own storing action)."""
+    import uuid
+
+    from kundpuls.web.responses.actions import submit_response
+
+    for _ in range(n):
+        submit_response(
+            version=version,
+            distribution=distribution,
+            answers={"rekommendera": 9},
+            submission_id=uuid.uuid4(),
+        )
+    return n
+
+
 def test_the_preview_names_pages_by_title_and_shows_follow_ups_with_their_condition(
     personas: dict[str, Any],
 ) -> None:

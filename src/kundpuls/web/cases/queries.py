@@ -183,3 +183,18 @@ def rules_preview(ruleset: Any, *, now: Any = None) -> dict[str, int]:
             counts["fired"] += 1
             counts["cases"] += int(response.consented)
     return counts
+
+
+def preview_rules(survey: Any, rules: Any, *, now: Any = None) -> dict[str, int]:
+    """How ``rules`` — a form's, not saved — would have acted on the last 30 days' responses (the counts of
+    :func:`rules_preview`). Raises ``DefinitionError`` (with the problem's path) when the rules do not fit
+    the survey's newest version, as saving them would."""
+    from kundpuls.web.cases.models import AlertRuleSet
+    from kundpuls.web.cases.rules import parse_rules
+    from kundpuls.web.surveys.queries import definition_of
+
+    version = survey.versions.order_by("-number").first()
+    if version is None:
+        raise NotFound(f"survey: {survey.key!r} has no version")
+    parse_rules(rules, definition_of(version), taxonomy=taxonomy_in_force())
+    return rules_preview(AlertRuleSet(survey=survey, rules=rules), now=now)

@@ -221,12 +221,17 @@ def rules_edit(request: HttpRequest, key: str) -> HttpResponse:
         stored=ruleset.rules if ruleset else {"rules": []},
         items=queries.rule_items(survey, page_language()),
     )
+    previewing = form_post and request.POST.get("action") == "preview"
+    draft_preview = None
     if request.method == "POST":
         try:
             if form_post:
                 if not form.is_valid():
                     raise ValidationError(_("Please correct the form"), field=None, value=None)
-                actions.save_rules(survey, form.rules(), actor=actor_of(request))
+                if previewing:  # counted, not saved
+                    draft_preview = queries.preview_rules(survey, form.rules())
+                else:
+                    actions.save_rules(survey, form.rules(), actor=actor_of(request))
             else:
                 text = request.POST.get("rules", "")
                 actions.save_rules(survey, text, actor=actor_of(request))
@@ -235,8 +240,9 @@ def rules_edit(request: HttpRequest, key: str) -> HttpResponse:
             if form_post and form.is_valid():
                 form.add_error(field_for(form, getattr(exc, "field", None)), error)
         else:
-            messages.success(request, _("The alert rules were saved."))
-            return redirect("cases:rules", key=survey.key)
+            if not previewing:
+                messages.success(request, _("The alert rules were saved."))
+                return redirect("cases:rules", key=survey.key)
     return render(
         request,
         "cases/rules.html",
@@ -246,6 +252,7 @@ def rules_edit(request: HttpRequest, key: str) -> HttpResponse:
             "error": None if form_post else error,
             "form": form,
             "preview": queries.rules_preview(ruleset) if ruleset else None,
+            "draft_preview": draft_preview,
         },
         status=400 if error else 200,
     )

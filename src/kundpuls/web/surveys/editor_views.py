@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -242,7 +243,8 @@ def editor_question(request: HttpRequest, key: str, question: str) -> HttpRespon
             return redirect(f"{request.path.rsplit('/fraga/', 1)[0]}/#q-{changed['key']}")
         own = [pr for pr in problems if pr.field in (question, changed["key"])]  # a refused change of meaning
         for problem in own:
-            form.add_error("key", in_language(problem))
+            offer = _("A free key: %(key)s.") % {"key": drafts.free_key(data, question)}
+            form.add_error("key", f"{in_language(problem)} {offer}")
         rest_problems = [pr for pr in problems if pr not in own]
         placed, rest = split_by_field(rest_problems, f"pages[{p}].blocks[{b}].questions[{q}]", form.fields)
         for name, texts in placed.items():
@@ -436,3 +438,20 @@ def versions(request: HttpRequest, key: str) -> HttpResponse:
         "differences": version_diff.differences(old.definition, new.definition) if old != new else [],
     }
     return render(request, "surveys/editor/versions.html", context)
+
+
+@login_required
+def definition_file(request: HttpRequest, key: str) -> HttpResponse:
+    """A version's definition as the YAML file ``kundpuls surveys import`` and the upload page read
+    (``?version=N``; by default the newest)."""
+    survey = _survey_for(request, key)
+    raw = request.GET.get("version", "")
+    if raw and not raw.isdigit():
+        raise Http404(f"version: not a version number {raw!r}")
+    version = survey.versions.filter(number=int(raw)).first() if raw else _latest(survey)
+    if version is None:
+        raise Http404(f"version: no version {raw!r}")
+    text = yaml.safe_dump(version.definition, allow_unicode=True, sort_keys=False, width=100)
+    response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{survey.key}-v{version.number}.yaml"'
+    return response

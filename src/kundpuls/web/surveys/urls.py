@@ -14,6 +14,7 @@ urlpatterns = [
     path("<slug:key>/oppna/", views.survey_open, name="open"),
     path("<slug:key>/stang/", views.survey_close, name="close"),
     path("<slug:key>/versioner/", editor_views.versions, name="versions"),
+    path("<slug:key>/definition.yaml", editor_views.definition_file, name="definition_file"),
     path("<slug:key>/oppna-igen/", views.survey_reopen, name="reopen"),
     path("<slug:key>/redigera/", editor_views.editor, name="editor"),
     path("<slug:key>/redigera/andra/", editor_views.editor_change, name="editor_change"),
