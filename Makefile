@@ -70,11 +70,12 @@ vendor-axe:
 	rm -rf $(AXE_DIR)/.pack
 	@head -c 20 $(AXE_DIR)/axe.min.js | grep -q "axe v$(AXE_VERSION)" && echo "axe-core $(AXE_VERSION) in $(AXE_DIR): update its README.md (version, checksum)"
 
-## Re-extract the Swedish catalogues after changing texts (needs GNU gettext; each text goes to the nearest
-## app's locale/), then translate and compile every catalogue
+## Re-extract the Swedish catalogues of the web pages after changing texts (needs GNU gettext; each text goes to the nearest
+## app's locale/), then translate and compile every catalogue, the render layer's src/kundpuls/locale/ included (its
+## texts are added by hand beside render/labels.py MESSAGES; tests/test_translations.py checks the two agree)
 messages: $(STAMP)
 	cd src/kundpuls/web && KUNDPULS_DEBUG=1 ../../../$(BIN)/python -m django makemessages -l sv --no-location --no-obsolete --settings kundpuls.web.settings
-	$(BIN)/python -c "import pathlib, polib; [polib.pofile(str(p)).save_as_mofile(str(p.with_suffix('.mo'))) for p in pathlib.Path('src/kundpuls/web').glob('**/locale/*/LC_MESSAGES/django.po')]"
+	$(BIN)/python -c "import pathlib, polib; [polib.pofile(str(p)).save_as_mofile(str(p.with_suffix('.mo'))) for p in pathlib.Path('src/kundpuls').glob('**/locale/*/LC_MESSAGES/*.po')]"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,5 @@
-"""The message catalogue: every answer error code has a Swedish and an English text."""
+"""The answer messages: every answer error code has a Swedish and an English text (tests/test_translations.py
+checks the catalogue itself)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from kundpuls.instruments.messages import MESSAGES, render_hint, render_message
 
 @pytest.mark.parametrize("code", sorted(MESSAGES))
 def test_every_code_has_distinct_swedish_and_english_texts(code: str) -> None:
-    swedish, english = MESSAGES[code]
+    swedish, english = render_hint(code, "sv"), render_hint(code, "en")
     assert swedish.strip() and english.strip() and swedish != english
 
 

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from kundpuls.render.formula_guard import csv_row, xlsx_strings
-from kundpuls.render.labels import SUPPRESSED_MARK, text
+from kundpuls.render.labels import MESSAGES, SUPPRESSED_MARK, text
 from kundpuls.render.tables import Table
 
 _SHEET_BAD = re.compile(r"[\[\]\*\?/\\:]")
@@ -27,9 +27,7 @@ def _cell(value: object) -> object:
 
 def sheet_name(table: Table, language: str = "sv") -> str:
     """A sheet's name in the reader's language: the table's name (``labels``), else its caption."""
-    name = text(table.key, language)
-    if name == table.key:
-        name = table.caption
+    name = text(table.key, language) if table.key in MESSAGES else table.caption
     return _SHEET_BAD.sub("-", name).strip()[:31] or "1"
 
 

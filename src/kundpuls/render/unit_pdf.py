@@ -12,20 +12,7 @@ from kundpuls.render.tables import Table, headline_table
 from kundpuls.render.typst_pdf import compile_pdf
 from kundpuls.reports.contracts import UnitReport
 
-_HEADINGS = {
-    "sv": {
-        "headline": "Index och förändring",
-        "improve": "Viktigast att förbättra",
-        "comments": "Vad kunderna skrev",
-        "method": "Om metoden",
-    },
-    "en": {
-        "headline": "Indices and change",
-        "improve": "Most important to improve",
-        "comments": "What customers wrote",
-        "method": "Method notes",
-    },
-}
+_HEADING_NAMES = ("headline", "improve", "comments", "method")
 
 
 def _cells(table: Table, language: str) -> dict[str, Any]:
@@ -106,7 +93,7 @@ def unit_report_pdf(
         "subtitle": subtitle,
         "summary": unit_summary(report, language),
         "footer": footer,
-        "headings": _HEADINGS["en" if language == "en" else "sv"],
+        "headings": {name: text(f"heading_{name}", language) for name in _HEADING_NAMES},
         "headline_table": _cells(headline_table(report, language), language),
         "improvements": improvement_sentences(report, language),
         "improve_window": ""
