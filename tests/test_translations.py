@@ -19,6 +19,7 @@ from kundpuls import i18n
 from kundpuls.instruments.messages import MESSAGES as ANSWER_MESSAGES
 from kundpuls.instruments.messages import render_hint
 from kundpuls.render.labels import MESSAGES, text
+from kundpuls.render.paper_form import WORD_NAMES
 from kundpuls.reports.needs import PRICE_PARTS
 from kundpuls.stats.kano import CATEGORIES
 from kundpuls.stats.pls.index_layer import QUADRANTS
@@ -81,6 +82,7 @@ def test_a_name_without_a_message_is_an_error_not_a_raw_key_on_a_page() -> None:
         *(f"price_{part}" for part in PRICE_PARTS),
         *(f"price_{point}" for point in ("pmc", "opp", "idp", "pme", "trial", "revenue")),
         *QUADRANTS.values(),
+        *(f"paper_{word}" for word in WORD_NAMES),
     ],
 )
 def test_every_name_built_from_data_has_a_message(name: str) -> None:

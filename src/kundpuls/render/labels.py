@@ -12,6 +12,22 @@ from kundpuls.i18n import translate
 SUPPRESSED_MARK = "–"
 
 MESSAGES: dict[str, str] = {
+    # The printable paper questionnaire (render/paper_form.py)
+    "paper_form_id": "Form id",
+    "paper_page": "Page",
+    "paper_one_box": "Tick one box.",
+    "paper_many_boxes": "Tick every box that applies.",
+    "paper_each_row": "Tick one box on each row.",
+    "paper_conditional": "Answer only if the question applies to you.",
+    "paper_write": "Write in your own words:",
+    "paper_yes": "Yes",
+    "paper_no": "No",
+    "paper_functional": "If the service has this:",
+    "paper_dysfunctional": "If the service does not have this:",
+    "paper_amount": "Amount",
+    "paper_contact_intro": "If you answered yes: write how we can reach you.",
+    "paper_unit": "About",
+    "paper_thanks": "Hand the form in where you received it, or send it in the reply envelope.",
     # The headings of the PDF unit report (render/unit_pdf.py)
     "heading_headline": "Indices and change",
     "heading_improve": "Most important to improve",

@@ -29,40 +29,36 @@ from kundpuls.instruments.model import (
     YesNoQuestion,
 )
 from kundpuls.instruments.presets import DEFAULT_DONT_KNOW_TEXT
+from kundpuls.render.labels import text
 from kundpuls.render.qr import qr_text
 from kundpuls.render.typst_pdf import compile_pdf
 
 #: The most copies one PDF holds (one print run; a larger run is several files).
 MAX_COPIES = 500
 
-_WORDS: dict[str, tuple[str, str]] = {
-    "form_id": ("Formulär-id", "Form id"),
-    "page": ("Sida", "Page"),
-    "one_box": ("Sätt ett kryss i en ruta.", "Tick one box."),
-    "many_boxes": ("Sätt kryss i de rutor som stämmer.", "Tick every box that applies."),
-    "each_row": ("Sätt ett kryss på varje rad.", "Tick one box on each row."),
-    "conditional": ("Svara bara om frågan gäller dig.", "Answer only if the question applies to you."),
-    "write": ("Skriv med egna ord:", "Write in your own words:"),
-    "yes": ("Ja", "Yes"),
-    "no": ("Nej", "No"),
-    "functional": ("Om tjänsten har detta:", "If the service has this:"),
-    "dysfunctional": ("Om tjänsten saknar detta:", "If the service does not have this:"),
-    "amount": ("Belopp", "Amount"),
-    "contact_intro": (
-        "Om du har svarat ja: skriv hur vi når dig.",
-        "If you answered yes: write how we can reach you.",
-    ),
-    "unit": ("Gäller", "About"),
-    "thanks": (
-        "Lämna formuläret där du fick det, eller skicka det i svarskuvertet.",
-        "Hand the form in where you received it, or send it in the reply envelope.",
-    ),
-}
+
+#: The form's own words (messages ``paper_<name>`` in render/labels.py, translated by the catalogue).
+WORD_NAMES = (
+    "form_id",
+    "page",
+    "one_box",
+    "many_boxes",
+    "each_row",
+    "conditional",
+    "write",
+    "yes",
+    "no",
+    "functional",
+    "dysfunctional",
+    "amount",
+    "contact_intro",
+    "unit",
+    "thanks",
+)
 
 
 def _word(key: str, language: str) -> str:
-    sv, en = _WORDS[key]
-    return en if language == "en" else sv
+    return text(f"paper_{key}", language)
 
 
 def _scale(scale: Scale, language: str, dont_know: str) -> dict[str, Any]:
@@ -195,7 +191,7 @@ def paper_layout(definition: SurveyDefinition, *, language: str, unit_name: str)
         "unit": unit_name,
         "language": language,
         "pages": pages,
-        "words": {key: _word(key, language) for key in _WORDS},
+        "words": {key: _word(key, language) for key in WORD_NAMES},
         "default_dont_know": DEFAULT_DONT_KNOW_TEXT.in_language(language),
     }
 
