@@ -40,4 +40,4 @@ def report_page(report: UnitReport, language: str = "sv") -> ReportPage:
             tuple(omitted_charts(report, language)),
         )
 
-    return cache.cached(("report_page", id(report), language), draw)
+    return cache.cached(("report_page", id(report), language), draw, shared=False)  # id: this process only

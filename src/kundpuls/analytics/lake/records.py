@@ -52,6 +52,7 @@ _NESTED = {"answers": ITEM_PREFIX, "background": BACKGROUND_PREFIX, "comments": 
 def flatten_records(records: Sequence[Mapping[str, Any]]) -> pa.Table:
     """Flatten mapping records (nested ``answers``/``background``/``comments``) into a flat Arrow table."""
     columns: dict[str, list[Any]] = {}
+    names: dict[tuple[str, str], str] = {}  # (nested field, key) -> checked column name, once per batch
     for row_number, record in enumerate(records):
         if not isinstance(record, Mapping):
             raise ValidationError(
@@ -71,7 +72,10 @@ def flatten_records(records: Sequence[Mapping[str, Any]]) -> pa.Table:
                         value=value,
                     )
                 for inner, inner_value in value.items():
-                    flat[_NESTED[key] + check_key(str(inner), field=key)] = inner_value
+                    name = names.get((key, inner))
+                    if name is None:
+                        name = names[(key, inner)] = _NESTED[key] + check_key(str(inner), field=key)
+                    flat[name] = inner_value
             elif key == "survey":
                 flat["survey_key"] = value
             else:

@@ -60,11 +60,31 @@ def _code_paths() -> dict[int, str]:
     return paths
 
 
-def lake_record(response: Response, kinds: ItemKinds, unit_path: str) -> dict[str, Any]:
+# The columns a sync reads: plain values, no model instances (a response's version row carries the whole
+# survey definition, which select_related would decode once per response: 1 ms each, found at 10⁵ rows).
+_COLUMNS = (
+    "pk",
+    "submission_id",
+    "survey__key",
+    "version_id",
+    "version__number",
+    "unit_id",
+    "unit__code",
+    "submitted_at",
+    "channel",
+    "language",
+    "answers",
+    "stored_at",
+)
+
+
+def lake_record(row: tuple[Any, ...], kinds: ItemKinds, unit_path: str) -> dict[str, Any]:
+    """The lake record of one row of :data:`_COLUMNS`."""
+    pk, submission_id, survey, _, number, _, unit_code, submitted_at, channel, language, stored, _ = row
     answers: dict[str, float | None] = {}
     background: dict[str, str | None] = {}
     comments: dict[str, str] = {}
-    for key, value in response.answers.items():
+    for key, value in stored.items():
         kind = kinds.get(key, ("unknown", None))[0]
         if kind == "numeric":
             answers[key] = None if value is None else float(value)
@@ -75,15 +95,15 @@ def lake_record(response: Response, kinds: ItemKinds, unit_path: str) -> dict[st
         elif kind == "text" and value:
             comments[key] = str(value)
     return {
-        "response_id": response.pk,
-        "submission_id": submission_key(response.submission_id),
-        "survey": response.survey.key,
-        "survey_version": response.version.number,
-        "unit_code": response.unit.code,
+        "response_id": pk,
+        "submission_id": submission_key(submission_id),
+        "survey": survey,
+        "survey_version": number,
+        "unit_code": unit_code,
         "unit_path": unit_path,
-        "submitted_at": response.submitted_at,
-        "channel": response.channel,
-        "language": response.language,
+        "submitted_at": submitted_at,
+        "channel": channel,
+        "language": language,
         "answers": answers,
         "background": background,
         "comments": comments,
@@ -112,26 +132,27 @@ def fetch_responses(
 ) -> list[dict[str, Any]]:
     """Up to ``limit`` responses with an id above ``after``, in id order, as lake records; with
     ``stored_before``, only those up to the first one stored at or after it."""
-    query = Response.objects.select_related("survey", "version", "unit").order_by("pk")
+    query = Response.objects.order_by("pk")
     if after is not None:
         query = query.filter(pk__gt=after)
-    rows = list(query[:limit])
+    rows = list(query.values_list(*_COLUMNS)[:limit])
     if stored_before is not None:
         # Stop at the first row not yet settled, never skip it: with concurrent writers a row with a lower id
         # can carry a later stored_at than the next one, and a filter on stored_at would let the high-water
         # mark pass it for good (found with 20 concurrent respondents on PostgreSQL).
-        settled = next((i for i, r in enumerate(rows) if r.stored_at >= stored_before), len(rows))
+        settled = next((i for i, r in enumerate(rows) if r[-1] >= stored_before), len(rows))
         rows = rows[:settled]
     if not rows:
         return []
     paths = _code_paths()
-    layouts = {r.version_id: _version_layout(r.version) for r in rows}
-    records = [lake_record(r, layouts[r.version_id][0], paths[r.unit_id]) for r in rows]
+    versions = {v.pk: v for v in SurveyVersion.objects.filter(pk__in={r[3] for r in rows})}
+    layouts = {pk: _version_layout(version) for pk, version in versions.items()}
+    records = [lake_record(r, layouts[r[3]][0], paths[r[5]]) for r in rows]
     for version_id, (_, dimensions) in layouts.items():
         if not dimensions:
             continue
-        positions = [i for i, r in enumerate(rows) if r.version_id == version_id]
-        derived = derived_answers(dimensions, [rows[i].answers for i in positions])
+        positions = [i for i, r in enumerate(rows) if r[3] == version_id]
+        derived = derived_answers(dimensions, [rows[i][10] for i in positions])
         for position, values in zip(positions, derived, strict=True):
             records[position]["answers"].update(values)
     return records

@@ -1,0 +1,308 @@
+"""Scale on PostgreSQL: N responses, the lake sync from empty, an incremental sync, the unit page.
+
+Run: ``python benchmarks/scale_postgresql.py [--responses N] [--quick] [--json] [--keep]`` (default
+10,000,000; ``--quick``: 100,000). A PostgreSQL database of its own (``--database-url``, default
+``postgresql://postgres@127.0.0.1:5432/kundpuls_scale``; made afresh and dropped afterwards unless
+``--keep``) gets the demo organisation and surveys, then N NKI responses spread over the units with an NKI
+link and two years, bulk-loaded with ``COPY`` (as an installation that has run for years would have them).
+Then, in this process:
+
+* **full sync**: ``sync_to_lake`` into an empty lake (rows/s; target: 10M in under 10 minutes). Baseline:
+  reading the same rows' columns from PostgreSQL with one plain ``COPY … TO STDOUT`` (the floor any sync
+  has to pay), printed as a ratio;
+* **incremental sync**: 10,000 new responses loaded the same way, then ``sync_to_lake`` (target < 5 s);
+* **unit page**: ``/portal/resultat/enheter/CODE/?survey=nki`` for every unit with an NKI link, as the
+  administrator (Django test client, server time): the first request after the sync (it computes the
+  survey's frames) and p50/p95 over several rounds (target p95 < 300 ms). Baseline: ``/healthz``'s p95 in
+  the same process.
+
+With ``--json`` stdout ends with one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+COLUMNS = (
+    "submission_id",
+    "survey_id",
+    "version_id",
+    "distribution_id",
+    "unit_id",
+    "channel",
+    "language",
+    "submitted_at",
+    "stored_at",
+    "answers",
+    "consented",
+    "followup_pending",
+)
+VARIANTS = 4096  # distinct answer sets, drawn at random per response
+
+
+def _admin_url(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/postgres")), parts.path.lstrip("/")
+
+
+def _recreate(url: str) -> None:
+    import psycopg
+
+    admin, name = _admin_url(url)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def _drop(url: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    admin, name = _admin_url(url)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _setup(folder: Path, url: str) -> None:
+    os.environ["KUNDPULS_DATA_DIR"] = str(folder)
+    os.environ["KUNDPULS_DATABASE_URL"] = url
+    os.environ.setdefault("KUNDPULS_SECRET_KEY", "benchmark-secret-key-" + "x" * 40)
+    os.environ["KUNDPULS_DEBUG"] = "1"
+    os.environ["KUNDPULS_LAKE_REFRESH_SECONDS"] = "0"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "kundpuls.web.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from kundpuls.web.org.demo import load_demo_organisation
+    from kundpuls.web.surveys.demo import load_demo_surveys
+
+    load_demo_organisation()
+    load_demo_surveys()
+
+
+def _answer_variants(definition: Any, rng: random.Random) -> list[str]:
+    """``VARIANTS`` JSON answer sets for the survey's stored items (ratings, choices, yes/no, a comment in
+    twenty)."""
+    from kundpuls.instruments import stored_items
+
+    items = list(stored_items(definition))
+    variants = []
+    for _ in range(VARIANTS):
+        answers: dict[str, Any] = {}
+        for item in items:
+            if item.kind == "numeric" and item.scale_max is not None:
+                low = int(item.scale_min if item.scale_min is not None else 1)
+                answers[item.key] = rng.randint(low, int(item.scale_max))
+            elif item.kind == "choice" and item.options:
+                answers[item.key] = rng.choice(list(item.options))
+            elif item.kind == "boolean":
+                answers[item.key] = rng.random() < 0.8
+            elif item.kind == "text" and rng.random() < 0.05:
+                answers[item.key] = rng.choice(
+                    ["Trevlig personal.", "Lång väntetid i telefon.", "Bra bemötande, men stressat."]
+                )
+        variants.append(json.dumps(answers, ensure_ascii=False))
+    return variants
+
+
+def _bulk_load(count: int, *, seed: int, end: datetime) -> float:
+    """COPY ``count`` NKI responses into the responses table; returns the seconds it took."""
+    from django.db import connection
+
+    from kundpuls.web.surveys.models import Distribution, Survey
+    from kundpuls.web.surveys.queries import current_version, definition_of
+
+    survey = Survey.objects.get(key="nki")
+    version = current_version(survey)
+    assert version is not None
+    links = list(Distribution.objects.filter(survey=survey).values_list("pk", "unit_id"))
+    rng = random.Random(seed)
+    variants = _answer_variants(definition_of(version), rng)
+    span = 2 * 365 * 86400
+    started = time.perf_counter()
+    connection.ensure_connection()
+    raw = connection.connection  # psycopg 3
+    columns = ", ".join(COLUMNS)
+    with raw.cursor() as cursor, cursor.copy(f"COPY responses_response ({columns}) FROM STDIN") as copy:
+        chunk = io.StringIO()
+        for i in range(count):
+            distribution, unit = links[rng.randrange(len(links))]
+            submitted = end - timedelta(seconds=rng.randrange(span))
+            stored = submitted.isoformat()
+            answers = variants[rng.randrange(VARIANTS)].replace("\\", "\\\\")
+            chunk.write(
+                f"{uuid.UUID(int=rng.getrandbits(128), version=4)}\t{survey.pk}\t{version.pk}\t{distribution}"
+                f"\t{unit}\tweb\tsv\t{stored}\t{stored}\t{answers}\tf\tf\n"
+            )
+            if i % 20_000 == 19_999:
+                copy.write(chunk.getvalue())
+                chunk = io.StringIO()
+        copy.write(chunk.getvalue())
+    raw.commit()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE responses_response")
+    return time.perf_counter() - started
+
+
+def _copy_out_seconds() -> float:
+    """Baseline: every response's columns out of PostgreSQL with one plain COPY (no Python per row)."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    raw = connection.connection
+    size = 0
+    with (
+        raw.cursor() as cursor,
+        cursor.copy("COPY (SELECT * FROM responses_response ORDER BY id) TO STDOUT") as out,
+    ):
+        for block in out:
+            size += len(block)
+    return time.perf_counter() - started
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _pages(rounds: int) -> dict[str, Any]:
+    from django.test import Client
+
+    from kundpuls.web.accounts.models import User
+    from kundpuls.web.surveys.models import Distribution
+
+    admin = User.objects.get(email="admin@kundpuls.example")
+    User.objects.filter(pk=admin.pk).update(is_demo=False)
+    admin.refresh_from_db()
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(admin, backend="kundpuls.web.accounts.backends.EmailBackend")
+    codes = sorted(set(Distribution.objects.filter(survey__key="nki").values_list("unit__code", flat=True)))
+    urls = [f"/portal/resultat/enheter/{code}/?survey=nki" for code in codes]
+    started = time.perf_counter()
+    status = client.get(urls[0]).status_code
+    first = time.perf_counter() - started
+    if status != 200:
+        raise SystemExit(f"the unit page answered {status}")
+    times = []
+    for _ in range(rounds):
+        for url in urls:
+            t = time.perf_counter()
+            answered = client.get(url).status_code
+            times.append(time.perf_counter() - t)
+            if answered != 200:
+                raise SystemExit(f"{url} answered {answered}")
+    health = []
+    for _ in range(rounds * len(urls)):
+        t = time.perf_counter()
+        client.get("/healthz")
+        health.append(time.perf_counter() - t)
+    return {
+        "units": len(urls),
+        "requests": len(times),
+        "first_request_seconds": round(first, 3),
+        "p50_ms": round(1000 * statistics.median(times), 1),
+        "p95_ms": round(1000 * _percentile(times, 0.95), 1),
+        "healthz_p95_ms": round(1000 * _percentile(health, 0.95), 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--responses", type=int, default=10_000_000)
+    parser.add_argument("--incremental", type=int, default=10_000)
+    parser.add_argument("--quick", action="store_true", help="100,000 responses")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds over the units for the page p95")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "KUNDPULS_SCALE_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/kundpuls_scale"
+        ),
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the database (dropped by default)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    count = 100_000 if args.quick else args.responses
+    if not 1_000 <= count <= 100_000_000:
+        raise SystemExit(f"--responses: expected 1,000 to 100,000,000, got {count}")
+    if not 1 <= args.incremental <= 1_000_000:
+        raise SystemExit(f"--incremental: expected 1 to 1,000,000, got {args.incremental}")
+    result: dict[str, Any] = {"responses": count, "cores": os.cpu_count()}
+    _recreate(args.database_url)
+    try:
+        with tempfile.TemporaryDirectory(prefix="kundpuls-scale-") as folder:
+            _setup(Path(folder), args.database_url)
+            from kundpuls.web.responses.actions import sync_to_lake
+
+            now = datetime.now(UTC)
+            load = _bulk_load(count, seed=1, end=now - timedelta(days=1))
+            result["copy_in_seconds"] = round(load, 1)
+            result["copy_in_rows_per_second"] = round(count / load)
+            floor = _copy_out_seconds()
+            started, cpu = time.perf_counter(), time.process_time()
+            report = sync_to_lake(settle_seconds=0)
+            full = time.perf_counter() - started
+            result["full_sync_cpu_seconds_this_process"] = round(time.process_time() - cpu, 1)
+            assert report.responses == count, (report.responses, count)
+            result["full_sync_seconds"] = round(full, 1)
+            result["full_sync_rows_per_second"] = round(count / full)
+            result["copy_out_seconds"] = round(floor, 1)
+            result["full_sync_vs_copy_out"] = round(full / floor, 1)
+            result["full_sync_10m_projected_minutes"] = round(full * 10_000_000 / count / 60, 1)
+
+            _bulk_load(args.incremental, seed=2, end=now)
+            started = time.perf_counter()
+            report = sync_to_lake(settle_seconds=0)
+            incremental = time.perf_counter() - started
+            assert report.responses == args.incremental, (report.responses, args.incremental)
+            result["incremental_responses"] = args.incremental
+            result["incremental_sync_seconds"] = round(incremental, 2)
+            result["unit_page"] = _pages(args.rounds)
+            result["load_average"] = round(os.getloadavg()[0], 1)
+            lake = Path(folder) / "lake"
+            result["lake_megabytes"] = round(sum(p.stat().st_size for p in lake.rglob("*")) / 1e6, 1)
+    finally:
+        if not args.keep:
+            _drop(args.database_url)
+    page = result["unit_page"]
+    lines = [
+        f"responses: {count:,} (COPY in {result['copy_in_seconds']} s, "
+        f"{result['copy_in_rows_per_second']:,} rows/s; load average {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} cores at the end)",
+        f"full sync: {result['full_sync_seconds']} s, {result['full_sync_rows_per_second']:,} rows/s "
+        f"({result['full_sync_vs_copy_out']} x a plain COPY out of {result['copy_out_seconds']} s; "
+        f"{result['full_sync_cpu_seconds_this_process']} s CPU in this process); "
+        f"10M projected: {result['full_sync_10m_projected_minutes']} min (target < 10)",
+        f"incremental sync of {args.incremental:,}: {result['incremental_sync_seconds']} s (target < 5)",
+        f"unit page ({page['units']} units x {args.rounds}): first {page['first_request_seconds']} s, "
+        f"p50 {page['p50_ms']} ms, p95 {page['p95_ms']} ms (target < 300; "
+        f"{page['p95_ms'] / max(page['healthz_p95_ms'], 0.01):.0f} x /healthz's p95 of "
+        f"{page['healthz_p95_ms']} ms)",
+        f"lake: {result['lake_megabytes']} MB",
+    ]
+    print("\n".join(lines))
+    if args.json:
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
