@@ -14,6 +14,7 @@ process by :func:`comment_model` on the labelled tuning part):
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -160,15 +161,26 @@ def _learned_themes(
 
 
 _MODEL: list[CommentModel] = []
+_FITTING = threading.Lock()
 
 
 def comment_model() -> CommentModel:
-    """The learned model (:mod:`kundpuls.text.learned`), fitted once per process with the shipped taxonomy."""
-    if not _MODEL:
-        taxonomy = default_taxonomy()
-        records = labelled_comments()
-        lexical = _read_lexicon([r.text for r in records], taxonomy, languages=[r.language for r in records])
-        _MODEL.append(fit_comment_model(records, taxonomy.keys, lexical.assignment.matrix, lexical.scores))
+    """The learned model (:mod:`kundpuls.text.learned`), fitted once per process with the shipped taxonomy.
+
+    The fit takes seconds, so a web server starts it in a thread when a worker starts
+    (:mod:`kundpuls.web.server`); a page that needs the model before it is ready waits for that one fit
+    instead of starting another.
+    """
+    with _FITTING:
+        if not _MODEL:
+            taxonomy = default_taxonomy()
+            records = labelled_comments()
+            lexical = _read_lexicon(
+                [r.text for r in records], taxonomy, languages=[r.language for r in records]
+            )
+            _MODEL.append(
+                fit_comment_model(records, taxonomy.keys, lexical.assignment.matrix, lexical.scores)
+            )
     return _MODEL[0]
 
 

@@ -23,10 +23,15 @@ class _KundpulsServer(BaseApplication):
 
 
 def _start_refresher(worker: Any) -> None:
-    """gunicorn's post-fork hook: every worker keeps the lake fresh in a thread of its own."""
+    """gunicorn's post-fork hook: every worker keeps the lake fresh in a thread of its own, and fits the
+    comment reader's model in another, so that the first results page does not wait for it."""
+    import threading
+
+    from kundpuls.text.reading import comment_model
     from kundpuls.web.responses.refresher import start_lake_refresher
 
     start_lake_refresher()
+    threading.Thread(target=comment_model, name="kundpuls-comment-model", daemon=True).start()
 
 
 def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
