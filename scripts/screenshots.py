@@ -174,7 +174,7 @@ def run(url: str, out: Path, readme_images: Path) -> list[str]:
         for width in WIDTHS:
             for prefix, email, unit, pages in PERSONAS:
                 context = browser.new_context(viewport={"width": width, "height": 800}, locale="sv-SE")
-                context.set_default_timeout(180_000)
+                context.set_default_timeout(600_000)  # a busy machine: the first visits compute reports
                 page = context.new_page()
                 log_in(page, url, email)
                 for name, path in pages:

@@ -66,3 +66,27 @@ def test_the_phone_drawing_says_the_same_as_the_wide_one(charts: list[Any]) -> N
     for chart in charts:
         for svg in (chart.svg, chart.phone_svg):
             assert f"<title>{chart.title}</title>" in svg.replace("&amp;", "&"), chart.key
+
+
+def test_the_staff_customer_chart_has_one_legend_of_two_entries(small_lake: Any) -> None:
+    from dataclasses import replace
+
+    from kundpuls.render.charts import gap_chart
+    from kundpuls.reports.contracts import GapRow, IndexValue
+
+    report = unit_report(small_lake.path, small_lake.definition, "A", period="2025-Q3", threshold_setting=7)
+    gaps = tuple(
+        GapRow(
+            f"g{i}",
+            f"Fråga {i}",
+            IndexValue("s", "s", 80.0 - i, 75.0 - i, 85.0 - i, 20, False),
+            IndexValue("c", "c", 70.0 + i, 65.0 + i, 75.0 + i, 40, False),
+            10.0 - 2 * i,
+        )
+        for i in range(3)
+    )
+    chart = gap_chart(replace(report, gaps=gaps))
+    assert chart is not None
+    for svg in (chart.svg, with_phone_svg(chart).phone_svg):
+        legend = re.findall(r"<text[^>]*>(Personalen tror|Kunderna svarar)</text>", svg)
+        assert sorted(legend) == ["Kunderna svarar", "Personalen tror"], legend

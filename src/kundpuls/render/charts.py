@@ -387,7 +387,10 @@ def _gap_shape(language: str) -> alt.LayerChart:
             color=alt.Color(
                 "side:N", title=None, scale=alt.Scale(domain=[staff, customers], range=["#8a5a00", ACCENT])
             ),
-            shape=alt.Shape("side:N", title=None),
+            # the same domain as the colour: one legend of two entries, not two legends of the same two
+            shape=alt.Shape(
+                "side:N", title=None, scale=alt.Scale(domain=[staff, customers], range=["square", "circle"])
+            ),
         )
     )
     return (line + dots).properties(width=WIDTH, height=alt.Step(22))  # titled by the page, not twice
