@@ -13,7 +13,7 @@ shape once per process, so a batch of reports pays only for drawing.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import altair as alt
 
@@ -39,6 +39,17 @@ class RenderedChart:
     description: str
     svg: str
     table: tb.Table
+    #: The same chart drawn for a phone (:func:`kundpuls.render.vega_svg.for_phone`), once asked for
+    #: with :func:`with_phone_svg`; the web page shows one or the other by the screen's width.
+    phone_svg: str = ""
+    draw_phone: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+
+
+def with_phone_svg(chart: RenderedChart) -> RenderedChart:
+    """``chart`` with its phone drawing (the PDF never needs it, so it is drawn only on request)."""
+    if chart.phone_svg or chart.draw_phone is None:
+        return chart
+    return replace(chart, phone_svg=chart.draw_phone())
 
 
 def drawn(
@@ -55,19 +66,34 @@ def drawn(
 ) -> RenderedChart:
     """The chart ``key``: ``shape`` (compiled once per language and ``shape_arguments``) drawn with one
     report's rows and texts."""
-    svg = render_shape(
-        compiled_shape(shape, language, *shape_arguments),
-        data=data,
-        texts=texts,
-        title=title,
-        description=description,
-        language=language,
+
+    def draw(phone: bool) -> str:
+        return render_shape(
+            compiled_shape(shape, language, *shape_arguments, phone=phone),
+            data=data,
+            texts=texts,
+            title=title,
+            description=description,
+            language=language,
+        )
+
+    return RenderedChart(
+        key,
+        title,
+        description,
+        draw(False),
+        table or tb.Table(key, title, (), ()),
+        draw_phone=lambda: draw(True),
     )
-    return RenderedChart(key, title, description, svg, table or tb.Table(key, title, (), ()))
 
 
 def _trend_shape(language: str) -> alt.LayerChart:
-    x = alt.X("period:O", title=text("period", language), sort=None)
+    x = alt.X(
+        "period:O",
+        title=text("period", language),
+        sort=None,
+        axis=alt.Axis(labelAngle=0, labelOverlap="greedy"),  # never turned on end; some dropped if need be
+    )
     y_scale = alt.Scale(zero=False, nice=False)
     band = (
         alt.Chart(alt.NamedData("trend"))
@@ -361,10 +387,13 @@ def _gap_shape(language: str) -> alt.LayerChart:
             color=alt.Color(
                 "side:N", title=None, scale=alt.Scale(domain=[staff, customers], range=["#8a5a00", ACCENT])
             ),
-            shape=alt.Shape("side:N", title=None),
+            # the same domain as the colour: one legend of two entries, not two legends of the same two
+            shape=alt.Shape(
+                "side:N", title=None, scale=alt.Scale(domain=[staff, customers], range=["square", "circle"])
+            ),
         )
     )
-    return (line + dots).properties(width=WIDTH, height=alt.Step(22), title=text("gaps", language))
+    return (line + dots).properties(width=WIDTH, height=alt.Step(22))  # titled by the page, not twice
 
 
 def gap_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
@@ -401,7 +430,7 @@ def _theme_shape(language: str) -> alt.Chart:
             y=alt.Y("theme:N", sort="-x", title=None),
             x=alt.X("count:Q", title=text("comments", language), axis=alt.Axis(tickMinStep=1, format="d")),
         )
-        .properties(width=WIDTH, height=alt.Step(18), title=text("themes", language))
+        .properties(width=WIDTH, height=alt.Step(18))  # titled by the page, not twice
     )
 
 

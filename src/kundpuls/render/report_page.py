@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kundpuls.render.charts import RenderedChart, omitted_charts, report_charts
+from kundpuls.render.charts import RenderedChart, omitted_charts, report_charts, with_phone_svg
 from kundpuls.render.summary import unit_summary
 from kundpuls.render.tables import Table, report_tables
 from kundpuls.reports import cache
@@ -19,7 +19,7 @@ from kundpuls.reports.contracts import UnitReport
 
 @dataclass(frozen=True)
 class ReportPage:
-    """A unit report with every chart and table drawn for one language."""
+    """A unit report with every chart (for a wide screen and for a phone) and table drawn for one language."""
 
     report: UnitReport
     charts: tuple[RenderedChart, ...]
@@ -34,7 +34,7 @@ def report_page(report: UnitReport, language: str = "sv") -> ReportPage:
     def draw() -> ReportPage:
         return ReportPage(
             report,
-            tuple(report_charts(report, language)),
+            tuple(with_phone_svg(chart) for chart in report_charts(report, language)),
             tuple(report_tables(report, language)),
             unit_summary(report, language),
             tuple(omitted_charts(report, language)),

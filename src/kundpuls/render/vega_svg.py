@@ -43,25 +43,56 @@ def configured(chart: alt.TopLevelMixin) -> Any:
     return chart.configure(font=FONT, background="white").configure_view(stroke=None)
 
 
-def vega_of(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """Compile an Altair chart (Vega-Lite) to a Vega specification."""
+#: The plot width of a chart drawn for a phone: with its axis labels the whole SVG stays within the
+#: ≈ 343 px a 375 px screen leaves for content, so it is shown at its own size, text at 13 px, not
+#: scaled down to half.
+PHONE_WIDTH = 200
+PHONE_FONT_SIZE = 13
+
+
+def for_phone(chart: Any) -> Any:
+    """``chart`` (already :func:`configured`) restyled for a narrow screen: a narrow plot, larger text,
+    horizontal labels cut at a width (the full label is in the chart's table), the legend below."""
+    size = PHONE_FONT_SIZE
+    return (
+        chart.properties(width=PHONE_WIDTH)
+        .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=120, titleLimit=PHONE_WIDTH)
+        .configure_axisX(labelAngle=0, labelOverlap="greedy", labelSeparation=6)
+        .configure_legend(
+            orient="bottom",
+            direction="vertical",
+            columns=1,
+            labelFontSize=size,
+            titleFontSize=size,
+            labelLimit=PHONE_WIDTH,
+        )
+        .configure_text(fontSize=size - 1)
+    )
+
+
+def vega_of(chart: alt.TopLevelMixin, *, phone: bool = False) -> dict[str, Any]:
+    """Compile an Altair chart (Vega-Lite) to a Vega specification (``phone``: see :func:`for_phone`)."""
     use_in_memory_fonts()
-    spec: dict[str, Any] = vl_convert.vegalite_to_vega(configured(chart).to_dict(validate=False))
+    styled = configured(chart)
+    if phone:
+        styled = for_phone(styled)
+    spec: dict[str, Any] = vl_convert.vegalite_to_vega(styled.to_dict(validate=False))
     return spec
 
 
 @lru_cache(maxsize=256)
-def _compiled(build: Callable[..., alt.TopLevelMixin], arguments: tuple[Any, ...]) -> str:
-    return json.dumps(vega_of(build(*arguments)), ensure_ascii=False)
+def _compiled(build: Callable[..., alt.TopLevelMixin], arguments: tuple[Any, ...], phone: bool) -> str:
+    return json.dumps(vega_of(build(*arguments), phone=phone), ensure_ascii=False)
 
 
-def compiled_shape(build: Callable[..., alt.TopLevelMixin], *arguments: Any) -> str:
+def compiled_shape(build: Callable[..., alt.TopLevelMixin], *arguments: Any, phone: bool = False) -> str:
     """The Vega JSON of ``build(*arguments)``, built and compiled once per process and arguments.
 
     ``arguments`` must be hashable and hold only what shapes the chart (language, fixed colours); every
     text or number that changes from report to report goes in through slots and named data instead.
+    ``phone`` compiles the variant drawn for a narrow screen (:func:`for_phone`).
     """
-    return _compiled(build, arguments)
+    return _compiled(build, arguments, phone)
 
 
 def _fill_text(value: str, texts: Mapping[str, str]) -> str:

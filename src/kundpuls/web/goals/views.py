@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kundpuls.errors import KundpulsError, NotFound, ValidationError
-from kundpuls.render.charts import RenderedChart
+from kundpuls.render.charts import RenderedChart, with_phone_svg
 from kundpuls.render.goal_charts import productivity_chart
 from kundpuls.web.goals import actions, queries
 from kundpuls.web.goals.labels import STATE_LABELS, metric_label
@@ -91,7 +91,7 @@ def unit_goals(request: HttpRequest, code: str) -> HttpResponse:
             for a, follow_up in zip(actions, queries.action_follow_ups(actions), strict=True)
         ],
         "productivity": productivity,
-        "productivity_chart": _productivity_chart(productivity),
+        "productivity_chart": _phone_too(_productivity_chart(productivity)),
         "can_set_goals": can(request.user, Capability.MANAGE_SURVEYS, unit),
         "can_add_actions": can(request.user, Capability.HANDLE_CASES, unit),
         "metrics": _metric_choices(),
@@ -179,6 +179,10 @@ def _date(text: str | None) -> date:
         return date.fromisoformat(text or "")
     except ValueError:
         raise ValidationError(f"date: {text!r} is not YYYY-MM-DD", field="date", value=text) from None
+
+
+def _phone_too(chart: RenderedChart | None) -> RenderedChart | None:
+    return None if chart is None else with_phone_svg(chart)
 
 
 def _productivity_chart(rows: list[dict[str, Any]]) -> RenderedChart | None:

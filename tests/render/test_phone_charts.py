@@ -1,0 +1,92 @@
+"""The charts of a results page read on a phone (issue 18): each is drawn a second time for a narrow screen,
+no wider than a 375 px screen leaves, its text at 13 px, and no axis label turned on end."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from kundpuls.render.charts import report_charts, with_phone_svg
+from kundpuls.render.vega_svg import PHONE_FONT_SIZE
+from kundpuls.reports.unit_report import unit_report
+
+#: What a 375 px screen leaves for a chart: the page's margins of 1rem on each side.
+PHONE_CONTENT_WIDTH = 375 - 2 * 16
+
+
+@pytest.fixture(scope="module")
+def charts(small_lake: Any) -> list[Any]:
+    report = unit_report(small_lake.path, small_lake.definition, "A", period="2025-Q3", threshold_setting=7)
+    return [with_phone_svg(chart) for chart in report_charts(report)]
+
+
+def _width(svg: str) -> float:
+    match = re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg)
+    assert match, svg[:200]
+    return float(match.group(1))
+
+
+def _font_sizes(svg: str) -> list[float]:
+    return [float(s) for s in re.findall(r'font-size="([\d.]+)px"', svg)] + [
+        float(s) for s in re.findall(r"font-size:\s*([\d.]+)px", svg)
+    ]
+
+
+def _label_angles(svg: str) -> list[str]:
+    """The rotations of the text elements that are not axis titles (tick labels, legends, marks)."""
+    return re.findall(r'<text[^>]*transform="[^"]*rotate\(([-\d.]+)\)[^"]*"[^>]*>[^<]*\d', svg)
+
+
+def test_every_chart_has_a_phone_drawing_that_fits_a_375_px_screen(charts: list[Any]) -> None:
+    assert {"trend", "comparison"} <= {c.key for c in charts}
+    for chart in charts:
+        assert chart.phone_svg, chart.key
+        assert _width(chart.phone_svg) <= PHONE_CONTENT_WIDTH, (chart.key, _width(chart.phone_svg))
+        assert _width(chart.svg) > PHONE_CONTENT_WIDTH, chart.key  # the wide one would be scaled down
+
+
+def test_the_phone_drawing_writes_its_text_at_13_px_or_more(charts: list[Any]) -> None:
+    for chart in charts:
+        sizes = _font_sizes(chart.phone_svg)
+        assert sizes, chart.key
+        assert min(sizes) >= PHONE_FONT_SIZE - 1, (chart.key, sorted(set(sizes)))
+
+
+def test_no_period_label_is_turned_on_end(charts: list[Any]) -> None:
+    trend = next(c for c in charts if c.key == "trend")
+    for svg in (trend.svg, trend.phone_svg):
+        periods = re.findall(r"<text[^>]*>(\d{4}-Q\d)</text>", svg)
+        assert periods, "the periods are written on the axis"
+        assert not _label_angles(svg), _label_angles(svg)
+
+
+def test_the_phone_drawing_says_the_same_as_the_wide_one(charts: list[Any]) -> None:
+    for chart in charts:
+        for svg in (chart.svg, chart.phone_svg):
+            assert f"<title>{chart.title}</title>" in svg.replace("&amp;", "&"), chart.key
+
+
+def test_the_staff_customer_chart_has_one_legend_of_two_entries(small_lake: Any) -> None:
+    from dataclasses import replace
+
+    from kundpuls.render.charts import gap_chart
+    from kundpuls.reports.contracts import GapRow, IndexValue
+
+    report = unit_report(small_lake.path, small_lake.definition, "A", period="2025-Q3", threshold_setting=7)
+    gaps = tuple(
+        GapRow(
+            f"g{i}",
+            f"Fråga {i}",
+            IndexValue("s", "s", 80.0 - i, 75.0 - i, 85.0 - i, 20, False),
+            IndexValue("c", "c", 70.0 + i, 65.0 + i, 75.0 + i, 40, False),
+            10.0 - 2 * i,
+        )
+        for i in range(3)
+    )
+    chart = gap_chart(replace(report, gaps=gaps))
+    assert chart is not None
+    for svg in (chart.svg, with_phone_svg(chart).phone_svg):
+        legend = re.findall(r"<text[^>]*>(Personalen tror|Kunderna svarar)</text>", svg)
+        assert sorted(legend) == ["Kunderna svarar", "Personalen tror"], legend
