@@ -11,9 +11,12 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "{label}: färre än {t} svar under {period}, så inget värde visas",
         "{label}: fewer than {t} responses in {period}, so no value is shown",
     ),
-    "summary_rise": (", en tydlig ökning med {d} sedan {p}", ", a clear rise of {d} since {p}"),
-    "summary_fall": (", en tydlig minskning med {d} sedan {p}", ", a clear fall of {d} since {p}"),
-    "summary_steady": (", ingen tydlig förändring sedan {p}", ", no clear change since {p}"),
+    "summary_rise": (", en tydlig ökning med {d} jämfört med {p}", ", a clear rise of {d} compared with {p}"),
+    "summary_fall": (
+        ", en tydlig minskning med {d} jämfört med {p}",
+        ", a clear fall of {d} compared with {p}",
+    ),
+    "summary_steady": (", ingen tydlig förändring jämfört med {p}", ", no clear change compared with {p}"),
     "summary_improve": ("; förbättra {area} först", "; improve {area} first"),
     "no_trend": (
         "Ingen utveckling över tid visas: bara en period har tillräckligt många svar.",
@@ -65,10 +68,12 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "outside": ("Avviker tydligt", "Clearly different"),
     "suppressed": ("Dolt (för få svar)", "Hidden (too few responses)"),
     "clear_change_note": (
-        "Tydlig förändring: en förändring som står sig när högst 5 % av alla förändringar som markeras för "
+        "Förändring: perioden jämförd med de upp till fyra perioderna före den, tillsammans. Tydlig "
+        "förändring: en förändring som står sig när högst 5 % av alla förändringar som markeras för "
         "perioden, i alla enheter och index, får vara slump.",
-        "Clear change: a change that remains when at most 5 % of all changes marked for the period, across "
-        "every unit and index, may be chance.",
+        "Change: the period compared with the up to four periods before it, taken together. Clear change: a "
+        "change that remains when at most 5 % of all changes marked for the period, across every unit and "
+        "index, may be chance.",
     ),
     "suppressed_note": (
         "– betyder att gruppen har färre än {threshold} svar och därför inte visas.",
