@@ -204,7 +204,8 @@ def _score_changes(
                 out[f"{prefix}false_flags"] += int(wrong)
         plan = planted["changes"].get(code)
         if plan is not None and plan[0] == key and plan[1] == period:
-            sides = [found.row(code, key, p) for p in (change.previous_period, period)]
+            before = found.periods[found.periods.index(period) - 1]  # the quarter just before
+            sides = [found.row(code, key, p) for p in (before, period)]
             n = min(int(row["n"]) if row is not None else 0 for row in sides)  # the smaller quarter
             out["recall"].append(
                 {

@@ -29,6 +29,7 @@ import numpy as np
 from kundpuls.errors import InvalidArgument
 from kundpuls.reports.contracts import Change
 from kundpuls.stats import FALSE_DISCOVERY_RATE, bh_adjust
+from kundpuls.stats.multiplicity import power_weights
 
 K = TypeVar("K", bound=Hashable)
 Row = Mapping[str, Any]
@@ -85,19 +86,37 @@ def baseline_label(periods: Sequence[str]) -> str:
 
 
 def flag_changes(
-    changes: Mapping[K, Change | None], *, q: float = FALSE_DISCOVERY_RATE
+    changes: Mapping[K, Change | None],
+    *,
+    q: float = FALSE_DISCOVERY_RATE,
+    n_eff: Mapping[K, float] | None = None,
 ) -> dict[K, Change | None]:
     """The changes with ``q_value`` (Benjamini–Hochberg) and ``significant`` = ``q_value ≤ q``.
 
     ``changes`` is one family (a period's units × indices); ``None`` (no test possible: a hidden side)
-    stays ``None`` and does not count. A change whose p-value is missing is never flagged.
+    stays ``None`` and does not count. A change whose p-value is missing is never flagged. With ``n_eff``
+    (per change ``1/(1/n_before + 1/n_after)``) the procedure is weighted by
+    :func:`~kundpuls.stats.multiplicity.power_weights`: the 5 % goes where a change of
+    :data:`~kundpuls.stats.multiplicity.DESIGN_EFFECT` SD can be seen.
     """
     present = {key: change for key, change in changes.items() if change is not None}
     keys = list(present)
-    p = [
-        math.nan if (v := present[key].p_value) is None or not math.isfinite(v) else float(v) for key in keys
-    ]
-    adjusted = bh_adjust(np.asarray(p, dtype=float))
+    p = np.asarray(
+        [
+            math.nan if (v := present[key].p_value) is None or not math.isfinite(v) else float(v)
+            for key in keys
+        ],
+        dtype=float,
+    )
+    weights = None
+    if n_eff is not None and keys:
+        tested = ~np.isnan(p)
+        weights = np.zeros(len(keys))
+        if tested.any():
+            weights[tested] = power_weights(
+                [float(n_eff.get(key, 0.0)) for key, t in zip(keys, tested, strict=True) if t]
+            )
+    adjusted = bh_adjust(p, weights=weights)
     out: dict[K, Change | None] = dict(changes)
     for key, value in zip(keys, adjusted.tolist(), strict=True):
         change = present[key]
@@ -106,3 +125,11 @@ def flag_changes(
             change, q_value=float(value) if known else None, significant=bool(known and value <= q)
         )
     return out
+
+
+def effective_n(before: Row | None, after: Row | None) -> float:
+    """``1/(1/n_before + 1/n_after)``: the answers a change test stands on (0 when a side is missing)."""
+    if before is None or after is None:
+        return 0.0
+    a, b = float(before["n"] or 0), float(after["n"] or 0)
+    return 1.0 / (1.0 / a + 1.0 / b) if a > 0 and b > 0 else 0.0

@@ -24,7 +24,13 @@ from kundpuls.analytics.unit_paths import parent_path, path_segments
 from kundpuls.errors import InsufficientData, InvalidArgument, NotFound
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports import cache
-from kundpuls.reports.change_flags import baseline_label, baseline_periods, flag_changes, pooled_row
+from kundpuls.reports.change_flags import (
+    baseline_label,
+    baseline_periods,
+    effective_n,
+    flag_changes,
+    pooled_row,
+)
 from kundpuls.reports.contracts import (
     Change,
     CommentSummary,
@@ -182,18 +188,19 @@ def period_changes(
             return {}
         keys = headline_keys(plan)
         tests: dict[tuple[str, str], Change | None] = {}
+        n_eff: dict[tuple[str, str], float] = {}
         for unit in found.unit_periods:
             for k in keys:
                 rows = [found.row(unit, k, p, segment_value) for p in previous]
                 count = baseline_periods(rows)
                 base = [r for r in rows[len(rows) - count :] if r is not None]
-                tests[(unit, k)] = change_between(
-                    pooled_row(base) if base else None,
-                    found.row(unit, k, period, segment_value),
-                    k,
-                    baseline_label(previous[len(previous) - count :] if count else previous[-1:]),
-                )
-        return flag_changes(tests)
+                before = pooled_row(base) if base else None
+                after = found.row(unit, k, period, segment_value)
+                label = baseline_label(previous[len(previous) - count :] if count else previous[-1:])
+                tests[(unit, k)] = change_between(before, after, k, label)
+                if tests[(unit, k)] is not None:
+                    n_eff[(unit, k)] = effective_n(before, after)
+        return flag_changes(tests, n_eff=n_eff)
 
     return cache.cached(key, compute)
 
