@@ -18,11 +18,14 @@ The data go through the product's own results path without a server: the lake sy
 :func:`kundpuls.reports.overview.organisation_overview` (the overview and start page) for every quarter.
 Scored:
 
-* change flags (every index card of every unit report, the overview's flags must agree): a flag is false
-  when the true change is zero (or of the other sign); ``fdr`` is the mean over datasets of false / flags
-  (the false discovery rate), ``recall_planted`` the share of planted changes flagged in the right
-  direction, by size and by the smaller n of the two quarters. The same tests with a plain p < 0.05 per
-  test (what Kundpuls did before) are scored beside them as the baseline;
+* change flags (every index card of every unit report, the overview's flags must agree). A change is the
+  quarter against the up to four quarters before it pooled (``Change.previous_period`` names them), so its
+  truth is the quarter's true value minus the answer-weighted mean of the true values of those quarters
+  (:func:`true_baseline_change`); a flag is false when that true change is zero (or of the other sign);
+  ``fdr`` is the mean over datasets of false / flags (the false discovery rate), ``recall_planted`` the
+  share of planted changes flagged in the right direction in the quarter they start, by size and by the
+  smaller n of that quarter and the one before. The same tests with a plain p < 0.05 per test (no
+  correction for many tests) are scored beside them as the baseline;
 * funnel outliers (the NKI funnel of the root's units per quarter): false when the unit is as its alike
   siblings, or flagged on the wrong side;
 * goal states: a goal on NKI for every unit and quarter with a target 1–4 points from the true value;
@@ -178,7 +181,13 @@ def _score_changes(
         if change is None or change.difference is None:
             continue
         key = headline.value.key
-        true = truth.change(code, period, key)
+        true = true_baseline_change(
+            lambda p, k=key: truth.value(code, p, k),
+            lambda p, k=key: found.row(code, k, p),
+            period,
+            change.previous_period,
+            found.periods,
+        )
         if true is None:
             continue
         out["tests"] += 1
@@ -195,7 +204,8 @@ def _score_changes(
                 out[f"{prefix}false_flags"] += int(wrong)
         plan = planted["changes"].get(code)
         if plan is not None and plan[0] == key and plan[1] == period:
-            sides = [found.row(code, key, p) for p in (change.previous_period, period)]
+            before = found.periods[found.periods.index(period) - 1]  # the quarter just before
+            sides = [found.row(code, key, p) for p in (before, period)]
             n = min(int(row["n"]) if row is not None else 0 for row in sides)  # the smaller quarter
             out["recall"].append(
                 {
@@ -207,6 +217,27 @@ def _score_changes(
                     ),
                 }
             )
+
+
+def true_baseline_change(
+    true_value: Any, row: Any, period: str, baseline: str, periods: tuple[str, ...]
+) -> float | None:
+    """The true change a flag speaks of: the period's true value minus its baseline's.
+
+    ``baseline`` is ``Change.previous_period`` (``2025-Q3`` or ``2025-Q1–2025-Q3``); the baseline's true
+    value is the mean of its periods' true values weighted by their answers (``row(p)["n"]``), which is
+    what the pooled estimate estimates.
+    """
+    first, _, last = baseline.partition("–")
+    chosen = [p for p in periods if first <= p <= (last or first)]
+    after = true_value(period)
+    values = [true_value(p) for p in chosen]
+    weights = [
+        float(r["n"]) if (r := row(p)) is not None and not bool(r["suppressed"]) else 0.0 for p in chosen
+    ]
+    if after is None or not chosen or any(v is None for v in values) or sum(weights) <= 0:
+        return None
+    return float(after - np.dot(weights, values) / sum(weights))
 
 
 def _score_goal(
@@ -400,7 +431,7 @@ def score_demo(lake: Path, truth_file: Path, period_kind: str) -> dict[str, Any]
     periods = document["surveys"]["nki"]["periods"]
     if period_kind not in periods:
         raise SystemExit(f"--truth: {truth_file} has no {period_kind} truth (kinds: {', '.join(periods)})")
-    change = {(r["unit"], r["period"], r["index"]): r["change"] for r in periods[period_kind]["values"]}
+    value = {(r["unit"], r["period"], r["index"]): r["value"] for r in periods[period_kind]["values"]}
     definition = load_template("nki")
     plan = survey_plan(lake, definition, threshold_setting=7)
     found = survey_lookup(lake, plan, period_kind=period_kind)
@@ -410,8 +441,16 @@ def score_demo(lake: Path, truth_file: Path, period_kind: str) -> dict[str, Any]
         warnings.simplefilter("ignore")
         for period in found.periods[1:]:
             for (unit, key), c in period_changes(lake, plan, period, period_kind=period_kind).items():
-                true = change.get((unit, period, key))
-                if c is None or c.difference is None or true is None:
+                if c is None or c.difference is None:
+                    continue
+                true = true_baseline_change(
+                    lambda p, u=unit, k=key: value.get((u, p, k)),
+                    lambda p, u=unit, k=key: found.row(u, k, p),
+                    period,
+                    c.previous_period,
+                    found.periods,
+                )
+                if true is None:
                     continue
                 wrong = abs(true) < NULL or np.sign(c.difference) != np.sign(true)
                 for prefix, flag in (("", c.significant), ("baseline_", (c.p_value or 1.0) < 0.05)):

@@ -57,7 +57,9 @@ def test_a_planted_change_is_flagged_significant_and_its_direction_is_right(smal
         small_lake.path, small_lake.definition, CHANGED, period="2025-Q3", threshold_setting=7
     )
     bem = next(h for h in report.headlines if h.value.key == "BEMOTANDE")
-    assert bem.change is not None and bem.change.previous_period == "2025-Q2"
+    assert (
+        bem.change is not None and bem.change.previous_period == "2025-Q1–2025-Q2"
+    )  # the quarters before, pooled
     assert bem.change.significant
     assert bem.change.difference is not None and bem.change.difference > 0
 

@@ -12,7 +12,6 @@ from kundpuls.i18n import translate
 SUPPRESSED_MARK = "–"
 
 MESSAGES: dict[str, str] = {
-    # The printable paper questionnaire (render/paper_form.py)
     "paper_form_id": "Form id",
     "paper_page": "Page",
     "paper_one_box": "Tick one box.",
@@ -28,16 +27,15 @@ MESSAGES: dict[str, str] = {
     "paper_contact_intro": "If you answered yes: write how we can reach you.",
     "paper_unit": "About",
     "paper_thanks": "Hand the form in where you received it, or send it in the reply envelope.",
-    # The headings of the PDF unit report (render/unit_pdf.py)
     "heading_headline": "Indices and change",
     "heading_improve": "Most important to improve",
     "heading_comments": "What customers wrote",
     "heading_method": "Method notes",
     "summary_value": "{label} {value} ({low}–{high}, n = {n})",
     "summary_hidden": "{label}: fewer than {t} responses in {period}, so no value is shown",
-    "summary_rise": ", a clear rise of {d} since {p}",
-    "summary_fall": ", a clear fall of {d} since {p}",
-    "summary_steady": ", no clear change since {p}",
+    "summary_rise": ", a clear rise of {d} compared with {p}",
+    "summary_fall": ", a clear fall of {d} compared with {p}",
+    "summary_steady": ", no clear change compared with {p}",
     "summary_improve": "; improve {area} first",
     "no_trend": "No trend is shown: only one period has enough responses.",
     "no_funnel": (
@@ -84,8 +82,9 @@ MESSAGES: dict[str, str] = {
     "outside": "Clearly different",
     "suppressed": "Hidden (too few responses)",
     "clear_change_note": (
-        "Clear change: a change that remains when at most 5 % of all changes marked for the period,"
-        " across every unit and index, may be chance."
+        "Change: the period compared with the up to four periods before it, taken together. Clear "
+        "change: a change that remains when at most 5 % of all changes marked for the period, "
+        "across every unit and index, may be chance."
     ),
     "suppressed_note": "– means the group has fewer than {threshold} responses and is not shown.",
     "trend_desc": "{index} per {kind} for {unit}, with 95 % confidence intervals as a band. Latest: {last}.",

@@ -43,7 +43,7 @@ def _value_cells(value: IndexValue) -> tuple[Cell, ...]:
 
 
 def headline_table(report: UnitReport, language: str = "sv") -> Table:
-    """Indices of the period with interval, n and the change since the previous period."""
+    """Indices of the period with interval, n and the change against the up to four periods before it."""
     t = lambda k: text(k, language)  # noqa: E731 - short local alias
     rows = []
     for h in report.headlines:

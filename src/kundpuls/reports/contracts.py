@@ -32,7 +32,10 @@ class IndexValue:
 
 @dataclass(frozen=True)
 class Change:
-    """Change of an index since the previous period (after − before) and whether it is flagged.
+    """Change of an index (the period − its baseline) and whether it is flagged.
+
+    The baseline is the up to four periods before the period shown, pooled; ``previous_period`` names them
+    (``2025-Q3`` or ``2025-Q1–2025-Q3``; :mod:`kundpuls.reports.change_flags`).
 
     ``p_value`` is the test's own; ``q_value`` the Benjamini–Hochberg adjusted p-value across every unit ×
     index of the period, and ``significant`` (a *clear change*, "tydlig förändring") is ``q_value ≤ 0.05``
@@ -52,7 +55,7 @@ class Change:
 
 @dataclass(frozen=True)
 class Headline:
-    """An index of the unit in the selected period with its change since the previous period."""
+    """An index of the unit in the selected period with its change against its baseline."""
 
     value: IndexValue
     change: Change | None

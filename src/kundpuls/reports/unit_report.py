@@ -24,7 +24,13 @@ from kundpuls.analytics.unit_paths import parent_path, path_segments
 from kundpuls.errors import InsufficientData, InvalidArgument, NotFound
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports import cache
-from kundpuls.reports.change_flags import flag_changes
+from kundpuls.reports.change_flags import (
+    baseline_label,
+    baseline_periods,
+    effective_n,
+    flag_changes,
+    pooled_row,
+)
 from kundpuls.reports.contracts import (
     Change,
     CommentSummary,
@@ -154,9 +160,11 @@ def period_changes(
     segment: str | None = None,
     segment_value: str | None = None,
 ) -> dict[tuple[str, str], Change | None]:
-    """Every unit's change of every index from the previous period to ``period``, flagged as one family.
+    """Every unit's change of every index in ``period``, flagged as one family.
 
-    ``{(unit, index key): Change | None}``; the flags come from
+    The change is against the up to four periods before ``period`` pooled
+    (:mod:`kundpuls.reports.change_flags`: consecutive shown periods of the unit; ``previous_period`` names
+    them, ``2025-Q1–2025-Q3``). ``{(unit, index key): Change | None}``; the flags come from
     :func:`kundpuls.reports.change_flags.flag_changes` (Benjamini–Hochberg across all of them), so the
     unit page, the overview, the PDF, the tables and the API show the same flags (cached per lake
     generation, survey, period and segment value).
@@ -179,17 +187,20 @@ def period_changes(
         if not previous:
             return {}
         keys = headline_keys(plan)
-        tests = {
-            (unit, k): change_between(
-                found.row(unit, k, previous[-1], segment_value),
-                found.row(unit, k, period, segment_value),
-                k,
-                previous[-1],
-            )
-            for unit in found.unit_periods
-            for k in keys
-        }
-        return flag_changes(tests)
+        tests: dict[tuple[str, str], Change | None] = {}
+        n_eff: dict[tuple[str, str], float] = {}
+        for unit in found.unit_periods:
+            for k in keys:
+                rows = [found.row(unit, k, p, segment_value) for p in previous]
+                count = baseline_periods(rows)
+                base = [r for r in rows[len(rows) - count :] if r is not None]
+                before = pooled_row(base) if base else None
+                after = found.row(unit, k, period, segment_value)
+                label = baseline_label(previous[len(previous) - count :] if count else previous[-1:])
+                tests[(unit, k)] = change_between(before, after, k, label)
+                if tests[(unit, k)] is not None:
+                    n_eff[(unit, k)] = effective_n(before, after)
+        return flag_changes(tests, n_eff=n_eff)
 
     return cache.cached(key, compute)
 
@@ -378,14 +389,16 @@ def _notes(threshold: int, comment_threshold: int, language: str) -> tuple[str, 
         return (
             f"Anonymity threshold: groups with fewer than {threshold} respondents are not shown "
             f"(comments: {comment_threshold}).",
-            "Intervals are 95 % confidence intervals. A clear change is one that remains when the false "
+            "Intervals are 95 % confidence intervals. A change compares the period with the up to four "
+            "periods before it, taken together. A clear change is one that remains when the false "
             "discovery rate is kept at 5 % across every unit and index of the period (Benjamini–Hochberg): "
             "of all changes marked, about one in twenty may be chance.",
         )
     return (
         f"Anonymitetsgräns: grupper med färre än {threshold} svarande visas inte (kommentarer: "
         f"{comment_threshold}).",
-        "Intervallen är 95 %-konfidensintervall. En tydlig förändring är en som står sig när högst 5 % av "
+        "Intervallen är 95 %-konfidensintervall. En förändring jämför perioden med de upp till fyra "
+        "perioderna före den, tillsammans. En tydlig förändring är en som står sig när högst 5 % av "
         "alla förändringar som markeras för perioden, i alla enheter och index, får vara slump "
         "(Benjamini–Hochberg): ungefär en av tjugo markeringar kan vara slumpen.",
     )

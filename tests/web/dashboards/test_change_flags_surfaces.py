@@ -100,7 +100,7 @@ def _surfaces(personas: dict[str, Any]) -> dict[str, set[tuple[str, str]]]:
         html = client.get(
             f"/portal/resultat/enheter/{code}/", {"survey": "nki", "period": PERIOD}
         ).content.decode()
-        if "Tydlig förändring sedan" in html:
+        if "Tydlig förändring jämfört med" in html:
             found["page"].add((code, "any"))
         assert "Säker" not in html and "säker" not in html
         table = client.get(
