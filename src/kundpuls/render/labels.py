@@ -137,6 +137,21 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Largest gap: {top}.",
     ),
     "kano": ("Funktioner enligt Kanomodellen", "Features by the Kano model"),
+    "kano_respondents": ("Svarande, Kano (n)", "Respondents, Kano (n)"),
+    "kano_categories": ("Funktioner per Kanokategori", "Features per Kano category"),
+    "price_range": ("Acceptabelt prisintervall", "Range of acceptable prices"),
+    "summary_kano": (
+        "Kanomodellen, {n} svarande: {categories}",
+        "Kano model, {n} respondents: {categories}",
+    ),
+    "summary_price": (
+        "{label}: acceptabelt pris {low}–{high} {currency}, optimalt {optimal} (n = {n})",
+        "{label}: acceptable price {low}–{high} {currency}, optimal {optimal} (n = {n})",
+    ),
+    "summary_needs_hidden": (
+        "Färre än {t} svar under {period}, så inget resultat visas",
+        "Fewer than {t} responses in {period}, so no result is shown",
+    ),
     "feature": ("Funktion", "Feature"),
     "category": ("Kategori", "Category"),
     "better": ("Nöjdhet om den finns (better)", "Satisfaction if present (better)"),

@@ -107,6 +107,7 @@ def unit_report_pdf(
         "summary": unit_summary(report, language),
         "footer": footer,
         "headings": _HEADINGS["en" if language == "en" else "sv"],
+        "has_index": bool(report.headlines),  # a survey of Kano or price modules only has none
         "headline_table": _cells(headline_table(report, language), language),
         "improvements": improvement_sentences(report, language),
         "improve_window": ""

@@ -21,10 +21,17 @@ from kundpuls.analytics.rollup import lake_unit_tree, open_lake
 from kundpuls.errors import InsufficientData, NotFound, SmallSampleWarning
 from kundpuls.instruments import SurveyDefinition, kano_pairs, price_modules
 from kundpuls.reports import cache
-from kundpuls.reports.contracts import KanoFeatureRow, KanoSection, PricePoint, PriceSection
+from kundpuls.reports.contracts import (
+    KanoFeatureRow,
+    KanoSection,
+    NeedsHeadline,
+    PricePoint,
+    PriceRange,
+    PriceSection,
+)
 from kundpuls.reports.disclosure import Answered, released_cells
 from kundpuls.reports.frame_lookup import FrameLookup
-from kundpuls.stats.kano import CATEGORIES, kano
+from kundpuls.stats.kano import CATEGORIES, TIE_ORDER, kano
 from kundpuls.stats.price import price_sensitivity
 
 if TYPE_CHECKING:
@@ -367,3 +374,20 @@ def needs_sections(
         return kano_part, price_part
 
     return cache.cached(key, compute)
+
+
+def needs_headline(kano: KanoSection | None, prices: tuple[PriceSection, ...]) -> NeedsHeadline:
+    """The sections in brief (the overview's headline of a survey without an index): how many features
+    fall in each Kano category, and each price module's acceptable range (PMC–PME) and optimal price."""
+    shown = [f.category for f in kano.features if not f.suppressed and f.category] if kano else []
+    categories = tuple((c, shown.count(c)) for c in TIE_ORDER if shown.count(c))
+    ranges = tuple(
+        PriceRange(p.key, p.label, p.currency, p.n, p.pmc, p.opp, p.pme, p.suppressed) for p in prices
+    )
+    kano_shown = kano is not None and not kano.suppressed and bool(categories)
+    return NeedsHeadline(
+        kano_respondents=kano.respondents if kano_shown and kano is not None else None,
+        kano_categories=categories,
+        prices=ranges,
+        suppressed=not kano_shown and all(p.suppressed for p in ranges),
+    )
