@@ -178,8 +178,8 @@ class RespondentCountQuery:
     """Respondents per unit (rolled up) × period (× segment) who answered any of the wanted items.
 
     The cells of the disclosure grid of a Kano or price module (:mod:`kundpuls.reports.disclosure`): the
-    same respondents :class:`RespondentAnswersQuery` counts for one group, for every group at once.
-    Output columns: the group columns and ``n``.
+    same respondents :class:`RespondentAnswersQuery` counts for one group, for every group at once; with
+    no item, every respondent (the comments' grid). Output columns: the group columns and ``n``.
     """
 
     survey: str
@@ -192,7 +192,11 @@ class RespondentCountQuery:
     end: str | None = None
 
     def __post_init__(self) -> None:
-        RespondentAnswersQuery(self.survey, self.numeric, self.categorical, segment=self.segment)
+        check_survey_key(self.survey)
+        for key in (*self.numeric, *self.categorical):
+            check_key(key, field="items")
+        if self.segment is not None:
+            check_key(self.segment, field="segment")
         if self.period not in PERIOD_KINDS:
             raise InvalidArgument(
                 f"period: {self.period!r} is not one of {list(PERIOD_KINDS)}",
@@ -207,9 +211,11 @@ class RespondentCountQuery:
     @property
     def columns(self) -> dict[str, str]:
         """The lake columns the statement reads, with their types (missing ones become NULLs)."""
-        return RespondentAnswersQuery(
-            self.survey, self.numeric, self.categorical, segment=self.segment
-        ).columns
+        wanted = {item_column(k): "DOUBLE" for k in self.numeric}
+        wanted.update({background_column(k): "STRING" for k in self.categorical})
+        if self.segment:
+            wanted[segment_column(self.segment)] = "STRING"
+        return wanted
 
     def sql(self) -> str:
         """The statement, identical for DuckDB and Spark."""
@@ -219,7 +225,7 @@ class RespondentCountQuery:
             self.segment,
             ["CAST(COUNT(*) AS BIGINT) AS n"],
             ["CAST(SUM(b.n) AS BIGINT) AS n"],
-            where=f"({answered})",
+            where=f"({answered})" if answered else "",
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from openpyxl import load_workbook
 from kundpuls.demo.responses import UnitProfile, generate_responses
 from kundpuls.reports import cache
 from kundpuls.web.org.actors import CLI
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
 
 NOW = datetime(2026, 6, 30, 12, tzinfo=UTC)
 BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
@@ -142,3 +145,50 @@ def test_a_survey_without_an_index_has_results_on_every_surface(
     organisation = rows["EXK"]["needs"]  # the admin's own unit: the organisation
     whole = organisation["kano_respondents"] if template == "kano" else organisation["prices"][0]["n"]
     assert f"n = {whole})" in start
+
+
+PASSWORD = "needs-only-password-1234"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.mark.browser
+def test_the_overview_and_unit_page_of_a_kano_survey_pass_axe_at_phone_and_desk_widths(
+    transactional_db: None,
+    live_server: Any,
+    browser: Any,
+    axe_source: str,
+    settings: Any,
+    tmp_path: Path,
+    personas: dict[str, Any],
+) -> None:
+    settings.KUNDPULS_LAKE_DIR = tmp_path / "lake"
+    cache.clear()
+    _load("kano")
+    admin = personas["admin"]
+    admin.set_password(PASSWORD)
+    admin.save()
+    for width in (375, 1280):
+        context = browser.new_context(
+            locale="sv-SE", bypass_csp=True, viewport={"width": width, "height": 900}
+        )  # bypass_csp only to inject axe-core
+        page = context.new_page()
+        page.goto(live_server.url + "/konto/logga-in/")
+        page.locator("input[name=username]").fill(admin.email)
+        page.locator("input[name=password]").fill(PASSWORD)
+        with page.expect_navigation():
+            page.locator("form.stack button[type=submit]").click()
+        for name, path in (
+            ("overview", "/portal/resultat/?survey=kano"),
+            ("unit", f"/portal/resultat/enheter/{BIG}/?survey=kano"),
+        ):
+            page.goto(live_server.url + path)
+            page.screenshot(path=str(tmp_path / f"needs-{name}-{width}.png"), full_page=True)
+            page.add_script_tag(content=axe_source)
+            result = page.evaluate(
+                "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+            )
+            assert not result["violations"], (name, width, [v["id"] for v in result["violations"]])
+            # nothing wider than the screen but the tables' own scrolling boxes
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, (name, width, overflow)
+        context.close()
