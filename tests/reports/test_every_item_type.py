@@ -8,6 +8,7 @@ of positive answers over the answered questions, docs/methods.md §10.2) to 1e-9
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,12 +16,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from tests.system_tools import require_tool
 
 from kundpuls.analytics.index_tables import index_table
 from kundpuls.analytics.rollup import sufficient_statistics
 from kundpuls.demo.responses import UnitProfile, generate_responses
 from kundpuls.instruments import SurveyDefinition, load_template
 from kundpuls.instruments.library import template_keys
+from kundpuls.render.spreadsheets import tables_csv
+from kundpuls.render.summary import unit_summary
+from kundpuls.render.tables import overview_table, report_tables
+from kundpuls.render.unit_pdf import unit_report_pdf
 from kundpuls.reports import cache
 from kundpuls.reports.frame_lake import lake_from_frame
 from kundpuls.reports.overview import organisation_overview
@@ -29,8 +35,8 @@ from kundpuls.stats import npe_dimension
 from kundpuls.stats.indices import top_box
 from kundpuls.stats.sufficient import proportion_from_counts
 
-#: Templates whose results are a Kano classification or a price range only, shown in those sections of a
-#: survey that also has an index (the demo's service-needs survey), not on their own.
+#: Templates whose results are a Kano classification or a price range only: no index, their own sections
+#: on the unit page, PDF and tables, and a brief headline per unit on the overview.
 WITHOUT_INDEX = {"kano", "price"}
 START, END = datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 7, 1, tzinfo=UTC)
 
@@ -76,6 +82,77 @@ def test_every_template_has_results_on_the_unit_report_and_the_overview(
             lake.path, lake.definition, ["A", "B"], threshold_setting=7, index=index
         )
         assert all(row.value.estimate is not None for row in chosen.rows), (key, index)
+
+
+def test_every_template_is_a_template_with_an_index_or_one_of_kano_or_price_modules_only() -> None:
+    assert set(template_keys()) > WITHOUT_INDEX
+
+
+@pytest.mark.parametrize("key", sorted(WITHOUT_INDEX))
+def test_a_survey_of_kano_or_price_modules_only_has_results_on_every_surface(
+    tmp_path_factory: pytest.TempPathFactory, key: str
+) -> None:
+    lake = _lake(tmp_path_factory, key)
+    report = unit_report(lake.path, lake.definition, "A", threshold_setting=7, names=lake.names)
+    assert report.headlines == () and report.period == "2025-Q2"
+    answered = _quarter_rows(lake.frame, "A", "2025-Q2")
+    if key == "kano":
+        assert report.kano is not None and not report.kano.suppressed
+        assert report.kano.respondents == len(answered)
+        assert all(not f.suppressed and f.category for f in report.kano.features)
+        assert report.prices == ()
+    else:
+        assert report.kano is None and len(report.prices) == 1
+        price = report.prices[0]
+        assert not price.suppressed and price.pmc is not None and price.pme is not None
+        assert price.n + price.n_invalid == len(answered)
+    # the overview: each unit's results in brief, with n
+    overview = organisation_overview(lake.path, lake.definition, ["ALL", "A", "B"], threshold_setting=7)
+    assert overview.index_kind == "needs" and overview.periods == report.periods
+    rows = {row.unit_code: row for row in overview.rows}
+    assert all(row.measured and row.needs is not None and not row.needs.suppressed for row in rows.values())
+    headline = rows["A"].needs
+    assert headline is not None
+    if key == "kano":
+        assert headline.kano_respondents == report.kano.respondents
+        assert sum(count for _, count in headline.kano_categories) == len(report.kano.features)
+    else:
+        (brief,) = headline.prices
+        assert (brief.low, brief.optimal, brief.high, brief.n) == (price.pmc, price.opp, price.pme, price.n)
+    # tables (Excel and CSV) and the opening sentence carry the same numbers; the PDF compiles with them
+    tables = {table.key: table for table in report_tables(report)}
+    assert "headlines" not in tables and (
+        "kano" in tables if key == "kano" else "price-points-arskort" in tables
+    )
+    sentence = unit_summary(report)
+    overview_csv = tables_csv([overview_table(overview)])
+    if key == "kano":
+        assert f"{report.kano.respondents} svarande" in sentence
+        assert f",{report.kano.respondents}" in overview_csv
+    else:
+        assert f"{price.pmc:.0f}–{price.pme:.0f} SEK" in sentence and f"n = {price.n})" in sentence
+        assert f"A,A,{price.pmc},{price.opp},{price.pme},{price.n}" in overview_csv
+    pdf = unit_report_pdf(report)
+    text = subprocess.run(
+        [require_tool("pdftotext"), "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert (
+        "Kanomodellen" in text
+        if key == "kano"
+        else "Högsta acceptabla pris" in text and f"{price.pme:.0f}" in text
+    )
+
+
+def test_a_kano_survey_unit_under_the_threshold_shows_nothing_anywhere(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    lake = _lake(tmp_path_factory, "kano")
+    report = unit_report(lake.path, lake.definition, "A", threshold_setting=500, names=lake.names)
+    assert report.kano is not None and report.kano.suppressed and report.kano.respondents is None
+    assert "färre än 500 svar" in unit_summary(report).casefold()
+    overview = organisation_overview(lake.path, lake.definition, ["A", "B"], threshold_setting=500)
+    assert all(row.needs is not None and row.needs.suppressed for row in overview.rows)
+    assert all(row.needs.kano_respondents is None for row in overview.rows if row.needs)
 
 
 def _direct_dimension(frame: pd.DataFrame, definition: SurveyDefinition, index: str) -> np.ndarray:

@@ -173,6 +173,62 @@ class CrossProductQuery:
         return _two_step_sql(self.segment, base, rolled, where=complete)
 
 
+@dataclass(frozen=True)
+class RespondentCountQuery:
+    """Respondents per unit (rolled up) × period (× segment) who answered any of the wanted items.
+
+    The cells of the disclosure grid of a Kano or price module (:mod:`kundpuls.reports.disclosure`): the
+    same respondents :class:`RespondentAnswersQuery` counts for one group, for every group at once; with
+    no item, every respondent (the comments' grid). Output columns: the group columns and ``n``.
+    """
+
+    survey: str
+    numeric: tuple[str, ...] = ()
+    categorical: tuple[str, ...] = ()
+    period: str = "month"
+    segment: str | None = None
+    rollup: bool = True
+    start: str | None = None
+    end: str | None = None
+
+    def __post_init__(self) -> None:
+        check_survey_key(self.survey)
+        for key in (*self.numeric, *self.categorical):
+            check_key(key, field="items")
+        if self.segment is not None:
+            check_key(self.segment, field="segment")
+        if self.period not in PERIOD_KINDS:
+            raise InvalidArgument(
+                f"period: {self.period!r} is not one of {list(PERIOD_KINDS)}",
+                field="period",
+                value=self.period,
+            )
+
+    @property
+    def group_columns(self) -> tuple[str, ...]:
+        return ("unit", "period", "period_start", "period_end", *(("segment",) if self.segment else ()))
+
+    @property
+    def columns(self) -> dict[str, str]:
+        """The lake columns the statement reads, with their types (missing ones become NULLs)."""
+        wanted = {item_column(k): "DOUBLE" for k in self.numeric}
+        wanted.update({background_column(k): "STRING" for k in self.categorical})
+        if self.segment:
+            wanted[segment_column(self.segment)] = "STRING"
+        return wanted
+
+    def sql(self) -> str:
+        """The statement, identical for DuckDB and Spark."""
+        picked = [item_column(k) for k in self.numeric] + [background_column(k) for k in self.categorical]
+        answered = " OR ".join(f"{c} IS NOT NULL" for c in picked)
+        return _two_step_sql(
+            self.segment,
+            ["CAST(COUNT(*) AS BIGINT) AS n"],
+            ["CAST(SUM(b.n) AS BIGINT) AS n"],
+            where=f"({answered})" if answered else "",
+        )
+
+
 def _two_step_sql(
     segment: str | None, base_aggregates: list[str], rollup_aggregates: list[str], *, where: str = ""
 ) -> str:

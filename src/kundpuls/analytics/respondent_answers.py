@@ -24,8 +24,8 @@ from kundpuls.analytics.engines import Engine, resolve_engine
 from kundpuls.analytics.lake.layout import RESPONSES, background_column, item_column
 from kundpuls.analytics.lake.manifest import LakeLocation
 from kundpuls.analytics.periods import period_table
-from kundpuls.analytics.query_specs import RespondentAnswersQuery
-from kundpuls.analytics.rollup import DEFAULT_THRESHOLD, lake_unit_tree, open_lake
+from kundpuls.analytics.query_specs import RespondentAnswersQuery, RespondentCountQuery
+from kundpuls.analytics.rollup import DEFAULT_THRESHOLD, lake_unit_tree, open_lake, run_grouped_query
 from kundpuls.analytics.unit_tree import UnitTree
 from kundpuls.errors import InvalidArgument, NotFound
 
@@ -138,3 +138,40 @@ def respondent_answers(
     for key in categorical:
         frame[key] = frame[key].astype("object").where(frame[key].notna(), None)
     return RespondentAnswers(unit, period, respondents, False, frame.reset_index(drop=True))
+
+
+def respondent_counts(
+    lake: str | os.PathLike[str] | LakeLocation,
+    survey: str,
+    *,
+    numeric: Sequence[str] = (),
+    categorical: Sequence[str] = (),
+    period: str = "month",
+    segment: str | None = None,
+    rollup: bool = True,
+    tree: UnitTree | None = None,
+    engine: Engine | str | None = None,
+) -> pd.DataFrame:
+    """How many respondents answered any of the wanted items, per unit × period (× segment value).
+
+    The counts :func:`respondent_answers` checks against the threshold, for every group at once and with
+    no threshold: they are the cells of a module's disclosure grid (:mod:`kundpuls.reports.disclosure`)
+    and never leave the reports layer themselves. Columns ``unit``, ``period``, [``segment``], ``n``;
+    with ``rollup=False`` each unit's own respondents.
+    """
+    query = RespondentCountQuery(
+        survey, tuple(numeric), tuple(categorical), period=period, segment=segment, rollup=rollup
+    )
+    location, manifest = open_lake(lake)
+    unit_tree = tree if tree is not None else lake_unit_tree(manifest)
+    wide = run_grouped_query(
+        location, manifest, query.sql(), query, unit_tree, engine=engine, columns=query.columns
+    )
+    columns = ["unit", "period", *(["segment"] if segment else []), "n"]
+    if wide.num_rows == 0:
+        return pd.DataFrame({c: pd.Series([], dtype="int64" if c == "n" else "object") for c in columns})
+    frame = wide.to_pandas()[columns]
+    frame["unit"] = frame["unit"].astype(str)
+    frame["period"] = frame["period"].astype(str)
+    frame["n"] = frame["n"].astype("int64")
+    return frame.reset_index(drop=True)

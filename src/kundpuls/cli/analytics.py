@@ -231,6 +231,7 @@ def _item_rows(
     """Every item per unit × period (× segment): means, NPS and shares with their intervals."""
     from kundpuls.analytics.index_tables import index_table
     from kundpuls.analytics.rollup import sufficient_statistics
+    from kundpuls.reports.item_disclosure import released_item_rows
 
     with _progress(show_progress) as progress:
         task = progress.add_task("Aggregerar / aggregating", total=2)
@@ -249,6 +250,8 @@ def _item_rows(
         )
         progress.update(task, advance=1, description="Intervall / intervals")
         table = index_table(stats, confidence=confidence)
+        # the linked rule across every table a reader can get (docs/methods.md, anonymity)
+        table = released_item_rows(table, lake, survey, threshold=threshold, segment=segment, rollup=rollup)
         progress.update(task, advance=1)
     return table
 

@@ -190,6 +190,12 @@ MESSAGES: dict[str, str] = {
     "day": "Day",
     "answered_so_far": "Answered so far",
     "response_rate_pct": "Response rate (%)",
+    "kano_respondents": "Respondents, Kano (n)",
+    "kano_categories": "Features per Kano category",
+    "price_range": "Range of acceptable prices",
+    "summary_kano": "Kano model, {n} respondents: {categories}",
+    "summary_price": "{label}: acceptable price {low}–{high} {currency}, optimal {optimal} (n = {n})",
+    "summary_needs_hidden": "Fewer than {t} responses in {period}, so no result is shown",
 }
 
 

@@ -9,13 +9,15 @@ Only what the report holds: a hidden index is said to be hidden, nothing is said
 from __future__ import annotations
 
 from kundpuls.render.labels import number, text
+from kundpuls.render.tables import kano_categories_text
 from kundpuls.reports.contracts import UnitReport
+from kundpuls.reports.needs import needs_headline
 
 
 def unit_summary(report: UnitReport, language: str = "sv") -> str:
     """The opening sentence of ``report`` in ``language``."""
     if not report.headlines:
-        return ""
+        return _needs_summary(report, language)
     main = report.headlines[0]
     value = main.value
     if value.suppressed:
@@ -45,3 +47,32 @@ def unit_summary(report: UnitReport, language: str = "sv") -> str:
     if first:
         sentence += text("summary_improve", language, area=first[0].label)
     return sentence + "."
+
+
+def _needs_summary(report: UnitReport, language: str) -> str:
+    """A survey of Kano or price modules only: the features per Kano category and each acceptable price
+    range, with n (:func:`kundpuls.reports.needs.needs_headline`)."""
+    if report.kano is None and not report.prices:
+        return ""
+    headline = needs_headline(report.kano, report.prices)
+    if headline.suppressed:
+        return text("summary_needs_hidden", language, t=report.threshold, period=report.period) + "."
+    parts = []
+    categories = kano_categories_text(headline, language)
+    if categories is not None:
+        parts.append(text("summary_kano", language, n=headline.kano_respondents, categories=categories))
+    for p in headline.prices:
+        if not p.suppressed:
+            parts.append(
+                text(
+                    "summary_price",
+                    language,
+                    label=p.label,
+                    low=number(p.low, language, digits=0),
+                    high=number(p.high, language, digits=0),
+                    optimal=number(p.optimal, language, digits=0),
+                    currency=p.currency,
+                    n=p.n,
+                )
+            )
+    return "; ".join(parts) + "."

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kundpuls.render.labels import number, text
-from kundpuls.reports.contracts import IndexValue, Overview, PriceSection, UnitReport
+from kundpuls.reports.contracts import IndexValue, NeedsHeadline, Overview, PriceSection, UnitReport
 
 Cell = str | int | float | None
 
@@ -216,11 +216,11 @@ def price_curve_table(section: PriceSection, language: str = "sv") -> Table:
 
 def report_tables(report: UnitReport, language: str = "sv") -> list[Table]:
     """Every table of the unit report, in page order."""
-    tables = [
-        headline_table(report, language),
-        trend_table(report, language),
-        comparison_table(report, language),
-    ]
+    tables = (
+        [headline_table(report, language), trend_table(report, language), comparison_table(report, language)]
+        if report.headlines  # a survey of Kano or price modules only has no index tables
+        else []
+    )
     for extra in (
         funnel_table(report, language),
         driver_table(report, language),
@@ -235,8 +235,56 @@ def report_tables(report: UnitReport, language: str = "sv") -> list[Table]:
     return tables
 
 
+def kano_categories_text(headline: NeedsHeadline, language: str = "sv") -> str | None:
+    """``"M: självklar 2 · I: likgiltig 3"``: the shown features per Kano category (None when none)."""
+    if not headline.kano_categories:
+        return None
+    return " · ".join(f"{text(f'kano_{c}', language)} {k}" for c, k in headline.kano_categories)
+
+
+def needs_overview_table(overview: Overview, language: str = "sv") -> Table:
+    """The overview of a survey without an index: Kano categories and each price module's range per unit."""
+    t = lambda k: text(k, language)  # noqa: E731
+    modules: list[tuple[str, str, str]] = []
+    for r in overview.rows:
+        for p in r.needs.prices if r.needs else ():
+            if p.key not in [m[0] for m in modules]:
+                modules.append((p.key, p.label, p.currency))
+    kano = any(r.needs and r.needs.kano_categories for r in overview.rows)
+    columns = ["Kod" if language != "en" else "Code", t("unit")]
+    if kano:
+        columns += [t("kano_categories"), t("kano_respondents")]
+    for _, label, currency in modules:
+        columns += [
+            f"{label}: {t('price_pmc')} ({currency})",
+            f"{label}: {t('price_opp')} ({currency})",
+            f"{label}: {t('price_pme')} ({currency})",
+            f"{label}: n",
+        ]
+    rows = []
+    for r in overview.rows:
+        cells: list[Cell] = [r.unit_code, r.unit_name]
+        if kano:
+            cells += (
+                [kano_categories_text(r.needs, language), r.needs.kano_respondents]
+                if r.needs
+                else [None, None]
+            )
+        prices = {p.key: p for p in r.needs.prices} if r.needs else {}
+        for key, _, _ in modules:
+            brief = prices.get(key)
+            if brief is None or brief.suppressed:
+                cells += [None, None, None, None]
+            else:
+                cells += [_round(brief.low, 0), _round(brief.optimal, 0), _round(brief.high, 0), brief.n]
+        rows.append(tuple(cells))
+    return Table("overview", f"{overview.index_label} {overview.period}", tuple(columns), tuple(rows))
+
+
 def overview_table(overview: Overview, language: str = "sv") -> Table:
     """The overview: every unit's main index, interval, n and significant change."""
+    if overview.index_kind == "needs":
+        return needs_overview_table(overview, language)
     t = lambda k: text(k, language)  # noqa: E731
     rows = []
     for r in overview.rows:

@@ -94,6 +94,7 @@ def unit_report_pdf(
         "summary": unit_summary(report, language),
         "footer": footer,
         "headings": {name: text(f"heading_{name}", language) for name in _HEADING_NAMES},
+        "has_index": bool(report.headlines),  # a survey of Kano or price modules only has none
         "headline_table": _cells(headline_table(report, language), language),
         "improvements": improvement_sentences(report, language),
         "improve_window": ""

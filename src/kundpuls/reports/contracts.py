@@ -344,6 +344,35 @@ class UnitReport:
 
 
 @dataclass(frozen=True)
+class PriceRange:
+    """A price module in brief: the range of acceptable prices (PMC to PME) and the optimal price point."""
+
+    key: str
+    label: str
+    currency: str
+    n: int | None
+    low: float | None
+    optimal: float | None
+    high: float | None
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class NeedsHeadline:
+    """A unit's Kano and price results in brief: the overview's headline of a survey without an index.
+
+    ``kano_categories`` counts the shown features per Kano category (``M``, ``O``, ``A``, ``I``, ``R``,
+    ``Q``; categories without a feature left out), over ``kano_respondents`` respondents; ``suppressed`` is
+    True when nothing is shown.
+    """
+
+    kano_respondents: int | None
+    kano_categories: tuple[tuple[str, int], ...]
+    prices: tuple[PriceRange, ...]
+    suppressed: bool
+
+
+@dataclass(frozen=True)
 class OverviewRow:
     """One unit on the organisation overview.
 
@@ -358,6 +387,7 @@ class OverviewRow:
     value: IndexValue
     change: Change | None
     measured: bool = True
+    needs: NeedsHeadline | None = None
 
 
 @dataclass(frozen=True)
@@ -365,7 +395,8 @@ class Overview:
     """One index (the main one unless another was asked for) of every visible unit in one period.
 
     ``indices`` lists every index the survey reports as ``(key, label)``, the main one first: the choices
-    for ``index_key``. ``index_kind`` is ``"index"`` (0–100), ``"share"`` (percent positive) or ``"nps"``.
+    for ``index_key``. ``index_kind`` is ``"index"`` (0–100), ``"share"`` (percent positive) or ``"nps"``;
+    ``"needs"`` for a survey of Kano or price modules only, whose rows carry a :class:`NeedsHeadline` each.
     """
 
     survey_key: str

@@ -30,12 +30,17 @@ import pandas as pd
 
 from kundpuls.analytics.cross_products import cross_products
 from kundpuls.analytics.lake.layout import quarter_of, segment_names
+from kundpuls.analytics.respondent_answers import respondent_counts
 from kundpuls.analytics.rollup import lake_unit_tree, open_lake, sufficient_statistics
 from kundpuls.analytics.suppression import Relations, grid_relations, linked_suppression
 from kundpuls.reports import cache
 
 if TYPE_CHECKING:
     from kundpuls.reports.index_frames import IndexPlan
+
+#: The items of a module whose respondents (those who answered any of them) form the cells of its grid:
+#: ``(numeric item keys, categorical item keys)``.
+Answered = tuple[tuple[str, ...], tuple[str, ...]]
 
 #: The label of "no answer to the background question" in index frames (pandas' text of None and NaN).
 MISSING_VALUE_LABELS = ("None", "nan", "<NA>")
@@ -69,10 +74,25 @@ class ReleasedCells:
 
 
 def _own_counts(
-    lake: str | os.PathLike[str], plan: IndexPlan, key: str, items: tuple[str, ...], segment: str | None
+    lake: str | os.PathLike[str],
+    plan: IndexPlan,
+    key: str,
+    items: tuple[str, ...],
+    segment: str | None,
+    answered: Answered | None = None,
 ) -> pd.DataFrame:
     """Respondents of each unit's own responses per month (and value): ``unit, period, segment, n``."""
-    if key == "NPS":
+    if answered is not None:
+        table = respondent_counts(
+            lake,
+            plan.survey_key,
+            numeric=answered[0],
+            categorical=answered[1],
+            period="month",
+            segment=segment,
+            rollup=False,
+        )
+    elif key == "NPS":
         item = plan.nps_item or ""
         table = sufficient_statistics(
             lake,
@@ -106,20 +126,39 @@ def _own_counts(
 
 
 def released_cells(
-    lake: str | os.PathLike[str], plan: IndexPlan, key: str, *, items: tuple[str, ...] | None = None
+    lake: str | os.PathLike[str],
+    plan: IndexPlan,
+    key: str,
+    *,
+    items: tuple[str, ...] | None = None,
+    answered: Answered | None = None,
 ) -> ReleasedCells:
     """The cells of index ``key`` (or ``"NPS"``) that may be released (cached per lake generation).
 
     ``items`` names another set of items whose listwise-complete respondents form the cells (the driver
     model's items: :func:`kundpuls.reports.driver_window.drivers_in_window`); ``key`` then only names it.
+    ``answered`` instead makes the cells the respondents who answered any of the given items (a Kano
+    module, a price module: :mod:`kundpuls.reports.needs`; all respondents, for comments).
     """
     chosen = items if items is not None else plan.items.get(key, ())
-    cache_key: Hashable = (*cache.lake_key(lake), "released", plan.survey_key, plan.threshold, key, chosen)
-    return cache.cached(cache_key, lambda: _released_cells(lake, plan, key, chosen))
+    cache_key: Hashable = (
+        *cache.lake_key(lake),
+        "released",
+        plan.survey_key,
+        plan.threshold,
+        key,
+        chosen,
+        answered,
+    )
+    return cache.cached(cache_key, lambda: _released_cells(lake, plan, key, chosen, answered))
 
 
 def _released_cells(
-    lake: str | os.PathLike[str], plan: IndexPlan, key: str, items: tuple[str, ...]
+    lake: str | os.PathLike[str],
+    plan: IndexPlan,
+    key: str,
+    items: tuple[str, ...],
+    answered: Answered | None,
 ) -> ReleasedCells:
     _, manifest = open_lake(lake)
     tree = lake_unit_tree(manifest)
@@ -137,9 +176,9 @@ def _released_cells(
     own_at = {u: len(codes) + k for k, u in enumerate(internal)}
 
     segments: list[tuple[str, str | None]] = [("", "")]
-    parts = {"": _own_counts(lake, plan, key, items, None)}
+    parts = {"": _own_counts(lake, plan, key, items, None, answered)}
     for variable in variables:
-        parts[variable] = _own_counts(lake, plan, key, items, variable)
+        parts[variable] = _own_counts(lake, plan, key, items, variable, answered)
         values = sorted({v for v in parts[variable]["segment"] if isinstance(v, str)})
         segments += [(variable, v) for v in values] + [(variable, None)]
     segment_at = {s: i for i, s in enumerate(segments)}

@@ -23,7 +23,7 @@ from kundpuls.analytics.lake.sync import SyncReport, sync_lake
 from kundpuls.analytics.positive_shares import derived_answers, is_derived_column, share_dimensions
 from kundpuls.analytics.unit_paths import path_from_segments
 from kundpuls.errors import ValidationError
-from kundpuls.instruments import SurveyDefinition, stored_items
+from kundpuls.instruments import SurveyDefinition, kano_pairs, stored_items
 
 ROOT_CODE = "ALL"
 _CODE = re.compile(r"[^A-Za-z0-9ÅÄÖåäö_.-]+")
@@ -96,9 +96,14 @@ def lake_from_frame(
     numeric = [k for k in items if k in frame.columns and not is_derived_column(k)]
     dimensions = share_dimensions(definition)
     scored = {item for dimension in dimensions for item in dimension.items if item in frame.columns}
-    if not numeric and not scored:
+    kano_items = {
+        item
+        for _, functional, dysfunctional in kano_pairs(definition)
+        for item in (functional, dysfunctional)
+    }
+    if not numeric and not scored and not kano_items & set(frame.columns):
         raise ValidationError(
-            f"responses: no column is a numeric item of survey {definition.key!r}",
+            f"responses: no column is a numeric item or Kano answer of survey {definition.key!r}",
             field="columns",
             value=list(frame.columns)[:10],
         )

@@ -256,6 +256,8 @@ def index_frame(
             field="period_kind",
             value=period_kind,
         )
+    if not plan.indices and not plan.nps_item:  # a survey of Kano or price modules only
+        return pd.DataFrame({c: [] for c in FRAME_COLUMNS})
     _, manifest = open_lake(lake)
     _, _, scales, item_kinds = resolve_query_items(manifest, plan.survey_key)
     parts: list[pd.DataFrame] = []

@@ -12,8 +12,16 @@ from collections.abc import Iterable, Mapping
 from kundpuls.analytics.unit_paths import path_segments
 from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import SurveyDefinition
-from kundpuls.reports.contracts import Overview, OverviewRow
-from kundpuls.reports.unit_report import index_value, period_changes, survey_frame, survey_plan
+from kundpuls.reports.contracts import IndexValue, Overview, OverviewRow
+from kundpuls.reports.index_frames import IndexPlan
+from kundpuls.reports.needs import module_items, needs_headline, needs_lookup, needs_sections
+from kundpuls.reports.unit_report import (
+    headline_keys,
+    index_value,
+    period_changes,
+    survey_frame,
+    survey_plan,
+)
 
 SORT_KEYS = ("tree", "name", "estimate", "n", "change")
 
@@ -43,6 +51,10 @@ def organisation_overview(
     """
     names = dict(names or {})
     plan = survey_plan(lake, definition, threshold_setting=threshold_setting)
+    if not headline_keys(plan) and any(module_items(definition)):
+        return _needs_overview(
+            lake, definition, plan, list(units), names, period, period_kind, sort, descending, language
+        )
     frame = survey_frame(lake, plan, period_kind=period_kind)
     periods = tuple(sorted(frame["period"].unique()))
     if period is None or period not in periods:
@@ -94,6 +106,77 @@ def organisation_overview(
         tuple(rows),
         index_kind=plan.kind(index),
         indices=tuple((key, plan.label(key, language)) for key in keys),
+    )
+
+
+#: The overview's heading of a survey of Kano or price modules only.
+NEEDS_LABEL = {"sv": "Kano-kategorier och prisintervall", "en": "Kano categories and price range"}
+
+
+def _needs_overview(
+    lake: str | os.PathLike[str],
+    definition: SurveyDefinition,
+    plan: IndexPlan,
+    units: list[str],
+    names: Mapping[str, str],
+    period: str | None,
+    period_kind: str,
+    sort: str,
+    descending: bool,
+    language: str,
+) -> Overview:
+    """The overview of a survey whose results are its Kano and price modules: each unit's sections in
+    brief (:func:`kundpuls.reports.needs.needs_headline`), under the same linked rule as its unit page."""
+    found = needs_lookup(lake, definition, period_kind=period_kind)
+    periods = found.periods
+    if period is None or period not in periods:
+        period = periods[-1] if periods else ""
+    label = NEEDS_LABEL.get(language, NEEDS_LABEL["sv"])
+    rows = []
+    for code in units:
+        path = found.paths.get(code, "")
+        parts = path_segments(path)
+        measured = code in found.paths
+        headline = None
+        if measured and period in found.unit_periods.get(code, ()):
+            kano, prices = needs_sections(
+                lake,
+                definition,
+                code,
+                period,
+                period_kind=period_kind,
+                segment=None,
+                segment_value=None,
+                plan=plan,
+                language=language,
+            )
+            headline = needs_headline(kano, prices)
+        rows.append(
+            OverviewRow(
+                unit_code=code,
+                unit_name=names.get(code, code),
+                depth=max(len(parts) - 1, 0),
+                parent_code=parts[-2] if len(parts) > 1 else None,
+                value=IndexValue.hidden("", label, kind="needs"),
+                change=None,
+                measured=measured,
+                needs=headline,
+            )
+        )
+    if sort not in ("name",):  # no estimate to sort by: the tree order (or the names)
+        sort = "tree"
+    rows = _sorted(rows, sort, descending, found.paths)
+    return Overview(
+        plan.survey_key,
+        period,
+        period_kind,
+        periods,
+        "",
+        label,
+        plan.threshold,
+        tuple(rows),
+        index_kind="needs",
+        indices=(),
     )
 
 

@@ -44,10 +44,11 @@ from kundpuls.reports.contracts import (
     TrendPoint,
     UnitReport,
 )
+from kundpuls.reports.disclosure import released_cells
 from kundpuls.reports.driver_window import driver_window, drivers_in_window
 from kundpuls.reports.frame_lookup import FrameLookup, frame_lookup
 from kundpuls.reports.index_frames import FRAME_COLUMNS, IndexPlan, index_frame, plan_for_lake
-from kundpuls.reports.needs import needs_sections
+from kundpuls.reports.needs import module_items, needs_lookup, needs_sections
 from kundpuls.reports.staff_gap import staff_customer_gaps
 from kundpuls.stats import change_in_mean, change_in_nps, funnel_means
 from kundpuls.stats.shrinkage import ShrinkageResult, shrink_means
@@ -354,7 +355,10 @@ def _comments(
     period_themes = _period_themes(lake, plan, period, period_kind, taxonomy)
     found = period_themes.comments
     respondents = int(found.respondents.get(unit, 0))
-    if respondents < found.threshold:
+    # the counts of respondents, comments and themes are released under the linked rule too: a grid of
+    # every respondent over units, months, quarters, years and background values (docs/methods.md)
+    everyone = released_cells(lake, plan, "respondents", items=(), answered=((), ()))
+    if respondents < found.threshold or not everyone.released(unit, period):
         return CommentSummary(True, None, 0, (), plan.comment_threshold)
     rows = found.rows_of(unit)[::-1]  # newest first
     if rows.size == 0:
@@ -461,6 +465,8 @@ def unit_report(
     if segment and segment_value is None:
         segment = None
     found = survey_lookup(lake, plan, period_kind=period_kind, segment=segment)
+    if not headline_keys(plan) and any(module_items(definition)):
+        found = needs_lookup(lake, definition, period_kind=period_kind)  # Kano and price modules only
     value_of_segment = segment_value if segment else None
     if unit not in found.unit_periods:
         raise NotFound(f"unit: no responses for unit {unit!r} in survey {plan.survey_key!r}")
@@ -538,7 +544,7 @@ def unit_report(
         period_kind=period_kind,
         segment=segment,
         segment_value=segment_value if segment else None,
-        threshold=plan.threshold,
+        plan=plan,
         language=language,
     )
     title = definition.title.in_language(language) if definition.title else plan.survey_key

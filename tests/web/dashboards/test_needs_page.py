@@ -33,7 +33,14 @@ def _load() -> None:
     survey = Survey.objects.get(key="tjanstebehov")
     version = current_version(survey)
     assert version is not None
-    units = [UnitProfile(code="SBF-BYGG", volume=40), UnitProfile(code="SBF-LANT", volume=0.5)]
+    # SBF-MHS is there so that SBF-LANT's few answers are protected by hiding it (the smaller sibling),
+    # not SBF-BYGG: the department minus SBF-BYGG would otherwise be SBF-LANT (the linked rule holds for
+    # the Kano and price sections too, docs/methods.md)
+    units = [
+        UnitProfile(code="SBF-BYGG", volume=40),
+        UnitProfile(code="SBF-MHS", volume=15),
+        UnitProfile(code="SBF-LANT", volume=0.5),
+    ]
     generated = generate_responses(
         definition_of(version),
         units,

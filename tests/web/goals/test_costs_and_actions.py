@@ -96,6 +96,28 @@ def test_the_response_rate_uses_the_served_customers(lake: Path) -> None:
     assert row.status.n == 40
 
 
+def test_the_response_rate_of_a_group_under_the_threshold_is_hidden(lake: Path) -> None:
+    """Centrum's 3 respondents of 100 served would be 3 %, and 3 = 3 % × 100: a group under the threshold
+    (issue 17). Its rate is hidden (the respondents' cell is not released); Norr's (20 of 40) stays."""
+    from kundpuls.web.goals.metrics import metric_results
+    from kundpuls.web.goals.periods import parse_period
+    from kundpuls.web.surveys.models import Survey
+
+    rows = "".join(f"{code},2026,1000,{volume}\n" for code, volume in (("VOF-HT-C", 100), ("VOF-HT-N", 40)))
+    import_costs_csv = "unit,period,cost,volume\n" + rows
+    from kundpuls.web.goals.actions import import_costs
+
+    import_costs("k.csv", import_costs_csv.encode(), actor=CLI)
+    found = metric_results(
+        "response_rate",
+        Survey.objects.get(key="nki"),
+        parse_period("2026"),
+        [_unit("VOF-HT-C"), _unit("VOF-HT-N")],
+    )
+    assert found["VOF-HT-C"].suppressed and found["VOF-HT-C"].estimate is None
+    assert not found["VOF-HT-N"].suppressed and found["VOF-HT-N"].estimate == pytest.approx(50.0)
+
+
 def test_an_improvement_action_is_followed_up_before_and_after(lake: Path, personas: Any) -> None:
     from kundpuls.web.goals.actions import add_improvement_action, mark_action_done
     from kundpuls.web.goals.queries import action_follow_up

@@ -5,7 +5,8 @@
   improvement action's follow-up window uses the frame's own arithmetic
   (:func:`kundpuls.reports.index_frames.window_results`; NPS through :func:`index_table`).
 - ``response_rate``: respondents in the lake / customers served (the imported volume), a Wilson interval
-  from :func:`kundpuls.stats.proportion_from_counts`.
+  from :func:`kundpuls.stats.proportion_from_counts`, shown only where the respondents' cell is released
+  by the linked rule (:func:`response_rates`).
 - ``cases_in_time``: follow-up cases due in the period and closed by their due date (Wilson interval).
 """
 
@@ -14,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 from django.conf import settings
 
 from kundpuls.analytics.index_tables import index_table
@@ -211,22 +211,37 @@ def _results_by_unit(table: Any) -> dict[str, IndexResult]:
     return out
 
 
-def respondents(survey: Survey, period: Period, unit_codes: Sequence[str]) -> dict[str, int]:
-    """Respondents per unit subtree: the largest answered base over the survey's items (unsuppressed)."""
-    stats = sufficient_statistics(
-        settings.KUNDPULS_LAKE_DIR,
-        survey.key,
-        period="all",
-        start=period.start_month,
-        end=period.end_month,
-        units=list(unit_codes),
-        threshold=1,
-        complementary=False,
-    )
-    frame = stats.table
-    out: dict[str, int] = {}
-    for unit, n in zip(frame["unit"], frame["n"].to_numpy(dtype=np.float64, na_value=0.0), strict=True):
-        out[str(unit)] = max(out.get(str(unit), 0), int(n))
+def response_rates(survey: Survey, period: Period, units: Sequence[Unit]) -> dict[str, IndexResult]:
+    """Respondents / customers served per unit subtree in ``period``, under the linked rule.
+
+    The respondents are a cell of the grid of every respondent the comments are released by
+    (:func:`kundpuls.reports.disclosure.released_cells`, docs/methods.md, anonymity): a rate is shown only
+    when that cell is released (a follow-up window: each of its months), so a small group of respondents
+    cannot be read off a rate times its volume, nor differenced with another period or unit.
+    """
+    definition = survey_definition(survey)
+    lake = settings.KUNDPULS_LAKE_DIR
+    plan = survey_plan(lake, definition, threshold_setting=int(settings.KUNDPULS_ANONYMITY_THRESHOLD))
+    everyone = released_cells(lake, plan, "respondents", items=(), answered=((), ()))
+    months = [
+        month_from_index(i) for i in range(month_index(period.start_month), month_index(period.end_month) + 1)
+    ]
+    calendar = period.label[:4].isdigit()
+    out: dict[str, IndexResult] = {}
+    for unit in units:
+        volume = served(unit, period)
+        if not volume or volume[1] <= 0:
+            continue
+        if calendar:
+            answered = everyone.counts.get((unit.code, period.label, "", ""), 0)
+            allowed = everyone.released(unit.code, period.label)
+        else:
+            answered = sum(everyone.counts.get((unit.code, m, "", ""), 0) for m in months)
+            allowed = everyone.released_window(unit.code, months)
+        result = proportion_from_counts(
+            [min(answered, volume[1])], [volume[1]], threshold=plan.threshold
+        ).result(0)
+        out[unit.code] = result if allowed and answered >= plan.threshold else _hidden(result.method)
     return out
 
 
@@ -273,13 +288,7 @@ def metric_results(
         elif metric.startswith("index:"):
             found = index_results(survey, metric[6:], period, lake_codes)
         elif metric == "response_rate":
-            answered = respondents(survey, period, lake_codes)
-            threshold = _threshold(survey_definition(survey))
-            for unit in units:
-                volume = served(unit, period)
-                if volume and volume[1] > 0:
-                    k = min(answered.get(unit.code, 0), volume[1])
-                    found[unit.code] = proportion_from_counts([k], [volume[1]], threshold=threshold).result(0)
+            found = response_rates(survey, period, [u for u in units if u.code in lake_codes])
     except KundpulsError:  # no lake yet, survey without responses …: no data
         found = {}
     return {code: found.get(code, _empty()) for code in codes}

@@ -104,7 +104,11 @@ def _survey_results(user: Any, own_codes: set[str], analyst: bool, language: str
                 for row in overview.rows
                 if row.change is not None and row.change.significant and (row.change.difference or 0.0) < 0
             ][:LIST_LIMIT]
-            hidden = [row for row in overview.rows if row.measured and row.value.suppressed][:LIST_LIMIT]
+            hidden = [
+                row
+                for row in overview.rows
+                if row.measured and (row.needs.suppressed if row.needs else row.value.suppressed)
+            ][:LIST_LIMIT]
         if own or drops or hidden:
             title = definition.title.in_language(language) if definition.title else survey.key
             found.append(SurveyResults(survey.key, title, overview, own, drops, hidden))

@@ -5,20 +5,26 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from kundpuls.render.labels import SUPPRESSED_MARK, number
+from kundpuls.render.labels import SUPPRESSED_MARK, number, text
 from kundpuls.web.language import page_language
 
 register = template.Library()
 
 
 @register.filter
-def cell(value: object) -> str:
-    """A table cell: ``–`` for None, a rounded number, or the text."""
+def cell(value: object, digits: int = 1) -> str:
+    """A table cell: ``–`` for None, a number rounded to ``digits`` decimals, or the text."""
     if value is None:
         return SUPPRESSED_MARK
     if isinstance(value, float):
-        return number(value, page_language())
+        return number(value, page_language(), digits=digits)
     return str(value)
+
+
+@register.filter
+def kano_category(category: str) -> str:
+    """The name of a Kano category letter (``M`` → ``M: självklar``) in the page's language."""
+    return text(f"kano_{category}", page_language())
 
 
 @register.filter
