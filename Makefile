@@ -72,7 +72,7 @@ vendor-axe:
 
 ## Re-extract the Swedish catalogues of the web pages after changing texts (needs GNU gettext; each text goes to the nearest
 ## app's locale/), then translate and compile every catalogue, the render layer's src/kundpuls/locale/ included (its
-## texts are added by hand beside render/labels.py MESSAGES; tests/test_translations.py checks the two agree)
+## texts are added by hand beside render/labels.py MESSAGES; tests/test_code_catalogue.py checks the two agree)
 messages: $(STAMP)
 	cd src/kundpuls/web && KUNDPULS_DEBUG=1 ../../../$(BIN)/python -m django makemessages -l sv --no-location --no-obsolete --settings kundpuls.web.settings
 	$(BIN)/python -c "import pathlib, polib; [polib.pofile(str(p)).save_as_mofile(str(p.with_suffix('.mo'))) for p in pathlib.Path('src/kundpuls').glob('**/locale/*/LC_MESSAGES/*.po')]"

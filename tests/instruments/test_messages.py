@@ -1,4 +1,4 @@
-"""The answer messages: every answer error code has a Swedish and an English text (tests/test_translations.py
+"""The answer messages: every answer error code has a Swedish and an English text (tests/test_code_catalogue.py
 checks the catalogue itself)."""
 
 from __future__ import annotations

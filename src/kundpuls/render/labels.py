@@ -2,7 +2,7 @@
 
 :data:`MESSAGES` names every text and holds its English wording, the gettext message id; the Swedish
 translation is in the catalogue ``src/kundpuls/locale/sv/LC_MESSAGES/kundpuls.po`` (see :mod:`kundpuls.i18n`).
-A new text is added in both places; ``tests/test_translations.py`` fails when one lacks the other.
+A new text is added in both places; ``tests/test_code_catalogue.py`` fails when one lacks the other.
 """
 
 from __future__ import annotations
