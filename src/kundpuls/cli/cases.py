@@ -136,7 +136,7 @@ def rules_command(
     from kundpuls.web.surveys.queries import survey_by_key
 
     try:
-        ruleset = save_rules(survey_by_key(survey), file.read_text(encoding="utf-8"), actor=CLI)
+        ruleset = save_rules(survey_by_key(survey, actor=CLI), file.read_text(encoding="utf-8"), actor=CLI)
     except (KundpulsError, OSError) as exc:
         fail(exc if isinstance(exc, KundpulsError) else str(exc), as_json=json)
     result = {"survey": survey, "revision": ruleset.revision, "rules": len(ruleset.rules.get("rules", []))}

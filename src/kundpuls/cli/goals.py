@@ -75,7 +75,7 @@ def set_command(
             metric,
             period,
             target,
-            survey=survey_by_key(survey) if survey else None,
+            survey=survey_by_key(survey, actor=CLI) if survey else None,
             higher_is_better=not lower_is_better,
             actor=CLI,
         )

@@ -18,10 +18,11 @@ SurveyOption = Annotated[str, typer.Option("--survey", help="Key of the survey."
 
 
 def _survey(key: str, as_json: bool) -> Any:
+    from kundpuls.web.org.actors import CLI
     from kundpuls.web.surveys.queries import survey_by_key
 
     try:
-        return survey_by_key(key)
+        return survey_by_key(key, actor=CLI)
     except KundpulsError as exc:
         fail(exc, as_json=as_json)
 

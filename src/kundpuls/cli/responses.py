@@ -131,7 +131,7 @@ def import_command(
     from kundpuls.web.surveys.queries import survey_by_key
 
     try:
-        target = survey_by_key(survey)
+        target = survey_by_key(survey, actor=CLI)
         mapping_text = None
         if mapping is not None:
             try:
@@ -179,7 +179,7 @@ def export_command(
     from kundpuls.web.surveys.queries import survey_by_key
 
     try:
-        target = survey_by_key(survey)
+        target = survey_by_key(survey, actor=CLI)
         scope = None
         if unit is not None:
             scope = Unit.objects.filter(code=unit).first()

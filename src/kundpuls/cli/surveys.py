@@ -111,7 +111,7 @@ def publish_command(
     from kundpuls.web.surveys.queries import survey_by_key
 
     try:
-        survey = survey_by_key(key)
+        survey = survey_by_key(key, actor=CLI)
         latest = survey.versions.order_by("-number").first()
         if latest is None:
             fail(f"survey: {key!r} has no version to publish", as_json=json)
@@ -142,7 +142,7 @@ def open_command(
     from kundpuls.web.surveys.queries import survey_by_key
 
     try:
-        survey = survey_by_key(key)
+        survey = survey_by_key(key, actor=CLI)
         if all_units:
             units = list(
                 Unit.objects.filter(
@@ -174,7 +174,7 @@ def close_command(
     from kundpuls.web.surveys.queries import survey_by_key
 
     try:
-        survey = survey_by_key(key)
+        survey = survey_by_key(key, actor=CLI)
         if unit:
             closed = [close_distribution(d, actor=CLI) for d in survey.distributions.filter(unit__code=unit)]
             count = len(closed)
@@ -238,10 +238,11 @@ def qr_command(
 def counts_command(key: Annotated[str, typer.Argument(help="Survey key.")], json: JsonOption = False) -> None:
     """Responses per unit and day."""
     setup_django()
+    from kundpuls.web.org.actors import CLI
     from kundpuls.web.surveys.queries import responses_per_unit_and_day, survey_by_key
 
     try:
-        rows = responses_per_unit_and_day(survey_by_key(key))
+        rows = responses_per_unit_and_day(survey_by_key(key, actor=CLI))
     except KundpulsError as exc:
         fail(exc, as_json=json)
     emit_json(rows) if json else _echo_rows(rows, ["day", "unit", "responses"])

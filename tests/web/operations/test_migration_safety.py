@@ -32,6 +32,18 @@ REVIEWED: dict[tuple[str, str, int], str] = {
     # the channel fields gain choices (paper, phone, kiosk): choices live in Python, PostgreSQL gets no SQL
     ("responses", "0005_channels_paper_phone_kiosk", 0): "choices only: no SQL on PostgreSQL",
     ("surveys", "0002_channels_paper_phone_kiosk", 0): "choices only: no SQL on PostgreSQL",
+    # survey keys unique per organisation (issue 17): surveys are a small table (tens of rows)
+    ("surveys", "0003_survey_key_per_organisation", 0): "surveys: a small table (tens of rows)",
+    ("surveys", "0003_survey_key_per_organisation", 1): "surveys: a small table (tens of rows)",
+    ("surveys", "0003_survey_key_per_organisation", 2): "surveys: a small table (tens of rows)",
+    ("surveys", "0003_survey_key_per_organisation", 3): "surveys: a small table (tens of rows)",
+    ("surveys", "0003_survey_key_per_organisation", 5): "surveys: a small table (tens of rows)",
+    # one taxonomy per organisation (issue 17): a revision per save, a small table
+    ("themes", "0002_taxonomy_per_organisation", 0): "taxonomy revisions: a small table",
+    ("themes", "0002_taxonomy_per_organisation", 1): "taxonomy revisions: a small table",
+    ("themes", "0002_taxonomy_per_organisation", 2): "taxonomy revisions: a small table",
+    ("themes", "0002_taxonomy_per_organisation", 3): "taxonomy revisions: a small table",
+    ("themes", "0002_taxonomy_per_organisation", 5): "taxonomy revisions: a small table",
 }
 
 

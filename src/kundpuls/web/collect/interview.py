@@ -33,9 +33,9 @@ from kundpuls.web.surveys.models import Channel, Survey, SurveyVersion
 from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
 
 
-def _survey(key: str) -> Survey:
+def _survey(request: HttpRequest, key: str) -> Survey:
     try:
-        return survey_by_key(key)
+        return survey_by_key(key, actor=request.user)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
 
@@ -43,7 +43,7 @@ def _survey(key: str) -> Survey:
 @login_required
 def choose_unit(request: HttpRequest, key: str) -> HttpResponse:
     """Which unit the calls are for (the units of the survey's organisation the interviewer may enter)."""
-    survey = _survey(key)
+    survey = _survey(request, key)
     units = [
         u
         for u in Unit.objects.filter(path__startswith=survey.owner.path, valid_to__isnull=True).order_by(
@@ -58,7 +58,7 @@ def choose_unit(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 def interview(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
-    survey = _survey(key)
+    survey = _survey(request, key)
     unit = Unit.objects.filter(code=unit_code, path__startswith=survey.owner.path).first()
     if unit is None:
         raise Http404
@@ -74,7 +74,7 @@ def interview(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
             request,
             _("The interview is stored (receipt %(receipt)s). Next call.") % {"receipt": receipt.code},
         )
-        return redirect("interview:walk", key=survey.key, unit_code=unit.code)
+        return redirect("interview:walk", key=survey.url_key, unit_code=unit.code)
 
     flow = Flow(
         finish=finish,
@@ -87,7 +87,7 @@ def interview(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
             stored = SurveyVersion.objects.get(pk=state.version_id, survey=survey, published_at__isnull=False)
         except (BadState, SurveyVersion.DoesNotExist):
             messages.error(request, _("The interview form could not be read; start the interview again."))
-            return redirect("interview:walk", key=survey.key, unit_code=unit.code)
+            return redirect("interview:walk", key=survey.url_key, unit_code=unit.code)
         return continue_post(request, distribution, state, stored, flow=flow)
     definition = definition_of(version)
     first = first_page_key(definition, {})

@@ -4,5 +4,5 @@ from kundpuls.web.paper import views
 
 app_name = "paper"
 urlpatterns = [
-    path("<slug:key>/<str:unit_code>/", views.paper_entry, name="entry"),
+    path("<str:key>/<str:unit_code>/", views.paper_entry, name="entry"),
 ]
