@@ -125,7 +125,7 @@ def purge_command(json: JsonOption = False) -> None:
 
 @cases_app.command("rules")
 def rules_command(
-    survey: Annotated[str, typer.Argument(help="Survey key.")],
+    survey: Annotated[str, typer.Argument(help="Survey key (ORG:KEY where several organisations use it).")],
     file: Annotated[Path, typer.Argument(help="Alert rules, YAML or JSON.")],
     json: JsonOption = False,
 ) -> None:

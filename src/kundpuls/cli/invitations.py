@@ -14,7 +14,9 @@ from kundpuls.errors import KundpulsError
 invitations_app = typer.Typer(help="Personliga inbjudningar / personal invitations.", no_args_is_help=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as one JSON document.")]
-SurveyOption = Annotated[str, typer.Option("--survey", help="Key of the survey.")]
+SurveyOption = Annotated[
+    str, typer.Option("--survey", help="Key of the survey (ORG:KEY where several organisations use it).")
+]
 
 
 def _survey(key: str, as_json: bool) -> Any:

@@ -102,7 +102,8 @@ def from_template_command(
 
 @surveys_app.command("publish")
 def publish_command(
-    key: Annotated[str, typer.Argument(help="Survey key.")], json: JsonOption = False
+    key: Annotated[str, typer.Argument(help="Survey key (ORG:KEY where several organisations use it).")],
+    json: JsonOption = False,
 ) -> None:
     """Publish the newest version of a survey (it is frozen from then on)."""
     setup_django()
@@ -125,7 +126,7 @@ def publish_command(
 
 @surveys_app.command("open")
 def open_command(
-    key: Annotated[str, typer.Argument(help="Survey key.")],
+    key: Annotated[str, typer.Argument(help="Survey key (ORG:KEY where several organisations use it).")],
     unit: Annotated[list[str] | None, typer.Option(help="Unit code (repeatable).")] = None,
     all_units: Annotated[
         bool, typer.Option("--all-units", help="Every active unit without children.")
@@ -163,7 +164,7 @@ def open_command(
 
 @surveys_app.command("close")
 def close_command(
-    key: Annotated[str, typer.Argument(help="Survey key.")],
+    key: Annotated[str, typer.Argument(help="Survey key (ORG:KEY where several organisations use it).")],
     unit: Annotated[str | None, typer.Option(help="Close only this unit's distributions.")] = None,
     json: JsonOption = False,
 ) -> None:
@@ -218,7 +219,7 @@ def links_command(
 
 @surveys_app.command("qr")
 def qr_command(
-    key: Annotated[str, typer.Argument(help="Survey key.")],
+    key: Annotated[str, typer.Argument(help="Survey key (ORG:KEY where several organisations use it).")],
     unit: Annotated[str, typer.Option(help="Unit code.")],
     out: Annotated[Path, typer.Option(help="Output file: .svg, .png or .pdf (an A5 poster).")],
 ) -> None:
@@ -235,7 +236,10 @@ def qr_command(
 
 
 @surveys_app.command("counts")
-def counts_command(key: Annotated[str, typer.Argument(help="Survey key.")], json: JsonOption = False) -> None:
+def counts_command(
+    key: Annotated[str, typer.Argument(help="Survey key (ORG:KEY where several organisations use it).")],
+    json: JsonOption = False,
+) -> None:
     """Responses per unit and day."""
     setup_django()
     from kundpuls.web.org.actors import CLI

@@ -207,11 +207,12 @@ def overview(request: HttpRequest, survey: str) -> HttpResponse:
     """The main index of every unit the person may export, in one period (default: the latest)."""
     if not can(request.user, Capability.EXPORT):
         raise PermissionDenied
-    definition = _definition(request, survey)
+    found, definition = queries.results_survey(request.user, survey)
     kind, period = _period_arguments(request)
     result = queries.overview(
         request.user,
         definition,
+        organisation=found.organisation_id,
         period_kind=kind,
         period=period,
         sort="tree",

@@ -170,6 +170,7 @@ def overview(
     user: Any,
     definition: SurveyDefinition,
     *,
+    organisation: int,
     period_kind: str,
     period: str | None,
     sort: str,
@@ -178,8 +179,11 @@ def overview(
     capability: Capability = Capability.VIEW_RESULTS,
     index: str | None = None,
 ) -> Overview:
-    """The overview of every unit on which ``user`` has ``capability`` (seeing results by default)."""
-    units = list(units_where(user, capability).order_by("path").values_list("code", flat=True))
+    """The overview of every unit of the survey's ``organisation`` (its root unit's primary key) on which
+    ``user`` has ``capability`` (seeing results by default): a person of several organisations never gets
+    another organisation's units under a survey with the same key."""
+    own = units_where(user, capability).filter(path__startswith=f"/{organisation}/")
+    units = list(own.order_by("path").values_list("code", flat=True))
     return organisation_overview(
         lake_dir(),
         definition,

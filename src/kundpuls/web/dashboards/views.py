@@ -202,9 +202,11 @@ def _overview_context(
     probe.is_valid()
     kind = probe.value("kind", "quarter") or "quarter"
     language = page_language()
+    organisation = next(s.organisation_id for s, d in available if d is definition)
     first = queries.overview(
         request.user,
         definition,
+        organisation=organisation,
         period_kind=kind,
         period=None,
         sort="tree",
@@ -225,6 +227,7 @@ def _overview_context(
     result = queries.overview(
         request.user,
         definition,
+        organisation=organisation,
         period_kind=kind,
         period=form.value("period"),
         sort=sort,

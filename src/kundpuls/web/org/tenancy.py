@@ -26,13 +26,6 @@ def organisation_id(unit: Unit) -> int:
     return int(path_segments(unit.path)[0])
 
 
-def organisation_of(unit: Unit) -> Unit:
-    """The root unit of ``unit``'s tree."""
-    if unit.parent_id is None:
-        return unit
-    return Unit.objects.get(pk=organisation_id(unit))
-
-
 def organisation_ids_of(actor: Any) -> set[int] | None:
     """The organisations in which ``actor`` holds a role; ``None`` means every organisation (a superuser,
     or an operator system actor: the terminal, the worker, the demo loader). Anyone else: none."""
