@@ -61,6 +61,10 @@ class ValidationError(KundpulsError, ValueError):
         self.value = value
 
 
+class Ambiguous(ValidationError):
+    """A key names objects of more than one organisation; the message names the ``ORG:KEY`` forms."""
+
+
 class InvalidArgument(ValidationError):
     """A function argument is outside its domain (bad scale, mismatched lengths …)."""
 

@@ -125,7 +125,7 @@ def purge_command(json: JsonOption = False) -> None:
 
 @cases_app.command("rules")
 def rules_command(
-    survey: Annotated[str, typer.Argument(help="Survey key.")],
+    survey: Annotated[str, typer.Argument(help="Survey key (ORG:KEY where several organisations use it).")],
     file: Annotated[Path, typer.Argument(help="Alert rules, YAML or JSON.")],
     json: JsonOption = False,
 ) -> None:
@@ -136,7 +136,7 @@ def rules_command(
     from kundpuls.web.surveys.queries import survey_by_key
 
     try:
-        ruleset = save_rules(survey_by_key(survey), file.read_text(encoding="utf-8"), actor=CLI)
+        ruleset = save_rules(survey_by_key(survey, actor=CLI), file.read_text(encoding="utf-8"), actor=CLI)
     except (KundpulsError, OSError) as exc:
         fail(exc if isinstance(exc, KundpulsError) else str(exc), as_json=json)
     result = {"survey": survey, "revision": ruleset.revision, "rules": len(ruleset.rules.get("rules", []))}

@@ -57,7 +57,10 @@ def set_command(
         date.today().year
     ),
     survey: Annotated[
-        str | None, typer.Option("--survey", help="Survey key (not for cases_in_time).")
+        str | None,
+        typer.Option(
+            "--survey", help="Survey key, ORG:KEY where several organisations use it (not for cases_in_time)."
+        ),
     ] = None,
     lower_is_better: Annotated[bool, typer.Option("--lower-is-better")] = False,
     json: JsonOption = False,
@@ -75,7 +78,7 @@ def set_command(
             metric,
             period,
             target,
-            survey=survey_by_key(survey) if survey else None,
+            survey=survey_by_key(survey, actor=CLI) if survey else None,
             higher_is_better=not lower_is_better,
             actor=CLI,
         )

@@ -14,14 +14,17 @@ from kundpuls.errors import KundpulsError
 invitations_app = typer.Typer(help="Personliga inbjudningar / personal invitations.", no_args_is_help=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as one JSON document.")]
-SurveyOption = Annotated[str, typer.Option("--survey", help="Key of the survey.")]
+SurveyOption = Annotated[
+    str, typer.Option("--survey", help="Key of the survey (ORG:KEY where several organisations use it).")
+]
 
 
 def _survey(key: str, as_json: bool) -> Any:
+    from kundpuls.web.org.actors import CLI
     from kundpuls.web.surveys.queries import survey_by_key
 
     try:
-        return survey_by_key(key)
+        return survey_by_key(key, actor=CLI)
     except KundpulsError as exc:
         fail(exc, as_json=as_json)
 

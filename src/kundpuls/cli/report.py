@@ -249,11 +249,12 @@ def _from_lake(
 
     from kundpuls.analytics.rollup import open_lake
     from kundpuls.web.dashboards.queries import unit_names
+    from kundpuls.web.org.actors import CLI
     from kundpuls.web.responses.actions import bring_lake_up_to_date
     from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
     from kundpuls.web.themes.queries import taxonomy_in_force
 
-    found = survey_by_key(survey)
+    found = survey_by_key(survey, actor=CLI)
     version = current_version(found)
     if version is None:
         raise NotFound(f"--survey: survey {survey!r} has no published version")
@@ -272,7 +273,7 @@ def _from_lake(
         chosen = list(units)
     else:
         raise InvalidArgument("--unit or --all-units: say which units to report", field="unit", value=None)
-    taxonomy = taxonomy_in_force()  # the organisation's comment themes, as on the dashboard
+    taxonomy = taxonomy_in_force(found.organisation_id)  # the survey's organisation's, as on the dashboard
     return _run(
         lake,
         definition,

@@ -109,7 +109,12 @@ def import_command(
     file: Annotated[
         Path, typer.Argument(help="CSV, Excel (.xlsx) eller SPSS (.sav) med gamla svar / old responses.")
     ],
-    survey: Annotated[str, typer.Option("--survey", help="Enkätens nyckel / the survey's key.")],
+    survey: Annotated[
+        str,
+        typer.Option(
+            "--survey", help="Enkätens nyckel / the survey's key (ORG:KEY where several organisations use it)"
+        ),
+    ],
     mapping: Annotated[
         Path | None,
         typer.Option(
@@ -131,7 +136,7 @@ def import_command(
     from kundpuls.web.surveys.queries import survey_by_key
 
     try:
-        target = survey_by_key(survey)
+        target = survey_by_key(survey, actor=CLI)
         mapping_text = None
         if mapping is not None:
             try:
@@ -159,7 +164,12 @@ def import_command(
 
 @responses_app.command("export")
 def export_command(
-    survey: Annotated[str, typer.Option("--survey", help="Enkätens nyckel / the survey's key.")],
+    survey: Annotated[
+        str,
+        typer.Option(
+            "--survey", help="Enkätens nyckel / the survey's key (ORG:KEY where several organisations use it)"
+        ),
+    ],
     file_format: Annotated[str, typer.Option("--format", help="csv, xlsx, sav eller/or parquet.")],
     out: Annotated[Path, typer.Option("--out", help="Filen som skrivs / the file to write.")],
     unit: Annotated[
@@ -179,7 +189,7 @@ def export_command(
     from kundpuls.web.surveys.queries import survey_by_key
 
     try:
-        target = survey_by_key(survey)
+        target = survey_by_key(survey, actor=CLI)
         scope = None
         if unit is not None:
             scope = Unit.objects.filter(code=unit).first()

@@ -103,7 +103,8 @@ def from_template_command(
 
 @surveys_app.command("publish")
 def publish_command(
-    key: Annotated[str, typer.Argument(help="Survey key.")], json: JsonOption = False
+    key: Annotated[str, typer.Argument(help="Survey key (ORG:KEY where several organisations use it).")],
+    json: JsonOption = False,
 ) -> None:
     """Publish the newest version of a survey (it is frozen from then on)."""
     setup_django()
@@ -112,7 +113,7 @@ def publish_command(
     from kundpuls.web.surveys.queries import survey_by_key
 
     try:
-        survey = survey_by_key(key)
+        survey = survey_by_key(key, actor=CLI)
         latest = survey.versions.order_by("-number").first()
         if latest is None:
             fail(f"survey: {key!r} has no version to publish", as_json=json)
@@ -126,7 +127,7 @@ def publish_command(
 
 @surveys_app.command("open")
 def open_command(
-    key: Annotated[str, typer.Argument(help="Survey key.")],
+    key: Annotated[str, typer.Argument(help="Survey key (ORG:KEY where several organisations use it).")],
     unit: Annotated[list[str] | None, typer.Option(help="Unit code (repeatable).")] = None,
     all_units: Annotated[
         bool, typer.Option("--all-units", help="Every active unit without children.")
@@ -143,7 +144,7 @@ def open_command(
     from kundpuls.web.surveys.queries import survey_by_key
 
     try:
-        survey = survey_by_key(key)
+        survey = survey_by_key(key, actor=CLI)
         if all_units:
             units = list(
                 Unit.objects.filter(
@@ -164,7 +165,7 @@ def open_command(
 
 @surveys_app.command("close")
 def close_command(
-    key: Annotated[str, typer.Argument(help="Survey key.")],
+    key: Annotated[str, typer.Argument(help="Survey key (ORG:KEY where several organisations use it).")],
     unit: Annotated[str | None, typer.Option(help="Close only this unit's distributions.")] = None,
     json: JsonOption = False,
 ) -> None:
@@ -175,7 +176,7 @@ def close_command(
     from kundpuls.web.surveys.queries import survey_by_key
 
     try:
-        survey = survey_by_key(key)
+        survey = survey_by_key(key, actor=CLI)
         if unit:
             closed = [close_distribution(d, actor=CLI) for d in survey.distributions.filter(unit__code=unit)]
             count = len(closed)
@@ -219,7 +220,7 @@ def links_command(
 
 @surveys_app.command("qr")
 def qr_command(
-    key: Annotated[str, typer.Argument(help="Survey key.")],
+    key: Annotated[str, typer.Argument(help="Survey key (ORG:KEY where several organisations use it).")],
     unit: Annotated[str, typer.Option(help="Unit code.")],
     out: Annotated[Path, typer.Option(help="Output file: .svg, .png or .pdf (an A5 poster).")],
 ) -> None:
@@ -270,13 +271,17 @@ def paper_command(
 
 
 @surveys_app.command("counts")
-def counts_command(key: Annotated[str, typer.Argument(help="Survey key.")], json: JsonOption = False) -> None:
+def counts_command(
+    key: Annotated[str, typer.Argument(help="Survey key (ORG:KEY where several organisations use it).")],
+    json: JsonOption = False,
+) -> None:
     """Responses per unit and day."""
     setup_django()
+    from kundpuls.web.org.actors import CLI
     from kundpuls.web.surveys.queries import responses_per_unit_and_day, survey_by_key
 
     try:
-        rows = responses_per_unit_and_day(survey_by_key(key))
+        rows = responses_per_unit_and_day(survey_by_key(key, actor=CLI))
     except KundpulsError as exc:
         fail(exc, as_json=json)
     emit_json(rows) if json else _echo_rows(rows, ["day", "unit", "responses"])

@@ -3,7 +3,9 @@
 ``export`` writes the taxonomy in force (the newest stored revision, else the shipped default) as YAML;
 ``import`` validates a YAML file and stores it as a new revision (an audit event by ``cli``). A file with
 problems is refused with every problem named by its node path (``themes.pris.sv.words[2]``). Removing a
-theme that alert rules or follow-up cases use is refused, naming them. Both take ``--json``.
+theme that alert rules or follow-up cases use is refused, naming them. Both take ``--json``. Every
+organisation (root unit) has its own taxonomy: ``--organisation CODE`` names it, needed when there are
+several.
 """
 
 from __future__ import annotations
@@ -24,6 +26,13 @@ taxonomy_app = typer.Typer(
 )
 
 FileArg = Annotated[Path, typer.Argument(help="YAML-fil / YAML file", show_default=False)]
+OrganisationOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--organisation",
+        help="Organisationens kod (rotenhet) / the organisation's root unit code (needed when several)",
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv ett JSON-dokument / write one JSON document")]
 
 
@@ -32,13 +41,18 @@ def _summary(revision: int, keys: tuple[str, ...], file: Path) -> dict[str, Any]
 
 
 @taxonomy_app.command("export")
-def export_command(file: FileArg, json: JsonOpt = False) -> None:
+def export_command(file: FileArg, organisation: OrganisationOpt = None, json: JsonOpt = False) -> None:
     """Skriv gällande temalista som YAML / write the taxonomy in force as YAML."""
     setup_django()
+    from kundpuls.web.org.tenancy import organisation_by_code
     from kundpuls.web.themes.queries import revision_number, taxonomy_in_force
 
-    taxonomy = taxonomy_in_force()
-    number = revision_number()
+    try:
+        owner = organisation_by_code(organisation)
+    except KundpulsError as exc:
+        fail(exc, as_json=json)
+    taxonomy = taxonomy_in_force(owner)
+    number = revision_number(owner)
     try:
         file.write_text(taxonomy.to_yaml(), encoding="utf-8")
     except OSError as exc:
@@ -54,11 +68,13 @@ def export_command(file: FileArg, json: JsonOpt = False) -> None:
 def import_command(
     file: FileArg,
     note: Annotated[str, typer.Option("--note", help="Anteckning / note for the history")] = "",
+    organisation: OrganisationOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """Validera och spara en temalista som ny version / validate and store a taxonomy as a new revision."""
     setup_django()
     from kundpuls.web.org.actors import CLI
+    from kundpuls.web.org.tenancy import organisation_by_code
     from kundpuls.web.themes.actions import import_text
     from kundpuls.web.themes.problems import TaxonomyInvalid
     from kundpuls.web.themes.queries import taxonomy_in_force
@@ -68,7 +84,8 @@ def import_command(
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"FILE: cannot read {str(file)!r}: {exc}", as_json=json)
     try:
-        revision = import_text(text, actor=CLI, note=note)
+        owner = organisation_by_code(organisation)
+        revision = import_text(owner, text, actor=CLI, note=note)
     except TaxonomyInvalid as exc:
         if json:
             emit_json(
@@ -86,7 +103,7 @@ def import_command(
         raise typer.Exit(2) from exc
     except KundpulsError as exc:
         fail(exc, as_json=json)
-    keys = taxonomy_in_force().keys
+    keys = taxonomy_in_force(owner).keys
     if json:
         emit_json(_summary(revision.number, keys, file))
         return

@@ -40,9 +40,10 @@ class ThemeCounts:
         return 100.0 * self.without_theme / self.comments if self.comments else None
 
 
-def theme_counts(lake: str | os.PathLike[str], taxonomy: Taxonomy) -> ThemeCounts:
-    """Comments per theme of ``taxonomy`` in each survey's last twelve months with responses."""
-    key = (*cache.lake_key(lake), "theme-counts", taxonomy.fingerprint)
+def theme_counts(lake: str | os.PathLike[str], taxonomy: Taxonomy, *, organisation: str) -> ThemeCounts:
+    """Comments per theme of ``taxonomy`` in each survey's last twelve months with responses, in the units
+    of ``organisation`` (a root unit code) only: each organisation counts its own comments."""
+    key = (*cache.lake_key(lake), "theme-counts", taxonomy.fingerprint, organisation)
 
     def compute() -> ThemeCounts:
         _, manifest = open_lake(lake)
@@ -55,8 +56,9 @@ def theme_counts(lake: str | os.PathLike[str], taxonomy: Taxonomy) -> ThemeCount
                 continue
             periods[survey] = f"R12 {max(months)}"
             found = period_comments(lake, survey, periods[survey], kind="rolling12")
-            texts += [str(text) for text in found.comments["text"].tolist()]
-            languages += [str(lang) for lang in found.comments["language"].tolist()]
+            own = found.comments[found.comments["unit_code"].isin(found.members.get(organisation, ()))]
+            texts += [str(text) for text in own["text"].tolist()]
+            languages += [str(lang) for lang in own["language"].tolist()]
         counts = dict.fromkeys(taxonomy.keys, 0)
         if not texts:
             return ThemeCounts(periods, 0, counts, 0)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.test import Client
 
+from kundpuls.text.taxonomy import default_taxonomy
 from kundpuls.web.cases.models import AlertRuleSet
 from kundpuls.web.cases.rule_form import AlertRulesForm
 from kundpuls.web.cases.rules import parse_rules
@@ -62,7 +63,7 @@ def test_the_rules_form_round_trip(nki_rules: Any, personas: dict[str, Any]) -> 
     survey = Survey.objects.get(key="nki")
     version = current_version(survey)
     assert version is not None
-    assert len(parse_rules(rules, definition_of(version))) == 3
+    assert len(parse_rules(rules, definition_of(version), taxonomy=default_taxonomy())) == 3
 
 
 def test_a_value_outside_the_scale_is_shown_on_its_field(nki_rules: Any, personas: dict[str, Any]) -> None:

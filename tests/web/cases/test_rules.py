@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kundpuls.errors import DefinitionError
+from kundpuls.text.taxonomy import default_taxonomy
 from kundpuls.web.cases.rules import compile_rules, load_rules_text, parse_rules
 from kundpuls.web.org.actors import CLI
 
@@ -45,7 +46,7 @@ LOW = {"item": "nki_helhet", "at_most": 3}
 )
 def test_a_bad_rule_names_its_path_and_value(rules: dict[str, Any], path: str, value: object) -> None:
     with pytest.raises(DefinitionError) as caught:
-        parse_rules(rules, _definition())
+        parse_rules(rules, _definition(), taxonomy=default_taxonomy())
     assert caught.value.field == path
     assert caught.value.value == value
     assert path in str(caught.value)
@@ -60,7 +61,10 @@ rules:
     when:
       - {item: kommentar, theme: bemotande}
 """
-    compiled = compile_rules(parse_rules(load_rules_text(text), _definition()))
+    compiled = compile_rules(
+        parse_rules(load_rules_text(text), _definition(), taxonomy=default_taxonomy()),
+        taxonomy=default_taxonomy(),
+    )
     assert compiled.matches({"nki_helhet": 3}) == ["low_overall"]
     assert compiled.matches({"nki_helhet": 4}) == []
     assert compiled.matches({"nki_helhet": None}) == []
@@ -115,6 +119,8 @@ def test_a_rule_fires_exactly_when_every_condition_holds(
             }
         ]
     }
-    compiled = compile_rules(parse_rules(rules, load_template("nki")))
+    compiled = compile_rules(
+        parse_rules(rules, load_template("nki"), taxonomy=default_taxonomy()), taxonomy=default_taxonomy()
+    )
     expected = score is not None and other is not None and score <= limit and other >= floor
     assert (compiled.matches({"nki_helhet": score, "nki_ideal": other}) == ["both"]) is expected

@@ -38,9 +38,17 @@ def _overview_value(person: Any, unit: str) -> dict[str, Any]:
     from kundpuls.web.surveys.models import Survey
     from kundpuls.web.surveys.queries import current_version, definition_of
 
-    definition = definition_of(current_version(Survey.objects.get(key="nki")))
+    survey = Survey.objects.get(key="nki")
+    definition = definition_of(current_version(survey))
     overview = queries.overview(
-        person, definition, period_kind="quarter", period=None, sort="tree", descending=False, language="sv"
+        person,
+        definition,
+        organisation=survey.organisation_id,
+        period_kind="quarter",
+        period=None,
+        sort="tree",
+        descending=False,
+        language="sv",
     )
     row = next(r for r in overview.rows if r.unit_code == unit)
     return {

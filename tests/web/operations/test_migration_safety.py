@@ -38,6 +38,18 @@ REVIEWED: dict[tuple[str, str, int], str] = {
     ("invitations", "0002_invitation_reference", 0): "invitations: one row per invited person (moderate)",
     ("invitations", "0002_invitation_reference", 1): "invitations: filled once, row by row (moderate)",
     ("invitations", "0002_invitation_reference", 2): "invitations: a Python default and NOT NULL (moderate)",
+    # survey keys unique per organisation (issue 17): surveys are a small table (tens of rows)
+    ("surveys", "0003_survey_key_per_organisation", 0): "surveys: a small table (tens of rows)",
+    ("surveys", "0003_survey_key_per_organisation", 1): "surveys: a small table (tens of rows)",
+    ("surveys", "0003_survey_key_per_organisation", 2): "surveys: a small table (tens of rows)",
+    ("surveys", "0003_survey_key_per_organisation", 3): "surveys: a small table (tens of rows)",
+    ("surveys", "0003_survey_key_per_organisation", 5): "surveys: a small table (tens of rows)",
+    # one taxonomy per organisation (issue 17): a revision per save, a small table
+    ("themes", "0002_taxonomy_per_organisation", 0): "taxonomy revisions: a small table",
+    ("themes", "0002_taxonomy_per_organisation", 1): "taxonomy revisions: a small table",
+    ("themes", "0002_taxonomy_per_organisation", 2): "taxonomy revisions: a small table",
+    ("themes", "0002_taxonomy_per_organisation", 3): "taxonomy revisions: a small table",
+    ("themes", "0002_taxonomy_per_organisation", 5): "taxonomy revisions: a small table",
 }
 
 

@@ -209,7 +209,7 @@ def _save_theme(actor: Any) -> object:
     from kundpuls.web.themes.actions import save_theme
 
     node = {"label": {"sv": "Kaffe"}, "sv": {"words": ["kaffe"]}}
-    return save_theme("kaffe", node, new=True, actor=actor)
+    return save_theme(Unit.objects.get(code="EXK"), "kaffe", node, new=True, actor=actor)
 
 
 def _retention(actor: Any) -> object:

@@ -41,26 +41,33 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/enkater/ny/": (200, 200, 403, 403, 403, LOGIN),
     "/portal/enkater/nki/": (200, 200, 403, 403, 403, LOGIN),
     "/portal/enkater/nki/forhandsgranska/": (200, 200, 403, 403, 403, LOGIN),
-    "/portal/enkater/patient/": (200, 403, 403, 403, 403, LOGIN),  # the region's survey
+    "/portal/enkater/patient/": (
+        200,
+        404,
+        404,
+        404,
+        404,
+        LOGIN,
+    ),  # the region's survey: not found in EXK (tenancy)
     "/portal/enkater/finns-inte/": (404, 404, 404, 404, 404, LOGIN),
     # the survey editor (issue 19): who manages the survey's owner; the region's survey is not the analyst's
     "/portal/enkater/skapa/": (200, 200, 403, 403, 403, LOGIN),
     "/portal/enkater/nki/redigera/": (200, 200, 403, 403, 403, LOGIN),
-    "/portal/enkater/patient/redigera/": (200, 403, 403, 403, 403, LOGIN),
+    "/portal/enkater/patient/redigera/": (200, 404, 404, 404, 404, LOGIN),
     "/portal/enkater/nki/redigera/kodbok/": (200, 200, 403, 403, 403, LOGIN),
-    "/portal/enkater/patient/redigera/kodbok/": (200, 403, 403, 403, 403, LOGIN),
+    "/portal/enkater/patient/redigera/kodbok/": (200, 404, 404, 404, 404, LOGIN),
     "/portal/enkater/nki/redigera/fraga/finns_inte/": (404, 404, 403, 403, 403, LOGIN),
     "/portal/enkater/nki/redigera/sida/finns_inte/": (404, 404, 403, 403, 403, LOGIN),
     "/portal/enkater/nki/versioner/": (200, 200, 403, 403, 403, LOGIN),
-    "/portal/enkater/patient/versioner/": (200, 403, 403, 403, 403, LOGIN),
+    "/portal/enkater/patient/versioner/": (200, 404, 404, 404, 404, LOGIN),
     "/portal/enkater/nki/definition.yaml": (200, 200, 403, 403, 403, LOGIN),
-    "/portal/enkater/patient/definition.yaml?version=1": (200, 403, 403, 403, 403, LOGIN),
+    "/portal/enkater/patient/definition.yaml?version=1": (200, 404, 404, 404, 404, LOGIN),
     "/portal/enkater/nki/stang/?alla=1": (200, 200, 403, 403, 403, LOGIN),  # a confirmation page; POST closes
-    "/portal/enkater/patient/stang/?alla=1": (200, 403, 403, 403, 403, LOGIN),
+    "/portal/enkater/patient/stang/?alla=1": (200, 404, 404, 404, 404, LOGIN),
     "DIST:nki:VOF-HT-N:svg": (200, 200, 200, 403, 200, LOGIN),  # unit A's QR code
     "DIST:nki:KFF-BIB-HUV:pdf": (200, 200, 403, 200, 403, LOGIN),  # unit B's poster
     "/portal/inbjudningar/nki/": (200, 200, 403, 403, 403, LOGIN),  # invitations: contact data, sending
-    "/portal/inbjudningar/patient/": (200, 403, 403, 403, 403, LOGIN),
+    "/portal/inbjudningar/patient/": (200, 404, 404, 404, 404, LOGIN),
     "/portal/inbjudningar/finns-inte/": (404, 404, 404, 404, 404, LOGIN),
     "/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/": (404, 404, 404, 404, 404, 404),  # personal links: token only
     "/konto/logga-in/": ("redirect", "redirect", "redirect", "redirect", "redirect", 200),
@@ -99,12 +106,12 @@ MATRIX: dict[str, tuple[object, ...]] = {
     # respondent data (issue 20): old responses in with manage_surveys, data out with export on a unit
     "/portal/svarsdata/nki/import/": (200, 200, 403, 403, 403, LOGIN),
     "/portal/svarsdata/nki/export/": (200, 200, 200, 200, 403, LOGIN),
-    "/portal/svarsdata/patient/export/": (200, 403, 403, 403, 403, LOGIN),
+    "/portal/svarsdata/patient/export/": (200, 404, 404, 404, 404, LOGIN),
     "/portal/svarsdata/finns-inte/import/": (404, 404, 404, 404, 404, LOGIN),
     "/portal/webhooks/": (200, 403, 403, 403, 403, LOGIN),  # administrators register addresses
     "/portal/telefon/nki/": (200, 200, 403, 403, 403, LOGIN),  # phone interviews: manage_surveys
     "/portal/telefon/nki/VOF-HT-N/": (200, 200, 403, 403, 403, LOGIN),
-    "/portal/telefon/patient/RGX-VC-CEN/": (200, 403, 403, 403, 403, LOGIN),
+    "/portal/telefon/patient/RGX-VC-CEN/": (200, 404, 404, 404, 404, LOGIN),
     "/portal/papper/nki/VOF-HT-N/": (200, 200, 403, 403, 403, LOGIN),  # paper forms typed in
     "/portal/papper/nki/VOF-HT-N/utskrift/": (200, 200, 403, 403, 403, LOGIN),  # printing them: a POST
     "/api/v1/": (200, 200, 200, 200, 200, 401),

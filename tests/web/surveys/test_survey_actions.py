@@ -163,9 +163,11 @@ def test_an_uploaded_alias_bomb_is_a_form_error_in_well_under_a_second(personas:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("how", ["upload", "template"])
-def test_another_organisations_analyst_cannot_add_a_version_to_a_survey_by_its_key(
+def test_another_organisation_saving_the_key_nki_gets_its_own_survey_and_never_touches_the_other(
     personas: dict[str, Any], how: str
 ) -> None:
+    """Finding 1 of issue 17: keys are unique within an organisation, so the region's ``nki`` is the
+    region's own survey; the municipality's ``nki`` keeps its versions, title and owner."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from kundpuls.instruments import template_text
@@ -173,24 +175,29 @@ def test_another_organisations_analyst_cannot_add_a_version_to_a_survey_by_its_k
 
     nki = Survey.objects.get(key="nki")
     versions = list(nki.versions.values_list("pk", "definition"))
+    title = nki.title
     region = Unit.objects.get(code="RGX")
     assert not region.path.startswith(nki.owner.path) and not nki.owner.path.startswith(region.path)
     client = Client()
     region_analyst = User.objects.get(email="analytiker.region@kundpuls.example")
     User.objects.filter(pk=region_analyst.pk).update(is_demo=False)  # a real account, as in the personas
     client.force_login(region_analyst, backend=BACKEND)
-    changed = template_text("nki").replace("Vad tycker du om vår service?", "Kapad enkät", 1)
+    changed = template_text("nki").replace("Vad tycker du om vår service?", "Regionens enkät", 1)
     data: dict[str, Any] = (
         {"owner": region.pk, "definition": SimpleUploadedFile("nki.yaml", changed.encode())}
         if how == "upload"
         else {"owner": region.pk, "template": "nki"}
     )
     response = client.post("/portal/enkater/ny/", data, HTTP_ACCEPT_LANGUAGE="sv")
-    assert response.status_code == 400
-    assert "används redan av en annan organisation" in response.content.decode()
+    assert response.status_code == 302
+    own = Survey.objects.get(key="nki", organisation=region)
+    assert own.pk != nki.pk and own.owner == region and own.versions.count() == 1
     nki.refresh_from_db()
     assert list(nki.versions.values_list("pk", "definition")) == versions
-    assert nki.owner.code != "RGX"
+    assert nki.title == title and nki.owner.code != "RGX"
+    # the region's analyst reaches the region's nki by its key; the municipality's is not theirs to name
+    assert client.get("/portal/enkater/nki/").context["survey"].pk == own.pk
+    assert client.get(f"/portal/enkater/{nki.organisation.code}:nki/").status_code == 404
 
 
 @pytest.mark.django_db

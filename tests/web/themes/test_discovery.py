@@ -13,7 +13,7 @@ from django.test import Client
 
 from kundpuls.reports import cache
 from kundpuls.text import assign_themes
-from kundpuls.web.org.models import AuditEvent
+from kundpuls.web.org.models import AuditEvent, Unit
 from kundpuls.web.themes import queries
 from kundpuls.web.themes.models import DiscoveryRun
 
@@ -95,7 +95,7 @@ def test_a_proposal_is_accepted_as_a_new_theme_and_comments_get_it_afterwards(
         },
     )
     assert accepted.status_code == 302
-    taxonomy = queries.taxonomy_in_force()
+    taxonomy = queries.taxonomy_in_force(_exk())
     assert taxonomy.theme("kaffe").label_in("en") == "Coffee machines"
     assert set(taxonomy.theme("kaffe").terms["sv"].words) == set(words)
     event = AuditEvent.objects.get(action="themes.discovery.accept")
@@ -145,7 +145,7 @@ def test_a_proposal_can_be_merged_into_an_existing_theme(
         {f"p{dogs + 1}-target": "tillganglighet", f"p{dogs + 1}-words": words},
     )
     assert response.status_code == 302
-    theme = queries.taxonomy_in_force().theme("tillganglighet")
+    theme = queries.taxonomy_in_force(_exk()).theme("tillganglighet")
     assert set(words) <= set(theme.terms["sv"].words)
     assert AuditEvent.objects.filter(action="themes.discovery.merge").count() == 1
 
@@ -181,3 +181,8 @@ def test_a_run_on_a_unit_outside_her_comments_is_refused(
     assert analyst.get(f"/portal/teman/upptack/{run.pk}/").status_code == 403
     refused = analyst.post("/portal/teman/upptack/", {"survey": "nki", "unit": "RGX"})
     assert refused.status_code == 400 and DiscoveryRun.objects.count() == 1
+
+
+def _exk() -> Unit:
+    """The municipality: the organisation whose taxonomy these tests change."""
+    return Unit.objects.get(code="EXK")

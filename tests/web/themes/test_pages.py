@@ -11,6 +11,7 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from kundpuls.web.org.models import Unit
 from kundpuls.web.themes import queries
 
 pytestmark = pytest.mark.database
@@ -37,7 +38,7 @@ def test_an_analyst_edits_a_theme_and_the_list_shows_it(client_for: Callable[[st
     assert "<legend>Ord på svenska</legend>" in page and "otrevlig" in page
     response = client.post(EDIT, _form(sv_words="otrevlig\nvänlig\nsur", note="sur personal"))
     assert response.status_code == 302
-    theme = queries.taxonomy_in_force().theme("bemotande")
+    theme = queries.taxonomy_in_force(_exk()).theme("bemotande")
     assert (
         theme.terms["sv"].words == ("otrevlig", "vänlig", "sur") and theme.label_in("en") == "Staff attitude"
     )
@@ -60,7 +61,7 @@ def test_a_bad_term_is_shown_on_its_field_with_path_and_value_in_the_users_langu
     english = client.post(EDIT, _form(sv_words="lång kö")).content.decode()
     assert "themes.bemotande.sv.words[0]: a word must be exactly one word" in english
     assert "(value &#x27;lång kö&#x27;)" in english
-    assert queries.revision_number() == 0
+    assert queries.revision_number(_exk()) == 0
 
 
 @pytest.mark.django_db
@@ -71,13 +72,13 @@ def test_a_theme_is_added_and_removed_and_history_restores_it(client_for: Callab
     taken = client.post("/portal/teman/nytt/", {**_form(), "key": "pris"})
     assert taken.status_code == 400 and "themes.pris" in taken.content.decode()
     added = client.post("/portal/teman/nytt/", {**_form(label_sv="Kaffe", sv_words="kaffe"), "key": "kaffe"})
-    assert added.status_code == 302 and "kaffe" in queries.taxonomy_in_force().keys
+    assert added.status_code == 302 and "kaffe" in queries.taxonomy_in_force(_exk()).keys
     assert client.post("/portal/teman/tema/kaffe/ta-bort/").status_code == 302
-    assert "kaffe" not in queries.taxonomy_in_force().keys
+    assert "kaffe" not in queries.taxonomy_in_force(_exk()).keys
     history = client.get("/portal/teman/historik/").content.decode()
     assert "Återställ version 1" in history and "analytiker@kundpuls.example" in history
     assert client.post("/portal/teman/historik/1/aterstall/").status_code == 302
-    assert "kaffe" in queries.taxonomy_in_force().keys and queries.revision_number() == 3
+    assert "kaffe" in queries.taxonomy_in_force(_exk()).keys and queries.revision_number(_exk()) == 3
     old = client.get("/portal/teman/historik/2/teman.yaml")
     assert old.status_code == 200 and "kaffe" not in yaml.safe_load(old.content)["themes"]
 
@@ -92,7 +93,7 @@ def test_others_may_not_change_the_taxonomy(client_for: Callable[[str], Client])
         assert client.post("/portal/teman/upptack/1/forslag/1/").status_code == 403
     anonymous = client_for("anonymous").post("/portal/teman/tema/pris/ta-bort/")
     assert anonymous.status_code == 302 and "/konto/logga-in/" in anonymous["Location"]
-    assert queries.revision_number() == 0
+    assert queries.revision_number(_exk()) == 0
 
 
 @pytest.mark.django_db
@@ -110,7 +111,7 @@ def test_download_and_upload_round_trip_and_bad_files_name_the_nodes(
     assert response.status_code == 400
     html = response.content.decode()
     assert "themes.kaffe.sv.words[1]" in html and "themes.pris.en.phrases[0]" in html
-    assert queries.revision_number() == 0
+    assert queries.revision_number(_exk()) == 0
     broken = SimpleUploadedFile("teman.yaml", b"themes: [\n")
     assert (
         "(root): inte giltig YAML"
@@ -120,8 +121,8 @@ def test_download_and_upload_round_trip_and_bad_files_name_the_nodes(
     data["themes"]["pris"]["en"]["phrases"] = ["too expensive"]
     good = SimpleUploadedFile("teman.yaml", yaml.safe_dump(data, allow_unicode=True).encode())
     assert client.post("/portal/teman/ladda-upp/", {"file": good, "note": "kaffe"}).status_code == 302
-    assert queries.taxonomy_in_force().theme("kaffe").terms["sv"].words == ("kaffe",)
-    assert queries.current_revision().note == "kaffe"  # type: ignore[union-attr]
+    assert queries.taxonomy_in_force(_exk()).theme("kaffe").terms["sv"].words == ("kaffe",)
+    assert queries.current_revision(_exk()).note == "kaffe"  # type: ignore[union-attr]
 
 
 @pytest.mark.django_db
@@ -145,3 +146,8 @@ def test_the_list_counts_the_comments_each_theme_catches(
     assert '<td>2 (25,0 %)<br><span class="muted">2 klagomål, 0 beröm</span></td>' in row["bemotande"]
     assert '<td>1 (12,5 %)<br><span class="muted">1 klagomål, 0 beröm</span></td>' in row["vantetid"]
     assert "<td>0 (0,0 %)</td>" in row["pris"]
+
+
+def _exk() -> Unit:
+    """The municipality: the organisation whose taxonomy these tests change."""
+    return Unit.objects.get(code="EXK")

@@ -44,7 +44,7 @@ from kundpuls.web.org.permissions import Capability, require
 from kundpuls.web.responses.actions import ImportReport, IncomingResponse, import_responses, prepare_answers
 from kundpuls.web.surveys.actions import open_distribution
 from kundpuls.web.surveys.models import Channel, Distribution, Survey
-from kundpuls.web.surveys.queries import current_version, definition_of
+from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
 
 PREFIX = "kp_"
 TOUCH_EVERY = timedelta(minutes=1)
@@ -180,7 +180,10 @@ def submit_batch(body: bytes, *, actor: Actor, language: str) -> ImportReport:
     """Validate and store a batch (see the module docstring); raises with every problem named."""
     data = _parse(body)
     key = str(data.get("survey") or "")
-    survey = Survey.objects.filter(key=key).first()
+    try:  # among the token's person's organisations only (KEY or ORG:KEY)
+        survey: Survey | None = survey_by_key(key, actor=actor)
+    except NotFound:
+        survey = None
     version = current_version(survey) if survey is not None else None
     if survey is None or version is None:
         raise NotFound(_("survey: no published survey %(key)r") % {"key": key})

@@ -110,11 +110,10 @@ def api_write(view: View) -> View:
     return csrf_exempt(require_POST(_answered(view, session=False)))
 
 
-def _definition(key: str) -> SurveyDefinition:
-    for survey, definition in queries.surveys_with_results():
-        if survey.key == key:
-            return definition
-    raise NotFound(f"survey: no results for survey {key!r}")
+def _definition(request: HttpRequest, key: str) -> SurveyDefinition:
+    """The results of the survey ``key`` (``KEY`` or ``ORG:KEY``) among the token's person's
+    organisations; another organisation's survey is not found, like an unknown key."""
+    return queries.results_survey(request.user, key)[1]
 
 
 @require_GET
@@ -172,11 +171,11 @@ def surveys(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     language = page_language()
     found = []
-    for survey, definition in queries.surveys_with_results():
+    for survey, definition in queries.surveys_for(request.user, queries.surveys_with_results()):
         indices = definition.codebook.indices
         found.append(
             {
-                "key": survey.key,
+                "key": survey.url_key,
                 "title": definition.title.in_language(language),
                 "main_index": next(iter(indices), None),
                 "indices": [
@@ -208,11 +207,12 @@ def overview(request: HttpRequest, survey: str) -> HttpResponse:
     """The main index of every unit the person may export, in one period (default: the latest)."""
     if not can(request.user, Capability.EXPORT):
         raise PermissionDenied
-    definition = _definition(survey)
+    found, definition = queries.results_survey(request.user, survey)
     kind, period = _period_arguments(request)
     result = queries.overview(
         request.user,
         definition,
+        organisation=found.organisation_id,
         period_kind=kind,
         period=period,
         sort="tree",
@@ -238,7 +238,7 @@ def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
         # One answer for a unit that does not exist and one the person may not read: a 403 here would
         # tell anyone with a token which unit codes exist.
         raise NotFound(_("unit: no unit %(unit)r whose results you may read") % {"unit": unit[:40]})
-    definition = _definition(survey)
+    definition = _definition(request, survey)
     kind, period = _period_arguments(request)
     segment = request.GET.get("segment") or None
     report = queries.unit_results(

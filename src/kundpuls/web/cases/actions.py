@@ -67,7 +67,9 @@ def save_rules(survey: Survey, data: Any, *, actor: Actor) -> AlertRuleSet:
     require(actor, Capability.MANAGE_SURVEYS, survey.owner)
     if isinstance(data, str):
         data = load_rules_text(data)
-    parse_rules(data, definition_of(_latest_version(survey)))
+    parse_rules(
+        data, definition_of(_latest_version(survey)), taxonomy=taxonomy_in_force(survey.organisation_id)
+    )
     ruleset, created = AlertRuleSet.objects.get_or_create(survey=survey, defaults={"rules": data})
     if not created:
         ruleset.rules = data
@@ -81,7 +83,7 @@ def save_rules(survey: Survey, data: Any, *, actor: Actor) -> AlertRuleSet:
 
 def compiled_rules(ruleset: AlertRuleSet, version: SurveyVersion) -> CompiledRules | None:
     """The rules of ``ruleset`` for ``version``, parsed once per rules, version and taxonomy."""
-    taxonomy = taxonomy_in_force()
+    taxonomy = taxonomy_in_force(ruleset.survey.organisation_id)
     rules = json.dumps(ruleset.rules, sort_keys=True, ensure_ascii=False).encode()
     key = (hashlib.sha256(rules).hexdigest(), version.pk, taxonomy.fingerprint)
     if key not in _COMPILED:
@@ -249,8 +251,8 @@ def add_note(case: Case, text: str, *, actor: Actor, now: datetime | None = None
     return note
 
 
-def _check_root_causes(root_causes: Sequence[str]) -> list[str]:
-    themes = set(taxonomy_in_force().keys)
+def _check_root_causes(case: Case, root_causes: Sequence[str]) -> list[str]:
+    themes = set(taxonomy_in_force(case.survey.organisation_id).keys)
     unknown = [c for c in root_causes if c not in themes]
     if unknown:
         raise InvalidArgument(
@@ -282,7 +284,7 @@ def advance(
         fields.append("contacted_at")
     elif status == CaseStatus.RESOLVED:
         case.resolved_at = now
-        case.root_causes = _check_root_causes(root_causes or [])
+        case.root_causes = _check_root_causes(case, root_causes or [])
         case.improvement = improvement.strip()
         fields += ["resolved_at", "root_causes", "improvement"]
     elif status == CaseStatus.CLOSED:

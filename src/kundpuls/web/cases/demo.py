@@ -23,6 +23,7 @@ from kundpuls.web.cases.rules import comment_themes
 from kundpuls.web.org.actors import DEMO, Actor
 from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.models import Survey
+from kundpuls.web.themes.queries import taxonomy_in_force
 
 WEEKS = 16
 """Cases are opened for the responses of this many recent weeks."""
@@ -85,7 +86,8 @@ def _handler(case: Case) -> Actor:
 def _root_causes(case: Case) -> list[str]:
     answers = case.response.answers if case.response is not None else {}  # a tombstone has none
     comment = next((v for k, v in answers.items() if k.startswith("kommentar")), "")
-    found = sorted(comment_themes(comment)) if isinstance(comment, str) and comment else []
+    taxonomy = taxonomy_in_force(case.survey.organisation_id)
+    found = sorted(comment_themes(comment, taxonomy)) if isinstance(comment, str) and comment else []
     return found[:2] or ["bemotande"]
 
 

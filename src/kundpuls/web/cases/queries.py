@@ -13,6 +13,7 @@ from kundpuls.errors import NotFound
 from kundpuls.web.cases.models import Case, CaseStatus
 from kundpuls.web.org.models import Role, RoleKind, Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
+from kundpuls.web.org.tenancy import organisation_id
 from kundpuls.web.responses.models import ContactDetails
 from kundpuls.web.themes.queries import taxonomy_in_force
 
@@ -97,7 +98,7 @@ def you_said_we_did(unit: Unit, start: date, end: date, *, language: str = "sv")
         closed_at__date__gte=start,
         closed_at__date__lte=end,
     ).order_by("closed_at")
-    taxonomy = taxonomy_in_force()
+    taxonomy = taxonomy_in_force(organisation_id(unit))
     labels = {t.key: t.label_in(language) for t in taxonomy.themes}
     by_cause: Counter[str] = Counter()
     actions: dict[str, list[str]] = {}

@@ -33,7 +33,6 @@ from typing import Any
 from kundpuls.errors import DefinitionError, brief
 from kundpuls.instruments import SurveyDefinition, stored_items
 from kundpuls.text import Taxonomy, assign_themes
-from kundpuls.web.themes.queries import taxonomy_in_force
 from kundpuls.yaml_input import load_yaml
 
 _KEY = re.compile(r"^[a-z0-9_]{1,64}$")
@@ -70,10 +69,8 @@ def _fail(path: str, message: str, value: object) -> DefinitionError:
     return DefinitionError(f"{path}: {message} (value {brief(value)})", field=path, value=value)
 
 
-def parse_rules(
-    data: Any, definition: SurveyDefinition, *, taxonomy: Taxonomy | None = None
-) -> tuple[AlertRule, ...]:
-    """Validate ``data`` against ``definition`` and the taxonomy (default: the one in force); raise
+def parse_rules(data: Any, definition: SurveyDefinition, *, taxonomy: Taxonomy) -> tuple[AlertRule, ...]:
+    """Validate ``data`` against ``definition`` and ``taxonomy`` (the survey's organisation's); raise
     :class:`DefinitionError` naming path and value."""
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise _fail("rules", "expected a mapping with a list 'rules'", data)
@@ -81,7 +78,7 @@ def parse_rules(
     if unknown:
         raise _fail(sorted(unknown)[0], "unknown key", data[sorted(unknown)[0]])
     items = {item.key: item for item in stored_items(definition)}
-    themes = set((taxonomy or taxonomy_in_force()).keys)
+    themes = set(taxonomy.keys)
     seen: set[str] = set()
     parsed = []
     for i, rule in enumerate(data["rules"]):
@@ -181,9 +178,8 @@ def _number(value: Any) -> float | None:
 _TAXONOMIES: dict[str, Taxonomy] = {}
 
 
-def comment_themes(text: str, taxonomy: Taxonomy | None = None) -> frozenset[str]:
-    """Themes of one (redacted) comment from ``taxonomy`` (default: the taxonomy in force)."""
-    taxonomy = taxonomy or taxonomy_in_force()
+def comment_themes(text: str, taxonomy: Taxonomy) -> frozenset[str]:
+    """Themes of one (redacted) comment from ``taxonomy`` (the survey's organisation's)."""
     _TAXONOMIES.setdefault(taxonomy.fingerprint, taxonomy)
     return _themes_of(taxonomy.fingerprint, text)
 
@@ -193,8 +189,7 @@ def _themes_of(fingerprint: str, text: str) -> frozenset[str]:
     return frozenset(assign_themes([text], _TAXONOMIES[fingerprint]).themes_of(0))
 
 
-def compile_rules(rules: tuple[AlertRule, ...], *, taxonomy: Taxonomy | None = None) -> CompiledRules:
-    """Predicates for ``rules``; theme conditions use ``taxonomy`` (default: the one in force)."""
-    taxonomy = taxonomy or taxonomy_in_force()
+def compile_rules(rules: tuple[AlertRule, ...], *, taxonomy: Taxonomy) -> CompiledRules:
+    """Predicates for ``rules``; theme conditions use ``taxonomy`` (the survey's organisation's)."""
     predicates = tuple((r.key, tuple(_predicate(c, taxonomy) for c in r.conditions)) for r in rules)
     return CompiledRules(rules, predicates)

@@ -10,17 +10,20 @@ from kundpuls.web.cases.models import AlertRuleSet, Case
 from kundpuls.web.themes.queries import ThemeUsage
 
 
-def theme_usage_in_cases(wanted: set[str]) -> dict[str, ThemeUsage]:
+def theme_usage_in_cases(organisation_pk: int, wanted: set[str]) -> dict[str, ThemeUsage]:
     """For each of ``wanted`` that is in use: the alert rules (``survey:rule``) with a theme condition on it
-    and the cases that name it as a root cause (open or closed: closed cases keep their history)."""
+    and the cases that name it as a root cause (open or closed: closed cases keep their history), in one
+    organisation: each has its own taxonomy."""
     usage: dict[str, ThemeUsage] = {}
-    for survey_key, data in AlertRuleSet.objects.values_list("survey__key", "rules"):
+    rulesets = AlertRuleSet.objects.filter(survey__organisation_id=organisation_pk)
+    for survey_key, data in rulesets.values_list("survey__key", "rules"):
         for rule in (data or {}).get("rules", []) if isinstance(data, dict) else []:
             for condition in rule.get("when", []) if isinstance(rule, dict) else []:
                 theme = condition.get("theme") if isinstance(condition, dict) else None
                 if theme in wanted:
                     usage.setdefault(theme, ThemeUsage()).rules.append(f"{survey_key}:{rule.get('key')}")
-    cases = Case.objects.exclude(root_causes=[]).values_list("pk", "root_causes").order_by("pk")
+    in_organisation = Case.objects.filter(survey__organisation_id=organisation_pk)
+    cases = in_organisation.exclude(root_causes=[]).values_list("pk", "root_causes").order_by("pk")
     for pk, causes in cases.iterator():
         for cause in causes or []:
             if cause in wanted:

@@ -8,5 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/atgard/", views.case_act, name="act"),
     path("ni-sa-vi-gjorde/<str:code>/", views.summary, name="summary"),
-    path("regler/<slug:key>/", views.rules_edit, name="rules"),
+    path("regler/<str:key>/", views.rules_edit, name="rules"),
 ]

@@ -94,7 +94,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if can(u, Capability.HANDLE_CASES, case.unit)
     ]
     language = page_language()
-    taxonomy = taxonomy_in_force()
+    taxonomy = taxonomy_in_force(case.survey.organisation_id)
     context = {
         "case": case,
         "may_handle": may_handle,
@@ -207,7 +207,7 @@ def summary(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def rules_edit(request: HttpRequest, key: str) -> HttpResponse:
     try:
-        survey = survey_by_key(key)
+        survey = survey_by_key(key, actor=request.user)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     if not can(request.user, Capability.MANAGE_SURVEYS, survey.owner):
@@ -242,7 +242,7 @@ def rules_edit(request: HttpRequest, key: str) -> HttpResponse:
         else:
             if not previewing:
                 messages.success(request, _("The alert rules were saved."))
-                return redirect("cases:rules", key=survey.key)
+                return redirect("cases:rules", key=survey.url_key)
     return render(
         request,
         "cases/rules.html",

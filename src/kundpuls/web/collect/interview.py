@@ -42,9 +42,9 @@ from kundpuls.web.surveys.models import Channel, Distribution, Survey, SurveyVer
 from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
 
 
-def _survey(key: str) -> Survey:
+def _survey(request: HttpRequest, key: str) -> Survey:
     try:
-        return survey_by_key(key)
+        return survey_by_key(key, actor=request.user)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
 
@@ -52,7 +52,7 @@ def _survey(key: str) -> Survey:
 @login_required
 def choose_unit(request: HttpRequest, key: str) -> HttpResponse:
     """Which unit the calls are for (the units of the survey's organisation the interviewer may enter)."""
-    survey = _survey(key)
+    survey = _survey(request, key)
     units = [
         u
         for u in Unit.objects.filter(path__startswith=survey.owner.path, valid_to__isnull=True).order_by(
@@ -67,7 +67,7 @@ def choose_unit(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 def interview(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
-    survey = _survey(key)
+    survey = _survey(request, key)
     unit = Unit.objects.filter(code=unit_code, path__startswith=survey.owner.path).first()
     if unit is None:
         raise Http404
@@ -82,8 +82,8 @@ def interview(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
             open_distribution(survey, unit, channel=Channel.PHONE, actor=actor_of(request))
         except KundpulsError as exc:
             messages.error(request, str(exc))
-            return redirect("interview:start", key=survey.key)
-        return redirect("interview:walk", key=survey.key, unit_code=unit.code)
+            return redirect("interview:start", key=survey.url_key)
+        return redirect("interview:walk", key=survey.url_key, unit_code=unit.code)
     distribution = Distribution.objects.filter(
         survey=survey, unit=unit, channel=Channel.PHONE, closed_at__isnull=True
     ).first()
@@ -99,7 +99,7 @@ def interview(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
                 "nothing new was stored. Next call."
             )
         messages.success(request, text % {"receipt": receipt.code})
-        return redirect("interview:walk", key=survey.key, unit_code=unit.code)
+        return redirect("interview:walk", key=survey.url_key, unit_code=unit.code)
 
     flow = Flow(
         finish=finish,
@@ -112,7 +112,7 @@ def interview(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
             stored = SurveyVersion.objects.get(pk=state.version_id, survey=survey, published_at__isnull=False)
         except (BadState, SurveyVersion.DoesNotExist):
             messages.error(request, _("The interview form could not be read; start the interview again."))
-            return redirect("interview:walk", key=survey.key, unit_code=unit.code)
+            return redirect("interview:walk", key=survey.url_key, unit_code=unit.code)
         return continue_post(request, distribution, state, stored, flow=flow)
     definition = definition_of(version)
     first = first_page_key(definition, {})
@@ -126,7 +126,7 @@ def interview(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
             person = resolve_reference(reference, survey_id=survey.pk, unit_id=unit.pk)
         except KundpulsError as exc:
             messages.error(request, str(exc))
-            return redirect("interview:walk", key=survey.key, unit_code=unit.code)
+            return redirect("interview:walk", key=survey.url_key, unit_code=unit.code)
         answered = Response.objects.filter(submission_id=person.submission_id).first()
         if answered is not None:
             messages.error(
@@ -137,7 +137,7 @@ def interview(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
                 )
                 % {"reference": person.reference, "receipt": answered.receipt},
             )
-            return redirect("interview:walk", key=survey.key, unit_code=unit.code)
+            return redirect("interview:walk", key=survey.url_key, unit_code=unit.code)
         state = RespondentState(person.submission_id, distribution.pk, version.pk, first, state.language, {})
         flow = replace(flow, extra={**(flow.extra or {}), "reference": person.reference})
     return render_page(request, distribution, definition, state, flow=flow)

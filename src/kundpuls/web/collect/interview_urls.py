@@ -4,6 +4,6 @@ from kundpuls.web.collect import interview
 
 app_name = "interview"
 urlpatterns = [
-    path("<slug:key>/", interview.choose_unit, name="start"),
-    path("<slug:key>/<str:unit_code>/", interview.interview, name="walk"),
+    path("<str:key>/", interview.choose_unit, name="start"),
+    path("<str:key>/<str:unit_code>/", interview.interview, name="walk"),
 ]

@@ -24,8 +24,9 @@ from kundpuls.reports.overview import organisation_overview
 from kundpuls.reports.unit_report import survey_frame, survey_plan, unit_report
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
+from kundpuls.web.org.tenancy import organisation_id, organisation_ids_of
 from kundpuls.web.surveys.models import Channel, Survey
-from kundpuls.web.surveys.queries import current_version, definition_of
+from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
 from kundpuls.web.themes.queries import taxonomy_in_force
 
 
@@ -45,7 +46,8 @@ def surveys_with_results() -> list[tuple[Survey, SurveyDefinition]]:
         return []
     in_lake = set(read_manifest(location).survey_keys())
     found = []
-    for survey in Survey.objects.filter(key__in=in_lake).select_related("owner").order_by("key"):
+    stored = Survey.objects.filter(key__in=in_lake).select_related("owner", "organisation")
+    for survey in stored.order_by("key", "organisation_id"):
         version = current_version(survey)
         if version is not None:
             found.append((survey, definition_of(version)))
@@ -55,21 +57,25 @@ def surveys_with_results() -> list[tuple[Survey, SurveyDefinition]]:
 def surveys_for(
     user: Any, available: list[tuple[Survey, SurveyDefinition]]
 ) -> list[tuple[Survey, SurveyDefinition]]:
-    """``available`` with the surveys of ``user``'s own organisations first.
+    """``available`` limited to the surveys of ``user``'s organisations (:mod:`kundpuls.web.org.tenancy`).
 
-    A survey belongs to the organisation (root unit) of its owner unit; a person whose units lie in the
-    region sees the region's surveys first, so a results page does not open on another organisation's
-    survey that was never run in their units.
+    A survey belongs to the organisation (root unit) of its owner unit; a person whose roles lie in the
+    region never sees, nor is offered, the municipality's surveys (superusers see every organisation's).
     """
-    roots = {
-        path.strip("/").split("/")[0]
-        for path in units_where(user, Capability.VIEW_RESULTS).values_list("path", flat=True)
-    }
+    allowed = organisation_ids_of(user)
+    if allowed is None:
+        return list(available)
+    return [entry for entry in available if entry[0].organisation_id in allowed]
 
-    def own(entry: tuple[Survey, SurveyDefinition]) -> bool:
-        return entry[0].owner.path.strip("/").split("/")[0] in roots
 
-    return sorted(available, key=lambda entry: not own(entry))
+def results_survey(user: Any, reference: str) -> tuple[Survey, SurveyDefinition]:
+    """The survey with results that ``reference`` (``KEY`` or ``ORG:KEY``) names among ``user``'s
+    organisations: :func:`~kundpuls.web.surveys.queries.survey_by_key` decides (not found, ambiguous)."""
+    survey = survey_by_key(reference, actor=user)
+    for entry in surveys_with_results():
+        if entry[0].pk == survey.pk:
+            return entry
+    raise NotFound(f"survey: no results for survey {reference!r}")
 
 
 def staff_survey_for(definition: SurveyDefinition) -> SurveyDefinition | None:
@@ -123,7 +129,7 @@ def unit_results(
     """The unit's report (cached per lake generation); comments only for readers who may see them."""
     comments = can(user, Capability.VIEW_COMMENTS, unit)
     lake = lake_dir()
-    taxonomy = taxonomy_in_force()
+    taxonomy = taxonomy_in_force(organisation_id(unit))
     setting = threshold_setting()
     key = (
         *cache.lake_key(lake),
@@ -164,6 +170,7 @@ def overview(
     user: Any,
     definition: SurveyDefinition,
     *,
+    organisation: int,
     period_kind: str,
     period: str | None,
     sort: str,
@@ -172,8 +179,11 @@ def overview(
     capability: Capability = Capability.VIEW_RESULTS,
     index: str | None = None,
 ) -> Overview:
-    """The overview of every unit on which ``user`` has ``capability`` (seeing results by default)."""
-    units = list(units_where(user, capability).order_by("path").values_list("code", flat=True))
+    """The overview of every unit of the survey's ``organisation`` (its root unit's primary key) on which
+    ``user`` has ``capability`` (seeing results by default): a person of several organisations never gets
+    another organisation's units under a survey with the same key."""
+    own = units_where(user, capability).filter(path__startswith=f"/{organisation}/")
+    units = list(own.order_by("path").values_list("code", flat=True))
     return organisation_overview(
         lake_dir(),
         definition,

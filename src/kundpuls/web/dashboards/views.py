@@ -24,6 +24,7 @@ from kundpuls.web.language import page_language
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can
+from kundpuls.web.org.tenancy import ambiguous
 from kundpuls.web.responses.queries import lake_updated_at
 from kundpuls.web.surveys.models import Survey
 
@@ -36,9 +37,11 @@ EXPORT_TYPES = {
 def _survey(request: HttpRequest) -> tuple[list[tuple[Survey, SurveyDefinition]], SurveyDefinition | None]:
     available = queries.surveys_for(request.user, queries.surveys_with_results())
     wanted = request.GET.get("survey")
-    for survey, definition in available:
-        if survey.key == wanted:
-            return available, definition
+    matches = [(s, d) for s, d in available if wanted in (s.key, s.reference)]
+    if len(matches) > 1:  # a person of two organisations that both use the key
+        raise ambiguous("survey", str(wanted), [s.organisation.code for s, _ in matches])
+    if matches:
+        return available, matches[0][1]
     return available, available[0][1] if available else None
 
 
@@ -54,7 +57,7 @@ def _unit(request: HttpRequest, code: str, capability: Capability) -> Unit:
 
 def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
     available, definition = _survey(request)
-    choices = [(s.key, s.title) for s, _ in available]
+    choices = [(s.url_key, s.title) for s, _ in available]
     context: dict[str, Any] = {"unit": unit, "dashboard": None, "surveys": choices}
     if definition is None:
         context["form"] = FilterForm(request.GET, surveys=choices)
@@ -190,7 +193,7 @@ def _overview_context(
     request: HttpRequest, capability: Capability = Capability.VIEW_RESULTS
 ) -> dict[str, Any]:
     available, definition = _survey(request)
-    choices = [(s.key, s.title) for s, _ in available]
+    choices = [(s.url_key, s.title) for s, _ in available]
     context: dict[str, Any] = {"overview": None}
     if definition is None:
         context["form"] = FilterForm(request.GET, surveys=choices, sortable=True)
@@ -199,9 +202,11 @@ def _overview_context(
     probe.is_valid()
     kind = probe.value("kind", "quarter") or "quarter"
     language = page_language()
+    organisation = next(s.organisation_id for s, d in available if d is definition)
     first = queries.overview(
         request.user,
         definition,
+        organisation=organisation,
         period_kind=kind,
         period=None,
         sort="tree",
@@ -222,6 +227,7 @@ def _overview_context(
     result = queries.overview(
         request.user,
         definition,
+        organisation=organisation,
         period_kind=kind,
         period=form.value("period"),
         sort=sort,

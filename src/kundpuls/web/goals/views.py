@@ -27,8 +27,7 @@ from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.org.queries import unit_by_code
-from kundpuls.web.surveys.models import Survey
-from kundpuls.web.surveys.queries import survey_by_key
+from kundpuls.web.surveys.queries import survey_by_key, surveys_of
 
 
 def _period(request: HttpRequest) -> str:
@@ -94,25 +93,25 @@ def unit_goals(request: HttpRequest, code: str) -> HttpResponse:
         "productivity_chart": _phone_too(_productivity_chart(productivity)),
         "can_set_goals": can(request.user, Capability.MANAGE_SURVEYS, unit),
         "can_add_actions": can(request.user, Capability.HANDLE_CASES, unit),
-        "metrics": _metric_choices(),
+        "metrics": _metric_choices(request.user),
         "own_goals": [r for r in rows if r.goal.unit_id == unit.pk],
     }
     return render(request, "goals/unit.html", context)
 
 
-def _metric_choices() -> list[tuple[str, str, str, str]]:
+def _metric_choices(user: Any) -> list[tuple[str, str, str, str]]:
     """(survey key, metric, label, survey title) offered in the goal form: codebook indices, NPS, rates."""
     choices: list[tuple[str, str, str, str]] = [
         ("", "cases_in_time", metric_label("cases_in_time", None), "")
     ]
-    for survey in Survey.objects.filter(versions__published_at__isnull=False).distinct():
+    for survey in surveys_of(user).filter(versions__published_at__isnull=False).distinct():
         try:
             codebook = survey_definition(survey).codebook
         except KundpulsError:
             continue
         metrics = [f"index:{name}" for name in codebook.indices]
         metrics += [m for m in METRIC_KINDS if m != "cases_in_time" and (m != "nps" or codebook.nps)]
-        choices += [(survey.key, m, metric_label(m, survey), survey.title) for m in metrics]
+        choices += [(survey.url_key, m, metric_label(m, survey), survey.title) for m in metrics]
     return choices
 
 
@@ -132,7 +131,7 @@ def unit_act(request: HttpRequest, code: str) -> HttpResponse:
                 metric,
                 request.POST.get("period", ""),
                 request.POST.get("target", "").replace(",", "."),
-                survey=survey_by_key(survey_key) if survey_key else None,
+                survey=survey_by_key(survey_key, actor=request.user) if survey_key else None,
                 actor=actor_of(request),
             )
         elif what == "remove_goal":
@@ -153,7 +152,7 @@ def unit_act(request: HttpRequest, code: str) -> HttpResponse:
             survey_key, _sep, driver = request.POST.get("driver", "").partition("|")
             actions.add_improvement_action(
                 unit,
-                survey_by_key(survey_key),
+                survey_by_key(survey_key, actor=request.user),
                 driver.removeprefix("index:"),
                 request.POST.get("title", ""),
                 owner=request.user,

@@ -183,7 +183,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def _survey_for(request: HttpRequest, key: str) -> Survey:
     """Contact data and sending belong to those who manage the survey (its owner's subtree)."""
     try:
-        survey = survey_by_key(key)
+        survey = survey_by_key(key, actor=request.user)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     if not can(request.user, Capability.MANAGE_SURVEYS, survey.owner):
@@ -229,7 +229,7 @@ def status_page(request: HttpRequest, key: str) -> HttpResponse:
                 errors = [{"row": 1, "column": "recipients", "value": name, "message": clip(str(exc), 300)}]
             else:
                 messages.success(request, _("%(n)d recipients invited.") % {"n": summary.invited})
-                return redirect("invitations:status", key=survey.key)
+                return redirect("invitations:status", key=survey.url_key)
     rates = queries.unit_rates(survey)
     over_time = queries.rate_over_time(survey)
     context = {
@@ -270,4 +270,4 @@ def send(request: HttpRequest, key: str) -> HttpResponse:
         actions.plan_invitations(survey, actor=actor_of(request))
     queued = enqueue_due(survey)
     messages.success(request, _("%(n)d mails queued.") % {"n": queued})
-    return redirect("invitations:status", key=survey.key)
+    return redirect("invitations:status", key=survey.url_key)

@@ -20,9 +20,10 @@ Superusers may do everything everywhere. ``view_cases`` reads follow-up cases (t
 with the answers that opened it); every change to a case needs ``handle_cases``, so an analyst (the
 quality strategist) reads the cases of their subtree but changes none.
 
-The organisation's comment-theme taxonomy (:mod:`kundpuls.web.themes`) is shared by every unit, so it is
-edited with ``manage_surveys`` held on a *root* unit (administrators and analysts of a whole
-organisation): see :func:`kundpuls.web.themes.queries.may_edit_taxonomy`.
+Each organisation's comment-theme taxonomy (:mod:`kundpuls.web.themes`) is shared by all its units, so it
+is edited with ``manage_surveys`` held on its *root* unit (administrators and analysts of the whole
+organisation): see :func:`kundpuls.web.themes.queries.may_edit_taxonomy`. What belongs to which
+organisation, and how keys are resolved: :mod:`kundpuls.web.org.tenancy`.
 """
 
 from __future__ import annotations

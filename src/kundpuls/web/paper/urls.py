@@ -4,6 +4,6 @@ from kundpuls.web.paper import views
 
 app_name = "paper"
 urlpatterns = [
-    path("<slug:key>/<str:unit_code>/", views.paper_entry, name="entry"),
-    path("<slug:key>/<str:unit_code>/utskrift/", views.print_forms, name="print"),
+    path("<str:key>/<str:unit_code>/", views.paper_entry, name="entry"),
+    path("<str:key>/<str:unit_code>/utskrift/", views.print_forms, name="print"),
 ]

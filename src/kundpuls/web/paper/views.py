@@ -81,7 +81,7 @@ def _label(definition: SurveyDefinition, key: str) -> str:
 
 def _survey_and_unit(request: HttpRequest, key: str, unit_code: str) -> tuple[Survey, Unit, SurveyVersion]:
     try:
-        survey = survey_by_key(key)
+        survey = survey_by_key(key, actor=request.user)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     unit = Unit.objects.filter(code=unit_code, path__startswith=survey.owner.path).first()

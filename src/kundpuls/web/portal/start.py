@@ -89,6 +89,7 @@ def _survey_results(user: Any, own_codes: set[str], analyst: bool, language: str
         overview = results.overview(
             user,
             definition,
+            organisation=survey.organisation_id,
             period_kind="quarter",
             period=None,
             sort="tree",

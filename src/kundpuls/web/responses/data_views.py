@@ -50,9 +50,9 @@ PENDING_SECONDS = 6 * 3600
 SPECIALS = ("id", "unit", "submitted", "language", "channel")
 
 
-def _survey(key: str) -> Survey:
+def _survey(request: HttpRequest, key: str) -> Survey:
     try:
-        return survey_by_key(key)
+        return survey_by_key(key, actor=request.user)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
 
@@ -143,7 +143,7 @@ def _mapping_from(request: HttpRequest, text: str) -> HistoryMapping:
 
 @login_required
 def history_import(request: HttpRequest, key: str) -> HttpResponse:
-    survey = _survey(key)
+    survey = _survey(request, key)
     if not can(request.user, Capability.MANAGE_SURVEYS, survey.owner):
         raise PermissionDenied
     context: dict[str, Any] = {"survey": survey, "choices": _column_choices(survey), "mapping_text": ""}
@@ -183,7 +183,7 @@ def history_import(request: HttpRequest, key: str) -> HttpResponse:
                 _("Imported %(stored)d new responses (%(already)d were stored before).")
                 % {"stored": report.stored, "already": report.already_stored},
             )
-            return redirect("surveys:detail", key=survey.key)
+            return redirect("surveys:detail", key=survey.url_key)
         checked = import_history(history, actor=actor_of(request), dry_run=True).summary()
         names = dict(Unit.objects.filter(code__in=checked["per_unit"]).values_list("code", "name"))
         context["report"] = checked
@@ -231,7 +231,7 @@ FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel (.xlsx)", "sav": "SPSS (.sav)", "p
 
 @login_required
 def respondent_export(request: HttpRequest, key: str) -> HttpResponse:
-    survey = _survey(key)
+    survey = _survey(request, key)
     units = _export_units(request, survey)
     if not units:
         raise PermissionDenied

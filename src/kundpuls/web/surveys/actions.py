@@ -22,7 +22,7 @@ from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.actors import Actor, user_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, require
-from kundpuls.web.surveys.key_owner import check_key_owner
+from kundpuls.web.org.tenancy import organisation_id
 from kundpuls.web.surveys.models import Channel, Distribution, Survey, SurveyVersion
 from kundpuls.web.surveys.queries import definition_of
 
@@ -32,16 +32,17 @@ def save_definition(definition: SurveyDefinition, *, owner: Unit, actor: Actor) 
     """Store ``definition`` as a new draft version of the survey with its key (created when new).
 
     A change that would alter the scale, type or meaning of an existing item is refused (use a new key), so
-    results stay comparable across versions. Needs ``manage_surveys`` on ``owner`` (and on the stored
-    survey's owner when the key exists). Saving the same definition as the newest version again
-    returns that version instead of adding a copy.
+    results stay comparable across versions. The key is looked up within ``owner``'s organisation only
+    (another organisation's survey with the same key is another survey). Needs ``manage_surveys`` on
+    ``owner`` (and on the stored survey's owner when the key exists). Saving the same definition as the
+    newest version again returns that version instead of adding a copy.
     """
     require(actor, Capability.MANAGE_SURVEYS, owner)
     survey, created = Survey.objects.select_for_update().get_or_create(
         key=definition.key,
+        organisation_id=organisation_id(owner),
         defaults={"title": definition.title.sv, "owner": owner, "created_by": user_of(actor)},
     )
-    check_key_owner(survey, owner, actor)
     if not created:
         require(actor, Capability.MANAGE_SURVEYS, survey.owner)
     as_dict = definition_to_dict(definition)
@@ -187,10 +188,8 @@ def save_draft(
     return save_definition(definition, owner=survey.owner, actor=actor)
 
 
-def _refuse_existing_key(key: str, owner: Unit, actor: Actor) -> None:
-    existing = Survey.objects.select_related("owner").filter(key=key).first()
-    if existing is not None:
-        check_key_owner(existing, owner, actor)  # another organisation's key says so first
+def _refuse_existing_key(key: str, owner: Unit) -> None:
+    if Survey.objects.filter(key=key, organisation_id=organisation_id(owner)).exists():
         raise ValidationError(
             _("key: a survey with the key %(key)r already exists; choose another key") % {"key": key},
             field="key",
@@ -202,7 +201,7 @@ def _refuse_existing_key(key: str, owner: Unit, actor: Actor) -> None:
 def create_survey(data: dict[str, Any], *, owner: Unit, actor: Actor) -> SurveyVersion:
     """A new survey (blank, from a template or copied) from the stored form ``data`` under a new key."""
     require(actor, Capability.MANAGE_SURVEYS, owner)
-    _refuse_existing_key(str(data.get("key")), owner, actor)
+    _refuse_existing_key(str(data.get("key")), owner)
     return save_definition(parse_definition(data), owner=owner, actor=actor)
 
 

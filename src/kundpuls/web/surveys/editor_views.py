@@ -381,7 +381,7 @@ def editor_start(request: HttpRequest) -> HttpResponse:
         )
         try:
             if cleaned["start"] == "copy":
-                source = queries.survey_by_key(cleaned["source"])
+                source = queries.survey_by_key(cleaned["source"], actor=request.user)
                 if not can(request.user, Capability.MANAGE_SURVEYS, source.owner):
                     raise PermissionDenied
                 version = actions.copy_survey(source, key=new_key, owner=owner, actor=actor_of(request))
@@ -405,7 +405,7 @@ def editor_start(request: HttpRequest) -> HttpResponse:
             )
         else:
             messages.success(request, _("The survey is created as a draft; change it here, then publish it."))
-            return redirect("surveys:editor", key=version.survey.key)
+            return redirect("surveys:editor", key=version.survey.url_key)
     return render(request, "surveys/editor/start.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
@@ -11,15 +12,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kundpuls.web.org.models import Unit
+from kundpuls.web.org.tenancy import organisation_id
 
 
 class Survey(models.Model):
-    """A survey with a stable key; what is asked lives in its versions."""
+    """A survey with a stable key; what is asked lives in its versions.
 
-    key = models.SlugField(_("key"), max_length=64, unique=True)
+    The key is unique within the survey's organisation (the root of its owner unit, kept in
+    ``organisation`` by :meth:`save`): two organisations may each have their ``nki``
+    (:mod:`kundpuls.web.org.tenancy`).
+    """
+
+    key = models.SlugField(_("key"), max_length=64)
     title = models.CharField(_("title"), max_length=300)
     owner = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("owner unit")
+    )
+    organisation = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("organisation")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
@@ -28,10 +38,33 @@ class Survey(models.Model):
     class Meta:
         verbose_name = _("survey")
         verbose_name_plural = _("surveys")
-        ordering = ["key"]
+        ordering = ["key", "organisation_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="survey_key_unique_in_organisation")
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.key})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.organisation_id = organisation_id(self.owner)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "owner" in update_fields:  # type: ignore[operator]
+            kwargs["update_fields"] = [*update_fields, "organisation"]  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def reference(self) -> str:
+        """``ORG:KEY``: the survey named unambiguously across organisations (the CLI, links of a person of
+        several organisations)."""
+        return f"{self.organisation.code}:{self.key}"
+
+    @cached_property
+    def url_key(self) -> str:
+        """The key in links: ``KEY``, or ``ORG:KEY`` where another organisation uses the same key (so the
+        link of a person of both organisations is not ambiguous)."""
+        others = Survey.objects.filter(key=self.key).exclude(organisation_id=self.organisation_id)
+        return self.reference if others.exists() else self.key
 
 
 class SurveyVersion(models.Model):

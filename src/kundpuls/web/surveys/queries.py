@@ -6,11 +6,12 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 
 from kundpuls.errors import NotFound
 from kundpuls.instruments import SurveyDefinition, parse_definition
+from kundpuls.web.org.tenancy import ambiguous, organisation_ids_of, split_reference
 from kundpuls.web.surveys.models import Distribution, Survey, SurveyStatus, SurveyVersion
 
 
@@ -31,11 +32,34 @@ def definition_of(version: SurveyVersion) -> SurveyDefinition:
     return parse_definition(version.definition, stored=True)
 
 
-def survey_by_key(key: str) -> Survey:
-    try:
-        return Survey.objects.select_related("owner").get(key=key)
-    except Survey.DoesNotExist:
-        raise NotFound(f"survey: no survey with key {key!r}") from None
+def survey_by_key(reference: str, *, actor: object) -> Survey:
+    """The survey ``reference`` (``KEY`` or ``ORG:KEY``) names among ``actor``'s organisations.
+
+    A person finds only their own organisations' surveys (another organisation's is "not found", the same
+    answer as a key nobody uses); operators and superusers find every organisation's. A key that more than
+    one of those organisations uses is refused with a message naming the ``ORG:KEY`` forms
+    (:mod:`kundpuls.web.org.tenancy`).
+    """
+    organisation, key = split_reference(reference)
+    found = Survey.objects.select_related("owner", "organisation").filter(key=key)
+    if organisation is not None:
+        found = found.filter(organisation__code=organisation)
+    allowed = organisation_ids_of(actor)
+    if allowed is not None:
+        found = found.filter(organisation_id__in=allowed)
+    surveys = list(found[:10])
+    if not surveys:
+        raise NotFound(f"survey: no survey with key {reference!r}")
+    if len(surveys) > 1:
+        raise ambiguous("survey", key, [s.organisation.code for s in surveys])
+    return surveys[0]
+
+
+def surveys_of(actor: object) -> QuerySet[Survey]:
+    """The surveys of ``actor``'s organisations (every organisation's for operators and superusers)."""
+    found = Survey.objects.select_related("owner", "organisation")
+    allowed = organisation_ids_of(actor)
+    return found if allowed is None else found.filter(organisation_id__in=allowed)
 
 
 def current_version(survey: Survey) -> SurveyVersion | None:
@@ -52,7 +76,7 @@ def _status(closed: bool, published: bool) -> SurveyStatus:
 def survey_rows() -> list[dict[str, Any]]:
     """Every survey with its versions, open distributions and response count (for ``surveys list``)."""
     rows = []
-    surveys = Survey.objects.select_related("owner").annotate(
+    surveys = Survey.objects.select_related("owner", "organisation").annotate(
         n_responses=Count("responses", distinct=True),
     )
     for survey in surveys.order_by("key"):
@@ -61,6 +85,8 @@ def survey_rows() -> list[dict[str, Any]]:
         rows.append(
             {
                 "key": survey.key,
+                "organisation": survey.organisation.code,
+                "url_key": survey.url_key,
                 "title": survey.title,
                 "owner": survey.owner.code,
                 "versions": len(versions),

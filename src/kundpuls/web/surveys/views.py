@@ -32,7 +32,7 @@ from kundpuls.yaml_input import MAX_YAML_CHARS, load_yaml
 
 def _survey_for(request: HttpRequest, key: str, capability: Capability = Capability.MANAGE_SURVEYS) -> Survey:
     try:
-        survey = queries.survey_by_key(key)
+        survey = queries.survey_by_key(key, actor=request.user)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     if not can(request.user, capability, survey.owner):
@@ -75,7 +75,7 @@ def survey_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Survey saved as a draft. Preview it, then publish it."))
-            return redirect("surveys:detail", key=version.survey.key)
+            return redirect("surveys:detail", key=version.survey.url_key)
     return render(request, "surveys/new.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -26,6 +26,7 @@ from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.actors import Actor, actor_label, user_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, require
+from kundpuls.web.org.tenancy import organisation_id
 from kundpuls.web.surveys.models import Survey
 from kundpuls.web.surveys.queries import current_version, definition_of
 from kundpuls.web.themes import queries
@@ -97,47 +98,72 @@ def _changes(before: Taxonomy, after: Taxonomy) -> dict[str, list[str]]:
 
 @transaction.atomic
 def save_taxonomy(
-    taxonomy: Taxonomy, *, actor: Actor, note: str = "", action: str = "themes.save", **details: Any
+    organisation: Unit,
+    taxonomy: Taxonomy,
+    *,
+    actor: Actor,
+    note: str = "",
+    action: str = "themes.save",
+    **details: Any,
 ) -> TaxonomyRevision:
-    """Store ``taxonomy`` as the new revision in force (refused when it removes a theme in use).
+    """Store ``taxonomy`` as ``organisation``'s new revision in force (refused when it removes a theme in
+    use in that organisation).
 
-    Only a taxonomy editor may (:func:`kundpuls.web.themes.queries.require_taxonomy_editor`).
+    Only a taxonomy editor of ``organisation`` may
+    (:func:`kundpuls.web.themes.queries.require_taxonomy_editor`).
     """
-    queries.require_taxonomy_editor(actor)
-    before = queries.taxonomy_in_force()
+    queries.require_taxonomy_editor(actor, organisation)
+    before = queries.taxonomy_in_force(organisation)
     changes = _changes(before, taxonomy)
     if changes["removed"]:
-        usage = {k: u for k, u in queries.theme_usage(changes["removed"]).items() if u}
+        usage = {k: u for k, u in queries.theme_usage(organisation, changes["removed"]).items() if u}
         if usage:
             raise ThemeInUse(usage)
-    if taxonomy.fingerprint == before.fingerprint and queries.current_revision() is not None:
+    if taxonomy.fingerprint == before.fingerprint and queries.current_revision(organisation) is not None:
         raise InvalidArgument(
             gettext("taxonomy: nothing changed compared with the taxonomy in force"), field="taxonomy"
         )
-    number = (TaxonomyRevision.objects.aggregate(top=Max("number"))["top"] or 0) + 1
+    stored = TaxonomyRevision.objects.filter(organisation=organisation)
+    number = (stored.aggregate(top=Max("number"))["top"] or 0) + 1
     user = user_of(actor)
     revision = TaxonomyRevision.objects.create(
+        organisation=organisation,
         number=number,
         text=taxonomy.to_yaml(),
         note=note.strip()[:300],
         created_by=user,
         created_by_label="" if user is not None else actor_label(actor),
     )
-    record_audit(actor, action, f"taxonomy r{number}", note=note.strip()[:300], **changes, **details)
+    record_audit(
+        actor,
+        action,
+        f"taxonomy {organisation.code} r{number}",
+        note=note.strip()[:300],
+        **changes,
+        **details,
+    )
     return revision
 
 
-def import_text(text: str, *, actor: Actor, note: str = "") -> TaxonomyRevision:
-    """Validate uploaded YAML and store it as a new revision."""
-    return save_taxonomy(taxonomy_from_text(text), actor=actor, note=note, action="themes.import")
+def import_text(organisation: Unit, text: str, *, actor: Actor, note: str = "") -> TaxonomyRevision:
+    """Validate uploaded YAML and store it as ``organisation``'s new revision."""
+    return save_taxonomy(
+        organisation, taxonomy_from_text(text), actor=actor, note=note, action="themes.import"
+    )
 
 
-def restore(number: int, *, actor: Actor) -> TaxonomyRevision:
+def restore(organisation: Unit, number: int, *, actor: Actor) -> TaxonomyRevision:
     """Store the text of an older revision as a new revision (history is never rewritten)."""
-    old = queries.revision(number)
+    queries.require_taxonomy_editor(actor, organisation)
+    old = queries.revision(organisation, number)
     note = gettext("Restored revision %(n)d") % {"n": number}
     return save_taxonomy(
-        taxonomy_from_text(old.text), actor=actor, note=note, action="themes.restore", restored=number
+        organisation,
+        taxonomy_from_text(old.text),
+        actor=actor,
+        note=note,
+        action="themes.restore",
+        restored=number,
     )
 
 
@@ -169,10 +195,11 @@ def theme_node(
 
 
 def save_theme(
-    key: str, node: Mapping[str, Any], *, actor: Actor, new: bool, note: str = ""
+    organisation: Unit, key: str, node: Mapping[str, Any], *, actor: Actor, new: bool, note: str = ""
 ) -> TaxonomyRevision:
     """Add theme ``key`` (``new``) or replace its content; validated like an uploaded file."""
-    data = copy.deepcopy(queries.taxonomy_in_force().to_mapping())
+    queries.require_taxonomy_editor(actor, organisation)
+    data = copy.deepcopy(queries.taxonomy_in_force(organisation).to_mapping())
     themes = data["themes"]
     if new and key in themes:
         raise InvalidArgument(
@@ -186,18 +213,21 @@ def save_theme(
         )
     themes[key] = dict(node)
     action = "themes.add" if new else "themes.edit"
-    return save_taxonomy(validated(data), actor=actor, note=note, action=action, theme=key)
+    return save_taxonomy(organisation, validated(data), actor=actor, note=note, action=action, theme=key)
 
 
-def remove_theme(key: str, *, actor: Actor, note: str = "") -> TaxonomyRevision:
+def remove_theme(organisation: Unit, key: str, *, actor: Actor, note: str = "") -> TaxonomyRevision:
     """Remove theme ``key`` (refused, naming the rules and cases, when it is in use)."""
-    data = copy.deepcopy(queries.taxonomy_in_force().to_mapping())
+    queries.require_taxonomy_editor(actor, organisation)
+    data = copy.deepcopy(queries.taxonomy_in_force(organisation).to_mapping())
     if key not in data["themes"]:
         raise InvalidArgument(
             gettext("themes.%(key)s: no such theme") % {"key": key}, field=f"themes.{key}", value=key
         )
     del data["themes"][key]
-    return save_taxonomy(validated(data), actor=actor, note=note, action="themes.remove", theme=key)
+    return save_taxonomy(
+        organisation, validated(data), actor=actor, note=note, action="themes.remove", theme=key
+    )
 
 
 # ------------------------------------------------------------------------------------ discovery runs
@@ -207,15 +237,22 @@ def remove_theme(key: str, *, actor: Actor, note: str = "") -> TaxonomyRevision:
 # Accepting makes a new taxonomy revision and an audit event.
 
 
-def _require_discoverer(actor: Actor, unit: Unit) -> None:
-    """A taxonomy editor who may read the comments of ``unit``."""
-    queries.require_taxonomy_editor(actor)
+def _require_discoverer(actor: Actor, survey: Survey, unit: Unit) -> None:
+    """A taxonomy editor of ``survey``'s organisation who may read the comments of ``unit``, a unit of
+    that organisation."""
+    queries.require_taxonomy_editor(actor, survey.organisation)
     require(actor, Capability.VIEW_COMMENTS, unit)
+    if organisation_id(unit) != survey.organisation_id:
+        raise InvalidArgument(
+            f"unit: {unit.code} is not a unit of the organisation of survey {survey.key!r}",
+            field="unit",
+            value=unit.code,
+        )
 
 
 def run_discovery(survey: Survey, unit: Unit, *, actor: Actor, period: str = "") -> DiscoveryRun:
     """Propose themes from the releasable comments of ``unit``'s subtree in ``survey`` and store the run."""
-    _require_discoverer(actor, unit)
+    _require_discoverer(actor, survey, unit)
     version = current_version(survey)
     if version is None:
         raise InvalidArgument(
@@ -226,7 +263,7 @@ def run_discovery(survey: Survey, unit: Unit, *, actor: Actor, period: str = "")
     from kundpuls.reports.theme_discovery import propose_themes  # NMF: loaded when a run starts
 
     started = time.perf_counter()
-    number = queries.revision_number()
+    number = queries.revision_number(survey.organisation)
     run = DiscoveryRun(
         survey=survey, unit=unit, period=period, revision=number or None, created_by=user_of(actor)
     )
@@ -235,7 +272,7 @@ def run_discovery(survey: Survey, unit: Unit, *, actor: Actor, period: str = "")
             str(settings.KUNDPULS_LAKE_DIR),
             definition_of(version),
             unit.code,
-            taxonomy=queries.taxonomy_in_force(),
+            taxonomy=queries.taxonomy_in_force(survey.organisation),
             threshold_setting=settings.KUNDPULS_ANONYMITY_THRESHOLD,
             period=period or None,
         )
@@ -304,10 +341,11 @@ def accept_proposal(
 ) -> TaxonomyRevision:
     """Accept proposal ``index`` of ``run``: as a new theme ``key`` (``label`` needed) or, when ``key`` is
     an existing theme, by adding its terms to that theme. Stores a new revision and an audit event."""
-    _require_discoverer(actor, run.unit)
+    _require_discoverer(actor, run.survey, run.unit)
     run = DiscoveryRun.objects.select_for_update().get(pk=run.pk)
     stored, proposal = _proposal(run, index)
-    current = queries.taxonomy_in_force()
+    organisation = run.survey.organisation
+    current = queries.taxonomy_in_force(organisation)
     is_new = key not in current.keys
     labels = {lang: text.strip() for lang, text in (label or {}).items() if text and text.strip()}
     if is_new and not labels.get("sv"):
@@ -328,6 +366,7 @@ def accept_proposal(
         label=labels if is_new else None,
     )
     revision = save_taxonomy(
+        organisation,
         merged,
         actor=actor,
         note=gettext("Discovered theme accepted (discovery %(run)d, proposal %(index)d)")

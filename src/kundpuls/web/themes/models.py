@@ -12,12 +12,17 @@ from kundpuls.web.surveys.models import Survey
 
 
 class TaxonomyRevision(models.Model):
-    """One saved version of the whole taxonomy as YAML text; the highest ``number`` is in force.
+    """One saved version of an organisation's whole taxonomy as YAML text; its highest ``number`` is in force.
 
-    Revisions are never changed or deleted: restoring an older one stores its text as a new revision.
+    Each organisation (root unit) has its own taxonomy and its own revision numbers (issue 17); one without
+    a stored revision uses the shipped default. Revisions are never changed or deleted: restoring an older
+    one stores its text as a new revision.
     """
 
-    number = models.PositiveIntegerField(_("revision"), unique=True)
+    organisation = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    number = models.PositiveIntegerField(_("revision"))
     text = models.TextField(_("taxonomy (YAML)"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("saved"), default=timezone.now)
@@ -29,10 +34,13 @@ class TaxonomyRevision(models.Model):
     class Meta:
         verbose_name = _("taxonomy revision")
         verbose_name_plural = _("taxonomy revisions")
-        ordering = ["-number"]
+        ordering = ["organisation_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="taxonomy_revision_unique")
+        ]
 
     def __str__(self) -> str:
-        return f"taxonomy r{self.number}"
+        return f"taxonomy {self.organisation_id} r{self.number}"
 
     @property
     def author(self) -> str:

@@ -28,14 +28,22 @@ _LOCK = threading.Lock()
 _PARSED: dict[tuple[int, datetime], Taxonomy] = {}
 
 
-def current_revision() -> TaxonomyRevision | None:
-    """The revision in force (None: none stored, the shipped default applies)."""
-    return TaxonomyRevision.objects.select_related("created_by").order_by("-number").first()
+def current_revision(organisation: Unit) -> TaxonomyRevision | None:
+    """``organisation``'s revision in force (None: none stored, the shipped default applies)."""
+    found = TaxonomyRevision.objects.select_related("created_by").filter(organisation=organisation)
+    return found.order_by("-number").first()
 
 
-def taxonomy_in_force() -> Taxonomy:
-    """The newest stored taxonomy revision, or the shipped default when none is stored."""
-    row = TaxonomyRevision.objects.order_by("-number").values_list("pk", "created_at").first()
+def taxonomy_in_force(organisation: Unit | int) -> Taxonomy:
+    """The newest stored taxonomy revision of ``organisation`` (a root unit or its primary key), or the
+    shipped default when it has none. Every organisation has its own (:mod:`kundpuls.web.org.tenancy`)."""
+    organisation_pk = organisation if isinstance(organisation, int) else organisation.pk
+    row = (
+        TaxonomyRevision.objects.filter(organisation_id=organisation_pk)
+        .order_by("-number")
+        .values_list("pk", "created_at")
+        .first()
+    )
     if row is None:
         return default_taxonomy()
     key = (int(row[0]), row[1])
@@ -52,40 +60,58 @@ def taxonomy_in_force() -> Taxonomy:
     return parsed
 
 
-def revision_number() -> int:
-    """The number of the revision in force (0: the shipped default)."""
-    number = TaxonomyRevision.objects.order_by("-number").values_list("number", flat=True).first()
-    return int(number or 0)
+def revision_number(organisation: Unit) -> int:
+    """The number of ``organisation``'s revision in force (0: the shipped default)."""
+    found = TaxonomyRevision.objects.filter(organisation=organisation).order_by("-number")
+    return int(found.values_list("number", flat=True).first() or 0)
 
 
-def revision(number: int) -> TaxonomyRevision:
-    found = TaxonomyRevision.objects.select_related("created_by").filter(number=number).first()
+def revision(organisation: Unit, number: int) -> TaxonomyRevision:
+    found = (
+        TaxonomyRevision.objects.select_related("created_by")
+        .filter(organisation=organisation, number=number)
+        .first()
+    )
     if found is None:
         raise NotFound(f"revision: no taxonomy revision {number}")
     return found
 
 
-def revisions() -> list[TaxonomyRevision]:
-    return list(TaxonomyRevision.objects.select_related("created_by").order_by("-number"))
+def revisions(organisation: Unit) -> list[TaxonomyRevision]:
+    found = TaxonomyRevision.objects.select_related("created_by").filter(organisation=organisation)
+    return list(found.order_by("-number"))
 
 
-def may_edit_taxonomy(actor: object) -> bool:
-    """Administrators and analysts of a whole organisation: ``manage_surveys`` on a root unit.
+def editable_organisations(actor: object) -> list[Unit]:
+    """The organisations (root units) whose taxonomy ``actor`` may edit, in code order."""
+    roots = Unit.objects.filter(parent__isnull=True).order_by("code")
+    return [root for root in roots if may_edit_taxonomy(actor, root)]
 
-    The taxonomy is shared by every unit, so a role on a part of the tree is not enough. Operators (the
-    terminal, the demo loader) may; anything else is refused (:func:`~kundpuls.web.org.permissions.allows`).
+
+def may_edit_taxonomy(actor: object, organisation: Unit | None = None) -> bool:
+    """Administrators and analysts of a whole organisation: ``manage_surveys`` on its root unit
+    (``None``: on some organisation's, for menus).
+
+    The taxonomy is the organisation's, shared by all its units, so a role on a part of the tree is not
+    enough. Operators (the terminal, the demo loader) may; anything else is refused
+    (:func:`~kundpuls.web.org.permissions.allows`).
     """
     if isinstance(actor, SystemActor):
         return allows(actor, Capability.MANAGE_SURVEYS, None)
+    if organisation is not None:
+        return organisation.parent_id is None and allows(actor, Capability.MANAGE_SURVEYS, organisation)
     return any(
         allows(actor, Capability.MANAGE_SURVEYS, root) for root in Unit.objects.filter(parent__isnull=True)
     )
 
 
-def require_taxonomy_editor(actor: object) -> None:
-    """Raise :class:`~kundpuls.errors.PermissionDenied` unless :func:`may_edit_taxonomy` allows ``actor``."""
-    if not may_edit_taxonomy(actor):
-        raise PermissionDenied(f"{actor} may not edit the taxonomy (manage_surveys on a root unit)")
+def require_taxonomy_editor(actor: object, organisation: Unit) -> None:
+    """Raise :class:`~kundpuls.errors.PermissionDenied` unless :func:`may_edit_taxonomy` allows ``actor`` on
+    ``organisation``'s taxonomy."""
+    if not may_edit_taxonomy(actor, organisation):
+        raise PermissionDenied(
+            f"{actor} may not edit the taxonomy of {organisation.code} (manage_surveys on its root unit)"
+        )
 
 
 @dataclass
@@ -99,17 +125,18 @@ class ThemeUsage:
         return bool(self.rules or self.cases)
 
 
-#: Where other apps look up their uses of theme keys (``keys -> {key: ThemeUsage}``). The cases app, which
-#: sits above this one, registers its alert rules and root causes here when it is ready (``CasesConfig``).
-USAGE_PROVIDERS: list[Callable[[set[str]], dict[str, ThemeUsage]]] = []
+#: Where other apps look up their uses of theme keys (``organisation pk, keys -> {key: ThemeUsage}``).
+#: The cases app, which sits above this one, registers its alert rules and root causes here when it is
+#: ready (``CasesConfig``).
+USAGE_PROVIDERS: list[Callable[[int, set[str]], dict[str, ThemeUsage]]] = []
 
 
-def theme_usage(keys: Iterable[str]) -> dict[str, ThemeUsage]:
-    """For each of ``keys`` that is in use anywhere (every registered provider): where it is used."""
+def theme_usage(organisation: Unit, keys: Iterable[str]) -> dict[str, ThemeUsage]:
+    """For each of ``keys`` that is in use in ``organisation`` (every registered provider): where."""
     wanted = set(keys)
     usage: dict[str, ThemeUsage] = {}
     for provider in USAGE_PROVIDERS:
-        for key, found in provider(wanted).items():
+        for key, found in provider(organisation.pk, wanted).items():
             merged = usage.setdefault(key, ThemeUsage())
             merged.rules.extend(found.rules)
             merged.cases.extend(found.cases)
@@ -130,9 +157,10 @@ def discovery_run(pk: int) -> DiscoveryRun:
     return found
 
 
-def comments_per_theme(taxonomy: Taxonomy) -> ThemeCounts | None:
-    """How many comments each theme catches (each survey's last twelve months); None without a lake."""
+def comments_per_theme(organisation: Unit, taxonomy: Taxonomy) -> ThemeCounts | None:
+    """How many of ``organisation``'s comments each theme catches (each survey's last twelve months); None
+    without a lake."""
     lake = str(settings.KUNDPULS_LAKE_DIR)
     if not manifest_exists(lake_location(lake)):
         return None
-    return theme_counts(lake, taxonomy)
+    return theme_counts(lake, taxonomy, organisation=organisation.code)

@@ -23,7 +23,7 @@ from kundpuls.web.language import page_language
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
-from kundpuls.web.surveys.models import Survey
+from kundpuls.web.surveys.queries import survey_by_key, surveys_of
 from kundpuls.web.themes import actions, queries
 from kundpuls.web.themes.forms import AcceptForm, DiscoveryForm, ThemeForm, UploadForm
 from kundpuls.web.themes.problems import TaxonomyInvalid
@@ -35,11 +35,26 @@ def editors_only(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not queries.may_edit_taxonomy(request.user):
+        if not queries.editable_organisations(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+SESSION_ORGANISATION = "themes_organisation"
+
+
+def _organisation(request: HttpRequest) -> Unit:
+    """The organisation whose taxonomy the pages show and change: one whose taxonomy the person may edit,
+    chosen with ``?organisation=CODE`` (remembered in the session) when they may edit several."""
+    choices = queries.editable_organisations(request.user)
+    by_code = {unit.code: unit for unit in choices}
+    wanted = request.GET.get("organisation")
+    if wanted in by_code:
+        request.session[SESSION_ORGANISATION] = wanted
+    remembered = request.session.get(SESSION_ORGANISATION)
+    return by_code.get(str(remembered), choices[0])
 
 
 def _yaml_response(text: str, filename: str) -> HttpResponse:
@@ -50,9 +65,10 @@ def _yaml_response(text: str, filename: str) -> HttpResponse:
 
 @editors_only
 def theme_list(request: HttpRequest) -> HttpResponse:
-    taxonomy = queries.taxonomy_in_force()
-    usage = queries.theme_usage(taxonomy.keys)
-    counted = queries.comments_per_theme(taxonomy)
+    organisation = _organisation(request)
+    taxonomy = queries.taxonomy_in_force(organisation)
+    usage = queries.theme_usage(organisation, taxonomy.keys)
+    counted = queries.comments_per_theme(organisation, taxonomy)
     language = page_language()
     rows = []
     for theme in taxonomy.themes:
@@ -75,12 +91,19 @@ def theme_list(request: HttpRequest) -> HttpResponse:
                 "praise": None if counted is None else counted.praise.get(theme.key, 0),
             }
         )
-    context = {"rows": rows, "revision": queries.current_revision(), "counted": counted}
+    context = {
+        "rows": rows,
+        "revision": queries.current_revision(organisation),
+        "counted": counted,
+        "organisation": organisation,
+        "organisations": queries.editable_organisations(request.user),
+    }
     return render(request, "themes/list.html", context)
 
 
 def _theme_form_page(request: HttpRequest, key: str | None) -> HttpResponse:
-    taxonomy = queries.taxonomy_in_force()
+    organisation = _organisation(request)
+    taxonomy = queries.taxonomy_in_force(organisation)
     new = key is None
     if not new and key not in taxonomy.keys:
         raise Http404(f"theme: no theme {key!r}")
@@ -94,7 +117,12 @@ def _theme_form_page(request: HttpRequest, key: str | None) -> HttpResponse:
             )
             try:
                 actions.save_theme(
-                    theme_key, node, actor=actor_of(request), new=new, note=form.cleaned_data.get("note", "")
+                    organisation,
+                    theme_key,
+                    node,
+                    actor=actor_of(request),
+                    new=new,
+                    note=form.cleaned_data.get("note", ""),
                 )
             except TaxonomyInvalid as exc:
                 form.add_problems(exc)
@@ -106,7 +134,7 @@ def _theme_form_page(request: HttpRequest, key: str | None) -> HttpResponse:
     else:
         initial = {} if new else ThemeForm.initial_for(taxonomy.theme(str(key)))
         form = ThemeForm(initial=initial, new=new)
-    usage = None if new else queries.theme_usage([str(key)]).get(str(key))
+    usage = None if new else queries.theme_usage(organisation, [str(key)]).get(str(key))
     context = {"form": form, "key": key, "new": new, "usage": usage}
     return render(request, "themes/edit.html", context, status=400 if form.errors else 200)
 
@@ -124,13 +152,14 @@ def theme_edit(request: HttpRequest, key: str) -> HttpResponse:
 @editors_only
 @require_POST
 def theme_remove(request: HttpRequest, key: str) -> HttpResponse:
+    organisation = _organisation(request)
     try:
-        actions.remove_theme(key, actor=actor_of(request))
+        actions.remove_theme(organisation, key, actor=actor_of(request))
     except KundpulsError as exc:
         messages.error(request, str(exc))
         return (
             redirect("themes:edit", key=key)
-            if key in queries.taxonomy_in_force().keys
+            if key in queries.taxonomy_in_force(organisation).keys
             else redirect("themes:list")
         )
     messages.success(request, _("The theme %(key)s was removed.") % {"key": key})
@@ -139,14 +168,14 @@ def theme_remove(request: HttpRequest, key: str) -> HttpResponse:
 
 @editors_only
 def history(request: HttpRequest) -> HttpResponse:
-    return render(request, "themes/history.html", {"revisions": queries.revisions()})
+    return render(request, "themes/history.html", {"revisions": queries.revisions(_organisation(request))})
 
 
 @editors_only
 @require_POST
 def restore(request: HttpRequest, number: int) -> HttpResponse:
     try:
-        actions.restore(number, actor=actor_of(request))
+        actions.restore(_organisation(request), number, actor=actor_of(request))
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     except KundpulsError as exc:
@@ -159,10 +188,10 @@ def restore(request: HttpRequest, number: int) -> HttpResponse:
 @editors_only
 def download(request: HttpRequest, number: int | None = None) -> HttpResponse:
     if number is None:
-        text, name = queries.taxonomy_in_force().to_yaml(), "teman.yaml"
+        text, name = queries.taxonomy_in_force(_organisation(request)).to_yaml(), "teman.yaml"
     else:
         try:
-            text, name = queries.revision(number).text, f"teman-r{number}.yaml"
+            text, name = queries.revision(_organisation(request), number).text, f"teman-r{number}.yaml"
         except NotFound as exc:
             raise Http404(str(exc)) from exc
     return _yaml_response(text, name)
@@ -177,7 +206,8 @@ def upload(request: HttpRequest) -> HttpResponse:
             raw = form.cleaned_data["file"].read()
             try:
                 text = raw.decode("utf-8-sig")
-                actions.import_text(text, actor=actor_of(request), note=form.cleaned_data.get("note", ""))
+                note = form.cleaned_data.get("note", "")
+                actions.import_text(_organisation(request), text, actor=actor_of(request), note=note)
             except UnicodeDecodeError:
                 errors = [_("(root): the file is not UTF-8 text")]
             except TaxonomyInvalid as exc:
@@ -194,7 +224,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def _discovery_choices(request: HttpRequest) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    surveys = [(s.key, s.title) for s in Survey.objects.order_by("key")]
+    surveys = [(s.url_key, s.title) for s in surveys_of(request.user).order_by("key")]
     units = units_where(request.user, Capability.VIEW_COMMENTS).order_by("path")
     return surveys, [(u.code, f"{'– ' * u.depth}{u.name} ({u.code})") for u in units]
 
@@ -221,7 +251,7 @@ def discover(request: HttpRequest) -> HttpResponse:
         periods=_periods(survey_key),
     )
     if request.method == "POST" and form.is_valid():
-        survey = Survey.objects.get(key=form.cleaned_data["survey"])
+        survey = survey_by_key(form.cleaned_data["survey"], actor=request.user)
         unit = Unit.objects.get(code=form.cleaned_data["unit"])
         try:
             run = actions.run_discovery(
@@ -242,6 +272,8 @@ def _run_for(request: HttpRequest, pk: int) -> Any:
         raise Http404(str(exc)) from exc
     if not can(request.user, Capability.VIEW_COMMENTS, run.unit):
         raise PermissionDenied
+    if not queries.may_edit_taxonomy(request.user, run.survey.organisation):
+        raise PermissionDenied
     return run
 
 
@@ -259,7 +291,8 @@ def _accept_form(run: Any, index: int, themes: list[tuple[str, str]], data: Any 
 
 def _run_page(request: HttpRequest, run: Any, forms: dict[int, AcceptForm] | None = None) -> HttpResponse:
     language = page_language()
-    themes = [(t.key, f"{t.label_in(language)} ({t.key})") for t in queries.taxonomy_in_force().themes]
+    taxonomy = queries.taxonomy_in_force(run.survey.organisation)
+    themes = [(t.key, f"{t.label_in(language)} ({t.key})") for t in taxonomy.themes]
     forms = forms or {}
     proposals = [
         {"index": i + 1, "data": p, "form": forms.get(i) or _accept_form(run, i, themes)}
@@ -281,7 +314,8 @@ def discovery_accept(request: HttpRequest, pk: int, index: int) -> HttpResponse:
     if not 1 <= index <= len(run.proposals):
         raise Http404("proposal")
     language = page_language()
-    themes = [(t.key, f"{t.label_in(language)} ({t.key})") for t in queries.taxonomy_in_force().themes]
+    taxonomy = queries.taxonomy_in_force(run.survey.organisation)
+    themes = [(t.key, f"{t.label_in(language)} ({t.key})") for t in taxonomy.themes]
     form = _accept_form(run, index - 1, themes, request.POST)
     if form.is_valid():
         data = form.cleaned_data

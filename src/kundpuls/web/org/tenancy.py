@@ -1,0 +1,84 @@
+"""Organisations are tenants: the root of a unit's tree is its organisation (issue 17).
+
+Everything Kundpuls stores belongs to one organisation: a survey through ``Survey.organisation`` (the root
+of its owner unit, where survey keys are unique), the comment-theme taxonomy through
+``TaxonomyRevision.organisation``, and everything held on a unit (goals, costs, webhooks, cases,
+distributions) through that unit. A person belongs to the organisations in which they hold a role; an API
+token acts for its person. What a person names by a key (a survey ``nki``) is looked up among their own
+organisations' objects only, so another organisation's object with the same key is not found (404), never
+shown. ``ORG:KEY`` (the organisation's root unit code, a colon, the key) names one organisation's object
+where a person of several organisations, or an operator at the terminal, would otherwise be ambiguous.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kundpuls.analytics.unit_paths import path_segments
+from kundpuls.errors import Ambiguous, NotFound, ValidationError
+from kundpuls.web.accounts.models import User
+from kundpuls.web.org.actors import SystemActor
+from kundpuls.web.org.models import Role, Unit
+
+
+def organisation_id(unit: Unit) -> int:
+    """The primary key of the root of ``unit``'s tree: its organisation."""
+    return int(path_segments(unit.path)[0])
+
+
+def organisation_ids_of(actor: Any) -> set[int] | None:
+    """The organisations in which ``actor`` holds a role; ``None`` means every organisation (a superuser,
+    or an operator system actor: the terminal, the worker, the demo loader). Anyone else: none."""
+    if isinstance(actor, SystemActor):
+        return None if actor.is_operator else set()
+    if not isinstance(actor, User) or not actor.is_authenticated or not actor.is_active:
+        return set()
+    if actor.is_superuser:
+        return None
+    paths = Role.objects.filter(user=actor).values_list("unit__path", flat=True)
+    return {int(path_segments(path)[0]) for path in paths}
+
+
+def split_reference(reference: str) -> tuple[str | None, str]:
+    """``"EXK:nki"`` → ``("EXK", "nki")``; ``"nki"`` → ``(None, "nki")``."""
+    organisation, colon, key = reference.rpartition(":")
+    if not colon:
+        return None, reference
+    if not organisation or not key:
+        raise ValidationError(
+            f"key: {reference!r} is neither KEY nor ORGANISATION:KEY", field="key", value=reference
+        )
+    return organisation, key
+
+
+def ambiguous(kind: str, key: str, organisations: list[str]) -> Ambiguous:
+    """The error for a key that more than one of the actor's organisations uses."""
+    choices = ", ".join(f"{code}:{key}" for code in sorted(organisations))
+    return Ambiguous(
+        f"{kind}: the key {key!r} is used by several organisations ({', '.join(sorted(organisations))}); "
+        f"name one as ORGANISATION:KEY ({choices})",
+        field=kind,
+        value=key,
+    )
+
+
+def organisation_by_code(code: str | None) -> Unit:
+    """The organisation (root unit) with ``code``; without a code the only one there is, and an error that
+    names the choices when there are several (the CLI's ``--organisation``)."""
+    roots = Unit.objects.filter(parent__isnull=True).order_by("code")
+    if code:
+        found = roots.filter(code=code).first()
+        if found is None:
+            raise NotFound(f"organisation: no organisation (root unit) with code {code!r}")
+        return found
+    every = list(roots[:50])
+    if len(every) == 1:
+        return every[0]
+    if not every:
+        raise NotFound("organisation: there is no organisation yet (import units first)")
+    raise Ambiguous(
+        "organisation: there are several organisations "
+        f"({', '.join(u.code for u in every)}); name one with --organisation CODE",
+        field="organisation",
+        value=None,
+    )
