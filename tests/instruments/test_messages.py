@@ -1,5 +1,5 @@
-"""The answer messages: every answer error code has a Swedish and an English text (tests/test_code_catalogue.py
-checks the catalogue itself)."""
+"""The answer messages: every answer error code has a Swedish and an English text
+(tests/test_code_catalogue.py checks the catalogue itself)."""
 
 from __future__ import annotations
 

@@ -254,7 +254,7 @@ def paper_command(
     from kundpuls.web.surveys.queries import survey_by_key
 
     try:
-        found = survey_by_key(survey)
+        found = survey_by_key(survey, actor=CLI)
         unit_row = Unit.objects.filter(code=unit, path__startswith=found.owner.path).first()
         if unit_row is None:
             raise NotFound(f"unit: {unit!r} is not a unit of survey {survey!r}'s organisation")

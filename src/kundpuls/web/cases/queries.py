@@ -197,5 +197,5 @@ def preview_rules(survey: Any, rules: Any, *, now: Any = None) -> dict[str, int]
     version = survey.versions.order_by("-number").first()
     if version is None:
         raise NotFound(f"survey: {survey.key!r} has no version")
-    parse_rules(rules, definition_of(version), taxonomy=taxonomy_in_force())
+    parse_rules(rules, definition_of(version), taxonomy=taxonomy_in_force(survey.organisation_id))
     return rules_preview(AlertRuleSet(survey=survey, rules=rules), now=now)
