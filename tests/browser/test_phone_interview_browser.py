@@ -62,7 +62,9 @@ def test_the_paper_entry_page_is_typed_with_the_keyboard_and_shows_differences(
     from kundpuls.web.surveys.queries import survey_by_key
 
     unit = Unit.objects.get(code="VOF-HT-N")
-    (form_id,) = print_questionnaires(survey_by_key("nki"), unit, copies=1, language="sv", actor=CLI).form_ids
+    (form_id,) = print_questionnaires(
+        survey_by_key("nki", actor=CLI), unit, copies=1, language="sv", actor=CLI
+    ).form_ids
 
     settings.KUNDPULS_DEMO = True
     page = new_page(width=width, height=900)

@@ -220,6 +220,8 @@ def _fill(b: dict[str, Any]) -> dict[str, dict[str, str]]:
         "interview:start": survey_routes,
         "interview:walk": {"key": key, "unit_code": code},
         "paper:entry": {"key": key, "unit_code": code},
+        "paper:print": {"key": key, "unit_code": code},
+        "surveys:definition_file": survey_routes,
         "api:overview": {"survey": key},
         "api:unit": {"survey": key, "unit": code},
         "api_tokens:revoke": {"pk": str(b["token"].pk)},

@@ -22,7 +22,7 @@ FORM = {"tjanst": "skola", "nki_helhet": "8", "nki_forvantan": "7", "kon": "woma
 
 
 def _printed(copies: int) -> list[str]:
-    survey, unit = survey_by_key("nki"), Unit.objects.get(code="VOF-HT-N")
+    survey, unit = survey_by_key("nki", actor=CLI), Unit.objects.get(code="VOF-HT-N")
     return print_questionnaires(survey, unit, copies=copies, language="sv", actor=CLI).form_ids
 
 

@@ -47,7 +47,11 @@ def _pdf_text(pdf: bytes) -> str:
 
 def _print(copies: int, *, unit: str = "VOF-HT-N", language: str = "sv") -> Any:
     return print_questionnaires(
-        survey_by_key("nki"), Unit.objects.get(code=unit), copies=copies, language=language, actor=CLI
+        survey_by_key("nki", actor=CLI),
+        Unit.objects.get(code=unit),
+        copies=copies,
+        language=language,
+        actor=CLI,
     )
 
 
@@ -61,7 +65,7 @@ def test_the_printed_form_shows_every_question_every_option_and_its_own_id() -> 
         ("paper", "VOF-HT-N", "sv")
     }
     text = _pdf_text(run.pdf)
-    definition = definition_of(current_version(survey_by_key("nki")))  # type: ignore[arg-type]
+    definition = definition_of(current_version(survey_by_key("nki", actor=CLI)))  # type: ignore[arg-type]
     for question in definition.questions():
         assert " ".join(question.text.sv.split()) in text, question.key
     for item in item_map(definition).values():
@@ -73,7 +77,7 @@ def test_the_printed_form_shows_every_question_every_option_and_its_own_id() -> 
 
 @pytest.mark.django_db
 def test_an_english_copy_is_in_english_and_a_language_the_survey_lacks_is_refused() -> None:
-    definition = definition_of(current_version(survey_by_key("nki")))  # type: ignore[arg-type]
+    definition = definition_of(current_version(survey_by_key("nki", actor=CLI)))  # type: ignore[arg-type]
     assert "en" in definition.languages
     text = _pdf_text(_print(1, language="en").pdf)
     assert " ".join(definition.title.in_language("en").split()) in text and "Form id" in text

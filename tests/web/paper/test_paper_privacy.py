@@ -53,7 +53,9 @@ def lake_dir(settings: Any, tmp_path: Path) -> Path:
 
 def _waiting(personas: dict[str, Any], copies: int = 1) -> list[str]:
     unit = Unit.objects.get(code="VOF-HT-N")
-    ids = print_questionnaires(survey_by_key("nki"), unit, copies=copies, language="sv", actor=CLI).form_ids
+    ids = print_questionnaires(
+        survey_by_key("nki", actor=CLI), unit, copies=copies, language="sv", actor=CLI
+    ).form_ids
     client = Client()
     client.force_login(personas["admin"], backend=BACKEND)
     for form_id in ids:
