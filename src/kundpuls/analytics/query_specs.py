@@ -15,6 +15,7 @@ per ancestor and period directly.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kundpuls.analytics.lake.layout import (
@@ -211,11 +212,7 @@ class RespondentCountQuery:
     @property
     def columns(self) -> dict[str, str]:
         """The lake columns the statement reads, with their types (missing ones become NULLs)."""
-        wanted = {item_column(k): "DOUBLE" for k in self.numeric}
-        wanted.update({background_column(k): "STRING" for k in self.categorical})
-        if self.segment:
-            wanted[segment_column(self.segment)] = "STRING"
-        return wanted
+        return _answer_columns(self.numeric, self.categorical, self.segment)
 
     def sql(self) -> str:
         """The statement, identical for DuckDB and Spark."""
@@ -301,11 +298,7 @@ class RespondentAnswersQuery:
     @property
     def columns(self) -> dict[str, str]:
         """The lake columns the statement reads, with their types (missing ones become NULLs)."""
-        wanted = {item_column(k): "DOUBLE" for k in self.numeric}
-        wanted.update({background_column(k): "STRING" for k in self.categorical})
-        if self.segment:
-            wanted[segment_column(self.segment)] = "STRING"
-        return wanted
+        return _answer_columns(self.numeric, self.categorical, self.segment)
 
     def sql(self) -> str:
         """The statement, identical for DuckDB and Spark."""
@@ -334,3 +327,15 @@ class RespondentAnswersQuery:
             "JOIN gate g ON c.respondents >= g.minimum\n"
             "ORDER BY a.response_id"
         )
+
+
+def _answer_columns(
+    numeric: Sequence[str], categorical: Sequence[str], segment: str | None
+) -> dict[str, str]:
+    """The columns an answer query reads: numeric items as DOUBLE, background items and the segment as
+    STRING."""
+    wanted = {item_column(k): "DOUBLE" for k in numeric}
+    wanted.update({background_column(k): "STRING" for k in categorical})
+    if segment:
+        wanted[segment_column(segment)] = "STRING"
+    return wanted
