@@ -116,6 +116,7 @@ def _surfaces(personas: dict[str, Any]) -> dict[str, set[tuple[str, str]]]:
     result = overview(
         analyst,
         definition,
+        organisation=Survey.objects.get(key="nki").organisation_id,
         period_kind="quarter",
         period=PERIOD,
         sort="tree",
