@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from staff_session import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,16 +24,6 @@ PAGES = {
     "survey list": "/portal/enkater/",
     "alert rules": "/portal/arenden/regler/nps/",
 }
-
-
-def _log_in(page: Any, live_server: Any) -> None:
-    from kundpuls.demo.organisation import DEMO_PASSWORD
-
-    page.goto(live_server.url + "/konto/logga-in/")
-    page.locator("input[name=username]").fill("analytiker@kundpuls.example")
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("form.stack button[type=submit]").click()
 
 
 @pytest.fixture
@@ -92,7 +83,7 @@ def test_axe_core_finds_nothing_on_every_question_type_and_error_page(
     every aria-describedby names an element of the page (help and error texts are read out)."""
     settings.KUNDPULS_DEMO = True
     page = new_page(width=width, height=900)
-    _log_in(page, live_server)
+    log_in(page, live_server.url)
     for path in [*every_type, "/portal/enkater/nps/versioner/"]:
         response = page.goto(live_server.url + path)
         assert response is not None and response.status == 200, path
@@ -146,7 +137,7 @@ def test_axe_core_finds_nothing_on_the_editor_pages(
 ) -> None:
     settings.KUNDPULS_DEMO = True  # demo accounts log in only in demo mode
     page = new_page(width=width, height=900)
-    _log_in(page, live_server)
+    log_in(page, live_server.url)
     for name, path in PAGES.items():
         response = page.goto(live_server.url + (nps_survey if path == "CLOSE" else path))
         assert response is not None and response.status == 200, (name, path)
@@ -171,7 +162,7 @@ def test_a_question_is_added_edited_and_moved_by_keyboard_alone(
     from kundpuls.web.surveys.models import Survey
 
     settings.KUNDPULS_DEMO = True
-    _log_in(page, live_server)
+    log_in(page, live_server.url)
     page.goto(live_server.url + PAGES["outline"])
     page.locator("#id_fraga_type").focus()
     page.locator("#id_fraga_type").select_option("yes_no")  # what arrow keys do in a closed select
@@ -232,7 +223,7 @@ def test_a_keyboard_alone_adds_a_page_and_a_question_edits_and_saves(
     from kundpuls.web.surveys.models import Survey
 
     settings.KUNDPULS_DEMO = True
-    _log_in(page, live_server)
+    log_in(page, live_server.url)
     page.goto(live_server.url + PAGES["outline"])
 
     _tab_to(page, "#id_sida_title_sv")

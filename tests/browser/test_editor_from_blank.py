@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from staff_session import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,16 +22,6 @@ KEY = "fran_grunden"
 UNIT = "VOF-HT-N"
 ANSWERS_NEEDED = 7  # the default anonymity threshold: the index is shown from 7 responses
 PRICES = {"too_cheap": "50", "too_expensive": "500", "cheap": "100", "expensive": "300"}  # longer first
-
-
-def _log_in(page: Any, live_server: Any) -> None:
-    from kundpuls.demo.organisation import DEMO_PASSWORD
-
-    page.goto(live_server.url + "/konto/logga-in/")
-    page.locator("input[name=username]").fill("analytiker@kundpuls.example")
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("form.stack button[type=submit]").click()
 
 
 def _click(page: Any, name: str) -> None:
@@ -181,7 +172,7 @@ def test_a_survey_built_from_blank_in_the_browser_is_answered_without_javascript
     cache.clear()
     unit = Unit.objects.get(code=UNIT)
     staff = new_page(width=1280, height=900)
-    _log_in(staff, live_server)
+    log_in(staff, live_server.url)
     keys = _build(staff, live_server, unit.pk)
 
     version = current_version(Survey.objects.get(key=KEY))

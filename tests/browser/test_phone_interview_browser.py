@@ -3,12 +3,11 @@ scroll, the script beside the questions, an empty page refused with the responde
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
+from staff_session import keep_screenshot, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -22,24 +21,17 @@ def test_the_interview_page_reads_well_and_checks_answers(
     assert_accessible: Callable[[Any], None],
     assert_no_horizontal_scroll: Callable[[Any], None],
 ) -> None:
-    from kundpuls.demo.organisation import DEMO_PASSWORD
 
     settings.KUNDPULS_DEMO = True
     page = new_page(width=width, height=900)
-    page.goto(live_server.url + "/konto/logga-in/")
-    page.locator("input[name=username]").fill("analytiker@kundpuls.example")
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("form.stack button[type=submit]").click()
+    log_in(page, live_server.url, "analytiker@kundpuls.example")
     page.goto(live_server.url + "/portal/telefon/nki/")
     with page.expect_navigation():  # the start button opens the unit's phone distribution (a POST)
         page.get_by_role("button", name="Starta en intervju för Hemtjänst Norr").click()
     assert "Manus" in page.locator("aside").inner_text()
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
-    folder = os.environ.get("KUNDPULS_SCREENSHOTS")
-    if folder:
-        page.screenshot(path=str(Path(folder) / f"phone-{width}.png"), full_page=True)
+    keep_screenshot(page, f"phone-{width}")
     page.get_by_role("button", name="Nästa").click()
     page.wait_for_selector("#errors")
     assert_accessible(page)
@@ -54,7 +46,6 @@ def test_the_paper_entry_page_is_typed_with_the_keyboard_and_shows_differences(
     assert_accessible: Callable[[Any], None],
     assert_no_horizontal_scroll: Callable[[Any], None],
 ) -> None:
-    from kundpuls.demo.organisation import DEMO_PASSWORD
     from kundpuls.web.org.actors import CLI
     from kundpuls.web.org.models import Unit
     from kundpuls.web.paper.printing import print_questionnaires
@@ -68,18 +59,12 @@ def test_the_paper_entry_page_is_typed_with_the_keyboard_and_shows_differences(
 
     settings.KUNDPULS_DEMO = True
     page = new_page(width=width, height=900)
-    page.goto(live_server.url + "/konto/logga-in/")
-    page.locator("input[name=username]").fill("analytiker@kundpuls.example")
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("form.stack button[type=submit]").click()
+    log_in(page, live_server.url, "analytiker@kundpuls.example")
     page.goto(live_server.url + "/portal/papper/nki/VOF-HT-N/")
     assert page.evaluate("document.activeElement.id") == "form_id"  # the form id first
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
-    folder = os.environ.get("KUNDPULS_SCREENSHOTS")
-    if folder:
-        page.screenshot(path=str(Path(folder) / f"paper-{width}.png"), full_page=False)
+    keep_screenshot(page, f"paper-{width}", full_page=False)
     page.keyboard.type(form_id.lower())
     page.locator("input[name=tjanst][value=skola]").check()
     page.locator("input[name=nki_helhet][value='9']").check()
@@ -91,5 +76,4 @@ def test_the_paper_entry_page_is_typed_with_the_keyboard_and_shows_differences(
     assert "1 exemplar, varav 1 är inmatade" in page.locator("main").inner_text()
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
-    if folder:
-        page.screenshot(path=str(Path(folder) / f"paper-print-{width}.png"), full_page=True)
+    keep_screenshot(page, f"paper-print-{width}")

@@ -3,12 +3,12 @@ page; both pass axe-core and fit a phone's width. ``KUNDPULS_SCREENSHOTS=DIR`` k
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from staff_session import keep_screenshot, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,22 +20,9 @@ FILE = (
 )
 
 
-def _shoot(page: Any, name: str) -> None:
-    folder = os.environ.get("KUNDPULS_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
 def _log_in(page: Any, live_server: Any, settings: Any) -> None:
-    from kundpuls.demo.organisation import DEMO_PASSWORD
-
-    settings.KUNDPULS_DEMO = True
-    page.goto(live_server.url + "/konto/logga-in/")
-    page.locator("input[name=username]").fill("analytiker@kundpuls.example")
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("form.stack button[type=submit]").click()
+    settings.KUNDPULS_DEMO = True  # demo accounts log in only in demo mode
+    log_in(page, live_server.url)
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -63,7 +50,7 @@ def test_an_import_is_checked_mapped_by_hand_and_imported(
     assert "Betyg" in text and "kolumnen passar ingen fråga" in text
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
-    _shoot(page, f"import-problems-{width}")
+    keep_screenshot(page, f"import-problems-{width}")
 
     upload.write_text(FILE.rsplit("3;FINNS", 1)[0], encoding="utf-8")  # the bad row corrected: taken out
     page.set_input_files("#file", str(upload))
@@ -75,7 +62,7 @@ def test_an_import_is_checked_mapped_by_hand_and_imported(
     assert "2 svar är klara" in page.locator("main").inner_text()
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
-    _shoot(page, f"import-checked-{width}")
+    keep_screenshot(page, f"import-checked-{width}")
     with page.expect_navigation():
         page.get_by_role("button", name="Importera 2 svar").click()
     assert page.url.endswith("/portal/enkater/nki/")
@@ -97,7 +84,7 @@ def test_the_export_page_downloads_a_zip(
     page.goto(live_server.url + "/portal/svarsdata/nki/export/")
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
-    _shoot(page, f"export-{width}")
+    keep_screenshot(page, f"export-{width}")
     page.get_by_role("button", name="Ladda ned (zip med data och kodbok)").click()
     page.wait_for_selector(".error")  # the test database holds no responses yet
     assert "Det finns inga svar i urvalet" in page.locator(".error").inner_text()
@@ -138,7 +125,7 @@ def test_the_kiosk_thanks_page_starts_the_survey_again_by_itself(
     # the timed restart (axe's "meta-refresh") is the point of the page; every other rule holds
     violations = [v for v in axe(page).violations if v["id"] != "meta-refresh"]
     assert not violations, violations
-    _shoot(page, f"kiosk-thanks-{width}")
+    keep_screenshot(page, f"kiosk-thanks-{width}")
     page.wait_for_url(live_server.url + kiosk.public_path, timeout=20_000)  # the refresh, no JavaScript
     assert page.locator("h1").inner_text() == "Vad tycker du om vår service?"
-    _shoot(page, f"kiosk-restarted-{width}")
+    keep_screenshot(page, f"kiosk-restarted-{width}")

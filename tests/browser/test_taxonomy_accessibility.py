@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from staff_session import log_in
 
 from kundpuls.web.org.actors import CLI
 
@@ -15,7 +16,6 @@ pytestmark = pytest.mark.browser
 def test_axe_core_finds_no_violations_on_the_taxonomy_pages(
     page: Any, live_server: Any, settings: Any, assert_accessible: Callable[[Any], None]
 ) -> None:
-    from kundpuls.demo.organisation import DEMO_PASSWORD
     from kundpuls.web.org.models import Unit
     from kundpuls.web.surveys.models import Survey
     from kundpuls.web.themes import actions
@@ -23,7 +23,7 @@ def test_axe_core_finds_no_violations_on_the_taxonomy_pages(
 
     settings.KUNDPULS_DEMO = True  # demo accounts log in only in demo mode
     node = {"label": {"sv": "Kaffe", "en": "Coffee"}, "sv": {"words": ["kaffe"]}}
-    actions.save_theme("kaffe", node, actor=CLI, new=True)
+    actions.save_theme(Unit.objects.get(code="EXK"), "kaffe", node, actor=CLI, new=True)
     run = DiscoveryRun.objects.create(
         survey=Survey.objects.get(key="nki"),
         unit=Unit.objects.get(code="VOF"),
@@ -42,11 +42,7 @@ def test_axe_core_finds_no_violations_on_the_taxonomy_pages(
             }
         ],
     )
-    page.goto(live_server.url + "/konto/logga-in/")
-    page.locator("input[name=username]").fill("analytiker@kundpuls.example")
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("form.stack button[type=submit]").click()
+    log_in(page, live_server.url, "analytiker@kundpuls.example")
     for path in (
         "/portal/teman/",
         "/portal/teman/tema/bemotande/",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
+from staff_session import keep_screenshot, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,15 +20,10 @@ def test_the_webhooks_page_registers_an_address(
     assert_accessible: Callable[[Any], None],
     assert_no_horizontal_scroll: Callable[[Any], None],
 ) -> None:
-    from kundpuls.demo.organisation import DEMO_PASSWORD
 
     settings.KUNDPULS_DEMO = True
     page = new_page(width=width, height=900)
-    page.goto(live_server.url + "/konto/logga-in/")
-    page.locator("input[name=username]").fill("admin@kundpuls.example")
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("form.stack button[type=submit]").click()
+    log_in(page, live_server.url, "admin@kundpuls.example")
     page.goto(live_server.url + "/portal/webhooks/")
     assert_accessible(page)
     page.locator("#url").fill("https://crm.example.se/kundpuls")
@@ -39,6 +33,4 @@ def test_the_webhooks_page_registers_an_address(
     assert len(page.locator("#secret").input_value()) == 64
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
-    folder = os.environ.get("KUNDPULS_SCREENSHOTS")
-    if folder:
-        page.screenshot(path=str(Path(folder) / f"webhooks-{width}.png"), full_page=True)
+    keep_screenshot(page, f"webhooks-{width}")
