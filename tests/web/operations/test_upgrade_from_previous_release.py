@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,6 +93,23 @@ def _run(source: Path, data_dir: Path, *arguments: str, lake: Path | None = None
 
 
 @pytest.mark.slow
+def _same_numbers_where_both_show_them(before: dict[str, Any], after: dict[str, Any]) -> None:
+    """This release hides more than 0.1.0 did (the linked suppression of issue 17 reaches ``analyze``), but
+    every number both releases show is the same, and nothing 0.1.0 hid is shown now."""
+
+    def key(row: dict[str, Any]) -> tuple[str, str, str]:
+        return row["unit"], row["period"], row["item"]
+
+    old_rows = {key(r): r for r in before["table"]}
+    assert {key(r) for r in after["table"]} == set(old_rows)
+    shown = [r for r in after["table"] if not r["suppressed"]]
+    assert shown, "the upgraded demo shows item results"
+    for row in shown:
+        assert not old_rows[key(row)]["suppressed"], key(row)
+        assert row == old_rows[key(row)], key(row)
+    assert after["suppressed"] >= before["suppressed"]
+
+
 @pytest.mark.server
 def test_the_previous_releases_demo_upgrades_to_the_same_data_and_results(tmp_path: Path) -> None:
     commit = previous_release()
@@ -119,11 +137,12 @@ def test_the_previous_releases_demo_upgrades_to_the_same_data_and_results(tmp_pa
     assert json.loads(_run(new, data, "-m", "kundpuls.cli", "check", "--json"))["pending_migrations"] == 0
 
     assert json.loads(_run(new, data, "-m", "upgrade_steps", "database", str(database))) == rows_before
-    assert json.loads(_run(new, data, "-m", "kundpuls.cli", *ANALYZE)) == items_before
+    items_after = json.loads(_run(new, data, "-m", "kundpuls.cli", *ANALYZE))
+    _same_numbers_where_both_show_them(items_before, items_after)
     kept = json.loads(_run(new, data, "-m", "upgrade_steps", "surfaces"))
     rebuilt_lake = tmp_path / "rebuilt-lake"
     _run(new, data, "-m", "kundpuls.cli", "sync", "--settle-seconds", "0", "--json", lake=rebuilt_lake)
-    assert json.loads(_run(new, data, "-m", "kundpuls.cli", *ANALYZE, lake=rebuilt_lake)) == items_before
+    assert json.loads(_run(new, data, "-m", "kundpuls.cli", *ANALYZE, lake=rebuilt_lake)) == items_after
     rebuilt = json.loads(_run(new, data, "-m", "upgrade_steps", "surfaces", lake=rebuilt_lake))
 
     assert kept == rebuilt
