@@ -160,7 +160,7 @@ def analyze(
     as_json: JsonOption = False,
 ) -> None:
     """Indextabell med konfidensintervall per enhet och period / index table with intervals."""
-    from kundpuls.cli.survey_threshold import analysis_threshold
+    from kundpuls.cli.survey_threshold import analysis_threshold, lake_survey_key
 
     lake = lake_or_default(lake)
 
@@ -173,7 +173,7 @@ def analyze(
         else:
             table = _item_rows(
                 lake,
-                survey,
+                lake_survey_key(lake, survey),
                 items=items,
                 period=period,
                 segment=segment,

@@ -251,14 +251,14 @@ def _from_lake(
     from kundpuls.web.dashboards.queries import unit_names
     from kundpuls.web.org.actors import CLI
     from kundpuls.web.responses.actions import bring_lake_up_to_date
-    from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
+    from kundpuls.web.surveys.queries import current_version, results_definition, survey_by_key
     from kundpuls.web.themes.queries import taxonomy_in_force
 
     found = survey_by_key(survey, actor=CLI)
     version = current_version(found)
     if version is None:
         raise NotFound(f"--survey: survey {survey!r} has no published version")
-    definition = definition_of(version)
+    definition = results_definition(found, version)  # keyed by the survey's lake key
     bring_lake_up_to_date(max_age_seconds=0)  # a report run takes in every stored response
     lake = str(settings.KUNDPULS_LAKE_DIR)
     if all_units:

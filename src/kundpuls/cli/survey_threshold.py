@@ -56,15 +56,26 @@ def _web_setting_and_definition(survey: str) -> tuple[int, SurveyDefinition | No
     from django.conf import settings
     from django.db import DatabaseError
 
-    from kundpuls.web.surveys.models import Survey
-    from kundpuls.web.surveys.queries import current_version, definition_of
+    from kundpuls.errors import NotFound
+    from kundpuls.web.org.actors import CLI
+    from kundpuls.web.surveys.queries import current_version, results_definition, survey_by_key
 
+    setting = int(settings.KUNDPULS_ANONYMITY_THRESHOLD)
     try:
-        found = Survey.objects.filter(key=survey).first()
-        version = current_version(found) if found is not None else None
+        found = survey_by_key(survey, actor=CLI)  # KEY or ORG:KEY; a key two organisations use is refused
+        version = current_version(found)
+    except NotFound:  # a survey the database does not know (a lake of its own): no codebook
+        return setting, None
     except DatabaseError:  # a database that was never migrated: no codebook to read
         return None
-    return int(settings.KUNDPULS_ANONYMITY_THRESHOLD), definition_of(version) if version else None
+    return setting, results_definition(found, version) if version is not None else None
+
+
+def lake_survey_key(lake: str, survey: str) -> str:
+    """The name ``survey`` (``KEY`` or ``ORG:KEY``) has in ``lake``: for the web's own lake the survey's
+    lake key (unique across organisations), for any other lake ``survey`` as given."""
+    web = _web_setting_and_definition(survey) if _web_lake(lake) else None
+    return web[1].key if web is not None and web[1] is not None else survey
 
 
 def analysis_threshold(lake: str, survey: str, asked: int | None) -> tuple[int, str]:

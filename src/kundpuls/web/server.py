@@ -23,14 +23,16 @@ class _KundpulsServer(BaseApplication):
 
 
 def _start_refresher(worker: Any) -> None:
-    """gunicorn's post-fork hook: every worker keeps the lake fresh in a thread of its own, and fits the
+    """gunicorn's post-fork hook: every worker keeps the lake fresh in a thread of its own (computing each
+    survey's shared results after every change, so that the first page after a sync does not), and fits the
     comment reader's model in another, so that the first results page does not wait for it."""
     import threading
 
     from kundpuls.text.reading import comment_model
+    from kundpuls.web.dashboards.warming import warm_results
     from kundpuls.web.responses.refresher import start_lake_refresher
 
-    start_lake_refresher()
+    start_lake_refresher(after_change=warm_results)
     threading.Thread(target=comment_model, name="kundpuls-comment-model", daemon=True).start()
 
 

@@ -85,3 +85,41 @@ def test_the_report_command_takes_in_everything_at_once(settings: Any, results: 
 def test_a_zero_interval_leaves_refreshing_to_the_worker(settings: Any) -> None:
     settings.KUNDPULS_LAKE_REFRESH_SECONDS = 0
     assert start_lake_refresher() is None
+
+
+def _not_computed() -> Any:
+    raise AssertionError("computed on demand: the refresher did not warm it")
+
+
+@pytest.mark.django_db
+def test_after_a_refresh_that_changed_the_lake_the_pages_find_their_frames_computed(
+    settings: Any, personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    """The refresher's step after a change (the server passes warm_results) computes each survey's plan,
+    index frames and suppression grid for the new lake generation, so the first page after a sync reads
+    them: asking the cache for them with a compute step that fails proves they are there."""
+    from kundpuls.reports import cache
+    from kundpuls.reports.unit_report import survey_plan
+    from kundpuls.web.dashboards.warming import warm_results
+
+    settings.KUNDPULS_LAKE_SETTLE_SECONDS = 0
+    cache.clear()
+    _store_one_more()
+    warmed: list[Any] = []
+    refresh_once(lambda: warmed.append(warm_results()))
+    assert len(warmed) == 1 and warmed[0].surveys >= 1 and warmed[0].failed == 0
+    lake_dir = queries.lake_dir()
+    for _, definition in queries.surveys_with_results():
+        plan = cache.cached(
+            (*cache.lake_key(lake_dir), "plan", definition.key, queries.threshold_setting()), _not_computed
+        )
+        assert plan == survey_plan(lake_dir, definition, threshold_setting=queries.threshold_setting())
+        cache.cached(
+            (*cache.lake_key(lake_dir), "frame", plan.survey_key, plan.threshold, "quarter", None),
+            _not_computed,
+        )
+    refresh_once(lambda: warmed.append(warm_results()))  # nothing new: nothing to warm again
+    assert len(warmed) == 1
+    client = Client()
+    client.force_login(personas["manager_a"], backend=BACKEND)
+    assert client.get("/portal/resultat/enheter/VOF-HT-N/").status_code == 200

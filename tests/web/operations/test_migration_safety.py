@@ -44,6 +44,9 @@ REVIEWED: dict[tuple[str, str, int], str] = {
     ("surveys", "0003_survey_key_per_organisation", 2): "surveys: a small table (tens of rows)",
     ("surveys", "0003_survey_key_per_organisation", 3): "surveys: a small table (tens of rows)",
     ("surveys", "0003_survey_key_per_organisation", 5): "surveys: a small table (tens of rows)",
+    # each survey's key in the lake (issue 17): surveys are a small table (tens of rows)
+    ("surveys", "0004_survey_lake_key", 1): "surveys: a small table (tens of rows)",
+    ("surveys", "0004_survey_lake_key", 2): "surveys: a small table (tens of rows)",
     # one taxonomy per organisation (issue 17): a revision per save, a small table
     ("themes", "0002_taxonomy_per_organisation", 0): "taxonomy revisions: a small table",
     ("themes", "0002_taxonomy_per_organisation", 1): "taxonomy revisions: a small table",

@@ -227,3 +227,23 @@ def test_an_import_needs_manage_surveys_on_every_unit_of_the_file(personas: dict
         import_history(history, actor=personas["manager_a"])  # type: ignore[arg-type]
     assert not Response.objects.exists()
     assert import_history(history, actor=personas["analyst"]).stored == 3  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+def test_two_organisations_import_files_with_the_same_ids_into_their_own_nki() -> None:
+    """The ids of a file name responses within one survey: the region's ``nki`` (another survey with the
+    same key) stores its file's A1…A3 although the municipality already has responses A1…A3."""
+    from kundpuls.web.org.models import Unit
+    from kundpuls.web.surveys.actions import create_from_template, open_distribution, publish
+
+    first = _import("gamla.csv", _csv([HEADER, *GOOD]))
+    assert first["stored"] == 3
+    region = Unit.objects.get(code="RGX")
+    version = publish(create_from_template("nki", owner=region, actor=CLI), actor=CLI)
+    open_distribution(version.survey, Unit.objects.get(code="RGX-VC-CEN"), actor=CLI)
+    rows = [line.replace("VOF-HT-N", "RGX-VC-CEN").replace("KFF-BIB-HUV", "RGX-VC-CEN") for line in GOOD]
+    history = read_history(version.survey, "region.csv", _csv([HEADER, *rows]), read_mapping(None))
+    second = import_history(history, actor=CLI, file_name="region.csv").summary()
+    assert (second["stored"], second["already_stored"]) == (3, 0)
+    assert Response.objects.filter(survey=version.survey).count() == 3
+    assert Response.objects.filter(survey__key="nki", survey__organisation__code="EXK").count() == 3

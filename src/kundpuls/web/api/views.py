@@ -24,7 +24,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kundpuls.errors import InvalidArgument, KundpulsError, NotFound
 from kundpuls.errors import PermissionDenied as KundpulsPermissionDenied
-from kundpuls.instruments import SurveyDefinition
 from kundpuls.web.api.actions import BatchRejected, submit_batch, user_for
 from kundpuls.web.api.json_body import MAX_JSON_DEPTH, json_depth
 from kundpuls.web.api.openapi import document
@@ -108,12 +107,6 @@ def api_view(view: View) -> View:
 def api_write(view: View) -> View:
     """A write: POST only and a token only (no cookie, so no cross-site request can write)."""
     return csrf_exempt(require_POST(_answered(view, session=False)))
-
-
-def _definition(request: HttpRequest, key: str) -> SurveyDefinition:
-    """The results of the survey ``key`` (``KEY`` or ``ORG:KEY``) among the token's person's
-    organisations; another organisation's survey is not found, like an unknown key."""
-    return queries.results_survey(request.user, key)[1]
 
 
 @require_GET
@@ -225,7 +218,8 @@ def overview(request: HttpRequest, survey: str) -> HttpResponse:
     dashboard_actions.record_export(
         actor=actor_of(request), unit=None, survey=survey, kind="api", period=result.period
     )
-    return _json(dataclasses.asdict(result))
+    # the results path knows the survey by its lake key; the document names it by its key
+    return _json(dataclasses.asdict(dataclasses.replace(result, survey_key=found.key)))
 
 
 @api_view
@@ -238,7 +232,8 @@ def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
         # One answer for a unit that does not exist and one the person may not read: a 403 here would
         # tell anyone with a token which unit codes exist.
         raise NotFound(_("unit: no unit %(unit)r whose results you may read") % {"unit": unit[:40]})
-    definition = _definition(request, survey)
+    # another organisation's survey is not found, like an unknown key
+    found, definition = queries.results_survey(request.user, survey)
     kind, period = _period_arguments(request)
     segment = request.GET.get("segment") or None
     report = queries.unit_results(
@@ -255,7 +250,7 @@ def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
     dashboard_actions.record_export(
         actor=actor_of(request), unit=target, survey=survey, kind="api", period=report.period
     )
-    return _json(dataclasses.asdict(report))
+    return _json(dataclasses.asdict(dataclasses.replace(report, survey_key=found.key)))
 
 
 @api_write

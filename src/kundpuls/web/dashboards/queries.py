@@ -26,7 +26,7 @@ from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.org.tenancy import organisation_id, organisation_ids_of
 from kundpuls.web.surveys.models import Channel, Survey
-from kundpuls.web.surveys.queries import current_version, definition_of, survey_by_key
+from kundpuls.web.surveys.queries import current_version, results_definition, survey_by_key
 from kundpuls.web.themes.queries import taxonomy_in_force
 
 
@@ -40,17 +40,19 @@ def threshold_setting() -> int:
 
 
 def surveys_with_results() -> list[tuple[Survey, SurveyDefinition]]:
-    """Published surveys whose responses are in the lake (key order)."""
+    """Published surveys whose responses are in the lake (key order), each with its definition as the
+    results read it (keyed by the survey's lake key: :func:`~kundpuls.web.surveys.queries.
+    results_definition`)."""
     location = lake_location(lake_dir())
     if not manifest_exists(location):
         return []
     in_lake = set(read_manifest(location).survey_keys())
     found = []
-    stored = Survey.objects.filter(key__in=in_lake).select_related("owner", "organisation")
+    stored = Survey.objects.filter(lake_key__in=in_lake).select_related("owner", "organisation")
     for survey in stored.order_by("key", "organisation_id"):
         version = current_version(survey)
         if version is not None:
-            found.append((survey, definition_of(version)))
+            found.append((survey, results_definition(survey, version)))
     return found
 
 
@@ -79,11 +81,17 @@ def results_survey(user: Any, reference: str) -> tuple[Survey, SurveyDefinition]
 
 
 def staff_survey_for(definition: SurveyDefinition) -> SurveyDefinition | None:
-    """A staff survey in the lake whose codebook mirrors items of ``definition`` (demo: staff on nki)."""
-    for _, other in surveys_with_results():
-        if other.key != definition.key and any(
-            (m.customer_survey or definition.key) == definition.key for m in other.codebook.mirrors
-        ):
+    """A staff survey of the same organisation, in the lake, whose codebook mirrors items of
+    ``definition`` (demo: staff on nki). ``definition`` is keyed by its lake key; a mirror names the
+    customer survey by its key within the organisation."""
+    available = surveys_with_results()
+    customer = next((survey for survey, found in available if found.key == definition.key), None)
+    if customer is None:
+        return None
+    for survey, other in available:
+        if survey.organisation_id != customer.organisation_id or other.key == definition.key:
+            continue
+        if any((m.customer_survey or customer.key) == customer.key for m in other.codebook.mirrors):
             return other
     return None
 

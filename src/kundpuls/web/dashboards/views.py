@@ -45,6 +45,11 @@ def _survey(request: HttpRequest) -> tuple[list[tuple[Survey, SurveyDefinition]]
     return available, available[0][1] if available else None
 
 
+def _link_key(available: list[tuple[Survey, SurveyDefinition]], definition: SurveyDefinition) -> str:
+    """The survey's key as links and audit events name it (``KEY`` or ``ORG:KEY``), not its lake key."""
+    return next(s.url_key for s, d in available if d is definition)
+
+
 def _unit(request: HttpRequest, code: str, capability: Capability) -> Unit:
     try:
         unit = queries.unit_by_code(code)
@@ -82,7 +87,7 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
         )
     except NotFound:
         context["form"] = FilterForm(request.GET, surveys=choices)
-        context["survey_key"] = definition.key
+        context["survey_key"] = _link_key(available, definition)
         return context
     value_labels = labels.get(segment or "", ("", {}))[1]
     values = (
@@ -117,7 +122,7 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
     context.update(
         form=form,
         dashboard=dashboard,
-        survey_key=definition.key,
+        survey_key=_link_key(available, definition),
         can_export=can(request.user, Capability.EXPORT, unit),
         query=request.GET.urlencode(),
         suppressed_note=text("suppressed_note", language, threshold=dashboard.report.threshold),
@@ -147,7 +152,7 @@ def unit_pdf(request: HttpRequest, code: str) -> HttpResponse:
     actions.record_export(
         actor=actor_of(request),
         unit=target,
-        survey=dashboard.report.survey_key,
+        survey=context["survey_key"],
         kind="pdf",
         period=dashboard.report.period,
     )
@@ -162,7 +167,8 @@ def unit_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     if fmt not in EXPORT_TYPES:
         raise Http404(f"format: {fmt!r}")
     target = _unit(request, code, Capability.EXPORT)
-    dashboard = _unit_context(request, target)["dashboard"]
+    context = _unit_context(request, target)
+    dashboard = context["dashboard"]
     if dashboard is None:
         raise Http404(_("No results for this unit yet."))
     note = " ".join(
@@ -179,7 +185,7 @@ def unit_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     actions.record_export(
         actor=actor_of(request),
         unit=target,
-        survey=dashboard.report.survey_key,
+        survey=context["survey_key"],
         kind=fmt,
         period=dashboard.report.period,
     )
@@ -253,7 +259,7 @@ def _overview_context(
         descending=descending,
         sort_links=sort_links,
         query=request.GET.urlencode(),
-        survey_key=definition.key,
+        survey_key=_link_key(available, definition),
         can_export=can(request.user, Capability.EXPORT),
         suppressed_note=text("suppressed_note", language, threshold=result.threshold),
     )

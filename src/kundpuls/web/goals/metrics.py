@@ -33,7 +33,7 @@ from kundpuls.web.goals.models import UnitCost
 from kundpuls.web.goals.periods import Period
 from kundpuls.web.org.models import Unit
 from kundpuls.web.surveys.models import Survey
-from kundpuls.web.surveys.queries import definition_of
+from kundpuls.web.surveys.queries import results_definition
 
 METRIC_KINDS = ("nps", "response_rate", "cases_in_time")
 
@@ -76,12 +76,13 @@ def _released_only(
 
 
 def survey_definition(survey: Survey) -> SurveyDefinition:
+    """The survey's newest published definition as the results read it (keyed by its lake key)."""
     version = survey.versions.filter(published_at__isnull=False).order_by("-number").first()
     if version is None:
         raise ValidationError(
             f"survey: {survey.key!r} has no published version", field="survey", value=survey.key
         )
-    return definition_of(version)
+    return results_definition(survey, version)
 
 
 def check_metric(metric: str, survey: Survey | None) -> None:
@@ -178,7 +179,7 @@ def _window_nps(survey: Survey, period: Period, unit_codes: Sequence[str]) -> di
     item = definition.codebook.nps
     stats = sufficient_statistics(
         settings.KUNDPULS_LAKE_DIR,
-        survey.key,
+        survey.lake_key,
         items=[item] if item else None,
         nps_items=[item] if item else None,
         period="all",

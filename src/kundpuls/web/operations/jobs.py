@@ -35,10 +35,20 @@ class Job:
 
 
 def _sync(actor: Actor) -> dict[str, Any]:
+    """Sync the lake; when it changed and the results cache is shared (``KUNDPULS_CACHE_URL``), compute each
+    survey's shared results for every server (:mod:`kundpuls.web.dashboards.warming`)."""
+    import os
+
+    from kundpuls.config import cache_url
+    from kundpuls.web.dashboards.warming import warm_results
     from kundpuls.web.responses.actions import sync_to_lake
 
     report = asdict(sync_to_lake())
-    return {k: v for k, v in report.items() if isinstance(v, (int, float, str)) and k != "lake"}
+    summary = {k: v for k, v in report.items() if isinstance(v, (int, float, str)) and k != "lake"}
+    if report.get("batches") and cache_url(os.environ) is not None:
+        warmed = warm_results()
+        summary.update(surveys_warmed=warmed.surveys, warm_seconds=warmed.seconds)
+    return summary
 
 
 def _bounces(actor: Actor) -> dict[str, Any]:

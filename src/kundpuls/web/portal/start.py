@@ -112,7 +112,7 @@ def _survey_results(user: Any, own_codes: set[str], analyst: bool, language: str
             ][:LIST_LIMIT]
         if own or drops or hidden:
             title = definition.title.in_language(language) if definition.title else survey.key
-            found.append(SurveyResults(survey.key, title, overview, own, drops, hidden))
+            found.append(SurveyResults(survey.url_key, title, overview, own, drops, hidden))
     return found
 
 

@@ -57,7 +57,9 @@ EARLIEST = date(1990, 1, 1)
 
 
 def submission_id_for(survey_key: str, response_id: str) -> uuid.UUID:
-    """The submission id of the file's response ``response_id`` in ``survey_key`` (the same every run)."""
+    """The submission id of the file's response ``response_id`` in the survey with lake key ``survey_key``
+    (the same every run; the lake key, unique across organisations, so that two organisations importing
+    files with the same ids into their own ``nki`` never take each other's responses for their own)."""
     return uuid.uuid5(HISTORY_NAMESPACE, f"{survey_key}\n{response_id}")
 
 
@@ -238,7 +240,7 @@ class _RowChecker:
             row=number,
             submission_id=uuid.UUID(response_id)
             if response_id in self.own
-            else submission_id_for(self.survey.key, response_id),
+            else submission_id_for(self.survey.lake_key, response_id),
             unit=unit,
             channel=channel,
             language=language,

@@ -1,7 +1,9 @@
 """The seam between stored responses and the analytics lake: records in the lake's layout, read in id order.
 
 :func:`fetch_responses` is the ``fetch`` function :func:`kundpuls.analytics.lake.sync.sync_lake` calls; it
-reads the transactional tables (responses, units, survey versions) and never contact details. Each stored
+reads the transactional tables (responses, units, survey versions) and never contact details. A survey is
+known in the lake by its ``lake_key`` (unique across organisations; :class:`~kundpuls.web.surveys.models.
+Survey`). Each stored
 item goes where analysis wants it: numeric items (ratings, matrix rows, prices, yes/no as 1/0) to
 ``answers``, categorical items (background questions, single choices, Kano answers) to ``background``, open
 text (already redacted when it was stored) to ``comments``. A survey whose codebook has positive-share
@@ -65,7 +67,7 @@ def _code_paths() -> dict[int, str]:
 _COLUMNS = (
     "pk",
     "submission_id",
-    "survey__key",
+    "survey__lake_key",
     "version_id",
     "version__number",
     "unit_id",
@@ -159,12 +161,13 @@ def fetch_responses(
 
 
 def published_item_metadata() -> dict[str, dict[str, dict[str, Any]]]:
-    """The lake manifest's item metadata of every survey, from its published versions (newest last wins)."""
+    """The lake manifest's item metadata of every survey, by its lake key, from its published versions
+    (newest last wins)."""
     metadata: dict[str, dict[str, dict[str, Any]]] = {}
     for version in (
         SurveyVersion.objects.filter(published_at__isnull=False)
         .select_related("survey")
-        .order_by("survey__key", "number")
+        .order_by("survey__lake_key", "number")
     ):
-        metadata.setdefault(version.survey.key, {}).update(lake_item_metadata(definition_of(version)))
+        metadata.setdefault(version.survey.lake_key, {}).update(lake_item_metadata(definition_of(version)))
     return metadata

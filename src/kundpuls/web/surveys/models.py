@@ -20,7 +20,8 @@ class Survey(models.Model):
 
     The key is unique within the survey's organisation (the root of its owner unit, kept in
     ``organisation`` by :meth:`save`): two organisations may each have their ``nki``
-    (:mod:`kundpuls.web.org.tenancy`).
+    (:mod:`kundpuls.web.org.tenancy`). ``lake_key`` names the survey in the analytics lake and the results
+    cache, unique across the installation and never changed (:meth:`assign_lake_key`).
     """
 
     key = models.SlugField(_("key"), max_length=64)
@@ -34,6 +35,7 @@ class Survey(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    lake_key = models.CharField(_("key in the analytics lake"), max_length=100, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("survey")
@@ -48,10 +50,24 @@ class Survey(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.organisation_id = organisation_id(self.owner)
+        if not self.lake_key:
+            self.lake_key = self.assign_lake_key()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "owner" in update_fields:  # type: ignore[operator]
             kwargs["update_fields"] = [*update_fields, "organisation"]  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def assign_lake_key(self) -> str:
+        """The lake key of a new survey: its key, or ``KEY.ORGANISATION_ID`` when another organisation's
+        survey already has that key in the lake.
+
+        Partitions, the manifest's item metadata and cached results are keyed by it, so two organisations'
+        ``nki`` never share a partition or a cached frame. A survey key is a slug (no ``.``), so the second
+        form can never be another survey's key; it is kept when the key or the owner changes later, because
+        the survey's rows already lie in the lake under it.
+        """
+        taken = Survey.objects.filter(lake_key=self.key).exclude(pk=self.pk).exists()
+        return f"{self.key}.{self.organisation_id}" if taken else self.key
 
     @property
     def reference(self) -> str:

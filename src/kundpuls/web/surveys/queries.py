@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -60,6 +61,19 @@ def surveys_of(actor: object) -> QuerySet[Survey]:
     found = Survey.objects.select_related("owner", "organisation")
     allowed = organisation_ids_of(actor)
     return found if allowed is None else found.filter(organisation_id__in=allowed)
+
+
+def results_definition(survey: Survey, version: SurveyVersion) -> SurveyDefinition:
+    """``version``'s definition as the results read it: keyed by the survey's lake key.
+
+    The lake, its manifest and the results cache know a survey by :attr:`Survey.lake_key` (unique across
+    organisations), and the results path reads the survey's key from the definition it is given; so every
+    read of results starts here, never from :func:`definition_of`, and two organisations' ``nki`` never
+    share a partition or a cached frame. Everything a person sees still names the survey by its key or
+    title (the pages and the API put ``survey.key`` back where a key is shown).
+    """
+    definition = definition_of(version)
+    return definition if definition.key == survey.lake_key else replace(definition, key=survey.lake_key)
 
 
 def current_version(survey: Survey) -> SurveyVersion | None:

@@ -28,7 +28,7 @@ from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, require
 from kundpuls.web.org.tenancy import organisation_id
 from kundpuls.web.surveys.models import Survey
-from kundpuls.web.surveys.queries import current_version, definition_of
+from kundpuls.web.surveys.queries import current_version, results_definition
 from kundpuls.web.themes import queries
 from kundpuls.web.themes.models import DiscoveryRun, DiscoveryStatus, TaxonomyRevision
 from kundpuls.web.themes.problems import TaxonomyInvalid
@@ -270,7 +270,7 @@ def run_discovery(survey: Survey, unit: Unit, *, actor: Actor, period: str = "")
     try:
         result = propose_themes(
             str(settings.KUNDPULS_LAKE_DIR),
-            definition_of(version),
+            results_definition(survey, version),
             unit.code,
             taxonomy=queries.taxonomy_in_force(survey.organisation),
             threshold_setting=settings.KUNDPULS_ANONYMITY_THRESHOLD,

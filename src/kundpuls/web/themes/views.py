@@ -229,11 +229,13 @@ def _discovery_choices(request: HttpRequest) -> tuple[list[tuple[str, str]], lis
     return surveys, [(u.code, f"{'– ' * u.depth}{u.name} ({u.code})") for u in units]
 
 
-def _periods(survey_key: str | None) -> list[str]:
-    if not survey_key:
+def _periods(request: HttpRequest, reference: str | None) -> list[str]:
+    """The quarters the survey ``reference`` (``KEY`` or ``ORG:KEY``) has comments in (by its lake key)."""
+    if not reference:
         return []
     try:
-        return discovery_periods(str(settings.KUNDPULS_LAKE_DIR), survey_key)
+        survey = survey_by_key(reference, actor=request.user)
+        return discovery_periods(str(settings.KUNDPULS_LAKE_DIR), survey.lake_key)
     except (KundpulsError, LookupError, OSError):
         return []
 
@@ -248,7 +250,7 @@ def discover(request: HttpRequest) -> HttpResponse:
         initial={"survey": survey_key},
         surveys=surveys,
         units=units,
-        periods=_periods(survey_key),
+        periods=_periods(request, survey_key),
     )
     if request.method == "POST" and form.is_valid():
         survey = survey_by_key(form.cleaned_data["survey"], actor=request.user)
