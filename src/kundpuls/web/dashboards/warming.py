@@ -4,9 +4,10 @@ A lake commit makes every cached result unreachable (:mod:`kundpuls.reports.cach
 generation). :func:`warm_results` computes, for the new generation, what every results page of a survey
 starts from: its index plan, its index frames and their lookups, the linked-suppression grid and the change
 flags (all computed inside the organisation's overview), and the report of the organisation's root unit
-(drivers, funnel, trend). Each is cached per survey, never per person, so a page of any unit or person
-afterwards finds them. The lake refresher of each server process calls it after a round that changed the
-lake; with ``KUNDPULS_CACHE_URL`` the worker's sync job calls it too and every process shares the result.
+(drivers, funnel, trend, and the period's comments read for themes once for every unit). Each piece is
+cached per survey, never per person (the root's report itself is shown to nobody), so a page of any unit or
+person afterwards finds them. The lake refresher of each server process calls it after a round that changed
+the lake; with ``KUNDPULS_CACHE_URL`` the worker's sync job calls it too and every process shares the result.
 
 Warming only reads and never raises: a survey that fails is logged and skipped (its page computes on demand,
 as without warming).
@@ -69,7 +70,7 @@ def warm_results(kinds: tuple[str, ...] = WARMED_KINDS) -> WarmReport:
                     threshold_setting=setting,
                     names=names,
                     period_kind=kind,
-                    include_comments=False,
+                    include_comments=True,  # the period's comments read once for every unit
                     staff_definition=staff_survey_for(definition),
                     taxonomy=taxonomy_in_force(organisation),
                 )
