@@ -6,12 +6,14 @@ misled by words that name a subject in passing. This module learns, from the lab
 tuning part shipped with the package (``data/comments_tuning.jsonl``), how much each piece of evidence
 counts, and keeps the rules as its strongest evidence:
 
-- **features** of a comment: its word stems and pairs of stems (in its language), its letter sequences
+- **features** of a comment: its word stems and pairs of stems (in its language), the stems of the parts of
+  its Swedish compounds, the stems negated by a preceding negator (marked), its letter sequences
   of 2–5 letters inside words (they catch inflections and compound parts: "telefonkön", "väntetiden"),
   whether the taxonomy in force raises each theme, and the lexicon's polarity score (its sign and size);
 - **one logistic regression per theme** (does the comment raise it?) and **one for the comment's
-  polarity** (praise, complaint, neutral; multinomial). Everything is fitted with scikit-learn
-  (L2-regularised, deterministic) at first use in the process
+  polarity** (praise, complaint, neutral; multinomial); each theme is raised where its probability reaches
+  its own threshold, chosen by cross-validation on the tuning part (:mod:`kundpuls.text.calibration`).
+  Everything is fitted with scikit-learn (L2-regularised, deterministic) at first use in the process
   (:func:`kundpuls.text.reading.comment_model`, with the shipped taxonomy): nothing is downloaded and no
   weights file is shipped;
 - the themes the model knows are the labelled themes of the shipped taxonomy.
@@ -37,7 +39,9 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from kundpuls.text.polarity import POLARITIES
+from kundpuls.text.polarity import POLARITIES, polarity_lexicon
+from kundpuls.text.taxonomy import default_taxonomy
+from kundpuls.text.themes import theme_splitter
 from kundpuls.text.tokens import Language, stems, tokenise
 
 THEME_C = 10.0
@@ -47,8 +51,26 @@ POLARITY_C = 10.0
 LEXICON_WEIGHT = 0.3
 """Scale of the lexicon features against the (row-normalised) word and letter features."""
 THEME_THRESHOLD = 0.3
-"""A theme is raised when its model's probability reaches this (below 0.5: each theme is rare, and a
-missed theme costs a manager as much as a wrong one)."""
+"""A theme is raised when its model's probability reaches its threshold in ``THEME_THRESHOLDS``, or this
+for a theme not listed there (below 0.5: each theme is rare, and a missed theme costs a manager as much as
+a wrong one)."""
+THEME_THRESHOLDS: dict[str, float] = {
+    "bemotande": 0.1,
+    "vantetid": 0.3,
+    "tillganglighet": 0.25,
+    "information": 0.5,
+    "kompetens": 0.3,
+    "pris": 0.2,
+    "lokaler": 0.45,
+    "digitala_tjanster": 0.4,
+    "parkering": 0.25,
+    "kontinuitet": 0.1,
+    "kollektivtrafik": 0.35,
+}
+"""Per-theme thresholds, chosen by 5-fold cross-validation on the tuning part only
+(:mod:`kundpuls.text.calibration`; ``python benchmarks/comments.py --cross-validate`` recomputes them)."""
+NEGATION_REACH = 3
+"""Words after a negator that are also counted as negated features (``not:<stem>``)."""
 LATER_WEIGHT = 3.0
 """Weight of the labelled comments written after the lexicon was tuned (ids from ``LEXICON_TUNED_BELOW``):
 on them the taxonomy's match is as reliable as on new text, on the older ones it is nearly perfect."""
@@ -78,10 +100,31 @@ def labelled_comments() -> list[LabelledComment]:
 
 
 def _stem_analyser(doc: str) -> list[str]:
-    """``doc`` is ``"<lang>\\t<text>"``: the stems and pairs of stems of the text in its language."""
+    """``doc`` is ``"<lang>\\t<text>"``: the features of the text's words in its language.
+
+    Its stems and pairs of stems; in Swedish, the stems of the parts of each compound the taxonomy's
+    splitter knows (``part:telefon``, ``part:kö`` for "telefonkön"); and the stems of the (at most
+    ``NEGATION_REACH``) words after a negator, marked (``not:trev`` in "inte särskilt trevlig").
+    """
     lang, _, text = doc.partition("\t")
-    s = stems(tokenise(text), language=lang)  # type: ignore[arg-type]
-    return s + [f"{a} {b}" for a, b in pairwise(s)]
+    tokens = tokenise(text)
+    s = stems(tokens, language=lang)  # type: ignore[arg-type]
+    out = s + [f"{a} {b}" for a, b in pairwise(s)]
+    if lang == "sv":
+        splitter = theme_splitter(default_taxonomy())
+        for token in tokens:
+            parts = splitter.split(token)
+            if len(parts) > 1:
+                out += [f"part:{p}" for p in stems(list(parts), language="sv")]
+    negators = polarity_lexicon(lang).negators
+    reach = 0
+    for token, stem_ in zip(tokens, s, strict=True):
+        if token in negators:
+            reach = NEGATION_REACH
+        elif reach:
+            out.append(f"not:{stem_}")
+            reach -= 1
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,7 +169,8 @@ class CommentModel:
         x = self.features(texts, languages, lexicon_themes, lexicon_scores)
         for key in self.learned_keys:
             j = self.theme_keys.index(key)
-            raised[:, j] = self.theme_models[key].predict_proba(x)[:, 1] >= THEME_THRESHOLD
+            threshold = THEME_THRESHOLDS.get(key, THEME_THRESHOLD)
+            raised[:, j] = self.theme_models[key].predict_proba(x)[:, 1] >= threshold
         polarity = np.asarray(self.polarity_model.predict(x), dtype=object)
         return raised, polarity
 
