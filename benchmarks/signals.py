@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/signals.py [--datasets N] [--quick] [--json] [--seed S]
+    python benchmarks/signals.py [--datasets N] [--quick] [--json] [--seed S] [--priority-method plsc]
     python benchmarks/signals.py --demo-lake var/lake --truth truth.json [--period-kind year] [--json]
 
 Each dataset is a seeded NKI organisation (:func:`kundpuls.demo.responses.generate_responses`): ten units
@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import functools
 import json
 import sys
 import tempfile
@@ -78,6 +79,7 @@ OUTLIER_SIZES = (0.5, 0.8)
 N_BANDS = ((0, 50, "n<50"), (50, 100, "50-99"), (100, 200, "100-199"), (200, 10**9, "n>=200"))
 UNITS = 10
 NULL = 1e-6  # a true change smaller than this (index points) is no change
+FRONTIER_LEVELS = (0.05, 0.10, 0.15, 0.20)  # false discovery rates the recall–FDR frontier is shown at
 
 
 def band(n: int) -> str:
@@ -130,6 +132,7 @@ def score_dataset(definition: SurveyDefinition, seed: int, workdir: Path) -> dic
     out["recall"] = []
     out["funnel"] = []
     out["pages"] = []  # (period, unit, main index?, flagged, flagged at p < 0.05, wrong) per change test
+    out["q_values"] = []  # (period, q-value, wrong, difference) per change test: flags at other FDR levels
     periods = [p.label for p in truth.periods]
     reports: dict[tuple[str, str], UnitReport] = {}
     with warnings.catch_warnings():
@@ -198,6 +201,7 @@ def _score_changes(
         out["pages"].append(
             (period, code, key == report.main_index, change.significant, baseline, bool(wrong))
         )
+        out["q_values"].append((period, change.q_value, bool(wrong), float(change.difference)))
         for prefix, flagged in (("", change.significant), ("baseline_", baseline)):
             if flagged:
                 out[f"{prefix}flags"] += 1
@@ -212,6 +216,10 @@ def _score_changes(
                     "size": abs(plan[2]),
                     "n": int(n),
                     "flagged": bool(change.significant and np.sign(change.difference) == np.sign(plan[2])),
+                    "period": period,
+                    "p_value": change.p_value,
+                    "q_value": change.q_value,
+                    "right_sign": bool(np.sign(change.difference) == np.sign(plan[2])),
                     "baseline_flagged": bool(
                         (change.p_value or 1.0) < 0.05 and np.sign(change.difference) == np.sign(plan[2])
                     ),
@@ -325,6 +333,35 @@ def _score_priority(
     out["priority_wrong"] += sum(1 for key in shown if key not in truly)
 
 
+def frontier(results: list[dict[str, Any]], level: float) -> dict[str, Any]:
+    """What flagging at another false discovery rate would give: weighted BH at ``level`` flags q ≤ level.
+
+    The same tests and q-values as the product's flags (their ``q_value``), so only the level differs:
+    ``fdr`` per period as :func:`summarise` computes it, and the recall of planted 0.5 SD changes with
+    n ≥ 50. Shows what a recall costs in false flags on these data.
+    """
+    shares = []
+    for r in results:
+        periods: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for period, q, wrong, _ in r["q_values"]:
+            entry = periods[period]
+            if q is not None and q <= level:
+                entry[0] += 1
+                entry[1] += int(wrong)
+        shares += [false / flags if flags else 0.0 for flags, false in periods.values()]
+    hits = [
+        bool(x["q_value"] is not None and x["q_value"] <= level and x["right_sign"])
+        for r in results
+        for x in r["recall"]
+        if x["size"] == 0.5 and x["n"] >= 50
+    ]
+    return {
+        "level": level,
+        "fdr": float(np.mean(shares)) if shares else 0.0,
+        "recall_0.5_n>=50": float(np.mean(hits)) if hits else None,
+    }
+
+
 def summarise(results: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
     def total(key: str) -> int:
         return int(sum(r.get(key, 0) for r in results))
@@ -379,6 +416,12 @@ def summarise(results: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
         recall_planted[f"{size:g}"] = entry
     funnel = [x for r in results for x in r["funnel"]]
     goals = total("goals")
+    misses = [
+        (x, sum(1 for row in r["pages"] if row[0] == x["period"] and row[3]))
+        for r in results
+        for x in r["recall"]
+        if x["size"] == 0.5 and x["n"] >= 50 and not x["flagged"]
+    ]
     decided = goals - total("goals_uncertain")
     return {
         "datasets": len(results),
@@ -395,6 +438,12 @@ def summarise(results: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
         "baseline_fdr": page_fdr(4, surfaces["period"]),
         "baseline_fdr_by_surface": {name: page_fdr(4, page) for name, page in surfaces.items()},
         "recall_planted": recall_planted,
+        "recall_fdr_frontier": [frontier(results, level) for level in FRONTIER_LEVELS],
+        "missed_0.5_n>=50": {
+            "missed": len(misses),
+            "in_a_period_without_any_flag": sum(1 for _, flags in misses if flags == 0),
+            "p_values": sorted(round(float(x["p_value"]), 4) for x, _ in misses if x["p_value"] is not None),
+        },
         "surface_disagreements": total("surface_disagreements"),
         "outliers": total("outliers"),
         "false_outliers": total("false_outliers"),
@@ -475,7 +524,20 @@ def main() -> None:
         "--truth", type=Path, default=None, help="with --demo-lake: kundpuls demo --truth FILE"
     )
     parser.add_argument("--period-kind", choices=("month", "quarter", "year"), default="quarter")
+    parser.add_argument(
+        "--priority-method",
+        choices=("pls", "plsc"),
+        default="pls",
+        help="the driver paths of the priority matrix: PLS as the product (default) or consistent PLS",
+    )
     args = parser.parse_args()
+    if args.priority_method == "plsc":  # measure the alternative without changing the product
+        from kundpuls.reports import driver_window
+        from kundpuls.stats.pls.moments import drivers_from_moments
+
+        driver_window.drivers_from_moments = functools.partial(  # type: ignore[assignment]
+            drivers_from_moments, consistent=True
+        )
     if args.demo_lake is not None:
         if args.truth is None:
             parser.error("--demo-lake needs --truth FILE (written by kundpuls demo --truth FILE)")
@@ -525,6 +587,18 @@ def main() -> None:
     print(
         f"priority matrix: first 'Prioritera' right in {summary['priority_top_correct']} of "
         f"{summary['priority_reports']} reports; shown but not truly: {summary['priority_wrong_share']}"
+    )
+    print(
+        "recall-FDR frontier (weighted BH at other levels): "
+        + ", ".join(
+            f"q {f['level']:.2f}: FDR {f['fdr']:.3f}, recall 0.5 SD {f['recall_0.5_n>=50']}"
+            for f in summary["recall_fdr_frontier"]
+        )
+    )
+    missed = summary["missed_0.5_n>=50"]
+    print(
+        f"missed 0.5 SD changes (n >= 50): {missed['missed']}, {missed['in_a_period_without_any_flag']} in a "
+        f"period with no flag at all; their p-values {missed['p_values']}"
     )
     print(f"surface disagreements (overview vs unit report): {summary['surface_disagreements']}")
     print(f"{summary['seconds']} s")

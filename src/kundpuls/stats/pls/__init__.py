@@ -13,7 +13,7 @@ Public API::
 Modules: :mod:`.spec` (model files), :mod:`.algorithm` (batched PLS on covariance matrices),
 :mod:`.inner_schemes`, :mod:`.estimator`, :mod:`.quality`, :mod:`.missing`, :mod:`.resampling`,
 :mod:`.bootstrap`, :mod:`.intervals`, :mod:`.long_format`, :mod:`.index_layer`,
-:mod:`.driver_uncertainty`. See
+:mod:`.driver_uncertainty`, :mod:`.consistent` (PLSc). See
 ``docs/driver-analysis.md``.
 """
 

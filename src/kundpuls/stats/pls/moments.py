@@ -18,6 +18,7 @@ import pandas as pd
 
 from kundpuls.errors import ConvergenceError, InsufficientData, InvalidArgument
 from kundpuls.stats.pls.algorithm import estimates_from_weights, iterate_weights, orientation_signs
+from kundpuls.stats.pls.consistent import consistent_paths
 from kundpuls.stats.pls.index_layer import (
     ScaleSpec,
     construct_index,
@@ -58,6 +59,7 @@ def drivers_from_moments(
     scales: ScaleSpec,
     step: float = 5.0,
     scheme: str = "path",
+    consistent: bool = False,
 ) -> MomentDrivers:
     """Fit ``model`` on the moments of ``n`` listwise-complete respondents and derive the driver table.
 
@@ -78,6 +80,10 @@ def drivers_from_moments(
         Index points of the "what if" rise (effektmått).
     scheme : {"path", "centroid", "factorial"}
         Inner weighting scheme (standardised indicators, as :class:`PLSPathModel` by default).
+    consistent : bool
+        Paths, total effects and R² by consistent PLS (:mod:`.consistent`, Dijkstra & Henseler 2015):
+        corrected for the composites' measurement error. Raises ``ConvergenceError`` on an inadmissible
+        solution.
     """
     spec = model if isinstance(model, ModelSpec) else model_from_mapping(model)
     if n < 3:
@@ -113,6 +119,10 @@ def drivers_from_moments(
     constructs = list(spec.constructs)
     t = constructs.index(target)
     total = estimates.total_effects[0]
+    r_squared = estimates.r_squared[0]
+    if consistent:
+        corrected = consistent_paths(corr, weights[0], compiled)
+        total, r_squared = corrected.total_effects, corrected.r_squared
     drivers = [c for c in constructs if c != target and abs(total[constructs.index(c), t]) > 0]
     if not drivers:
         raise InvalidArgument(
@@ -142,6 +152,6 @@ def drivers_from_moments(
         scores={c: index[c] for c in drivers},
         standardised=standardised,
         target_index=index[target],
-        r_squared=float(estimates.r_squared[0][t]),
+        r_squared=float(r_squared[t]),
         n=int(n),
     )
