@@ -53,7 +53,7 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(nki: Any) -> None:
         (6, "unit", "RGX-VC-CEN"),
         (7, "language", "de"),
     }
-    assert "outside" in next(e.message for e in caught.value.errors if e.value == "RGX-VC-CEN")
+    assert "utanför" in next(e.message for e in caught.value.errors if e.value == "RGX-VC-CEN")
     assert Invitation.objects.count() == 0
     assert not Distribution.objects.filter(channel=Channel.INVITATION).exists()
 
@@ -61,7 +61,7 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(nki: Any) -> None:
 def test_an_address_already_invited_to_the_survey_is_refused(invited: Any) -> None:
     with pytest.raises(ImportRowsError) as caught:
         import_recipients(invited, table_from_text("email,unit\nANNA@example.se,VOF-HT-N\n"), actor=CLI)
-    assert caught.value.errors[0].message == "already invited to this survey"
+    assert caught.value.errors[0].message == "redan inbjuden till den här enkäten"  # Swedish unless set
     assert Invitation.objects.count() == 3
 
 

@@ -80,7 +80,7 @@ def test_a_job_run_now_counts_its_work_and_only_operators_and_superusers_may(set
     assert result.outcome == "ok" and result.detail["responses"] == 3
     assert run_job("sync", actor=CLI, now=T0, only_if_due=True).outcome == NOT_DUE
     assert run_job("sync", actor=CLI, now=T0).detail["responses"] == 0, "idempotent: nothing new"
-    with pytest.raises(InvalidArgument, match="'nightly' is not a job"):
+    with pytest.raises(InvalidArgument, match="job: 'nightly' är inget jobb"):  # Swedish unless set
         run_job("nightly", actor=CLI)
     with pytest.raises(PermissionDenied):
         run_job("sync", actor=RESPONDENT)

@@ -1,3 +1,4 @@
+import json
 from datetime import date
 
 import pytest
@@ -46,7 +47,6 @@ def test_a_unit_cannot_merge_into_itself_or_its_descendant() -> None:
 
 @pytest.mark.django_db
 def test_units_merge_on_the_command_line_and_across_organisations_is_refused() -> None:
-    import json
 
     import typer
     from typer.testing import CliRunner
@@ -63,7 +63,9 @@ def test_units_merge_on_the_command_line_and_across_organisations_is_refused() -
         app, ["units", "merge", "VOF-HT-S", other.code, "--effective", "2026-01-01", "--json"]
     )
     assert refused.exit_code != 0
-    assert "another organisation" in refused.stdout and other.code in refused.stdout
+    # the command line speaks KUNDPULS_LANGUAGE (Swedish unless set); the field name stays in front
+    error = json.loads(refused.stdout)["error"]
+    assert error.startswith("target: ") and "en annan organisation" in error and other.code in error
     bad_day = runner.invoke(app, ["units", "merge", "VOF-HT-S", "VOF-HT-N", "--effective", "1 jan", "--json"])
     assert bad_day.exit_code != 0 and "effective" in bad_day.stdout and "1 jan" in bad_day.stdout
     done = runner.invoke(
@@ -75,4 +77,5 @@ def test_units_merge_on_the_command_line_and_across_organisations_is_refused() -
     again = runner.invoke(
         app, ["units", "merge", "VOF-HT-S", "VOF-HT-N", "--effective", "2026-01-01", "--json"]
     )
-    assert again.exit_code != 0 and "already closed" in again.stdout
+    assert again.exit_code != 0 and json.loads(again.stdout)["error"].startswith("source: ")
+    assert "är redan stängd" in again.stdout

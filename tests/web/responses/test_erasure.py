@@ -274,6 +274,7 @@ def test_the_cli_erases_by_dashed_id_with_a_dry_run_first(lake_dir: Path) -> Non
     assert report["counts"]["contact_details"] == 1 and report["lake"]["responses"] == 1
     assert MARKER not in done.stdout and EMAIL not in done.stdout
     again = CliRunner().invoke(app, ["responses", "erase", str(target), "--json"])
-    assert again.exit_code == 1 and "nothing" in json.loads(again.stdout)["error"]
+    assert again.exit_code == 1
+    assert json.loads(again.stdout)["error"] == "subject: inget finns sparat om det här svaret"
     bad = CliRunner().invoke(app, ["responses", "erase", "not-an-id", "--json"])
     assert bad.exit_code == 2 and "subject" in json.loads(bad.stdout)["error"]

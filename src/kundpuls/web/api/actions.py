@@ -67,9 +67,11 @@ def create_token(user: User, name: str, *, actor: Actor) -> tuple[ApiToken, str]
     """A new token for ``user``; returns it and the secret, which is shown this once and never stored."""
     _require_own_or_administrator(actor, user)
     if not name.strip():
-        raise ValidationError("name: a token needs a name (what uses it)", field="name", value=name)
+        raise ValidationError(_("name: a token needs a name (what uses it)"), field="name", value=name)
     if not user.is_active:
-        raise ValidationError(f"user: {user.email} is not active", field="user", value=user.email)
+        raise ValidationError(
+            _("user: %(email)s is not active") % {"email": user.email}, field="user", value=user.email
+        )
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name.strip()[:100], token_hash=_hash(secret))
     record_audit(actor, "api.token.create", user.email, token=token.pk, name=token.name)
@@ -81,7 +83,7 @@ def revoke_token(pk: int, *, actor: Actor) -> ApiToken:
     """Revoke token ``pk`` (idempotent)."""
     token = ApiToken.objects.select_related("user").filter(pk=pk).first()
     if token is None:
-        raise NotFound(f"token: no API token {pk}")
+        raise NotFound(_("token: no API token %(token)s") % {"token": pk})
     _require_own_or_administrator(actor, token.user)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

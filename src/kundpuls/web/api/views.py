@@ -189,7 +189,8 @@ def _check_period(asked: str | None, periods: tuple[str, ...]) -> None:
     """An asked period the results do not have is a 400 naming it (never silently the latest instead)."""
     if asked is not None and asked not in periods:
         raise InvalidArgument(
-            f"period: {asked[:40]!r} has no results; periods with results: {', '.join(periods) or 'none'}",
+            _("period: %(value)r has no results; periods with results: %(periods)s")
+            % {"value": asked[:40], "periods": ", ".join(periods) or _("none")},
             field="period",
             value=asked[:40],
         )

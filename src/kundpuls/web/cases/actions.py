@@ -54,7 +54,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 def _latest_version(survey: Survey) -> SurveyVersion:
     version = survey.versions.order_by("-published_at", "-number").first()
     if version is None:
-        raise InvalidArgument(f"survey: {survey.key!r} has no version", field="survey", value=survey.key)
+        raise InvalidArgument(
+            _("survey: %(key)r has no version") % {"key": survey.key}, field="survey", value=survey.key
+        )
     return version
 
 
@@ -200,7 +202,7 @@ def _require_handler(actor: Actor, case: Case) -> None:
 
 def _require_open(case: Case) -> None:
     if not case.is_open:
-        raise InvalidArgument(f"case: {case.pk} is closed", field="case", value=case.pk)
+        raise InvalidArgument(_("case: %(case)s is closed") % {"case": case.pk}, field="case", value=case.pk)
 
 
 @transaction.atomic
@@ -210,7 +212,8 @@ def assign(case: Case, assignee: Any, *, actor: Actor, now: datetime | None = No
     _require_open(case)
     if assignee is not None and not can(assignee, Capability.HANDLE_CASES, case.unit):
         raise InvalidArgument(
-            f"assignee: {assignee} may not handle cases of {case.unit.code}",
+            _("assignee: %(person)s may not handle cases of %(unit)s")
+            % {"person": assignee, "unit": case.unit.code},
             field="assignee",
             value=str(assignee),
         )
@@ -244,7 +247,7 @@ def set_due_date(case: Case, due: date, *, actor: Actor, now: datetime | None = 
 def add_note(case: Case, text: str, *, actor: Actor, now: datetime | None = None) -> CaseNote:
     _require_handler(actor, case)
     if not text.strip():
-        raise InvalidArgument("text: a note must not be empty", field="text", value=text)
+        raise InvalidArgument(_("text: a note must not be empty"), field="text", value=text)
     now = now or timezone.now()
     note = CaseNote.objects.create(case=case, author=user_of(actor), text=text.strip(), at=now)
     _event(case, actor, "note", now)
@@ -256,7 +259,9 @@ def _check_root_causes(case: Case, root_causes: Sequence[str]) -> list[str]:
     unknown = [c for c in root_causes if c not in themes]
     if unknown:
         raise InvalidArgument(
-            f"root_causes: {unknown} are not themes of the taxonomy", field="root_causes", value=unknown
+            _("root_causes: %(keys)s are not themes of the taxonomy") % {"keys": ", ".join(unknown)},
+            field="root_causes",
+            value=unknown,
         )
     return list(dict.fromkeys(root_causes))
 
@@ -275,7 +280,9 @@ def advance(
     _require_handler(actor, case)
     if status not in TRANSITIONS.get(case.status, frozenset()):
         raise InvalidArgument(
-            f"status: cannot go from {case.status} to {status!r}", field="status", value=status
+            _("status: cannot go from %(old)s to %(new)r") % {"old": case.status, "new": status},
+            field="status",
+            value=status,
         )
     now = now or timezone.now()
     fields = ["status"]
@@ -305,10 +312,14 @@ def close_without_contact(case: Case, reason: str, *, actor: Actor, now: datetim
     _require_open(case)
     if case.status not in (CaseStatus.NEW, CaseStatus.CONTACTED):
         raise InvalidArgument(
-            f"status: a {case.status} case is closed normally", field="status", value=case.status
+            _("status: a case that is %(status)s is closed normally") % {"status": case.status},
+            field="status",
+            value=case.status,
         )
     if not reason.strip():
-        raise InvalidArgument("reason: closing without contact needs a reason", field="reason", value=reason)
+        raise InvalidArgument(
+            _("reason: closing without contact needs a reason"), field="reason", value=reason
+        )
     now = now or timezone.now()
     case.status = CaseStatus.CLOSED
     case.closed_at = now

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundpuls.errors import NotFound
 from kundpuls.web.cases.models import Case, CaseStatus
@@ -35,7 +36,7 @@ def case_by_id(pk: int) -> Case:
         Case.objects.select_related("unit", "assignee", "survey", "response__version").filter(pk=pk).first()
     )
     if case is None:
-        raise NotFound(f"case: no case {pk}")
+        raise NotFound(_("case: no case %(case)s") % {"case": pk})
     return case
 
 
@@ -196,6 +197,6 @@ def preview_rules(survey: Any, rules: Any, *, now: Any = None) -> dict[str, int]
 
     version = survey.versions.order_by("-number").first()
     if version is None:
-        raise NotFound(f"survey: {survey.key!r} has no version")
+        raise NotFound(_("survey: %(key)r has no version") % {"key": survey.key})
     parse_rules(rules, definition_of(version), taxonomy=taxonomy_in_force(survey.organisation_id))
     return rules_preview(AlertRuleSet(survey=survey, rules=rules), now=now)

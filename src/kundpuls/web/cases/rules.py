@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from kundpuls.errors import DefinitionError, brief
 from kundpuls.instruments import SurveyDefinition, stored_items
 from kundpuls.text import Taxonomy, assign_themes
@@ -66,17 +68,23 @@ def load_rules_text(text: str) -> Any:
 
 
 def _fail(path: str, message: str, value: object) -> DefinitionError:
-    return DefinitionError(f"{path}: {message} (value {brief(value)})", field=path, value=value)
+    """The error at ``path``; ``message`` is already in the active language."""
+    return DefinitionError(
+        _("%(path)s: %(message)s (value %(value)s)")
+        % {"path": path, "message": message, "value": brief(value)},
+        field=path,
+        value=value,
+    )
 
 
 def parse_rules(data: Any, definition: SurveyDefinition, *, taxonomy: Taxonomy) -> tuple[AlertRule, ...]:
     """Validate ``data`` against ``definition`` and ``taxonomy`` (the survey's organisation's); raise
     :class:`DefinitionError` naming path and value."""
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        raise _fail("rules", "expected a mapping with a list 'rules'", data)
+        raise _fail("rules", _("expected a mapping with a list 'rules'"), data)
     unknown = set(data) - {"rules"}
     if unknown:
-        raise _fail(sorted(unknown)[0], "unknown key", data[sorted(unknown)[0]])
+        raise _fail(sorted(unknown)[0], _("unknown key"), data[sorted(unknown)[0]])
     items = {item.key: item for item in stored_items(definition)}
     themes = set(taxonomy.keys)
     seen: set[str] = set()
@@ -84,23 +92,23 @@ def parse_rules(data: Any, definition: SurveyDefinition, *, taxonomy: Taxonomy) 
     for i, rule in enumerate(data["rules"]):
         path = f"rules[{i}]"
         if not isinstance(rule, dict):
-            raise _fail(path, "expected a mapping", rule)
+            raise _fail(path, _("expected a mapping"), rule)
         extra = set(rule) - {"key", "label", "when"}
         if extra:
             name = sorted(extra)[0]
-            raise _fail(f"{path}.{name}", "unknown key", rule[name])
+            raise _fail(f"{path}.{name}", _("unknown key"), rule[name])
         key = rule.get("key")
         if not isinstance(key, str) or not _KEY.match(key):
-            raise _fail(f"{path}.key", "expected lower-case letters, digits and _", key)
+            raise _fail(f"{path}.key", _("expected lower-case letters, digits and _"), key)
         if key in seen:
-            raise _fail(f"{path}.key", "duplicate rule key", key)
+            raise _fail(f"{path}.key", _("duplicate rule key"), key)
         seen.add(key)
         label = rule.get("label", key)
         if isinstance(label, dict):
             label = str(label.get("sv") or label.get("en") or key)
         when = rule.get("when")
         if not isinstance(when, list) or not when:
-            raise _fail(f"{path}.when", "expected a non-empty list of conditions", when)
+            raise _fail(f"{path}.when", _("expected a non-empty list of conditions"), when)
         conditions = tuple(
             _check_condition(c, f"{path}.when[{j}]", items, themes, definition) for j, c in enumerate(when)
         )
@@ -112,40 +120,41 @@ def _check_condition(
     condition: Any, path: str, items: dict[str, Any], themes: set[str], definition: SurveyDefinition
 ) -> dict[str, Any]:
     if not isinstance(condition, dict):
-        raise _fail(path, "expected a mapping", condition)
+        raise _fail(path, _("expected a mapping"), condition)
     if "nps" in condition:
         if condition != {"nps": "detractor"}:
-            raise _fail(f"{path}.nps", "only {nps: detractor} is supported", condition.get("nps"))
+            raise _fail(f"{path}.nps", _("only {nps: detractor} is supported"), condition.get("nps"))
         nps_item = definition.codebook.nps
         if nps_item is None:
-            raise _fail(f"{path}.nps", "the survey's codebook names no NPS item", condition["nps"])
+            raise _fail(f"{path}.nps", _("the survey's codebook names no NPS item"), condition["nps"])
         return {"item": nps_item, "at_most": 6}
     key = condition.get("item")
     if key not in items:
-        raise _fail(f"{path}.item", "not a stored item of the survey", key)
+        raise _fail(f"{path}.item", _("not a stored item of the survey"), key)
     item = items[key]
     operators = [op for op in (*_COMPARISONS, "theme") if op in condition]
     extra = set(condition) - {"item", *_COMPARISONS, "theme"}
     if extra:
         name = sorted(extra)[0]
-        raise _fail(f"{path}.{name}", "unknown key", condition[name])
+        raise _fail(f"{path}.{name}", _("unknown key"), condition[name])
     if len(operators) != 1:
-        raise _fail(path, "expected exactly one of at_most, at_least, equals, theme", condition)
+        raise _fail(path, _("expected exactly one of at_most, at_least, equals, theme"), condition)
     op = operators[0]
     value = condition[op]
     if op == "theme":
         if item.kind != "text":
-            raise _fail(f"{path}.item", "a theme condition needs a text item", key)
+            raise _fail(f"{path}.item", _("a theme condition needs a text item"), key)
         if value not in themes:
-            raise _fail(f"{path}.theme", "not a theme of the taxonomy in force", value)
+            raise _fail(f"{path}.theme", _("not a theme of the taxonomy in force"), value)
     elif op in ("at_most", "at_least"):
         if item.kind != "numeric":
-            raise _fail(f"{path}.item", f"{op} needs a numeric item", key)
+            raise _fail(f"{path}.item", _("%(operator)s needs a numeric item") % {"operator": op}, key)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _fail(f"{path}.{op}", "expected a number", value)
+            raise _fail(f"{path}.{op}", _("expected a number"), value)
         low, high = item.scale_min, item.scale_max
         if low is not None and high is not None and not low <= value <= high:
-            raise _fail(f"{path}.{op}", f"outside the scale {item.scale_min:g}–{item.scale_max:g}", value)
+            scale = f"{item.scale_min:g}–{item.scale_max:g}"
+            raise _fail(f"{path}.{op}", _("outside the scale %(scale)s") % {"scale": scale}, value)
     return {"item": key, op: value}
 
 

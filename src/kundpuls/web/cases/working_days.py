@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
+from django.utils.translation import gettext as _
+
 from kundpuls.errors import InvalidArgument
 
 
@@ -59,7 +61,9 @@ def is_working_day(day: date) -> bool:
 def add_working_days(start: date, days: int) -> date:
     """The date ``days`` working days after ``start`` (``start`` itself does not count)."""
     if days < 0:
-        raise InvalidArgument(f"days: {days} must not be negative", field="days", value=days)
+        raise InvalidArgument(
+            _("days: %(days)s must not be negative") % {"days": days}, field="days", value=days
+        )
     current = start
     remaining = days
     while remaining:

@@ -77,7 +77,7 @@ def results_survey(user: Any, reference: str) -> tuple[Survey, SurveyDefinition]
     for entry in surveys_with_results():
         if entry[0].pk == survey.pk:
             return entry
-    raise NotFound(f"survey: no results for survey {reference!r}")
+    raise NotFound(gettext("survey: no results for survey %(key)r") % {"key": reference})
 
 
 def staff_survey_for(definition: SurveyDefinition) -> SurveyDefinition | None:
@@ -211,7 +211,7 @@ def unit_by_code(code: str) -> Unit:
     try:
         return Unit.objects.get(code=code)
     except Unit.DoesNotExist:
-        raise NotFound(f"unit: no unit with code {code!r}") from None
+        raise NotFound(gettext("unit: no unit with code %(code)r") % {"code": code}) from None
 
 
 def segment_values(definition: SurveyDefinition, period_kind: str, segment: str) -> list[str]:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kundpuls.errors import ValidationError
 from kundpuls.table_input import read_table
@@ -40,12 +41,18 @@ def set_goal(
     try:
         value = float(target)
     except (TypeError, ValueError):
-        raise ValidationError(f"target: {target!r} is not a number", field="target", value=target) from None
+        raise ValidationError(
+            _("target: %(value)r is not a number") % {"value": target}, field="target", value=target
+        ) from None
     if metric != "nps" and not 0 <= value <= 100:
-        raise ValidationError(f"target: {value:g} is outside 0–100", field="target", value=target)
+        raise ValidationError(
+            _("target: %(value)s is outside 0–100") % {"value": f"{value:g}"}, field="target", value=target
+        )
     if metric == "nps" and not -100 <= value <= 100:
-        raise ValidationError(f"target: {value:g} is outside −100–100", field="target", value=target)
-    goal, _ = Goal.objects.update_or_create(
+        raise ValidationError(
+            _("target: %(value)s is outside −100–100") % {"value": f"{value:g}"}, field="target", value=target
+        )
+    goal, _created = Goal.objects.update_or_create(
         unit=unit,
         survey=None if metric == "cases_in_time" else survey,
         metric=metric,
@@ -103,13 +110,17 @@ def add_improvement_action(
     require(actor, Capability.HANDLE_CASES, unit)
     if driver not in survey_definition(survey).codebook.indices:
         raise ValidationError(
-            f"driver: {driver!r} is not an index of {survey.key!r}", field="driver", value=driver
+            _("driver: %(driver)r is not an index of %(key)r") % {"driver": driver, "key": survey.key},
+            field="driver",
+            value=driver,
         )
     if not title.strip():
-        raise ValidationError("title: must not be empty", field="title", value=title)
+        raise ValidationError(_("title: must not be empty"), field="title", value=title)
     if due_date < started:
         raise ValidationError(
-            f"due_date: {due_date} is before {started}", field="due_date", value=str(due_date)
+            _("due_date: %(due)s is before %(started)s") % {"due": due_date, "started": started},
+            field="due_date",
+            value=str(due_date),
         )
     action = ImprovementAction.objects.create(
         unit=unit,
@@ -148,7 +159,7 @@ def import_costs(name: str, content: bytes, *, actor: Actor) -> dict[str, int]:
         require(actor, Capability.MANAGE_SURVEYS, units[row.unit])
     created = updated = 0
     for row in rows:
-        _, was_created = UnitCost.objects.update_or_create(
+        _cost, was_created = UnitCost.objects.update_or_create(
             unit=units[row.unit], period=row.period, defaults={"cost": row.cost, "volume": row.volume}
         )
         created += was_created

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from kundpuls.errors import ImportRowsError, RowError, ValidationError
 from kundpuls.web.goals.periods import parse_period
 
@@ -69,13 +71,11 @@ def _plain_number(text: str) -> str:
 
 def read_cost_rows(table: list[list[str]], known_units: set[str]) -> list[CostRow]:
     if not table:
-        raise ValidationError("file: tom / empty", field="file", value="")
+        raise ValidationError(_("file: the file is empty"), field="file", value="")
     header = [str(c).strip().lower() for c in table[0]]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise ImportRowsError(
-            [RowError(1, c, ",".join(header), "kolumnen saknas / column is missing") for c in missing]
-        )
+        raise ImportRowsError([RowError(1, c, ",".join(header), _("the column is missing")) for c in missing])
     at = {c: header.index(c) for c in COLUMNS}
     rows, errors = [], []
     seen: set[tuple[str, str]] = set()
@@ -86,13 +86,13 @@ def read_cost_rows(table: list[list[str]], known_units: set[str]) -> list[CostRo
         unit = str(cells["unit"]).strip()
         ok = True
         if unit not in known_units:
-            errors.append(RowError(number, "unit", unit, "okänd enhet / unknown unit"))
+            errors.append(RowError(number, "unit", unit, _("unknown unit")))
             ok = False
         try:
             period = parse_period(str(cells["period"]).strip()).label
         except ValidationError:
             errors.append(
-                RowError(number, "period", str(cells["period"]), "period: YYYY, YYYY-Qn eller YYYY-MM")
+                RowError(number, "period", str(cells["period"]), _("expected YYYY, YYYY-Qn or YYYY-MM"))
             )
             ok, period = False, ""
         try:
@@ -103,7 +103,7 @@ def read_cost_rows(table: list[list[str]], known_units: set[str]) -> list[CostRo
                     number,
                     "cost",
                     str(cells["cost"]),
-                    "kostnad: ett tal 0 ≤ kostnad < 10^12 / cost: a number 0 ≤ cost < 10^12",
+                    _("a number 0 ≤ cost < 10^12"),
                 )
             )
             ok, cost = False, Decimal(0)
@@ -115,12 +115,12 @@ def read_cost_rows(table: list[list[str]], known_units: set[str]) -> list[CostRo
                     number,
                     "volume",
                     str(cells["volume"]),
-                    f"volym: ett heltal 0–{MAX_VOLUME} / volume: a whole number 0–{MAX_VOLUME}",
+                    _("a whole number 0–%(max)d") % {"max": MAX_VOLUME},
                 )
             )
             ok, volume = False, 0
         if ok and (unit, period) in seen:
-            errors.append(RowError(number, "period", period, "dubblett / duplicate unit and period"))
+            errors.append(RowError(number, "period", period, _("duplicate unit and period")))
             ok = False
         if ok:
             seen.add((unit, period))

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from kundpuls.analytics.index_tables import index_table
 from kundpuls.analytics.lake.layout import month_from_index, month_index
@@ -80,7 +81,9 @@ def survey_definition(survey: Survey) -> SurveyDefinition:
     version = survey.versions.filter(published_at__isnull=False).order_by("-number").first()
     if version is None:
         raise ValidationError(
-            f"survey: {survey.key!r} has no published version", field="survey", value=survey.key
+            _("survey: %(key)r has no published version") % {"key": survey.key},
+            field="survey",
+            value=survey.key,
         )
     return results_definition(survey, version)
 
@@ -90,12 +93,16 @@ def check_metric(metric: str, survey: Survey | None) -> None:
     if metric == "cases_in_time":
         return
     if survey is None:
-        raise ValidationError(f"survey: metric {metric!r} needs a survey", field="survey", value=None)
+        raise ValidationError(
+            _("survey: metric %(metric)r needs a survey") % {"metric": metric}, field="survey", value=None
+        )
     definition = survey_definition(survey)
     if metric == "nps":
         if definition.codebook.nps is None:
             raise ValidationError(
-                f"metric: survey {survey.key!r} has no NPS item", field="metric", value=metric
+                _("metric: survey %(key)r has no NPS item") % {"key": survey.key},
+                field="metric",
+                value=metric,
             )
         return
     if metric == "response_rate":
@@ -103,7 +110,11 @@ def check_metric(metric: str, survey: Survey | None) -> None:
     if metric.startswith("index:") and metric[6:] in definition.codebook.indices:
         return
     choices = [f"index:{k}" for k in definition.codebook.indices] + list(METRIC_KINDS)
-    raise ValidationError(f"metric: {metric!r} is not one of {choices}", field="metric", value=metric)
+    raise ValidationError(
+        _("metric: %(metric)r is not one of %(choices)s") % {"metric": metric, "choices": ", ".join(choices)},
+        field="metric",
+        value=metric,
+    )
 
 
 def _threshold(definition: SurveyDefinition | None) -> int:

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 from kundpuls.errors import ValidationError
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4]|\d{2}))?$")
@@ -36,7 +38,9 @@ def parse_period(text: str) -> Period:
     match = _PERIOD.match(str(text).strip())
     if not match:
         raise ValidationError(
-            f"period: expected YYYY, YYYY-Qn or YYYY-MM, got {text!r}", field="period", value=text
+            _("period: expected YYYY, YYYY-Qn or YYYY-MM, got %(value)r") % {"value": text},
+            field="period",
+            value=text,
         )
     year, part = int(match.group(1)), match.group(2)
     if part is None:
@@ -46,5 +50,7 @@ def parse_period(text: str) -> Period:
         return Period(f"{year}-Q{q}", date(year, 3 * q - 2, 1), _month_end(year, 3 * q))
     month = int(part)
     if not 1 <= month <= 12:
-        raise ValidationError(f"period: month {month} is not 01–12", field="period", value=text)
+        raise ValidationError(
+            _("period: month %(month)s is not 01–12") % {"month": month}, field="period", value=text
+        )
     return Period(f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month))

@@ -177,7 +177,9 @@ def _date(text: str | None) -> date:
     try:
         return date.fromisoformat(text or "")
     except ValueError:
-        raise ValidationError(f"date: {text!r} is not YYYY-MM-DD", field="date", value=text) from None
+        raise ValidationError(
+            _("date: %(value)r is not YYYY-MM-DD") % {"value": text}, field="date", value=text
+        ) from None
 
 
 def _phone_too(chart: RenderedChart | None) -> RenderedChart | None:

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from kundpuls.errors import ImportRowsError, RowError
 from kundpuls.table_input import Table, read_csv_text, read_table, read_table_file
 
@@ -80,17 +82,21 @@ def read_recipients(
         Every bad e-mail, unknown unit, unit outside the owner, bad language and duplicate address.
     """
     if not table or not any(table[0]):
-        raise ImportRowsError([RowError(1, "email", "", "the file is empty (a header row is needed)")])
+        raise ImportRowsError([RowError(1, "email", "", _("the file is empty (a header row is needed)"))])
     header = [h.strip().lower() for h in table[0]]
     columns = [ALIASES.get(h, h) for h in header]
     errors: list[RowError] = []
     for required in ("email", "unit"):
         if required not in columns:
-            errors.append(RowError(1, required, ",".join(header), f"column {required!r} is missing"))
+            errors.append(
+                RowError(
+                    1, required, ",".join(header), _("column %(column)r is missing") % {"column": required}
+                )
+            )
     for name in columns:
         if name not in ALIASES.values() and name and not BACKGROUND_KEY.match(name):
             errors.append(
-                RowError(1, name, name, "background column names are lower-case letters, digits, _")
+                RowError(1, name, name, _("background column names are lower-case letters, digits, _"))
             )
     if errors:
         raise ImportRowsError(errors)
@@ -104,27 +110,36 @@ def read_recipients(
         unit_code = values.get("unit", "")
         language = (values.get("language") or "sv").lower()
         if len(email) > MAX_EMAIL_CHARS or not EMAIL_PATTERN.match(email):
-            errors.append(RowError(number, "email", values.get("email", ""), "not a valid e-mail address"))
+            errors.append(RowError(number, "email", values.get("email", ""), _("not a valid e-mail address")))
         elif email in seen:
-            errors.append(RowError(number, "email", email, f"duplicate of row {seen[email]}"))
+            errors.append(
+                RowError(number, "email", email, _("duplicate of row %(row)d") % {"row": seen[email]})
+            )
         elif email in existing_emails:
-            errors.append(RowError(number, "email", email, "already invited to this survey"))
+            errors.append(RowError(number, "email", email, _("already invited to this survey")))
         else:
             seen[email] = number
         if unit_code not in units:
-            errors.append(RowError(number, "unit", unit_code, "unknown unit code"))
+            errors.append(RowError(number, "unit", unit_code, _("unknown unit code")))
         elif not units[unit_code]:
-            errors.append(RowError(number, "unit", unit_code, "unit outside the survey owner's organisation"))
+            errors.append(
+                RowError(number, "unit", unit_code, _("unit outside the survey owner's organisation"))
+            )
         if len(values.get("name", "")) > MAX_NAME_CHARS:
             errors.append(
-                RowError(number, "name", values.get("name", ""), f"longer than {MAX_NAME_CHARS} characters")
+                RowError(
+                    number,
+                    "name",
+                    values.get("name", ""),
+                    _("longer than %(n)d characters") % {"n": MAX_NAME_CHARS},
+                )
             )
         if language not in LANGUAGES:
-            errors.append(RowError(number, "language", language, "expected sv or en"))
+            errors.append(RowError(number, "language", language, _("expected sv or en")))
         background = {k: v for k, v in values.items() if k not in ALIASES.values() and v != ""}
         rows.append(RecipientRow(number, email, values.get("name", ""), unit_code, language, background))
     if errors:
         raise ImportRowsError(errors)
     if not rows:
-        raise ImportRowsError([RowError(2, "email", "", "the file has no recipients")])
+        raise ImportRowsError([RowError(2, "email", "", _("the file has no recipients"))])
     return rows

@@ -216,8 +216,7 @@ def status_page(request: HttpRequest, key: str) -> HttpResponse:
                     table = table_from_text(pasted)
                 elif upload.size is not None and upload.size > DEFAULT_LIMITS.max_bytes:
                     raise TableInputError(
-                        f"filen är större än {DEFAULT_LIMITS.max_bytes:,} byte / the file is larger than "
-                        f"{DEFAULT_LIMITS.max_bytes:,} bytes",
+                        _("the file is larger than %(n)s bytes") % {"n": f"{DEFAULT_LIMITS.max_bytes:,}"},
                         limit="max_bytes",
                     )
                 else:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundpuls.errors import InvalidArgument
 from kundpuls.web.operations.jobs import JOBS, JobSkipped, interval_of, is_due
@@ -55,7 +56,11 @@ def run_job(name: str, *, actor: Actor, now: datetime | None = None, only_if_due
     job = JOBS.get(name)
     if job is None:
         known = ", ".join(JOBS)
-        raise InvalidArgument(f"job: {name!r} is not a job (known: {known})", field="job", value=name)
+        raise InvalidArgument(
+            _("job: %(value)r is not a job (known: %(known)s)") % {"value": name, "known": known},
+            field="job",
+            value=name,
+        )
     now = now or timezone.now()
     with job_lock(name, now=now) as held:
         if not held:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import CharField, F, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat, Substr
+from django.utils.translation import gettext as _
 
 from kundpuls.errors import ValidationError
 from kundpuls.render.formula_guard import csv_record
@@ -221,7 +222,8 @@ def move_unit(unit: Unit, new_parent: Unit | None, *, actor: Actor, effective: d
     require(actor, Capability.ADMINISTER, new_parent)
     if new_parent is not None and new_parent.path.startswith(unit.path):
         raise ValidationError(
-            f"parent: {new_parent.code!r} lies inside {unit.code!r}; the move would make a cycle",
+            _("parent: %(parent)r lies inside %(unit)r; the move would make a cycle")
+            % {"parent": new_parent.code, "unit": unit.code},
             field="parent",
             value=new_parent.code,
         )
@@ -252,21 +254,25 @@ def merge_units(source: Unit, target: Unit, *, effective: date, actor: Actor) ->
     require(actor, Capability.ADMINISTER, target)
     if source.pk == target.pk:
         raise ValidationError(
-            "target: a unit cannot be merged into itself", field="target", value=target.code
+            _("target: a unit cannot be merged into itself"), field="target", value=target.code
         )
     if target.path.startswith(source.path):
         raise ValidationError(
-            f"target: {target.code!r} lies inside {source.code!r}", field="target", value=target.code
+            _("target: %(target)r lies inside %(source)r") % {"target": target.code, "source": source.code},
+            field="target",
+            value=target.code,
         )
     if source.ancestor_ids()[:1] != target.ancestor_ids()[:1]:
         raise ValidationError(
-            f"target: {target.code!r} belongs to another organisation than {source.code!r}",
+            _("target: %(target)r belongs to another organisation than %(source)r")
+            % {"target": target.code, "source": source.code},
             field="target",
             value=target.code,
         )
     if source.valid_to is not None:
         raise ValidationError(
-            f"source: {source.code!r} is already closed ({source.valid_to.isoformat()})",
+            _("source: %(source)r is already closed (%(day)s)")
+            % {"source": source.code, "day": source.valid_to.isoformat()},
             field="source",
             value=source.code,
         )
@@ -305,9 +311,11 @@ def create_admin(email: str, password: str, *, actor: Actor, name: str = "") -> 
         validate_password(password, candidate)
     except DjangoValidationError as exc:
         raise ValidationError(
-            "password: " + " ".join(str(m) for m in exc.messages), field="password", value="***"
+            _("password: %(problems)s") % {"problems": " ".join(str(m) for m in exc.messages)},
+            field="password",
+            value="***",
         ) from exc
-    user, _ = User.objects.get_or_create(email=email)
+    user, _created = User.objects.get_or_create(email=email)
     user.first_name, _sep, user.last_name = name.partition(" ")
     user.is_staff = True
     user.is_superuser = True

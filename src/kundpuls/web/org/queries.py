@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from kundpuls.errors import NotFound
 from kundpuls.web.org.models import Role, Unit, UnitEvent
@@ -36,7 +37,7 @@ def unit_by_code(code: str) -> Unit:
     try:
         return Unit.objects.select_related("parent", "merged_into").get(code=code)
     except Unit.DoesNotExist:
-        raise NotFound(f"unit: no unit with code {code!r}") from None
+        raise NotFound(_("unit: no unit with code %(code)r") % {"code": code}) from None
 
 
 @dataclass(frozen=True)

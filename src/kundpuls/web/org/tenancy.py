@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from kundpuls.analytics.unit_paths import path_segments
 from kundpuls.errors import Ambiguous, NotFound, ValidationError
 from kundpuls.web.accounts.models import User
@@ -46,7 +48,9 @@ def split_reference(reference: str) -> tuple[str | None, str]:
         return None, reference
     if not organisation or not key:
         raise ValidationError(
-            f"key: {reference!r} is neither KEY nor ORGANISATION:KEY", field="key", value=reference
+            _("key: %(key)r is neither KEY nor ORGANISATION:KEY") % {"key": reference},
+            field="key",
+            value=reference,
         )
     return organisation, key
 
@@ -55,8 +59,11 @@ def ambiguous(kind: str, key: str, organisations: list[str]) -> Ambiguous:
     """The error for a key that more than one of the actor's organisations uses."""
     choices = ", ".join(f"{code}:{key}" for code in sorted(organisations))
     return Ambiguous(
-        f"{kind}: the key {key!r} is used by several organisations ({', '.join(sorted(organisations))}); "
-        f"name one as ORGANISATION:KEY ({choices})",
+        _(
+            "%(kind)s: the key %(key)r is used by several organisations (%(organisations)s); "
+            "name one as ORGANISATION:KEY (%(choices)s)"
+        )
+        % {"kind": kind, "key": key, "organisations": ", ".join(sorted(organisations)), "choices": choices},
         field=kind,
         value=key,
     )
@@ -69,16 +76,16 @@ def organisation_by_code(code: str | None) -> Unit:
     if code:
         found = roots.filter(code=code).first()
         if found is None:
-            raise NotFound(f"organisation: no organisation (root unit) with code {code!r}")
+            raise NotFound(_("organisation: no organisation (root unit) with code %(code)r") % {"code": code})
         return found
     every = list(roots[:50])
     if len(every) == 1:
         return every[0]
     if not every:
-        raise NotFound("organisation: there is no organisation yet (import units first)")
+        raise NotFound(_("organisation: there is no organisation yet (import units first)"))
     raise Ambiguous(
-        "organisation: there are several organisations "
-        f"({', '.join(u.code for u in every)}); name one with --organisation CODE",
+        _("organisation: there are several organisations (%(codes)s); name one with --organisation CODE")
+        % {"codes": ", ".join(u.code for u in every)},
         field="organisation",
         value=None,
     )

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundpuls.errors import InvalidArgument, ValidationError
 from kundpuls.web.org.actions import record_audit
@@ -65,17 +66,22 @@ def record_paper_forms(
     require(actor, Capability.MANAGE_SURVEYS, unit)
     if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= MAX_COPIES:
         raise InvalidArgument(
-            f"copies: expected 1–{MAX_COPIES}, got {copies!r}", field="copies", value=copies
+            _("copies: expected 1–%(max)d, got %(value)r") % {"max": MAX_COPIES, "value": copies},
+            field="copies",
+            value=copies,
         )
     version = current_version(survey)
     if version is None or survey.closed_at is not None:
         raise ValidationError(
-            f"survey: {survey.key!r} is not open for answers", field="survey", value=survey.key
+            _("survey: %(key)r is not open for answers") % {"key": survey.key},
+            field="survey",
+            value=survey.key,
         )
     languages = definition_of(version).languages
     if language not in languages:
         raise InvalidArgument(
-            f"language: survey {survey.key!r} is offered in {', '.join(languages)}, not {language!r}",
+            _("language: survey %(key)r is offered in %(languages)s, not %(value)r")
+            % {"key": survey.key, "languages": ", ".join(languages), "value": language},
             field="language",
             value=language,
         )
@@ -184,9 +190,10 @@ def enter_paper_form(
     user = user_of(actor)
     if user is not None and first.entered_by_id == user.pk:
         raise ValidationError(
-            f"form_id: {form_id} was entered by you; the second entry is someone else's", field="form_id",
+            _("form_id: %(form)s was entered by you; the second entry is someone else's") % {"form": form_id},
+            field="form_id",
             value=form_id,
-        )  # fmt: skip
+        )
     differences = {
         key: (first.answers.get(key), validated.get(key))
         for key in dict.fromkeys([*first.answers, *validated])
@@ -217,7 +224,9 @@ def resolve_paper_form(
         return done
     if PaperEntry.objects.filter(distribution=form.distribution, form_id=form.form_id).count() < 2:
         raise ValidationError(
-            f"form_id: {form.form_id} has no two entries to resolve", field="form_id", value=form.form_id
+            _("form_id: %(form)s has no two entries to resolve") % {"form": form.form_id},
+            field="form_id",
+            value=form.form_id,
         )
     prepare_answers(
         definition_of(form.version),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import uuid
 
+from django.utils.translation import gettext as _
+
 from kundpuls.errors import InvalidArgument, ValidationError
 from kundpuls.web.org.models import Unit
 from kundpuls.web.paper.models import PaperForm
@@ -38,7 +40,8 @@ def _checked_form_id(form_id: str) -> str:
     form_id = (form_id or "").strip()
     if not FORM_ID.match(form_id):
         raise InvalidArgument(
-            f"form_id: {form_id[:40]!r} is not a form id (letters, digits, - and _; at most 40)",
+            _("form_id: %(value)r is not a form id (letters, digits, - and _; at most 40)")
+            % {"value": form_id[:40]},
             field="form_id",
             value=form_id[:40],
         )
@@ -56,15 +59,25 @@ def printed_form(distribution: Distribution, form_id: str) -> PaperForm:
     )
     if form is None:
         raise ValidationError(
-            f"form_id: {form_id} is not the id of a printed questionnaire (check the id on the form)",
+            _("form_id: %(form)s is not the id of a printed questionnaire (check the id on the form)")
+            % {"form": form_id},
             field="form_id",
             value=form_id,
         )
     printed = form.distribution
     if printed.survey_id != distribution.survey_id or printed.unit_id != distribution.unit_id:
         raise ValidationError(
-            f"form_id: {form_id} was printed for survey {printed.survey.key!r} and unit "
-            f"{printed.unit.code!r}, not for {distribution.survey.key!r} and {distribution.unit.code!r}",
+            _(
+                "form_id: %(form)s was printed for survey %(survey)r and unit %(unit)r, "
+                "not for %(this_survey)r and %(this_unit)r"
+            )
+            % {
+                "form": form_id,
+                "survey": printed.survey.key,
+                "unit": printed.unit.code,
+                "this_survey": distribution.survey.key,
+                "this_unit": distribution.unit.code,
+            },
             field="form_id",
             value=form_id,
         )

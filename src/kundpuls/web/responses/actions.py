@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundpuls.analytics.lake.erasure import ErasureReport, erase_responses
 from kundpuls.analytics.lake.manifest import lake_location, manifest_exists, read_manifest
@@ -368,13 +369,16 @@ def export_responses(
 
     if file_format not in export.FORMATS:
         raise InvalidArgument(
-            f"format: {file_format!r}; one of {', '.join(export.FORMATS)}", field="format", value=file_format
+            _("format: %(value)r; one of %(formats)s")
+            % {"value": file_format, "formats": ", ".join(export.FORMATS)},
+            field="format",
+            value=file_format,
         )
     scope = unit or survey.owner
     require(actor, Capability.EXPORT, scope)
     version = current_version(survey)
     if version is None:
-        raise NotFound(f"survey: {survey.key!r} has no published version")
+        raise NotFound(_("survey: %(key)r has no published version") % {"key": survey.key})
     definition = definition_of(version)
     chosen = Response.objects.filter(survey=survey, unit__path__startswith=scope.path)
     zone = timezone.get_current_timezone()
@@ -386,7 +390,10 @@ def export_responses(
         )
     responses = list(chosen.select_related("unit").order_by("submitted_at", "pk"))
     if not responses:
-        raise NotFound(f"selection: no responses of {survey.key!r} in {scope.code} in these months")
+        raise NotFound(
+            _("selection: no responses of %(key)r in %(unit)s in these months")
+            % {"key": survey.key, "unit": scope.code}
+        )
     for unit_of_row in {r.unit_id: r.unit for r in responses}.values():
         require(actor, Capability.EXPORT, unit_of_row)
     threshold = survey_thresholds(definition, setting=settings.KUNDPULS_ANONYMITY_THRESHOLD).groups
@@ -539,7 +546,12 @@ def erase(subject: Subject, *, actor: Actor) -> ErasureResult:
         for unit in plan.units:
             require(actor, Capability.ADMINISTER, unit)
         if plan.empty:
-            raise NotFound(f"subject: nothing is kept about this {subject.kind}")
+            kinds = {
+                "email": _("this e-mail address"),
+                "receipt": _("this receipt code"),
+                "submission": _("this submission"),
+            }
+            raise NotFound(_("subject: nothing is kept about %(subject)s") % {"subject": kinds[subject.kind]})
         for participant in PARTICIPANTS:
             participant.erase(subject, plan.response_ids, actor=actor, now=now)
         ContactDetails.objects.filter(response_id__in=plan.response_ids).delete()

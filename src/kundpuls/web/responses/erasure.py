@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db.models import Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import stored_items
@@ -54,8 +55,11 @@ def parse_subject(text: str) -> Subject:
     value = str(text).strip()
     if not value or len(value) > MAX_SUBJECT_LENGTH:
         raise InvalidArgument(
-            f"subject: give a submission id, a receipt code or an e-mail address "
-            f"(1–{MAX_SUBJECT_LENGTH} characters, got {len(value)})",
+            _(
+                "subject: give a submission id, a receipt code or an e-mail address "
+                "(1–%(max)d characters, got %(length)d)"
+            )
+            % {"max": MAX_SUBJECT_LENGTH, "length": len(value)},
             field="subject",
             value=len(value),
         )
@@ -64,7 +68,7 @@ def parse_subject(text: str) -> Subject:
             validate_email(value)
         except DjangoValidationError:
             raise InvalidArgument(
-                "subject: this is not a valid e-mail address", field="subject", value="(e-mail)"
+                _("subject: this is not a valid e-mail address"), field="subject", value="(e-mail)"
             ) from None
         return Subject("email", value.lower())
     if _RECEIPT.match(value):
@@ -73,8 +77,11 @@ def parse_subject(text: str) -> Subject:
         return Subject("submission", uuid.UUID(value).hex)
     except ValueError:
         raise InvalidArgument(
-            f"subject: {value[:40]!r} is neither a submission id (a UUID), a receipt code (8 hexadecimal "
-            "characters) nor an e-mail address",
+            _(
+                "subject: %(value)r is neither a submission id (a UUID), a receipt code (8 hexadecimal "
+                "characters) nor an e-mail address"
+            )
+            % {"value": value[:40]},
             field="subject",
             value=value[:40],
         ) from None
@@ -149,8 +156,11 @@ def _direct_responses(subject: Subject) -> set[int]:
         )
         if len(found) > 1:
             raise AmbiguousReceipt(
-                f"subject: the receipt code {subject.value} matches more than one response; "
-                "give the whole submission id",
+                _(
+                    "subject: the receipt code %(code)s matches more than one response; "
+                    "give the whole submission id"
+                )
+                % {"code": subject.value},
                 field="subject",
                 value=subject.value,
             )

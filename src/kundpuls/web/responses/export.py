@@ -25,6 +25,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundpuls.errors import InvalidArgument, ValidationError
 from kundpuls.instruments import DONT_KNOW, StoredItem, SurveyDefinition
@@ -172,7 +173,9 @@ def parse_month(text: str | None, *, field: str) -> date | None:
         return date(int(year), int(month), 1)
     except ValueError:
         raise InvalidArgument(
-            f"{field}: {str(text)[:40]!r} is not a month (YYYY-MM)", field=field, value=str(text)[:40]
+            _("%(field)s: %(value)r is not a month (YYYY-MM)") % {"field": field, "value": str(text)[:40]},
+            field=field,
+            value=str(text)[:40],
         ) from None
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundpuls.errors import ImportRowsError, RowError
 from kundpuls.instruments import AnswerErrors, SurveyDefinition
@@ -130,14 +131,13 @@ def plan_file(
     """The file read and its columns planned (the page shows the plan before anything is checked)."""
     version = current_version(survey)
     if version is None:
-        raise ImportRowsError([RowError(0, "survey", survey.key, "enkäten har ingen publicerad version / "
-                                        "the survey has no published version")])  # fmt: skip
+        raise ImportRowsError([RowError(0, "survey", survey.key, _("the survey has no published version"))])
     definition = definition_of(version)
     table = read_labelled_table(name, content, limits=HISTORY_LIMITS)
     if Path(name).suffix.lower() in CSV_SUFFIXES:  # a cell our own CSV export guarded comes back as typed
         table = replace(table, rows=[[restore_csv_cell(cell) for cell in row] for row in table.rows])
     if not table.rows:
-        raise ImportRowsError([RowError(1, "", "", "filen är tom / the file is empty")])
+        raise ImportRowsError([RowError(1, "", "", _("the file is empty"))])
     plan = plan_columns(definition, table.rows[0], variable_labels=table.variable_labels, mapping=mapping)
     return version, definition, table, plan
 

@@ -15,6 +15,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from kundpuls.errors import InvalidArgument, ValidationError
 
 _REFERENCE = re.compile(r"^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$")
@@ -40,8 +42,11 @@ def normalised_reference(text: str) -> str:
     value = (text or "").strip()
     if not _REFERENCE.match(value):
         raise InvalidArgument(
-            f"reference: {value[:20]!r} is not a personal reference "
-            "(four letters or digits, a dash, four more: K7MQ-4HXA)",
+            _(
+                "reference: %(value)r is not a personal reference "
+                "(four letters or digits, a dash, four more: K7MQ-4HXA)"
+            )
+            % {"value": value[:20]},
             field="reference",
             value=value[:20],
         )
@@ -62,20 +67,25 @@ def resolve_reference(text: str, *, survey_id: int, unit_id: int) -> PersonalRef
             continue
         if found.survey_id != survey_id:
             raise ValidationError(
-                f"reference: {reference} belongs to an invitation to another survey",
+                _("reference: %(reference)s belongs to an invitation to another survey")
+                % {"reference": reference},
                 field="reference",
                 value=reference,
             )
         if found.unit_id != unit_id:
             raise ValidationError(
-                f"reference: {reference} belongs to an invitation for unit {found.unit_code}; "
-                "enter the answers there",
+                _(
+                    "reference: %(reference)s belongs to an invitation for unit %(unit)s; "
+                    "enter the answers there"
+                )
+                % {"reference": reference, "unit": found.unit_code},
                 field="reference",
                 value=reference,
             )
         return found
     raise ValidationError(
-        f"reference: {reference} is not the reference of any invitation (check it on the letter)",
+        _("reference: %(reference)s is not the reference of any invitation (check it on the letter)")
+        % {"reference": reference},
         field="reference",
         value=reference,
     )

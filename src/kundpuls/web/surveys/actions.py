@@ -107,13 +107,16 @@ def open_distribution(
     require(actor, Capability.MANAGE_SURVEYS, unit)
     if not survey.owner.path or not unit.path.startswith(survey.owner.path):
         raise ValidationError(
-            f"unit: {unit.code!r} is outside the survey owner's organisation ({survey.owner.code})",
+            _("unit: %(unit)r is outside the survey owner's organisation (%(owner)s)")
+            % {"unit": unit.code, "owner": survey.owner.code},
             field="unit",
             value=unit.code,
         )
     if not survey.versions.filter(published_at__isnull=False).exists():
         raise ValidationError(
-            f"survey: {survey.key!r} has no published version yet", field="survey", value=survey.key
+            _("survey: %(key)r has no published version yet") % {"key": survey.key},
+            field="survey",
+            value=survey.key,
         )
     existing = Distribution.objects.filter(
         survey=survey, unit=unit, channel=channel, closed_at__isnull=True
@@ -173,7 +176,8 @@ def save_draft(
     require(actor, Capability.MANAGE_SURVEYS, survey.owner)
     if data.get("key") != survey.key:
         raise ValidationError(
-            f"key: the survey key {data.get('key')!r} must stay {survey.key!r}",
+            _("key: the survey key %(value)r must stay %(key)r")
+            % {"value": data.get("key"), "key": survey.key},
             field="key",
             value=data.get("key"),
         )
@@ -212,7 +216,9 @@ def copy_survey(source: Survey, *, key: str, owner: Unit, actor: Actor) -> Surve
     latest = source.versions.order_by("-number").first()
     if latest is None:
         raise ValidationError(
-            f"survey: {source.key!r} has no version to copy", field="survey", value=source.key
+            _("survey: %(key)r has no version to copy") % {"key": source.key},
+            field="survey",
+            value=source.key,
         )
     data = dict(latest.definition) | {"key": key}
     version = create_survey(data, owner=owner, actor=actor)
@@ -227,7 +233,8 @@ def close_distributions(survey: Survey, distributions: list[Distribution], *, ac
     for distribution in distributions:
         if distribution.survey_id != survey.pk:
             raise ValidationError(
-                f"distribution: {distribution.pk} is not a distribution of {survey.key!r}",
+                _("distribution: %(distribution)s is not a distribution of %(key)r")
+                % {"distribution": distribution.pk, "key": survey.key},
                 field="distribution",
                 value=distribution.pk,
             )

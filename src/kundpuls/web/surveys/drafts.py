@@ -11,6 +11,8 @@ import copy
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from kundpuls.errors import NotFound, ValidationError
 
 Definition = dict[str, Any]
@@ -38,7 +40,9 @@ def _text(sv: str, en: str) -> dict[str, str]:
 def default_question(kind: str, key: str) -> dict[str, Any]:
     """A valid question of ``kind`` with neutral texts, for the editor to change."""
     if kind not in EDITOR_TYPES:
-        raise ValidationError(f"type: unknown question type {kind!r}", field="type", value=kind)
+        raise ValidationError(
+            _("type: unknown question type %(value)r") % {"value": kind}, field="type", value=kind
+        )
     data: dict[str, Any] = {"type": kind, "key": key, "text": _text("Ny fråga", "New question")}
     data["required"] = False
     two_options = [
@@ -153,7 +157,7 @@ def find_question(data: Definition, key: str) -> Position:
             for q, question in enumerate(block["questions"]):
                 if question["key"] == key:
                     return p, b, q
-    raise NotFound(f"question: no question with key {key!r}")
+    raise NotFound(_("question: no question with key %(key)r") % {"key": key})
 
 
 def question_of(data: Definition, key: str) -> dict[str, Any]:
@@ -165,7 +169,7 @@ def page_index(data: Definition, key: str) -> int:
     for p, page in enumerate(data["pages"]):
         if page["key"] == key:
             return p
-    raise NotFound(f"page: no page with key {key!r}")
+    raise NotFound(_("page: no page with key %(key)r") % {"key": key})
 
 
 def replace_question(data: Definition, key: str, question: dict[str, Any]) -> Definition:

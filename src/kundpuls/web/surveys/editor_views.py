@@ -200,7 +200,9 @@ def editor_change(request: HttpRequest, key: str) -> HttpResponse:
         elif operation == "page_remove":
             data = drafts.remove_page(data, target)
         else:
-            raise ValidationError(f"op: unknown change {operation!r}", field="op", value=operation)
+            raise ValidationError(
+                _("op: unknown change %(value)r") % {"value": operation}, field="op", value=operation
+            )
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     except ValidationError as exc:

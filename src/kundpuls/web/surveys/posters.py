@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from kundpuls.config import get_config
 from kundpuls.errors import InvalidArgument, NotFound
 from kundpuls.render.poster import PosterText, survey_poster
@@ -9,10 +12,6 @@ from kundpuls.render.qr import qr_code
 from kundpuls.web.surveys.models import Distribution
 from kundpuls.web.surveys.queries import current_version, definition_of
 
-POSTER_TEXT = {
-    "sv": ("Vad tycker du?", "Skanna koden med mobilens kamera eller skriv in adressen:"),
-    "en": ("What do you think?", "Scan the code with your phone's camera or type the address:"),
-}
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
 
 
@@ -22,9 +21,14 @@ def distribution_file(distribution: Distribution, kind: str, *, language: str = 
     if kind in {"svg", "png"}:
         return qr_code(url, kind=kind)  # type: ignore[arg-type]
     if kind != "pdf":
-        raise InvalidArgument(f"format: expected svg, png or pdf, got {kind!r}", field="format", value=kind)
+        raise InvalidArgument(
+            _("format: expected svg, png or pdf, got %(value)r") % {"value": kind}, field="format", value=kind
+        )
     version = current_version(distribution.survey)
-    heading, hint = POSTER_TEXT.get(language, POSTER_TEXT["sv"])
+    language = language if language in ("sv", "en") else "sv"
+    with translation.override(language):  # the poster speaks the survey's language, not the page's
+        heading = _("What do you think?")
+        hint = _("Scan the code with your phone's camera or type the address:")
     title = definition_of(version).title.in_language(language) if version else distribution.survey.title
     return survey_poster(
         PosterText(
@@ -46,5 +50,8 @@ def distribution_download(survey_key: str, unit_code: str, kind: str) -> bytes:
         .first()
     )
     if distribution is None:
-        raise NotFound(f"unit: survey {survey_key!r} has no open distribution for {unit_code!r}")
+        raise NotFound(
+            _("unit: survey %(key)r has no open distribution for %(unit)r")
+            % {"key": survey_key, "unit": unit_code}
+        )
     return distribution_file(distribution, kind)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
 
 from kundpuls.errors import NotFound
 from kundpuls.instruments import SurveyDefinition, parse_definition
@@ -50,7 +51,7 @@ def survey_by_key(reference: str, *, actor: object) -> Survey:
         found = found.filter(organisation_id__in=allowed)
     surveys = list(found[:10])
     if not surveys:
-        raise NotFound(f"survey: no survey with key {reference!r}")
+        raise NotFound(_("survey: no survey with key %(key)r") % {"key": reference})
     if len(surveys) > 1:
         raise ambiguous("survey", key, [s.organisation.code for s in surveys])
     return surveys[0]

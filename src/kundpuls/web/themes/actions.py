@@ -244,7 +244,8 @@ def _require_discoverer(actor: Actor, survey: Survey, unit: Unit) -> None:
     require(actor, Capability.VIEW_COMMENTS, unit)
     if organisation_id(unit) != survey.organisation_id:
         raise InvalidArgument(
-            f"unit: {unit.code} is not a unit of the organisation of survey {survey.key!r}",
+            gettext("unit: %(unit)s is not a unit of the organisation of survey %(key)r")
+            % {"unit": unit.code, "key": survey.key},
             field="unit",
             value=unit.code,
         )

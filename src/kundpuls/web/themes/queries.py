@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from kundpuls.analytics.lake.manifest import lake_location, manifest_exists
 from kundpuls.errors import NotFound, PermissionDenied
@@ -73,7 +74,7 @@ def revision(organisation: Unit, number: int) -> TaxonomyRevision:
         .first()
     )
     if found is None:
-        raise NotFound(f"revision: no taxonomy revision {number}")
+        raise NotFound(gettext("revision: no taxonomy revision %(number)s") % {"number": number})
     return found
 
 
@@ -110,7 +111,10 @@ def require_taxonomy_editor(actor: object, organisation: Unit) -> None:
     ``organisation``'s taxonomy."""
     if not may_edit_taxonomy(actor, organisation):
         raise PermissionDenied(
-            f"{actor} may not edit the taxonomy of {organisation.code} (manage_surveys on its root unit)"
+            gettext(
+                "%(actor)s may not edit the taxonomy of %(organisation)s (manage_surveys on its root unit)"
+            )
+            % {"actor": actor, "organisation": organisation.code}
         )
 
 
@@ -153,7 +157,7 @@ def discovery_runs(user: Any, *, limit: int = 20) -> list[DiscoveryRun]:
 def discovery_run(pk: int) -> DiscoveryRun:
     found = DiscoveryRun.objects.select_related("survey", "unit", "created_by").filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"discovery: no discovery run {pk}")
+        raise NotFound(gettext("discovery: no discovery run %(run)s") % {"run": pk})
     return found
 
 

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundpuls.errors import InvalidArgument
 from kundpuls.web.org.actions import record_audit
@@ -39,7 +40,9 @@ def _check_url(url: str) -> str:
     url = (url or "").strip()
     parts = urlsplit(url)
     if len(url) > 500 or parts.scheme not in ("https", "http") or not parts.hostname:
-        raise InvalidArgument(f"url: {url[:80]!r} is not an http(s) address", field="url", value=url[:80])
+        raise InvalidArgument(
+            _("url: %(value)r is not an http(s) address") % {"value": url[:80]}, field="url", value=url[:80]
+        )
     return url
 
 
@@ -47,7 +50,8 @@ def _check_events(events: list[str]) -> list[str]:
     unknown = [e for e in events if e not in EVENT_KINDS]
     if not events or unknown:
         raise InvalidArgument(
-            f"events: {', '.join(unknown) or 'none'}; choose from {', '.join(EVENT_KINDS)}",
+            _("events: %(events)s; choose from %(kinds)s")
+            % {"events": ", ".join(unknown) or _("none"), "kinds": ", ".join(EVENT_KINDS)},
             field="events",
             value=unknown,
         )
