@@ -124,3 +124,38 @@ def test_a_rule_fires_exactly_when_every_condition_holds(
     )
     expected = score is not None and other is not None and score <= limit and other >= floor
     assert (compiled.matches({"nki_helhet": score, "nki_ideal": other}) == ["both"]) is expected
+
+
+def test_rules_are_checked_against_the_published_version_not_a_newer_draft(nki_rules: Any) -> None:
+    """A draft that adds a question does not make rules on it valid before it is published (responses come
+    from the published version); PostgreSQL used to pick the draft (NULL publication time sorts first)."""
+    import copy
+
+    from kundpuls.instruments import parse_definition
+    from kundpuls.web.cases import actions
+    from kundpuls.web.surveys.actions import publish, save_definition
+    from kundpuls.web.surveys.queries import current_version
+
+    survey = nki_rules.survey
+    data = copy.deepcopy(current_version(survey).definition)
+    data["pages"][-1]["blocks"][0]["questions"].append(
+        {
+            "type": "rating",
+            "key": "ny_fraga",
+            "text": {"sv": "Hur nöjd är du med hjälpen?", "en": "How satisfied are you with the help?"},
+            "scale": {
+                "min": 1,
+                "max": 5,
+                "min_label": {"sv": "Inte alls", "en": "Not at all"},
+                "max_label": {"sv": "Mycket", "en": "Very"},
+            },
+        }
+    )
+    draft = save_definition(parse_definition(data), owner=survey.owner, actor=CLI)
+    assert draft.published_at is None
+    rules = {"rules": [{"key": "no_help", "when": [{"item": "ny_fraga", "at_most": 1}]}]}
+    with pytest.raises(DefinitionError) as refused:
+        actions.save_rules(survey, rules, actor=CLI)
+    assert refused.value.field == "rules[0].when[0].item" and refused.value.value == "ny_fraga"
+    publish(draft, actor=CLI)
+    assert actions.save_rules(survey, rules, actor=CLI).rules == rules

@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,8 +43,11 @@ MAX_DUE_AHEAD = timedelta(days=365)
 
 # (fingerprint of the rules, version pk, taxonomy fingerprint) -> compiled rules (None: they do not fit).
 # Keyed by content, not by the rule set's id and revision: an id can come back after a rollback or a
-# deletion (SQLite reuses row ids), and must not bring back another rule set's compiled rules.
-_COMPILED: dict[tuple[str, int, str], CompiledRules | None] = {}
+# deletion (SQLite reuses row ids), and must not bring back another rule set's compiled rules. The least
+# recently used entries go beyond MAX_COMPILED (every rule revision and version would otherwise stay).
+_COMPILED: OrderedDict[tuple[str, int, str], CompiledRules | None] = OrderedDict()
+_COMPILED_LOCK = threading.Lock()
+MAX_COMPILED = 256
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.NEW: frozenset({CaseStatus.CONTACTED}),
@@ -52,7 +58,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def _latest_version(survey: Survey) -> SurveyVersion:
-    version = survey.versions.order_by("-published_at", "-number").first()
+    """The newest published version (the one responses come from), or the newest draft before the first
+    publication; the same on every database (PostgreSQL sorts NULL first in a descending order)."""
+    version = survey.versions.order_by(F("published_at").desc(nulls_last=True), "-number").first()
     if version is None:
         raise InvalidArgument(
             _("survey: %(key)r has no version") % {"key": survey.key}, field="survey", value=survey.key
@@ -88,14 +96,22 @@ def compiled_rules(ruleset: AlertRuleSet, version: SurveyVersion) -> CompiledRul
     taxonomy = taxonomy_in_force(ruleset.survey.organisation_id)
     rules = json.dumps(ruleset.rules, sort_keys=True, ensure_ascii=False).encode()
     key = (hashlib.sha256(rules).hexdigest(), version.pk, taxonomy.fingerprint)
-    if key not in _COMPILED:
-        try:
-            parsed = parse_rules(ruleset.rules, definition_of(version), taxonomy=taxonomy)
-            _COMPILED[key] = compile_rules(parsed, taxonomy=taxonomy)
-        except DefinitionError as exc:
-            logger.warning("alert rules of %s do not fit version %s: %s", ruleset.survey_id, version.pk, exc)
-            _COMPILED[key] = None
-    return _COMPILED[key]
+    with _COMPILED_LOCK:
+        if key in _COMPILED:
+            _COMPILED.move_to_end(key)
+            return _COMPILED[key]
+    compiled: CompiledRules | None
+    try:
+        parsed = parse_rules(ruleset.rules, definition_of(version), taxonomy=taxonomy)
+        compiled = compile_rules(parsed, taxonomy=taxonomy)
+    except DefinitionError as exc:
+        logger.warning("alert rules of %s do not fit version %s: %s", ruleset.survey_id, version.pk, exc)
+        compiled = None
+    with _COMPILED_LOCK:
+        _COMPILED[key] = compiled
+        while len(_COMPILED) > MAX_COMPILED:
+            _COMPILED.popitem(last=False)
+    return compiled
 
 
 def deadline_days(unit: Unit) -> int:
