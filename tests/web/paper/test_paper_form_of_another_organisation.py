@@ -7,6 +7,7 @@ questions nor names its survey or unit, and nothing of it changes.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -21,6 +22,12 @@ from kundpuls.web.surveys.models import Survey
 
 BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
 OWN_PAGE = "/portal/papper/nki/VOF-HT-N/"
+UNUSED = "QQQQ-9999"
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]*"')
+
+
+def _without_tokens(page: str) -> str:
+    return CSRF_TOKEN.sub("", page)
 
 
 @pytest.mark.django_db
@@ -34,9 +41,12 @@ def test_another_organisations_form_id_is_not_found_on_ones_own_page(personas: d
     client = Client(HTTP_ACCEPT_LANGUAGE="sv")
     client.force_login(personas["analyst"], backend=BACKEND)  # analyst of the municipality only
     answer = client.post(OWN_PAGE, {"form_id": form_id, "helhet_betyg": "4", "nki_helhet": "8"})
+    nobodys = client.post(OWN_PAGE, {"form_id": UNUSED, "helhet_betyg": "4", "nki_helhet": "8"})
     page = answer.content.decode()
-    assert answer.status_code == 400
-    assert f"{form_id} is not the id of a printed questionnaire" in page
+    assert answer.status_code == nobodys.status_code == 400
+    assert _without_tokens(page).replace(form_id, "ID") == _without_tokens(nobodys.content.decode()).replace(
+        UNUSED, "ID"
+    )  # the same page as for a form id nobody printed
     assert 'name="nki_helhet"' in page  # the page's own survey, not the region's questions
     assert 'name="helhet_betyg"' not in page and "RGX" not in page and "patient" not in page
     assert list(PaperForm.objects.filter(form_id=form_id).values()) == before
