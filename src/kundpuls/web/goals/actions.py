@@ -18,7 +18,7 @@ from kundpuls.web.goals.periods import parse_period
 from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.actors import Actor, user_of
 from kundpuls.web.org.models import Unit
-from kundpuls.web.org.permissions import Capability, require
+from kundpuls.web.org.permissions import Capability, require, require_organisation
 from kundpuls.web.surveys.models import Survey
 from kundpuls.web.webhooks.events import emit
 
@@ -36,6 +36,8 @@ def set_goal(
 ) -> Goal:
     """Set (or change) the target of ``metric`` for ``unit`` and, by inheritance, the units below it."""
     require(actor, Capability.MANAGE_SURVEYS, unit)
+    if survey is not None:
+        require_organisation(actor, survey.organisation_id, what=f"survey {survey.key!r}", unit=unit)
     label = parse_period(period).label
     check_metric(metric, survey)
     try:
@@ -108,6 +110,7 @@ def add_improvement_action(
 ) -> ImprovementAction:
     """An improvement action on ``driver`` (an index of the survey's codebook)."""
     require(actor, Capability.HANDLE_CASES, unit)
+    require_organisation(actor, survey.organisation_id, what=f"survey {survey.key!r}", unit=unit)
     if driver not in survey_definition(survey).codebook.indices:
         raise ValidationError(
             _("driver: %(driver)r is not an index of %(key)r") % {"driver": driver, "key": survey.key},

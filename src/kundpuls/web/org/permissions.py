@@ -37,6 +37,7 @@ from kundpuls.errors import PermissionDenied
 from kundpuls.web.accounts.models import User
 from kundpuls.web.org.actors import SystemActor, actor_label
 from kundpuls.web.org.models import Role, RoleKind, Unit
+from kundpuls.web.org.tenancy import may_use
 
 
 class Capability(StrEnum):
@@ -129,6 +130,23 @@ def require(actor: object, capability: Capability | str, unit: Unit | None) -> N
         target = unit.code if unit is not None else "every unit"
         who = actor_label(actor) if isinstance(actor, (User, SystemActor)) else type(actor).__name__
         raise PermissionDenied(f"{who} may not {Capability(capability)} on {target}")
+
+
+def require_organisation(actor: object, organisation: int, *, what: str, unit: Unit | None = None) -> None:
+    """Raise :class:`~kundpuls.errors.PermissionDenied` unless ``actor`` may use ``what``, an object of the
+    organisation with primary key ``organisation`` handed to an action besides the unit it checks
+    (:func:`kundpuls.web.org.tenancy.may_use`: the actor's organisation and, with ``unit``, ``unit``'s).
+
+    :func:`require` on the action's unit does not see the other objects the action is given: without
+    this, a person of one organisation could set a goal, open a link or import responses for their own
+    unit on another organisation's survey (``tests/web/org/test_action_tenancy.py`` found them). The
+    message names neither the other organisation nor anything of it beyond ``what``, which the caller
+    named itself.
+    """
+    if not may_use(actor, organisation, unit=unit):
+        who = actor_label(actor) if isinstance(actor, (User, SystemActor)) else type(actor).__name__
+        where = f" on {unit.code}" if unit is not None else ""
+        raise PermissionDenied(f"{who} may not use {what} of another organisation{where}")
 
 
 def require_some_unit(actor: object, capability: Capability | str) -> None:

@@ -41,6 +41,18 @@ def organisation_ids_of(actor: Any) -> set[int] | None:
     return {int(path_segments(path)[0]) for path in paths}
 
 
+def may_use(actor: Any, organisation: int, *, unit: Unit | None = None) -> bool:
+    """Whether ``actor`` may use an object of the organisation with primary key ``organisation`` that an
+    action is handed besides the unit it checks (a survey for a goal, a link, an import or an export): the
+    actor belongs to that organisation (:func:`organisation_ids_of`: operators and superusers to every
+    one) and, with ``unit``, so does ``unit``. The refusal is
+    :func:`kundpuls.web.org.permissions.require_organisation`."""
+    ids = organisation_ids_of(actor)
+    if ids is not None and organisation not in ids:
+        return False
+    return unit is None or organisation_id(unit) == organisation
+
+
 def split_reference(reference: str) -> tuple[str | None, str]:
     """``"EXK:nki"`` → ``("EXK", "nki")``; ``"nki"`` → ``(None, "nki")``."""
     organisation, colon, key = reference.rpartition(":")

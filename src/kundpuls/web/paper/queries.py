@@ -24,9 +24,14 @@ def paper_submission_id(survey_key: str, form_id: str) -> uuid.UUID:
     return uuid.uuid5(PAPER_NAMESPACE, f"{survey_key}\n{form_id.upper()}")
 
 
-def printed_version(form_id: str) -> SurveyVersion | None:
-    """The survey version paper form ``form_id`` was printed from (None for an id never printed)."""
-    form = PaperForm.objects.select_related("version").filter(form_id=form_id.strip().upper()).first()
+def printed_version(form_id: str, survey: Survey) -> SurveyVersion | None:
+    """The version of ``survey`` paper form ``form_id`` was printed from (None for an id never printed for
+    it: another survey's form, another organisation's above all, is never read with its questions)."""
+    form = (
+        PaperForm.objects.select_related("version")
+        .filter(form_id=form_id.strip().upper(), distribution__survey=survey)
+        .first()
+    )
     return form.version if form is not None else None
 
 
@@ -50,11 +55,12 @@ def _checked_form_id(form_id: str) -> str:
 
 def printed_form(distribution: Distribution, form_id: str) -> PaperForm:
     """The printed form ``form_id`` of ``distribution``'s survey and unit; a :class:`ValidationError`
-    naming the id when it was never printed, or printed for another survey or unit."""
+    naming the id when it was never printed, or printed for another survey or unit. Another
+    organisation's form counts as never printed (the answer for an id nobody uses)."""
     form_id = _checked_form_id(form_id)
     form = (
         PaperForm.objects.select_related("distribution__survey", "distribution__unit", "version")
-        .filter(form_id=form_id)
+        .filter(form_id=form_id, distribution__survey__organisation_id=distribution.survey.organisation_id)
         .first()
     )
     if form is None:

@@ -105,7 +105,7 @@ def paper_entry(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
     reference = request.POST.get("reference", "")[:20]
     double = request.POST.get("double") == "1"
     context.update(form_id=form_id, double=double, reference=reference)
-    version = printed_version(form_id) or version  # a form is read with the version it was printed from
+    version = printed_version(form_id, survey) or version  # read with the version it was printed from
     definition = definition_of(version)
     try:  # the first entry opens the unit's paper distribution (a write: only on POST)
         distribution = open_distribution(survey, unit, channel=Channel.PAPER, actor=actor_of(request))

@@ -33,7 +33,7 @@ from kundpuls.text.redaction import redact
 from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.actors import Actor
 from kundpuls.web.org.models import Unit
-from kundpuls.web.org.permissions import Capability, require, require_some_unit
+from kundpuls.web.org.permissions import Capability, require, require_organisation, require_some_unit
 from kundpuls.web.responses import export as export_module
 from kundpuls.web.responses.erasure import PARTICIPANTS, ErasurePlan, Subject, plan_erasure
 from kundpuls.web.responses.lake_source import published_item_metadata, response_fetcher
@@ -186,6 +186,9 @@ def import_responses(
     """
     for unit in {row.distribution.unit_id: row.distribution.unit for row in rows}.values():
         require(actor, Capability.MANAGE_SURVEYS, unit)
+        require_organisation(
+            actor, version.survey.organisation_id, what=f"survey {version.survey.key!r}", unit=unit
+        )
     definition = definition_of(version)
     prepared: list[tuple[IncomingResponse, ValidatedAnswers]] = []
     errors: list[RowError] = []
@@ -376,6 +379,7 @@ def export_responses(
         )
     scope = unit or survey.owner
     require(actor, Capability.EXPORT, scope)
+    require_organisation(actor, survey.organisation_id, what=f"survey {survey.key!r}", unit=scope)
     version = current_version(survey)
     if version is None:
         raise NotFound(_("survey: %(key)r has no published version") % {"key": survey.key})

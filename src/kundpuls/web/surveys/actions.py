@@ -21,7 +21,7 @@ from kundpuls.instruments import (
 from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.actors import Actor, user_of
 from kundpuls.web.org.models import Unit
-from kundpuls.web.org.permissions import Capability, require
+from kundpuls.web.org.permissions import Capability, require, require_organisation
 from kundpuls.web.org.tenancy import organisation_id
 from kundpuls.web.surveys.models import Channel, Distribution, Survey, SurveyVersion
 from kundpuls.web.surveys.queries import definition_of
@@ -105,6 +105,7 @@ def open_distribution(
     Needs ``manage_surveys`` on ``unit``, which must lie in the survey owner's organisation.
     """
     require(actor, Capability.MANAGE_SURVEYS, unit)
+    require_organisation(actor, survey.organisation_id, what=f"survey {survey.key!r}")
     if not survey.owner.path or not unit.path.startswith(survey.owner.path):
         raise ValidationError(
             _("unit: %(unit)r is outside the survey owner's organisation (%(owner)s)")
