@@ -8,7 +8,8 @@ attribute of the same name is no use. A definition ``name`` of module ``M`` is *
   re-exports it, when the package's name is itself used), or ``import M`` / ``import M as x`` (also inside a
   function) and then ``x.name``; an ``__init__``'s own re-export is no use by itself;
 * a string where frameworks resolve dotted paths names it whole: ``"kundpuls.web.x.y.Name"`` in settings,
-  urls or apps, or ``"kundpuls.cli.main:main"`` in an entry point (docstrings are not scanned);
+  urls or apps (docstrings are not scanned), or an entry point of pyproject.toml names it
+  (``"kundpuls.cli.main:main"``); import-linter contracts name modules only and do not count;
 * or code of its own module refers to it by a real ``Name`` or ``Attribute`` and that code runs: the
   module-level statements (a module is imported for them) or a definition that is itself reached. This is a
   transitive closure inside the module: a helper used only by a dead function of its module is dead too.
@@ -207,9 +208,11 @@ class Resolver:
                         uses.setdefault(source, set()).add(target)
         return roots, uses
 
-    def reached(self, allowed: Callable[[str], bool]) -> set[Key]:
-        """The closure from the roots; a definition ``allowed`` by name is a root (and reaches its uses)."""
+    def reached(self, allowed: Callable[[str], bool], entry_points: Iterable[str] = ()) -> set[Key]:
+        """The closure from the roots; a definition ``allowed`` by name or named by an entry point
+        (``"pkg.module:function"``) is a root too (and reaches its uses)."""
         roots, uses = self.edges()
+        roots |= {key for point in entry_points if (key := self.resolve(point.strip()))}
         roots |= {(m.name, name) for m in self.modules.values() for name in m.definitions if allowed(name)}
         done: set[Key] = set()
         todo = list(roots)
@@ -234,11 +237,14 @@ def _registered(node: ast.stmt) -> bool:
 
 
 def public_unreached(
-    package: list[tuple[Path, Path]], users: list[tuple[Path, Path]], allowed: Callable[[str], bool]
+    package: list[tuple[Path, Path]],
+    users: list[tuple[Path, Path]],
+    allowed: Callable[[str], bool],
+    entry_points: Iterable[str] = (),
 ) -> list[tuple[Path, str]]:
     """Public top-level definitions of ``package`` that nothing reaches (names ``allowed`` are roots)."""
     modules = load([*package, *users])
-    reached = Resolver(modules).reached(allowed)
+    reached = Resolver(modules).reached(allowed, entry_points)
     own = {module_name(path, base)[0] for path, base in package}
     return sorted(
         (module.path, name)

@@ -8,6 +8,7 @@ reason. A word in a comment, a docstring or an unrelated attribute is no use.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -108,9 +109,22 @@ def unreferenced(
     return [
         f"{path.relative_to(root)}:{name}"
         for path, name in public_unreached(
-            _files(package.parent, package, migrations=False), users, allow or allowed
+            _files(package.parent, package, migrations=False), users, allow or allowed, entry_points(root)
         )
     ]
+
+
+def entry_points(root: Path) -> list[str]:
+    """The ``module:function`` targets of pyproject.toml's scripts and entry points."""
+    if not (root / "pyproject.toml").is_file():
+        return []
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8")).get("project", {})
+    groups = [
+        project.get("scripts", {}),
+        project.get("gui-scripts", {}),
+        *project.get("entry-points", {}).values(),
+    ]
+    return [target for group in groups for target in group.values()]
 
 
 def allowed(name: str) -> bool:
@@ -168,6 +182,7 @@ PACKAGE = {
         "def dead_user():\n    return only_from_dead()\n\n"
         "def by_string():\n    return 8\n\n"
         "def used_at_import():\n    return 9\n\n"
+        "def entry():\n    return 10\n\n"
         "VALUE = used_at_import()\n"
     ),
     "user.py": (
@@ -190,6 +205,7 @@ def test_the_resolver_tells_real_uses_from_words(tmp_path: Path) -> None:
     package.mkdir(parents=True)
     for name, text in PACKAGE.items():
         (package / name).write_text(text, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[project.scripts]\npkg = "pkg.lib:entry"\n', encoding="utf-8")
     dead = unreferenced(package, tmp_path)
     # named only in a comment, a docstring, a string or as another object's attribute; re-exported by
     # the package but never imported from it; used only by a dead function of its own module
