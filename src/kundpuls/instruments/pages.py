@@ -20,7 +20,7 @@ from typing import Any
 
 from kundpuls.instruments.answers import is_shown
 from kundpuls.instruments.items import items_by_question
-from kundpuls.instruments.model import Block, ConsentQuestion, Page, Question, SurveyDefinition
+from kundpuls.instruments.model import Block, ConsentQuestion, Question, SurveyDefinition
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,6 @@ class VisibleBlock:
 
     block: Block
     questions: tuple[Question, ...]
-
-
-def pages(definition: SurveyDefinition) -> tuple[Page, ...]:
-    """The pages of ``definition`` in order."""
-    return definition.pages
 
 
 def is_page_shown(definition: SurveyDefinition, page_key: str, answers: Mapping[str, Any]) -> bool:
