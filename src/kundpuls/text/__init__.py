@@ -12,8 +12,10 @@ No Django, no database, nothing downloaded at run time. The public API:
 - :func:`comment_polarity` (:mod:`.polarity`), :func:`read_comments` (:mod:`.reading`): praise, complaint or
   neutral per comment and per theme;
 - :func:`weighted_log_odds`, :func:`distinguishing_terms`, :func:`distinguishing_themes` (:mod:`.log_odds`);
-- :func:`discover_themes`, :func:`accept_proposal` (:mod:`.discovery`);
-- :func:`comments_by_group`, :func:`releasable_comments` (:mod:`.anonymity`).
+- :func:`discover_themes`, :func:`accept_proposal` (:mod:`.discovery`).
+
+Which comments may be shown is not decided here: the results path releases them by the one anonymity rule
+(:mod:`kundpuls.reports.disclosure`).
 
 Names are imported lazily from their modules on first access.
 """
@@ -26,9 +28,6 @@ from typing import Any
 # Public names and the module that defines each. Imported on first use, so that the redaction hook
 # (``from kundpuls.text.redaction import redact``) does not pull in pandas, SciPy or scikit-learn.
 _EXPORTS: dict[str, str] = {
-    **dict.fromkeys(
-        ["DEFAULT_THRESHOLD", "GroupComments", "comments_by_group", "releasable_comments"], "anonymity"
-    ),
     **dict.fromkeys(["Corpus", "build_corpus"], "corpus"),
     "detect_language": "language_detection",
     **dict.fromkeys(
@@ -60,7 +59,7 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(["normalise", "stem", "stems", "stop_words", "tokenise"], "tokens"),
     **dict.fromkeys(["ThemeProposal", "accept_proposal", "discover_themes"], "discovery"),
     **dict.fromkeys(["CompoundSplitter", "split_compound"], "compounds"),
-    **dict.fromkeys(["POLARITIES", "Polarity", "comment_polarities", "comment_polarity"], "polarity"),
+    **dict.fromkeys(["POLARITIES", "Polarity", "comment_polarity"], "polarity"),
     **dict.fromkeys(["CommentReading", "read_comments"], "reading"),
 }
 __all__ = sorted(_EXPORTS)

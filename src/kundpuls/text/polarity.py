@@ -30,7 +30,7 @@ is measured by ``benchmarks/comments.py`` (see docs/comments.md).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -231,11 +231,6 @@ class Clause:
     contrast: bool
 
 
-def split_clauses(text: str, *, language: Language = "sv") -> list[str]:
-    """Cut ``text`` into clauses at punctuation, commas and turning words ("men", "but")."""
-    return [clause for _, clause in _clauses_with_questions(text, language)]
-
-
 def _clauses_with_questions(text: str, language: Language) -> list[tuple[bool, str]]:
     """(in a question, clause) for each clause of ``text``."""
     contrast = polarity_lexicon(language).contrast
@@ -361,17 +356,6 @@ def comment_polarity(text: str, *, language: str = "sv") -> Polarity:
     return polarity_of_score(comment_score(read_clauses(text, language=lang)))
 
 
-def comment_polarities(texts: Sequence[str], languages: Sequence[str]) -> list[Polarity]:
-    """:func:`comment_polarity` of each comment, each in its language."""
-    if len(texts) != len(languages):
-        raise InvalidArgument(
-            f"languages: length {len(languages)} does not match {len(texts)} comments",
-            field="languages",
-            value=len(languages),
-        )
-    return [comment_polarity(t, language=lang) for t, lang in zip(texts, languages, strict=True)]
-
-
 __all__ = [
     "LANGUAGES",
     "POLARITIES",
@@ -379,11 +363,9 @@ __all__ = [
     "Polarity",
     "PolarityLexicon",
     "clause_score",
-    "comment_polarities",
     "comment_polarity",
     "comment_score",
     "polarity_lexicon",
     "polarity_of_score",
     "read_clauses",
-    "split_clauses",
 ]
