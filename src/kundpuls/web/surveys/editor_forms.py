@@ -154,7 +154,8 @@ INDEX_ROWS_SPARE = 1
 class CodebookForm(forms.Form):
     """The codebook: indices (name, label, items, fewest answers), main index, NPS/CSAT/CES item, thresholds.
 
-    An index's weights and positive answers, the driver model and mirrors are kept as stored.
+    An index's kind, weights and positive answers and the driver model are edited on their own pages
+    (``codebook_forms``); mirrors are kept as stored.
     """
 
     anonymity_threshold = forms.IntegerField(
@@ -272,6 +273,9 @@ class CodebookForm(forms.Form):
             weights = index.get("weights")
             if isinstance(weights, dict):
                 index["weights"] = {k: v for k, v in weights.items() if k in items} or "equal"
+            positive: Any = index.pop("positive", None)  # a question taken out takes its positive answers
+            if isinstance(positive, dict) and any(k in items for k in positive):
+                index["positive"] = {k: v for k, v in positive.items() if k in items}
             indices[name] = index
         if indices:
             result["indices"] = indices

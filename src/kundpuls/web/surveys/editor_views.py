@@ -357,8 +357,23 @@ def editor_codebook(request: HttpRequest, key: str) -> HttpResponse:
                 if path == f"codebook.{role}":
                     field = role
             form.add_error(field, in_language(problem))
-    context = {"survey": survey, "form": form}
+    context = {"survey": survey, "form": form} | _codebook_summary(codebook)
     return render(request, "surveys/editor/codebook.html", context, status=400 if form.errors else 200)
+
+
+def _codebook_summary(codebook: dict[str, Any]) -> dict[str, Any]:
+    """The stored indices (kind, own weights or not, questions with positive answers) and driver model."""
+    indices = [
+        {
+            "name": name,
+            "label": _shown(index.get("label")),
+            "positive_share": index.get("kind") == "positive_share",
+            "own_weights": isinstance(index.get("weights"), dict),
+        }
+        for name, index in codebook.get("indices", {}).items()
+    ]
+    model = codebook.get("driver_model")
+    return {"stored_indices": indices, "driver_model": model}
 
 
 @login_required
