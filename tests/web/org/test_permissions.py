@@ -62,6 +62,8 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/enkater/patient/redigera/kodbok/drivarmodell/": (200, 404, 404, 404, 404, LOGIN),
     "/portal/enkater/nki/redigera/fraga/finns_inte/": (404, 404, 403, 403, 403, LOGIN),
     "/portal/enkater/nki/redigera/sida/finns_inte/": (404, 404, 403, 403, 403, LOGIN),
+    "/portal/enkater/nki/redigera/avsnitt/finns_inte/": (404, 404, 403, 403, 403, LOGIN),
+    "/portal/enkater/nki/redigera/avsnitt/bakgrund_arende/": (200, 200, 403, 403, 403, LOGIN),
     "/portal/enkater/nki/versioner/": (200, 200, 403, 403, 403, LOGIN),
     "/portal/enkater/patient/versioner/": (200, 404, 404, 404, 404, LOGIN),
     "/portal/enkater/nki/definition.yaml": (200, 200, 403, 403, 403, LOGIN),
@@ -149,6 +151,7 @@ ROUTES_COVERED = {
     "surveys:editor_change",  # POST only: tests/web/surveys/test_survey_editor.py
     "surveys:editor_question",
     "surveys:editor_page",
+    "surveys:editor_block",
     "surveys:editor_codebook",
     "surveys:editor_index",
     "surveys:editor_driver_model",

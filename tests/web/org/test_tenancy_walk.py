@@ -238,6 +238,7 @@ def _fill(b: dict[str, Any]) -> dict[str, dict[str, str]]:
     fill["surveys:editor_index"] = {"key": key, "name": first_index}
     fill["surveys:editor_question"] = {"key": key, "question": "kommentar"}
     fill["surveys:editor_page"] = {"key": key, "page": "start"}
+    fill["surveys:editor_block"] = {"key": key, "block": first.definition["pages"][0]["blocks"][0]["key"]}
     fill["__qualified__"] = {"key": qualified}
     return fill
 

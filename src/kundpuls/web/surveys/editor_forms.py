@@ -133,6 +133,15 @@ class PageForm(PairedForm):
         return _pair(self.cleaned_data.get("intro_sv", ""), self.cleaned_data.get("intro_en", ""))
 
 
+class BlockForm(PageForm):
+    """A section (block) of a page: its title and introduction, shown above its questions."""
+
+    title_sv = _text(_("Section title (Swedish)"))
+    title_en = _text(_("Section title (English)"))
+    intro_sv = _text(_("Section introduction (Swedish)"), rows=2)
+    intro_en = _text(_("Section introduction (English)"), rows=2)
+
+
 class AddQuestionForm(forms.Form):
     type = forms.ChoiceField(label=_("Question type"), choices=list(TYPE_LABELS.items()))
     page = forms.ChoiceField(label=_("On page"))

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<str:key>/redigera/andra/", editor_views.editor_change, name="editor_change"),
     path("<str:key>/redigera/fraga/<str:question>/", editor_views.editor_question, name="editor_question"),
     path("<str:key>/redigera/sida/<str:page>/", editor_views.editor_page, name="editor_page"),
+    path("<str:key>/redigera/avsnitt/<str:block>/", editor_views.editor_block, name="editor_block"),
     path("<str:key>/redigera/kodbok/", editor_views.editor_codebook, name="editor_codebook"),
     path("<str:key>/redigera/kodbok/index/<str:name>/", codebook_views.editor_index, name="editor_index"),
     path(
