@@ -126,11 +126,12 @@ def test_missing_english_is_flagged_counted_and_stops_publishing(personas: dict[
     assert "3 texter saknar engelska" in refused.content.decode()
     assert "enkäten erbjuds på engelska" in refused.content.decode()
     assert _survey("nps").versions.filter(published_at__isnull=False).count() == 0
-    # English off: nothing is flagged, and the draft publishes
+    # English off: the texts stay flagged (to translate before offering English), and the draft publishes
     no_english = _draft("nps") | {"languages": ["sv"]}
     save_draft(_survey("nps"), no_english, actor=CLI)
     outline = client.get("/portal/enkater/nps/redigera/").content.decode()
-    assert "saknar engelska" not in outline and "engelsk text saknas" not in outline
+    assert "3 texter saknar engelska" in outline and "behövs först när enkäten erbjuds på engelska" in outline
+    assert "erbjuds på engelska: varje text" not in outline
     publish(_survey("nps").versions.order_by("-number").first(), actor=CLI)  # type: ignore[arg-type]
 
 

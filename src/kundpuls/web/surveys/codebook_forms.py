@@ -218,6 +218,7 @@ class DriverModelForm(forms.Form):
         *args: Any,
         codebook: dict[str, Any],
         ratings: list[tuple[str, str]],
+        language: str = "sv",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -226,7 +227,8 @@ class DriverModelForm(forms.Form):
         stored_constructs = self.stored.get("constructs", {})
         self.names = list(dict.fromkeys([*indices, *stored_constructs]))
         self.rating_keys = [key for key, _label in ratings]
-        named = [(n, n) for n in self.names]
+        labels = {n: (indices[n].get("label") or {}).get(language) for n in indices}
+        named = [(n, f"{n} ({labels[n]})" if labels.get(n) else n) for n in self.names]
         self.fields["outcome"].choices = [("", gettext("— no driver model —")), *named]  # type: ignore[attr-defined]
         self.fields["drivers"].choices = named  # type: ignore[attr-defined]
         for j, name in enumerate(self.names):

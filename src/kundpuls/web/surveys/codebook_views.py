@@ -80,7 +80,9 @@ def editor_driver_model(request: HttpRequest, key: str) -> HttpResponse:
     survey = _survey_for(request, key)
     data = _data(survey)
     codebook = data.get("codebook", {})
-    form = DriverModelForm(request.POST or None, codebook=codebook, ratings=_ratings(data, _language()))
+    form = DriverModelForm(
+        request.POST or None, codebook=codebook, ratings=_ratings(data, _language()), language=_language()
+    )
     if request.method == "POST" and form.is_valid():
         model = form.driver_model()
         changed_codebook = {k: v for k, v in codebook.items() if k != "driver_model"}

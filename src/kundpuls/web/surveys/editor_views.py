@@ -91,9 +91,8 @@ def _refused(request: HttpRequest, problems: list[Any]) -> None:
 
 
 def _pages(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The outline: pages, their sections (blocks) and questions; with English offered, each says whether
-    a text of its own lacks English."""
-    english = "en" in data.get("languages", [])
+    """The outline: pages, their sections (blocks) and questions, each saying whether a text of its own
+    lacks English (flagged whether or not English is offered yet: texts can be translated first)."""
     pages = []
     for p, page in enumerate(data["pages"]):
         blocks = []
@@ -103,7 +102,7 @@ def _pages(data: dict[str, Any]) -> list[dict[str, Any]]:
                     "key": question["key"],
                     "type": TYPE_LABELS.get(question["type"], question["type"]),
                     "text": _shown(question["text"]),
-                    "untranslated": english and bool(english_gaps.missing_in(question)),
+                    "untranslated": bool(english_gaps.missing_in(question)),
                     "required": question.get("required", False),
                     "show_if": question.get("show_if", ""),
                     "reading": reading(question["show_if"], data, language=_language())
@@ -116,7 +115,7 @@ def _pages(data: dict[str, Any]) -> list[dict[str, Any]]:
                 {
                     "key": block["key"],
                     "title": _shown(block.get("title")) or _("Section %(number)d") % {"number": b + 1},
-                    "untranslated": english and bool(english_gaps.missing_in(block)),
+                    "untranslated": bool(english_gaps.missing_in(block)),
                     "first": p == 0 and b == 0,
                     "last": p == len(data["pages"]) - 1 and b == len(page["blocks"]) - 1,
                     "questions": questions,
@@ -127,7 +126,7 @@ def _pages(data: dict[str, Any]) -> list[dict[str, Any]]:
                 "key": page["key"],
                 "number": p + 1,
                 "title": _shown(page.get("title")) or _("Page %(number)d") % {"number": p + 1},
-                "untranslated": english and bool(english_gaps.missing_in(page)),
+                "untranslated": bool(english_gaps.missing_in(page)),
                 "blocks": blocks,
                 "questions": [q for block in blocks for q in block["questions"]],
             }
@@ -171,9 +170,7 @@ def editor(request: HttpRequest, key: str) -> HttpResponse:
         "add_question": AddQuestionForm(pages=_page_choices(data), auto_id="id_fraga_%s"),
         "add_page": AddPageForm(auto_id="id_sida_%s"),
         "english": "en" in data.get("languages", []),
-        "missing_english": len(english_gaps.missing_english(data))
-        if "en" in data.get("languages", [])
-        else 0,
+        "missing_english": len(english_gaps.missing_english(data)),
     }
     return render(request, "surveys/editor/outline.html", context, status=status)
 
@@ -395,18 +392,17 @@ def editor_codebook(request: HttpRequest, key: str) -> HttpResponse:
                 if path == f"codebook.{role}":
                     field = role
             form.add_error(field, in_language(problem))
-    english = "en" in data.get("languages", [])
-    context = {"survey": survey, "form": form} | _codebook_summary(codebook, english=english)
+    context = {"survey": survey, "form": form} | _codebook_summary(codebook)
     return render(request, "surveys/editor/codebook.html", context, status=400 if form.errors else 200)
 
 
-def _codebook_summary(codebook: dict[str, Any], *, english: bool) -> dict[str, Any]:
+def _codebook_summary(codebook: dict[str, Any]) -> dict[str, Any]:
     """The stored indices (kind, own weights or not, label without English) and the driver model."""
     indices = [
         {
             "name": name,
             "label": _shown(index.get("label")),
-            "untranslated": english and bool(english_gaps.missing_in({"label": index.get("label")})),
+            "untranslated": bool(english_gaps.missing_in({"label": index.get("label")})),
             "positive_share": index.get("kind") == "positive_share",
             "own_weights": isinstance(index.get("weights"), dict),
         }
