@@ -144,3 +144,30 @@ def test_an_upload_offered_in_english_still_needs_every_english_text() -> None:
     with pytest.raises(DefinitionErrors, match=r"title\.en: English text \(en\) is missing"):
         parse_definition(data)
     assert parse_definition(data, draft=True).title.en is None
+
+
+def test_a_section_and_a_page_are_shown_on_a_condition_edited_in_their_forms(
+    personas: dict[str, Any],
+) -> None:
+    create_from_template("patient", owner=Unit.objects.get(code="EXK"), actor=CLI)
+    client = _client(personas)
+    section = "/portal/enkater/patient/redigera/avsnitt/kontinuitet/"
+    shown = client.get(section).content.decode()
+    texts = {"title_sv": "Kontinuitet", "title_en": "Continuity"}
+    saved = client.post(section, texts | {"show_if": "besokstyp == 'lakare'"})
+    assert saved.status_code == 302, shown[:200]
+    p, b = drafts.find_block(_draft("patient"), "kontinuitet")
+    assert _draft("patient")["pages"][p]["blocks"][b]["show_if"] == "besokstyp == 'lakare'"
+    refused = client.post(section, texts | {"show_if": "finns_inte > 3"})
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    error = html[html.index('id="id_show_if_error"') :][:300]
+    assert "finns_inte är ingen fråga före villkoret" in error, error
+    assert client.post(section, texts | {"show_if": ""}).status_code == 302  # empty: always shown
+    assert "show_if" not in _draft("patient")["pages"][p]["blocks"][b]
+    page = "/portal/enkater/patient/redigera/sida/mottet/"
+    page_texts = {"title_sv": "Mötet med personalen", "title_en": "Meeting the staff"}
+    assert client.post(page, page_texts | {"show_if": "besokstyp == 'digitalt'"}).status_code == 302
+    assert _draft("patient")["pages"][drafts.page_index(_draft("patient"), "mottet")]["show_if"] == (
+        "besokstyp == 'digitalt'"
+    )

@@ -45,6 +45,12 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             gettext_noop("The text holds the placeholder %s, which nothing fills."),
         ),
         (r"unknown item '([^']*)'", gettext_noop("%s is not a question of this survey.")),
+        (
+            r"unknown question key '([^']*)'",
+            gettext_noop(
+                "%s is no question before the condition (a condition may only use earlier questions)."
+            ),
+        ),
         (r"needs at least (\d+) entr", gettext_noop("At least %s are needed.")),
         (
             r"scale changed from",

@@ -270,16 +270,25 @@ def remove_page(data: Definition, key: str) -> Definition:
 
 
 def replace_page_texts(
-    data: Definition, key: str, *, title: dict[str, str] | None, intro: dict[str, str] | None
+    data: Definition,
+    key: str,
+    *,
+    title: dict[str, str] | None,
+    intro: dict[str, str] | None,
+    show_if: str | None = None,
 ) -> Definition:
+    """The definition with page ``key``'s title, introduction and condition replaced (``None``: none)."""
     result = copy.deepcopy(data)
-    page = result["pages"][page_index(result, key)]
-    for name, value in (("title", title), ("intro", intro)):
-        if value:
-            page[name] = value
-        else:
-            page.pop(name, None)
+    _set_texts(result["pages"][page_index(result, key)], title=title, intro=intro, show_if=show_if)
     return result
+
+
+def _set_texts(node: dict[str, Any], **values: Any) -> None:
+    for name, value in values.items():
+        if value:
+            node[name] = value
+        else:
+            node.pop(name, None)
 
 
 def find_block(data: Definition, key: str) -> tuple[int, int]:
@@ -292,17 +301,17 @@ def find_block(data: Definition, key: str) -> tuple[int, int]:
 
 
 def replace_block_texts(
-    data: Definition, key: str, *, title: dict[str, str] | None, intro: dict[str, str] | None
+    data: Definition,
+    key: str,
+    *,
+    title: dict[str, str] | None,
+    intro: dict[str, str] | None,
+    show_if: str | None = None,
 ) -> Definition:
-    """The definition with block ``key``'s title and introduction replaced (``None`` removes one)."""
+    """The definition with block ``key``'s title, introduction and condition replaced (``None``: none)."""
     result = copy.deepcopy(data)
     p, b = find_block(result, key)
-    block = result["pages"][p]["blocks"][b]
-    for name, value in (("title", title), ("intro", intro)):
-        if value:
-            block[name] = value
-        else:
-            block.pop(name, None)
+    _set_texts(result["pages"][p]["blocks"][b], title=title, intro=intro, show_if=show_if)
     return result
 
 

@@ -121,10 +121,21 @@ class SurveyTextsForm(PairedForm):
 
 
 class PageForm(PairedForm):
+    """A page: its title and introduction, and the condition under which it is shown."""
+
     title_sv = _text(_("Page title (Swedish)"))
     title_en = _text(_("Page title (English)"))
     intro_sv = _text(_("Page introduction (Swedish)"), rows=2)
     intro_en = _text(_("Page introduction (English)"), rows=2)
+    show_if = forms.CharField(
+        label=_("Shown only if (a condition; empty: always)"),
+        required=False,
+        max_length=500,
+        help_text=_("For example: rekommendera <= 6. It may only use questions of earlier pages."),
+    )
+
+    def condition(self) -> str | None:
+        return (self.cleaned_data.get("show_if") or "").strip() or None
 
     def title(self) -> dict[str, str] | None:
         return _pair(self.cleaned_data.get("title_sv", ""), self.cleaned_data.get("title_en", ""))
@@ -134,7 +145,8 @@ class PageForm(PairedForm):
 
 
 class BlockForm(PageForm):
-    """A section (block) of a page: its title and introduction, shown above its questions."""
+    """A section (block) of a page: its title and introduction, shown above its questions, and its
+    condition."""
 
     title_sv = _text(_("Section title (Swedish)"))
     title_en = _text(_("Section title (English)"))

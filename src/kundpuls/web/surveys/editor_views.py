@@ -312,15 +312,19 @@ def _node_texts(request: HttpRequest, key: str, node: str, *, block: bool) -> Ht
         f"{name}_{language}": (stored.get(name) or {}).get(language, "")
         for name in ("title", "intro")
         for language in ("sv", "en")
-    }
+    } | {"show_if": stored.get("show_if", "")}
     form = (BlockForm if block else PageForm)(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         replace = drafts.replace_block_texts if block else drafts.replace_page_texts
-        problems = _save(request, survey, replace(data, node, title=form.title(), intro=form.intro()))
+        changed = replace(data, node, title=form.title(), intro=form.intro(), show_if=form.condition())
+        problems = _save(request, survey, changed)
         if problems is None:
             return redirect(f"{reverse('surveys:editor', args=[key])}#{'b' if block else 'p'}-{node}")
         for problem in problems:
             where = problem.field or ""
+            if where == f"{path}.show_if":
+                form.add_error("show_if", in_language(problem))
+                continue
             for name in ("title", "intro"):
                 if where.startswith(f"{path}.{name}"):
                     form.add_error(f"{name}_{'en' if where.endswith('.en') else 'sv'}", in_language(problem))
