@@ -92,12 +92,11 @@ def editor_driver_model(request: HttpRequest, key: str) -> HttpResponse:
         if problems is None:
             return redirect("surveys:editor_codebook", key=key)
         for problem in problems:
-            field = _driver_field(form, problem.field or "")
+            path = problem.field or ""
+            field = _driver_field(form, path)
+            own = field or path.startswith("codebook.driver_model")
             form.add_error(
-                field,
-                in_language(problem)
-                if field
-                else f"{describe_path(problem.field or '')}: {in_language(problem)}",
+                field, in_language(problem) if own else f"{describe_path(path)}: {in_language(problem)}"
             )
     context = {"survey": survey, "form": form}
     return render(request, "surveys/editor/driver_model.html", context, status=400 if form.errors else 200)
@@ -124,4 +123,4 @@ def _driver_field(form: DriverModelForm, path: str) -> str | None:
         ]
         n = int(row.group(1))
         return f"path_from_{filled[n]}" if n < len(filled) else "drivers"
-    return "drivers" if rest.startswith(".paths") else None
+    return None  # the paths as a whole (a circle): said above the form
