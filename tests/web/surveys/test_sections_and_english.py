@@ -171,3 +171,21 @@ def test_a_section_and_a_page_are_shown_on_a_condition_edited_in_their_forms(
     assert _draft("patient")["pages"][drafts.page_index(_draft("patient"), "mottet")]["show_if"] == (
         "besokstyp == 'digitalt'"
     )
+
+
+def test_the_versions_page_says_what_changed_in_sections_and_index_details(personas: dict[str, Any]) -> None:
+    version = publish(
+        create_from_template("patient", owner=Unit.objects.get(code="EXK"), actor=CLI), actor=CLI
+    )
+    client = _client(personas)
+    section = "/portal/enkater/patient/redigera/avsnitt/kontinuitet/"
+    texts = {"title_sv": "Samordning", "title_en": "Coordination", "show_if": "besokstyp == 'lakare'"}
+    assert client.post(section, texts).status_code == 302
+    client.post("/portal/enkater/patient/redigera/andra/", {"op": "block_up", "target": "kontinuitet"})
+    assert _survey("patient").versions.count() == 2 and version.number == 1
+    page = client.get("/portal/enkater/patient/versioner/").content.decode()
+    assert "Avsnittets rubrik ändrades från ”Kontinuitet och samordning” till ”Samordning”" in page.replace(
+        "“", "”"
+    ), page[page.find('<ul class="diff">') :][:1500]
+    assert "Visas nu bara om besokstyp == &#x27;lakare&#x27;" in page
+    assert "Avsnitten står i en annan ordning." in page
