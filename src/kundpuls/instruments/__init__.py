@@ -5,7 +5,9 @@ The public API, all importable from ``kundpuls.instruments``:
 Definitions
     :func:`load_definition` (path or mapping), :func:`parse_definition` (raw data),
     :func:`definition_from_yaml`, :func:`definition_from_json`, :func:`definition_to_dict`,
-    :func:`definition_to_json`; errors are :class:`DefinitionErrors` (every problem, each with its path).
+    :func:`definition_to_json`; errors are :class:`DefinitionErrors` (every problem, each with its path);
+    :func:`language_errors` (texts without English in a survey offered in English: a draft may have them,
+    a published version not).
 Answers
     :func:`validate_answers`, :func:`validate_page_answers` → :class:`ValidatedAnswers`
     (``answers`` to store, ``contact`` to store apart); errors are :class:`AnswerErrors`.
@@ -65,6 +67,7 @@ from kundpuls.instruments.pages import (
 )
 from kundpuls.instruments.presets import DONT_KNOW
 from kundpuls.instruments.schema import definition_json_schema
+from kundpuls.instruments.validation import language_errors
 from kundpuls.instruments.versions import (
     VersionChange,
     VersionComparison,
@@ -103,6 +106,7 @@ __all__ = [
     "first_page_key",
     "is_page_shown",
     "kano_pairs",
+    "language_errors",
     "list_templates",
     "load_definition",
     "load_template",

@@ -104,11 +104,13 @@ def definition_from_json(text: str) -> SurveyDefinition:
     return parse_definition(read_json(text))
 
 
-def parse_definition(data: object, *, stored: bool = False) -> SurveyDefinition:
+def parse_definition(data: object, *, stored: bool = False, draft: bool = False) -> SurveyDefinition:
     """Validate raw definition data (from YAML or JSON) and build the model.
 
     ``stored=True`` reads a version stored before (``semantic_errors(..., authoring=False)`` in
     :mod:`kundpuls.instruments.validation`): rules added for new definitions do not make it unreadable.
+    ``draft=True`` (and ``stored=True``, which reads drafts too) lets a survey offered in English lack
+    English texts; publishing a version requires them (``validation.language_errors``).
 
     Raises
     ------
@@ -120,7 +122,9 @@ def parse_definition(data: object, *, stored: bool = False) -> SurveyDefinition:
         raise DefinitionErrors(problems)
     builder = _Builder()
     definition = builder.definition(data)  # type: ignore[arg-type]  # the schema guarantees a mapping
-    problems = builder.errors + semantic_errors(definition, authoring=not stored)
+    problems = builder.errors + semantic_errors(
+        definition, authoring=not stored, complete=not (stored or draft)
+    )
     if problems:
         raise DefinitionErrors(problems)
     return definition

@@ -49,17 +49,22 @@ from kundpuls.instruments.presets import DONT_KNOW, MAX_SCALE_POINTS, PRODUCT_PL
 PLACEHOLDER = re.compile(r"\{[^{}]{0,40}\}")
 
 
-def semantic_errors(definition: SurveyDefinition, *, authoring: bool = True) -> list[DefinitionError]:
+def semantic_errors(
+    definition: SurveyDefinition, *, authoring: bool = True, complete: bool = True
+) -> list[DefinitionError]:
     """Every problem with the meaning of a structurally valid definition.
 
     ``authoring=False`` is for a version stored before: the rules added later for new definitions (no
     condition on an answer of the same page, no unfilled placeholder) are not applied to it, so an upgrade
     never makes a stored survey unreadable; the rules that give its answers their meaning all still hold.
+    ``complete=False`` is for a draft: a survey offered in English may still lack English texts, which
+    publishing then requires (:func:`language_errors`).
     """
     errors: list[DefinitionError] = []
     errors += _key_errors(definition)
     errors += _question_errors(definition)
-    errors += _language_errors(definition)
+    if complete:
+        errors += language_errors(definition)
     if authoring:
         errors += _placeholder_errors(definition)
     errors += _condition_errors(definition, same_page=authoring)
@@ -257,7 +262,8 @@ def _question_texts(path: str, question: Question) -> Iterator[tuple[str, Locali
             yield f"{path}.contact_fields[{i}].text", contact.text
 
 
-def _language_errors(definition: SurveyDefinition) -> list[DefinitionError]:
+def language_errors(definition: SurveyDefinition) -> list[DefinitionError]:
+    """Every text without its English version when the survey is offered in English (a path each)."""
     if "en" not in definition.languages:
         return []
     return [

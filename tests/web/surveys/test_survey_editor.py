@@ -148,7 +148,6 @@ def test_viewers_and_another_organisations_analyst_are_refused(personas: dict[st
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"text_en": ""}, "text_en", "Den engelska texten saknas"),
         ({"show_if": "rekommendera <= 6"}, "show_if", "samma sida"),
         ({"scale_min": "5", "scale_max": "3"}, "scale_max", "högsta värdet"),
     ],

@@ -14,6 +14,7 @@ from kundpuls.instruments import (
     SurveyDefinition,
     check_new_version,
     definition_to_dict,
+    language_errors,
     load_template,
     parse_definition,
     stored_items,
@@ -79,11 +80,23 @@ def create_from_template(template_key: str, *, owner: Unit, actor: Actor) -> Sur
 
 @transaction.atomic
 def publish(version: SurveyVersion, *, actor: Actor, at: datetime | None = None) -> SurveyVersion:
-    """Freeze ``version`` and make it what respondents get; publishing twice is harmless."""
+    """Freeze ``version`` and make it what respondents get; publishing twice is harmless.
+
+    A survey offered in English is published only with every text in English (a draft may lack some)."""
     version = SurveyVersion.objects.select_for_update().select_related("survey__owner").get(pk=version.pk)
     require(actor, Capability.MANAGE_SURVEYS, version.survey.owner)
     if version.published_at is None:
-        definition_of(version)  # must still parse
+        untranslated = language_errors(definition_of(version))  # a draft may lack English; respondents not
+        if untranslated:
+            raise ValidationError(
+                _(
+                    "publish: %(n)d texts lack English, and the survey is offered in English: write them "
+                    "(the editor flags them) or offer the survey in Swedish only"
+                )
+                % {"n": len(untranslated)},
+                field="publish",
+                value=len(untranslated),
+            )
         version.published_at = at or timezone.now()
         version.save(update_fields=["published_at"])
         record_audit(actor, "surveys.publish", version.survey.key, version=version.number)
@@ -168,7 +181,8 @@ def _keys_with_responses(survey: Survey) -> set[str]:
 def save_draft(
     survey: Survey, data: dict[str, Any], *, renamed: tuple[str, str] | None = None, actor: Actor
 ) -> SurveyVersion:
-    """Validate the edited stored form ``data`` exactly as an uploaded definition and save it as the draft.
+    """Validate the edited stored form ``data`` as an uploaded definition and save it as the draft; only
+    English texts may still be missing in a survey offered in English (publishing requires them).
 
     The draft is the newest unpublished version (a new one after a publication: ``save_definition``).
     ``renamed`` (old key, new key) is refused when responses already use the old key. Raises
@@ -189,7 +203,7 @@ def save_draft(
             field="key",
             value=renamed[1],
         )
-    definition = parse_definition(data)
+    definition = parse_definition(data, draft=True)
     return save_definition(definition, owner=survey.owner, actor=actor)
 
 
@@ -207,7 +221,7 @@ def create_survey(data: dict[str, Any], *, owner: Unit, actor: Actor) -> SurveyV
     """A new survey (blank, from a template or copied) from the stored form ``data`` under a new key."""
     require(actor, Capability.MANAGE_SURVEYS, owner)
     _refuse_existing_key(str(data.get("key")), owner)
-    return save_definition(parse_definition(data), owner=owner, actor=actor)
+    return save_definition(parse_definition(data, draft=True), owner=owner, actor=actor)
 
 
 @transaction.atomic

@@ -45,6 +45,12 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             gettext_noop("The text holds the placeholder %s, which nothing fills."),
         ),
         (r"unknown item '([^']*)'", gettext_noop("%s is not a question of this survey.")),
+        (
+            r"unknown question key '([^']*)'",
+            gettext_noop(
+                "%s is no question before the condition (a condition may only use earlier questions)."
+            ),
+        ),
         (r"needs at least (\d+) entr", gettext_noop("At least %s are needed.")),
         (
             r"scale changed from",
@@ -89,6 +95,44 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             gettext_noop("The threshold for comments must not be below the anonymity threshold."),
         ),
         (r"main index '([^']*)' is not an index", gettext_noop("The main index must be one of the indices.")),
+        (r"no weight for item '([^']*)'", gettext_noop("The question %s has no weight.")),
+        (
+            r"weight for '([^']*)', which is not",
+            gettext_noop("%s has a weight but is not a question of the index."),
+        ),
+        (
+            r"positive answers apply only to kind",
+            gettext_noop("Positive answers count only in an index of positive shares."),
+        ),
+        (
+            r"no positive answers given for item '([^']*)'",
+            gettext_noop("Tick at least one positive answer to %s."),
+        ),
+        (
+            r"'([^']*)' is not an item of the index",
+            gettext_noop("%s has positive answers but is not in the index."),
+        ),
+        (r"(\S+) is not a possible answer of", gettext_noop("%s is not a possible answer to the question.")),
+        (
+            r"item '([^']*)' \([a-z_]+\) cannot have positive answers",
+            gettext_noop("%s cannot have positive answers (an open or multiple-choice question)."),
+        ),
+        (r"item '([^']*)' is listed twice", gettext_noop("The question %s is listed twice.")),
+        (
+            r"the outcome '([^']*)' cannot also be a driver",
+            gettext_noop("The outcome %s cannot also be a driver."),
+        ),
+        (r"'([^']*)' is not a construct of the model", gettext_noop("%s is not an index of the model.")),
+        (r"indicator '([^']*)' is not a rating", gettext_noop("%s is not a rating question.")),
+        (r"indicator '([^']*)' is already in construct", gettext_noop("%s already measures another index.")),
+        (r"path from '([^']*)' to itself", gettext_noop("A path from %s to itself.")),
+        (r"path '([^']*)' → '[^']*' is listed twice", gettext_noop("A path from %s is listed twice.")),
+        (
+            r"the paths form a cycle",
+            gettext_noop("The paths go round in a circle; a path model has no circles."),
+        ),
+        (r"driver '([^']*)' has no path to", gettext_noop("The driver %s has no path to the outcome.")),
+        (r"construct '([^']*)' is on no path", gettext_noop("%s is on no path.")),
     )
 )
 

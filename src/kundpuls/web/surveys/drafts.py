@@ -274,13 +274,68 @@ def remove_page(data: Definition, key: str) -> Definition:
 
 
 def replace_page_texts(
-    data: Definition, key: str, *, title: dict[str, str] | None, intro: dict[str, str] | None
+    data: Definition,
+    key: str,
+    *,
+    title: dict[str, str] | None,
+    intro: dict[str, str] | None,
+    show_if: str | None = None,
 ) -> Definition:
+    """The definition with page ``key``'s title, introduction and condition replaced (``None``: none)."""
     result = copy.deepcopy(data)
-    page = result["pages"][page_index(result, key)]
-    for name, value in (("title", title), ("intro", intro)):
+    _set_texts(result["pages"][page_index(result, key)], title=title, intro=intro, show_if=show_if)
+    return result
+
+
+def _set_texts(node: dict[str, Any], **values: Any) -> None:
+    for name, value in values.items():
         if value:
-            page[name] = value
+            node[name] = value
         else:
-            page.pop(name, None)
+            node.pop(name, None)
+
+
+def find_block(data: Definition, key: str) -> tuple[int, int]:
+    """(page, block) indices of the block ``key``; :class:`NotFound` when there is none."""
+    for p, page in enumerate(data["pages"]):
+        for b, block in enumerate(page["blocks"]):
+            if block["key"] == key:
+                return p, b
+    raise NotFound(f"block: no block with key {key!r}")
+
+
+def replace_block_texts(
+    data: Definition,
+    key: str,
+    *,
+    title: dict[str, str] | None,
+    intro: dict[str, str] | None,
+    show_if: str | None = None,
+) -> Definition:
+    """The definition with block ``key``'s title, introduction and condition replaced (``None``: none)."""
+    result = copy.deepcopy(data)
+    p, b = find_block(result, key)
+    _set_texts(result["pages"][p]["blocks"][b], title=title, intro=intro, show_if=show_if)
+    return result
+
+
+def move_block(data: Definition, key: str, step: int) -> Definition:
+    """Block ``key`` one place up (``step=-1``) or down (``+1``) on its page; past the page's first or last
+    block it goes to the end of the page before or the start of the page after. At the very start or end of
+    the survey: unchanged. A page left without blocks goes."""
+    result = copy.deepcopy(data)
+    p, b = find_block(result, key)
+    blocks = result["pages"][p]["blocks"]
+    target = b + step
+    if 0 <= target < len(blocks):
+        blocks[b], blocks[target] = blocks[target], blocks[b]
+        return result
+    neighbour = p + step
+    if not 0 <= neighbour < len(result["pages"]):
+        return result
+    block = blocks.pop(b)
+    other = result["pages"][neighbour]["blocks"]
+    other.insert(len(other) if step < 0 else 0, block)
+    if not blocks:
+        del result["pages"][p]
     return result

@@ -121,16 +121,37 @@ class SurveyTextsForm(PairedForm):
 
 
 class PageForm(PairedForm):
+    """A page: its title and introduction, and the condition under which it is shown."""
+
     title_sv = _text(_("Page title (Swedish)"))
     title_en = _text(_("Page title (English)"))
     intro_sv = _text(_("Page introduction (Swedish)"), rows=2)
     intro_en = _text(_("Page introduction (English)"), rows=2)
+    show_if = forms.CharField(
+        label=_("Shown only if (a condition; empty: always)"),
+        required=False,
+        max_length=500,
+        help_text=_("For example: rekommendera <= 6. It may only use questions of earlier pages."),
+    )
+
+    def condition(self) -> str | None:
+        return (self.cleaned_data.get("show_if") or "").strip() or None
 
     def title(self) -> dict[str, str] | None:
         return _pair(self.cleaned_data.get("title_sv", ""), self.cleaned_data.get("title_en", ""))
 
     def intro(self) -> dict[str, str] | None:
         return _pair(self.cleaned_data.get("intro_sv", ""), self.cleaned_data.get("intro_en", ""))
+
+
+class BlockForm(PageForm):
+    """A section (block) of a page: its title and introduction, shown above its questions, and its
+    condition."""
+
+    title_sv = _text(_("Section title (Swedish)"))
+    title_en = _text(_("Section title (English)"))
+    intro_sv = _text(_("Section introduction (Swedish)"), rows=2)
+    intro_en = _text(_("Section introduction (English)"), rows=2)
 
 
 class AddQuestionForm(forms.Form):
@@ -154,7 +175,8 @@ INDEX_ROWS_SPARE = 1
 class CodebookForm(forms.Form):
     """The codebook: indices (name, label, items, fewest answers), main index, NPS/CSAT/CES item, thresholds.
 
-    An index's weights and positive answers, the driver model and mirrors are kept as stored.
+    An index's kind, weights and positive answers and the driver model are edited on their own pages
+    (``codebook_forms``); mirrors are kept as stored.
     """
 
     anonymity_threshold = forms.IntegerField(
@@ -272,6 +294,9 @@ class CodebookForm(forms.Form):
             weights = index.get("weights")
             if isinstance(weights, dict):
                 index["weights"] = {k: v for k, v in weights.items() if k in items} or "equal"
+            positive: Any = index.pop("positive", None)  # a question taken out takes its positive answers
+            if isinstance(positive, dict) and any(k in items for k in positive):
+                index["positive"] = {k: v for k, v in positive.items() if k in items}
             indices[name] = index
         if indices:
             result["indices"] = indices

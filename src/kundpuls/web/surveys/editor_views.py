@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,12 +27,13 @@ from kundpuls.instruments import DefinitionErrors, load_template, parse_definiti
 from kundpuls.instruments.loading import definition_to_dict
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.permissions import Capability, can, units_where
-from kundpuls.web.surveys import actions, drafts, queries, version_diff
+from kundpuls.web.surveys import actions, drafts, english_gaps, queries, version_diff
 from kundpuls.web.surveys.condition_reading import reading
 from kundpuls.web.surveys.definition_messages import describe_path, in_language, split_by_field
 from kundpuls.web.surveys.editor_forms import (
     AddPageForm,
     AddQuestionForm,
+    BlockForm,
     CodebookForm,
     PageForm,
     StartForm,
@@ -89,31 +91,44 @@ def _refused(request: HttpRequest, problems: list[Any]) -> None:
 
 
 def _pages(data: dict[str, Any]) -> list[dict[str, Any]]:
-    english = "en" in data.get("languages", [])
+    """The outline: pages, their sections (blocks) and questions, each saying whether a text of its own
+    lacks English (flagged whether or not English is offered yet: texts can be translated first)."""
     pages = []
     for p, page in enumerate(data["pages"]):
-        questions = []
-        for block in page["blocks"]:
-            for question in block["questions"]:
-                questions.append(
-                    {
-                        "key": question["key"],
-                        "type": TYPE_LABELS.get(question["type"], question["type"]),
-                        "text": _shown(question["text"]),
-                        "untranslated": not english and not question["text"].get("en"),
-                        "required": question.get("required", False),
-                        "show_if": question.get("show_if", ""),
-                        "reading": reading(question["show_if"], data, language=_language())
-                        if question.get("show_if")
-                        else None,
-                    }
-                )
+        blocks = []
+        for b, block in enumerate(page["blocks"]):
+            questions = [
+                {
+                    "key": question["key"],
+                    "type": TYPE_LABELS.get(question["type"], question["type"]),
+                    "text": _shown(question["text"]),
+                    "untranslated": bool(english_gaps.missing_in(question)),
+                    "required": question.get("required", False),
+                    "show_if": question.get("show_if", ""),
+                    "reading": reading(question["show_if"], data, language=_language())
+                    if question.get("show_if")
+                    else None,
+                }
+                for question in block["questions"]
+            ]
+            blocks.append(
+                {
+                    "key": block["key"],
+                    "title": _shown(block.get("title")) or _("Section %(number)d") % {"number": b + 1},
+                    "untranslated": bool(english_gaps.missing_in(block)),
+                    "first": p == 0 and b == 0,
+                    "last": p == len(data["pages"]) - 1 and b == len(page["blocks"]) - 1,
+                    "questions": questions,
+                }
+            )
         pages.append(
             {
                 "key": page["key"],
                 "number": p + 1,
                 "title": _shown(page.get("title")) or _("Page %(number)d") % {"number": p + 1},
-                "questions": questions,
+                "untranslated": bool(english_gaps.missing_in(page)),
+                "blocks": blocks,
+                "questions": [q for block in blocks for q in block["questions"]],
             }
         )
     return pages
@@ -155,6 +170,7 @@ def editor(request: HttpRequest, key: str) -> HttpResponse:
         "add_question": AddQuestionForm(pages=_page_choices(data), auto_id="id_fraga_%s"),
         "add_page": AddPageForm(auto_id="id_sida_%s"),
         "english": "en" in data.get("languages", []),
+        "missing_english": len(english_gaps.missing_english(data)),
     }
     return render(request, "surveys/editor/outline.html", context, status=status)
 
@@ -199,6 +215,9 @@ def editor_change(request: HttpRequest, key: str) -> HttpResponse:
             data = drafts.move_page(data, target, -1 if operation == "page_up" else 1)
         elif operation == "page_remove":
             data = drafts.remove_page(data, target)
+        elif operation in ("block_up", "block_down"):
+            data = drafts.move_block(data, target, -1 if operation == "block_up" else 1)
+            then = redirect(f"{reverse('surveys:editor', args=[key])}#b-{target}")
         else:
             raise ValidationError(
                 _("op: unknown change %(value)r") % {"value": operation}, field="op", value=operation
@@ -268,33 +287,53 @@ def editor_question(request: HttpRequest, key: str, question: str) -> HttpRespon
 @login_required
 def editor_page(request: HttpRequest, key: str, page: str) -> HttpResponse:
     """A page's title and introduction."""
+    return _node_texts(request, key, page, block=False)
+
+
+@login_required
+def editor_block(request: HttpRequest, key: str, block: str) -> HttpResponse:
+    """A section's (block's) title and introduction."""
+    return _node_texts(request, key, block, block=True)
+
+
+def _node_texts(request: HttpRequest, key: str, node: str, *, block: bool) -> HttpResponse:
+    """The texts form of a page or a block: title and introduction in Swedish and English."""
     survey = _survey_for(request, key)
     data = _data(survey)
     try:
-        stored = data["pages"][drafts.page_index(data, page)]
+        if block:
+            p, b = drafts.find_block(data, node)
+            stored = data["pages"][p]["blocks"][b]
+            path = f"pages[{p}].blocks[{b}]"
+        else:
+            p = drafts.page_index(data, node)
+            stored, path = data["pages"][p], f"pages[{p}]"
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     initial = {
         f"{name}_{language}": (stored.get(name) or {}).get(language, "")
         for name in ("title", "intro")
         for language in ("sv", "en")
-    }
-    form = PageForm(request.POST or None, initial=initial)
+    } | {"show_if": stored.get("show_if", "")}
+    form = (BlockForm if block else PageForm)(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changed = drafts.replace_page_texts(data, page, title=form.title(), intro=form.intro())
+        replace = drafts.replace_block_texts if block else drafts.replace_page_texts
+        changed = replace(data, node, title=form.title(), intro=form.intro(), show_if=form.condition())
         problems = _save(request, survey, changed)
         if problems is None:
-            return redirect("surveys:editor", key=key)
-        p = drafts.page_index(data, page)
+            return redirect(f"{reverse('surveys:editor', args=[key])}#{'b' if block else 'p'}-{node}")
         for problem in problems:
-            path = problem.field or ""
+            where = problem.field or ""
+            if where == f"{path}.show_if":
+                form.add_error("show_if", in_language(problem))
+                continue
             for name in ("title", "intro"):
-                if path.startswith(f"pages[{p}].{name}"):
-                    form.add_error(f"{name}_{'en' if path.endswith('.en') else 'sv'}", in_language(problem))
+                if where.startswith(f"{path}.{name}"):
+                    form.add_error(f"{name}_{'en' if where.endswith('.en') else 'sv'}", in_language(problem))
                     break
             else:
-                form.add_error(None, f"{describe_path(path)}: {in_language(problem)}")
-    context = {"survey": survey, "form": form, "page_key": page}
+                form.add_error(None, f"{describe_path(where)}: {in_language(problem)}")
+    context = {"survey": survey, "form": form, "page_key": node, "block": block, "page": p + 1}
     return render(request, "surveys/editor/page.html", context, status=400 if form.errors else 200)
 
 
@@ -359,8 +398,24 @@ def editor_codebook(request: HttpRequest, key: str) -> HttpResponse:
                 if path == f"codebook.{role}":
                     field = role
             form.add_error(field, in_language(problem))
-    context = {"survey": survey, "form": form}
+    context = {"survey": survey, "form": form} | _codebook_summary(codebook)
     return render(request, "surveys/editor/codebook.html", context, status=400 if form.errors else 200)
+
+
+def _codebook_summary(codebook: dict[str, Any]) -> dict[str, Any]:
+    """The stored indices (kind, own weights or not, label without English) and the driver model."""
+    indices = [
+        {
+            "name": name,
+            "label": _shown(index.get("label")),
+            "untranslated": bool(english_gaps.missing_in({"label": index.get("label")})),
+            "positive_share": index.get("kind") == "positive_share",
+            "own_weights": isinstance(index.get("weights"), dict),
+        }
+        for name, index in codebook.get("indices", {}).items()
+    ]
+    model = codebook.get("driver_model")
+    return {"stored_indices": indices, "driver_model": model}
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kundpuls.web.surveys import editor_views, views
+from kundpuls.web.surveys import codebook_views, editor_views, views
 
 app_name = "surveys"
 urlpatterns = [
@@ -20,5 +20,12 @@ urlpatterns = [
     path("<str:key>/redigera/andra/", editor_views.editor_change, name="editor_change"),
     path("<str:key>/redigera/fraga/<str:question>/", editor_views.editor_question, name="editor_question"),
     path("<str:key>/redigera/sida/<str:page>/", editor_views.editor_page, name="editor_page"),
+    path("<str:key>/redigera/avsnitt/<str:block>/", editor_views.editor_block, name="editor_block"),
     path("<str:key>/redigera/kodbok/", editor_views.editor_codebook, name="editor_codebook"),
+    path("<str:key>/redigera/kodbok/index/<str:name>/", codebook_views.editor_index, name="editor_index"),
+    path(
+        "<str:key>/redigera/kodbok/drivarmodell/",
+        codebook_views.editor_driver_model,
+        name="editor_driver_model",
+    ),
 ]

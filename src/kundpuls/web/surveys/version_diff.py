@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 @dataclass(frozen=True)
 class Difference:
-    """One change: ``area`` (``question``, ``survey``, ``page``, ``codebook``), subject and sentence."""
+    """A change: ``area`` (``question``, ``survey``, ``page``, ``section``, ``codebook``), subject, text."""
 
     area: str
     subject: str
@@ -70,6 +70,37 @@ def _listed(old: list[dict[str, Any]], new: list[dict[str, Any]], id_name: str, 
     return lines
 
 
+def _condition_change(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    if old.get("show_if") == new.get("show_if"):
+        return []
+    if new.get("show_if"):
+        return [_("Now shown only if %(condition)s.") % {"condition": new["show_if"]}]
+    return [_("Now shown to everyone (the condition was removed).")]
+
+
+def _section_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
+    """Sections (blocks) added, removed, moved, and their texts and conditions changed."""
+    before = {block["key"]: block for page in old["pages"] for block in page["blocks"]}
+    after = {block["key"]: block for page in new["pages"] for block in page["blocks"]}
+    result: list[Difference] = []
+    for key, block in after.items():
+        name = _sv(block.get("title")) or _("Section %(key)s") % {"key": key}
+        if key not in before:
+            result.append(Difference("section", name, _("A new section.")))
+            continue
+        lines = _text_change(_("The section title"), before[key].get("title"), block.get("title"))
+        lines += _text_change(_("The section introduction"), before[key].get("intro"), block.get("intro"))
+        lines += _condition_change(before[key], block)
+        result += [Difference("section", name, line) for line in lines]
+    for key, block in before.items():
+        if key not in after:
+            name = _sv(block.get("title")) or _("Section %(key)s") % {"key": key}
+            result.append(Difference("section", name, _("The section was removed.")))
+    if [k for k in after if k in before] != [k for k in before if k in after]:
+        result.append(Difference("section", _("The survey"), _("The sections are in another order.")))
+    return result
+
+
 def _question_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     lines: list[str] = []
     if old["type"] != new["type"]:
@@ -80,11 +111,7 @@ def _question_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         lines.append(
             _("An answer is now required.") if new.get("required") else _("An answer is no longer required.")
         )
-    if old.get("show_if") != new.get("show_if"):
-        if new.get("show_if"):
-            lines.append(_("Now shown only if %(condition)s.") % {"condition": new["show_if"]})
-        else:
-            lines.append(_("Now shown to everyone (the condition was removed)."))
+    lines += _condition_change(old, new)
     if bool(old.get("dont_know")) != bool(new.get("dont_know")):
         lines.append(_("“Vet ej” was added.") if new.get("dont_know") else _("“Vet ej” was removed."))
     old_scale, new_scale = old.get("scale"), new.get("scale")
@@ -163,11 +190,13 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
             result.append(Difference("page", name, line))
         for line in _text_change(_("The page introduction"), before.get("intro"), page.get("intro")):
             result.append(Difference("page", name, line))
+        result += [Difference("page", name, line) for line in _condition_change(before, page)]
     for key, (p, page) in old_pages.items():
         if key not in new_pages:
             result.append(Difference("page", page_name(page, p), _("The page was removed.")))
     if [k for k in new_pages if k in old_pages] != [k for k in old_pages if k in new_pages]:
         result.append(Difference("page", survey, _("The pages are in another order.")))
+    result += _section_changes(old, new)
     old_questions, new_questions = _questions(old), _questions(new)
     for key, (question, p) in new_questions.items():
         subject = f"{_sv(question['text'])} ({key})"
@@ -215,7 +244,10 @@ def _codebook_differences(old: dict[str, Any], new: dict[str, Any]) -> list[Diff
                     }
                 )
             else:
-                lines.append(_("Index %(name)s changed (label, weights or fewest answers).") % {"name": name})
+                lines.append(
+                    _("Index %(name)s changed (label, kind, weights, positive answers or fewest answers).")
+                    % {"name": name}
+                )
     for name in before:
         if name not in after:
             lines.append(_("Index %(name)s was removed.") % {"name": name})

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kundpuls.errors import KundpulsError, NotFound
+from kundpuls.errors import KundpulsError, NotFound, ValidationError
 from kundpuls.instruments import (
     SurveyDefinition,
     definition_to_dict,
@@ -136,7 +136,11 @@ def survey_publish(request: HttpRequest, key: str) -> HttpResponse:
     survey = _survey_for(request, key)
     version = survey.versions.order_by("-number").first()
     if version is not None:
-        actions.publish(version, actor=actor_of(request))
+        try:
+            actions.publish(version, actor=actor_of(request))
+        except ValidationError as exc:  # English texts missing: back to the editor, which flags them
+            messages.error(request, str(exc).split(": ", 1)[-1])
+            return redirect("surveys:editor", key=key)
         messages.success(request, _("Version %(n)d is published.") % {"n": version.number})
     return redirect("surveys:detail", key=key)
 
