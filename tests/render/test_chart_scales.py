@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from kundpuls.render.charts import comparison_chart, trend_chart, value_domain
-from kundpuls.reports.contracts import ComparisonRow, IndexValue, TrendPoint
+from kundpuls.reports.contracts import ComparisonRow, TrendPoint
 from kundpuls.reports.unit_report import unit_report
+from kundpuls.stats.results import IndexResult
 
 
 def _ticks(svg: str) -> list[float]:
@@ -37,7 +38,7 @@ def test_the_comparison_axis_of_a_0_100_index_runs_from_0_to_100(report: Any) ->
 
 
 def test_the_comparison_axis_of_an_nps_runs_from_minus_100_to_100(report: Any) -> None:
-    nps = IndexValue("NPS", "NPS", -10.0, -56.0, 41.0, 30, False, "z", kind="nps")
+    nps = IndexResult(-10.0, -56.0, 41.0, 30, 30.0, "z", False, kind="nps", key="NPS", label="NPS")
     rows = (
         ComparisonRow("unit", "A", "Enhet A", nps),
         ComparisonRow("parent", "ALL", "Alla", replace(nps, estimate=12.0, ci_low=2.0, ci_high=22.0)),
@@ -50,7 +51,9 @@ def test_the_comparison_axis_of_an_nps_runs_from_minus_100_to_100(report: Any) -
 
 def test_an_nps_trend_may_go_below_zero(report: Any) -> None:
     points = tuple(
-        TrendPoint(p, IndexValue("NPS", "NPS", v, v - 15, v + 15, 40, False, "z", kind="nps"))
+        TrendPoint(
+            p, IndexResult(v, v - 15, v + 15, 40, 40.0, "z", False, kind="nps", key="NPS", label="NPS")
+        )
         for p, v in (("2025-Q1", -30.0), ("2025-Q2", -20.0))
     )
     chart = trend_chart(replace(report, trend=points))

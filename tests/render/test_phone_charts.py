@@ -72,15 +72,16 @@ def test_the_staff_customer_chart_has_one_legend_of_two_entries(small_lake: Any)
     from dataclasses import replace
 
     from kundpuls.render.charts import gap_chart
-    from kundpuls.reports.contracts import GapRow, IndexValue
+    from kundpuls.reports.contracts import GapRow
+    from kundpuls.stats.results import IndexResult
 
     report = unit_report(small_lake.path, small_lake.definition, "A", period="2025-Q3", threshold_setting=7)
     gaps = tuple(
         GapRow(
             f"g{i}",
             f"Fråga {i}",
-            IndexValue("s", "s", 80.0 - i, 75.0 - i, 85.0 - i, 20, False),
-            IndexValue("c", "c", 70.0 + i, 65.0 + i, 75.0 + i, 40, False),
+            IndexResult(80.0 - i, 75.0 - i, 85.0 - i, 20, 20.0, "", False, key="s", label="s"),
+            IndexResult(70.0 + i, 65.0 + i, 75.0 + i, 40, 40.0, "", False, key="c", label="c"),
             10.0 - 2 * i,
         )
         for i in range(3)

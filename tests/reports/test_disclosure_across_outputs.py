@@ -25,12 +25,12 @@ from kundpuls.demo.responses import UnitProfile, generate_responses
 from kundpuls.errors import NotFound
 from kundpuls.instruments import SurveyDefinition, load_template
 from kundpuls.reports import cache
-from kundpuls.reports.contracts import IndexValue
 from kundpuls.reports.disclosure import released_cells
 from kundpuls.reports.frame_lake import lake_from_frame
 from kundpuls.reports.index_frames import plan_for_lake
 from kundpuls.reports.overview import organisation_overview
 from kundpuls.reports.unit_report import unit_report
+from kundpuls.stats.results import IndexResult
 
 THRESHOLD = 7
 PARENTS = {"N1": "NORR", "N2": "NORR", "S1": "SYD", "S2": "SYD", "S3": "SYD", "NORR": "ALL", "SYD": "ALL"}
@@ -78,7 +78,7 @@ def _world(lake: Path, survey: str) -> World:
     return World(dict(tree.parent), manifest.months(survey), values)
 
 
-def _put(released: dict[Cell, int], cell: Cell, value: IndexValue | None, n: int | None = None) -> None:
+def _put(released: dict[Cell, int], cell: Cell, value: IndexResult | None, n: int | None = None) -> None:
     if value is not None and value.suppressed:
         assert value.n is None and value.estimate is None and value.ci_low is None
         return

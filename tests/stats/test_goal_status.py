@@ -104,3 +104,16 @@ def test_met_and_not_met_are_exclusive_and_swap_with_direction(
     swap = {GoalState.MET: GoalState.NOT_MET, GoalState.NOT_MET: GoalState.MET}
     assert down is swap.get(up, up)
     assert (up is GoalState.UNCERTAIN) == (low <= target <= high)
+
+
+def test_a_status_holds_the_result_it_rests_on() -> None:
+    shown = result(71.0, 79.0)
+    assert goal_status(shown, 70).result is shown
+    hidden = goal_status(IndexResult(72.0, 65.0, 79.0, 4, 4.0, "test", True, kind="share"), 70).result
+    assert (hidden.estimate, hidden.ci_low, hidden.ci_high, hidden.n, hidden.kind) == (
+        None,
+        None,
+        None,
+        4,
+        "share",
+    )

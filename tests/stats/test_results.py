@@ -7,6 +7,7 @@ import math
 
 import pytest
 
+from kundpuls.errors import InvalidArgument
 from kundpuls.stats.results import Comparison, IndexResult
 
 
@@ -48,3 +49,43 @@ def test_results_are_frozen() -> None:
     r = IndexResult.build(estimate=1.0, ci_low=0.0, ci_high=2.0, n=9, n_eff=9, method="m", suppressed=False)
     with pytest.raises(AttributeError):
         r.estimate = 2.0  # type: ignore[misc]
+
+
+def test_a_hidden_value_has_no_numbers_not_even_n_and_keeps_which_index_it_is() -> None:
+    hidden = IndexResult.hidden("NPS", "NPS", kind="nps", method="m")
+    assert (hidden.estimate, hidden.ci_low, hidden.ci_high, hidden.n, hidden.se) == (None,) * 5
+    assert hidden.suppressed and (hidden.key, hidden.label, hidden.kind, hidden.method) == (
+        "NPS",
+        "NPS",
+        "nps",
+        "m",
+    )
+
+
+def test_a_result_named_as_a_survey_index_keeps_its_numbers() -> None:
+    r = IndexResult.build(
+        estimate=71.5, ci_low=68.0, ci_high=75.0, n=40, n_eff=40, method="m", suppressed=False, se=1.8
+    )
+    named = r.named("NKI", "Nöjd-Kund-Index", kind="index")
+    assert (named.key, named.label, named.kind) == ("NKI", "Nöjd-Kund-Index", "index")
+    assert named.to_dict() == r.to_dict()
+
+
+def test_a_kind_that_is_no_scale_is_refused_naming_the_field_and_value() -> None:
+    with pytest.raises(InvalidArgument, match="kind: 'percent'"):
+        IndexResult(1.0, 0.0, 2.0, 9, 9.0, "m", False, kind="percent")
+
+
+def test_to_dict_gives_the_statistics_fields_only() -> None:
+    r = IndexResult.build(estimate=1.0, ci_low=0.0, ci_high=2.0, n=9, n_eff=9, method="m", suppressed=False)
+    assert list(r.named("K", "L").to_dict()) == [
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "n",
+        "n_eff",
+        "method",
+        "suppressed",
+        "se",
+        "confidence",
+    ]

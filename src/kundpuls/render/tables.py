@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kundpuls.render.labels import number, text
-from kundpuls.reports.contracts import IndexValue, NeedsHeadline, Overview, PriceSection, UnitReport
+from kundpuls.reports.contracts import NeedsHeadline, Overview, PriceSection, UnitReport
+from kundpuls.stats.results import IndexResult
 
 Cell = str | int | float | None
 
@@ -36,7 +37,7 @@ def _p_text(p_value: float, language: str) -> str:
     return number(p_value, language, digits=3)
 
 
-def _value_cells(value: IndexValue) -> tuple[Cell, ...]:
+def _value_cells(value: IndexResult) -> tuple[Cell, ...]:
     if value.suppressed:
         return (None, None, None, None)
     return (_round(value.estimate), _round(value.ci_low), _round(value.ci_high), value.n)

@@ -1,33 +1,41 @@
 """Frozen result contracts of the reports layer: what a dashboard, a PDF, an XLSX or a CSV shows.
 
-Every number carries ``n`` and its interval; a suppressed cell (fewer respondents than the anonymity
-threshold) has ``suppressed=True`` and **no numbers at all** (``estimate``, ``ci_low``, ``ci_high`` and
-``n`` are ``None``), so no renderer can leak it by accident.
+An index value is the one result type of :mod:`kundpuls.stats`,
+:class:`~kundpuls.stats.results.IndexResult`, named (``key``, ``label``) and on its scale (``kind``). Every
+number carries ``n`` and its interval; a suppressed cell (fewer respondents than the anonymity threshold, or
+not released by the linked rule) is :meth:`IndexResult.hidden <kundpuls.stats.results.IndexResult.hidden>`:
+``suppressed=True`` and **no numbers at all** (``estimate``, ``ci_low``, ``ci_high`` and ``n`` are
+``None``), so no renderer can leak it by accident.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
+
+from kundpuls.stats.results import IndexResult
+
+#: The fields of an :class:`~kundpuls.stats.results.IndexResult` a report shows, in this order: what the
+#: API's JSON (:func:`contract_dict`) and its OpenAPI schema :data:`INDEX_VALUE_SCHEMA` hold for one value.
+INDEX_VALUE_FIELDS = ("key", "label", "estimate", "ci_low", "ci_high", "n", "suppressed", "method", "kind")
+
+#: The name and description of that shape in the API's OpenAPI document.
+INDEX_VALUE_SCHEMA = ("IndexValue", "One index (or NPS) of one group and period, on 0–100 (NPS: −100…100).")
 
 
-@dataclass(frozen=True)
-class IndexValue:
-    """One index (or NPS) of one group and period, on 0–100 (NPS: −100…100)."""
-
-    key: str
-    label: str
-    estimate: float | None
-    ci_low: float | None
-    ci_high: float | None
-    n: int | None
-    suppressed: bool
-    method: str = ""
-    kind: str = "index"
-
-    @classmethod
-    def hidden(cls, key: str, label: str, *, kind: str = "index") -> IndexValue:
-        """A suppressed value: no numbers."""
-        return cls(key, label, None, None, None, None, True, "", kind)
+def contract_dict(contract: Any) -> Any:
+    """``contract`` as plain data for JSON, like :func:`dataclasses.asdict`, with each index value as the
+    fields a report shows (:data:`INDEX_VALUE_FIELDS`) rather than every field of the statistic."""
+    if isinstance(contract, IndexResult):
+        return {name: getattr(contract, name) for name in INDEX_VALUE_FIELDS}
+    if dataclasses.is_dataclass(contract) and not isinstance(contract, type):
+        return {f.name: contract_dict(getattr(contract, f.name)) for f in dataclasses.fields(contract)}
+    if isinstance(contract, (tuple, list)):
+        return type(contract)(contract_dict(v) for v in contract)
+    if isinstance(contract, dict):
+        return {k: contract_dict(v) for k, v in contract.items()}
+    return contract
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,7 @@ class Change:
 class Headline:
     """An index of the unit in the selected period with its change against its baseline."""
 
-    value: IndexValue
+    value: IndexResult
     change: Change | None
 
 
@@ -66,7 +74,7 @@ class TrendPoint:
     """One period of the trend of one index."""
 
     period: str
-    value: IndexValue
+    value: IndexResult
 
 
 @dataclass(frozen=True)
@@ -76,7 +84,7 @@ class ComparisonRow:
     role: str  # "unit" | "parent" | "organisation"
     unit_code: str
     unit_name: str
-    value: IndexValue
+    value: IndexResult
 
 
 @dataclass(frozen=True)
@@ -217,8 +225,8 @@ class GapRow:
 
     key: str
     label: str
-    staff: IndexValue
-    customer: IndexValue
+    staff: IndexResult
+    customer: IndexResult
     gap: float | None
 
 
@@ -384,7 +392,7 @@ class OverviewRow:
     unit_name: str
     depth: int
     parent_code: str | None
-    value: IndexValue
+    value: IndexResult
     change: Change | None
     measured: bool = True
     needs: NeedsHeadline | None = None

@@ -16,14 +16,18 @@ is a plain share with a Wilson interval (§3.2). Its rows have ``kind`` ``"share
 
 NPS comes from promoter/detractor counts (:func:`kundpuls.analytics.index_tables.index_table`).
 The result is one long frame for **all** units and periods, so a page for one unit is a lookup in a
-cached frame (see :mod:`kundpuls.reports.cache`).
+cached frame (see :mod:`kundpuls.reports.cache`). The frame is the computation's columnar container, not a
+result of its own: a surface takes a cell out of it as an :class:`~kundpuls.stats.results.IndexResult`
+(:func:`frame_result`), the one type of an index value with its interval.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -157,11 +161,45 @@ def window_results(
     hidden = groups["suppressed"].to_numpy(dtype=bool)
     out = {}
     for i, code in enumerate(groups["unit"]):
-        result = arrays.result(i)
+        result = arrays.result(i).named(key, plan.label(key), kind=plan.kind(key))
         if hidden[i] and not result.suppressed:  # complementary suppression through the tree
-            result = IndexResult(None, None, None, 0, 0.0, result.method, True)
+            result = IndexResult.hidden(key, plan.label(key), kind=plan.kind(key), method=result.method)
         out[str(code)] = result
     return out
+
+
+def _number(value: Any) -> float | None:
+    """A frame cell as a float, ``None`` when it is empty (NaN or missing)."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def frame_result(row: Mapping[str, Any] | pd.Series | None, key: str, label: str, kind: str) -> IndexResult:
+    """Index ``key`` (called ``label``, on scale ``kind``) of one frame row as the one result type.
+
+    A missing row, a suppressed one and one without an estimate are :meth:`IndexResult.hidden
+    <kundpuls.stats.results.IndexResult.hidden>`: no numbers, not even ``n``. The frame holds unweighted
+    results, so ``n_eff`` is ``n``; ``se`` is ``sd/√n`` where the frame has a spread (means, not NPS).
+    """
+    if row is None or bool(row["suppressed"]) or _number(row["estimate"]) is None:
+        return IndexResult.hidden(key, label, kind=kind)
+    n = int(row["n"])
+    sd = _number(row["sd"])
+    return IndexResult(
+        estimate=_number(row["estimate"]),
+        ci_low=_number(row["ci_low"]),
+        ci_high=_number(row["ci_high"]),
+        n=n,
+        n_eff=float(n),
+        method=str(row["method"]),
+        suppressed=False,
+        se=None if sd is None or n <= 0 else sd / math.sqrt(n),
+        kind=kind,
+        key=key,
+        label=label,
+    )
 
 
 def index_plan(

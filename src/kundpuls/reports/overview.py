@@ -12,16 +12,16 @@ from collections.abc import Iterable, Mapping
 from kundpuls.analytics.unit_paths import path_segments
 from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import SurveyDefinition
-from kundpuls.reports.contracts import IndexValue, Overview, OverviewRow
-from kundpuls.reports.index_frames import IndexPlan
+from kundpuls.reports.contracts import Overview, OverviewRow
+from kundpuls.reports.index_frames import IndexPlan, frame_result
 from kundpuls.reports.needs import module_items, needs_headline, needs_lookup, needs_sections
 from kundpuls.reports.unit_report import (
     headline_keys,
-    index_value,
     period_changes,
     survey_frame,
     survey_plan,
 )
+from kundpuls.stats.results import IndexResult
 
 SORT_KEYS = ("tree", "name", "estimate", "n", "change")
 
@@ -89,7 +89,7 @@ def organisation_overview(
                 unit_name=names.get(code, code),
                 depth=max(len(parts) - 1, 0),
                 parent_code=parts[-2] if len(parts) > 1 else None,
-                value=index_value(row, index, label, plan.kind(index)),
+                value=frame_result(row, index, label, plan.kind(index)),
                 change=change,
                 measured=code in paths,
             )
@@ -157,7 +157,7 @@ def _needs_overview(
                 unit_name=names.get(code, code),
                 depth=max(len(parts) - 1, 0),
                 parent_code=parts[-2] if len(parts) > 1 else None,
-                value=IndexValue.hidden("", label, kind="needs"),
+                value=IndexResult.hidden("", label, kind="needs"),
                 change=None,
                 measured=measured,
                 needs=headline,

@@ -19,7 +19,7 @@ from kundpuls.errors import InsufficientData, InvalidArgument, NotFound
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports import cache
 from kundpuls.reports.anonymity import survey_thresholds
-from kundpuls.reports.contracts import GapRow, IndexValue
+from kundpuls.reports.contracts import GapRow
 from kundpuls.reports.disclosure import released_cells
 from kundpuls.reports.index_frames import plan_for_lake
 from kundpuls.stats import IndexResult, compare
@@ -37,9 +37,7 @@ def _item_results(
     for row in table.itertuples(index=False):
         item, period = str(row.item), str(row.period)
         if bool(row.suppressed) or item not in stats.scales:
-            found[(period, item)] = IndexResult.build(
-                estimate=None, ci_low=None, ci_high=None, n=0, n_eff=0.0, method="", suppressed=True
-            )
+            found[(period, item)] = IndexResult.hidden(item)
             continue
         lo, hi = stats.scales[item]
         a = 100.0 / (hi - lo)
@@ -73,17 +71,13 @@ def _released_only(
             continue
         cells = released_cells(lake, plan, f"item:{item}", items=(item,))
         if not cells.released(unit, period):
-            found[(period, item)] = IndexResult.build(
-                estimate=None, ci_low=None, ci_high=None, n=0, n_eff=0.0, method="", suppressed=True
-            )
+            found[(period, item)] = IndexResult.hidden(item)
 
 
-def _value(result: IndexResult | None, key: str, label: str) -> IndexValue:
+def _value(result: IndexResult | None, key: str, label: str) -> IndexResult:
     if result is None or result.suppressed or result.estimate is None:
-        return IndexValue.hidden(key, label)
-    return IndexValue(
-        key, label, result.estimate, result.ci_low, result.ci_high, result.n, False, result.method, "index"
-    )
+        return IndexResult.hidden(key, label)
+    return result.named(key, label, kind="index")
 
 
 def staff_customer_gaps(

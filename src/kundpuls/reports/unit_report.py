@@ -40,14 +40,13 @@ from kundpuls.reports.contracts import (
     FunnelLimit,
     FunnelPoint,
     Headline,
-    IndexValue,
     TrendPoint,
     UnitReport,
 )
 from kundpuls.reports.disclosure import released_cells
 from kundpuls.reports.driver_window import driver_window, drivers_in_window
 from kundpuls.reports.frame_lookup import FrameLookup, frame_lookup
-from kundpuls.reports.index_frames import FRAME_COLUMNS, IndexPlan, index_frame, plan_for_lake
+from kundpuls.reports.index_frames import FRAME_COLUMNS, IndexPlan, frame_result, index_frame, plan_for_lake
 from kundpuls.reports.needs import module_items, needs_lookup, needs_sections
 from kundpuls.reports.staff_gap import staff_customer_gaps
 from kundpuls.stats import change_in_mean, change_in_nps, funnel_means
@@ -88,22 +87,6 @@ def survey_lookup(
     key = (*cache.lake_key(lake), "lookup", plan.survey_key, plan.threshold, period_kind, segment)
     return cache.cached(
         key, lambda: frame_lookup(survey_frame(lake, plan, period_kind=period_kind, segment=segment))
-    )
-
-
-def index_value(row: FrameRow | None, key: str, label: str, kind: str) -> IndexValue:
-    if row is None or bool(row["suppressed"]) or pd.isna(row["estimate"]):
-        return IndexValue.hidden(key, label, kind=kind)
-    return IndexValue(
-        key=key,
-        label=label,
-        estimate=float(row["estimate"]),
-        ci_low=None if pd.isna(row["ci_low"]) else float(row["ci_low"]),
-        ci_high=None if pd.isna(row["ci_high"]) else float(row["ci_high"]),
-        n=int(row["n"]),
-        suppressed=False,
-        method=str(row["method"]),
-        kind=kind,
     )
 
 
@@ -486,7 +469,7 @@ def unit_report(
         kind = plan.kind(key)
         row = found.row(unit, key, period, value_of_segment)
         change = changes.get((unit, key))
-        headlines.append(Headline(index_value(row, key, plan.label(key, language), kind), change))
+        headlines.append(Headline(frame_result(row, key, plan.label(key, language), kind), change))
     main = plan.main_index or (keys[0] if keys else None)
     trend: tuple[TrendPoint, ...] = ()
     comparison: tuple[ComparisonRow, ...] = ()
@@ -495,7 +478,7 @@ def unit_report(
         label = plan.label(main, language)
         main_kind = plan.kind(main)
         trend = tuple(
-            TrendPoint(p, index_value(found.row(unit, main, p, value_of_segment), main, label, main_kind))
+            TrendPoint(p, frame_result(found.row(unit, main, p, value_of_segment), main, label, main_kind))
             for p in periods
         )
         chain = path_segments(path)
@@ -511,7 +494,7 @@ def unit_report(
                     role,
                     code,
                     names.get(code, code),
-                    index_value(
+                    frame_result(
                         found.row(code, k, period, value_of_segment),
                         k,
                         plan.label(k, language),

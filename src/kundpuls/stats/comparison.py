@@ -308,6 +308,7 @@ def compare(
 
 def _compare_results(a: IndexResult, b: IndexResult, *, confidence: float) -> Comparison:
     method = "z test on standard errors, a - b"
+    n_a, n_b = a.n or 0, b.n or 0  # a report's hidden value has no base: none to compare
     if a.suppressed or b.suppressed or a.estimate is None or b.estimate is None:
         return Comparison(
             difference=None,
@@ -319,19 +320,19 @@ def _compare_results(a: IndexResult, b: IndexResult, *, confidence: float) -> Co
             p_value=None,
             significant=False,
             method=method + " (not possible: a side is suppressed or undefined)",
-            n_a=a.n,
-            n_b=b.n,
+            n_a=n_a,
+            n_b=n_b,
             confidence=confidence,
         )
     if a.se is None or b.se is None:
         return _z_comparison(
-            a.estimate - b.estimate, math.nan, confidence=confidence, method=method, n_a=a.n, n_b=b.n
+            a.estimate - b.estimate, math.nan, confidence=confidence, method=method, n_a=n_a, n_b=n_b
         )
     return _z_comparison(
         a.estimate - b.estimate,
         math.sqrt(a.se**2 + b.se**2),
         confidence=confidence,
         method=method,
-        n_a=a.n,
-        n_b=b.n,
+        n_a=n_a,
+        n_b=n_b,
     )

@@ -13,11 +13,12 @@ For a goal where lower is better (cost, waiting time, share of detractors) the s
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
 from kundpuls.errors import InvalidArgument
+from kundpuls.stats.results import IndexResult
 
 
 class GoalState(StrEnum):
@@ -30,15 +31,32 @@ class GoalState(StrEnum):
 
 @dataclass(frozen=True)
 class GoalStatus:
-    """The state of one goal and the numbers it rests on."""
+    """The state of one goal and the result it rests on (the one type of an index with its interval).
+
+    ``estimate``, ``ci_low``, ``ci_high`` and ``n`` are read from ``result``; a suppressed goal's result
+    has no numbers, only its base (``n``, 0 when the value shown is hidden without one).
+    """
 
     state: GoalState
     target: float
-    estimate: float | None
-    ci_low: float | None
-    ci_high: float | None
-    n: int
+    result: IndexResult
     higher_is_better: bool = True
+
+    @property
+    def estimate(self) -> float | None:
+        return self.result.estimate
+
+    @property
+    def ci_low(self) -> float | None:
+        return self.result.ci_low
+
+    @property
+    def ci_high(self) -> float | None:
+        return self.result.ci_high
+
+    @property
+    def n(self) -> int:
+        return int(self.result.n or 0)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,8 +70,8 @@ class GoalStatus:
         }
 
 
-def goal_status(result: Any, target: float, *, higher_is_better: bool = True) -> GoalStatus:
-    """Classify ``result`` (anything with ``estimate, ci_low, ci_high, n, suppressed``) against ``target``.
+def goal_status(result: IndexResult, target: float, *, higher_is_better: bool = True) -> GoalStatus:
+    """Classify ``result`` against ``target``.
 
     With ``[L, U]`` the confidence interval and ``T`` the target (higher is better)::
 
@@ -63,9 +81,8 @@ def goal_status(result: Any, target: float, *, higher_is_better: bool = True) ->
 
     Parameters
     ----------
-    result : IndexResult-like
-        A result of :mod:`kundpuls.stats` (fields ``estimate``, ``ci_low``, ``ci_high``, ``n``,
-        ``suppressed``).
+    result : IndexResult
+        The index with its interval (:mod:`kundpuls.stats.results`).
     target : float
         The goal on the result's reporting scale.
     higher_is_better : bool, keyword-only
@@ -82,15 +99,14 @@ def goal_status(result: Any, target: float, *, higher_is_better: bool = True) ->
         raise InvalidArgument(f"target: {target!r} is not a number", field="target", value=target) from None
     if goal != goal or goal in (float("inf"), float("-inf")):
         raise InvalidArgument(f"target: {target!r} is not finite", field="target", value=target)
-    n = int(getattr(result, "n", 0) or 0)
-    estimate = getattr(result, "estimate", None)
-    low, high = getattr(result, "ci_low", None), getattr(result, "ci_high", None)
+    low, high = result.ci_low, result.ci_high
 
     def status(state: GoalState) -> GoalStatus:
-        return GoalStatus(state, goal, estimate, low, high, n, higher_is_better)
+        return GoalStatus(state, goal, result, higher_is_better)
 
-    if bool(getattr(result, "suppressed", False)):
-        return GoalStatus(GoalState.SUPPRESSED, goal, None, None, None, n, higher_is_better)
+    if result.suppressed:
+        hidden = replace(result, estimate=None, ci_low=None, ci_high=None, se=None)
+        return GoalStatus(GoalState.SUPPRESSED, goal, hidden, higher_is_better)
     if low is None or high is None:
         return status(GoalState.NO_DATA)
     low, high = float(low), float(high)

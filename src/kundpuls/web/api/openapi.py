@@ -15,7 +15,8 @@ from typing import Any
 
 from kundpuls.analytics.period_kinds import REPORT_PERIOD_KINDS
 from kundpuls.reports import contracts
-from kundpuls.reports.contracts import Overview, UnitReport
+from kundpuls.reports.contracts import INDEX_VALUE_FIELDS, INDEX_VALUE_SCHEMA, Overview, UnitReport
+from kundpuls.stats.results import IndexResult
 
 _SCALARS: dict[Any, dict[str, Any]] = {
     str: {"type": "string"},
@@ -31,7 +32,7 @@ def _schema(tp: Any, components: dict[str, Any]) -> dict[str, Any]:
         return dict(_SCALARS[tp])
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         register_schema(tp, components)
-        return {"$ref": f"#/components/schemas/{tp.__name__}"}
+        return {"$ref": f"#/components/schemas/{_name(tp)}"}
     origin, arguments = typing.get_origin(tp), typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
         return {"anyOf": [_schema(a, components) for a in arguments]}
@@ -43,21 +44,34 @@ def _schema(tp: Any, components: dict[str, Any]) -> dict[str, Any]:
     raise TypeError(f"a contract field of type {tp!r} has no JSON Schema here; add it to _schema")
 
 
+def _name(cls: type) -> str:
+    return INDEX_VALUE_SCHEMA[0] if cls is IndexResult else cls.__name__
+
+
 def register_schema(cls: type, components: dict[str, Any]) -> None:
-    """Put the JSON Schema of contract ``cls``, and of every contract it holds, in ``components``."""
-    if cls.__name__ in components:
+    """Put the JSON Schema of contract ``cls``, and of every contract it holds, in ``components``.
+
+    An index value (:class:`~kundpuls.stats.results.IndexResult`) is described as the API returns it
+    (:func:`kundpuls.reports.contracts.contract_dict`): the schema ``IndexValue``, the fields a report
+    shows.
+    """
+    name = _name(cls)
+    if name in components:
         return
-    components[cls.__name__] = {}  # a placeholder against recursion
+    components[name] = {}  # a placeholder against recursion
     hints = typing.get_type_hints(cls, vars(contracts))
-    fields = dataclasses.fields(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    description = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+    if cls is IndexResult:
+        names, description = list(INDEX_VALUE_FIELDS), INDEX_VALUE_SCHEMA[1]
     schema = {
         "type": "object",
-        "description": (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else "",
-        "properties": {f.name: _schema(hints[f.name], components) for f in fields},
-        "required": [f.name for f in fields],
+        "description": description,
+        "properties": {field: _schema(hints[field], components) for field in names},
+        "required": names,
         "additionalProperties": False,
     }
-    components[cls.__name__] = schema
+    components[name] = schema
 
 
 def _error_schema() -> dict[str, Any]:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kundpuls.errors import InvalidArgument, KundpulsError, NotFound
 from kundpuls.errors import PermissionDenied as KundpulsPermissionDenied
+from kundpuls.reports.contracts import contract_dict
 from kundpuls.web.api.actions import BatchRejected, submit_batch, user_for
 from kundpuls.web.api.json_body import MAX_JSON_DEPTH, json_depth
 from kundpuls.web.api.openapi import document
@@ -220,7 +221,7 @@ def overview(request: HttpRequest, survey: str) -> HttpResponse:
         actor=actor_of(request), unit=None, survey=survey, kind="api", period=result.period
     )
     # the results path knows the survey by its lake key; the document names it by its key
-    return _json(dataclasses.asdict(dataclasses.replace(result, survey_key=found.key)))
+    return _json(contract_dict(dataclasses.replace(result, survey_key=found.key)))
 
 
 @api_view
@@ -251,7 +252,7 @@ def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
     dashboard_actions.record_export(
         actor=actor_of(request), unit=target, survey=survey, kind="api", period=report.period
     )
-    return _json(dataclasses.asdict(dataclasses.replace(report, survey_key=found.key)))
+    return _json(contract_dict(dataclasses.replace(report, survey_key=found.key)))
 
 
 @api_write

@@ -26,7 +26,7 @@ from kundpuls.errors import KundpulsError, ValidationError
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports.anonymity import survey_thresholds
 from kundpuls.reports.disclosure import released_cells
-from kundpuls.reports.index_frames import window_results
+from kundpuls.reports.index_frames import frame_result, window_results
 from kundpuls.reports.unit_report import survey_lookup, survey_plan
 from kundpuls.stats import IndexResult, proportion_from_counts
 from kundpuls.web.cases.queries import share_closed_in_time
@@ -45,7 +45,7 @@ def _empty() -> IndexResult:
 
 def _hidden(method: str) -> IndexResult:
     """A suppressed result: no numbers, not even n."""
-    return IndexResult(None, None, None, 0, 0.0, method, True)
+    return IndexResult.hidden(method=method)
 
 
 def _released_only(
@@ -134,23 +134,6 @@ def _period_kind(period: Period) -> str | None:
     return None
 
 
-def _row_result(row: dict[str, Any] | None) -> IndexResult:
-    if row is None:
-        return _empty()
-    if bool(row["suppressed"]):
-        return _hidden(str(row["method"]))
-    n = int(row["n"])
-    return IndexResult(
-        float(row["estimate"]),
-        None if row["ci_low"] != row["ci_low"] else float(row["ci_low"]),
-        None if row["ci_high"] != row["ci_high"] else float(row["ci_high"]),
-        n,
-        float(n),
-        str(row["method"]),
-        False,
-    )
-
-
 def index_results(
     survey: Survey, index_name: str, period: Period, unit_codes: Sequence[str]
 ) -> dict[str, IndexResult]:
@@ -169,7 +152,12 @@ def index_results(
     kind = _period_kind(period)
     if kind is not None:
         found = survey_lookup(lake, plan, period_kind=kind)
-        out = {code: _row_result(found.row(code, index_name, period.label)) for code in unit_codes}
+        label, kind = plan.label(index_name), plan.kind(index_name)
+        rows = {code: found.row(code, index_name, period.label) for code in unit_codes}
+        out = {
+            code: _empty() if row is None else frame_result(row, index_name, label, kind)
+            for code, row in rows.items()
+        }
     elif index_name == "NPS":
         return _window_nps(survey, period, unit_codes)
     else:
