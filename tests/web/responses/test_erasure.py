@@ -278,3 +278,44 @@ def test_the_cli_erases_by_dashed_id_with_a_dry_run_first(lake_dir: Path) -> Non
     assert json.loads(again.stdout)["error"] == "subject: inget finns sparat om det här svaret"
     bad = CliRunner().invoke(app, ["responses", "erase", "not-an-id", "--json"])
     assert bad.exit_code == 2 and "subject" in json.loads(bad.stdout)["error"]
+
+
+def test_an_administrators_request_erases_her_organisations_data_only_and_says_nothing_of_another(
+    lake_dir: Path,
+) -> None:
+    """One address invited by the municipality and by the region: the municipality's administrator finds
+    and erases the municipality's invitation only; the region's stays, and neither the preview page nor
+    the erasure says (or refuses because) the region holds anything."""
+    from kundpuls.web.accounts.models import User
+    from kundpuls.web.invitations.models import Invitation, InvitationContact
+    from kundpuls.web.org.models import Role, RoleKind, Unit
+
+    own = Distribution.objects.get(survey__key="nki", unit__code="VOF-HT-N", closed_at__isnull=True)
+    other = Distribution.objects.filter(survey__organisation__code="RGX").select_related("survey").first()
+    assert other is not None
+    invitations = {}
+    for name, distribution in (("own", own), ("other", other)):
+        invitations[name] = Invitation.objects.create(
+            survey=distribution.survey,
+            distribution=distribution,
+            unit=distribution.unit,
+            token_hash=("e" if name == "own" else "f") * 64,
+        )
+        InvitationContact.objects.create(
+            invitation=invitations[name], survey=distribution.survey, email=EMAIL, name="Unika Planterad"
+        )
+    officer = User.objects.create_user(email="dataskydd@kommun.example", password="Lösenord-som-duger-2026")
+    Role.objects.create(user=officer, unit=Unit.objects.get(code="EXK"), role=RoleKind.ADMIN)
+
+    client = Client()
+    client.force_login(officer, backend="kundpuls.web.accounts.backends.EmailBackend")
+    preview = client.post("/portal/dataskydd/", {"subject": EMAIL})
+    assert preview.status_code == 200, preview.status_code  # not 403 for the region's invitation
+
+    result = erase(parse_subject(EMAIL), actor=officer)
+    assert result.plan.counts["invitation_contacts"] == 1
+    assert [unit.code for unit in result.plan.units] == ["VOF-HT-N"]
+    assert not InvitationContact.objects.filter(invitation=invitations["own"]).exists()
+    assert InvitationContact.objects.filter(invitation=invitations["other"], email=EMAIL).exists()
+    erase(parse_subject(EMAIL), actor=CLI)  # the terminal acts for every organisation
+    assert not InvitationContact.objects.filter(email=EMAIL).exists()

@@ -24,6 +24,7 @@ from kundpuls.web.invitations.models import (
     InvitationContact,
     new_reference,
 )
+from kundpuls.web.org.tenancy import within_organisations
 from kundpuls.web.responses.erasure import Found, Subject
 
 
@@ -31,7 +32,7 @@ def _invitations(subject: Subject, response_ids: frozenset[int]) -> QuerySet[Inv
     match = Q(response_id__in=response_ids)
     if subject.kind == "email":
         match |= Q(contact__email__iexact=subject.value)
-    return Invitation.objects.filter(match)
+    return Invitation.objects.filter(match).filter(within_organisations("unit__path", subject.organisations))
 
 
 class InvitedPeople:

@@ -12,8 +12,10 @@ where a person of several organisations, or an operator at the terminal, would o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kundpuls.analytics.unit_paths import path_segments
@@ -39,6 +41,17 @@ def organisation_ids_of(actor: Any) -> set[int] | None:
         return None
     paths = Role.objects.filter(user=actor).values_list("unit__path", flat=True)
     return {int(path_segments(path)[0]) for path in paths}
+
+
+def within_organisations(path_field: str, organisations: Iterable[int] | None) -> Q:
+    """A filter for rows whose unit's path (``path_field``, e.g. ``"unit__path"``) lies in one of
+    ``organisations`` (root unit primary keys); ``None`` is every organisation, an empty set none."""
+    if organisations is None:
+        return Q()
+    found = Q(pk__in=[])
+    for organisation in organisations:
+        found |= Q(**{f"{path_field}__startswith": f"/{int(organisation)}/"})
+    return found
 
 
 def may_use(actor: Any, organisation: int, *, unit: Unit | None = None) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from kundpuls.web.org.tenancy import within_organisations
 from kundpuls.web.paper.models import PaperEntry
 from kundpuls.web.paper.queries import paper_submission_id
 from kundpuls.web.responses.erasure import Found, Subject
@@ -30,7 +31,11 @@ def _matches(entry: PaperEntry, subject: Subject) -> bool:
 
 def _entries(subject: Subject) -> list[PaperEntry]:
     # Waiting entries are few (deleted once their form is stored): read in Python, on every database alike.
-    waiting = PaperEntry.objects.select_related("distribution__survey").order_by("pk")
+    waiting = (
+        PaperEntry.objects.select_related("distribution__survey")
+        .filter(within_organisations("distribution__unit__path", subject.organisations))
+        .order_by("pk")
+    )
     return [entry for entry in waiting.iterator() if _matches(entry, subject)]
 
 

@@ -34,6 +34,7 @@ from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.actors import Actor
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, require, require_organisation, require_some_unit
+from kundpuls.web.org.tenancy import organisation_ids_of
 from kundpuls.web.responses import export as export_module
 from kundpuls.web.responses.erasure import PARTICIPANTS, ErasurePlan, Subject, plan_erasure
 from kundpuls.web.responses.lake_source import published_item_metadata, response_fetcher
@@ -533,8 +534,10 @@ def erase(subject: Subject, *, actor: Actor) -> ErasureResult:
     and the receipts — never an answer or an e-mail address. After the commit the lake's partitions are
     rewritten without the responses and the cache of report results is emptied.
 
-    Needs ``administer`` on the unit of every response and invitation found; an actor who administers no
-    unit is refused before anything is looked up.
+    Only the data of the actor's organisations is looked for (an operator's: every organisation's): each
+    organisation answers for its own, and a request says nothing of what another holds. Needs
+    ``administer`` on the unit of every response and invitation found; an actor who administers no unit is
+    refused before anything is looked up.
 
     Raises
     ------
@@ -544,6 +547,7 @@ def erase(subject: Subject, *, actor: Actor) -> ErasureResult:
         When a receipt code matches more than one response.
     """
     require_some_unit(actor, Capability.ADMINISTER)
+    subject = subject.within(organisation_ids_of(actor))  # her organisations' data only
     now = timezone.now()
     with transaction.atomic():
         plan = plan_erasure(subject)

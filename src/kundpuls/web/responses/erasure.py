@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Literal, Protocol
 
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from kundpuls.errors import InvalidArgument
 from kundpuls.instruments import stored_items
 from kundpuls.web.org.models import Unit
+from kundpuls.web.org.tenancy import within_organisations
 from kundpuls.web.responses.models import ContactDetails, Response
 from kundpuls.web.surveys.models import SurveyVersion
 from kundpuls.web.surveys.queries import definition_of
@@ -45,6 +46,19 @@ class Subject:
 
     kind: SubjectKind
     value: str
+    #: The organisations (root unit primary keys) whose data the request covers; None: every one (the
+    #: terminal, an operator). Each organisation is its own controller of personal data: an administrator's
+    #: request finds and erases her organisations' data only, and says nothing of another's.
+    organisations: frozenset[int] | None = None
+
+    def within(self, organisations: Iterable[int] | None) -> Subject:
+        """This subject limited to ``organisations`` as well (None: no further limit)."""
+        if organisations is None:
+            return self
+        chosen = frozenset(int(o) for o in organisations)
+        if self.organisations is not None:
+            chosen &= self.organisations
+        return replace(self, organisations=chosen)
 
     def __str__(self) -> str:  # never the address itself: the subject may reach a log or an audit event
         return f"{self.kind}:{self.value}" if self.kind != "email" else "email:…"
@@ -144,16 +158,12 @@ class ErasurePlan:
 
 
 def _direct_responses(subject: Subject) -> set[int]:
+    responses = Response.objects.filter(within_organisations("unit__path", subject.organisations))
     if subject.kind == "submission":
-        return set(
-            Response.objects.filter(submission_id=uuid.UUID(subject.value)).values_list("pk", flat=True)
-        )
+        return set(responses.filter(submission_id=uuid.UUID(subject.value)).values_list("pk", flat=True))
     if subject.kind == "receipt":
-        found = list(
-            Response.objects.filter(submission_id__istartswith=subject.value.lower()).values_list(
-                "pk", flat=True
-            )[:3]
-        )
+        matching = responses.filter(submission_id__istartswith=subject.value.lower())
+        found = list(matching.values_list("pk", flat=True)[:3])
         if len(found) > 1:
             raise AmbiguousReceipt(
                 _(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from kundpuls.errors import NotFound, ValidationError
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.permissions import Capability, can, require
+from kundpuls.web.org.tenancy import organisation_ids_of
 from kundpuls.web.responses.actions import erase
 from kundpuls.web.responses.erasure import AmbiguousReceipt, ErasurePlan, parse_subject, plan_erasure
 
@@ -50,7 +51,7 @@ def _plan(request: HttpRequest, text: str) -> tuple[ErasurePlan | None, str | No
     """The plan for ``text`` or the error to show; a plan reaching a unit the user does not administer
     is refused as a whole (403), so the page reveals nothing about other units."""
     try:
-        plan = plan_erasure(parse_subject(text))
+        plan = plan_erasure(parse_subject(text).within(organisation_ids_of(request.user)))
     except AmbiguousReceipt:
         return None, _("The receipt code matches more than one response. Enter the whole submission id.")
     except ValidationError:

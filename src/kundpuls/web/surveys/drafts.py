@@ -301,7 +301,7 @@ def find_block(data: Definition, key: str) -> tuple[int, int]:
         for b, block in enumerate(page["blocks"]):
             if block["key"] == key:
                 return p, b
-    raise NotFound(f"block: no block with key {key!r}")
+    raise NotFound(_("block: no block with key %(key)r") % {"key": key})
 
 
 def replace_block_texts(
