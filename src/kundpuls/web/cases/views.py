@@ -77,6 +77,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
                 "unit_name": c.unit.name,
                 "status_label": c.get_status_display(),
                 "reasons": labels.rule_labels(c, language, known=rule_names[c.survey_id]),
+                # the address may break before its "@" on a narrow column
+                "assignee_at": c.assignee.email.partition("@") if c.assignee else None,
             }
         )
     chosen = {k: v for k, v in listed.form.cleaned_data.items() if k != "page" and v}

@@ -176,3 +176,10 @@ def comments_per_theme(organisation: Unit, taxonomy: Taxonomy) -> ThemeCounts | 
                 lake, definition_of(version), threshold_setting=int(settings.KUNDPULS_ANONYMITY_THRESHOLD)
             )
     return theme_counts(lake, taxonomy, organisation=organisation.code, plans=plans)
+
+
+def survey_titles(organisation: Unit, keys: Iterable[str]) -> list[str]:
+    """The titles of ``organisation``'s surveys ``keys``, in that order (a key without a survey as itself)."""
+    wanted = list(keys)
+    found = dict(Survey.objects.filter(organisation=organisation, key__in=wanted).values_list("key", "title"))
+    return [str(found.get(key, key)) for key in wanted]

@@ -105,6 +105,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "revision": queries.current_revision(organisation),
         "counted": counted,
+        "not_counted": queries.survey_titles(organisation, counted.hidden) if counted else [],
         "organisation": organisation,
         "organisations": queries.editable_organisations(request.user),
     }
