@@ -22,14 +22,16 @@ import pandas as pd
 import pytest
 from tests.disclosure_attack import Cell, World, recovered_small_groups
 
-from kundpuls.analytics.comments import period_comments
+from kundpuls.analytics.comments import period_comments, unit_comments
 from kundpuls.analytics.lake.layout import quarter_of
 from kundpuls.analytics.rollup import lake_unit_tree, open_lake
 from kundpuls.demo.responses import UnitProfile, generate_responses
 from kundpuls.instruments import SurveyDefinition, load_template
 from kundpuls.reports import cache
+from kundpuls.reports.disclosure import respondent_cells
 from kundpuls.reports.frame_lake import lake_from_frame
 from kundpuls.reports.theme_counts import theme_counts
+from kundpuls.reports.theme_discovery import discovery_periods, releasable_comments
 from kundpuls.reports.unit_report import survey_plan, unit_report
 from kundpuls.text.reading import read_comments
 from kundpuls.text.taxonomy import default_taxonomy
@@ -196,3 +198,23 @@ def test_the_attacker_recovers_a_small_month_from_the_editor_counts_without_the_
     found = period_comments(path, "nki", WINDOW, kind="rolling12", threshold=1).comments
     small = found[(found["period_month"] == SMALL_MONTH) & found["unit_code"].isin(KOMMUN_UNITS)]
     assert recovered == _per_theme(small) and sum(recovered.values()) > 0
+
+
+def test_discovery_reads_only_the_quarters_the_results_pages_show(lake: Lake) -> None:
+    path, definitions, _ = lake
+    everyone = respondent_cells(path, survey_plan(path, definitions["nki"], threshold_setting=THRESHOLD))
+    quarters = discovery_periods(path, "nki")
+    texts, hidden, _ = releasable_comments(
+        path, definitions["nki"], "S1", quarters, threshold_setting=THRESHOLD
+    )
+    shown = [q for q in quarters if everyone.released("S1", q)]
+    # S1 has quarters of enough respondents that the grid hides beside the small months of S2: left out
+    big_but_hidden = [
+        q for q in quarters if q not in shown and everyone.counts[("S1", q, "", "")] >= THRESHOLD
+    ]
+    assert big_but_hidden and hidden == len(quarters) - len(shown)
+    expected = 0
+    for quarter in shown:
+        found = unit_comments(path, "nki", "S1", quarter, kind="quarter", threshold=THRESHOLD)
+        expected += sum(1 for text in found.comments["text"] if str(text).strip())
+    assert len(texts) == expected > 0
