@@ -1,7 +1,8 @@
 """The attacker of issue 17: recover a group under the anonymity threshold from released counts.
 
 The attacker holds every count ``n`` a reader was given, keyed ``(unit, period, segment, value)``
-(``segment`` and ``value`` are ``""`` for the whole group), and what anyone knows: the unit tree, which
+(``segment`` and ``value`` are ``""`` for the whole group; a ``period`` may also be ``R12 YYYY-MM``, the
+twelve months ending in that month), and what anyone knows: the unit tree, which
 months make a quarter and a year, and the values of each background variable. She tries
 
 * the subtractions of the issue, one relation at a time: a quarter minus its shown months, a year minus its
@@ -59,6 +60,11 @@ class World:
         return sorted({m[:4] for m in self.months})
 
     def months_of(self, period: str) -> list[str]:
+        if period.startswith("R12 "):  # the twelve months ending in a month (the taxonomy editor's counts)
+            end = period[4:]
+            at = int(end[:4]) * 12 + int(end[5:7]) - 1 - 11
+            start = f"{at // 12:04d}-{at % 12 + 1:02d}"
+            return [m for m in self.months if start <= m <= end]
         if len(period) == 7 and period[4] == "-" and period[5] != "Q":
             return [period]
         if "Q" in period:

@@ -1,6 +1,8 @@
 """A manager's pages on a phone and on a desktop (issue 18): the start page, her unit's page and results and
 a follow-up case pass axe-core (WCAG 2.1 A/AA) at 375 and 1280 px; at 375 px no element of these pages, her
 goals or "Ni sa, vi gjorde" reaches past the right edge of the screen (nothing cut off, no sideways scroll).
+An analyst's case list, comment themes and goals page (with a goal to remove) pass axe-core at both widths
+and fit a 375 px screen with every fold open, their tables' scroll boxes included.
 
 The results come from the responses of the dashboard tests (``tests/web/dashboards/conftest.py``), the
 case from a low score with consent submitted through the real storing action.
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.browser.staff_session import keep_screenshot
 from tests.web.cases.conftest import RULES, answers
 from tests.web.dashboards.conftest import load_results
 
@@ -80,15 +83,27 @@ def manager_pages(live_server: Any, settings: Any, tmp_path: Path) -> dict[str, 
 
 
 @pytest.fixture
-def manager_page(
-    new_page: Callable[..., Any], live_server: Any, personas: dict[str, Any]
-) -> Callable[[int], Any]:
-    """A page in a fresh context of the given width, logged in as the manager of VOF-HT-N."""
+def analyst_pages(manager_pages: dict[str, str]) -> dict[str, str]:
+    """An analyst's pages: the case list (the manager's case among the demo's), the comment themes with
+    their counts from the lake, and the goals page with a goal of the unit to remove."""
+    from kundpuls.web.goals.actions import set_goal
+    from kundpuls.web.org.models import Unit
+
+    set_goal(Unit.objects.get(code=UNIT), "cases_in_time", "2026", 90, actor=CLI)
+    return {
+        "case list": "/portal/arenden/",
+        "case list, filtered": "/portal/arenden/?overdue=1&unit=VOF",
+        "comment themes": "/portal/teman/",
+        "goals": manager_pages["goals"],
+    }
+
+
+def _staff_page(new_page: Callable[..., Any], live_server: Any, person: Any) -> Callable[[int], Any]:
     from django.conf import settings as django_settings
     from django.test import Client
 
     client = Client()
-    client.force_login(personas["manager_a"], backend="kundpuls.web.accounts.backends.EmailBackend")
+    client.force_login(person, backend="kundpuls.web.accounts.backends.EmailBackend")
     session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
 
     def make(width: int) -> Any:
@@ -102,6 +117,28 @@ def manager_page(
         return page
 
     return make
+
+
+@pytest.fixture
+def manager_page(
+    new_page: Callable[..., Any], live_server: Any, personas: dict[str, Any]
+) -> Callable[[int], Any]:
+    """A page in a fresh context of the given width, logged in as the manager of VOF-HT-N."""
+    return _staff_page(new_page, live_server, personas["manager_a"])
+
+
+@pytest.fixture
+def analyst_page(
+    new_page: Callable[..., Any], live_server: Any, personas: dict[str, Any]
+) -> Callable[[int], Any]:
+    """A page in a fresh context of the given width, logged in as the analyst (the whole municipality)."""
+    return _staff_page(new_page, live_server, personas["analyst"])
+
+
+#: Scroll boxes (a wide table's) whose content is wider than the box: on a phone a card list must fit.
+SCROLLING_JS = """() => [...document.querySelectorAll('.table-scroll')]
+    .filter(el => el.scrollWidth > el.clientWidth + 0.5)
+    .map(el => `${el.getAttribute('aria-labelledby')} ${el.scrollWidth}>${el.clientWidth}`)"""
 
 
 def _open(page: Any, url: str) -> None:
@@ -162,3 +199,38 @@ def test_on_a_phone_the_results_page_shows_charts_drawn_for_it_at_their_own_size
             assert size["hiddenOther"] and size["shown"] > 0, (width, size)
             if width == 375:  # not scaled down: the text is read at the size it was drawn
                 assert size["shown"] >= size["drawn"] - 0.5, size
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_analysts_pages_pass_axe_core_and_fit_a_phone(
+    analyst_pages: dict[str, str],
+    analyst_page: Callable[[int], Any],
+    live_server: Any,
+    assert_accessible: Callable[[Any], None],
+    width: int,
+) -> None:
+    page = analyst_page(width)
+    for name, path in analyst_pages.items():
+        _open(page, live_server.url + path)
+        if name == "comment themes":
+            assert page.locator("table.themes-table tbody tr").count() >= 10
+            assert page.locator("table.themes-table details").count() >= 10, "the terms are folded"
+        if name == "goals":
+            assert page.locator("#goal-remove").count() == 1, "a goal to remove"
+            styles = page.evaluate(
+                """() => ['#goal-metric', '#goal-remove'].map(id => {
+                    const s = getComputedStyle(document.querySelector(id));
+                    return [s.fontSize, s.borderTopWidth, s.paddingTop, s.borderRadius];
+                })"""
+            )
+            assert styles[0] == styles[1], f"the remove select is styled like the goal form's: {styles}"
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        assert_accessible(page)
+        keep_screenshot(page, f"analyst-{name.replace(' ', '-').replace(',', '')}-{width}")
+        if width == 375:
+            overflowing = page.evaluate(OVERFLOWING_JS)
+            assert not overflowing, f"{name} ({path}) at 375 px: {overflowing}"
+            scrolling = page.evaluate(SCROLLING_JS)
+            assert not scrolling, f"{name} ({path}) at 375 px scrolls in its box: {scrolling}"
+            widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert widths[0] <= widths[1], (name, widths)

@@ -153,6 +153,12 @@ def released_cells(
     return cache.cached(cache_key, lambda: _released_cells(lake, plan, key, chosen, answered))
 
 
+def respondent_cells(lake: str | os.PathLike[str], plan: IndexPlan) -> ReleasedCells:
+    """The grid of every respondent of ``plan``'s survey: what a count of its comments (respondents,
+    comments, themes) may be shown for, on the unit page, in its PDF and beside the taxonomy editor."""
+    return released_cells(lake, plan, "respondents", items=(), answered=((), ()))
+
+
 def _released_cells(
     lake: str | os.PathLike[str],
     plan: IndexPlan,

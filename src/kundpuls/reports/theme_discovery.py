@@ -2,9 +2,10 @@
 
 Comments come from :func:`kundpuls.analytics.comments.unit_comments` one quarter at a time, so the
 comment anonymity threshold applies exactly as on the unit dashboard: a quarter of the subtree with fewer
-respondents than the survey's comment threshold contributes nothing. A seeded sample of at most
-``max_comments`` comments is then given to :func:`kundpuls.text.discovery.discover_themes` (NMF over
-TF-IDF of the comments the taxonomy leaves without a theme).
+respondents than the survey's comment threshold, or hidden there by the linked rule, contributes nothing.
+A seeded sample of at most ``max_comments`` comments is then given to
+:func:`kundpuls.text.discovery.discover_themes` (NMF over TF-IDF of the comments the taxonomy leaves
+without a theme).
 
 The sample bounds the cost: on two cores, building the corpus and factorising 20,000 comments takes about
 one second, and 50,000 about 1.5 s (``docs/comments.md``), so discovery runs while the person waits.
@@ -24,6 +25,8 @@ from kundpuls.analytics.rollup import open_lake
 from kundpuls.errors import InsufficientData, InvalidArgument
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports.anonymity import survey_thresholds
+from kundpuls.reports.disclosure import respondent_cells
+from kundpuls.reports.unit_report import survey_plan
 from kundpuls.text.discovery import ThemeProposal, discover_themes
 from kundpuls.text.taxonomy import Taxonomy
 
@@ -73,13 +76,19 @@ def releasable_comments(
     *,
     threshold_setting: int,
 ) -> tuple[list[str], int, int]:
-    """``(texts, hidden quarters, threshold)``: the comments of ``unit``'s subtree that may be shown."""
+    """``(texts, hidden quarters, threshold)``: the comments of ``unit``'s subtree that may be shown.
+
+    A quarter counts under the rule of the results pages' comments: at least the comment threshold of
+    respondents, and released in the grid of every respondent
+    (:func:`kundpuls.reports.disclosure.respondent_cells`), so the page's count of comments read cannot be
+    differenced against the results pages."""
     threshold = survey_thresholds(definition, setting=threshold_setting).comments
+    everyone = respondent_cells(lake, survey_plan(lake, definition, threshold_setting=threshold_setting))
     texts: list[str] = []
     hidden = 0
     for period in periods:
         found = unit_comments(lake, definition.key, unit, period, kind=PERIOD_KIND, threshold=threshold)
-        if found.suppressed:
+        if found.suppressed or not everyone.released(unit, period):
             hidden += 1
             continue
         texts.extend(str(t) for t in found.comments["text"].tolist() if str(t).strip())

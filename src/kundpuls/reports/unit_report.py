@@ -43,7 +43,7 @@ from kundpuls.reports.contracts import (
     TrendPoint,
     UnitReport,
 )
-from kundpuls.reports.disclosure import released_cells
+from kundpuls.reports.disclosure import respondent_cells
 from kundpuls.reports.driver_window import driver_window, drivers_in_window
 from kundpuls.reports.frame_lookup import FrameLookup, frame_lookup
 from kundpuls.reports.index_frames import FRAME_COLUMNS, IndexPlan, frame_result, index_frame, plan_for_lake
@@ -340,7 +340,7 @@ def _comments(
     respondents = int(found.respondents.get(unit, 0))
     # the counts of respondents, comments and themes are released under the linked rule too: a grid of
     # every respondent over units, months, quarters, years and background values (docs/methods.md)
-    everyone = released_cells(lake, plan, "respondents", items=(), answered=((), ()))
+    everyone = respondent_cells(lake, plan)
     if respondents < found.threshold or not everyone.released(unit, period):
         return CommentSummary(True, None, 0, (), plan.comment_threshold)
     rows = found.rows_of(unit)[::-1]  # newest first

@@ -77,7 +77,8 @@ def test_the_list_shows_reason_opened_unit_name_deadline_and_status_in_swedish(
     assert header == ["Ärende", "Anledning", "Öppnat", "Enhet", "Senast", "Status", "Handläggare"]
     row = page[page.index(f">{case.pk}</a>") :]
     row = row[: row.index("</tr>")]
-    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+    # the text of each cell (the dates are <time> elements)
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
     assert cells[0] == "Lågt helhetsbetyg"  # the rule's label, not low_overall
     assert cells[1] == case.opened_at.astimezone().strftime("%Y-%m-%d")
     assert cells[2] == case.unit.name and case.unit.code not in row

@@ -10,8 +10,10 @@ import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils.html import escape
 
 from kundpuls.web.org.models import Unit
+from kundpuls.web.surveys.models import Survey
 from kundpuls.web.themes import queries
 
 pytestmark = pytest.mark.database
@@ -143,9 +145,28 @@ def test_the_list_counts_the_comments_each_theme_catches(
         key: page[page.index(f">{key}</a>") :].split("</tr>")[0] for key in ("bemotande", "vantetid", "pris")
     }
     # shares in percent, and how many of the theme's comments are complaints and praise
-    assert '<td>2 (25,0 %)<br><span class="muted">2 klagomål, 0 beröm</span></td>' in row["bemotande"]
-    assert '<td>1 (12,5 %)<br><span class="muted">1 klagomål, 0 beröm</span></td>' in row["vantetid"]
-    assert "<td>0 (0,0 %)</td>" in row["pris"]
+    cell = '<td data-label="Kommentarer (12 månader)">'
+    assert f'{cell}2 (25,0 %)<br><span class="muted">2 klagomål, 0 beröm</span></td>' in row["bemotande"]
+    assert f'{cell}1 (12,5 %)<br><span class="muted">1 klagomål, 0 beröm</span></td>' in row["vantetid"]
+    assert f"{cell}0 (0,0 %)</td>" in row["pris"]
+    assert "Inte räknade" not in page
+
+
+@pytest.mark.django_db
+def test_the_list_leaves_out_a_survey_whose_comments_the_results_pages_hide(
+    client_for: Callable[[str], Client], submit: Callable[..., int]
+) -> None:
+    from kundpuls.web.responses.actions import sync_to_lake
+
+    for comment in ["Otrevlig personal", "Lång väntetid", "Bra!", "Tack", "Otrevligt bemötande"]:
+        submit(3, comment)  # 5 respondents: under the threshold (7), so no theme count may show them
+    sync_to_lake(settle_seconds=0)
+    page = client_for("analyst").get("/portal/teman/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "0 kommentarer under varje enkäts senaste tolv månader med svar" in page
+    title = Survey.objects.get(organisation=_exk(), key="nki").title
+    assert f"Inte räknade: {escape(title)}." in page
+    row = page[page.index(">bemotande</a>") :].split("</tr>")[0]
+    assert '<td data-label="Kommentarer (12 månader)">0</td>' in row
 
 
 def _exk() -> Unit:

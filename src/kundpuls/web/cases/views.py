@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from kundpuls.errors import InvalidArgument, KundpulsError, NotFound, Validation
 from kundpuls.render.formula_guard import csv_row
 from kundpuls.web.accounts.models import User
 from kundpuls.web.cases import actions, labels, queries
+from kundpuls.web.cases.case_list import case_page
 from kundpuls.web.cases.dialogue import dialogue_of
 from kundpuls.web.cases.models import AlertRuleSet, Case, CaseStatus
 from kundpuls.web.cases.rule_form import AlertRulesForm, field_for
@@ -61,14 +63,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
         raise _refuse(
             request, _("Your role does not include follow-up cases. Ask an administrator if you need them.")
         )
-    status = request.GET.get("status") or None
-    if status not in (None, *CaseStatus.values):
-        status = None
     today = timezone.localdate()
+    listed = case_page(request.user, request.GET, today=today)
     language = page_language()
     rule_names: dict[int, dict[str, str]] = {}
     rows = []
-    for c in queries.cases_for(request.user, status=status):
+    for c in listed.cases:
         if c.survey_id not in rule_names:
             rule_names[c.survey_id] = labels.rule_label_map(c.survey_id, language)
         rows.append(
@@ -77,11 +77,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
                 "unit_name": c.unit.name,
                 "status_label": c.get_status_display(),
                 "reasons": labels.rule_labels(c, language, known=rule_names[c.survey_id]),
+                # the address may break before its "@" on a narrow column
+                "assignee_at": c.assignee.email.partition("@") if c.assignee else None,
             }
         )
-    return render(
-        request, "cases/list.html", {"rows": rows, "status": status, "statuses": CaseStatus.choices}
-    )
+    chosen = {k: v for k, v in listed.form.cleaned_data.items() if k != "page" and v}
+    filters = urlencode({k: (v if k != "overdue" else "1") for k, v in chosen.items()})
+    context = {"rows": rows, "listed": listed, "form": listed.form, "filters": filters}
+    return render(request, "cases/list.html", context, status=400 if listed.form.errors else 200)
 
 
 @login_required

@@ -15,13 +15,16 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext
 
-from kundpuls.analytics.lake.manifest import lake_location, manifest_exists
+from kundpuls.analytics.lake.manifest import lake_location, manifest_exists, read_manifest
 from kundpuls.errors import NotFound, PermissionDenied
 from kundpuls.reports.theme_counts import ThemeCounts, theme_counts
+from kundpuls.reports.unit_report import survey_plan
 from kundpuls.text.taxonomy import Taxonomy, default_taxonomy, taxonomy_from_yaml
 from kundpuls.web.org.actors import SystemActor
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, allows, units_where
+from kundpuls.web.surveys.models import Survey
+from kundpuls.web.surveys.queries import current_version, definition_of
 from kundpuls.web.themes.models import DiscoveryRun, TaxonomyRevision
 
 _LOCK = threading.Lock()
@@ -162,9 +165,25 @@ def discovery_run(pk: int) -> DiscoveryRun:
 
 
 def comments_per_theme(organisation: Unit, taxonomy: Taxonomy) -> ThemeCounts | None:
-    """How many of ``organisation``'s comments each theme catches (each survey's last twelve months); None
-    without a lake."""
+    """How many of ``organisation``'s comments each theme catches (each survey's last twelve months, under
+    the rule of the results pages: :mod:`kundpuls.reports.theme_counts`); None without a lake."""
     lake = str(settings.KUNDPULS_LAKE_DIR)
-    if not manifest_exists(lake_location(lake)):
+    location = lake_location(lake)
+    if not manifest_exists(location):
         return None
-    return theme_counts(lake, taxonomy, organisation=organisation.code)
+    in_lake = set(read_manifest(location).survey_keys())
+    plans = {}
+    for survey in Survey.objects.filter(organisation=organisation, key__in=in_lake).order_by("key"):
+        version = current_version(survey)
+        if version is not None:
+            plans[survey.key] = survey_plan(
+                lake, definition_of(version), threshold_setting=int(settings.KUNDPULS_ANONYMITY_THRESHOLD)
+            )
+    return theme_counts(lake, taxonomy, organisation=organisation.code, plans=plans)
+
+
+def survey_titles(organisation: Unit, keys: Iterable[str]) -> list[str]:
+    """The titles of ``organisation``'s surveys ``keys``, in that order (a key without a survey as itself)."""
+    wanted = list(keys)
+    found = dict(Survey.objects.filter(organisation=organisation, key__in=wanted).values_list("key", "title"))
+    return [str(found.get(key, key)) for key in wanted]

@@ -70,9 +70,10 @@ def theme_list(request: HttpRequest) -> HttpResponse:
     usage = queries.theme_usage(organisation, taxonomy.keys)
     counted = queries.comments_per_theme(organisation, taxonomy)
     language = page_language()
+    term_columns = [("sv", _("Swedish terms")), ("en", _("English terms"))]
     rows = []
     for theme in taxonomy.themes:
-        terms = {
+        terms: dict[str, dict[str, list[str]]] = {
             lang: {kind: list(getattr(theme.terms[lang], kind)) for kind in TERM_KINDS}
             for lang in LANGUAGES
             if lang in theme.terms
@@ -84,6 +85,15 @@ def theme_list(request: HttpRequest) -> HttpResponse:
                 "label_sv": theme.label.get("sv", ""),
                 "label_en": theme.label.get("en", ""),
                 "terms": terms,
+                "term_cells": [
+                    {
+                        "language": lang,
+                        "heading": heading,
+                        "terms": terms.get(lang),
+                        "count": sum(len(found) for found in terms.get(lang, {}).values()),
+                    }
+                    for lang, heading in term_columns
+                ],
                 "usage": usage.get(theme.key),
                 "comments": None if counted is None else counted.counts.get(theme.key, 0),
                 "share": None if counted is None else counted.share(theme.key),
@@ -95,6 +105,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "revision": queries.current_revision(organisation),
         "counted": counted,
+        "not_counted": queries.survey_titles(organisation, counted.hidden) if counted else [],
         "organisation": organisation,
         "organisations": queries.editable_organisations(request.user),
     }
