@@ -85,7 +85,8 @@ def manager_pages(live_server: Any, settings: Any, tmp_path: Path) -> dict[str, 
 @pytest.fixture
 def analyst_pages(manager_pages: dict[str, str]) -> dict[str, str]:
     """An analyst's pages: the case list (the manager's case among the demo's), the comment themes with
-    their counts from the lake, and the goals page with a goal of the unit to remove."""
+    their counts from the lake, the goals page with a goal of the unit to remove, and the overview of every
+    unit's results (a card per unit on a phone)."""
     from kundpuls.web.goals.actions import set_goal
     from kundpuls.web.org.models import Unit
 
@@ -95,6 +96,7 @@ def analyst_pages(manager_pages: dict[str, str]) -> dict[str, str]:
         "case list, filtered": "/portal/arenden/?overdue=1&unit=VOF",
         "comment themes": "/portal/teman/",
         "goals": manager_pages["goals"],
+        "results of every unit": "/portal/resultat/",
     }
 
 

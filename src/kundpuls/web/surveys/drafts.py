@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -282,17 +283,23 @@ def replace_page_texts(
     show_if: str | None = None,
 ) -> Definition:
     """The definition with page ``key``'s title, introduction and condition replaced (``None``: none)."""
+    texts = {"title": title, "intro": intro, "show_if": show_if}
+    return _with_texts(data, lambda d: d["pages"][page_index(d, key)], **texts)
+
+
+def _with_texts(
+    data: Definition, node_of: Callable[[Definition], dict[str, Any]], **values: Any
+) -> Definition:
+    """A copy of ``data`` whose node (``node_of`` finds it in the copy) has ``values`` set; an empty value
+    removes its key."""
     result = copy.deepcopy(data)
-    _set_texts(result["pages"][page_index(result, key)], title=title, intro=intro, show_if=show_if)
-    return result
-
-
-def _set_texts(node: dict[str, Any], **values: Any) -> None:
+    node = node_of(result)
     for name, value in values.items():
         if value:
             node[name] = value
         else:
             node.pop(name, None)
+    return result
 
 
 def find_block(data: Definition, key: str) -> tuple[int, int]:
@@ -313,10 +320,12 @@ def replace_block_texts(
     show_if: str | None = None,
 ) -> Definition:
     """The definition with block ``key``'s title, introduction and condition replaced (``None``: none)."""
-    result = copy.deepcopy(data)
-    p, b = find_block(result, key)
-    _set_texts(result["pages"][p]["blocks"][b], title=title, intro=intro, show_if=show_if)
-    return result
+
+    def block(d: Definition) -> dict[str, Any]:
+        p, b = find_block(d, key)
+        return d["pages"][p]["blocks"][b]
+
+    return _with_texts(data, block, title=title, intro=intro, show_if=show_if)
 
 
 def move_block(data: Definition, key: str, step: int) -> Definition:
