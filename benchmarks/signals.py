@@ -3,7 +3,6 @@
 Usage::
 
     python benchmarks/signals.py [--datasets N] [--quick] [--json] [--seed S] [--priority-method plsc]
-    python benchmarks/signals.py --demo-lake var/lake --truth truth.json [--period-kind year] [--json]
 
 Each dataset is a seeded NKI organisation (:func:`kundpuls.demo.responses.generate_responses`): ten units
 under one root, a year of answers, quarters. Most units are alike; a few get a planted outlier (a shift of
@@ -34,8 +33,7 @@ Scored:
 * the priority matrix: the report's first *Prioritera* area against the true ones
   (:func:`kundpuls.demo.truth.true_priorities`).
 
-With ``--demo-lake`` the flags of a loaded demo (``kundpuls demo --truth FILE``) are scored instead: every
-change of the NKI survey's units × indices between consecutive periods against the truth file.
+The flags of a loaded demo (``kundpuls demo --truth FILE``) are scored by ``benchmarks/signals_on_demo.py``.
 
 ``--json`` ends stdout with one object (``datasets``, ``flags``, ``false_flags``, ``fdr``,
 ``recall_planted``, ``goal_state_errors``, ``priority_top_correct`` and the details).
@@ -472,58 +470,12 @@ def summarise(results: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
     }
 
 
-def score_demo(lake: Path, truth_file: Path, period_kind: str) -> dict[str, Any]:
-    """The flags of a loaded demo's NKI survey against ``kundpuls demo --truth FILE`` (every period)."""
-    from kundpuls.reports.unit_report import period_changes, survey_lookup, survey_plan
-
-    document = json.loads(truth_file.read_text(encoding="utf-8"))
-    periods = document["surveys"]["nki"]["periods"]
-    if period_kind not in periods:
-        raise SystemExit(f"--truth: {truth_file} has no {period_kind} truth (kinds: {', '.join(periods)})")
-    value = {(r["unit"], r["period"], r["index"]): r["value"] for r in periods[period_kind]["values"]}
-    definition = load_template("nki")
-    plan = survey_plan(lake, definition, threshold_setting=7)
-    found = survey_lookup(lake, plan, period_kind=period_kind)
-    out: dict[str, Any] = defaultdict(int)
-    flagged: list[dict[str, Any]] = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for period in found.periods[1:]:
-            for (unit, key), c in period_changes(lake, plan, period, period_kind=period_kind).items():
-                if c is None or c.difference is None:
-                    continue
-                true = true_baseline_change(
-                    lambda p, u=unit, k=key: value.get((u, p, k)),
-                    lambda p, u=unit, k=key: found.row(u, k, p),
-                    period,
-                    c.previous_period,
-                    found.periods,
-                )
-                if true is None:
-                    continue
-                wrong = abs(true) < NULL or np.sign(c.difference) != np.sign(true)
-                for prefix, flag in (("", c.significant), ("baseline_", (c.p_value or 1.0) < 0.05)):
-                    for scope in ("", "nki_") if key == "NKI" else ("",):
-                        out[f"{scope}tests"] += prefix == ""
-                        out[f"{scope}{prefix}flags"] += int(flag)
-                        out[f"{scope}{prefix}false_flags"] += int(flag and wrong)
-                if c.significant:
-                    flagged.append({"unit": unit, "period": period, "index": key, "difference": c.difference,
-                                    "true_change": true})  # fmt: skip
-    return {"period_kind": period_kind, **out, "flagged": flagged}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--datasets", type=int, default=None, help="datasets (default 20, --quick 3)")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--seed", type=int, default=1, help="seed of the first dataset")
-    parser.add_argument("--demo-lake", type=Path, default=None, help="score a loaded demo's lake instead")
-    parser.add_argument(
-        "--truth", type=Path, default=None, help="with --demo-lake: kundpuls demo --truth FILE"
-    )
-    parser.add_argument("--period-kind", choices=("month", "quarter", "year"), default="quarter")
     parser.add_argument(
         "--priority-method",
         choices=("pls", "plsc"),
@@ -538,12 +490,6 @@ def main() -> None:
         driver_window.drivers_from_moments = functools.partial(  # type: ignore[assignment]
             drivers_from_moments, consistent=True
         )
-    if args.demo_lake is not None:
-        if args.truth is None:
-            parser.error("--demo-lake needs --truth FILE (written by kundpuls demo --truth FILE)")
-        result = score_demo(args.demo_lake, args.truth, args.period_kind)
-        print(json.dumps(result) if args.json else json.dumps(result, indent=1))
-        return
     count = args.datasets if args.datasets is not None else (3 if args.quick else 20)
     if not 1 <= count <= 1000:
         parser.error(f"--datasets: {count} must lie between 1 and 1000")
