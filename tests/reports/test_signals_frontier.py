@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
-
 import pytest
+from tests.benchmark_scripts import load_benchmark
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _benchmark() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("signals_benchmark", ROOT / "benchmarks" / "signals.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SIGNALS = _benchmark()
+SIGNALS = load_benchmark("signals")
 
 
 def dataset(tests: list[tuple[str, float | None, bool]], recall: list[tuple[str, float, bool]]) -> dict:

@@ -7,26 +7,12 @@ figure falls below ``FLOORS`` (docs/comments.md, "Measured on the labelled set")
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
-
 import pytest
+from tests.benchmark_scripts import load_benchmark
 
 from kundpuls.text.taxonomy import default_taxonomy
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _benchmark() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("comments_benchmark", ROOT / "benchmarks" / "comments.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-BENCHMARK = _benchmark()
+BENCHMARK = load_benchmark("comments")
 
 
 def test_the_labelled_set_is_large_varied_and_well_formed() -> None:
