@@ -207,3 +207,24 @@ def test_the_owners_analyst_still_saves_new_versions_under_the_same_key(personas
         _changed_nki(lambda d: d["title"].update(sv="NKI 2027")), owner=nki.owner, actor=personas["analyst"]
     )
     assert version.survey == nki
+
+
+@pytest.mark.django_db
+def test_a_lake_key_taken_between_look_up_and_insert_falls_back_to_the_organisations_form() -> None:
+    """Two organisations creating ``nki`` at the same moment: both looked the lake key up before either
+    inserted, so the second insert meets the unique lake key; it takes ``KEY.ORGANISATION_ID`` instead of
+    failing."""
+    from django.db import IntegrityError
+
+    region = Unit.objects.get(code="RGX")
+    assert Survey.objects.filter(lake_key="nki").exists()  # the municipality's, inserted first
+    late = Survey(key="nki", title="NKI", owner=region)
+    late.lake_key = "nki"  # what the look-up said before the municipality's insert was committed
+    late.save()
+    late.refresh_from_db()
+    assert late.lake_key == f"nki.{late.organisation_id}"
+
+    twin = Survey(key="nki", title="NKI igen", owner=region)  # the same organisation's key twice: refused
+    twin.lake_key = "nki"
+    with pytest.raises(IntegrityError):
+        twin.save()

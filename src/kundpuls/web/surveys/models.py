@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cached_property
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +55,21 @@ class Survey(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "owner" in update_fields:  # type: ignore[operator]
             kwargs["update_fields"] = [*update_fields, "organisation"]  # type: ignore[misc]
+        if self._state.adding and self.lake_key == self.key:
+            try:
+                with transaction.atomic():  # a savepoint: the outer transaction survives a refusal
+                    super().save(*args, **kwargs)  # type: ignore[arg-type]
+                return
+            except IntegrityError:
+                # Another organisation's survey took the key between the look-up and this insert (two
+                # organisations creating ``nki`` at the same moment): take the second form instead.
+                if (
+                    not Survey.objects.filter(lake_key=self.key)
+                    .exclude(organisation_id=self.organisation_id)
+                    .exists()
+                ):
+                    raise
+                self.lake_key = f"{self.key}.{self.organisation_id}"
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def assign_lake_key(self) -> str:
