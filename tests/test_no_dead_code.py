@@ -41,7 +41,6 @@ DOCUMENTED_API = {
     "importance_performance",
     "impact",
     # kundpuls.instruments (docs/survey-definitions.md: the Python API for survey definitions)
-    "mirror_errors",
     "background_items",
     "definition_from_json",
     "definition_to_json",

@@ -136,12 +136,16 @@ def _fill(b: dict[str, Any]) -> dict[str, dict[str, str]]:
     fill["surveys:editor_change"] = survey_routes
     fill["surveys:editor_codebook"] = survey_routes
     fill["surveys:editor_driver_model"] = survey_routes
+    fill["surveys:editor_mirrors"] = survey_routes
+    fill["surveys:editor_add_section"] = survey_routes
     first = b["survey"].versions.order_by("number").first()
     first_index = next(iter(first.definition["codebook"]["indices"]))
     fill["surveys:editor_index"] = {"key": key, "name": first_index}
     fill["surveys:editor_question"] = {"key": key, "question": "kommentar"}
     fill["surveys:editor_page"] = {"key": key, "page": "start"}
     fill["surveys:editor_block"] = {"key": key, "block": first.definition["pages"][0]["blocks"][0]["key"]}
+    fill["surveys:editor_split_section"] = fill["surveys:editor_block"]
+    fill["surveys:editor_remove_section"] = fill["surveys:editor_block"]
     fill["__qualified__"] = {"key": qualified}
     return fill
 

@@ -119,6 +119,7 @@ def test_every_templates_codebook_posted_back_as_shown_is_unchanged(
     indices = before["codebook"].get("indices", {})
     pages = [f"/portal/enkater/{key}/redigera/kodbok/index/{name}/" for name in indices]
     pages.append(f"/portal/enkater/{key}/redigera/kodbok/drivarmodell/")
+    pages.append(f"/portal/enkater/{key}/redigera/kodbok/speglingar/")
     for url in pages:
         data = _shown_form(client, url)
         response = client.post(url, data)

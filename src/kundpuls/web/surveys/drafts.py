@@ -348,3 +348,90 @@ def move_block(data: Definition, key: str, step: int) -> Definition:
     if not blocks:
         del result["pages"][p]
     return result
+
+
+def _refuse_used_key(data: Definition, key: str) -> None:
+    if key.casefold() in all_keys(data):
+        raise ValidationError(
+            _("key: %(value)r is already used in this survey") % {"value": key}, field="key", value=key
+        )
+
+
+def add_block(
+    data: Definition, block: dict[str, Any], *, beside: str, after: bool, question: dict[str, Any]
+) -> Definition:
+    """The definition with the new section ``block`` (its key, texts) placed before or after the section
+    ``beside`` on that section's page, holding ``question`` (a section is never empty in the model)."""
+    _refuse_used_key(data, block["key"])
+    result = copy.deepcopy(data)
+    p, b = find_block(result, beside)
+    new = copy.deepcopy(block) | {"questions": [copy.deepcopy(question)]}
+    result["pages"][p]["blocks"].insert(b + 1 if after else b, new)
+    return result
+
+
+def split_block(data: Definition, question: str, block: dict[str, Any]) -> Definition:
+    """The definition whose section holding ``question`` ends before it: that question and the ones after
+    it in the section go into the new section ``block`` (its key and texts) right after it, which keeps
+    the old section's condition, so every question is shown to the same respondents as before."""
+    _refuse_used_key(data, block["key"])
+    result = copy.deepcopy(data)
+    p, b, q = find_question(result, question)
+    old = result["pages"][p]["blocks"][b]
+    if q == 0:
+        raise ValidationError(
+            _("question: %(value)r is the first question of section %(section)r; split at a later question")
+            % {"value": question, "section": old["key"]},
+            field="question",
+            value=question,
+        )
+    new = copy.deepcopy(block)
+    if old.get("show_if"):
+        new["show_if"] = old["show_if"]
+    new["questions"] = old["questions"][q:]
+    del old["questions"][q:]
+    result["pages"][p]["blocks"].insert(b + 1, new)
+    return result
+
+
+def receiving_block(data: Definition, key: str) -> str:
+    """The section that takes the questions of section ``key`` when it is removed: the one before it on
+    its page, or after it when it is the first. Refused when it is its page's only section, or when the
+    two are shown on different conditions (the questions would then reach other respondents)."""
+    p, b = find_block(data, key)
+    blocks = data["pages"][p]["blocks"]
+    if len(blocks) == 1:
+        raise ValidationError(
+            _("section: %(value)r is the only section of its page; remove the page instead") % {"value": key},
+            field="section",
+            value=key,
+        )
+    other = blocks[b - 1] if b > 0 else blocks[b + 1]
+    if blocks[b].get("show_if") != other.get("show_if"):
+        raise ValidationError(
+            _(
+                "section: %(value)r is shown on another condition than %(other)r, which would take its "
+                "questions; make the conditions the same first"
+            )
+            % {"value": key, "other": other["key"]},
+            field="section",
+            value=key,
+        )
+    return str(other["key"])
+
+
+def remove_block(data: Definition, key: str) -> Definition:
+    """The definition without section ``key``; its questions join :func:`receiving_block` (at its end, or
+    at its start when that section comes after), in their order. No question is lost."""
+    target = receiving_block(data, key)
+    result = copy.deepcopy(data)
+    p, b = find_block(result, key)
+    blocks = result["pages"][p]["blocks"]
+    questions = blocks[b]["questions"]
+    _tp, t = find_block(result, target)
+    if t < b:
+        blocks[t]["questions"].extend(questions)
+    else:
+        blocks[t]["questions"][:0] = questions
+    del blocks[b]
+    return result

@@ -176,7 +176,7 @@ class CodebookForm(forms.Form):
     """The codebook: indices (name, label, items, fewest answers), main index, NPS/CSAT/CES item, thresholds.
 
     An index's kind, weights and positive answers and the driver model are edited on their own pages
-    (``codebook_forms``); mirrors are kept as stored.
+    (``codebook_forms``), the staff–customer pairs on theirs (``mirror_forms``).
     """
 
     anonymity_threshold = forms.IntegerField(

@@ -415,7 +415,8 @@ def _codebook_summary(codebook: dict[str, Any]) -> dict[str, Any]:
         for name, index in codebook.get("indices", {}).items()
     ]
     model = codebook.get("driver_model")
-    return {"stored_indices": indices, "driver_model": model}
+    mirrors = len(codebook.get("mirrors", []))
+    return {"stored_indices": indices, "driver_model": model, "mirror_count": mirrors}
 
 
 @login_required

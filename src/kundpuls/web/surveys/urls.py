@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kundpuls.web.surveys import codebook_views, editor_views, views
+from kundpuls.web.surveys import codebook_views, editor_views, mirror_views, section_views, views
 
 app_name = "surveys"
 urlpatterns = [
@@ -21,6 +21,17 @@ urlpatterns = [
     path("<str:key>/redigera/fraga/<str:question>/", editor_views.editor_question, name="editor_question"),
     path("<str:key>/redigera/sida/<str:page>/", editor_views.editor_page, name="editor_page"),
     path("<str:key>/redigera/avsnitt/<str:block>/", editor_views.editor_block, name="editor_block"),
+    path("<str:key>/redigera/nytt-avsnitt/", section_views.editor_add_section, name="editor_add_section"),
+    path(
+        "<str:key>/redigera/avsnitt/<str:block>/dela/",
+        section_views.editor_split_section,
+        name="editor_split_section",
+    ),
+    path(
+        "<str:key>/redigera/avsnitt/<str:block>/ta-bort/",
+        section_views.editor_remove_section,
+        name="editor_remove_section",
+    ),
     path("<str:key>/redigera/kodbok/", editor_views.editor_codebook, name="editor_codebook"),
     path("<str:key>/redigera/kodbok/index/<str:name>/", codebook_views.editor_index, name="editor_index"),
     path(
@@ -28,4 +39,5 @@ urlpatterns = [
         codebook_views.editor_driver_model,
         name="editor_driver_model",
     ),
+    path("<str:key>/redigera/kodbok/speglingar/", mirror_views.editor_mirrors, name="editor_mirrors"),
 ]

@@ -78,15 +78,38 @@ def _condition_change(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return [_("Now shown to everyone (the condition was removed).")]
 
 
+def _section_name(block: dict[str, Any], key: str) -> str:
+    return _sv(block.get("title")) or _("Section %(key)s") % {"key": key}
+
+
+def _split_from(
+    block: dict[str, Any],
+    holder_before: dict[str, str],
+    before: dict[str, dict[str, Any]],
+    after: dict[str, dict[str, Any]],
+) -> str:
+    """How a new section came about: split from a section that is still there, or simply new."""
+    sources = {holder_before.get(q["key"]) for q in block["questions"]}
+    if len(sources) != 1 or None in sources or str(next(iter(sources))) not in after:
+        return _("A new section.")
+    source = str(next(iter(sources)))
+    return _("A new section, split from the section %(section)s from the question “%(question)s” on.") % {
+        "section": _section_name(before[source], source),
+        "question": _sv(block["questions"][0]["text"]),
+    }
+
+
 def _section_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
     """Sections (blocks) added, removed, moved, and their texts and conditions changed."""
     before = {block["key"]: block for page in old["pages"] for block in page["blocks"]}
     after = {block["key"]: block for page in new["pages"] for block in page["blocks"]}
     result: list[Difference] = []
+    holder_before = {q["key"]: key for key, block in before.items() for q in block["questions"]}
+    holder_after = {q["key"]: key for key, block in after.items() for q in block["questions"]}
     for key, block in after.items():
-        name = _sv(block.get("title")) or _("Section %(key)s") % {"key": key}
+        name = _section_name(block, key)
         if key not in before:
-            result.append(Difference("section", name, _("A new section.")))
+            result.append(Difference("section", name, _split_from(block, holder_before, before, after)))
             continue
         lines = _text_change(_("The section title"), before[key].get("title"), block.get("title"))
         lines += _text_change(_("The section introduction"), before[key].get("intro"), block.get("intro"))
@@ -94,8 +117,14 @@ def _section_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Differenc
         result += [Difference("section", name, line) for line in lines]
     for key, block in before.items():
         if key not in after:
-            name = _sv(block.get("title")) or _("Section %(key)s") % {"key": key}
-            result.append(Difference("section", name, _("The section was removed.")))
+            joined = {holder_after.get(q["key"]) for q in block["questions"]}
+            text = _("The section was removed.")
+            if len(joined) == 1 and None not in joined:
+                (target,) = joined
+                text = _("The section was removed; its questions joined the section %(section)s.") % {
+                    "section": _section_name(after[str(target)], str(target))
+                }
+            result.append(Difference("section", _section_name(block, key), text))
     if [k for k in after if k in before] != [k for k in before if k in after]:
         result.append(Difference("section", _("The survey"), _("The sections are in another order.")))
     return result
@@ -216,11 +245,14 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
     moved = [k for k in new_questions if k in old_questions]
     if moved != [k for k in old_questions if k in new_questions]:
         result.append(Difference("question", survey, _("The questions are in another order.")))
-    result += _codebook_differences(old.get("codebook", {}), new.get("codebook", {}))
+    texts = {key: _sv(q["text"]) for key, (q, _p) in (old_questions | new_questions).items()}
+    result += _codebook_differences(old.get("codebook", {}), new.get("codebook", {}), texts)
     return result
 
 
-def _codebook_differences(old: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
+def _codebook_differences(
+    old: dict[str, Any], new: dict[str, Any], texts: dict[str, str]
+) -> list[Difference]:
     codebook = _("Codebook")
     lines: list[str] = []
     before, after = old.get("indices", {}), new.get("indices", {})
@@ -267,4 +299,36 @@ def _codebook_differences(old: dict[str, Any], new: dict[str, Any]) -> list[Diff
             )
     if old.get("driver_model") != new.get("driver_model"):
         lines.append(_("The driver model changed."))
+    lines += _mirror_changes(old.get("mirrors", []), new.get("mirrors", []), texts)
     return [Difference("codebook", codebook, line) for line in lines]
+
+
+def _mirror_changes(old: list[dict[str, Any]], new: list[dict[str, Any]], texts: dict[str, str]) -> list[str]:
+    """Staff–customer pairs added, changed and removed, each named by its staff question's text."""
+
+    def customer(pair: dict[str, Any]) -> str:
+        survey = pair.get("customer_survey")
+        return f"{pair['customer_item']} ({survey})" if survey else str(pair["customer_item"])
+
+    before = {pair["item"]: pair for pair in old}
+    after = {pair["item"]: pair for pair in new}
+    lines = []
+    for item, pair in after.items():
+        question = texts.get(item, item)
+        if item not in before:
+            lines.append(
+                _("“%(question)s” now mirrors the customer question %(customer)s.")
+                % {"question": question, "customer": customer(pair)}
+            )
+        elif before[item] != pair:
+            lines.append(
+                _("“%(question)s” now mirrors the customer question %(customer)s (before: %(old)s).")
+                % {"question": question, "customer": customer(pair), "old": customer(before[item])}
+            )
+    for item, pair in before.items():
+        if item not in after:
+            lines.append(
+                _("“%(question)s” no longer mirrors the customer question %(customer)s.")
+                % {"question": texts.get(item, item), "customer": customer(pair)}
+            )
+    return lines
