@@ -124,3 +124,23 @@ def test_another_organisations_survey_is_not_found_and_a_viewer_is_refused(perso
     assert viewer.get(URL).status_code == 403
     assert viewer.post(URL, {"remove_0": "on"}).status_code == 403
     assert _draft("staff") == before
+
+
+def test_a_pair_naming_a_survey_the_organisation_lacks_is_shown_as_such_and_kept(
+    personas: dict[str, Any],
+) -> None:
+    from kundpuls.web.org.actors import CLI
+    from kundpuls.web.surveys.actions import save_draft
+
+    data = _draft("staff")
+    data["codebook"]["mirrors"][0]["customer_survey"] = "finns_inte"
+    data["codebook"]["mirrors"][1].pop("customer_survey")
+    save_draft(_survey("staff"), data, actor=CLI)
+    client = _client(personas)
+    html = unescape(client.get(URL).content.decode())
+    assert '<optgroup label="Finns inte i organisationen">' in html
+    first, second = (data["codebook"]["mirrors"][i]["customer_item"] for i in (0, 1))
+    assert f"{first} i enkäten finns_inte, som inte finns" in html and f"{second} i valfri kundenkät" in html
+    saved = client.post(URL, _as_shown(html))
+    assert saved.status_code == 302
+    assert _draft("staff") == data

@@ -65,7 +65,9 @@ def _customer_choices(
         (
             customer_value(m),
             _("%(item)s in the survey %(survey)s, which is not found")
-            % {"item": m["customer_item"], "survey": m.get("customer_survey") or _("any")},
+            % {"item": m["customer_item"], "survey": m["customer_survey"]}
+            if m.get("customer_survey")
+            else _("%(item)s in any customer survey") % {"item": m["customer_item"]},
         )
         for m in stored
         if customer_value(m) not in offered
