@@ -165,3 +165,34 @@ def test_a_manager_sees_the_comment_theme_her_customers_raise_clearly_more_often
 
     after = " ".join(re.sub(r"<[^>]+>", "", _section(_page(manager), "nki")).split())
     assert re.search(rf"{raised}: (.* · )?Väntetid \d+ \(\d+ under 2026-Q1\)", after), after
+
+
+def test_a_manager_sees_her_units_response_rate_as_the_invitation_page_counts_it(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    import uuid
+
+    from django.utils import timezone
+
+    from kundpuls.web.invitations.models import Invitation
+    from kundpuls.web.invitations.queries import unit_rates
+    from kundpuls.web.surveys.models import Distribution, Survey
+
+    manager = personas["manager_a"]
+    assert "Svarsfrekvens" not in _section(_page(manager), "nki")  # nobody invited yet: no rate
+    survey = Survey.objects.get(key="nki")
+    link = Distribution.objects.get(survey=survey, unit__code="VOF-HT-N")
+    for i in range(40):
+        Invitation.objects.create(
+            survey=survey,
+            distribution=link,
+            unit=link.unit,
+            token_hash=uuid.uuid4().hex,
+            answered_at=timezone.now() if i % 5 < 2 else None,
+        )
+    rate = next(r for r in unit_rates(survey) if r.unit_code == "VOF-HT-N")
+    text = " ".join(re.sub(r"<[^>]+>", "", _section(_page(manager), "nki")).split())
+    low, high = number(rate.ci_low, "sv"), number(rate.ci_high, "sv")
+    shown = f"Svarsfrekvens {number(rate.estimate, 'sv')} % ({low}–{high})"
+    assert f"{shown} av 40 inbjudna kunder" in text, text
+    assert rate.answered == 16
