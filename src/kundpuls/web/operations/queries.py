@@ -131,6 +131,11 @@ class SystemHealth:
     failed_webhooks: int
 
     @property
+    def late_job_labels(self) -> str:
+        """The late jobs' names, in one line."""
+        return ", ".join(job.label for job in self.late_jobs)
+
+    @property
     def attention(self) -> bool:
         """True when something here needs an operator (a failed or late job, mail or webhooks failing)."""
         return bool(self.failed_jobs or self.late_jobs or self.bounces or self.failed_webhooks)
