@@ -86,3 +86,45 @@ def test_duckdb_and_spark_give_identical_cross_products_and_comments(lake, spark
         else:
             pd.testing.assert_frame_equal(found.comments, expected.comments)
             assert found.respondents == expected.respondents
+
+
+def test_duckdb_queries_in_parallel_threads_never_see_each_others_files(tmp_path):
+    """A server answers requests in threads over one in-process DuckDB: each query's view of its files is
+    private to its cursor. (With views in the shared catalogue, one thread's files replaced the other's:
+    "Catalog write-write conflict" or a column "not found in FROM clause".)"""
+    import threading
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from kundpuls.analytics.lake.manifest import lake_location
+
+    for name, column, value in (("a.parquet", "item_a", 1.0), ("b.parquet", "item_b", 2.0)):
+        pq.write_table(pa.table({column: [value] * 50}), tmp_path / name)
+    location = lake_location(tmp_path)
+    engine = DuckDBEngine(threads=1)
+    failures: list[str] = []
+
+    def run(file: str, column: str, expected: float) -> None:
+        for _ in range(60):
+            try:
+                table = engine.execute(
+                    f"SELECT sum({column}) AS total FROM responses",
+                    lake=location,
+                    files={"responses": [file]},
+                    tables={},
+                )
+                if table.column("total")[0].as_py() != expected * 50:
+                    failures.append(f"{column}: {table.column('total')[0]}")
+            except Exception as exc:
+                failures.append(f"{column}: {type(exc).__name__}: {exc}")
+
+    threads = [
+        threading.Thread(target=run, args=("a.parquet", "item_a", 1.0)),
+        threading.Thread(target=run, args=("b.parquet", "item_b", 2.0)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []

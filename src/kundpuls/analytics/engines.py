@@ -93,7 +93,13 @@ class DuckDBEngine:
             for name, relative in files.items():
                 paths = [lake.path(p) for p in relative]
                 if lake.is_local:
-                    con.read_parquet(paths, union_by_name=True).create_view(f"{name}_files")
+                    # a TEMPORARY view is private to this cursor; ``relation.create_view`` would make one in
+                    # the shared catalogue, where two threads' queries replace each other's files
+                    listed = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
+                    con.sql(
+                        f"CREATE OR REPLACE TEMPORARY VIEW {name}_files AS "
+                        f"SELECT * FROM read_parquet([{listed}], union_by_name = true)"
+                    )
                 else:
                     con.register(f"{name}_files", _arrow_dataset(lake, paths))
                 present = con.sql(f"SELECT * FROM {name}_files LIMIT 0").columns

@@ -370,6 +370,23 @@ def _comments(
     return CommentSummary(False, respondents, int(rows.size), tuple(themes), plan.comment_threshold)
 
 
+def unit_comment_summary(
+    lake: str | os.PathLike[str],
+    definition: SurveyDefinition,
+    unit: str,
+    *,
+    threshold_setting: int,
+    period: str,
+    period_kind: str = "quarter",
+    language: str = "sv",
+    taxonomy: Taxonomy | None = None,
+) -> CommentSummary:
+    """The unit's comment themes of one period exactly as its report shows them, without the rest of the
+    report (the start page's themes of this period and the one before)."""
+    plan = survey_plan(lake, definition, threshold_setting=threshold_setting)
+    return _comments(lake, plan, unit, period, period_kind, language, taxonomy or default_taxonomy())
+
+
 def _notes(threshold: int, comment_threshold: int, language: str) -> tuple[str, ...]:
     """What a reader needs to know to read the numbers, in plain words of ``language``."""
     if language == "en":

@@ -117,3 +117,82 @@ def test_an_analyst_sees_units_with_too_few_answers_but_not_units_that_never_ran
     never = [u for u in Unit.objects.filter(path__startswith="/") if str(u.pk) not in with_answers]
     assert never
     assert not [u.name for u in never if u.name in hidden]  # never ran the survey: not "too few"
+
+
+def test_a_manager_sees_the_comment_theme_her_customers_raise_clearly_more_often(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    """Sixteen more customers of her unit this quarter write about waiting on the phone: the start page says
+    Väntetid is raised clearly more often than the quarter before (and, before they wrote, did not)."""
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from kundpuls.web.org.actors import CLI
+    from kundpuls.web.responses.actions import IncomingResponse, import_responses, sync_to_lake
+    from kundpuls.web.responses.models import Response
+    from kundpuls.web.surveys.models import Distribution, Survey
+    from kundpuls.web.surveys.queries import current_version
+
+    manager = personas["manager_a"]
+    raised = "Tas upp tydligt oftare i kommentarerna"
+    before = " ".join(re.sub(r"<[^>]+>", "", _section(_page(manager), "nki")).split())
+    assert f"{raised}: Väntetid" not in before
+
+    survey = Survey.objects.get(key="nki")
+    version = current_version(survey)
+    assert version is not None
+    link = Distribution.objects.get(survey=survey, unit__code="VOF-HT-N")
+    template = Response.objects.filter(distribution=link).order_by("-submitted_at").first()
+    assert template is not None
+    waits = [
+        "Fick vänta i telefonkön i över en timme innan någon svarade.",
+        "Alldeles för lång väntetid, jag väntade tre veckor på besked.",
+        "Telefonkön var helt orimlig, ingen svarade på fyrtio minuter.",
+        "Det tar alldeles för lång tid att få svar när man ringer.",
+    ]
+    rows = [
+        IncomingResponse(
+            distribution=link,
+            submission_id=str(uuid.UUID(int=0xAB_0000 + i)),
+            answers={**template.answers, "kommentar": waits[i % len(waits)]},
+            language="sv",
+            submitted_at=datetime(2026, 6, 1, 10, tzinfo=UTC) + timedelta(hours=i),
+        )
+        for i in range(16)
+    ]
+    import_responses(version, rows, actor=CLI)
+    sync_to_lake()
+
+    after = " ".join(re.sub(r"<[^>]+>", "", _section(_page(manager), "nki")).split())
+    assert re.search(rf"{raised}: (.* · )?Väntetid \d+ \(\d+ under 2026-Q1\)", after), after
+
+
+def test_a_manager_sees_her_units_response_rate_as_the_invitation_page_counts_it(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    import uuid
+
+    from django.utils import timezone
+
+    from kundpuls.web.invitations.models import Invitation
+    from kundpuls.web.invitations.queries import unit_rates
+    from kundpuls.web.surveys.models import Distribution, Survey
+
+    manager = personas["manager_a"]
+    assert "Svarsfrekvens" not in _section(_page(manager), "nki")  # nobody invited yet: no rate
+    survey = Survey.objects.get(key="nki")
+    link = Distribution.objects.get(survey=survey, unit__code="VOF-HT-N")
+    for i in range(40):
+        Invitation.objects.create(
+            survey=survey,
+            distribution=link,
+            unit=link.unit,
+            token_hash=uuid.uuid4().hex,
+            answered_at=timezone.now() if i % 5 < 2 else None,
+        )
+    rate = next(r for r in unit_rates(survey) if r.unit_code == "VOF-HT-N")
+    text = " ".join(re.sub(r"<[^>]+>", "", _section(_page(manager), "nki")).split())
+    low, high = number(rate.ci_low, "sv"), number(rate.ci_high, "sv")
+    shown = f"Svarsfrekvens {number(rate.estimate, 'sv')} % ({low}–{high})"
+    assert f"{shown} av 40 inbjudna kunder" in text, text
+    assert rate.answered == 16

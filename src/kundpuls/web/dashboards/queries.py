@@ -19,9 +19,9 @@ from kundpuls.analytics.lake.manifest import lake_location, manifest_exists, rea
 from kundpuls.errors import NotFound
 from kundpuls.instruments import SurveyDefinition, stored_items
 from kundpuls.reports import cache
-from kundpuls.reports.contracts import Overview, UnitReport
+from kundpuls.reports.contracts import CommentSummary, Overview, UnitReport
 from kundpuls.reports.overview import organisation_overview
-from kundpuls.reports.unit_report import survey_frame, survey_plan, unit_report
+from kundpuls.reports.unit_report import survey_frame, survey_plan, unit_comment_summary, unit_report
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.org.tenancy import organisation_id, organisation_ids_of
@@ -172,6 +172,25 @@ def unit_results(
         )
 
     return cache.cached(key, compute)
+
+
+def unit_comment_themes(
+    user: Any, unit: Unit, definition: SurveyDefinition, *, period_kind: str, period: str, language: str
+) -> CommentSummary | None:
+    """The unit's comment themes of one period as its results page shows them; None for a reader whose
+    role does not include comments."""
+    if not can(user, Capability.VIEW_COMMENTS, unit):
+        return None
+    return unit_comment_summary(
+        lake_dir(),
+        definition,
+        unit.code,
+        threshold_setting=threshold_setting(),
+        period=period,
+        period_kind=period_kind,
+        language=language,
+        taxonomy=taxonomy_in_force(organisation_id(unit)),
+    )
 
 
 def overview(

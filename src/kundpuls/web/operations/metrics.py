@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from kundpuls.web import request_metrics
 from kundpuls.web.operations.models import JobOutcome
-from kundpuls.web.operations.queries import job_statuses, lake_state
+from kundpuls.web.operations.queries import job_statuses, lake_state, task_queue_depth
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -144,8 +144,6 @@ def _jobs(out: Exposition, now: datetime) -> None:
 
 
 def _data(out: Exposition, now: datetime) -> None:
-    from django_tasks_db.models import DBTaskResult
-
     from kundpuls.web.invitations.models import Invitation
     from kundpuls.web.responses.models import Response
 
@@ -177,7 +175,7 @@ def _data(out: Exposition, now: datetime) -> None:
         "kundpuls_task_queue_depth",
         "gauge",
         "Background tasks (invitation mails) ready to run.",
-        [({}, DBTaskResult.objects.ready().count())],
+        [({}, task_queue_depth())],
     )
     out.family(
         "kundpuls_mail_bounces",

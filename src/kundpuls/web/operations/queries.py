@@ -108,3 +108,70 @@ def lake_state() -> LakeState:
     updated = datetime.fromisoformat(manifest.updated_at) if manifest.updated_at else None
     waiting = Response.objects.filter(pk__gt=manifest.watermark or 0).count()
     return LakeState(manifest.generation, manifest.watermark, updated, waiting)
+
+
+#: How far back the start page looks for bounced mails and webhook deliveries that gave up.
+HEALTH_WINDOW = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class SystemHealth:
+    """What an operator's start page says about the installation (the status page has the details).
+
+    ``late_jobs``: jobs that are on but have not started for two of their intervals (no worker running, or
+    one stuck); ``failed_jobs``: jobs whose last run failed; ``bounces`` and ``failed_webhooks`` count the
+    last :data:`HEALTH_WINDOW`.
+    """
+
+    lake: LakeState
+    failed_jobs: list[JobStatus]
+    late_jobs: list[JobStatus]
+    queue_depth: int
+    bounces: int
+    failed_webhooks: int
+
+    @property
+    def late_job_labels(self) -> str:
+        """The late jobs' names, in one line."""
+        return ", ".join(job.label for job in self.late_jobs)
+
+    @property
+    def attention(self) -> bool:
+        """True when something here needs an operator (a failed or late job, mail or webhooks failing)."""
+        return bool(self.failed_jobs or self.late_jobs or self.bounces or self.failed_webhooks)
+
+
+def task_queue_depth() -> int:
+    """Background tasks (invitation mails) ready to run."""
+    from django_tasks_db.models import DBTaskResult
+
+    return int(DBTaskResult.objects.ready().count())
+
+
+def system_health(now: datetime | None = None) -> SystemHealth:
+    """The lake's lag, failed and late jobs, the task queue, the last week's bounces and failed webhooks."""
+    from kundpuls.web.invitations.models import Invitation
+    from kundpuls.web.webhooks.models import DeliveryStatus, WebhookDelivery
+
+    now = now or timezone.now()
+    since = now - HEALTH_WINDOW
+    jobs = job_statuses(now)
+    late = [
+        job
+        for job in jobs
+        if job.enabled
+        and (
+            job.last_started_at is None
+            or now - job.last_started_at > timedelta(seconds=2 * job.interval_seconds)
+        )
+    ]
+    return SystemHealth(
+        lake=lake_state(),
+        failed_jobs=[job for job in jobs if job.last_outcome == "failed"],
+        late_jobs=late,
+        queue_depth=task_queue_depth(),
+        bounces=Invitation.objects.filter(bounced_at__gte=since).count(),
+        failed_webhooks=WebhookDelivery.objects.filter(
+            status=DeliveryStatus.FAILED, next_attempt_at__gte=since, webhook__removed_at__isnull=True
+        ).count(),
+    )

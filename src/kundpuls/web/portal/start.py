@@ -1,12 +1,15 @@
 """The start page: what needs a person's attention today, gathered from the apps below the portal.
 
 For everyone with roles: the results of the units they hold a role on (the main index of each of their
-organisation's surveys, its interval, n and whether it changed clearly), their open, new and overdue
-follow-up cases, and the goals in force on their units that are not met or uncertain. For analysts and
-administrators also the organisation's clear drops and the units whose answers are too few to show. For a
-superuser the lake's freshness. Each item links to the page where it is acted on. Nothing here computes a
-number: the values are the overview's (:func:`kundpuls.web.dashboards.queries.overview`), so they equal
-the results pages.
+organisation's surveys, its interval, n and whether it changed clearly; the response rate where customers
+were invited; the comment themes raised clearly more often than the period before), their open, new and
+overdue follow-up cases, and the goals in force on their units that are not met or uncertain. For analysts
+and administrators also the organisation's clear drops and the units whose answers are too few to show.
+For a superuser the system's health (:func:`kundpuls.web.operations.queries.system_health`). Each item links
+to the page where it is acted on. Nothing here computes a number: the values are the overview's
+(:func:`kundpuls.web.dashboards.queries.overview`), the unit page's comment themes
+(:func:`kundpuls.web.dashboards.queries.unit_comment_themes`) and the invitation page's response rates, so
+they equal those pages.
 """
 
 from __future__ import annotations
@@ -18,10 +21,14 @@ from typing import Any
 from django.utils import timezone
 
 from kundpuls.reports.contracts import Overview, OverviewRow
+from kundpuls.stats.count_change import rise_p_values
 from kundpuls.stats.goal_status import GoalState
+from kundpuls.stats.multiplicity import bh_reject
 from kundpuls.web.cases.queries import cases_for, is_overdue
 from kundpuls.web.dashboards import queries as results
 from kundpuls.web.goals.queries import GoalRow, goal_statuses
+from kundpuls.web.invitations.queries import UnitRate, unit_rates
+from kundpuls.web.operations.queries import SystemHealth, system_health
 from kundpuls.web.org.models import Role, RoleKind, Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.responses.queries import lake_updated_at
@@ -30,6 +37,29 @@ from kundpuls.web.responses.queries import lake_updated_at
 NEW_CASE_DAYS = 7
 #: At most this many rows per list on the start page (the full lists are one click away).
 LIST_LIMIT = 8
+#: At most this many rising comment themes per unit (:func:`_theme_rises` says when a theme rises).
+THEMES_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class ThemeRise:
+    """A comment theme raised in ``count`` comments this period and ``previous`` the period before."""
+
+    key: str
+    label: str
+    count: int
+    previous: int
+
+
+@dataclass(frozen=True)
+class OwnResult:
+    """The main index of one of the person's units, with its response rate (invited customers only) and
+    the comment themes that rose since ``previous_period``."""
+
+    row: OverviewRow
+    rate: UnitRate | None = None
+    themes: list[ThemeRise] = field(default_factory=list)
+    previous_period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,7 +69,7 @@ class SurveyResults:
     survey_key: str
     title: str
     overview: Overview
-    own: list[OverviewRow]
+    own: list[OwnResult]
     drops: list[OverviewRow] = field(default_factory=list)
     hidden: list[OverviewRow] = field(default_factory=list)
 
@@ -56,6 +86,7 @@ class StartPage:
     analyst: bool
     lake_updated_at: datetime | None
     superuser: bool
+    health: SystemHealth | None = None
 
     @property
     def nothing_to_do(self) -> bool:
@@ -77,7 +108,47 @@ def _root(path: str) -> str:
     return path.strip("/").split("/")[0]
 
 
-def _survey_results(user: Any, own_codes: set[str], analyst: bool, language: str) -> list[SurveyResults]:
+def _theme_rises(
+    user: Any, unit: Unit, definition: Any, overview: Overview, language: str
+) -> tuple[list[ThemeRise], str | None]:
+    """The themes the unit's comments raised clearly more often this period than the period before, most
+    risen first: more than the change in the number of respondents explains, with the false discovery rate
+    kept at 5 % across the unit's themes (:func:`kundpuls.stats.count_change.rise_p_values`, then
+    Benjamini–Hochberg). Nothing when either period's comments are hidden or not readable."""
+    periods = list(overview.periods)
+    if overview.period not in periods or periods.index(overview.period) == 0:
+        return [], None
+    previous_period = periods[periods.index(overview.period) - 1]
+    now = results.unit_comment_themes(
+        user, unit, definition, period_kind=overview.period_kind, period=overview.period, language=language
+    )
+    if now is None or now.suppressed or not now.themes:
+        return [], previous_period
+    before = results.unit_comment_themes(
+        user, unit, definition, period_kind=overview.period_kind, period=previous_period, language=language
+    )
+    if before is None or before.suppressed or not before.respondents:
+        return [], previous_period
+    earlier = {theme.key: theme.count for theme in before.themes}
+    counts = [(theme, earlier.get(theme.key, 0)) for theme in now.themes]
+    p_values = rise_p_values(
+        [theme.count for theme, _ in counts],
+        [previous for _, previous in counts],
+        respondents_now=now.respondents or 0,
+        respondents_before=before.respondents or 0,
+    )
+    rises = [
+        ThemeRise(theme.key, theme.label, theme.count, previous)
+        for (theme, previous), flagged in zip(counts, bh_reject(p_values), strict=True)
+        if flagged
+    ]
+    rises.sort(key=lambda r: (-(r.count - r.previous), r.label))
+    return rises[:THEMES_SHOWN], previous_period
+
+
+def _survey_results(
+    user: Any, own_units: dict[str, Unit], analyst: bool, language: str
+) -> list[SurveyResults]:
     """The main index of each survey of the person's organisations (one never run there is left out)."""
     roots = {
         _root(path) for path in units_where(user, Capability.VIEW_RESULTS).values_list("path", flat=True)
@@ -96,7 +167,13 @@ def _survey_results(user: Any, own_codes: set[str], analyst: bool, language: str
             descending=False,
             language=language,
         )
-        own = [row for row in overview.rows if row.unit_code in own_codes and row.measured]
+        rates = {rate.unit_code: rate for rate in unit_rates(survey) if rate.invited}
+        own = []
+        for row in overview.rows:
+            if row.unit_code not in own_units or not row.measured:
+                continue
+            themes, previous = _theme_rises(user, own_units[row.unit_code], definition, overview, language)
+            own.append(OwnResult(row, rates.get(row.unit_code), themes, previous))
         drops: list[OverviewRow] = []
         hidden: list[OverviewRow] = []
         if analyst:
@@ -120,7 +197,7 @@ def start_page(user: Any, *, language: str = "sv") -> StartPage:
     """Everything the start page shows for ``user``."""
     role_units = _role_units(user)
     analyst = _is_analyst(user)
-    own_codes = {unit.code for unit in role_units}
+    own_units = {unit.code: unit for unit in role_units}
     may_see_cases = can(user, Capability.VIEW_CASES)
     open_cases = new_cases = overdue_cases = 0
     if may_see_cases:
@@ -137,7 +214,7 @@ def start_page(user: Any, *, language: str = "sv") -> StartPage:
     ][:LIST_LIMIT]
     return StartPage(
         role_units=role_units,
-        surveys=_survey_results(user, own_codes, analyst, language),
+        surveys=_survey_results(user, own_units, analyst, language),
         open_cases=open_cases,
         new_cases=new_cases,
         overdue_cases=overdue_cases,
@@ -146,4 +223,5 @@ def start_page(user: Any, *, language: str = "sv") -> StartPage:
         analyst=analyst,
         lake_updated_at=lake_updated_at(),
         superuser=bool(user.is_superuser),
+        health=system_health() if user.is_superuser else None,
     )
