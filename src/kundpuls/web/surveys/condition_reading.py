@@ -83,7 +83,7 @@ def _part(part: str, items: dict[str, dict[str, Any]]) -> str | None:
         value = _shown(number)
     else:
         option = raw[1:-1]
-        value = f"“{item['options'].get(option, option)}”"
+        value = _("“%(option)s”") % {"option": item["options"].get(option, option)}
     template = _("“%(question)s” is %(value)s") if op == "==" else _("“%(question)s” is not %(value)s")
     return template % {"question": item["text"], "value": value}
 
