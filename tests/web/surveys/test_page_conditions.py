@@ -89,6 +89,9 @@ def test_a_page_condition_is_built_from_the_pickers_changed_and_cleared(patient:
     assert '<option value="besokstyp" selected>' in again and '<option value="lakare" selected>' in again
     assert '<li lang="sv">Visas bara om ”Vem träffade du vid besöket?” är ”Läkare”.</li>' in again
     assert '<li lang="en">Shown only if “Whom did you see at the visit?” is “Doctor”.</li>' in again
+    outline = patient.get(EDITOR).content.decode()
+    said = "Visas bara om ”Vem träffade du vid besöket?” är ”Läkare”."
+    assert f'<p class="muted condition">{said}</p>' in outline
     # changed: another question of an earlier page
     changed = patient.post(PAGE, TEXTS | {"cond_item": "till_kontakt", "cond_op": "!=", "cond_value": "nej"})
     assert changed.status_code == 302

@@ -285,9 +285,7 @@ class ConditionForm(forms.Form):
         if written:
             self._check_written(written)
             return
-        if not key:
-            if op or value:
-                self.add_error("cond_item", _("Choose the question the condition is about."))
+        if not key:  # "—": always shown, whatever the other two pickers still say
             return
         item = self.conditions.find(key)
         if item is None:

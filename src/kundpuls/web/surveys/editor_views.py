@@ -120,6 +120,7 @@ def _pages(data: dict[str, Any]) -> list[dict[str, Any]]:
                     "first": p == 0 and b == 0,
                     "last": p == len(data["pages"]) - 1 and b == len(page["blocks"]) - 1,
                     "questions": questions,
+                    "condition": _condition_said(block.get("show_if"), data),
                 }
             )
         pages.append(
@@ -130,9 +131,16 @@ def _pages(data: dict[str, Any]) -> list[dict[str, Any]]:
                 "untranslated": bool(english_gaps.missing_in(page)),
                 "blocks": blocks,
                 "questions": [q for block in blocks for q in block["questions"]],
+                "condition": _condition_said(page.get("show_if"), data),
             }
         )
     return pages
+
+
+def _condition_said(source: str | None, data: dict[str, Any]) -> str:
+    """A page's or section's condition in the page's language ("Visas bara om …."), or "" without one."""
+    said = dict(readings(source, data))
+    return said.get(_language(), "")
 
 
 def _page_choices(data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -342,7 +350,7 @@ def _node_texts(request: HttpRequest, key: str, node: str, *, block: bool) -> Ht
         "survey": survey,
         "form": form,
         "page_key": node,
-        "block": block,
+        "is_section": block,  # not "block": inside {% block %} Django's own "block" is always set
         "page": p + 1,
         "readings": readings(form.picked() if form.showing_values else stored.get("show_if"), data),
     }
