@@ -284,3 +284,47 @@ def test_the_versions_page_names_a_changed_page_and_section_condition_in_words(p
     assert "Visas nu för alla (villkoret togs bort" not in html  # v1 had none: nothing removed against it
     english = patient.get("/portal/enkater/patient/versioner/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Now shown only if “Whom did you see at the visit?” is not “Another profession”." in english
+
+
+def test_a_multiple_choice_answer_is_looked_for_among_the_choices(personas: dict[str, Any]) -> None:
+    from kundpuls.web.surveys.actions import save_draft
+
+    version = create_from_template("nps", owner=Unit.objects.get(code="EXK"), actor=CLI)
+    data = drafts.add_question(
+        version.definition, "nps", drafts.default_question("multiple_choice", "kanaler")
+    )
+    save_draft(version.survey, data, actor=CLI)
+    client = _client(personas)
+    url = "/portal/enkater/nps/redigera/sida/foljdfragor/"
+    texts = {"title_sv": "Följdfrågor", "title_en": "Follow-up"}
+    refreshed = client.post(url, texts | {"cond_item": "kanaler", "show_values": "1"}).content.decode()
+    assert [op for op, _label in _options(refreshed, "cond_op")] == ["", "in", "not in"]
+    assert ("2", "Alternativ 2 (2)") in _options(refreshed, "cond_value")
+    saved = client.post(url, texts | {"cond_item": "kanaler", "cond_op": "not in", "cond_value": "2"})
+    assert saved.status_code == 302
+    assert _page(_draft("nps"), "foljdfragor")["show_if"] == "'2' not in kanaler"
+    again = client.get(url).content.decode()
+    assert '<option value="not in" selected>' in again and '<option value="2" selected>' in again
+    assert '<li lang="sv">Visas bara om ”Ny fråga” innehåller inte ”Alternativ 2”.</li>' in again
+    assert '<li lang="en">Shown only if “New question” does not include “Option 2”.</li>' in again
+    refused = client.post(url, texts | {"cond_item": "kanaler", "cond_op": "<=", "cond_value": "2"})
+    assert refused.status_code == 400 and "”&lt;=” är ingen jämförelse" in _error(
+        refused.content.decode(), "cond_op"
+    )
+
+
+@pytest.mark.parametrize(
+    ("item", "said"),
+    [("info_forklaring", "(en cirkel)"), ("info_egenvard", "samma sida"), ("kon", "kommer senare")],
+)
+def test_a_questions_condition_on_itself_its_page_or_later_is_refused(
+    patient: Client, item: str, said: str
+) -> None:
+    url = EDITOR + "fraga/info_forklaring/"
+    before = _draft()
+    posted = shown_form(patient, url) | {"cond_item": item, "cond_op": "==", "cond_value": "nej"}
+    response = patient.post(url, posted)
+    assert response.status_code == 400
+    error = _error(response.content.decode(), "cond_item")
+    assert said in error and f"”{item}”" in error, error
+    assert _draft() == before
