@@ -127,7 +127,8 @@ def test_a_keyboard_alone_edits_a_section_positive_answers_and_the_driver_model(
         page.keyboard.press("Enter")
     _tab_to(page, "#id_title_en")
     page.keyboard.type("Accessibility")
-    _tab_to(page, "form.stack button[type=submit]")
+    # the save button, not "Visa svaren" (named show_values), which lists a condition's answers
+    _tab_to(page, "form.stack button[type=submit]:not([name])")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("#b-tillganglighet")
@@ -146,7 +147,7 @@ def test_a_keyboard_alone_edits_a_section_positive_answers_and_the_driver_model(
         page.keyboard.press("Enter")
     _tab_to(page, "input[name=positive_0][value=ja_delvis]")
     page.keyboard.press("Space")
-    _tab_to(page, "form.stack button[type=submit]")
+    _tab_to(page, "form.stack button[type=submit]:not([name])")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/kodbok/index/" not in page.url, page.locator("main").inner_text()[:2000]
@@ -163,7 +164,7 @@ def test_a_keyboard_alone_edits_a_section_positive_answers_and_the_driver_model(
     page.keyboard.press("Space")
     _tab_to(page, f"#id_mode_{names.index('BEMOTANDE')}")
     page.keyboard.type("B")  # a closed select takes the start of an option
-    _tab_to(page, "form.stack button[type=submit]")
+    _tab_to(page, "form.stack button[type=submit]:not([name])")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/drivarmodell/" not in page.url, page.locator("main").inner_text()[:2000]

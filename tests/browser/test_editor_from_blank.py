@@ -74,8 +74,9 @@ def _build(staff: Any, live_server: Any, unit_pk: int) -> dict[str, str]:
     staff.locator("#id_text_sv").fill("Vad var bäst?")
     staff.locator("#id_text_en").fill("What was best?")
     staff.locator("#id_cond_item").select_option(keys["rating"])
+    _click(staff, "Visa svaren")  # without JavaScript the server lists the question's answers
     staff.locator("#id_cond_op").select_option(">=")
-    staff.locator("#id_cond_value").fill("4")
+    staff.locator("#id_cond_value").select_option("4")
     _click(staff, "Spara frågan")
     outline = staff.locator(f"#q-{keys['follow_up']}").inner_text()
     assert "visas om" in outline and "Hur nöjd är du med hjälpen?" in outline, outline

@@ -7,11 +7,11 @@ input is refused in Swedish on its field, naming the value, never with a server 
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 from django.test import Client
+from shown_form import shown_form
 
 from kundpuls.web.org.actors import CLI
 from kundpuls.web.org.models import Unit
@@ -21,74 +21,6 @@ from kundpuls.web.surveys.models import Survey
 from kundpuls.yaml_input import load_yaml
 
 BACKEND = "kundpuls.web.accounts.backends.EmailBackend"
-
-
-class _FormReader(HTMLParser):
-    """What a browser submits from the page's first POST form with a CSRF token: the fields as shown."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fields: list[tuple[str, str]] = []
-        self.in_form = False
-        self.done = False
-        self.select: str | None = None
-        self.first_option: str | None = None
-        self.selected = False
-        self.textarea: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form" and a.get("method") == "post" and not self.done and "action" not in a:
-            self.in_form = True
-        if not self.in_form:
-            return
-        if tag == "input" and a.get("name"):
-            kind = a.get("type", "text")
-            if kind in ("checkbox", "radio"):
-                if "checked" in a:
-                    self.fields.append((a["name"], a.get("value", "on")))
-            elif kind != "submit":
-                self.fields.append((a["name"], a.get("value", "")))
-        elif tag == "select":
-            self.select, self.first_option, self.selected = a.get("name"), None, False
-        elif tag == "option" and self.select:
-            if self.first_option is None:
-                self.first_option = a.get("value", "")
-            if "selected" in a:
-                self.fields.append((self.select, a.get("value", "")))
-                self.selected = True
-        elif tag == "textarea":
-            self.textarea = a.get("name")
-            self.fields.append((self.textarea or "", ""))
-
-    def handle_data(self, data: str) -> None:
-        if self.textarea is not None:
-            name, value = self.fields.pop()
-            self.fields.append((name, value + data.lstrip("\n") if not value else value + data))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select" and self.select:
-            if not self.selected and self.first_option is not None:
-                self.fields.append((self.select, self.first_option))
-            self.select = None
-        elif tag == "textarea":
-            self.textarea = None
-        elif tag == "form" and self.in_form:
-            self.in_form, self.done = False, True
-
-
-def _shown_form(client: Client, url: str) -> dict[str, Any]:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    reader = _FormReader()
-    reader.feed(response.content.decode())
-    data: dict[str, Any] = {}
-    for name, value in reader.fields:
-        if name in data:
-            data[name] = [*(data[name] if isinstance(data[name], list) else [data[name]]), value]
-        else:
-            data[name] = value
-    return data
 
 
 def _client(personas: dict[str, Any]) -> Client:
@@ -121,7 +53,7 @@ def test_every_templates_codebook_posted_back_as_shown_is_unchanged(
     pages.append(f"/portal/enkater/{key}/redigera/kodbok/drivarmodell/")
     pages.append(f"/portal/enkater/{key}/redigera/kodbok/speglingar/")
     for url in pages:
-        data = _shown_form(client, url)
+        data = shown_form(client, url)
         response = client.post(url, data)
         assert response.status_code == 302, (url, _errors(response.content.decode()))
         assert _draft(key) == before, url
@@ -140,7 +72,7 @@ def test_positive_answers_and_weights_edited_reach_the_definition_file(personas:
     url = "/portal/enkater/patient/redigera/kodbok/index/HELHETSINTRYCK/"
     page = client.get(url).content.decode()
     assert "Andel positiva svar" in page and "Positiva svar" in page
-    data = _shown_form(client, url)
+    data = shown_form(client, url)
     assert data["positive_0"] == ["4", "5"] and data["positive_1"] == "ja_absolut"
     data |= {"positive_0": ["3", "4", "5"], "weight_0": "2", "weight_1": "1,5"}
     saved = client.post(url, data)
@@ -150,7 +82,7 @@ def test_positive_answers_and_weights_edited_reach_the_definition_file(personas:
     assert index["positive"]["helhet_rekommendera"] == ["ja_absolut"]
     assert index["weights"] == {"helhet_betyg": 2.0, "helhet_rekommendera": 1.5}
     # back to equal weights: every weight emptied
-    data = _shown_form(client, url) | {"weight_0": "", "weight_1": ""}
+    data = shown_form(client, url) | {"weight_0": "", "weight_1": ""}
     assert client.post(url, data).status_code == 302
     assert _exported(client, "patient")["codebook"]["indices"]["HELHETSINTRYCK"]["weights"] == "equal"
 
@@ -161,7 +93,7 @@ def test_the_kind_of_an_index_changes_and_a_wrong_kind_is_refused_on_its_field(
     create_from_template("nki", owner=Unit.objects.get(code="EXK"), actor=CLI)
     client = _client(personas)
     url = "/portal/enkater/nki/redigera/kodbok/index/BEMOTANDE/"
-    data = _shown_form(client, url)
+    data = shown_form(client, url)
     assert data["kind"] == "scale_mean"
     # a positive share without positive answers: refused on each question's answers
     refused = client.post(url, data | {"kind": "positive_share"})
@@ -196,13 +128,13 @@ def test_a_bad_weight_is_refused_on_its_field_naming_the_value(
     create_from_template("nki", owner=Unit.objects.get(code="EXK"), actor=CLI)
     client = _client(personas)
     url = "/portal/enkater/nki/redigera/kodbok/index/NKI/"
-    data = _shown_form(client, url) | {"weight_0": weight, "weight_1": "1", "weight_2": "1"}
+    data = shown_form(client, url) | {"weight_0": weight, "weight_1": "1", "weight_2": "1"}
     refused = client.post(url, data)
     assert refused.status_code == 400
     html = refused.content.decode()
     assert any(shown in e for e in _errors(html)), _errors(html)
     assert 'href="#id_weight_0"' in html  # the summary links to the field
-    partial = client.post(url, _shown_form(client, url) | {"weight_0": "2"})
+    partial = client.post(url, shown_form(client, url) | {"weight_0": "2"})
     assert partial.status_code == 400
     assert any("Ge nki_forvantan en vikt också" in e for e in _errors(partial.content.decode()))
     assert _draft("nki")["codebook"]["indices"]["NKI"]["weights"] == "equal"
@@ -212,7 +144,7 @@ def test_the_driver_model_edited_reaches_the_definition_file(personas: dict[str,
     create_from_template("nki", owner=Unit.objects.get(code="EXK"), actor=CLI)
     client = _client(personas)
     url = "/portal/enkater/nki/redigera/kodbok/drivarmodell/"
-    data = _shown_form(client, url)
+    data = shown_form(client, url)
     assert data["outcome"] == "NKI"
     assert data["path_from_0"] == "BEMOTANDE" and data["path_to_0"] == "NKI"
     # KOMPETENS out of the model; INFORMATION drives NKI through BEMOTANDE; BEMOTANDE measured in mode B
@@ -233,10 +165,10 @@ def test_the_driver_model_edited_reaches_the_definition_file(personas: dict[str,
     assert set(model["constructs"]) == {"BEMOTANDE", "INFORMATION", "TILLGANGLIGHET", "NKI"}
     assert model["constructs"]["BEMOTANDE"]["mode"] == "B"
     # no outcome: the survey has no driver model at all
-    assert client.post(url, _shown_form(client, url) | {"outcome": "", "drivers": []}).status_code == 302
+    assert client.post(url, shown_form(client, url) | {"outcome": "", "drivers": []}).status_code == 302
     assert "driver_model" not in _exported(client, "nki")["codebook"]
     # a new model on a survey without one: each driver points at the outcome when no path is given
-    fresh = _shown_form(client, url) | {"outcome": "NKI", "drivers": ["KOMPETENS"]}
+    fresh = shown_form(client, url) | {"outcome": "NKI", "drivers": ["KOMPETENS"]}
     assert client.post(url, fresh).status_code == 302
     model = _exported(client, "nki")["codebook"]["driver_model"]
     assert model["paths"] == [["KOMPETENS", "NKI"]]
@@ -247,7 +179,7 @@ def test_a_bad_driver_model_is_refused_in_swedish_on_its_field(personas: dict[st
     create_from_template("nki", owner=Unit.objects.get(code="EXK"), actor=CLI)
     client = _client(personas)
     url = "/portal/enkater/nki/redigera/kodbok/drivarmodell/"
-    data = _shown_form(client, url)
+    data = shown_form(client, url)
     cycle = data | {"path_from_4": "NKI", "path_to_4": "BEMOTANDE"}
     refused = client.post(url, cycle)
     assert refused.status_code == 400

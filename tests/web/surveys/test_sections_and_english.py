@@ -187,5 +187,5 @@ def test_the_versions_page_says_what_changed_in_sections_and_index_details(perso
     assert "Avsnittets rubrik ändrades från ”Kontinuitet och samordning” till ”Samordning”" in page.replace(
         "“", "”"
     ), page[page.find('<ul class="diff">') :][:1500]
-    assert "Visas nu bara om besokstyp == &#x27;lakare&#x27;" in page
+    assert "Visas nu bara om ”Vem träffade du vid besöket?” är ”Läkare”." in page  # the condition in words
     assert "Avsnitten står i en annan ordning." in page

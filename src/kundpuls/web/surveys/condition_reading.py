@@ -1,7 +1,8 @@
 """A show-if condition read aloud: ``rekommendera <= 6`` as “Hur troligt … kollega?” är 0–6.
 
 Covers what the editor's people write most: comparisons of one answer with a number, an option or yes/no,
-a yes/no answer on its own (or with ``not``), joined by ``and``. Anything else has no reading (None) and
+an option looked for among several choices (``'tel' in kanaler``), a yes/no answer on its own (or with
+``not``), joined by ``and``. Anything else has no reading (None) and
 the editor shows the condition as written.
 """
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 _VALUE = r"-?\d+(?:\.\d+)?|'[^']*'|\"[^\"]*\"|true|false"
 _COMPARISON = re.compile(rf"^([A-Za-z]\w*)\s*(<=|>=|==|!=|<|>)\s*({_VALUE})$")
 _BARE = re.compile(r"^(not\s+)?([A-Za-z]\w*)$")
+_MEMBER = re.compile(r"^'([^']*)'\s+(in|not\s+in)\s+([A-Za-z]\w*)$")
 _SHORT = 70
 
 
@@ -58,6 +60,13 @@ def _part(part: str, items: dict[str, dict[str, Any]]) -> str | None:
         item = items[bare.group(2)]
         value = _("no") if bare.group(1) else _("yes")
         return _("“%(question)s” is %(value)s") % {"question": item["text"], "value": value}
+    member = _MEMBER.match(part)
+    if member and member.group(3) in items:
+        item = items[member.group(3)]
+        value = _("“%(option)s”") % {"option": item["options"].get(member.group(1), member.group(1))}
+        template = _("“%(question)s” includes %(value)s") if member.group(2) == "in" else None
+        template = template or _("“%(question)s” does not include %(value)s")
+        return template % {"question": item["text"], "value": value}
     match = _COMPARISON.match(part)
     if match is None or match.group(1) not in items:
         return None
@@ -83,7 +92,7 @@ def _part(part: str, items: dict[str, dict[str, Any]]) -> str | None:
         value = _shown(number)
     else:
         option = raw[1:-1]
-        value = f"“{item['options'].get(option, option)}”"
+        value = _("“%(option)s”") % {"option": item["options"].get(option, option)}
     template = _("“%(question)s” is %(value)s") if op == "==" else _("“%(question)s” is not %(value)s")
     return template % {"question": item["text"], "value": value}
 

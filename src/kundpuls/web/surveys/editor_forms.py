@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kundpuls.instruments import list_templates
 from kundpuls.web.org.models import Unit
+from kundpuls.web.surveys.condition_picker import ConditionForm
 from kundpuls.web.surveys.forms import UnitChoiceField
-from kundpuls.web.surveys.question_form import KEY_RE, TEXT_MAX, TYPE_LABELS, PairedForm
+from kundpuls.web.surveys.question_form import KEY_RE, TEXT_MAX, TYPE_LABELS, PairedForm, paired
 
 SURVEY_KEY_RE = r"^[a-z][a-z0-9_]{0,39}$"
 
@@ -120,22 +121,21 @@ class SurveyTextsForm(PairedForm):
         return result
 
 
-class PageForm(PairedForm):
-    """A page: its title and introduction, and the condition under which it is shown."""
+class PageForm(ConditionForm, PairedForm):
+    """A page: its title and introduction, and the condition under which it is shown (the pickers)."""
 
     title_sv = _text(_("Page title (Swedish)"))
     title_en = _text(_("Page title (English)"))
     intro_sv = _text(_("Page introduction (Swedish)"), rows=2)
     intro_en = _text(_("Page introduction (English)"), rows=2)
-    show_if = forms.CharField(
-        label=_("Shown only if (a condition; empty: always)"),
-        required=False,
-        max_length=500,
-        help_text=_("For example: rekommendera <= 6. It may only use questions of earlier pages."),
-    )
 
-    def condition(self) -> str | None:
-        return (self.cleaned_data.get("show_if") or "").strip() or None
+    def groups(self) -> list[list[forms.BoundField]]:
+        return paired([f for f in self if f.name not in self.CONDITION_FIELDS])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.clean_condition(data)
+        return data
 
     def title(self) -> dict[str, str] | None:
         return _pair(self.cleaned_data.get("title_sv", ""), self.cleaned_data.get("title_en", ""))

@@ -28,6 +28,7 @@ from kundpuls.instruments.loading import definition_to_dict
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.surveys import actions, drafts, english_gaps, queries, version_diff
+from kundpuls.web.surveys.condition_picker import Place, conditions_at, readings
 from kundpuls.web.surveys.condition_reading import reading
 from kundpuls.web.surveys.definition_messages import describe_path, in_language, split_by_field
 from kundpuls.web.surveys.editor_forms import (
@@ -119,6 +120,7 @@ def _pages(data: dict[str, Any]) -> list[dict[str, Any]]:
                     "first": p == 0 and b == 0,
                     "last": p == len(data["pages"]) - 1 and b == len(page["blocks"]) - 1,
                     "questions": questions,
+                    "condition": _condition_said(block.get("show_if"), data),
                 }
             )
         pages.append(
@@ -129,9 +131,16 @@ def _pages(data: dict[str, Any]) -> list[dict[str, Any]]:
                 "untranslated": bool(english_gaps.missing_in(page)),
                 "blocks": blocks,
                 "questions": [q for block in blocks for q in block["questions"]],
+                "condition": _condition_said(page.get("show_if"), data),
             }
         )
     return pages
+
+
+def _condition_said(source: str | None, data: dict[str, Any]) -> str:
+    """A page's or section's condition in the page's language ("Visas bara om …."), or "" without one."""
+    said = dict(readings(source, data))
+    return said.get(_language(), "")
 
 
 def _page_choices(data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -248,11 +257,11 @@ def editor_question(request: HttpRequest, key: str, question: str) -> HttpRespon
     form = QuestionForm(
         request.POST or None,
         kind=kind,
-        earlier=_earlier_items(data, p),
+        conditions=conditions_at(data, Place(p, question=question), language=_language()),
         rows=QuestionForm.row_counts_of(stored),
         initial=QuestionForm.initial_from(stored),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not form.showing_values:
         changed = form.question(stored)
         problems = _save(
             request,
@@ -270,7 +279,7 @@ def editor_question(request: HttpRequest, key: str, question: str) -> HttpRespon
         placed, rest = split_by_field(rest_problems, f"pages[{p}].blocks[{b}].questions[{q}]", form.fields)
         for name, texts in placed.items():
             for text in texts:
-                form.add_error(name, text)
+                form.add_error(form.condition_field() if name == "show_if" else name, text)
         for text in rest:
             form.add_error(None, text)
     context = {
@@ -279,7 +288,7 @@ def editor_question(request: HttpRequest, key: str, question: str) -> HttpRespon
         "kind": TYPE_LABELS[kind],
         "question_key": question,
         "english": "en" in data.get("languages", []),
-        "reading": reading(stored["show_if"], data, language=_language()) if stored.get("show_if") else None,
+        "readings": readings(form.picked() if form.showing_values else stored.get("show_if"), data),
     }
     return render(request, "surveys/editor/question.html", context, status=400 if form.errors else 200)
 
@@ -314,9 +323,13 @@ def _node_texts(request: HttpRequest, key: str, node: str, *, block: bool) -> Ht
         f"{name}_{language}": (stored.get(name) or {}).get(language, "")
         for name in ("title", "intro")
         for language in ("sv", "en")
-    } | {"show_if": stored.get("show_if", "")}
+    }
     form = (BlockForm if block else PageForm)(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form.offer(
+        conditions_at(data, Place(p, block=node if block else None), language=_language()),
+        stored.get("show_if"),
+    )
+    if request.method == "POST" and form.is_valid() and not form.showing_values:
         replace = drafts.replace_block_texts if block else drafts.replace_page_texts
         changed = replace(data, node, title=form.title(), intro=form.intro(), show_if=form.condition())
         problems = _save(request, survey, changed)
@@ -325,7 +338,7 @@ def _node_texts(request: HttpRequest, key: str, node: str, *, block: bool) -> Ht
         for problem in problems:
             where = problem.field or ""
             if where == f"{path}.show_if":
-                form.add_error("show_if", in_language(problem))
+                form.add_error(form.condition_field(), in_language(problem))
                 continue
             for name in ("title", "intro"):
                 if where.startswith(f"{path}.{name}"):
@@ -333,23 +346,15 @@ def _node_texts(request: HttpRequest, key: str, node: str, *, block: bool) -> Ht
                     break
             else:
                 form.add_error(None, f"{describe_path(where)}: {in_language(problem)}")
-    context = {"survey": survey, "form": form, "page_key": node, "block": block, "page": p + 1}
+    context = {
+        "survey": survey,
+        "form": form,
+        "page_key": node,
+        "is_section": block,  # not "block": inside {% block %} Django's own "block" is always set
+        "page": p + 1,
+        "readings": readings(form.picked() if form.showing_values else stored.get("show_if"), data),
+    }
     return render(request, "surveys/editor/page.html", context, status=400 if form.errors else 200)
-
-
-def _earlier_items(data: dict[str, Any], page: int) -> list[tuple[str, str, str]]:
-    """(key, "text (key)", kind) of the items on pages before ``page`` a condition may compare."""
-    try:
-        definition = parse_definition(data, stored=True)
-    except DefinitionErrors:
-        return []
-    before = set(definition.page_keys[:page])
-    language = _language()
-    return [
-        (item.key, f"{item.text.in_language(language)[:70]} ({item.key})", item.kind)
-        for item in stored_items(definition)
-        if item.page_key in before and item.kind in ("numeric", "choice", "boolean")
-    ]
 
 
 def _item_choices(data: dict[str, Any]) -> list[tuple[str, str]]:

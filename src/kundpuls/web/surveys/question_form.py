@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kundpuls.instruments.presets import BACKGROUND_VARIABLES, CONTACT_KINDS, CURRENCY_LABELS
+from kundpuls.web.surveys.condition_picker import ConditionForm, Conditions
 
 SPARE_ROWS = 3
 MAX_ROWS = 60
@@ -88,7 +89,7 @@ def _pair(sv: str, en: str) -> dict[str, str] | None:
     return {"sv": sv} | ({"en": en} if en else {})
 
 
-class QuestionForm(PairedForm):
+class QuestionForm(ConditionForm, PairedForm):
     """One question of ``kind``; ``initial_from`` fills it from the stored form, ``question`` writes it."""
 
     key = forms.RegexField(
@@ -103,33 +104,6 @@ class QuestionForm(PairedForm):
     help_en = _text(_("Help text (English)"))
     required = forms.BooleanField(label=_("An answer is required"), required=False)
     dont_know = forms.BooleanField(label=_('Offer "Vet ej / ej aktuellt"'), required=False)
-    show_if = forms.CharField(
-        label=_("…or a condition written out"),
-        required=False,
-        max_length=500,
-        help_text=_(
-            "For example: rekommendera <= 6 or tjanst == 'bygglov'. "
-            "It may only use questions of earlier pages."
-        ),
-    )
-    cond_item = forms.ChoiceField(label=_("Shown only if the answer to"), required=False)
-    cond_op = forms.ChoiceField(
-        label=_("is"),
-        required=False,
-        choices=[
-            ("", "—"),
-            ("<=", _("at most")),
-            (">=", _("at least")),
-            ("==", _("equal to")),
-            ("!=", _("not equal to")),
-        ],
-    )
-    cond_value = forms.CharField(
-        label=_("the value"),
-        required=False,
-        max_length=100,
-        help_text=_("A number, an option's stored value, or ja/nej."),
-    )
     scale_min = forms.IntegerField(label=_("Lowest value"), required=False, min_value=-100, max_value=100)
     scale_max = forms.IntegerField(label=_("Highest value"), required=False, min_value=-100, max_value=100)
     min_label_sv = _text(_("Label of the lowest value (Swedish)"))
@@ -165,22 +139,12 @@ class QuestionForm(PairedForm):
         *args: Any,
         kind: str,
         rows: dict[str, int] | None = None,
-        earlier: list[tuple[str, str, str]] | None = None,
+        conditions: Conditions | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
-        self.earlier = {key: kind for key, _label, kind in earlier or []}
-        self.fields["cond_item"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (key, label) for key, label, _kind in earlier or []
-        ]
-        simple = _SIMPLE.match(self.initial.get("show_if", ""))
-        if not self.is_bound and simple and simple.group(1) in self.earlier:  # shown in the pickers
-            value = simple.group(3).strip("'")
-            value = {"true": "ja", "false": "nej"}.get(value, value)
-            self.initial.update(
-                {"cond_item": simple.group(1), "cond_op": simple.group(2), "cond_value": value, "show_if": ""}
-            )
+        self.offer(conditions or Conditions(), self.initial.get("show_if"))
         groups = GROUPS[kind]
         rows = rows or {}
         self.row_counts: dict[str, int] = {}
@@ -236,16 +200,12 @@ class QuestionForm(PairedForm):
             "help_en",
             "required",
             "dont_know",
-            "cond_item",
-            "cond_op",
-            "cond_value",
-            "show_if",
         )
         return [self[n] for n in names if n in self.fields and (n != "dont_know" or self.kind in _DONT_KNOW)]
 
     def type_fields(self) -> list[forms.BoundField]:
-        listed = {"key", "text_sv", "text_en", "help_sv", "help_en", "required", "dont_know", "show_if"}
-        listed |= {"cond_item", "cond_op", "cond_value"}
+        listed = {"key", "text_sv", "text_en", "help_sv", "help_en", "required", "dont_know"}
+        listed |= set(self.CONDITION_FIELDS)
         return [self[n] for n in self.fields if n not in listed and not _ROW_NAME.match(n)]
 
     def basic_groups(self) -> list[list[forms.BoundField]]:
@@ -349,10 +309,9 @@ class QuestionForm(PairedForm):
         if help_text:
             question["help"] = help_text
         question["required"] = bool(data.get("required"))
-        if data.get("show_if", "").strip():
-            question["show_if"] = data["show_if"].strip()
-        elif data.get("cond_item") and data.get("cond_op"):
-            question["show_if"] = self._picked_condition()
+        condition = self.condition()
+        if condition:
+            question["show_if"] = condition
         if self.kind in _DONT_KNOW and data.get("dont_know"):
             question["dont_know"] = stored.get("dont_know") or True
         elif self.kind not in _DONT_KNOW and stored.get("dont_know"):
@@ -410,19 +369,6 @@ class QuestionForm(PairedForm):
             ]
         return question
 
-    def _picked_condition(self) -> str:
-        """The pickers' condition: ``item op value`` (a choice's value quoted, ja/nej as true/false)."""
-        data = self.cleaned_data
-        item, op, value = data["cond_item"], data["cond_op"], (data.get("cond_value") or "").strip()
-        kind = self.earlier.get(item, "")
-        if kind == "boolean":
-            literal = "true" if value.casefold() in ("ja", "yes", "true", "1") else "false"
-        elif kind == "choice":
-            literal = "'" + value.replace("\\", "").replace("'", "") + "'"
-        else:
-            literal = value
-        return f"{item} {op} {literal}"
-
     def _rows(self, group: str, first: str) -> list[dict[str, Any]]:
         rows = []
         data = self.cleaned_data
@@ -457,12 +403,7 @@ class QuestionForm(PairedForm):
             for end in ("min_label_sv", "max_label_sv"):
                 if not (data.get(end) or "").strip():
                     self.add_error(end, _("Give the label in Swedish."))
-        if data.get("cond_item") and not data.get("cond_op") and not (data.get("show_if") or "").strip():
-            self.add_error("cond_op", _("Choose how the answer is compared."))
-        if data.get("cond_op") and not data.get("cond_item"):
-            self.add_error("cond_item", _("Choose the question the condition is about."))
-        if data.get("cond_op") and not (data.get("cond_value") or "").strip():
-            self.add_error("cond_value", _("Give the value to compare with."))
+        self.clean_condition(data)
         for group, first in (("options", "value"), ("items", "key"), ("contact", "key")):
             if group not in groups:
                 continue
@@ -475,7 +416,6 @@ class QuestionForm(PairedForm):
         return data
 
 
-_SIMPLE = re.compile(r"^\s*([A-Za-z]\w*)\s*(<=|>=|==|!=)\s*(-?\d+(?:\.\d+)?|'[^']*'|true|false)\s*$")
 _DONT_KNOW = {"rating", "single_choice", "multiple_choice", "matrix", "yes_no", "background"}
 _ROW_NAME = re.compile(r"^(options|items|contact)_")
 

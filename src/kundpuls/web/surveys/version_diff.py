@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from kundpuls.web.surveys.condition_reading import reading
 
 
 @dataclass(frozen=True)
@@ -70,12 +73,25 @@ def _listed(old: list[dict[str, Any]], new: list[dict[str, Any]], id_name: str, 
     return lines
 
 
-def _condition_change(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+Definitions = tuple[dict[str, Any], dict[str, Any]]
+
+
+def _condition_change(old: dict[str, Any], new: dict[str, Any], definitions: Definitions) -> list[str]:
+    """A node's changed condition in words (its reading in the page's language; else as written)."""
     if old.get("show_if") == new.get("show_if"):
         return []
-    if new.get("show_if"):
-        return [_("Now shown only if %(condition)s.") % {"condition": new["show_if"]}]
-    return [_("Now shown to everyone (the condition was removed).")]
+    language = "en" if (get_language() or "sv").startswith("en") else "sv"
+    before, after = (
+        (reading(node["show_if"], data, language=language) or node["show_if"]) if node.get("show_if") else ""
+        for node, data in zip((old, new), definitions, strict=True)
+    )
+    if after and before:
+        return [
+            _("Now shown only if %(condition)s (before: if %(old)s).") % {"condition": after, "old": before}
+        ]
+    if after:
+        return [_("Now shown only if %(condition)s.") % {"condition": after}]
+    return [_("Now shown to everyone (the condition was removed: shown only if %(old)s).") % {"old": before}]
 
 
 def _section_name(block: dict[str, Any], key: str) -> str:
@@ -113,7 +129,7 @@ def _section_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Differenc
             continue
         lines = _text_change(_("The section title"), before[key].get("title"), block.get("title"))
         lines += _text_change(_("The section introduction"), before[key].get("intro"), block.get("intro"))
-        lines += _condition_change(before[key], block)
+        lines += _condition_change(before[key], block, (old, new))
         result += [Difference("section", name, line) for line in lines]
     for key, block in before.items():
         if key not in after:
@@ -130,7 +146,7 @@ def _section_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Differenc
     return result
 
 
-def _question_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+def _question_changes(old: dict[str, Any], new: dict[str, Any], definitions: Definitions) -> list[str]:
     lines: list[str] = []
     if old["type"] != new["type"]:
         lines.append(_("The question type changed."))
@@ -140,7 +156,7 @@ def _question_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         lines.append(
             _("An answer is now required.") if new.get("required") else _("An answer is no longer required.")
         )
-    lines += _condition_change(old, new)
+    lines += _condition_change(old, new, definitions)
     if bool(old.get("dont_know")) != bool(new.get("dont_know")):
         lines.append(_("“Vet ej” was added.") if new.get("dont_know") else _("“Vet ej” was removed."))
     old_scale, new_scale = old.get("scale"), new.get("scale")
@@ -219,7 +235,7 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
             result.append(Difference("page", name, line))
         for line in _text_change(_("The page introduction"), before.get("intro"), page.get("intro")):
             result.append(Difference("page", name, line))
-        result += [Difference("page", name, line) for line in _condition_change(before, page)]
+        result += [Difference("page", name, line) for line in _condition_change(before, page, (old, new))]
     for key, (p, page) in old_pages.items():
         if key not in new_pages:
             result.append(Difference("page", page_name(page, p), _("The page was removed.")))
@@ -233,7 +249,7 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
             result.append(Difference("question", subject, _("A new question.")))
             continue
         before, old_page = old_questions[key]
-        lines = _question_changes(before, question)
+        lines = _question_changes(before, question, (old, new))
         if old_page != p:
             lines.append(_("Moved to page %(number)d.") % {"number": p + 1})
         result += [Difference("question", subject, line) for line in lines]
