@@ -16,6 +16,14 @@ Then, in this process:
   survey's frames) and p50/p95 over several rounds (target p95 < 300 ms). Baseline: ``/healthz``'s p95 in
   the same process.
 
+``--sync-only`` measures the two syncs and leaves the page out. Every run also prints the sync process's
+peak RSS, the load average at the start and the end, and the lake's size and file count.
+
+Measured 2026-12-06 (2 shared cores, load average 18–22), ``--responses 1000000 --sync-only``: full sync
+114 s, 8,753 rows/s, 7.7 x the plain COPY out, 17.6 s CPU in this process (62.8 s before the sync read its
+batches as columns), incremental 10,000 in 1.6 s, peak RSS 445 MB (docs/benchmarks.md, *Scale on
+PostgreSQL*).
+
 With ``--json`` stdout ends with one JSON object.
 """
 
@@ -265,6 +273,9 @@ def main() -> None:
         ),
     )
     parser.add_argument("--keep", action="store_true", help="keep the database (dropped by default)")
+    parser.add_argument(
+        "--sync-only", action="store_true", help="measure the full and incremental sync, not the unit page"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     count = 100_000 if args.quick else args.responses
@@ -272,7 +283,11 @@ def main() -> None:
         raise SystemExit(f"--responses: expected 1,000 to 100,000,000, got {count}")
     if not 1 <= args.incremental <= 1_000_000:
         raise SystemExit(f"--incremental: expected 1 to 1,000,000, got {args.incremental}")
-    result: dict[str, Any] = {"responses": count, "cores": os.cpu_count()}
+    result: dict[str, Any] = {
+        "responses": count,
+        "cores": os.cpu_count(),
+        "load_average_at_start": round(os.getloadavg()[0], 1),
+    }
     _recreate(args.database_url)
     try:
         with tempfile.TemporaryDirectory(prefix="kundpuls-scale-") as folder:
@@ -294,6 +309,7 @@ def main() -> None:
             result["copy_out_seconds"] = round(floor, 1)
             result["full_sync_vs_copy_out"] = round(full / floor, 1)
             result["full_sync_10m_projected_minutes"] = round(full * 10_000_000 / count / 60, 1)
+            result["peak_rss_megabytes_after_full_sync"] = _peak_rss_megabytes()
 
             _bulk_load(args.incremental, seed=2, end=now)
             started = time.perf_counter()
@@ -302,42 +318,66 @@ def main() -> None:
             assert report.responses == args.incremental, (report.responses, args.incremental)
             result["incremental_responses"] = args.incremental
             result["incremental_sync_seconds"] = round(incremental, 2)
-            result["unit_page_cold"] = _first_page_cold()
-            from kundpuls.reports import cache
-            from kundpuls.web.dashboards.warming import warm_results
-
-            cache.clear()  # what a server's refresher does after a sync: warm, then the first page reads
-            warmed = warm_results()
-            result["warm_seconds"] = warmed.seconds
-            result["unit_page"] = _pages(args.rounds)
+            result["peak_rss_megabytes"] = _peak_rss_megabytes()
             result["load_average"] = round(os.getloadavg()[0], 1)
             lake = Path(folder) / "lake"
             result["lake_megabytes"] = round(sum(p.stat().st_size for p in lake.rglob("*")) / 1e6, 1)
+            result["lake_files"] = sum(1 for p in lake.rglob("*.parquet"))
+            if not args.sync_only:
+                _page_results(result, rounds=args.rounds)
     finally:
         if not args.keep:
             _drop(args.database_url)
-    page = result["unit_page"]
+    print("\n".join(_lines(result, count=count, incremental=args.incremental, rounds=args.rounds)))
+    if args.json:
+        print(json.dumps(result))
+
+
+def _peak_rss_megabytes() -> int:
+    """The most memory this process has held so far (``ru_maxrss``, in MB)."""
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def _page_results(result: dict[str, Any], *, rounds: int) -> None:
+    """The unit page after the sync: cold, after warming, and p50/p95 over ``rounds``."""
+    result["unit_page_cold"] = _first_page_cold()
+    from kundpuls.reports import cache
+    from kundpuls.web.dashboards.warming import warm_results
+
+    cache.clear()  # what a server's refresher does after a sync: warm, then the first page reads
+    warmed = warm_results()
+    result["warm_seconds"] = warmed.seconds
+    result["unit_page"] = _pages(rounds)
+
+
+def _lines(result: dict[str, Any], *, count: int, incremental: int, rounds: int) -> list[str]:
     lines = [
         f"responses: {count:,} (COPY in {result['copy_in_seconds']} s, "
-        f"{result['copy_in_rows_per_second']:,} rows/s; load average {os.getloadavg()[0]:.1f} on "
-        f"{os.cpu_count()} cores at the end)",
+        f"{result['copy_in_rows_per_second']:,} rows/s; load average {result['load_average_at_start']} "
+        f"at the start, {result['load_average']} at the end, on {result['cores']} cores)",
         f"full sync: {result['full_sync_seconds']} s, {result['full_sync_rows_per_second']:,} rows/s "
         f"({result['full_sync_vs_copy_out']} x a plain COPY out of {result['copy_out_seconds']} s; "
         f"{result['full_sync_cpu_seconds_this_process']} s CPU in this process); "
         f"10M projected: {result['full_sync_10m_projected_minutes']} min (target < 10)",
-        f"incremental sync of {args.incremental:,}: {result['incremental_sync_seconds']} s (target < 5)",
-        f"first unit page after the sync: {result['unit_page_cold']} s computing everything (baseline); "
-        f"{page['first_request_seconds']} s after warming ({result['warm_seconds']} s in the refresher), "
-        f"{result['unit_page_cold'] / max(page['first_request_seconds'], 0.001):.0f} x faster",
-        f"unit page ({page['units']} units x {args.rounds}): "
-        f"p50 {page['p50_ms']} ms, p95 {page['p95_ms']} ms (target < 300; "
-        f"{page['p95_ms'] / max(page['healthz_p95_ms'], 0.01):.0f} x /healthz's p95 of "
-        f"{page['healthz_p95_ms']} ms)",
-        f"lake: {result['lake_megabytes']} MB",
+        f"incremental sync of {incremental:,}: {result['incremental_sync_seconds']} s (target < 5)",
+        f"peak memory: {result['peak_rss_megabytes_after_full_sync']} MB after the full sync, "
+        f"{result['peak_rss_megabytes']} MB at the end",
+        f"lake: {result['lake_megabytes']} MB in {result['lake_files']} files",
     ]
-    print("\n".join(lines))
-    if args.json:
-        print(json.dumps(result))
+    if "unit_page" in result:
+        page = result["unit_page"]
+        lines += [
+            f"first unit page after the sync: {result['unit_page_cold']} s computing everything (baseline); "
+            f"{page['first_request_seconds']} s after warming ({result['warm_seconds']} s in the refresher), "
+            f"{result['unit_page_cold'] / max(page['first_request_seconds'], 0.001):.0f} x faster",
+            f"unit page ({page['units']} units x {rounds}): "
+            f"p50 {page['p50_ms']} ms, p95 {page['p95_ms']} ms (target < 300; "
+            f"{page['p95_ms'] / max(page['healthz_p95_ms'], 0.01):.0f} x /healthz's p95 of "
+            f"{page['healthz_p95_ms']} ms)",
+        ]
+    return lines
 
 
 if __name__ == "__main__":

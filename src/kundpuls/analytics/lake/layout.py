@@ -180,9 +180,9 @@ def submission_key(value: object) -> str:
     """The lake's spelling of a submission id: a UUID in any form (with or without dashes, braces, upper
     case) becomes its 32 lower-case hex digits, as the database sync writes it; any other id (an imported
     lake's own ids) is kept as given, without surrounding blanks. Erasure and sync both spell ids this way."""
-    text = str(value).strip()
     if isinstance(value, uuid.UUID):
         return value.hex
+    text = str(value).strip()
     try:
         return uuid.UUID(text).hex
     except ValueError:
