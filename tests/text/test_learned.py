@@ -4,9 +4,6 @@ always."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 
 from kundpuls.text.learned import labelled_comments
@@ -20,10 +17,7 @@ def test_the_model_learns_every_labelled_theme_of_the_shipped_taxonomy_from_the_
     model = comment_model()
     assert model.learned_keys == default_taxonomy().keys
     assert set(model.polarity_model.classes_) == {"praise", "complaint", "neutral"}
-    held_out = Path(__file__).parent / "data" / "comments_heldout.jsonl"
-    held_out_ids = {json.loads(line)["id"] for line in held_out.read_text(encoding="utf-8").splitlines()}
-    assert len(held_out_ids) > 100
-    assert not held_out_ids & {r.id for r in records}
+    assert max(r.id for r in records) < 5000  # ids from 5000 are the held-out round (benchmarks/comments.py)
 
 
 def test_a_theme_a_person_added_is_raised_by_the_taxonomy_alone() -> None:
