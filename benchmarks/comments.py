@@ -1,7 +1,7 @@
 """Benchmark of reading comments right: themes and polarity against a labelled set written for Kundpuls.
 
     python benchmarks/comments.py [--quick] [--json] [--part heldout|tuning|both] [--rows N]
-    python benchmarks/comments.py --cross-validate     # the tuning part only: per-theme thresholds
+    python benchmarks/comments.py --cross-validate     # the tuning part only: before/now, thresholds
 
 The labelled set (``src/kundpuls/text/data/comments_tuning.jsonl``, ids below 5000, and the held-out
 round ``tests/text/data/comments_round5.jsonl``, ids from 5001; see ``tests/text/data/README.md`` and
@@ -291,37 +291,124 @@ def speed(rows: int, taxonomy: Taxonomy) -> dict[str, float]:
     }
 
 
+BEFORE_THRESHOLDS: dict[str, float] = {
+    "bemotande": 0.1,
+    "vantetid": 0.3,
+    "tillganglighet": 0.25,
+    "information": 0.5,
+    "kompetens": 0.3,
+    "pris": 0.2,
+    "lokaler": 0.45,
+    "digitala_tjanster": 0.4,
+    "parkering": 0.25,
+    "kontinuitet": 0.1,
+    "kollektivtrafik": 0.35,
+}
+"""The per-theme thresholds of the reader before issue 18's fifth round (chosen then by best F1)."""
+BEFORE_BELOW = 4000
+"""The reader before the fifth round learnt from the comments below this id (round 4b came later)."""
+
+
+def _cross_validated(cv: Any, thresholds: dict[str, float], rows: Any) -> dict[str, Any]:
+    """Precision and recall per theme (at ``thresholds``) and polarity of the scored ``rows`` of ``cv``."""
+    from kundpuls.text.calibration import f1_at
+
+    themes = {}
+    for j, key in enumerate(cv.keys):
+        p, r, f1 = f1_at(cv.probabilities[rows, j], cv.labelled[rows, j], thresholds[key])
+        themes[key] = {"n": int(cv.labelled[rows, j].sum()), "threshold": thresholds[key]}
+        themes[key] |= {"precision": float(p), "recall": float(r), "f1": float(f1)}
+    polarity = evaluate(
+        [{"themes": {}, "polarity": p, "id": 0, "text": ""} for p in cv.labelled_polarity[rows]],
+        [{} for _ in range(int(rows.sum()))],
+        [str(p) for p in cv.polarity[rows]],
+        (),
+    )["polarity"]
+    return {"comments": int(rows.sum()), "themes": themes, "polarity": polarity}
+
+
 def cross_validation_report(say: Any) -> dict[str, Any]:
-    """5-fold cross-validation over the later tuning comments; never reads the held-out part."""
-    from kundpuls.text.calibration import choose_thresholds, cross_validate, f1_at
-    from kundpuls.text.learned import THEME_THRESHOLD, THEME_THRESHOLDS, labelled_comments
+    """Grouped 5-fold cross-validation on the tuning part, the reader before and now on the same folds.
+
+    "before": the reader of the fourth round (polarity without class weights, ``BEFORE_THRESHOLDS``, the
+    comments below ``BEFORE_BELOW``); "now": the shipped reader (every tuning comment, the shipped
+    thresholds) and the thresholds this run would choose. Both are scored on the same comments (ids
+    1001-3999) in the same folds; "now" also on round 4b. Never reads the held-out part.
+    """
+    from functools import partial
+
+    import numpy as np
+
+    from kundpuls.text.calibration import choose_thresholds, cross_validate
+    from kundpuls.text.learned import THEME_THRESHOLD, THEME_THRESHOLDS, fit_comment_model, labelled_comments
     from kundpuls.text.reading import _read_lexicon
 
     taxonomy = default_taxonomy()
     records = labelled_comments()
     languages = [r.language for r in records]
     lexical = _read_lexicon([r.text for r in records], taxonomy, languages=languages)
-    cv = cross_validate(records, taxonomy.keys, lexical.assignment.matrix, lexical.scores, languages)
-    chosen = choose_thresholds(cv)
-    say(f"\ncross-validation on the tuning part: {len(cv.rows)} comments (ids > 1000), 5 folds")
-    say(f"  {'theme':22} {'n':>4} {'shipped t':>9} {'P':>6} {'R':>6} {'chosen t':>9} {'P':>6} {'R':>6}")
-    themes: dict[str, Any] = {}
-    for j, key in enumerate(cv.keys):
-        shipped = THEME_THRESHOLDS.get(key, THEME_THRESHOLD)
-        sp, sr, _ = f1_at(cv.probabilities[:, j], cv.labelled[:, j], shipped)
-        cp, cr, _ = f1_at(cv.probabilities[:, j], cv.labelled[:, j], chosen[key])
-        n = int(cv.labelled[:, j].sum())
-        themes[key] = {"n": n, "shipped": shipped, "chosen": chosen[key], "precision": cp, "recall": cr}
-        say(f"  {key:22} {n:4d} {shipped:9.2f} {sp:6.3f} {sr:6.3f} {chosen[key]:9.2f} {cp:6.3f} {cr:6.3f}")
-    polarity = evaluate(
-        [{"themes": {}, "polarity": p, "id": 0, "text": ""} for p in cv.labelled_polarity],
-        [{} for _ in cv.rows],
-        [str(p) for p in cv.polarity],
-        (),
-    )["polarity"]
-    for pol, m in polarity.items():
-        say(f"  {pol:22} {m['support']:4d} {'':9} {_fmt(m['precision']):>6} {_fmt(m['recall']):>6}")
-    return {"comments": len(cv.rows), "themes": themes, "polarity": polarity}
+    matrix = lexical.assignment.matrix.tocsr()
+    earlier = [i for i, r in enumerate(records) if r.id < BEFORE_BELOW]
+    start = time.process_time()
+    before = cross_validate(
+        [records[i] for i in earlier],
+        taxonomy.keys,
+        matrix[earlier],
+        lexical.scores[earlier],
+        [languages[i] for i in earlier],
+        fit=partial(fit_comment_model, polarity_class_weight=None),
+    )
+    before_cpu = time.process_time() - start
+    start = time.process_time()
+    now = cross_validate(records, taxonomy.keys, matrix, lexical.scores, languages)
+    now_cpu = time.process_time() - start
+    chosen = choose_thresholds(now)
+    shipped = {k: THEME_THRESHOLDS.get(k, THEME_THRESHOLD) for k in taxonomy.keys}
+    ids_now = np.asarray([records[i].id for i in now.rows])
+    same = ids_now < BEFORE_BELOW
+    figures = {
+        "before": _cross_validated(before, BEFORE_THRESHOLDS, np.ones(len(before.rows), dtype=bool)),
+        "now": _cross_validated(now, shipped, same),
+        "now_chosen": _cross_validated(now, chosen, same),
+        "now_all_later": _cross_validated(now, shipped, np.ones(len(now.rows), dtype=bool)),
+    }
+    say(
+        "\ngrouped 5-fold cross-validation on the tuning part: the same "
+        f"{figures['now']['comments']} comments (ids 1001-{BEFORE_BELOW - 1}) in the same folds; "
+        f"CPU {before_cpu:.1f} s before, {now_cpu:.1f} s now"
+    )
+    say(
+        f"  {'':20} {'n':>4}   {'before t':>8} {'P':>6} {'R':>6}"
+        f"   {'now t':>5} {'P':>6} {'R':>6}   {'chosen t':>8}"
+    )
+    for key in taxonomy.keys:
+        b, n = figures["before"]["themes"][key], figures["now"]["themes"][key]
+        say(
+            f"  {key:20} {n['n']:4d}   {b['threshold']:8.2f} {_fmt(b['precision']):>6} {_fmt(b['recall']):>6}"
+            f"   {n['threshold']:5.2f} {_fmt(n['precision']):>6} {_fmt(n['recall']):>6}   {chosen[key]:8.2f}"
+        )
+    for pol in POLARITIES:
+        b, n = figures["before"]["polarity"][pol], figures["now"]["polarity"][pol]
+        say(
+            f"  {pol:20} {n['support']:4d}   {'':8} {_fmt(b['precision']):>6} {_fmt(b['recall']):>6}"
+            f"   {'':5} {_fmt(n['precision']):>6} {_fmt(n['recall']):>6}"
+        )
+    for name, part in figures.items():
+        values = [m["f1"] or 0.0 for m in (*part["themes"].values(), *part["polarity"].values())]
+        meets = sum(
+            (m["precision"] or 0) >= TARGET and (m["recall"] or 0) >= TARGET
+            for m in (*part["themes"].values(), *part["polarity"].values())
+        )
+        part["mean_f1"], part["meet_target"] = float(sum(values) / len(values)), int(meets)
+        say(
+            f"  {name:14} {part['comments']:4d} comments: mean F1 {part['mean_f1']:.3f}, "
+            f"{meets} of 14 meet ≥ {TARGET}"
+        )
+    return {
+        "figures": figures,
+        "chosen": {k: float(v) for k, v in chosen.items()},
+        "cpu_seconds": {"before": before_cpu, "now": now_cpu},
+    }
 
 
 def main() -> None:
@@ -343,7 +430,8 @@ def main() -> None:
     parser.add_argument(
         "--cross-validate",
         action="store_true",
-        help="5-fold cross-validation on the tuning part only: figures and the per-theme thresholds it picks",
+        help="grouped 5-fold cross-validation on the tuning part only: the reader before and now, and the "
+        "per-theme thresholds it picks",
     )
     args = parser.parse_args()
     out = sys.stderr if args.json else sys.stdout
