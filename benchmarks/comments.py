@@ -1,11 +1,11 @@
 """Benchmark of reading comments right: themes and polarity against a labelled set written for Kundpuls.
 
     python benchmarks/comments.py [--quick] [--json] [--part heldout|tuning|both] [--rows N]
-    python benchmarks/comments.py --cross-validate     # the tuning part only: per-theme thresholds
+    python benchmarks/comments.py --cross-validate     # the tuning part only: before/now, thresholds
 
-The labelled set (``src/kundpuls/text/data/comments_tuning.jsonl`` and
-``tests/text/data/comments_heldout.jsonl``, see ``tests/text/data/README.md``; split by :func:`part_of`)
-gives each comment its language, its polarity (praise, complaint, neutral) and its themes,
+The labelled set (``src/kundpuls/text/data/comments_tuning.jsonl``, ids below 5000, and the held-out
+round ``tests/text/data/comments_round5.jsonl``, ids from 5001; see ``tests/text/data/README.md`` and
+:func:`part_of`) gives each comment its language, its polarity (praise, complaint, neutral) and its themes,
 each with a polarity.
 :func:`kundpuls.text.reading.read_comments` reads every comment (in its labelled language) with the
 shipped taxonomy and polarity lexicon, and the benchmark reports, for the part asked
@@ -21,13 +21,13 @@ phrases, word parts or compound splitting) and polarity by counting lexicon word
 turning words). The ratio of the mean F1 of both is printed. Speed: ``read_comments`` on synthetic
 comments against ``assign_themes`` alone (the cost of polarity), comments per second.
 Target (issue 18): precision and recall ≥ 0.85 for every theme and every polarity on the held-out part.
-With ``--json`` the human report goes to stderr and stdout ends with one JSON object.
+With ``--json`` the human report goes to stderr and stdout ends with one JSON object. A part whose file
+is not in the checkout is named as missing (exit code 2), not measured.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
@@ -47,44 +47,59 @@ DATA = ROOT / "tests" / "text" / "data"
 PARTS = {
     # the tuning part ships with the package: the comment model learns from it (kundpuls.text.learned)
     "tuning": ROOT / "src" / "kundpuls" / "text" / "data" / "comments_tuning.jsonl",
-    "heldout": DATA / "comments_heldout.jsonl",
+    # the fifth round, written after the reader of this round was chosen and never used to tune it
+    "heldout": DATA / "comments_round5.jsonl",
 }
-SPLIT_SEED = "kundpuls-comments-split-2026-12-06"
+HELDOUT_FROM = 5000
+"""Ids from here on are held out; every id below is tuning material (tests/text/data/README.md)."""
 
 
 def part_of(comment_id: int) -> str:
-    """The part a labelled comment belongs to, by the split rule fixed before the learned model.
+    """The part of a labelled comment: ids below ``HELDOUT_FROM`` are ``tuning``, the rest ``heldout``.
 
-    Ids below 1000 were used to tune the taxonomy and the lexicon and are always ``tuning``; every other
-    comment (ids 1001-1179 and 2001-2100, and any written later) goes to ``heldout`` when the first 32
-    bits of SHA-256 of ``"<SPLIT_SEED>:<id>"`` are below 2**31, else to ``tuning``.
+    Until issue 18's fifth round the later ids were split by a seeded hash; that held-out part (ids
+    1001-1179, 2001-2100 and half of 3001-3499) was measured and has since joined the tuning part, so the
+    rule is now a plain cut: everything written before the reader was last changed is tuning material, and
+    the fifth round (ids 5001 on, written without sight of the reader's errors) is held out.
     """
-    if comment_id < 1000:
-        return "tuning"
-    digest = int(hashlib.sha256(f"{SPLIT_SEED}:{comment_id}".encode()).hexdigest()[:8], 16)
-    return "heldout" if digest < 2**31 else "tuning"
+    return "tuning" if comment_id < HELDOUT_FROM else "heldout"
+
+
+def missing(part: str, path: Path | None = None) -> str | None:
+    """Why ``part`` (read from ``path``, by default its file in ``PARTS``) cannot be measured, or None."""
+    path = path or PARTS[part]
+    if path.exists():
+        return None
+    return (
+        f"the {part} part is missing: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} "
+        "is not in this checkout "
+        f"(the held-out round, ids {HELDOUT_FROM + 1}+, is written apart from the reader; "
+        "see tests/text/data/README.md)"
+    )
 
 
 TARGET = 0.85
-# The documented floor (docs/comments.md): (precision, recall) per part, theme and polarity, the figures
-# measured when the method was last changed, rounded down to 0.05;
-# tests/text/test_comment_benchmark.py keeps them.
+# The documented floor (docs/comments.md): (precision, recall) per part, theme and polarity, rounded down to
+# 0.05; tests/text/test_comment_benchmark.py keeps them. "heldout": provisional until the fifth round is first
+# measured: the grouped cross-validation figures of this reader (--cross-validate) rounded down to 0.05, less
+# 0.10 for the noise of 20-60 comments a theme and for cross-validation flattering the thresholds it chose;
+# replace them by that measurement rounded down. "tuning": the reader on the comments it learnt from.
 FLOORS: dict[str, dict[str, tuple[float, float]]] = {
     "heldout": {
-        "bemotande": (0.75, 0.80),
-        "vantetid": (0.90, 0.75),
-        "tillganglighet": (0.80, 0.70),
-        "information": (0.80, 0.55),
-        "kompetens": (0.90, 0.60),
-        "pris": (0.85, 1.00),
-        "lokaler": (1.00, 0.75),
-        "digitala_tjanster": (1.00, 0.90),
-        "parkering": (0.95, 0.95),
-        "kontinuitet": (0.85, 0.70),
-        "kollektivtrafik": (0.85, 0.85),
-        "praise": (0.90, 0.75),
-        "complaint": (0.80, 0.95),
-        "neutral": (0.85, 0.55),
+        "bemotande": (0.75, 0.70),
+        "vantetid": (0.75, 0.75),
+        "tillganglighet": (0.70, 0.70),
+        "information": (0.55, 0.60),
+        "kompetens": (0.65, 0.70),
+        "pris": (0.75, 0.75),
+        "lokaler": (0.75, 0.80),
+        "digitala_tjanster": (0.80, 0.80),
+        "parkering": (0.80, 0.90),
+        "kontinuitet": (0.70, 0.65),
+        "kollektivtrafik": (0.80, 0.80),
+        "praise": (0.80, 0.75),
+        "complaint": (0.80, 0.80),
+        "neutral": (0.65, 0.65),
     },
     "tuning": {
         "bemotande": (0.95, 0.95),
@@ -110,9 +125,12 @@ MISFILED = (
 )
 
 
-def load(part: str) -> list[dict[str, Any]]:
-    """The labelled comments of ``part`` (``tuning`` or ``heldout``)."""
-    with PARTS[part].open(encoding="utf-8") as handle:
+def load(part: str, path: Path | None = None) -> list[dict[str, Any]]:
+    """The labelled comments of ``part`` (``tuning`` or ``heldout``); a missing part is a clear error."""
+    reason = missing(part, path)
+    if reason:
+        raise FileNotFoundError(reason)
+    with (path or PARTS[part]).open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
@@ -274,37 +292,124 @@ def speed(rows: int, taxonomy: Taxonomy) -> dict[str, float]:
     }
 
 
+BEFORE_THRESHOLDS: dict[str, float] = {
+    "bemotande": 0.1,
+    "vantetid": 0.3,
+    "tillganglighet": 0.25,
+    "information": 0.5,
+    "kompetens": 0.3,
+    "pris": 0.2,
+    "lokaler": 0.45,
+    "digitala_tjanster": 0.4,
+    "parkering": 0.25,
+    "kontinuitet": 0.1,
+    "kollektivtrafik": 0.35,
+}
+"""The per-theme thresholds of the reader before issue 18's fifth round (chosen then by best F1)."""
+BEFORE_BELOW = 4000
+"""The reader before the fifth round learnt from the comments below this id (round 4b came later)."""
+
+
+def _cross_validated(cv: Any, thresholds: dict[str, float], rows: Any) -> dict[str, Any]:
+    """Precision and recall per theme (at ``thresholds``) and polarity of the scored ``rows`` of ``cv``."""
+    from kundpuls.text.calibration import f1_at
+
+    themes = {}
+    for j, key in enumerate(cv.keys):
+        p, r, f1 = f1_at(cv.probabilities[rows, j], cv.labelled[rows, j], thresholds[key])
+        themes[key] = {"n": int(cv.labelled[rows, j].sum()), "threshold": thresholds[key]}
+        themes[key] |= {"precision": float(p), "recall": float(r), "f1": float(f1)}
+    polarity = evaluate(
+        [{"themes": {}, "polarity": p, "id": 0, "text": ""} for p in cv.labelled_polarity[rows]],
+        [{} for _ in range(int(rows.sum()))],
+        [str(p) for p in cv.polarity[rows]],
+        (),
+    )["polarity"]
+    return {"comments": int(rows.sum()), "themes": themes, "polarity": polarity}
+
+
 def cross_validation_report(say: Any) -> dict[str, Any]:
-    """5-fold cross-validation over the later tuning comments; never reads the held-out part."""
-    from kundpuls.text.calibration import choose_thresholds, cross_validate, f1_at
-    from kundpuls.text.learned import THEME_THRESHOLD, THEME_THRESHOLDS, labelled_comments
+    """Grouped 5-fold cross-validation on the tuning part, the reader before and now on the same folds.
+
+    "before": the reader of the fourth round (polarity without class weights, ``BEFORE_THRESHOLDS``, the
+    comments below ``BEFORE_BELOW``); "now": the shipped reader (every tuning comment, the shipped
+    thresholds) and the thresholds this run would choose. Both are scored on the same comments (ids
+    1001-3999) in the same folds; "now" also on round 4b. Never reads the held-out part.
+    """
+    from functools import partial
+
+    import numpy as np
+
+    from kundpuls.text.calibration import choose_thresholds, cross_validate
+    from kundpuls.text.learned import THEME_THRESHOLD, THEME_THRESHOLDS, fit_comment_model, labelled_comments
     from kundpuls.text.reading import _read_lexicon
 
     taxonomy = default_taxonomy()
     records = labelled_comments()
     languages = [r.language for r in records]
     lexical = _read_lexicon([r.text for r in records], taxonomy, languages=languages)
-    cv = cross_validate(records, taxonomy.keys, lexical.assignment.matrix, lexical.scores, languages)
-    chosen = choose_thresholds(cv)
-    say(f"\ncross-validation on the tuning part: {len(cv.rows)} comments (ids > 1000), 5 folds")
-    say(f"  {'theme':22} {'n':>4} {'shipped t':>9} {'P':>6} {'R':>6} {'chosen t':>9} {'P':>6} {'R':>6}")
-    themes: dict[str, Any] = {}
-    for j, key in enumerate(cv.keys):
-        shipped = THEME_THRESHOLDS.get(key, THEME_THRESHOLD)
-        sp, sr, _ = f1_at(cv.probabilities[:, j], cv.labelled[:, j], shipped)
-        cp, cr, _ = f1_at(cv.probabilities[:, j], cv.labelled[:, j], chosen[key])
-        n = int(cv.labelled[:, j].sum())
-        themes[key] = {"n": n, "shipped": shipped, "chosen": chosen[key], "precision": cp, "recall": cr}
-        say(f"  {key:22} {n:4d} {shipped:9.2f} {sp:6.3f} {sr:6.3f} {chosen[key]:9.2f} {cp:6.3f} {cr:6.3f}")
-    polarity = evaluate(
-        [{"themes": {}, "polarity": p, "id": 0, "text": ""} for p in cv.labelled_polarity],
-        [{} for _ in cv.rows],
-        [str(p) for p in cv.polarity],
-        (),
-    )["polarity"]
-    for pol, m in polarity.items():
-        say(f"  {pol:22} {m['support']:4d} {'':9} {_fmt(m['precision']):>6} {_fmt(m['recall']):>6}")
-    return {"comments": len(cv.rows), "themes": themes, "polarity": polarity}
+    matrix = lexical.assignment.matrix.tocsr()
+    earlier = [i for i, r in enumerate(records) if r.id < BEFORE_BELOW]
+    start = time.process_time()
+    before = cross_validate(
+        [records[i] for i in earlier],
+        taxonomy.keys,
+        matrix[earlier],
+        lexical.scores[earlier],
+        [languages[i] for i in earlier],
+        fit=partial(fit_comment_model, polarity_class_weight=None),
+    )
+    before_cpu = time.process_time() - start
+    start = time.process_time()
+    now = cross_validate(records, taxonomy.keys, matrix, lexical.scores, languages)
+    now_cpu = time.process_time() - start
+    chosen = choose_thresholds(now)
+    shipped = {k: THEME_THRESHOLDS.get(k, THEME_THRESHOLD) for k in taxonomy.keys}
+    ids_now = np.asarray([records[i].id for i in now.rows])
+    same = ids_now < BEFORE_BELOW
+    figures = {
+        "before": _cross_validated(before, BEFORE_THRESHOLDS, np.ones(len(before.rows), dtype=bool)),
+        "now": _cross_validated(now, shipped, same),
+        "now_chosen": _cross_validated(now, chosen, same),
+        "now_all_later": _cross_validated(now, shipped, np.ones(len(now.rows), dtype=bool)),
+    }
+    say(
+        "\ngrouped 5-fold cross-validation on the tuning part: the same "
+        f"{figures['now']['comments']} comments (ids 1001-{BEFORE_BELOW - 1}) in the same folds; "
+        f"CPU {before_cpu:.1f} s before, {now_cpu:.1f} s now"
+    )
+    say(
+        f"  {'':20} {'n':>4}   {'before t':>8} {'P':>6} {'R':>6}"
+        f"   {'now t':>5} {'P':>6} {'R':>6}   {'chosen t':>8}"
+    )
+    for key in taxonomy.keys:
+        b, n = figures["before"]["themes"][key], figures["now"]["themes"][key]
+        say(
+            f"  {key:20} {n['n']:4d}   {b['threshold']:8.2f} {_fmt(b['precision']):>6} {_fmt(b['recall']):>6}"
+            f"   {n['threshold']:5.2f} {_fmt(n['precision']):>6} {_fmt(n['recall']):>6}   {chosen[key]:8.2f}"
+        )
+    for pol in POLARITIES:
+        b, n = figures["before"]["polarity"][pol], figures["now"]["polarity"][pol]
+        say(
+            f"  {pol:20} {n['support']:4d}   {'':8} {_fmt(b['precision']):>6} {_fmt(b['recall']):>6}"
+            f"   {'':5} {_fmt(n['precision']):>6} {_fmt(n['recall']):>6}"
+        )
+    for name, part in figures.items():
+        values = [m["f1"] or 0.0 for m in (*part["themes"].values(), *part["polarity"].values())]
+        meets = sum(
+            (m["precision"] or 0) >= TARGET and (m["recall"] or 0) >= TARGET
+            for m in (*part["themes"].values(), *part["polarity"].values())
+        )
+        part["mean_f1"], part["meet_target"] = float(sum(values) / len(values)), int(meets)
+        say(
+            f"  {name:14} {part['comments']:4d} comments: mean F1 {part['mean_f1']:.3f}, "
+            f"{meets} of 14 meet ≥ {TARGET}"
+        )
+    return {
+        "figures": figures,
+        "chosen": {k: float(v) for k, v in chosen.items()},
+        "cpu_seconds": {"before": before_cpu, "now": now_cpu},
+    }
 
 
 def main() -> None:
@@ -326,7 +431,8 @@ def main() -> None:
     parser.add_argument(
         "--cross-validate",
         action="store_true",
-        help="5-fold cross-validation on the tuning part only: figures and the per-theme thresholds it picks",
+        help="grouped 5-fold cross-validation on the tuning part only: the reader before and now, and the "
+        "per-theme thresholds it picks",
     )
     args = parser.parse_args()
     out = sys.stderr if args.json else sys.stdout
@@ -344,7 +450,14 @@ def main() -> None:
     parts = {"both": ["tuning", "heldout"]}.get(args.part, [args.part])
     result: dict[str, Any] = {"target": TARGET, "parts": {}}
     all_ok = True
+    absent = []
     for part in parts:
+        reason = missing(part)
+        if reason:
+            say(f"\n{part}: not measured: {reason}")
+            result["parts"][part] = {"missing": reason}
+            absent.append(part)
+            continue
         records = load(part)
         got = evaluate(records, *read(records, taxonomy), taxonomy.keys)
         base = evaluate(records, *baseline(records, taxonomy), taxonomy.keys)
@@ -385,9 +498,16 @@ def main() -> None:
         f"assign_themes alone {timing['themes_per_s']:,.0f}/s "
         f"(polarity costs ×{1 / timing['ratio']:.1f} the time)"
     )
-    result.update(misfiled=misfiled, speed=timing, meets_target=all_ok and all(m["right"] for m in misfiled))
+    result.update(
+        misfiled=misfiled,
+        speed=timing,
+        missing=absent,
+        meets_target=not absent and all_ok and all(m["right"] for m in misfiled),
+    )
     if args.json:
         print(json.dumps(result))
+    if absent:
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,14 @@
 
 ``benchmarks/comments.py`` reads the labelled set (``tests/text/data/comments_*.jsonl``) and reports
 precision and recall per theme and polarity; this test runs its evaluation on every part and fails when a
-figure falls below ``FLOORS`` (docs/comments.md, "Measured on the labelled set").
+figure falls below ``FLOORS`` (docs/comments.md, "Measured on the labelled set"). The held-out round
+(``comments_round5.jsonl``) is written apart from the reader: until it is merged its tests are skipped with
+the benchmark's reason.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from tests.benchmark_scripts import load_benchmark
@@ -15,10 +19,22 @@ from kundpuls.text.taxonomy import default_taxonomy
 BENCHMARK = load_benchmark("comments")
 
 
+def _parts() -> list[str]:
+    """The parts in this checkout: the held-out round is written apart and may not be merged yet."""
+    return [part for part in ("tuning", "heldout") if BENCHMARK.missing(part) is None]
+
+
+def _require(part: str) -> None:
+    reason = BENCHMARK.missing(part)
+    if reason:
+        assert part == "heldout", reason  # the tuning part ships with the package: never missing
+        pytest.skip(reason)
+
+
 def test_the_labelled_set_is_large_varied_and_well_formed() -> None:
     taxonomy = default_taxonomy()
-    records = BENCHMARK.load("tuning") + BENCHMARK.load("heldout")
-    assert len(records) >= 400
+    records = [r for part in _parts() for r in BENCHMARK.load(part)]
+    assert len(records) >= 1200
     assert {r["language"] for r in records} == {"sv", "en"}
     assert sum(r["language"] == "sv" for r in records) > len(records) / 2  # Swedish first
     texts = [r["text"] for r in records]
@@ -29,25 +45,38 @@ def test_the_labelled_set_is_large_varied_and_well_formed() -> None:
         assert set(r["themes"]) <= set(taxonomy.keys)
         assert set(r["themes"].values()) <= {"praise", "complaint", "neutral"}
     for key in taxonomy.keys:  # every theme in every part
-        for part in ("tuning", "heldout"):
+        for part in _parts():
             assert any(key in r["themes"] for r in BENCHMARK.load(part)), (key, part)
 
 
 @pytest.mark.parametrize("part", ["tuning", "heldout"])
-def test_every_comment_is_in_the_part_the_fixed_split_rule_gives(part: str) -> None:
+def test_every_comment_is_in_the_part_the_split_rule_gives(part: str) -> None:
+    _require(part)
     records = BENCHMARK.load(part)
     assert records
     assert all(BENCHMARK.part_of(r["id"]) == part for r in records)
 
 
-def test_the_split_rule_keeps_the_lexicon_tuning_comments_out_of_the_held_out_part() -> None:
-    assert {BENCHMARK.part_of(i) for i in range(1, 1000)} == {"tuning"}
-    later = [BENCHMARK.part_of(i) for i in range(1001, 3001)]
-    assert 0.4 < later.count("heldout") / len(later) < 0.6  # about half of every later comment
+def test_every_comment_written_before_the_fifth_round_is_tuning_material() -> None:
+    assert {BENCHMARK.part_of(i) for i in range(1, 5000)} == {"tuning"}
+    assert {BENCHMARK.part_of(i) for i in range(5000, 7000)} == {"heldout"}
+    ids = {r["id"] for r in BENCHMARK.load("tuning")}
+    assert {1001, 1179, 2001, 2100} <= ids  # the old held-out part joined the tuning part
+    assert 3001 in ids and 3002 in ids
+
+
+def test_a_missing_held_out_part_is_named_not_a_crash(tmp_path: Path) -> None:
+    absent = tmp_path / "comments_round5.jsonl"
+    reason = BENCHMARK.missing("heldout", absent)
+    assert reason is not None and "heldout part is missing" in reason and "comments_round5.jsonl" in reason
+    with pytest.raises(FileNotFoundError, match="missing"):
+        BENCHMARK.load("heldout", absent)
+    assert BENCHMARK.missing("tuning") is None
 
 
 @pytest.mark.parametrize("part", ["heldout", "tuning"])
 def test_precision_and_recall_stay_at_or_above_the_documented_floor(part: str) -> None:
+    _require(part)
     taxonomy = default_taxonomy()
     records = BENCHMARK.load(part)
     result = BENCHMARK.evaluate(records, *BENCHMARK.read(records, taxonomy), taxonomy.keys)

@@ -4,9 +4,6 @@ always."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 
 from kundpuls.text.learned import labelled_comments
@@ -20,10 +17,7 @@ def test_the_model_learns_every_labelled_theme_of_the_shipped_taxonomy_from_the_
     model = comment_model()
     assert model.learned_keys == default_taxonomy().keys
     assert set(model.polarity_model.classes_) == {"praise", "complaint", "neutral"}
-    held_out = Path(__file__).parent / "data" / "comments_heldout.jsonl"
-    held_out_ids = {json.loads(line)["id"] for line in held_out.read_text(encoding="utf-8").splitlines()}
-    assert len(held_out_ids) > 100
-    assert not held_out_ids & {r.id for r in records}
+    assert max(r.id for r in records) < 5000  # ids from 5000 are the held-out round (benchmarks/comments.py)
 
 
 def test_a_theme_a_person_added_is_raised_by_the_taxonomy_alone() -> None:
@@ -51,12 +45,13 @@ def test_a_removed_theme_is_never_raised() -> None:
 def test_a_term_a_person_added_to_a_learned_theme_is_never_overruled() -> None:
     text = ["Gott fika i pausen"]
     assert read_comments(text, languages=["sv"]).themes_of(0) == {}
-    # a theme with a high threshold (learned.THEME_THRESHOLDS), so the model alone stays below it
-    taxonomy = merge_theme_terms(default_taxonomy(), "information", language="sv", words=["fika"])
+    # a theme whose model weighs its taxonomy match little (few, distinct words), so alone it stays below
+    # its threshold (learned.THEME_THRESHOLDS)
+    taxonomy = merge_theme_terms(default_taxonomy(), "parkering", language="sv", words=["fika"])
     lexical = _read_lexicon(text, taxonomy, languages=["sv"])
     alone, _ = comment_model().predict(text, lexical.languages, lexical.assignment.matrix, lexical.scores)
-    assert not alone[0, comment_model().theme_keys.index("information")]  # the model alone would not raise it
-    assert read_comments(text, taxonomy, languages=["sv"]).themes_of(0) == {"information": "praise"}
+    assert not alone[0, comment_model().theme_keys.index("parkering")]  # the model alone would not raise it
+    assert read_comments(text, taxonomy, languages=["sv"]).themes_of(0) == {"parkering": "praise"}
 
 
 def test_explain_names_the_features_that_weighed_most() -> None:

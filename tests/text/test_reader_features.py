@@ -6,8 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kundpuls.text.calibration import GRID, CrossValidation, choose_thresholds, f1_at
-from kundpuls.text.learned import THEME_THRESHOLD, THEME_THRESHOLDS, _stem_analyser
+from kundpuls.text.calibration import (
+    GRID,
+    CrossValidation,
+    choose_thresholds,
+    comment_groups,
+    f1_at,
+    grouped_folds,
+)
+from kundpuls.text.learned import THEME_THRESHOLD, THEME_THRESHOLDS, LabelledComment, _stem_analyser
 from kundpuls.text.reading import _read_lexicon, comment_model, read_comments
 from kundpuls.text.taxonomy import default_taxonomy
 
@@ -29,7 +36,7 @@ def test_words_after_a_negator_are_marked_negated_within_reach() -> None:
     assert not any(f.startswith("not:") for f in _stem_analyser("en\tThe nurse was helpful"))
 
 
-def test_choose_thresholds_takes_the_best_f1_of_the_grid() -> None:
+def test_choose_thresholds_takes_the_grid_point_where_the_lower_of_precision_and_recall_is_highest() -> None:
     probabilities = np.array([[0.9, 0.2], [0.6, 0.15], [0.35, 0.12], [0.2, 0.05], [0.1, 0.3]])
     labelled = np.array([[1, 1], [1, 1], [0, 1], [0, 0], [0, 0]], dtype=bool)
     cv = CrossValidation(
@@ -47,8 +54,36 @@ def test_choose_thresholds_takes_the_best_f1_of_the_grid() -> None:
     # theme b: 0.10 keeps all three labelled with one false alarm (0.3); every higher threshold loses one
     assert chosen["b"] == 0.1
     assert f1_at(probabilities[:, 1], labelled[:, 1], 0.1) == pytest.approx((0.75, 1.0, 6 / 7))
-    best = max(f1_at(probabilities[:, 1], labelled[:, 1], t)[2] for t in GRID)
-    assert f1_at(probabilities[:, 1], labelled[:, 1], chosen["b"])[2] == best
+    best = max(min(f1_at(probabilities[:, 1], labelled[:, 1], t)[:2]) for t in GRID)
+    assert min(f1_at(probabilities[:, 1], labelled[:, 1], chosen["b"])[:2]) == best
+
+
+def _comment(i: int, text: str, language: str = "sv") -> LabelledComment:
+    return LabelledComment(i, language, text, "neutral", {})  # type: ignore[arg-type]
+
+
+def test_the_folds_keep_a_sitting_and_near_copies_together_and_stay_put_when_comments_are_added() -> None:
+    records = [
+        _comment(1001, "Bussen var sen igen i morse"),
+        _comment(1002, "Trevlig personal i receptionen"),
+        _comment(1011, "Parkeringen är alltid full på lördagar"),
+        _comment(1021, "Bussen var sen igen i morse tyvärr"),  # a near-copy of 1001, another sitting
+        _comment(1031, "The bus was late again this morning", "en"),
+        _comment(1041, "Lokalerna är slitna och kalla"),
+    ]
+    groups = comment_groups(records)
+    assert groups[0] == groups[1]  # one sitting (ids 1001-1010)
+    assert groups[0] == groups[3]  # a near-copy, though written in another sitting
+    assert len({groups[0], groups[2], groups[4], groups[5]}) == 4  # other sittings; another language
+    rows = np.arange(len(records))
+    folds = grouped_folds(records, groups, rows, folds=3, seed=0)
+    assert folds[0] == folds[1] == folds[3]
+    assert set(folds.tolist()) <= {0, 1, 2}
+    more = [*records, _comment(4001, "Helt ny kommentar om appen"), _comment(4011, "Ännu en om priset")]
+    more_folds = grouped_folds(more, comment_groups(more), np.arange(len(more)), folds=3, seed=0)
+    assert (more_folds[: len(records)] == folds).all()  # the earlier comments keep their folds
+    outside = grouped_folds(records, groups, np.arange(2, len(records)), folds=3, seed=0)
+    assert (outside[:2] == -1).all()  # comments that are not scored are always trained on
 
 
 def test_the_shipped_thresholds_cover_every_theme_and_come_from_the_grid() -> None:
