@@ -80,26 +80,25 @@ def missing(part: str, path: Path | None = None) -> str | None:
 
 TARGET = 0.85
 # The documented floor (docs/comments.md): (precision, recall) per part, theme and polarity, rounded down to
-# 0.05; tests/text/test_comment_benchmark.py keeps them. "heldout": provisional until the fifth round is first
-# measured: the grouped cross-validation figures of this reader (--cross-validate) rounded down to 0.05, less
-# 0.10 for the noise of 20-60 comments a theme and for cross-validation flattering the thresholds it chose;
-# replace them by that measurement rounded down. "tuning": the reader on the comments it learnt from.
+# 0.05; tests/text/test_comment_benchmark.py keeps them. "heldout": the fifth round's first measurement
+# (623 comments, ids 5001-5630, measured once on 2026-12-06 after the reader of this round was fixed), rounded
+# down. "tuning": the reader on the comments it learnt from.
 FLOORS: dict[str, dict[str, tuple[float, float]]] = {
     "heldout": {
-        "bemotande": (0.75, 0.70),
+        "bemotande": (0.85, 0.75),
         "vantetid": (0.75, 0.75),
-        "tillganglighet": (0.70, 0.70),
-        "information": (0.55, 0.60),
-        "kompetens": (0.65, 0.70),
-        "pris": (0.75, 0.75),
-        "lokaler": (0.75, 0.80),
-        "digitala_tjanster": (0.80, 0.80),
-        "parkering": (0.80, 0.90),
-        "kontinuitet": (0.70, 0.65),
-        "kollektivtrafik": (0.80, 0.80),
-        "praise": (0.80, 0.75),
-        "complaint": (0.80, 0.80),
-        "neutral": (0.65, 0.65),
+        "tillganglighet": (0.90, 0.65),
+        "information": (0.75, 0.65),
+        "kompetens": (0.80, 0.60),
+        "pris": (0.95, 0.85),
+        "lokaler": (0.80, 0.70),
+        "digitala_tjanster": (0.95, 0.85),
+        "parkering": (0.85, 0.95),
+        "kontinuitet": (0.80, 0.75),
+        "kollektivtrafik": (0.90, 0.85),
+        "praise": (0.80, 0.85),
+        "complaint": (0.85, 0.90),
+        "neutral": (0.85, 0.65),
     },
     "tuning": {
         "bemotande": (0.95, 0.95),
