@@ -173,3 +173,13 @@ def test_repeating_the_same_item_metadata_writes_nothing(tmp_path, records):
     assert read_manifest(lake_location(tmp_path)).survey_items("demo")["q1"] == ITEMS["q1"] | {
         "label": "Helhet"
     }
+
+
+@pytest.mark.parametrize("batch_size", [0, -5, 500_001, 10**9])
+def test_a_batch_size_outside_its_bounds_is_refused_naming_it(tmp_path, records, batch_size):
+    from kundpuls.errors import InvalidArgument
+
+    with pytest.raises(InvalidArgument, match="batch_size") as caught:
+        sync_lake(tmp_path / "lake", ListSource(records), batch_size=batch_size, survey_items={"demo": ITEMS})
+    assert caught.value.value == batch_size
+    assert not (tmp_path / "lake").exists() or not any((tmp_path / "lake").rglob("*.parquet"))

@@ -53,6 +53,11 @@ class SyncReport:
     orphans_removed: int
 
 
+#: The most responses one batch may hold: a batch is held in memory as columns (about 450 MB at 50,000
+#: responses of the demo's surveys, docs/benchmarks.md), so a larger one could exhaust a small server.
+MAX_BATCH_SIZE = 500_000
+
+
 def sync_lake(
     lake_dir: str | os.PathLike[str] | LakeLocation,
     fetch: Fetch,
@@ -94,9 +99,11 @@ def sync_lake(
     ValidationError
         A batch is malformed or ``fetch`` returned a response at or below the high-water mark.
     """
-    if not isinstance(batch_size, int) or batch_size < 1:
+    if not isinstance(batch_size, int) or not 1 <= batch_size <= MAX_BATCH_SIZE:
         raise InvalidArgument(
-            f"batch_size: {batch_size!r} must be a positive integer", field="batch_size", value=batch_size
+            f"batch_size: {batch_size!r} must be a whole number from 1 to {MAX_BATCH_SIZE:,}",
+            field="batch_size",
+            value=batch_size,
         )
     location = lake_location(lake_dir, filesystem=filesystem)
     with writer_lock(location):
