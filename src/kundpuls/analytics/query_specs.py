@@ -339,3 +339,95 @@ def _answer_columns(
     if segment:
         wanted[segment_column(segment)] = "STRING"
     return wanted
+
+
+@dataclass(frozen=True)
+class CountSet:
+    """Which respondents one count of a :class:`GridCountQuery` counts: those who answered every item of
+    ``complete`` (listwise complete) and, when ``numeric`` or ``categorical`` name any, at least one of them.
+    With nothing named, every respondent."""
+
+    complete: tuple[str, ...] = ()
+    numeric: tuple[str, ...] = ()
+    categorical: tuple[str, ...] = ()
+
+    def condition(self) -> str:
+        """The SQL condition (``TRUE`` for every respondent)."""
+        parts = [f"{item_column(k)} IS NOT NULL" for k in self.complete]
+        picked = [item_column(k) for k in self.numeric] + [background_column(k) for k in self.categorical]
+        if picked:
+            parts.append("(" + " OR ".join(f"{c} IS NOT NULL" for c in picked) + ")")
+        return " AND ".join(parts) if parts else "TRUE"
+
+    def columns(self) -> dict[str, str]:
+        wanted = {item_column(k): "DOUBLE" for k in (*self.complete, *self.numeric)}
+        wanted.update({background_column(k): "STRING" for k in self.categorical})
+        return wanted
+
+
+@dataclass(frozen=True)
+class GridCountQuery:
+    """Each unit's own respondents per month, for several :class:`CountSet` at once, for the whole group and
+    split by each of ``segments``: the cells of the disclosure grids (:mod:`kundpuls.reports.disclosure`),
+    in one pass over the survey's files instead of one per set and segment.
+
+    Output columns: ``unit``, ``period`` (the month), ``rows`` (every respondent of the group), ``n_i`` (the
+    respondents of set ``i``), and per segment ``j``: ``s_j`` (the value; NULL for no answer) and ``g_j``
+    (0 when the row is of segment ``j``'s split, 1 otherwise). A row with every ``g_j`` 1 is the whole group.
+    """
+
+    survey: str
+    sets: tuple[CountSet, ...]
+    segments: tuple[str, ...] = ()
+    period: str = "month"
+    rollup: bool = False
+    start: str | None = None
+    end: str | None = None
+
+    def __post_init__(self) -> None:
+        check_survey_key(self.survey)
+        if not self.sets:
+            raise InvalidArgument("sets: give at least one count set", field="sets", value=self.sets)
+        for found in self.sets:
+            for key in (*found.complete, *found.numeric, *found.categorical):
+                check_key(key, field="sets")
+        for name in self.segments:
+            check_key(name, field="segments")
+        if len(set(self.segments)) != len(self.segments):
+            raise InvalidArgument(
+                f"segments: {list(self.segments)} repeat a segment", field="segments", value=self.segments
+            )
+
+    @property
+    def columns(self) -> dict[str, str]:
+        """The lake columns the statement reads, with their types (missing ones become NULLs)."""
+        wanted: dict[str, str] = {}
+        for found in self.sets:
+            wanted.update(found.columns())
+        wanted.update({segment_column(s): "STRING" for s in self.segments})
+        return wanted
+
+    def sql(self) -> str:
+        """The statement (GROUPING SETS: DuckDB and Spark SQL both run it)."""
+        split = [segment_column(s) for s in self.segments]
+        counts = [
+            f"CAST(SUM(CASE WHEN {found.condition()} THEN 1 ELSE 0 END) AS BIGINT) AS n_{i}"
+            for i, found in enumerate(self.sets)
+        ]
+        chosen = [f"{c} AS s_{j}" for j, c in enumerate(split)]
+        flags = [f"CAST(GROUPING({c}) AS BIGINT) AS g_{j}" for j, c in enumerate(split)]
+        sets = ", ".join(["(unit_code, period_month)"] + [f"(unit_code, period_month, {c})" for c in split])
+        outer = [f"b.s_{j}" for j in range(len(split))] + [f"b.g_{j}" for j in range(len(split))]
+        base = ",\n    ".join([*chosen, *flags, "CAST(COUNT(*) AS BIGINT) AS rows", *counts])
+        return (
+            "WITH base AS (\n"
+            f"  SELECT unit_code, period_month,\n    {base}\n"
+            "  FROM responses\n"
+            f"  GROUP BY GROUPING SETS ({sets})\n"
+            ")\n"
+            "SELECT u.ancestor_code AS unit, p.period, "
+            + ", ".join([*outer, "b.rows", *(f"b.n_{i}" for i in range(len(self.sets)))])
+            + "\nFROM base b\n"
+            "JOIN unit_map u ON b.unit_code = u.unit_code\n"
+            "JOIN period_map p ON b.period_month = p.period_month"
+        )

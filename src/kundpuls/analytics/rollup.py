@@ -23,8 +23,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kundpuls.analytics.engines import Engine, resolve_engine
-from kundpuls.analytics.lake.layout import RESPONSES, item_column, segment_column, segment_names
-from kundpuls.analytics.lake.manifest import LakeLocation, Manifest, lake_location, read_current_manifest
+from kundpuls.analytics.lake.layout import (
+    RESPONSES,
+    SCHEMA_VERSION,
+    item_column,
+    segment_column,
+    segment_names,
+)
+from kundpuls.analytics.lake.manifest import (
+    LakeLocation,
+    Manifest,
+    lake_location,
+    read_current_manifest,
+)
+from kundpuls.analytics.manifest_memo import parsed_manifest
 from kundpuls.analytics.periods import period_table
 from kundpuls.analytics.query_specs import MomentsQuery
 from kundpuls.analytics.suppression import suppressed_cells
@@ -146,9 +158,13 @@ def long_group_columns(arrays: StatisticArrays) -> dict[str, Any]:
 def open_lake(
     lake: str | os.PathLike[str] | LakeLocation, *, filesystem: Any = None
 ) -> tuple[LakeLocation, Manifest]:
-    """Resolve a lake and read its (current-version) manifest."""
+    """Resolve a lake and read its (current-version) manifest (parsed once per content:
+    :mod:`kundpuls.analytics.manifest_memo`)."""
     location = lake_location(lake, filesystem=filesystem)
-    return location, read_current_manifest(location)
+    manifest = parsed_manifest(location)
+    if manifest.schema_version != SCHEMA_VERSION:
+        return location, read_current_manifest(location)  # refuses the lake, naming its version
+    return location, manifest
 
 
 def lake_unit_tree(manifest: Manifest) -> UnitTree:

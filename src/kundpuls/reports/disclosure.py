@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from kundpuls.analytics.cross_products import cross_products
+from kundpuls.analytics.grid_counts import grid_counts
 from kundpuls.analytics.lake.layout import quarter_of, segment_names
-from kundpuls.analytics.respondent_answers import respondent_counts
-from kundpuls.analytics.rollup import lake_unit_tree, open_lake, sufficient_statistics
+from kundpuls.analytics.query_specs import CountSet
+from kundpuls.analytics.rollup import lake_unit_tree, open_lake
 from kundpuls.analytics.suppression import Relations, grid_relations, linked_suppression
 from kundpuls.reports import cache
 
@@ -73,56 +73,58 @@ class ReleasedCells:
         return all(self.counts.get(c, 0) == 0 or self.cells.get(c, False) for c in cells)
 
 
+def _count_set(plan: IndexPlan, key: str, items: tuple[str, ...], answered: Answered | None) -> CountSet:
+    """Whose respondents form the cells of ``key``'s grid: those who answered any of ``answered``'s items,
+    NPS's answerers, or the listwise-complete respondents of ``items``."""
+    if answered is not None:
+        return CountSet(numeric=answered[0], categorical=answered[1])
+    if key == "NPS":
+        return CountSet(complete=(plan.nps_item or "",))
+    return CountSet(complete=items)
+
+
+def _standard_sets(plan: IndexPlan) -> tuple[CountSet, ...]:
+    """The count sets every results page of the survey needs: each index, NPS and every respondent."""
+    sets = [CountSet(complete=plan.items[k]) for k in plan.indices if plan.items.get(k)]
+    if plan.nps_item:
+        sets.append(CountSet(complete=(plan.nps_item,)))
+    sets.append(CountSet())
+    return tuple(dict.fromkeys(sets))
+
+
 def _own_counts(
     lake: str | os.PathLike[str],
     plan: IndexPlan,
     key: str,
     items: tuple[str, ...],
-    segment: str | None,
-    answered: Answered | None = None,
-) -> pd.DataFrame:
-    """Respondents of each unit's own responses per month (and value): ``unit, period, segment, n``."""
-    if answered is not None:
-        table = respondent_counts(
-            lake,
-            plan.survey_key,
-            numeric=answered[0],
-            categorical=answered[1],
-            period="month",
-            segment=segment,
-            rollup=False,
+    answered: Answered | None,
+    variables: list[str],
+) -> dict[str, pd.DataFrame]:
+    """Respondents of each unit's own responses per month, whole (``""``) and split by each variable:
+    ``{split: frame of unit, period, segment, n}``.
+
+    The survey's standard sets (:func:`_standard_sets`) are counted together in one pass over the lake
+    and cached; another set (the driver model's items, a module's) in a pass of its own.
+    """
+    wanted = _count_set(plan, key, items, answered)
+    standard = _standard_sets(plan)
+    sets = standard if wanted in standard else (wanted,)
+    cache_key = (*cache.lake_key(lake), "grid-counts", plan.survey_key, sets, tuple(variables))
+    found = cache.cached(cache_key, lambda: grid_counts(lake, plan.survey_key, sets, segments=variables))
+    column = f"n_{sets.index(wanted)}"
+    parts = {}
+    for split, frame in found.splits.items():
+        # a group with respondents but none of the set is a cell (n 0) only for NPS, as its statistics say
+        kept = frame if key == "NPS" and answered is None else frame[frame[column] > 0]
+        parts[split] = pd.DataFrame(
+            {
+                "unit": kept["unit"].to_numpy(),
+                "period": kept["period"].to_numpy(),
+                "segment": kept["segment"].to_numpy() if split else None,
+                "n": kept[column].to_numpy(dtype=np.int64),
+            }
         )
-    elif key == "NPS":
-        item = plan.nps_item or ""
-        table = sufficient_statistics(
-            lake,
-            plan.survey_key,
-            items=[item],
-            nps_items=[item],
-            period="month",
-            segment=segment,
-            rollup=False,
-            threshold=1,
-            complementary=False,
-        ).table
-    else:
-        table = cross_products(
-            lake,
-            plan.survey_key,
-            items,
-            period="month",
-            segment=segment,
-            rollup=False,
-            threshold=1,
-            complementary=False,
-        ).groups
-    columns = ["unit", "period", "n"] + (["segment"] if segment else [])
-    frame = pd.DataFrame({c: table[c] for c in columns})
-    frame["segment"] = [None if pd.isna(v) else str(v) for v in frame["segment"]] if segment else None
-    frame["unit"] = frame["unit"].astype(str)
-    frame["period"] = frame["period"].astype(str)
-    frame["n"] = frame["n"].to_numpy(dtype=np.int64, na_value=0)
-    return frame
+    return parts
 
 
 def released_cells(
@@ -182,9 +184,8 @@ def _released_cells(
     own_at = {u: len(codes) + k for k, u in enumerate(internal)}
 
     segments: list[tuple[str, str | None]] = [("", "")]
-    parts = {"": _own_counts(lake, plan, key, items, None, answered)}
+    parts = _own_counts(lake, plan, key, items, answered, variables)
     for variable in variables:
-        parts[variable] = _own_counts(lake, plan, key, items, variable, answered)
         values = sorted({v for v in parts[variable]["segment"] if isinstance(v, str)})
         segments += [(variable, v) for v in values] + [(variable, None)]
     segment_at = {s: i for i, s in enumerate(segments)}

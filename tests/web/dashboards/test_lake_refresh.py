@@ -99,7 +99,7 @@ def test_after_a_refresh_that_changed_the_lake_the_pages_find_their_frames_compu
     index frames and suppression grid for the new lake generation, so the first page after a sync reads
     them: asking the cache for them with a compute step that fails proves they are there."""
     from kundpuls.reports import cache
-    from kundpuls.reports.unit_report import survey_plan
+    from kundpuls.reports.unit_report import survey_lookup, survey_plan
     from kundpuls.web.dashboards.warming import warm_results
 
     settings.KUNDPULS_LAKE_SETTLE_SECONDS = 0
@@ -118,6 +118,34 @@ def test_after_a_refresh_that_changed_the_lake_the_pages_find_their_frames_compu
             (*cache.lake_key(lake_dir), "frame", plan.survey_key, plan.threshold, "quarter", None),
             _not_computed,
         )
+    # and every unit's opening page: its report (with comments, in Swedish) is read, not computed
+    from kundpuls.web.org.models import Unit
+    from kundpuls.web.org.tenancy import organisation_id
+    from kundpuls.web.themes.queries import taxonomy_in_force
+
+    assert warmed[0].pages >= 1
+    unit = Unit.objects.get(code="VOF-HT-N")
+    for survey, definition in queries.surveys_with_results():
+        if survey.organisation_id != organisation_id(unit):
+            continue
+        key = queries.unit_report_key(
+            unit,
+            definition,
+            period_kind="quarter",
+            period=None,
+            segment=None,
+            segment_value=None,
+            language="sv",
+            comments=True,
+            taxonomy=taxonomy_in_force(organisation_id(unit)),
+        )
+        try:
+            report = cache.cached(key, _not_computed)
+        except AssertionError:  # only a unit without responses to this survey has no page to warm
+            plan = survey_plan(lake_dir, definition, threshold_setting=queries.threshold_setting())
+            assert unit.code not in survey_lookup(lake_dir, plan, period_kind="quarter").unit_periods
+        else:
+            assert report.unit_code == unit.code
     refresh_once(lambda: warmed.append(warm_results()))  # nothing new: nothing to warm again
     assert len(warmed) == 1
     client = Client()

@@ -15,13 +15,15 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from kundpuls.analytics.lake.layout import CHANNEL_SEGMENT
-from kundpuls.analytics.lake.manifest import lake_location, manifest_exists, read_manifest
+from kundpuls.analytics.lake.manifest import lake_location, manifest_exists
+from kundpuls.analytics.manifest_memo import parsed_manifest
 from kundpuls.errors import NotFound
 from kundpuls.instruments import SurveyDefinition, stored_items
 from kundpuls.reports import cache
 from kundpuls.reports.contracts import CommentSummary, Overview, UnitReport
 from kundpuls.reports.overview import organisation_overview
 from kundpuls.reports.unit_report import survey_frame, survey_plan, unit_comment_summary, unit_report
+from kundpuls.text.taxonomy import Taxonomy
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.org.tenancy import organisation_id, organisation_ids_of
@@ -46,7 +48,7 @@ def surveys_with_results() -> list[tuple[Survey, SurveyDefinition]]:
     location = lake_location(lake_dir())
     if not manifest_exists(location):
         return []
-    in_lake = set(read_manifest(location).survey_keys())
+    in_lake = set(parsed_manifest(location).survey_keys())
     found = []
     stored = Survey.objects.filter(lake_key__in=in_lake).select_related("owner", "organisation")
     for survey in stored.order_by("key", "organisation_id"):
@@ -135,23 +137,44 @@ def unit_results(
     language: str,
 ) -> UnitReport:
     """The unit's report (cached per lake generation); comments only for readers who may see them."""
-    comments = can(user, Capability.VIEW_COMMENTS, unit)
+    return unit_report_of(
+        unit,
+        definition,
+        period_kind=period_kind,
+        period=period,
+        segment=segment,
+        segment_value=segment_value,
+        language=language,
+        comments=can(user, Capability.VIEW_COMMENTS, unit),
+    )
+
+
+def unit_report_of(
+    unit: Unit,
+    definition: SurveyDefinition,
+    *,
+    period_kind: str,
+    period: str | None,
+    segment: str | None,
+    segment_value: str | None,
+    language: str,
+    comments: bool,
+) -> UnitReport:
+    """The unit's report with or without its comments, cached per lake generation (the same entry for every
+    person it is shown to: :func:`unit_results` decides ``comments``, the warming computes it beforehand)."""
     lake = lake_dir()
     taxonomy = taxonomy_in_force(organisation_id(unit))
     setting = threshold_setting()
-    key = (
-        *cache.lake_key(lake),
-        "unit_report",
-        definition.key,
-        setting,
-        unit.code,
-        period_kind,
-        period,
-        segment,
-        segment_value,
-        language,
-        comments,
-        taxonomy.fingerprint,
+    key = unit_report_key(
+        unit,
+        definition,
+        period_kind=period_kind,
+        period=period,
+        segment=segment,
+        segment_value=segment_value,
+        language=language,
+        comments=comments,
+        taxonomy=taxonomy,
     )
 
     def compute() -> UnitReport:
@@ -172,6 +195,35 @@ def unit_results(
         )
 
     return cache.cached(key, compute)
+
+
+def unit_report_key(
+    unit: Unit,
+    definition: SurveyDefinition,
+    *,
+    period_kind: str,
+    period: str | None,
+    segment: str | None,
+    segment_value: str | None,
+    language: str,
+    comments: bool,
+    taxonomy: Taxonomy,
+) -> tuple[Any, ...]:
+    """The results cache's key of :func:`unit_report_of`'s report for the lake as it is now."""
+    return (
+        *cache.lake_key(lake_dir()),
+        "unit_report",
+        definition.key,
+        threshold_setting(),
+        unit.code,
+        period_kind,
+        period,
+        segment,
+        segment_value,
+        language,
+        comments,
+        taxonomy.fingerprint,
+    )
 
 
 def unit_comment_themes(

@@ -47,7 +47,9 @@ def _sync(actor: Actor) -> dict[str, Any]:
     summary = {k: v for k, v in report.items() if isinstance(v, (int, float, str)) and k != "lake"}
     if report.get("batches") and cache_url(os.environ) is not None:
         warmed = warm_results()
-        summary.update(surveys_warmed=warmed.surveys, warm_seconds=warmed.seconds)
+        summary.update(
+            surveys_warmed=warmed.surveys, unit_pages_warmed=warmed.pages, warm_seconds=warmed.seconds
+        )
     return summary
 
 
