@@ -4,7 +4,8 @@ A lake commit makes every cached result unreachable (:mod:`kundpuls.reports.cach
 generation). :func:`warm_results` computes, for the new generation, what every results page of a survey
 starts from: its index plan, its index frames and their lookups, the linked-suppression grid and the change
 flags (all computed inside the organisation's overview), and the report of the organisation's root unit
-(drivers, funnel, trend, and the period's comments read for themes once for every unit). Each piece is
+(drivers, funnel, trend, and the period's comments read for themes once for every unit; the period before's
+too, which the start page sets each unit's themes beside). Each piece is
 cached per survey, never per person, so a page of any unit or person afterwards finds them. Then the page
 each unit opens on — its report for the newest period of :data:`WARMED_KINDS`' first kind, in
 :data:`WARMED_LANGUAGE`, with comments — and that page's charts are computed for every unit of the
@@ -28,7 +29,7 @@ from kundpuls.errors import NotFound
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.render.report_page import report_page
 from kundpuls.reports.overview import organisation_overview
-from kundpuls.reports.unit_report import survey_lookup, survey_plan, unit_report
+from kundpuls.reports.unit_report import survey_lookup, survey_plan, unit_comment_summary, unit_report
 from kundpuls.web.dashboards.queries import (
     lake_dir,
     staff_survey_for,
@@ -75,7 +76,7 @@ def warm_results(kinds: tuple[str, ...] = WARMED_KINDS) -> WarmReport:
                 organisation_overview(
                     lake, definition, units, threshold_setting=setting, names=names, period_kind=kind
                 )
-                unit_report(
+                root = unit_report(
                     lake,
                     definition,
                     organisation.code,
@@ -86,6 +87,18 @@ def warm_results(kinds: tuple[str, ...] = WARMED_KINDS) -> WarmReport:
                     staff_definition=staff_survey_for(definition),
                     taxonomy=taxonomy_in_force(organisation),
                 )
+                periods = list(root.periods)
+                if root.period in periods and periods.index(root.period) > 0:
+                    # the start page sets each unit's comment themes beside the period before's
+                    unit_comment_summary(
+                        lake,
+                        definition,
+                        organisation.code,
+                        threshold_setting=setting,
+                        period=periods[periods.index(root.period) - 1],
+                        period_kind=kind,
+                        taxonomy=taxonomy_in_force(organisation),
+                    )
             pages += _warm_unit_pages(lake, definition, own, setting=setting, kind=kinds[0])
         except NotFound:  # no responses under the organisation's root yet: nothing to warm
             continue

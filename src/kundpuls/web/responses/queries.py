@@ -6,7 +6,8 @@ from datetime import datetime
 
 from django.conf import settings
 
-from kundpuls.analytics.lake.manifest import lake_location, manifest_exists, read_manifest
+from kundpuls.analytics.lake.manifest import lake_location, manifest_exists
+from kundpuls.analytics.manifest_memo import parsed_manifest
 
 
 def stamp_time(stamp: str) -> datetime | None:
@@ -22,4 +23,4 @@ def lake_updated_at() -> datetime | None:
     location = lake_location(str(settings.KUNDPULS_LAKE_DIR))
     if not manifest_exists(location):
         return None
-    return stamp_time(read_manifest(location).updated_at)
+    return stamp_time(parsed_manifest(location).updated_at)  # parsed once per content: every page asks
