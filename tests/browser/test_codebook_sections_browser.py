@@ -9,11 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from staff_session import keep_screenshot, log_in
+from keyboard_walk import look, tab_to
+from staff_session import log_in
 
 pytestmark = pytest.mark.browser
-
-FOCUSED_MATCHES = "(css) => !!document.activeElement && document.activeElement.matches(css)"
 
 
 @pytest.fixture
@@ -34,12 +33,6 @@ def patient_draft(live_server: Any) -> str:
     data["pages"][p]["blocks"][b]["title"] = {"sv": "Tillgänglighet"}
     save_draft(version.survey, data, actor=CLI)
     return f"/portal/enkater/{version.survey.url_key}/redigera/"
-
-
-def _look(page: Any, name: str, accessible: Callable[[Any], None], no_scroll: Callable[[Any], None]) -> None:
-    accessible(page)
-    no_scroll(page)
-    keep_screenshot(page, name)
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -65,7 +58,7 @@ def test_axe_core_finds_nothing_on_the_codebook_details_sections_and_flags(
     }.items():
         response = page.goto(base + path)
         assert response is not None and response.status == 200, path
-        _look(page, f"editor-{name}-{width}", assert_accessible, assert_no_horizontal_scroll)
+        look(page, f"editor-{name}-{width}", assert_accessible, assert_no_horizontal_scroll)
     page.goto(base)
     assert "2 texter saknar engelska" in page.locator("main").inner_text()
     assert page.locator("#q-till_kontakt .flag").count() == 1
@@ -83,25 +76,17 @@ def test_axe_core_finds_nothing_on_the_codebook_details_sections_and_flags(
         "”mycket” är inte ett tal" in summary
         and "Kryssa i minst ett positivt svar för till_vantetid" in summary
     )
-    _look(page, f"editor-index-errors-{width}", assert_accessible, assert_no_horizontal_scroll)
+    look(page, f"editor-index-errors-{width}", assert_accessible, assert_no_horizontal_scroll)
     # the demo NKI's driver model, and a path back to a driver: a circle, refused
     page.goto(live_server.url + "/portal/enkater/nki/redigera/kodbok/drivarmodell/")
-    _look(page, f"editor-driver-model-{width}", assert_accessible, assert_no_horizontal_scroll)
+    look(page, f"editor-driver-model-{width}", assert_accessible, assert_no_horizontal_scroll)
     rows = page.locator("select[id^=id_path_from_]").count()
     page.locator(f"#id_path_from_{rows - 1}").select_option("NKI")
     page.locator(f"#id_path_to_{rows - 1}").select_option(index=2)
     with page.expect_navigation():
         page.get_by_role("button", name="Spara drivarmodellen").click()
     assert "cirkel" in page.locator(".error-summary").inner_text()
-    _look(page, f"editor-driver-model-errors-{width}", assert_accessible, assert_no_horizontal_scroll)
-
-
-def _tab_to(page: Any, css: str, *, limit: int = 400) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(FOCUSED_MATCHES, css):
-            return
-    pytest.fail(f"{css} is not reached by Tab within {limit} presses on {page.url}")
+    look(page, f"editor-driver-model-errors-{width}", assert_accessible, assert_no_horizontal_scroll)
 
 
 def test_a_keyboard_alone_edits_a_section_positive_answers_and_the_driver_model(
@@ -122,18 +107,18 @@ def test_a_keyboard_alone_edits_a_section_positive_answers_and_the_driver_model(
     log_in(page, live_server.url)
     base = live_server.url + patient_draft
     page.goto(base)
-    _tab_to(page, "a[href$='/avsnitt/tillganglighet/']")
+    tab_to(page, "a[href$='/avsnitt/tillganglighet/']")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    _tab_to(page, "#id_title_en")
+    tab_to(page, "#id_title_en")
     page.keyboard.type("Accessibility")
     # the save button, not "Visa svaren" (named show_values), which lists a condition's answers
-    _tab_to(page, "form.stack button[type=submit]:not([name])")
+    tab_to(page, "form.stack button[type=submit]:not([name])")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("#b-tillganglighet")
     assert "1 text saknar engelska" in page.locator("main").inner_text()
-    _tab_to(page, "#b-tillganglighet button[value=block_down]")
+    tab_to(page, "#b-tillganglighet button[value=block_down]")
     with page.expect_navigation():
         page.keyboard.press("Space")
     data = draft()
@@ -142,12 +127,12 @@ def test_a_keyboard_alone_edits_a_section_positive_answers_and_the_driver_model(
     assert [block["key"] for block in data["pages"][p]["blocks"]] == ["kontinuitet", "tillganglighet"]
 
     page.goto(base + "kodbok/")
-    _tab_to(page, "a[href$='/kodbok/index/TILLGANGLIGHET/']")
+    tab_to(page, "a[href$='/kodbok/index/TILLGANGLIGHET/']")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    _tab_to(page, "input[name=positive_0][value=ja_delvis]")
+    tab_to(page, "input[name=positive_0][value=ja_delvis]")
     page.keyboard.press("Space")
-    _tab_to(page, "form.stack button[type=submit]:not([name])")
+    tab_to(page, "form.stack button[type=submit]:not([name])")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/kodbok/index/" not in page.url, page.locator("main").inner_text()[:2000]
@@ -156,15 +141,15 @@ def test_a_keyboard_alone_edits_a_section_positive_answers_and_the_driver_model(
 
     # the demo NKI's driver model: BEMOTANDE measured formatively (mode B), KOMPETENS no longer a driver
     page.goto(live_server.url + "/portal/enkater/nki/redigera/kodbok/")
-    _tab_to(page, "a[href$='/kodbok/drivarmodell/']")
+    tab_to(page, "a[href$='/kodbok/drivarmodell/']")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     names = [v for v in page.locator("#id_outcome option").evaluate_all("os => os.map(o => o.value)") if v]
-    _tab_to(page, "input[name=drivers][value=KOMPETENS]")
+    tab_to(page, "input[name=drivers][value=KOMPETENS]")
     page.keyboard.press("Space")
-    _tab_to(page, f"#id_mode_{names.index('BEMOTANDE')}")
+    tab_to(page, f"#id_mode_{names.index('BEMOTANDE')}")
     page.keyboard.type("B")  # a closed select takes the start of an option
-    _tab_to(page, "form.stack button[type=submit]:not([name])")
+    tab_to(page, "form.stack button[type=submit]:not([name])")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/drivarmodell/" not in page.url, page.locator("main").inner_text()[:2000]

@@ -10,11 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from keyboard_walk import tab_to
 from staff_session import keep_screenshot, log_in
 
 pytestmark = pytest.mark.browser
-
-FOCUSED_MATCHES = "(css) => !!document.activeElement && document.activeElement.matches(css)"
 
 
 @pytest.fixture
@@ -105,31 +104,23 @@ def test_axe_core_finds_nothing_on_the_condition_pickers(
     look("section-refused")
 
 
-def _tab_to(page: Any, css: str, *, limit: int = 200) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(FOCUSED_MATCHES, css):
-            return
-    pytest.fail(f"{css} is not reached by Tab within {limit} presses on {page.url}")
-
-
 def test_a_keyboard_alone_builds_and_clears_a_pages_condition(
     page: Any, live_server: Any, settings: Any, patient_draft: str
 ) -> None:
     settings.KUNDPULS_DEMO = True
     log_in(page, live_server.url)
     page.goto(live_server.url + patient_draft + "sida/mottet/")
-    _tab_to(page, "#id_cond_item")
+    tab_to(page, "#id_cond_item")
     page.keyboard.type("Vem")  # a closed select takes the start of an option's label
-    _tab_to(page, "button[name=show_values]")
+    tab_to(page, "button[name=show_values]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator("#id_cond_item").input_value() == "besokstyp"
-    _tab_to(page, "#id_cond_op")
+    tab_to(page, "#id_cond_op")
     page.keyboard.type("inte")
-    _tab_to(page, "#id_cond_value")
+    tab_to(page, "#id_cond_value")
     page.keyboard.type("Digitalt")
-    _tab_to(page, "form.stack button[type=submit]:not([name])")
+    tab_to(page, "form.stack button[type=submit]:not([name])")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("#p-mottet"), page.locator("main").inner_text()[:2000]

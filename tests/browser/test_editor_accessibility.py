@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from keyboard_walk import tab_to
 from staff_session import log_in
 
 pytestmark = pytest.mark.browser
@@ -199,18 +200,6 @@ def _question_keys(data: dict[str, Any]) -> list[str]:
     return [q["key"] for page in data["pages"] for block in page["blocks"] for q in block["questions"]]
 
 
-FOCUSED_MATCHES = "(css) => !!document.activeElement && document.activeElement.matches(css)"
-
-
-def _tab_to(page: Any, css: str, *, limit: int = 250) -> None:
-    """Press Tab until the focused element matches ``css`` (it must be reachable in the tab order)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(FOCUSED_MATCHES, css):
-            return
-    pytest.fail(f"{css} is not reached by Tab within {limit} presses on {page.url}")
-
-
 def _retype(page: Any, text: str) -> None:
     """Replace the focused field's text as a keyboard user does: select all, then type."""
     page.keyboard.press("Control+A")
@@ -230,41 +219,41 @@ def test_a_keyboard_alone_adds_a_page_and_a_question_edits_and_saves(
     log_in(page, live_server.url)
     page.goto(live_server.url + PAGES["outline"])
 
-    _tab_to(page, "#id_sida_title_sv")
+    tab_to(page, "#id_sida_title_sv")
     page.keyboard.type("Om besöket")
-    _tab_to(page, "#id_sida_title_en")
+    tab_to(page, "#id_sida_title_en")
     page.keyboard.type("About the visit")
-    _tab_to(page, "#id_sida_type")
+    tab_to(page, "#id_sida_type")
     page.keyboard.type("Ja eller")  # "Ja eller nej"
-    _tab_to(page, "button[value=add_page]")
+    tab_to(page, "button[value=add_page]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/redigera/fraga/" in page.url, page.url
     added_on_page = page.url.rstrip("/").rsplit("/", 1)[-1]
-    _tab_to(page, "#id_text_sv")
+    tab_to(page, "#id_text_sv")
     _retype(page, "Fick du hjälp i tid?")
-    _tab_to(page, "#id_text_en")
+    tab_to(page, "#id_text_en")
     _retype(page, "Did you get help in time?")
-    _tab_to(page, "#id_required")
+    tab_to(page, "#id_required")
     page.keyboard.press("Space")  # an answer is required
     # the save button, not "Visa svaren" (named show_values), which lists a condition's answers
-    _tab_to(page, "form.stack button[type=submit]:not([name])")
+    tab_to(page, "form.stack button[type=submit]:not([name])")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/fraga/" not in page.url, page.locator("main").inner_text()[:2000]
 
-    _tab_to(page, "#id_fraga_type")
+    tab_to(page, "#id_fraga_type")
     page.keyboard.type("Ett val")  # on the first page (the page picker's first choice)
-    _tab_to(page, "button[value=add_question]")
+    tab_to(page, "button[value=add_question]")
     with page.expect_navigation():
         page.keyboard.press("Space")
     added_first = page.url.rstrip("/").rsplit("/", 1)[-1]
-    _tab_to(page, "#id_text_sv")
+    tab_to(page, "#id_text_sv")
     _retype(page, "Vad kan vi göra bättre?")
-    _tab_to(page, "form.stack button[type=submit]:not([name])")
+    tab_to(page, "form.stack button[type=submit]:not([name])")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    _tab_to(page, f"button[value=up][aria-label*='{added_first}']")
+    tab_to(page, f"button[value=up][aria-label*='{added_first}']")
     with page.expect_navigation():
         page.keyboard.press("Space")
 
@@ -273,23 +262,23 @@ def test_a_keyboard_alone_adds_a_page_and_a_question_edits_and_saves(
         for p in Survey.objects.get(key="nps").versions.order_by("-number").first().definition["pages"]  # type: ignore[union-attr]
         if p.get("title", {}).get("sv") == "Om besöket"
     )
-    _tab_to(page, f"a[href$='/sida/{new_page_key}/']")
+    tab_to(page, f"a[href$='/sida/{new_page_key}/']")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    _tab_to(page, "#id_intro_sv")
+    tab_to(page, "#id_intro_sv")
     page.keyboard.type("Två frågor om ditt besök.")
-    _tab_to(page, "form.stack button[type=submit]:not([name])")
+    tab_to(page, "form.stack button[type=submit]:not([name])")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     # saved in the draft; the survey is offered in English, so the outline counts the text without English
     assert "/sida/" not in page.url, page.locator("main").inner_text()[:2000]
     assert "1 text saknar engelska" in page.locator("main").inner_text()
-    _tab_to(page, f"a[href$='/sida/{new_page_key}/']")
+    tab_to(page, f"a[href$='/sida/{new_page_key}/']")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    _tab_to(page, "#id_intro_en")
+    tab_to(page, "#id_intro_en")
     page.keyboard.type("Two questions about your visit.")
-    _tab_to(page, "form.stack button[type=submit]:not([name])")
+    tab_to(page, "form.stack button[type=submit]:not([name])")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/sida/" not in page.url, page.locator("main").inner_text()[:2000]

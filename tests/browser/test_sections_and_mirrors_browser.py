@@ -9,11 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from staff_session import keep_screenshot, log_in
+from keyboard_walk import look, tab_to
+from staff_session import log_in
 
 pytestmark = pytest.mark.browser
-
-FOCUSED_MATCHES = "(css) => !!document.activeElement && document.activeElement.matches(css)"
 
 
 @pytest.fixture
@@ -34,12 +33,6 @@ def _draft(key: str) -> dict[str, Any]:
 
     survey = Survey.objects.get(key=key, organisation_id=organisation_id(Unit.objects.get(code="EXK")))
     return survey.versions.order_by("-number").first().definition  # type: ignore[union-attr]
-
-
-def _look(page: Any, name: str, accessible: Callable[[Any], None], no_scroll: Callable[[Any], None]) -> None:
-    accessible(page)
-    no_scroll(page)
-    keep_screenshot(page, name)
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -65,7 +58,7 @@ def test_axe_core_finds_nothing_on_the_section_and_pair_pages(
     }.items():
         response = page.goto(base + path)
         assert response is not None and response.status == 200, path
-        _look(page, f"editor-{name}-{width}", assert_accessible, assert_no_horizontal_scroll)
+        look(page, f"editor-{name}-{width}", assert_accessible, assert_no_horizontal_scroll)
     # refused: an empty Swedish title and a key already used
     page.goto(base + "nytt-avsnitt/?efter=tillganglighet")
     page.locator("#id_key").fill("kontinuitet")
@@ -73,31 +66,23 @@ def test_axe_core_finds_nothing_on_the_section_and_pair_pages(
         page.get_by_role("button", name="Lägg till avsnittet").click()
     summary = page.locator(".error-summary").inner_text()
     assert "Ange avsnittets rubrik på svenska." in summary and "'kontinuitet' används redan" in summary
-    _look(page, f"editor-section-add-errors-{width}", assert_accessible, assert_no_horizontal_scroll)
+    look(page, f"editor-section-add-errors-{width}", assert_accessible, assert_no_horizontal_scroll)
     # the demo staff survey's pairs, and a pair on another scale, refused
     pairs = live_server.url + "/portal/enkater/staff/redigera/kodbok/speglingar/"
     response = page.goto(pairs)
     assert response is not None and response.status == 200
-    _look(page, f"editor-mirrors-{width}", assert_accessible, assert_no_horizontal_scroll)
+    look(page, f"editor-mirrors-{width}", assert_accessible, assert_no_horizontal_scroll)
     spare = len(_draft("staff")["codebook"]["mirrors"])
     page.locator(f"#id_item_{spare}").select_option("ko_behov")
     page.locator(f"#id_customer_{spare}").select_option("nki:nki_ideal")
     with page.expect_navigation():
         page.get_by_role("button", name="Spara paren").click()
     assert "samma skala" in page.locator(".error-summary").inner_text()
-    _look(page, f"editor-mirrors-errors-{width}", assert_accessible, assert_no_horizontal_scroll)
-
-
-def _tab_to(page: Any, css: str, *, limit: int = 600) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(FOCUSED_MATCHES, css):
-            return
-    pytest.fail(f"{css} is not reached by Tab within {limit} presses on {page.url}")
+    look(page, f"editor-mirrors-errors-{width}", assert_accessible, assert_no_horizontal_scroll)
 
 
 def _submit(page: Any) -> None:
-    _tab_to(page, "form.stack button[type=submit]")
+    tab_to(page, "form.stack button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
@@ -109,22 +94,22 @@ def test_a_keyboard_alone_adds_and_splits_a_section_and_removes_a_pair(
     log_in(page, live_server.url)
     base = live_server.url + patient_draft
     page.goto(base)
-    _tab_to(page, "a[href$='/nytt-avsnitt/?efter=tillganglighet']")
+    tab_to(page, "a[href$='/nytt-avsnitt/?efter=tillganglighet']")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    _tab_to(page, "#id_title_sv")
+    tab_to(page, "#id_title_sv")
     page.keyboard.type("Väntan")
-    _tab_to(page, "#id_title_en")
+    tab_to(page, "#id_title_en")
     page.keyboard.type("Waiting")
     _submit(page)
     assert "#b-avsnitt_1" in page.url, page.locator("main").inner_text()[:2000]
     blocks = [b["key"] for b in _draft("patient")["pages"][1]["blocks"]]
     assert blocks == ["tillganglighet", "avsnitt_1", "kontinuitet"]
 
-    _tab_to(page, "a[href$='/avsnitt/tillganglighet/dela/']")
+    tab_to(page, "a[href$='/avsnitt/tillganglighet/dela/']")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    _tab_to(page, "#id_title_sv")
+    tab_to(page, "#id_title_sv")
     page.keyboard.type("Väntetid")
     _submit(page)
     page_two = _draft("patient")["pages"][1]["blocks"]
@@ -134,11 +119,11 @@ def test_a_keyboard_alone_adds_and_splits_a_section_and_removes_a_pair(
     ]
 
     page.goto(live_server.url + "/portal/enkater/staff/redigera/kodbok/")
-    _tab_to(page, "a[href$='/kodbok/speglingar/']")
+    tab_to(page, "a[href$='/kodbok/speglingar/']")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     first = _draft("staff")["codebook"]["mirrors"][0]
-    _tab_to(page, "#id_remove_0")
+    tab_to(page, "#id_remove_0")
     page.keyboard.press("Space")
     _submit(page)
     assert page.url.endswith("/redigera/kodbok/"), page.locator("main").inner_text()[:2000]
