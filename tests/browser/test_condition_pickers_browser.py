@@ -66,7 +66,7 @@ def test_axe_core_finds_nothing_on_the_condition_pickers(
     with page.expect_navigation():
         page.get_by_role("button", name="Visa svaren").click()
     values = page.locator("#id_cond_value option").all_inner_texts()
-    assert "Läkare (lakare)" in values, values
+    assert "Läkare" in values, values
     look("page-answers-listed")
     page.locator("#id_cond_op").select_option("==")
     page.locator("#id_cond_value").select_option("lakare")
@@ -91,7 +91,7 @@ def test_axe_core_finds_nothing_on_the_condition_pickers(
     page.locator("#id_cond_item").select_option("till_kontakt")
     with page.expect_navigation():
         page.get_by_role("button", name="Visa svaren").click()
-    assert page.locator("#id_cond_value option").all_inner_texts()[1] == "Ja, helt och hållet (ja_helt)"
+    assert page.locator("#id_cond_value option").all_inner_texts()[1] == "Ja, helt och hållet"
     look("question-answers-listed")
     # a section's condition on a question inside it: a cycle, refused on the written-out field
     page.goto(base + "avsnitt/kontinuitet/")

@@ -15,7 +15,8 @@ one on a later page as coming later; each refusal names the field and the value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django import forms
@@ -152,18 +153,29 @@ def conditions_at(data: dict[str, Any], place: Place, *, language: str = "sv") -
             if values:
                 text = item.text.in_language(language)
                 text = text if len(text) <= _LABEL else text[: _LABEL - 1].rstrip() + "…"
-                usable.append(Answerable(item.key, f"{text} ({item.key})", item.kind, values))
-    return Conditions(tuple(usable), refused)
+                usable.append(Answerable(item.key, text, item.kind, values))
+    return Conditions(tuple(_told_apart(usable)), refused)
+
+
+def _told_apart(usable: list[Answerable]) -> list[Answerable]:
+    """Questions named by their text; where two read the same (cut short, or a repeated matrix row), the
+    key is added to tell them apart."""
+    seen = Counter(answerable.label for answerable in usable)
+    return [replace(a, label=f"{a.label} ({a.key})") if seen[a.label] > 1 else a for a in usable]
 
 
 def _values(item: Any, language: str) -> tuple[tuple[str, str], ...]:
     """The values the value picker lists for ``item``; none for what it cannot list (open text, amounts)."""
     if item.kind in ("choice", "choices"):
         texts = item.option_texts or ()
-        return tuple(
-            (value, f"{texts[i].in_language(language)} ({value})" if i < len(texts) else value)
+        named = [
+            (value, texts[i].in_language(language) if i < len(texts) else value)
             for i, value in enumerate(item.options or ())
-        )
+        ]
+        seen = Counter(
+            label for _, label in named
+        )  # options are named by their text; the value tells twins apart
+        return tuple((value, f"{label} ({value})" if seen[label] > 1 else label) for value, label in named)
     if item.kind == "boolean":
         return (("true", _("yes")), ("false", _("no")))
     if item.kind == "numeric" and item.integer and item.scale_min is not None and item.scale_max is not None:
