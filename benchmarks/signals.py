@@ -2,12 +2,15 @@
 
 Usage::
 
-    python benchmarks/signals.py [--datasets N] [--quick] [--json] [--seed S] [--priority-method plsc]
+    python benchmarks/signals.py [--datasets N] [--quick] [--json] [--seed S] [--years 1|2]
+        [--priority-method plsc]
 
 Each dataset is a seeded NKI organisation (:func:`kundpuls.demo.responses.generate_responses`): ten units
-under one root, a year of answers, quarters. Most units are alike; a few get a planted outlier (a shift of
-NKI by ±0.5 or ±0.8 SD for the whole year) and a few a planted change (one construct, ±0.25, ±0.5 or
-±0.8 SD of the latent scale, from the first day of quarter 2, 3 or 4). Volumes differ, so the answers per
+under one root, a year of answers (``--years 2``: two), quarters. Most units are alike; a few get a planted
+outlier (a shift of NKI by ±0.5 or ±0.8 SD for the whole span) and a few a planted change (one construct,
+±0.25, ±0.5 or ±0.8 SD of the latent scale, from the first day of quarter 2, 3 or 4; with two years, of a
+quarter of the second year, so that every change has the four quarters before it as its baseline, as on
+the page of a survey that has run for a year). Volumes differ, so the answers per
 quarter run from about 15 to about 300. The truth of every unit × quarter × index is stated by
 :func:`kundpuls.demo.truth.true_values`.
 
@@ -69,8 +72,8 @@ from kundpuls.reports.overview import organisation_overview
 from kundpuls.reports.unit_report import survey_lookup, survey_plan, unit_report
 from kundpuls.stats.goal_status import GoalState, goal_status
 
-START, END = datetime(2025, 1, 1, tzinfo=STOCKHOLM), datetime(2026, 1, 1, tzinfo=STOCKHOLM)
-QUARTER_STARTS = {"2025-Q2": date(2025, 4, 1), "2025-Q3": date(2025, 7, 1), "2025-Q4": date(2025, 10, 1)}
+FIRST_YEAR = 2025
+SPANS = (1, 2)  # years of answers a dataset holds (--years)
 CONSTRUCTS = ("NKI", "BEMOTANDE", "INFORMATION", "TILLGANGLIGHET", "KOMPETENS")
 CHANGE_SIZES = (0.25, 0.5, 0.8)
 OUTLIER_SIZES = (0.5, 0.8)
@@ -84,8 +87,22 @@ def band(n: int) -> str:
     return next(label for low, high, label in N_BANDS if low <= n < high)
 
 
-def plan_dataset(seed: int) -> tuple[list[UnitProfile], dict[str, Any]]:
+def change_quarters(years: int) -> dict[str, date]:
+    """The quarters a planted change may start in: those of the last year that follow a quarter of answers.
+
+    One year: quarters 2–4 (a change in quarter 2 has a baseline of one quarter). Two years: the four
+    quarters of the second year, each with a baseline of the four quarters before it, as a page of a survey
+    that has run for a year has.
+    """
+    if years not in SPANS:
+        raise ValueError(f"years: {years!r} is not one of {SPANS}")
+    last = FIRST_YEAR + years - 1
+    return {f"{last}-Q{q}": date(last, 3 * q - 2, 1) for q in range(1, 5) if (years, q) != (1, 1)}
+
+
+def plan_dataset(seed: int, years: int = 1) -> tuple[list[UnitProfile], dict[str, Any]]:
     """Ten units: volumes 5–100 a month, two planted outliers, four planted changes (seeded)."""
+    quarter_starts = change_quarters(years)
     rng = np.random.default_rng([seed, 2207])
     codes = [f"U{k:02d}" for k in range(UNITS)]
     volumes = np.exp(rng.uniform(np.log(5), np.log(100), UNITS))
@@ -94,7 +111,7 @@ def plan_dataset(seed: int) -> tuple[list[UnitProfile], dict[str, Any]]:
     changes: dict[str, tuple[str, str, float]] = {}
     for i in chosen[2:6]:
         construct = str(rng.choice(CONSTRUCTS))
-        quarter = str(rng.choice(list(QUARTER_STARTS)))
+        quarter = str(rng.choice(list(quarter_starts)))
         changes[codes[i]] = (construct, quarter, float(rng.choice(CHANGE_SIZES) * rng.choice((-1, 1))))
     units = [
         UnitProfile(
@@ -105,7 +122,7 @@ def plan_dataset(seed: int) -> tuple[list[UnitProfile], dict[str, Any]]:
                 (
                     DatedChange(
                         construct=changes[code][0],
-                        start=QUARTER_STARTS[changes[code][1]],
+                        start=quarter_starts[changes[code][1]],
                         delta=changes[code][2],
                     ),
                 )
@@ -118,9 +135,13 @@ def plan_dataset(seed: int) -> tuple[list[UnitProfile], dict[str, Any]]:
     return units, {"outliers": outliers, "changes": changes}
 
 
-def score_dataset(definition: SurveyDefinition, seed: int, workdir: Path) -> dict[str, Any]:
-    units, planted = plan_dataset(seed)
-    generated = generate_responses(definition, units, start=START, end=END, seed=seed, comments=None)
+def score_dataset(
+    definition: SurveyDefinition, seed: int, workdir: Path, *, years: int = 1
+) -> dict[str, Any]:
+    units, planted = plan_dataset(seed, years)
+    start = datetime(FIRST_YEAR, 1, 1, tzinfo=STOCKHOLM)
+    end = datetime(FIRST_YEAR + years, 1, 1, tzinfo=STOCKHOLM)
+    generated = generate_responses(definition, units, start=start, end=end, seed=seed, comments=None)
     lake = workdir / f"lake-{seed}"
     _, names = lake_from_frame(generated.frame(), definition, lake)
     parents = {u.code: ROOT_CODE for u in units}
@@ -477,6 +498,13 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--seed", type=int, default=1, help="seed of the first dataset")
     parser.add_argument(
+        "--years",
+        type=int,
+        choices=SPANS,
+        default=1,
+        help="years of answers per dataset: 1 (changes in quarters 2-4) or 2 (changes in the second year)",
+    )
+    parser.add_argument(
         "--priority-method",
         choices=("pls", "plsc"),
         default="pls",
@@ -498,11 +526,11 @@ def main() -> None:
     results = []
     with tempfile.TemporaryDirectory() as workdir:
         for k in range(count):
-            results.append(score_dataset(definition, args.seed + k, Path(workdir)))
+            results.append(score_dataset(definition, args.seed + k, Path(workdir), years=args.years))
             if not args.json:
                 last = results[-1]
                 print(f"dataset {k + 1}/{count}: {last['flags']} flags, {last['false_flags']} false")
-    summary = summarise(results, time.perf_counter() - started)
+    summary = {"years": args.years, **summarise(results, time.perf_counter() - started)}
     if args.json:
         print(json.dumps(summary))
         return
