@@ -76,3 +76,27 @@ def test_the_preview_names_pages_by_title_and_shows_follow_ups_with_their_condit
     assert "<h2>Berätta gärna mer</h2>" in second
     assert "Vad skulle vi behöva göra bättre?" in second
     assert "Visas bara när <code>rekommendera &lt;= 6</code>" in second
+
+
+def test_the_survey_list_counts_a_surveys_own_units_never_another_organisations_of_the_same_key(
+    personas: dict[str, Any],
+) -> None:
+    """The region's own draft ``nki`` lists none of the municipality's ``nki`` units and answers (a reviewer
+    saw the municipality's units with their response counts under the region's draft)."""
+    from kundpuls.web.accounts.models import User
+    from kundpuls.web.org.models import Role, RoleKind
+    from kundpuls.web.surveys.models import Distribution
+
+    region = Unit.objects.get(code="RGX")
+    create_from_template("nki", owner=region, actor=CLI)
+    municipal = Distribution.objects.filter(survey__key="nki", survey__organisation__code="EXK").first()
+    assert municipal is not None
+    analyst = User.objects.create_user(email="granskare.region@kundpuls.example", password="x" * 20)
+    Role.objects.create(user=analyst, unit=region, role=RoleKind.ANALYST)
+    client = Client(HTTP_ACCEPT_LANGUAGE="sv")
+    client.force_login(analyst, backend=BACKEND)
+    page = client.get("/portal/enkater/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "RGX" in html  # the region's draft is listed
+    assert municipal.unit.name not in html, "a municipal unit is listed under the region's nki"

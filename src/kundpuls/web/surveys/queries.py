@@ -114,38 +114,51 @@ def survey_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def counts_per_unit(survey_keys: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Per survey key: each unit with an open link or responses, with its open links and responses.
+def counts_per_unit(surveys: list[tuple[str, str]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Per survey, named ``(organisation code, key)`` (two organisations may both have ``nki``): each unit
+    with an open link or responses, with its open links and responses.
 
     Units in tree order; two grouped queries, whatever the number of surveys and units.
     """
-    rows: dict[tuple[str, int], dict[str, Any]] = {}
+    wanted = set(surveys)
+    keys = sorted({key for _, key in wanted})
+    organisations = sorted({organisation for organisation, _ in wanted})
+    rows: dict[tuple[str, str, int], dict[str, Any]] = {}
     links = (
-        Distribution.objects.filter(survey__key__in=survey_keys, closed_at__isnull=True)
-        .values("survey__key", "unit_id", "unit__name", "unit__path")
+        Distribution.objects.filter(
+            survey__key__in=keys, survey__organisation__code__in=organisations, closed_at__isnull=True
+        )
+        .values("survey__organisation__code", "survey__key", "unit_id", "unit__name", "unit__path")
         .annotate(n=Count("pk"))
     )
     for r in links:
-        rows[(r["survey__key"], r["unit_id"])] = {
+        rows[(r["survey__organisation__code"], r["survey__key"], r["unit_id"])] = {
             "unit": r["unit__name"],
             "path": r["unit__path"],
             "open_links": r["n"],
             "responses": 0,
         }
     answered = (
-        Survey.objects.filter(key__in=survey_keys, responses__isnull=False)
-        .values("key", "responses__unit_id", "responses__unit__name", "responses__unit__path")
+        Survey.objects.filter(key__in=keys, organisation__code__in=organisations, responses__isnull=False)
+        .values(
+            "organisation__code",
+            "key",
+            "responses__unit_id",
+            "responses__unit__name",
+            "responses__unit__path",
+        )
         .annotate(n=Count("responses"))
     )
     for a in answered:
         row = rows.setdefault(
-            (a["key"], a["responses__unit_id"]),
+            (a["organisation__code"], a["key"], a["responses__unit_id"]),
             {"unit": a["responses__unit__name"], "path": a["responses__unit__path"], "open_links": 0},
         )
         row["responses"] = a["n"]
-    result: dict[str, list[dict[str, Any]]] = {key: [] for key in survey_keys}
-    for (key, _unit), row in sorted(rows.items(), key=lambda kv: (kv[0][0], kv[1]["path"])):
-        result[key].append(row)
+    result: dict[tuple[str, str], list[dict[str, Any]]] = {survey: [] for survey in surveys}
+    for (organisation, key, _unit), row in sorted(rows.items(), key=lambda kv: (kv[0][:2], kv[1]["path"])):
+        if (organisation, key) in wanted:  # not another organisation's survey of a wanted key
+            result[(organisation, key)].append(row)
     return result
 
 

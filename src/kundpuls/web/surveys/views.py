@@ -46,8 +46,8 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     if not owners.exists():
         raise PermissionDenied
     rows = [r for r in queries.survey_rows() if owners.filter(code=r["owner"]).exists()]
-    per_unit = queries.counts_per_unit([r["key"] for r in rows])
-    rows = [r | {"units": per_unit[r["key"]]} for r in rows]
+    per_unit = queries.counts_per_unit([(r["organisation"], r["key"]) for r in rows])
+    rows = [r | {"units": per_unit[(r["organisation"], r["key"])]} for r in rows]
     return render(request, "surveys/list.html", {"rows": rows})
 
 
