@@ -144,3 +144,26 @@ def test_a_pair_naming_a_survey_the_organisation_lacks_is_shown_as_such_and_kept
     saved = client.post(URL, _as_shown(html))
     assert saved.status_code == 302
     assert _draft("staff") == data
+
+
+def test_a_staff_survey_is_never_offered_as_the_customer_side(personas: dict[str, Any]) -> None:
+    """A second staff survey (a copy of ``staff``) pairs with customer questions only: the first staff
+    survey's questions are neither offered nor accepted."""
+    import dataclasses
+
+    from kundpuls.instruments.library import load_template
+    from kundpuls.web.org.actors import CLI
+    from kundpuls.web.surveys.actions import save_definition
+
+    copy = dataclasses.replace(load_template("staff"), key="staff_kopia")
+    save_definition(copy, owner=Unit.objects.get(code="EXK"), actor=CLI)
+    url = URL.replace("/staff/", "/staff_kopia/")
+    client = _client(personas)
+    html = client.get(url).content.decode()
+    offered = re.findall(r'<option value="([^"]+)"', html)
+    assert any(value.startswith("nki:") for value in offered)
+    assert not any(value.startswith("staff:") for value in offered), "a staff survey offered as customer"
+    forged = _as_shown(html) | {"customer_0": "staff:" + _draft("staff")["codebook"]["mirrors"][0]["item"]}
+    answer = client.post(url, forged)
+    assert answer.status_code == 400
+    assert _errors(answer.content.decode())

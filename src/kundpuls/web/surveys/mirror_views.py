@@ -43,13 +43,19 @@ def _label(item: StoredItem) -> str:
 
 
 def _customer_surveys(survey: Survey) -> dict[str, tuple[str, SurveyDefinition]]:
-    """The organisation's other surveys by key: (title, the definition a pair is checked against)."""
+    """The organisation's other customer surveys by key: (title, the definition a pair is checked against).
+
+    A survey that mirrors others itself (a staff survey: its codebook has pairs) is not a customer survey,
+    so its questions are not offered as the customer side."""
     result = {}
     others = Survey.objects.filter(organisation_id=survey.organisation_id).exclude(pk=survey.pk)
     for other in others.order_by("title"):
         version = queries.current_version(other) or other.versions.order_by("-number").first()
-        if version is not None:
-            result[other.key] = (other.title, queries.definition_of(version))
+        if version is None:
+            continue
+        definition = queries.definition_of(version)
+        if not definition.codebook.mirrors:
+            result[other.key] = (other.title, definition)
     return result
 
 
