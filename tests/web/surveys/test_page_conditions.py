@@ -340,3 +340,21 @@ def test_pickers_name_questions_and_answers_by_their_text_and_add_the_key_only_t
         [question("a", "Hur nöjd är du?"), question("b", "Hur nöjd är du?"), question("c", "Ålder")]
     )
     assert [q.label for q in named] == ["Hur nöjd är du? (a)", "Hur nöjd är du? (b)", "Ålder"]
+
+
+@pytest.mark.parametrize(
+    ("posted", "field", "said"),
+    [
+        ({"title_sv": ""}, "title_sv", "Skriv texten på svenska; den får inte vara tom."),
+        ({"show_if": "besokstyp =="}, "show_if", "Villkoret tar slut för tidigt"),
+        ({"show_if": "__import__('os')"}, "show_if", "Ett villkor kan inte anropa funktioner"),
+    ],
+)
+def test_a_page_forms_refusals_are_said_in_swedish(
+    patient: Client, posted: dict[str, str], field: str, said: str
+) -> None:
+    response = patient.post(PAGE, TEXTS | posted)
+    assert response.status_code == 400
+    error = _error(response.content.decode(), field)
+    assert said in error, error
+    assert "is not valid" not in error and "not allowed" not in error and "too early" not in error

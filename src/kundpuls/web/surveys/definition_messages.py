@@ -23,6 +23,22 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             gettext_noop("The English text is missing (the survey is offered in English)."),
         ),
         (r"Swedish text \(sv\) is missing", gettext_noop("The Swedish text is missing.")),
+        (
+            r"is not valid: Swedish text \(required, not blank\)",
+            gettext_noop("Write the text in Swedish; it cannot be left empty."),
+        ),
+        (
+            r"condition ends too early",
+            gettext_noop("The condition ends too early: something is missing at its end."),
+        ),
+        (
+            r"calls are not allowed",
+            gettext_noop("A condition cannot call functions; compare an answer with a value."),
+        ),
+        (
+            r"chained comparisons are not allowed",
+            gettext_noop("Compare one thing at a time, and join the comparisons with and."),
+        ),
         (r"must not be empty", gettext_noop("This must not be empty.")),
         (
             r"min (-?\d+) must be below max (-?\d+)",

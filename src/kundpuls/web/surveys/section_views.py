@@ -50,14 +50,16 @@ def _place_problems(form: SectionTextsForm, problems: list[Any], path: str) -> N
     for problem in problems:
         where = problem.field or ""
         if where == "key" or where == f"{path}.key":
-            form.add_error("key", in_language(problem) if where != "key" else str(problem))
+            form.add_error("key", in_language(problem))
             continue
         for name in ("title", "intro"):
             if where.startswith(f"{path}.{name}"):
                 form.add_error(f"{name}_{'en' if where.endswith('.en') else 'sv'}", in_language(problem))
                 break
         else:
-            form.add_error(None, f"{describe_path(where)}: {in_language(problem)}" if where else str(problem))
+            form.add_error(
+                None, f"{describe_path(where)}: {in_language(problem)}" if where else in_language(problem)
+            )
 
 
 def _block_path(data: dict[str, Any], key: str) -> str:
@@ -146,7 +148,7 @@ def editor_remove_section(request: HttpRequest, key: str, block: str) -> HttpRes
     try:
         target = drafts.receiving_block(data, block)
     except ValidationError as exc:
-        refusal = str(exc)
+        refusal = in_language(exc)
     else:
         t = next(i for i, other in enumerate(blocks) if other["key"] == target)
         receiving = _section_name(blocks[t], t + 1)
