@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from kundpuls.analytics.lake.answer_columns import AnswerGroup, batch_answer_columns
 from kundpuls.analytics.lake.records import flatten_records
 from kundpuls.errors import ValidationError
+from old_record_path import split_answers
 
 KINDS = {"betyg": "numeric", "ja": "boolean", "kon": "choice", "fritt": "text", "flera": "choices"}
 
@@ -49,19 +50,7 @@ def _reference(rows: list[dict[str, Any]]) -> dict[str, list[Any]] | type[Except
     records = []
     try:
         for stored in rows:
-            answers: dict[str, Any] = {}
-            background: dict[str, Any] = {}
-            comments: dict[str, Any] = {}
-            for key, value in stored.items():
-                kind = KINDS.get(key)
-                if kind == "numeric":
-                    answers[key] = None if value is None else float(value)
-                elif kind == "boolean":
-                    answers[key] = None if value is None else float(bool(value))
-                elif kind == "choice":
-                    background[key] = None if value is None else str(value)
-                elif kind == "text" and value:
-                    comments[key] = str(value)
+            answers, background, comments = split_answers(stored, KINDS)
             records.append({"answers": answers, "background": background, "comments": comments})
     except (TypeError, ValueError) as exc:
         return type(exc)

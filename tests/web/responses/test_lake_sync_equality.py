@@ -30,6 +30,7 @@ from kundpuls.web.responses.lake_source import published_item_metadata, response
 from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.models import Distribution, SurveyVersion
 from kundpuls.web.surveys.queries import current_version, definition_of
+from old_record_path import split_answers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
@@ -75,19 +76,7 @@ def _record_fetch(after: int | None, limit: int) -> list[dict[str, Any]]:
     ) in rows:
         definition = definition_of(SurveyVersion.objects.get(pk=version_id))
         kinds = {item.key: item.kind for item in stored_items(definition)}
-        answers: dict[str, Any] = {}
-        background: dict[str, Any] = {}
-        comments: dict[str, Any] = {}
-        for key, value in stored.items():
-            kind = kinds.get(key)
-            if kind == "numeric":
-                answers[key] = None if value is None else float(value)
-            elif kind == "boolean":
-                answers[key] = None if value is None else float(bool(value))
-            elif kind == "choice":
-                background[key] = None if value is None else str(value)
-            elif kind == "text" and value:
-                comments[key] = str(value)
+        answers, background, comments = split_answers(stored, kinds)
         dimensions = share_dimensions(definition)
         if dimensions:
             answers.update(derived_answers(dimensions, [stored])[0])
