@@ -134,8 +134,10 @@ def _theme_rises(
     p_values = rise_p_values(
         [theme.count for theme, _ in counts],
         [previous for _, previous in counts],
-        respondents_now=now.respondents or 0,
-        respondents_before=before.respondents or 0,
+        # a survey with two open questions can give one respondent two comments on a theme: the exposure is
+        # never below the comments counted
+        respondents_now=max(now.respondents or 0, now.comments),
+        respondents_before=max(before.respondents or 0, before.comments),
     )
     rises = [
         ThemeRise(theme.key, theme.label, theme.count, previous)
