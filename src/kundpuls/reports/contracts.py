@@ -385,7 +385,10 @@ class OverviewRow:
     """One unit on the organisation overview.
 
     ``measured`` is False for a unit with no responses to the survey in any period (the survey is not run
-    there), as against a unit whose value is hidden because too few answered this period.
+    there), as against a unit whose value is hidden because too few answered this period. ``outlier`` is
+    ``"above"`` or ``"below"`` when the unit differs clearly from its siblings on the main index (the unit
+    page's funnel flag, :func:`kundpuls.reports.unit_report.period_outliers`); None otherwise and for
+    another index.
     """
 
     unit_code: str
@@ -396,6 +399,7 @@ class OverviewRow:
     change: Change | None
     measured: bool = True
     needs: NeedsHeadline | None = None
+    outlier: str | None = None
 
 
 @dataclass(frozen=True)

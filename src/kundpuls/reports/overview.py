@@ -1,8 +1,9 @@
 """The organisation overview: one index (the main one unless another is asked for) of every visible unit
 in one period, with its flagged change.
 
-The flags are those of :func:`kundpuls.reports.unit_report.period_changes` (one family per period), so a
-unit shows the same flag here as on its own page."""
+The flags are those of :func:`kundpuls.reports.unit_report.period_changes` and
+:func:`~kundpuls.reports.unit_report.period_outliers` (one family per period each), so a unit shows the
+same flags here as on its own page."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from kundpuls.reports.needs import module_items, needs_headline, needs_lookup, n
 from kundpuls.reports.unit_report import (
     headline_keys,
     period_changes,
+    period_outliers,
     survey_frame,
     survey_plan,
 )
@@ -77,6 +79,11 @@ def organisation_overview(
         (str(r["unit"]), str(r["period"])): r for _, r in main[main["period"].isin(wanted)].iterrows()
     }  # one pass over the period's rows instead of one filter per unit
     changes = period_changes(lake, plan, period, period_kind=period_kind) if period else {}
+    outliers = (
+        period_outliers(lake, plan, period, period_kind=period_kind)
+        if period and index == plan.main_index
+        else {}
+    )
     rows = []
     for code in units:
         row = by_unit.get((code, period))
@@ -92,6 +99,7 @@ def organisation_overview(
                 value=frame_result(row, index, label, plan.kind(index)),
                 change=change,
                 measured=code in paths,
+                outlier=outliers.get(code),
             )
         )
     rows = _sorted(rows, sort, descending, paths)

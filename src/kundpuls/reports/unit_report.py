@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -20,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kundpuls.analytics.comments import PeriodComments, period_comments
-from kundpuls.analytics.unit_paths import parent_path, path_segments
+from kundpuls.analytics.unit_paths import path_segments
 from kundpuls.errors import InsufficientData, InvalidArgument, NotFound
 from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports import cache
@@ -36,9 +35,6 @@ from kundpuls.reports.contracts import (
     CommentSummary,
     CommentTheme,
     ComparisonRow,
-    Funnel,
-    FunnelLimit,
-    FunnelPoint,
     Headline,
     TrendPoint,
     UnitReport,
@@ -46,11 +42,11 @@ from kundpuls.reports.contracts import (
 from kundpuls.reports.disclosure import respondent_cells
 from kundpuls.reports.driver_window import driver_window, drivers_in_window
 from kundpuls.reports.frame_lookup import FrameLookup, frame_lookup
-from kundpuls.reports.index_frames import FRAME_COLUMNS, IndexPlan, frame_result, index_frame, plan_for_lake
+from kundpuls.reports.funnel import outlier_family, unit_funnel
+from kundpuls.reports.index_frames import IndexPlan, frame_result, index_frame, plan_for_lake
 from kundpuls.reports.needs import module_items, needs_lookup, needs_sections
 from kundpuls.reports.staff_gap import staff_customer_gaps
-from kundpuls.stats import change_in_mean, change_in_nps, funnel_means
-from kundpuls.stats.shrinkage import ShrinkageResult, shrink_means
+from kundpuls.stats import change_in_mean, change_in_nps
 from kundpuls.text.reading import CommentReading, read_comments
 from kundpuls.text.taxonomy import Taxonomy, default_taxonomy
 
@@ -189,103 +185,17 @@ def period_changes(
     return cache.cached(key, compute)
 
 
-def _funnel(
-    found: FrameLookup, plan: IndexPlan, unit: str, path: str, period: str, names: Mapping[str, str]
-) -> Funnel | None:
-    index = plan.main_index
-    parent = parent_path(path)
-    if not index or not parent:
-        return None
-    siblings = pd.DataFrame(list(found.children_of(parent, index, period)), columns=list(FRAME_COLUMNS))
-    shown = siblings[~siblings["suppressed"].astype(bool)]
-    if len(shown) < 3:
-        return None
-    with warnings.catch_warnings():  # few siblings: τ² = 0 is used, which the method note says
-        warnings.simplefilter("ignore")
-        result = funnel_means(
-            shown["estimate"].to_numpy(dtype=float),
-            shown["sd"].to_numpy(dtype=float),
-            shown["n"].to_numpy(dtype=float),
-            threshold=plan.threshold,
-        )
-    out95 = result.outside(0.95)
-    out998 = result.outside(0.998)
-    flagged = result.outliers()
-    shrunk, fit = _shrunk_means(shown)
-    points = [
-        FunnelPoint(
-            unit_code=code,
-            unit_name=names.get(code, code),
-            estimate=float(est),
-            n=int(n),
-            suppressed=False,
-            is_focus=code == unit,
-            outside_95=bool(o95),
-            outside_998=bool(o998),
-            **shrunk.get(code, {}),
-            outlier=bool(flag),
-        )
-        for code, est, n, o95, o998, flag in zip(
-            shown["unit"], shown["estimate"], shown["n"], out95, out998, flagged, strict=True
-        )
-    ]
-    points += [
-        FunnelPoint(code, names.get(code, code), None, None, True, code == unit, False, False)
-        for code in siblings[siblings["suppressed"].astype(bool)]["unit"]
-    ]
-    top = float(shown["n"].max()) * 1.1
-    grid = np.unique(np.round(np.geomspace(max(plan.threshold, 2), max(top, plan.threshold + 1), 40)))
-    use_od = result.od_lower is not None
-    lo95, hi95 = result.limits_at(grid, 0.95, overdispersed=use_od)
-    lo998, hi998 = result.limits_at(grid, 0.998, overdispersed=use_od)
-    limits = tuple(
-        FunnelLimit(float(n), float(a), float(b), float(c), float(d))
-        for n, a, b, c, d in zip(
-            grid,
-            np.clip(lo95, 0, 100),
-            np.clip(hi95, 0, 100),
-            np.clip(lo998, 0, 100),
-            np.clip(hi998, 0, 100),
-            strict=True,
-        )
+def period_outliers(
+    lake: str | os.PathLike[str], plan: IndexPlan, period: str, *, period_kind: str
+) -> dict[str, str]:
+    """Every unit of the survey that differs clearly from its siblings on the main index in ``period``
+    (``{unit: "above" | "below"}``), flagged as one family (:func:`kundpuls.reports.funnel.outlier_family`),
+    so the unit page, the overview, the start page and the API show the same outliers (cached per lake
+    generation, survey and period)."""
+    key = (*cache.lake_key(lake), "outliers", plan.survey_key, plan.threshold, period_kind, period)
+    return cache.cached(
+        key, lambda: outlier_family(survey_lookup(lake, plan, period_kind=period_kind), plan, period)
     )
-    return Funnel(
-        index,
-        float(result.target),
-        tuple(points),
-        limits,
-        result.method,
-        pooled_mean=None if fit is None else fit.prior_mean,
-        between_unit_variance=None if fit is None else fit.tau2,
-    )
-
-
-def _shrunk_means(shown: pd.DataFrame) -> tuple[dict[str, dict[str, float]], ShrinkageResult | None]:
-    """Empirical-Bayes estimates of the shown siblings (docs/methods.md §8.2, normal–normal model).
-
-    Each unit's standard error is ``sd/√n``; units without a usable spread (n < 2 or sd 0) get no shrunk
-    value. Answers the FunnelPoint fields per unit code and the fit (None when fewer than two units are
-    usable).
-    """
-    sd = shown["sd"].to_numpy(dtype=float)
-    n = shown["n"].to_numpy(dtype=float)
-    usable = (n >= 2) & np.isfinite(sd) & (sd > 0)
-    if usable.sum() < 2:
-        return {}, None
-    fit = shrink_means(
-        shown["estimate"].to_numpy(dtype=float)[usable], sd[usable] / np.sqrt(n[usable]), ns=n[usable]
-    )
-    per_unit = {
-        str(code): {
-            "shrunk_estimate": float(est),
-            "shrunk_ci_low": float(np.clip(low, 0.0, 100.0)),
-            "shrunk_ci_high": float(np.clip(high, 0.0, 100.0)),
-        }
-        for code, est, low, high in zip(
-            shown["unit"].to_numpy()[usable], fit.estimate, fit.ci_low, fit.ci_high, strict=True
-        )
-    }
-    return per_unit, fit
 
 
 @dataclass(frozen=True)
@@ -521,7 +431,8 @@ def unit_report(
                 for k in keys
             )
         comparison = tuple(rows)
-    funnel = None if segment else _funnel(found, plan, unit, path, period, names)
+    outliers = {} if segment else period_outliers(lake, plan, period, period_kind=period_kind)
+    funnel = None if segment else unit_funnel(found, plan, unit, path, period, names, outliers)
     window = driver_window(lake, plan.survey_key, period, period_kind)
     drivers = drivers_in_window(lake, definition, plan, path, window, names, language)
     comments = (

@@ -196,3 +196,68 @@ def test_a_manager_sees_her_units_response_rate_as_the_invitation_page_counts_it
     shown = f"Svarsfrekvens {number(rate.estimate, 'sv')} % ({low}–{high})"
     assert f"{shown} av 40 inbjudna kunder" in text, text
     assert rate.answered == 16
+
+
+def test_an_analyst_sees_the_units_that_differ_clearly_from_their_siblings_as_the_unit_page_marks_them(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from kundpuls.demo.responses import UnitProfile, generate_responses
+    from kundpuls.reports import cache
+    from kundpuls.web.org.actors import CLI
+    from kundpuls.web.org.models import Unit
+    from kundpuls.web.responses.actions import IncomingResponse, import_responses, sync_to_lake
+    from kundpuls.web.surveys.models import Distribution, Survey
+    from kundpuls.web.surveys.queries import current_version, definition_of
+
+    now = datetime(2026, 6, 30, 12, tzinfo=UTC)  # conftest.py: the test responses end here
+    # a quarter in which one home-care unit's customers are far less satisfied than its siblings'
+    survey = Survey.objects.get(key="nki")
+    version = current_version(survey)
+    assert version is not None
+    low = "VOF-HT-C"
+    generated = generate_responses(
+        definition_of(version),
+        [UnitProfile(code=low, volume=40, shifts={"NKI": -2.0})],
+        start=now - timedelta(days=80),
+        end=now,
+        seed=31,
+    )
+    link = Distribution.objects.get(survey=survey, unit__code=low)
+    rows = [
+        IncomingResponse(
+            distribution=link,
+            submission_id=r.submission_id,
+            answers=r.as_input(),
+            language=r.language,
+            submitted_at=r.submitted_at,
+        )
+        for r in generated.responses
+    ]
+    import_responses(version, rows, actor=CLI)
+    sync_to_lake()
+    cache.clear()
+
+    analyst = personas["analyst"]
+    client = Client()
+    client.force_login(analyst, backend=BACKEND)
+
+    def marked_on_unit_page(code: str) -> bool:
+        page = client.get(f"/portal/resultat/enheter/{code}/", {"survey": "nki", "period": PERIOD})
+        assert page.status_code == 200
+        funnel = page.context["dashboard"].report.funnel
+        return funnel is not None and [p.outlier for p in funnel.points if p.is_focus] == [True]
+
+    section = _section(_page(analyst), "nki")
+    assert "avviker tydligt från jämförbara enheter" in section
+    listed = section.split("avviker tydligt från jämförbara enheter", 1)[1].split("</ul>", 1)[0]
+    items = [" ".join(re.sub(r"<[^>]+>", "", li).split()) for li in listed.split("<li>")[1:]]
+    assert items[0].startswith(f"{Unit.objects.get(code=low).name}:")  # below its siblings: listed first
+    assert items[0].endswith("(under enheterna på samma nivå)")
+    names = {u.name: u.code for u in Unit.objects.all()}
+    listed_codes = {names[item.split(":", 1)[0]] for item in items}
+    measured = {u.code for u in Unit.objects.all() if u.code in results}
+    assert listed_codes == {code for code in measured if marked_on_unit_page(code)}
+    manager = _section(_page(personas["manager_b"]), "nki")
+    assert "avviker tydligt" not in manager  # a unit manager's start page is about her units

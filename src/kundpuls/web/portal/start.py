@@ -4,7 +4,9 @@ For everyone with roles: the results of the units they hold a role on (the main 
 organisation's surveys, its interval, n and whether it changed clearly; the response rate where customers
 were invited; the comment themes raised clearly more often than the period before), their open, new and
 overdue follow-up cases, and the goals in force on their units that are not met or uncertain. For analysts
-and administrators also the organisation's clear drops and the units whose answers are too few to show.
+and administrators also the organisation's clear drops, the units that differ clearly from their siblings
+(the funnel outliers of :func:`kundpuls.reports.unit_report.period_outliers`) and the units whose answers
+are too few to show.
 For a superuser the system's health (:func:`kundpuls.web.operations.queries.system_health`). Each item links
 to the page where it is acted on. Nothing here computes a number: the values are the overview's
 (:func:`kundpuls.web.dashboards.queries.overview`), the unit page's comment themes
@@ -71,6 +73,7 @@ class SurveyResults:
     overview: Overview
     own: list[OwnResult]
     drops: list[OverviewRow] = field(default_factory=list)
+    outliers: list[OverviewRow] = field(default_factory=list)
     hidden: list[OverviewRow] = field(default_factory=list)
 
 
@@ -177,6 +180,7 @@ def _survey_results(
             themes, previous = _theme_rises(user, own_units[row.unit_code], definition, overview, language)
             own.append(OwnResult(row, rates.get(row.unit_code), themes, previous))
         drops: list[OverviewRow] = []
+        outliers: list[OverviewRow] = []
         hidden: list[OverviewRow] = []
         if analyst:
             drops = [
@@ -184,14 +188,18 @@ def _survey_results(
                 for row in overview.rows
                 if row.change is not None and row.change.significant and (row.change.difference or 0.0) < 0
             ][:LIST_LIMIT]
+            # below their siblings first: those are the ones to look into
+            outliers = sorted(
+                (row for row in overview.rows if row.outlier is not None), key=lambda r: r.outlier != "below"
+            )[:LIST_LIMIT]
             hidden = [
                 row
                 for row in overview.rows
                 if row.measured and (row.needs.suppressed if row.needs else row.value.suppressed)
             ][:LIST_LIMIT]
-        if own or drops or hidden:
+        if own or drops or outliers or hidden:
             title = definition.title.in_language(language) if definition.title else survey.key
-            found.append(SurveyResults(survey.url_key, title, overview, own, drops, hidden))
+            found.append(SurveyResults(survey.url_key, title, overview, own, drops, outliers, hidden))
     return found
 
 
