@@ -94,8 +94,8 @@ def test_two_organisations_each_with_nki_see_only_their_own_results(
     region_person.refresh_from_db()
     region_token = create_token(region_person, "test", actor=CLI)[1]
     listed = _get("/api/v1/surveys/", region_token).json()["surveys"]
-    keys = [s["key"] for s in listed]  # ORG:KEY where another organisation uses the same key
-    assert "RGX:nki" in keys and not any(key.endswith("nki") and key != "RGX:nki" for key in keys)
+    keys = [s["key"] for s in listed]  # its own nki; nothing tells that another organisation has one
+    assert "nki" in keys and not any(key.endswith("nki") and key != "nki" for key in keys)
     overview = _get("/api/v1/results/nki/?period_kind=year&period=2026", region_token)
     assert overview.status_code == 200, overview.content
     codes = {row["unit_code"] for row in overview.json()["rows"]}
@@ -119,6 +119,8 @@ def test_two_organisations_each_with_nki_see_only_their_own_results(
 
     both = User.objects.get(email="admin@kundpuls.example")  # roles in both organisations
     both_token = create_token(both, "test", actor=CLI)[1]
+    both_keys = {s["key"] for s in _get("/api/v1/surveys/", both_token).json()["surveys"]}
+    assert {"EXK:nki", "RGX:nki"} <= both_keys and "nki" not in both_keys  # ORG:KEY where she sees both
     ambiguous = _get("/api/v1/results/nki/", both_token)
     assert ambiguous.status_code == 400
     assert "EXK:nki" in ambiguous.content.decode() and "RGX:nki" in ambiguous.content.decode()

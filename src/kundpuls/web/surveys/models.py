@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.tenancy import organisation_id
+from kundpuls.web.org.viewer import viewer_organisations
 
 
 class Survey(models.Model):
@@ -92,9 +93,13 @@ class Survey(models.Model):
 
     @cached_property
     def url_key(self) -> str:
-        """The key in links: ``KEY``, or ``ORG:KEY`` where another organisation uses the same key (so the
-        link of a person of both organisations is not ambiguous)."""
+        """The key in links: ``KEY``, or ``ORG:KEY`` where another organisation whose surveys the reader can
+        name uses the same key (so the link of a person of several organisations is not ambiguous, and a
+        person of one organisation learns nothing of another's keys: :mod:`kundpuls.web.org.viewer`)."""
         others = Survey.objects.filter(key=self.key).exclude(organisation_id=self.organisation_id)
+        visible = viewer_organisations()
+        if visible is not None:
+            others = others.filter(organisation_id__in=visible)
         return self.reference if others.exists() else self.key
 
 
