@@ -1,5 +1,6 @@
 """The operator's start page says what needs IT's attention (issue 18): failed and late jobs, mails waiting,
-the last week's bounces and webhook deliveries that gave up; nobody else sees it."""
+the last week's bounces and webhook deliveries that gave up; an organisation's administrator sees the same
+for her own units; nobody else sees it."""
 
 from __future__ import annotations
 
@@ -85,7 +86,7 @@ def test_the_operator_sees_failed_and_late_jobs_waiting_mail_bounces_and_failed_
     assert "1 leverans till en webhook misslyckades slutgiltigt den senaste veckan." in text
 
 
-def test_a_quiet_installation_says_so_and_nobody_but_the_operator_sees_it(
+def test_a_quiet_installation_says_so_and_nobody_but_an_administrator_sees_it(
     personas: dict[str, Any], settings: Any
 ) -> None:
     settings.SCHEDULED_JOB_SECONDS = {"sync": 300}
@@ -94,3 +95,35 @@ def test_a_quiet_installation_says_so_and_nobody_but_the_operator_sees_it(
     assert "misslyckades" not in text and "igång?" not in text and "studsade" not in text
     for person in ("analyst", "manager_a", "viewer"):
         assert _system(personas[person]) == "", person
+
+
+def test_an_organisations_administrator_sees_the_jobs_and_only_her_own_units_bounces_and_webhooks(
+    personas: dict[str, Any], settings: Any
+) -> None:
+    from kundpuls.web.accounts.models import User
+    from kundpuls.web.org.models import Role, RoleKind
+
+    settings.SCHEDULED_JOB_SECONDS = {"sync": 300}
+    JobRecord.objects.create(name="sync", last_started_at=timezone.now(), last_outcome="failed")
+    _bounce(days_ago=2)  # the municipality's nki
+    _gave_up(days_ago=1)  # a webhook of the municipality
+
+    def admin_of(code: str) -> User:
+        person = User.objects.create_user(email=f"admin-{code.lower()}@kundpuls.example", password="x" * 20)
+        Role.objects.create(user=person, unit=Unit.objects.get(code=code), role=RoleKind.ADMIN)
+        return person
+
+    municipal = _system(admin_of("EXK"))
+    assert "Jobbet ”Synkning till sjön” misslyckades senast det kördes." in municipal
+    assert "1 inbjudan studsade den senaste veckan." in municipal
+    assert "1 leverans till en webhook misslyckades slutgiltigt den senaste veckan." in municipal
+    assert "Kontakta den som driftar installationen" in municipal  # the status page is the operator's
+
+    region = _system(admin_of("RGX"))
+    assert "Jobbet ”Synkning till sjön” misslyckades" in region  # the lake serves both organisations
+    assert "studsade" not in region and "webhook" not in region  # the municipality's, not hers
+
+    client = Client()
+    client.force_login(admin_of("VOF"), backend=BACKEND)
+    page = client.get("/portal/").content.decode()
+    assert "/portal/drift/" not in page  # no link to a page she may not open

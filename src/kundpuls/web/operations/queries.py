@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from kundpuls.web.operations.jobs import JOBS, interval_of
 from kundpuls.web.operations.models import JobRecord
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from kundpuls.web.org.models import Unit
 
 
 @dataclass(frozen=True)
@@ -148,8 +153,13 @@ def task_queue_depth() -> int:
     return int(DBTaskResult.objects.ready().count())
 
 
-def system_health(now: datetime | None = None) -> SystemHealth:
-    """The lake's lag, failed and late jobs, the task queue, the last week's bounces and failed webhooks."""
+def system_health(now: datetime | None = None, *, units: QuerySet[Unit] | None = None) -> SystemHealth:
+    """The lake's lag, failed and late jobs, the task queue, the last week's bounces and failed webhooks.
+
+    ``units`` (an organisation administrator's units) limits the bounces and the webhooks to invitations
+    and webhooks of those units; the lake, the jobs and the queue serve every organisation alike and say
+    nothing of another's data, so they are counted whole. None: the whole installation (an operator).
+    """
     from kundpuls.web.invitations.models import Invitation
     from kundpuls.web.webhooks.models import DeliveryStatus, WebhookDelivery
 
@@ -165,13 +175,18 @@ def system_health(now: datetime | None = None) -> SystemHealth:
             or now - job.last_started_at > timedelta(seconds=2 * job.interval_seconds)
         )
     ]
+    bounces = Invitation.objects.filter(bounced_at__gte=since)
+    failed = WebhookDelivery.objects.filter(
+        status=DeliveryStatus.FAILED, next_attempt_at__gte=since, webhook__removed_at__isnull=True
+    )
+    if units is not None:
+        bounces = bounces.filter(unit__in=units)
+        failed = failed.filter(webhook__unit__in=units)
     return SystemHealth(
         lake=lake_state(),
         failed_jobs=[job for job in jobs if job.last_outcome == "failed"],
         late_jobs=late,
         queue_depth=task_queue_depth(),
-        bounces=Invitation.objects.filter(bounced_at__gte=since).count(),
-        failed_webhooks=WebhookDelivery.objects.filter(
-            status=DeliveryStatus.FAILED, next_attempt_at__gte=since, webhook__removed_at__isnull=True
-        ).count(),
+        bounces=bounces.count(),
+        failed_webhooks=failed.count(),
     )

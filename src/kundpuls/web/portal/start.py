@@ -7,7 +7,8 @@ overdue follow-up cases, and the goals in force on their units that are not met 
 and administrators also the organisation's clear drops, the units that differ clearly from their siblings
 (the funnel outliers of :func:`kundpuls.reports.unit_report.period_outliers`) and the units whose answers
 are too few to show.
-For a superuser the system's health (:func:`kundpuls.web.operations.queries.system_health`). Each item links
+For a superuser the system's health (:func:`kundpuls.web.operations.queries.system_health`); for an
+organisation's administrator the same, with the bounces and webhooks of her own units. Each item links
 to the page where it is acted on. Nothing here computes a number: the values are the overview's
 (:func:`kundpuls.web.dashboards.queries.overview`), the unit page's comment themes
 (:func:`kundpuls.web.dashboards.queries.unit_comment_themes`) and the invitation page's response rates, so
@@ -233,5 +234,15 @@ def start_page(user: Any, *, language: str = "sv") -> StartPage:
         analyst=analyst,
         lake_updated_at=lake_updated_at(),
         superuser=bool(user.is_superuser),
-        health=system_health() if user.is_superuser else None,
+        health=_health(user),
     )
+
+
+def _health(user: Any) -> SystemHealth | None:
+    """The installation's health for an operator; for an organisation's administrator the same, with the
+    bounces and failed webhooks of her own units only; nothing for anyone else."""
+    if user.is_superuser:
+        return system_health()
+    if not Role.objects.filter(user=user, role=RoleKind.ADMIN).exists():
+        return None
+    return system_health(units=units_where(user, Capability.ADMINISTER))
