@@ -65,6 +65,10 @@ def test_a_section_is_added_beside_another_with_a_first_question(personas: dict[
     client = _client(personas)
     form = client.get(f"{EDIT}/nytt-avsnitt/?efter=tillganglighet").content.decode()
     assert '<option value="after:tillganglighet" selected>Efter avsnittet Tillgänglighet</option>' in form
+    places = re.findall(r'<option value="((?:before|after):[^"]+)"', form)
+    pages = len(_draft("patient")["pages"])
+    assert len(places) == len(set(places)) == pages + sum(len(p) for p in _blocks(_draft("patient")))
+    assert form.count(">Överst på sidan</option>") == pages  # each place offered once, not also "before"
     added = client.post(f"{EDIT}/nytt-avsnitt/", NEW)
     assert added.status_code == 302 and added["Location"].endswith("/redigera/#b-vantan")
     page = _blocks(_draft("patient"))[1]

@@ -32,13 +32,15 @@ def _section_name(block: dict[str, Any], number: int) -> str:
 
 
 def _positions(data: dict[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The places a new section can go, grouped by page: before or after each section."""
+    """The places a new section can go, grouped by page: at the top of the page, or after each section
+    (each place once: "after the first" is the same place as "before the second")."""
     groups = []
     for p, page in enumerate(data["pages"]):
         choices = []
         for b, block in enumerate(page["blocks"]):
+            if b == 0:
+                choices.append((f"before:{block['key']}", _("At the top of the page")))
             name = _section_name(block, b + 1)
-            choices.append((f"before:{block['key']}", _("Before the section %(name)s") % {"name": name}))
             choices.append((f"after:{block['key']}", _("After the section %(name)s") % {"name": name}))
         title = _shown(page.get("title")) or _("Page %(number)d") % {"number": p + 1}
         groups.append((title, choices))
