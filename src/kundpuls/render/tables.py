@@ -287,6 +287,8 @@ def overview_table(overview: Overview, language: str = "sv") -> Table:
     if overview.index_kind == "needs":
         return needs_overview_table(overview, language)
     t = lambda k: text(k, language)  # noqa: E731
+    # the funnel outliers are of the main index (the first of the survey's indices) only
+    funnel = bool(overview.indices) and overview.index_key == overview.indices[0][0]
     rows = []
     for r in overview.rows:
         change = r.change
@@ -297,6 +299,7 @@ def overview_table(overview: Overview, language: str = "sv") -> Table:
                 *_value_cells(r.value),
                 None if change is None else _round(change.difference),
                 None if change is None else (t("yes") if change.significant else t("no")),
+                *([t(f"outlier_{r.outlier}") if r.outlier else None] if funnel else []),
             )
         )
     return Table(
@@ -311,6 +314,7 @@ def overview_table(overview: Overview, language: str = "sv") -> Table:
             t("n"),
             t("change"),
             t("significant"),
+            *([t("outlier")] if funnel else []),
         ),
         tuple(rows),
     )

@@ -101,6 +101,8 @@ def test_a_group_under_the_threshold_has_no_number_in_the_api(
     small = rows[SMALL_UNIT]["value"]
     assert small["suppressed"] and small["estimate"] is None and small["ci_low"] is None
     assert AuditEvent.objects.filter(action="dashboards.export.api").count() == 1  # audited like a download
+    event = AuditEvent.objects.get(action="dashboards.export.api")
+    assert event.details["survey"] == "EXK:nki"  # the survey named with its organisation, whoever asked
 
 
 def test_errors_name_the_field_and_the_value_in_the_users_language(

@@ -259,5 +259,14 @@ def test_an_analyst_sees_the_units_that_differ_clearly_from_their_siblings_as_th
     listed_codes = {names[item.split(":", 1)[0]] for item in items}
     measured = {u.code for u in Unit.objects.all() if u.code in results}
     assert listed_codes == {code for code in measured if marked_on_unit_page(code)}
+
+    # the overview page and its table mark the same units
+    overview = client.get("/portal/resultat/", {"survey": "nki", "period": PERIOD}).content.decode()
+    marked = re.findall(r'enheter/([^/]+)/[^"]*">[^<]*</a></th>\s*<td[^>]*>[^<]*<span class="outlier">', overview)
+    assert set(marked) == listed_codes
+    table = client.get("/portal/resultat/export.csv", {"survey": "nki", "period": PERIOD}).content.decode()
+    header, *lines = [line for line in table.splitlines() if line.count(";") >= 8 or line.count(",") >= 8]
+    assert "Avviker tydligt från jämförbara enheter" in header
+    assert any(line.startswith(low) and line.rstrip().endswith("under") for line in lines)
     manager = _section(_page(personas["manager_b"]), "nki")
     assert "avviker tydligt" not in manager  # a unit manager's start page is about her units

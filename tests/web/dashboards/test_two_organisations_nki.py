@@ -96,6 +96,7 @@ def test_two_organisations_each_with_nki_see_only_their_own_results(
     listed = _get("/api/v1/surveys/", region_token).json()["surveys"]
     keys = [s["key"] for s in listed]  # its own nki; nothing tells that another organisation has one
     assert "nki" in keys and not any(key.endswith("nki") and key != "nki" for key in keys)
+    assert "RGX:nki" in [s["reference"] for s in listed]  # the name an integration stores
     overview = _get("/api/v1/results/nki/?period_kind=year&period=2026", region_token)
     assert overview.status_code == 200, overview.content
     codes = {row["unit_code"] for row in overview.json()["rows"]}

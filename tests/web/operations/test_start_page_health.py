@@ -43,6 +43,32 @@ def _bounce(days_ago: int) -> None:
     )
 
 
+def _responses_waiting(count: int) -> None:
+    from datetime import UTC, datetime
+
+    from kundpuls.demo.responses import UnitProfile, generate_responses
+    from kundpuls.web.responses.actions import submit_response
+    from kundpuls.web.surveys.queries import current_version, definition_of
+
+    link = Distribution.objects.get(survey__key="nki", unit__code="KFF-BIB-HUV", closed_at__isnull=True)
+    version = current_version(link.survey)
+    assert version is not None
+    generated = generate_responses(
+        definition_of(version),
+        [UnitProfile(code="KFF-BIB-HUV", volume=30)],
+        start=datetime(2026, 1, 1, tzinfo=UTC),
+        end=datetime(2026, 2, 1, tzinfo=UTC),
+        seed=5,
+    )
+    for response in generated.responses[:count]:
+        submit_response(
+            version=version,
+            distribution=link,
+            submission_id=response.submission_id,
+            answers=response.as_input(),
+        )
+
+
 def _gave_up(days_ago: int) -> None:
     unit = Unit.objects.get(code="EXK")
     hook = Webhook.objects.create(
@@ -122,6 +148,11 @@ def test_an_organisations_administrator_sees_the_jobs_and_only_her_own_units_bou
     region = _system(admin_of("RGX"))
     assert "Jobbet ”Synkning till sjön” misslyckades" in region  # the lake serves both organisations
     assert "studsade" not in region and "webhook" not in region  # the municipality's, not hers
+    assert "väntar på att skickas" not in region  # the mail queue is every organisation's: not hers to count
+
+    _responses_waiting(3)  # the municipality's, not yet in the lake
+    assert "3 nyare svar väntar på nästa uppdatering." in _system(admin_of("KFF"))
+    assert "väntar på nästa uppdatering" not in _system(User.objects.get(email="admin-rgx@kundpuls.example"))
 
     client = Client()
     client.force_login(admin_of("VOF"), backend=BACKEND)

@@ -178,7 +178,8 @@ def document() -> dict[str, Any]:
     survey = {
         "type": "object",
         "properties": {
-            "key": {"type": "string"},
+            "key": {"type": "string", "description": "KEY, or ORG:KEY where the person sees two"},
+            "reference": {"type": "string", "description": "ORG:KEY, never changing meaning"},
             "title": {"type": "string"},
             "main_index": {"type": ["string", "null"]},
             "indices": {"type": "array", "items": {"type": "object"}},

@@ -170,6 +170,7 @@ def surveys(request: HttpRequest) -> HttpResponse:
         found.append(
             {
                 "key": survey.url_key,
+                "reference": survey.reference,
                 "title": definition.title.in_language(language),
                 "main_index": next(iter(indices), None),
                 "indices": [
@@ -218,7 +219,7 @@ def overview(request: HttpRequest, survey: str) -> HttpResponse:
     )
     _check_period(period, result.periods)
     dashboard_actions.record_export(
-        actor=actor_of(request), unit=None, survey=survey, kind="api", period=result.period
+        actor=actor_of(request), unit=None, survey=found.reference, kind="api", period=result.period
     )
     # the results path knows the survey by its lake key; the document names it by its key
     return _json(contract_dict(dataclasses.replace(result, survey_key=found.key)))
@@ -250,7 +251,7 @@ def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
     )
     _check_period(period, report.periods)
     dashboard_actions.record_export(
-        actor=actor_of(request), unit=target, survey=survey, kind="api", period=report.period
+        actor=actor_of(request), unit=target, survey=found.reference, kind="api", period=report.period
     )
     return _json(contract_dict(dataclasses.replace(report, survey_key=found.key)))
 

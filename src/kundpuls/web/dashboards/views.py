@@ -46,8 +46,13 @@ def _survey(request: HttpRequest) -> tuple[list[tuple[Survey, SurveyDefinition]]
 
 
 def _link_key(available: list[tuple[Survey, SurveyDefinition]], definition: SurveyDefinition) -> str:
-    """The survey's key as links and audit events name it (``KEY`` or ``ORG:KEY``), not its lake key."""
+    """The survey's key as links name it (``KEY``, or ``ORG:KEY`` where the reader could confuse it)."""
     return next(s.url_key for s, d in available if d is definition)
+
+
+def _reference(available: list[tuple[Survey, SurveyDefinition]], definition: SurveyDefinition) -> str:
+    """The survey as audit events name it: always ``ORG:KEY``, whoever exported it."""
+    return next(s.reference for s, d in available if d is definition)
 
 
 def _unit(request: HttpRequest, code: str, capability: Capability) -> Unit:
@@ -123,6 +128,7 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
         form=form,
         dashboard=dashboard,
         survey_key=_link_key(available, definition),
+        survey_reference=_reference(available, definition),
         can_export=can(request.user, Capability.EXPORT, unit),
         query=request.GET.urlencode(),
         suppressed_note=text("suppressed_note", language, threshold=dashboard.report.threshold),
@@ -152,7 +158,7 @@ def unit_pdf(request: HttpRequest, code: str) -> HttpResponse:
     actions.record_export(
         actor=actor_of(request),
         unit=target,
-        survey=context["survey_key"],
+        survey=context["survey_reference"],
         kind="pdf",
         period=dashboard.report.period,
     )
@@ -185,7 +191,7 @@ def unit_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     actions.record_export(
         actor=actor_of(request),
         unit=target,
-        survey=context["survey_key"],
+        survey=context["survey_reference"],
         kind=fmt,
         period=dashboard.report.period,
     )
@@ -260,8 +266,10 @@ def _overview_context(
         sort_links=sort_links,
         query=request.GET.urlencode(),
         survey_key=_link_key(available, definition),
+        survey_reference=_reference(available, definition),
         can_export=can(request.user, Capability.EXPORT),
         suppressed_note=text("suppressed_note", language, threshold=result.threshold),
+        outliers_shown=any(row.outlier for row in result.rows),
     )
     return context
 
@@ -299,7 +307,7 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
     actions.record_export(
         None,
         actor=actor_of(request),
-        survey=context["survey_key"],
+        survey=context["survey_reference"],
         kind=f"overview.{fmt}",
         period=context["overview"].period,
     )

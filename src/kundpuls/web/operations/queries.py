@@ -98,20 +98,22 @@ class LakeState:
         return dict(self.__dict__)
 
 
-def lake_state() -> LakeState:
-    """The lake's manifest (generation, high-water mark, last commit) and how many stored responses wait."""
+def lake_state(units: QuerySet[Unit] | None = None) -> LakeState:
+    """The lake's manifest (generation, high-water mark, last commit) and how many stored responses wait
+    (of ``units`` only, when given: another organisation's count would tell how much it receives)."""
     from django.conf import settings
 
     from kundpuls.analytics.lake.manifest import lake_location, read_manifest
     from kundpuls.errors import KundpulsError
     from kundpuls.web.responses.models import Response
 
+    responses = Response.objects.all() if units is None else Response.objects.filter(unit__in=units)
     try:
         manifest = read_manifest(lake_location(settings.KUNDPULS_LAKE_DIR), missing_ok=True)
     except (KundpulsError, OSError, ValueError) as exc:
-        return LakeState(0, None, None, Response.objects.count(), error=type(exc).__name__)
+        return LakeState(0, None, None, responses.count(), error=type(exc).__name__)
     updated = datetime.fromisoformat(manifest.updated_at) if manifest.updated_at else None
-    waiting = Response.objects.filter(pk__gt=manifest.watermark or 0).count()
+    waiting = responses.filter(pk__gt=manifest.watermark or 0).count()
     return LakeState(manifest.generation, manifest.watermark, updated, waiting)
 
 
@@ -125,13 +127,14 @@ class SystemHealth:
 
     ``late_jobs``: jobs that are on but have not started for two of their intervals (no worker running, or
     one stuck); ``failed_jobs``: jobs whose last run failed; ``bounces`` and ``failed_webhooks`` count the
-    last :data:`HEALTH_WINDOW`.
+    last :data:`HEALTH_WINDOW`. ``queue_depth`` is None for an organisation's administrator: the queue
+    holds every organisation's mail, and its length would tell how much another one sends.
     """
 
     lake: LakeState
     failed_jobs: list[JobStatus]
     late_jobs: list[JobStatus]
-    queue_depth: int
+    queue_depth: int | None
     bounces: int
     failed_webhooks: int
 
@@ -156,9 +159,10 @@ def task_queue_depth() -> int:
 def system_health(now: datetime | None = None, *, units: QuerySet[Unit] | None = None) -> SystemHealth:
     """The lake's lag, failed and late jobs, the task queue, the last week's bounces and failed webhooks.
 
-    ``units`` (an organisation administrator's units) limits the bounces and the webhooks to invitations
-    and webhooks of those units; the lake, the jobs and the queue serve every organisation alike and say
-    nothing of another's data, so they are counted whole. None: the whole installation (an operator).
+    ``units`` (an organisation administrator's units) limits the responses waiting for the lake, the
+    bounces and the webhooks to those units and leaves out the mail queue (every organisation's mail:
+    its length would tell how much another organisation sends); the jobs serve every organisation alike
+    and their outcome says nothing of another's data. None: the whole installation (an operator).
     """
     from kundpuls.web.invitations.models import Invitation
     from kundpuls.web.webhooks.models import DeliveryStatus, WebhookDelivery
@@ -183,10 +187,10 @@ def system_health(now: datetime | None = None, *, units: QuerySet[Unit] | None =
         bounces = bounces.filter(unit__in=units)
         failed = failed.filter(webhook__unit__in=units)
     return SystemHealth(
-        lake=lake_state(),
+        lake=lake_state(units),
         failed_jobs=[job for job in jobs if job.last_outcome == "failed"],
         late_jobs=late,
-        queue_depth=task_queue_depth(),
+        queue_depth=task_queue_depth() if units is None else None,
         bounces=bounces.count(),
         failed_webhooks=failed.count(),
     )
