@@ -262,7 +262,8 @@ def test_an_analyst_sees_the_units_that_differ_clearly_from_their_siblings_as_th
 
     # the overview page and its table mark the same units
     overview = client.get("/portal/resultat/", {"survey": "nki", "period": PERIOD}).content.decode()
-    marked = re.findall(r'enheter/([^/]+)/[^"]*">[^<]*</a></th>\s*<td[^>]*>[^<]*<span class="outlier">', overview)
+    row = r'enheter/([^/]+)/[^"]*">[^<]*</a></th>\s*<td[^>]*>[^<]*<span class="outlier">'
+    marked = re.findall(row, overview)
     assert set(marked) == listed_codes
     table = client.get("/portal/resultat/export.csv", {"survey": "nki", "period": PERIOD}).content.decode()
     header, *lines = [line for line in table.splitlines() if line.count(";") >= 8 or line.count(",") >= 8]
