@@ -85,6 +85,15 @@ def test_a_question_says_nothing_unless_it_asks_why() -> None:
     assert comment_polarity("Varför är det så dålig service?") == "complaint"
 
 
+def test_a_wish_or_suggestion_says_nothing_and_no_opinion_is_no_complaint() -> None:
+    assert comment_polarity("Det vore bra med fler bänkar i parken.") == "neutral"
+    assert comment_polarity("It would be nice if the library opened earlier.", language="en") == "neutral"
+    assert comment_polarity("Trevlig personal, men det vore bra med fler bänkar.") == "praise"
+    assert comment_polarity("Vet inte riktigt vad jag ska skriva.") == "neutral"
+    assert comment_polarity("Not sure.", language="en") == "neutral"
+    assert comment_polarity("Personalen var inte trevlig") == "complaint"
+
+
 def test_a_resolved_problem_is_no_complaint() -> None:
     assert comment_polarity("Teknikern löste problemet på en gång, tack") == "praise"
     assert comment_polarity("They fixed the problem quickly", language="en") == "praise"

@@ -18,7 +18,9 @@ a sentence ("men", "but"). In each clause, from left to right:
 5. a **duration** ("45 minuter", "tre veckor", "five months") is a mild complaint (−0.5, once per clause)
    unless "inom", "bara", "within", "only" … precede it: a customer counts time when it was too long;
 6. a **question** ("Hur lång är handläggningstiden?", "Where can I read more?") says nothing (0), except
-   one that asks why ("Varför …?", "Why …?");
+   one that asks why ("Varför …?", "Why …?"); so does a clause that voices a **wish or suggestion** (a
+   listed marker: "vore bra", "skulle vilja", "önskar", "förslag", "it would help", "please", "maybe"):
+   "Det vore bra med fler bänkar" suggests, it does not praise;
 7. a negative word shortly after a word that resolves ("löste problemet", "fixed the issue") counts 0.
 
 The clause's score is the sum. A comment's score is the sum of its clauses' scores, a clause that opens with
@@ -151,6 +153,16 @@ class PolarityLexicon:
     contrast: frozenset[str]
     resolvers: frozenset[str]
     splitter: CompoundSplitter | None
+    wishes: frozenset[tuple[str, ...]] = frozenset()
+    """Stems of the markers of a wish or suggestion ("vore", "skulle vilja", "would help", "please")."""
+
+    def is_wish(self, token_stems: list[str]) -> bool:
+        """True if the stems of a clause hold a marker of a wish or suggestion."""
+        for length in {len(w) for w in self.wishes}:
+            for i in range(len(token_stems) - length + 1):
+                if tuple(token_stems[i : i + length]) in self.wishes:
+                    return True
+        return False
 
     def word_value(self, token: str, token_stem: str) -> int:
         """+1, −1 or 0 for one token (by stem, then by the parts of a Swedish compound)."""
@@ -219,6 +231,7 @@ def polarity_lexicon(language: Language = "sv") -> PolarityLexicon:
         contrast=frozenset(_strings(spec, "contrast")),
         resolvers=frozenset(_strings(spec, "resolvers")),
         splitter=splitter,
+        wishes=frozenset(tuple(stems(tokenise(w), language=language)) for w in _strings(spec, "wishes")),
     )
 
 
@@ -325,9 +338,17 @@ def read_clauses(text: str, *, language: Language = "sv") -> list[Clause]:
     out = []
     for question, clause in _clauses_with_questions(text, language):
         first = clause.split(maxsplit=1)[0].lower().strip("\"'") if clause.strip() else ""
-        score = 0.0 if question else clause_score(clause, language=language)
+        score = (
+            0.0 if question or is_wish(clause, language=language) else clause_score(clause, language=language)
+        )
         out.append(Clause(clause, score, first in contrast))
     return out
+
+
+def is_wish(text: str, *, language: Language = "sv") -> bool:
+    """True if ``text`` (a clause) voices a wish or suggestion: it holds a listed marker (``wishes``)."""
+    lexicon = polarity_lexicon(language)
+    return lexicon.is_wish(stems(tokenise(text), language=language))
 
 
 def polarity_of_score(score: float) -> Polarity:
