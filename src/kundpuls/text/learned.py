@@ -66,7 +66,7 @@ THEME_THRESHOLDS: dict[str, float] = {
     "tillganglighet": 0.25,
     "information": 0.2,
     "kompetens": 0.3,
-    "pris": 0.45,
+    "pris": 0.4,
     "lokaler": 0.4,
     "digitala_tjanster": 0.5,
     "parkering": 0.6,

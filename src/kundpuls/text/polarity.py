@@ -16,7 +16,9 @@ a sentence ("men", "but"). In each clause, from left to right:
 4. a negator that turns no evaluative word is itself a complaint (−1): "de svarade inte", "ringde aldrig",
    "fick ingen kallelse" — in service feedback an unmet expectation is what a bare negation says;
 5. a **duration** ("45 minuter", "tre veckor", "five months") is a mild complaint (−0.5, once per clause)
-   unless "inom", "bara", "within", "only" … precede it: a customer counts time when it was too long;
+   unless "inom", "bara", "redan", "within", "only" … precede it: a customer counts time when it was too
+   long; right after "inom", "bara", "within", "only", "just" it was short, a mild praise (+0.5: "svar
+   inom två dagar", "in only ten minutes");
 6. a **question** ("Hur lång är handläggningstiden?", "Where can I read more?") says nothing (0), except
    one that asks why ("Varför …?", "Why …?"); so does a clause that voices a **wish or suggestion** (a
    listed marker: "vore bra", "skulle vilja", "önskar", "förslag", "it would help", "please", "maybe"):
@@ -71,6 +73,8 @@ _DURATION = re.compile(
 _NOT_TOO_LONG = re.compile(
     r"(?i)\b(?:inom|bara|endast|redan|within|only|just|already|in\s+under|på\s+bara)\b"
 )
+_QUICK = re.compile(r"(?i)\b(?:inom|bara|endast|within|only|just|in\s+under|på\s+bara)\s*$")
+"""A duration right after these words was short: "svar inom två dagar", "only ten minutes"."""
 _QUESTION_WORDS = {
     "sv": frozenset(
         {
@@ -279,6 +283,9 @@ def clause_score(text: str, *, language: Language = "sv") -> float:
     token_stems = stems(tokens, language=language)
     score = 0.0
     for match in _DURATION.finditer(text):
+        if _QUICK.search(match.group("before")):
+            score += DURATION_WEIGHT  # a short time, said as such: speed is praise
+            break
         if not _NOT_TOO_LONG.search(match.group("before")):
             score -= DURATION_WEIGHT
             break
