@@ -63,13 +63,13 @@ a wrong one)."""
 THEME_THRESHOLDS: dict[str, float] = {
     "bemotande": 0.15,
     "vantetid": 0.55,
-    "tillganglighet": 0.2,
-    "information": 0.3,
+    "tillganglighet": 0.25,
+    "information": 0.25,
     "kompetens": 0.3,
     "pris": 0.4,
     "lokaler": 0.4,
     "digitala_tjanster": 0.2,
-    "parkering": 0.6,
+    "parkering": 0.55,
     "kontinuitet": 0.15,
     "kollektivtrafik": 0.3,
 }
