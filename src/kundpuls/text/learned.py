@@ -63,10 +63,10 @@ a wrong one)."""
 THEME_THRESHOLDS: dict[str, float] = {
     "bemotande": 0.15,
     "vantetid": 0.55,
-    "tillganglighet": 0.25,
-    "information": 0.25,
+    "tillganglighet": 0.55,
+    "information": 0.3,
     "kompetens": 0.3,
-    "pris": 0.4,
+    "pris": 0.45,
     "lokaler": 0.4,
     "digitala_tjanster": 0.2,
     "parkering": 0.55,
