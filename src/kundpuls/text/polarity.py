@@ -145,6 +145,11 @@ _DEGREE_WORDS = frozenset(
 )
 
 
+@cache
+def _lengths(phrases: frozenset[tuple[str, ...]]) -> tuple[int, ...]:
+    return tuple(sorted({len(p) for p in phrases}))
+
+
 @dataclass(frozen=True)
 class PolarityLexicon:
     """The words and phrases of one language, stemmed once."""
@@ -162,7 +167,7 @@ class PolarityLexicon:
 
     def is_wish(self, token_stems: list[str]) -> bool:
         """True if the stems of a clause hold a marker of a wish or suggestion."""
-        for length in {len(w) for w in self.wishes}:
+        for length in _lengths(self.wishes):
             for i in range(len(token_stems) - length + 1):
                 if tuple(token_stems[i : i + length]) in self.wishes:
                     return True
@@ -281,6 +286,8 @@ def clause_score(text: str, *, language: Language = "sv") -> float:
     stop = stop_words(language)
     tokens = tokenise(text)
     token_stems = stems(tokens, language=language)
+    if lexicon.is_wish(token_stems):
+        return 0.0  # a wish or suggestion says nothing about what happened
     score = 0.0
     for match in _DURATION.finditer(text):
         if _QUICK.search(match.group("before")):
@@ -345,9 +352,7 @@ def read_clauses(text: str, *, language: Language = "sv") -> list[Clause]:
     out = []
     for question, clause in _clauses_with_questions(text, language):
         first = clause.split(maxsplit=1)[0].lower().strip("\"'") if clause.strip() else ""
-        score = (
-            0.0 if question or is_wish(clause, language=language) else clause_score(clause, language=language)
-        )
+        score = 0.0 if question else clause_score(clause, language=language)
         out.append(Clause(clause, score, first in contrast))
     return out
 
