@@ -3,8 +3,8 @@
 ``benchmarks/comments.py`` reads the labelled set (``tests/text/data/comments_*.jsonl``) and reports
 precision and recall per theme and polarity; this test runs its evaluation on every part and fails when a
 figure falls below ``FLOORS`` (docs/comments.md, "Measured on the labelled set"). The held-out round
-(``comments_round5.jsonl``) is written apart from the reader: until it is merged its tests are skipped with
-the benchmark's reason.
+(``comments_round6.jsonl``, ids 6001 on) is written apart from the reader: until it is merged its tests are
+skipped with the benchmark's reason, and its floors are set from its single first measurement.
 """
 
 from __future__ import annotations
@@ -57,18 +57,21 @@ def test_every_comment_is_in_the_part_the_split_rule_gives(part: str) -> None:
     assert all(BENCHMARK.part_of(r["id"]) == part for r in records)
 
 
-def test_every_comment_written_before_the_fifth_round_is_tuning_material() -> None:
-    assert {BENCHMARK.part_of(i) for i in range(1, 5000)} == {"tuning"}
-    assert {BENCHMARK.part_of(i) for i in range(5000, 7000)} == {"heldout"}
+def test_every_comment_written_before_the_sixth_round_is_tuning_material() -> None:
+    assert {BENCHMARK.part_of(i) for i in range(1, 6000)} == {"tuning"}
+    assert {BENCHMARK.part_of(i) for i in range(6000, 8000)} == {"heldout"}
     ids = {r["id"] for r in BENCHMARK.load("tuning")}
     assert {1001, 1179, 2001, 2100} <= ids  # the old held-out part joined the tuning part
     assert 3001 in ids and 3002 in ids
+    assert {5001, 5630} <= ids  # so did the fifth round, once measured
+    assert sum(5000 < i < 6000 for i in ids) == 623
 
 
 def test_a_missing_held_out_part_is_named_not_a_crash(tmp_path: Path) -> None:
-    absent = tmp_path / "comments_round5.jsonl"
+    absent = tmp_path / "comments_round6.jsonl"
     reason = BENCHMARK.missing("heldout", absent)
-    assert reason is not None and "heldout part is missing" in reason and "comments_round5.jsonl" in reason
+    assert reason is not None and "heldout part is missing" in reason and "comments_round6.jsonl" in reason
+    assert BENCHMARK.PARTS["heldout"].name == "comments_round6.jsonl"
     with pytest.raises(FileNotFoundError, match="missing"):
         BENCHMARK.load("heldout", absent)
     assert BENCHMARK.missing("tuning") is None
@@ -77,6 +80,8 @@ def test_a_missing_held_out_part_is_named_not_a_crash(tmp_path: Path) -> None:
 @pytest.mark.parametrize("part", ["heldout", "tuning"])
 def test_precision_and_recall_stay_at_or_above_the_documented_floor(part: str) -> None:
     _require(part)
+    if not BENCHMARK.FLOORS[part]:
+        pytest.skip(f"no floor for the {part} part yet: set from its first measurement (docs/comments.md)")
     taxonomy = default_taxonomy()
     records = BENCHMARK.load(part)
     result = BENCHMARK.evaluate(records, *BENCHMARK.read(records, taxonomy), taxonomy.keys)

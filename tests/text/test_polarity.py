@@ -72,9 +72,10 @@ def test_clauses_split_at_punctuation_and_turning_words() -> None:
     ]
 
 
-def test_a_counted_duration_is_a_mild_complaint_unless_it_was_short() -> None:
+def test_a_counted_duration_is_a_mild_complaint_and_a_short_one_a_mild_praise() -> None:
     assert comment_polarity("Handläggningstiden för bygglovet var över fem månader.") == "complaint"
-    assert clause_score("Svaret kom inom två dagar") == 0
+    assert clause_score("Svaret kom inom två dagar") == 0.5
+    assert clause_score("Svaret kom redan efter två dagar") == 0
     assert (
         comment_polarity("Vi har haft samma kontaktperson i tre år, det har gjort stor skillnad.") == "praise"
     )
@@ -83,6 +84,22 @@ def test_a_counted_duration_is_a_mild_complaint_unless_it_was_short() -> None:
 def test_a_question_says_nothing_unless_it_asks_why() -> None:
     assert comment_polarity("Hur lång är handläggningstiden för färdtjänst?") == "neutral"
     assert comment_polarity("Varför är det så dålig service?") == "complaint"
+
+
+def test_a_wish_or_suggestion_says_nothing_and_no_opinion_is_no_complaint() -> None:
+    assert comment_polarity("Det vore bra med fler bänkar i parken.") == "neutral"
+    assert comment_polarity("It would be nice if the library opened earlier.", language="en") == "neutral"
+    assert comment_polarity("Trevlig personal, men det vore bra med fler bänkar.") == "praise"
+    assert comment_polarity("Vet inte riktigt vad jag ska skriva.") == "neutral"
+    assert comment_polarity("Not sure.", language="en") == "neutral"
+    assert comment_polarity("Personalen var inte trevlig") == "complaint"
+
+
+def test_a_short_time_said_as_such_is_praise() -> None:
+    assert comment_polarity("Svaret på min ansökan kom på bara två dagar.") == "praise"
+    assert comment_polarity("The answer came in just two days.", language="en") == "praise"
+    assert comment_polarity("Har redan väntat tre veckor.") == "complaint"
+    assert comment_polarity("Dåligt, helt enkelt.") == "complaint"
 
 
 def test_a_resolved_problem_is_no_complaint() -> None:

@@ -16,9 +16,13 @@ a sentence ("men", "but"). In each clause, from left to right:
 4. a negator that turns no evaluative word is itself a complaint (−1): "de svarade inte", "ringde aldrig",
    "fick ingen kallelse" — in service feedback an unmet expectation is what a bare negation says;
 5. a **duration** ("45 minuter", "tre veckor", "five months") is a mild complaint (−0.5, once per clause)
-   unless "inom", "bara", "within", "only" … precede it: a customer counts time when it was too long;
+   unless "inom", "bara", "redan", "within", "only" … precede it: a customer counts time when it was too
+   long; right after "inom", "bara", "within", "only", "just" it was short, a mild praise (+0.5: "svar
+   inom två dagar", "in only ten minutes");
 6. a **question** ("Hur lång är handläggningstiden?", "Where can I read more?") says nothing (0), except
-   one that asks why ("Varför …?", "Why …?");
+   one that asks why ("Varför …?", "Why …?"); so does a clause that voices a **wish or suggestion** (a
+   listed marker: "vore bra", "skulle vilja", "önskar", "förslag", "it would help", "please", "maybe"):
+   "Det vore bra med fler bänkar" suggests, it does not praise;
 7. a negative word shortly after a word that resolves ("löste problemet", "fixed the issue") counts 0.
 
 The clause's score is the sum. A comment's score is the sum of its clauses' scores, a clause that opens with
@@ -69,6 +73,8 @@ _DURATION = re.compile(
 _NOT_TOO_LONG = re.compile(
     r"(?i)\b(?:inom|bara|endast|redan|within|only|just|already|in\s+under|på\s+bara)\b"
 )
+_QUICK = re.compile(r"(?i)\b(?:inom|bara|endast|within|only|just|in\s+under|på\s+bara)\s*$")
+"""A duration right after these words was short: "svar inom två dagar", "only ten minutes"."""
 _QUESTION_WORDS = {
     "sv": frozenset(
         {
@@ -139,6 +145,11 @@ _DEGREE_WORDS = frozenset(
 )
 
 
+@cache
+def _lengths(phrases: frozenset[tuple[str, ...]]) -> tuple[int, ...]:
+    return tuple(sorted({len(p) for p in phrases}))
+
+
 @dataclass(frozen=True)
 class PolarityLexicon:
     """The words and phrases of one language, stemmed once."""
@@ -151,6 +162,16 @@ class PolarityLexicon:
     contrast: frozenset[str]
     resolvers: frozenset[str]
     splitter: CompoundSplitter | None
+    wishes: frozenset[tuple[str, ...]] = frozenset()
+    """Stems of the markers of a wish or suggestion ("vore", "skulle vilja", "would help", "please")."""
+
+    def is_wish(self, token_stems: list[str]) -> bool:
+        """True if the stems of a clause hold a marker of a wish or suggestion."""
+        for length in _lengths(self.wishes):
+            for i in range(len(token_stems) - length + 1):
+                if tuple(token_stems[i : i + length]) in self.wishes:
+                    return True
+        return False
 
     def word_value(self, token: str, token_stem: str) -> int:
         """+1, −1 or 0 for one token (by stem, then by the parts of a Swedish compound)."""
@@ -219,6 +240,7 @@ def polarity_lexicon(language: Language = "sv") -> PolarityLexicon:
         contrast=frozenset(_strings(spec, "contrast")),
         resolvers=frozenset(_strings(spec, "resolvers")),
         splitter=splitter,
+        wishes=frozenset(tuple(stems(tokenise(w), language=language)) for w in _strings(spec, "wishes")),
     )
 
 
@@ -264,8 +286,13 @@ def clause_score(text: str, *, language: Language = "sv") -> float:
     stop = stop_words(language)
     tokens = tokenise(text)
     token_stems = stems(tokens, language=language)
+    if lexicon.is_wish(token_stems):
+        return 0.0  # a wish or suggestion says nothing about what happened
     score = 0.0
     for match in _DURATION.finditer(text):
+        if _QUICK.search(match.group("before")):
+            score += DURATION_WEIGHT  # a short time, said as such: speed is praise
+            break
         if not _NOT_TOO_LONG.search(match.group("before")):
             score -= DURATION_WEIGHT
             break
@@ -328,6 +355,12 @@ def read_clauses(text: str, *, language: Language = "sv") -> list[Clause]:
         score = 0.0 if question else clause_score(clause, language=language)
         out.append(Clause(clause, score, first in contrast))
     return out
+
+
+def is_wish(text: str, *, language: Language = "sv") -> bool:
+    """True if ``text`` (a clause) voices a wish or suggestion: it holds a listed marker (``wishes``)."""
+    lexicon = polarity_lexicon(language)
+    return lexicon.is_wish(stems(tokenise(text), language=language))
 
 
 def polarity_of_score(score: float) -> Polarity:
