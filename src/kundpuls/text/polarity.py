@@ -357,12 +357,6 @@ def read_clauses(text: str, *, language: Language = "sv") -> list[Clause]:
     return out
 
 
-def is_wish(text: str, *, language: Language = "sv") -> bool:
-    """True if ``text`` (a clause) voices a wish or suggestion: it holds a listed marker (``wishes``)."""
-    lexicon = polarity_lexicon(language)
-    return lexicon.is_wish(stems(tokenise(text), language=language))
-
-
 def polarity_of_score(score: float) -> Polarity:
     """``"praise"`` above zero, ``"complaint"`` below, ``"neutral"`` at zero."""
     return "praise" if score > 0 else "complaint" if score < 0 else "neutral"
