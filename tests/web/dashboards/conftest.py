@@ -6,6 +6,7 @@ threshold in every quarter, so its numbers must never appear anywhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,27 @@ NOW = datetime(2026, 6, 30, 12, tzinfo=UTC)
 START = datetime(2026, 1, 1, tzinfo=ZoneInfo("Europe/Stockholm"))  # the lake's months are local
 
 
+def store_generated(version: Any, responses: Iterable[Any], links: Mapping[str, Any]) -> None:
+    """Import generated responses as a file import would, each through its unit's link (unit code → link)."""
+    from kundpuls.web.responses.actions import IncomingResponse, import_responses
+
+    rows = [
+        IncomingResponse(
+            distribution=links[r.unit],
+            submission_id=r.submission_id,
+            answers=r.as_input(),
+            language=r.language,
+            submitted_at=r.submitted_at,
+        )
+        for r in responses
+    ]
+    import_responses(version, rows, actor=CLI)
+
+
 def load_results(lake_dir: Path) -> dict[str, int]:
     """Generate, import and sync the responses; returns responses per unit."""
     from kundpuls.web.org.models import Unit
-    from kundpuls.web.responses.actions import IncomingResponse, import_responses, sync_to_lake
+    from kundpuls.web.responses.actions import sync_to_lake
     from kundpuls.web.surveys.models import Distribution, Survey
     from kundpuls.web.surveys.queries import current_version, definition_of
 
@@ -56,17 +74,7 @@ def load_results(lake_dir: Path) -> dict[str, int]:
         if link is None:
             link = Distribution.objects.create(survey=survey, unit=unit, channel="link")
         links[u.code] = link
-    rows = [
-        IncomingResponse(
-            distribution=links[r.unit],
-            submission_id=r.submission_id,
-            answers=r.as_input(),
-            language=r.language,
-            submitted_at=r.submitted_at,
-        )
-        for r in kept
-    ]
-    import_responses(version, rows, actor=CLI)
+    store_generated(version, kept, links)
     sync_to_lake()
     counts: dict[str, int] = {}
     for r in kept:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from tests.web.dashboards.conftest import store_generated
 
 from kundpuls.demo.responses import STOCKHOLM, DatedChange, UnitProfile, generate_responses
 from kundpuls.reports import cache
@@ -31,7 +32,7 @@ UNITS = ("VOF-HT-N", "VOF-HT-S", "VOF-HT-C", "KFF-BIB-HUV", "KFF-SIM", "SBF-BYGG
 
 def _load(planted: bool) -> None:
     from kundpuls.web.org.models import Unit
-    from kundpuls.web.responses.actions import IncomingResponse, import_responses, sync_to_lake
+    from kundpuls.web.responses.actions import sync_to_lake
     from kundpuls.web.surveys.models import Distribution, Survey
     from kundpuls.web.surveys.queries import current_version, definition_of
 
@@ -51,17 +52,7 @@ def _load(planted: bool) -> None:
         unit = Unit.objects.get(code=code)
         link = Distribution.objects.filter(survey=survey, unit=unit).first()
         links[code] = link or Distribution.objects.create(survey=survey, unit=unit, channel="link")
-    rows = [
-        IncomingResponse(
-            distribution=links[r.unit],
-            submission_id=r.submission_id,
-            answers=r.as_input(),
-            language=r.language,
-            submitted_at=r.submitted_at,
-        )
-        for r in generated.responses
-    ]
-    import_responses(version, rows, actor=CLI)
+    store_generated(version, generated.responses, links)
     sync_to_lake()
 
 

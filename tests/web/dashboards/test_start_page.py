@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from tests.web.dashboards.conftest import NOW, store_generated
 
 from kundpuls.render.labels import number
 
@@ -201,17 +202,15 @@ def test_a_manager_sees_her_units_response_rate_as_the_invitation_page_counts_it
 def test_an_analyst_sees_the_units_that_differ_clearly_from_their_siblings_as_the_unit_page_marks_them(
     personas: dict[str, Any], results: dict[str, int]
 ) -> None:
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from kundpuls.demo.responses import UnitProfile, generate_responses
     from kundpuls.reports import cache
-    from kundpuls.web.org.actors import CLI
     from kundpuls.web.org.models import Unit
-    from kundpuls.web.responses.actions import IncomingResponse, import_responses, sync_to_lake
+    from kundpuls.web.responses.actions import sync_to_lake
     from kundpuls.web.surveys.models import Distribution, Survey
     from kundpuls.web.surveys.queries import current_version, definition_of
 
-    now = datetime(2026, 6, 30, 12, tzinfo=UTC)  # conftest.py: the test responses end here
     # a quarter in which one home-care unit's customers are far less satisfied than its siblings'
     survey = Survey.objects.get(key="nki")
     version = current_version(survey)
@@ -220,22 +219,12 @@ def test_an_analyst_sees_the_units_that_differ_clearly_from_their_siblings_as_th
     generated = generate_responses(
         definition_of(version),
         [UnitProfile(code=low, volume=40, shifts={"NKI": -2.0})],
-        start=now - timedelta(days=80),
-        end=now,
+        start=NOW - timedelta(days=80),
+        end=NOW,
         seed=31,
     )
     link = Distribution.objects.get(survey=survey, unit__code=low)
-    rows = [
-        IncomingResponse(
-            distribution=link,
-            submission_id=r.submission_id,
-            answers=r.as_input(),
-            language=r.language,
-            submitted_at=r.submitted_at,
-        )
-        for r in generated.responses
-    ]
-    import_responses(version, rows, actor=CLI)
+    store_generated(version, generated.responses, {low: link})
     sync_to_lake()
     cache.clear()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.web.dashboards.conftest import NOW, START, load_results
+from tests.web.dashboards.conftest import NOW, START, load_results, store_generated
 
 from kundpuls.analytics.lake.manifest import lake_location, read_manifest
 from kundpuls.demo.responses import UnitProfile, generate_responses
@@ -24,7 +24,7 @@ from kundpuls.reports import cache
 from kundpuls.web.api.actions import create_token
 from kundpuls.web.org.actors import CLI
 from kundpuls.web.org.models import Unit
-from kundpuls.web.responses.actions import IncomingResponse, import_responses, sync_to_lake
+from kundpuls.web.responses.actions import sync_to_lake
 from kundpuls.web.surveys.actions import create_from_template, open_distribution, publish, save_definition
 from kundpuls.web.surveys.models import Survey
 from kundpuls.web.surveys.queries import _published_definition, definition_of
@@ -55,17 +55,7 @@ def _region_nki(threshold: int | None = None) -> tuple[Survey, int]:
         seed=11,
     )
     kept = [r for r in generated.responses if r.submitted_at >= START]
-    rows = [
-        IncomingResponse(
-            distribution=link,
-            submission_id=r.submission_id,
-            answers=r.as_input(),
-            language=r.language,
-            submitted_at=r.submitted_at,
-        )
-        for r in kept
-    ]
-    import_responses(version, rows, actor=CLI)
+    store_generated(version, kept, {REGION_UNIT: link})
     return version.survey, len(kept)
 
 
