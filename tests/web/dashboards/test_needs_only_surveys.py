@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
+from tests.web.dashboards.conftest import store_generated
 
 from kundpuls.demo.responses import UnitProfile, generate_responses
 from kundpuls.reports import cache
@@ -32,7 +33,7 @@ BIG, SMALL = "SBF-BYGG", "SBF-LANT"
 
 def _load(template: str) -> None:
     from kundpuls.web.org.models import Unit
-    from kundpuls.web.responses.actions import IncomingResponse, import_responses, sync_to_lake
+    from kundpuls.web.responses.actions import sync_to_lake
     from kundpuls.web.surveys.actions import create_from_template, publish
     from kundpuls.web.surveys.models import Distribution
     from kundpuls.web.surveys.queries import definition_of
@@ -56,20 +57,7 @@ def _load(template: str) -> None:
         )
         for u in units
     }
-    import_responses(
-        version,
-        [
-            IncomingResponse(
-                distribution=links[r.unit],
-                submission_id=r.submission_id,
-                answers=r.as_input(),
-                language=r.language,
-                submitted_at=r.submitted_at,
-            )
-            for r in generated.responses
-        ],
-        actor=CLI,
-    )
+    store_generated(version, generated.responses, links)
     sync_to_lake()
 
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from tests.web.dashboards.conftest import store_generated
 
 from kundpuls.demo.demo_plan import SERVICE_NEEDS_KANO
 from kundpuls.demo.responses import UnitProfile, generate_responses
 from kundpuls.reports import cache
-from kundpuls.web.org.actors import CLI
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
 
@@ -26,7 +26,7 @@ PASSWORD = "needs-password-1234"
 
 def _load() -> None:
     from kundpuls.web.org.models import Unit
-    from kundpuls.web.responses.actions import IncomingResponse, import_responses, sync_to_lake
+    from kundpuls.web.responses.actions import sync_to_lake
     from kundpuls.web.surveys.models import Distribution, Survey
     from kundpuls.web.surveys.queries import current_version, definition_of
 
@@ -56,20 +56,7 @@ def _load() -> None:
         unit = Unit.objects.get(code=u.code)
         link = Distribution.objects.filter(survey=survey, unit=unit).first()
         links[u.code] = link or Distribution.objects.create(survey=survey, unit=unit, channel="link")
-    import_responses(
-        version,
-        [
-            IncomingResponse(
-                distribution=links[r.unit],
-                submission_id=r.submission_id,
-                answers=r.as_input(),
-                language=r.language,
-                submitted_at=r.submitted_at,
-            )
-            for r in generated.responses
-        ],
-        actor=CLI,
-    )
+    store_generated(version, generated.responses, links)
     sync_to_lake()
 
 

@@ -28,7 +28,7 @@ def test_the_page_shows_each_job_its_schedule_and_last_outcome_in_swedish(
     run_job("bounces", actor=WORKER)
     page = _client(personas["admin"]).get("/portal/drift/").content.decode()
     assert "<h1>Drift</h1>" in page
-    assert "Synkning till sjön" in page and "var 5:e minut" in page and "Lyckades" in page
+    assert "Synkning till svarssjön" in page and "var 5:e minut" in page and "Lyckades" in page
     assert "Hoppades över" in page and "KUNDPULS_BOUNCE_MAILDIR is not set" in page
     assert "Inte körd än" in page  # the retention jobs have not run
     assert "Svar som väntar på nästa synkning" in page

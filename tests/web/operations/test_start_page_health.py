@@ -104,7 +104,7 @@ def test_the_operator_sees_failed_and_late_jobs_waiting_mail_bounces_and_failed_
     _gave_up(days_ago=20)
 
     text = _system(personas["admin"])
-    assert "Jobbet ”Synkning till sjön” misslyckades senast det kördes." in text
+    assert "Jobbet ”Synkning till svarssjön” misslyckades senast det kördes." in text
     assert "Har inte körts enligt schemat: Returnerad e-post. Är bakgrundsprocessen igång?" in text
     assert "Försenade ärenden" not in text  # ran half an hour ago, due every hour
     assert "0 e-postmeddelanden väntar på att skickas." in text
@@ -140,13 +140,13 @@ def test_an_organisations_administrator_sees_the_jobs_and_only_her_own_units_bou
         return person
 
     municipal = _system(admin_of("EXK"))
-    assert "Jobbet ”Synkning till sjön” misslyckades senast det kördes." in municipal
+    assert "Jobbet ”Synkning till svarssjön” misslyckades senast det kördes." in municipal
     assert "1 inbjudan studsade den senaste veckan." in municipal
     assert "1 leverans till en webhook misslyckades slutgiltigt den senaste veckan." in municipal
     assert "Kontakta den som driftar installationen" in municipal  # the status page is the operator's
 
     region = _system(admin_of("RGX"))
-    assert "Jobbet ”Synkning till sjön” misslyckades" in region  # the lake serves both organisations
+    assert "Jobbet ”Synkning till svarssjön” misslyckades" in region  # the lake serves both organisations
     assert "studsade" not in region and "webhook" not in region  # the municipality's, not hers
     assert "väntar på att skickas" not in region  # the mail queue is every organisation's: not hers to count
 
