@@ -58,7 +58,7 @@ def _reference(path: Path, definition: SurveyDefinition, period: str) -> dict[st
     codes: list[str] = []
     sides: list[str] = []
     p_values: list[float] = []
-    for group in ("ALL", *GROUPS):  # the roots's children (P1, P2) are only two: no funnel
+    for group in ("ALL", *GROUPS):  # the root's children (P1, P2) are only two: no funnel
         parent = found.paths.get(group, "")
         rows = pd.DataFrame(list(found.children_of(parent, "NKI", period)))
         if rows.empty:

@@ -24,20 +24,10 @@ START = datetime(2026, 1, 1, tzinfo=ZoneInfo("Europe/Stockholm"))  # the lake's 
 
 
 def store_generated(version: Any, responses: Iterable[Any], links: Mapping[str, Any]) -> None:
-    """Import generated responses as a file import would, each through its unit's link (unit code → link)."""
-    from kundpuls.web.responses.actions import IncomingResponse, import_responses
+    """Import generated responses as the demo loader does, each through its unit's link, as the terminal."""
+    from kundpuls.web.responses.demo import import_generated
 
-    rows = [
-        IncomingResponse(
-            distribution=links[r.unit],
-            submission_id=r.submission_id,
-            answers=r.as_input(),
-            language=r.language,
-            submitted_at=r.submitted_at,
-        )
-        for r in responses
-    ]
-    import_responses(version, rows, actor=CLI)
+    import_generated(version, responses, links, actor=CLI)
 
 
 def load_results(lake_dir: Path) -> dict[str, int]:

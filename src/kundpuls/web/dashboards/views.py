@@ -45,14 +45,10 @@ def _survey(request: HttpRequest) -> tuple[list[tuple[Survey, SurveyDefinition]]
     return available, available[0][1] if available else None
 
 
-def _link_key(available: list[tuple[Survey, SurveyDefinition]], definition: SurveyDefinition) -> str:
-    """The survey's key as links name it (``KEY``, or ``ORG:KEY`` where the reader could confuse it)."""
-    return next(s.url_key for s, d in available if d is definition)
-
-
-def _reference(available: list[tuple[Survey, SurveyDefinition]], definition: SurveyDefinition) -> str:
-    """The survey as audit events name it: always ``ORG:KEY``, whoever exported it."""
-    return next(s.reference for s, d in available if d is definition)
+def _survey_of(available: list[tuple[Survey, SurveyDefinition]], definition: SurveyDefinition) -> Survey:
+    """The survey whose results ``definition`` reads: links name it by ``url_key`` (``KEY``, or ``ORG:KEY``
+    where the reader could confuse it), audit events by ``reference`` (always ``ORG:KEY``)."""
+    return next(s for s, d in available if d is definition)
 
 
 def _unit(request: HttpRequest, code: str, capability: Capability) -> Unit:
@@ -92,7 +88,7 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
         )
     except NotFound:
         context["form"] = FilterForm(request.GET, surveys=choices)
-        context["survey_key"] = _link_key(available, definition)
+        context["survey_key"] = _survey_of(available, definition).url_key
         return context
     value_labels = labels.get(segment or "", ("", {}))[1]
     values = (
@@ -124,11 +120,12 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
     except (NotFound, InvalidArgument):
         report = base
     dashboard = report_page(report, language)
+    survey = _survey_of(available, definition)
     context.update(
         form=form,
         dashboard=dashboard,
-        survey_key=_link_key(available, definition),
-        survey_reference=_reference(available, definition),
+        survey_key=survey.url_key,
+        survey_reference=survey.reference,
         can_export=can(request.user, Capability.EXPORT, unit),
         query=request.GET.urlencode(),
         suppressed_note=text("suppressed_note", language, threshold=dashboard.report.threshold),
@@ -257,6 +254,7 @@ def _overview_context(
         else:
             params["order"] = "asc" if key == "name" else "desc"
         sort_links[key] = params.urlencode()
+    survey = _survey_of(available, definition)
     context.update(
         form=form,
         overview=result,
@@ -265,8 +263,8 @@ def _overview_context(
         descending=descending,
         sort_links=sort_links,
         query=request.GET.urlencode(),
-        survey_key=_link_key(available, definition),
-        survey_reference=_reference(available, definition),
+        survey_key=survey.url_key,
+        survey_reference=survey.reference,
         can_export=can(request.user, Capability.EXPORT),
         suppressed_note=text("suppressed_note", language, threshold=result.threshold),
         outliers_shown=any(row.outlier for row in result.rows),

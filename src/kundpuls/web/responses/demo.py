@@ -9,13 +9,14 @@ from typing import Any
 from django.utils import timezone
 
 from kundpuls.demo.demo_plan import DEMO_OWNERS, demo_plan
+from kundpuls.demo.responses import GeneratedResponse
 from kundpuls.demo.truth import survey_truth
-from kundpuls.web.org.actors import DEMO
+from kundpuls.web.org.actors import DEMO, Actor
 from kundpuls.web.org.models import Unit
-from kundpuls.web.responses.actions import IncomingResponse, import_responses
+from kundpuls.web.responses.actions import ImportReport, IncomingResponse, import_responses
 from kundpuls.web.responses.models import Response
 from kundpuls.web.surveys.demo import demo_start, leaf_units
-from kundpuls.web.surveys.models import Distribution, Survey
+from kundpuls.web.surveys.models import Distribution, Survey, SurveyVersion
 from kundpuls.web.surveys.queries import current_version, definition_of
 
 
@@ -39,19 +40,31 @@ def load_demo_responses() -> dict[str, int]:
         if Response.objects.filter(submission_id__in=ids).count() == len(ids):  # loaded before: nothing new
             counts[key] = len(ids)
             continue
-        rows = [
-            IncomingResponse(
-                distribution=links[r.unit],
-                submission_id=r.submission_id,
-                answers=r.as_input(),
-                language=r.language,
-                submitted_at=r.submitted_at,
-            )
-            for r in generated.responses
-        ]
-        report = import_responses(version, rows, actor=DEMO)
+        report = import_generated(version, generated.responses, links, actor=DEMO)
         counts[key] = report.stored + report.already_stored
     return counts
+
+
+def import_generated(
+    version: SurveyVersion,
+    responses: Iterable[GeneratedResponse],
+    links: Mapping[str, Distribution],
+    *,
+    actor: Actor,
+) -> ImportReport:
+    """Store generated responses (:mod:`kundpuls.demo.responses`) as a file import would, each through the
+    link of its unit (``links``: unit code → link); a response stored before is not stored again."""
+    rows = [
+        IncomingResponse(
+            distribution=links[r.unit],
+            submission_id=r.submission_id,
+            answers=r.as_input(),
+            language=r.language,
+            submitted_at=r.submitted_at,
+        )
+        for r in responses
+    ]
+    return import_responses(version, rows, actor=actor)
 
 
 def demo_truth(
