@@ -69,6 +69,7 @@ def test_a_section_is_added_beside_another_with_a_first_question(personas: dict[
     pages = len(_draft("patient")["pages"])
     assert len(places) == len(set(places)) == pages + sum(len(p) for p in _blocks(_draft("patient")))
     assert form.count(">Överst på sidan</option>") == pages  # each place offered once, not also "before"
+    assert ">Efter avsnitt 1</option>" in form and "Efter avsnittet Avsnitt" not in form  # an untitled one
     added = client.post(f"{EDIT}/nytt-avsnitt/", NEW)
     assert added.status_code == 302 and added["Location"].endswith("/redigera/#b-vantan")
     page = _blocks(_draft("patient"))[1]

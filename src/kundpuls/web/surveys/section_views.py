@@ -40,8 +40,13 @@ def _positions(data: dict[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
         for b, block in enumerate(page["blocks"]):
             if b == 0:
                 choices.append((f"before:{block['key']}", _("At the top of the page")))
-            name = _section_name(block, b + 1)
-            choices.append((f"after:{block['key']}", _("After the section %(name)s") % {"name": name}))
+            title = _shown(block.get("title"))
+            label = (
+                _("After the section %(name)s") % {"name": title}
+                if title
+                else _("After section %(number)d") % {"number": b + 1}
+            )
+            choices.append((f"after:{block['key']}", label))
         title = _shown(page.get("title")) or _("Page %(number)d") % {"number": p + 1}
         groups.append((title, choices))
     return groups
