@@ -154,3 +154,11 @@ def test_a_unit_that_stands_out_in_its_own_group_is_not_flagged_when_the_family_
     assert alone == {"G4": "above"}  # its own group's Benjamini–Hochberg flags it
     many = outlier_family(frame_lookup(_frame({"G": group} | quiet)), plan, "2025-Q1")
     assert many == {}  # among 35 tests its p-value is what chance gives one of them
+
+
+def test_three_units_are_not_compared_however_far_one_lies() -> None:
+    # one unit far below pulls the target so far that the other two would look above it too
+    plan = IndexPlan("nki", ("NKI",), {}, {}, {}, None, "NKI", 7, 7)
+    assert outlier_family(frame_lookup(_frame({"G": [75.0, 75.5, 40.0]})), plan, "2025-Q1") == {}
+    four = outlier_family(frame_lookup(_frame({"G": [75.0, 75.5, 74.5, 40.0]})), plan, "2025-Q1")
+    assert four.get("G3") == "below"

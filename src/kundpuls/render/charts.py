@@ -21,10 +21,11 @@ from kundpuls.render import tables as tb
 from kundpuls.render.labels import number, text
 from kundpuls.render.vega_svg import Rows, compiled_shape, render_shape, slot
 from kundpuls.reports.contracts import UnitReport
+from kundpuls.reports.funnel import MIN_COMPARED
 
 WIDTH = 520
 #: A funnel plot needs this many comparable units with a value to say anything.
-MIN_FUNNEL_UNITS = 4
+MIN_FUNNEL_UNITS = MIN_COMPARED  # the units a funnel compares: the report's rule for its outliers
 HEIGHT = 240
 ACCENT = "#1f5a96"
 GREY = "#6b6b6b"

@@ -1,13 +1,13 @@
 """The funnel of a unit's siblings and the organisation's funnel outliers, one family per period.
 
-Every unit with at least two shown siblings (three units under one parent) is tested against its siblings'
-target on the main index (:func:`kundpuls.stats.funnel_means`, with overdispersion where the siblings
-spread more than chance). The p-values of every such unit of the survey in the period form **one family**:
-Benjamini–Hochberg across all of them (:func:`outlier_family`) decides which units *differ clearly*, so
-the unit page, the start page, the overview and the API show the same outliers whoever looks, and among all
-the outliers a page lists at most 5 % are expected to be as good as their siblings (docs/statistics.md,
-"What a flag means"). A family per sibling group would flag a unit somewhere in nearly every period of a
-large organisation by chance.
+Every unit with at least three shown siblings (:data:`MIN_COMPARED` units under one parent) is tested
+against its siblings' target on the main index (:func:`kundpuls.stats.funnel_means`, with overdispersion
+where the siblings spread more than chance). The p-values of every such unit of the survey in the period
+form **one family**: Benjamini–Hochberg across all of them (:func:`outlier_family`) decides which units
+*differ clearly*, so the unit page, the start page, the overview and the API show the same outliers
+whoever looks, and among all the outliers a page lists at most 5 % are expected to be as good as their
+siblings (docs/statistics.md, "What a flag means"). A family per sibling group would flag a unit somewhere
+in nearly every period of a large organisation by chance.
 """
 
 from __future__ import annotations
@@ -27,8 +27,11 @@ from kundpuls.stats.funnel import FunnelResult
 from kundpuls.stats.multiplicity import bh_reject
 from kundpuls.stats.shrinkage import ShrinkageResult, shrink_means
 
-#: The fewest shown units under one parent that make a funnel (fewer say nothing about each other).
+#: The fewest shown units under one parent whose funnel numbers are computed (the API and the tables).
 MIN_SIBLINGS = 3
+#: The fewest shown units under one parent that are compared: tested for outliers and drawn. With three, one
+#: unit far off pulls the target so far that the other two look off too; the chart says why it is missing.
+MIN_COMPARED = 4
 ABOVE = "above"
 BELOW = "below"
 
@@ -67,6 +70,8 @@ def outlier_family(found: FrameLookup, plan: IndexPlan, period: str) -> dict[str
         if funnel is None:
             continue
         _, shown, result = funnel
+        if len(shown) < MIN_COMPARED:
+            continue
         units += [str(code) for code in shown["unit"]]
         sides += [ABOVE if est > result.target else BELOW for est in shown["estimate"].to_numpy(dtype=float)]
         p_values += [float(p) for p in result.p_values()]
