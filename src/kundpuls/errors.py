@@ -62,7 +62,24 @@ class ValidationError(KundpulsError, ValueError):
 
 
 class Ambiguous(ValidationError):
-    """A key names objects of more than one organisation; the message names the ``ORG:KEY`` forms."""
+    """A key names objects of more than one organisation; the message names the ``ORG:KEY`` forms.
+
+    ``key`` is the key as given and ``organisations`` the organisations it names, as ``(code, name)`` (empty
+    when the choice is not between ``ORG:KEY`` forms), so that a page can offer each form as a link.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        value: object = None,
+        key: str | None = None,
+        organisations: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        super().__init__(message, field=field, value=value)
+        self.key = key
+        self.organisations = organisations
 
 
 class InvalidArgument(ValidationError):

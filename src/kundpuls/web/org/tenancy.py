@@ -81,7 +81,9 @@ def split_reference(reference: str) -> tuple[str | None, str]:
 
 
 def ambiguous(kind: str, key: str, organisations: list[str]) -> Ambiguous:
-    """The error for a key that more than one of the actor's organisations uses."""
+    """The error for a key that more than one of the actor's organisations uses (with their names, for a page
+    that offers each ``ORG:KEY`` form as a link: :mod:`kundpuls.web.refusals`)."""
+    names = dict(Unit.objects.filter(parent__isnull=True, code__in=organisations).values_list("code", "name"))
     choices = ", ".join(f"{code}:{key}" for code in sorted(organisations))
     return Ambiguous(
         _(
@@ -91,6 +93,8 @@ def ambiguous(kind: str, key: str, organisations: list[str]) -> Ambiguous:
         % {"kind": kind, "key": key, "organisations": ", ".join(sorted(organisations)), "choices": choices},
         field=kind,
         value=key,
+        key=key,
+        organisations=tuple((code, names.get(code, code)) for code in sorted(organisations)),
     )
 
 
