@@ -30,11 +30,23 @@ def store_generated(version: Any, responses: Iterable[Any], links: Mapping[str, 
     import_generated(version, responses, links, actor=CLI)
 
 
+def unit_links(survey: Any, codes: Iterable[str]) -> dict[str, Any]:
+    """Each unit's link of ``survey`` (its first distribution there, or a new link): {unit code: link}."""
+    from kundpuls.web.org.models import Unit
+    from kundpuls.web.surveys.models import Distribution
+
+    links = {}
+    for code in codes:
+        unit = Unit.objects.get(code=code)
+        link = Distribution.objects.filter(survey=survey, unit=unit).first()
+        links[code] = link or Distribution.objects.create(survey=survey, unit=unit, channel="link")
+    return links
+
+
 def load_results(lake_dir: Path) -> dict[str, int]:
     """Generate, import and sync the responses; returns responses per unit."""
-    from kundpuls.web.org.models import Unit
     from kundpuls.web.responses.actions import sync_to_lake
-    from kundpuls.web.surveys.models import Distribution, Survey
+    from kundpuls.web.surveys.models import Survey
     from kundpuls.web.surveys.queries import current_version, definition_of
 
     survey = Survey.objects.get(key="nki")
@@ -57,14 +69,7 @@ def load_results(lake_dir: Path) -> dict[str, int]:
     # whole months from January: a first month with a day or two of answers would be a group under the
     # threshold inside every twelve-month driver window, which then could not be shown (docs/methods.md)
     kept = [r for r in generated.responses if r.submitted_at >= START]
-    links = {}
-    for u in units:
-        unit = Unit.objects.get(code=u.code)
-        link = Distribution.objects.filter(survey=survey, unit=unit).first()
-        if link is None:
-            link = Distribution.objects.create(survey=survey, unit=unit, channel="link")
-        links[u.code] = link
-    store_generated(version, kept, links)
+    store_generated(version, kept, unit_links(survey, [u.code for u in units]))
     sync_to_lake()
     counts: dict[str, int] = {}
     for r in kept:

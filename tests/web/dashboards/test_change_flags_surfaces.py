@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.web.dashboards.conftest import store_generated
+from tests.web.dashboards.conftest import store_generated, unit_links
 
 from kundpuls.demo.responses import STOCKHOLM, DatedChange, UnitProfile, generate_responses
 from kundpuls.reports import cache
@@ -31,9 +31,8 @@ UNITS = ("VOF-HT-N", "VOF-HT-S", "VOF-HT-C", "KFF-BIB-HUV", "KFF-SIM", "SBF-BYGG
 
 
 def _load(planted: bool) -> None:
-    from kundpuls.web.org.models import Unit
     from kundpuls.web.responses.actions import sync_to_lake
-    from kundpuls.web.surveys.models import Distribution, Survey
+    from kundpuls.web.surveys.models import Survey
     from kundpuls.web.surveys.queries import current_version, definition_of
 
     survey = Survey.objects.get(key="nki")
@@ -47,12 +46,7 @@ def _load(planted: bool) -> None:
     generated = generate_responses(
         definition_of(version), units, start=START, end=END, seed=38, comments=None
     )
-    links = {}
-    for code in UNITS:
-        unit = Unit.objects.get(code=code)
-        link = Distribution.objects.filter(survey=survey, unit=unit).first()
-        links[code] = link or Distribution.objects.create(survey=survey, unit=unit, channel="link")
-    store_generated(version, generated.responses, links)
+    store_generated(version, generated.responses, unit_links(survey, UNITS))
     sync_to_lake()
 
 

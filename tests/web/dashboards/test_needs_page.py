@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.web.dashboards.conftest import store_generated
+from tests.web.dashboards.conftest import store_generated, unit_links
 
 from kundpuls.demo.demo_plan import SERVICE_NEEDS_KANO
 from kundpuls.demo.responses import UnitProfile, generate_responses
@@ -25,9 +25,8 @@ PASSWORD = "needs-password-1234"
 
 
 def _load() -> None:
-    from kundpuls.web.org.models import Unit
     from kundpuls.web.responses.actions import sync_to_lake
-    from kundpuls.web.surveys.models import Distribution, Survey
+    from kundpuls.web.surveys.models import Survey
     from kundpuls.web.surveys.queries import current_version, definition_of
 
     survey = Survey.objects.get(key="tjanstebehov")
@@ -51,12 +50,7 @@ def _load() -> None:
         kano_categories=SERVICE_NEEDS_KANO,
         price_reference=1500.0,
     )
-    links = {}
-    for u in units:
-        unit = Unit.objects.get(code=u.code)
-        link = Distribution.objects.filter(survey=survey, unit=unit).first()
-        links[u.code] = link or Distribution.objects.create(survey=survey, unit=unit, channel="link")
-    store_generated(version, generated.responses, links)
+    store_generated(version, generated.responses, unit_links(survey, [u.code for u in units]))
     sync_to_lake()
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.web.dashboards.conftest import NOW, store_generated
+from tests.web.dashboards.conftest import NOW, store_generated, unit_links
 
 from kundpuls.render.labels import number
 
@@ -208,7 +208,7 @@ def test_an_analyst_sees_the_units_that_differ_clearly_from_their_siblings_as_th
     from kundpuls.reports import cache
     from kundpuls.web.org.models import Unit
     from kundpuls.web.responses.actions import sync_to_lake
-    from kundpuls.web.surveys.models import Distribution, Survey
+    from kundpuls.web.surveys.models import Survey
     from kundpuls.web.surveys.queries import current_version, definition_of
 
     # Four more administrations answer this quarter, so that the municipality's six administrations are
@@ -225,12 +225,7 @@ def test_an_analyst_sees_the_units_that_differ_clearly_from_their_siblings_as_th
         end=NOW,
         seed=31,
     )
-    links = {}
-    for code in added:
-        unit = Unit.objects.get(code=code)
-        link = Distribution.objects.filter(survey=survey, unit=unit).first()
-        links[code] = link or Distribution.objects.create(survey=survey, unit=unit, channel="link")
-    store_generated(version, generated.responses, links)
+    store_generated(version, generated.responses, unit_links(survey, added))
     sync_to_lake()
     cache.clear()
     low = "SBF"
