@@ -2,6 +2,7 @@
 
     python benchmarks/comments.py [--quick] [--json] [--part heldout|tuning|both] [--rows N]
     python benchmarks/comments.py --cross-validate     # the tuning part only: figures, thresholds
+    python benchmarks/comments.py --cross-validate --by-round   # the same, one round of writing per fold
 
 The labelled set (``src/kundpuls/text/data/comments_tuning.jsonl``, ids below 7000, and the held-out
 round ``tests/text/data/comments_round7.jsonl``, ids from 7001; see ``tests/text/data/README.md`` and
@@ -296,11 +297,11 @@ def _cross_validated(cv: Any, thresholds: dict[str, float], rows: Any) -> dict[s
     return {"comments": int(rows.sum()), "themes": themes, "polarity": polarity}
 
 
-def cross_validation_report(say: Any) -> dict[str, Any]:
-    """Grouped 5-fold cross-validation of the shipped reader on the tuning part.
+def cross_validation_report(say: Any, *, by_round: bool = False) -> dict[str, Any]:
+    """Grouped 5-fold (or, ``by_round``, leave-one-round-out) cross-validation of the shipped reader.
 
-    Every tuning comment written after the lexicon was tuned (ids 1001-5999) is read by a model fitted on
-    the other folds (:func:`kundpuls.text.calibration.cross_validate`), at the shipped per-theme thresholds
+    Every tuning comment written after the lexicon was tuned (ids 1001-6999) is read by a model fitted on
+    the other folds (with ``by_round``: on every other round of writing) (:func:`kundpuls.text.calibration.cross_validate`), at the shipped per-theme thresholds
     ("shipped") and at the thresholds this run would choose ("chosen"); the figures are also given per
     language. Never reads the held-out part.
     """
@@ -315,7 +316,9 @@ def cross_validation_report(say: Any) -> dict[str, Any]:
     languages = [r.language for r in records]
     lexical = _read_lexicon([r.text for r in records], taxonomy, languages=languages)
     start = time.process_time()
-    cv = cross_validate(records, taxonomy.keys, lexical.assignment.matrix.tocsr(), lexical.scores, languages)
+    cv = cross_validate(
+        records, taxonomy.keys, lexical.assignment.matrix.tocsr(), lexical.scores, languages, by_round=by_round
+    )
     cpu = time.process_time() - start
     chosen = choose_thresholds(cv)
     shipped = {k: THEME_THRESHOLDS.get(k, THEME_THRESHOLD) for k in taxonomy.keys}
@@ -328,8 +331,9 @@ def cross_validation_report(say: Any) -> dict[str, Any]:
         "shipped_en": _cross_validated(cv, shipped, language == "en"),
     }
     ids = [records[i].id for i in cv.rows]
+    how = "leave-one-round-out" if by_round else "grouped 5-fold"
     say(
-        "\ngrouped 5-fold cross-validation on the tuning part: "
+        f"\n{how} cross-validation on the tuning part: "
         f"{len(ids)} comments (ids {min(ids)}-{max(ids)}) read out of fold; CPU {cpu:.1f} s"
     )
     say(
@@ -394,6 +398,12 @@ def main() -> None:
         help="grouped 5-fold cross-validation on the tuning part only: the shipped reader's figures "
         "(also per language) and the per-theme thresholds it picks",
     )
+    parser.add_argument(
+        "--by-round",
+        action="store_true",
+        help="with --cross-validate: each round of writing (ids 1001-1999, 2001-2999, …) is read by a model "
+        "fitted on the other rounds, as a held-out round is",
+    )
     args = parser.parse_args()
     out = sys.stderr if args.json else sys.stdout
 
@@ -401,7 +411,7 @@ def main() -> None:
         print(line, file=out, flush=True)
 
     if args.cross_validate:
-        result = cross_validation_report(say)
+        result = cross_validation_report(say, by_round=args.by_round)
         if args.json:
             print(json.dumps(result))
         return
