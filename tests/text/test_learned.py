@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from kundpuls.text import learned
-from kundpuls.text.learned import labelled_comments
+from kundpuls.text.learned import labelled_comments, person_features
 from kundpuls.text.reading import _read_lexicon, comment_model, read_comments
 from kundpuls.text.taxonomy import default_taxonomy, merge_theme_terms, parse_taxonomy
 
@@ -70,3 +70,9 @@ def test_explain_names_the_features_that_weighed_most() -> None:
     assert all(name.split(":")[0] in {"word", "letters", "taxonomy", "lexicon"} for name, _ in reasons)
     assert any(name == "taxonomy:vantetid" and weight > 0 for name, weight in reasons)
     assert abs(reasons[0][1]) >= abs(reasons[-1][1])
+
+
+def test_a_person_in_a_service_role_is_found_in_compounds_and_inflections_and_by_pronoun() -> None:
+    texts = ["Tandläkaren var snäll", "Bra app", "hon lyssnade aldrig", "the midwife was great", "many"]
+    found = person_features(texts, ["sv", "sv", "sv", "en", "en"])
+    assert found.tolist() == [[1, 0], [0, 0], [0, 1], [1, 0], [0, 0]]
