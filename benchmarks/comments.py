@@ -301,13 +301,14 @@ def cross_validation_report(say: Any, *, by_round: bool = False) -> dict[str, An
     """Grouped 5-fold (or, ``by_round``, leave-one-round-out) cross-validation of the shipped reader.
 
     Every tuning comment written after the lexicon was tuned (ids 1001-6999) is read by a model fitted on
-    the other folds (with ``by_round``: on every other round of writing) (:func:`kundpuls.text.calibration.cross_validate`), at the shipped per-theme thresholds
-    ("shipped") and at the thresholds this run would choose ("chosen"); the figures are also given per
-    language. Never reads the held-out part.
+    the other folds (with ``by_round``: on every other round of writing;
+    :func:`kundpuls.text.calibration.cross_validate`), at the shipped per-theme thresholds ("shipped") and
+    at the thresholds this run would choose ("chosen"); the figures are also given per language and, with
+    ``by_round``, per round. Never reads the held-out part.
     """
     import numpy as np
 
-    from kundpuls.text.calibration import choose_thresholds, cross_validate
+    from kundpuls.text.calibration import ROUND_BLOCK, choose_thresholds, cross_validate
     from kundpuls.text.learned import THEME_THRESHOLD, THEME_THRESHOLDS, labelled_comments
     from kundpuls.text.reading import _read_lexicon
 
@@ -316,9 +317,8 @@ def cross_validation_report(say: Any, *, by_round: bool = False) -> dict[str, An
     languages = [r.language for r in records]
     lexical = _read_lexicon([r.text for r in records], taxonomy, languages=languages)
     start = time.process_time()
-    cv = cross_validate(
-        records, taxonomy.keys, lexical.assignment.matrix.tocsr(), lexical.scores, languages, by_round=by_round
-    )
+    matrix = lexical.assignment.matrix.tocsr()
+    cv = cross_validate(records, taxonomy.keys, matrix, lexical.scores, languages, by_round=by_round)
     cpu = time.process_time() - start
     chosen = choose_thresholds(cv)
     shipped = {k: THEME_THRESHOLDS.get(k, THEME_THRESHOLD) for k in taxonomy.keys}
@@ -331,6 +331,10 @@ def cross_validation_report(say: Any, *, by_round: bool = False) -> dict[str, An
         "shipped_en": _cross_validated(cv, shipped, language == "en"),
     }
     ids = [records[i].id for i in cv.rows]
+    if by_round:  # each round, read by the models of the other rounds, at the shipped thresholds
+        rounds = np.asarray(ids) // ROUND_BLOCK
+        for r in np.unique(rounds).tolist():
+            figures[f"shipped_round{r}"] = _cross_validated(cv, shipped, rounds == r)
     how = "leave-one-round-out" if by_round else "grouped 5-fold"
     say(
         f"\n{how} cross-validation on the tuning part: "

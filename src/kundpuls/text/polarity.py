@@ -10,8 +10,8 @@ a sentence ("men", "but"). In each clause, from left to right:
 2. a **negator** ("inte", "aldrig", "ingen", "not", "never", "n't" …) turns the next evaluative word within
    three words, across stop words, degree words and words a negation passes (a count of one, a verb of
    feeling: "aldrig känt mig stressad" +1, "not a single problem" +1) only; "wasn't" is one negation:
-   "inte bra" −1, "inte särskilt trevlig" −1, "inte dåligt" +1, "behövde inte vänta" +1, "didn't help" −1; another content word ends its reach ("kunde
-   inte laga felet": the negation is about mending);
+   "inte bra" −1, "inte särskilt trevlig" −1, "inte dåligt" +1, "behövde inte vänta" +1, "didn't help" −1;
+   another content word ends its reach ("kunde inte laga felet": the negation is about mending);
 3. an evaluative **word** counts +1 or −1 (matched by Snowball stem, short stems also by their first
    letters, and as the parts of a Swedish compound: "jättebra" = jätte + bra);
 4. a negator that turns no evaluative word is itself a complaint (−1): "de svarade inte", "ringde aldrig",
