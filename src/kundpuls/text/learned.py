@@ -67,11 +67,11 @@ for a theme not listed there (below 0.5: each theme is rare, and a missed theme 
 a wrong one)."""
 THEME_THRESHOLDS: dict[str, float] = {
     "bemotande": 0.15,
-    "vantetid": 0.4,
+    "vantetid": 0.5,
     "tillganglighet": 0.4,
     "information": 0.3,
     "kompetens": 0.15,
-    "pris": 0.3,
+    "pris": 0.35,
     "lokaler": 0.35,
     "digitala_tjanster": 0.4,
     "parkering": 0.5,
