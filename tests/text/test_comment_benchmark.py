@@ -3,7 +3,7 @@
 ``benchmarks/comments.py`` reads the labelled set (``tests/text/data/comments_*.jsonl``) and reports
 precision and recall per theme and polarity; this test runs its evaluation on every part and fails when a
 figure falls below ``FLOORS`` (docs/comments.md, "Measured on the labelled set"). The held-out round
-(``comments_round6.jsonl``, ids 6001 on) is written apart from the reader: until it is merged its tests are
+(``comments_round7.jsonl``, ids 7001 on) is written apart from the reader: until it is merged its tests are
 skipped with the benchmark's reason, and its floors are set from its single first measurement.
 """
 
@@ -57,21 +57,23 @@ def test_every_comment_is_in_the_part_the_split_rule_gives(part: str) -> None:
     assert all(BENCHMARK.part_of(r["id"]) == part for r in records)
 
 
-def test_every_comment_written_before_the_sixth_round_is_tuning_material() -> None:
-    assert {BENCHMARK.part_of(i) for i in range(1, 6000)} == {"tuning"}
-    assert {BENCHMARK.part_of(i) for i in range(6000, 8000)} == {"heldout"}
+def test_every_comment_written_before_the_seventh_round_is_tuning_material() -> None:
+    assert {BENCHMARK.part_of(i) for i in range(1, 7000)} == {"tuning"}
+    assert {BENCHMARK.part_of(i) for i in range(7000, 9000)} == {"heldout"}
     ids = {r["id"] for r in BENCHMARK.load("tuning")}
     assert {1001, 1179, 2001, 2100} <= ids  # the old held-out part joined the tuning part
     assert 3001 in ids and 3002 in ids
     assert {5001, 5630} <= ids  # so did the fifth round, once measured
     assert sum(5000 < i < 6000 for i in ids) == 623
+    assert {6001, 6505} <= ids  # and the sixth round, once measured
+    assert sum(6000 < i < 7000 for i in ids) == 504
 
 
 def test_a_missing_held_out_part_is_named_not_a_crash(tmp_path: Path) -> None:
-    absent = tmp_path / "comments_round6.jsonl"
+    absent = tmp_path / "comments_round7.jsonl"
     reason = BENCHMARK.missing("heldout", absent)
-    assert reason is not None and "heldout part is missing" in reason and "comments_round6.jsonl" in reason
-    assert BENCHMARK.PARTS["heldout"].name == "comments_round6.jsonl"
+    assert reason is not None and "heldout part is missing" in reason and "comments_round7.jsonl" in reason
+    assert BENCHMARK.PARTS["heldout"].name == "comments_round7.jsonl"
     with pytest.raises(FileNotFoundError, match="missing"):
         BENCHMARK.load("heldout", absent)
     assert BENCHMARK.missing("tuning") is None

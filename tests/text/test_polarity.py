@@ -35,6 +35,9 @@ def test_swedish_words_give_the_polarity(text: str, expected: str) -> None:
         ("De svarade inte i telefon", "complaint"),  # a negation that turns no word: an unmet expectation
         ("Inga problem alls, tack!", "praise"),  # a listed negated phrase
         ("Fastighetsskötaren kom men kunde inte laga felet", "complaint"),  # the negation is about mending
+        ("Jag har aldrig känt mig stressad där", "praise"),  # a negation passes a verb of feeling
+        ("Inte en enda gång har de glömt oss", "praise"),  # and a count of one
+        ("Jag kände mig inte trygg", "complaint"),
     ],
 )
 def test_negation_in_swedish(text: str, expected: str) -> None:
@@ -52,6 +55,10 @@ def test_negation_in_swedish(text: str, expected: str) -> None:
         ("It was not bad", "praise"),
         ("Great service, thanks", "praise"),
         ("No comments.", "neutral"),
+        ("I wasn't disappointed", "praise"),  # "n't" is one negation
+        ("It wasn't great", "complaint"),
+        ("Not a single problem", "praise"),
+        ("I never felt safe there", "complaint"),
     ],
 )
 def test_english_words_and_negation(text: str, expected: str) -> None:

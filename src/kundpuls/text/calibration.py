@@ -28,6 +28,8 @@ from kundpuls.text.learned import LEXICON_TUNED_BELOW, CommentModel, LabelledCom
 
 GRID: tuple[float, ...] = tuple(round(0.05 + 0.05 * i, 2) for i in range(14))
 """Candidate thresholds, 0.05 to 0.70."""
+ROUND_BLOCK = 1000
+"""Comments with ids in one block of this many (1001-1999, 2001-2999, …) were written as one round."""
 GROUP_BLOCK = 10
 """Comments with ids in one block of this many consecutive ids were written together: one fold."""
 NEAR_COPY = 0.6
@@ -113,17 +115,26 @@ def cross_validate(
     folds: int = 5,
     seed: int = 0,
     fit: Callable[..., CommentModel] = fit_comment_model,
+    by_round: bool = False,
 ) -> CrossValidation:
     """Out-of-fold probabilities of every theme for the tuning comments with ids above 1000.
 
-    The folds are grouped (:func:`comment_groups`); ``fit`` fits a model on the other folds.
+    The folds are grouped (:func:`comment_groups`); ``fit`` fits a model on the other folds. With
+    ``by_round`` each round of writing (ids in one block of ``ROUND_BLOCK``) is one fold instead, read by a
+    model fitted on every other round: the writers, sittings and habits of a round are then all unseen, as
+    they are in a held-out round, which random folds of whole sittings do not fully give.
     """
     matrix = lexicon_themes.tocsr()
     scores = np.asarray(lexicon_scores, dtype=float)
     langs = np.asarray(languages, dtype=object)
     ids = np.asarray([r.id for r in records])
     rows = np.flatnonzero(ids > LEXICON_TUNED_BELOW)
-    fold = grouped_folds(records, comment_groups(records), rows, folds=folds, seed=seed)
+    if by_round:
+        fold = np.full(len(records), -1)
+        fold[rows] = np.unique(ids[rows] // ROUND_BLOCK, return_inverse=True)[1]
+        folds = int(fold.max()) + 1
+    else:
+        fold = grouped_folds(records, comment_groups(records), rows, folds=folds, seed=seed)
     probabilities = np.zeros((len(records), len(keys)))
     polarity = np.empty(len(records), dtype=object)
     for f in range(folds):
@@ -174,6 +185,7 @@ def choose_thresholds(cv: CrossValidation, grid: Sequence[float] = GRID) -> dict
 
 __all__ = [
     "GRID",
+    "ROUND_BLOCK",
     "CrossValidation",
     "choose_thresholds",
     "comment_groups",

@@ -8,9 +8,10 @@ a sentence ("men", "but"). In each clause, from left to right:
    it: "inga problem", "inget att klaga på" and "no problem" are praise; "inget svar", "aldrig svar", "tog
    lång tid" and "not helpful" are complaints; "ingen kommentar" and "waiting room" say nothing;
 2. a **negator** ("inte", "aldrig", "ingen", "not", "never", "n't" …) turns the next evaluative word within
-   three words, across stop words and degree words only: "inte bra" −1, "inte särskilt trevlig" −1,
-   "inte dåligt" +1, "behövde inte vänta" +1, "didn't help" −1; another content word ends its reach ("kunde
-   inte laga felet": the negation is about mending);
+   three words, across stop words, degree words and words a negation passes (a count of one, a verb of
+   feeling: "aldrig känt mig stressad" +1, "not a single problem" +1) only; "wasn't" is one negation:
+   "inte bra" −1, "inte särskilt trevlig" −1, "inte dåligt" +1, "behövde inte vänta" +1, "didn't help" −1;
+   another content word ends its reach ("kunde inte laga felet": the negation is about mending);
 3. an evaluative **word** counts +1 or −1 (matched by Snowball stem, short stems also by their first
    letters, and as the parts of a Swedish compound: "jättebra" = jätte + bra);
 4. a negator that turns no evaluative word is itself a complaint (−1): "de svarade inte", "ringde aldrig",
@@ -141,6 +142,28 @@ _DEGREE_WORDS = frozenset(
         "especially",
         "even",
         "ens",
+    }
+)
+_PASSED_WORDS = frozenset(
+    {
+        # a negation passes through a count of one and a verb of feeling or seeming to the word it turns:
+        # "inte en enda gång stressad", "aldrig känt mig otrygg", "not a single problem", "never felt rushed"
+        "enda",
+        "gång",
+        "single",
+        "once",
+        "känt",
+        "kände",
+        "känner",
+        "kändes",
+        "upplevt",
+        "upplevde",
+        "verkade",
+        "felt",
+        "feel",
+        "feels",
+        "seemed",
+        "seem",
     }
 )
 
@@ -317,6 +340,9 @@ def clause_score(text: str, *, language: Language = "sv") -> float:
             continue
         token = tokens[i]
         if token in lexicon.negators:
+            if token == "t" and negation == i - 1:
+                i += 1  # the "n't" of "wasn't", "couldn't": one negation, not two
+                continue
             if negation is not None:
                 score -= 1
             negation = i
@@ -337,6 +363,8 @@ def clause_score(text: str, *, language: Language = "sv") -> float:
                 value = -value
                 negation = None
             score += value
+        elif negation is not None and token in _PASSED_WORDS:
+            negation = i  # the negation reaches on past it
         elif negation is not None and token not in stop and token not in _DEGREE_WORDS:
             score -= 1  # the negation is about this word ("kunde inte laga"): an unmet expectation
             negation = None
