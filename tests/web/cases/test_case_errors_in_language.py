@@ -59,3 +59,45 @@ def test_an_empty_note_and_a_far_deadline_are_named_in_swedish(personas: dict[st
     step = _act(personas, case, {"action": "advance", "status": "closed"}, "sv")
     assert "status: kan inte gå från new till &#x27;closed&#x27;" in step
     assert "cannot go from" not in step
+
+
+def test_a_handler_id_that_names_nobody_is_refused_and_the_handler_kept(
+    personas: dict[str, Any], case: Any
+) -> None:
+    """Before, "abc" was a server error and an unknown id silently took the case from its handler."""
+    from kundpuls.web.cases.actions import assign
+
+    assign(case, personas["manager_a"], actor=CLI)
+    for raw in ("abc", "99999", "1e3", "9" * 40):
+        page = _act(personas, case, {"action": "assign", "assignee": raw}, "sv")
+        assert f"assignee: &#x27;{raw[:40]}&#x27; är ingen person som kan väljas" in page
+        case.refresh_from_db()
+        assert case.assignee == personas["manager_a"]
+    _act(personas, case, {"action": "assign", "assignee": ""}, "sv")  # the empty choice: nobody
+    case.refresh_from_db()
+    assert case.assignee is None
+
+
+def test_a_note_with_nul_or_beyond_its_length_is_refused_not_stored(
+    personas: dict[str, Any], case: Any
+) -> None:
+    from kundpuls.web.cases.actions import NOTE_CHARS
+
+    nul = _act(personas, case, {"action": "note", "text": "ring\x00tillbaka"}, "sv")
+    assert "text: texten innehåller ett NUL-tecken, som inte kan sparas" in nul
+    long = _act(personas, case, {"action": "note", "text": "x" * (NOTE_CHARS + 1)}, "sv")
+    assert f"text: {NOTE_CHARS + 1} tecken är fler än de {NOTE_CHARS} som fältet rymmer" in long
+    assert not case.notes.exists()
+    _act(personas, case, {"action": "note", "text": "x" * NOTE_CHARS}, "sv")
+    assert case.notes.get().text == "x" * NOTE_CHARS
+
+
+def test_a_token_name_with_nul_or_too_long_is_refused(personas: dict[str, Any]) -> None:
+    from kundpuls.errors import InvalidArgument
+    from kundpuls.web.api.actions import create_token
+
+    for name in ("app\x00", "x" * 101):
+        with pytest.raises(InvalidArgument, match=r"^name: "):
+            create_token(personas["analyst"], name, actor=CLI)
+    token, _ = create_token(personas["analyst"], "  rapportverktyg  ", actor=CLI)
+    assert token.name == "rapportverktyg"

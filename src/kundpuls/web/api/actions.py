@@ -41,6 +41,7 @@ from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.actors import Actor
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, require
+from kundpuls.web.plain_text import checked_text
 from kundpuls.web.responses.actions import ImportReport, IncomingResponse, import_responses, prepare_answers
 from kundpuls.web.surveys.actions import open_distribution
 from kundpuls.web.surveys.models import Channel, Distribution, Survey
@@ -66,14 +67,15 @@ def _require_own_or_administrator(actor: Actor, user: User) -> None:
 def create_token(user: User, name: str, *, actor: Actor) -> tuple[ApiToken, str]:
     """A new token for ``user``; returns it and the secret, which is shown this once and never stored."""
     _require_own_or_administrator(actor, user)
-    if not name.strip():
+    name = checked_text(name, field="name", limit=ApiToken._meta.get_field("name").max_length or 100)
+    if not name:
         raise ValidationError(_("name: a token needs a name (what uses it)"), field="name", value=name)
     if not user.is_active:
         raise ValidationError(
             _("user: %(email)s is not active") % {"email": user.email}, field="user", value=user.email
         )
     secret = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name.strip()[:100], token_hash=_hash(secret))
+    token = ApiToken.objects.create(user=user, name=name, token_hash=_hash(secret))
     record_audit(actor, "api.token.create", user.email, token=token.pk, name=token.name)
     return token, secret
 

@@ -29,6 +29,7 @@ from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.actors import SYSTEM, Actor, actor_label, user_of
 from kundpuls.web.org.models import Role, RoleKind, Unit
 from kundpuls.web.org.permissions import Capability, can, require
+from kundpuls.web.plain_text import checked_text
 from kundpuls.web.responses.models import ContactDetails, Response
 from kundpuls.web.surveys.models import Survey, SurveyVersion
 from kundpuls.web.surveys.queries import definition_of
@@ -55,6 +56,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.RESOLVED: frozenset({CaseStatus.CLOSED}),
     CaseStatus.CLOSED: frozenset(),
 }
+
+NOTE_CHARS = 4000
+"""The most characters a case note or a case's improvement text holds (about two pages)."""
+REASON_CHARS = 300
+"""The most characters of the reason a case was closed without contact (``Case.close_reason``)."""
 
 
 def _latest_version(survey: Survey) -> SurveyVersion:
@@ -229,7 +235,7 @@ def assign(case: Case, assignee: Any, *, actor: Actor, now: datetime | None = No
     if assignee is not None and not can(assignee, Capability.HANDLE_CASES, case.unit):
         raise InvalidArgument(
             _("assignee: %(person)s may not handle cases of %(unit)s")
-            % {"person": assignee, "unit": case.unit.code},
+            % {"person": assignee, "unit": case.unit.name},
             field="assignee",
             value=str(assignee),
         )
@@ -262,10 +268,11 @@ def set_due_date(case: Case, due: date, *, actor: Actor, now: datetime | None = 
 @transaction.atomic
 def add_note(case: Case, text: str, *, actor: Actor, now: datetime | None = None) -> CaseNote:
     _require_handler(actor, case)
-    if not text.strip():
+    text = checked_text(text, field="text", limit=NOTE_CHARS)
+    if not text:
         raise InvalidArgument(_("text: a note must not be empty"), field="text", value=text)
     now = now or timezone.now()
-    note = CaseNote.objects.create(case=case, author=user_of(actor), text=text.strip(), at=now)
+    note = CaseNote.objects.create(case=case, author=user_of(actor), text=text, at=now)
     _event(case, actor, "note", now)
     return note
 
@@ -308,7 +315,7 @@ def advance(
     elif status == CaseStatus.RESOLVED:
         case.resolved_at = now
         case.root_causes = _check_root_causes(case, root_causes or [])
-        case.improvement = improvement.strip()
+        case.improvement = checked_text(improvement, field="improvement", limit=NOTE_CHARS)
         fields += ["resolved_at", "root_causes", "improvement"]
     elif status == CaseStatus.CLOSED:
         case.closed_at = now
@@ -332,7 +339,8 @@ def close_without_contact(case: Case, reason: str, *, actor: Actor, now: datetim
             field="status",
             value=case.status,
         )
-    if not reason.strip():
+    reason = checked_text(reason, field="reason", limit=REASON_CHARS)
+    if not reason:
         raise InvalidArgument(
             _("reason: closing without contact needs a reason"), field="reason", value=reason
         )

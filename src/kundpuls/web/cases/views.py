@@ -123,8 +123,7 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     what = request.POST.get("action", "")
     try:
         if what == "assign":
-            assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
-            actions.assign(case, assignee, actor=actor_of(request))
+            actions.assign(case, _assignee(request.POST.get("assignee", "")), actor=actor_of(request))
         elif what == "due_date":
             actions.set_due_date(case, _due_date(request.POST.get("due_date", "")), actor=actor_of(request))
         elif what == "note":
@@ -146,6 +145,22 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The case was updated."))
     return redirect("cases:detail", pk=case.pk)
+
+
+def _assignee(raw: str) -> User | None:
+    """The person picked as the case's handler; nobody for the empty choice. An id that names nobody is
+    refused, never read as "nobody" (which would take the case from its handler)."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    found = User.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 12 else None
+    if found is None:
+        raise InvalidArgument(
+            _("assignee: %(value)r is not a person who can be picked") % {"value": raw[:40]},
+            field="assignee",
+            value=raw[:40],
+        )
+    return found
 
 
 def _due_date(raw: str) -> date:
