@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from kundpuls.render.charts import report_charts
 from kundpuls.render.labels import number
 from kundpuls.render.spreadsheets import tables_csv, tables_xlsx
-from kundpuls.render.tables import report_tables
+from kundpuls.render.tables import funnel_table, report_tables
 from kundpuls.render.unit_pdf import improvement_sentences, unit_report_pdf
 from kundpuls.reports.unit_report import unit_report
 from system_tools import require_tool
@@ -173,3 +173,23 @@ def _pdf_text(pdf: bytes) -> str:
         [require_tool("pdftotext"), "-layout", "-", "-"], input=pdf, capture_output=True, check=True
     )
     return done.stdout.decode("utf-8")
+
+
+def test_the_files_list_siblings_only_where_the_page_draws_the_funnel(reports: dict[str, Any]) -> None:
+    """Fewer than four comparable units with a value: no funnel on the page (it would say nothing) and no
+    siblings' results in the Excel and CSV tables either (before, a manager of one unit found her
+    siblings' numbers in the file of a page that drew none)."""
+    import dataclasses
+
+    from kundpuls.reports.funnel import MIN_COMPARED
+
+    report = reports["A"]
+    assert report.funnel is not None
+    shown = [p for p in report.funnel.points if not p.suppressed]
+    assert len(shown) >= MIN_COMPARED and funnel_table(report) is not None
+    few = dataclasses.replace(
+        report, funnel=dataclasses.replace(report.funnel, points=tuple(shown[: MIN_COMPARED - 1]))
+    )
+    assert funnel_table(few) is None
+    assert "funnel" not in [c.key for c in report_charts(few)]
+    assert all(t.key != "funnel" for t in report_tables(few))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from kundpuls.render.labels import number, text
 from kundpuls.reports.contracts import NeedsHeadline, Overview, PriceSection, UnitReport
+from kundpuls.reports.funnel import MIN_COMPARED
 from kundpuls.stats.results import IndexResult
 
 Cell = str | int | float | None
@@ -102,8 +103,10 @@ def comparison_table(report: UnitReport, language: str = "sv") -> Table:
 
 
 def funnel_table(report: UnitReport, language: str = "sv") -> Table | None:
-    """Sibling units with n and estimate, and whether they lie outside the limits."""
-    if report.funnel is None:
+    """Sibling units with n and estimate, and whether they lie outside the limits; none where the page
+    draws no funnel (fewer than :data:`~kundpuls.reports.funnel.MIN_COMPARED` units with a value), so a
+    file never lists siblings' results the page does not show."""
+    if report.funnel is None or sum(not p.suppressed for p in report.funnel.points) < MIN_COMPARED:
         return None
     t = lambda k: text(k, language)  # noqa: E731
     rows = []
