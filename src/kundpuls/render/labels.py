@@ -89,7 +89,11 @@ MESSAGES: dict[str, str] = {
         "change: a change that remains when at most 5 % of all changes marked for the period, "
         "across every unit and index, may be chance."
     ),
-    "suppressed_note": "– means the group has fewer than {threshold} responses and is not shown.",
+    "suppressed_note": (
+        "– means the value is not shown: the group has fewer than {threshold} responses, or showing it "
+        "would let a smaller group be worked out from other figures."
+    ),
+    "group_only": "Only respondents in the group {group}.",
     "trend_desc": "{index} per {kind} for {unit}, with 95 % confidence intervals as a band. Latest: {last}.",
     "comparison_desc": (
         "{index} {period} for the unit, its parent and the whole organisation, with 95 % confidence"

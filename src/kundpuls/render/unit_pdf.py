@@ -53,9 +53,15 @@ def improvement_sentences(report: UnitReport, language: str = "sv") -> list[str]
 
 
 def unit_report_pdf(
-    report: UnitReport, *, language: str = "sv", charts: list[RenderedChart] | None = None
+    report: UnitReport,
+    *,
+    language: str = "sv",
+    charts: list[RenderedChart] | None = None,
+    group: str | None = None,
 ) -> bytes:
-    """Compile the PDF of ``report`` (pass ``charts`` to reuse already rendered SVG)."""
+    """Compile the PDF of ``report`` (pass ``charts`` to reuse already rendered SVG). ``group`` names the
+    respondents a filtered report is about ("Vilket kön har du?: Annat"), in its subtitle and footer, so
+    that a reader never takes a group's figures for the whole unit's."""
     charts = charts if charts is not None else report_charts(report, language)
     files = {f"chart-{c.key}.svg": c.svg.encode("utf-8") for c in charts}
     comments = report.comments
@@ -69,6 +75,7 @@ def unit_report_pdf(
         subtitle = f"{report.survey_title} · {report.period} · {report.unit_code}"
         footer = f"Kundpuls · {report.unit_name} · {report.period}"
         no_drivers = "Too few responses for a driver analysis."
+        only = "Only respondents in the group"
     else:
         comments_note = (
             f"Kommentarer visas bara för grupper med minst {comments.threshold} svarande."
@@ -78,6 +85,10 @@ def unit_report_pdf(
         subtitle = f"{report.survey_title} · {report.period} · {report.unit_code}"
         footer = f"Kundpuls · {report.unit_name} · {report.period}"
         no_drivers = "För få svar för en drivkraftsanalys."
+        only = "Bara svarande i gruppen"
+    if group:
+        subtitle = f"{subtitle} · {only} {group}"
+        footer = f"{footer} · {group}"
     notes = list(report.notes)
     if report.drivers is not None:
         notes.append(f"{report.drivers.method}; n = {report.drivers.n}; R² = {report.drivers.r_squared:.2f}.")

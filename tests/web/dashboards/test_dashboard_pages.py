@@ -237,3 +237,34 @@ def test_the_unit_page_names_the_matrix_window_and_lists_only_prioritised_areas(
         assert dict(listed) == prioritised  # same areas, same index values as the matrix's table
     else:
         assert "Inget område behöver förbättras först" in section and not listed
+
+
+@pytest.mark.django_db
+def test_a_report_filtered_on_a_group_says_so_in_the_pdf_the_tables_and_the_file_names(
+    personas: dict[str, Any], results: dict[str, int], tmp_path: Any
+) -> None:
+    """Before, the PDF and the tables of ``?segment=kon&value=woman`` were headed and named like the whole
+    unit's, so a reader took the women's figures for the unit's."""
+    import subprocess
+
+    from system_tools import require_tool
+
+    client = _client(personas, "admin")
+    query = "?survey=nki&segment=kon&value=woman"
+    page = client.get(UNIT_A + query).content.decode()
+    lead = re.search(r'<p class="lead">(.*?)</p>', page, re.S)
+    assert lead is not None and "Kvinna" in lead.group(1)  # the page names the group, from the codebook
+    group = re.sub(r"<[^>]+>", "", lead.group(1)).split(" · ")[-1].strip()
+    csv = client.get(UNIT_A + "tabeller.csv" + query)
+    assert f"Bara svarande i gruppen {group}." in csv.content.decode()
+    assert csv["Content-Disposition"].endswith('-kon-woman.csv"')
+    whole = client.get(UNIT_A + "tabeller.csv?survey=nki")
+    assert "Bara svarande i gruppen" not in whole.content.decode()
+    assert not whole["Content-Disposition"].endswith('-kon-woman.csv"')
+    pdf = client.get(UNIT_A + "rapport.pdf" + query)
+    assert pdf["Content-Disposition"].endswith('-kon-woman.pdf"')
+    require_tool("pdftotext")
+    path = tmp_path / "group.pdf"
+    path.write_bytes(pdf.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"Bara svarande i gruppen {group}" in " ".join(text.split())

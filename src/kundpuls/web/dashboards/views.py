@@ -136,6 +136,22 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
     return context
 
 
+def _group(context: dict[str, Any]) -> str | None:
+    """The group a filtered report is about, as the page names it ("Vilket kön har du?: Annat")."""
+    report = context["dashboard"].report
+    if not report.segment_value:
+        return None
+    return f"{context['segment_label']}: {context['segment_value_label']}"
+
+
+def _group_slug(report: Any) -> str:
+    """``-kon-other`` for a report filtered on a group, so its file is not named as the whole unit's."""
+    if not report.segment_value:
+        return ""
+    raw = f"{report.segment}-{report.segment_value}"
+    return "-" + "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in raw)[:60]
+
+
 @login_required
 def unit(request: HttpRequest, code: str) -> HttpResponse:
     target = _unit(request, code, Capability.VIEW_RESULTS)
@@ -151,7 +167,9 @@ def unit_pdf(request: HttpRequest, code: str) -> HttpResponse:
     dashboard = context["dashboard"]
     if dashboard is None:
         raise Http404(_("No results for this unit yet."))
-    pdf = unit_report_pdf(dashboard.report, language=page_language(), charts=list(dashboard.charts))
+    pdf = unit_report_pdf(
+        dashboard.report, language=page_language(), charts=list(dashboard.charts), group=_group(context)
+    )
     actions.record_export(
         actor=actor_of(request),
         unit=target,
@@ -160,7 +178,7 @@ def unit_pdf(request: HttpRequest, code: str) -> HttpResponse:
         period=dashboard.report.period,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"kundpuls-{target.code}-{dashboard.report.period}.pdf"
+    name = f"kundpuls-{target.code}-{dashboard.report.period}{_group_slug(dashboard.report)}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -174,8 +192,10 @@ def unit_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     dashboard = context["dashboard"]
     if dashboard is None:
         raise Http404(_("No results for this unit yet."))
+    group = _group(context)
     note = " ".join(
         (
+            *([text("group_only", page_language(), group=group)] if group else []),
             text("suppressed_note", page_language(), threshold=dashboard.report.threshold),
             text("clear_change_note", page_language()),
         )
@@ -193,7 +213,7 @@ def unit_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         period=dashboard.report.period,
     )
     response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
-    name = f"kundpuls-{target.code}-{dashboard.report.period}.{fmt}"
+    name = f"kundpuls-{target.code}-{dashboard.report.period}{_group_slug(dashboard.report)}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
