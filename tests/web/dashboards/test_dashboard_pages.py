@@ -128,7 +128,13 @@ def test_a_viewer_sees_results_but_neither_comments_nor_downloads(
     html = client.get(UNIT_A + "?survey=nki").content.decode()
     assert "rapport.pdf" not in html
     assert "<q>" not in html  # no comment texts
-    assert client.get(UNIT_A + "rapport.pdf").status_code == 403
+    refused = client.get(UNIT_A + "rapport.pdf", HTTP_ACCEPT_LANGUAGE="sv")
+    assert refused.status_code == 403
+    # the refusal says what her role lacks (the files), not that it does not cover the unit she reads
+    assert "inte att ladda ner dem som filer" in refused.content.decode()
+    assert "omfattar inte den här enheten" not in refused.content.decode()
+    other = _client(personas, "manager_b").get(UNIT_A + "rapport.pdf", HTTP_ACCEPT_LANGUAGE="sv")
+    assert other.status_code == 403 and "ladda ner dem som filer" not in other.content.decode()
 
 
 @pytest.mark.django_db

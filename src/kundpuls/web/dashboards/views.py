@@ -57,6 +57,12 @@ def _unit(request: HttpRequest, code: str, capability: Capability) -> Unit:
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     if not can(request.user, capability, unit):
+        if capability == Capability.EXPORT and can(request.user, Capability.VIEW_RESULTS, unit):
+            # she sees the page; what her role lacks is the right to take the results away as files
+            request.refusal_reason = _(  # type: ignore[attr-defined]
+                "Your role lets you read this unit’s results but not download them as files. "
+                "If you need the files, ask an administrator."
+            )
         raise PermissionDenied
     return unit
 
