@@ -163,19 +163,13 @@ def test_the_attacker_recovers_small_groups_from_tables_suppressed_one_at_a_time
     assert any(f.startswith("total − segments") for f in findings)
 
 
-def test_the_rule_keeps_the_organisation_and_hides_at_most_three_in_five_near_small_units(
-    tree_lake: TreeLake,
-) -> None:
-    """The whole organisation stays shown, and most cells of the units near the small ones too. In this
-    tree of deliberately small units the rule hides 67 of the 119 unit-period totals with seven or more
-    respondents; it hid 48 while it counted an empty cell (a grouping unit's own responses, a month a page
-    shows as empty) as protection, which let a hidden month be recovered through it."""
+def test_the_rule_keeps_the_organisation_and_hides_at_most_half_near_small_units(tree_lake: TreeLake) -> None:
     plan = plan_for_lake(tree_lake.path, tree_lake.definition, threshold_setting=THRESHOLD)
     found = released_cells(tree_lake.path, plan, "NKI")
     totals = {cell: n for cell, n in found.counts.items() if cell[2] == "" and n >= THRESHOLD}
     hidden = [cell for cell in totals if not found.cells[cell]]
     assert all(found.cells[c] for c in totals if c[0] == "ALL"), hidden
-    assert len(hidden) <= 0.6 * len(totals), hidden
+    assert len(hidden) <= 0.5 * len(totals), hidden
 
 
 def test_one_small_month_among_large_units_costs_a_rectangle_of_cells(tmp_path: Path) -> None:

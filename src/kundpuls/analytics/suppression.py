@@ -151,33 +151,22 @@ def grid_relations(shape: tuple[int, ...], axis: int, sums: Sequence[tuple[int, 
     )
 
 
-def derivable(
-    released: NDArray[np.bool_], relations: Relations, counts: NDArray[np.int64] | None = None
-) -> NDArray[np.bool_]:
+def derivable(released: NDArray[np.bool_], relations: Relations) -> NDArray[np.bool_]:
     """The cells a reader knows: the released ones and every cell that follows from them by differencing.
 
     A relation whose members and parent are all known but one gives that one (the parent as the sum, a
-    member as the parent minus the others); with ``counts``, a relation whose known parent equals its known
-    members gives every unknown member as 0 (counts are never negative); repeated until nothing new follows.
+    member as the parent minus the others); repeated until nothing new follows.
     """
     known = released.copy()
-    n_rel = len(relations.parent)
-    sizes = np.bincount(relations.member_relation, minlength=n_rel)
+    sizes = np.bincount(relations.member_relation, minlength=len(relations.parent))
     while True:
         unknown_members = sizes - np.bincount(
-            relations.member_relation, weights=known[relations.member_cell], minlength=n_rel
+            relations.member_relation, weights=known[relations.member_cell], minlength=len(relations.parent)
         ).astype(np.int64)
         parent_unknown = ~known[relations.parent]
         # the parent follows from known members; one unknown member follows from a known parent
         new_parents = relations.parent[parent_unknown & (unknown_members == 0)]
         single = (~parent_unknown) & (unknown_members == 1)
-        if counts is not None:  # unknown members that together hold nothing are each known to be empty
-            unknown_total = np.bincount(
-                relations.member_relation,
-                weights=np.where(known[relations.member_cell], 0, counts[relations.member_cell]),
-                minlength=n_rel,
-            )
-            single |= (~parent_unknown) & (unknown_members > 0) & (unknown_total == 0)
         pick = single[relations.member_relation] & ~known[relations.member_cell]
         new_members = relations.member_cell[pick]
         before = int(known.sum())
@@ -193,7 +182,6 @@ def linked_suppression(
     relations: Relations,
     *,
     threshold: int,
-    known_empty: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.bool_]:
     """Which cells to release so that no group of 1 … ``threshold − 1`` respondents can be recovered.
 
@@ -207,18 +195,10 @@ def linked_suppression(
         The exact sums between cells.
     threshold : int
         The survey's anonymity threshold (:func:`kundpuls.reports.anonymity.survey_thresholds`).
-    known_empty : ndarray of bool (cells,), optional
-        Empty cells a reader can tell are empty. Default: every empty releasable cell (a page says "no
-        answers" where a cell has none, which differs from a hidden cell). The caller adds what else a
-        reader can know, such as the own responses of a unit that only groups others.
 
     Returns
     -------
     ndarray of bool (cells,): True where the cell may be released.
-
-    The reader is taken to know every released cell, the empty cells of ``known_empty``, and what follows
-    from them (:func:`derivable` with the counts: also that hidden cells whose sum is known to be 0 are
-    each empty). An empty cell protects nothing: a hidden cell must be hidden behind hidden *respondents*.
 
     The rule, applied until it holds everywhere (each step hides a cell or marks one, so it ends):
 
@@ -289,9 +269,8 @@ def linked_suppression(
         marked[parent[rest & derived[parent]]] = True
         return (int(released.sum()), int(marked.sum())) != before
 
-    empty = (counts == 0) & (releasable if known_empty is None else known_empty)
     while True:
-        known = derivable(released | empty, relations, counts)
+        known = derivable(released, relations)
         hidden_sum = per_relation(np.where(known[relations.member_cell], 0, member_counts))
         sums_leak = known[relations.parent] & (hidden_sum > 0) & (hidden_sum < threshold)
         exposed = known & (small | marked)

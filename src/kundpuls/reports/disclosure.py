@@ -235,17 +235,8 @@ def _released_cells(
     )
     releasable = np.zeros(shape, dtype=bool)
     releasable[: len(codes)] = True
-    # a reader can tell an empty cell from a hidden one on every page, and that a unit with no responses of
-    # its own in any period (one that only groups others) has none in each
-    known_empty = releasable & (by_period == 0)
-    grouping_only = [k for k, u in enumerate(internal) if not own[u].any()]
-    known_empty[[len(codes) + k for k in grouping_only]] = True
     released = linked_suppression(
-        by_period.ravel(),
-        releasable.ravel(),
-        relations,
-        threshold=plan.threshold,
-        known_empty=known_empty.ravel(),
+        by_period.ravel(), releasable.ravel(), relations, threshold=plan.threshold
     ).reshape(shape)
     cells: dict[tuple[str, str, str, str], bool] = {}
     counts: dict[tuple[str, str, str, str], int] = {}
