@@ -75,7 +75,6 @@ def unit_report_pdf(
         subtitle = f"{report.survey_title} · {report.period} · {report.unit_code}"
         footer = f"Kundpuls · {report.unit_name} · {report.period}"
         no_drivers = "Too few responses for a driver analysis."
-        only = "Only respondents in the group"
     else:
         comments_note = (
             f"Kommentarer visas bara för grupper med minst {comments.threshold} svarande."
@@ -85,9 +84,8 @@ def unit_report_pdf(
         subtitle = f"{report.survey_title} · {report.period} · {report.unit_code}"
         footer = f"Kundpuls · {report.unit_name} · {report.period}"
         no_drivers = "För få svar för en drivkraftsanalys."
-        only = "Bara svarande i gruppen"
     if group:
-        subtitle = f"{subtitle} · {only} {group}"
+        subtitle = f"{subtitle} · {text('group_only', language, group=group)}"
         footer = f"{footer} · {group}"
     notes = list(report.notes)
     if report.drivers is not None:
