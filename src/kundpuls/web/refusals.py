@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from http import HTTPStatus
 from urllib.parse import quote, unquote
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -22,8 +23,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 
 from kundpuls.errors import Ambiguous, PermissionDenied
-
-MULTIPLE_CHOICES = 300
 
 
 @dataclass(frozen=True)
@@ -85,4 +84,4 @@ def _choice_page(request: HttpRequest, exception: Ambiguous) -> HttpResponse:
         for code, name in exception.organisations
     ]
     body = render_to_string("ambiguous.html", {"key": key, "choices": choices}, request=request)
-    return HttpResponse(body, status=MULTIPLE_CHOICES)
+    return HttpResponse(body, status=HTTPStatus.MULTIPLE_CHOICES)
