@@ -10,7 +10,11 @@ Run: ``python benchmarks/disclosure.py [--quick] [--json]``. A throw-away data f
   cells may be released at all (:mod:`kundpuls.reports.disclosure`);
 * the time the rule itself takes for every index (``deciding_s``: the counts it reads and the solver);
 * how many cells with at least the threshold's respondents the rule hides (complementary suppression),
-  for the whole group and for the segments, by period kind.
+  for the whole group and for the segments, by period kind;
+* with ``--audit``, for the main index of every demo survey, how many small groups (1 … threshold − 1
+  respondents) a reader could still recover: by differencing one sum at a time (the rule's own model of
+  the reader: 0 unless the rule is broken) and by solving every sum at once (exact linear algebra,
+  :func:`kundpuls.analytics.suppression.exactly_determined`; minutes per survey).
 
 With ``--json`` stdout ends with one JSON object.
 """
@@ -60,10 +64,53 @@ def _frames(lake: str, plan: object, variables: list[str], *, linked: bool) -> f
     return time.perf_counter() - start
 
 
+def _audit(lake: str) -> dict[str, object]:
+    """Small groups recoverable from the released cells of each demo survey's main index."""
+    from django.conf import settings
+
+    from kundpuls.analytics.suppression import derivable, exactly_determined, linked_suppression
+    from kundpuls.reports.disclosure import disclosure_grid
+    from kundpuls.reports.index_frames import plan_for_lake
+    from kundpuls.web.surveys.models import Survey
+    from kundpuls.web.surveys.queries import current_version, definition_of
+
+    out: dict[str, object] = {}
+    for survey in Survey.objects.order_by("key"):
+        version = current_version(survey)
+        if version is None:
+            continue
+        setting = int(settings.KUNDPULS_ANONYMITY_THRESHOLD)
+        plan = plan_for_lake(lake, definition_of(version), threshold_setting=setting)
+        key = plan.main_index
+        if key is None:
+            continue
+        grid = disclosure_grid(lake, plan, key, plan.items[key], None)
+        start = time.perf_counter()
+        released = linked_suppression(
+            grid.counts,
+            grid.releasable,
+            grid.relations,
+            threshold=plan.threshold,
+            known_empty=grid.known_empty,
+        )
+        known = derivable(released | grid.known_empty, grid.relations, grid.counts)
+        small = (grid.counts > 0) & (grid.counts < plan.threshold)
+        solved = exactly_determined(known, grid.relations)
+        out[f"audit_{survey.key}"] = {
+            "index": key,
+            "small_cells": int(small.sum()),
+            "recovered_one_sum_at_a_time": int((known & small).sum()),
+            "recovered_by_solving": int((solved & small).sum()),
+            "audit_s": round(time.perf_counter() - start, 1),
+        }
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one repetition instead of three")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--audit", action="store_true", help="also solve every demo survey's sums exactly")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         _setup(Path(folder))
@@ -112,6 +159,8 @@ def main() -> None:
         }
         for name, (total, hidden) in sorted(shares.items()):
             result[f"hidden_{name}"] = f"{hidden}/{total} ({hidden / max(total, 1):.1%})"
+        if args.audit:
+            result.update(_audit(lake))
         for name, value in result.items():
             print(f"{name:>20}: {value}")
         if args.json:

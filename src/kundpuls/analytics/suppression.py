@@ -13,13 +13,16 @@ own parent then takes into account. Parents are handled from the deepest level u
 on anonymity): cells linked by exact sums — a parent unit and its children, a quarter and its months, a
 year and its quarters, a total and the values of a background variable — are one system of equations,
 and a cell is released only if no group of 1 … ``threshold − 1`` respondents follows from the released
-cells by differencing, however many steps the differencing takes.
+cells and the empty cells a reader can tell are empty by differencing one sum at a time, however many
+steps it takes. :func:`exactly_determined` audits the released cells against a reader who solves every
+sum at once (docs/methods.md: what that still finds).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -110,6 +113,16 @@ class Relations:
     member_relation: NDArray[np.int64]
     member_cell: NDArray[np.int64]
 
+    def incidence(self, n_cells: int) -> _Incidence:
+        """Where each of ``n_cells`` cells occurs (built once per grid size and kept)."""
+        if n_cells not in self._incidences:
+            self._incidences[n_cells] = _Incidence.of(self, n_cells)
+        return self._incidences[n_cells]
+
+    @cached_property
+    def _incidences(self) -> dict[int, _Incidence]:
+        return {}
+
     @classmethod
     def join(cls, parts: Sequence[Relations]) -> Relations:
         """One set of relations from several (relation numbers are renumbered)."""
@@ -151,29 +164,93 @@ def grid_relations(shape: tuple[int, ...], axis: int, sums: Sequence[tuple[int, 
     )
 
 
-def derivable(released: NDArray[np.bool_], relations: Relations) -> NDArray[np.bool_]:
+@dataclass(frozen=True)
+class _Incidence:
+    """Where each cell occurs in the relations, for propagating what a reader learns one cell at a time."""
+
+    member_start: NDArray[np.int64]  # relation r's members: members[member_start[r]:member_start[r + 1]]
+    members: NDArray[np.int64]
+    as_member_start: NDArray[np.int64]  # cell c is a member of as_member[as_member_start[c]:…[c + 1]]
+    as_member: NDArray[np.int64]
+    as_parent_start: NDArray[np.int64]  # cell c is the parent of as_parent[as_parent_start[c]:…[c + 1]]
+    as_parent: NDArray[np.int64]
+
+    @classmethod
+    def of(cls, relations: Relations, n_cells: int) -> _Incidence:
+        def grouped(
+            keys: NDArray[np.int64], values: NDArray[np.int64], n: int
+        ) -> tuple[NDArray[np.int64], ...]:
+            order = np.argsort(keys, kind="stable")
+            start = np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=n))]).astype(np.int64)
+            return start, values[order]
+
+        n_rel = len(relations.parent)
+        return cls(
+            *grouped(relations.member_relation, relations.member_cell, n_rel),
+            *grouped(relations.member_cell, relations.member_relation, n_cells),
+            *grouped(relations.parent, np.arange(n_rel, dtype=np.int64), n_cells),
+        )
+
+
+def _gather(
+    start: NDArray[np.int64], values: NDArray[np.int64], keys: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """``values[start[k]:start[k + 1]]`` for every k of ``keys``, concatenated."""
+    lengths = start[keys + 1] - start[keys]
+    if not lengths.any():
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(start[keys] - np.cumsum(lengths) + lengths, lengths)
+    return values[offsets + np.arange(int(lengths.sum()))]
+
+
+def derivable(
+    released: NDArray[np.bool_], relations: Relations, counts: NDArray[np.int64] | None = None
+) -> NDArray[np.bool_]:
     """The cells a reader knows: the released ones and every cell that follows from them by differencing.
 
     A relation whose members and parent are all known but one gives that one (the parent as the sum, a
-    member as the parent minus the others); repeated until nothing new follows.
+    member as the parent minus the others); with ``counts``, a relation whose known parent equals its known
+    members gives every unknown member as 0 (counts are never negative); repeated until nothing new follows.
+    What a newly known cell changes is followed through the relations it occurs in, so the work grows with
+    what is learned, not with the rounds times the grid.
     """
     known = released.copy()
-    sizes = np.bincount(relations.member_relation, minlength=len(relations.parent))
-    while True:
-        unknown_members = sizes - np.bincount(
-            relations.member_relation, weights=known[relations.member_cell], minlength=len(relations.parent)
-        ).astype(np.int64)
-        parent_unknown = ~known[relations.parent]
-        # the parent follows from known members; one unknown member follows from a known parent
-        new_parents = relations.parent[parent_unknown & (unknown_members == 0)]
-        single = (~parent_unknown) & (unknown_members == 1)
-        pick = single[relations.member_relation] & ~known[relations.member_cell]
-        new_members = relations.member_cell[pick]
-        before = int(known.sum())
-        known[new_parents] = True
-        known[new_members] = True
-        if int(known.sum()) == before:
-            return known
+    n_rel = len(relations.parent)
+    if n_rel == 0:
+        return known
+    at = relations.incidence(known.size)
+    weights = np.zeros(known.size) if counts is None else counts.astype(np.float64)
+    unknown_members = np.bincount(
+        relations.member_relation, weights=~known[relations.member_cell], minlength=n_rel
+    ).astype(np.int64)
+    unknown_total = np.bincount(
+        relations.member_relation,
+        weights=np.where(known[relations.member_cell], 0.0, weights[relations.member_cell]),
+        minlength=n_rel,
+    )
+    parent_known = known[relations.parent]
+    touched = np.arange(n_rel, dtype=np.int64)
+    while touched.size:
+        rk, pk, left = unknown_members[touched], parent_known[touched], unknown_total[touched]
+        # the parent follows from known members; one unknown member follows from a known parent; with
+        # counts, unknown members that together hold nothing are each known to be empty
+        gives_parent = touched[~pk & (rk == 0)]
+        gives_members = touched[pk & ((rk == 1) | ((rk > 0) & (left == 0) & (counts is not None)))]
+        candidates = np.concatenate(
+            [relations.parent[gives_parent], _gather(at.member_start, at.members, gives_members)]
+        )
+        new = np.unique(candidates[~known[candidates]])
+        if new.size == 0:
+            break
+        known[new] = True
+        as_member = _gather(at.as_member_start, at.as_member, new)
+        counted = np.repeat(new, at.as_member_start[new + 1] - at.as_member_start[new])
+        np.subtract.at(unknown_members, as_member, 1)
+        np.subtract.at(unknown_total, as_member, weights[counted])
+        as_parent = _gather(at.as_parent_start, at.as_parent, new)
+        parent_known[as_parent] = True
+        touched = np.unique(np.concatenate([as_member, as_parent]))
+    return known
 
 
 def linked_suppression(
@@ -182,6 +259,7 @@ def linked_suppression(
     relations: Relations,
     *,
     threshold: int,
+    known_empty: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.bool_]:
     """Which cells to release so that no group of 1 … ``threshold − 1`` respondents can be recovered.
 
@@ -195,10 +273,18 @@ def linked_suppression(
         The exact sums between cells.
     threshold : int
         The survey's anonymity threshold (:func:`kundpuls.reports.anonymity.survey_thresholds`).
+    known_empty : ndarray of bool (cells,), optional
+        Empty cells a reader can tell are empty. Default: every empty releasable cell (a page says "no
+        answers" where a cell has none, which differs from a hidden cell). The caller adds what else a
+        reader can know, such as the own responses of a unit that only groups others.
 
     Returns
     -------
     ndarray of bool (cells,): True where the cell may be released.
+
+    The reader is taken to know every released cell, the empty cells of ``known_empty``, and what follows
+    from them (:func:`derivable` with the counts: also that hidden cells whose sum is known to be 0 are
+    each empty). An empty cell protects nothing: a hidden cell must be hidden behind hidden *respondents*.
 
     The rule, applied until it holds everywhere (each step hides a cell or marks one, so it ends):
 
@@ -261,16 +347,19 @@ def linked_suppression(
             else:
                 marked[chosen] = True
             rest[done] = False
-        # then the parent (hidden when released, its derivation cut when derived), unless a member's
-        # derivation is being cut elsewhere already: that one waits unless nothing else can change
+        # then the parent (hidden when released, its derivation cut when derived), unless a member is
+        # exposed (a small cell the reader derives, or one whose derivation is being cut): cutting that
+        # member's derivation where it starts, often a sibling in another sum, usually closes this leak
+        # too, so the parent waits unless nothing else can change
         if not force:
-            rest &= per_relation((marked & known)[cell]) == 0
+            rest &= per_relation(exposed[cell]) == 0
         released[parent[rest & released[parent]]] = False
         marked[parent[rest & derived[parent]]] = True
         return (int(released.sum()), int(marked.sum())) != before
 
+    empty = (counts == 0) & (releasable if known_empty is None else known_empty)
     while True:
-        known = derivable(released, relations)
+        known = derivable(released | empty, relations, counts)
         hidden_sum = per_relation(np.where(known[relations.member_cell], 0, member_counts))
         sums_leak = known[relations.parent] & (hidden_sum > 0) & (hidden_sum < threshold)
         exposed = known & (small | marked)
@@ -286,3 +375,45 @@ def linked_suppression(
         if not any(mend(leaking, known, exposed, cut_first=True, force=force) for force in (False, True)):
             released[:] = False  # cannot happen with exact sums; rather release nothing than leak
             return released
+
+
+def exactly_determined(known: NDArray[np.bool_], relations: Relations) -> NDArray[np.bool_]:
+    """The unknown cells whose value follows from the ``known`` ones by *any* combination of the sums.
+
+    :func:`derivable` takes one sum at a time; a reader who solves the whole system at once (exact linear
+    algebra) can also combine several sums that each hold two or more unknown cells, such as a 2 × 2
+    block of hidden months × values whose row and column sums are shown. A cell is determined when its
+    unit vector lies in the row space of the sums restricted to the unknown cells; that is checked per
+    connected group of unknown cells with a pivoted QR decomposition (the squared norm of the cell's row
+    of an orthonormal basis of the row space is 1 exactly when it lies in it).
+
+    This is an audit, not the rule: it takes seconds to minutes on a survey's grid (``benchmarks/
+    disclosure.py --audit``), and :func:`linked_suppression` does not yet call it (docs/methods.md).
+    """
+    from scipy import linalg, sparse
+    from scipy.sparse.csgraph import connected_components
+
+    unknown = ~known
+    n_rel = len(relations.parent)
+    rows = np.concatenate([np.arange(n_rel, dtype=np.int64), relations.member_relation])
+    cols = np.concatenate([relations.parent, relations.member_cell])
+    signs = np.concatenate([np.ones(n_rel), -np.ones(relations.member_cell.size)])
+    keep = unknown[cols]
+    matrix = sparse.csr_matrix((signs[keep], (rows[keep], cols[keep])), shape=(n_rel, known.size))
+    matrix = matrix[np.flatnonzero(np.diff(matrix.indptr) > 0)]
+    pattern = abs(matrix)
+    _, group = connected_components(pattern.T @ pattern, directed=False)
+    determined = np.zeros_like(known)
+    cells_of = np.flatnonzero(unknown)
+    for label in np.unique(group[cells_of]):
+        cells = cells_of[group[cells_of] == label]
+        block = matrix[:, cells]
+        block = block[np.flatnonzero(np.diff(block.indptr) > 0)].toarray()
+        if block.size == 0:
+            continue
+        basis, triangle, _ = linalg.qr(block.T, mode="economic", pivoting=True)
+        diagonal = np.abs(np.diag(triangle))
+        rank = int((diagonal > 1e-9 * max(float(diagonal.max(initial=0.0)), 1.0)).sum())
+        leverage = (basis[:, :rank] ** 2).sum(axis=1)
+        determined[cells[leverage > 1.0 - 1e-8]] = True
+    return determined

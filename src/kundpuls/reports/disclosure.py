@@ -161,13 +161,32 @@ def respondent_cells(lake: str | os.PathLike[str], plan: IndexPlan) -> ReleasedC
     return released_cells(lake, plan, "respondents", items=(), answered=((), ()))
 
 
-def _released_cells(
+@dataclass(frozen=True)
+class DisclosureGrid:
+    """Every cell of one index's tables, the sums between them and what a reader can tell is empty.
+
+    ``counts``, ``releasable`` and ``known_empty`` are flat (C order) over ``shape`` = (units of the
+    tree, then the own responses of each unit with children) × ``periods`` × ``segments``.
+    """
+
+    shape: tuple[int, int, int]
+    codes: tuple[str, ...]
+    periods: tuple[str, ...]
+    segments: tuple[tuple[str, str | None], ...]
+    counts: np.ndarray
+    releasable: np.ndarray
+    known_empty: np.ndarray
+    relations: Relations
+
+
+def disclosure_grid(
     lake: str | os.PathLike[str],
     plan: IndexPlan,
     key: str,
     items: tuple[str, ...],
     answered: Answered | None,
-) -> ReleasedCells:
+) -> DisclosureGrid:
+    """The grid :func:`released_cells` decides on (also what ``benchmarks/disclosure.py`` audits)."""
     _, manifest = open_lake(lake)
     tree = lake_unit_tree(manifest)
     # the channel is a segment too (the API and the unit page accept it), so it is in the grid
@@ -235,14 +254,40 @@ def _released_cells(
     )
     releasable = np.zeros(shape, dtype=bool)
     releasable[: len(codes)] = True
+    # a reader can tell an empty cell from a hidden one on every page, and that a unit with no responses of
+    # its own in any period (one that only groups others) has none in each
+    known_empty = releasable & (by_period == 0)
+    grouping_only = [k for k, u in enumerate(internal) if not own[u].any()]
+    known_empty[[len(codes) + k for k in grouping_only]] = True
+    return DisclosureGrid(
+        shape=(int(shape[0]), int(shape[1]), int(shape[2])),
+        codes=tuple(codes),
+        periods=tuple(periods),
+        segments=tuple(segments),
+        counts=by_period.ravel(),
+        releasable=releasable.ravel(),
+        known_empty=known_empty.ravel(),
+        relations=relations,
+    )
+
+
+def _released_cells(
+    lake: str | os.PathLike[str],
+    plan: IndexPlan,
+    key: str,
+    items: tuple[str, ...],
+    answered: Answered | None,
+) -> ReleasedCells:
+    grid = disclosure_grid(lake, plan, key, items, answered)
     released = linked_suppression(
-        by_period.ravel(), releasable.ravel(), relations, threshold=plan.threshold
-    ).reshape(shape)
+        grid.counts, grid.releasable, grid.relations, threshold=plan.threshold, known_empty=grid.known_empty
+    ).reshape(grid.shape)
+    by_period = grid.counts.reshape(grid.shape)
     cells: dict[tuple[str, str, str, str], bool] = {}
     counts: dict[tuple[str, str, str, str], int] = {}
-    for i, code in enumerate(codes):
-        for j, period in enumerate(periods):
-            for k, (variable, value) in enumerate(segments):
+    for i, code in enumerate(grid.codes):
+        for j, period in enumerate(grid.periods):
+            for k, (variable, value) in enumerate(grid.segments):
                 cell = (code, period, variable, value or "")
                 cells[cell] = bool(released[i, j, k])
                 counts[cell] = int(by_period[i, j, k])

@@ -66,10 +66,17 @@ def load_results(lake_dir: Path) -> dict[str, int]:
     generated = generate_responses(
         definition_of(version), units, start=NOW - timedelta(days=182), end=NOW, seed=7
     )
+    # the small unit's sibling beside Hemtjänst, generated apart so the units above keep their answers:
+    # without it, Vård och omsorg minus Hemtjänst (a reader knows Vård och omsorg has no responses of its
+    # own) is the small unit, so Hemtjänst and one of its units would be hidden whenever it has an answer
+    sibling = UnitProfile(code="VOF-BIST", volume=12)
+    beside = generate_responses(
+        definition_of(version), [sibling], start=NOW - timedelta(days=182), end=NOW, seed=8
+    )
     # whole months from January: a first month with a day or two of answers would be a group under the
     # threshold inside every twelve-month driver window, which then could not be shown (docs/methods.md)
-    kept = [r for r in generated.responses if r.submitted_at >= START]
-    store_generated(version, kept, unit_links(survey, [u.code for u in units]))
+    kept = [r for r in [*generated.responses, *beside.responses] if r.submitted_at >= START]
+    store_generated(version, kept, unit_links(survey, [u.code for u in [*units, sibling]]))
     sync_to_lake()
     counts: dict[str, int] = {}
     for r in kept:
