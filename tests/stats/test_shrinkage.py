@@ -90,10 +90,32 @@ def test_the_beta_posterior_interval_matches_a_monte_carlo_draw() -> None:
     assert r.ci_high[0] == pytest.approx(np.quantile(draws, 0.975), abs=5e-3)
 
 
-def test_normal_posterior_intervals_use_the_shrunk_variance_of_e8_3() -> None:
-    r = shrink_means([72, 65, 80, 58], [6, 2, 8, 3], ns=[25, 220, 14, 100])
-    # Posterior SD √((1 − B_i)·se_i²) with E8.3's B = 0.5267 / 0.1100 / 0.6642 / 0.2176 (tolerance 1e-3).
-    b = np.array([0.5267, 0.1100, 0.6642, 0.2176])
-    se = np.array([6.0, 2.0, 8.0, 3.0])
-    np.testing.assert_allclose((r.ci_high - r.ci_low) / 2, 1.959964 * np.sqrt((1 - b) * se**2), atol=2e-3)
+def _error_sd(se: np.ndarray, tau2: float) -> np.ndarray:
+    """Independent route: the shrunk means are L·y with L = diag(1 − B) + B·wᵀ/Σw (τ² fixed). With
+    y = θ + e, θ = μ + u, u ~ N(0, τ²I), e ~ N(0, diag(se²)), the error θ − L·y is (I − L)·u − L·e (μ
+    cancels, as each row of L sums to 1), so its covariance is τ²(I − L)(I − L)ᵀ + L·diag(se²)·Lᵀ."""
+    w = 1.0 / se**2
+    b = se**2 / (se**2 + tau2)
+    lin = np.diag(1.0 - b) + np.outer(b, w / w.sum())
+    rest = np.eye(len(se)) - lin
+    return np.sqrt(np.diag(tau2 * rest @ rest.T + lin @ np.diag(se**2) @ lin.T))
+
+
+def test_normal_posterior_intervals_are_the_error_sd_of_the_shrunk_means_e8_3() -> None:
+    means, se = np.array([72.0, 65.0, 80.0, 58.0]), np.array([6.0, 2.0, 8.0, 3.0])
+    r = shrink_means(means, se, ns=[25, 220, 14, 100])
+    np.testing.assert_allclose((r.ci_high - r.ci_low) / 2, 1.959964 * _error_sd(se, r.tau2), atol=1e-5)
     assert r.n is not None and r.n.tolist() == [25, 220, 14, 100]
+
+
+def test_with_no_spread_between_units_each_gets_the_pooled_means_interval_not_a_point() -> None:
+    """τ² = 0 (the units differ less than chance allows): every unit is the pooled mean, with the pooled
+    mean's interval (the demo's patient survey showed 70,2 (70,2–70,2))."""
+    means, se = np.array([70.0, 70.5, 69.8]), np.array([2.0, 3.0, 2.5])
+    r = shrink_means(means, se)
+    assert r.tau2 == 0.0
+    w = 1.0 / se**2
+    pooled, pooled_se = float(np.sum(w * means) / w.sum()), float(np.sqrt(1.0 / w.sum()))
+    np.testing.assert_allclose(r.estimate, pooled, atol=1e-12)
+    np.testing.assert_allclose(r.ci_low, pooled - 1.959964 * pooled_se, atol=1e-5)
+    np.testing.assert_allclose(r.ci_high, pooled + 1.959964 * pooled_se, atol=1e-5)

@@ -152,7 +152,9 @@ def shrink_means(
     -----
     ``w_i = 1/se_i²``; ``μ_w = Σw μ/Σw``; ``Q = Σw(μ_i − μ_w)²``;
     ``τ² = max(0, (Q − (k − 1))/(Σw − Σw²/Σw))``; ``B_i = se_i²/(se_i² + τ²)``;
-    shrunk ``B_i μ_w + (1 − B_i) μ_i``.
+    shrunk ``B_i μ_w + (1 − B_i) μ_i``; interval ``shrunk ± z·√((1 − B_i)·se_i² + B_i²·V)`` with
+    ``V = Σ w_j²(se_j² + τ²)/(Σw)²``, the variance of μ_w: the error variance of the shrunk mean under the
+    model, τ² taken as known (docs/methods.md §8.2).
 
     References
     ----------
@@ -189,7 +191,10 @@ def shrink_means(
     tau2 = max(0.0, float((q - (k - 1)) / (w.sum() - (w**2).sum() / w.sum())))
     b = se**2 / (se**2 + tau2)
     shrunk = b * mu_w + (1.0 - b) * mu
-    half = z_value(confidence) * np.sqrt((1.0 - b) * se**2)
+    # the common mean is estimated too: its variance given τ² enters each unit's in proportion to B_i², so
+    # with τ² = 0 every unit gets the pooled mean's interval, never a width of 0
+    common = float((w.sum() + tau2 * (w**2).sum()) / w.sum() ** 2)
+    half = z_value(confidence) * np.sqrt((1.0 - b) * se**2 + b**2 * common)
     bases = None
     if ns is not None:
         bases_f = as_float_array(ns, name="ns", ndim=1)
