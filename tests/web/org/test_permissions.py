@@ -25,14 +25,8 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/enheter/VOF/": (200, 200, 403, 403, 200, LOGIN),
     "/portal/enheter/VOF-HT-N/": (200, 200, 200, 403, 200, LOGIN),  # unit A
     "/portal/enheter/KFF-BIB-HUV/": (200, 200, 403, 200, 403, LOGIN),  # unit B
-    "/portal/enheter/RGX-VC-CEN/": (
-        200,
-        403,
-        403,
-        403,
-        403,
-        LOGIN,
-    ),  # the region: not the municipality's analyst
+    # the region: to the municipality's people as if it did not exist (a 403 would tell them it does)
+    "/portal/enheter/RGX-VC-CEN/": (200, 404, 404, 404, 404, LOGIN),
     "/portal/enheter/FINNS-INTE/": (404, 404, 404, 404, 404, LOGIN),
     "/admin/": (200, "admin-login", "admin-login", "admin-login", "admin-login", "admin-login"),
     "/admin/org/unit/": (200, "admin-login", "admin-login", "admin-login", "admin-login", "admin-login"),

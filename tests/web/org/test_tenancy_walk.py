@@ -8,7 +8,9 @@ person holding each role on A's root unit:
 
 * every URL pattern of Django's resolver is requested with B's keys, codes and ids filled in, by GET and
   by POST (the API routes also with the person's API token): each must answer 403, 404 or 405, never a
-  2xx or a redirect that acted (except ``OWN_ORGANISATION_NAMES``: names local to an organisation);
+  2xx or a redirect that acted (except ``OWN_ORGANISATION_NAMES``: names local to an organisation), and
+  the same as for a key, code or id that names nothing (``MISSING``), so the answer does not tell that B
+  has it;
 * every URL pattern without parameters is requested (GET) and POSTed with B's objects named in the form
   (``owner``, ``unit``, ``survey``…): no answer may show ``ZZB``;
 * after all of it, B's data are exactly as before (a snapshot of every B row the walk could touch).
@@ -150,6 +152,16 @@ def _fill(b: dict[str, Any]) -> dict[str, dict[str, str]]:
     return fill
 
 
+#: Parameters naming an object, with a value that names none: B's object must be answered like it (a 403
+#: for B's but a 404 for one that does not exist would tell a person that B has it).
+MISSING = {"code": "ZZ-FINNS-EJ", "unit_code": "ZZ-FINNS-EJ", "unit": "ZZ-FINNS-EJ", "pk": "987654"}
+MISSING |= {"key": "finns-ej", "survey": "finns-ej"}
+
+
+def _missing(values: dict[str, str]) -> dict[str, str]:
+    return {name: MISSING.get(name, value) for name, value in values.items()}
+
+
 def _url(pattern: str, values: dict[str, str]) -> str:
     def value(match: re.Match[str]) -> str:
         return values[match.group(2)]
@@ -242,6 +254,14 @@ def test_a_person_of_organisation_a_can_neither_see_nor_change_anything_of_organ
                         problems.append(f"{method.upper()} {url} ({name}) answered {answer.status_code}")
                     elif _shows_b(answer.content):
                         problems.append(f"{method.upper()} {url} ({name}) shows B's data")
+                    elif name not in OWN_ORGANISATION_NAMES and url == urls[0]:
+                        nothing = _url(pattern, _missing(fill[name]))
+                        other = getattr(who, method)(nothing, body).status_code
+                        if other != answer.status_code:
+                            problems.append(
+                                f"{method.upper()} {url} ({name}) answered {answer.status_code}, but "
+                                f"{other} for an object that does not exist: it tells that B's exists"
+                            )
     assert walked > 100
     after = snapshot_b(b)
     changed = [table for table in before if before[table] != after[table]]

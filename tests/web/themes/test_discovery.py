@@ -178,7 +178,8 @@ def test_a_run_on_a_unit_outside_her_comments_is_refused(
     run.unit_id = run.unit.__class__.objects.get(code="RGX").pk
     run.save()
     analyst = client_for("analyst")
-    assert analyst.get(f"/portal/teman/upptack/{run.pk}/").status_code == 403
+    # another organisation's run is answered as if it did not exist (a 403 would tell her it does)
+    assert analyst.get(f"/portal/teman/upptack/{run.pk}/").status_code == 404
     refused = analyst.post("/portal/teman/upptack/", {"survey": "nki", "unit": "RGX"})
     assert refused.status_code == 400 and DiscoveryRun.objects.count() == 1
 

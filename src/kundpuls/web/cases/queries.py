@@ -14,7 +14,7 @@ from kundpuls.errors import NotFound
 from kundpuls.web.cases.models import Case, CaseStatus
 from kundpuls.web.org.models import Role, RoleKind, Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
-from kundpuls.web.org.tenancy import organisation_id
+from kundpuls.web.org.tenancy import organisation_id, outside_organisations
 from kundpuls.web.responses.models import ContactDetails
 from kundpuls.web.themes.queries import taxonomy_in_force
 
@@ -31,11 +31,13 @@ def cases_for(user: Any, *, status: str | None = None, unit: Unit | None = None)
     return query
 
 
-def case_by_id(pk: int) -> Case:
+def case_by_id(pk: int, *, actor: Any = None) -> Case:
+    """The case ``pk``. With ``actor``, a case of an organisation in which she holds no role is not found
+    either (:func:`~kundpuls.web.org.tenancy.outside_organisations`)."""
     case = (
         Case.objects.select_related("unit", "assignee", "survey", "response__version").filter(pk=pk).first()
     )
-    if case is None:
+    if case is None or (actor is not None and outside_organisations(actor, case.unit)):
         raise NotFound(_("case: no case %(case)s") % {"case": pk})
     return case
 

@@ -41,7 +41,7 @@ def _refuse(request: HttpRequest, reason: str) -> PermissionDenied:
 
 def _case_for(request: HttpRequest, pk: int, *, to_change: bool = False) -> Case:
     try:
-        case = queries.case_by_id(pk)
+        case = queries.case_by_id(pk, actor=request.user)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     if not can(request.user, Capability.VIEW_CASES, case.unit):
@@ -188,7 +188,7 @@ def _period(request: HttpRequest) -> tuple[date, date]:
 def summary(request: HttpRequest, code: str) -> HttpResponse:
     """ "Ni sa, vi gjorde": publishable (no personal data); CSV/JSON with ?format=csv|json."""
     try:
-        unit = unit_by_code(code)
+        unit = unit_by_code(code, actor=request.user)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     if not can(request.user, Capability.VIEW_RESULTS, unit):

@@ -278,13 +278,6 @@ def overview(
     )
 
 
-def unit_by_code(code: str) -> Unit:
-    try:
-        return Unit.objects.get(code=code)
-    except Unit.DoesNotExist:
-        raise NotFound(gettext("unit: no unit with code %(code)r") % {"code": code}) from None
-
-
 def segment_values(definition: SurveyDefinition, period_kind: str, segment: str) -> list[str]:
     """Values of background variable ``segment`` present in the lake (a skipped question is NaN: left out)."""
     if segment not in segment_choices(definition):

@@ -24,6 +24,7 @@ from kundpuls.web.language import page_language
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can
+from kundpuls.web.org.queries import unit_by_code
 from kundpuls.web.org.tenancy import ambiguous
 from kundpuls.web.responses.queries import lake_updated_at
 from kundpuls.web.surveys.models import Survey
@@ -53,7 +54,7 @@ def _survey_of(available: list[tuple[Survey, SurveyDefinition]], definition: Sur
 
 def _unit(request: HttpRequest, code: str, capability: Capability) -> Unit:
     try:
-        unit = queries.unit_by_code(code)
+        unit = unit_by_code(code, actor=request.user)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     if not can(request.user, capability, unit):

@@ -40,7 +40,7 @@ def _period(request: HttpRequest) -> str:
 
 def _unit(request: HttpRequest, code: str) -> Unit:
     try:
-        unit = unit_by_code(code)
+        unit = unit_by_code(code, actor=request.user)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     if not can(request.user, Capability.VIEW_RESULTS, unit):

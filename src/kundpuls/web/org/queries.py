@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from kundpuls.errors import NotFound
 from kundpuls.web.org.models import Role, Unit, UnitEvent
 from kundpuls.web.org.permissions import Capability, can, units_where
+from kundpuls.web.org.tenancy import outside_organisations
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,13 @@ def visible_tree(user: Any, *, include_closed: bool = False) -> list[TreeRow]:
     return rows
 
 
-def unit_by_code(code: str) -> Unit:
-    try:
-        return Unit.objects.select_related("parent", "merged_into").get(code=code)
-    except Unit.DoesNotExist:
-        raise NotFound(_("unit: no unit with code %(code)r") % {"code": code}) from None
+def unit_by_code(code: str, *, actor: Any = None) -> Unit:
+    """The unit with ``code``. With ``actor``, a unit of an organisation in which she holds no role is not
+    found either (:func:`~kundpuls.web.org.tenancy.outside_organisations`)."""
+    unit = Unit.objects.select_related("parent", "merged_into").filter(code=code).first()
+    if unit is None or (actor is not None and outside_organisations(actor, unit)):
+        raise NotFound(_("unit: no unit with code %(code)r") % {"code": code})
+    return unit
 
 
 @dataclass(frozen=True)

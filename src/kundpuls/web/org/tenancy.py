@@ -43,6 +43,13 @@ def organisation_ids_of(actor: Any) -> set[int] | None:
     return {int(path_segments(path)[0]) for path in paths}
 
 
+def outside_organisations(actor: Any, unit: Unit) -> bool:
+    """Whether ``unit`` lies in an organisation in which ``actor`` holds no role. A page or action asked
+    for such a unit answers as if it did not exist: a refusal would tell her that it does."""
+    ids = organisation_ids_of(actor)
+    return ids is not None and organisation_id(unit) not in ids
+
+
 def within_organisations(path_field: str, organisations: Iterable[int] | None) -> Q:
     """A filter for rows whose unit's path (``path_field``, e.g. ``"unit__path"``) lies in one of
     ``organisations`` (root unit primary keys); ``None`` is every organisation, an empty set none."""

@@ -26,7 +26,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        unit = queries.unit_by_code(code)
+        unit = queries.unit_by_code(code, actor=request.user)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     if not can(request.user, Capability.VIEW_RESULTS, unit):

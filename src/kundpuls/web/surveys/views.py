@@ -22,6 +22,7 @@ from kundpuls.instruments import (
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
+from kundpuls.web.org.tenancy import outside_organisations
 from kundpuls.web.surveys import actions, queries
 from kundpuls.web.surveys.forms import NewSurveyForm, OpenForUnitsForm
 from kundpuls.web.surveys.models import Distribution, Survey
@@ -246,6 +247,8 @@ def survey_reopen(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 def distribution_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     distribution = get_object_or_404(Distribution.objects.select_related("survey__owner", "unit"), pk=pk)
+    if outside_organisations(request.user, distribution.survey.owner):
+        raise Http404
     allowed = can(request.user, Capability.MANAGE_SURVEYS, distribution.survey.owner) or can(
         request.user, Capability.VIEW_RESULTS, distribution.unit
     )

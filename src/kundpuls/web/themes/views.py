@@ -23,6 +23,7 @@ from kundpuls.web.language import page_language
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
+from kundpuls.web.org.tenancy import outside_organisations
 from kundpuls.web.surveys.queries import survey_by_key, surveys_of
 from kundpuls.web.themes import actions, queries
 from kundpuls.web.themes.forms import AcceptForm, DiscoveryForm, ThemeForm, UploadForm
@@ -283,6 +284,8 @@ def _run_for(request: HttpRequest, pk: int) -> Any:
         run = queries.discovery_run(pk)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
+    if outside_organisations(request.user, run.unit):
+        raise Http404
     if not can(request.user, Capability.VIEW_COMMENTS, run.unit):
         raise PermissionDenied
     if not queries.may_edit_taxonomy(request.user, run.survey.organisation):

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from kundpuls.errors import KundpulsError
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.permissions import Capability, can, units_where
+from kundpuls.web.org.tenancy import outside_organisations
 from kundpuls.web.webhooks.actions import add_webhook, remove_webhook
 from kundpuls.web.webhooks.models import EVENT_KINDS, Webhook
 from kundpuls.web.webhooks.queries import delivery_rows, webhook_rows
@@ -66,6 +67,8 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def webhook_remove(request: HttpRequest, pk: int) -> HttpResponse:
     webhook = get_object_or_404(Webhook.objects.select_related("unit"), pk=pk, removed_at__isnull=True)
+    if outside_organisations(request.user, webhook.unit):
+        raise Http404
     if not can(request.user, Capability.ADMINISTER, webhook.unit):
         raise PermissionDenied
     remove_webhook(webhook, actor=actor_of(request))
