@@ -163,3 +163,14 @@ def test_the_case_page_names_rules_root_causes_steps_and_events_in_words(
     closed = _client(personas, "manager_a").get(f"/portal/arenden/{case.pk}/", HTTP_ACCEPT_LANGUAGE="sv")
     text = closed.content.decode()
     assert "<dd>Avslutad</dd>" in text and "<td>Avslutat</td>" in text and "Stängd" not in text
+
+
+def test_you_said_we_did_refuses_a_period_it_cannot_read_naming_it(personas: dict[str, Any]) -> None:
+    client = _client(personas, "viewer")
+    base = "/portal/arenden/ni-sa-vi-gjorde/VOF-HT-N/"
+    for query, expected in (
+        ("?start=2026-13-01", "start: '2026-13-01' är inget datum (ÅÅÅÅ-MM-DD)"),
+        ("?start=2026-06-01&end=2026-01-31&format=csv", "end: 2026-01-31 ligger före start 2026-06-01"),
+    ):
+        answer = client.get(base + query, HTTP_ACCEPT_LANGUAGE="sv")
+        assert answer.status_code == 400 and answer.content.decode() == expected

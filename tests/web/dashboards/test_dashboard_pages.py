@@ -274,3 +274,26 @@ def test_a_report_filtered_on_a_group_says_so_in_the_pdf_the_tables_and_the_file
     path.write_bytes(pdf.content)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert f"Bara svarande i gruppen {group}" in " ".join(text.split())
+
+
+@pytest.mark.django_db
+def test_a_file_asked_for_with_a_filter_the_page_would_not_take_is_refused_naming_it(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    """A period without data, a survey she has no results of or an unknown group: the page shows its
+    default view beside the error, but a file would silently be of something else, so it is a 400."""
+    client = _client(personas, "admin")
+    for suffix, query, field, value in (
+        ("rapport.pdf", "?survey=nki&period=2099-Q1", "period", "2099-Q1"),
+        ("tabeller.csv", "?survey=finns-ej", "survey", "finns-ej"),
+        ("tabeller.xlsx", "?survey=nki&segment=kon&value=ingen-sadan", "value", "ingen-sadan"),
+    ):
+        answer = client.get(UNIT_A + suffix + query, HTTP_ACCEPT_LANGUAGE="sv")
+        body = answer.content.decode()
+        assert answer.status_code == 400, (suffix, query, body[:200])
+        assert body.startswith(f"{field} (") and value in body and "Välj ett giltigt alternativ" in body
+    overview = client.get("/portal/resultat/export.csv?survey=nki&period=2099-Q1", HTTP_ACCEPT_LANGUAGE="sv")
+    assert overview.status_code == 400 and "2099-Q1" in overview.content.decode()
+    # the organisation's code before the key names the same survey: a file, not a refusal
+    named = client.get(UNIT_A + "tabeller.csv?survey=EXK:nki")
+    assert named.status_code == 200 and named["Content-Type"].startswith("text/csv")

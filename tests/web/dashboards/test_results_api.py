@@ -121,6 +121,18 @@ def test_errors_name_the_field_and_the_value_in_the_users_language(
     assert hidden.status_code == 404 and "VOF-HT-S" in hidden.json()["error"]["message"]
     no_data = _get("/api/v1/results/nki/?period=2019-Q1", token).json()["error"]  # a valid label, no data
     assert no_data["field"] == "period" and no_data["value"] == "2019-Q1"
+    # a group the survey does not have was answered with the whole unit's numbers (200)
+    unit = "/api/v1/results/nki/units/VOF-HT-N/"
+    for query, field, value in (
+        ("?segment=skostorlek", "segment", "skostorlek"),
+        ("?segment=kon&value=ingen", "value", "ingen"),
+        ("?value=woman", "value", "woman"),
+    ):
+        answer = _get(unit + query, token, **{"Accept-Language": "sv"})
+        error = answer.json()["error"]
+        assert answer.status_code == 400 and (error["field"], error["value"]) == (field, value), query
+        assert value in error["message"] and error["message"].startswith(f"{field}: "), error
+    assert _get(unit + "?segment=kon&value=woman", token).status_code == 200
 
 
 def test_tokens_are_created_listed_and_revoked_on_the_command_line(personas: dict[str, Any]) -> None:

@@ -126,3 +126,18 @@ def test_fuzz_cost_rows_give_only_row_errors(rows: list[list[str]], header: bool
 def test_fuzz_cost_files_give_only_documented_errors(content: bytes) -> None:
     with contextlib.suppress(ImportRowsError, TableInputError, ValidationError):
         read_cost_rows(read_table("k.csv", HEADER.encode() + content), {"A"})
+
+
+def test_a_period_the_goals_pages_cannot_read_is_named_beside_this_years_goals(
+    lake: Path, personas: Any
+) -> None:
+    """It was a 404 page with an English message; now the page shows this year with the error (400)."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="sv")
+    client.force_login(personas["viewer"], backend=BACKEND)
+    for url in ("/portal/mal/?period=-1", "/portal/mal/enheter/VOF-HT/?period=-1"):
+        page = client.get(url)
+        body = page.content.decode()
+        assert page.status_code == 400, url
+        assert "Perioden gick inte att tolka" in body and "&#x27;-1&#x27;" in body, url
+    assert client.get("/portal/mal/?period=-1&format=json").json()["field"] == "period"
+    assert client.get("/portal/mal/enheter/VOF-HT/produktivitet.svg?period=-1").status_code == 400

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kundpuls.errors import InvalidArgument, KundpulsError, NotFound
 from kundpuls.errors import PermissionDenied as KundpulsPermissionDenied
+from kundpuls.instruments import SurveyDefinition
 from kundpuls.reports.contracts import contract_dict
 from kundpuls.web.api.actions import BatchRejected, submit_batch, user_for
 from kundpuls.web.api.json_body import MAX_JSON_DEPTH, json_depth
@@ -198,6 +199,39 @@ def _check_period(asked: str | None, periods: tuple[str, ...]) -> None:
         )
 
 
+def _segment_arguments(
+    request: HttpRequest, definition: SurveyDefinition, kind: str
+) -> tuple[str | None, str | None]:
+    """``segment`` and ``value``: a background question of the survey and one of its answers in the
+    results; anything else is a 400 naming it (never the whole unit's results under a group's name)."""
+    segment = request.GET.get("segment") or None
+    value = request.GET.get("value") or None
+    if segment is None:
+        if value is not None:
+            raise InvalidArgument(
+                _("value: %(value)r needs a segment") % {"value": value[:40]}, field="value", value=value[:40]
+            )
+        return None, None
+    choices = queries.segment_choices(definition)
+    if segment not in choices:
+        raise InvalidArgument(
+            _("segment: %(value)r is not a background question of the survey; one of %(choices)s")
+            % {"value": segment[:40], "choices": ", ".join(choices) or _("none")},
+            field="segment",
+            value=segment[:40],
+        )
+    if value is not None:
+        values = queries.segment_values(definition, kind, segment)
+        if value not in values:
+            raise InvalidArgument(
+                _("value: %(value)r is not an answer to %(segment)s in the results; one of %(values)s")
+                % {"value": value[:40], "segment": segment, "values": ", ".join(values) or _("none")},
+                field="value",
+                value=value[:40],
+            )
+    return segment, value
+
+
 @api_view
 def overview(request: HttpRequest, survey: str) -> HttpResponse:
     """The main index of every unit the person may export, in one period (default: the latest)."""
@@ -238,7 +272,7 @@ def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
     # another organisation's survey is not found, like an unknown key
     found, definition = queries.results_survey(request.user, survey)
     kind, period = _period_arguments(request)
-    segment = request.GET.get("segment") or None
+    segment, value = _segment_arguments(request, definition, kind)
     report = queries.unit_results(
         request.user,
         target,
@@ -246,7 +280,7 @@ def unit_results(request: HttpRequest, survey: str, unit: str) -> HttpResponse:
         period_kind=kind,
         period=period,
         segment=segment,
-        segment_value=request.GET.get("value") or None if segment else None,
+        segment_value=value,
         language=page_language(),
     )
     _check_period(period, report.periods)

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -174,14 +174,22 @@ def _due_date(raw: str) -> date:
         ) from exc
 
 
-def _period(request: HttpRequest) -> tuple[date, date]:
+def _period(request: HttpRequest) -> tuple[date, date] | str:
+    """``start`` and ``end`` (default: this year so far), or the error naming the field and the value."""
     today = timezone.localdate()
-    try:
-        start = date.fromisoformat(request.GET.get("start") or f"{today.year}-01-01")
-        end = date.fromisoformat(request.GET.get("end") or today.isoformat())
-    except ValueError as exc:
-        raise Http404(str(exc)) from exc
-    return start, end
+    found: dict[str, date] = {}
+    for field, default in (("start", f"{today.year}-01-01"), ("end", today.isoformat())):
+        raw = request.GET.get(field) or default
+        try:
+            found[field] = date.fromisoformat(raw)
+        except ValueError:
+            return _("%(field)s: %(value)r is not a date (YYYY-MM-DD)") % {"field": field, "value": raw[:40]}
+    if found["end"] < found["start"]:
+        return _("end: %(end)s is before start %(start)s") % {
+            "end": found["end"].isoformat(),
+            "start": found["start"].isoformat(),
+        }
+    return found["start"], found["end"]
 
 
 @login_required
@@ -193,7 +201,10 @@ def summary(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(str(exc)) from exc
     if not can(request.user, Capability.VIEW_RESULTS, unit):
         raise PermissionDenied
-    start, end = _period(request)
+    period = _period(request)
+    if isinstance(period, str):
+        return HttpResponseBadRequest(period, content_type="text/plain; charset=utf-8")
+    start, end = period
     data = queries.you_said_we_did(unit, start, end, language=get_language() or "sv")
     fmt = request.GET.get("format")
     if fmt == "json":

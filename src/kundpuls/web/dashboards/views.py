@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -143,6 +143,28 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
     return context
 
 
+def _unusable_filters(request: HttpRequest, context: dict[str, Any]) -> HttpResponse | None:
+    """A file asked for with a filter its page would not take (a survey she has no results of, a period
+    without data, an unknown group): 400 naming each field and value, never a file of something else.
+
+    The page shows the same errors beside its filters and the default view; a download has no such place.
+    A survey named ``ORG:KEY`` where the page's choice reads ``KEY`` is the same survey, not an error.
+    """
+    form = context.get("form")
+    if form is None or not form.is_bound or not form.errors:
+        return None
+    wanted = request.GET.get("survey")
+    named = context.get("survey_key"), context.get("survey_reference")
+    lines = [
+        f"{name} ({form.fields[name].label}): {' '.join(str(e) for e in errors)}"
+        for name, errors in form.errors.items()
+        if not (name == "survey" and wanted in named)
+    ]
+    if not lines:
+        return None
+    return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
 def _group(context: dict[str, Any]) -> str | None:
     """The group a filtered report is about, as the page names it ("Vilket kön har du?: Annat")."""
     report = context["dashboard"].report
@@ -171,6 +193,8 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
 def unit_pdf(request: HttpRequest, code: str) -> HttpResponse:
     target = _unit(request, code, Capability.EXPORT)
     context = _unit_context(request, target)
+    if (refused := _unusable_filters(request, context)) is not None:
+        return refused
     dashboard = context["dashboard"]
     if dashboard is None:
         raise Http404(_("No results for this unit yet."))
@@ -196,6 +220,8 @@ def unit_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         raise Http404(f"format: {fmt!r}")
     target = _unit(request, code, Capability.EXPORT)
     context = _unit_context(request, target)
+    if (refused := _unusable_filters(request, context)) is not None:
+        return refused
     dashboard = context["dashboard"]
     if dashboard is None:
         raise Http404(_("No results for this unit yet."))
@@ -315,6 +341,8 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if not can(request.user, Capability.EXPORT):
         raise PermissionDenied
     context = _overview_context(request, Capability.EXPORT)
+    if (refused := _unusable_filters(request, context)) is not None:
+        return refused
     if context["overview"] is None:
         raise Http404(_("No results yet."))
     note = " ".join(

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,12 +30,14 @@ from kundpuls.web.org.queries import unit_by_code
 from kundpuls.web.surveys.queries import survey_by_key, surveys_of
 
 
-def _period(request: HttpRequest) -> str:
-    raw = request.GET.get("period") or str(timezone.localdate().year)
+def _period(request: HttpRequest) -> tuple[str, str | None]:
+    """The period asked for (default: this year) and, when it is not one, the error naming the value;
+    the page then shows this year beside the error, with status 400."""
+    this_year = str(timezone.localdate().year)
     try:
-        return parse_period(raw).label
+        return parse_period(request.GET.get("period") or this_year).label, None
     except ValidationError as exc:
-        raise Http404(str(exc)) from exc
+        return this_year, str(exc)
 
 
 def _unit(request: HttpRequest, code: str) -> Unit:
@@ -52,7 +54,9 @@ def _unit(request: HttpRequest, code: str) -> Unit:
 def overview(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Capability.VIEW_RESULTS):
         raise PermissionDenied
-    period = _period(request)
+    period, error = _period(request)
+    if error is not None and request.GET.get("format") == "json":
+        return JsonResponse({"error": error, "field": "period"}, status=400)
     units = list(
         units_where(request.user, Capability.VIEW_RESULTS).filter(
             children__isnull=True, valid_to__isnull=True
@@ -64,17 +68,19 @@ def overview(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"period": period, "rollup": rollup, "goals": [r.to_dict() for r in rows]})
     context = {
         "period": period,
+        "period_error": error,
+        "asked": request.GET.get("period", ""),
         "rows": rows,
         "rollup": rollup,
         "can_view_cases": can(request.user, Capability.VIEW_CASES),
     }
-    return render(request, "goals/overview.html", context)
+    return render(request, "goals/overview.html", context, status=400 if error else 200)
 
 
 @login_required
 def unit_goals(request: HttpRequest, code: str) -> HttpResponse:
     unit = _unit(request, code)
-    period = _period(request)
+    period, error = _period(request)
     units = queries.leaf_units_under(unit) or [unit]
     rows = queries.goal_statuses(units, period=period)
     productivity = queries.productivity_rows(rows, period)
@@ -84,6 +90,8 @@ def unit_goals(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "unit": unit,
         "period": period,
+        "period_error": error,
+        "asked": request.GET.get("period", ""),
         "rows": rows,
         "actions": [
             (a, follow_up, metric_label(f"index:{a.driver}", a.survey))
@@ -96,7 +104,7 @@ def unit_goals(request: HttpRequest, code: str) -> HttpResponse:
         "metrics": _metric_choices(request.user),
         "own_goals": [r for r in rows if r.goal.unit_id == unit.pk],
     }
-    return render(request, "goals/unit.html", context)
+    return render(request, "goals/unit.html", context, status=400 if error else 200)
 
 
 def _metric_choices(user: Any) -> list[tuple[str, str, str, str]]:
@@ -195,7 +203,9 @@ def _productivity_chart(rows: list[dict[str, Any]]) -> RenderedChart | None:
 def productivity_svg(request: HttpRequest, code: str) -> HttpResponse:
     """The productivity chart on its own, as an SVG file (404 while no unit has costs and an estimate)."""
     unit = _unit(request, code)
-    period = _period(request)
+    period, error = _period(request)
+    if error is not None:
+        return HttpResponseBadRequest(error, content_type="text/plain; charset=utf-8")
     rows = queries.goal_statuses(queries.leaf_units_under(unit) or [unit], period=period)
     chart = _productivity_chart(queries.productivity_rows(rows, period))
     if chart is None:
