@@ -36,6 +36,15 @@ def test_an_interval_touching_the_target_from_below_is_uncertain() -> None:
     assert goal_status(result(60.0, 70.0), 70).state is GoalState.UNCERTAIN
 
 
+def test_an_interval_shown_touching_the_target_is_uncertain_as_it_is_shown() -> None:
+    """70,04–73,9 is shown as 70,0–73,9 against a target of 70,0: touching, as the page reads it."""
+    assert goal_status(result(70.04, 73.9), 70).state is GoalState.MET
+    assert goal_status(result(70.04, 73.9), 70, digits=1).state is GoalState.UNCERTAIN
+    assert goal_status(result(70.06, 73.9), 70, digits=1).state is GoalState.MET  # shown as 70,1
+    assert goal_status(result(60.0, 69.96), 70, digits=1).state is GoalState.UNCERTAIN  # shown as 70,0
+    assert goal_status(result(60.0, 69.94), 70, digits=1).state is GoalState.NOT_MET
+
+
 def test_a_point_above_the_target_with_a_wide_interval_is_not_met() -> None:
     status = goal_status(result(60.0, 90.0), 70)
     assert status.estimate == 75.0

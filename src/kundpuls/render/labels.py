@@ -216,7 +216,11 @@ def text(key: str, language: str = "sv", **values: object) -> str:
     return template.format(**values) if values else template
 
 
-def number(value: float | int | None, language: str = "sv", *, digits: int = 1) -> str:
+#: Decimals of an index, an interval or a target wherever people read one (pages, PDF, files).
+DIGITS = 1
+
+
+def number(value: float | int | None, language: str = "sv", *, digits: int = DIGITS) -> str:
     """A number for people: decimal comma in Swedish; ``–`` for a hidden value."""
     if value is None:
         return SUPPRESSED_MARK

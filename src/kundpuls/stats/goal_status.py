@@ -70,7 +70,9 @@ class GoalStatus:
         }
 
 
-def goal_status(result: IndexResult, target: float, *, higher_is_better: bool = True) -> GoalStatus:
+def goal_status(
+    result: IndexResult, target: float, *, higher_is_better: bool = True, digits: int | None = None
+) -> GoalStatus:
     """Classify ``result`` against ``target``.
 
     With ``[L, U]`` the confidence interval and ``T`` the target (higher is better)::
@@ -87,6 +89,10 @@ def goal_status(result: IndexResult, target: float, *, higher_is_better: bool = 
         The goal on the result's reporting scale.
     higher_is_better : bool, keyword-only
         ``False`` for goals where a lower value is better.
+    digits : int, keyword-only, optional
+        Compare the interval as it is shown, its bounds rounded to ``digits`` decimals: a bound shown
+        equal to the target touches it (70,0–73,9 against 70,0 is uncertain, as the page says), even when
+        the unrounded bound lies just above.
 
     Raises
     ------
@@ -110,6 +116,8 @@ def goal_status(result: IndexResult, target: float, *, higher_is_better: bool = 
     if low is None or high is None:
         return status(GoalState.NO_DATA)
     low, high = float(low), float(high)
+    if digits is not None:
+        low, high = round(low, digits), round(high, digits)
     if low > high:
         raise InvalidArgument(
             f"result: ci_low {low:g} is above ci_high {high:g}", field="result", value=(low, high)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from kundpuls.errors import KundpulsError
+from kundpuls.render.labels import DIGITS as SHOWN_DIGITS
 from kundpuls.stats import bh_reject, compare
 from kundpuls.stats.goal_status import GoalStatus, count_states, goal_status
 from kundpuls.web.goals.labels import metric_label, state_label
@@ -86,7 +87,10 @@ def goal_statuses(units: Sequence[Unit], *, period: str | None = None) -> list[G
         name = metric_label(metric, goal.survey)
         for item in items:
             status = goal_status(
-                results[item.unit.code], item.goal.target, higher_is_better=item.goal.higher_is_better
+                results[item.unit.code],
+                item.goal.target,
+                higher_is_better=item.goal.higher_is_better,
+                digits=SHOWN_DIGITS,
             )
             rows.append(GoalRow(item.unit, item.goal, item.inherited_from, status, name))
     rows.sort(key=lambda r: (r.unit.path, r.goal.metric, r.goal.period))
