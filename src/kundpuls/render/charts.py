@@ -249,14 +249,19 @@ def _funnel_shape(language: str) -> alt.LayerChart:
     return (lines + target + dots).properties(width=WIDTH, height=HEIGHT)
 
 
+def funnel_drawn(report: UnitReport) -> bool:
+    """Whether the report's funnel is drawn: enough shown units to compare (else omitted_charts says so,
+    and nothing else may speak of a funnel: its method, the unit's size-adjusted value)."""
+    funnel = report.funnel
+    return funnel is not None and sum(1 for p in funnel.points if not p.suppressed) >= MIN_FUNNEL_UNITS
+
+
 def funnel_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
     """Sibling units: estimate against n with 95 % and 99.8 % control limits (docs/methods.md §8.1)."""
     funnel = report.funnel
-    if funnel is None:
+    if funnel is None or not funnel_drawn(report):
         return None
     shown = [p for p in funnel.points if not p.suppressed]
-    if len(shown) < MIN_FUNNEL_UNITS:  # too few units to compare (omitted_charts says so)
-        return None
     focus, other = text("funnel_focus", language), text("funnel_other", language)
     points = [
         {
@@ -463,7 +468,8 @@ def omitted_charts(report: UnitReport, language: str = "sv") -> list[str]:
         notes.append(text("no_trend", language))
     if (
         report.funnel is not None
-        and 0 < sum(1 for p in report.funnel.points if not p.suppressed) < MIN_FUNNEL_UNITS
+        and not funnel_drawn(report)
+        and any(not p.suppressed for p in report.funnel.points)
     ):
         notes.append(text("no_funnel", language, k=MIN_FUNNEL_UNITS))
     return notes

@@ -68,6 +68,7 @@ MESSAGES: dict[str, str] = {
     "trend": "Trend over time",
     "comparison": "Comparison",
     "funnel": "Funnel plot against sibling units",
+    "funnel_method": "Funnel plot: {method}.",
     "drivers": "Priority matrix",
     "themes": "Comments by theme",
     "area": "Area",

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kundpuls.render.charts import RenderedChart, omitted_charts, report_charts, with_phone_svg
+from kundpuls.render.charts import (
+    RenderedChart,
+    funnel_drawn,
+    omitted_charts,
+    report_charts,
+    with_phone_svg,
+)
 from kundpuls.render.summary import unit_summary
 from kundpuls.render.tables import Table, report_tables
 from kundpuls.reports import cache
@@ -26,6 +32,7 @@ class ReportPage:
     tables: tuple[Table, ...]
     summary: str = ""
     omitted: tuple[str, ...] = ()
+    funnel_drawn: bool = False
 
 
 def report_page(report: UnitReport, language: str = "sv") -> ReportPage:
@@ -38,6 +45,7 @@ def report_page(report: UnitReport, language: str = "sv") -> ReportPage:
             tuple(report_tables(report, language)),
             unit_summary(report, language),
             tuple(omitted_charts(report, language)),
+            funnel_drawn(report),
         )
 
     return cache.cached(("report_page", id(report), language), draw, shared=False)  # id: this process only

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kundpuls.render.charts import RenderedChart, omitted_charts, report_charts
+from kundpuls.render.charts import RenderedChart, funnel_drawn, omitted_charts, report_charts
 from kundpuls.render.labels import SUPPRESSED_MARK, number, text
 from kundpuls.render.needs_charts import needs_notes, pdf_table
 from kundpuls.render.summary import unit_summary
@@ -89,9 +89,10 @@ def unit_report_pdf(
         footer = f"{footer} · {group}"
     notes = list(report.notes)
     if report.drivers is not None:
-        notes.append(f"{report.drivers.method}; n = {report.drivers.n}; R² = {report.drivers.r_squared:.2f}.")
-    if report.funnel is not None:
-        notes.append(f"Funnel: {report.funnel.method}.")
+        r_squared = number(report.drivers.r_squared, language, digits=2)
+        notes.append(f"{report.drivers.method}; n = {report.drivers.n}; R² = {r_squared}.")
+    if report.funnel is not None and funnel_drawn(report):
+        notes.append(text("funnel_method", language, method=report.funnel.method))
     notes.extend(needs_notes(report, language))
     notes.append(text("suppressed_note", language, threshold=report.threshold))
     notes.extend(omitted_charts(report, language))

@@ -43,6 +43,8 @@ def test_a_manager_sees_her_unit_with_indices_charts_tables_and_comments(
     )
     # three sibling units say nothing in a funnel plot: it is left out and the page says why
     assert "Inget trattdiagram: färre än 4 jämförbara enheter" in html
+    # and nothing else speaks of a funnel: not its method, not a size-adjusted value
+    assert "n-weighted mean" not in html and "Justerat för enhetens storlek" not in html
     assert 'id="funnel-h"' not in html and 'class="shrunk-estimate"' not in html
     assert "rapport.pdf" in html and "tabeller.xlsx" in html
     assert "<script" not in html.split("</header>", 1)[1]  # no inline scripts in the content
