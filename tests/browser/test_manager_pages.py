@@ -85,8 +85,8 @@ def manager_pages(live_server: Any, settings: Any, tmp_path: Path) -> dict[str, 
 @pytest.fixture
 def analyst_pages(manager_pages: dict[str, str]) -> dict[str, str]:
     """An analyst's pages: the case list (the manager's case among the demo's), the comment themes with
-    their counts from the lake, the goals page with a goal of the unit to remove, and the overview of every
-    unit's results (a card per unit on a phone)."""
+    their counts from the lake, the goals page with a goal of the unit to remove, the overview of every
+    unit's results (a card per unit on a phone), a survey's page and a case with its event log."""
     from kundpuls.web.goals.actions import set_goal
     from kundpuls.web.org.models import Unit
 
@@ -97,6 +97,9 @@ def analyst_pages(manager_pages: dict[str, str]) -> dict[str, str]:
         "comment themes": "/portal/teman/",
         "goals": manager_pages["goals"],
         "results of every unit": "/portal/resultat/",
+        # a card per open link and per logged event on a phone (both scrolled sideways in a box before)
+        "survey": "/portal/enkater/nki/",
+        "case, its event log": manager_pages["case"],
     }
 
 
