@@ -165,3 +165,19 @@ def test_a_department_goal_rolls_up_its_units(lake: Path) -> None:
     assert row.status.n == everyone.size
     assert row.status.estimate == pytest.approx(everyone.mean(), abs=1e-9)  # 59.0, interval ≈ 50–68
     assert str(row.status.state) == "uncertain"
+
+
+def test_a_goal_on_cases_hidden_for_too_few_cases_says_cases_not_answers(db: None) -> None:
+    from datetime import date
+
+    from django.utils import translation
+
+    from kundpuls.web.goals.actions import set_goal
+    from kundpuls.web.goals.queries import goal_statuses
+
+    set_goal(_unit("VOF-HT-N"), "cases_in_time", "2026", 60, actor=CLI)
+    _make_cases(_unit("VOF-HT-N"), in_time=2, late=1, due=date(2026, 5, 5))  # 3 cases, under 7
+    (row,) = goal_statuses([_unit("VOF-HT-N")], period="2026")
+    assert str(row.status.state) == "suppressed"
+    with translation.override("sv"):
+        assert row.state_label == "För få ärenden"

@@ -24,8 +24,11 @@ METRIC_LABELS = {
 }
 
 
-def state_label(state: str) -> str:
-    """The status of a goal in words (unknown states read as "no data")."""
+def state_label(state: str, metric: str = "") -> str:
+    """The status of a goal in words (unknown states read as "no data"); a goal on follow-up cases is
+    hidden for too few cases, not answers."""
+    if state == "suppressed" and metric == "cases_in_time":
+        return str(_("Too few cases"))
     return str(STATE_LABELS.get(state, STATE_LABELS["no_data"]))
 
 

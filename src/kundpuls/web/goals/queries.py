@@ -60,7 +60,7 @@ class GoalRow:
 
     @property
     def state_label(self) -> str:
-        return state_label(str(self.status.state))
+        return state_label(str(self.status.state), self.goal.metric)
 
     def to_dict(self) -> dict[str, Any]:
         return {
