@@ -299,3 +299,22 @@ def test_a_file_asked_for_with_a_filter_the_page_would_not_take_is_refused_namin
     # the organisation's code before the key names the same survey: a file, not a refusal
     named = client.get(UNIT_A + "tabeller.csv?survey=EXK:nki")
     assert named.status_code == 200 and named["Content-Type"].startswith("text/csv")
+
+
+@pytest.mark.django_db
+def test_a_key_two_of_her_organisations_use_names_the_one_with_results_on_the_page_and_in_files(
+    personas: dict[str, Any], results: dict[str, int]
+) -> None:
+    """The administrator of the municipality and the region; the region has a draft ``nki`` (no results):
+    the choice reads ``EXK:nki``, and ``?survey=nki`` (a bookmark) is that survey, not an invalid choice."""
+    from kundpuls.web.org.actors import CLI
+    from kundpuls.web.org.models import Unit
+    from kundpuls.web.surveys.actions import create_from_template
+
+    create_from_template("nki", owner=Unit.objects.get(code="RGX"), actor=CLI)
+    client = _client(personas, "admin")
+    page = client.get(UNIT_A + "?survey=nki", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert 'value="EXK:nki" selected' in page and "Välj ett giltigt alternativ" not in page
+    for suffix in ("rapport.pdf", "tabeller.csv"):
+        for key in ("nki", "EXK:nki"):
+            assert client.get(f"{UNIT_A}{suffix}?survey={key}").status_code == 200, (suffix, key)

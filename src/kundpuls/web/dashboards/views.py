@@ -52,6 +52,23 @@ def _survey_of(available: list[tuple[Survey, SurveyDefinition]], definition: Sur
     return next(s for s, d in available if d is definition)
 
 
+def _filters(
+    request: HttpRequest,
+    available: list[tuple[Survey, SurveyDefinition]],
+    definition: SurveyDefinition | None,
+) -> Any:
+    """The page's filters with the survey named as its choice names it: ``?survey=nki`` for the survey
+    whose choice reads ``EXK:nki`` (a person of two organisations that both have a survey ``nki``, one
+    without results) is that survey, not an invalid choice."""
+    data = request.GET.copy()
+    wanted = data.get("survey")
+    if definition is not None and wanted:
+        chosen = _survey_of(available, definition)
+        if wanted in (chosen.key, chosen.reference):
+            data["survey"] = chosen.url_key
+    return data
+
+
 def _unit(request: HttpRequest, code: str, capability: Capability) -> Unit:
     try:
         unit = unit_by_code(code, actor=request.user)
@@ -70,15 +87,16 @@ def _unit(request: HttpRequest, code: str, capability: Capability) -> Unit:
 
 def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
     available, definition = _survey(request)
+    data = _filters(request, available, definition)
     choices = [(s.url_key, s.title) for s, _ in available]
     context: dict[str, Any] = {"unit": unit, "dashboard": None, "surveys": choices}
     if definition is None:
-        context["form"] = FilterForm(request.GET, surveys=choices)
+        context["form"] = FilterForm(data, surveys=choices)
         return context
     language = page_language()
     labels = queries.segment_labels(definition, language)
     segments = [(k, labels.get(k, (k, {}))[0]) for k in queries.segment_choices(definition)]
-    probe = FilterForm(request.GET, surveys=choices, segments=segments)
+    probe = FilterForm(data, surveys=choices, segments=segments)
     probe.is_valid()
     kind = probe.value("kind", "quarter") or "quarter"
     segment = probe.value("segment")
@@ -94,7 +112,7 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
             language=language,
         )
     except NotFound:
-        context["form"] = FilterForm(request.GET, surveys=choices)
+        context["form"] = FilterForm(data, surveys=choices)
         context["survey_key"] = _survey_of(available, definition).url_key
         return context
     value_labels = labels.get(segment or "", ("", {}))[1]
@@ -104,7 +122,7 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
         else []
     )
     form = FilterForm(
-        request.GET,
+        data,
         surveys=choices,
         periods=list(base.periods),
         segments=segments,
@@ -143,25 +161,20 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
     return context
 
 
-def _unusable_filters(request: HttpRequest, context: dict[str, Any]) -> HttpResponse | None:
+def _unusable_filters(context: dict[str, Any]) -> HttpResponse | None:
     """A file asked for with a filter its page would not take (a survey she has no results of, a period
     without data, an unknown group): 400 naming each field and value, never a file of something else.
 
     The page shows the same errors beside its filters and the default view; a download has no such place.
-    A survey named ``ORG:KEY`` where the page's choice reads ``KEY`` is the same survey, not an error.
+    A survey named by its key or ``ORG:KEY`` is the survey, whichever its choice reads (:func:`_filters`).
     """
     form = context.get("form")
     if form is None or not form.is_bound or not form.errors:
         return None
-    wanted = request.GET.get("survey")
-    named = context.get("survey_key"), context.get("survey_reference")
     lines = [
         f"{name} ({form.fields[name].label}): {' '.join(str(e) for e in errors)}"
         for name, errors in form.errors.items()
-        if not (name == "survey" and wanted in named)
     ]
-    if not lines:
-        return None
     return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
@@ -193,7 +206,7 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
 def unit_pdf(request: HttpRequest, code: str) -> HttpResponse:
     target = _unit(request, code, Capability.EXPORT)
     context = _unit_context(request, target)
-    if (refused := _unusable_filters(request, context)) is not None:
+    if (refused := _unusable_filters(context)) is not None:
         return refused
     dashboard = context["dashboard"]
     if dashboard is None:
@@ -220,7 +233,7 @@ def unit_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         raise Http404(f"format: {fmt!r}")
     target = _unit(request, code, Capability.EXPORT)
     context = _unit_context(request, target)
-    if (refused := _unusable_filters(request, context)) is not None:
+    if (refused := _unusable_filters(context)) is not None:
         return refused
     dashboard = context["dashboard"]
     if dashboard is None:
@@ -255,12 +268,13 @@ def _overview_context(
     request: HttpRequest, capability: Capability = Capability.VIEW_RESULTS
 ) -> dict[str, Any]:
     available, definition = _survey(request)
+    data = _filters(request, available, definition)
     choices = [(s.url_key, s.title) for s, _ in available]
     context: dict[str, Any] = {"overview": None}
     if definition is None:
-        context["form"] = FilterForm(request.GET, surveys=choices, sortable=True)
+        context["form"] = FilterForm(data, surveys=choices, sortable=True)
         return context
-    probe = FilterForm(request.GET, surveys=choices, sortable=True)
+    probe = FilterForm(data, surveys=choices, sortable=True)
     probe.is_valid()
     kind = probe.value("kind", "quarter") or "quarter"
     language = page_language()
@@ -277,7 +291,7 @@ def _overview_context(
         capability=capability,
     )
     form = FilterForm(
-        request.GET,
+        data,
         surveys=choices,
         periods=list(first.periods),
         sortable=True,
@@ -341,7 +355,7 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if not can(request.user, Capability.EXPORT):
         raise PermissionDenied
     context = _overview_context(request, Capability.EXPORT)
-    if (refused := _unusable_filters(request, context)) is not None:
+    if (refused := _unusable_filters(context)) is not None:
         return refused
     if context["overview"] is None:
         raise Http404(_("No results yet."))
