@@ -91,7 +91,6 @@ def unit_goals(request: HttpRequest, code: str) -> HttpResponse:
         "unit": unit,
         "period": period,
         "period_error": error,
-        "asked": request.GET.get("period", ""),
         "rows": rows,
         "actions": [
             (a, follow_up, metric_label(f"index:{a.driver}", a.survey))
