@@ -178,6 +178,14 @@ def export_command(
     ] = None,
     first: Annotated[str | None, typer.Option("--from", help="Första månad / first month, YYYY-MM.")] = None,
     last: Annotated[str | None, typer.Option("--to", help="Sista månad / last month, YYYY-MM.")] = None,
+    precision: Annotated[
+        str,
+        typer.Option(
+            "--precision",
+            help="Svarstid i filen: quarter (kvartalets första dag) eller month / the time a response "
+            "came in, as its quarter or its month; the anonymity rule counts groups of the same size.",
+        ),
+    ] = "quarter",
     json: JsonOption = False,
 ) -> None:
     """Exportera svar per svarande med kodbok / export respondent-level data with its codebook."""
@@ -202,6 +210,7 @@ def export_command(
             unit=scope,
             first_month=parse_month(first, field="from"),
             last_month=parse_month(last, field="to"),
+            precision=precision,
         )
         codebook = out.with_name(f"{out.stem}-kodbok.csv")
         try:

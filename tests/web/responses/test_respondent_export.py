@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from kundpuls.cli import responses as responses_cli
 from kundpuls.demo.responses import UnitProfile, generate_responses
-from kundpuls.errors import PermissionDenied
+from kundpuls.errors import InvalidArgument, PermissionDenied
 from kundpuls.instruments import definition_to_dict, parse_definition
 from kundpuls.reports.index_frames import index_frame, plan_for_lake
 from kundpuls.web.org.actors import CLI
@@ -63,9 +63,11 @@ def _copy_of_nki() -> Survey:
     return version.survey
 
 
-def _indices(survey_key: str, lake: Path) -> dict[tuple[str, str, str], tuple[float, float]]:
+def _indices(
+    survey_key: str, lake: Path, period_kind: str = "quarter"
+) -> dict[tuple[str, str, str], tuple[float, float]]:
     definition = definition_of(current_version(Survey.objects.get(key=survey_key)))  # type: ignore[arg-type]
-    frame = index_frame(lake, plan_for_lake(lake, definition, threshold_setting=7), period_kind="quarter")
+    frame = index_frame(lake, plan_for_lake(lake, definition, threshold_setting=7), period_kind=period_kind)
     return {
         (row.unit, row.period, row.index): (round(float(row.estimate), 9), float(row.n))
         for row in frame.itertuples()
@@ -174,7 +176,7 @@ def test_a_selection_that_would_reveal_a_small_group_is_refused_naming_it() -> N
     assert 0 < small < 7
     with pytest.raises(SelectionTooSmall) as info:
         export_responses(survey, file_format="csv", actor=CLI)
-    assert {(g["unit"], g["quarter"], g["group"]) for g in info.value.groups} == {
+    assert {(g["unit"], g["period"], g["group"]) for g in info.value.groups} == {
         ("VOF-HT-S", "2025-Q2", "selected")
     }
     assert "VOF-HT-S" in str(info.value)
@@ -207,6 +209,82 @@ def test_a_selection_that_would_reveal_a_small_group_is_refused_naming_it() -> N
     assert not AuditEvent.objects.filter(
         action="responses.export", target="nki", details__format="csv", details__first_month="2025-06"
     ).exists()
+
+
+@pytest.mark.django_db
+def test_the_file_tells_the_time_of_a_response_only_as_its_quarter_or_month_and_never_by_row_order(
+    tmp_path: Path, settings: Any
+) -> None:
+    count = _load(
+        [UnitProfile(code="VOF-HT-N", volume=30), UnitProfile(code="KFF-BIB-HUV", volume=30)],
+        start=datetime(2025, 1, 1, tzinfo=UTC),
+        end=datetime(2025, 6, 30, tzinfo=UTC),
+    )
+    survey = Survey.objects.get(key="nki")
+    by_id = {str(r.submission_id): r for r in Response.objects.filter(survey=survey)}
+    quarterly = list(
+        csv.DictReader(
+            io.StringIO(export_responses(survey, file_format="csv", actor=CLI).content.decode("utf-8-sig"))
+        )
+    )
+    assert len(quarterly) == count
+    assert {r["submitted"] for r in quarterly} == {"2025-01-01", "2025-04-01"}
+    for row in quarterly:
+        moment = by_id[row["id"]].submitted_at
+        assert row["submitted"] == f"2025-{(moment.month - 1) // 3 * 3 + 1:02d}-01"
+    # rows go by period, unit and id: the order they came in is not in the file
+    assert [(r["submitted"], r["unit"], r["id"]) for r in quarterly] == sorted(
+        (r["submitted"], r["unit"], r["id"]) for r in quarterly
+    )
+    arrival = [str(r.submission_id) for r in Response.objects.filter(survey=survey).order_by("submitted_at")]
+    assert [r["id"] for r in quarterly] != arrival
+
+    monthly = export_responses(survey, file_format="sav", actor=CLI, precision="month")
+    path = tmp_path / "nki.sav"
+    path.write_bytes(monthly.content)
+    frame, meta = pyreadstat.read_sav(str(path))
+    assert meta.original_variable_types["submitted"].startswith("DATE")
+    assert meta.column_names_to_labels["submitted"].startswith("Inskickad: månadens första dag")
+    assert {d.day for d in frame["submitted"]} == {1} and len({d.month for d in frame["submitted"]}) == 6
+    for row_id, day in zip(frame["id"], frame["submitted"], strict=True):
+        moment = by_id[row_id].submitted_at
+        assert (day.year, day.month) == (moment.year, moment.month)
+
+    # the month's file imports into a copy with the same results month by month
+    copy = _copy_of_nki()
+    assert (
+        import_history(read_history(copy, "nki.sav", path.read_bytes(), read_mapping(None)), actor=CLI).stored
+        == count
+    )
+    sync_to_lake()
+    lake = Path(settings.KUNDPULS_LAKE_DIR)
+    original, copied = _indices("nki", lake, "month"), _indices("nki_kopia", lake, "month")
+    assert original and original == copied
+    with pytest.raises(InvalidArgument) as wrong:
+        export_responses(survey, file_format="csv", actor=CLI, precision="day")
+    assert wrong.value.field == "precision" and "day" in str(wrong.value)
+
+
+@pytest.mark.django_db
+def test_a_month_group_below_the_threshold_is_refused_for_a_file_by_month_but_not_by_quarter() -> None:
+    _load(
+        [UnitProfile(code="VOF-HT-N", volume=30)],
+        start=datetime(2025, 4, 1, tzinfo=UTC),
+        end=datetime(2025, 6, 30, tzinfo=UTC),
+    )
+    survey = Survey.objects.get(key="nki")
+    april = Response.objects.filter(
+        survey=survey,
+        submitted_at__lt=datetime(2025, 4, 30, 22, tzinfo=UTC),  # May 1, Stockholm
+    ).values_list("pk", flat=True)
+    Response.objects.filter(pk__in=list(april)[2:]).delete()  # April keeps two respondents
+    assert Response.objects.filter(survey=survey).count() >= 7
+    assert export_responses(survey, file_format="csv", actor=CLI).rows >= 7
+    with pytest.raises(SelectionTooSmall) as info:
+        export_responses(survey, file_format="csv", actor=CLI, precision="month")
+    assert [(g["unit"], g["period"], g["group"], g["n"]) for g in info.value.groups] == [
+        ("VOF-HT-N", "2025-04", "selected", 2)
+    ]
 
 
 @pytest.mark.django_db

@@ -358,14 +358,17 @@ def export_responses(
     unit: Unit | None = None,
     first_month: date | None = None,
     last_month: date | None = None,
+    precision: str = "quarter",
 ) -> export_module.ExportResult:
     """Respondent-level data of ``survey`` (see :mod:`kundpuls.web.responses.export`).
 
     The selection is the survey's responses in ``unit``'s subtree (default: the whole organisation of the
     survey) submitted from ``first_month`` to ``last_month`` (inclusive, local time). Needs ``export`` on
-    every unit with a response in it (and on ``unit``). Refused (:class:`SelectionTooSmall`) when a unit ×
-    quarter group of the file, or the rest of a quarter the file leaves out, holds fewer respondents than
-    the survey's anonymity threshold. An audit event records who exported what (never an answer).
+    every unit with a response in it (and on ``unit``). The file tells the time of a response only as its
+    quarter, or its month with ``precision="month"``. Refused (:class:`SelectionTooSmall`) when a unit ×
+    quarter (or month) group of the file, or the rest of such a period the file leaves out, holds fewer
+    respondents than the survey's anonymity threshold. An audit event records who exported what (never
+    an answer).
     """
     from kundpuls.reports.anonymity import survey_thresholds
 
@@ -378,6 +381,7 @@ def export_responses(
             field="format",
             value=file_format,
         )
+    export.check_precision(precision)
     scope = unit or survey.owner
     require(actor, Capability.EXPORT, scope)
     require_organisation(actor, survey.organisation_id, what=f"survey {survey.key!r}", unit=scope)
@@ -402,27 +406,28 @@ def export_responses(
     for unit_of_row in {r.unit_id: r.unit for r in responses}.values():
         require(actor, Capability.EXPORT, unit_of_row)
     threshold = survey_thresholds(definition, setting=settings.KUNDPULS_ANONYMITY_THRESHOLD).groups
-    selected = Counter((r.unit.code, export.quarter_of(r.submitted_at)) for r in responses)
-    quarters = {quarter for _, quarter in selected}
-    start, end = export.quarter_bounds(responses[0].submitted_at, responses[-1].submitted_at)
+    selected = Counter((r.unit.code, export.period_of(r.submitted_at, precision)) for r in responses)
+    periods = {period for _, period in selected}
+    start, end = export.period_bounds(responses[0].submitted_at, responses[-1].submitted_at, precision)
     everything = Response.objects.filter(
         survey=survey, unit__path__startswith=scope.path, submitted_at__gte=start, submitted_at__lt=end
     )
     visible = Counter(
-        (code, quarter)
+        (code, period)
         for code, moment in everything.values_list("unit__code", "submitted_at")
-        if (quarter := export.quarter_of(moment)) in quarters
+        if (period := export.period_of(moment, precision)) in periods
     )
     problems = export.small_groups(dict(selected), dict(visible), threshold)
     if problems:
         raise export.SelectionTooSmall(problems, threshold)
-    table = export.export_table(definition, responses)
+    table = export.export_table(definition, responses, precision)
     content = export.write(table, file_format)
     record_audit(
         actor,
         "responses.export",
         survey.key,
         format=file_format,
+        precision=precision,
         unit=scope.code,
         first_month=first_month.isoformat()[:7] if first_month else None,
         last_month=last_month.isoformat()[:7] if last_month else None,

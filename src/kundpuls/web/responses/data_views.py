@@ -229,6 +229,13 @@ def _export_units(request: HttpRequest, survey: Survey) -> list[Unit]:
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel (.xlsx)", "sav": "SPSS (.sav)", "parquet": "Parquet"}
 
 
+def _precision_labels() -> list[tuple[str, str]]:
+    return [
+        ("quarter", _("Quarter (the first day of its quarter)")),
+        ("month", _("Month (the first day of its month)")),
+    ]
+
+
 @login_required
 def respondent_export(request: HttpRequest, key: str) -> HttpResponse:
     survey = _survey(request, key)
@@ -239,11 +246,13 @@ def respondent_export(request: HttpRequest, key: str) -> HttpResponse:
         "survey": survey,
         "units": units,
         "formats": [(f, FORMAT_LABELS[f]) for f in FORMATS],
-        "chosen": {"format": "sav", "unit": units[0].code, "from": "", "to": ""},
+        "precisions": _precision_labels(),
+        "chosen": {"format": "sav", "unit": units[0].code, "from": "", "to": "", "precision": "quarter"},
     }
     if request.method != "POST":
         return render(request, "responses/export.html", context)
-    chosen = {name: request.POST.get(name, "")[:40] for name in ("format", "unit", "from", "to")}
+    chosen = {name: request.POST.get(name, "")[:40] for name in ("format", "unit", "from", "to", "precision")}
+    chosen["precision"] = chosen["precision"] or "quarter"
     context["chosen"] = chosen
     unit = next((u for u in units if u.code == chosen["unit"]), None)
     try:
@@ -256,14 +265,20 @@ def respondent_export(request: HttpRequest, key: str) -> HttpResponse:
             unit=unit,
             first_month=parse_month(chosen["from"], field="from"),
             last_month=parse_month(chosen["to"], field="to"),
+            precision=chosen["precision"],
         )
     except SelectionTooSmall as exc:
+        names = dict(
+            Unit.objects.filter(code__in={g["unit"] for g in exc.groups}).values_list("code", "name")
+        )
         context["error"] = _(
             "The selection would show groups smaller than the anonymity threshold (%(threshold)d): "
-            "%(groups)s. Choose whole quarters or a larger unit."
+            "%(groups)s. Choose whole periods, quarters instead of months, or a larger unit."
         ) % {
             "threshold": exc.threshold,
-            "groups": ", ".join(sorted({f"{g['unit']} {g['quarter']}" for g in exc.groups}))[:400],
+            "groups": ", ".join(
+                sorted({f"{names.get(g['unit'], g['unit'])} {g['period']}" for g in exc.groups})
+            )[:400],
         }
         return render(request, "responses/export.html", context, status=400)
     except NotFound:

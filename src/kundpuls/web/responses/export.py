@@ -7,7 +7,10 @@ What leaves is what the results already rest on, never more:
 
 * no contact data, and not the consent question (it belongs to contact data);
 * comments as they are stored: with personal data already replaced by placeholders;
-* the unit's code, the submission time (local, to the second), language and channel.
+* the unit's code, the language, the channel, and the submission time only as the first day of its
+  quarter (or, when asked, its month): the anonymity rule counts respondents per unit × quarter (or
+  month), so the file never tells a finer time that would split such a group; rows are ordered by
+  period, unit and id, never by the time they came in.
 
 The columns are the import's (:mod:`kundpuls.web.responses.history`): ``id``, ``unit``, ``submitted``,
 ``language``, ``channel``, then one column per stored item (a multiple choice as ``KEY_OPTION`` 0/1
@@ -44,9 +47,13 @@ FIXED_COLUMNS = ("id", "unit", "submitted", "language", "channel")
 FIXED_LABELS = {
     "id": "Svarets id / response id",
     "unit": "Enhet (kod) / unit code",
-    "submitted": "Inskickad (lokal tid) / submitted (local time)",
     "language": "Språk / language",
     "channel": "Kanal / channel",
+}
+PRECISIONS = ("quarter", "month")  # the finest time an export tells, and the groups the rule counts
+SUBMITTED_LABELS = {
+    "quarter": "Inskickad: kvartalets första dag / submitted: the first day of its quarter",
+    "month": "Inskickad: månadens första dag / submitted: the first day of its month",
 }
 CHOSEN_LABELS = {0: "Ej vald / not chosen", 1: "Vald / chosen"}
 YES_NO_LABELS = {0: "Nej / no", 1: "Ja / yes"}
@@ -67,10 +74,12 @@ class Variable:
     missing_code: int | None = None  # the code of "vet ej" (declared missing in SPSS)
 
 
-def variables(definition: SurveyDefinition) -> list[Variable]:
-    """The columns of an export of ``definition``, in order."""
+def variables(definition: SurveyDefinition, precision: str = "quarter") -> list[Variable]:
+    """The columns of an export of ``definition``, in order (``submitted`` labelled by ``precision``)."""
     result = [
-        Variable(name, FIXED_LABELS[name], "date" if name == "submitted" else "text")
+        Variable(name, SUBMITTED_LABELS[precision], "date")
+        if name == "submitted"
+        else Variable(name, FIXED_LABELS[name], "text")
         for name in FIXED_COLUMNS
     ]
     for item in importable_items(definition).values():
@@ -128,18 +137,25 @@ class ExportTable:
     units: dict[int, str]  # unit pk -> code, every unit with a row
 
 
-def export_table(definition: SurveyDefinition, responses: Iterable[Response]) -> ExportTable:
-    """One row per response in ``responses`` (with ``unit`` loaded), in the columns of :func:`variables`."""
-    columns = variables(definition)
+def export_table(
+    definition: SurveyDefinition, responses: Iterable[Response], precision: str = "quarter"
+) -> ExportTable:
+    """One row per response in ``responses`` (with ``unit`` loaded), in the columns of :func:`variables`,
+    ordered by period, unit and id: the order they came in would tell the time the file leaves out."""
+    columns = variables(definition, precision)
     rows: list[list[Any]] = []
     units: dict[int, str] = {}
-    for response in responses:
+    ordered = sorted(
+        responses,
+        key=lambda r: (period_start(r.submitted_at, precision), r.unit.code, str(r.submission_id)),
+    )
+    for response in ordered:
         units[response.unit_id] = response.unit.code
         answers = response.answers
         row: list[Any] = [
             str(response.submission_id),
             response.unit.code,
-            timezone.localtime(response.submitted_at).replace(tzinfo=None, microsecond=0),
+            period_start(response.submitted_at, precision),
             response.language,
             response.channel,
         ]
@@ -183,36 +199,57 @@ def month_after(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def quarter_of(moment: datetime) -> str:
-    """The quarter of a stored time, as the results count it (local time): ``"2024-Q1"``."""
+def check_precision(precision: str) -> str:
+    if precision not in PRECISIONS:
+        raise InvalidArgument(
+            _("precision: %(value)r; one of %(choices)s")
+            % {"value": str(precision)[:40], "choices": ", ".join(PRECISIONS)},
+            field="precision",
+            value=str(precision)[:40],
+        )
+    return precision
+
+
+def period_start(moment: datetime, precision: str) -> date:
+    """The first day of the quarter (or month) of a stored time, as the results count it (local time)."""
     local = timezone.localtime(moment)
-    return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
+    month = local.month if precision == "month" else (local.month - 1) // 3 * 3 + 1
+    return date(local.year, month, 1)
+
+
+def period_of(moment: datetime, precision: str) -> str:
+    """The quarter (``"2024-Q1"``) or month (``"2024-01"``) of a stored time, in local time."""
+    start = period_start(moment, precision)
+    if precision == "month":
+        return f"{start.year}-{start.month:02d}"
+    return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
 
 
 def small_groups(
     selected: dict[tuple[str, str], int], visible: dict[tuple[str, str], int], threshold: int
 ) -> list[dict[str, Any]]:
-    """The unit × quarter groups that would reveal fewer than ``threshold`` respondents: a group of the
-    file itself, or what the results of the whole quarter (``visible``, which the person already sees)
+    """The unit × period groups that would reveal fewer than ``threshold`` respondents: a group of the
+    file itself, or what the results of the whole period (``visible``, which the person already sees)
     minus the file leave — the difference of two allowed numbers is a group too."""
     problems = []
-    for (unit, quarter), total in sorted(visible.items()):
-        chosen = selected.get((unit, quarter), 0)
+    for (unit, period), total in sorted(visible.items()):
+        chosen = selected.get((unit, period), 0)
         for what, n in (("selected", chosen), ("left_out", total - chosen)):
             if 0 < n < threshold:
-                problems.append({"unit": unit, "quarter": quarter, "group": what, "n": n})
+                problems.append({"unit": unit, "period": period, "group": what, "n": n})
     return problems
 
 
-def quarter_bounds(first: datetime, last: datetime) -> tuple[datetime, datetime]:
-    """The start of ``first``'s quarter and the end of ``last``'s (local time)."""
+def period_bounds(first: datetime, last: datetime, precision: str) -> tuple[datetime, datetime]:
+    """The start of ``first``'s quarter (or month) and the end of ``last``'s (local time)."""
     zone = timezone.get_current_timezone()
-    a, b = timezone.localtime(first), timezone.localtime(last)
-    start = date(a.year, (a.month - 1) // 3 * 3 + 1, 1)
-    end_month = date(b.year, (b.month - 1) // 3 * 3 + 3, 1)
+    start = period_start(first, precision)
+    end = period_start(last, precision)
+    if precision != "month":
+        end = date(end.year, end.month + 2, 1)
     return (
         datetime.combine(start, datetime.min.time(), zone),
-        datetime.combine(month_after(end_month), datetime.min.time(), zone),
+        datetime.combine(month_after(end), datetime.min.time(), zone),
     )
 
 
@@ -241,13 +278,14 @@ class SelectionTooSmall(ValidationError):
 
     def __init__(self, groups: list[dict[str, Any]], threshold: int) -> None:
         listed = "; ".join(
-            f"{g['unit']} {g['quarter']} ({'i urvalet' if g['group'] == 'selected' else 'utanför urvalet'})"
+            f"{g['unit']} {g['period']} ({'i urvalet' if g['group'] == 'selected' else 'utanför urvalet'})"
             for g in groups[:10]
         )
         super().__init__(
             f"selection: urvalet skulle visa grupper under anonymitetsgränsen {threshold} ({listed}); "
-            "välj hela kvartal eller en större enhet / the selection would reveal groups below the "
-            f"threshold {threshold}; choose whole quarters or a larger unit",
+            "välj hela perioder, kvartal i stället för månader eller en större enhet / the selection "
+            f"would reveal groups below the threshold {threshold}; choose whole periods, quarters instead "
+            "of months or a larger unit",
             field="selection",
             value=[g["unit"] for g in groups[:10]],
         )
@@ -315,7 +353,7 @@ def write_sav(table: ExportTable, path: str) -> None:
         if variable.kind in ("text",):
             data[variable.name] = pd.Series([None if c is None else str(c) for c in cells], dtype="object")
         elif variable.kind == "date":
-            data[variable.name] = pd.to_datetime(pd.Series(cells, dtype="object"))
+            data[variable.name] = pd.Series(cells, dtype="object")  # datetime.date: an SPSS DATE
         else:
             data[variable.name] = pd.Series(
                 [float("nan") if c is None else float(c) for c in cells], dtype="float64"
@@ -359,7 +397,7 @@ def write_parquet(table: ExportTable) -> bytes:
                     [None if c is None else str(c) for c in cells], type=pa.string()
                 )
         elif variable.kind == "date":
-            columns[variable.name] = pa.array(cells, type=pa.timestamp("s"))
+            columns[variable.name] = pa.array(cells, type=pa.date32())
         else:
             columns[variable.name] = pa.array(
                 [None if c is None else str(c) for c in cells], type=pa.string()
