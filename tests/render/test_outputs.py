@@ -12,11 +12,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from kundpuls.render.advice import improvement_sentences
 from kundpuls.render.charts import report_charts
 from kundpuls.render.labels import number
 from kundpuls.render.spreadsheets import tables_csv, tables_xlsx
 from kundpuls.render.tables import funnel_table, report_tables
-from kundpuls.render.unit_pdf import improvement_sentences, unit_report_pdf
+from kundpuls.render.unit_pdf import unit_report_pdf
 from kundpuls.reports.unit_report import unit_report
 from system_tools import require_tool
 

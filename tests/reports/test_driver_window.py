@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from kundpuls.errors import InvalidArgument
+from kundpuls.render.advice import improvement_sentences
 from kundpuls.render.charts import priority_chart, priority_rows
-from kundpuls.render.unit_pdf import improvement_sentences
 from kundpuls.reports.contracts import DriverReport, DriverRow
 from kundpuls.reports.driver_window import driver_window
 from kundpuls.reports.unit_report import unit_report
@@ -106,3 +106,54 @@ def test_a_report_with_nothing_to_prioritise_says_so_in_swedish(report_all: Any)
         "och lågt betyg. Håll nivån på de områden som betyder mest."
     ]
     assert "No area needs improving first" in improvement_sentences(report, "en")[0]
+
+
+def test_advice_from_a_unit_above_names_that_unit_in_every_sentence(report_all: Any) -> None:
+    """Before, a small unit's PDF read "Tillgänglighet: index 65,9 av 100" with its parent's matrix, as if
+    the index were the unit's own."""
+    from kundpuls.render.advice import advice_intro
+    from kundpuls.render.summary import unit_summary
+
+    rows = (
+        DriverRow("A", "Bemötande", 80.0, 1.5, "Bevara"),
+        DriverRow("C", "Tillgänglighet", 55.0, 1.9, "Prioritera"),
+    )
+    own = replace(report_all, drivers=_report(rows))
+    assert own.unit_code == "ALL"
+    assert advice_intro(own).startswith("Enligt prioriteringsmatrisen för Alla, 2025-01–2025-12")
+    assert "drivkrafterna för" not in unit_summary(own) and "förbättra Tillgänglighet först" in unit_summary(
+        own
+    )
+
+    small = replace(own, unit_code="SMALL", unit_name="Lilla enheten")
+    intro = advice_intro(small)
+    assert intro.startswith("Lilla enheten har för få svar för en egen drivkraftsanalys (minst 50")
+    assert "prioriteringsmatrisen gäller Alla, 2025-01–2025-12 (n = 200)" in intro
+    assert improvement_sentences(small) == [
+        "Tillgänglighet: index 55,0 av 100 för Alla (2025-01–2025-12); höjs det 5 enheter väntas NKI öka "
+        "1,9 enheter."
+    ]
+    assert unit_summary(small).endswith("; förbättra Tillgänglighet först (drivkrafterna för Alla).")
+    assert "too few answers for a driver analysis of its own" in advice_intro(small, "en")
+
+
+def test_a_unit_where_no_one_answered_in_the_window_gets_no_advice(small_lake: SmallLake) -> None:
+    from kundpuls.reports.driver_window import drivers_in_window
+    from kundpuls.reports.index_frames import plan_for_lake
+
+    frame = small_lake.frame
+    months = _months(frame)
+    answered = set(months[frame["unit"] == "SMALL"])
+    quiet = sorted(m for m in set(months) if m not in answered)
+    assert quiet and answered, "the fixture's small unit answers in some months only"
+    plan = plan_for_lake(small_lake.path, small_lake.definition, threshold_setting=7)
+    path = "/ALL/SMALL/"  # every unit of the fixture hangs under one root (frame_lake's default tree)
+
+    def drivers(month: str) -> DriverReport | None:
+        return drivers_in_window(
+            small_lake.path, small_lake.definition, plan, path, (month, month), small_lake.names, "sv"
+        )
+
+    assert drivers(quiet[0]) is None
+    borrowed = [d for d in (drivers(m) for m in sorted(answered)) if d is not None]
+    assert borrowed and all(d.scope_code == "ALL" for d in borrowed)

@@ -37,6 +37,7 @@ MESSAGES: dict[str, str] = {
     "summary_fall": ", a clear fall of {d} compared with {p}",
     "summary_steady": ", no clear change compared with {p}",
     "summary_improve": "; improve {area} first",
+    "summary_improve_above": "; improve {area} first (the drivers of {scope})",
     "no_trend": "No trend is shown: only one period has enough responses.",
     "no_funnel": (
         "No funnel plot: fewer than {k} comparable units have enough responses for a comparison to "
@@ -69,6 +70,42 @@ MESSAGES: dict[str, str] = {
     "comparison": "Comparison",
     "funnel": "Funnel plot against sibling units",
     "funnel_method": "Funnel plot: {method}.",
+    "tech_drivers": (
+        "Drivers: PLS path model of {outcome} (standardised, path scheme) on the covariances of the "
+        "respondents who answered every item of the model in {window} (the 12 months up to the report's "
+        "period), n = {n}, R² = {r2}; an area's score is the codebook index of the same respondents; "
+        "effect = 5 × total effect × the ratio of the standard deviations (points of {outcome} per 5 points "
+        "of the area); the priority matrix (SCB) is cut at the means."
+    ),
+    "tech_funnel_exact_share": "exact binomial limits around the pooled share",
+    "tech_funnel_normal_share": "normal-approximation limits around the pooled share",
+    "tech_funnel_mean": (
+        "normal limits around the n-weighted mean with the pooled standard deviation within units"
+    ),
+    "tech_overdispersion_arcsine": (
+        "overdispersion: arcsine scale, z-scores winsorised at 10 % and 90 %, an additive variance between "
+        "units (τ²)"
+    ),
+    "tech_overdispersion": (
+        "overdispersion: z-scores winsorised at 10 % and 90 %, an additive variance between units (τ²)"
+    ),
+    "tech_kano": "Kano: {method}.",
+    "tech_kano_table": "Kano evaluation table (Berger et al. 1993)",
+    "tech_kano_category": "category = the most frequent answer pattern (ties: M > O > A > I)",
+    "tech_kano_coefficients": (
+        "satisfaction if present = (A + O)/(A + O + M + I), dissatisfaction if absent = "
+        "−(O + M)/(A + O + M + I)"
+    ),
+    "tech_kano_hidden": "a feature with fewer than {n} answer pairs is not shown",
+    "tech_price": (
+        "{label}: {method}; n = {n} ({invalid} answers with the prices in the wrong order left out)."
+    ),
+    "tech_price_crossings": (
+        "Van Westendorp, first crossings of the counted curves (as in pricesensitivitymeter: PMC = not cheap "
+        "× too cheap, PME = too expensive × not expensive)"
+    ),
+    "tech_price_nms": "Newton–Miller–Smith trial and revenue",
+    "tech_price_hidden": "fewer than {n} respondents with the prices in order are not shown",
     "drivers": "Priority matrix",
     "themes": "Comments by theme",
     "area": "Area",
@@ -113,11 +150,16 @@ MESSAGES: dict[str, str] = {
         "(horizontal), n = {n}, the 12 months up to the report's period. Priority: {priority}."
     ),
     "improve_window": (
-        "From the priority matrix for {window} (the 12 months up to the report's period): areas "
-        "that matter much for the whole but score low, most important first."
+        "From the priority matrix of {scope} for {window} (the 12 months up to the report's period, "
+        "n = {n}): areas that matter much for the whole but score low, most important first."
+    ),
+    "improve_window_above": (
+        "{unit} has too few answers for a driver analysis of its own (at least {least} in the 12 months), so "
+        "the priority matrix is that of {scope} for {window} (n = {n}): areas that matter much there but "
+        "score low, most important first."
     ),
     "improve_area": (
-        "{area}: index {score} of 100 ({window}); raising it by 5 points is expected to raise "
+        "{area}: index {score} of 100 for {scope} ({window}); raising it by 5 points is expected to raise "
         "{outcome} by {effect} points."
     ),
     "improve_none": (

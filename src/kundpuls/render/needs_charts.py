@@ -181,18 +181,12 @@ def pdf_table(chart: RenderedChart, report: UnitReport, language: str = "sv") ->
 
 
 def needs_notes(report: UnitReport, language: str = "sv") -> list[str]:
-    """Method notes of the needs sections, and why a hidden one is not shown."""
+    """Why a hidden needs section is not shown (the methods of the shown ones are technical notes,
+    :func:`kundpuls.render.method_notes.technical_notes`)."""
     notes = []
-    if report.kano is not None:
-        if report.kano.suppressed:
-            notes.append(text("kano_hidden", language, threshold=report.kano.threshold))
-        else:
-            notes.append(f"Kano: {report.kano.method}.")
+    if report.kano is not None and report.kano.suppressed:
+        notes.append(text("kano_hidden", language, threshold=report.kano.threshold))
     for section in report.prices:
         if section.suppressed:
             notes.append(text("price_hidden", language, label=section.label, threshold=report.threshold))
-        else:
-            notes.append(
-                f"{section.label}: {section.method}; n = {section.n} (n invalid = {section.n_invalid})."
-            )
     return notes

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kundpuls.render.advice import advice_intro, improvement_sentences
 from kundpuls.render.charts import (
     RenderedChart,
     funnel_drawn,
@@ -17,6 +18,7 @@ from kundpuls.render.charts import (
     report_charts,
     with_phone_svg,
 )
+from kundpuls.render.method_notes import technical_notes
 from kundpuls.render.summary import unit_summary
 from kundpuls.render.tables import Table, report_tables
 from kundpuls.reports import cache
@@ -33,6 +35,9 @@ class ReportPage:
     summary: str = ""
     omitted: tuple[str, ...] = ()
     funnel_drawn: bool = False
+    advice_intro: str = ""  # whose priority matrix, over which months
+    advice: tuple[str, ...] = ()  # what to improve first, or one sentence that nothing is
+    technical: tuple[str, ...] = ()  # the methods in technical terms, in the page's language
 
 
 def report_page(report: UnitReport, language: str = "sv") -> ReportPage:
@@ -46,6 +51,9 @@ def report_page(report: UnitReport, language: str = "sv") -> ReportPage:
             unit_summary(report, language),
             tuple(omitted_charts(report, language)),
             funnel_drawn(report),
+            advice_intro(report, language),
+            tuple(improvement_sentences(report, language)),
+            technical_notes(report, language),
         )
 
     return cache.cached(("report_page", id(report), language), draw, shared=False)  # id: this process only

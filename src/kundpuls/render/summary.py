@@ -8,6 +8,7 @@ Only what the report holds: a hidden index is said to be hidden, nothing is said
 
 from __future__ import annotations
 
+from kundpuls.render.advice import borrowed
 from kundpuls.render.labels import number, text
 from kundpuls.render.tables import kano_categories_text
 from kundpuls.reports.contracts import UnitReport
@@ -44,7 +45,11 @@ def unit_summary(report: UnitReport, language: str = "sv") -> str:
         else:
             sentence += text("summary_steady", language, p=change.previous_period)
     first = report.drivers.improve_first() if report.drivers is not None else ()
-    if first:
+    if first and report.drivers is not None and borrowed(report):
+        sentence += text(
+            "summary_improve_above", language, area=first[0].label, scope=report.drivers.scope_name
+        )
+    elif first:
         sentence += text("summary_improve", language, area=first[0].label)
     return sentence + "."
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from kundpuls.render.charts import RenderedChart, funnel_drawn, omitted_charts, report_charts
+from kundpuls.render.advice import advice_intro, improvement_sentences
+from kundpuls.render.charts import RenderedChart, omitted_charts, report_charts
 from kundpuls.render.labels import SUPPRESSED_MARK, number, text
+from kundpuls.render.method_notes import technical_notes
 from kundpuls.render.needs_charts import needs_notes, pdf_table
 from kundpuls.render.summary import unit_summary
 from kundpuls.render.tables import Table, headline_table
@@ -24,32 +26,6 @@ def _cells(table: Table, language: str) -> dict[str, Any]:
         for row in table.rows
     ]
     return {"caption": table.caption, "columns": list(table.columns), "rows": rows}
-
-
-def improvement_sentences(report: UnitReport, language: str = "sv") -> list[str]:
-    """The areas in the matrix's "Prioritera" quadrant in plain words, the most important first.
-
-    When no area is there, one sentence says so (other quadrants are not advice to improve first).
-    """
-    drivers = report.drivers
-    if drivers is None:
-        return []
-    window = drivers.window
-    areas = drivers.improve_first()
-    if not areas:
-        return [text("improve_none", language, window=window, outcome=drivers.outcome)]
-    return [
-        text(
-            "improve_area",
-            language,
-            area=row.label,
-            score=number(row.score, language),
-            window=window,
-            outcome=drivers.outcome,
-            effect=number(row.effect, language, digits=1),
-        )
-        for row in areas
-    ]
 
 
 def unit_report_pdf(
@@ -88,11 +64,7 @@ def unit_report_pdf(
         subtitle = f"{subtitle} · {text('group_only', language, group=group)}"
         footer = f"{footer} · {group}"
     notes = list(report.notes)
-    if report.drivers is not None:
-        r_squared = number(report.drivers.r_squared, language, digits=2)
-        notes.append(f"{report.drivers.method}; n = {report.drivers.n}; R² = {r_squared}.")
-    if report.funnel is not None and funnel_drawn(report):
-        notes.append(text("funnel_method", language, method=report.funnel.method))
+    notes.extend(technical_notes(report, language))
     notes.extend(needs_notes(report, language))
     notes.append(text("suppressed_note", language, threshold=report.threshold))
     notes.extend(omitted_charts(report, language))
@@ -107,9 +79,7 @@ def unit_report_pdf(
         "has_index": bool(report.headlines),  # a survey of Kano or price modules only has none
         "headline_table": _cells(headline_table(report, language), language),
         "improvements": improvement_sentences(report, language),
-        "improve_window": ""
-        if report.drivers is None
-        else text("improve_window", language, window=report.drivers.window),
+        "improve_window": advice_intro(report, language),
         "no_drivers": no_drivers,
         "charts": [
             {

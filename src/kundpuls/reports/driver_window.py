@@ -19,6 +19,7 @@ import os
 from collections.abc import Mapping
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from kundpuls.analytics.cross_products import CrossProducts, cross_products
@@ -107,7 +108,8 @@ def drivers_in_window(
     names: Mapping[str, str],
     language: str,
 ) -> DriverReport | None:
-    """PLS driver analysis of the unit over ``window``, or of its nearest ancestor with n ≥ 50 there.
+    """PLS driver analysis of the unit over ``window``, or of its nearest ancestor with n ≥ 50 there;
+    none for a unit where no one answered the model's items in the window.
 
     The survey's PLS model is fitted on the group's item means and covariance from the lake's cross
     products (the same result as fitting the respondents' rows), so no answers leave the analytics engine.
@@ -123,8 +125,12 @@ def drivers_in_window(
     released = released_cells(lake, plan, "drivers", items=cp.items)
     first, last = month_index(window[0]), month_index(window[1])
     months = [month_from_index(i) for i in range(first, last + 1)]
+    codes = path_segments(path)[::-1]
+    own = groups.index[groups["unit"] == codes[0]]
+    if not len(own) or (not pd.isna(groups.loc[own[0], "n"]) and float(groups.loc[own[0], "n"]) <= 0):
+        return None  # no one answered here in the window: another unit's matrix is no advice for this one
     chosen = None
-    for code in path_segments(path)[::-1]:
+    for code in codes:
         hit = groups.index[(groups["unit"] == code) & ~groups["suppressed"].astype(bool)]
         if (
             len(hit)

@@ -99,6 +99,16 @@ def _released(
     return cells.released(unit, period)
 
 
+def kano_method(threshold: int) -> str:
+    """The Kano section's method, as the API states it (said in the reader's language by
+    :mod:`kundpuls.render.method_notes`)."""
+    return (
+        "Kano evaluation table (Berger et al. 1993); category = most frequent (ties M > O > A > I); "
+        "Better = (A + O)/(A + O + M + I), Worse = −(O + M)/(A + O + M + I); "
+        f"a feature with fewer than {threshold} answer pairs is not shown"
+    )
+
+
 def kano_section(
     lake: str | os.PathLike[str],
     definition: SurveyDefinition,
@@ -133,11 +143,7 @@ def kano_section(
         segment_value=segment_value,
         threshold=threshold,
     )
-    method = (
-        "Kano evaluation table (Berger et al. 1993); category = most frequent (ties M > O > A > I); "
-        "Better = (A + O)/(A + O + M + I), Worse = −(O + M)/(A + O + M + I); "
-        f"a feature with fewer than {threshold} answer pairs is not shown"
-    )
+    method = kano_method(threshold)
     if found is None or found.suppressed or not released:
         hidden = tuple(KanoFeatureRow.hidden(key, labels.get(key, key)) for key, _, _ in pairs)
         return KanoSection(None, True, hidden, threshold, method)

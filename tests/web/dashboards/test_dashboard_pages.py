@@ -233,14 +233,18 @@ def test_the_unit_page_names_the_matrix_window_and_lists_only_prioritised_areas(
     html = _client(personas, "manager_a").get(UNIT_A + "?survey=nki").content.decode()
     window = re.search(r"Prioriteringsmatris (\d{4}-\d{2}–\d{4}-\d{2})", html)
     assert window is not None
-    assert f"under {window.group(1)}, de 12 månaderna till och med vald period" in html
+    intro = re.search(r'<p class="advice-intro">([^<]+)</p>', html)
+    assert intro is not None and "prioriteringsmatrisen" in intro.group(1)
+    assert f"{window.group(1)} (" in intro.group(1)  # the same window as the matrix's title
     section = html.split('id="drivers-h"', 1)[1].split("</section>", 1)[0]
     table = re.findall(
         r"<tr><th[^>]*>([^<]+)</th><td[^>]*>([^<]+)</td><td[^>]*>[^<]+</td><td[^>]*>([^<]+)</td>", section
     )
     assert table, "the matrix's data table"
     prioritised = {area: score for area, score, quadrant in table if quadrant == "Prioritera"}
-    listed = re.findall(r"<li>([^:<]+): index ([^;]+);", section.split('class="improve-first"', 1)[-1])
+    listed = re.findall(
+        r"<li>([^:<]+): index ([^ ]+) av 100 för ", section.split('class="improve-first"', 1)[-1]
+    )
     if prioritised:
         assert dict(listed) == prioritised  # same areas, same index values as the matrix's table
     else:
