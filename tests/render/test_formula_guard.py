@@ -53,8 +53,8 @@ def test_the_table_xlsx_writes_formula_like_text_as_strings_and_negative_numbers
 
 
 def test_the_table_csv_starts_no_cell_with_a_formula_character() -> None:
-    rows = list(csv.reader(io.StringIO(tables_csv([_table()], note="@note"))))
+    rows = list(csv.reader(io.StringIO(tables_csv([_table()], note="@note")), delimiter=";"))
     cells = [cell for row in rows for cell in row]
     assert "'" + ATTACK in cells and "'-Väntetid" in cells and "'=n" in cells and "'@note" in cells
-    assert "-4" in cells and "-0.5" in cells
+    assert "-4" in cells and "-0,5" in cells
     assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r") or c.startswith("-V")]

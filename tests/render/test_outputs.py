@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import subprocess
@@ -161,12 +162,32 @@ def test_english_output_uses_english_words(reports: dict[str, Any]) -> None:
 
 def test_csv_and_xlsx_hold_the_same_cells(reports: dict[str, Any]) -> None:
     tables = report_tables(reports["A"])
-    frame = pd.read_csv(io.StringIO(tables_csv(tables[:1])), skiprows=1)
+    frame = pd.read_csv(io.StringIO(tables_csv(tables[:1])), skiprows=1, sep=";", decimal=",")
     book = load_workbook(io.BytesIO(tables_xlsx(tables[:1])))
     sheet = book.worksheets[0]
     xlsx_rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
     assert len(frame) == len(xlsx_rows) == len(tables[0].rows)
     assert [r[1] for r in xlsx_rows] == [r[1] for r in tables[0].rows]
+    assert [float(v) for v in frame.iloc[:, 1] if v != "–"] == [
+        r[1] for r in tables[0].rows if r[1] is not None
+    ]
+
+
+def test_a_swedish_csv_is_written_as_a_swedish_spreadsheet_reads_it_and_an_english_one_as_english(
+    reports: dict[str, Any],
+) -> None:
+    """Before, the Swedish file held 76.5 in comma-separated fields beside the p-value "0,739": a Swedish
+    Excel read neither the columns nor the numbers."""
+    table = report_tables(reports["A"])[0]
+    swedish = list(csv.reader(io.StringIO(tables_csv([table])), delimiter=";"))
+    english = list(csv.reader(io.StringIO(tables_csv([table], language="en"))))
+    assert len(swedish[2]) == len(english[2]) == len(table.columns)
+    value = next(row[1] for row in table.rows if isinstance(row[1], float))
+    assert repr(value).replace(".", ",") in [row[1] for row in swedish[2:] if len(row) > 1]
+    assert repr(value) in [row[1] for row in english[2:] if len(row) > 1]
+    assert not any(
+        "." in cell and cell.replace(".", "").replace("-", "").isdigit() for row in swedish for cell in row
+    )
 
 
 def _pdf_text(pdf: bytes) -> str:

@@ -49,3 +49,11 @@ def test_the_unit_report_carries_the_gap_rows(staff_lake: Any) -> None:
         threshold_setting=7,
     )
     assert report.gaps
+    # the year is said once, in the section's title, not after every question ("… för dig (2025)")
+    assert {g.year for g in report.gaps} == {"2025"}
+    assert not any(g.label.endswith(")") for g in report.gaps)
+    from kundpuls.render.tables import gap_table, gaps_title
+
+    assert gaps_title(report) == "Personalens bild och kundernas svar 2025"
+    table = gap_table(report)
+    assert table is not None and table.caption == gaps_title(report)

@@ -413,7 +413,7 @@ def gap_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
         for g in shown
         for side, v in ((staff, g.staff), (customers, g.customer))
     ]
-    title = text("gaps", language)
+    title = tb.gaps_title(report, language)
     top = max(shown, key=lambda g: abs(g.gap or 0.0))
     description = text("gaps_desc", language, top=f"{top.label} ({number(top.gap, language)})")
     return drawn(

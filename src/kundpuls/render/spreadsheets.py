@@ -2,6 +2,8 @@
 
 Hidden (suppressed) cells are written as ``–``, never as a number; each file ends with a note that says
 what ``–`` means. Text a spreadsheet would run as a formula is neutralised (``render.formula_guard``).
+A Swedish CSV is written the way a Swedish spreadsheet reads one: fields separated by ``;`` and a decimal
+comma (``76,5``); an English one with ``,`` and a decimal point. Excel cells hold numbers as numbers.
 """
 
 from __future__ import annotations
@@ -26,8 +28,13 @@ def _cell(value: object) -> object:
 
 
 def sheet_name(table: Table, language: str = "sv") -> str:
-    """A sheet's name in the reader's language: the table's name (``labels``), else its caption."""
-    name = text(table.key, language) if table.key in MESSAGES else table.caption
+    """A sheet's name in the reader's language: the table's short name (``sheet_KEY`` in ``labels``, for a
+    name longer than a sheet's 31 characters), its name, else its caption."""
+    short = f"sheet_{table.key}"
+    if short in MESSAGES:
+        name = text(short, language)
+    else:
+        name = text(table.key, language) if table.key in MESSAGES else table.caption
     return _SHEET_BAD.sub("-", name).strip()[:31] or "1"
 
 
@@ -64,15 +71,22 @@ def tables_xlsx(tables: Sequence[Table], *, note: str = "", language: str = "sv"
     return out.getvalue()
 
 
-def tables_csv(tables: Sequence[Table], *, note: str = "") -> str:
-    """All tables in one CSV text: per table a caption row, a header row, the rows and a blank line."""
+def _csv_cell(value: object, language: str) -> object:
+    if isinstance(value, float) and language != "en":
+        return repr(value).replace(".", ",") if value == value else ""
+    return _cell(value)
+
+
+def tables_csv(tables: Sequence[Table], *, note: str = "", language: str = "sv") -> str:
+    """All tables in one CSV text: per table a caption row, a header row, the rows and a blank line
+    (``;`` and a decimal comma in Swedish)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", delimiter="," if language == "en" else ";")
     for table in tables:
         writer.writerow(csv_row([table.caption]))
         writer.writerow(csv_row(table.columns))
         for row in table.rows:
-            writer.writerow(csv_row(_cell(v) for v in row))
+            writer.writerow(csv_row(_csv_cell(v, language) for v in row))
         writer.writerow([])
     if note:
         writer.writerow(csv_row([note]))

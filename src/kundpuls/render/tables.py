@@ -146,6 +146,12 @@ def theme_table(report: UnitReport, language: str = "sv") -> Table | None:
     )
 
 
+def gaps_title(report: UnitReport, language: str = "sv") -> str:
+    """The heading of the staff–customer section, with the year both sides are of."""
+    year = next((g.year for g in report.gaps if g.year), "")
+    return text("gaps_in", language, year=year) if year else text("gaps", language)
+
+
 def gap_table(report: UnitReport, language: str = "sv") -> Table | None:
     """Staff's view against the customers' ratings per mirrored item."""
     if not report.gaps:
@@ -162,7 +168,8 @@ def gap_table(report: UnitReport, language: str = "sv") -> Table | None:
         )
         for g in report.gaps
     )
-    return Table("gaps", t("gaps"), (t("area"), t("staff"), "n", t("customers"), "n", t("gap")), rows)
+    columns = (t("area"), t("staff"), "n", t("customers"), "n", t("gap"))
+    return Table("gaps", gaps_title(report, language), columns, rows)
 
 
 KANO_CATEGORIES = ("A", "O", "M", "I", "R", "Q")

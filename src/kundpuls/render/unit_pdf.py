@@ -48,8 +48,6 @@ def unit_report_pdf(
             if comments is not None
             else "Comments are not included."
         )
-        subtitle = f"{report.survey_title} · {report.period} · {report.unit_code}"
-        footer = f"Kundpuls · {report.unit_name} · {report.period}"
         no_drivers = "Too few responses for a driver analysis."
     else:
         comments_note = (
@@ -57,9 +55,9 @@ def unit_report_pdf(
             if comments is not None
             else "Kommentarer ingår inte."
         )
-        subtitle = f"{report.survey_title} · {report.period} · {report.unit_code}"
-        footer = f"Kundpuls · {report.unit_name} · {report.period}"
         no_drivers = "För få svar för en drivkraftsanalys."
+    subtitle = f"{report.survey_title} · {report.period}"  # the title is the unit's name, never its code
+    footer = f"Kundpuls · {report.unit_name} · {report.period}"
     if group:
         subtitle = f"{subtitle} · {text('group_only', language, group=group)}"
         footer = f"{footer} · {group}"

@@ -228,6 +228,7 @@ class GapRow:
     staff: IndexResult
     customer: IndexResult
     gap: float | None
+    year: str = ""  # the year both sides are of (the newest with enough answers on both)
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,7 @@ def staff_customer_gaps(
         for m in pairs:
             s = staff_side.get((year, m.item))
             c = customer_side.get((year, m.customer_item))
-            label = f"{labels.get(m.customer_item, m.customer_item)} ({year})"
+            label = labels.get(m.customer_item, m.customer_item)
             difference = None
             if s is not None and c is not None and not s.suppressed and not c.suppressed:
                 try:
@@ -152,6 +152,7 @@ def staff_customer_gaps(
                     _value(s, m.item, label),
                     _value(c, m.customer_item, label),
                     difference,
+                    str(year),
                 )
             )
         return tuple(rows)

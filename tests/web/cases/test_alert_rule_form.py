@@ -34,6 +34,7 @@ def test_the_rules_form_round_trip(nki_rules: Any, personas: dict[str, Any]) -> 
     client = _client(personas)
     page = client.get("/portal/arenden/regler/nki/").content.decode()
     assert 'name="rule_key_0" value="low_overall"' in page
+    assert "<legend>Regel 1: Lågt helhetsbetyg</legend>" in page and "Regel low_overall" not in page
     assert re.search(r'<option value="nki_helhet" selected>', page)
     stored = nki_rules.rules
     unchanged = client.post("/portal/arenden/regler/nki/", _posted(stored))

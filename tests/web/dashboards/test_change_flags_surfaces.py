@@ -91,7 +91,7 @@ def _surfaces(personas: dict[str, Any]) -> dict[str, set[tuple[str, str]]]:
         table = client.get(
             f"/portal/resultat/enheter/{code}/tabeller.csv", {"survey": "nki", "period": PERIOD}
         )
-        rows = list(csv.reader(io.StringIO(table.content.decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(table.content.decode("utf-8-sig")), delimiter=";"))
         header = next(i for i, row in enumerate(rows) if row and row[-1] == "Tydlig förändring")
         for row in rows[header + 1 :]:
             if not row:

@@ -122,11 +122,11 @@ def test_the_downloads_carry_the_numbers_the_api_gives(
     page.force_login(personas["manager_a"], backend=BACKEND)
     url = f"/portal/resultat/enheter/{UNIT}/tabeller"
     text = page.get(f"{url}.csv?survey=nki&kind=month").content.decode()
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     captions = ("Utveckling över tid", "Trend over time")
     start = next(i for i, row in enumerate(rows) if row and row[0].startswith(captions))
     trend = [(row[0], row[4]) for row in rows[start + 2 : start + 2 + len(expected)]]
-    assert [(p, None if n in ("", "–") else int(float(n))) for p, n in trend] == expected
+    assert [(p, None if n in ("", "–") else int(n)) for p, n in trend] == expected
     book = load_workbook(io.BytesIO(page.get(f"{url}.xlsx?survey=nki&kind=month").content))
     sheet = book["Utveckling över tid"]  # sheets are named in Swedish
     cells = [

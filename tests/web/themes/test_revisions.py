@@ -87,7 +87,15 @@ def test_a_theme_used_by_an_alert_rule_or_a_case_cannot_be_removed(
     from kundpuls.web.cases.models import Case
     from kundpuls.web.surveys.models import Survey
 
-    rules = {"rules": [{"key": "p_klagomal", "when": [{"item": "kommentar", "theme": "parkering"}]}]}
+    rules = {
+        "rules": [
+            {
+                "key": "p_klagomal",
+                "label": {"sv": "Klagar på parkeringen"},
+                "when": [{"item": "kommentar", "theme": "parkering"}],
+            }
+        ]
+    }
     save_rules(Survey.objects.get(key="nki"), rules, actor=CLI)
     submit(2, "Parkeringen var full och personalen otrevlig")
     case = Case.objects.get()
@@ -96,7 +104,12 @@ def test_a_theme_used_by_an_alert_rule_or_a_case_cannot_be_removed(
     advance(case, "resolved", actor=manager, root_causes=["pris"])
     with pytest.raises(actions.ThemeInUse) as caught:
         actions.remove_theme(_exk(), "parkering", actor=CLI)
-    assert "nki:p_klagomal" in str(caught.value) and caught.value.field == "themes.parkering"
+    # named as people know it: the rule's name and the survey's title, not "nki:p_klagomal"
+    title = Survey.objects.get(key="nki").title
+    assert (
+        f"Klagar på parkeringen ({title})" in str(caught.value) and caught.value.field == "themes.parkering"
+    )
+    assert "p_klagomal" not in str(caught.value)
     with pytest.raises(actions.ThemeInUse, match=f"#{case.pk}"):
         actions.remove_theme(_exk(), "pris", actor=CLI)
     # an upload that drops both is refused just the same, naming both

@@ -103,9 +103,7 @@ def parse_rules(data: Any, definition: SurveyDefinition, *, taxonomy: Taxonomy) 
         if key in seen:
             raise _fail(f"{path}.key", _("duplicate rule key"), key)
         seen.add(key)
-        label = rule.get("label", key)
-        if isinstance(label, dict):
-            label = str(label.get("sv") or label.get("en") or key)
+        label = rule_name(rule)
         when = rule.get("when")
         if not isinstance(when, list) or not when:
             raise _fail(f"{path}.when", _("expected a non-empty list of conditions"), when)
@@ -114,6 +112,15 @@ def parse_rules(data: Any, definition: SurveyDefinition, *, taxonomy: Taxonomy) 
         )
         parsed.append(AlertRule(key, str(label), conditions))
     return tuple(parsed)
+
+
+def rule_name(rule: dict[str, Any], language: str = "sv") -> str:
+    """A rule's name for people: its label in ``language`` (a text or ``{sv: …, en: …}``), else its key."""
+    label = rule.get("label") or rule.get("key") or ""
+    if isinstance(label, dict):
+        other = "sv" if language == "en" else "en"
+        label = label.get(language) or label.get(other) or rule.get("key") or ""
+    return str(label)
 
 
 def _check_condition(

@@ -249,7 +249,7 @@ def unit_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     body: bytes | str = (
         tables_xlsx(dashboard.tables, note=note, language=page_language())
         if fmt == "xlsx"
-        else tables_csv(dashboard.tables, note=note)
+        else tables_csv(dashboard.tables, note=note, language=page_language())
     )
     actions.record_export(
         actor=actor_of(request),
@@ -369,7 +369,7 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
     body: bytes | str = (
         tables_xlsx([table], note=note, language=page_language())
         if fmt == "xlsx"
-        else tables_csv([table], note=note)
+        else tables_csv([table], note=note, language=page_language())
     )
     actions.record_export(
         None,

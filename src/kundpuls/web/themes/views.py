@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -147,7 +148,9 @@ def _theme_form_page(request: HttpRequest, key: str | None) -> HttpResponse:
         initial = {} if new else ThemeForm.initial_for(taxonomy.theme(str(key)))
         form = ThemeForm(initial=initial, new=new)
     usage = None if new else queries.theme_usage(organisation, [str(key)]).get(str(key))
-    context = {"form": form, "key": key, "new": new, "usage": usage}
+    known = not new and key in taxonomy.keys
+    name = taxonomy.theme(str(key)).label_in(get_language() or "sv") if known else key
+    context = {"form": form, "key": key, "name": name, "new": new, "usage": usage}
     return render(request, "themes/edit.html", context, status=400 if form.errors else 200)
 
 
