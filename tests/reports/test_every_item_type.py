@@ -128,10 +128,10 @@ def test_a_survey_of_kano_or_price_modules_only_has_results_on_every_surface(
     overview_csv = tables_csv([overview_table(overview)])
     if key == "kano":
         assert f"{report.kano.respondents} svarande" in sentence
-        assert f",{report.kano.respondents}" in overview_csv
+        assert f";{report.kano.respondents}" in overview_csv
     else:
         assert f"{price.pmc:.0f}–{price.pme:.0f} SEK" in sentence and f"n = {price.n})" in sentence
-        assert f"A,A,{price.pmc},{price.opp},{price.pme},{price.n}" in overview_csv
+        assert f"A;A;{price.pmc:.0f};{price.opp:.0f};{price.pme:.0f};{price.n}" in overview_csv
     pdf = unit_report_pdf(report)
     text = subprocess.run(
         [require_tool("pdftotext"), "-layout", "-", "-"], input=pdf, capture_output=True, check=True

@@ -31,6 +31,11 @@ def _round(value: float | None, digits: int = 1) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
+def _whole(value: float | None) -> int | None:
+    """A price in whole currency units, shown without decimals ("1330", not "1330,0")."""
+    return None if value is None else round(float(value))
+
+
 def _p_text(p_value: float, language: str) -> str:
     """A p value as text with three decimals (``< 0,001`` below)."""
     if p_value < 0.001:
@@ -209,7 +214,7 @@ def price_points_table(section: PriceSection, language: str = "sv") -> Table:
         f"price-points-{section.key}",
         f"{t('price_points')}: {section.label}",
         (t("price_point"), f"{t('price_value')} ({section.currency})", "n"),
-        tuple((t(f"price_{name}"), _round(value, 0), section.n) for name, value in points),
+        tuple((t(f"price_{name}"), _whole(value), section.n) for name, value in points),
     )
 
 
@@ -221,7 +226,7 @@ def price_curve_table(section: PriceSection, language: str = "sv") -> Table:
         f"price-{section.key}",
         f"{t('price_curves')}: {section.label} (n = {number(section.n, language)})",
         (f"{t('price_value')} ({section.currency})", *(f"{t('price_' + n)} (%)" for n in names)),
-        tuple((_round(p.price, 0), *(_percent(getattr(p, n)) for n in names)) for p in section.curves),
+        tuple((_whole(p.price), *(_percent(getattr(p, n)) for n in names)) for p in section.curves),
     )
 
 
@@ -287,7 +292,7 @@ def needs_overview_table(overview: Overview, language: str = "sv") -> Table:
             if brief is None or brief.suppressed:
                 cells += [None, None, None, None]
             else:
-                cells += [_round(brief.low, 0), _round(brief.optimal, 0), _round(brief.high, 0), brief.n]
+                cells += [_whole(brief.low), _whole(brief.optimal), _whole(brief.high), brief.n]
         rows.append(tuple(cells))
     return Table("overview", f"{overview.index_label} {overview.period}", tuple(columns), tuple(rows))
 

@@ -100,7 +100,7 @@ def test_a_unit_under_the_threshold_shows_dashes_and_an_explanation_never_number
     csv = client.get(f"/portal/resultat/enheter/{SMALL_UNIT}/tabeller.csv?survey=nki").content.decode()
     own_rows = csv.splitlines()[2:7]
     for row in own_rows:
-        cells = row.split(",")
+        cells = row.split(";")
         assert all(c in ("–", "") for c in cells[1:5]), row
     overview = client.get("/portal/resultat/?survey=nki").content.decode()
     row = re.search(rf"{SMALL_UNIT}/\?survey=nki\">[^<]*</a></th>(.*?)</tr>", overview, re.S)
@@ -179,7 +179,7 @@ def test_a_unit_name_written_as_a_formula_is_text_in_the_xlsx_and_quoted_in_the_
     assert formula in [c.value for c in cells]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     csv_text = client.get(UNIT_A + "tabeller.csv?survey=nki").content.decode()
-    assert "'=HYPERLINK(" in csv_text and ',"=HYPERLINK' not in csv_text and "\n=HYPERLINK" not in csv_text
+    assert "'=HYPERLINK(" in csv_text and ';"=HYPERLINK' not in csv_text and "\n=HYPERLINK" not in csv_text
 
 
 @pytest.mark.django_db

@@ -118,7 +118,7 @@ def test_a_survey_without_an_index_has_results_on_every_surface(
     assert "Kano-kategorier och prisintervall per enhet" in overview_page
     assert all(number in overview_page for number in shown), shown
     exported = client.get(f"/portal/resultat/export.csv?survey={template}").content.decode("utf-8-sig")
-    table = {line[0]: line for line in csv.reader(io.StringIO(exported)) if line}
+    table = {line[0]: line for line in csv.reader(io.StringIO(exported), delimiter=";") if line}
     assert table[BIG][-1] == str(n) and set(table[SMALL][2:]) <= {"–", ""}
     unit_csv = client.get(f"/portal/resultat/enheter/{BIG}/tabeller.csv?survey={template}").content.decode()
     assert str(n) in unit_csv

@@ -129,8 +129,9 @@ def test_the_pdf_excel_and_csv_show_the_same_numbers(
             key
         )
         csv_row = next(line for line in csv_lines if line.lstrip('"').startswith(value["label"]))
-        cells = [c.strip('"') for c in re.split(r"[;,](?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", csv_row)]
-        assert cells[1:5] == [str(round(value[f], 1)) for f in ("estimate", "ci_low", "ci_high")] + [n], (
+        cells = [c.strip('"') for c in re.split(r";(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", csv_row)]
+        shown = [str(round(value[f], 1)).replace(".", ",") for f in ("estimate", "ci_low", "ci_high")]
+        assert cells[1:5] == [*shown, n], (
             key,
             cells,
         )

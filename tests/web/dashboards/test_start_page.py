@@ -261,6 +261,6 @@ def test_an_analyst_sees_the_units_that_differ_clearly_from_their_siblings_as_th
     table = client.get("/portal/resultat/export.csv", {"survey": "nki", "period": PERIOD}).content.decode()
     header, *lines = [line for line in table.splitlines() if line.count(";") >= 8 or line.count(",") >= 8]
     assert "Avviker tydligt från jämförbara enheter" in header
-    assert any(line.split(",")[0] == low and line.rstrip().endswith("under") for line in lines)
+    assert any(line.split(";")[0] == low and line.rstrip().endswith("under") for line in lines)
     manager = _section(_page(personas["manager_b"]), "nki")
     assert "avviker tydligt" not in manager  # a unit manager's start page is about her units
