@@ -115,7 +115,7 @@ def you_said_we_did(unit: Unit, start: date, end: date, *, language: str = "sv")
     rows = [
         {
             "root_cause": cause,
-            "label": labels.get(cause, "–"),
+            "label": labels.get(cause) or (_("No root cause given") if cause == "__none__" else cause),
             "cases": count,
             "improvements": actions.get(cause, []),
         }

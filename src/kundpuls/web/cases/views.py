@@ -211,16 +211,16 @@ def summary(request: HttpRequest, code: str) -> HttpResponse:
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["unit", "start", "end", "root_cause", "label", "cases", "improvements"])
+        english = get_language() == "en"
+        writer = csv.writer(buffer, delimiter="," if english else ";")  # as a spreadsheet reads it
+        writer.writerow([_("Unit"), _("From"), _("To"), _("Root cause"), _("Closed cases"), _("What we did")])
         for row in data["by_root_cause"]:
             writer.writerow(
                 csv_row(
                     [
-                        unit.code,
+                        unit.name,
                         start,
                         end,
-                        row["root_cause"],
                         row["label"],
                         row["cases"],
                         " | ".join(row["improvements"]),
