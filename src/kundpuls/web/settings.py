@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # intcomma: 14 993 svar, grouped as the page's language groups
     "axes",
     # Invitations (issue 4): the app and its background tasks (worker: `kundpuls worker`).
     "kundpuls.web.invitations",

@@ -57,7 +57,11 @@ def test_template_edited_published_and_answered(personas: dict[str, Any]) -> Non
 
     question = drafts.question_of(_draft("nps_soder"), "rekommendera")
     url = "/portal/enkater/nps_soder/redigera/fraga/rekommendera/"
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    heading = page.content.decode().split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert heading.startswith("Frågan ”Hur troligt är det att du skulle rekommendera oss")  # its text, then
+    assert "nyckel rekommendera" in heading  # the key, for the people who write conditions
     saved = client.post(
         url,
         _form_data(

@@ -24,6 +24,8 @@ def test_the_survey_list_shows_the_status_in_swedish(personas: dict[str, Any]) -
     html = _client(personas).get("/portal/enkater/").content.decode()
     assert "<td>publicerad</td>" in html
     assert "<td>published</td>" not in html
+    row = html[html.index('href="/portal/enkater/nps/"') :]
+    assert "<td>Exempelby kommun</td>" in row[: row.index("</tr>")]  # the owner by name, not EXK
 
 
 def test_the_survey_list_counts_open_links_and_responses_per_unit(personas: dict[str, Any]) -> None:
@@ -98,5 +100,5 @@ def test_the_survey_list_counts_a_surveys_own_units_never_another_organisations_
     page = client.get("/portal/enkater/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "RGX" in html  # the region's draft is listed
+    assert f"<td>{region.name}</td>" in html  # the region's draft is listed, its owner by name
     assert municipal.unit.name not in html, "a municipal unit is listed under the region's nki"

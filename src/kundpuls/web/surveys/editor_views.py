@@ -287,6 +287,7 @@ def editor_question(request: HttpRequest, key: str, question: str) -> HttpRespon
         "form": form,
         "kind": TYPE_LABELS[kind],
         "question_key": question,
+        "question_text": _shown(stored.get("text")) or question,
         "english": "en" in data.get("languages", []),
         "readings": readings(form.picked() if form.showing_values else stored.get("show_if"), data),
     }

@@ -104,6 +104,7 @@ def survey_rows() -> list[dict[str, Any]]:
                 "url_key": survey.url_key,
                 "title": survey.title,
                 "owner": survey.owner.code,
+                "owner_name": survey.owner.name,
                 "versions": len(versions),
                 "published_version": max(published) if published else None,
                 "status": _status(survey.closed_at is not None, bool(published)),
