@@ -122,16 +122,28 @@ def test_the_download_is_a_zip_of_data_and_codebook_and_a_small_group_is_refused
     manager = _client(personas, "manager_a")
     page = manager.get(url).content.decode()
     assert "Hemtjänst Norr" in page and "Huvudbiblioteket" not in page  # only units she may export
-    response = manager.post(url, {"format": "sav", "unit": "VOF-HT-N", "from": "2025-01", "to": "2025-03"})
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
-    assert names == ["nki-VOF-HT-N-svar.sav", "nki-VOF-HT-N-svar-kodbok.csv"]
     refused = _client(personas, "analyst").post(url, {"format": "csv", "unit": "EXK", "from": "", "to": ""})
     assert refused.status_code == 400
     assert (
         "anonymitetsgränsen" in refused.content.decode()
         and "Hemtjänst Söder 2025-Q" in refused.content.decode()
     )
+    form = {"format": "sav", "unit": "VOF-HT-N", "from": "2025-01", "to": "2025-03"}
+    beside = manager.post(url, form)  # Hemtjänst minus her unit is Hemtjänst Söder's few
+    assert beside.status_code == 400 and "Hemtjänst 2025-Q1" in beside.content.decode()
+    Response.objects.filter(unit__code="VOF-HT-S").delete()
+    response = manager.post(url, form)
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert names == ["nki-VOF-HT-N-svar.sav", "nki-VOF-HT-N-svar-kodbok.csv"]
+    cut = manager.post(url, form | {"from": "2025-02"})
+    assert (
+        cut.status_code == 400
+        and "2025-02" in cut.content.decode()
+        and "hela kvartal" in cut.content.decode()
+    )
+    beyond = manager.post(url, form | {"to": "9999-12"})
+    assert beyond.status_code == 400 and "9999-12" in beyond.content.decode()
     other = manager.post(url, {"format": "csv", "unit": "KFF-BIB-HUV"})
     assert other.status_code == 400  # not a unit she may choose
     bad_month = manager.post(url, {"format": "csv", "unit": "VOF-HT-N", "from": "2025-13"})

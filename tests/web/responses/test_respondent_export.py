@@ -180,7 +180,9 @@ def test_a_selection_that_would_reveal_a_small_group_is_refused_naming_it() -> N
         ("VOF-HT-S", "2025-Q2", "selected")
     }
     assert "VOF-HT-S" in str(info.value)
-    # the unit alone is fine; one month of the quarter leaves a group out that the quarter's results show
+    # without the small unit, the other alone is fine; one month of the quarter leaves a group out that the
+    # quarter's results show
+    Response.objects.filter(survey=survey, unit__code="VOF-HT-S").delete()
     assert (
         export_responses(survey, file_format="csv", actor=CLI, unit=Unit.objects.get(code="VOF-HT-N")).rows
         >= 7
@@ -188,27 +190,109 @@ def test_a_selection_that_would_reveal_a_small_group_is_refused_naming_it() -> N
     from kundpuls.web.responses.export import parse_month
 
     june = parse_month("2025-06", field="from")
-    may_to_june = Response.objects.filter(
-        survey=survey, unit__code="VOF-HT-N", submitted_at__gte=datetime(2025, 5, 1, tzinfo=UTC)
-    )
-    assert may_to_june.exists()
     Response.objects.filter(
-        survey=survey, unit__code="VOF-HT-N", submitted_at__lt=datetime(2025, 6, 1, tzinfo=UTC)
+        survey=survey, unit__code="VOF-HT-N", submitted_at__lt=datetime(2025, 5, 31, 22, tzinfo=UTC)
     ).exclude(
         pk__in=list(
             Response.objects.filter(
-                survey=survey, unit__code="VOF-HT-N", submitted_at__lt=datetime(2025, 6, 1, tzinfo=UTC)
+                survey=survey, unit__code="VOF-HT-N", submitted_at__lt=datetime(2025, 5, 31, 22, tzinfo=UTC)
             ).values_list("pk", flat=True)[:3]
         )
-    ).delete()  # April and May keep three responses
-    with pytest.raises(SelectionTooSmall) as left:
+    ).delete()  # April and May (Stockholm) keep three responses
+    north = Unit.objects.get(code="VOF-HT-N")
+    with pytest.raises(InvalidArgument) as cut:  # a file by quarter holds whole quarters
+        export_responses(survey, file_format="csv", actor=CLI, unit=north, first_month=june)
+    assert cut.value.field == "from" and "2025-04" in str(cut.value)
+    with pytest.raises(SelectionTooSmall) as left:  # June by month: the quarter minus June is three
         export_responses(
-            survey, file_format="csv", actor=CLI, unit=Unit.objects.get(code="VOF-HT-N"), first_month=june
+            survey, file_format="csv", actor=CLI, unit=north, first_month=june, precision="month"
         )
-    assert [(g["unit"], g["group"], g["n"]) for g in left.value.groups] == [("VOF-HT-N", "left_out", 3)]
+    assert ("VOF-HT-N", "2025-Q2", "left_out", 3) in [
+        (g["unit"], g["period"], g["group"], g["n"]) for g in left.value.groups
+    ]
     assert not AuditEvent.objects.filter(
         action="responses.export", target="nki", details__format="csv", details__first_month="2025-06"
     ).exists()
+
+
+@pytest.mark.django_db
+def test_a_file_holds_ended_periods_only_so_two_files_a_day_apart_tell_no_one_in_between(
+    settings: Any,
+) -> None:
+    """Before, the running quarter exported today and again tomorrow differed by the people who answered
+    in between, each with every answer."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    running = datetime(now.year, (timezone.localtime(now).month - 1) // 3 * 3 + 1, 1, tzinfo=UTC)
+    _load(
+        [UnitProfile(code="VOF-HT-N", volume=40)], start=datetime(running.year - 1, 1, 1, tzinfo=UTC), end=now
+    )
+    survey = Survey.objects.get(key="nki")
+    assert Response.objects.filter(survey=survey, submitted_at__gte=running).exists()
+    result = export_responses(survey, file_format="csv", actor=CLI, unit=Unit.objects.get(code="VOF-HT-N"))
+    rows = list(csv.DictReader(io.StringIO(result.content.decode("utf-8-sig"))))
+    assert rows and max(r["submitted"] for r in rows) < running.date().isoformat()  # the running quarter: out
+    with pytest.raises(InvalidArgument) as inside:
+        export_responses(
+            survey,
+            file_format="csv",
+            actor=CLI,
+            last_month=timezone.localtime(now).date().replace(day=1),
+            precision="month",
+        )
+    assert inside.value.field == "to"
+    assert "has not ended" in str(inside.value) or "inte har tagit slut" in str(inside.value)
+
+
+@pytest.mark.django_db
+def test_a_unit_file_is_refused_when_its_parent_minus_it_leaves_a_small_sibling() -> None:
+    """A child's file passed on its own groups, and the parent's quarter on the results page minus the file
+    gave the sibling's three; and a file by quarter of three quarters left a small fourth in the year."""
+    _load(
+        [UnitProfile(code="VOF-HT-N", volume=30), UnitProfile(code="VOF-HT-S", volume=1.0)],
+        start=datetime(2025, 4, 1, tzinfo=UTC),
+        end=datetime(2025, 6, 30, tzinfo=UTC),
+    )
+    survey = Survey.objects.get(key="nki")
+    south = Response.objects.filter(survey=survey, unit__code="VOF-HT-S").count()
+    assert 0 < south < 7
+    with pytest.raises(SelectionTooSmall) as sibling:
+        export_responses(survey, file_format="csv", actor=CLI, unit=Unit.objects.get(code="VOF-HT-N"))
+    found = {(g["unit"], g["period"], g["group"], g["n"]) for g in sibling.value.groups}
+    assert ("VOF-HT", "2025-Q2", "left_out", south) in found and (
+        "VOF-HT",
+        "2025",
+        "left_out",
+        south,
+    ) in found
+    Response.objects.filter(survey=survey, unit__code="VOF-HT-S").delete()
+    assert export_responses(survey, file_format="csv", actor=CLI, unit=Unit.objects.get(code="VOF-HT-N")).rows
+
+    _load(
+        [UnitProfile(code="VOF-HT-N", volume=1.0)],
+        start=datetime(2025, 10, 1, tzinfo=UTC),
+        end=datetime(2025, 12, 31, tzinfo=UTC),
+        seed=9,
+    )
+    fourth = Response.objects.filter(survey=survey, submitted_at__gte=datetime(2025, 9, 30, 22, tzinfo=UTC))
+    assert 0 < fourth.count() < 7
+    from kundpuls.web.responses.export import parse_month
+
+    with pytest.raises(SelectionTooSmall) as year:
+        export_responses(survey, file_format="csv", actor=CLI, last_month=parse_month("2025-09", field="to"))
+    assert ("VOF-HT-N", "2025", "left_out", fourth.count()) in {
+        (g["unit"], g["period"], g["group"], g["n"]) for g in year.value.groups
+    }
+
+
+def test_months_outside_1990_to_2100_are_refused_by_name() -> None:
+    from kundpuls.web.responses.export import parse_month
+
+    for text in ("9999-12", "0001-01", "1989-12", "2101-01"):
+        with pytest.raises(InvalidArgument) as wrong:
+            parse_month(text, field="to")
+        assert wrong.value.field == "to" and text in str(wrong.value)
 
 
 @pytest.mark.django_db

@@ -4,10 +4,9 @@ erasing responses, and keeping the analytics lake in step with the database (wit
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -36,6 +35,7 @@ from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, require, require_organisation, require_some_unit
 from kundpuls.web.org.tenancy import organisation_ids_of
 from kundpuls.web.responses import export as export_module
+from kundpuls.web.responses import export_rule
 from kundpuls.web.responses.erasure import PARTICIPANTS, ErasurePlan, Subject, plan_erasure
 from kundpuls.web.responses.lake_source import published_item_metadata, response_fetcher
 from kundpuls.web.responses.models import ContactDetails, Response
@@ -389,14 +389,10 @@ def export_responses(
     if version is None:
         raise NotFound(_("survey: %(key)r has no published version") % {"key": survey.key})
     definition = definition_of(version)
-    chosen = Response.objects.filter(survey=survey, unit__path__startswith=scope.path)
-    zone = timezone.get_current_timezone()
-    if first_month is not None:
-        chosen = chosen.filter(submitted_at__gte=datetime.combine(first_month, time(0), zone))
-    if last_month is not None:
-        chosen = chosen.filter(
-            submitted_at__lt=datetime.combine(export.month_after(last_month), time(0), zone)
-        )
+    first, end = export_rule.selection_window(first_month, last_month, precision, timezone.now())
+    chosen = Response.objects.filter(survey=survey, unit__path__startswith=scope.path, submitted_at__lt=end)
+    if first is not None:
+        chosen = chosen.filter(submitted_at__gte=first)
     responses = list(chosen.select_related("unit").order_by("submitted_at", "pk"))
     if not responses:
         raise NotFound(
@@ -406,18 +402,18 @@ def export_responses(
     for unit_of_row in {r.unit_id: r.unit for r in responses}.values():
         require(actor, Capability.EXPORT, unit_of_row)
     threshold = survey_thresholds(definition, setting=settings.KUNDPULS_ANONYMITY_THRESHOLD).groups
-    selected = Counter((r.unit.code, export.period_of(r.submitted_at, precision)) for r in responses)
-    periods = {period for _, period in selected}
-    start, end = export.period_bounds(responses[0].submitted_at, responses[-1].submitted_at, precision)
-    everything = Response.objects.filter(
-        survey=survey, unit__path__startswith=scope.path, submitted_at__gte=start, submitted_at__lt=end
-    )
-    visible = Counter(
-        (code, period)
-        for code, moment in everything.values_list("unit__code", "submitted_at")
-        if (period := export.period_of(moment, precision)) in periods
-    )
-    problems = export.small_groups(dict(selected), dict(visible), threshold)
+    last_year = export_rule.enclosing_start(responses[-1].submitted_at)
+    everything = list(
+        Response.objects.filter(
+            survey=survey,
+            submitted_at__gte=export_rule.enclosing_start(responses[0].submitted_at),
+            submitted_at__lt=last_year.replace(year=last_year.year + 1),
+        ).values_list("unit__path", "submitted_at")
+    )  # every number the results show of the years the file touches, the running period's included
+    selected = [(r.unit.path, r.submitted_at) for r in responses]
+    on_paths = {int(pk) for path, _ in everything for pk in path.strip("/").split("/") if pk}
+    codes = {str(pk): code for pk, code in Unit.objects.filter(pk__in=on_paths).values_list("pk", "code")}
+    problems = export_rule.groups_too_small(selected, everything, threshold, precision, codes)
     if problems:
         raise export.SelectionTooSmall(problems, threshold)
     table = export.export_table(definition, responses, precision)

@@ -178,18 +178,26 @@ def export_table(
     return ExportTable(columns, rows, units)
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2100  # the import's earliest date; no month a time zone cannot hold
+
+
 def parse_month(text: str | None, *, field: str) -> date | None:
-    """``YYYY-MM`` as the first day of that month; :class:`InvalidArgument` names ``field`` and the value."""
+    """``YYYY-MM`` as the first day of that month (years 1990–2100); :class:`InvalidArgument` names
+    ``field`` and the value."""
     if text is None or not str(text).strip():
         return None
     try:
         year, month = str(text).strip().split("-")
         if len(year) != 4 or len(month) != 2:
             raise ValueError(text)
-        return date(int(year), int(month), 1)
+        found = date(int(year), int(month), 1)
+        if not EARLIEST_YEAR <= found.year <= LATEST_YEAR:
+            raise ValueError(text)
+        return found
     except ValueError:
         raise InvalidArgument(
-            _("%(field)s: %(value)r is not a month (YYYY-MM)") % {"field": field, "value": str(text)[:40]},
+            _("%(field)s: %(value)r is not a month (YYYY-MM, 1990–2100)")
+            % {"field": field, "value": str(text)[:40]},
             field=field,
             value=str(text)[:40],
         ) from None
@@ -223,34 +231,6 @@ def period_of(moment: datetime, precision: str) -> str:
     if precision == "month":
         return f"{start.year}-{start.month:02d}"
     return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-
-
-def small_groups(
-    selected: dict[tuple[str, str], int], visible: dict[tuple[str, str], int], threshold: int
-) -> list[dict[str, Any]]:
-    """The unit × period groups that would reveal fewer than ``threshold`` respondents: a group of the
-    file itself, or what the results of the whole period (``visible``, which the person already sees)
-    minus the file leave — the difference of two allowed numbers is a group too."""
-    problems = []
-    for (unit, period), total in sorted(visible.items()):
-        chosen = selected.get((unit, period), 0)
-        for what, n in (("selected", chosen), ("left_out", total - chosen)):
-            if 0 < n < threshold:
-                problems.append({"unit": unit, "period": period, "group": what, "n": n})
-    return problems
-
-
-def period_bounds(first: datetime, last: datetime, precision: str) -> tuple[datetime, datetime]:
-    """The start of ``first``'s quarter (or month) and the end of ``last``'s (local time)."""
-    zone = timezone.get_current_timezone()
-    start = period_start(first, precision)
-    end = period_start(last, precision)
-    if precision != "month":
-        end = date(end.year, end.month + 2, 1)
-    return (
-        datetime.combine(start, datetime.min.time(), zone),
-        datetime.combine(month_after(end), datetime.min.time(), zone),
-    )
 
 
 @dataclass(frozen=True)
