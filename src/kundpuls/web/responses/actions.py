@@ -364,10 +364,11 @@ def export_responses(
 
     The selection is the survey's responses in ``unit``'s subtree (default: the whole organisation of the
     survey) submitted from ``first_month`` to ``last_month`` (inclusive, local time). Needs ``export`` on
-    every unit with a response in it (and on ``unit``). The file tells the time of a response only as its
-    quarter, or its month with ``precision="month"``. Refused (:class:`SelectionTooSmall`) when a unit ×
-    quarter (or month) group of the file, or the rest of such a period the file leaves out, holds fewer
-    respondents than the survey's anonymity threshold. An audit event records who exported what (never
+    every unit with a response in it (and on ``unit``). The file holds ended periods only and tells the time
+    of a response only as its quarter, or its month with ``precision="month"``. Refused
+    (:class:`SelectionTooSmall`) when a group of the file, or what it leaves of any number the results
+    show (a roll-up above, the quarter or year around), holds fewer respondents than the survey's anonymity
+    threshold (:mod:`kundpuls.web.responses.export_rule`). An audit event records who exported what (never
     an answer).
     """
     from kundpuls.reports.anonymity import survey_thresholds
