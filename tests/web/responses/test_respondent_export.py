@@ -217,22 +217,21 @@ def test_a_selection_that_would_reveal_a_small_group_is_refused_naming_it() -> N
 
 @pytest.mark.django_db
 def test_a_file_holds_ended_periods_only_so_two_files_a_day_apart_tell_no_one_in_between(
-    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Before, the running quarter exported today and again tomorrow differed by the people who answered
     in between, each with every answer."""
     from django.utils import timezone
 
-    now = timezone.now()
-    running = datetime(now.year, (timezone.localtime(now).month - 1) // 3 * 3 + 1, 1, tzinfo=UTC)
-    _load(
-        [UnitProfile(code="VOF-HT-N", volume=40)], start=datetime(running.year - 1, 1, 1, tzinfo=UTC), end=now
-    )
+    now = datetime(2026, 5, 20, 12, tzinfo=UTC)  # the clock, the only thing patched: seven weeks into Q2
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    running = datetime(2026, 3, 31, 22, tzinfo=UTC)  # 2026-04-01 in Stockholm
+    _load([UnitProfile(code="VOF-HT-N", volume=40)], start=datetime(2025, 1, 1, tzinfo=UTC), end=now)
     survey = Survey.objects.get(key="nki")
     assert Response.objects.filter(survey=survey, submitted_at__gte=running).exists()
     result = export_responses(survey, file_format="csv", actor=CLI, unit=Unit.objects.get(code="VOF-HT-N"))
     rows = list(csv.DictReader(io.StringIO(result.content.decode("utf-8-sig"))))
-    assert rows and max(r["submitted"] for r in rows) < running.date().isoformat()  # the running quarter: out
+    assert rows and max(r["submitted"] for r in rows) == "2026-01-01"  # Q1 2026 in, the running quarter out
     with pytest.raises(InvalidArgument) as inside:
         export_responses(
             survey,
