@@ -10,7 +10,7 @@ the survey's threshold:
 2. **Whole periods.** A file by quarter holds whole quarters: April–May and April alone would each pass a
    quarter's rule, and their difference is May. A file by month holds whole months by construction.
 3. **The file's groups.** Every unit × period (the file's precision) of the file holds 0 or at least the
-   threshold, and so does what the period's results show of that unit beyond the file.
+   threshold (what a period's results show beyond the file is rule 4: a file holds whole periods).
 4. **What is left of every enclosing number.** For every unit above or at a unit of the file (its roll-up:
    the unit and everything under it) and every period the results show that holds a period of the file
    (the quarter and year of a month, the year of a quarter), the respondents the file leaves out of that
@@ -114,7 +114,8 @@ def groups_too_small(
     precision: str,
     codes: Mapping[str, str],
 ) -> list[dict[str, Any]]:
-    """The groups a file of ``selected`` rows would reveal below ``threshold`` (rules 3 and 4 above).
+    """The groups a file of ``selected`` rows would reveal below ``threshold`` (rules 3 and 4 above; the
+    selection is whole periods of a whole subtree, rules 1 and 2).
 
     ``everything`` holds every row of the survey's organisation in the years the file touches (the file's
     rows among them); ``codes`` maps a unit's primary key (as text) to its code. Each problem names the
@@ -123,11 +124,9 @@ def groups_too_small(
     """
     problems: dict[tuple[str, str, str], int] = {}
     own = Counter((path_segments(p)[-1], period_of(m, precision)) for p, m in selected)
-    own_all = Counter((path_segments(p)[-1], period_of(m, precision)) for p, m in everything)
     for (unit, period), n in own.items():
-        for what, size in (("selected", n), ("left_out", own_all[(unit, period)] - n)):
-            if 0 < size < threshold:
-                problems[(unit, period, what)] = size
+        if n < threshold:
+            problems[(unit, period, "selected")] = n
     levels = ENCLOSING[precision]
     in_file, shown = _counts(selected, levels), _counts(everything, levels)
     for (unit, period), n in in_file.items():
