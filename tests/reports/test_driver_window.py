@@ -127,14 +127,16 @@ def test_advice_from_a_unit_above_names_that_unit_in_every_sentence(report_all: 
 
     small = replace(own, unit_code="SMALL", unit_name="Lilla enheten")
     intro = advice_intro(small)
-    assert intro.startswith("Lilla enheten har för få svar för en egen drivkraftsanalys (minst 50")
+    assert intro.startswith(
+        "Lilla enheten har ingen egen drivkraftsanalys för de här månaderna (den kräver minst 50"
+    )
     assert "prioriteringsmatrisen gäller Alla, 2025-01–2025-12 (n = 200)" in intro
     assert improvement_sentences(small) == [
         "Tillgänglighet: index 55,0 av 100 för Alla (2025-01–2025-12); höjs det 5 enheter väntas NKI öka "
         "1,9 enheter."
     ]
     assert unit_summary(small).endswith("; förbättra Tillgänglighet först (drivkrafterna för Alla).")
-    assert "too few answers for a driver analysis of its own" in advice_intro(small, "en")
+    assert "has no driver analysis of its own" in advice_intro(small, "en")
 
 
 def test_a_unit_where_no_one_answered_in_the_window_gets_no_advice(small_lake: SmallLake) -> None:

@@ -154,9 +154,9 @@ MESSAGES: dict[str, str] = {
         "n = {n}): areas that matter much for the whole but score low, most important first."
     ),
     "improve_window_above": (
-        "{unit} has too few answers for a driver analysis of its own (at least {least} in the 12 months), so "
-        "the priority matrix is that of {scope} for {window} (n = {n}): areas that matter much there but "
-        "score low, most important first."
+        "{unit} has no driver analysis of its own for these months (it needs at least {least} complete "
+        "answers and every month shown), so the priority matrix is that of {scope} for {window} (n = {n}): "
+        "areas that matter much there but score low, most important first."
     ),
     "improve_area": (
         "{area}: index {score} of 100 for {scope} ({window}); raising it by 5 points is expected to raise "
