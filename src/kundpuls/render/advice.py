@@ -1,8 +1,8 @@
 """What to improve first, in words: the same sentences on the unit page and in its PDF.
 
 The areas in the priority matrix's "Prioritera" quadrant, the most important first. The matrix may be of
-the unit itself or, when the unit has no driver analysis of its own (fewer than 50 complete answers, or a month of the window not shown), of its nearest
-unit above with enough (:func:`kundpuls.reports.driver_window.drivers_in_window`); the words then name
+the unit itself or, when the unit has no driver analysis of its own (fewer than 50 complete answers, or a
+month of the window not shown), of its nearest unit above with enough (:func:`kundpuls.reports.driver_window.drivers_in_window`); the words then name
 that unit at every area, so that its index is never read as the unit's own.
 """
 
