@@ -2,8 +2,9 @@
 
 The areas in the priority matrix's "Prioritera" quadrant, the most important first. The matrix may be of
 the unit itself or, when the unit has no driver analysis of its own (fewer than 50 complete answers, or a
-month of the window not shown), of its nearest unit above with enough (:func:`kundpuls.reports.driver_window.drivers_in_window`); the words then name
-that unit at every area, so that its index is never read as the unit's own.
+month of the window not shown), of its nearest unit above with enough
+(:func:`kundpuls.reports.driver_window.drivers_in_window`); the words then name that unit at every area,
+so that its index is never read as the unit's own.
 """
 
 from __future__ import annotations
