@@ -83,26 +83,26 @@ def missing(part: str, path: Path | None = None) -> str | None:
 
 TARGET = 0.85
 # The documented floor (docs/comments.md): (precision, recall) per part, theme and polarity;
-# tests/text/test_comment_benchmark.py keeps them. "heldout": the seventh round's single measurement (ids
-# 7001 on, 528 comments, 2026-12-06) with this reader, rounded down to 0.01, less 0.02; the sixth round's
+# tests/text/test_comment_benchmark.py keeps them. "heldout": the eighth round's single measurement (ids
+# 8001 on, 520 comments, 2026-12-07) with this reader, rounded down to 0.01, less 0.02; the seventh round's
 # floors went with it into the tuning part. "tuning": the reader on the comments it learnt from, rounded
 # down to 0.05.
 FLOORS: dict[str, dict[str, tuple[float, float]]] = {
     "heldout": {
-        "bemotande": (0.75, 0.71),
-        "vantetid": (0.65, 0.71),
-        "tillganglighet": (0.78, 0.67),
-        "information": (0.68, 0.59),
-        "kompetens": (0.73, 0.54),
-        "pris": (0.93, 0.79),
-        "lokaler": (0.83, 0.75),
-        "digitala_tjanster": (0.84, 0.82),
-        "parkering": (0.88, 0.58),
-        "kontinuitet": (0.81, 0.84),
-        "kollektivtrafik": (0.92, 0.96),
-        "praise": (0.84, 0.79),
-        "complaint": (0.82, 0.86),
-        "neutral": (0.83, 0.81),
+        "bemotande": (0.81, 0.79),
+        "vantetid": (0.83, 0.71),
+        "tillganglighet": (0.71, 0.77),
+        "information": (0.83, 0.75),
+        "kompetens": (0.66, 0.61),
+        "pris": (0.92, 0.89),
+        "lokaler": (0.91, 0.80),
+        "digitala_tjanster": (0.93, 0.83),
+        "parkering": (0.96, 0.92),
+        "kontinuitet": (0.83, 0.86),
+        "kollektivtrafik": (0.94, 0.90),
+        "praise": (0.91, 0.82),
+        "complaint": (0.87, 0.93),
+        "neutral": (0.89, 0.87),
     },
     "tuning": {
         "bemotande": (0.95, 0.95),
