@@ -22,6 +22,12 @@ from system_tools import require_module, unavailable
 _DATA_DIR = Path(tempfile.mkdtemp(prefix="kundpuls-test-"))
 (_DATA_DIR / "static").mkdir()
 os.environ.setdefault("KUNDPULS_DATA_DIR", str(_DATA_DIR))
+# The comment reader's vectors outlive one run (a cache keyed by the text): the PostgreSQL run after the
+# SQLite one, and the next run in this checkout, read them instead of encoding every comment again.
+os.environ.setdefault(
+    "KUNDPULS_COMMENT_VECTORS",
+    str(Path(__file__).resolve().parents[1] / "var" / "test-comment-vectors.sqlite3"),
+)
 os.environ.setdefault("KUNDPULS_SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
 os.environ.setdefault("KUNDPULS_LAKE_SETTLE_SECONDS", "0")  # tests sync right after their own commits
 os.environ.setdefault("KUNDPULS_LAKE_REFRESH_SECONDS", "0")  # ... and see them on the next results page

@@ -183,6 +183,14 @@ def lake_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path(env.get("KUNDPULS_LAKE_DIR") or data_dir(env) / "lake").expanduser().resolve()
 
 
+def comment_vectors(env: Mapping[str, str] | None = None) -> Path:
+    """The comment reader's vector store: ``KUNDPULS_COMMENT_VECTORS``, default
+    ``DATA_DIR/cache/comment-vectors.sqlite3`` (a cache: deleting it costs only encoding again)."""
+    env = os.environ if env is None else env
+    default = data_dir(env) / "cache" / "comment-vectors.sqlite3"
+    return Path(env.get("KUNDPULS_COMMENT_VECTORS") or default).expanduser().resolve()
+
+
 def anonymity_threshold(env: Mapping[str, str] | None = None) -> int:
     """``KUNDPULS_ANONYMITY_THRESHOLD`` (default 7; needs no secret, no Django): the installation's floor.
 

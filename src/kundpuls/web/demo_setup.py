@@ -11,6 +11,7 @@ from kundpuls.web.org.demo import load_demo_organisation
 from kundpuls.web.responses.actions import sync_to_lake
 from kundpuls.web.responses.demo import load_demo_responses
 from kundpuls.web.surveys.demo import load_demo_surveys
+from kundpuls.web.themes.vectors import encode_lake_comments
 
 
 def _sync_lake() -> dict[str, Any]:
@@ -23,6 +24,7 @@ STEPS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
     ("surveys", load_demo_surveys),
     ("responses", load_demo_responses),
     ("lake", _sync_lake),
+    ("comments", encode_lake_comments),  # the comment reader's vectors, so no page waits for them
     ("follow-up", load_demo_cases),
     ("goals", load_demo_goals),
 )

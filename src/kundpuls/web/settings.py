@@ -8,7 +8,7 @@ from typing import Any
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
-from kundpuls.config import get_config
+from kundpuls.config import comment_vectors, get_config
 
 CONFIG = get_config()
 WEB_DIR = Path(__file__).resolve().parent
@@ -22,6 +22,8 @@ KUNDPULS_ANONYMITY_THRESHOLD = CONFIG.anonymity_threshold
 KUNDPULS_LAKE_DIR = CONFIG.lake_dir
 KUNDPULS_LAKE_SETTLE_SECONDS = CONFIG.lake_settle_seconds
 KUNDPULS_LAKE_REFRESH_SECONDS = CONFIG.lake_refresh_seconds
+# the comment reader's vectors, shared by every process and kept across restarts (kundpuls.text.meaning)
+KUNDPULS_COMMENT_VECTORS = comment_vectors()
 # follow-up cases: days a closed case keeps the respondent's contact details (issue 10)
 KUNDPULS_CASE_CONTACT_RETENTION_DAYS = CONFIG.case_contact_retention_days
 # days the contact details of a consenting respondent whose answers opened no case are kept (issue 17)

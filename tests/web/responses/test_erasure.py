@@ -16,8 +16,10 @@ from django.test import Client
 from tests.system_tools import require_tool
 from typer.testing import CliRunner
 
+from kundpuls.analytics.lake.erasure import comment_texts
 from kundpuls.errors import PermissionDenied
 from kundpuls.reports import cache as report_cache
+from kundpuls.text import meaning
 from kundpuls.web.org.actors import CLI
 from kundpuls.web.responses.actions import erase, submit_response, sync_to_lake
 from kundpuls.web.responses.erasure import AmbiguousReceipt, parse_subject, plan_erasure
@@ -132,6 +134,10 @@ def test_erasure_leaves_no_trace_in_database_lake_cache_or_report(lake_dir: Path
     assert MARKER in before  # the report shows the comment, so its absence later means something
     assert _rows_mentioning(MARKER) and _rows_mentioning(EMAIL) and _lake_mentions(lake_dir, MARKER)
     assert _cache_mentions(MARKER)
+    store = meaning.current_store()
+    assert store is not None  # the web project keeps the comment reader's vectors on disk
+    key = meaning.store_key(next(t for t in comment_texts(lake_dir) if MARKER in t))
+    assert not meaning.available() or store.get([key])  # the report read the comment: its vector is kept
 
     result = erase(parse_subject(str(target)), actor=CLI)
 
@@ -141,6 +147,7 @@ def test_erasure_leaves_no_trace_in_database_lake_cache_or_report(lake_dir: Path
     assert _rows_mentioning(EMAIL) == {} and _rows_mentioning(PHONE) == {}
     assert _lake_mentions(lake_dir, MARKER) == 0
     assert _cache_mentions(MARKER) == 0
+    assert store.get([key]) == {}  # nor is the vector derived from it
     after = _report_text(tmp_path, "after")
     assert MARKER not in after
     assert Response.objects.filter(unit__code="VOF-HT-N").count() >= 10

@@ -100,6 +100,33 @@ def erase_responses(
     )
 
 
+def comment_texts(
+    lake_dir: str | os.PathLike[str] | LakeLocation,
+    submission_ids: Iterable[str] | None = None,
+    *,
+    filesystem: Any = None,
+) -> list[str]:
+    """The texts of the lake's comments of these submissions (None: of every submission).
+
+    Read before :func:`erase_responses`, so that what was derived from an erased comment outside the lake
+    (the comment reader's vectors, :func:`kundpuls.text.meaning.forget`) is removed by its text.
+    """
+    location = lake_location(lake_dir, filesystem=filesystem)
+    wanted = None if submission_ids is None else pa.array(submission_keys(submission_ids), pa.string())
+    if wanted is not None and not len(wanted):
+        return []
+    texts: list[str] = []
+    manifest = read_current_manifest(location)
+    for file in manifest.table_files("comments"):
+        table = pq.read_table(
+            location.path(file.path), columns=["submission_id", "text"], filesystem=location.filesystem
+        )
+        if wanted is not None:
+            table = table.filter(pc.is_in(table.column("submission_id"), value_set=wanted))
+        texts += [str(t) for t in table.column("text").to_pylist() if t is not None]
+    return texts
+
+
 def compact_lake(
     lake_dir: str | os.PathLike[str] | LakeLocation, *, min_files: int = 2, filesystem: Any = None
 ) -> CompactionReport:

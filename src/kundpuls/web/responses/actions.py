@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kundpuls.analytics.lake.erasure import ErasureReport, erase_responses
+from kundpuls.analytics.lake.erasure import ErasureReport, comment_texts, erase_responses
 from kundpuls.analytics.lake.manifest import lake_location, manifest_exists, read_manifest
 from kundpuls.analytics.lake.migration import rebuild_lake
 from kundpuls.analytics.lake.sync import SyncReport, sync_lake
@@ -28,6 +28,7 @@ from kundpuls.instruments import (
     validate_answers,
 )
 from kundpuls.reports import cache as report_cache
+from kundpuls.text import meaning
 from kundpuls.text.redaction import redact
 from kundpuls.web.org.actions import record_audit
 from kundpuls.web.org.actors import Actor
@@ -522,8 +523,10 @@ def _erase_from_lake(submission_ids: tuple[str, ...]) -> ErasureReport | None:
     location = lake_location(str(settings.KUNDPULS_LAKE_DIR))
     if not submission_ids or not manifest_exists(location):
         return None
+    texts = comment_texts(location, submission_ids)
     report = erase_responses(location, submission_ids)
     report_cache.clear()  # results computed from the erased rows (comments included) are forgotten
+    meaning.forget(texts)  # and so are the comment reader's vectors of the erased comments
     return report
 
 

@@ -6,3 +6,18 @@ class ThemesConfig(AppConfig):
     name = "kundpuls.web.themes"
     label = "themes"
     verbose_name = _("Comment themes")
+
+    def ready(self) -> None:
+        """Keep the comment reader's vectors on disk, shared by the installation's processes."""
+        import logging
+        import sqlite3
+
+        from django.conf import settings
+
+        from kundpuls.text import meaning
+
+        try:
+            meaning.use_store(settings.KUNDPULS_COMMENT_VECTORS)
+        except (OSError, sqlite3.Error) as error:  # a read-only data folder: vectors stay in the process
+            logging.getLogger(__name__).warning("comment vectors kept in memory only: %s", error)
+            meaning.use_store(None)
