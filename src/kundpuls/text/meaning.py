@@ -78,16 +78,17 @@ class VectorStore:
         self.path = Path(path)
         self.timeout = timeout
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
+        with contextlib.closing(self._connect()) as db, db:
+            db.execute("PRAGMA journal_mode=WAL")  # readers go on while a process writes
             db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=self.timeout)
 
     def get(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        """The stored vectors of ``keys`` (those not stored are left out)."""
+        """The stored vectors of ``keys`` (those not stored, or not readable now, are left out)."""
         found: dict[str, np.ndarray] = {}
-        with contextlib.closing(self._connect()) as db:
+        with contextlib.suppress(sqlite3.OperationalError), contextlib.closing(self._connect()) as db:
             for start in range(0, len(keys), self.CHUNK):
                 chunk = list(keys[start : start + self.CHUNK])
                 marks = ",".join("?" * len(chunk))
