@@ -93,7 +93,10 @@ def test_a_store_shares_vectors_between_processes_and_holds_no_text(tmp_path: Pa
         assert other.get([meaning.store_key(text)]).keys() == {meaning.store_key(text)}
         assert np.array_equal(meaning.encode([text]), vector)
         assert b"zqxplanted" not in path.read_bytes()
-        assert meaning.forget([text]) == 1  # an erased comment's vector goes
+        stored_bytes = vector[0].astype(np.float16).tobytes()
+        assert stored_bytes in b"".join(p.read_bytes() for p in path.parent.iterdir())
+        assert meaning.forget([text]) == 1  # an erased comment's vector goes, from the disk too
         assert len(other) == 0 and text not in meaning._CACHE
+        assert stored_bytes not in b"".join(p.read_bytes() for p in path.parent.iterdir())
     finally:
         meaning.use_store(previous.path if previous else None)

@@ -60,7 +60,7 @@ BATCH = 64
 VECTORS_FILE = "data/comments_tuning.vectors.npz"
 
 _LOCK = threading.RLock()
-"""Guards the cache and the engine (one text at a time through the C engine, which uses every core)."""
+"""Guards the cache and the engine (one batch at a time through the C engine, which uses every core)."""
 _CACHE: OrderedDict[str, np.ndarray] = OrderedDict()
 _STORE: list[VectorStore] = []
 
@@ -105,13 +105,16 @@ class VectorStore:
             db.executemany("INSERT OR IGNORE INTO vectors (key, vector) VALUES (?, ?)", data)
 
     def delete(self, keys: Sequence[str]) -> int:
-        """Remove the rows of ``keys``; returns how many were there."""
+        """Remove the rows of ``keys``, their bytes overwritten on disk; returns how many were there."""
         removed = 0
-        with contextlib.closing(self._connect()) as db, db:
-            for start in range(0, len(keys), self.CHUNK):
-                chunk = list(keys[start : start + self.CHUNK])
-                marks = ",".join("?" * len(chunk))
-                removed += db.execute(f"DELETE FROM vectors WHERE key IN ({marks})", chunk).rowcount
+        with contextlib.closing(self._connect()) as db:
+            db.execute("PRAGMA secure_delete=ON")  # the freed pages are zeroed, not left readable
+            with db:
+                for start in range(0, len(keys), self.CHUNK):
+                    chunk = list(keys[start : start + self.CHUNK])
+                    marks = ",".join("?" * len(chunk))
+                    removed += db.execute(f"DELETE FROM vectors WHERE key IN ({marks})", chunk).rowcount
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # and the log that held them is emptied
         return removed
 
     def __len__(self) -> int:
