@@ -279,7 +279,6 @@ def report(name: str, result: dict[str, Any], base: dict[str, Any], taxonomy: Ta
 def speed(rows: int, taxonomy: Taxonomy) -> dict[str, float]:
     """Comments per second of read_comments and of assign_themes alone, on synthetic comments."""
     from kundpuls.demo.comments import generate_comments
-
     from kundpuls.text import meaning
 
     texts = generate_comments(rows, seed=7)
@@ -495,7 +494,8 @@ def main() -> None:
         f"  speed on {rows:,} synthetic comments: read_comments {timing['read_per_s']:,.0f} comments/s "
         f"new, {timing['read_again_per_s']:,.0f}/s with their vectors kept "
         f"(the encoder {timing['encoder_share']:.0%} of the first time); "
-        f"assign_themes alone {timing['themes_per_s']:,.0f}/s (reading costs ×{1 / timing['ratio']:.1f} the time)"
+        f"assign_themes alone {timing['themes_per_s']:,.0f}/s "
+        f"(reading costs ×{1 / timing['ratio']:.1f} the time)"
     )
     result.update(
         misfiled=misfiled,
