@@ -496,6 +496,7 @@ def main() -> None:
         f"(the encoder {timing['encoder_share']:.0%} of the first time); "
         f"assign_themes alone {timing['themes_per_s']:,.0f}/s "
         f"(reading costs ×{1 / timing['ratio']:.1f} the time)"
+        f"(reading costs ×{1 / timing['ratio']:.1f} the time)"
     )
     result.update(
         misfiled=misfiled,
