@@ -80,7 +80,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "KUNDPULS_COMMENT_VECTORS",
         "the comment reader's vectors, shared by every process and kept across restarts (SQLite; a cache "
-        "that holds no text)",
+        "that holds a keyed hash of each comment and its vector, no text)",
         "`DATA_DIR/cache/comment-vectors.sqlite3`",
         _LAKE,
     ),

@@ -86,11 +86,12 @@ def test_a_store_shares_vectors_between_processes_and_holds_no_text(tmp_path: Pa
     text = "Bibliotekarien hittade exakt den bok jag sökte, zqxplanted"
     previous = meaning.current_store()
     try:
-        meaning.use_store(path)
+        meaning.use_store(path, secret=b"test-secret")
         vector = meaning.encode([text])
         meaning._CACHE.clear()  # a new process: nothing in memory
-        other = meaning.VectorStore(path)  # another process's view of the same file
-        assert other.get([meaning.store_key(text)]).keys() == {meaning.store_key(text)}
+        other = meaning.VectorStore(path, secret=b"test-secret")  # another process's view of the file
+        key = meaning.current_store().key(text)  # type: ignore[union-attr]
+        assert other.get([key]).keys() == {key}
         assert np.array_equal(meaning.encode([text]), vector)
         assert b"zqxplanted" not in path.read_bytes()
         stored_bytes = vector[0].astype(np.float16).tobytes()
@@ -98,5 +99,14 @@ def test_a_store_shares_vectors_between_processes_and_holds_no_text(tmp_path: Pa
         assert meaning.forget([text]) == 1  # an erased comment's vector goes, from the disk too
         assert len(other) == 0 and text not in meaning._CACHE
         assert stored_bytes not in b"".join(p.read_bytes() for p in path.parent.iterdir())
+        assert oct(path.stat().st_mode & 0o777) == "0o600"  # derived from what people wrote: owner only
+        # a process that read the comment before the erasure cannot write its vector back
+        other.put({key: vector[0]})
+        assert len(other) == 0
+        meaning.encode([text])
+        assert len(other) == 0 and text not in meaning._CACHE
+        # and without the installation's secret the key of a guessed text is not the stored one
+        assert meaning.VectorStore(path).key(text) != key
     finally:
-        meaning.use_store(previous.path if previous else None)
+        meaning._FORGOTTEN.discard(meaning.digest(text))
+        meaning.use_store(previous.path if previous else None, secret=previous.secret if previous else b"")

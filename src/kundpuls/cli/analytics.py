@@ -408,7 +408,7 @@ def erase(
 ) -> None:
     """Radera svar ur sjön (GDPR, gallring) / erase responses from the lake."""
     from kundpuls.analytics.lake.erasure import comment_texts, erase_responses
-    from kundpuls.config import comment_vectors
+    from kundpuls.config import comment_vectors, get_config
     from kundpuls.text import meaning
 
     lake = lake_or_default(lake)
@@ -422,13 +422,20 @@ def erase(
     except KundpulsError as error:
         fail(error, as_json=as_json)
     vectors = comment_vectors()  # the installation's store of the comment reader's vectors
+    removed = 0
     if vectors.exists():
-        meaning.use_store(vectors)
-    meaning.forget(texts)  # the comment reader's vectors of the erased comments
+        meaning.use_store(vectors, secret=get_config().secret_key.encode())
+        removed = meaning.forget(texts)  # the comment reader's vectors of the erased comments
+    elif texts:
+        typer.echo(
+            f"Ingen vektorlagring i {vectors} (KUNDPULS_COMMENT_VECTORS): inga kommentarsvektorer att radera "
+            f"/ no comment vector store there: none to erase",
+            err=True,
+        )
     if as_json:
-        emit_json(report.__dict__)
+        emit_json({**report.__dict__, "comment_vectors_erased": removed})
     else:
         typer.echo(
             f"{report.responses_erased} svar och {report.comments_erased} kommentarer raderade "
-            f"({report.partitions_rewritten} partitioner omskrivna)"
+            f"({report.partitions_rewritten} partitioner omskrivna, {removed} kommentarsvektorer)"
         )

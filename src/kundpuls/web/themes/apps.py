@@ -17,7 +17,7 @@ class ThemesConfig(AppConfig):
         from kundpuls.text import meaning
 
         try:
-            meaning.use_store(settings.KUNDPULS_COMMENT_VECTORS)
+            meaning.use_store(settings.KUNDPULS_COMMENT_VECTORS, secret=settings.SECRET_KEY.encode())
         except (OSError, sqlite3.Error) as error:  # a read-only data folder: vectors stay in the process
             logging.getLogger(__name__).warning("comment vectors kept in memory only: %s", error)
             meaning.use_store(None)
