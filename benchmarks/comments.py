@@ -84,7 +84,7 @@ def missing(part: str, path: Path | None = None) -> str | None:
 TARGET = 0.85
 # The documented floor (docs/comments.md): (precision, recall) per part, theme and polarity;
 # tests/text/test_comment_benchmark.py keeps them. "heldout": the eighth round's single measurement (ids
-# 8001 on, 520 comments, 2026-12-07) with this reader, rounded down to 0.01, less 0.02; the seventh round's
+# 8001 on, 518 comments, 2026-12-07) with this reader, rounded down to 0.01, less 0.02; the seventh round's
 # floors went with it into the tuning part. "tuning": the reader on the comments it learnt from, rounded
 # down to 0.05.
 FLOORS: dict[str, dict[str, tuple[float, float]]] = {
@@ -96,7 +96,7 @@ FLOORS: dict[str, dict[str, tuple[float, float]]] = {
         "kompetens": (0.66, 0.61),
         "pris": (0.92, 0.89),
         "lokaler": (0.91, 0.80),
-        "digitala_tjanster": (0.93, 0.83),
+        "digitala_tjanster": (0.93, 0.82),
         "parkering": (0.96, 0.92),
         "kontinuitet": (0.83, 0.86),
         "kollektivtrafik": (0.94, 0.90),

@@ -179,7 +179,7 @@ def forget(texts: Sequence[str]) -> int:
         for text in items:
             _CACHE.pop(text, None)
             _FORGOTTEN.add(digest(text))
-        store = _STORE[0] if _STORE else None
+        store = current_store()
         if store is None or not items:
             return 0
         keys = [store.key(t) for t in items] + sorted(_PENDING)
@@ -248,7 +248,7 @@ def encode(texts: Sequence[str]) -> np.ndarray:
             if text in _CACHE:
                 _CACHE.move_to_end(text)
                 found[text] = _CACHE[text]
-        store = _STORE[0] if _STORE else None
+        store = current_store()
     missing = [t for t in dict.fromkeys(items) if t not in found]
     if missing and store is not None:
         keys = {t: store.key(t) for t in missing}
