@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+import string
 import subprocess
 import uuid
 from pathlib import Path
@@ -128,7 +130,10 @@ def test_erasure_leaves_no_trace_in_database_lake_cache_or_report(lake_dir: Path
     for score in (7, 8, 9, 6, 8, 7, 9, 8, 7, 8):
         _submit(_answers(score, comment="Personalen var trevlig och hjälpsam."))
     target = uuid.uuid4()
-    _submit(_answers(8, comment=PLANTED, consent=True), submission=target)
+    # a text no earlier erasure forgot: an erased comment's vector is never kept again, in this process or
+    # in the store the test runs share (KUNDPULS_COMMENT_VECTORS)
+    planted = f"{PLANTED} {''.join(random.choices(string.ascii_lowercase, k=12))}"
+    _submit(_answers(8, comment=planted, consent=True), submission=target)
     sync_to_lake()
     before = _report_text(tmp_path, "before")
     assert MARKER in before  # the report shows the comment, so its absence later means something
@@ -147,7 +152,8 @@ def test_erasure_leaves_no_trace_in_database_lake_cache_or_report(lake_dir: Path
     assert _rows_mentioning(EMAIL) == {} and _rows_mentioning(PHONE) == {}
     assert _lake_mentions(lake_dir, MARKER) == 0
     assert _cache_mentions(MARKER) == 0
-    assert store.get([key]) == {} and len(store) > 0  # nor is the vector derived from it (the others stay)
+    assert store.get([key]) == {}  # nor is the vector derived from it
+    assert len(store) > 0 or not meaning.available()  # the other comments' vectors stay
     after = _report_text(tmp_path, "after")
     assert MARKER not in after
     assert Response.objects.filter(unit__code="VOF-HT-N").count() >= 10
