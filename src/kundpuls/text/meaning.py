@@ -45,7 +45,7 @@ import logging
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -103,6 +103,12 @@ class VectorStore:
         db.execute("PRAGMA secure_delete=ON")  # a deleted row's bytes are zeroed, not left in free pages
         return db
 
+    def _chunks(self, keys: Sequence[str]) -> Iterator[tuple[list[str], str]]:
+        """``keys`` in chunks of ``CHUNK``, each with its SQL placeholders (``?,?,…``)."""
+        for start in range(0, len(keys), self.CHUNK):
+            chunk = list(keys[start : start + self.CHUNK])
+            yield chunk, ",".join("?" * len(chunk))
+
     def key(self, text: str) -> str:
         """The key of ``text``: the hex HMAC-SHA-256, with the store's secret, of the encoder and the text."""
         return hmac.new(self.secret, f"{ENCODER}\n{text}".encode(), hashlib.sha256).hexdigest()
@@ -111,9 +117,7 @@ class VectorStore:
         """The stored vectors of ``keys`` (those not stored, or not readable now, are left out)."""
         found: dict[str, np.ndarray] = {}
         with contextlib.suppress(sqlite3.OperationalError), contextlib.closing(self._connect()) as db:
-            for start in range(0, len(keys), self.CHUNK):
-                chunk = list(keys[start : start + self.CHUNK])
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in self._chunks(keys):
                 for key, blob in db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk):
                     vector = np.frombuffer(blob, dtype=np.float16)
                     if vector.shape == (DIMENSIONS,):
@@ -137,9 +141,7 @@ class VectorStore:
         """
         removed = 0
         with contextlib.closing(self._connect()) as db, db:
-            for start in range(0, len(keys), self.CHUNK):
-                chunk = list(keys[start : start + self.CHUNK])
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in self._chunks(keys):
                 db.executemany("INSERT OR IGNORE INTO forgotten (key) VALUES (?)", [(k,) for k in chunk])
                 removed += db.execute(f"DELETE FROM vectors WHERE key IN ({marks})", chunk).rowcount
         return removed
