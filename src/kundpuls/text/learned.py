@@ -13,7 +13,8 @@ counts, and keeps the rules as its strongest evidence:
   whether the comment names a person in a service role or refers to one by pronoun (``data/person_cues.yaml``:
   how someone behaved or what they knew is often said with no theme word, but with the person), and **what
   the comment means**: its vector from a multilingual sentence encoder (:mod:`kundpuls.text.meaning`), so
-  that a theme said in words no list holds is still read (left out where the encoder cannot run here);
+  that a theme said in words no list holds is still read, and **how the tuning comments nearest in
+  meaning were labelled** (:class:`Neighbours`; both left out where the encoder cannot run here);
 - **one logistic regression per theme** (does the comment raise it?) and **one for the comment's
   polarity** (praise, complaint, neutral; multinomial, classes weighted); each theme is raised where its
   probability reaches its own threshold, chosen by grouped cross-validation on the tuning part
@@ -72,15 +73,15 @@ a wrong one)."""
 THEME_THRESHOLDS: dict[str, float] = {
     "bemotande": 0.25,
     "vantetid": 0.35,
-    "tillganglighet": 0.25,
-    "information": 0.25,
-    "kompetens": 0.2,
-    "pris": 0.2,
-    "lokaler": 0.3,
-    "digitala_tjanster": 0.3,
-    "parkering": 0.3,
+    "tillganglighet": 0.3,
+    "information": 0.3,
+    "kompetens": 0.25,
+    "pris": 0.25,
+    "lokaler": 0.15,
+    "digitala_tjanster": 0.2,
+    "parkering": 0.4,
     "kontinuitet": 0.2,
-    "kollektivtrafik": 0.15,
+    "kollektivtrafik": 0.2,
 }
 """Per-theme thresholds, chosen by grouped 5-fold cross-validation on the tuning part only, where the lower
 of precision and recall is highest (:mod:`kundpuls.text.calibration`; ``python benchmarks/comments.py
@@ -97,6 +98,15 @@ MEANING_WEIGHT = 3.0
 """Scale of the encoder's vector (unit length) against the others: by leave-one-round-out on the tuning
 part, 1, 3, 6 and 10 gave mean F1 0.846, 0.868, 0.860 and 0.840 over the fifth to seventh rounds
 (docs/comments.md §3b)."""
+NEIGHBOUR_WEIGHT = 1.0
+"""Scale of the neighbour votes (:class:`Neighbours`) against the others; 0 leaves them out. By leave one
+round out over the fifth to eighth rounds, mean F1 0.874 without them, 0.887 at 1, 0.885 at 2
+(docs/comments.md §3b)."""
+NEIGHBOURS = 15
+"""How many of the nearest tuning comments (by the encoder's vectors) vote."""
+NEIGHBOUR_SHARPNESS = 50.0
+"""A neighbour's vote is weighed by ``exp(sharpness × cosine)``: the encoder's cosines of unrelated
+comments are already high (about 0.75), so small differences must count."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +186,45 @@ def _stem_analyser(doc: str) -> list[str]:
 
 
 @dataclass(frozen=True, eq=False)
+class Neighbours:
+    """The labels of the tuning comments nearest a comment in meaning, as features.
+
+    A linear model on the encoder's vector can only draw one plane per theme through the space of meanings;
+    the themes of the comments nearest in meaning say what the comment is about where that plane does not
+    (a skill said through what happened lies near other such comments, far from the plane of words). Each
+    comment gets, per theme, the weighed share of its ``NEIGHBOURS`` nearest tuning comments labelled with
+    it, and the same for the three polarities. A tuning comment never votes for itself or for the comments
+    written beside it (the same block of ten ids), which would make its vote look surer when fitting than
+    it is on new text.
+    """
+
+    vectors: np.ndarray
+    """The tuning comments' vectors (unit length), one row each."""
+    labels: np.ndarray
+    """Per tuning comment: its themes (in ``theme_keys`` order) then praise, complaint, neutral, as 0/1."""
+    blocks: np.ndarray
+    """Per tuning comment: ``id // 10``, the sitting it was written in."""
+
+    def votes(self, vectors: np.ndarray, blocks: np.ndarray | None = None) -> np.ndarray:
+        """Per row of ``vectors``: the weighed share of its nearest tuning comments with each label.
+
+        ``blocks``: for tuning comments themselves, their sitting, whose comments do not vote.
+        """
+        out = np.zeros((len(vectors), self.labels.shape[1]))
+        for start in range(0, len(vectors), 1024):
+            cosines = vectors[start : start + 1024] @ self.vectors.T
+            if blocks is not None:
+                cosines[blocks[start : start + 1024, None] == self.blocks[None, :]] = -np.inf
+            k = min(NEIGHBOURS, cosines.shape[1])
+            nearest = np.argpartition(-cosines, k - 1, axis=1)[:, :k]
+            near = np.take_along_axis(cosines, nearest, axis=1)
+            weights = np.exp(NEIGHBOUR_SHARPNESS * (near - near.max(axis=1, keepdims=True)))
+            weights /= weights.sum(axis=1, keepdims=True)
+            out[start : start + 1024] = np.einsum("ik,ikl->il", weights, self.labels[nearest])
+        return out
+
+
+@dataclass(frozen=True, eq=False)
 class CommentModel:
     """Fitted theme and polarity models (see the module docstring)."""
 
@@ -189,6 +238,8 @@ class CommentModel:
     polarity_model: LogisticRegression
     uses_meaning: bool = False
     """Whether the encoder's vectors are features (:mod:`kundpuls.text.meaning`)."""
+    neighbours: Neighbours | None = None
+    """The tuning comments whose labels vote, where the encoder is used and ``NEIGHBOUR_WEIGHT`` > 0."""
 
     def features(
         self,
@@ -199,7 +250,12 @@ class CommentModel:
     ) -> sparse.csr_matrix:
         """The feature matrix of ``texts`` (see :func:`_features`)."""
         vectors = meaning.encode(texts) if self.uses_meaning else None
-        return _features(self.words, self.letters, texts, languages, lexicon_themes, lexicon_scores, vectors)
+        votes = (
+            self.neighbours.votes(vectors) if self.neighbours is not None and vectors is not None else None
+        )
+        return _features(
+            self.words, self.letters, texts, languages, lexicon_themes, lexicon_scores, vectors, votes
+        )
 
     def predict(
         self,
@@ -229,13 +285,13 @@ class CommentModel:
         """The ``top`` features of one comment's feature ``row`` that weighed most for theme ``key``.
 
         The dimensions of the encoder's vector say nothing one by one: they count as one feature,
-        ``meaning``, the sum of their contributions.
+        ``meaning``, the sum of their contributions (with the neighbours' votes, which come from it).
         """
         names = self.feature_names()
         contributions = row.multiply(self.theme_models[key].coef_[0]).tocsr()
         summed: dict[str, float] = {}
         for column, value in zip(contributions.indices.tolist(), contributions.data.tolist(), strict=True):
-            name = "meaning" if names[column].startswith("meaning:") else names[column]
+            name = "meaning" if names[column].startswith(("meaning:", "neighbours:")) else names[column]
             summed[name] = summed.get(name, 0.0) + float(value)
         return sorted(summed.items(), key=lambda item: -abs(item[1]))[:top]
 
@@ -254,6 +310,10 @@ class CommentModel:
             "person:role",
             "person:pronoun",
             *(f"meaning:{i}" for i in range(meaning.DIMENSIONS if self.uses_meaning else 0)),
+            *(
+                f"neighbours:{k}"
+                for k in ((*self.theme_keys, *POLARITIES) if self.neighbours is not None else ())
+            ),
         ]
 
 
@@ -265,6 +325,7 @@ def _features(
     lexicon_themes: Any,
     lexicon_scores: np.ndarray,
     vectors: np.ndarray | None = None,
+    votes: np.ndarray | None = None,
 ) -> sparse.csr_matrix:
     docs = [f"{lang}\t{text}" for lang, text in zip(languages, texts, strict=True)]
     scores = np.asarray(lexicon_scores, dtype=float)
@@ -280,6 +341,7 @@ def _features(
             sparse.csr_matrix(lexicon) * LEXICON_WEIGHT,
             sparse.csr_matrix(person_features(texts, languages)) * PERSON_WEIGHT,
             *([] if vectors is None else [sparse.csr_matrix(vectors * MEANING_WEIGHT)]),
+            *([] if votes is None else [sparse.csr_matrix(votes * NEIGHBOUR_WEIGHT)]),
         ],
         format="csr",
     )
@@ -309,7 +371,16 @@ def fit_comment_model(
     words.fit([f"{lang}\t{text}" for lang, text in zip(languages, texts, strict=True)])
     letters = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
     letters.fit([t.lower() for t in texts])
-    x = _features(words, letters, texts, languages, lexicon_themes, lexicon_scores, vectors)
+    neighbours = votes = None
+    if vectors is not None and NEIGHBOUR_WEIGHT > 0:
+        labels = np.asarray(
+            [[k in r.themes for k in theme_keys] + [r.polarity == p for p in POLARITIES] for r in records],
+            dtype=float,
+        )
+        blocks = np.asarray([r.id // 10 for r in records])
+        neighbours = Neighbours(np.asarray(vectors, dtype=np.float32), labels, blocks)
+        votes = neighbours.votes(neighbours.vectors, blocks)
+    x = _features(words, letters, texts, languages, lexicon_themes, lexicon_scores, vectors, votes)
     weights = np.where(np.asarray([r.id for r in records]) > LEXICON_TUNED_BELOW, later_weight, 1.0)
     labelled = {k for r in records for k in r.themes}
     learned = tuple(k for k in theme_keys if k in labelled)
@@ -329,6 +400,7 @@ def fit_comment_model(
         theme_models=theme_models,
         polarity_model=polarity_model,
         uses_meaning=uses_meaning,
+        neighbours=neighbours,
     )
 
 
