@@ -85,11 +85,26 @@ def missing(part: str, path: Path | None = None) -> str | None:
 TARGET = 0.85
 # The documented floor (docs/comments.md): (precision, recall) per part, theme and polarity;
 # tests/text/test_comment_benchmark.py keeps them. "heldout": the ninth round's single measurement (ids
-# 9001 on) with this reader, rounded down to 0.01, less 0.02, set when it is measured; the eighth round's
+# 9001 on, 516 comments, 2026-12-07) with this reader, rounded down to 0.01, less 0.02; the eighth round's
 # floors went with it into the tuning part. "tuning": the reader on the comments it learnt from, rounded
 # down to 0.05.
 FLOORS: dict[str, dict[str, tuple[float, float]]] = {
-    "heldout": {},
+    "heldout": {
+        "bemotande": (0.94, 0.8),
+        "vantetid": (0.78, 0.8),
+        "tillganglighet": (0.85, 0.68),
+        "information": (0.81, 0.71),
+        "kompetens": (0.7, 0.76),
+        "pris": (0.9, 0.87),
+        "lokaler": (0.86, 0.9),
+        "digitala_tjanster": (0.88, 0.88),
+        "parkering": (0.95, 0.83),
+        "kontinuitet": (0.89, 0.85),
+        "kollektivtrafik": (0.91, 0.88),
+        "praise": (0.85, 0.84),
+        "complaint": (0.85, 0.87),
+        "neutral": (0.94, 0.92),
+    },
     "tuning": {
         "bemotande": (0.95, 0.95),
         "vantetid": (0.95, 0.95),
@@ -481,7 +496,6 @@ def main() -> None:
         f"new, {timing['read_again_per_s']:,.0f}/s with their vectors kept "
         f"(the encoder {timing['encoder_share']:.0%} of the first time); "
         f"assign_themes alone {timing['themes_per_s']:,.0f}/s "
-        f"(reading costs ×{1 / timing['ratio']:.1f} the time)"
         f"(reading costs ×{1 / timing['ratio']:.1f} the time)"
     )
     result.update(
