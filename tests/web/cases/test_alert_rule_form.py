@@ -135,3 +135,23 @@ def test_the_rules_in_the_form_are_counted_before_they_are_saved(
     refused = _client(personas).post("/portal/arenden/regler/nki/", wider | {"value_2_0": "99"})
     assert refused.status_code == 400 and 'href="#id_value_2_0"' in refused.content.decode()
     assert "ännu inte sparade" not in refused.content.decode()
+
+
+def test_a_comment_theme_is_shown_and_written_by_its_name_not_its_key(
+    nki_rules: Any, personas: dict[str, Any]
+) -> None:
+    client = _client(personas)
+    page = client.get("/portal/arenden/regler/nki/").content.decode()
+    assert 'name="value_1_0" value="Bemötande"' in page  # stored as the key "bemotande"
+    assert 'value="bemotande"' not in page
+    assert "skriver du temats namn som värde: Bemötande, Väntetid" in page
+    before = AlertRuleSet.objects.get(survey__key="nki").rules
+    by_name = _posted(before) | {"value_1_0": "väntetid"}  # the name as a person types it
+    assert client.post("/portal/arenden/regler/nki/", by_name).status_code == 302
+    stored = AlertRuleSet.objects.get(survey__key="nki").rules
+    assert stored["rules"][1]["when"][0] == {"item": "kommentar", "theme": "vantetid"}
+    unknown = client.post("/portal/arenden/regler/nki/", _posted(before) | {"value_1_0": "Kaffet"})
+    assert unknown.status_code == 400
+    html = unknown.content.decode()
+    assert 'href="#id_value_1_0"' in html and "Kaffet" in html
+    assert AlertRuleSet.objects.get(survey__key="nki").rules == stored

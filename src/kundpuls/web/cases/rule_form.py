@@ -2,12 +2,14 @@
 
 The form reads and writes the stored format of ``rules.py`` (``{"rules": [{key, label, when: [...]}]}``),
 which ``actions.save_rules`` validates; a spare rule row and a spare condition row per rule let a person
-add without JavaScript, and emptying a row removes it.
+add without JavaScript, and emptying a row removes it. A comment-theme condition is shown and written with
+the theme's name in the taxonomy in force ("Bemötande"); its key ("bemotande") is accepted too, and stored.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -38,9 +40,16 @@ class AlertRulesForm(forms.Form):
     """Rules: ``rule_key_i``, ``rule_label_i``; their conditions: ``op_i_j``, ``item_i_j``, ``value_i_j``."""
 
     def __init__(
-        self, *args: Any, stored: dict[str, Any], items: list[tuple[str, str]], **kwargs: Any
+        self,
+        *args: Any,
+        stored: dict[str, Any],
+        items: list[tuple[str, str]],
+        themes: Sequence[tuple[str, str]] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.themes = list(themes)
+        """The taxonomy's themes in force, (key, name in the page's language)."""
         rules = list(stored.get("rules", []))
         self.rule_count = min(len(rules) + 1, MAX_RULES)
         self.condition_counts = [
@@ -95,13 +104,29 @@ class AlertRulesForm(forms.Form):
                         op = next(
                             (o for o in ("at_most", "at_least", "equals", "theme") if o in condition), ""
                         )
+                        value = condition.get(op, "")
                         initial |= {
                             f"op_{i}_{j}": op,
                             f"item_{i}_{j}": condition.get("item", ""),
-                            f"value_{i}_{j}": condition.get(op, ""),
+                            f"value_{i}_{j}": self.theme_name(value) if op == "theme" else value,
                         }
         if not self.is_bound:
             self.initial = initial
+
+    def theme_name(self, key: Any) -> Any:
+        """The name of the theme ``key`` in the page's language; ``key`` itself if it is no theme."""
+        return next((name for k, name in self.themes if k == key), key)
+
+    def theme_key(self, written: str) -> str:
+        """The key of the theme written as its name or its key (case aside); ``written`` if neither, so that
+        validation names what was written."""
+        folded = written.strip().casefold()
+        return next(
+            (k for k, name in self.themes if folded in (k.casefold(), name.casefold())), written.strip()
+        )
+
+    def theme_names(self) -> list[str]:
+        return [name for _, name in self.themes]
 
     def rule_rows(self) -> list[dict[str, Any]]:
         rows = []
@@ -136,7 +161,7 @@ class AlertRulesForm(forms.Form):
                     when.append({"nps": "detractor"})
                 elif op:
                     value = (data.get(f"value_{i}_{j}") or "").strip()
-                    parsed = value if op == "theme" else _number_or_text(value)
+                    parsed = self.theme_key(value) if op == "theme" else _number_or_text(value)
                     when.append({"item": data.get(f"item_{i}_{j}") or "", op: parsed})
             if not key and not when:
                 continue

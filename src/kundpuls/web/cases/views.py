@@ -245,10 +245,12 @@ def rules_edit(request: HttpRequest, key: str) -> HttpResponse:
     text = actions.rules_as_text(ruleset)
     error = None
     form_post = request.method == "POST" and "rules" not in request.POST
+    language = page_language()
     form = AlertRulesForm(
         request.POST if form_post else None,
         stored=ruleset.rules if ruleset else {"rules": []},
-        items=queries.rule_items(survey, page_language()),
+        items=queries.rule_items(survey, language),
+        themes=[(t.key, t.label_in(language)) for t in taxonomy_in_force(survey.organisation_id).themes],
     )
     previewing = form_post and request.POST.get("action") == "preview"
     draft_preview = None
