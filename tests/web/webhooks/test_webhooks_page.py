@@ -26,7 +26,11 @@ def test_an_administrator_registers_sees_the_secret_once_and_removes(personas: d
     page = admin.post("/portal/webhooks/", form).content.decode()
     webhook = Webhook.objects.get()
     assert webhook.events == ["response.stored", "case.closed"] and webhook.secret in page
-    assert webhook.secret not in admin.get("/portal/webhooks/").content.decode()  # shown once
+    listed = admin.get("/portal/webhooks/").content.decode()
+    assert webhook.secret not in listed  # shown once
+    # what an event means, in Swedish; the kind the receiver reads beside it where one is chosen
+    assert '<td data-label="Händelser">Ett nytt svar, Ett uppföljningsärende avslutat</td>' in listed
+    assert 'Ett mål ändrat <span class="muted">(<code>goal.changed</code>)</span>' in listed
     refused = admin.post("/portal/webhooks/", {**form, "url": "ftp://x"})
     assert refused.status_code == 400 and "url" in refused.content.decode()
     none = admin.post("/portal/webhooks/", {**form, "events": []})

@@ -9,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from kundpuls.web.org.models import Unit
 
 EVENT_KINDS = ("response.stored", "case.opened", "case.closed", "goal.changed")
+EVENT_LABELS = {
+    "response.stored": _("A new response"),
+    "case.opened": _("A follow-up case opened"),
+    "case.closed": _("A follow-up case closed"),
+    "goal.changed": _("A goal changed"),
+}
+"""What each event kind means, in the page's language; the kind itself is what the receiver reads."""
 
 
 class Webhook(models.Model):

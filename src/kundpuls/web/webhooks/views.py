@@ -21,7 +21,7 @@ from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.permissions import Capability, can, units_where
 from kundpuls.web.org.tenancy import outside_organisations
 from kundpuls.web.webhooks.actions import add_webhook, remove_webhook
-from kundpuls.web.webhooks.models import EVENT_KINDS, Webhook
+from kundpuls.web.webhooks.models import EVENT_KINDS, EVENT_LABELS, Webhook
 from kundpuls.web.webhooks.queries import delivery_rows, webhook_rows
 
 
@@ -30,12 +30,16 @@ def _page(request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse
         units_where(request.user, Capability.ADMINISTER).filter(valid_to__isnull=True).order_by("path")
     )
     paths = [u.path for u in units]
-    rows = webhook_rows(paths)
+    rows = [r | {"event_labels": [EVENT_LABELS[e] for e in r["events"]]} for r in webhook_rows(paths)]
+    deliveries = [
+        d | {"event_label": EVENT_LABELS.get(d["event"], d["event"])}
+        for d in delivery_rows([r["id"] for r in rows], limit=50)
+    ]
     context = {
         "units": units,
         "webhooks": rows,
-        "deliveries": delivery_rows([r["id"] for r in rows], limit=50),
-        "event_kinds": EVENT_KINDS,
+        "deliveries": deliveries,
+        "event_kinds": [(kind, EVENT_LABELS[kind]) for kind in EVENT_KINDS],
         **extra,
     }
     return render(request, "webhooks/list.html", context, status=status)
