@@ -85,11 +85,26 @@ def missing(part: str, path: Path | None = None) -> str | None:
 TARGET = 0.85
 # The documented floor (docs/comments.md): (precision, recall) per part, theme and polarity;
 # tests/text/test_comment_benchmark.py keeps them. "heldout": the tenth round's single measurement (ids
-# 10001 on) with this reader, rounded down to 0.01, less 0.02, set when it is measured; the ninth round's
+# 10001 on, 517 comments, 2026-12-07) with this reader, rounded down to 0.01, less 0.02; the ninth round's
 # floors went with it into the tuning part. "tuning": the reader on the comments it learnt from, rounded
 # down to 0.05.
 FLOORS: dict[str, dict[str, tuple[float, float]]] = {
-    "heldout": {},
+    "heldout": {
+        "bemotande": (0.84, 0.92),
+        "vantetid": (0.82, 0.79),
+        "tillganglighet": (0.75, 0.81),
+        "information": (0.78, 0.75),
+        "kompetens": (0.75, 0.74),
+        "pris": (0.98, 0.91),
+        "lokaler": (0.9, 0.87),
+        "digitala_tjanster": (0.96, 0.87),
+        "parkering": (0.95, 0.71),
+        "kontinuitet": (0.94, 0.92),
+        "kollektivtrafik": (0.96, 0.94),
+        "praise": (0.87, 0.87),
+        "complaint": (0.9, 0.9),
+        "neutral": (0.93, 0.93),
+    },
     "tuning": {
         "bemotande": (0.95, 0.95),
         "vantetid": (0.95, 0.95),
