@@ -211,16 +211,19 @@ class Neighbours:
         ``blocks``: for tuning comments themselves, their sitting, whose comments do not vote.
         """
         out = np.zeros((len(vectors), self.labels.shape[1]))
-        for start in range(0, len(vectors), 1024):
-            cosines = vectors[start : start + 1024] @ self.vectors.T
+        batch = 256  # a batch's cosines are batch × tuning comments: about 5 MB at a time
+        for start in range(0, len(vectors), batch):
+            cosines = vectors[start : start + batch] @ self.vectors.T
             if blocks is not None:
-                cosines[blocks[start : start + 1024, None] == self.blocks[None, :]] = -np.inf
+                cosines[blocks[start : start + batch, None] == self.blocks[None, :]] = -np.inf
             k = min(NEIGHBOURS, cosines.shape[1])
             nearest = np.argpartition(-cosines, k - 1, axis=1)[:, :k]
             near = np.take_along_axis(cosines, nearest, axis=1)
-            weights = np.exp(NEIGHBOUR_SHARPNESS * (near - near.max(axis=1, keepdims=True)))
-            weights /= weights.sum(axis=1, keepdims=True)
-            out[start : start + 1024] = np.einsum("ik,ikl->il", weights, self.labels[nearest])
+            top = near.max(axis=1, keepdims=True)
+            top[~np.isfinite(top)] = 0.0  # a comment whose every candidate is its own sitting hears no one
+            weights = np.exp(NEIGHBOUR_SHARPNESS * (near - top))  # an excluded candidate: exp(-inf) = 0
+            weights /= np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
+            out[start : start + batch] = np.einsum("ik,ikl->il", weights, self.labels[nearest])
         return out
 
 

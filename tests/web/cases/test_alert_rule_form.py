@@ -153,5 +153,40 @@ def test_a_comment_theme_is_shown_and_written_by_its_name_not_its_key(
     unknown = client.post("/portal/arenden/regler/nki/", _posted(before) | {"value_1_0": "Kaffet"})
     assert unknown.status_code == 400
     html = unknown.content.decode()
-    assert 'href="#id_value_1_0"' in html and "Kaffet" in html
+    assert 'href="#id_value_1_0"' in html
+    assert (
+        '<span class="field-error">inte ett tema i den gällande taxonomin (värde &#x27;Kaffet&#x27;)</span>'
+        in html
+    )
     assert AlertRuleSet.objects.get(survey__key="nki").rules == stored
+
+
+def test_a_theme_is_read_from_its_name_in_any_language_or_its_key_and_never_mistaken_for_another() -> None:
+    themes = [
+        ("bemotande", "Bemötande", ("Bemötande", "Treatment")),
+        ("pris", "Avgifter", ("Avgifter", "Fees")),  # a staff-edited taxonomy: names need not be keys
+        ("avgift", "Pris", ("Pris", "Price")),  # this theme's name is the other theme's key
+        ("kö", "Väntan", ("Väntan",)),
+        ("kö_telefon", "Väntan", ("Väntan",)),  # two themes of the same name
+    ]
+    form = AlertRulesForm(stored={"rules": []}, items=[], themes=themes)
+    assert form.theme_key("Bemo\u0308tande ") == "bemotande"  # pasted with a separate accent
+    assert form.theme_key("treatment") == "bemotande"  # the English name on a Swedish page
+    assert form.theme_key("pris") == "pris"  # a key is exact: it wins over another theme's name
+    assert form.theme_key("Avgifter") == "pris" and form.theme_key("Fees") == "pris"
+    assert form.theme_key("Väntan") == "Väntan"  # two themes: neither is guessed (validation refuses)
+    assert form.theme_name("bemotande") == "Bemötande"
+    assert form.theme_name("avgift") == "avgift"  # "Pris" would be saved back as the theme "pris"
+    assert form.theme_name("kö_telefon") == "kö_telefon" and form.theme_name("okänt") == "okänt"
+    assert form.theme_names() == ["Bemötande", "Avgifter", "avgift", "kö", "kö_telefon"]
+    stored = {"rules": [{"key": "r", "when": [{"item": "kommentar", "theme": "kö_telefon"}]}]}
+    shown = AlertRulesForm(stored=stored, items=[("kommentar", "Kommentar")], themes=themes)
+    posted = {name: value for name, value in shown.initial.items() if value not in ("", None)}
+    assert posted["value_0_0"] == "kö_telefon"
+    again = AlertRulesForm(posted, stored=stored, items=[("kommentar", "Kommentar")], themes=themes)
+    assert again.is_valid() and again.rules() == stored  # saved as it was, not as the other "Väntan"
+    ambiguous = AlertRulesForm(
+        posted | {"value_0_0": "väntan"}, stored=stored, items=[("kommentar", "Kommentar")], themes=themes
+    )
+    assert not ambiguous.is_valid()
+    assert "är namnet på flera teman (kö, kö_telefon)" in " ".join(ambiguous.errors["value_0_0"])

@@ -35,6 +35,9 @@ def test_an_administrator_registers_sees_the_secret_once_and_removes(personas: d
     assert refused.status_code == 400 and "url" in refused.content.decode()
     none = admin.post("/portal/webhooks/", {**form, "events": []})
     assert none.status_code == 400 and Webhook.objects.count() == 1
+    Webhook.objects.filter(pk=webhook.pk).update(events=["response.stored", "survey.retired"])
+    older = admin.get("/portal/webhooks/")  # a kind this release no longer sends (stored by an older one)
+    assert older.status_code == 200 and "Ett nytt svar, survey.retired" in older.content.decode()
     assert admin.post(f"/portal/webhooks/{webhook.pk}/ta-bort/").status_code == 302
     webhook.refresh_from_db()
     assert webhook.removed_at is not None

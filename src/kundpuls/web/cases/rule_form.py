@@ -9,6 +9,7 @@ the theme's name in the taxonomy in force ("Bemötande"); its key ("bemotande") 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -44,12 +45,12 @@ class AlertRulesForm(forms.Form):
         *args: Any,
         stored: dict[str, Any],
         items: list[tuple[str, str]],
-        themes: Sequence[tuple[str, str]] = (),
+        themes: Sequence[tuple[str, str, Sequence[str]]] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.themes = list(themes)
-        """The taxonomy's themes in force, (key, name in the page's language)."""
+        """The taxonomy's themes in force: (key, name in the page's language, its names in every language)."""
         rules = list(stored.get("rules", []))
         self.rule_count = min(len(rules) + 1, MAX_RULES)
         self.condition_counts = [
@@ -113,20 +114,49 @@ class AlertRulesForm(forms.Form):
         if not self.is_bound:
             self.initial = initial
 
+    def _themes_written(self, written: str) -> list[str]:
+        """The keys of the themes ``written`` names: by a name in any language or by its key (case and
+        Unicode normalisation aside: "Bemötande" pasted with a separate accent is "Bemötande")."""
+        folded = unicodedata.normalize("NFC", written).strip().casefold()
+        by_key = [k for k, _, _ in self.themes if k.casefold() == folded]
+        if by_key:  # a key is exact: it wins over another theme's name that reads the same
+            return by_key
+        return [
+            k
+            for k, _, names in self.themes
+            if folded in {unicodedata.normalize("NFC", n).casefold() for n in names}
+        ]
+
     def theme_name(self, key: Any) -> Any:
-        """The name of the theme ``key`` in the page's language; ``key`` itself if it is no theme."""
-        return next((name for k, name in self.themes if k == key), key)
+        """The name of the theme ``key`` in the page's language where that name says this theme alone
+        (saved back it gives the same key); else the key itself, as for a key that is no theme."""
+        name = next((name for k, name, _ in self.themes if k == key), None)
+        return name if name is not None and self._themes_written(name) == [key] else key
 
     def theme_key(self, written: str) -> str:
-        """The key of the theme written as its name or its key (case aside); ``written`` if neither, so that
-        validation names what was written."""
-        folded = written.strip().casefold()
-        return next(
-            (k for k, name in self.themes if folded in (k.casefold(), name.casefold())), written.strip()
-        )
+        """The key of the one theme ``written`` names; ``written`` itself if none (validation names it)."""
+        keys = self._themes_written(written)
+        return keys[0] if len(keys) == 1 else written.strip()
 
     def theme_names(self) -> list[str]:
-        return [name for _, name in self.themes]
+        """The names to write, in the page's language (a theme whose name is not its own: its key)."""
+        return [str(self.theme_name(k)) for k, _, _ in self.themes]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for i in range(self.rule_count):
+            for j in range(self.condition_counts[i]):
+                if data.get(f"op_{i}_{j}") != "theme":
+                    continue
+                written = (data.get(f"value_{i}_{j}") or "").strip()
+                keys = self._themes_written(written)
+                if len(keys) > 1:
+                    self.add_error(
+                        f"value_{i}_{j}",
+                        _("“%(value)s” is the name of several themes (%(keys)s): write the theme's key.")
+                        % {"value": written, "keys": ", ".join(keys)},
+                    )
+        return data
 
     def rule_rows(self) -> list[dict[str, Any]]:
         rows = []

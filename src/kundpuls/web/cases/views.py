@@ -250,7 +250,10 @@ def rules_edit(request: HttpRequest, key: str) -> HttpResponse:
         request.POST if form_post else None,
         stored=ruleset.rules if ruleset else {"rules": []},
         items=queries.rule_items(survey, language),
-        themes=[(t.key, t.label_in(language)) for t in taxonomy_in_force(survey.organisation_id).themes],
+        themes=[
+            (t.key, t.label_in(language), tuple(t.label.values()))
+            for t in taxonomy_in_force(survey.organisation_id).themes
+        ],
     )
     previewing = form_post and request.POST.get("action") == "preview"
     draft_preview = None
@@ -269,7 +272,10 @@ def rules_edit(request: HttpRequest, key: str) -> HttpResponse:
         except KundpulsError as exc:
             error = str(exc)
             if form_post and form.is_valid():
-                form.add_error(field_for(form, getattr(exc, "field", None)), error)
+                path = getattr(exc, "field", None)
+                field = field_for(form, path)
+                # on its field the message needs no path into the stored rules ("rules[1].when[0].theme: ")
+                form.add_error(field, error.removeprefix(f"{path}: ") if field and path else error)
         else:
             if not previewing:
                 messages.success(request, _("The alert rules were saved."))

@@ -30,7 +30,10 @@ def _page(request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse
         units_where(request.user, Capability.ADMINISTER).filter(valid_to__isnull=True).order_by("path")
     )
     paths = [u.path for u in units]
-    rows = [r | {"event_labels": [EVENT_LABELS[e] for e in r["events"]]} for r in webhook_rows(paths)]
+    # a kind no longer sent (an older release's) is shown as it is stored, so the webhook can be removed
+    rows = [
+        r | {"event_labels": [EVENT_LABELS.get(e, str(e)) for e in r["events"]]} for r in webhook_rows(paths)
+    ]
     deliveries = [
         d | {"event_label": EVENT_LABELS.get(d["event"], d["event"])}
         for d in delivery_rows([r["id"] for r in rows], limit=50)
