@@ -117,7 +117,7 @@ def test_fitting_keeps_every_tuning_comment_from_voting_for_its_own_sitting(
     lexical = _read_lexicon([r.text for r in records], taxonomy, languages=[r.language for r in records])
     learned.fit_comment_model(records, taxonomy.keys, lexical.assignment.matrix, lexical.scores)
     assert len(seen) == 1 and seen[0] is not None
-    assert list(seen[0]) == [r.id // 10 for r in records]  # type: ignore[call-overload]
+    assert list(seen[0]) == [r.id // learned.SITTING for r in records]  # type: ignore[call-overload]
 
 
 def test_the_shipped_reader_uses_the_neighbours_votes_and_explain_counts_them_as_meaning() -> None:

@@ -24,13 +24,19 @@ from typing import Any
 
 import numpy as np
 
-from kundpuls.text.learned import LEXICON_TUNED_BELOW, CommentModel, LabelledComment, fit_comment_model
+from kundpuls.text.learned import (
+    LEXICON_TUNED_BELOW,
+    SITTING,
+    CommentModel,
+    LabelledComment,
+    fit_comment_model,
+)
 
 GRID: tuple[float, ...] = tuple(round(0.05 + 0.05 * i, 2) for i in range(14))
 """Candidate thresholds, 0.05 to 0.70."""
 ROUND_BLOCK = 1000
 """Comments with ids in one block of this many (1001-1999, 2001-2999, …) were written as one round."""
-GROUP_BLOCK = 10
+GROUP_BLOCK = SITTING
 """Comments with ids in one block of this many consecutive ids were written together: one fold."""
 NEAR_COPY = 0.6
 """Share of the distinct words of two comments of one language they share to be near-copies

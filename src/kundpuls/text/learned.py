@@ -98,6 +98,8 @@ MEANING_WEIGHT = 3.0
 """Scale of the encoder's vector (unit length) against the others: by leave-one-round-out on the tuning
 part, 1, 3, 6 and 10 gave mean F1 0.846, 0.868, 0.860 and 0.840 over the fifth to seventh rounds
 (docs/comments.md §3b)."""
+SITTING = 10
+"""Comments with ids in one block of this many consecutive ids were written together, in one sitting."""
 NEIGHBOUR_WEIGHT = 1.0
 """Scale of the neighbour votes (:class:`Neighbours`) against the others; 0 leaves them out. By leave one
 round out over the fifth to eighth rounds, mean F1 0.874 without them, 0.887 at 1, 0.885 at 2
@@ -194,8 +196,8 @@ class Neighbours:
     (a skill said through what happened lies near other such comments, far from the plane of words). Each
     comment gets, per theme, the weighed share of its ``NEIGHBOURS`` nearest tuning comments labelled with
     it, and the same for the three polarities. A tuning comment never votes for itself or for the comments
-    written beside it (the same block of ten ids), which would make its vote look surer when fitting than
-    it is on new text.
+    written beside it (the same sitting, ``SITTING`` consecutive ids), which would make its vote look surer
+    when fitting than it is on new text.
     """
 
     vectors: np.ndarray
@@ -203,7 +205,7 @@ class Neighbours:
     labels: np.ndarray
     """Per tuning comment: its themes (in ``theme_keys`` order) then praise, complaint, neutral, as 0/1."""
     blocks: np.ndarray
-    """Per tuning comment: ``id // 10``, the sitting it was written in."""
+    """Per tuning comment: ``id // SITTING``, the sitting it was written in."""
 
     def votes(self, vectors: np.ndarray, blocks: np.ndarray | None = None) -> np.ndarray:
         """Per row of ``vectors``: the weighed share of its nearest tuning comments with each label.
@@ -380,7 +382,7 @@ def fit_comment_model(
             [[k in r.themes for k in theme_keys] + [r.polarity == p for p in POLARITIES] for r in records],
             dtype=float,
         )
-        blocks = np.asarray([r.id // 10 for r in records])
+        blocks = np.asarray([r.id // SITTING for r in records])
         neighbours = Neighbours(np.asarray(vectors, dtype=np.float32), labels, blocks)
         votes = neighbours.votes(neighbours.vectors, blocks)
     x = _features(words, letters, texts, languages, lexicon_themes, lexicon_scores, vectors, votes)
