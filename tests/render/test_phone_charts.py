@@ -3,6 +3,7 @@ no wider than a 375 px screen leaves, its text at 13 px, and no axis label turne
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -91,3 +92,36 @@ def test_the_staff_customer_chart_has_one_legend_of_two_entries(small_lake: Any)
     for svg in (chart.svg, with_phone_svg(chart).phone_svg):
         legend = re.findall(r"<text[^>]*>(Personalen tror|Kunderna svarar)</text>", svg)
         assert sorted(legend) == ["Kunderna svarar", "Personalen tror"], legend
+
+
+def test_a_long_row_name_is_broken_into_lines_on_a_phone_not_cut(small_lake: Any) -> None:
+    """The staff–customer chart names its rows with whole questions: on a phone each is written in full,
+    line by line (each line within the label width), where the wide drawing has room for it on one line."""
+    from dataclasses import replace
+
+    from kundpuls.render.charts import gap_chart
+    from kundpuls.reports.contracts import GapRow
+    from kundpuls.stats.results import IndexResult
+
+    questions = ("Hur lätt det var att komma i kontakt med rätt person", "Öppettider och telefontider")
+    report = unit_report(small_lake.path, small_lake.definition, "A", period="2025-Q3", threshold_setting=7)
+    gaps = tuple(
+        GapRow(
+            f"g{i}",
+            question,
+            IndexResult(80.0, 75.0, 85.0, 20, 20.0, "", False, key="s", label="s"),
+            IndexResult(70.0, 65.0, 75.0, 40, 40.0, "", False, key="c", label="c"),
+            10.0,
+        )
+        for i, question in enumerate(questions)
+    )
+    chart = gap_chart(replace(report, gaps=gaps))
+    assert chart is not None
+    phone = with_phone_svg(chart).phone_svg
+    assert "…" not in phone
+    lines = [html.unescape(t) for t in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", phone)]
+    long_one = [line for line in lines if line and line in questions[0]]
+    assert " ".join(long_one) == questions[0], lines
+    assert len(long_one) >= 2 and all(len(line) <= 24 for line in long_one), long_one
+    assert questions[1] in " ".join(lines)
+    assert _width(phone) <= PHONE_CONTENT_WIDTH

@@ -19,7 +19,7 @@ import altair as alt
 
 from kundpuls.render import tables as tb
 from kundpuls.render.labels import number, text
-from kundpuls.render.vega_svg import Rows, compiled_shape, render_shape, slot
+from kundpuls.render.vega_svg import Rows, compiled_shape, long_rows, render_shape, slot
 from kundpuls.reports.contracts import UnitReport
 from kundpuls.reports.funnel import MIN_COMPARED
 
@@ -180,7 +180,7 @@ def _comparison_shape(language: str, low: float = 0.0, high: float = 100.0) -> a
         .mark_text(dx=0, dy=-10, color="#222")
         .encode(y=y, x=alt.X("estimate:Q", title=slot("label")), text="estimate:Q")
     )
-    return (bars + points + labels).properties(width=WIDTH, height=alt.Step(40))
+    return long_rows((bars + points + labels).properties(width=WIDTH), 40)
 
 
 def comparison_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:
@@ -399,7 +399,7 @@ def _gap_shape(language: str) -> alt.LayerChart:
             ),
         )
     )
-    return (line + dots).properties(width=WIDTH, height=alt.Step(22))  # titled by the page, not twice
+    return long_rows((line + dots).properties(width=WIDTH), 22)  # titled by the page, not twice
 
 
 def gap_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None:

@@ -12,7 +12,7 @@ import altair as alt
 from kundpuls.render import tables as tb
 from kundpuls.render.charts import ACCENT, GREY, HEIGHT, WIDTH, RenderedChart, drawn
 from kundpuls.render.labels import number, text
-from kundpuls.render.vega_svg import slot
+from kundpuls.render.vega_svg import long_rows, slot
 from kundpuls.reports.contracts import PriceSection, UnitReport
 
 #: Colours of the Kano categories (colour-blind safe, Okabe–Ito).
@@ -35,7 +35,7 @@ PRICE_CURVES = {
 
 def _kano_shape(language: str) -> alt.Chart:
     labels = {c: text(f"kano_{c}", language) for c in KANO_COLOURS}
-    return (
+    return long_rows(
         alt.Chart(alt.NamedData("shares"))
         .mark_bar()
         .encode(
@@ -48,7 +48,8 @@ def _kano_shape(language: str) -> alt.Chart:
             ),
             order=alt.Order("order:Q"),
         )
-        .properties(width=WIDTH, height=alt.Step(28), title=slot("title"))
+        .properties(width=WIDTH, title=slot("title")),
+        28,
     )
 
 

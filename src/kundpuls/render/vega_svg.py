@@ -48,13 +48,44 @@ def configured(chart: alt.TopLevelMixin) -> Any:
 #: scaled down to half.
 PHONE_WIDTH = 200
 PHONE_FONT_SIZE = 13
+#: A chart with one row per category (a band height, ``alt.Step``) may name its rows with texts as long as
+#: a question ("Hur lätt det var att komma i kontakt med oss"); its builder says so with :func:`long_rows`.
+#: On a phone such a chart gets a narrower plot, so that the names get the room, each name is broken into
+#: lines at spaces (:data:`PHONE_WRAP`) instead of cut, and a row is high enough for three lines.
+PHONE_ROWS_WIDTH = 150
+PHONE_LABEL_WIDTH = 170
+PHONE_LINE_HEIGHT = 15
+PHONE_ROW = 3 * PHONE_LINE_HEIGHT + 3
+#: A Vega expression that breaks an axis label into lines of at most 24 characters at spaces (a longer
+#: word stays whole and is cut at the label width); Vega draws an array of texts as lines.
+PHONE_WRAP = "split(trim(replace(trim(datum.label), regexp('(.{1,24})(\\\\s+|$)', 'g'), '$1\\\\n')), '\\\\n')"
+_LONG_ROWS = "kundpuls_long_row_names"
+
+
+def long_rows(chart: Any, step: int) -> Any:
+    """``chart`` with one row of ``step`` px per category, whose row names may be long (see
+    :data:`PHONE_WRAP`): the phone drawing breaks them into lines instead of cutting them."""
+    return chart.properties(height=alt.Step(step), usermeta={_LONG_ROWS: True})
+
+
+def _rows_wrapped(chart: Any) -> Any:
+    """``chart`` with its row names broken into lines and its rows high enough for them, where its builder
+    marked them long (:func:`long_rows`); any other chart as it is."""
+    usermeta = getattr(chart, "usermeta", alt.Undefined)
+    height = getattr(chart, "height", alt.Undefined)
+    if not isinstance(usermeta, dict) or not usermeta.get(_LONG_ROWS) or not isinstance(height, alt.Step):
+        return chart
+    return chart.properties(
+        width=PHONE_ROWS_WIDTH, height=alt.Step(max(int(height.step), PHONE_ROW))
+    ).configure_axisY(labelExpr=PHONE_WRAP, labelLimit=PHONE_LABEL_WIDTH, labelLineHeight=PHONE_LINE_HEIGHT)
 
 
 def for_phone(chart: Any) -> Any:
     """``chart`` (already :func:`configured`) restyled for a narrow screen: a narrow plot, larger text,
-    horizontal labels cut at a width (the full label is in the chart's table), the legend below."""
+    horizontal labels (long row names broken into lines, :func:`long_rows`; others cut at a width, the
+    full label is in the chart's table), the legend below."""
     size = PHONE_FONT_SIZE
-    return (
+    return _rows_wrapped(
         chart.properties(width=PHONE_WIDTH)
         .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=120, titleLimit=PHONE_WIDTH)
         .configure_axisX(labelAngle=0, labelOverlap="greedy", labelSeparation=6)
