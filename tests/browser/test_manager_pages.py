@@ -86,7 +86,8 @@ def manager_pages(live_server: Any, settings: Any, tmp_path: Path) -> dict[str, 
 def analyst_pages(manager_pages: dict[str, str]) -> dict[str, str]:
     """An analyst's pages: the case list (the manager's case among the demo's), the comment themes with
     their counts from the lake, the goals page with a goal of the unit to remove, the overview of every
-    unit's results (a card per unit on a phone), a survey's page and a case with its event log."""
+    unit's results (a card per unit on a phone), a survey's page, a case with its event log and the page
+    of how the numbers are computed."""
     from kundpuls.web.goals.actions import set_goal
     from kundpuls.web.org.models import Unit
 
@@ -100,6 +101,7 @@ def analyst_pages(manager_pages: dict[str, str]) -> dict[str, str]:
         # a card per open link and per logged event on a phone (both scrolled sideways in a box before)
         "survey": "/portal/enkater/nki/",
         "case, its event log": manager_pages["case"],
+        "how the numbers are computed": "/portal/resultat/metoder/",
     }
 
 

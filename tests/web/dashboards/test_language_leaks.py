@@ -26,6 +26,7 @@ PAGES = (
     "/portal/resultat/?index=BEMOTANDE",
     "/portal/resultat/enheter/VOF-HT-N/",
     "/portal/resultat/enheter/VOF-HT-N/?segment=tjanst&value=annat",
+    "/portal/resultat/metoder/",
     "/portal/mal/",
     "/portal/mal/enheter/VOF-HT-N/",
     "/portal/arenden/",

@@ -195,6 +195,27 @@ def _group_slug(report: Any) -> str:
 
 
 @login_required
+def methods(request: HttpRequest) -> HttpResponse:
+    """How every number is computed, in plain words in the page's language (the same for every role: it
+    shows no data)."""
+    from django.conf import settings
+
+    from kundpuls.reports.change_flags import BASELINE_PERIODS
+    from kundpuls.reports.driver_window import DRIVER_MIN_N
+    from kundpuls.reports.funnel import MIN_COMPARED
+    from kundpuls.stats.intervals import T_INTERVAL_BELOW
+
+    rules = {  # the numbers the page states are the ones the code applies
+        "threshold": settings.KUNDPULS_ANONYMITY_THRESHOLD,
+        "baseline": BASELINE_PERIODS,
+        "driver_min": DRIVER_MIN_N,
+        "funnel_min": MIN_COMPARED,
+        "t_below": T_INTERVAL_BELOW,
+    }
+    return render(request, "dashboards/methods.html", {"language": page_language(), **rules})
+
+
+@login_required
 def unit(request: HttpRequest, code: str) -> HttpResponse:
     target = _unit(request, code, Capability.VIEW_RESULTS)
     context = _unit_context(request, target)
