@@ -32,7 +32,10 @@ def test_each_theme_gets_the_polarity_of_its_own_clauses() -> None:
 
 
 def test_a_single_theme_without_a_verdict_in_its_clause_takes_the_comments_polarity() -> None:
-    reading = read_comments(["Väntetiden. Helt oacceptabelt."], languages=["sv"])
+    # the clause names the theme and says nothing of it; the verdict stands in the next sentence (the
+    # bare "Väntetiden. Helt oacceptabelt." is read without a theme by the reader refitted on the tenth
+    # round: one word is little to go on, and this test is about the theme's polarity)
+    reading = read_comments(["Väntetiden på vårdcentralen. Helt oacceptabelt."], languages=["sv"])
     assert reading.themes_of(0) == {"vantetid": "complaint"}
 
 
