@@ -44,6 +44,7 @@ PERSONAS: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("start", "/portal/"),
             ("unit-results", "/portal/resultat/enheter/{unit}/"),
+            ("methods", "/portal/resultat/metoder/"),
             ("unit", "/portal/enheter/{unit}/"),
             ("goals", "/portal/mal/enheter/{unit}/"),
             ("cases", "/portal/arenden/"),
