@@ -3,6 +3,7 @@
     python benchmarks/comments.py [--quick] [--json] [--part heldout|tuning|both] [--rows N]
     python benchmarks/comments.py --cross-validate     # the tuning part only: figures, thresholds
     python benchmarks/comments.py --cross-validate --by-round   # the same, one round of writing per fold
+    python benchmarks/comments.py --agreement FILE   # a second labeller's labels against the set's
 
 The labelled set (``src/kundpuls/text/data/comments_tuning.jsonl``, ids below 11000, and the held-out
 round ``tests/text/data/comments_round11.jsonl``, ids from 11001; see ``tests/text/data/README.md`` and
@@ -278,6 +279,26 @@ def report(name: str, result: dict[str, Any], base: dict[str, Any], taxonomy: Ta
     return ok
 
 
+def agreement_report(path: Path, say: Any) -> dict[str, Any]:
+    """A second labeller's labels (``path``) scored against the set's labels of the same comments."""
+    second = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    labelled = {r["id"]: r for part in PARTS if not missing(part) for r in load(part)}
+    unknown = [r["id"] for r in second if r["id"] not in labelled]
+    if unknown:
+        raise SystemExit(f"{path}: ids not in the labelled set: {unknown[:10]}")
+    keys = default_taxonomy().keys
+    first = [labelled[r["id"]] for r in second]
+    result = evaluate(first, [r["themes"] for r in second], [r["polarity"] for r in second], keys)
+    say(f"{path.name}: {len(second)} comments labelled again, scored against the set's labels")
+    for name, m in (*result["themes"].items(), *result["polarity"].items()):
+        precision, recall, f1 = _fmt(m["precision"]), _fmt(m["recall"]), _fmt(m["f1"])
+        say(f"  {name:22} {m['support']:>4} {precision:>9} {recall:>7} {f1:>6}")
+    pairs = zip(first, second, strict=True)
+    differ = sum(a["themes"] != b["themes"] or a["polarity"] != b["polarity"] for a, b in pairs)
+    say(f"  mean F1 {mean_f1(result):.3f}; comments labelled differently: {differ}")
+    return {k: v for k, v in result.items() if k != "errors"} | {"mean_f1": mean_f1(result), "differ": differ}
+
+
 def speed(rows: int, taxonomy: Taxonomy) -> dict[str, float]:
     """Comments per second of read_comments and of assign_themes alone, on synthetic comments."""
     from kundpuls.demo.comments import generate_comments
@@ -433,12 +454,24 @@ def main() -> None:
         help="with --cross-validate: each round of writing (ids 1001-1999, 2001-2999, …) is read by a model "
         "fitted on the other rounds, as a held-out round is",
     )
+    parser.add_argument(
+        "--agreement",
+        type=Path,
+        metavar="FILE",
+        help="score a second labeller's labels (FILE, the set's format) against the set's labels of the same "
+        "comments, as if they were a reader's",
+    )
     args = parser.parse_args()
     out = sys.stderr if args.json else sys.stdout
 
     def say(line: str) -> None:
         print(line, file=out, flush=True)
 
+    if args.agreement:
+        result = agreement_report(args.agreement, say)
+        if args.json:
+            print(json.dumps(result))
+        return
     if args.cross_validate:
         result = cross_validation_report(say, by_round=args.by_round)
         if args.json:

@@ -9,6 +9,7 @@ skipped with the benchmark's reason, and its floors are its single first measure
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,27 @@ def test_the_evaluation_counts_precision_and_recall_right() -> None:
         "support": 2,
         "predicted": 2,
     }
+
+
+def test_a_second_labellers_file_is_scored_against_the_sets_labels(tmp_path: Path) -> None:
+    second = tmp_path / "second.jsonl"
+    tuning = BENCHMARK.load("tuning")[:40]
+    changed = [
+        dict(r, themes={}) if i < 4 else r for i, r in enumerate(tuning)
+    ]  # four labelled without themes
+    second.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in changed), encoding="utf-8")
+    result = BENCHMARK.agreement_report(second, lambda line: None)
+    assert result["differ"] == sum(bool(r["themes"]) for r in tuning[:4])
+    assert all(m["precision"] in (None, 1.0) for m in result["themes"].values())
+    unknown = tmp_path / "unknown.jsonl"
+    unknown.write_text(json.dumps(dict(tuning[0], id=999_999)), encoding="utf-8")
+    with pytest.raises(SystemExit, match="999999"):
+        BENCHMARK.agreement_report(unknown, lambda line: None)
+
+
+def test_the_tenth_rounds_second_labeller_is_kept_with_the_set() -> None:
+    """The file the agreement figure of docs/comments.md §3b comes from: the tenth round, all of it."""
+    path = Path(BENCHMARK.DATA) / "agreement" / "round10_second_labeller.jsonl"
+    ids = [json.loads(line)["id"] for line in path.read_text(encoding="utf-8").splitlines()]
+    tenth = [r["id"] for r in BENCHMARK.load("tuning") if 10000 < r["id"] < 10600]
+    assert ids == tenth
