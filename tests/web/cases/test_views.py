@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from django.test import Client
@@ -127,7 +128,10 @@ def test_you_said_we_did_has_no_personal_data_and_exports(personas: dict[str, An
     assert page.status_code == 200 and "Utbildning" in body and PHONE not in body and "Eva" not in body
     data = client.get(f"/portal/arenden/ni-sa-vi-gjorde/VOF/{query}&format=json").json()
     assert data["closed"] == 1 and data["by_root_cause"][0]["root_cause"] == "bemotande"
-    csv_text = client.get(f"/portal/arenden/ni-sa-vi-gjorde/VOF/{query}&format=csv").content.decode()
+    download = client.get(f"/portal/arenden/ni-sa-vi-gjorde/VOF/{query}&format=csv")
+    csv_text = download.content.decode()
+    named = unquote(download["Content-Disposition"])
+    assert named.endswith("''Ni sa, vi gjorde, Vård- och omsorgsförvaltningen.csv")
     assert PHONE not in csv_text
     rows = list(csv.reader(io.StringIO(csv_text), delimiter=";"))
     assert rows[0] == ["Enhet", "Från", "Till", "Grundorsak", "Avslutade ärenden", "Vad vi gjorde"]

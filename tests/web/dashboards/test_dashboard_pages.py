@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from django.test import Client
@@ -269,12 +270,16 @@ def test_a_report_filtered_on_a_group_says_so_in_the_pdf_the_tables_and_the_file
     group = re.sub(r"<[^>]+>", "", lead.group(1)).split(" · ")[-1].strip()
     csv = client.get(UNIT_A + "tabeller.csv" + query)
     assert f"Bara svarande i gruppen {group}." in csv.content.decode()
-    assert csv["Content-Disposition"].endswith('-kon-woman.csv"')
+    named = unquote(csv["Content-Disposition"])
+    assert named.startswith("attachment; filename*=utf-8''Hemtjänst Norr 20") and named.endswith(
+        " - Kvinna.csv"
+    )
+    assert "woman" not in named and "VOF-HT-N" not in named  # labels and names, not keys and codes
     whole = client.get(UNIT_A + "tabeller.csv?survey=nki")
     assert "Bara svarande i gruppen" not in whole.content.decode()
-    assert not whole["Content-Disposition"].endswith('-kon-woman.csv"')
+    assert "Kvinna" not in unquote(whole["Content-Disposition"])
     pdf = client.get(UNIT_A + "rapport.pdf" + query)
-    assert pdf["Content-Disposition"].endswith('-kon-woman.pdf"')
+    assert unquote(pdf["Content-Disposition"]) == named.removesuffix(".csv") + ".pdf"
     require_tool("pdftotext")
     path = tmp_path / "group.pdf"
     path.write_bytes(pdf.content)

@@ -9,6 +9,7 @@ import re
 import subprocess
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 import typer
@@ -136,6 +137,9 @@ def test_the_print_page_answers_with_the_pdf_and_names_a_bad_number_of_copies(
     done = client.post(PRINT, {"copies": "2", "language": "sv"})
     assert done.status_code == 200 and done["Content-Type"] == "application/pdf"
     assert done.content.startswith(b"%PDF") and PaperForm.objects.count() == 2
+    named = unquote(done["Content-Disposition"])  # the survey's title and the unit's name, not key and code
+    assert named.startswith("attachment; filename*=utf-8''") and "Hemtjänst Norr, svenska.pdf" in named
+    assert "VOF-HT-N" not in named
     assert AuditEvent.objects.filter(action="paper.print", actor=personas["analyst"]).exists()
     for who in ("manager_a", "viewer"):
         assert _client(personas, who).post(PRINT, {"copies": "1"}).status_code == 403

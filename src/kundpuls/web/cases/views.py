@@ -25,6 +25,7 @@ from kundpuls.web.cases.case_list import case_page
 from kundpuls.web.cases.dialogue import dialogue_of
 from kundpuls.web.cases.models import AlertRuleSet, Case, CaseStatus
 from kundpuls.web.cases.rule_form import AlertRulesForm, field_for
+from kundpuls.web.downloads import attachment
 from kundpuls.web.language import page_language
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.permissions import Capability, can
@@ -228,8 +229,7 @@ def summary(request: HttpRequest, code: str) -> HttpResponse:
                 )
             )
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="ni-sa-vi-gjorde-{unit.code}.csv"'
-        return response
+        return attachment(response, _("You said, we did"), unit.name, extension="csv")
     return render(request, "cases/summary.html", {"data": data, "unit": unit})
 
 

@@ -20,6 +20,7 @@ from kundpuls.render.tables import overview_table
 from kundpuls.render.unit_pdf import unit_report_pdf
 from kundpuls.web.dashboards import actions, queries
 from kundpuls.web.dashboards.forms import FilterForm
+from kundpuls.web.downloads import attachment
 from kundpuls.web.language import page_language
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
@@ -186,12 +187,11 @@ def _group(context: dict[str, Any]) -> str | None:
     return f"{context['segment_label']}: {context['segment_value_label']}"
 
 
-def _group_slug(report: Any) -> str:
-    """``-kon-other`` for a report filtered on a group, so its file is not named as the whole unit's."""
-    if not report.segment_value:
-        return ""
-    raw = f"{report.segment}-{report.segment_value}"
-    return "-" + "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in raw)[:60]
+def _file_parts(context: dict[str, Any], unit: Unit) -> tuple[str, ...]:
+    """What a unit's download is named by: the unit and period, and the group it is filtered on."""
+    report = context["dashboard"].report
+    group = _group(context)
+    return (f"{unit.name} {report.period}", group.replace(":", " -") if group else "")
 
 
 @login_required
@@ -243,9 +243,7 @@ def unit_pdf(request: HttpRequest, code: str) -> HttpResponse:
         period=dashboard.report.period,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"kundpuls-{target.code}-{dashboard.report.period}{_group_slug(dashboard.report)}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(response, *_file_parts(context, target), extension="pdf")
 
 
 @login_required
@@ -280,9 +278,7 @@ def unit_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         period=dashboard.report.period,
     )
     response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
-    name = f"kundpuls-{target.code}-{dashboard.report.period}{_group_slug(dashboard.report)}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(response, *_file_parts(context, target), extension=fmt)
 
 
 def _overview_context(
@@ -400,7 +396,4 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
         period=context["overview"].period,
     )
     response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
-    response["Content-Disposition"] = (
-        f'attachment; filename="kundpuls-overview-{context["overview"].period}.{fmt}"'
-    )
-    return response
+    return attachment(response, f"{_('Results')} {context['overview'].period}", extension=fmt)

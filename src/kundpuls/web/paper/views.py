@@ -16,11 +16,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from kundpuls.errors import KundpulsError, NotFound
 from kundpuls.instruments import AnswerErrors, SurveyDefinition
 from kundpuls.instruments.items import item_map
+from kundpuls.web.downloads import attachment
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can
@@ -159,9 +161,11 @@ def print_forms(request: HttpRequest, key: str, unit_code: str) -> HttpResponse:
         context["error"] = str(exc)
         return render(request, "paper/print.html", context, status=400)
     response = HttpResponse(run.pdf, content_type="application/pdf")
-    name = f"{survey.key}-{unit.code}-{language}-{len(run.form_ids)}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    try:
+        language_name = get_language_info(language)["name_local"]
+    except KeyError:  # a survey language Django does not name
+        language_name = language
+    return attachment(response, survey.title, unit.name, language_name, extension="pdf")
 
 
 def _after(

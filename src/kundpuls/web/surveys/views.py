@@ -19,6 +19,7 @@ from kundpuls.instruments import (
     load_template,
     parse_definition,
 )
+from kundpuls.web.downloads import attachment
 from kundpuls.web.org.actors import actor_of
 from kundpuls.web.org.models import Unit
 from kundpuls.web.org.permissions import Capability, can, units_where
@@ -258,6 +259,4 @@ def distribution_download(request: HttpRequest, pk: int, kind: str) -> HttpRespo
         raise Http404
     content = distribution_file(distribution, kind, language=get_language() or "sv")
     response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
-    filename = f"{distribution.survey.key}-{distribution.unit.code}.{kind}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(response, distribution.survey.title, distribution.unit.name, extension=kind)
