@@ -118,10 +118,40 @@ def test_a_long_row_name_is_broken_into_lines_on_a_phone_not_cut(small_lake: Any
     chart = gap_chart(replace(report, gaps=gaps))
     assert chart is not None
     phone = with_phone_svg(chart).phone_svg
-    assert "…" not in phone
+    assert "…" not in phone, re.findall(r".{120}….{20}", phone)
     lines = [html.unescape(t) for t in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", phone)]
     long_one = [line for line in lines if line and line in questions[0]]
     assert " ".join(long_one) == questions[0], lines
     assert len(long_one) >= 2 and all(len(line) <= 24 for line in long_one), long_one
     assert questions[1] in " ".join(lines)
     assert _width(phone) <= PHONE_CONTENT_WIDTH
+
+
+def test_a_name_longer_than_three_lines_ends_its_third_in_an_ellipsis(small_lake: Any) -> None:
+    """A row never holds more lines than its height: the rest of a very long name is in the chart's table."""
+    from dataclasses import replace
+
+    from kundpuls.render.charts import gap_chart
+    from kundpuls.render.vega_svg import PHONE_LINES
+    from kundpuls.reports.contracts import GapRow
+    from kundpuls.stats.results import IndexResult
+
+    question = (
+        "Tänk dig en verksamhet som är perfekt i alla avseenden: hur nära ett sådant ideal tycker du att "
+        "vår verksamhet kommer?"
+    )
+    report = unit_report(small_lake.path, small_lake.definition, "A", period="2025-Q3", threshold_setting=7)
+    row = GapRow(
+        "g0",
+        question,
+        IndexResult(80.0, 75.0, 85.0, 20, 20.0, "", False, key="s", label="s"),
+        IndexResult(70.0, 65.0, 75.0, 40, 40.0, "", False, key="c", label="c"),
+        10.0,
+    )
+    chart = gap_chart(replace(report, gaps=(row,)))
+    assert chart is not None
+    phone = with_phone_svg(chart).phone_svg
+    lines = [html.unescape(t) for t in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", phone)]
+    named = [line for line in lines if line.rstrip("…") and line.rstrip("…") in question]
+    assert len(named) == PHONE_LINES and named[-1].endswith("…"), lines
+    assert question.startswith(" ".join(named).rstrip("…"))

@@ -166,3 +166,35 @@ def test_two_processes_needing_the_same_new_comments_encode_each_once(tmp_path: 
     counts = [int(out.split()[-1]) for out in outputs]
     assert sum(counts) == n, counts
     assert len(meaning.VectorStore(path, secret=b"test-secret")) == n
+
+
+def test_a_lock_that_cannot_be_taken_never_stops_encoding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lock only saves work: a lock file that cannot be opened, or one another process holds too long,
+    leaves the comments encoded and stored all the same."""
+    import fcntl
+    import os
+
+    path = tmp_path / "comment-vectors.sqlite3"
+    previous = meaning.current_store()
+    texts = [f"Låset får inte stoppa kommentar {i}, zqxlock" for i in range(3)]
+    try:
+        store = meaning.use_store(path, secret=b"test-secret")
+        assert store is not None
+        lock = tmp_path / "comment-vectors.sqlite3.lock"
+        lock.mkdir()  # cannot be opened as a file
+        assert meaning.encode(texts[:1]).shape == (1, meaning.DIMENSIONS)
+        lock.rmdir()
+        monkeypatch.setattr(meaning, "TURN_WAIT", 0.2)
+        holder = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)  # another "process" holds the lock
+        try:
+            fcntl.flock(holder, fcntl.LOCK_EX)
+            assert meaning.encode(texts[1:]).shape == (2, meaning.DIMENSIONS)
+        finally:
+            os.close(holder)
+        assert len(store) == 3
+    finally:
+        for text in texts:
+            meaning._CACHE.pop(text, None)
+        meaning.use_store(previous.path if previous else None, secret=previous.secret if previous else b"")

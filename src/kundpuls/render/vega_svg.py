@@ -51,14 +51,23 @@ PHONE_FONT_SIZE = 13
 #: A chart with one row per category (a band height, ``alt.Step``) may name its rows with texts as long as
 #: a question ("Hur lätt det var att komma i kontakt med oss"); its builder says so with :func:`long_rows`.
 #: On a phone such a chart gets a narrower plot, so that the names get the room, each name is broken into
-#: lines at spaces (:data:`PHONE_WRAP`) instead of cut, and a row is high enough for three lines.
+#: lines at spaces (:data:`PHONE_WRAP`) instead of cut after a few words, and a row is high enough for
+#: :data:`PHONE_LINES` lines.
 PHONE_ROWS_WIDTH = 150
 PHONE_LABEL_WIDTH = 170
 PHONE_LINE_HEIGHT = 15
-PHONE_ROW = 3 * PHONE_LINE_HEIGHT + 3
+PHONE_LINES = 3
+PHONE_ROW = PHONE_LINES * PHONE_LINE_HEIGHT + 3
+_LINES = "split(trim(replace(trim(datum.label), regexp('(.{1,24})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"
 #: A Vega expression that breaks an axis label into lines of at most 24 characters at spaces (a longer
-#: word stays whole and is cut at the label width); Vega draws an array of texts as lines.
-PHONE_WRAP = "split(trim(replace(trim(datum.label), regexp('(.{1,24})(\\\\s+|$)', 'g'), '$1\\\\n')), '\\\\n')"
+#: word stays whole and is cut at the label width), at most :data:`PHONE_LINES` of them, the last ending
+#: in "…" where the label goes on (its full text is in the chart's table); Vega draws an array of texts
+#: as lines. The label is data, never part of the expression.
+PHONE_WRAP = (
+    f"length({_LINES}) > {PHONE_LINES} ? "
+    f"[{', '.join(f'{_LINES}[{k}]' for k in range(PHONE_LINES - 1))}, {_LINES}[{PHONE_LINES - 1}] + '…'] "
+    f": {_LINES}"
+)
 _LONG_ROWS = "kundpuls_long_row_names"
 
 

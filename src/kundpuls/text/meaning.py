@@ -49,6 +49,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from functools import cache
@@ -76,6 +77,9 @@ _FORGOTTEN: set[str] = set()
 _PENDING: set[str] = set()
 """Store keys of erased comments whose deletion waits for the store to be free."""
 _LOG = logging.getLogger(__name__)
+_UNLOCKED_SAID: list[bool] = []
+TURN_WAIT = 30.0
+"""Seconds a process waits for another's batch (a batch takes one or two) before encoding anyway."""
 
 
 class VectorStore:
@@ -302,15 +306,47 @@ def _stored(store: VectorStore, texts: Sequence[str], found: dict[str, np.ndarra
 def _encoding_turn(store: VectorStore) -> Iterator[None]:
     """One process at a time encodes for ``store`` (an advisory lock on a file beside it): a second server
     process that needs the same new comments waits for the batch and reads it from the store instead of
-    encoding it again (each batch takes a second or two)."""
+    encoding it again (each batch takes a second or two).
+
+    The lock only saves work, so it never stops one: where the file cannot be opened or locked (another
+    user's file, a read-only folder, a file system without ``flock``) or another process holds it past
+    :data:`TURN_WAIT` seconds, the batch is encoded anyway (logged once per process)."""
     path = store.path.with_name(store.path.name + ".lock")
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except OSError as error:
+        _unlocked(path, error)
+        yield
+        return
+    try:
+        deadline = time.monotonic() + TURN_WAIT
+        locked = False
+        while not locked:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                locked = True
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    _unlocked(path, TimeoutError(f"held by another process for over {TURN_WAIT:g} s"))
+                    break
+                time.sleep(0.05)
+            except OSError as error:
+                _unlocked(path, error)
+                break
         yield
     finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def _unlocked(path: Path, error: BaseException) -> None:
+    """Say once per process that comments are encoded without waiting for other processes."""
+    if not _UNLOCKED_SAID:
+        _UNLOCKED_SAID.append(True)
+        _LOG.warning(
+            "comment vectors encoded without the lock %s (%s): processes may encode twice", path, error
+        )
 
 
 def remember(texts: Sequence[str], vectors: np.ndarray) -> None:

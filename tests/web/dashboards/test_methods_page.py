@@ -34,7 +34,7 @@ def test_the_unit_page_links_its_plain_notes_to_the_methods_page(
     html = _client(personas["manager_a"]).get(UNIT_A + "?survey=nki").content.decode()
     about = html.split('id="method-h"', 1)[1]
     assert f'<a href="{METHODS}">Så räknas varje siffra, med vanliga ord</a>' in about
-    assert "docs/methods.md" not in html  # a file name in a repository is no link for a manager
+    assert "docs/methods.md" not in html  # a repository file is no link (the methods page names it, for IT)
 
 
 @pytest.mark.django_db
