@@ -87,11 +87,26 @@ def missing(part: str, path: Path | None = None) -> str | None:
 TARGET = 0.85
 # The documented floor (docs/comments.md): (precision, recall) per part, theme and polarity;
 # tests/text/test_comment_benchmark.py keeps them. "heldout": the twelfth round's single measurement (ids
-# 12001 on) with this reader, rounded down to 0.01, less 0.02 (empty until it is measured); the eleventh
+# 12001 on, 520 comments, 2026-12-07) with this reader, rounded down to 0.01, less 0.02; the eleventh
 # round's floors went with it into the tuning part. "tuning": the reader on the comments it learnt from,
 # rounded down to 0.05.
 FLOORS: dict[str, dict[str, tuple[float, float]]] = {
-    "heldout": {},
+    "heldout": {
+        "bemotande": (0.78, 0.81),
+        "vantetid": (0.79, 0.78),
+        "tillganglighet": (0.84, 0.79),
+        "information": (0.9, 0.69),
+        "kompetens": (0.64, 0.78),
+        "pris": (0.94, 0.91),
+        "lokaler": (0.9, 0.82),
+        "digitala_tjanster": (0.92, 0.84),
+        "parkering": (0.94, 0.88),
+        "kontinuitet": (0.94, 0.87),
+        "kollektivtrafik": (0.94, 0.92),
+        "praise": (0.89, 0.87),
+        "complaint": (0.88, 0.9),
+        "neutral": (0.93, 0.92),
+    },
     "tuning": {
         "bemotande": (0.95, 0.95),
         "vantetid": (0.95, 0.95),
