@@ -96,7 +96,7 @@ def test_the_staff_customer_chart_has_one_legend_of_two_entries(small_lake: Any)
 
 def test_a_long_row_name_is_broken_into_lines_on_a_phone_not_cut(small_lake: Any) -> None:
     """The staff–customer chart names its rows with whole questions: on a phone each is written in full,
-    line by line (each line within the label width), where the wide drawing has room for it on one line."""
+    line by line (each line within the label width); the wide drawing (page and PDF) in two longer lines."""
     from dataclasses import replace
 
     from kundpuls.render.charts import gap_chart
@@ -125,6 +125,9 @@ def test_a_long_row_name_is_broken_into_lines_on_a_phone_not_cut(small_lake: Any
     assert len(long_one) >= 2 and all(len(line) <= 24 for line in long_one), long_one
     assert questions[1] in " ".join(lines)
     assert _width(phone) <= PHONE_CONTENT_WIDTH
+    wide = chart.svg
+    wide_lines = [html.unescape(t) for t in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", wide)]
+    assert "…" not in wide and " ".join(line for line in wide_lines if line in questions[0]) == questions[0]
 
 
 def test_a_name_longer_than_three_lines_ends_its_third_in_an_ellipsis(small_lake: Any) -> None:

@@ -50,43 +50,60 @@ PHONE_WIDTH = 200
 PHONE_FONT_SIZE = 13
 #: A chart with one row per category (a band height, ``alt.Step``) may name its rows with texts as long as
 #: a question ("Hur lätt det var att komma i kontakt med oss"); its builder says so with :func:`long_rows`.
-#: On a phone such a chart gets a narrower plot, so that the names get the room, each name is broken into
-#: lines at spaces (:data:`PHONE_WRAP`) instead of cut after a few words, and a row is high enough for
-#: :data:`PHONE_LINES` lines.
+#: Such a chart gets a narrower plot, so that the names get the room, each name is broken into lines at
+#: spaces (:func:`wrap_expression`) instead of cut after a few words, and a row is high enough for its
+#: lines: on a wide screen and in the PDF two lines of up to 40 characters, on a phone three of up to 24.
+PHONE_LINES = 3
+PHONE_LINE_HEIGHT = 15
 PHONE_ROWS_WIDTH = 150
 PHONE_LABEL_WIDTH = 170
-PHONE_LINE_HEIGHT = 15
-PHONE_LINES = 3
-PHONE_ROW = PHONE_LINES * PHONE_LINE_HEIGHT + 3
-_LINES = "split(trim(replace(trim(datum.label), regexp('(.{1,24})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"
-#: A Vega expression that breaks an axis label into lines of at most 24 characters at spaces (a longer
-#: word stays whole and is cut at the label width), at most :data:`PHONE_LINES` of them, the last ending
-#: in "…" where the label goes on (its full text is in the chart's table); Vega draws an array of texts
-#: as lines. The label is data, never part of the expression.
-PHONE_WRAP = (
-    f"length({_LINES}) > {PHONE_LINES} ? "
-    f"[{', '.join(f'{_LINES}[{k}]' for k in range(PHONE_LINES - 1))}, {_LINES}[{PHONE_LINES - 1}] + '…'] "
-    f": {_LINES}"
-)
+WIDE_LINES = 2
+WIDE_LINE_HEIGHT = 12
+WIDE_ROWS_WIDTH = 440
+WIDE_LABEL_WIDTH = 260
+
+
+def wrap_expression(characters: int, lines: int) -> str:
+    """A Vega expression that breaks an axis label into lines of at most ``characters`` at spaces (a longer
+    word stays whole and is cut at the label width), at most ``lines`` of them, the last ending in "…"
+    where the label goes on (its full text is in the chart's table). Vega draws an array of texts as
+    lines; the label is data, never part of the expression."""
+    split = (
+        f"split(trim(replace(trim(datum.label), regexp('(.{{1,{characters}}})(\\\\s+|$)', 'g'), "
+        "'$1\\n')), '\\n')"
+    )
+    kept = ", ".join(f"{split}[{k}]" for k in range(lines - 1))
+    last = f"{split}[{lines - 1}] + '…'"
+    return f"length({split}) > {lines} ? [{kept + ', ' if kept else ''}{last}] : {split}"
+
+
+PHONE_WRAP = wrap_expression(24, PHONE_LINES)
+WIDE_WRAP = wrap_expression(40, WIDE_LINES)
 _LONG_ROWS = "kundpuls_long_row_names"
 
 
 def long_rows(chart: Any, step: int) -> Any:
-    """``chart`` with one row of ``step`` px per category, whose row names may be long (see
-    :data:`PHONE_WRAP`): the phone drawing breaks them into lines instead of cutting them."""
+    """``chart`` with one row of ``step`` px per category, whose row names may be long: they are broken
+    into lines instead of cut (see the constants above)."""
     return chart.properties(height=alt.Step(step), usermeta={_LONG_ROWS: True})
 
 
-def _rows_wrapped(chart: Any) -> Any:
+def _rows_wrapped(chart: Any, *, phone: bool) -> Any:
     """``chart`` with its row names broken into lines and its rows high enough for them, where its builder
     marked them long (:func:`long_rows`); any other chart as it is."""
     usermeta = getattr(chart, "usermeta", alt.Undefined)
     height = getattr(chart, "height", alt.Undefined)
     if not isinstance(usermeta, dict) or not usermeta.get(_LONG_ROWS) or not isinstance(height, alt.Step):
         return chart
+    lines, line_height = (PHONE_LINES, PHONE_LINE_HEIGHT) if phone else (WIDE_LINES, WIDE_LINE_HEIGHT)
     return chart.properties(
-        width=PHONE_ROWS_WIDTH, height=alt.Step(max(int(height.step), PHONE_ROW))
-    ).configure_axisY(labelExpr=PHONE_WRAP, labelLimit=PHONE_LABEL_WIDTH, labelLineHeight=PHONE_LINE_HEIGHT)
+        width=PHONE_ROWS_WIDTH if phone else WIDE_ROWS_WIDTH,
+        height=alt.Step(max(int(height.step), lines * line_height + 3)),
+    ).configure_axisY(
+        labelExpr=PHONE_WRAP if phone else WIDE_WRAP,
+        labelLimit=PHONE_LABEL_WIDTH if phone else WIDE_LABEL_WIDTH,
+        labelLineHeight=line_height,
+    )
 
 
 def for_phone(chart: Any) -> Any:
@@ -106,7 +123,8 @@ def for_phone(chart: Any) -> Any:
             titleFontSize=size,
             labelLimit=PHONE_WIDTH,
         )
-        .configure_text(fontSize=size - 1)
+        .configure_text(fontSize=size - 1),
+        phone=True,
     )
 
 
@@ -114,8 +132,7 @@ def vega_of(chart: alt.TopLevelMixin, *, phone: bool = False) -> dict[str, Any]:
     """Compile an Altair chart (Vega-Lite) to a Vega specification (``phone``: see :func:`for_phone`)."""
     use_in_memory_fonts()
     styled = configured(chart)
-    if phone:
-        styled = for_phone(styled)
+    styled = for_phone(styled) if phone else _rows_wrapped(styled, phone=False)
     spec: dict[str, Any] = vl_convert.vegalite_to_vega(styled.to_dict(validate=False))
     return spec
 
