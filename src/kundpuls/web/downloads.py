@@ -27,7 +27,6 @@ def file_name(*parts: str, extension: str) -> str:
 
 def attachment(response: HttpResponse, *parts: str, extension: str) -> HttpResponse:
     """``response`` downloaded as a file named by ``parts`` (see :func:`file_name`)."""
-    disposition = content_disposition_header(True, file_name(*parts, extension=extension))
-    assert disposition is not None  # an attachment always has a header
-    response["Content-Disposition"] = disposition
+    name = file_name(*parts, extension=extension)
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
     return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -18,6 +19,10 @@ from kundpuls.render.report_page import report_page
 from kundpuls.render.spreadsheets import tables_csv, tables_xlsx
 from kundpuls.render.tables import overview_table
 from kundpuls.render.unit_pdf import unit_report_pdf
+from kundpuls.reports.change_flags import BASELINE_PERIODS
+from kundpuls.reports.driver_window import DRIVER_MIN_N
+from kundpuls.reports.funnel import MIN_COMPARED
+from kundpuls.stats.intervals import T_INTERVAL_BELOW
 from kundpuls.web.dashboards import actions, queries
 from kundpuls.web.dashboards.forms import FilterForm
 from kundpuls.web.downloads import attachment
@@ -198,13 +203,6 @@ def _file_parts(context: dict[str, Any], unit: Unit) -> tuple[str, ...]:
 def methods(request: HttpRequest) -> HttpResponse:
     """How every number is computed, in plain words in the page's language (the same for every role: it
     shows no data)."""
-    from django.conf import settings
-
-    from kundpuls.reports.change_flags import BASELINE_PERIODS
-    from kundpuls.reports.driver_window import DRIVER_MIN_N
-    from kundpuls.reports.funnel import MIN_COMPARED
-    from kundpuls.stats.intervals import T_INTERVAL_BELOW
-
     rules = {  # the numbers the page states are the ones the code applies
         "threshold": settings.KUNDPULS_ANONYMITY_THRESHOLD,
         "baseline": BASELINE_PERIODS,
