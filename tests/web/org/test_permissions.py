@@ -90,6 +90,7 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/portal/mal/enheter/KFF-BIB-HUV/produktivitet.svg": (404, 404, 403, 404, 403, LOGIN),
     # dashboards (an empty lake here: downloads answer 404 to those allowed, 403 to the others)
     "/portal/resultat/": (200, 200, 200, 200, 200, LOGIN),
+    "/portal/resultat/metoder/": (200, 200, 200, 200, 200, LOGIN),  # how the numbers are computed: no data
     "/portal/resultat/enheter/VOF-HT-N/": (200, 200, 200, 403, 200, LOGIN),  # unit A
     "/portal/resultat/enheter/KFF-BIB-HUV/": (200, 200, 403, 200, 403, LOGIN),  # unit B
     "/portal/resultat/enheter/FINNS-INTE/": (404, 404, 404, 404, 404, LOGIN),
@@ -183,6 +184,7 @@ ROUTES_COVERED = {
     "goals:act",  # POST only: tested per persona in tests/web/goals
     "dashboards:overview",
     "dashboards:overview_export",
+    "dashboards:methods",
     "dashboards:unit",
     "dashboards:unit_pdf",
     "dashboards:unit_export",
