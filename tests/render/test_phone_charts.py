@@ -135,7 +135,7 @@ def test_a_name_longer_than_three_lines_ends_its_third_in_an_ellipsis(small_lake
     from dataclasses import replace
 
     from kundpuls.render.charts import gap_chart
-    from kundpuls.render.vega_svg import PHONE_LINES
+    from kundpuls.render.vega_svg import PHONE_ROWS
     from kundpuls.reports.contracts import GapRow
     from kundpuls.stats.results import IndexResult
 
@@ -156,5 +156,5 @@ def test_a_name_longer_than_three_lines_ends_its_third_in_an_ellipsis(small_lake
     phone = with_phone_svg(chart).phone_svg
     lines = [html.unescape(t) for t in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", phone)]
     named = [line for line in lines if line.rstrip("…") and line.rstrip("…") in question]
-    assert len(named) == PHONE_LINES and named[-1].endswith("…"), lines
+    assert len(named) == PHONE_ROWS.lines and named[-1].endswith("…"), lines
     assert question.startswith(" ".join(named).rstrip("…"))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -48,19 +49,31 @@ def configured(chart: alt.TopLevelMixin) -> Any:
 #: scaled down to half.
 PHONE_WIDTH = 200
 PHONE_FONT_SIZE = 13
+
+
 #: A chart with one row per category (a band height, ``alt.Step``) may name its rows with texts as long as
 #: a question ("Hur lätt det var att komma i kontakt med oss"); its builder says so with :func:`long_rows`.
 #: Such a chart gets a narrower plot, so that the names get the room, each name is broken into lines at
 #: spaces (:func:`wrap_expression`) instead of cut after a few words, and a row is high enough for its
 #: lines: on a wide screen and in the PDF two lines of up to 40 characters, on a phone three of up to 24.
-PHONE_LINES = 3
-PHONE_LINE_HEIGHT = 15
-PHONE_ROWS_WIDTH = 150
-PHONE_LABEL_WIDTH = 170
-WIDE_LINES = 2
-WIDE_LINE_HEIGHT = 12
-WIDE_ROWS_WIDTH = 440
-WIDE_LABEL_WIDTH = 260
+@dataclass(frozen=True)
+class RowNames:
+    """How long row names are written at one width: at most ``lines`` lines of up to ``characters``
+    characters, ``line_height`` px apart, within ``label_width`` px, beside a plot ``plot_width`` px wide."""
+
+    lines: int
+    characters: int
+    line_height: int
+    label_width: int
+    plot_width: int
+
+    def row_height(self) -> int:
+        """The least height of a row that holds its name's lines."""
+        return self.lines * self.line_height + 3
+
+
+PHONE_ROWS = RowNames(lines=3, characters=24, line_height=15, label_width=170, plot_width=150)
+WIDE_ROWS = RowNames(lines=2, characters=40, line_height=12, label_width=260, plot_width=440)
 
 
 def wrap_expression(characters: int, lines: int) -> str:
@@ -77,14 +90,12 @@ def wrap_expression(characters: int, lines: int) -> str:
     return f"length({split}) > {lines} ? [{kept + ', ' if kept else ''}{last}] : {split}"
 
 
-PHONE_WRAP = wrap_expression(24, PHONE_LINES)
-WIDE_WRAP = wrap_expression(40, WIDE_LINES)
 _LONG_ROWS = "kundpuls_long_row_names"
 
 
 def long_rows(chart: Any, step: int) -> Any:
     """``chart`` with one row of ``step`` px per category, whose row names may be long: they are broken
-    into lines instead of cut (see the constants above)."""
+    into lines instead of cut (:class:`RowNames`)."""
     return chart.properties(height=alt.Step(step), usermeta={_LONG_ROWS: True})
 
 
@@ -95,14 +106,13 @@ def _rows_wrapped(chart: Any, *, phone: bool) -> Any:
     height = getattr(chart, "height", alt.Undefined)
     if not isinstance(usermeta, dict) or not usermeta.get(_LONG_ROWS) or not isinstance(height, alt.Step):
         return chart
-    lines, line_height = (PHONE_LINES, PHONE_LINE_HEIGHT) if phone else (WIDE_LINES, WIDE_LINE_HEIGHT)
+    rows = PHONE_ROWS if phone else WIDE_ROWS
     return chart.properties(
-        width=PHONE_ROWS_WIDTH if phone else WIDE_ROWS_WIDTH,
-        height=alt.Step(max(int(height.step), lines * line_height + 3)),
+        width=rows.plot_width, height=alt.Step(max(int(height.step), rows.row_height()))
     ).configure_axisY(
-        labelExpr=PHONE_WRAP if phone else WIDE_WRAP,
-        labelLimit=PHONE_LABEL_WIDTH if phone else WIDE_LABEL_WIDTH,
-        labelLineHeight=line_height,
+        labelExpr=wrap_expression(rows.characters, rows.lines),
+        labelLimit=rows.label_width,
+        labelLineHeight=rows.line_height,
     )
 
 
