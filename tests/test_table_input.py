@@ -174,3 +174,15 @@ def test_fuzz_damaged_workbooks_give_only_documented_errors(content: bytes, at: 
     workbook[at : at + len(content)] = content
     with contextlib.suppress(_DOCUMENTED):
         read_table("f.xlsx", bytes(workbook))
+
+
+def test_a_workbook_of_a_zip_version_python_cannot_read_is_named_not_a_traceback() -> None:
+    """Found by the fuzz test above: a central directory that asks for zip version 6.4 made ``zipfile``
+    raise NotImplementedError, which no caller expected."""
+    import struct
+
+    workbook = bytearray(_xlsx([["unit", "cost"], ["X", 1]]))
+    at = workbook.find(b"PK\x01\x02")
+    workbook[at + 6 : at + 8] = struct.pack("<H", 64)  # "version needed to extract": 6.4
+    with pytest.raises(TableInputError, match="not a readable Excel workbook"):
+        read_table("f.xlsx", bytes(workbook))

@@ -211,7 +211,13 @@ def _excel_rows(content: bytes, limits: TableLimits) -> Iterator[list[str]]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unzipped = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+    ) as exc:  # unsupported zip version
         raise _not_a_workbook(exc) from exc
     if unzipped > limits.max_unzipped_bytes:
         raise TableInputError(
