@@ -3,7 +3,7 @@
 ``benchmarks/comments.py`` reads the labelled set (``tests/text/data/comments_*.jsonl``) and reports
 precision and recall per theme and polarity; this test runs its evaluation on every part and fails when a
 figure falls below ``FLOORS`` (docs/comments.md, "Measured on the labelled set"). The held-out round
-(``comments_round12.jsonl``, ids 12001 on) is written apart from the reader: until it is merged its tests are
+(``comments_round13.jsonl``, ids 13001 on) is written apart from the reader: until it is merged its tests are
 skipped with the benchmark's reason, and its floors are its single first measurement, rounded down.
 """
 
@@ -71,9 +71,9 @@ def test_every_comment_is_in_the_part_the_split_rule_gives(part: str) -> None:
     assert all(BENCHMARK.part_of(r["id"]) == part for r in records)
 
 
-def test_every_comment_written_before_the_twelfth_round_is_tuning_material() -> None:
-    assert {BENCHMARK.part_of(i) for i in range(1, 12000)} == {"tuning"}
-    assert {BENCHMARK.part_of(i) for i in range(12000, 13000)} == {"heldout"}
+def test_every_comment_written_before_the_thirteenth_round_is_tuning_material() -> None:
+    assert {BENCHMARK.part_of(i) for i in range(1, 13000)} == {"tuning"}
+    assert {BENCHMARK.part_of(i) for i in range(13000, 14000)} == {"heldout"}
     ids = {r["id"] for r in BENCHMARK.load("tuning")}
     assert {1001, 1179, 2001, 2100} <= ids  # the old held-out part joined the tuning part
     assert 3001 in ids and 3002 in ids
@@ -95,13 +95,15 @@ def test_every_comment_written_before_the_twelfth_round_is_tuning_material() -> 
     assert {11001, 11520} <= ids  # the eleventh round, once measured
     assert sum(11000 < i < 11600 for i in ids) == 520
     assert sum(11600 < i < 12000 for i in ids) == 399  # round 11b, written for tuning
+    assert {12001, 12520} <= ids  # the twelfth round, once measured
+    assert sum(12000 < i < 13000 for i in ids) == 520
 
 
 def test_a_missing_held_out_part_is_named_not_a_crash(tmp_path: Path) -> None:
-    absent = tmp_path / "comments_round12.jsonl"
+    absent = tmp_path / "comments_round13.jsonl"
     reason = BENCHMARK.missing("heldout", absent)
-    assert reason is not None and "heldout part is missing" in reason and "comments_round12.jsonl" in reason
-    assert BENCHMARK.PARTS["heldout"].name == "comments_round12.jsonl"
+    assert reason is not None and "heldout part is missing" in reason and "comments_round13.jsonl" in reason
+    assert BENCHMARK.PARTS["heldout"].name == "comments_round13.jsonl"
     with pytest.raises(FileNotFoundError, match="missing"):
         BENCHMARK.load("heldout", absent)
     assert BENCHMARK.missing("tuning") is None
