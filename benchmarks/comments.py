@@ -88,11 +88,26 @@ def missing(part: str, path: Path | None = None) -> str | None:
 TARGET = 0.85
 # The documented floor (docs/comments.md): (precision, recall) per part, theme and polarity;
 # tests/text/test_comment_benchmark.py keeps them. "heldout": the thirteenth round's single measurement (ids
-# 13001 on) with this reader, rounded down to 0.01, less 0.02 (empty until it is measured); the twelfth
-# round's floors went with it into the tuning part. "tuning": the reader on the comments it learnt from,
+# 13001 on, 520 comments, 2026-12-07) with this reader, rounded down to 0.01, less 0.02; the twelfth round's
+# floors went with it into the tuning part. "tuning": the reader on the comments it learnt from,
 # rounded down to 0.05.
 FLOORS: dict[str, dict[str, tuple[float, float]]] = {
-    "heldout": {},
+    "heldout": {
+        "bemotande": (0.9, 0.75),
+        "vantetid": (0.88, 0.8),
+        "tillganglighet": (0.8, 0.84),
+        "information": (0.73, 0.81),
+        "kompetens": (0.84, 0.87),
+        "pris": (0.94, 0.87),
+        "lokaler": (0.9, 0.9),
+        "digitala_tjanster": (0.94, 0.91),
+        "parkering": (0.94, 0.92),
+        "kontinuitet": (0.94, 0.9),
+        "kollektivtrafik": (0.96, 0.91),
+        "praise": (0.9, 0.83),
+        "complaint": (0.86, 0.93),
+        "neutral": (0.92, 0.89),
+    },
     "tuning": {
         "bemotande": (0.95, 0.95),
         "vantetid": (0.95, 0.95),
