@@ -22,6 +22,7 @@ import numpy as np
 from scipy import sparse
 
 from kundpuls.errors import InvalidArgument
+from kundpuls.text import meaning, model_cache
 from kundpuls.text.corpus import build_corpus
 from kundpuls.text.learned import CommentModel, fit_comment_model, labelled_comments
 from kundpuls.text.polarity import POLARITIES, Polarity, comment_score, read_clauses
@@ -169,19 +170,22 @@ def comment_model() -> CommentModel:
 
     The fit takes seconds, so a web server starts it in a thread when a worker starts
     (:mod:`kundpuls.web.server`); a page that needs the model before it is ready waits for that one fit
-    instead of starting another.
+    instead of starting another. Where a folder is set (:mod:`kundpuls.text.model_cache`), the fitted model
+    is read from there, and written there after a fit, so that only the installation's first process fits.
     """
     with _FITTING:
         if not _MODEL:
-            taxonomy = default_taxonomy()
-            records = labelled_comments()
-            lexical = _read_lexicon(
-                [r.text for r in records], taxonomy, languages=[r.language for r in records]
-            )
-            _MODEL.append(
-                fit_comment_model(records, taxonomy.keys, lexical.assignment.matrix, lexical.scores)
-            )
+            model = model_cache.load_or_fit(_fit_shipped, meaning.available())
+            _MODEL.append(model if isinstance(model, CommentModel) else _fit_shipped())
     return _MODEL[0]
+
+
+def _fit_shipped() -> CommentModel:
+    """The model fitted on the shipped tuning part with the shipped taxonomy."""
+    taxonomy = default_taxonomy()
+    records = labelled_comments()
+    lexical = _read_lexicon([r.text for r in records], taxonomy, languages=[r.language for r in records])
+    return fit_comment_model(records, taxonomy.keys, lexical.assignment.matrix, lexical.scores)
 
 
 def _read_lexicon(
