@@ -73,13 +73,32 @@ def test_the_kano_and_price_charts_carry_a_title_a_description_and_their_data(re
         assert chart.svg.startswith("<svg") and "<title>" in chart.svg and 'role="img"' in chart.svg
 
 
+def test_kano_categories_and_price_points_are_named_in_words_not_letters_or_acronyms(reports) -> None:
+    report = reports["A"]
+    charts = {c.key: c for c in report_charts(report)}
+    columns = charts["kano"].table.columns
+    named = ("Attraktiv", "Endimensionell", "Självklar", "Likgiltig", "Omvänd", "Tveksam")
+    assert columns[2:8] == tuple(f"{name} (%)" for name in named)
+    english = {c.key: c for c in report_charts(report, language="en")}["kano"].table.columns
+    assert english[2:8] == tuple(
+        f"{name} (%)"
+        for name in ("Attractive", "One-dimensional", "Must-be", "Indifferent", "Reverse", "Questionable")
+    )
+    assert all(row[1] is None or row[1].startswith(named) for row in charts["kano"].table.rows)
+    price = charts["price-snabbspar"]
+    assert "lägsta acceptabla" in price.svg and "högsta acceptabla" in price.svg and "optimalt" in price.svg
+    for acronym in ("PMC", "PME", "OPP", "IDP"):
+        assert acronym not in price.svg and acronym not in price.description
+    assert "M:" not in charts["kano"].description and ": självklar" in charts["kano"].description
+
+
 def test_exports_hold_the_kano_table_and_the_price_points_and_curves(reports) -> None:
     report = reports["A"]
     tables = {t.key: t for t in report_tables(report)}
     assert {"kano", "price-points-snabbspar", "price-snabbspar"} <= set(tables)
     points = {row[0]: row[1] for row in tables["price-points-snabbspar"].rows}
     (section,) = report.prices
-    assert points["Optimalt pris (OPP)"] == round(section.opp)
+    assert points["Optimalt pris"] == round(section.opp)
     book = load_workbook(io.BytesIO(tables_xlsx(list(tables.values()))))
     names = {key: sheet_name(table) for key, table in tables.items()}
     assert len(set(names.values())) == len(names)  # every sheet has its own Swedish name
@@ -94,11 +113,11 @@ def test_the_pdf_contains_the_kano_and_price_sections(reports) -> None:
     pdf = unit_report_pdf(report)
     text = _pdf_text(pdf)
     assert "Funktioner enligt Kanomodellen" in text and "Priskänslighet (Van Westendorp)" in text
-    assert "Optimalt pris (OPP)" in text and "M: självklar" in text
+    assert "Optimalt pris" in text and "Självklar" in text
     (section,) = report.prices
     assert number(section.pme, "sv", digits=0) in text
     english = _pdf_text(unit_report_pdf(report, language="en"))
-    assert "Features by the Kano model" in english and "Optimal price point (OPP)" in english
+    assert "Features by the Kano model" in english and "Optimal price" in english
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "unit-report-needs.pdf").write_bytes(pdf)
 

@@ -68,7 +68,7 @@ def kano_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None
         for i, (c, share) in enumerate(f.shares)
     ]
     title = f"{text('kano', language)} {report.period}"
-    top = "; ".join(f"{f.label} {text(f'kano_{f.category}', language)}" for f in shown)
+    top = "; ".join(f"{f.label}: {text(f'kano_{f.category}', language).lower()}" for f in shown)
     n = max(f.n or 0 for f in shown)
     description = text("kano_desc", language, count=len(shown), n=n, top=top)
     return drawn(
@@ -107,10 +107,16 @@ def _price_shape(language: str) -> alt.TopLevelMixin:
     )
     points = alt.NamedData("points")
     rules = alt.Chart(points).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x=x)
+    # each point's name written over a white outline of itself, so that it stays readable across a curve
+    outline = (
+        alt.Chart(points)
+        .mark_text(angle=270, dx=-40, dy=-6, color="white", stroke="white", strokeWidth=3, strokeJoin="round")
+        .encode(x=x, text="point:N")
+    )
     names_of_points = (
         alt.Chart(points).mark_text(angle=270, dx=-40, dy=-6, color="#222").encode(x=x, text="point:N")
     )
-    return alt.layer(accepted, lines, rules, names_of_points).properties(
+    return alt.layer(accepted, lines, rules, outline, names_of_points).properties(
         width=WIDTH, height=HEIGHT, title=slot("title")
     )
 
@@ -132,7 +138,7 @@ def price_chart(section: PriceSection, report: UnitReport, language: str = "sv")
         else []
     )
     points = [
-        {"price": value, "point": name.upper()}
+        {"price": value, "point": text(f"price_mark_{name}", language)}
         for name, value in (
             ("pmc", section.pmc),
             ("opp", section.opp),

@@ -199,7 +199,14 @@ def kano_table(report: UnitReport, language: str = "sv") -> Table | None:
     return Table(
         "kano",
         f"{t('kano')} {report.period}",
-        (t("feature"), t("category"), *(f"{c} (%)" for c in KANO_CATEGORIES), t("better"), t("worse"), "n"),
+        (
+            t("feature"),
+            t("category"),
+            *(f"{t(f'kano_{c}')} (%)" for c in KANO_CATEGORIES),
+            t("better"),
+            t("worse"),
+            "n",
+        ),
         tuple(rows),
     )
 
