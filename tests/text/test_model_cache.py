@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import time
 from pathlib import Path
@@ -57,6 +58,11 @@ def test_the_second_process_reads_what_the_first_fitted(tmp_path: Path) -> None:
     second = model_cache.load_or_fit(fit, True)
     assert fit.calls == 1 and second["fit"] == first["fit"] == 1
     assert model_cache.load_or_fit(fit, False)["fit"] == 2  # another fingerprint: without the encoder
+    with_encoder = tmp_path / f"{model_cache.PREFIX}{model_cache.fingerprint(True)}.pickle"
+    assert with_encoder.exists()  # another release's model is kept a while: both may run during an upgrade
+    day_old = time.time() - model_cache.KEEP_OTHERS - 60
+    os.utime(with_encoder, (day_old, day_old))
+    model_cache.write(tmp_path / f"{model_cache.PREFIX}{model_cache.fingerprint(False)}.pickle", {}, SECRET)
     names = sorted(p.name for p in tmp_path.glob(f"{model_cache.PREFIX}*.pickle"))
     assert names == [f"{model_cache.PREFIX}{model_cache.fingerprint(False)}.pickle"]  # the old one removed
 
@@ -86,14 +92,42 @@ def test_a_file_not_sealed_with_the_installation_key_is_never_unpickled(tmp_path
     payload = pickle.dumps(_Planted(marker))
     for data in (
         payload,  # no seal at all
-        model_cache._sealed(payload, b"someone else's key"),
-        model_cache._sealed(payload, SECRET)[:-1] + b"!",  # sealed, then changed
+        model_cache._sealed(payload, b"someone else's key", path.name),
+        model_cache._sealed(payload, SECRET, path.name)[:-1] + b"!",  # sealed, then changed
+        model_cache._sealed(payload, SECRET, f"{model_cache.PREFIX}older.pickle"),  # another file's, copied
     ):
         path.write_bytes(data)
         fit = _Counting()
         assert model_cache.load_or_fit(fit, True)["fit"] == 1 and fit.calls == 1  # fitted again instead
         assert not marker.exists()
         assert model_cache.read(path, SECRET)["fit"] == 1  # and the refitted model replaced the file
+
+
+def test_a_fifo_a_link_or_a_huge_file_at_the_models_place_is_not_read(tmp_path: Path, monkeypatch) -> None:
+    model_cache.use_folder(tmp_path, secret=SECRET)
+    path = tmp_path / f"{model_cache.PREFIX}{model_cache.fingerprint(True)}.pickle"
+    elsewhere = tmp_path / "sealed-elsewhere.pickle"
+    model_cache.write(elsewhere, {"fit": "planted"}, SECRET)
+    os.mkfifo(path)  # reading it would wait for a writer forever
+    assert model_cache.load_or_fit(_Counting(), True)["fit"] == 1  # replaced by the fitted model
+    path.unlink()
+    path.symlink_to(elsewhere)
+    assert model_cache.read(path, SECRET) is None  # never followed
+    path.unlink()
+    model_cache.write(path, {"fit": "kept"}, SECRET)
+    monkeypatch.setattr(model_cache, "MAX_BYTES", 10)
+    assert model_cache.read(path, SECRET) is None
+    monkeypatch.undo()
+    path.chmod(0o666)  # writable by others: anyone could have replaced it
+    assert model_cache.read(path, SECRET) is None
+
+
+def test_without_a_secret_nothing_is_kept(tmp_path: Path) -> None:
+    model_cache.use_folder(tmp_path, secret=b"")
+    fit = _Counting()
+    model_cache.load_or_fit(fit, True)
+    model_cache.load_or_fit(fit, True)
+    assert fit.calls == 2 and not list(tmp_path.iterdir())
 
 
 def test_a_folder_that_cannot_be_written_still_gives_a_model(tmp_path: Path) -> None:
