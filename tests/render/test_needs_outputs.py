@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kundpuls.instruments import kano_pairs
-from kundpuls.render.charts import report_charts
+from kundpuls.render.charts import report_charts, with_phone_svg
 from kundpuls.render.labels import number
 from kundpuls.render.spreadsheets import sheet_name, tables_csv, tables_xlsx
 from kundpuls.render.tables import report_tables
@@ -71,6 +71,16 @@ def test_the_kano_and_price_charts_carry_a_title_a_description_and_their_data(re
     assert len(price_chart.table.rows) == len(section.curves)
     for chart in (kano_chart, price_chart):
         assert chart.svg.startswith("<svg") and "<title>" in chart.svg and 'role="img"' in chart.svg
+
+
+def test_every_chart_is_titled_once_by_its_heading_not_again_inside_the_drawing(reports) -> None:
+    from html import escape
+
+    charts = report_charts(reports["A"])
+    assert {"kano", "price-snabbspar"} <= {c.key for c in charts}
+    for chart in charts:
+        assert f">{escape(chart.title)}</text>" not in chart.svg, chart.key
+        assert f">{escape(chart.title)}</text>" not in with_phone_svg(chart).phone_svg, chart.key
 
 
 def test_kano_categories_and_price_points_are_named_in_words_not_letters_or_acronyms(reports) -> None:

@@ -48,6 +48,7 @@ def test_the_productivity_chart_has_a_title_a_description_and_the_house_style() 
     texts = _texts(chart.svg)
     assert "42\xa0000" in texts  # Swedish thousands on the cost axis
     assert {"Uppfyllt", "Osäkert", "Ej uppfyllt", "Nöjd-Kund-Index"} <= set(texts)  # legend, y title
+    assert "Kostnad per betjänad kund och måluppfyllelse" not in texts  # titled once, by the page's heading
     assert "Hemtjänst &lt;Söder&gt;" in texts and "Hemtjänst Väst" not in texts  # escaped; no estimate
     assert 'fill="#1f5a96"' in chart.svg  # the house accent for a met goal
     assert [row[0] for row in chart.table.rows] == ["Hemtjänst Norr", "Hemtjänst <Söder>"]

@@ -59,7 +59,7 @@ def _productivity_shape(language: str) -> alt.LayerChart:
         .mark_text(align="left", dx=9, color="#222")
         .encode(x=x, y=alt.Y("estimate:Q", title=y_title), text="unit_name:N")
     )
-    return (intervals + points + names).properties(width=WIDTH, height=HEIGHT, title=slot("title"))
+    return (intervals + points + names).properties(width=WIDTH, height=HEIGHT)  # titled by the page's heading
 
 
 def _sek(value: float, language: str) -> str:
@@ -126,7 +126,7 @@ def productivity_chart(
             for r in plotted
         ),
     )
-    texts = {"title": title, "metric": metric}
+    texts = {"metric": metric}
     texts.update({f"state_{state}": state_labels.get(state, state) for state in STATES})
     return drawn(
         "productivity",

@@ -48,7 +48,7 @@ def _kano_shape(language: str) -> alt.Chart:
             ),
             order=alt.Order("order:Q"),
         )
-        .properties(width=WIDTH, title=slot("title")),
+        .properties(width=WIDTH),  # titled once, by the page's or the PDF's heading
         28,
     )
 
@@ -76,7 +76,7 @@ def kano_chart(report: UnitReport, language: str = "sv") -> RenderedChart | None
         _kano_shape,
         language,
         data={"shares": rows},
-        texts={"title": title},
+        texts={},
         title=title,
         description=description,
         table=tb.kano_table(report, language),
@@ -117,7 +117,8 @@ def _price_shape(language: str) -> alt.TopLevelMixin:
         alt.Chart(points).mark_text(angle=270, dx=-40, dy=-6, color="#222").encode(x=x, text="point:N")
     )
     return alt.layer(accepted, lines, rules, outline, names_of_points).properties(
-        width=WIDTH, height=HEIGHT, title=slot("title")
+        width=WIDTH,
+        height=HEIGHT,  # titled once, by the page's or the PDF's heading
     )
 
 
@@ -163,7 +164,7 @@ def price_chart(section: PriceSection, report: UnitReport, language: str = "sv")
         _price_shape,
         language,
         data={"curves": curves, "range": accepted, "points": points},
-        texts={"title": title, "currency": section.currency},
+        texts={"currency": section.currency},
         title=title,
         description=description,
         table=tb.price_curve_table(
