@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,33 @@ def test_the_unit_page_shows_the_kano_and_price_charts_with_their_tables(
     assert html.count("<caption>") >= 6
     export = client.get("/portal/resultat/enheter/SBF-BYGG/tabeller.csv?survey=tjanstebehov").content.decode()
     assert "Funktioner enligt Kanomodellen" in export and "Prispunkter" in export
+
+
+def test_the_needs_overview_names_the_kano_categories_in_words() -> None:
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    needs = SimpleNamespace(
+        suppressed=False,
+        kano_categories=[("M", 2), ("A", 1), ("I", 1)],
+        prices=[
+            SimpleNamespace(suppressed=False, low=860.0, high=2430.0, optimal=1230.0, currency="SEK", n=96)
+        ],
+        kano_respondents=130,
+    )
+    row = SimpleNamespace(unit_code="SBF-BYGG", unit_name="Bygglov", depth=0, measured=True, needs=needs)
+    overview = SimpleNamespace(period="2026-Q2", rows=[row])
+    with translation.override("sv"):
+        html = render_to_string(
+            "dashboards/_needs_overview.html",
+            {"overview": overview, "sort_links": {"name": "sort=name"}, "survey_key": "tjanstebehov"},
+        )
+    assert "<abbr" not in html
+    shown = re.findall(r'<span class="kano-category">([^<]*?) (\d+)</span>', html)
+    assert shown == [("Självklar", "2"), ("Attraktiv", "1"), ("Likgiltig", "1")]
+    assert "Talet efter en Kanokategori" in html and "860–2430 SEK (1230)" in html
 
 
 @pytest.mark.django_db

@@ -23,7 +23,7 @@ def cell(value: object, digits: int = 1) -> str:
 
 @register.filter
 def kano_category(category: str) -> str:
-    """The name of a Kano category letter (``M`` → ``M: självklar``) in the page's language."""
+    """The name of a Kano category letter (``M`` → ``Självklar``) in the page's language."""
     return text(f"kano_{category}", page_language())
 
 
