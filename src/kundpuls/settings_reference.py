@@ -80,7 +80,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "KUNDPULS_COMMENT_VECTORS",
         "the comment reader's vectors, shared by every process and kept across restarts (SQLite; a cache "
-        "that holds a keyed hash of each comment and its vector, no text)",
+        "that holds a keyed hash of each comment and its vector, no text); the fitted comment model is kept "
+        "in the same folder (`comment-model-<fingerprint>.pickle`, sealed with the secret key; "
+        "`docs/comments.md` §3b)",
         "`DATA_DIR/cache/comment-vectors.sqlite3`",
         _LAKE,
     ),

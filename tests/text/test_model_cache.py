@@ -21,9 +21,10 @@ SECRET = b"installation-secret"
 
 @pytest.fixture(autouse=True)
 def _no_folder_after() -> Any:
-    previous = model_cache.current_folder()
+    previous = list(model_cache._FOLDER)  # the folder and secret in force before the test
     yield
-    model_cache.use_folder(previous)
+    folder, secret = previous[0] if previous else (None, b"")
+    model_cache.use_folder(folder, secret=secret)
 
 
 class _Counting:

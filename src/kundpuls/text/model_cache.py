@@ -80,12 +80,6 @@ def use_folder(folder: str | Path | None, *, secret: bytes = b"") -> None:
             _FOLDER.append((Path(folder), secret))
 
 
-def current_folder() -> Path | None:
-    """The folder set by :func:`use_folder`, if any."""
-    with _GUARD:
-        return _FOLDER[0][0] if _FOLDER else None
-
-
 def fingerprint(uses_meaning: bool) -> str:
     """A digest of everything the fit depends on (see the module docstring)."""
     import numpy
@@ -281,4 +275,4 @@ def load_or_fit(fit: Callable[[], Any], uses_meaning: bool) -> Any:
     return model
 
 
-__all__ = ["PREFIX", "WAIT", "current_folder", "fingerprint", "load_or_fit", "read", "use_folder", "write"]
+__all__ = ["PREFIX", "WAIT", "fingerprint", "load_or_fit", "read", "use_folder", "write"]
