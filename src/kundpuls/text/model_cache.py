@@ -32,7 +32,6 @@ back by every later process in about a second.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import hmac
 import logging
@@ -47,6 +46,8 @@ from collections.abc import Callable, Iterator
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
+
+from kundpuls.text.turns import file_turn
 
 _LOG = logging.getLogger(__name__)
 WAIT = 180.0
@@ -218,39 +219,15 @@ def _remove_old(path: Path) -> None:
 def _fitting_turn(path: Path) -> Iterator[None]:
     """Hold the lock file beside ``path`` while fitting; where it cannot be had in ``WAIT`` s, go on."""
     lock_path = path.parent / f"{PREFIX}fitting.lock"
-    try:
+    with contextlib.suppress(OSError):  # a folder that cannot be made: file_turn says so, the fit goes on
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    except OSError as error:
-        _LOG.warning(
-            "no lock for fitting the comment model in %s (%s): fitting without it", path.parent, error
-        )
+    # the other process has written the model when the file appears: read it (load_or_fit)
+    with file_turn(lock_path, wait=WAIT, poll=POLL, unlocked=_unlocked, ready=path.exists):
         yield
-        return
-    try:
-        deadline = time.monotonic() + WAIT
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if path.exists():  # the other process has written it: read it (load_or_fit)
-                    yield
-                    return
-                if time.monotonic() >= deadline:
-                    _LOG.warning(
-                        "another process has fitted the comment model for over %.0f s: fitting", WAIT
-                    )
-                    yield
-                    return
-                time.sleep(POLL)
-            except OSError as error:  # a file system without locks
-                _LOG.warning("the comment model's lock cannot be taken (%s): fitting without it", error)
-                yield
-                return
-        yield
-    finally:
-        os.close(handle)  # releases the lock
+
+
+def _unlocked(lock_path: Path, error: BaseException) -> None:
+    _LOG.warning("the comment model is fitted without waiting for the lock %s (%s)", lock_path, error)
 
 
 def load_or_fit(fit: Callable[[], Any], uses_meaning: bool) -> Any:
