@@ -171,3 +171,16 @@ def test_a_hidden_group_shows_no_kano_or_price_number_anywhere(needs_lake, repor
             assert value not in output
     pdf_text = outputs[-1]
     assert "Kanoresultaten visas inte" in pdf_text and "Priskänsligheten för" in pdf_text
+
+
+def test_close_price_points_name_themselves_on_facing_away_sides_or_not_at_all() -> None:
+    from kundpuls.render.needs_charts import _name_sides
+
+    curves = [{"price": 100.0}, {"price": 8_000.0}]
+    prices = [870.0, 1_280.0, 1_490.0, 2_380.0]  # the demo's e-services prices
+    # wide, optimal and indifference stand 11 px apart: the second name turns to the right of its line
+    assert _name_sides(prices, curves, 520) == ["left", "left", "right", "left"]
+    # on a phone the four lines share 30 px: three names fit, indifference (in the description) does not
+    assert _name_sides(prices, curves, 200) == ["left", "right", "none", "right"]
+    assert _name_sides(prices, curves, 2_000) == ["left"] * 4  # far apart: every name on the left
+    assert _name_sides([1_000.0, 1_000.0], [], 520) == ["left", "right"]  # the same price twice

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import kundpuls
-from kundpuls.render.goal_charts import productivity_chart
+from kundpuls.render.goal_charts import productivity_chart, productivity_note
 from kundpuls.render.invitation_charts import response_rate_chart
 
 STATES = {"met": "Uppfyllt", "uncertain": "Osäkert", "not_met": "Ej uppfyllt"}
@@ -57,10 +57,27 @@ def test_the_productivity_chart_has_a_title_a_description_and_the_house_style() 
 def test_the_productivity_chart_is_none_without_an_estimate_and_speaks_english() -> None:
     assert productivity_chart([_unit("A", 1_000.0, None, "no_data")], state_labels=STATES) is None
     english = productivity_chart(
-        [_unit("A", 12_000.0, 70.0, "met")], state_labels={"met": "Met"}, language="en"
+        [_unit("A", 12_000.0, 70.0, "met"), _unit("B", 14_000.0, 71.0, "met")],
+        state_labels={"met": "Met"},
+        language="en",
     )
     assert english is not None and "Cost per served customer (SEK)" in _texts(english.svg)
     assert "12,000" in _texts(english.svg) and "SEK 12,000" in english.description
+
+
+def test_one_unit_alone_is_not_drawn_and_the_page_is_told_why() -> None:
+    alone = [
+        _unit("Hemtjänst Norr", 41_500.0, 72.8, "met"),
+        _unit("Hemtjänst Väst", 39_000.0, None, "no_data"),
+    ]
+    assert productivity_chart(alone, state_labels=STATES) is None
+    assert productivity_note(alone) == (
+        "Inget diagram: bara en enhet har både kostnadsuppgifter och en skattning för perioden, så det finns "
+        "inget att jämföra med. Siffrorna står i tabellen nedan."
+    )
+    assert productivity_note(alone[1:], "en") == "No unit has both cost data and an estimate in this period."
+    pair = [*alone, _unit("Hemtjänst Söder", 47_200.0, 66.1, "not_met")]
+    assert productivity_note(pair) is None and productivity_chart(pair, state_labels=STATES) is not None
 
 
 def test_the_response_rate_chart_runs_from_0_to_100_per_cent_with_days_on_the_axis() -> None:

@@ -3,7 +3,9 @@
 Built like the unit-report charts (:mod:`kundpuls.render.charts`): an Altair shape compiled once per
 language, filled with the units' rows, drawn to SVG with a title, a text description and the data as a
 table. Each point is a unit, coloured and shaped by its goal status, with its 95 % interval as a vertical
-line. Only units with an estimate are drawn (a hidden or missing estimate has no place on the y axis).
+line. Only units with an estimate are drawn (a hidden or missing estimate has no place on the y axis), and
+only when there are at least two of them: one unit alone compares with nothing, so the page says so
+(:func:`productivity_note`) and keeps the figures in its table.
 """
 
 from __future__ import annotations
@@ -68,14 +70,32 @@ def _sek(value: float, language: str) -> str:
     return grouped.replace(",", "\u00a0") + " kr" if language != "en" else f"SEK {grouped}"
 
 
+#: Units a cost–fulfilment scatter needs before it compares anything.
+MIN_UNITS = 2
+
+
+def _plotted(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The rows with a place on the chart: a unit with an estimate and a goal state."""
+    return [r for r in rows if r.get("estimate") is not None and r.get("state") in STATES]
+
+
+def productivity_note(rows: Sequence[Mapping[str, Any]], language: str = "sv") -> str | None:
+    """Why no productivity chart is drawn for ``rows``, in the reader's language; None when one is."""
+    plotted = len(_plotted(rows))
+    if plotted >= MIN_UNITS:
+        return None
+    return text("productivity_alone" if plotted else "productivity_none", language)
+
+
 def productivity_chart(
     rows: Sequence[Mapping[str, Any]], *, state_labels: Mapping[str, str], language: str = "sv"
 ) -> RenderedChart | None:
-    """The scatter of ``rows`` (see :func:`kundpuls.web.goals.queries.productivity_rows`); None when no
-    unit has both costs and an estimate. ``state_labels`` names the goal states in the reader's language.
+    """The scatter of ``rows`` (see :func:`kundpuls.web.goals.queries.productivity_rows`); None when fewer
+    than :data:`MIN_UNITS` units have both costs and an estimate (:func:`productivity_note` says why).
+    ``state_labels`` names the goal states in the reader's language.
     """
-    plotted = [r for r in rows if r.get("estimate") is not None and r.get("state") in STATES]
-    if not plotted:
+    plotted = _plotted(rows)
+    if len(plotted) < MIN_UNITS:
         return None
     metrics = {str(r["metric_label"]) for r in plotted}
     metric = metrics.pop() if len(metrics) == 1 else text("goal_metric", language)

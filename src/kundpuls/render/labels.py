@@ -237,6 +237,11 @@ MESSAGES: dict[str, str] = {
     "productivity_desc": (
         "{count} units with costs and an estimate. Lowest cost per served customer: {low}; highest: {high}."
     ),
+    "productivity_none": "No unit has both cost data and an estimate in this period.",
+    "productivity_alone": (
+        "No chart: only one unit has both cost data and an estimate in this period, so there is nothing to "
+        "compare it with. Its figures are in the table below."
+    ),
     "cost_per_customer": "Cost per served customer (SEK)",
     "goal_metric": "Goal metric",
     "goal_status": "Goal status",

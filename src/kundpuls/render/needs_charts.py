@@ -7,12 +7,14 @@ section (under the anonymity threshold) has no numbers in its contract and gets 
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 
 from kundpuls.render import tables as tb
 from kundpuls.render.charts import ACCENT, GREY, HEIGHT, WIDTH, RenderedChart, drawn
 from kundpuls.render.labels import number, text
-from kundpuls.render.vega_svg import long_rows, slot
+from kundpuls.render.vega_svg import PHONE_WIDTH, long_rows, slot
 from kundpuls.reports.contracts import PriceSection, UnitReport
 
 #: Colours of the Kano categories (colour-blind safe, Okabe–Ito).
@@ -107,19 +109,63 @@ def _price_shape(language: str) -> alt.TopLevelMixin:
     )
     points = alt.NamedData("points")
     rules = alt.Chart(points).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x=x)
-    # each point's name written over a white outline of itself, so that it stays readable across a curve
-    outline = (
+    # each point's name beside its line, on the side _name_sides chose for the width drawn (hidden where it
+    # would cover a close neighbour's name: the description and the table give every price), written over
+    # a white outline of itself so that it stays readable across a curve
+    side = f"(width <= {PHONE_WIDTH} ? datum.phone : datum.wide)"
+    names_of_points = [
         alt.Chart(points)
-        .mark_text(angle=270, dx=-40, dy=-6, color="white", stroke="white", strokeWidth=3, strokeJoin="round")
+        .mark_text(
+            angle=270,
+            dx=-40,
+            dy=alt.ExprRef(f"{side} == 'right' ? {NAME_OFFSET} : {-NAME_OFFSET}"),
+            opacity=alt.ExprRef(f"{side} == 'none' ? 0 : 1"),
+            **style,
+        )
         .encode(x=x, text="point:N")
-    )
-    names_of_points = (
-        alt.Chart(points).mark_text(angle=270, dx=-40, dy=-6, color="#222").encode(x=x, text="point:N")
-    )
-    return alt.layer(accepted, lines, rules, outline, names_of_points).properties(
+        for style in (
+            {"color": "white", "stroke": "white", "strokeWidth": 3, "strokeJoin": "round"},
+            {"color": "#222"},
+        )
+    ]
+    return alt.layer(accepted, lines, rules, *names_of_points).properties(
         width=WIDTH,
         height=HEIGHT,  # titled once, by the page's or the PDF's heading
     )
+
+
+#: Pixels between a price line and the middle of its name, and the room a name takes across (its height
+#: and a gap): what :func:`_name_sides` keeps apart.
+NAME_OFFSET = 7
+NAME_ROOM = 14
+
+
+def _name_sides(prices: list[float], curves: list[dict[str, Any]], plot_width: int) -> list[str]:
+    """ "left", "right" or "none" for each of the sorted ``prices``: the side of its line where its name
+    meets no other name on a plot ``plot_width`` pixels wide (left first), or none where neither does.
+
+    The x axis runs from 0 (or the lowest price below it) to the highest price rounded up to a round
+    number, which takes at most a fifth more: the span is counted a fifth longer, so that two lines are
+    never closer on the drawing than here.
+    """
+    axis = [float(c["price"]) for c in curves] + prices
+    lowest = min(0.0, *axis)
+    span = ((max(0.0, *axis) - lowest) or 1.0) * 1.2
+    taken: list[tuple[float, float]] = []
+    sides: list[str] = []
+    for price in prices:
+        x = (price - lowest) / span * plot_width
+        for side, room in (
+            ("left", (x - NAME_OFFSET - NAME_ROOM / 2, x - NAME_OFFSET + NAME_ROOM / 2)),
+            ("right", (x + NAME_OFFSET - NAME_ROOM / 2, x + NAME_OFFSET + NAME_ROOM / 2)),
+        ):
+            if all(room[1] <= low or room[0] >= high for low, high in taken):
+                taken.append(room)
+                sides.append(side)
+                break
+        else:
+            sides.append("none")
+    return sides
 
 
 def price_chart(section: PriceSection, report: UnitReport, language: str = "sv") -> RenderedChart | None:
@@ -138,8 +184,8 @@ def price_chart(section: PriceSection, report: UnitReport, language: str = "sv")
         if section.pmc is not None and section.pme is not None
         else []
     )
-    points = [
-        {"price": value, "point": text(f"price_mark_{name}", language)}
+    marked = sorted(
+        (value, text(f"price_mark_{name}", language))
         for name, value in (
             ("pmc", section.pmc),
             ("opp", section.opp),
@@ -147,6 +193,12 @@ def price_chart(section: PriceSection, report: UnitReport, language: str = "sv")
             ("pme", section.pme),
         )
         if value is not None
+    )
+    prices = [value for value, _ in marked]
+    wide, phone = _name_sides(prices, curves, WIDTH), _name_sides(prices, curves, PHONE_WIDTH)
+    points = [
+        {"price": value, "point": name, "wide": wide[i], "phone": phone[i]}
+        for i, (value, name) in enumerate(marked)
     ]
     title = f"{text('price', language)}: {section.label} {report.period}"
     description = text(

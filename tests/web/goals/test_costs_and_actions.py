@@ -190,7 +190,9 @@ def test_goal_pages_name_metrics_and_states_in_words_and_prefer_a_goal_with_an_e
     from kundpuls.web.goals.actions import import_costs, set_goal
     from kundpuls.web.surveys.models import Survey
 
-    import_costs("k.csv", b"unit,period,cost,volume\nVOF-HT-N,2026,1200000,400\n", actor=CLI)
+    import_costs(
+        "k.csv", b"unit,period,cost,volume\nVOF-HT-N,2026,1200000,400\nVOF-HT-S,2026,900000,200\n", actor=CLI
+    )
     set_goal(
         _unit("EXK"), "cases_in_time", "2026", 90, actor=CLI
     )  # inherited, no cases: no estimate, sorts first
@@ -223,6 +225,23 @@ def test_the_productivity_chart_says_so_when_no_unit_has_an_estimate(lake: Path,
     assert "Ingen enhet har både kostnadsuppgifter och en skattning" in productivity
     assert "<svg" not in productivity
     chart = client.get("/portal/mal/enheter/VOF-HT/produktivitet.svg?period=2025")
+    assert chart.status_code == 404
+
+
+def test_a_unit_alone_gets_a_sentence_instead_of_a_chart_of_one_dot(lake: Path, personas: Any) -> None:
+    from kundpuls.web.goals.actions import import_costs, set_goal
+    from kundpuls.web.surveys.models import Survey
+
+    import_costs("k.csv", b"unit,period,cost,volume\nVOF-HT-N,2026,1200000,400\n", actor=CLI)
+    set_goal(_unit("VOF-HT"), "index:NKI", "2026", 60, survey=Survey.objects.get(key="nki"), actor=CLI)
+    client = Client()
+    client.force_login(personas["viewer"], backend=BACKEND)
+    page = client.get("/portal/mal/enheter/VOF-HT-N/?period=2026", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    productivity = page[page.index("Kostnad per betjänad kund och måluppfyllelse") :]
+    assert "3\xa0000" in productivity  # the unit's cost per served customer stays in the table
+    assert "bara en enhet har både kostnadsuppgifter och en skattning" in productivity
+    assert "<svg" not in productivity and "1 enheter" not in page
+    chart = client.get("/portal/mal/enheter/VOF-HT-N/produktivitet.svg?period=2026")
     assert chart.status_code == 404
 
 

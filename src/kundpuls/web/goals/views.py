@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kundpuls.errors import KundpulsError, NotFound, ValidationError
 from kundpuls.render.charts import RenderedChart, with_phone_svg
-from kundpuls.render.goal_charts import productivity_chart
+from kundpuls.render.goal_charts import productivity_chart, productivity_note
 from kundpuls.web.goals import actions, queries
 from kundpuls.web.goals.labels import STATE_LABELS, metric_label
 from kundpuls.web.goals.metrics import METRIC_KINDS, survey_definition
@@ -98,6 +98,7 @@ def unit_goals(request: HttpRequest, code: str) -> HttpResponse:
         ],
         "productivity": productivity,
         "productivity_chart": _phone_too(_productivity_chart(productivity)),
+        "productivity_note": productivity_note(productivity, page_language()),
         "can_set_goals": can(request.user, Capability.MANAGE_SURVEYS, unit),
         "can_add_actions": can(request.user, Capability.HANDLE_CASES, unit),
         "metrics": _metric_choices(request.user),
@@ -200,13 +201,15 @@ def _productivity_chart(rows: list[dict[str, Any]]) -> RenderedChart | None:
 
 @login_required
 def productivity_svg(request: HttpRequest, code: str) -> HttpResponse:
-    """The productivity chart on its own, as an SVG file (404 while no unit has costs and an estimate)."""
+    """The productivity chart on its own, as an SVG file (404, saying why, while it is not drawn)."""
     unit = _unit(request, code)
     period, error = _period(request)
     if error is not None:
         return HttpResponseBadRequest(error, content_type="text/plain; charset=utf-8")
-    rows = queries.goal_statuses(queries.leaf_units_under(unit) or [unit], period=period)
-    chart = _productivity_chart(queries.productivity_rows(rows, period))
+    rows = queries.productivity_rows(
+        queries.goal_statuses(queries.leaf_units_under(unit) or [unit], period=period), period
+    )
+    chart = _productivity_chart(rows)
     if chart is None:
-        raise Http404(_("No unit has both cost data and an estimate in this period."))
+        raise Http404(productivity_note(rows, page_language()))
     return HttpResponse(chart.svg, content_type="image/svg+xml")
