@@ -214,8 +214,8 @@ MESSAGES: dict[str, str] = {
     "price_mark_opp": "optimal",
     "price_mark_idp": "indifference",
     "price_mark_pme": "highest acceptable",
-    "price_trial": "Price with the most likely buyers (NMS)",
-    "price_revenue": "Price with the largest expected revenue (NMS)",
+    "price_trial": "Price with the most would-be buyers",
+    "price_revenue": "Price with the largest expected revenue",
     "price_curves": "Cumulative shares per price",
     "price_desc": (
         "Share of respondents who find the price too cheap, cheap, expensive or too expensive, per "
