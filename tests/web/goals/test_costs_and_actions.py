@@ -211,38 +211,33 @@ def test_goal_pages_name_metrics_and_states_in_words_and_prefer_a_goal_with_an_e
     assert "Uppfyllt" in chart.content.decode()  # the legend speaks Swedish too
 
 
-def test_the_productivity_chart_says_so_when_no_unit_has_an_estimate(lake: Path, personas: Any) -> None:
+@pytest.mark.parametrize(
+    ("costs", "page_unit", "figure", "sentence"),
+    [
+        # no unit has an estimate for the period of the costs: nothing to draw
+        ("2025-Q1", "VOF-HT", "1\xa0200\xa0000", "Ingen enhet har både kostnadsuppgifter och en skattning"),
+        # a unit manager's own unit alone: one dot would compare with nothing
+        ("2026", "VOF-HT-N", "3\xa0000", "bara en enhet har både kostnadsuppgifter och en skattning"),
+    ],
+)
+def test_the_productivity_chart_says_why_instead_of_drawing_nothing_or_one_dot(
+    lake: Path, personas: Any, costs: str, page_unit: str, figure: str, sentence: str
+) -> None:
     from kundpuls.web.goals.actions import import_costs, set_goal
     from kundpuls.web.surveys.models import Survey
 
-    import_costs("k.csv", b"unit,period,cost,volume\nVOF-HT-N,2025-Q1,1200000,400\n", actor=CLI)
-    set_goal(_unit("VOF-HT"), "index:NKI", "2025", 60, survey=Survey.objects.get(key="nki"), actor=CLI)
+    period = costs[:4]
+    import_costs("k.csv", f"unit,period,cost,volume\nVOF-HT-N,{costs},1200000,400\n".encode(), actor=CLI)
+    set_goal(_unit("VOF-HT"), "index:NKI", period, 60, survey=Survey.objects.get(key="nki"), actor=CLI)
     client = Client()
     client.force_login(personas["viewer"], backend=BACKEND)
-    page = client.get("/portal/mal/enheter/VOF-HT/?period=2025", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    url = f"/portal/mal/enheter/{page_unit}/"
+    page = client.get(f"{url}?period={period}", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     productivity = page[page.index("Kostnad per betjänad kund och måluppfyllelse") :]
-    assert "1\xa0200\xa0000" in productivity  # the unit's costs are in the table
-    assert "Ingen enhet har både kostnadsuppgifter och en skattning" in productivity
-    assert "<svg" not in productivity
-    chart = client.get("/portal/mal/enheter/VOF-HT/produktivitet.svg?period=2025")
-    assert chart.status_code == 404
-
-
-def test_a_unit_alone_gets_a_sentence_instead_of_a_chart_of_one_dot(lake: Path, personas: Any) -> None:
-    from kundpuls.web.goals.actions import import_costs, set_goal
-    from kundpuls.web.surveys.models import Survey
-
-    import_costs("k.csv", b"unit,period,cost,volume\nVOF-HT-N,2026,1200000,400\n", actor=CLI)
-    set_goal(_unit("VOF-HT"), "index:NKI", "2026", 60, survey=Survey.objects.get(key="nki"), actor=CLI)
-    client = Client()
-    client.force_login(personas["viewer"], backend=BACKEND)
-    page = client.get("/portal/mal/enheter/VOF-HT-N/?period=2026", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
-    productivity = page[page.index("Kostnad per betjänad kund och måluppfyllelse") :]
-    assert "3\xa0000" in productivity  # the unit's cost per served customer stays in the table
-    assert "bara en enhet har både kostnadsuppgifter och en skattning" in productivity
+    assert figure in productivity  # the unit's figures stay in the table
+    assert sentence in productivity
     assert "<svg" not in productivity and "1 enheter" not in page
-    chart = client.get("/portal/mal/enheter/VOF-HT-N/produktivitet.svg?period=2026")
-    assert chart.status_code == 404
+    assert client.get(f"{url}produktivitet.svg?period={period}").status_code == 404
 
 
 def test_a_goal_is_removed_on_the_unit_page_only_by_those_who_set_goals(personas: Any) -> None:
