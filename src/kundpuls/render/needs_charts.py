@@ -140,17 +140,19 @@ NAME_OFFSET = 7
 NAME_ROOM = 14
 
 
-def _name_sides(prices: list[float], curves: list[dict[str, Any]], plot_width: int) -> list[str]:
-    """ "left", "right" or "none" for each of the sorted ``prices``: the side of its line where its name
-    meets no other name on a plot ``plot_width`` pixels wide (left first), or none where neither does.
+#: The x axis runs from 0 (or the lowest price below it) to the highest price rounded up to a round number,
+#: which lengthens it by at most this share: :func:`_name_sides` counts it that much longer, so that two lines
+#: are never closer on the drawing than it reckons.
+AXIS_ROUNDING = 0.2
 
-    The x axis runs from 0 (or the lowest price below it) to the highest price rounded up to a round
-    number, which takes at most a fifth more: the span is counted a fifth longer, so that two lines are
-    never closer on the drawing than here.
-    """
+
+def _name_sides(prices: list[float], curves: list[dict[str, Any]], plot_width: int) -> list[str]:
+    """Where each of the sorted ``prices`` has its name: ``"left"`` or ``"right"``, the side of its line
+    where the name meets no other name on a plot ``plot_width`` pixels wide (left first), or ``"none"``
+    where neither side has room."""
     axis = [float(c["price"]) for c in curves] + prices
     lowest = min(0.0, *axis)
-    span = ((max(0.0, *axis) - lowest) or 1.0) * 1.2
+    span = ((max(0.0, *axis) - lowest) or 1.0) * (1 + AXIS_ROUNDING)
     taken: list[tuple[float, float]] = []
     sides: list[str] = []
     for price in prices:
